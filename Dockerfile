@@ -1,0 +1,31 @@
+# One image for web, worker and beat.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY assets ./assets
+COPY scripts/build-assets.mjs ./scripts/
+RUN npm run build
+
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=frontdoor.settings.production \
+    STATIC_ROOT=/app/staticfiles
+WORKDIR /app
+RUN useradd --create-home --uid 1000 frontdoor
+COPY pyproject.toml README.md ./
+COPY frontdoor ./frontdoor
+COPY referrals ./referrals
+COPY screening ./screening
+COPY outcomes ./outcomes
+RUN pip install --no-cache-dir .
+COPY manage.py ./
+COPY templates ./templates
+COPY --from=assets /app/static ./static
+# collectstatic needs settings but no database: point at a throwaway URL.
+RUN SECRET_KEY=collectstatic-only-$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+    DATABASE_URL=postgres://unused@localhost/unused REDIS_URL=redis://localhost:6379/0 \
+    python manage.py collectstatic --noinput
+USER frontdoor
+EXPOSE 8000
+CMD ["gunicorn", "frontdoor.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

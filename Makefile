@@ -1,0 +1,22 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+.PHONY: run test install install-browser lint format
+
+run: install  ## Install, migrate, load demo data, run web + worker + beat
+	.venv/bin/python manage.py run_app
+
+test: install-browser  ## Install everything and run the whole test suite
+	.venv/bin/python -m pytest
+
+install:
+	scripts/install
+
+install-browser:
+	scripts/install --browser
+
+lint: install  ## ruff lint and format check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .

@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from frontdoor.selectors import navigation_for, user_primary_role
+
+
+def service(request):
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "council_name": settings.COUNCIL_NAME,
+        "navigation": navigation_for(user=request.user),
+        "primary_role": user_primary_role(user=request.user),
+        "session_timeout_minutes": int(settings.SESSION_INACTIVITY_TIMEOUT.total_seconds() // 60),
+    }

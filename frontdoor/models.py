@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Lower
+
+from frontdoor.roles import Permission
+
+
+class ReferralSource(models.Model):
+    """A DfE Children in Need census referral source code (e.g. ``3A`` GP).
+
+    Loaded by data migration; versioned by the census year it first applies to,
+    so statutory returns need no re-keying.
+    """
+
+    code = models.CharField(max_length=4, unique=True)
+    label = models.CharField(max_length=120)
+    first_census_year = models.PositiveSmallIntegerField(
+        help_text="First census return year (ending 31 March) the code is valid for."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+
+class Agency(models.Model):
+    class Type(models.TextChoices):
+        CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+        EARLY_HELP = "early_help", "Early help and prevention"
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        EDUCATION = "education", "Education"
+        PROBATION = "probation", "Probation"
+        HOUSING = "housing", "Housing"
+        ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        CONTACT_CENTRE = "contact_centre", "Council contact centre"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=40, choices=Type.choices)
+    referral_source = models.ForeignKey(
+        ReferralSource,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        help_text="The census code a contact from this agency is recorded under.",
+    )
+    email_domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        help_text="Domains this agency's staff send email from, e.g. police.example.gov.uk.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="agency_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username):
+        # People type their email in any case; the unique constraint is case-blind too.
+        return self.get(email__iexact=username)
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        # Email is the sign-in name; Django's manager still passes ``username``.
+        email = self.normalize_email(email or username)
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        user = self._create_user_object(None, email, password, **extra_fields)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        user = self._create_user_object(None, email, password, **extra_fields)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Everyone belongs to an agency."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can use the administration screens.")
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name"]
+        permissions = Permission.choices
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            # Only superusers (created at the command line) may have no agency.
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(is_superuser=True),
+                name="user_agency_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -1,0 +1,31 @@
+"""The service's roles. Each is a Django group created by a data migration
+(``frontdoor/migrations/0003_roles.py``) holding the permissions below."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    # Declared in landing priority: a user in several groups lands on the first.
+    ADMINISTRATOR = "administrator", "Administrator"
+    MANAGER = "manager", "Manager"
+    SCREENER = "screener", "Screener"
+    PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"
+    PERFORMANCE_VIEWER = "performance_viewer", "Performance viewer"
+    REFERRER = "referrer", "Referrer (partner professional)"
+
+
+class Permission(models.TextChoices):
+    """Codenames of the permissions on ``frontdoor.User``; checks use ``perm``."""
+
+    SCREEN_CONTACTS = "screen_contacts", "Can screen contacts from the queue"
+    APPROVE_DECISIONS = "approve_decisions", "Can approve decisions and reassign screening"
+    SUBMIT_REFERRALS = "submit_referrals", "Can submit referrals and follow their own"
+    ANSWER_AGENCY_CHECKS = "answer_agency_checks", "Can answer multi-agency checks for own agency"
+    VIEW_PERFORMANCE = "view_performance", "Can view the performance scorecard"
+    ADMINISTER_SERVICE = "administer_service", "Can manage agencies and user accounts"
+
+    @property
+    def perm(self) -> str:
+        return f"frontdoor.{self.value}"

@@ -1,0 +1,121 @@
+"""Reads about accounts and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from frontdoor.models import Agency, User
+from frontdoor.roles import Permission, Role
+
+
+def user_roles(*, user: User | AnonymousUser) -> list[Role]:
+    """The user's roles, in landing priority order."""
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role for role in Role if role.value in names]
+
+
+def user_primary_role(*, user: User | AnonymousUser) -> Role | None:
+    roles = user_roles(user=user)
+    return roles[0] if roles else None
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    url: str
+
+
+def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
+    """Service navigation: only what this user's permissions let them reach."""
+    if not user.is_authenticated:
+        return []
+    items = [NavigationItem("Home", reverse("home"))]
+    if user.has_perm(Permission.ADMINISTER_SERVICE.perm) and user.is_staff:
+        items.append(NavigationItem("Administration", reverse("admin:index")))
+    return items
+
+
+def agencies_with_user_counts(*, user: User) -> list[Agency]:
+    if not user.has_perm(Permission.ADMINISTER_SERVICE.perm):
+        return []
+    return list(
+        Agency.objects.select_related("referral_source")
+        .annotate(active_users=Count("users", filter=Q(users__is_active=True)))
+        # Meta.ordering is not applied to aggregated queries.
+        .order_by("name")
+    )
+
+
+def role_membership_counts(*, user: User) -> dict[Role, int]:
+    if not user.has_perm(Permission.ADMINISTER_SERVICE.perm):
+        return {}
+    counts = dict(
+        User.objects.filter(is_active=True)
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+        .values_list("groups__name", "n")
+    )
+    return {role: counts.get(role.value, 0) for role in Role}
+
+
+def service_health() -> dict[str, dict[str, object]]:
+    """Whether the database, Redis and a Celery worker for our queue answer.
+
+    Each check is bounded so a dead dependency makes the endpoint slow by seconds,
+    not minutes; a failure reports its exception class, never connection strings.
+    """
+    return {
+        "database": _check(_database_answers),
+        "redis": _check(_redis_answers),
+        "worker": _check(_worker_answers),
+    }
+
+
+def _check(probe) -> dict[str, object]:
+    try:
+        ok, detail = probe()
+    except Exception as error:
+        return {"ok": False, "detail": type(error).__name__}
+    return {"ok": ok, "detail": detail}
+
+
+def _database_answers() -> tuple[bool, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return True, "answered"
+
+
+def _redis_answers() -> tuple[bool, str]:
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return True, "answered"
+
+
+def _worker_answers() -> tuple[bool, str]:
+    from django.conf import settings
+
+    from frontdoor.celery import app
+
+    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    replies = app.control.inspect(timeout=1.0).active_queues() or {}
+    consuming = [
+        worker for worker, queues in replies.items() if any(q.get("name") == queue for q in queues)
+    ]
+    if consuming:
+        return True, f"{len(consuming)} worker(s) consuming"
+    return False, "no worker is consuming the task queue"

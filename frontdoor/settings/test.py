@@ -1,0 +1,18 @@
+"""Tests: the same real PostgreSQL and Redis as development, never stand-ins."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-" + "t" * 40
+# Hashing cost buys nothing in tests; every other behaviour is production's.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# The tests' own Redis database, so a running app's worker never takes test tasks.
+CACHES["default"]["KEY_PREFIX"] = "frontdoor-test"  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = "frontdoor-test"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Static files are served from STATICFILES_DIRS by WhiteNoise's finders; nothing is collected.
+STATIC_ROOT = None

@@ -1,0 +1,46 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from frontdoor import selectors
+from frontdoor.forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "auth/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+@login_not_required
+@require_GET
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "auth/signed_out.html")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own page; someone with no role is told what to do."""
+    role = selectors.user_primary_role(user=request.user)
+    context = {"roles": selectors.user_roles(user=request.user)}
+    if role is None:
+        return render(request, "home/no_role.html", context)
+    if role == role.ADMINISTRATOR:
+        context["agencies"] = selectors.agencies_with_user_counts(user=request.user)
+        context["role_counts"] = selectors.role_membership_counts(user=request.user)
+    return render(request, f"home/{role.value}.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = selectors.service_health()
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,1 @@
+"""Reads for notices, downstream outcomes and the scorecard, always scoped to the acting user."""

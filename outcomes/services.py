@@ -1,0 +1,4 @@
+"""Writes for notices, downstream outcomes and the scorecard.
+
+Keyword-only, typed, one transaction each.
+"""

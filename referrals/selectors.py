@@ -1,0 +1,1 @@
+"""Reads for contacts, subjects and person records, always scoped to the acting user."""

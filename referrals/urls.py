@@ -1,0 +1,4 @@
+"""URLs of this app (see models.py for what it holds)."""
+
+app_name = "referrals"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""HTML views for contacts, subjects and person records.
+
+Validate, call a service or selector, render.
+"""

@@ -1,0 +1,4 @@
+"""Writes for the queue, screening, checks and decisions.
+
+Keyword-only, typed, one transaction each.
+"""

@@ -1,0 +1,187 @@
+"""Personas, a real Celery worker, and a real browser.
+
+Everything here talks to the real PostgreSQL and Redis the settings point at
+(embedded by default); nothing is faked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from frontdoor.celery import app as celery_app
+from frontdoor.roles import Role
+from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_SOURCE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+# --- Reference data -------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests start from a flushed database, without the rows data
+    migrations put there (census codes, roles); put them back the same way."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for migration in ("0002_referral_sources", "0003_roles"):
+        module = importlib.import_module(f"frontdoor.migrations.{migration}")
+        forwards = module.Migration.operations[0].code
+        forwards(apps, None)
+
+
+# --- Personas -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory()
+
+
+@pytest.fixture
+def screener(db):
+    return UserFactory(roles=[Role.SCREENER], full_name="Sam Screener")
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager")
+
+
+@pytest.fixture
+def referrer(db):
+    return UserFactory(roles=[Role.REFERRER], full_name="Rita Referrer")
+
+
+@pytest.fixture
+def referrer_b(db):
+    return UserFactory(roles=[Role.REFERRER], full_name="Ben Otherreferrer")
+
+
+@pytest.fixture
+def police_member(db):
+    return UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], full_name="Priya Police")
+
+
+@pytest.fixture
+def performance_viewer(db):
+    return UserFactory(roles=[Role.PERFORMANCE_VIEWER], full_name="Pat Performance")
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(roles=[Role.ADMINISTRATOR], full_name="Alex Administrator")
+
+
+@pytest.fixture
+def persona(request, db):
+    """A user holding one role: ``parametrize("persona", list(Role), indirect=True)``."""
+    return UserFactory(roles=[request.param])
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+# --- A real Celery worker -------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A worker consuming the test queue on the real Redis broker, in a thread.
+
+    Tests using it need committed data (``transactional_db``): the worker has its
+    own database connection.
+    """
+    celery_app.control.purge()
+    with start_worker(
+        celery_app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=10,
+    ) as worker:
+        yield worker
+
+
+# --- A real browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls
+    # made by fixtures in the same thread are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make install-browser`.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    # The app's CSP would (rightly) refuse the axe-core script the tests inject.
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class AxeViolations(AssertionError):
+    pass
+
+
+@pytest.fixture
+def assert_no_axe_violations():
+    """Run axe-core (WCAG 2.2 A/AA and best practice) on the page; fail on any violation."""
+    source = AXE_SOURCE.read_text()
+
+    def check(page) -> None:
+        page.add_script_tag(content=source)
+        result = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: [
+                    'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'
+                ]}
+            })"""
+        )
+        violations = result["violations"]
+        if violations:
+            lines = [
+                f"{v['id']} ({v['impact']}): {v['help']} -> "
+                + "; ".join(node["target"][0] for node in v["nodes"])
+                for v in violations
+            ]
+            raise AxeViolations(f"axe found problems on {page.url}:\n" + "\n".join(lines))
+
+    return check

@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_ok_when_database_redis_and_worker_answer(client, celery_worker):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert {name: check["ok"] for name, check in body["checks"].items()} == {
+        "database": True,
+        "redis": True,
+        "worker": True,
+    }
+
+
+def test_healthz_reports_a_missing_worker_with_503(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["worker"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["redis"]["ok"] is True
+
+
+def test_healthz_reports_redis_down_with_503(client, db, settings, tmp_path):
+    settings.REDIS_URL = f"unix://{tmp_path / 'no-redis-here.sock'}"
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    redis_check = response.json()["checks"]["redis"]
+    assert redis_check == {"ok": False, "detail": "ConnectionError"}
+    assert "no-redis-here" not in response.text
+
+
+def test_healthz_reports_database_down_with_503(client, db, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(DatabaseWrapper, "cursor", refuse)
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
+
+
+def test_healthz_needs_no_sign_in_and_is_never_cached(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code in (200, 503)
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]

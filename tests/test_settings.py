@@ -1,0 +1,144 @@
+"""The production profile and the embedded services, checked in real processes."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from frontdoor.settings.base import celery_broker_url
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, env_overrides):
+    env = {**os.environ, **env_overrides}
+    # The browser tests' relaxation must not reach a process checking production.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_profile_passes_the_deployment_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "frontdoor.settings.production",
+            "SECRET_KEY": "p" * 10 + "r0duct10n-k3y-" + "z" * 40,
+            "ALLOWED_HOSTS": "frontdoor.example.gov.uk",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_profile_refuses_to_start_without_a_secret_key():
+    env = {"DJANGO_SETTINGS_MODULE": "frontdoor.settings.production", "SECRET_KEY": ""}
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_secret_can_come_from_a_file(tmp_path):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("f" * 60 + "\n")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(len(settings.SECRET_KEY))",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "frontdoor.settings.production",
+            "SECRET_KEY": "",
+            "SECRET_KEY_FILE": str(secret_file),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("60")
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "broker_url"),
+    [
+        ("redis://cache.internal:6379/2", "redis://cache.internal:6379/2"),
+        ("unix:///srv/fd/redis.sock", "redis+socket:///srv/fd/redis.sock?virtual_host=0"),
+        ("unix:///srv/fd/redis.sock?db=3", "redis+socket:///srv/fd/redis.sock?virtual_host=3"),
+    ],
+)
+def test_celery_broker_url_follows_redis_url(redis_url, broker_url):
+    assert celery_broker_url(redis_url) == broker_url
+
+
+def test_settings_read_the_london_clock(settings):
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.USE_TZ is True
+
+
+EMBEDDED_ROUND_TRIP = textwrap.dedent(
+    """
+    import sys
+    import psycopg, redis
+    from frontdoor import embedded
+
+    pg = embedded.postgres()
+    url = embedded.redis_url()
+    with psycopg.connect(dbname=pg.name, user=pg.user, host=pg.socket_dir, autocommit=True) as db:
+        r = redis.Redis.from_url(url)
+        if sys.argv[1] == "write":
+            db.execute("CREATE TABLE kept (note text)")
+            db.execute("INSERT INTO kept VALUES ('still here')")
+            r.set("kept", "still here")
+        else:
+            print(db.execute("SELECT note FROM kept").fetchone()[0])
+            print(r.get("kept").decode())
+        r.close()
+    """
+)
+
+
+def test_embedded_services_keep_data_across_a_restart_and_stop_with_the_app(tmp_path):
+    import psutil
+
+    state_dir = tmp_path / "state"
+    env = {**os.environ, "FRONTDOOR_STATE_DIR": str(state_dir)}
+    env.pop("XDG_RUNTIME_DIR", None)
+
+    def run(mode):
+        return subprocess.run(
+            [sys.executable, "-c", EMBEDDED_ROUND_TRIP, mode],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    written = run("write")
+    assert written.returncode == 0, written.stderr
+
+    def servers_running():
+        return [
+            process
+            for process in psutil.process_iter(["cmdline"])
+            if str(state_dir) in " ".join(process.info["cmdline"] or [])
+        ]
+
+    # The last process using the servers has exited, so both have stopped.
+    assert servers_running() == []
+
+    read = run("read")
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.split() == ["still", "here", "still", "here"]
+    assert servers_running() == []

@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from frontdoor.roles import Role
+
+LANDING_HEADINGS = {
+    Role.SCREENER: "Screening",
+    Role.MANAGER: "Managing the front door",
+    Role.REFERRER: "Referring a concern about a child",
+    Role.PARTNER_AGENCY_MEMBER: "Partner agency in the MAST",
+    Role.PERFORMANCE_VIEWER: "Performance",
+    Role.ADMINISTRATOR: "Administration",
+}
+
+
+def sign_in(client, email, password, next_url=""):
+    return client.post(
+        reverse("sign-in"), {"username": email, "password": password, "next": next_url}
+    )
+
+
+@pytest.mark.parametrize("persona", list(Role), indirect=True)
+def test_each_role_signs_in_and_lands_on_its_own_page(client, persona, password):
+    response = sign_in(client, persona.email, password)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+    home = client.get(reverse("home"))
+    role = Role(persona.groups.get().name)
+    assert home.status_code == 200
+    assert f'<h1 class="govuk-heading-l">{LANDING_HEADINGS[role]}</h1>' in home.text
+    assert escape(persona.full_name) in home.text
+    assert home["Cache-Control"] == "no-store"
+
+
+def test_wrong_password_gives_clear_message_and_keeps_the_email(client, screener):
+    response = sign_in(client, screener.email, "not-the-password")
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Enter a correct email address and password" in response.text
+    assert f'value="{screener.email}"' in response.text
+    assert "<title>Error: Sign in" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_missing_fields_are_each_named(client, db):
+    response = client.post(reverse("sign-in"), {"username": "", "password": ""})
+
+    assert "Enter your email address" in response.text
+    assert "Enter your password" in response.text
+    assert 'href="#id_username"' in response.text
+    assert 'href="#id_password"' in response.text
+
+
+def test_closed_account_cannot_sign_in(client, screener, password):
+    screener.is_active = False
+    screener.save()
+
+    response = sign_in(client, screener.email, password)
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_email_is_matched_whatever_its_case(client, screener, password):
+    response = sign_in(client, screener.email.upper(), password)
+    assert response.status_code == 302
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_and_back(client, screener, password):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+    response = sign_in(client, screener.email, password, next_url=reverse("home"))
+    assert response.url == reverse("home")
+
+
+def test_sign_in_refuses_to_redirect_off_site(client, screener, password):
+    response = sign_in(client, screener.email, password, next_url="https://evil.example/")
+    assert response.url == reverse("home")
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client, screener):
+    client.force_login(screener)
+
+    assert client.get(reverse("sign-out")).status_code == 405
+    response = client.post(reverse("sign-out"))
+
+    assert response.url == reverse("signed-out")
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_session_expires_after_inactivity(client, screener, settings):
+    client.force_login(screener)
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    timeout = settings.SESSION_INACTIVITY_TIMEOUT
+
+    # Activity pushes the expiry on: it is always one timeout from the last request.
+    assert session.expire_date > timezone.now() + timeout - timedelta(seconds=30)
+
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+def test_sign_in_form_is_protected_against_cross_site_posting(db, screener, password):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("sign-in"), {"username": screener.email, "password": password})
+    assert response.status_code == 403
+
+
+def test_user_without_a_role_is_told_what_to_do(client, agency):
+    from tests.factories import UserFactory
+
+    user = UserFactory(agency=agency)
+    client.force_login(user)
+
+    response = client.get(reverse("home"))
+
+    assert "You do not have a role yet" in response.text
+
+
+def test_pages_carry_a_content_security_policy_with_a_nonce(client, db):
+    response = client.get(reverse("sign-in"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "'nonce-" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
