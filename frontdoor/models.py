@@ -93,9 +93,7 @@ class UserManager(DjangoUserManager):
     def create_superuser(self, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        user = self._create_user_object(None, email, password, **extra_fields)
-        user.save(using=self._db)
-        return user
+        return self.create_user(email, password, **extra_fields)
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -1,11 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontdoor import views
 
 admin.site.site_header = "Front Door administration"
 admin.site.site_title = "Front Door administration"
+
+# Swagger UI sets inline styles; the docs page carries no case data, so it alone may.
+API_DOCS_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +24,11 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("screening/", include("screening.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("api/v1/", include("referrals.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/v1/docs/",
+        csp_override(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -1,5 +1,370 @@
-"""Data and invariants for contacts, subjects and person records.
+"""Contacts, the people on them, and person records across contacts.
 
-Models arrive with the issue that builds each capability. Dependencies between
-apps run one way: referrals -> screening -> outcomes.
+A contact is the unit of work: one concern, about one or more children, received
+at a moment through a channel. What the referrer told us is kept on the contact as
+given (``ContactSubject``); who those people really are is the ``Person`` record a
+subject is linked to by matching, confirmed by a screener unless the NHS number
+settles it.
 """
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Lower, Upper
+
+from frontdoor.models import Agency, ReferralSource
+
+
+class DoubleMetaphone(models.Func):
+    """fuzzystrmatch's ``dmetaphone``: the primary phonetic code of a name."""
+
+    function = "dmetaphone"
+    output_field = models.CharField()
+
+
+class ConcernCategory(models.TextChoices):
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL_ABUSE = "physical_abuse", "Physical abuse"
+    EMOTIONAL_ABUSE = "emotional_abuse", "Emotional abuse"
+    SEXUAL_ABUSE = "sexual_abuse", "Sexual abuse"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    PARENTAL_MENTAL_HEALTH = "parental_mental_health", "Parental mental health"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    MISSING_FROM_HOME = "missing_from_home", "Missing from home"
+    CHILD_EXPLOITATION = "child_exploitation", "Child exploitation"
+    OTHER = "other", "Other"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Person(models.Model):
+    """One real person across every contact about them."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For an unborn child."
+    )
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    unique_pupil_number = models.CharField(max_length=13, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number=""),
+                name="person_nhs_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_of_birth__isnull=True)
+                | models.Q(expected_date_of_birth__isnull=True),
+                name="person_born_or_expected_not_both",
+            ),
+        ]
+        indexes = [
+            # Trigram indexes keep fuzzy name search fast at millions of people.
+            GinIndex(
+                OpClass(Lower("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"
+            ),
+            GinIndex(
+                OpClass(Lower("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"
+            ),
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            models.Index(fields=["postcode"], name="person_postcode_idx"),
+            models.Index(Upper("last_name"), "date_of_birth", name="person_last_name_dob_idx"),
+            # Sound-alike surnames (Thompson / Tomson) found by Double Metaphone.
+            models.Index(DoubleMetaphone("last_name"), name="person_last_name_dmetaphone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ReferenceCounter(models.Model):
+    """Issues contact references per year: FD-2026-000001, FD-2026-000002, …"""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Contact(models.Model):
+    class Channel(models.TextChoices):
+        ONLINE_FORM = "online_form", "Online form"
+        PHONE_CONSULTATION = "phone_consultation", "Phone consultation"
+        EMAIL = "email", "Email"
+        POLICE_NOTIFICATION = "police_notification", "Police notification"
+        PARTNER_API = "partner_api", "Partner system"
+        CONTACT_CENTRE = "contact_centre", "Contact centre"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        IN_SCREENING = "in_screening", "In screening"
+        AWAITING_CHECKS = "awaiting_checks", "Awaiting checks"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        DECIDED = "decided", "Decided"
+        CLOSED = "closed", "Closed"
+
+    class Urgency(models.TextChoices):
+        IMMEDIATE = "immediate", "Today: I think the child may be at risk of significant harm"
+        SOON = "soon", "Within one working day"
+        ROUTINE = "routine", "Routine"
+
+    class FamilyAwareness(models.TextChoices):
+        AWARE_CONSENTED = "aware_consented", "Yes, and they agreed to it"
+        AWARE_NOT_CONSENTED = "aware_not_consented", "Yes, but they did not agree to it"
+        NOT_AWARE = "not_aware", "No"
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    received_at = models.DateTimeField(db_index=True)
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
+
+    source_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    referral_source = models.ForeignKey(
+        ReferralSource, on_delete=models.PROTECT, related_name="contacts"
+    )
+    # The referrer: an account holder, or someone described, or nobody (anonymous).
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_contacts",
+    )
+    referrer_anonymous = models.BooleanField(default=False)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(
+        max_length=200, blank=True, help_text="Job title, or relationship to the child."
+    )
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_phone = models.CharField(max_length=30, blank=True)
+    referrer_email = models.EmailField(blank=True)
+
+    concerns = models.TextField()
+    concern_categories = ArrayField(
+        models.CharField(max_length=40, choices=ConcernCategory.choices), default=list
+    )
+    urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
+    family_awareness = models.CharField(max_length=30, choices=FamilyAwareness.choices)
+    family_not_told_reason = models.TextField(blank=True)
+
+    # Phone consultations (advice and duty): the conversation is the contact.
+    advice_given = models.TextField(blank=True)
+    advice_only = models.BooleanField(
+        default=False, help_text="Ended as advice in the conversation; not screened further."
+    )
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="recorded_contacts",
+        help_text="Who keyed the contact in (the referrer for the online form).",
+    )
+    api_client = models.ForeignKey(
+        "ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_client", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="contact_idempotency_key_unique_per_client",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(concern_categories=[]),
+                name="contact_has_a_concern_category",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(family_awareness="aware_consented")
+                | ~models.Q(family_not_told_reason=""),
+                name="contact_reason_when_family_not_consenting",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(advice_only=False) | models.Q(channel="phone_consultation"),
+                name="contact_advice_only_is_a_phone_consultation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="contact_status_received_idx"),
+            models.Index(fields=["referrer", "-received_at"], name="contact_referrer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def children(self):
+        return [s for s in self.subjects.all() if s.is_child]
+
+    @property
+    def adults(self):
+        return [s for s in self.subjects.all() if not s.is_child]
+
+
+class ContactSubject(models.Model):
+    """A person on a contact, as the referrer described them."""
+
+    class Role(models.TextChoices):
+        CHILD = "child", "Child"
+        UNBORN_CHILD = "unborn_child", "Unborn child"
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer"
+        HOUSEHOLD_MEMBER = "household_member", "Household member"
+        ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+        OTHER_ADULT = "other_adult", "Other adult"
+
+    CHILD_ROLES = (Role.CHILD, Role.UNBORN_CHILD)
+
+    class MatchStatus(models.TextChoices):
+        UNMATCHED = "unmatched", "Not yet matched"
+        NHS_NUMBER = "nhs_number", "Linked by NHS number"
+        CONFIRMED = "confirmed", "Match confirmed by a screener"
+        NEW_PERSON = "new_person", "New person record"
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="subjects")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="appearances"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    relationship_to_children = models.CharField(
+        max_length=200, blank=True, help_text="For adults, e.g. 'mother of both children'."
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    other_names = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    unique_pupil_number = models.CharField(max_length=13, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    match_status = models.CharField(
+        max_length=20, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contact", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="unborn_child", expected_date_of_birth__isnull=False)
+                | ~models.Q(role="unborn_child"),
+                name="subject_unborn_has_expected_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(match_status="unmatched", person__isnull=True)
+                | (~models.Q(match_status="unmatched") & models.Q(person__isnull=False)),
+                name="subject_linked_when_matched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_child(self) -> bool:
+        return self.role in self.CHILD_ROLES
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class MatchCandidate(models.Model):
+    """A person record that may be the subject; a screener confirms or rejects it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a screener"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    subject = models.ForeignKey(
+        ContactSubject, on_delete=models.CASCADE, related_name="match_candidates"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = ArrayField(models.CharField(max_length=100), default=list)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["subject", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "person"], name="candidate_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} may be person {self.person_id} ({self.score:.2f})"
+
+
+class ReferralDraft(models.Model):
+    """A referrer's unfinished form, saved on every step so nothing typed is lost,
+    not even across a session timeout."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_drafts"
+    )
+    kind = models.CharField(max_length=30, default="referral")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind"], name="one_draft_per_owner_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} draft of user {self.owner_id}"
+
+
+class ApiClient(models.Model):
+    """A partner system allowed to push contacts, acting as a named service account.
+
+    Only a hash of its token is stored; the token is shown once when created.
+    """
+
+    name = models.CharField(max_length=200)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_clients"
+    )
+    token_prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

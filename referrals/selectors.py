@@ -1,1 +1,131 @@
-"""Reads for contacts, subjects and person records, always scoped to the acting user."""
+"""Reads for contacts, subjects and person records, always scoped to the acting user.
+
+``contacts_visible_to`` is the one place that decides who may see which contact;
+every view and API endpoint reads through it (or ``contact_get``), so a record a
+user may not see is indistinguishable from one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest, Lower
+from django.http import Http404
+from django.utils import timezone
+
+from frontdoor.models import User
+from frontdoor.roles import Permission
+from referrals.models import Contact, ContactSubject, MatchCandidate, Person, ReferralDraft
+
+REPEAT_CONTACT_WINDOW = timedelta(days=365)
+
+
+def can_screen(user: User) -> bool:
+    return user.is_authenticated and user.has_perm(Permission.SCREEN_CONTACTS.perm)
+
+
+def can_refer(user: User) -> bool:
+    return user.is_authenticated and user.has_perm(Permission.SUBMIT_REFERRALS.perm)
+
+
+def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
+    """Screening staff see every contact; a referrer only the contacts they made."""
+    contacts = Contact.objects.select_related("referral_source", "source_agency")
+    if can_screen(user):
+        return contacts
+    if can_refer(user):
+        return contacts.filter(referrer=user)
+    return contacts.none()
+
+
+def contact_get(*, user: User, reference: str) -> Contact:
+    """The contact, with its people, or 404 whether it is missing or not theirs."""
+    subjects = ContactSubject.objects.select_related("person").prefetch_related(
+        Prefetch(
+            "match_candidates",
+            queryset=MatchCandidate.objects.select_related("person"),
+        )
+    )
+    try:
+        return (
+            contacts_visible_to(user=user)
+            .select_related("referrer", "recorded_by", "api_client")
+            .prefetch_related(Prefetch("subjects", queryset=subjects))
+            .get(reference=reference)
+        )
+    except Contact.DoesNotExist:
+        raise Http404("No contact found") from None
+
+
+def recent_contacts(*, user: User, limit: int = 25) -> QuerySet[Contact]:
+    return contacts_visible_to(user=user).prefetch_related("subjects")[:limit]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    contact: Contact
+    role: str
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    person: Person
+    entries: list[HistoryEntry]
+    repeat_contact: bool
+
+
+def person_history(*, user: User, person: Person, before: Contact | None = None) -> PersonHistory:
+    """Every contact this person appears on (newest first), for screening staff only.
+
+    ``repeat_contact`` flags another contact within 12 months of ``before``.
+    """
+    if not can_screen(user):
+        return PersonHistory(person=person, entries=[], repeat_contact=False)
+    appearances = (
+        ContactSubject.objects.filter(person=person)
+        .select_related("contact", "contact__referral_source")
+        .order_by("-contact__received_at")
+    )
+    if before is not None:
+        appearances = appearances.exclude(contact=before)
+    entries = [HistoryEntry(a.contact, a.get_role_display()) for a in appearances]
+    window_start = (before.received_at if before else timezone.now()) - REPEAT_CONTACT_WINDOW
+    repeat = any(entry.contact.received_at >= window_start for entry in entries)
+    return PersonHistory(person=person, entries=entries, repeat_contact=repeat)
+
+
+def people_search(
+    *, user: User, name: str, date_of_birth: date | None = None, limit: int = 20
+) -> list[Person]:
+    """People whose name is like ``name`` (either way round), best first."""
+    if not can_screen(user) or not name.strip():
+        return []
+    words = name.lower().split()
+    first, last = words[0], words[-1]
+    people = Person.objects.annotate(
+        first_lower=Lower("first_name"), last_lower=Lower("last_name")
+    ).filter(
+        Q(last_lower__trigram_similar=last)
+        | Q(last_lower__trigram_similar=first)
+        | Q(first_lower__trigram_similar=first)
+    )
+    if date_of_birth is not None:
+        people = people.filter(
+            Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+        )
+    return list(
+        people.annotate(
+            likeness=Greatest(
+                TrigramSimilarity("first_lower", first) + TrigramSimilarity("last_lower", last),
+                TrigramSimilarity("first_lower", last) + TrigramSimilarity("last_lower", first),
+            )
+        ).order_by("-likeness", "last_name")[:limit]
+    )
+
+
+def draft_get(*, owner: User, kind: str) -> dict:
+    draft = ReferralDraft.objects.filter(owner=owner, kind=kind).first()
+    return draft.data if draft else {}

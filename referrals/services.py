@@ -1,4 +1,312 @@
 """Writes for contacts, subjects and person records.
 
-Keyword-only, typed, one transaction each.
+Keyword-only, typed, one transaction each. Every channel (web form, phone
+consultation, contact centre, partner API, demo data) creates contacts through
+``contact_submit`` so the same rules hold whichever way a concern arrives.
 """
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from frontdoor.models import Agency, ReferralSource, User
+from referrals import matching
+from referrals.models import (
+    ApiClient,
+    Contact,
+    ContactSubject,
+    MatchCandidate,
+    Person,
+    ReferralDraft,
+)
+
+ANONYMOUS_SOURCE_CODE = "9"
+UNKNOWN_SOURCE_CODE = "10"
+
+
+class ContactRejected(Exception):
+    """A contact that breaks a rule no form or serializer should have let through."""
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    role: ContactSubject.Role
+    first_name: str
+    last_name: str
+    other_names: str = ""
+    date_of_birth: date | None = None
+    expected_date_of_birth: date | None = None
+    sex: str = "unknown"
+    nhs_number: str = ""
+    unique_pupil_number: str = ""
+    address: str = ""
+    postcode: str = ""
+    relationship_to_children: str = ""
+
+
+@dataclass(frozen=True)
+class ReferrerInput:
+    """Who raised the concern when they have no account (or are anonymous)."""
+
+    anonymous: bool = False
+    name: str = ""
+    role: str = ""
+    organisation: str = ""
+    phone: str = ""
+    email: str = ""
+    referral_source_code: str = UNKNOWN_SOURCE_CODE
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    subjects: list[SubjectInput]
+    concerns: str
+    concern_categories: list[str]
+    family_awareness: Contact.FamilyAwareness
+    urgency: Contact.Urgency = Contact.Urgency.ROUTINE
+    family_not_told_reason: str = ""
+    referrer: ReferrerInput | None = None
+    source_agency: Agency | None = None
+    advice_given: str = ""
+    advice_only: bool = False
+    received_at: datetime | None = None
+
+
+def _next_reference(year: int) -> str:
+    # One statement, so concurrent submissions can never draw the same number.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, 1)
+            ON CONFLICT (year) DO UPDATE
+              SET last_number = referrals_referencecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"FD-{year}-{number:06d}"
+
+
+def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
+    if data.referrer is not None and data.referrer.anonymous:
+        return ReferralSource.objects.get(code=ANONYMOUS_SOURCE_CODE)
+    if data.source_agency is not None:
+        return data.source_agency.referral_source
+    if referrer_account is not None and referrer_account.agency_id:
+        return referrer_account.agency.referral_source
+    code = data.referrer.referral_source_code if data.referrer else UNKNOWN_SOURCE_CODE
+    return ReferralSource.objects.get(code=code)
+
+
+def _check(data: ContactInput, channel: Contact.Channel) -> None:
+    if not any(subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects):
+        raise ContactRejected("A contact must be about at least one child.")
+    if not data.concern_categories:
+        raise ContactRejected("A contact needs at least one category of concern.")
+    if data.advice_only and channel != Contact.Channel.PHONE_CONSULTATION:
+        raise ContactRejected("Only a phone consultation can end as advice only.")
+
+
+@transaction.atomic
+def contact_submit(
+    *,
+    actor: User,
+    data: ContactInput,
+    channel: Contact.Channel,
+    referrer_account: User | None = None,
+    api_client: ApiClient | None = None,
+    idempotency_key: str = "",
+) -> tuple[Contact, bool]:
+    """Record a contact and match its people; return (contact, created).
+
+    With an ``api_client`` and ``idempotency_key``, a repeat of an earlier
+    submission returns the contact it created instead of making another.
+    """
+    if api_client is not None and idempotency_key:
+        existing = Contact.objects.filter(
+            api_client=api_client, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing, False
+    _check(data, channel)
+    received_at = data.received_at or timezone.now()
+    referrer = data.referrer or ReferrerInput()
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                reference=_next_reference(timezone.localtime(received_at).year),
+                received_at=received_at,
+                channel=channel,
+                status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
+                source_agency=data.source_agency
+                or (referrer_account.agency if referrer_account else None),
+                referral_source=_referral_source(referrer_account=referrer_account, data=data),
+                referrer=referrer_account,
+                referrer_anonymous=referrer.anonymous,
+                referrer_name="" if referrer.anonymous else referrer.name,
+                referrer_role="" if referrer.anonymous else referrer.role,
+                referrer_organisation="" if referrer.anonymous else referrer.organisation,
+                referrer_phone="" if referrer.anonymous else referrer.phone,
+                referrer_email="" if referrer.anonymous else referrer.email,
+                concerns=data.concerns,
+                concern_categories=list(data.concern_categories),
+                urgency=data.urgency,
+                family_awareness=data.family_awareness,
+                family_not_told_reason=data.family_not_told_reason,
+                advice_given=data.advice_given,
+                advice_only=data.advice_only,
+                recorded_by=actor,
+                api_client=api_client,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        if api_client is None or not idempotency_key:
+            raise
+        # A concurrent retry of the same submission got there first.
+        return Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key), False
+    for position, subject_input in enumerate(data.subjects):
+        subject = ContactSubject.objects.create(
+            contact=contact,
+            position=position,
+            role=subject_input.role,
+            relationship_to_children=subject_input.relationship_to_children,
+            first_name=subject_input.first_name.strip(),
+            last_name=subject_input.last_name.strip(),
+            other_names=subject_input.other_names.strip(),
+            date_of_birth=subject_input.date_of_birth,
+            expected_date_of_birth=subject_input.expected_date_of_birth,
+            sex=subject_input.sex,
+            nhs_number=subject_input.nhs_number,
+            unique_pupil_number=subject_input.unique_pupil_number,
+            address=subject_input.address,
+            postcode=subject_input.postcode,
+        )
+        subject_match(subject=subject)
+    return contact, True
+
+
+def _person_from_subject(subject: ContactSubject) -> Person:
+    return Person.objects.create(
+        first_name=subject.first_name,
+        last_name=subject.last_name,
+        aliases=[subject.other_names] if subject.other_names else [],
+        date_of_birth=subject.date_of_birth,
+        expected_date_of_birth=subject.expected_date_of_birth,
+        sex=subject.sex,
+        nhs_number=subject.nhs_number,
+        unique_pupil_number=subject.unique_pupil_number,
+        address=subject.address,
+        postcode=subject.postcode,
+    )
+
+
+def subject_match(*, subject: ContactSubject) -> ContactSubject:
+    """Link by NHS number, offer likely matches to a screener, or start a new record.
+
+    Likely matches are never linked without a person confirming them.
+    """
+    if subject.nhs_number:
+        person = Person.objects.filter(nhs_number=subject.nhs_number).first()
+        if person is not None:
+            subject.person = person
+            subject.match_status = ContactSubject.MatchStatus.NHS_NUMBER
+            subject.save(update_fields=["person", "match_status"])
+            return subject
+    candidates = matching.likely_matches(
+        first_name=subject.first_name,
+        last_name=subject.last_name,
+        date_of_birth=subject.date_of_birth or subject.expected_date_of_birth,
+        postcode=subject.postcode,
+    )
+    if candidates:
+        MatchCandidate.objects.bulk_create(
+            MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
+            for c in candidates
+        )
+        return subject
+    subject.person = _person_from_subject(subject)
+    subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
+    subject.save(update_fields=["person", "match_status"])
+    return subject
+
+
+@transaction.atomic
+def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
+    subject = ContactSubject.objects.select_for_update().get(pk=candidate.subject_id)
+    if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
+        raise ContactRejected("This person has already been matched.")
+    now = timezone.now()
+    candidate.decision = MatchCandidate.Decision.CONFIRMED
+    candidate.decided_by, candidate.decided_at = actor, now
+    candidate.save(update_fields=["decision", "decided_by", "decided_at"])
+    subject.match_candidates.exclude(pk=candidate.pk).filter(
+        decision=MatchCandidate.Decision.PENDING
+    ).update(decision=MatchCandidate.Decision.REJECTED, decided_by=actor, decided_at=now)
+    subject.person_id = candidate.person_id
+    subject.match_status = ContactSubject.MatchStatus.CONFIRMED
+    subject.save(update_fields=["person", "match_status"])
+    person = subject.person
+    alias = f"{subject.first_name} {subject.last_name}"
+    if alias != person.full_name and alias not in person.aliases:
+        person.aliases = [*person.aliases, alias]
+        person.save(update_fields=["aliases", "updated_at"])
+    return subject
+
+
+@transaction.atomic
+def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
+    """None of the candidates is this person: start a new person record."""
+    subject = ContactSubject.objects.select_for_update().get(pk=subject.pk)
+    if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
+        raise ContactRejected("This person has already been matched.")
+    subject.match_candidates.filter(decision=MatchCandidate.Decision.PENDING).update(
+        decision=MatchCandidate.Decision.REJECTED, decided_by=actor, decided_at=timezone.now()
+    )
+    subject.person = _person_from_subject(subject)
+    subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
+    subject.save(update_fields=["person", "match_status"])
+    return subject
+
+
+def draft_save(*, owner: User, kind: str, data: dict) -> ReferralDraft:
+    draft, _ = ReferralDraft.objects.update_or_create(
+        owner=owner, kind=kind, defaults={"data": data}
+    )
+    return draft
+
+
+def draft_discard(*, owner: User, kind: str) -> None:
+    ReferralDraft.objects.filter(owner=owner, kind=kind).delete()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(*, name: str, account: User) -> tuple[ApiClient, str]:
+    """Register a partner system; return it and its token (shown only this once)."""
+    prefix = secrets.token_hex(4)
+    token = f"fd_{prefix}_{secrets.token_urlsafe(32)}"
+    client = ApiClient.objects.create(
+        name=name, account=account, token_prefix=prefix, token_hash=_hash_token(token)
+    )
+    return client, token
+
+
+def api_client_authenticate(*, token: str) -> ApiClient | None:
+    client = (
+        ApiClient.objects.select_related("account", "account__agency")
+        .filter(token_hash=_hash_token(token), is_active=True, account__is_active=True)
+        .first()
+    )
+    if client is not None:
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    return client

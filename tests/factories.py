@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -39,3 +41,71 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.is_staff = Role.ADMINISTRATOR in roles
         obj.save()
         obj.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.Person"
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=0, maximum_age=17)
+    postcode = "YO1 7HH"
+
+
+def child_input(**overrides):
+    from referrals.models import ContactSubject
+    from referrals.services import SubjectInput
+
+    values = {
+        "role": ContactSubject.Role.CHILD,
+        "first_name": "Amelia",
+        "last_name": "Harrison",
+        "date_of_birth": datetime.date(2016, 4, 12),
+        "sex": "female",
+        "postcode": "YO1 7HH",
+    }
+    return SubjectInput(**{**values, **overrides})
+
+
+def adult_input(**overrides):
+    from referrals.models import ContactSubject
+    from referrals.services import SubjectInput
+
+    values = {
+        "role": ContactSubject.Role.PARENT,
+        "first_name": "Dawn",
+        "last_name": "Harrison",
+        "relationship_to_children": "Mother",
+        "postcode": "YO1 7HH",
+    }
+    return SubjectInput(**{**values, **overrides})
+
+
+def contact_input(subjects=None, **overrides):
+    from referrals.models import Contact
+    from referrals.services import ContactInput
+
+    values = {
+        "subjects": subjects if subjects is not None else [child_input()],
+        "concerns": (
+            "Amelia came to school with bruising to her arm and said her mum's partner did it."
+        ),
+        "concern_categories": ["physical_abuse"],
+        "family_awareness": Contact.FamilyAwareness.AWARE_CONSENTED,
+        "urgency": Contact.Urgency.SOON,
+    }
+    return ContactInput(**{**values, **overrides})
+
+
+def submit_contact(actor, channel=None, **overrides):
+    from referrals.models import Contact
+    from referrals.services import contact_submit
+
+    contact, _ = contact_submit(
+        actor=actor,
+        referrer_account=actor,
+        data=contact_input(**overrides),
+        channel=channel or Contact.Channel.ONLINE_FORM,
+    )
+    return contact

@@ -1,0 +1,283 @@
+"""The partner API: partner systems push contacts and read back their status.
+
+Thin views: serializers validate and shape, ``contact_submit`` records, and
+``contact_get`` decides what the caller may read.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from referrals import selectors, services
+from referrals.authentication import PartnerTokenAuthentication
+from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
+from referrals.validators import (
+    clean_nhs_number,
+    clean_phone,
+    clean_postcode,
+    clean_unique_pupil_number,
+)
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _django_validator(clean):
+    def validate(value: str) -> str:
+        from django.core.exceptions import ValidationError
+
+        try:
+            return clean(value)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    return validate
+
+
+class PersonFields(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    other_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, default=Sex.UNKNOWN)
+    nhs_number = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    postcode = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_nhs_number(self, value):
+        return _django_validator(clean_nhs_number)(value)
+
+    def validate_postcode(self, value):
+        return _django_validator(clean_postcode)(value)
+
+
+class ChildInput(PersonFields):
+    unborn = serializers.BooleanField(required=False, default=False)
+    expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
+    unique_pupil_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_unique_pupil_number(self, value):
+        return _django_validator(clean_unique_pupil_number)(value)
+
+    def validate(self, attrs):
+        if attrs["unborn"] and not attrs.get("expected_date_of_birth"):
+            raise serializers.ValidationError(
+                {"expected_date_of_birth": "Give the expected date of birth of an unborn child."}
+            )
+        if not attrs["unborn"] and attrs.get("expected_date_of_birth"):
+            raise serializers.ValidationError(
+                {"expected_date_of_birth": "Only an unborn child has an expected date of birth."}
+            )
+        return attrs
+
+
+ADULT_ROLES = [
+    (value, label)
+    for value, label in ContactSubject.Role.choices
+    if value not in ContactSubject.CHILD_ROLES
+]
+
+
+class AdultInput(PersonFields):
+    role = serializers.ChoiceField(choices=ADULT_ROLES)
+    relationship_to_children = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+
+
+class ReferrerFields(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    def validate_phone(self, value):
+        return _django_validator(clean_phone)(value)
+
+
+class ContactInputSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(
+        choices=[Contact.Channel.PARTNER_API, Contact.Channel.POLICE_NOTIFICATION],
+        default=Contact.Channel.PARTNER_API,
+    )
+    received_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the partner received the concern, if earlier; the clock starts here.",
+    )
+    children = ChildInput(many=True, allow_empty=False)
+    adults = AdultInput(many=True, required=False, default=list)
+    concerns = serializers.CharField(max_length=20000)
+    concern_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConcernCategory.choices), allow_empty=False
+    )
+    urgency = serializers.ChoiceField(choices=Contact.Urgency.choices)
+    family_awareness = serializers.ChoiceField(choices=Contact.FamilyAwareness.choices)
+    family_not_told_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
+    referrer = ReferrerFields(
+        required=False, help_text="The professional at the partner who raised the concern."
+    )
+
+    def validate_received_at(self, value):
+        from django.utils import timezone
+
+        if value > timezone.now():
+            raise serializers.ValidationError("received_at cannot be in the future.")
+        return value
+
+    def validate(self, attrs):
+        if (
+            attrs["family_awareness"] != Contact.FamilyAwareness.AWARE_CONSENTED
+            and not attrs["family_not_told_reason"].strip()
+        ):
+            raise serializers.ValidationError(
+                {"family_not_told_reason": "Say why the family was not told or did not agree."}
+            )
+        return attrs
+
+    def to_contact_input(self, *, agency) -> services.ContactInput:
+        data = self.validated_data
+        subjects = [
+            services.SubjectInput(
+                role=ContactSubject.Role.UNBORN_CHILD
+                if child["unborn"]
+                else ContactSubject.Role.CHILD,
+                first_name=child["first_name"],
+                last_name=child["last_name"],
+                other_names=child.get("other_names", ""),
+                date_of_birth=child.get("date_of_birth"),
+                expected_date_of_birth=child.get("expected_date_of_birth"),
+                sex=child["sex"],
+                nhs_number=child["nhs_number"],
+                unique_pupil_number=child["unique_pupil_number"],
+                address=child["address"],
+                postcode=child["postcode"],
+            )
+            for child in data["children"]
+        ] + [
+            services.SubjectInput(
+                role=adult["role"],
+                first_name=adult["first_name"],
+                last_name=adult["last_name"],
+                other_names=adult.get("other_names", ""),
+                date_of_birth=adult.get("date_of_birth"),
+                sex=adult["sex"],
+                nhs_number=adult["nhs_number"],
+                address=adult["address"],
+                postcode=adult["postcode"],
+                relationship_to_children=adult["relationship_to_children"],
+            )
+            for adult in data["adults"]
+        ]
+        referrer = data.get("referrer")
+        return services.ContactInput(
+            subjects=subjects,
+            concerns=data["concerns"],
+            concern_categories=data["concern_categories"],
+            urgency=data["urgency"],
+            family_awareness=data["family_awareness"],
+            family_not_told_reason=data["family_not_told_reason"],
+            referrer=services.ReferrerInput(
+                name=referrer["name"],
+                role=referrer["role"],
+                organisation=agency.name if agency else "",
+                phone=referrer["phone"],
+                email=referrer["email"],
+            )
+            if referrer
+            else None,
+            received_at=data.get("received_at"),
+        )
+
+
+class ContactOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    received_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    children = serializers.SerializerMethodField(help_text="How many children it is about.")
+    outcome = serializers.SerializerMethodField(
+        help_text="The decision's route once the contact is decided; null until then."
+    )
+
+    def get_children(self, contact) -> int:
+        return len(contact.children)
+
+    def get_outcome(self, contact) -> dict | None:
+        # Decisions arrive with screening; until one exists there is no outcome.
+        return None
+
+
+class PartnerRateThrottle(UserRateThrottle):
+    scope = "partner"
+
+
+class ContactCreateApi(APIView):
+    authentication_classes = [PartnerTokenAuthentication]
+    throttle_classes = [PartnerRateThrottle]
+
+    @extend_schema(
+        operation_id="contacts_create",
+        request=ContactInputSerializer,
+        responses={201: ContactOutputSerializer, 200: ContactOutputSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                location=OpenApiParameter.HEADER,
+                required=True,
+                description="Your own unique id for this submission (at most 100 characters). "
+                "Sending it again returns the contact the first send created (200) "
+                "instead of creating another.",
+            )
+        ],
+        summary="Submit a contact about one or more children",
+    )
+    def post(self, request):
+        if not selectors.can_refer(request.user):
+            raise PermissionDenied("This partner system may not submit contacts.")
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if not key or len(key) > 100:
+            return Response(
+                {
+                    IDEMPOTENCY_HEADER: [
+                        "Send a unique Idempotency-Key header of 1 to 100 characters."
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        serializer = ContactInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            contact, created = services.contact_submit(
+                actor=request.user,
+                referrer_account=request.user,
+                data=serializer.to_contact_input(agency=request.user.agency),
+                channel=serializer.validated_data["channel"],
+                api_client=request.auth,
+                idempotency_key=key,
+            )
+        return Response(
+            ContactOutputSerializer(contact).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ContactDetailApi(APIView):
+    authentication_classes = [PartnerTokenAuthentication]
+    throttle_classes = [PartnerRateThrottle]
+
+    @extend_schema(
+        operation_id="contacts_retrieve",
+        responses={200: ContactOutputSerializer},
+        summary="Status and outcome of a contact you submitted",
+    )
+    def get(self, request, reference: str):
+        contact = selectors.contact_get(user=request.user, reference=reference)
+        return Response(ContactOutputSerializer(contact).data)

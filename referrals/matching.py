@@ -1,0 +1,118 @@
+"""Finding the person records a subject on a contact may be.
+
+Candidates come from indexed look-ups only (trigram similarity on either name,
+either way round; Double Metaphone on the surname; the same date of birth), so
+the search stays fast with millions of people. Each candidate is then scored on
+name likeness, date of birth and postcode, with the reasons a screener will see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
+
+from referrals.models import DoubleMetaphone, Person
+
+# pg_trgm's similarity threshold for the % operator is 0.3 by default.
+CANDIDATE_THRESHOLD = 0.5
+CANDIDATE_LIMIT = 5
+SOUNDS_ALIKE_BONUS = 0.15
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    score: float
+    reasons: list[str]
+
+
+def _date_points(given: date | None, recorded: date | None) -> tuple[float, str | None]:
+    if given is None or recorded is None:
+        return 0.0, None
+    if given == recorded:
+        return 0.35, "Same date of birth"
+    transposed = given.year == recorded.year and (given.day, given.month) == (
+        recorded.month,
+        recorded.day,
+    )
+    one_off = (
+        sum([given.year != recorded.year, given.month != recorded.month, given.day != recorded.day])
+        == 1
+    )
+    if transposed or one_off:
+        return 0.1, "Date of birth differs in one part (possible typing error)"
+    return -0.3, "Different date of birth"
+
+
+def likely_matches(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    postcode: str = "",
+    limit: int = CANDIDATE_LIMIT,
+) -> list[Candidate]:
+    first, last = first_name.strip().lower(), last_name.strip().lower()
+    if not first and not last:
+        return []
+    people = (
+        Person.objects.annotate(
+            first_lower=Lower("first_name"),
+            last_lower=Lower("last_name"),
+            last_sound=DoubleMetaphone("last_name"),
+        )
+        .filter(
+            Q(last_lower__trigram_similar=last)
+            | Q(last_lower__trigram_similar=first)
+            | Q(last_sound=DoubleMetaphone(Value(last_name)))
+            | (Q(date_of_birth=date_of_birth) & Q(first_lower__trigram_similar=first))
+        )
+        .annotate(
+            first_similarity=TrigramSimilarity("first_lower", first),
+            last_similarity=TrigramSimilarity("last_lower", last),
+            swapped_first_similarity=TrigramSimilarity("first_lower", last),
+            swapped_last_similarity=TrigramSimilarity("last_lower", first),
+            first_sound=DoubleMetaphone("first_name"),
+            given_first_sound=DoubleMetaphone(Value(first_name)),
+            given_last_sound=DoubleMetaphone(Value(last_name)),
+        )
+        .only("id", "date_of_birth", "expected_date_of_birth", "postcode")[:200]
+    )
+    candidates = []
+    for person in people:
+        reasons = []
+        direct = (person.first_similarity + person.last_similarity) / 2
+        swapped = (person.swapped_first_similarity + person.swapped_last_similarity) / 2
+        name_score = max(direct, swapped)
+        if swapped > direct and swapped > 0.6:
+            reasons.append("First and last names swapped")
+        elif direct == 1:
+            reasons.append("Same name")
+        else:
+            reasons.append(f"Similar name ({direct:.0%} alike)")
+        if person.last_sound == person.given_last_sound and person.last_sound:
+            name_score += SOUNDS_ALIKE_BONUS / 2
+            if person.first_sound == person.given_first_sound and direct < 1:
+                name_score += SOUNDS_ALIKE_BONUS / 2
+                reasons.append("Names sound alike")
+        points, date_reason = _date_points(
+            date_of_birth, person.date_of_birth or person.expected_date_of_birth
+        )
+        if date_reason:
+            reasons.append(date_reason)
+        score = min(name_score, 1.0) * 0.65 + points
+        if (
+            postcode
+            and person.postcode
+            and postcode.replace(" ", "").upper() == (person.postcode.replace(" ", "").upper())
+        ):
+            score += 0.1
+            reasons.append("Same postcode")
+        if score >= CANDIDATE_THRESHOLD:
+            candidates.append(Candidate(person.pk, round(score, 3), reasons))
+    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    return candidates[:limit]

@@ -1,0 +1,207 @@
+"""The partner API, through HTTP, against real PostgreSQL."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from frontdoor.roles import Role
+from referrals.models import Contact, ContactSubject
+from referrals.services import api_client_create
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "channel": "police_notification",
+    "children": [
+        {
+            "first_name": "Amelia",
+            "last_name": "Harrison",
+            "date_of_birth": "2016-04-12",
+            "sex": "female",
+            "nhs_number": "943 476 5919",
+            "postcode": "yo17hh",
+        },
+        {
+            "first_name": "Unborn",
+            "last_name": "Harrison",
+            "unborn": True,
+            "expected_date_of_birth": "2027-03-01",
+        },
+    ],
+    "adults": [
+        {
+            "first_name": "Kyle",
+            "last_name": "Mercer",
+            "role": "alleged_perpetrator",
+            "relationship_to_children": "Mother's partner",
+        }
+    ],
+    "concerns": "Police attended a domestic incident at the home; Amelia was present.",
+    "concern_categories": ["domestic_abuse"],
+    "urgency": "soon",
+    "family_awareness": "not_aware",
+    "family_not_told_reason": "Telling the mother's partner could put her and Amelia at risk.",
+    "referrer": {"name": "PC Jane Doe", "role": "Officer in case", "phone": "01632 960001"},
+}
+
+
+@pytest.fixture
+def feed_account(db):
+    return UserFactory(roles=[Role.REFERRER], email="feed@police.example")
+
+
+@pytest.fixture
+def partner(feed_account):
+    _, token = api_client_create(name="Police feed", account=feed_account)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return api
+
+
+def post(api, body, key="incident-2026-0001"):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return api.post(reverse("api-contact-create"), body, format="json", **headers)
+
+
+def test_partner_submits_a_contact_and_reads_it_back(partner, feed_account):
+    response = post(partner, VALID)
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"].startswith("FD-")
+    assert body["status"] == "received"
+    assert body["children"] == 2
+    assert body["outcome"] is None
+    contact = Contact.objects.get(reference=body["reference"])
+    assert contact.channel == Contact.Channel.POLICE_NOTIFICATION
+    assert contact.referrer == feed_account
+    assert contact.referrer_name == "PC Jane Doe"
+    assert [s.role for s in contact.subjects.all()] == [
+        ContactSubject.Role.CHILD,
+        ContactSubject.Role.UNBORN_CHILD,
+        ContactSubject.Role.ALLEGED_PERPETRATOR,
+    ]
+    amelia = contact.subjects.first()
+    assert amelia.nhs_number == "9434765919"
+    assert amelia.postcode == "YO1 7HH"
+
+    detail = partner.get(reverse("api-contact-detail", args=[body["reference"]]))
+    assert detail.status_code == 200
+    assert detail.json()["reference"] == body["reference"]
+
+
+def test_a_retried_submission_never_creates_a_duplicate(partner):
+    first = post(partner, VALID, key="retry-me")
+    again = post(partner, VALID, key="retry-me")
+    other = post(partner, VALID, key="something-else")
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert again.json()["reference"] == first.json()["reference"]
+    assert other.json()["reference"] != first.json()["reference"]
+    assert Contact.objects.count() == 2
+
+
+def test_the_idempotency_key_is_required(partner):
+    response = post(partner, VALID, key=None)
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field_path"),
+    [
+        (lambda b: b["children"][0].update(nhs_number="1234567890"), ("children", 0, "nhs_number")),
+        (lambda b: b["children"][0].update(postcode="NOT A CODE"), ("children", 0, "postcode")),
+        (
+            lambda b: b["children"][0].update(date_of_birth="12/04/2016"),
+            ("children", 0, "date_of_birth"),
+        ),
+        (lambda b: b["children"][0].update(first_name=""), ("children", 0, "first_name")),
+        (
+            lambda b: b["children"][1].pop("expected_date_of_birth"),
+            ("children", 1, "expected_date_of_birth"),
+        ),
+        (lambda b: b.update(children=[]), ("children",)),
+        (lambda b: b.update(concern_categories=["gossip"]), ("concern_categories",)),
+        (lambda b: b.update(urgency="whenever"), ("urgency",)),
+        (lambda b: b.update(family_not_told_reason=""), ("family_not_told_reason",)),
+        (lambda b: b["adults"][0].update(role="child"), ("adults", 0, "role")),
+        (lambda b: b["referrer"].update(phone="call me"), ("referrer", "phone")),
+        (lambda b: b.update(received_at="2999-01-01T00:00:00Z"), ("received_at",)),
+    ],
+)
+def test_each_bad_field_gets_a_field_level_error(partner, change, field_path):
+    import copy
+
+    body = copy.deepcopy(VALID)
+    change(body)
+
+    response = post(partner, body)
+
+    assert response.status_code == 400
+    errors = response.json()
+    for step in field_path:
+        # DRF keys a nested list's errors by position: {"children": {"0": {...}}}.
+        errors = errors[str(step)] if isinstance(errors, dict) else errors[step]
+    assert errors, response.json()
+    assert not Contact.objects.exists()
+
+
+def test_upn_is_validated(partner):
+    import copy
+
+    body = copy.deepcopy(VALID)
+    body["children"][0]["unique_pupil_number"] = "B801200005001"
+    assert post(partner, body, key="good-upn").status_code == 201
+    body["children"][0]["unique_pupil_number"] = "B801200005002"
+    assert post(partner, body, key="bad-upn").json()["children"]["0"]["unique_pupil_number"]
+
+
+def test_requests_without_a_valid_token_are_refused(db):
+    anonymous = APIClient()
+    assert post(anonymous, VALID).status_code == 401
+    anonymous.credentials(HTTP_AUTHORIZATION="Bearer fd_nope_nope")
+    assert post(anonymous, VALID).status_code == 401
+
+
+def test_revoked_token_is_refused(partner, feed_account):
+    feed_account.api_clients.update(is_active=False)
+    assert post(partner, VALID).status_code == 401
+
+
+def test_a_token_for_an_account_that_cannot_refer_is_forbidden(db):
+    account = UserFactory(roles=[Role.PERFORMANCE_VIEWER])
+    _, token = api_client_create(name="Wrong", account=account)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert post(api, VALID).status_code == 403
+
+
+def test_a_partner_cannot_read_another_partners_contact(partner):
+    reference = post(partner, VALID).json()["reference"]
+    other_account = UserFactory(roles=[Role.REFERRER])
+    _, token = api_client_create(name="School MIS", account=other_account)
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert other.get(reverse("api-contact-detail", args=[reference])).status_code == 404
+    assert other.get(reverse("api-contact-detail", args=["FD-2026-999999"])).status_code == 404
+
+
+def test_only_a_hash_of_the_token_is_stored(feed_account):
+    client, token = api_client_create(name="Police feed", account=feed_account)
+    client.refresh_from_db()
+    assert token not in (client.token_hash, client.token_prefix)
+    assert len(client.token_hash) == 64
+
+
+def test_openapi_schema_describes_the_contact_endpoints(client, screener):
+    client.force_login(screener)
+    response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "/api/v1/contacts/" in text
+    assert "Idempotency-Key" in text
+    assert client.get(reverse("api-docs")).status_code == 200
