@@ -36,6 +36,18 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
     if not user.is_authenticated:
         return []
     items = [NavigationItem("Home", reverse("home"))]
+    if user.has_perm(Permission.SCREEN_CONTACTS.perm):
+        items += [
+            NavigationItem("Contacts", reverse("referrals:contact-list")),
+            NavigationItem("Record a contact", reverse("referrals:staff-form")),
+            NavigationItem("Phone consultation", reverse("referrals:phone-form")),
+            NavigationItem("Find a person", reverse("referrals:people-search")),
+        ]
+    elif user.has_perm(Permission.SUBMIT_REFERRALS.perm):
+        items += [
+            NavigationItem("Refer a concern", reverse("referrals:referral-form")),
+            NavigationItem("Your referrals", reverse("referrals:contact-list")),
+        ]
     if user.has_perm(Permission.ADMINISTER_SERVICE.perm) and user.is_staff:
         items.append(NavigationItem("Administration", reverse("admin:index")))
     return items

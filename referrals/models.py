@@ -222,6 +222,11 @@ class Contact(models.Model):
         return self.reference
 
     @property
+    def concern_category_labels(self) -> list[str]:
+        labels = dict(ConcernCategory.choices)
+        return [labels.get(value, value) for value in self.concern_categories]
+
+    @property
     def children(self):
         return [s for s in self.subjects.all() if s.is_child]
 

@@ -97,6 +97,15 @@ def person_history(*, user: User, person: Person, before: Contact | None = None)
     return PersonHistory(person=person, entries=entries, repeat_contact=repeat)
 
 
+def person_get(*, user: User, person_id: int) -> Person:
+    if not can_screen(user):
+        raise Http404("No person found")
+    try:
+        return Person.objects.get(pk=person_id)
+    except Person.DoesNotExist:
+        raise Http404("No person found") from None
+
+
 def people_search(
     *, user: User, name: str, date_of_birth: date | None = None, limit: int = 20
 ) -> list[Person]:

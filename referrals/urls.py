@@ -1,4 +1,28 @@
-"""URLs of this app (see models.py for what it holds)."""
+"""URLs for contacts and people (mounted at /referrals/)."""
+
+from django.urls import path
+
+from referrals import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contact_list, name="contact-list"),
+    path("new/", views.contact_form, {"kind": "referral"}, name="referral-form"),
+    path("new/check/", views.contact_check, {"kind": "referral"}, name="referral-check"),
+    path("new/discard/", views.contact_discard, {"kind": "referral"}, name="referral-discard"),
+    path("record/", views.contact_form, {"kind": "staff"}, name="staff-form"),
+    path("record/check/", views.contact_check, {"kind": "staff"}, name="staff-check"),
+    path("record/discard/", views.contact_discard, {"kind": "staff"}, name="staff-discard"),
+    path("phone/", views.contact_form, {"kind": "phone"}, name="phone-form"),
+    path("phone/check/", views.contact_check, {"kind": "phone"}, name="phone-check"),
+    path("phone/discard/", views.contact_discard, {"kind": "phone"}, name="phone-discard"),
+    path("sent/<str:reference>/", views.contact_sent, name="contact-sent"),
+    path("contacts/<str:reference>/", views.contact_detail, name="contact-detail"),
+    path(
+        "contacts/<str:reference>/people/<int:subject_id>/match/",
+        views.subject_match,
+        name="subject-match",
+    ),
+    path("people/search/", views.people_search, name="people-search"),
+    path("people/<int:person_id>/", views.person_detail, name="person-detail"),
+]

@@ -1,4 +1,352 @@
 """HTML views for contacts, subjects and person records.
 
-Validate, call a service or selector, render.
+Validate, call a service or selector, render. The contact form serves three
+journeys with one page: a partner professional's referral, a contact recorded by
+staff for someone else (contact centre, email, police notification), and a phone
+consultation. Every POST to it is saved as a draft first, so nothing typed is lost
+to a validation error, a closed tab or a session timeout.
 """
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from frontdoor.roles import Permission
+from referrals import forms, selectors, services
+from referrals.models import Contact, ContactSubject, MatchCandidate
+
+
+@dataclass(frozen=True)
+class Journey:
+    kind: str
+    permission: Permission
+    title: str
+    caption: str
+    form_url: str
+    check_url: str
+    referrer_form: type[forms.ReferrerForm] | None
+    submit_label: str
+
+
+JOURNEYS = {
+    "referral": Journey(
+        kind="referral",
+        permission=Permission.SUBMIT_REFERRALS,
+        title="Refer a concern about a child",
+        caption="Multi-agency referral",
+        form_url="referrals:referral-form",
+        check_url="referrals:referral-check",
+        referrer_form=None,
+        submit_label="Send referral",
+    ),
+    "staff": Journey(
+        kind="staff",
+        permission=Permission.SCREEN_CONTACTS,
+        title="Record a contact",
+        caption="Contact from the public, email or police",
+        form_url="referrals:staff-form",
+        check_url="referrals:staff-check",
+        referrer_form=forms.ReferrerForm,
+        submit_label="Record contact",
+    ),
+    "phone": Journey(
+        kind="phone",
+        permission=Permission.SCREEN_CONTACTS,
+        title="Record a phone consultation",
+        caption="Advice and duty",
+        form_url="referrals:phone-form",
+        check_url="referrals:phone-check",
+        referrer_form=forms.CallerForm,
+        submit_label="Record consultation",
+    ),
+}
+
+
+def _journey(request: HttpRequest, kind: str) -> Journey:
+    journey = JOURNEYS[kind]
+    if not request.user.has_perm(journey.permission.perm):
+        raise PermissionDenied
+    return journey
+
+
+def _draft_querydict(data: dict) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def _management(prefix: str, total: int) -> dict[str, list[str]]:
+    return {
+        f"{prefix}-TOTAL_FORMS": [str(total)],
+        f"{prefix}-INITIAL_FORMS": ["0"],
+        f"{prefix}-MIN_NUM_FORMS": ["0"],
+        f"{prefix}-MAX_NUM_FORMS": ["20"],
+    }
+
+
+def _new_person_defaults(prefix: str, index: int) -> dict[str, list[str]]:
+    """Answers a new child or adult starts with, so its radios show a choice."""
+    defaults = {f"{prefix}-{index}-sex": ["unknown"]}
+    if prefix == "children":
+        defaults[f"{prefix}-{index}-born"] = ["born"]
+    return defaults
+
+
+EMPTY_DRAFT = {
+    **_management("children", 1),
+    **_management("adults", 0),
+    **_new_person_defaults("children", 0),
+}
+
+
+def _bind(journey: Journey, data: QueryDict):
+    children = forms.ChildFormSet(data, prefix="children")
+    adults = forms.AdultFormSet(data, prefix="adults")
+    concern = forms.ConcernForm(data, prefix="concern")
+    referrer = journey.referrer_form(data, prefix="referrer") if journey.referrer_form else None
+    return children, adults, concern, referrer
+
+
+def _all_valid(children, adults, concern, referrer) -> bool:
+    results = [children.is_valid(), adults.is_valid(), concern.is_valid()]
+    if referrer is not None:
+        results.append(referrer.is_valid())
+    return all(results)
+
+
+def _anchor(bound_field) -> str:
+    if bound_field.field.widget.__class__.__name__ == "DateInputWidget":
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def _error_summary(children, adults, concern, referrer) -> list[tuple[str, str]]:
+    """(message, anchor) for every error, in page order, each naming whose it is."""
+    summary = []
+    sections = []
+    if referrer is not None:
+        sections.append(("", referrer))
+    sections += [(f"Child {i + 1}: ", form) for i, form in enumerate(children.forms)]
+    sections += [(f"Adult {i + 1}: ", form) for i, form in enumerate(adults.forms)]
+    sections.append(("", concern))
+    for label, form in sections:
+        for field in form:
+            for error in field.errors:
+                summary.append((f"{label}{error}", _anchor(field)))
+    if children.non_form_errors():
+        summary.append(("Add at least one child", "children"))
+    return summary
+
+
+def _shift(data: dict, prefix: str, removed: int) -> dict:
+    """The draft without entry ``removed`` of a formset, later entries moved up."""
+    pattern = re.compile(rf"^{prefix}-(\d+)-(.+)$")
+    shifted = {}
+    for key, values in data.items():
+        match = pattern.match(key)
+        if not match:
+            shifted[key] = values
+            continue
+        index, name = int(match.group(1)), match.group(2)
+        if index == removed:
+            continue
+        shifted[f"{prefix}-{index - 1 if index > removed else index}-{name}"] = values
+    total = int(data.get(f"{prefix}-TOTAL_FORMS", ["0"])[0])
+    shifted.update(_management(prefix, max(total - 1, 0)))
+    return shifted
+
+
+@require_http_methods(["GET", "POST"])
+def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
+    journey = _journey(request, kind)
+    if request.method == "GET":
+        draft = selectors.draft_get(owner=request.user, kind=kind) or EMPTY_DRAFT
+        return _render_form(request, journey, _draft_querydict(draft), show_errors=False)
+
+    data = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "action")}
+    action = request.POST.get("action", "continue")
+    if action in ("add_child", "add_adult"):
+        prefix = "children" if action == "add_child" else "adults"
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ["0"])[0])
+        data.update(_management(prefix, min(total + 1, 20)))
+        data.update(_new_person_defaults(prefix, total))
+        services.draft_save(owner=request.user, kind=kind, data=data)
+        return redirect(f"{reverse(journey.form_url)}#{prefix}-{total}")
+    removal = re.fullmatch(r"remove_(children|adults)-(\d+)", action)
+    if removal:
+        data = _shift(data, removal.group(1), int(removal.group(2)))
+        services.draft_save(owner=request.user, kind=kind, data=data)
+        messages.info(request, "Removed. The rest of your answers are kept.")
+        return redirect(f"{reverse(journey.form_url)}#{removal.group(1)}")
+    services.draft_save(owner=request.user, kind=kind, data=data)
+    if action == "save":
+        messages.success(
+            request, "Your answers are saved. You can come back to finish this at any time."
+        )
+        return redirect(journey.form_url)
+    bound = _bind(journey, _draft_querydict(data))
+    if _all_valid(*bound):
+        return redirect(journey.check_url)
+    return _render_form(request, journey, _draft_querydict(data), show_errors=True, bound=bound)
+
+
+def _render_form(request, journey, data, *, show_errors, bound=None) -> HttpResponse:
+    children, adults, concern, referrer = bound or _bind(journey, data)
+    summary = _error_summary(children, adults, concern, referrer) if show_errors else []
+    return render(
+        request,
+        "referrals/contact_form.html",
+        {
+            "journey": journey,
+            "children_formset": children,
+            "adults_formset": adults,
+            "concern_form": concern,
+            "referrer_form": referrer,
+            "show_errors": show_errors,
+            "error_summary": summary,
+        },
+        status=200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
+    journey = _journey(request, kind)
+    draft = selectors.draft_get(owner=request.user, kind=kind)
+    if not draft:
+        return redirect(journey.form_url)
+    bound = _bind(journey, _draft_querydict(draft))
+    if not _all_valid(*bound):
+        return _render_form(
+            request, journey, _draft_querydict(draft), show_errors=True, bound=bound
+        )
+    children, adults, concern, referrer = bound
+    if request.method == "POST":
+        data = forms.contact_input_from_forms(
+            children=children, adults=adults, concern=concern, referrer=referrer
+        )
+        if kind == "referral":
+            channel, referrer_account = Contact.Channel.ONLINE_FORM, request.user
+        elif kind == "phone":
+            channel, referrer_account = Contact.Channel.PHONE_CONSULTATION, None
+        else:
+            channel, referrer_account = referrer.cleaned_data["channel"], None
+        contact, _ = services.contact_submit(
+            actor=request.user, data=data, channel=channel, referrer_account=referrer_account
+        )
+        services.draft_discard(owner=request.user, kind=kind)
+        return redirect("referrals:contact-sent", reference=contact.reference)
+    return render(
+        request,
+        "referrals/contact_check.html",
+        {
+            "journey": journey,
+            "children_formset": children,
+            "adults_formset": adults,
+            "concern_form": concern,
+            "referrer_form": referrer,
+        },
+    )
+
+
+@require_POST
+def contact_discard(request: HttpRequest, kind: str) -> HttpResponse:
+    _journey(request, kind)
+    services.draft_discard(owner=request.user, kind=kind)
+    messages.info(request, "Your unfinished answers have been deleted.")
+    return redirect("home")
+
+
+def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, reference=reference)
+    return render(request, "referrals/contact_sent.html", {"contact": contact})
+
+
+def contact_list(request: HttpRequest) -> HttpResponse:
+    """A referrer's own referrals; for screening staff, every recent contact."""
+    if not (selectors.can_refer(request.user) or selectors.can_screen(request.user)):
+        raise PermissionDenied
+    contacts = selectors.contacts_visible_to(user=request.user).prefetch_related("subjects")
+    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/contact_list.html",
+        {"page": page, "is_screener": selectors.can_screen(request.user)},
+    )
+
+
+def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, reference=reference)
+    is_screener = selectors.can_screen(request.user)
+    histories = {}
+    if is_screener:
+        for subject in contact.subjects.all():
+            if subject.person_id:
+                histories[subject.pk] = selectors.person_history(
+                    user=request.user, person=subject.person, before=contact
+                )
+    return render(
+        request,
+        "referrals/contact_detail.html",
+        {"contact": contact, "is_screener": is_screener, "histories": histories},
+    )
+
+
+@require_POST
+def subject_match(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
+    if not selectors.can_screen(request.user):
+        raise PermissionDenied
+    contact = selectors.contact_get(user=request.user, reference=reference)
+    subject = get_object_or_404(ContactSubject, pk=subject_id, contact=contact)
+    choice = request.POST.get("candidate", "")
+    try:
+        if choice == "none":
+            services.match_reject_all(actor=request.user, subject=subject)
+            messages.success(request, f"A new person record was started for {subject.full_name}.")
+        else:
+            candidate = get_object_or_404(
+                MatchCandidate, pk=choice if choice.isdigit() else 0, subject=subject
+            )
+            services.match_confirm(actor=request.user, candidate=candidate)
+            messages.success(request, f"{subject.full_name} is linked to the person record.")
+    except services.ContactRejected as rejected:
+        messages.error(request, str(rejected))
+    return redirect(f"{reverse('referrals:contact-detail', args=[reference])}#subject-{subject.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def people_search(request: HttpRequest) -> HttpResponse:
+    """Search by name and date of birth; POST so no name ever appears in a URL."""
+    if not selectors.can_screen(request.user):
+        raise PermissionDenied
+    form = forms.PersonSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = selectors.people_search(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+        )
+    return render(
+        request,
+        "referrals/people_search.html",
+        {"form": form, "results": results, "show_errors": request.method == "POST"},
+    )
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    if not selectors.can_screen(request.user):
+        raise Http404
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    history = selectors.person_history(user=request.user, person=person)
+    return render(request, "referrals/person_detail.html", {"person": person, "history": history})

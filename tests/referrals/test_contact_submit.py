@@ -123,7 +123,7 @@ def test_named_member_of_the_public_keeps_their_census_source(screener):
     assert contact.referrer_name == "Joan Smith"
 
 
-def test_police_notification_from_an_agency_uses_that_agencys_source(screener):
+def test_email_from_an_agency_uses_that_agencys_source(screener):
     school = AgencyFactory(type=Agency.Type.EDUCATION)
     school.referral_source = school.referral_source.__class__.objects.get(code="2A")
     school.save()

@@ -1,0 +1,57 @@
+"""Small helpers for rendering Django form fields as GOV.UK Frontend components."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.MultiWidget):
+        return "date"
+    return "text"
+
+
+@register.filter
+def is_selected(value, bound_field) -> bool:
+    """Whether ``value`` is among the field's current value(s)."""
+    current = bound_field.value()
+    if current is None:
+        return False
+    if isinstance(current, list | tuple):
+        return str(value) in [str(item) for item in current]
+    return str(value) == str(current)
+
+
+@register.filter
+def date_parts(bound_field) -> list[tuple[str, str, str, str]]:
+    """(suffix, label, name, value) for the day, month and year boxes."""
+    value = bound_field.value()
+    if not isinstance(value, list | tuple):
+        value = bound_field.field.widget.decompress(value)
+    names = ("day", "month", "year")
+    return [
+        (str(index), names[index].title(), f"{bound_field.html_name}_{index}", value[index] or "")
+        for index in range(3)
+    ]
+
+
+@register.simple_tag
+def error_id(bound_field) -> str:
+    return f"{bound_field.auto_id}-error"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

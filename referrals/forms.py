@@ -1,0 +1,458 @@
+"""Forms for recording a contact, in GOV.UK wording.
+
+One long form with sections (children, adults, the concern, the family) rather
+than one question per page: the people who fill it in (designated safeguarding
+leads, officers, health visitors, screeners on the phone) know the whole story at
+once, need to see it together, and move between sections as they write. Each
+section still follows GOV.UK patterns, errors are listed in an error summary, and
+every submission (valid or not) is saved as a draft so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from frontdoor.models import Agency, ReferralSource
+from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
+from referrals.services import ContactInput, ReferrerInput, SubjectInput
+from referrals.validators import (
+    clean_nhs_number,
+    clean_phone,
+    clean_postcode,
+    clean_unique_pupil_number,
+)
+
+
+class DateInputWidget(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes."""
+
+    template_name = "govuk/widgets/date_input.html"
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric"}
+        super().__init__([forms.TextInput(box), forms.TextInput(box), forms.TextInput(box)], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A whole date from three boxes, with the GOV.UK error for each way it goes wrong."""
+
+    widget = DateInputWidget
+
+    def __init__(self, *, label: str, past: bool | None = None, **kwargs):
+        self.past = past
+        self.noun = label
+        # Sub-fields are optional so compress() can say which part is missing.
+        fields = tuple(forms.CharField(required=False) for _ in range(3))
+        super().__init__(fields, require_all_fields=False, label=label, **kwargs)
+        self.error_messages["required"] = f"Enter {label.lower()}"
+        self.error_messages["incomplete"] = f"Enter {label.lower()}"
+
+    def compress(self, values):
+        if not values or not any(str(v or "").strip() for v in values):
+            return None
+        day, month, year = (str(v or "").strip() for v in values)
+        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise ValidationError(f"{self.noun} must include a {' and '.join(missing)}")
+        try:
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.noun} must be a real date") from None
+        if len(year) != 4:
+            raise ValidationError(f"Year must include 4 numbers in {self.noun.lower()}")
+        today = timezone.localdate()
+        if self.past is True and value > today:
+            raise ValidationError(f"{self.noun} must be today or in the past")
+        if self.past is False and value < today - datetime.timedelta(days=31):
+            raise ValidationError(f"{self.noun} must be in the future")
+        return value
+
+
+def _identifier(clean):
+    def validate(value):
+        return clean(value or "")
+
+    return validate
+
+
+class PersonFieldsMixin(forms.Form):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter a first name, or 'Unknown' if you do not know it"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter a last name, or 'Unknown' if you do not know it"},
+    )
+    other_names = forms.CharField(
+        label="Other names they are known by (optional)", max_length=200, required=False
+    )
+    date_of_birth = DateField(
+        label="Date of birth",
+        past=True,
+        required=False,
+        help_text="For example, 27 3 2015. Leave blank if you do not know it.",
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        initial=Sex.UNKNOWN,
+        required=False,
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)", required=False, help_text="10 digits, like 485 777 3456"
+    )
+    address = forms.CharField(
+        label="Address (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+    )
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+
+    def clean_sex(self):
+        return self.cleaned_data["sex"] or Sex.UNKNOWN
+
+    def clean_nhs_number(self):
+        return clean_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean_postcode(self):
+        return clean_postcode(self.cleaned_data["postcode"])
+
+
+class ChildForm(PersonFieldsMixin):
+    BORN, UNBORN = "born", "unborn"
+    born = forms.ChoiceField(
+        label="Has the child been born?",
+        choices=[(BORN, "Yes"), (UNBORN, "No, this is an unborn child")],
+        widget=forms.RadioSelect,
+        initial=BORN,
+        required=False,
+    )
+    expected_date_of_birth = DateField(
+        label="Expected date of birth",
+        past=False,
+        required=False,
+        help_text="Only for an unborn child. For example, 3 6 2027",
+    )
+    unique_pupil_number = forms.CharField(
+        label="Unique Pupil Number (optional)",
+        required=False,
+        help_text="13 characters, like B801200005001",
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "other_names",
+        "born",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "sex",
+        "nhs_number",
+        "unique_pupil_number",
+        "address",
+        "postcode",
+    ]
+
+    def clean_born(self):
+        # Most children on a contact are born; an unanswered question means that.
+        return self.cleaned_data["born"] or self.BORN
+
+    def clean_unique_pupil_number(self):
+        return clean_unique_pupil_number(self.cleaned_data["unique_pupil_number"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("born") == self.UNBORN:
+            if not cleaned.get("expected_date_of_birth") and "expected_date_of_birth" not in (
+                self.errors
+            ):
+                self.add_error("expected_date_of_birth", "Enter the expected date of birth")
+            cleaned["date_of_birth"] = None
+        else:
+            cleaned["expected_date_of_birth"] = None
+        return cleaned
+
+    def to_subject(self) -> SubjectInput:
+        data = self.cleaned_data
+        return SubjectInput(
+            role=ContactSubject.Role.UNBORN_CHILD
+            if data["born"] == self.UNBORN
+            else ContactSubject.Role.CHILD,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            other_names=data["other_names"],
+            date_of_birth=data["date_of_birth"],
+            expected_date_of_birth=data["expected_date_of_birth"],
+            sex=data["sex"],
+            nhs_number=data["nhs_number"],
+            unique_pupil_number=data["unique_pupil_number"],
+            address=data["address"],
+            postcode=data["postcode"],
+        )
+
+
+ADULT_ROLE_CHOICES = [
+    (value, label)
+    for value, label in ContactSubject.Role.choices
+    if value not in ContactSubject.CHILD_ROLES
+]
+
+
+class AdultForm(PersonFieldsMixin):
+    role = forms.ChoiceField(
+        label="Who are they?",
+        choices=ADULT_ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who this adult is"},
+    )
+    relationship_to_children = forms.CharField(
+        label="Relationship to the children (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, mother of both children, or mum's partner",
+    )
+
+    field_order = ["role", "relationship_to_children", "first_name", "last_name"]
+
+    def to_subject(self) -> SubjectInput:
+        data = self.cleaned_data
+        return SubjectInput(
+            role=data["role"],
+            relationship_to_children=data["relationship_to_children"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            other_names=data["other_names"],
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            nhs_number=data["nhs_number"],
+            address=data["address"],
+            postcode=data["postcode"],
+        )
+
+
+class BaseSubjectFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["use_required_attribute"] = False
+        return kwargs
+
+
+ChildFormSet = forms.formset_factory(
+    ChildForm, formset=BaseSubjectFormSet, extra=0, min_num=1, validate_min=True, max_num=20
+)
+AdultFormSet = forms.formset_factory(
+    AdultForm, formset=BaseSubjectFormSet, extra=0, min_num=0, max_num=20
+)
+
+
+class ConcernForm(forms.Form):
+    concerns = forms.CharField(
+        label="What are you worried about?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=(
+            "Say what has happened, what you have seen or been told, and what you "
+            "think could happen to the child if nothing changes."
+        ),
+        error_messages={"required": "Enter what you are worried about"},
+    )
+    concern_categories = forms.MultipleChoiceField(
+        label="What kind of concern is it?",
+        choices=ConcernCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one kind of concern"},
+    )
+    urgency = forms.ChoiceField(
+        label="How soon do you think the front door needs to act?",
+        choices=Contact.Urgency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how soon the front door needs to act"},
+    )
+    family_awareness = forms.ChoiceField(
+        label="Does the family know you are making this referral?",
+        choices=Contact.FamilyAwareness.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family knows about this referral"},
+    )
+    family_not_told_reason = forms.CharField(
+        label="If they do not know or did not agree, why not?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="For example, telling them could put the child at risk.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        awareness = cleaned.get("family_awareness")
+        if (
+            awareness
+            and awareness != Contact.FamilyAwareness.AWARE_CONSENTED
+            and not cleaned.get("family_not_told_reason", "").strip()
+        ):
+            self.add_error(
+                "family_not_told_reason", "Enter why the family has not been told or not agreed"
+            )
+        return cleaned
+
+
+STAFF_CHANNELS = [
+    (Contact.Channel.CONTACT_CENTRE, "Contact centre (a member of the public)"),
+    (Contact.Channel.EMAIL, "Email"),
+    (Contact.Channel.POLICE_NOTIFICATION, "Police notification"),
+]
+
+
+class ReferrerForm(forms.Form):
+    """Who raised the concern, when staff record it for them."""
+
+    channel = forms.ChoiceField(
+        label="How did the concern reach us?",
+        choices=STAFF_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the concern reached us"},
+    )
+    anonymous = forms.BooleanField(
+        label="The person did not want to give their name", required=False
+    )
+    name = forms.CharField(label="Their name", max_length=200, required=False)
+    role = forms.CharField(
+        label="Their job, or relationship to the child",
+        max_length=200,
+        required=False,
+        help_text="For example, neighbour, grandmother, or youth worker",
+    )
+    referral_source = forms.ModelChoiceField(
+        label="Referral source (for the Children in Need census)",
+        queryset=ReferralSource.objects.all(),
+        empty_label="Select a source",
+        error_messages={"required": "Select the referral source"},
+    )
+    source_agency = forms.ModelChoiceField(
+        label="Their agency, if a professional (optional)",
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        empty_label="Not a partner agency",
+    )
+    phone = forms.CharField(label="Telephone number (optional)", required=False)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("anonymous") and not cleaned.get("name", "").strip():
+            self.add_error("name", "Enter their name, or say they did not want to give it")
+        return cleaned
+
+    def to_referrer(self) -> ReferrerInput:
+        data = self.cleaned_data
+        return ReferrerInput(
+            anonymous=data["anonymous"],
+            name=data["name"],
+            role=data["role"],
+            organisation=data["source_agency"].name if data.get("source_agency") else "",
+            phone=data["phone"],
+            email=data["email"],
+            referral_source_code=data["referral_source"].code,
+        )
+
+
+class CallerForm(ReferrerForm):
+    """The professional on a phone consultation (the Norfolk advice-and-duty model)."""
+
+    channel = None
+    anonymous = None
+    advice_given = forms.CharField(
+        label="Advice you gave",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "Enter the advice you gave"},
+    )
+    outcome = forms.ChoiceField(
+        label="What happens next?",
+        choices=[
+            ("advice_only", "Advice only: the caller will act on it, no screening needed"),
+            ("screening", "It becomes a contact for screening"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happens next"},
+    )
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        if not cleaned.get("name", "").strip():
+            self.add_error("name", "Enter the caller's name")
+        return cleaned
+
+    def to_referrer(self) -> ReferrerInput:
+        data = self.cleaned_data
+        return ReferrerInput(
+            name=data["name"],
+            role=data["role"],
+            organisation=data["source_agency"].name if data.get("source_agency") else "",
+            phone=data["phone"],
+            email=data["email"],
+            referral_source_code=data["referral_source"].code,
+        )
+
+
+def contact_input_from_forms(
+    *,
+    children: ChildFormSet,
+    adults: AdultFormSet,
+    concern: ConcernForm,
+    referrer: ReferrerForm | None = None,
+) -> ContactInput:
+    data = concern.cleaned_data
+    subjects = [form.to_subject() for form in children.forms]
+    subjects += [form.to_subject() for form in adults.forms]
+    extra = {}
+    if isinstance(referrer, CallerForm):
+        extra = {
+            "advice_given": referrer.cleaned_data["advice_given"],
+            "advice_only": referrer.cleaned_data["outcome"] == "advice_only",
+        }
+    return ContactInput(
+        subjects=subjects,
+        concerns=data["concerns"],
+        concern_categories=data["concern_categories"],
+        urgency=data["urgency"],
+        family_awareness=data["family_awareness"],
+        family_not_told_reason=data["family_not_told_reason"],
+        referrer=referrer.to_referrer() if referrer is not None else None,
+        source_agency=referrer.cleaned_data.get("source_agency") if referrer else None,
+        **extra,
+    )
+
+
+class PersonSearchForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="First and last name, in either order",
+        error_messages={"required": "Enter a name to search for"},
+    )
+    date_of_birth = DateField(label="Date of birth (optional)", past=True, required=False)

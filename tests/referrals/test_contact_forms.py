@@ -1,0 +1,388 @@
+"""The contact form's three journeys through HTTP: referral, staff-recorded, phone."""
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.roles import Role
+from referrals.models import Contact, ContactSubject, ReferralDraft
+
+pytestmark = pytest.mark.django_db
+
+
+def management(children=1, adults=0):
+    return {
+        "children-TOTAL_FORMS": str(children),
+        "children-INITIAL_FORMS": "0",
+        "children-MIN_NUM_FORMS": "0",
+        "children-MAX_NUM_FORMS": "20",
+        "adults-TOTAL_FORMS": str(adults),
+        "adults-INITIAL_FORMS": "0",
+        "adults-MIN_NUM_FORMS": "0",
+        "adults-MAX_NUM_FORMS": "20",
+    }
+
+
+def child(index, first="Amelia", last="Harrison", dob=("12", "4", "2016"), **extra):
+    prefix = f"children-{index}-"
+    data = {
+        "first_name": first,
+        "last_name": last,
+        "born": "born",
+        "date_of_birth_0": dob[0],
+        "date_of_birth_1": dob[1],
+        "date_of_birth_2": dob[2],
+        "sex": "female",
+        "postcode": "YO1 7HH",
+        **extra,
+    }
+    return {prefix + key: value for key, value in data.items()}
+
+
+def adult(index, first="Dawn", last="Harrison", role="parent", **extra):
+    prefix = f"adults-{index}-"
+    data = {"first_name": first, "last_name": last, "role": role, "sex": "female", **extra}
+    return {prefix + key: value for key, value in data.items()}
+
+
+CONCERN = {
+    "concern-concerns": "Amelia said her mum's partner hit her; bruising seen on her arm.",
+    "concern-concern_categories": ["physical_abuse", "domestic_abuse"],
+    "concern-urgency": "soon",
+    "concern-family_awareness": "aware_consented",
+}
+
+
+def full_referral():
+    return {
+        **management(children=2, adults=1),
+        **child(0),
+        **child(1, first="Noah", dob=("3", "9", "2019"), sex="male"),
+        **adult(0, relationship_to_children="Mother"),
+        **CONCERN,
+        "action": "continue",
+    }
+
+
+def test_referrer_sends_a_referral_through_check_your_answers(client, referrer):
+    client.force_login(referrer)
+
+    response = client.post(reverse("referrals:referral-form"), full_referral())
+    assert response.status_code == 302
+    assert response.url == reverse("referrals:referral-check")
+
+    check = client.get(response.url)
+    assert check.status_code == 200
+    assert "Check your answers" in check.text
+    assert "Noah Harrison" in check.text
+    assert "12 April 2016" in check.text
+
+    sent = client.post(reverse("referrals:referral-check"))
+    contact = Contact.objects.get()
+    assert sent.url == reverse("referrals:contact-sent", args=[contact.reference])
+    assert contact.channel == Contact.Channel.ONLINE_FORM
+    assert contact.referrer == referrer
+    assert [s.first_name for s in contact.subjects.all()] == ["Amelia", "Noah", "Dawn"]
+    assert contact.concern_categories == ["physical_abuse", "domestic_abuse"]
+    assert not ReferralDraft.objects.exists()
+
+    confirmation = client.get(sent.url)
+    assert contact.reference in confirmation.text
+    assert "within one working day" in confirmation.text
+
+
+def test_errors_are_listed_and_nothing_typed_is_lost(client, referrer):
+    client.force_login(referrer)
+    data = full_referral()
+    data["children-1-date_of_birth_1"] = "13"
+    data["children-0-nhs_number"] = "123 456 7890"
+    data["concern-family_awareness"] = "not_aware"
+
+    response = client.post(reverse("referrals:referral-form"), data)
+
+    assert response.status_code == 200
+    text = response.text
+    assert "There is a problem" in text
+    assert "Child 2: Date of birth must be a real date" in text
+    assert "Child 1: Enter a valid NHS number" in text
+    assert "Enter why the family has not been told or not agreed" in text
+    assert 'href="#id_children-1-date_of_birth_0"' in text
+    # Everything typed is still there.
+    assert 'value="Noah"' in text
+    assert 'value="123 456 7890"' in text
+    assert "bruising seen on her arm" in text
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("children-0-first_name", "", "Enter a first name"),
+        ("children-0-date_of_birth_0", "", "Date of birth must include a day"),
+        ("children-0-date_of_birth_2", "3016", "Date of birth must be today or in the past"),
+        ("children-0-date_of_birth_2", "16", "Year must include 4 numbers"),
+        ("children-0-postcode", "ZZ99 ZZZZ", "Enter a real postcode"),
+        ("children-0-unique_pupil_number", "B801200005002", "Enter a valid Unique Pupil Number"),
+        ("children-0-born", "unborn", "Enter the expected date of birth"),
+        ("adults-0-role", "", "Select who this adult is"),
+        ("concern-concerns", "", "Enter what you are worried about"),
+        ("concern-urgency", "", "Select how soon"),
+    ],
+)
+def test_each_field_kind_explains_its_error(client, referrer, field, value, message):
+    client.force_login(referrer)
+    data = full_referral()
+    data[field] = value
+
+    response = client.post(reverse("referrals:referral-form"), data)
+
+    assert response.status_code == 200
+    assert message in response.text
+
+
+def test_a_draft_survives_signing_out_and_back_in(client, referrer):
+    client.force_login(referrer)
+    data = full_referral()
+    data["action"] = "save"
+    data["children-0-first_name"] = "Amelia-Rose"
+
+    client.post(reverse("referrals:referral-form"), data)
+    client.logout()
+    client.force_login(referrer)
+    response = client.get(reverse("referrals:referral-form"))
+
+    assert 'value="Amelia-Rose"' in response.text
+    assert "There is a problem" not in response.text
+
+
+def test_adding_and_removing_people_keeps_the_other_answers(client, referrer):
+    client.force_login(referrer)
+    data = full_referral()
+    data["action"] = "add_child"
+    client.post(reverse("referrals:referral-form"), data)
+    page = client.get(reverse("referrals:referral-form"))
+    assert "Child 3" in page.text
+
+    data = {**full_referral(), **management(children=2, adults=1), "action": "remove_children-0"}
+    client.post(reverse("referrals:referral-form"), data)
+    page = client.get(reverse("referrals:referral-form"))
+    assert "Child 2" not in page.text
+    assert 'value="Noah"' in page.text
+    assert 'value="Amelia"' not in page.text
+
+
+def test_another_referrer_cannot_see_my_contact(client, referrer, referrer_b):
+    client.force_login(referrer)
+    client.post(reverse("referrals:referral-form"), full_referral())
+    client.post(reverse("referrals:referral-check"))
+    reference = Contact.objects.get().reference
+
+    client.force_login(referrer_b)
+    assert client.get(reverse("referrals:contact-detail", args=[reference])).status_code == 404
+    assert client.get(reverse("referrals:contact-sent", args=[reference])).status_code == 404
+    assert reference not in client.get(reverse("referrals:contact-list")).text
+
+
+def staff_referrer(**extra):
+    return {
+        "referrer-channel": "contact_centre",
+        "referrer-name": "Joan Smith",
+        "referrer-role": "Neighbour",
+        "referrer-referral_source": "",
+        "referrer-phone": "01632 960001",
+        **extra,
+    }
+
+
+def test_contact_centre_records_a_member_of_the_public(client, screener):
+    from frontdoor.models import ReferralSource
+
+    client.force_login(screener)
+    source = ReferralSource.objects.get(code="1B")
+    data = {
+        **management(),
+        **child(0),
+        **CONCERN,
+        **staff_referrer(**{"referrer-referral_source": str(source.pk)}),
+        "action": "continue",
+    }
+    assert client.post(reverse("referrals:staff-form"), data).status_code == 302
+    client.post(reverse("referrals:staff-check"))
+
+    contact = Contact.objects.get()
+    assert contact.channel == Contact.Channel.CONTACT_CENTRE
+    assert contact.referrer is None
+    assert contact.referrer_name == "Joan Smith"
+    assert contact.referrer_phone == "01632 960001"
+    assert contact.referral_source.code == "1B"
+    assert contact.recorded_by == screener
+
+
+def test_staff_form_needs_a_name_unless_anonymous(client, screener):
+    client.force_login(screener)
+    data = {**management(), **child(0), **CONCERN, **staff_referrer(**{"referrer-name": ""})}
+    response = client.post(reverse("referrals:staff-form"), data)
+    assert "Enter their name, or say they did not want to give it" in response.text
+    assert "Select the referral source" in response.text
+
+
+def phone_call(outcome):
+    from frontdoor.models import ReferralSource
+
+    return {
+        **management(),
+        **child(0),
+        **CONCERN,
+        "referrer-name": "Dr Asha Patel",
+        "referrer-role": "GP",
+        "referrer-referral_source": str(ReferralSource.objects.get(code="3A").pk),
+        "referrer-advice_given": "Discuss an early help assessment with the family.",
+        "referrer-outcome": outcome,
+        "action": "continue",
+    }
+
+
+def test_phone_consultation_ending_as_advice(client, screener):
+    client.force_login(screener)
+    client.post(reverse("referrals:phone-form"), phone_call("advice_only"))
+    sent = client.post(reverse("referrals:phone-check"))
+
+    contact = Contact.objects.get()
+    assert contact.channel == Contact.Channel.PHONE_CONSULTATION
+    assert contact.advice_only
+    assert contact.status == Contact.Status.CLOSED
+    assert "Consultation recorded" in client.get(sent.url).text
+
+
+def test_phone_consultation_that_becomes_a_contact_for_screening(client, screener):
+    client.force_login(screener)
+    client.post(reverse("referrals:phone-form"), phone_call("screening"))
+    client.post(reverse("referrals:phone-check"))
+
+    contact = Contact.objects.get()
+    assert not contact.advice_only
+    assert contact.status == Contact.Status.RECEIVED
+    assert contact.referral_source.code == "3A"
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "status"),
+    [
+        (Role.REFERRER, "referrals:referral-form", 200),
+        (Role.SCREENER, "referrals:referral-form", 403),
+        (Role.PERFORMANCE_VIEWER, "referrals:referral-form", 403),
+        (Role.SCREENER, "referrals:staff-form", 200),
+        (Role.MANAGER, "referrals:phone-form", 200),
+        (Role.PARTNER_AGENCY_MEMBER, "referrals:phone-form", 200),
+        (Role.REFERRER, "referrals:staff-form", 403),
+        (Role.REFERRER, "referrals:phone-form", 403),
+        (Role.PERFORMANCE_VIEWER, "referrals:contact-list", 403),
+        (Role.ADMINISTRATOR, "referrals:contact-list", 403),
+        (Role.REFERRER, "referrals:people-search", 403),
+        (Role.SCREENER, "referrals:people-search", 200),
+    ],
+    indirect=["persona"],
+)
+def test_who_may_open_each_form(client, persona, url_name, status):
+    client.force_login(persona)
+    assert client.get(reverse(url_name)).status_code == status
+
+
+def test_screener_confirms_a_likely_match(client, screener, referrer):
+    from tests.factories import PersonFactory, child_input, submit_contact
+
+    amelia = PersonFactory(first_name="Amelia", last_name="Harrison")
+    contact = submit_contact(
+        referrer, subjects=[child_input(last_name="Harisson", date_of_birth=amelia.date_of_birth)]
+    )
+    subject = contact.subjects.get()
+    candidate = subject.match_candidates.get()
+    client.force_login(screener)
+
+    page = client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert "Is Amelia Harisson one of these people?" in page.text
+
+    client.post(
+        reverse("referrals:subject-match", args=[contact.reference, subject.pk]),
+        {"candidate": str(candidate.pk)},
+    )
+    subject.refresh_from_db()
+    assert subject.person == amelia
+    assert subject.match_status == ContactSubject.MatchStatus.CONFIRMED
+    amelia.refresh_from_db()
+    assert "Amelia Harisson" in amelia.aliases
+
+
+def test_screener_rejects_all_candidates_and_starts_a_new_record(client, screener, referrer):
+    from tests.factories import PersonFactory, child_input, submit_contact
+
+    amelia = PersonFactory(first_name="Amelia", last_name="Harrison")
+    contact = submit_contact(
+        referrer, subjects=[child_input(last_name="Harisson", date_of_birth=amelia.date_of_birth)]
+    )
+    subject = contact.subjects.get()
+    client.force_login(screener)
+
+    client.post(
+        reverse("referrals:subject-match", args=[contact.reference, subject.pk]),
+        {"candidate": "none"},
+    )
+    subject.refresh_from_db()
+    assert subject.person != amelia
+    assert subject.match_status == ContactSubject.MatchStatus.NEW_PERSON
+
+
+def test_referrer_cannot_match_people(client, referrer):
+    from tests.factories import submit_contact
+
+    contact = submit_contact(referrer)
+    subject = contact.subjects.get()
+    client.force_login(referrer)
+    response = client.post(
+        reverse("referrals:subject-match", args=[contact.reference, subject.pk]),
+        {"candidate": "none"},
+    )
+    assert response.status_code == 403
+
+
+def test_contact_page_shows_each_childs_earlier_contacts(client, screener, referrer):
+    from tests.factories import child_input, submit_contact
+
+    first = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+    second = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+    client.force_login(screener)
+
+    page = client.get(reverse("referrals:contact-detail", args=[second.reference]))
+
+    assert first.reference in page.text
+    assert "Repeat contact" in page.text
+
+
+def test_people_search_finds_by_name_either_way_round_without_names_in_urls(client, screener):
+    from tests.factories import PersonFactory
+
+    amelia = PersonFactory(first_name="Amelia", last_name="Harrison")
+    PersonFactory(first_name="Oliver", last_name="Bennett")
+    client.force_login(screener)
+
+    response = client.post(reverse("referrals:people-search"), {"name": "Harrison Amelia"})
+
+    assert reverse("referrals:person-detail", args=[amelia.pk]) in response.text
+    assert "Oliver" not in response.text
+    person_page = client.get(reverse("referrals:person-detail", args=[amelia.pk]))
+    assert person_page.status_code == 200
+
+
+def test_contact_list_query_count_does_not_grow_with_rows(
+    client, screener, referrer, django_assert_max_num_queries
+):
+    from tests.factories import submit_contact
+
+    for _ in range(3):
+        submit_contact(referrer)
+    client.force_login(screener)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("referrals:contact-list"))
+    for _ in range(10):
+        submit_contact(referrer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("referrals:contact-list"))
