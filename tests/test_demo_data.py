@@ -6,8 +6,8 @@ from frontdoor.roles import Role
 
 
 def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, capsys):
-    call_command("load_demo_data", allow_without_debug=True)
-    call_command("load_demo_data", allow_without_debug=True)
+    call_command("load_demo_data", allow_without_debug=True, contacts=40)
+    call_command("load_demo_data", allow_without_debug=True, contacts=40)
 
     assert {account.role for account in DEMO_ACCOUNTS} == set(Role)
     for account in DEMO_ACCOUNTS:
@@ -18,6 +18,27 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, capsys
     printed = capsys.readouterr().out
     assert DEMO_PASSWORD in printed
     assert DEMO_ACCOUNTS[0].email in printed
+    assert "Created 40 synthetic contacts" in printed
+
+
+def test_demo_contacts_go_through_intake_and_exercise_every_channel(db):
+    from django.db.models import Count
+
+    from frontdoor.demo import demo_data_load
+    from referrals.demo import demo_contacts_load
+    from referrals.models import Contact, ContactSubject, Person
+
+    demo_data_load()
+    assert demo_contacts_load(count=80) == 80
+
+    contacts = Contact.objects.all()
+    assert {c.channel for c in contacts} == set(Contact.Channel)
+    assert all(c.reference.startswith("FD-") for c in contacts)
+    statuses = set(ContactSubject.objects.values_list("match_status", flat=True))
+    assert ContactSubject.MatchStatus.NEW_PERSON in statuses
+    # Recurring families give some children a history, and some likely matches to confirm.
+    assert Person.objects.annotate(n=Count("appearances")).filter(n__gt=1).exists()
+    assert ContactSubject.objects.filter(match_status=ContactSubject.MatchStatus.UNMATCHED).exists()
 
 
 def test_demo_data_is_refused_without_debug(db, settings):
