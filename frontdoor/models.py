@@ -135,3 +135,45 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed which record, when, from where and through which screen.
+
+    Append-only: a database trigger refuses UPDATE and DELETE (migration 0004).
+    Holds identifiers only, never names or other personal data.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        SEARCH = "search", "Searched"
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        help_text="Empty for the system's own jobs.",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40, blank=True)
+    via = models.CharField(max_length=100, help_text="The screen, API operation or job.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(
+                fields=["record_type", "record_id", "-occurred_at"], name="audit_record_idx"
+            ),
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.record_type} {self.record_id}"

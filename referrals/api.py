@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from frontdoor.audit import audit_views
 from referrals import selectors, services
 from referrals.authentication import PartnerTokenAuthentication
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
@@ -280,4 +281,7 @@ class ContactDetailApi(APIView):
     )
     def get(self, request, reference: str):
         contact = selectors.contact_get(user=request.user, reference=reference)
+        audit_views(
+            actor=request.user, record_type="contact", record_ids=[reference], request=request
+        )
         return Response(ContactOutputSerializer(contact).data)

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from frontdoor.models import Agency, ReferralSource, User
+from frontdoor.audit import audit_record
+from frontdoor.models import Agency, AuditEvent, ReferralSource, User
 from referrals import matching
 from referrals.models import (
     ApiClient,
@@ -189,6 +190,14 @@ def contact_submit(
             postcode=subject_input.postcode,
         )
         subject_match(subject=subject)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        record_type="contact",
+        record_id=contact.reference,
+        via=f"intake:{channel}",
+        detail={"subjects": len(data.subjects)},
+    )
     return contact, True
 
 
@@ -252,6 +261,14 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject.person_id = candidate.person_id
     subject.match_status = ContactSubject.MatchStatus.CONFIRMED
     subject.save(update_fields=["person", "match_status"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=subject.contact.reference,
+        via="referrals.match_confirm",
+        detail={"subject": subject.pk, "person": candidate.person_id, "match": "confirmed"},
+    )
     person = subject.person
     alias = f"{subject.first_name} {subject.last_name}"
     if alias != person.full_name and alias not in person.aliases:
@@ -272,6 +289,14 @@ def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     subject.person = _person_from_subject(subject)
     subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
     subject.save(update_fields=["person", "match_status"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=subject.contact.reference,
+        via="referrals.match_reject_all",
+        detail={"subject": subject.pk, "person": subject.person_id, "match": "new_person"},
+    )
     return subject
 
 

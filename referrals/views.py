@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor.audit import audit_record, audit_views
+from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
 from referrals.models import Contact, ContactSubject, MatchCandidate
@@ -269,6 +271,7 @@ def contact_discard(request: HttpRequest, kind: str) -> HttpResponse:
 
 def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, reference=reference)
+    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
     return render(request, "referrals/contact_sent.html", {"contact": contact})
 
 
@@ -295,6 +298,13 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 histories[subject.pk] = selectors.person_history(
                     user=request.user, person=subject.person, before=contact
                 )
+    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    audit_views(
+        actor=request.user,
+        record_type="person",
+        record_ids=[s.person_id for s in contact.subjects.all() if s.person_id and is_screener],
+        request=request,
+    )
     return render(
         request,
         "referrals/contact_detail.html",
@@ -337,6 +347,15 @@ def people_search(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             date_of_birth=form.cleaned_data["date_of_birth"],
         )
+        # The search terms are personal data: record that a search happened, not what.
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            record_type="person",
+            record_id="",
+            request=request,
+            detail={"results": [person.pk for person in results]},
+        )
     return render(
         request,
         "referrals/people_search.html",
@@ -349,4 +368,5 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404
     person = selectors.person_get(user=request.user, person_id=person_id)
     history = selectors.person_history(user=request.user, person=person)
+    audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
     return render(request, "referrals/person_detail.html", {"person": person, "history": history})

@@ -1,0 +1,80 @@
+"""The audit trail: every view and change of a child's record, append-only."""
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from frontdoor.models import AuditEvent
+from tests.factories import PersonFactory, child_input, submit_contact
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submitting_a_contact_is_recorded(referrer):
+    contact = submit_contact(referrer)
+    event = AuditEvent.objects.get(record_type="contact", action="create")
+    assert (event.actor, event.record_id, event.via) == (
+        referrer,
+        contact.reference,
+        "intake:online_form",
+    )
+
+
+def test_viewing_a_contact_records_the_contact_and_each_person_shown(client, screener, referrer):
+    contact = submit_contact(referrer)
+    client.force_login(screener)
+
+    client.get(
+        reverse("referrals:contact-detail", args=[contact.reference]), REMOTE_ADDR="10.1.2.3"
+    )
+
+    viewed = AuditEvent.objects.filter(actor=screener, action="view")
+    assert {(e.record_type, e.record_id) for e in viewed} == {
+        ("contact", contact.reference),
+        ("person", str(contact.subjects.get().person_id)),
+    }
+    event = viewed.get(record_type="contact")
+    assert event.via == "referrals:contact-detail"
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_a_refused_view_records_nothing(client, referrer, referrer_b):
+    contact = submit_contact(referrer)
+    client.force_login(referrer_b)
+    client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert not AuditEvent.objects.filter(actor=referrer_b).exists()
+
+
+def test_person_search_records_the_results_not_the_terms(client, screener):
+    amelia = PersonFactory(first_name="Amelia", last_name="Harrison")
+    client.force_login(screener)
+    client.post(reverse("referrals:people-search"), {"name": "Amelia Harrison"})
+
+    event = AuditEvent.objects.get(action="search")
+    assert event.detail == {"results": [amelia.pk]}
+    assert "Harrison" not in str(event.detail)
+
+
+def test_confirming_a_match_is_recorded(client, screener, referrer):
+    amelia = PersonFactory(first_name="Amelia", last_name="Harrison")
+    contact = submit_contact(
+        referrer, subjects=[child_input(last_name="Harisson", date_of_birth=amelia.date_of_birth)]
+    )
+    subject = contact.subjects.get()
+    client.force_login(screener)
+    client.post(
+        reverse("referrals:subject-match", args=[contact.reference, subject.pk]),
+        {"candidate": str(subject.match_candidates.get().pk)},
+    )
+    event = AuditEvent.objects.get(action="change")
+    assert event.detail == {"subject": subject.pk, "person": amelia.pk, "match": "confirmed"}
+
+
+def test_the_database_refuses_to_change_or_delete_audit_events(referrer):
+    submit_contact(referrer)
+    event = AuditEvent.objects.get()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(record_id="tampered")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).record_id == event.record_id
