@@ -38,12 +38,19 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
     items = [NavigationItem("Home", reverse("home"))]
     if user.has_perm(Permission.SCREEN_CONTACTS.perm):
         items += [
+            NavigationItem("Queue", reverse("screening:queue")),
             NavigationItem("Contacts", reverse("referrals:contact-list")),
             NavigationItem("Record a contact", reverse("referrals:staff-form")),
             NavigationItem("Phone consultation", reverse("referrals:phone-form")),
             NavigationItem("Find a person", reverse("referrals:people-search")),
         ]
-    elif user.has_perm(Permission.SUBMIT_REFERRALS.perm):
+    if user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        items.append(NavigationItem("Approvals", reverse("screening:approvals")))
+    if user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
+        items.append(NavigationItem("Checks", reverse("screening:member-checks")))
+    if user.has_perm(Permission.SUBMIT_REFERRALS.perm) and not user.has_perm(
+        Permission.SCREEN_CONTACTS.perm
+    ):
         items += [
             NavigationItem("Refer a concern", reverse("referrals:referral-form")),
             NavigationItem("Your referrals", reverse("referrals:contact-list")),

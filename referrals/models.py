@@ -138,6 +138,9 @@ class Contact(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     received_at = models.DateTimeField(db_index=True)
+    decision_due_at = models.DateTimeField(
+        help_text="One working day after receipt (frontdoor.working_days.decision_due)."
+    )
     channel = models.CharField(max_length=30, choices=Channel.choices)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
 
@@ -215,6 +218,7 @@ class Contact(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contact_status_received_idx"),
+            models.Index(fields=["status", "decision_due_at"], name="contact_status_due_idx"),
             models.Index(fields=["referrer", "-received_at"], name="contact_referrer_idx"),
         ]
 

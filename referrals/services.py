@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
+from frontdoor.working_days import decision_due
 from referrals import matching
 from referrals.models import (
     ApiClient,
@@ -144,6 +145,7 @@ def contact_submit(
             contact = Contact.objects.create(
                 reference=_next_reference(timezone.localtime(received_at).year),
                 received_at=received_at,
+                decision_due_at=decision_due(received_at),
                 channel=channel,
                 status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
                 source_agency=data.source_agency
@@ -335,3 +337,10 @@ def api_client_authenticate(*, token: str) -> ApiClient | None:
     if client is not None:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     return client
+
+
+def contact_status_set(*, contact: Contact, status: Contact.Status) -> Contact:
+    """Move a contact along its workflow (screening calls this; it guards the moves)."""
+    Contact.objects.filter(pk=contact.pk).update(status=status, updated_at=timezone.now())
+    contact.status = status
+    return contact

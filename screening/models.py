@@ -1,5 +1,216 @@
-"""Data and invariants for the queue, screening, checks and decisions.
-
-Models arrive with the issue that builds each capability. Dependencies between
-apps run one way: referrals -> screening -> outcomes.
+"""Screening a contact: who holds it, the Signs of Safety analysis, the checks
+asked of partner agencies, and the decisions (never edited, only superseded).
 """
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from frontdoor.models import Agency
+from referrals.models import Contact
+
+
+class ThresholdLevel(models.Model):
+    """A level on the council's continuum of need; councils name their own."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.name}"
+
+
+class Screening(models.Model):
+    """The screener's work on one contact; created when the contact is first claimed."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="screening")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="screenings_held",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    # Signs of Safety: what are we worried about?
+    past_harm = models.TextField(blank=True)
+    danger_statement = models.TextField(blank=True)
+    complicating_factors = models.TextField(blank=True)
+    # What's working well?
+    strengths = models.TextField(blank=True)
+    existing_safety = models.TextField(blank=True)
+    # What needs to happen?
+    safety_goals = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    scaling = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="0: the child will be (re)harmed … 10: safe enough for the case to close.",
+    )
+
+    checks_waived_reason = models.TextField(
+        blank=True, help_text="Why the screener went ahead before every check was answered."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scaling__isnull=True) | models.Q(scaling__lte=10),
+                name="screening_scaling_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assigned_to__isnull=True, claimed_at__isnull=True)
+                | models.Q(assigned_to__isnull=False, claimed_at__isnull=False),
+                name="screening_claim_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Screening of {self.contact_id}"
+
+
+CHECK_AGENCY_TYPES = [
+    Agency.Type.POLICE,
+    Agency.Type.HEALTH,
+    Agency.Type.EDUCATION,
+    Agency.Type.MENTAL_HEALTH,
+    Agency.Type.PROBATION,
+    Agency.Type.HOUSING,
+    Agency.Type.EARLY_HELP,
+]
+
+
+class AgencyCheck(models.Model):
+    """A multi-agency check: a question to a partner agency's MAST member."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="agency_checks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="checks_asked")
+    question = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    response = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="pending", answered_at__isnull=True)
+                | models.Q(status="answered", answered_at__isnull=False) & ~models.Q(response=""),
+                name="check_answer_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "status"], name="check_agency_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Check of {self.agency} on {self.contact_id}"
+
+
+class Route(models.TextChoices):
+    INFORMATION_AND_ADVICE = "information_and_advice", "Information and advice"
+    EARLY_HELP = "early_help", "Early help (prevention)"
+    SOCIAL_CARE_ASSESSMENT = "social_care_assessment", "Social care assessment (s17)"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (s47)"
+    ALREADY_OPEN = "already_open", "Already open: pass to the allocated worker"
+
+
+REFERRAL_ROUTES = (
+    Route.SOCIAL_CARE_ASSESSMENT,
+    Route.STRATEGY_DISCUSSION,
+    Route.ALREADY_OPEN,
+)
+ROUTES_NEEDING_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
+
+
+class Decision(models.Model):
+    """Where a contact goes, and why. Never edited: a change is a new decision that
+    supersedes this one. The database refuses edits to what was decided (0002)."""
+
+    class FamilyNotice(models.TextChoices):
+        NOTIFY = "notify", "Tell the family a referral was made"
+        WITHHOLD = "withhold", "Do not tell the family (needs a safeguarding reason)"
+
+    class Approval(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Not needed"
+        PENDING = "pending", "Waiting for a manager"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned to the screener"
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="decisions")
+    route = models.CharField(max_length=40, choices=Route.choices)
+    threshold_level = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT)
+    rationale = models.TextField()
+    is_complex = models.BooleanField(default=False)
+    complex_reason = models.TextField(blank=True)
+    family_notice = models.CharField(max_length=20, choices=FamilyNotice.choices)
+    withhold_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_made"
+    )
+    decided_at = models.DateTimeField()
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    approval = models.CharField(max_length=20, choices=Approval.choices)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approval_at = models.DateTimeField(null=True, blank=True)
+    approval_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["contact", "decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(family_notice="notify") | ~models.Q(withhold_reason=""),
+                name="decision_withholding_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_complex=False) | ~models.Q(complex_reason=""),
+                name="decision_complex_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""), name="decision_has_a_rationale"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approval__in=["not_needed", "pending"])
+                | models.Q(approved_by__isnull=False, approval_at__isnull=False),
+                name="decision_approval_is_attributed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["approval"], name="decision_approval_idx"),
+            models.Index(fields=["contact", "-decided_at"], name="decision_contact_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()} for {self.contact_id}"
+
+    @property
+    def is_referral(self) -> bool:
+        return self.route in REFERRAL_ROUTES

@@ -1,4 +1,329 @@
 """Writes for the queue, screening, checks and decisions.
 
-Keyword-only, typed, one transaction each.
+Keyword-only, typed, one transaction each; every change is audited in the same
+transaction. Who may do what is checked here as well as in the views, so a task
+or a future API cannot skip it.
 """
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+
+from frontdoor.audit import audit_record
+from frontdoor.models import Agency, AuditEvent, User
+from frontdoor.roles import Permission
+from referrals.models import Contact
+from referrals.services import contact_status_set
+from screening.models import (
+    CHECK_AGENCY_TYPES,
+    ROUTES_NEEDING_APPROVAL,
+    AgencyCheck,
+    Decision,
+    Route,
+    Screening,
+    ThresholdLevel,
+)
+
+OPEN_STATUSES = (
+    Contact.Status.RECEIVED,
+    Contact.Status.IN_SCREENING,
+    Contact.Status.AWAITING_CHECKS,
+    Contact.Status.AWAITING_APPROVAL,
+)
+CLAIMABLE_STATUSES = (*OPEN_STATUSES, Contact.Status.DECIDED)
+MINIMUM_RATIONALE_LENGTH = 40
+SOS_FIELDS = (
+    "past_harm",
+    "danger_statement",
+    "complicating_factors",
+    "strengths",
+    "existing_safety",
+    "safety_goals",
+    "next_steps",
+    "scaling",
+)
+
+
+class ScreeningRefused(Exception):
+    """The action is not allowed now; the message says why, for the person who tried."""
+
+
+def _audit(actor: User, contact: Contact, what: str, **detail) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=contact.reference,
+        via=f"screening.{what}",
+        detail=detail,
+    )
+
+
+def _require(actor: User, permission: Permission) -> None:
+    if not actor.has_perm(permission.perm):
+        raise ScreeningRefused("Your role does not allow this.")
+
+
+def _assign(*, actor: User, contact: Contact, to: User) -> Screening:
+    screening, _ = Screening.objects.select_for_update().get_or_create(contact=contact)
+    screening.assigned_to = to
+    screening.claimed_at = timezone.now()
+    screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
+    if contact.status == Contact.Status.RECEIVED:
+        contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
+    _audit(actor, contact, "claim", assigned_to=to.pk)
+    return screening
+
+
+def queue_priority():
+    """Immediate-risk contacts first, then by when the decision is due."""
+    return Case(
+        When(urgency=Contact.Urgency.IMMEDIATE, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+@transaction.atomic
+def screening_claim_next(*, actor: User) -> Screening | None:
+    """Take the most pressing unclaimed contact; concurrent callers get different ones."""
+    _require(actor, Permission.SCREEN_CONTACTS)
+    contact = (
+        Contact.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status__in=OPEN_STATUSES, advice_only=False)
+        .exclude(screening__assigned_to__isnull=False)
+        .order_by(queue_priority(), "decision_due_at", "pk")
+        .first()
+    )
+    if contact is None:
+        return None
+    return _assign(actor=actor, contact=contact, to=actor)
+
+
+@transaction.atomic
+def screening_claim(*, actor: User, contact: Contact) -> Screening:
+    _require(actor, Permission.SCREEN_CONTACTS)
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.advice_only or contact.status not in CLAIMABLE_STATUSES:
+        raise ScreeningRefused("This contact is closed and cannot be screened.")
+    holder = (
+        Screening.objects.filter(contact=contact, assigned_to__isnull=False)
+        .select_related("assigned_to")
+        .first()
+    )
+    if holder is not None and holder.assigned_to_id != actor.pk:
+        raise ScreeningRefused(f"{holder.assigned_to.full_name} is screening this contact.")
+    return _assign(actor=actor, contact=contact, to=actor)
+
+
+@transaction.atomic
+def screening_release(*, actor: User, screening: Screening) -> Screening:
+    screening = Screening.objects.select_for_update().get(pk=screening.pk)
+    is_manager = actor.has_perm(Permission.APPROVE_DECISIONS.perm)
+    if screening.assigned_to_id != actor.pk and not is_manager:
+        raise ScreeningRefused(
+            "Only the person screening this contact, or a manager, can release it."
+        )
+    screening.assigned_to, screening.claimed_at = None, None
+    screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
+    _audit(actor, screening.contact, "release")
+    return screening
+
+
+@transaction.atomic
+def screening_reassign(*, actor: User, contact: Contact, to: User) -> Screening:
+    _require(actor, Permission.APPROVE_DECISIONS)
+    if not to.is_active or not to.has_perm(Permission.SCREEN_CONTACTS.perm):
+        raise ScreeningRefused(f"{to.full_name} cannot screen contacts.")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    return _assign(actor=actor, contact=contact, to=to)
+
+
+def _held(*, actor: User, contact: Contact) -> Screening:
+    screening = Screening.objects.select_for_update().filter(contact=contact).first()
+    if screening is None or screening.assigned_to_id != actor.pk:
+        raise ScreeningRefused("Take this contact before you change its screening.")
+    return screening
+
+
+@transaction.atomic
+def screening_save(*, actor: User, contact: Contact, values: dict) -> Screening:
+    """Save the Signs of Safety analysis (partial updates welcome: drafts autosave)."""
+    screening = _held(actor=actor, contact=contact)
+    changed = []
+    for name in SOS_FIELDS:
+        if name in values and getattr(screening, name) != values[name]:
+            setattr(screening, name, values[name])
+            changed.append(name)
+    if changed:
+        screening.updated_by = actor
+        screening.save(update_fields=[*changed, "updated_by", "updated_at"])
+        _audit(actor, contact, "signs_of_safety", fields=changed)
+    return screening
+
+
+@transaction.atomic
+def check_request(*, actor: User, contact: Contact, agency: Agency, question: str) -> AgencyCheck:
+    _held(actor=actor, contact=contact)
+    if agency.type not in CHECK_AGENCY_TYPES:
+        raise ScreeningRefused(f"{agency.name} is not a partner agency that answers checks.")
+    if not question.strip():
+        raise ScreeningRefused("Say what you need to know.")
+    check = AgencyCheck.objects.create(
+        contact=contact, agency=agency, question=question.strip(), requested_by=actor
+    )
+    if contact.status in (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING):
+        contact_status_set(contact=contact, status=Contact.Status.AWAITING_CHECKS)
+    _audit(actor, contact, "check_request", check=check.pk, agency=agency.pk)
+    return check
+
+
+def _checks_settled(contact: Contact) -> None:
+    if contact.status == Contact.Status.AWAITING_CHECKS:
+        contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
+
+
+@transaction.atomic
+def check_answer(*, actor: User, check: AgencyCheck, response: str) -> AgencyCheck:
+    _require(actor, Permission.ANSWER_AGENCY_CHECKS)
+    check = AgencyCheck.objects.select_for_update().select_related("contact").get(pk=check.pk)
+    if actor.agency_id != check.agency_id:
+        raise ScreeningRefused("Only a member of the agency asked can answer this check.")
+    if check.status != AgencyCheck.Status.PENDING:
+        raise ScreeningRefused("This check has already been answered.")
+    if not response.strip():
+        raise ScreeningRefused("Enter what your agency knows, or that it knows nothing.")
+    check.status = AgencyCheck.Status.ANSWERED
+    check.response = response.strip()
+    check.answered_by = actor
+    check.answered_at = timezone.now()
+    check.save(update_fields=["status", "response", "answered_by", "answered_at"])
+    contact = Contact.objects.select_for_update().get(pk=check.contact_id)
+    if not contact.agency_checks.filter(status=AgencyCheck.Status.PENDING).exists():
+        _checks_settled(contact)
+    _audit(actor, contact, "check_answer", check=check.pk)
+    return check
+
+
+@transaction.atomic
+def checks_proceed_without(*, actor: User, contact: Contact, reason: str) -> Screening:
+    screening = _held(actor=actor, contact=contact)
+    if len(reason.strip()) < 10:
+        raise ScreeningRefused("Say why you are going ahead before every check is answered.")
+    screening.checks_waived_reason = reason.strip()
+    screening.save(update_fields=["checks_waived_reason", "updated_at"])
+    _checks_settled(contact)
+    _audit(actor, contact, "checks_proceed_without")
+    return screening
+
+
+def current_decision(contact: Contact) -> Decision | None:
+    return (
+        Decision.objects.filter(contact=contact, superseded_by__isnull=True)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    contact: Contact,
+    route: Route,
+    threshold_level: ThresholdLevel,
+    rationale: str,
+    family_notice: Decision.FamilyNotice,
+    withhold_reason: str = "",
+    is_complex: bool = False,
+    complex_reason: str = "",
+) -> Decision:
+    """Record a decision, superseding the current one if there is one."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    screening = _held(actor=actor, contact=contact)
+    if len(rationale.strip()) < MINIMUM_RATIONALE_LENGTH:
+        raise ScreeningRefused("Explain the decision so it would stand up if questioned later.")
+    pending = contact.agency_checks.filter(status=AgencyCheck.Status.PENDING).exists()
+    if pending and not screening.checks_waived_reason:
+        raise ScreeningRefused(
+            "Checks are still awaited: wait for the answers or record why you are going ahead."
+        )
+    previous = current_decision(contact)
+    if previous is not None and previous.approval == Decision.Approval.PENDING:
+        raise ScreeningRefused(
+            "The last decision is waiting for a manager to approve or return it."
+        )
+    withholding = family_notice == Decision.FamilyNotice.WITHHOLD
+    if withholding and not withhold_reason.strip():
+        raise ScreeningRefused("Give the safeguarding reason for not telling the family.")
+    if is_complex and not complex_reason.strip():
+        raise ScreeningRefused("Say why this is a complex case.")
+    needs_approval = route in ROUTES_NEEDING_APPROVAL or withholding
+    decision = Decision.objects.create(
+        contact=contact,
+        route=route,
+        threshold_level=threshold_level,
+        rationale=rationale.strip(),
+        is_complex=is_complex,
+        complex_reason=complex_reason.strip() if is_complex else "",
+        family_notice=family_notice,
+        withhold_reason=withhold_reason.strip() if withholding else "",
+        decided_by=actor,
+        decided_at=timezone.now(),
+        supersedes=previous,
+        approval=Decision.Approval.PENDING if needs_approval else Decision.Approval.NOT_NEEDED,
+    )
+    if needs_approval:
+        contact_status_set(contact=contact, status=Contact.Status.AWAITING_APPROVAL)
+    else:
+        contact_status_set(contact=contact, status=Contact.Status.DECIDED)
+        screening.assigned_to, screening.claimed_at = None, None
+        screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
+    _audit(actor, contact, "decision", decision=decision.pk, supersedes=previous and previous.pk)
+    return decision
+
+
+def _pending_for_manager(actor: User, decision: Decision) -> Decision:
+    _require(actor, Permission.APPROVE_DECISIONS)
+    decision = Decision.objects.select_for_update().select_related("contact").get(pk=decision.pk)
+    if decision.approval != Decision.Approval.PENDING:
+        raise ScreeningRefused("This decision is not waiting for approval.")
+    if decision.decided_by_id == actor.pk:
+        raise ScreeningRefused("Another manager must approve a decision you made yourself.")
+    return decision
+
+
+@transaction.atomic
+def decision_approve(*, actor: User, decision: Decision, comment: str = "") -> Decision:
+    decision = _pending_for_manager(actor, decision)
+    Decision.objects.filter(pk=decision.pk).update(
+        approval=Decision.Approval.APPROVED,
+        approved_by=actor,
+        approval_at=timezone.now(),
+        approval_comment=comment.strip(),
+    )
+    contact = decision.contact
+    contact_status_set(contact=contact, status=Contact.Status.DECIDED)
+    Screening.objects.filter(contact=contact).update(assigned_to=None, claimed_at=None)
+    _audit(actor, contact, "decision_approve", decision=decision.pk)
+    decision.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
+def decision_return(*, actor: User, decision: Decision, comment: str) -> Decision:
+    if not comment.strip():
+        raise ScreeningRefused("Say what the screener needs to look at again.")
+    decision = _pending_for_manager(actor, decision)
+    Decision.objects.filter(pk=decision.pk).update(
+        approval=Decision.Approval.RETURNED,
+        approved_by=actor,
+        approval_at=timezone.now(),
+        approval_comment=comment.strip(),
+    )
+    contact_status_set(contact=decision.contact, status=Contact.Status.IN_SCREENING)
+    _audit(actor, decision.contact, "decision_return", decision=decision.pk)
+    decision.refresh_from_db()
+    return decision

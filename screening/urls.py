@@ -1,4 +1,23 @@
-"""URLs of this app (see models.py for what it holds)."""
+"""URLs for screening (mounted at /screening/)."""
+
+from django.urls import path
+
+from screening import views
 
 app_name = "screening"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("take-next/", views.claim_next, name="claim-next"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:decision_id>/", views.approval, name="approval"),
+    path("checks/", views.member_checks, name="member-checks"),
+    path("checks/<int:check_id>/", views.member_check_answer, name="member-check"),
+    path("<str:reference>/", views.contact_page, name="contact"),
+    path("<str:reference>/take/", views.claim, name="claim"),
+    path("<str:reference>/release/", views.release, name="release"),
+    path("<str:reference>/reassign/", views.reassign, name="reassign"),
+    path("<str:reference>/signs-of-safety/", views.signs_of_safety, name="signs-of-safety"),
+    path("<str:reference>/checks/", views.request_check, name="request-check"),
+    path("<str:reference>/proceed/", views.proceed_without_checks, name="proceed"),
+    path("<str:reference>/decision/", views.decide, name="decide"),
+]

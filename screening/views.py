@@ -1,4 +1,341 @@
 """HTML views for the queue, screening, checks and decisions.
 
-Validate, call a service or selector, render.
+Validate, call a service or selector, render. Screening staff only, except the
+partner-agency checks pages, which show a member only what their agency was asked.
 """
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from frontdoor.audit import audit_views
+from frontdoor.roles import Permission
+from screening import forms, selectors, services
+from screening.models import Decision
+
+SEARCH_SESSION_KEY = "screening-queue-search"
+
+
+def _screener_only(request: HttpRequest) -> None:
+    if not selectors.can_screen(request.user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    _screener_only(request)
+    if request.method == "POST":
+        # Names are personal data: the search term travels in the body and the
+        # session, never in the URL.
+        if "clear" in request.POST:
+            request.session.pop(SEARCH_SESSION_KEY, None)
+        else:
+            request.session[SEARCH_SESSION_KEY] = request.POST.get("search", "")[:100]
+        return redirect(f"{reverse('screening:queue')}?{request.GET.urlencode()}")
+    filter_form = forms.QueueFilterForm(
+        request.GET or None, screeners=selectors.screeners(user=request.user)
+    )
+    values = filter_form.cleaned_data if filter_form.is_valid() else {}
+    filters = selectors.QueueFilters(
+        status=values.get("status", ""),
+        rag=values.get("rag", ""),
+        channel=values.get("channel", ""),
+        source_agency=values.get("source_agency", ""),
+        assigned=values.get("assigned", ""),
+        complex=values.get("complex", False),
+        re_referral=values.get("re_referral", False),
+        search=request.session.get(SEARCH_SESSION_KEY, ""),
+    )
+    page = Paginator(selectors.queue(user=request.user, filters=filters), 25).get_page(
+        request.GET.get("page")
+    )
+    rows = [(contact, selectors.clock_for(contact)) for contact in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "screening/queue.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "rows": rows,
+            "search": filters.search,
+            "immediate": [
+                (c, selectors.clock_for(c)) for c in selectors.immediate_risk(user=request.user)
+            ],
+            "query": query.urlencode(),
+            "can_approve": selectors.can_approve(request.user),
+        },
+    )
+
+
+@require_POST
+def claim_next(request: HttpRequest) -> HttpResponse:
+    _screener_only(request)
+    screening = services.screening_claim_next(actor=request.user)
+    if screening is None:
+        messages.info(request, "There are no contacts waiting to be taken.")
+        return redirect("screening:queue")
+    return redirect("screening:contact", reference=screening.contact.reference)
+
+
+@require_POST
+def claim(request: HttpRequest, reference: str) -> HttpResponse:
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    try:
+        services.screening_claim(actor=request.user, contact=contact)
+    except services.ScreeningRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("screening:contact", reference=reference)
+
+
+@require_POST
+def release(request: HttpRequest, reference: str) -> HttpResponse:
+    _, screening = selectors.screening_get(user=request.user, reference=reference)
+    if screening is not None:
+        try:
+            services.screening_release(actor=request.user, screening=screening)
+            messages.success(request, f"{reference} is back in the queue for anyone to take.")
+        except services.ScreeningRefused as refused:
+            messages.error(request, str(refused))
+    return redirect("screening:queue")
+
+
+@require_POST
+def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    if not selectors.can_approve(request.user):
+        raise PermissionDenied
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    to = get_object_or_404(selectors.screeners(user=request.user), pk=request.POST.get("to") or 0)
+    try:
+        services.screening_reassign(actor=request.user, contact=contact, to=to)
+        messages.success(request, f"{reference} is now with {to.full_name}.")
+    except services.ScreeningRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("screening:contact", reference=reference)
+
+
+def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -> HttpResponse:
+    contact, screening = selectors.screening_get(user=request.user, reference=reference)
+    holds = screening is not None and screening.assigned_to_id == request.user.pk
+    histories = {
+        subject.pk: selectors.child_history(
+            user=request.user, person=subject.person, before=contact
+        )
+        for subject in contact.subjects.all()
+        if subject.is_child and subject.person_id
+    }
+    decisions = selectors.decision_chain(user=request.user, contact=contact)
+    checks = selectors.checks_on(user=request.user, contact=contact)
+    sos_initial = (
+        {name: getattr(screening, name) for name in services.SOS_FIELDS} if screening else {}
+    )
+    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    audit_views(
+        actor=request.user,
+        record_type="person",
+        record_ids=[s.person_id for s in contact.subjects.all() if s.person_id],
+        request=request,
+    )
+    current = decisions[0] if decisions else None
+    return render(
+        request,
+        "screening/contact.html",
+        {
+            "contact": contact,
+            "screening": screening,
+            "holds": holds,
+            "clock": selectors.clock_for(contact),
+            "histories": histories,
+            "checks": checks,
+            "pending_checks": [c for c in checks if c.status == "pending"],
+            "decisions": decisions,
+            "current": current,
+            "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
+            "check_form": bound.get("check_form") or forms.CheckRequestForm(),
+            "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
+            "decision_form": bound.get("decision_form") or forms.DecisionForm(),
+            "show_errors": bool(bound),
+            "can_approve": selectors.can_approve(request.user),
+            "screeners": selectors.screeners(user=request.user),
+        },
+        status=status,
+    )
+
+
+def contact_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _page(request, reference)
+
+
+@require_POST
+def signs_of_safety(request: HttpRequest, reference: str) -> HttpResponse:
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    form = forms.SignsOfSafetyForm(request.POST)
+    if not form.is_valid():
+        return _page(request, reference, sos_form=form)
+    try:
+        screening = services.screening_save(
+            actor=request.user, contact=contact, values=form.cleaned_data
+        )
+    except services.ScreeningRefused as refused:
+        if request.htmx:
+            return render(request, "screening/_saved.html", {"error": str(refused)})
+        messages.error(request, str(refused))
+        return redirect("screening:contact", reference=reference)
+    if request.htmx:
+        return render(request, "screening/_saved.html", {"screening": screening})
+    messages.success(request, "Signs of Safety screening saved.")
+    return redirect(f"{reverse('screening:contact', args=[reference])}#signs-of-safety")
+
+
+@require_POST
+def request_check(request: HttpRequest, reference: str) -> HttpResponse:
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    form = forms.CheckRequestForm(request.POST)
+    if not form.is_valid():
+        return _page(request, reference, check_form=form)
+    try:
+        check = services.check_request(
+            actor=request.user,
+            contact=contact,
+            agency=form.cleaned_data["agency"],
+            question=form.cleaned_data["question"],
+        )
+        messages.success(request, f"Check sent to {check.agency.name}.")
+    except services.ScreeningRefused as refused:
+        messages.error(request, str(refused))
+    return redirect(f"{reverse('screening:contact', args=[reference])}#checks")
+
+
+@require_POST
+def proceed_without_checks(request: HttpRequest, reference: str) -> HttpResponse:
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    form = forms.ProceedWithoutChecksForm(request.POST)
+    if not form.is_valid():
+        return _page(request, reference, proceed_form=form)
+    try:
+        services.checks_proceed_without(
+            actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
+        )
+    except services.ScreeningRefused as refused:
+        messages.error(request, str(refused))
+    return redirect(f"{reverse('screening:contact', args=[reference])}#decision")
+
+
+@require_POST
+def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        return _page(request, reference, decision_form=form)
+    data = form.cleaned_data
+    try:
+        decision = services.decision_record(
+            actor=request.user,
+            contact=contact,
+            route=data["route"],
+            threshold_level=data["threshold_level"],
+            rationale=data["rationale"],
+            family_notice=data["family_notice"],
+            withhold_reason=data["withhold_reason"],
+            is_complex=data["is_complex"],
+            complex_reason=data["complex_reason"],
+        )
+    except services.ScreeningRefused as refused:
+        form.add_error(None, str(refused))
+        return _page(request, reference, decision_form=form)
+    if decision.approval == Decision.Approval.PENDING:
+        messages.success(request, "Decision recorded. It is waiting for a manager to approve it.")
+    else:
+        messages.success(request, f"Decision recorded: {decision.get_route_display()}.")
+    return redirect("screening:contact", reference=reference)
+
+
+def approvals(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_approve(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "screening/approvals.html",
+        {"decisions": selectors.approvals_pending(user=request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def approval(request: HttpRequest, decision_id: int) -> HttpResponse:
+    if not selectors.can_approve(request.user):
+        raise PermissionDenied
+    decision = get_object_or_404(selectors.approvals_pending(user=request.user), pk=decision_id)
+    form = forms.ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["outcome"] == "approve":
+                services.decision_approve(
+                    actor=request.user, decision=decision, comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, f"Decision on {decision.contact.reference} approved.")
+            else:
+                services.decision_return(
+                    actor=request.user, decision=decision, comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, f"Decision on {decision.contact.reference} returned.")
+            return redirect("screening:approvals")
+        except services.ScreeningRefused as refused:
+            form.add_error(None, str(refused))
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids=[decision.contact.reference],
+        request=request,
+    )
+    return render(
+        request,
+        "screening/approval.html",
+        {
+            "decision": decision,
+            "form": form,
+            "show_errors": request.method == "POST",
+            "contact": decision.contact,
+        },
+    )
+
+
+def member_checks(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
+        raise PermissionDenied
+    checks = selectors.checks_for_member(user=request.user)
+    return render(request, "screening/member_checks.html", {"checks": checks})
+
+
+@require_http_methods(["GET", "POST"])
+def member_check_answer(request: HttpRequest, check_id: int) -> HttpResponse:
+    if not request.user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
+        raise PermissionDenied
+    check = selectors.check_get_for_member(user=request.user, check_id=check_id)
+    form = forms.CheckAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_answer(
+                actor=request.user, check=check, response=form.cleaned_data["response"]
+            )
+            messages.success(request, f"Your answer on {check.contact.reference} has been sent.")
+            return redirect("screening:member-checks")
+        except services.ScreeningRefused as refused:
+            form.add_error(None, str(refused))
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids=[check.contact.reference],
+        request=request,
+    )
+    return render(
+        request,
+        "screening/member_check.html",
+        {"check": check, "form": form, "show_errors": request.method == "POST"},
+    )

@@ -32,6 +32,13 @@ CHROMIUM_ARGS = [
 AXE_SOURCE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
+REFERENCE_DATA_MIGRATIONS = [
+    "frontdoor.migrations.0002_referral_sources",
+    "frontdoor.migrations.0003_roles",
+    "frontdoor.migrations.0005_partner_members_answer_checks_only",
+    "screening.migrations.0002_reference_data_and_decision_immutability",
+]
+
 # --- Reference data -------------------------------------------------------------------
 
 
@@ -48,9 +55,9 @@ def _reference_data_after_flush(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    for migration in ("0002_referral_sources", "0003_roles"):
-        module = importlib.import_module(f"frontdoor.migrations.{migration}")
-        forwards = module.Migration.operations[0].code
+    for module_name in REFERENCE_DATA_MIGRATIONS:
+        module = importlib.import_module(module_name)
+        forwards = next(op.code for op in module.Migration.operations if hasattr(op, "code"))
         forwards(apps, None)
 
 

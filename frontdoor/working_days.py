@@ -1,0 +1,111 @@
+"""Working-day arithmetic for statutory time limits, in London time.
+
+Working days are Monday to Friday less England's bank holidays, from the
+maintained ``holidays`` library. The clock:
+
+* A contact received on a working day is due at the same London wall-clock time
+  on the next working day (Friday 15:00 is due Monday 15:00; the Friday before a
+  bank-holiday Monday is due Tuesday 15:00).
+* A contact received on a weekend or bank holiday starts its clock at the start
+  of the next working day, so it is due at the end of that day.
+
+"Working time" counts only the hours that fall on working days; the amber and red
+states of the queue's clock measure time left in working time, so a weekend
+neither turns a contact amber nor eats its allowance.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+
+LONDON = ZoneInfo("Europe/London")
+UTC = ZoneInfo("UTC")
+ONE_WORKING_DAY = timedelta(hours=24)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    if day.weekday() >= 5 and not getattr(settings, "WORKING_DAYS_INCLUDE_WEEKENDS", False):
+        return False
+    return day not in _bank_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(day: date, count: int) -> date:
+    for _ in range(count):
+        day = next_working_day(day)
+    return day
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON)
+
+
+def _at(day: date, wall_clock: time) -> datetime:
+    return datetime.combine(day, wall_clock, tzinfo=LONDON)
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    # Aware datetimes sharing a tzinfo subtract as wall clocks; UTC gives real time
+    # (a clock-change day is 23 or 25 hours long).
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def _later(start: datetime, amount: timedelta) -> datetime:
+    return (start.astimezone(UTC) + amount).astimezone(LONDON)
+
+
+def decision_due(received_at: datetime) -> datetime:
+    """When the decision on a contact received at ``received_at`` is due."""
+    local = _local(received_at)
+    if is_working_day(local.date()):
+        return _at(next_working_day(local.date()), local.timetz().replace(tzinfo=None))
+    start = local.date()
+    while not is_working_day(start):
+        start += timedelta(days=1)
+    return _at(next_working_day(start), time(0, 0))
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """The part of [start, end) that falls on working days (negative if end < start)."""
+    if end < start:
+        return -working_time_between(end, start)
+    total = timedelta()
+    cursor = _local(start)
+    end_local = _local(end)
+    while cursor < end_local:
+        next_midnight = _at(cursor.date() + timedelta(days=1), time(0, 0))
+        segment_end = min(next_midnight, end_local)
+        if is_working_day(cursor.date()):
+            total += _elapsed(cursor, segment_end)
+        cursor = segment_end
+    return total
+
+
+def add_working_time(start: datetime, amount: timedelta) -> datetime:
+    """The moment ``amount`` of working time after ``start``."""
+    cursor = _local(start)
+    remaining = amount
+    while True:
+        next_midnight = _at(cursor.date() + timedelta(days=1), time(0, 0))
+        if is_working_day(cursor.date()):
+            available = _elapsed(cursor, next_midnight)
+            if remaining <= available:
+                return _later(cursor, remaining)
+            remaining -= available
+        cursor = next_midnight

@@ -1,0 +1,214 @@
+"""Forms for screening, in GOV.UK wording."""
+
+from __future__ import annotations
+
+from django import forms
+
+from frontdoor.models import Agency
+from referrals.models import Contact
+from screening.models import CHECK_AGENCY_TYPES, Decision, Route, ThresholdLevel
+from screening.services import MINIMUM_RATIONALE_LENGTH
+
+TEXT = {"rows": 3}
+
+
+class SignsOfSafetyForm(forms.Form):
+    past_harm = forms.CharField(
+        label="Past harm",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="What has happened to the child, and how do we know?",
+    )
+    danger_statement = forms.CharField(
+        label="Danger statement",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="Who is worried, what they are worried could happen, to whom, and why.",
+    )
+    complicating_factors = forms.CharField(
+        label="Complicating factors",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="What makes it harder to keep the child safe?",
+    )
+    strengths = forms.CharField(
+        label="Existing strengths", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+    existing_safety = forms.CharField(
+        label="Existing safety",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="Protective actions the family has shown over time.",
+    )
+    safety_goals = forms.CharField(
+        label="Safety goals", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+    next_steps = forms.CharField(
+        label="Next steps", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+    scaling = forms.TypedChoiceField(
+        label="Scaling: how safe is the child?",
+        help_text=(
+            "10 means everyone knows the child is safe enough for the case to close; "
+            "0 means things are so bad the child will be (re)harmed."
+        ),
+        choices=[("", "Not scored yet")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )  # fmt: skip
+
+
+class CheckRequestForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label="Agency to ask",
+        queryset=Agency.objects.filter(is_active=True, type__in=CHECK_AGENCY_TYPES),
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency to ask"},
+    )
+    question = forms.CharField(
+        label="What do you need to know?",
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=5000,
+        error_messages={"required": "Enter what you need to know"},
+    )
+
+
+class ProceedWithoutChecksForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you going ahead before every check is answered?",
+        widget=forms.Textarea(attrs=TEXT),
+        min_length=10,
+        max_length=5000,
+        error_messages={
+            "required": "Enter why you are going ahead",
+            "min_length": "Explain why you are going ahead in a sentence",
+        },
+    )
+
+
+class DecisionForm(forms.Form):
+    route = forms.ChoiceField(
+        label="Where does this contact go?",
+        choices=Route.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the contact goes"},
+    )
+    threshold_level = forms.ModelChoiceField(
+        label="Threshold level",
+        queryset=ThresholdLevel.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the threshold level"},
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        min_length=MINIMUM_RATIONALE_LENGTH,
+        max_length=20000,
+        help_text=(
+            "Why this route, in words that would stand up if the decision were questioned "
+            "later: what you weighed, what the checks said, and why other routes were not right."
+        ),
+        error_messages={
+            "required": "Enter the rationale for the decision",
+            "min_length": "Explain the decision in more detail: what you weighed and why",
+        },
+    )
+    is_complex = forms.BooleanField(
+        label="This is a complex case for the multi-agency screening meeting", required=False
+    )
+    complex_reason = forms.CharField(
+        label="Why is it complex? (if it is)", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+    family_notice = forms.ChoiceField(
+        label="Telling the family",
+        choices=Decision.FamilyNotice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to tell the family"},
+    )
+    withhold_reason = forms.CharField(
+        label="Safeguarding reason for not telling the family (if so)",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="For example, it could put the child at risk or prejudice a police inquiry.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_complex") and not cleaned.get("complex_reason", "").strip():
+            self.add_error("complex_reason", "Enter why this is a complex case")
+        if (
+            cleaned.get("family_notice") == Decision.FamilyNotice.WITHHOLD
+            and not cleaned.get("withhold_reason", "").strip()
+        ):
+            self.add_error(
+                "withhold_reason", "Enter the safeguarding reason for not telling the family"
+            )
+        return cleaned
+
+
+class ApprovalForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve"), ("return", "Return to the screener")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or return"},
+    )
+    comment = forms.CharField(
+        label="Comment (needed when you return it)",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter what the screener needs to look at again")
+        return cleaned
+
+
+class CheckAnswerForm(forms.Form):
+    response = forms.CharField(
+        label="What your agency knows",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text="Include dates and sources. If your agency knows nothing, say so.",
+        error_messages={"required": "Enter what your agency knows, or that it knows nothing"},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any")]
+        + [
+            (value, label)
+            for value, label in Contact.Status.choices
+            if value not in ("decided", "closed")
+        ],
+    )
+    rag = forms.ChoiceField(
+        label="Time left",
+        required=False,
+        choices=[("", "Any"), ("red", "Overdue"), ("amber", "Due soon"), ("green", "On time")],
+    )
+    channel = forms.ChoiceField(
+        label="Channel", required=False, choices=[("", "Any"), *Contact.Channel.choices]
+    )
+    source_agency = forms.ChoiceField(label="Source agency", required=False)
+    assigned = forms.ChoiceField(label="Screener", required=False)
+    complex = forms.BooleanField(label="Complex cases only", required=False)
+    re_referral = forms.BooleanField(label="Re-referrals only", required=False)
+
+    def __init__(self, *args, screeners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_agency"].choices = [("", "Any")] + [
+            (str(agency.pk), agency.name) for agency in Agency.objects.filter(is_active=True)
+        ]
+        self.fields["assigned"].choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("unassigned", "Not taken"),
+        ] + [(str(user.pk), user.full_name) for user in screeners]

@@ -1,0 +1,92 @@
+"""Screening in real Chromium: claim, Signs of Safety, a police check answered by the
+police member, a strategy-discussion decision, a manager's approval; axe on each page."""
+
+import pytest
+
+from referrals.models import Contact
+from tests.browser.test_intake_journeys import sign_in
+from tests.factories import submit_contact
+from tests.screening.test_screening_services import RATIONALE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def police_pair(db):
+    from frontdoor.models import Agency, ReferralSource
+    from frontdoor.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    police = AgencyFactory(
+        name="Demo Police",
+        type=Agency.Type.POLICE,
+        referral_source=ReferralSource.objects.get(code="6"),
+    )
+    return police, UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=police)
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_screen_check_decide_and_approve(
+    page, screener, manager, referrer, police_pair, password, assert_no_axe_violations
+):
+    _, police_member = police_pair
+    contact = submit_contact(referrer)
+
+    sign_in(page, screener, password)
+    page.get_by_role("link", name="Queue").click()
+    assert contact.reference in page.locator("table").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Take the next contact").click()
+    assert f"Being screened by {screener.full_name}" in page.content()
+
+    page.get_by_label("Danger statement").fill(
+        "School and police are worried that Amelia will be hurt again by mum's partner."
+    )
+    page.get_by_label("Existing strengths").fill("Mum took Amelia to school and told staff.")
+    page.get_by_label("Scaling: how safe is the child?").select_option("2")
+    page.wait_for_function("document.querySelector('#sos-status').textContent.includes('Saved at')")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Agency to ask").select_option(label="Demo Police")
+    page.get_by_label("What do you need to know?").fill("Any incidents at the family's address?")
+    page.get_by_role("button", name="Send check").click()
+    assert "Check sent to Demo Police" in page.content()
+    sign_out(page)
+
+    sign_in(page, police_member, password)
+    page.get_by_role("link", name="Checks", exact=True).click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=contact.reference).click()
+    page.get_by_label("What your agency knows").fill(
+        "Two domestic incidents at the address in 2026."
+    )
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send answer").click()
+    sign_out(page)
+
+    sign_in(page, screener, password)
+    page.goto(f"/screening/{contact.reference}/")
+    assert "Two domestic incidents" in page.content()
+    page.get_by_label("Strategy discussion (s47)").check()
+    page.get_by_label("4: Specialist: child protection").check()
+    page.get_by_label("Rationale").fill(RATIONALE)
+    page.get_by_label("Tell the family a referral was made").check()
+    page.get_by_role("button", name="Record decision").click()
+    assert "waiting for a manager" in page.content()
+    assert_no_axe_violations(page)
+    sign_out(page)
+
+    sign_in(page, manager, password)
+    page.get_by_role("link", name="Approvals").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=contact.reference).click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Save").click()
+    assert "approved" in page.content()
+
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.DECIDED
