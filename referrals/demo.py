@@ -21,6 +21,7 @@ from referrals.services import ContactInput, ReferrerInput, SubjectInput, contac
 
 DEMO_CONTACT_COUNT = 300
 DEMO_DAYS = 150
+DEMO_RECENT = 30  # received in the last day and a half: today's queue
 
 NARRATIVES = {
     ConcernCategory.NEGLECT: [
@@ -192,7 +193,9 @@ def demo_contacts_load(*, count: int = DEMO_CONTACT_COUNT, seed: int = 2026) -> 
             family_not_told_reason=""
             if awareness == Contact.FamilyAwareness.AWARE_CONSENTED
             else "Telling the family could put the child at greater risk.",
-            received_at=_received_at(rng, int(DEMO_DAYS * (1 - number / count))),
+            received_at=_received_at(rng, int(DEMO_DAYS * (1 - number / count)))
+            if number < count - DEMO_RECENT
+            else timezone.now() - timedelta(minutes=rng.randint(5, 36 * 60)),
             **_channel_details(channel, rng, fake, police),
         )
         referrer_account = None

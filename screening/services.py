@@ -7,6 +7,8 @@ or a future API cannot skip it.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
@@ -239,9 +241,17 @@ def decision_record(
     withhold_reason: str = "",
     is_complex: bool = False,
     complex_reason: str = "",
+    decided_at: datetime | None = None,
 ) -> Decision:
-    """Record a decision, superseding the current one if there is one."""
+    """Record a decision, superseding the current one if there is one.
+
+    ``decided_at`` is for loading history (demo data, a migration from a previous
+    system); it must lie between receipt and now.
+    """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    decided_at = decided_at or timezone.now()
+    if not contact.received_at <= decided_at <= timezone.now():
+        raise ScreeningRefused("A decision cannot predate its contact or lie in the future.")
     screening = _held(actor=actor, contact=contact)
     if len(rationale.strip()) < MINIMUM_RATIONALE_LENGTH:
         raise ScreeningRefused("Explain the decision so it would stand up if questioned later.")
@@ -271,7 +281,7 @@ def decision_record(
         family_notice=family_notice,
         withhold_reason=withhold_reason.strip() if withholding else "",
         decided_by=actor,
-        decided_at=timezone.now(),
+        decided_at=decided_at,
         supersedes=previous,
         approval=Decision.Approval.PENDING if needs_approval else Decision.Approval.NOT_NEEDED,
     )
@@ -296,12 +306,17 @@ def _pending_for_manager(actor: User, decision: Decision) -> Decision:
 
 
 @transaction.atomic
-def decision_approve(*, actor: User, decision: Decision, comment: str = "") -> Decision:
+def decision_approve(
+    *, actor: User, decision: Decision, comment: str = "", approved_at: datetime | None = None
+) -> Decision:
     decision = _pending_for_manager(actor, decision)
+    approved_at = approved_at or timezone.now()
+    if not decision.decided_at <= approved_at <= timezone.now():
+        raise ScreeningRefused("An approval cannot predate its decision or lie in the future.")
     Decision.objects.filter(pk=decision.pk).update(
         approval=Decision.Approval.APPROVED,
         approved_by=actor,
-        approval_at=timezone.now(),
+        approval_at=approved_at,
         approval_comment=comment.strip(),
     )
     contact = decision.contact

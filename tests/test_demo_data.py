@@ -48,3 +48,21 @@ def test_demo_data_is_refused_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("load_demo_data")
+
+
+def test_demo_screening_leaves_a_queue_and_a_decided_history(db):
+    from frontdoor.demo import demo_data_load
+    from referrals.demo import demo_contacts_load
+    from referrals.models import Contact
+    from screening.demo import demo_screening_load
+    from screening.models import Decision
+
+    demo_data_load()
+    demo_contacts_load(count=60)
+    assert demo_screening_load() > 0
+
+    statuses = set(Contact.objects.values_list("status", flat=True))
+    assert {Contact.Status.RECEIVED, Contact.Status.DECIDED} <= statuses
+    assert Decision.objects.filter(approval=Decision.Approval.APPROVED).exists()
+    for decision in Decision.objects.select_related("contact"):
+        assert decision.contact.received_at <= decision.decided_at

@@ -261,3 +261,15 @@ def test_the_database_keeps_an_approval_final(screener, manager, contact, level)
     services.decision_approve(actor=manager, decision=decision)
     with pytest.raises(DatabaseError, match="final"), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(approval="returned")
+
+
+def test_loaded_history_keeps_decisions_between_receipt_and_now(screener, contact, level):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    services.screening_claim(actor=screener, contact=contact)
+    with pytest.raises(services.ScreeningRefused, match="predate"):
+        decide(screener, contact, level, decided_at=contact.received_at - timedelta(minutes=1))
+    with pytest.raises(services.ScreeningRefused, match="future"):
+        decide(screener, contact, level, decided_at=timezone.now() + timedelta(hours=1))

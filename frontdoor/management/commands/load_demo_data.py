@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.demo import DEMO_PASSWORD, demo_data_load
 from referrals.demo import DEMO_CONTACT_COUNT, demo_contacts_load
+from screening.demo import demo_screening_load
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for development; pass --allow-without-debug to force.")
         accounts = demo_data_load()
         created = demo_contacts_load(count=contacts)
+        screened = demo_screening_load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in as any of:"))
         width = max(len(account.email) for account in accounts)
         for account in accounts:
@@ -39,3 +41,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
+        if screened:
+            self.stdout.write(f"Screened {screened} of them, as a MAST would have.")

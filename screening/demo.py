@@ -1,0 +1,106 @@
+"""Screening history for the demonstration, made through the screening services.
+
+Older contacts are screened and decided (with approvals where the rules need
+them), some recent ones are mid-screening with checks out, and the newest wait in
+the queue, so every screen has realistic work on it.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from frontdoor.models import Agency, User
+from frontdoor.roles import Role
+from frontdoor.working_days import add_working_time
+from referrals.models import Contact
+from screening import services
+from screening.models import Decision, Route, Screening, ThresholdLevel
+
+ROUTE_WEIGHTS = [
+    (Route.INFORMATION_AND_ADVICE, 45),
+    (Route.EARLY_HELP, 28),
+    (Route.SOCIAL_CARE_ASSESSMENT, 16),
+    (Route.STRATEGY_DISCUSSION, 8),
+    (Route.ALREADY_OPEN, 3),
+]
+LEVEL_FOR_ROUTE = {
+    Route.INFORMATION_AND_ADVICE: 1,
+    Route.EARLY_HELP: 2,
+    Route.SOCIAL_CARE_ASSESSMENT: 3,
+    Route.STRATEGY_DISCUSSION: 4,
+    Route.ALREADY_OPEN: 3,
+}
+RATIONALES = {
+    Route.INFORMATION_AND_ADVICE: "Concerns are low level and the school is already supporting the family; advice given to the referrer on what to watch for and when to call back.",
+    Route.EARLY_HELP: "Additional needs that universal services alone are not meeting; the family agrees to an early help assessment with the prevention service.",
+    Route.SOCIAL_CARE_ASSESSMENT: "Needs are complex and persistent with previous early help not sustained; a Child and Family assessment is needed to understand risk and needs.",
+    Route.STRATEGY_DISCUSSION: "A disclosure of physical harm with injuries seen, and police history of domestic abuse at the address: reasonable cause to suspect significant harm.",
+    Route.ALREADY_OPEN: "The family has an allocated social worker; the information has been passed to them the same day.",
+}
+SOS = {
+    "danger_statement": "Professionals are worried the child could be harmed again if nothing changes at home.",
+    "strengths": "The child has a trusted adult at school and attends regularly.",
+    "next_steps": "Share the decision with the referrer and the family.",
+}
+
+
+def demo_screening_load(*, seed: int = 2026) -> int:
+    """Screen the demo contacts that have not been touched yet; return how many."""
+    rng = random.Random(seed)
+    screener = User.objects.filter(groups__name=Role.SCREENER).first()
+    manager = User.objects.filter(groups__name=Role.MANAGER).first()
+    if screener is None or manager is None:
+        return 0
+    police = Agency.objects.filter(type=Agency.Type.POLICE).first()
+    levels = {level.number: level for level in ThresholdLevel.objects.all()}
+    now = timezone.now()
+    untouched = (
+        Contact.objects.filter(status=Contact.Status.RECEIVED, advice_only=False)
+        .exclude(pk__in=Screening.objects.values("contact_id"))
+        .order_by("received_at")
+    )
+    screened = 0
+    for contact in untouched:
+        age = now - contact.received_at
+        if age < timedelta(hours=20):
+            continue  # the newest stay in the queue
+        services.screening_claim(actor=screener, contact=contact)
+        services.screening_save(actor=screener, contact=contact, values=SOS)
+        if age < timedelta(days=2) and rng.random() < 0.3:
+            screened += 1
+            continue  # mid-screening
+        if age < timedelta(days=2) and police is not None and rng.random() < 0.5:
+            services.check_request(
+                actor=screener,
+                contact=contact,
+                agency=police,
+                question="Any incidents or intelligence about the adults at this address?",
+            )
+            screened += 1
+            continue
+        route = rng.choices(*zip(*ROUTE_WEIGHTS, strict=True))[0]
+        # Most are decided inside the working day; a few run late, as in life.
+        took = timedelta(hours=rng.choice([1, 2, 3, 5, 8, 20, 30]))
+        decided_at = min(add_working_time(contact.received_at, took), now)
+        decision = services.decision_record(
+            actor=screener,
+            contact=contact,
+            route=route,
+            threshold_level=levels[LEVEL_FOR_ROUTE[route]],
+            rationale=RATIONALES[route],
+            family_notice=Decision.FamilyNotice.NOTIFY,
+            is_complex=route == Route.STRATEGY_DISCUSSION and rng.random() < 0.5,
+            complex_reason="Several agencies hold worrying information about the household.",
+            decided_at=decided_at,
+        )
+        if decision.approval == Decision.Approval.PENDING and age > timedelta(days=3):
+            services.decision_approve(
+                actor=manager,
+                decision=decision,
+                approved_at=min(decided_at + timedelta(hours=1), now),
+            )
+        screened += 1
+    return screened
