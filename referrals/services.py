@@ -62,7 +62,7 @@ class ReferrerInput:
     organisation: str = ""
     phone: str = ""
     email: str = ""
-    referral_source_code: str = UNKNOWN_SOURCE_CODE
+    referral_source_code: str = ""  # a CIN census code, when staff chose one
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,18 @@ def _next_reference(year: int) -> str:
 
 
 def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
-    if data.referrer is not None and data.referrer.anonymous:
+    """The census code: anonymous, else the account's agency, else the code staff
+    chose for the person who called, else the named agency's, else unknown."""
+    referrer = data.referrer
+    if referrer is not None and referrer.anonymous:
         return ReferralSource.objects.get(code=ANONYMOUS_SOURCE_CODE)
-    if data.source_agency is not None:
-        return data.source_agency.referral_source
     if referrer_account is not None and referrer_account.agency_id:
         return referrer_account.agency.referral_source
-    code = data.referrer.referral_source_code if data.referrer else UNKNOWN_SOURCE_CODE
-    return ReferralSource.objects.get(code=code)
+    if referrer is not None and referrer.referral_source_code:
+        return ReferralSource.objects.get(code=referrer.referral_source_code)
+    if data.source_agency is not None:
+        return data.source_agency.referral_source
+    return ReferralSource.objects.get(code=UNKNOWN_SOURCE_CODE)
 
 
 def _check(data: ContactInput, channel: Contact.Channel) -> None:

@@ -156,3 +156,22 @@ def test_phone_consultation_ending_as_advice_is_kept_and_closed(screener):
     assert contact.status == Contact.Status.CLOSED
     assert contact.advice_only
     assert Contact.objects.filter(advice_only=True).count() == 1
+
+
+def test_the_census_code_staff_choose_wins_over_the_agency_named(screener):
+    police = AgencyFactory()  # code 6
+    contact, _ = contact_submit(
+        actor=screener,
+        data=contact_input(
+            source_agency=police,
+            referrer=ReferrerInput(name="Dr Patel", referral_source_code="3A"),
+        ),
+        channel=Contact.Channel.PHONE_CONSULTATION,
+    )
+    assert contact.referral_source.code == "3A"
+    unnamed, _ = contact_submit(
+        actor=screener,
+        data=contact_input(source_agency=police, referrer=ReferrerInput(name="PC Lee")),
+        channel=Contact.Channel.POLICE_NOTIFICATION,
+    )
+    assert unnamed.referral_source.code == "6"
