@@ -4,6 +4,7 @@ consultation, each page checked with axe-core."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from referrals.models import Contact
 
@@ -15,6 +16,7 @@ def sign_in(page, user, password):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def fill_person(section, first, last, dob=None):
@@ -52,7 +54,7 @@ def test_referrer_sends_a_referral_about_two_children_and_an_adult(
     page.get_by_role("button", name="Continue").click()
 
     summary = page.locator(".govuk-error-summary")
-    assert "Child 2: Date of birth must be a real date" in summary.inner_text()
+    expect(summary).to_contain_text("Child 2: Date of birth must be a real date")
     assert_no_axe_violations(page)
     # Nothing typed was lost.
     assert page.locator("#children-0").get_by_label("First name").input_value() == "Amelia"
@@ -65,11 +67,12 @@ def test_referrer_sends_a_referral_about_two_children_and_an_adult(
     ).fill("28")
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Check your answers")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Send referral").click()
 
     panel = page.locator(".govuk-panel")
+    expect(panel).to_contain_text("Your reference is")
     contact = Contact.objects.get()
     assert contact.reference in panel.inner_text()
     assert [s.first_name for s in contact.subjects.all()] == ["Amelia", "Noah", "Dawn"]
@@ -96,14 +99,15 @@ def test_screener_records_a_phone_consultation(page, screener, password, assert_
     page.get_by_label("Advice you gave").fill("Offer an early help assessment; family consents.")
     page.get_by_label("Advice only: the caller will act on it, no screening needed").check()
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Record consultation").click()
 
-    assert "Consultation recorded" in page.locator(".govuk-panel").inner_text()
+    expect(page.locator(".govuk-panel")).to_contain_text("Consultation recorded")
     contact = Contact.objects.get()
     assert contact.advice_only
     assert contact.channel == Contact.Channel.PHONE_CONSULTATION
 
     page.get_by_role("link", name=f"View {contact.reference}").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith(contact.reference)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(contact.reference)
     assert_no_axe_violations(page)

@@ -2,6 +2,7 @@
 police member, a strategy-discussion decision, a manager's approval; axe on each page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from referrals.models import Contact
 from tests.browser.test_intake_journeys import sign_in
@@ -27,6 +28,7 @@ def police_pair(db):
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
 
 
 def test_screen_check_decide_and_approve(
@@ -40,7 +42,7 @@ def test_screen_check_decide_and_approve(
     assert contact.reference in page.locator("table").inner_text()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Take the next contact").click()
-    assert f"Being screened by {screener.full_name}" in page.content()
+    expect(page.get_by_text(f"Being screened by {screener.full_name}")).to_be_visible()
 
     page.get_by_label("Danger statement").fill(
         "School and police are worried that Amelia will be hurt again by mum's partner."
@@ -53,7 +55,7 @@ def test_screen_check_decide_and_approve(
     page.get_by_label("Agency to ask").select_option(label="Demo Police")
     page.get_by_label("What do you need to know?").fill("Any incidents at the family's address?")
     page.get_by_role("button", name="Send check").click()
-    assert "Check sent to Demo Police" in page.content()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Check sent to Demo Police")
     sign_out(page)
 
     sign_in(page, police_member, password)
@@ -65,17 +67,18 @@ def test_screen_check_decide_and_approve(
     )
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Send answer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been sent")
     sign_out(page)
 
     sign_in(page, screener, password)
     page.goto(f"/screening/{contact.reference}/")
-    assert "Two domestic incidents" in page.content()
+    expect(page.get_by_text("Two domestic incidents at the address in 2026.")).to_be_visible()
     page.get_by_label("Strategy discussion (s47)").check()
     page.get_by_label("4: Specialist: child protection").check()
     page.get_by_label("Rationale").fill(RATIONALE)
     page.get_by_label("Tell the family a referral was made").check()
     page.get_by_role("button", name="Record decision").click()
-    assert "waiting for a manager" in page.content()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("waiting for a manager")
     assert_no_axe_violations(page)
     sign_out(page)
 
@@ -86,7 +89,7 @@ def test_screen_check_decide_and_approve(
     assert_no_axe_violations(page)
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save").click()
-    assert "approved" in page.content()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("approved")
 
     contact.refresh_from_db()
     assert contact.status == Contact.Status.DECIDED

@@ -1,6 +1,7 @@
 """The sign-in journey in real Chromium, checked with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from frontdoor.roles import Role
 from tests.test_sign_in import LANDING_HEADINGS
@@ -25,7 +26,7 @@ def test_sign_in_page_and_its_errors_are_accessible(page, screener, assert_no_ax
     fill_sign_in(page, screener.email, "wrong password")
 
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter a correct email address and password" in summary.inner_text()
     # GOV.UK Frontend moves focus to the summary so screen readers announce it.
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
@@ -51,11 +52,11 @@ def test_each_role_signs_in_to_its_own_accessible_page(
     fill_sign_in(page, persona.email, password)
 
     role = Role(persona.groups.get().name)
-    assert page.get_by_role("heading", level=1).inner_text() == LANDING_HEADINGS[role]
+    expect(page.get_by_role("heading", level=1)).to_have_text(LANDING_HEADINGS[role])
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "You have signed out"
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     assert_no_axe_violations(page)
 
 
