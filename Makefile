@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test install install-browser lint format
+.PHONY: run test install install-browser lint format bench-matching
 
 run: install  ## Install, migrate, load demo data, run web + worker + beat
 	.venv/bin/python manage.py run_app
@@ -20,3 +20,6 @@ lint: install  ## ruff lint and format check
 format: install
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+
+bench-matching: install  ## Time person matching with many people on record (PEOPLE=…)
+	.venv/bin/python bench/matching.py

@@ -37,6 +37,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "frontdoor.migrations.0003_roles",
     "frontdoor.migrations.0005_partner_members_answer_checks_only",
     "screening.migrations.0002_reference_data_and_decision_immutability",
+    "screening.migrations.0003_administrators_manage_threshold_levels",
 ]
 
 # --- Reference data -------------------------------------------------------------------
