@@ -107,15 +107,22 @@ def load(people: int) -> None:
             """
             INSERT INTO referrals_person (first_name, last_name, aliases, date_of_birth, sex,
                 nhs_number, unique_pupil_number, address, postcode, created_at, updated_at)
-            SELECT (%(first)s::text[])[1 + (i * 7919) %% array_length(%(first)s::text[], 1)],
-                   (%(last)s::text[])[1 + (i * 104729) %% array_length(%(last)s::text[], 1)]
+            SELECT (%(first)s::text[])[1 + (i::bigint * 7919) %% %(firsts)s],
+                   (%(last)s::text[])[1 + (i::bigint * 104729) %% %(lasts)s]
                      || CASE WHEN i %% 3 = 0 THEN ''
-                        ELSE chr((97 + i %% 26)::int) || chr((97 + (i / 26) %% 26)::int) END,
+                        ELSE chr(97 + i %% 26) || chr(97 + (i / 26) %% 26) END,
                    '{}', date '2008-01-01' + (i %% 6500), 'unknown', '', '', '',
                    'YO' || (i %% 30) || ' ' || (i %% 9) || 'AB', now(), now()
-            FROM generate_series(%(start)s::bigint, %(end)s::bigint) AS i
+            FROM generate_series(%(start)s::int, %(end)s::int) AS i
             """,
-            {"first": FIRST, "last": LAST, "start": have + 1, "end": people},
+            {
+                "first": FIRST,
+                "last": LAST,
+                "firsts": len(FIRST),
+                "lasts": len(LAST),
+                "start": have + 1,
+                "end": people,
+            },
         )
         cursor.execute("ANALYZE referrals_person")
         print(f"Loaded in {time.perf_counter() - started:.0f} s", flush=True)

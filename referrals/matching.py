@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Greatest, Lower
 
 from referrals.models import DoubleMetaphone, Person
 
 # pg_trgm's similarity threshold for the % operator is 0.3 by default.
 CANDIDATE_THRESHOLD = 0.5
 CANDIDATE_LIMIT = 5
+CANDIDATE_POOL = 50
 SOUNDS_ALIKE_BONUS = 0.15
 
 
@@ -80,7 +81,16 @@ def likely_matches(
             given_first_sound=DoubleMetaphone(Value(first_name)),
             given_last_sound=DoubleMetaphone(Value(last_name)),
         )
-        .only("id", "date_of_birth", "expected_date_of_birth", "postcode")[:200]
+        # With many look-alikes, score in SQL first so the best are never cut off.
+        .annotate(
+            likeness=Greatest(
+                F("first_similarity") + F("last_similarity"),
+                F("swapped_first_similarity") + F("swapped_last_similarity"),
+            )
+            + Case(When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0))
+        )
+        .order_by("-likeness")
+        .only("id", "date_of_birth", "expected_date_of_birth", "postcode")[:CANDIDATE_POOL]
     )
     candidates = []
     for person in people:

@@ -141,3 +141,21 @@ def test_matching_uses_the_trigram_and_phonetic_indexes(db, django_assert_max_nu
         cursor.execute("SET enable_seqscan = on")
     assert "person_last_name_trgm" in plan
     assert "person_last_name_dmetaphone" in phonetic_plan
+
+
+def test_the_best_match_survives_a_crowd_of_look_alikes(db):
+    from referrals.models import Person as PersonModel
+
+    PersonModel.objects.bulk_create(
+        PersonModel(
+            first_name="Amelia", last_name=f"Harrison{chr(97 + i % 26)}{i}", date_of_birth=None
+        )
+        for i in range(120)
+    )
+    amelia = PersonFactory(
+        first_name="Amelia", last_name="Harrison", date_of_birth=date(2016, 4, 12)
+    )
+    found = likely_matches(
+        first_name="Amelia", last_name="Harrison", date_of_birth=date(2016, 4, 12)
+    )
+    assert ids(found)[0] == amelia.pk
