@@ -8,6 +8,7 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
         "council_name": settings.COUNCIL_NAME,
+        "front_door_phone": settings.FRONT_DOOR_PHONE,
         "navigation": navigation_for(user=request.user),
         "primary_role": user_primary_role(user=request.user),
         "session_timeout_minutes": int(settings.SESSION_INACTIVITY_TIMEOUT.total_seconds() // 60),

@@ -53,7 +53,7 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
     ):
         items += [
             NavigationItem("Refer a concern", reverse("referrals:referral-form")),
-            NavigationItem("Your referrals", reverse("referrals:contact-list")),
+            NavigationItem("Your referrals", reverse("outcomes:my-referrals")),
         ]
     if user.has_perm(Permission.ADMINISTER_SERVICE.perm) and user.is_staff:
         items.append(NavigationItem("Administration", reverse("admin:index")))

@@ -1,5 +1,82 @@
-"""Data and invariants for notices, downstream outcomes and the scorecard.
+"""Notices to referrers and families: a transactional outbox.
 
-Models arrive with the issue that builds each capability. Dependencies between
-apps run one way: referrals -> screening -> outcomes.
+A notice row is written in the same transaction as the contact or decision that
+implies it; Celery workers deliver it afterwards, at most once, by claiming the
+row with a conditional update. The row, not the queue, is the source of truth: a
+sweeper re-queues any notice a lost task left behind.
 """
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from referrals.models import Contact
+from screening.models import Decision
+
+
+class Notice(models.Model):
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
+        OUTCOME = "outcome", "Outcome"
+        CORRECTION = "correction", "Correction of an earlier outcome"
+
+    class Audience(models.TextChoices):
+        REFERRER = "referrer", "Referrer"
+        FAMILY = "family", "Family"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        LETTER = "letter", "Letter"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        TEMPORARY_FAILURE = "temporary_failure", "Failed for now; will retry"
+        PERMANENT_FAILURE = "permanent_failure", "Failed: needs a person"
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="notices")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.TextField(help_text="Email address, phone number or postal address.")
+    # Sent to providers as the reference: it identifies the notice and nothing else.
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    resend_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resends"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["contact", "created_at"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="notice_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notice_sent_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.audience} for {self.contact_id}"

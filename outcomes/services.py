@@ -1,4 +1,290 @@
-"""Writes for notices, downstream outcomes and the scorecard.
+"""Writes for notices: the outbox, its delivery and its sweeper.
 
-Keyword-only, typed, one transaction each.
+``notices_for_receipt`` and ``notices_for_decision`` run inside the transaction of
+the contact or decision (they are subscribed to its events in ``apps.py``), so a
+rolled-back decision leaves no notice and a committed one always has its notices.
+Delivery claims each row with a conditional update, so however often a task runs
+a notice is handed to the mail server at most once.
 """
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, make_msgid
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from frontdoor.audit import audit_record
+from frontdoor.models import AuditEvent, User
+from frontdoor.roles import Permission
+from outcomes.models import Notice
+from referrals.models import Contact, ContactSubject
+from screening.models import Decision
+
+logger = logging.getLogger(__name__)
+
+STUCK_PENDING_AFTER = timedelta(minutes=2)
+STUCK_SENDING_AFTER = timedelta(minutes=15)
+FAMILY_ROLES = (ContactSubject.Role.PARENT, ContactSubject.Role.CARER)
+
+
+class TemporaryDeliveryFailure(Exception):
+    """The provider could not take the notice now; try again later."""
+
+
+class NoticeRefused(Exception):
+    pass
+
+
+def _referrer_address(contact: Contact) -> tuple[str, str] | None:
+    """(channel, recipient) for the referrer, or None when they cannot be told."""
+    if contact.referrer_anonymous:
+        return None
+    email = contact.referrer.email if contact.referrer_id else contact.referrer_email
+    if email:
+        return Notice.Channel.EMAIL, email
+    if contact.referrer_phone:
+        return Notice.Channel.SMS, contact.referrer_phone
+    return None
+
+
+def _family_address(contact: Contact) -> str:
+    for subject in contact.subjects.all():
+        if subject.role in FAMILY_ROLES and subject.address and subject.postcode:
+            lines = [subject.full_name, *subject.address.splitlines(), subject.postcode]
+            return "\n".join(line.strip() for line in lines if line.strip())
+    return ""
+
+
+def _enqueue_after_commit(notice_ids: list[int]) -> None:
+    def enqueue():
+        from outcomes.tasks import notice_deliver
+
+        for notice_id in notice_ids:
+            try:
+                notice_deliver.delay(notice_id)
+            except Exception:
+                logger.warning("Could not queue notice %s; the sweeper will retry it", notice_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _create(
+    contact: Contact, decision: Decision | None, kind: str, audience: str, address
+) -> Notice:
+    channel, recipient = address
+    return Notice.objects.create(
+        contact=contact,
+        decision=decision,
+        kind=kind,
+        audience=audience,
+        channel=channel,
+        recipient=recipient,
+    )
+
+
+def notices_for_receipt(*, contact: Contact) -> list[Notice]:
+    """An acknowledgement to the referrer, with the reference, on receipt."""
+    if contact.advice_only:
+        return []
+    address = _referrer_address(contact)
+    if address is None:
+        return []
+    notice = _create(contact, None, Notice.Kind.ACKNOWLEDGEMENT, Notice.Audience.REFERRER, address)
+    _enqueue_after_commit([notice.pk])
+    return [notice]
+
+
+def _previous_standing(decision: Decision) -> Decision | None:
+    previous = decision.supersedes
+    while previous is not None and previous.approval == Decision.Approval.RETURNED:
+        previous = previous.supersedes
+    return previous
+
+
+def notices_for_decision(*, decision: Decision) -> list[Notice]:
+    """The notices a standing decision implies: an outcome (or, when it changes an
+    earlier route, a correction) to the referrer and, unless withheld, to the family."""
+    contact = decision.contact
+    previous = _previous_standing(decision)
+    if previous is not None and previous.route == decision.route:
+        return []  # Nothing the referrer or family were told has changed.
+    kind = Notice.Kind.CORRECTION if previous is not None else Notice.Kind.OUTCOME
+    created = []
+    referrer = _referrer_address(contact)
+    if referrer is not None:
+        created.append(_create(contact, decision, kind, Notice.Audience.REFERRER, referrer))
+    if decision.family_notice == Decision.FamilyNotice.NOTIFY:
+        family = _family_address(contact)
+        notice = _create(
+            contact, decision, kind, Notice.Audience.FAMILY, (Notice.Channel.LETTER, family)
+        )
+        if not family:
+            notice.status = Notice.Status.PERMANENT_FAILURE
+            notice.failure_reason = "No postal address for a parent or carer on the contact"
+            notice.save(update_fields=["status", "failure_reason", "updated_at"])
+        created.append(notice)
+    _enqueue_after_commit([n.pk for n in created if n.status == Notice.Status.PENDING])
+    return created
+
+
+def _claim(notice_id: int) -> bool:
+    """Take the notice for sending; False if another attempt has it or it is done."""
+    now = timezone.now()
+    return bool(
+        Notice.objects.filter(pk=notice_id)
+        .filter(
+            Q(status=Notice.Status.PENDING)
+            | Q(status=Notice.Status.TEMPORARY_FAILURE, next_attempt_at__lte=now)
+        )
+        .update(
+            status=Notice.Status.SENDING,
+            sending_started_at=now,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+
+
+def render_notice(notice: Notice) -> tuple[str, str]:
+    """(subject, body) in plain language for this recipient; nothing they may not know."""
+    decision = notice.decision
+    text = render_to_string(
+        f"notices/{notice.kind}_{notice.audience}.txt",
+        {
+            "notice": notice,
+            "contact": notice.contact,
+            "decision": decision,
+            "service_name": settings.SERVICE_NAME,
+            "council_name": settings.COUNCIL_NAME,
+            "front_door_phone": settings.FRONT_DOOR_PHONE,
+        },
+    ).strip()
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def _send_email(notice: Notice) -> str:
+    subject, body = render_notice(notice)
+    message_id = make_msgid(idstring=str(notice.reference))
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.recipient],
+        headers={"Message-ID": message_id},
+    )
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        raise NoticeRefused("The mail server refused the address") from error
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:
+            raise TemporaryDeliveryFailure(f"SMTP {error.smtp_code}") from error
+        raise NoticeRefused(f"SMTP {error.smtp_code}") from error
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        raise TemporaryDeliveryFailure(type(error).__name__) from error
+    return message_id
+
+
+def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
+    """Send one notice if no other attempt has; return what happened."""
+    if not _claim(notice_id):
+        return "skipped"
+    notice = Notice.objects.select_related("contact", "decision", "contact__referrer").get(
+        pk=notice_id
+    )
+    try:
+        if notice.channel != Notice.Channel.EMAIL:
+            # Text messages and letters go through GOV.UK Notify, not yet connected.
+            raise NoticeRefused("GOV.UK Notify is not connected for texts and letters yet")
+        provider_id = _send_email(notice)
+    except TemporaryDeliveryFailure as failure:
+        Notice.objects.filter(pk=notice_id).update(
+            status=Notice.Status.TEMPORARY_FAILURE,
+            failure_reason=str(failure)[:200],
+            next_attempt_at=timezone.now() + retry_in,
+            updated_at=timezone.now(),
+        )
+        raise
+    except NoticeRefused as refused:
+        Notice.objects.filter(pk=notice_id).update(
+            status=Notice.Status.PERMANENT_FAILURE,
+            failure_reason=str(refused)[:200],
+            updated_at=timezone.now(),
+        )
+        return "failed"
+    Notice.objects.filter(pk=notice_id).update(
+        status=Notice.Status.SENT,
+        sent_at=timezone.now(),
+        provider_id=provider_id[:100],
+        failure_reason="",
+        updated_at=timezone.now(),
+    )
+    return "sent"
+
+
+def notices_sweep(*, now: datetime | None = None) -> list[int]:
+    """Queue again the notices a lost task left behind; return their ids.
+
+    A notice stuck in "sending" (its worker died) goes back to "pending". For
+    email the send may have happened just before the worker died; the Message-ID
+    carries the notice reference so a duplicate is recognisable downstream.
+    """
+    now = now or timezone.now()
+    stuck_sending = Notice.objects.filter(
+        status=Notice.Status.SENDING, sending_started_at__lt=now - STUCK_SENDING_AFTER
+    )
+    revived = list(stuck_sending.values_list("pk", flat=True))
+    Notice.objects.filter(pk__in=revived).update(status=Notice.Status.PENDING, updated_at=now)
+    due = revived + list(
+        Notice.objects.filter(
+            Q(status=Notice.Status.PENDING, updated_at__lt=now - STUCK_PENDING_AFTER)
+            | Q(status=Notice.Status.TEMPORARY_FAILURE, next_attempt_at__lte=now)
+        )
+        .exclude(pk__in=revived)
+        .values_list("pk", flat=True)
+    )
+    if due:
+        from outcomes.tasks import notice_deliver as deliver_task
+
+        for notice_id in due:
+            deliver_task.delay(notice_id)
+    return due
+
+
+@transaction.atomic
+def notice_resend(*, actor: User, notice: Notice) -> Notice:
+    """A manager sends a failed notice again, as a new attempt with its own row."""
+    if not actor.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise NoticeRefused("Only a manager can resend a notice.")
+    if notice.status != Notice.Status.PERMANENT_FAILURE:
+        raise NoticeRefused("Only a failed notice can be sent again.")
+    if not notice.recipient:
+        raise NoticeRefused("There is no address to send it to.")
+    again = Notice.objects.create(
+        contact=notice.contact,
+        decision=notice.decision,
+        kind=notice.kind,
+        audience=notice.audience,
+        channel=notice.channel,
+        recipient=notice.recipient,
+        resend_of=notice,
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=notice.contact.reference,
+        via="outcomes.notice_resend",
+        detail={"notice": notice.pk, "resend": again.pk},
+    )
+    _enqueue_after_commit([again.pk])
+    return again

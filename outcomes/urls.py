@@ -1,4 +1,17 @@
-"""URLs of this app (see models.py for what it holds)."""
+"""URLs for notices and outcomes (mounted at /outcomes/)."""
+
+from django.urls import path
+
+from outcomes import views
 
 app_name = "outcomes"
-urlpatterns: list = []
+urlpatterns = [
+    path("your-referrals/", views.my_referrals, name="my-referrals"),
+    path("your-referrals/<str:reference>/", views.my_referral, name="my-referral"),
+    path("contacts/<str:reference>/notices/", views.contact_notices, name="contact-notices"),
+    path(
+        "contacts/<str:reference>/notices/<int:notice_id>/resend/",
+        views.notice_resend,
+        name="notice-resend",
+    ),
+]

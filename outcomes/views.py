@@ -1,4 +1,65 @@
-"""HTML views for notices, downstream outcomes and the scorecard.
+"""HTML views for notices and outcomes.
 
 Validate, call a service or selector, render.
 """
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from frontdoor.audit import audit_views
+from frontdoor.roles import Permission
+from outcomes import selectors, services
+from outcomes.models import Notice
+from referrals import selectors as referral_selectors
+
+
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(Permission.SUBMIT_REFERRALS.perm):
+        raise PermissionDenied
+    page = Paginator(selectors.my_referrals(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "outcomes/my_referrals.html", {"page": page})
+
+
+def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    outcome = selectors.my_referral(user=request.user, reference=reference)
+    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    return render(request, "outcomes/my_referral.html", {"outcome": outcome})
+
+
+def contact_notices(request: HttpRequest, reference: str) -> HttpResponse:
+    if not request.user.has_perm(Permission.SCREEN_CONTACTS.perm):
+        raise PermissionDenied
+    contact = referral_selectors.contact_get(user=request.user, reference=reference)
+    notices = selectors.notices_for_staff(user=request.user, contact=contact)
+    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    return render(
+        request,
+        "outcomes/contact_notices.html",
+        {
+            "contact": contact,
+            "notices": notices,
+            "can_resend": request.user.has_perm(Permission.APPROVE_DECISIONS.perm),
+        },
+    )
+
+
+@require_POST
+def notice_resend(request: HttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    if not request.user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise PermissionDenied
+    contact = referral_selectors.contact_get(user=request.user, reference=reference)
+    notice = get_object_or_404(Notice, pk=notice_id, contact=contact)
+    try:
+        services.notice_resend(actor=request.user, notice=notice)
+        messages.success(request, "The notice will be sent again.")
+    except services.NoticeRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("outcomes:contact-notices", reference=reference)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
 from frontdoor.working_days import decision_due
@@ -204,6 +205,7 @@ def contact_submit(
         via=f"intake:{channel}",
         detail={"subjects": len(data.subjects)},
     )
+    events.publish(events.CONTACT_RECEIVED, contact=contact)
     return contact, True
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
+from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
@@ -292,6 +293,8 @@ def decision_record(
         screening.assigned_to, screening.claimed_at = None, None
         screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
     _audit(actor, contact, "decision", decision=decision.pk, supersedes=previous and previous.pk)
+    if not needs_approval:
+        events.publish(events.DECISION_STANDS, decision=decision)
     return decision
 
 
@@ -324,6 +327,7 @@ def decision_approve(
     Screening.objects.filter(contact=contact).update(assigned_to=None, claimed_at=None)
     _audit(actor, contact, "decision_approve", decision=decision.pk)
     decision.refresh_from_db()
+    events.publish(events.DECISION_STANDS, decision=decision)
     return decision
 
 

@@ -39,6 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SERVICE_NAME = env.str("SERVICE_NAME", default="Front Door")
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="Alpha")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demonstration County Council")
+FRONT_DOOR_PHONE = env.str("FRONT_DOOR_PHONE", default="01632 960 000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -233,6 +234,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".frontdoor" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "sweep-notices": {
+        "task": "outcomes.tasks.notices_sweep",
+        "schedule": 60.0,
+    },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",
         "schedule": crontab(minute=17, hour=3),

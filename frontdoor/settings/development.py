@@ -1,17 +1,17 @@
-"""Local development: the embedded services, debug pages, mail printed to the console."""
+"""Local development: the embedded services, debug pages, mail written to files."""
 
 from .base import *  # noqa: F403
-from .base import env, mailer
+from .base import embedded, env, mailer
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed key is acceptable only here: development data is synthetic.
 SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-not-for-real-data-" + "x" * 20)
-# Mail is printed to the console unless EMAIL_BACKEND names another backend.
-MAILERS = {
-    "default": mailer(
-        env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-    )
-}
+# Mail is written to files in .frontdoor/mail/ (one per message) unless EMAIL_BACKEND
+# names another backend, e.g. the SMTP one with a local mail catcher.
+FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+MAILERS = {"default": mailer(env.str("EMAIL_BACKEND", default=FILE_MAIL_BACKEND))}
+if MAILERS["default"]["BACKEND"] == FILE_MAIL_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {"file_path": str(embedded.STATE_DIR / "mail")}
 # Static files are served from STATICFILES_DIRS by WhiteNoise's finders; nothing is
 # collected, so there is no manifest to fingerprint names with.
 STATIC_ROOT = None

@@ -251,8 +251,13 @@ def test_the_database_refuses_to_edit_or_delete_a_decision(screener, contact, le
     decision = decide(screener, contact, level, route=Route.EARLY_HELP)
     with pytest.raises(DatabaseError, match="never edited"), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(rationale="Rewritten later")
-    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
-        Decision.objects.filter(pk=decision.pk).delete()
+    # Raw SQL, past the ORM's own PROTECT checks: the database itself refuses.
+    with (
+        pytest.raises(DatabaseError, match="never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM screening_decision WHERE id = %s", [decision.pk])
 
 
 def test_the_database_keeps_an_approval_final(screener, manager, contact, level):

@@ -1,0 +1,28 @@
+"""Domain events, handled synchronously inside the publisher's transaction.
+
+Apps depend one way (referrals -> screening -> outcomes), yet outcomes must write
+its notices in the same transaction as the contact or decision that implies them
+(a transactional outbox). An earlier app publishes a named event; a later app
+subscribes in its ``AppConfig.ready``. Unlike Django signals, the events are few,
+named here, and documented where they are published. See docs/adr/0007.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+CONTACT_RECEIVED = "contact.received"  # contact=Contact, a new one (not an API replay)
+DECISION_STANDS = "decision.stands"  # decision=Decision, final or just approved
+
+_subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+
+
+def subscribe(event: str, handler: Callable[..., None]) -> None:
+    if handler not in _subscribers[event]:
+        _subscribers[event].append(handler)
+
+
+def publish(event: str, **payload) -> None:
+    for handler in _subscribers[event]:
+        handler(**payload)

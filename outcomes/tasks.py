@@ -1,0 +1,27 @@
+"""Delivering notices. Tasks take a notice id, never personal data."""
+
+from celery import shared_task
+
+from outcomes import services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+    time_limit=60,
+    soft_time_limit=45,
+)
+def notice_deliver(self, notice_id: int) -> str:
+    try:
+        return services.notice_deliver(notice_id=notice_id)
+    except services.TemporaryDeliveryFailure as failure:
+        # 1, 2, 4 … minutes, capped at an hour; the sweeper is the backstop.
+        delay = min(60 * 2**self.request.retries, 3600)
+        raise self.retry(exc=failure, countdown=delay) from failure
+
+
+@shared_task(acks_late=True, time_limit=120)
+def notices_sweep() -> int:
+    return len(services.notices_sweep())
