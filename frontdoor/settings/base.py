@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -100,6 +100,8 @@ TEMPLATES = [
 # Unset URLs mean "use the project's embedded servers" (frontdoor/embedded.py).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    # A Unix-socket directory is written percent-encoded: postgres://u@%2Frun%2Fpg/db
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"] or "")
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:

@@ -1,0 +1,210 @@
+"""Delivery survives a worker killed with SIGKILL in the middle of sending.
+
+The worker here is a real ``celery worker`` process on the real broker and the
+test database; the mail server is a real SMTP server on loopback that holds the
+first message open until the worker has been killed.
+"""
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.utils import timezone
+
+from outcomes import services
+from outcomes.models import Notice
+from tests.factories import submit_contact
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+class StallFirstMessage:
+    """Holds the first DATA until released, then refuses it; accepts every later one."""
+
+    def __init__(self):
+        self.first_arrived = threading.Event()
+        self.accepted = []
+        self.calls = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.calls += 1
+        if self.calls == 1:
+            self.first_arrived.set()
+            await asyncio.sleep(20)
+            return "451 Try again later"
+        self.accepted.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_worker(smtp_port: int) -> subprocess.Popen:
+    database = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "frontdoor.settings.development",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{quote(database['HOST'], safe='')}/{database['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "DEBUG": "false",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "frontdoor", "worker",
+            "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo", "--loglevel", "WARNING",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+    )  # fmt: skip
+
+
+def wait_for(condition, seconds: float, message: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_delivery_still_delivers_exactly_once(referrer):
+    from frontdoor.celery import app
+
+    app.control.purge()
+    handler = StallFirstMessage()
+    port = free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=port)
+    smtp.start()
+    workers = [start_worker(port)]
+    try:
+        notice = submit_contact(referrer).notices.get()  # queued on commit
+
+        assert handler.first_arrived.wait(30), "the worker never started sending"
+        assert Notice.objects.get(pk=notice.pk).status == Notice.Status.SENDING
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(10)
+
+        workers.append(start_worker(port))
+        # The dead worker's message waits out the broker's visibility timeout; the
+        # sweeper is what brings the notice back, as it would after 15 minutes.
+        services.notices_sweep(now=timezone.now() + timedelta(minutes=20))
+        wait_for(
+            lambda: Notice.objects.get(pk=notice.pk).status == Notice.Status.SENT,
+            30,
+            "the notice was not delivered after the restart",
+        )
+        services.notices_sweep(now=timezone.now() + timedelta(minutes=40))
+        time.sleep(1)
+        assert len(handler.accepted) == 1
+        assert Notice.objects.get(pk=notice.pk).attempts == 2
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(15)
+        smtp.stop()
+
+
+def restart_embedded_redis(*, down_while=None) -> None:
+    """Stop the embedded Redis (saving its data), run ``down_while``, start it again."""
+    import redis
+
+    from frontdoor import embedded
+
+    redis_dir, socket_path, _ = embedded._redis_paths()
+    # The server closing the connection is the shutdown working.
+    with contextlib.suppress(redis.ConnectionError):
+        redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5).shutdown(save=True)
+    wait_for(lambda: not embedded._redis_answers(socket_path), 10, "Redis did not stop")
+    if down_while is not None:
+        down_while()
+    embedded._start_redis_server(redis_dir, socket_path)
+
+
+needs_embedded_redis = pytest.mark.skipif(
+    bool(os.environ.get("REDIS_URL")), reason="restarts the project's embedded Redis"
+)
+
+
+@needs_embedded_redis
+@pytest.mark.django_db(transaction=True)
+def test_notices_queued_before_a_redis_restart_are_delivered_after_it(referrer):
+    from frontdoor.celery import app
+
+    app.control.purge()
+    handler = StallFirstMessage()
+    handler.calls = 1  # accept everything
+    port = free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=port)
+    smtp.start()
+    worker = None
+    try:
+        notices = [submit_contact(referrer).notices.get() for _ in range(3)]  # queued on commit
+        restart_embedded_redis()
+        worker = start_worker(port)
+        wait_for(
+            lambda: Notice.objects.filter(status=Notice.Status.SENT).count() == 3,
+            30,
+            "queued notices were lost with the Redis restart",
+        )
+        assert len(handler.accepted) == 3
+        assert {n.pk for n in notices} == set(Notice.objects.values_list("pk", flat=True))
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(15)
+        smtp.stop()
+
+
+@needs_embedded_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_written_while_redis_is_down_is_sent_once_it_returns(referrer):
+    from frontdoor.celery import app
+
+    app.control.purge()
+    handler = StallFirstMessage()
+    handler.calls = 1
+    port = free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=port)
+    smtp.start()
+    worker = None
+    written = []
+    try:
+        # The contact and its notice commit; only the queueing fails.
+        restart_embedded_redis(down_while=lambda: written.append(submit_contact(referrer)))
+        notice = written[0].notices.get()
+        assert notice.status == Notice.Status.PENDING
+        worker = start_worker(port)
+        services.notices_sweep(now=timezone.now() + timedelta(minutes=5))
+        wait_for(
+            lambda: Notice.objects.get(pk=notice.pk).status == Notice.Status.SENT,
+            30,
+            "the notice was not sent after Redis returned",
+        )
+        assert len(handler.accepted) == 1
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(15)
+        smtp.stop()
