@@ -7,6 +7,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontdoor import views
+from outcomes.api import ContactWithOutcomeApi
 
 admin.site.site_header = "Front Door administration"
 admin.site.site_title = "Front Door administration"
@@ -24,6 +25,12 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("screening/", include("screening.urls")),
     path("outcomes/", include("outcomes.urls")),
+    # The read of a contact carries its outcome, which the outcomes app adds.
+    path(
+        "api/v1/contacts/<str:reference>/",
+        ContactWithOutcomeApi.as_view(),
+        name="api-contact-detail",
+    ),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
+from outcomes import notify
 from outcomes.models import Notice
 from referrals.models import Contact, ContactSubject
 from screening.models import Decision
@@ -170,8 +171,7 @@ def render_notice(notice: Notice) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
-def _send_email(notice: Notice) -> str:
-    subject, body = render_notice(notice)
+def _send_email(notice: Notice, subject: str, body: str) -> str:
     message_id = make_msgid(idstring=str(notice.reference))
     message = EmailMessage(
         subject=subject,
@@ -193,6 +193,30 @@ def _send_email(notice: Notice) -> str:
     return message_id
 
 
+def _deliver(notice: Notice) -> str:
+    """Hand the notice to its channel; return the provider's id for it."""
+    subject, body = render_notice(notice)
+    if not notify.enabled():
+        if notice.channel != Notice.Channel.EMAIL:
+            raise NoticeRefused("Texts and letters need GOV.UK Notify, which is not set up")
+        return _send_email(notice, subject, body)
+    reference = str(notice.reference)
+    if notice.attempts > 1:
+        # An earlier attempt may have reached Notify before its worker died.
+        earlier = notify.already_sent(reference)
+        if earlier:
+            return earlier
+    if not notify.rate_allows_one_more():
+        raise TemporaryDeliveryFailure("GOV.UK Notify rate limit: waiting for the next minute")
+    return notify.send(
+        channel=notice.channel,
+        recipient=notice.recipient,
+        subject=subject,
+        body=body,
+        reference=reference,
+    )
+
+
 def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
     """Send one notice if no other attempt has; return what happened."""
     if not _claim(notice_id):
@@ -201,19 +225,16 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)
         pk=notice_id
     )
     try:
-        if notice.channel != Notice.Channel.EMAIL:
-            # Text messages and letters go through GOV.UK Notify, not yet connected.
-            raise NoticeRefused("GOV.UK Notify is not connected for texts and letters yet")
-        provider_id = _send_email(notice)
-    except TemporaryDeliveryFailure as failure:
+        provider_id = _deliver(notice)
+    except (TemporaryDeliveryFailure, notify.NotifyTemporaryFailure) as failure:
         Notice.objects.filter(pk=notice_id).update(
             status=Notice.Status.TEMPORARY_FAILURE,
             failure_reason=str(failure)[:200],
             next_attempt_at=timezone.now() + retry_in,
             updated_at=timezone.now(),
         )
-        raise
-    except NoticeRefused as refused:
+        raise TemporaryDeliveryFailure(str(failure)) from failure
+    except (NoticeRefused, notify.NotifyPermanentFailure) as refused:
         Notice.objects.filter(pk=notice_id).update(
             status=Notice.Status.PERMANENT_FAILURE,
             failure_reason=str(refused)[:200],
@@ -228,6 +249,32 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)
         updated_at=timezone.now(),
     )
     return "sent"
+
+
+NOTIFY_STATUSES = {
+    "delivered": (Notice.Status.DELIVERED, ""),
+    "permanent-failure": (Notice.Status.PERMANENT_FAILURE, "Notify: the address does not exist"),
+    "temporary-failure": (
+        Notice.Status.PERMANENT_FAILURE,
+        "Notify: could not deliver (inbox full or phone off)",
+    ),
+    "technical-failure": (Notice.Status.PERMANENT_FAILURE, "Notify: technical failure"),
+}
+
+
+def notice_delivery_receipt(*, reference: str, notify_status: str) -> Notice | None:
+    """Record a GOV.UK Notify delivery receipt; unknown references are ignored."""
+    if notify_status not in NOTIFY_STATUSES:
+        return None
+    status, reason = NOTIFY_STATUSES[notify_status]
+    notice = Notice.objects.filter(reference=reference).first()
+    if notice is None or notice.status not in (Notice.Status.SENT, Notice.Status.DELIVERED):
+        return notice
+    Notice.objects.filter(pk=notice.pk).update(
+        status=status, failure_reason=reason, updated_at=timezone.now()
+    )
+    notice.refresh_from_db()
+    return notice
 
 
 def notices_sweep(*, now: datetime | None = None) -> list[int]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("your-referrals/", views.my_referrals, name="my-referrals"),
     path("your-referrals/<str:reference>/", views.my_referral, name="my-referral"),
     path("contacts/<str:reference>/notices/", views.contact_notices, name="contact-notices"),
+    path("notify/delivery-receipts/", views.notify_delivery_receipt, name="notify-receipts"),
     path(
         "contacts/<str:reference>/notices/<int:notice_id>/resend/",
         views.notice_resend,

@@ -5,11 +5,17 @@ Validate, call a service or selector, render.
 
 from __future__ import annotations
 
+import hmac
+import json
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from frontdoor.audit import audit_views
@@ -63,3 +69,22 @@ def notice_resend(request: HttpRequest, reference: str, notice_id: int) -> HttpR
     except services.NoticeRefused as refused:
         messages.error(request, str(refused))
     return redirect("outcomes:contact-notices", reference=reference)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def notify_delivery_receipt(request: HttpRequest) -> JsonResponse:
+    """GOV.UK Notify's delivery-receipt callback, authenticated by a bearer token."""
+    expected = settings.NOTIFY_CALLBACK_BEARER_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return JsonResponse({"error": "Send the agreed bearer token."}, status=401)
+    try:
+        payload = json.loads(request.body)
+        reference, status = str(payload["reference"]), str(payload["status"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "Expected JSON with reference and status."}, status=400)
+    services.notice_delivery_receipt(reference=reference, notify_status=status)
+    # Unknown references are acknowledged too, so Notify does not retry them for ever.
+    return JsonResponse({"result": "ok"})

@@ -212,7 +212,7 @@ class ContactOutputSerializer(serializers.Serializer):
         return len(contact.children)
 
     def get_outcome(self, contact) -> dict | None:
-        # Decisions arrive with screening; until one exists there is no outcome.
+        # Decisions belong to screening; outcomes.api fills this in for the read.
         return None
 
 
@@ -273,6 +273,7 @@ class ContactCreateApi(APIView):
 class ContactDetailApi(APIView):
     authentication_classes = [PartnerTokenAuthentication]
     throttle_classes = [PartnerRateThrottle]
+    output_serializer = ContactOutputSerializer
 
     @extend_schema(
         operation_id="contacts_retrieve",
@@ -284,4 +285,4 @@ class ContactDetailApi(APIView):
         audit_views(
             actor=request.user, record_type="contact", record_ids=[reference], request=request
         )
-        return Response(ContactOutputSerializer(contact).data)
+        return Response(self.output_serializer(contact).data)

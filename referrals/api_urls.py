@@ -6,5 +6,5 @@ from referrals import api
 
 urlpatterns = [
     path("contacts/", api.ContactCreateApi.as_view(), name="api-contact-create"),
-    path("contacts/<str:reference>/", api.ContactDetailApi.as_view(), name="api-contact-detail"),
+    # GET contacts/<reference>/ is served by outcomes.api (it adds the outcome).
 ]

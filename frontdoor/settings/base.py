@@ -219,6 +219,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 NOTIFY_CALLBACK_BEARER_TOKEN = env_secret("NOTIFY_CALLBACK_BEARER_TOKEN", default="")
+# Generic templates whose content is personalisation: ((subject)) and ((body)).
+NOTIFY_TEMPLATE_EMAIL = env.str("NOTIFY_TEMPLATE_EMAIL", default="")
+NOTIFY_TEMPLATE_SMS = env.str("NOTIFY_TEMPLATE_SMS", default="")
+NOTIFY_TEMPLATE_LETTER = env.str("NOTIFY_TEMPLATE_LETTER", default="")
+NOTIFY_RATE_PER_MINUTE = env.int("NOTIFY_RATE_PER_MINUTE", default=3000)
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
