@@ -31,6 +31,12 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_referrals(user=request.user), 25).get_page(
         request.GET.get("page")
     )
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids=[contact.reference for contact in page.object_list],
+        request=request,
+    )
     return render(request, "outcomes/my_referrals.html", {"page": page})
 
 

@@ -281,6 +281,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     contacts = selectors.contacts_visible_to(user=request.user).prefetch_related("subjects")
     page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids=[contact.reference for contact in page.object_list],
+        request=request,
+    )
     return render(
         request,
         "referrals/contact_list.html",

@@ -56,6 +56,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [(contact, selectors.clock_for(contact)) for contact in page.object_list]
+    immediate = [(c, selectors.clock_for(c)) for c in selectors.immediate_risk(user=request.user)]
+    # A list shows children's names: record which contacts each person saw.
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids={c.reference for c, _ in rows + immediate},
+        request=request,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -309,7 +317,13 @@ def approval(request: HttpRequest, decision_id: int) -> HttpResponse:
 def member_checks(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
         raise PermissionDenied
-    checks = selectors.checks_for_member(user=request.user)
+    checks = list(selectors.checks_for_member(user=request.user))
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids={check.contact.reference for check in checks},
+        request=request,
+    )
     return render(request, "screening/member_checks.html", {"checks": checks})
 
 

@@ -78,3 +78,16 @@ def test_the_database_refuses_to_change_or_delete_audit_events(referrer):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).record_id == event.record_id
+
+
+def test_lists_record_which_contacts_were_shown(client, screener, referrer):
+    shown = submit_contact(referrer)
+    client.force_login(screener)
+    client.get(reverse("screening:queue"))
+    client.get(reverse("referrals:contact-list"))
+    vias = set(
+        AuditEvent.objects.filter(actor=screener, record_id=shown.reference).values_list(
+            "via", flat=True
+        )
+    )
+    assert vias == {"screening:queue", "referrals:contact-list"}
