@@ -3,9 +3,17 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings.development")
 
 app = Celery("frontdoor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@beat_init.connect
+def catch_up_on_start(sender, **kwargs) -> None:
+    """Meeting slots missed while the scheduler was down are made as soon as it is back,
+    not at its first five-minute tick."""
+    sender.app.send_task("screening.tasks.complex_case_runs_due")

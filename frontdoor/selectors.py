@@ -48,6 +48,10 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
         items.append(NavigationItem("Approvals", reverse("screening:approvals")))
     if user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
         items.append(NavigationItem("Checks", reverse("screening:member-checks")))
+    if user.has_perm(Permission.SCREEN_CONTACTS.perm) or user.has_perm(
+        Permission.ANSWER_AGENCY_CHECKS.perm
+    ):
+        items.append(NavigationItem("Meetings", reverse("screening:meetings")))
     if user.has_perm(Permission.SUBMIT_REFERRALS.perm) and not user.has_perm(
         Permission.SCREEN_CONTACTS.perm
     ):

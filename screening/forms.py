@@ -57,6 +57,18 @@ class SignsOfSafetyForm(forms.Form):
         empty_value=None,
         required=False,
     )  # fmt: skip
+    complex_flag = forms.BooleanField(
+        label="Bring this contact to the complex-case meeting", required=False
+    )
+    complex_reason = forms.CharField(
+        label="Why it needs the meeting (if so)", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("complex_flag") and not cleaned.get("complex_reason", "").strip():
+            self.add_error("complex_reason", "Enter why this contact needs the meeting")
+        return cleaned
 
 
 class CheckRequestForm(forms.Form):

@@ -55,6 +55,10 @@ class Screening(models.Model):
         help_text="0: the child will be (re)harmed … 10: safe enough for the case to close.",
     )
 
+    complex_flag = models.BooleanField(
+        default=False, help_text="Flagged by the screener for the complex-case meeting."
+    )
+    complex_reason = models.TextField(blank=True)
     checks_waived_reason = models.TextField(
         blank=True, help_text="Why the screener went ahead before every check was answered."
     )
@@ -214,3 +218,83 @@ class Decision(models.Model):
     @property
     def is_referral(self) -> bool:
         return self.route in REFERRAL_ROUTES
+
+
+class ComplexCaseRun(models.Model):
+    """The complex-case queue as it stood for one meeting slot: a stored snapshot.
+
+    One per (date, slot), guaranteed by the database, however many schedulers run.
+    """
+
+    meeting_date = models.DateField()
+    slot = models.TimeField(help_text="London time the meeting starts.")
+    computed_at = models.DateTimeField(auto_now_add=True)
+    caught_up = models.BooleanField(
+        default=False, help_text="Computed late, after the scheduler had been down."
+    )
+    chaired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="complex_case_meetings"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-meeting_date", "-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting_date", "slot"], name="one_run_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Complex-case meeting {self.meeting_date} {self.slot:%H:%M}"
+
+
+class ComplexCaseEntry(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Not discussed yet"
+        DECISION = "decision", "Decided through screening"
+        MORE_INFORMATION = "more_information", "More information needed"
+
+    run = models.ForeignKey(ComplexCaseRun, on_delete=models.CASCADE, related_name="entries")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    priority = models.PositiveSmallIntegerField(help_text="1 is discussed first.")
+    reasons = models.JSONField(default=list)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    actions = models.TextField(blank=True)
+    owners = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "contact"], name="contact_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in {self.run_id}"
+
+
+class AgencyContribution(models.Model):
+    """What a partner agency brought to the meeting about one case."""
+
+    entry = models.ForeignKey(
+        ComplexCaseEntry, on_delete=models.CASCADE, related_name="contributions"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    information = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "agency"], name="one_contribution_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on {self.entry_id}"

@@ -46,6 +46,8 @@ SOS_FIELDS = (
     "safety_goals",
     "next_steps",
     "scaling",
+    "complex_flag",
+    "complex_reason",
 )
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from screening import views
+from screening.meetings import views as meetings
 
 app_name = "screening"
 urlpatterns = [
@@ -12,6 +13,20 @@ urlpatterns = [
     path("approvals/<int:decision_id>/", views.approval, name="approval"),
     path("checks/", views.member_checks, name="member-checks"),
     path("checks/<int:check_id>/", views.member_check_answer, name="member-check"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/<int:run_id>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:run_id>/print/", meetings.meeting_print, name="meeting-print"),
+    path(
+        "meetings/<int:run_id>/attendance/", meetings.meeting_attendance, name="meeting-attendance"
+    ),
+    path(
+        "meetings/cases/<int:entry_id>/outcome/", meetings.meeting_outcome, name="meeting-outcome"
+    ),
+    path(
+        "meetings/cases/<int:entry_id>/contribution/",
+        meetings.meeting_contribution,
+        name="meeting-contribution",
+    ),
     path("<str:reference>/", views.contact_page, name="contact"),
     path("<str:reference>/take/", views.claim, name="claim"),
     path("<str:reference>/release/", views.release, name="release"),

@@ -240,7 +240,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".frontdoor" / "celerybeat-schedule")
+# The twice-daily complex-case meeting: London times, and the rules that bring a
+# contact to it (screening/meetings/rules.py).
+COMPLEX_CASE_SLOTS = env.list("COMPLEX_CASE_SLOTS", default=["09:30", "14:00"])
+COMPLEX_CASE_CATCH_UP_DAYS = env.int("COMPLEX_CASE_CATCH_UP_DAYS", default=3)
+COMPLEX_CASE_RULES = {
+    "contacts_in_12_months": env.int("COMPLEX_CASE_CONTACTS_IN_12_MONTHS", default=3),
+    "scaling_at_or_below": env.int("COMPLEX_CASE_SCALING_AT_OR_BELOW", default=3),
+    "concern_categories": ["missing_from_home", "child_exploitation"],
+    "agencies_in_28_days": env.int("COMPLEX_CASE_AGENCIES_IN_28_DAYS", default=2),
+}
 CELERY_BEAT_SCHEDULE = {
+    # Every five minutes in UTC; the task works out which London-time slots are
+    # due, so clock changes neither skip nor repeat a meeting.
+    "complex-case-runs": {
+        "task": "screening.tasks.complex_case_runs_due",
+        "schedule": 300.0,
+    },
     "sweep-notices": {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,

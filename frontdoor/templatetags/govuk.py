@@ -55,3 +55,16 @@ def error_id(bound_field) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def duration_hours(value) -> str:
+    """A timedelta as '5h 20m' or '2 days 3h'."""
+    if value is None:
+        return ""
+    total_minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(total_minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours}h"
+    return f"{hours}h {minutes:02d}m"

@@ -1,0 +1,95 @@
+from datetime import date, time
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.roles import Role
+from screening.meetings import services
+from screening.models import ComplexCaseEntry
+from tests.factories import submit_contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(referrer):
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    run, _ = services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    return run, contact
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (Role.MANAGER, 200),
+        (Role.SCREENER, 200),
+        (Role.PARTNER_AGENCY_MEMBER, 200),
+        (Role.REFERRER, 403),
+        (Role.PERFORMANCE_VIEWER, 403),
+        (Role.ADMINISTRATOR, 403),
+    ],
+    indirect=["persona"],
+)
+def test_who_comes_to_the_meeting(client, persona, status, meeting):
+    run, _ = meeting
+    client.force_login(persona)
+    for url in (
+        reverse("screening:meetings"),
+        reverse("screening:meeting", args=[run.pk]),
+        reverse("screening:meeting-print", args=[run.pk]),
+    ):
+        assert client.get(url).status_code == status
+
+
+def test_the_chair_records_attendance_and_outcomes_and_agencies_contribute(
+    client, manager, police_member, screener, meeting
+):
+    run, _ = meeting
+    entry = run.entries.get()
+    client.force_login(police_member)
+    page = client.get(reverse("screening:meeting", args=[run.pk]))
+    assert "Concern: child exploitation" in page.text
+    assert "Record outcome" not in page.text
+    client.post(
+        reverse("screening:meeting-contribution", args=[entry.pk]),
+        {"information": "Known to the exploitation team since June."},
+    )
+    assert (
+        client.post(
+            reverse("screening:meeting-outcome", args=[entry.pk]), {"outcome": "decision"}
+        ).status_code
+        == 403
+    )
+
+    client.force_login(manager)
+    client.post(
+        reverse("screening:meeting-attendance", args=[run.pk]),
+        {"attendees": [police_member.pk, screener.pk], "notes": "Quorate"},
+    )
+    client.post(
+        reverse("screening:meeting-outcome", args=[entry.pk]),
+        {"outcome": "more_information", "actions": "Check school attendance", "owners": "Sam"},
+    )
+    entry.refresh_from_db()
+    assert entry.outcome == ComplexCaseEntry.Outcome.MORE_INFORMATION
+    run.refresh_from_db()
+    assert set(run.attendees.all()) == {police_member, screener, manager}
+
+    printed = client.get(reverse("screening:meeting-print", args=[run.pk]))
+    assert "Known to the exploitation team since June." in printed.text
+    assert "Check school attendance" in printed.text
+    assert police_member.full_name in printed.text
+    listing = client.get(reverse("screening:meetings"))
+    assert "Average wait" in listing.text
+
+
+def test_more_information_needs_actions_and_owners(client, manager, meeting):
+    run, _ = meeting
+    entry = run.entries.get()
+    client.force_login(manager)
+    response = client.post(
+        reverse("screening:meeting-outcome", args=[entry.pk]), {"outcome": "more_information"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.outcome == ComplexCaseEntry.Outcome.PENDING
