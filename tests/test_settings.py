@@ -142,3 +142,29 @@ def test_embedded_services_keep_data_across_a_restart_and_stop_with_the_app(tmp_
     assert read.returncode == 0, read.stderr
     assert read.stdout.split() == ["still", "here", "still", "here"]
     assert servers_running() == []
+
+
+def test_a_deep_checkout_still_gets_sockets_it_can_bind(tmp_path):
+    deep = tmp_path / ("nested-directory-" * 6) / "state"
+    env = {**os.environ, "FRONTDOOR_STATE_DIR": str(deep)}
+    env.pop("XDG_RUNTIME_DIR", None)
+    script = (
+        "import psycopg, redis; from frontdoor import embedded; "
+        "pg = embedded.postgres(); "
+        "psycopg.connect(dbname=pg.name, user=pg.user, host=pg.socket_dir).close(); "
+        "url = embedded.redis_url(); print(url); "
+        "print(redis.Redis.from_url(url).ping())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    url, answered = result.stdout.split()
+    assert len(url) - len("unix://") <= 100
+    assert answered == "True"
