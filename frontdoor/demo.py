@@ -93,6 +93,13 @@ DEMO_ACCOUNTS = [
         "Service administrator",
         DEMO_AGENCIES[0][0],
     ),
+    DemoAccount(
+        Role.CASE_SYSTEM,
+        "case-system@children.demo-council.example",
+        "Demo case-management system",
+        "Service account",
+        DEMO_AGENCIES[0][0],
+    ),
 ]
 
 

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"
     PERFORMANCE_VIEWER = "performance_viewer", "Performance viewer"
     REFERRER = "referrer", "Referrer (partner professional)"
+    CASE_SYSTEM = "case_system", "Case-management system (service account)"
 
 
 class Permission(models.TextChoices):
@@ -25,6 +26,7 @@ class Permission(models.TextChoices):
     ANSWER_AGENCY_CHECKS = "answer_agency_checks", "Can answer multi-agency checks for own agency"
     VIEW_PERFORMANCE = "view_performance", "Can view the performance scorecard"
     ADMINISTER_SERVICE = "administer_service", "Can manage agencies and user accounts"
+    RECORD_OUTCOMES = "record_outcomes", "Can record what happened after a referral"
 
     @property
     def perm(self) -> str:

@@ -7,7 +7,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontdoor import views
-from outcomes.api import ContactWithOutcomeApi
+from outcomes.api import ContactWithOutcomeApi, OutcomeEventApi
 
 admin.site.site_header = "Front Door administration"
 admin.site.site_title = "Front Door administration"
@@ -31,6 +31,7 @@ urlpatterns = [
         ContactWithOutcomeApi.as_view(),
         name="api-contact-detail",
     ),
+    path("api/v1/outcome-events/", OutcomeEventApi.as_view(), name="api-outcome-events"),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

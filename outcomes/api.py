@@ -7,10 +7,17 @@ screening, and apps depend one way: referrals -> screening -> outcomes.
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from frontdoor.roles import Permission
+from outcomes import downstream
+from outcomes.models import DownstreamOutcome
 from outcomes.selectors import standing_decision
-from referrals.api import ContactDetailApi, ContactOutputSerializer
+from referrals.api import ContactDetailApi, ContactOutputSerializer, PartnerRateThrottle
+from referrals.authentication import PartnerTokenAuthentication
 
 
 class OutcomeSerializer(serializers.Serializer):
@@ -35,3 +42,70 @@ class ContactWithOutcomeApi(ContactDetailApi):
     )
     def get(self, request, reference: str):
         return super().get(request, reference)
+
+
+class OutcomeEventInputSerializer(serializers.Serializer):
+    event_id = serializers.CharField(
+        max_length=100, help_text="Your id for this event; sending it again changes nothing."
+    )
+    contact_reference = serializers.CharField(max_length=20)
+    child = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The child's NHS number or full name; may be left out when there is one.",
+    )
+    event = serializers.ChoiceField(choices=DownstreamOutcome.Event.choices)
+    date = serializers.DateField()
+    assessment_outcome = serializers.ChoiceField(
+        choices=DownstreamOutcome.AssessmentOutcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+
+
+class OutcomeEventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    event_id = serializers.CharField(source="external_id")
+    contact_reference = serializers.CharField(source="contact.reference")
+    event = serializers.CharField()
+    date = serializers.DateField(source="occurred_on")
+    assessment_outcome = serializers.CharField()
+
+
+class OutcomeEventApi(APIView):
+    authentication_classes = [PartnerTokenAuthentication]
+    throttle_classes = [PartnerRateThrottle]
+
+    @extend_schema(
+        operation_id="outcome_events_create",
+        request=OutcomeEventInputSerializer,
+        responses={201: OutcomeEventOutputSerializer, 200: OutcomeEventOutputSerializer},
+        summary="Record what happened after a referral (assessment, s47, ICPC, plan)",
+    )
+    def post(self, request):
+        if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
+            raise PermissionDenied("This system may not record outcomes.")
+        serializer = OutcomeEventInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            outcome, created = downstream.outcome_event_record(
+                actor=request.user,
+                data=downstream.OutcomeEventInput(
+                    contact_reference=data["contact_reference"],
+                    child=data["child"],
+                    event=data["event"],
+                    occurred_on=data["date"],
+                    assessment_outcome=data["assessment_outcome"],
+                    external_id=data["event_id"],
+                ),
+                source=DownstreamOutcome.Source.API,
+            )
+        except downstream.OutcomeRejected as rejected:
+            return Response({"detail": str(rejected)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            OutcomeEventOutputSerializer(outcome).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -80,3 +80,63 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.audience} for {self.contact_id}"
+
+
+class DownstreamOutcome(models.Model):
+    """What happened after a referral, for one child on it, as social care recorded it."""
+
+    class Event(models.TextChoices):
+        ASSESSMENT_STARTED = "assessment_started", "Assessment started"
+        ASSESSMENT_COMPLETED = "assessment_completed", "Assessment completed"
+        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion held"
+        S47_ENQUIRY = "s47_enquiry", "Section 47 enquiry started"
+        ICPC = "icpc", "Initial child protection conference held"
+        CP_PLAN = "cp_plan", "Child protection plan started"
+
+    class AssessmentOutcome(models.TextChoices):
+        NO_FURTHER_ACTION = "nfa", "No further action"
+        CHILD_IN_NEED = "child_in_need", "Child in need"
+        CHILD_PROTECTION = "child_protection", "Child protection"
+        LOOKED_AFTER = "looked_after", "Looked after"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Recorded on the form"
+        CSV = "csv", "Imported from a file"
+        API = "api", "Sent by a case-management system"
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="downstream")
+    subject = models.ForeignKey(
+        "referrals.ContactSubject", on_delete=models.PROTECT, related_name="downstream"
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    occurred_on = models.DateField()
+    assessment_outcome = models.CharField(
+        max_length=20, choices=AssessmentOutcome.choices, blank=True
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The sender's own id, so a resend is recognised."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contact", "occurred_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(event="assessment_completed", assessment_outcome__gt="")
+                | (~models.Q(event="assessment_completed") & models.Q(assessment_outcome="")),
+                name="outcome_only_for_completed_assessments",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="downstream_external_id_unique_per_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "occurred_on"], name="downstream_event_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} on {self.occurred_on} for {self.contact_id}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import json
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -16,13 +17,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
-from outcomes import selectors, services
-from outcomes.models import Notice
+from outcomes import downstream, selectors, services
+from outcomes.models import DownstreamOutcome, Notice
 from referrals import selectors as referral_selectors
+from referrals.forms import DateField
 
 
 def my_referrals(request: HttpRequest) -> HttpResponse:
@@ -94,3 +96,87 @@ def notify_delivery_receipt(request: HttpRequest) -> JsonResponse:
     services.notice_delivery_receipt(reference=reference, notify_status=status)
     # Unknown references are acknowledged too, so Notify does not retry them for ever.
     return JsonResponse({"result": "ok"})
+
+
+class OutcomeEventForm(forms.Form):
+    child = forms.ChoiceField(label="Child")
+    event = forms.ChoiceField(
+        label="What happened",
+        choices=DownstreamOutcome.Event.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened"},
+    )
+    occurred_on = DateField(label="Date", past=True, help_text="For example, 27 3 2026")
+    assessment_outcome = forms.ChoiceField(
+        label="Outcome of the assessment (if completed)",
+        choices=[("", "Not a completed assessment"), *DownstreamOutcome.AssessmentOutcome.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(str(c.pk), c.full_name) for c in children]
+
+
+@require_http_methods(["GET", "POST"])
+def contact_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
+    if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
+        raise PermissionDenied
+    contact = referral_selectors.contact_get(user=request.user, reference=reference)
+    children = contact.children
+    form = OutcomeEventForm(request.POST or None, children=children)
+    if request.method == "POST" and form.is_valid():
+        child = next(c for c in children if str(c.pk) == form.cleaned_data["child"])
+        try:
+            downstream.outcome_event_record(
+                actor=request.user,
+                data=downstream.OutcomeEventInput(
+                    contact_reference=contact.reference,
+                    child=child.full_name,
+                    event=form.cleaned_data["event"],
+                    occurred_on=form.cleaned_data["occurred_on"],
+                    assessment_outcome=form.cleaned_data["assessment_outcome"],
+                ),
+                source=DownstreamOutcome.Source.FORM,
+            )
+            messages.success(request, "Outcome recorded.")
+            return redirect("outcomes:contact-outcomes", reference=reference)
+        except downstream.OutcomeRejected as rejected:
+            form.add_error(None, str(rejected))
+    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    return render(
+        request,
+        "outcomes/contact_outcomes.html",
+        {
+            "contact": contact,
+            "form": form,
+            "show_errors": request.method == "POST",
+            "recorded": contact.downstream.select_related("subject", "recorded_by"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcomes_import(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
+        raise PermissionDenied
+    report = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Choose a CSV file to import"
+        elif upload.size > 5 * 1024 * 1024:
+            error = "The file must be smaller than 5 MB"
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                error = "The file must be a CSV saved as UTF-8"
+            else:
+                report = downstream.outcome_events_import(actor=request.user, file_text=text)
+    return render(
+        request,
+        "outcomes/import.html",
+        {"report": report, "error": error, "columns": downstream.CSV_COLUMNS},
+    )

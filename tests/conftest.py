@@ -36,6 +36,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "frontdoor.migrations.0002_referral_sources",
     "frontdoor.migrations.0003_roles",
     "frontdoor.migrations.0005_partner_members_answer_checks_only",
+    "frontdoor.migrations.0007_case_system_role",
     "screening.migrations.0002_reference_data_and_decision_immutability",
     "screening.migrations.0003_administrators_manage_threshold_levels",
 ]

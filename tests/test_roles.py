@@ -6,16 +6,18 @@ from frontdoor.models import ReferralSource
 from frontdoor.roles import Permission, Role
 
 EXPECTED = {
-    Role.SCREENER: {Permission.SCREEN_CONTACTS},
+    Role.SCREENER: {Permission.SCREEN_CONTACTS, Permission.RECORD_OUTCOMES},
     Role.MANAGER: {
         Permission.SCREEN_CONTACTS,
         Permission.APPROVE_DECISIONS,
         Permission.VIEW_PERFORMANCE,
+        Permission.RECORD_OUTCOMES,
     },
     Role.REFERRER: {Permission.SUBMIT_REFERRALS},
     Role.PARTNER_AGENCY_MEMBER: {Permission.ANSWER_AGENCY_CHECKS},
     Role.PERFORMANCE_VIEWER: {Permission.VIEW_PERFORMANCE},
     Role.ADMINISTRATOR: {Permission.ADMINISTER_SERVICE},
+    Role.CASE_SYSTEM: {Permission.RECORD_OUTCOMES},
 }
 
 
@@ -39,6 +41,7 @@ def test_every_role_is_a_group(db):
         (Role.REFERRER, 302),
         (Role.PARTNER_AGENCY_MEMBER, 302),
         (Role.PERFORMANCE_VIEWER, 302),
+        (Role.CASE_SYSTEM, 302),
     ],
     indirect=["persona"],
 )

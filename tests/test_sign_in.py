@@ -15,6 +15,7 @@ LANDING_HEADINGS = {
     Role.PARTNER_AGENCY_MEMBER: "Partner agency in the MAST",
     Role.PERFORMANCE_VIEWER: "Performance",
     Role.ADMINISTRATOR: "Administration",
+    Role.CASE_SYSTEM: "Case-management system account",
 }
 
 
