@@ -22,6 +22,6 @@ def notice_deliver(self, notice_id: int) -> str:
         raise self.retry(exc=failure, countdown=delay) from failure
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def notices_sweep() -> int:
     return len(services.notices_sweep())

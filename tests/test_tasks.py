@@ -31,3 +31,27 @@ def test_session_clearing_is_on_the_beat_schedule_in_utc(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
     assert entry["task"] == sessions_clear_expired.name
     assert settings.CELERY_TIMEZONE == "UTC"
+
+
+@pytest.mark.parametrize("name", ["clear-expired-sessions", "sweep-notices", "complex-case-runs"])
+def test_every_scheduled_task_has_consistent_time_limits(settings, name):
+    """Beat refuses to send a task whose soft limit exceeds its hard limit."""
+    from frontdoor.celery import app
+
+    app.loader.import_default_modules()
+    task = app.tasks[settings.CELERY_BEAT_SCHEDULE[name]["task"]]
+    hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+    soft = task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert soft <= hard
+
+
+def test_every_task_has_consistent_time_limits(settings):
+    from frontdoor.celery import app
+
+    app.loader.import_default_modules()
+    ours = [t for name, t in app.tasks.items() if not name.startswith("celery.")]
+    assert len(ours) >= 4
+    for task in ours:
+        hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        soft = task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+        assert soft <= hard, task.name
