@@ -139,3 +139,31 @@ def test_pages_carry_a_content_security_policy_with_a_nonce(client, db):
     assert "'nonce-" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_repeated_wrong_passwords_lock_out_that_account_from_that_address(
+    client, screener, password, settings
+):
+    from django.test import Client
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, screener.email, "wrong-guess").status_code == 200
+    assert sign_in(client, screener.email, "wrong-guess").status_code == 429
+
+    locked = sign_in(client, screener.email, password)
+    assert locked.status_code == 429
+    assert "You cannot sign in for now" in locked.text
+    assert "_auth_user_id" not in client.session
+
+    elsewhere = Client(REMOTE_ADDR="192.0.2.44")
+    assert sign_in(elsewhere, screener.email, password).status_code == 302
+
+
+def test_a_successful_sign_in_resets_the_count(client, screener, password, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, screener.email, "wrong-guess")
+    assert sign_in(client, screener.email, password).status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, screener.email, "wrong-guess")
+    assert sign_in(client, screener.email, password).status_code == 302
