@@ -11,9 +11,7 @@ from frontdoor.roles import Permission
 from outcomes.models import Notice
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
-from screening.models import Decision
-
-STANDING = (Decision.Approval.NOT_NEEDED, Decision.Approval.APPROVED)
+from screening.models import STANDING_APPROVALS, Decision
 
 
 def standing_decision(contact: Contact) -> Decision | None:
@@ -21,7 +19,7 @@ def standing_decision(contact: Contact) -> Decision | None:
     decisions = getattr(contact, "standing_decisions", None)
     if decisions is None:
         decisions = list(
-            contact.decisions.filter(approval__in=STANDING).order_by("-decided_at")[:1]
+            contact.decisions.filter(approval__in=STANDING_APPROVALS).order_by("-decided_at")[:1]
         )
     return decisions[0] if decisions else None
 
@@ -41,7 +39,9 @@ def my_referrals(*, user: User) -> QuerySet[Contact]:
             ),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.filter(approval__in=STANDING).order_by("-decided_at"),
+                queryset=Decision.objects.filter(approval__in=STANDING_APPROVALS).order_by(
+                    "-decided_at"
+                ),
                 to_attr="standing_decisions",
             ),
         )

@@ -254,6 +254,17 @@ def subject_match(*, subject: ContactSubject) -> ContactSubject:
     return subject
 
 
+def _audit_match(actor: User, subject: ContactSubject, *, via: str, match: str) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=subject.contact.reference,
+        via=via,
+        detail={"subject": subject.pk, "person": subject.person_id, "match": match},
+    )
+
+
 @transaction.atomic
 def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject = ContactSubject.objects.select_for_update().get(pk=candidate.subject_id)
@@ -269,14 +280,7 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject.person_id = candidate.person_id
     subject.match_status = ContactSubject.MatchStatus.CONFIRMED
     subject.save(update_fields=["person", "match_status"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CHANGE,
-        record_type="contact",
-        record_id=subject.contact.reference,
-        via="referrals.match_confirm",
-        detail={"subject": subject.pk, "person": candidate.person_id, "match": "confirmed"},
-    )
+    _audit_match(actor, subject, via="referrals.match_confirm", match="confirmed")
     person = subject.person
     alias = f"{subject.first_name} {subject.last_name}"
     if alias != person.full_name and alias not in person.aliases:
@@ -297,14 +301,7 @@ def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     subject.person = _person_from_subject(subject)
     subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
     subject.save(update_fields=["person", "match_status"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CHANGE,
-        record_type="contact",
-        record_id=subject.contact.reference,
-        via="referrals.match_reject_all",
-        detail={"subject": subject.pk, "person": subject.person_id, "match": "new_person"},
-    )
+    _audit_match(actor, subject, via="referrals.match_reject_all", match="new_person")
     return subject
 
 

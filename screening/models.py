@@ -220,6 +220,11 @@ class Decision(models.Model):
         return self.route in REFERRAL_ROUTES
 
 
+# A decision stands (is the one the referrer and family are told) when it needed no
+# approval or a manager approved it; pending and returned ones do not.
+STANDING_APPROVALS = (Decision.Approval.NOT_NEEDED, Decision.Approval.APPROVED)
+
+
 class ComplexCaseRun(models.Model):
     """The complex-case queue as it stood for one meeting slot: a stored snapshot.
 

@@ -14,12 +14,17 @@ from frontdoor.roles import Permission
 from frontdoor.working_days import add_working_time, working_time_between
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject, Person
-from screening.models import REFERRAL_ROUTES, AgencyCheck, Decision, Screening
+from screening.models import (
+    REFERRAL_ROUTES,
+    STANDING_APPROVALS,
+    AgencyCheck,
+    Decision,
+    Screening,
+)
 from screening.services import OPEN_STATUSES, queue_priority
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
 TWELVE_MONTHS = timedelta(days=365)
-STANDING_DECISIONS = (Decision.Approval.NOT_NEEDED, Decision.Approval.APPROVED)
 
 
 def can_screen(user: User) -> bool:
@@ -61,7 +66,7 @@ def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = 
     return Exists(
         Decision.objects.filter(
             route__in=REFERRAL_ROUTES,
-            approval__in=STANDING_DECISIONS,
+            approval__in=STANDING_APPROVALS,
             superseded_by__isnull=True,
             contact__received_at__lt=OuterRef(outer_received),
             contact__received_at__gte=OuterRef(outer_received) - TWELVE_MONTHS,
@@ -258,7 +263,7 @@ def history_of(*, person: Person, before: Contact) -> ChildHistory:
     re_referral = any(
         row.decision is not None
         and row.decision.is_referral
-        and row.decision.approval in STANDING_DECISIONS
+        and row.decision.approval in STANDING_APPROVALS
         for row in recent
     )
     return ChildHistory(

@@ -14,8 +14,9 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from frontdoor.celery import app as celery_app
+from frontdoor.models import Agency, ReferralSource
 from frontdoor.roles import Role
-from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
+from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory, submit_contact
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -92,8 +93,34 @@ def referrer_b(db):
 
 
 @pytest.fixture
-def police_member(db):
-    return UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], full_name="Priya Police")
+def police(db):
+    return AgencyFactory(
+        name="Demo Police",
+        type=Agency.Type.POLICE,
+        referral_source=ReferralSource.objects.get(code="6"),
+    )
+
+
+@pytest.fixture
+def police_member(police):
+    return UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=police, full_name="Priya Police")
+
+
+@pytest.fixture
+def manager_b(db):
+    return UserFactory(roles=[Role.MANAGER], full_name="Maya Othermanager")
+
+
+@pytest.fixture
+def contact(referrer):
+    return submit_contact(referrer)
+
+
+@pytest.fixture
+def level(db):
+    from screening.models import ThresholdLevel
+
+    return ThresholdLevel.objects.get(number=4)
 
 
 @pytest.fixture

@@ -12,29 +12,14 @@ from tests.screening.test_screening_services import RATIONALE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def police_pair(db):
-    from frontdoor.models import Agency, ReferralSource
-    from frontdoor.roles import Role
-    from tests.factories import AgencyFactory, UserFactory
-
-    police = AgencyFactory(
-        name="Demo Police",
-        type=Agency.Type.POLICE,
-        referral_source=ReferralSource.objects.get(code="6"),
-    )
-    return police, UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=police)
-
-
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
 
 
 def test_screen_check_decide_and_approve(
-    page, screener, manager, referrer, police_pair, password, assert_no_axe_violations
+    page, screener, manager, referrer, police_member, password, assert_no_axe_violations
 ):
-    _, police_member = police_pair
     contact = submit_contact(referrer)
 
     sign_in(page, screener, password)
