@@ -149,6 +149,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         CHANGE = "change", "Changed"
         SEARCH = "search", "Searched"
+        EXPORT = "export", "Exported"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -25,6 +25,10 @@ class Permission(models.TextChoices):
     SUBMIT_REFERRALS = "submit_referrals", "Can submit referrals and follow their own"
     ANSWER_AGENCY_CHECKS = "answer_agency_checks", "Can answer multi-agency checks for own agency"
     VIEW_PERFORMANCE = "view_performance", "Can view the performance scorecard"
+    VIEW_PERFORMANCE_RECORDS = (
+        "view_performance_records",
+        "Can open the contacts behind scorecard figures and export the inspection list",
+    )
     ADMINISTER_SERVICE = "administer_service", "Can manage agencies and user accounts"
     RECORD_OUTCOMES = "record_outcomes", "Can record what happened after a referral"
 

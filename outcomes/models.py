@@ -140,3 +140,23 @@ class DownstreamOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} on {self.occurred_on} for {self.contact_id}"
+
+
+class NationalFigure(models.Model):
+    """A published England figure shown beside a scorecard measure for comparison.
+
+    Kept as data (a data migration seeds the current ones) so a council updates them
+    in the admin when the DfE or ADCS publish new figures.
+    """
+
+    measure = models.CharField(max_length=40, unique=True)
+    percent = models.DecimalField(max_digits=5, decimal_places=1)
+    label = models.CharField(max_length=200, help_text="What the figure counts, as published.")
+    period = models.CharField(max_length=100)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["measure"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.percent}% ({self.period})"

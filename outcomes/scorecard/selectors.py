@@ -1,0 +1,153 @@
+"""Reads for the steering-group scorecard, scoped to the acting user.
+
+Aggregates are for anyone holding ``view_performance`` (managers, performance
+viewers, partner-agency members of the MAST); the contacts behind a figure and the
+inspection list only for ``view_performance_records`` (managers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from frontdoor.models import Agency, ReferralSource, User
+from frontdoor.roles import Permission
+from outcomes.models import NationalFigure
+from outcomes.scorecard.facts import ContactFact, Item, load_facts
+from outcomes.scorecard.measures import Figure, Figures, compute
+from outcomes.scorecard.periods import Granularity, Period
+from referrals.models import Contact, ContactSubject
+
+NO_AGENCY = "none"
+
+
+def can_view_scorecard(user: User) -> bool:
+    return user.is_authenticated and user.has_perm(Permission.VIEW_PERFORMANCE.perm)
+
+
+def can_open_records(user: User) -> bool:
+    return user.is_authenticated and user.has_perm(Permission.VIEW_PERFORMANCE_RECORDS.perm)
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    key: str  # an agency's id, or NO_AGENCY for the public and anonymous
+    name: str
+
+    def includes(self, fact: ContactFact) -> bool:
+        if self.key == NO_AGENCY:
+            return fact.agency_id is None
+        return str(fact.agency_id) == self.key
+
+
+@dataclass
+class Scorecard:
+    period: Period
+    as_at: datetime
+    figures: Figures
+    trend: list[tuple[Period, Figures]]
+    monthly: list[tuple[Period, Figures]]
+    by_agency: list[tuple[AgencyGroup, Figures]]
+    national: dict[str, NationalFigure]
+    source_labels: dict[str, str]
+
+
+def _agency_groups(facts_contacts, period: Period) -> list[AgencyGroup]:
+    ids = {fact.agency_id for fact in facts_contacts if period.contains(fact.received_on)}
+    groups = [
+        AgencyGroup(str(agency.pk), agency.name)
+        for agency in Agency.objects.filter(pk__in=ids - {None}).order_by("name")
+    ]
+    if None in ids:
+        groups.append(AgencyGroup(NO_AGENCY, "No partner agency (public, anonymous)"))
+    return groups
+
+
+def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) -> Scorecard:
+    """Every measure for ``period`` with its trend over earlier periods, the twelve
+    months to its end (for the charts) and the split by source agency."""
+    if not can_view_scorecard(user):
+        raise PermissionDenied
+    as_at = as_at or timezone.now()
+    trend = period.trend()
+    last_month = Period.containing(period.end, Granularity.MONTH).previous()
+    months = [last_month.shifted(offset) for offset in range(-11, 1)]
+    start = min(trend[0].start, months[0].start)
+    facts = load_facts(start=start, end=period.end, as_at=as_at)
+
+    trend_figures = [(each, compute(facts, each)) for each in trend]
+    by_agency = [
+        (group, compute(facts, period, group.includes))
+        for group in _agency_groups(facts.contacts.values(), period)
+    ]
+    return Scorecard(
+        period=period,
+        as_at=as_at,
+        figures=trend_figures[-1][1],
+        trend=trend_figures,
+        monthly=[(month, compute(facts, month)) for month in months],
+        by_agency=by_agency,
+        national={figure.measure: figure for figure in NationalFigure.objects.all()},
+        source_labels=dict(ReferralSource.objects.values_list("code", "label")),
+    )
+
+
+def period_figures(*, user: User, period: Period, as_at: datetime | None = None) -> Figures:
+    """The chosen period's figures only (the API and the spreadsheet of one period)."""
+    if not can_view_scorecard(user):
+        raise PermissionDenied
+    facts = load_facts(start=period.start, end=period.end, as_at=as_at or timezone.now())
+    return compute(facts, period)
+
+
+def figure_get(
+    *, user: User, period: Period, as_at: datetime, key: str, agency: str = ""
+) -> Figure:
+    """One figure, recomputed exactly as the scorecard showed it (same ``as_at``)."""
+    if not can_open_records(user):
+        raise PermissionDenied
+    facts = load_facts(start=period.start, end=period.end, as_at=as_at)
+    belongs = None
+    if agency:
+        if agency != NO_AGENCY and not Agency.objects.filter(pk=agency).exists():
+            raise Http404("No such agency")
+        belongs = AgencyGroup(agency, "").includes
+    figures = compute(facts, period, belongs)
+    if key not in figures:
+        raise Http404("No such figure")
+    return figures[key]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    contact: Contact
+    child: ContactSubject | None
+
+
+def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
+    """The contacts (and the child, where a figure counts children) behind a figure."""
+    if not can_open_records(user):
+        raise PermissionDenied
+    contacts = (
+        Contact.objects.filter(pk__in={item.contact_id for item in items})
+        .select_related("source_agency", "referral_source")
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
+                to_attr="child_subjects",
+            )
+        )
+    )
+    by_id = {contact.pk: contact for contact in contacts}
+    rows = []
+    for item in items:
+        contact = by_id[item.contact_id]
+        child = next((s for s in contact.child_subjects if s.pk == item.subject_id), None)
+        rows.append(FigureRow(contact, child))
+    return rows

@@ -1,0 +1,216 @@
+"""A small world of contacts, built through the services, whose scorecard for
+July to September 2026 (2026-Q3) is worked out by hand in the tests.
+
+Times are London wall-clock times (British Summer Time in the quarter). 2026-08-31
+is the Summer bank holiday; 2026-07-11 is a Saturday.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from frontdoor.models import Agency, ReferralSource
+from frontdoor.working_days import LONDON
+from outcomes import downstream
+from outcomes.models import DownstreamOutcome
+from referrals.models import Contact
+from referrals.services import ReferrerInput, contact_submit
+from screening import services as screening_services
+from screening.models import Decision, Route, ThresholdLevel
+from tests.factories import AgencyFactory, child_input, contact_input
+
+_nhs_base = itertools.count(400_000_001)
+
+
+def nhs_number() -> str:
+    while True:
+        digits = [int(d) for d in str(next(_nhs_base))]
+        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def at(year, month, day, hour=10, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+LEVEL_FOR_ROUTE = {
+    Route.INFORMATION_AND_ADVICE: 1,
+    Route.EARLY_HELP: 2,
+    Route.SOCIAL_CARE_ASSESSMENT: 3,
+    Route.STRATEGY_DISCUSSION: 4,
+    Route.ALREADY_OPEN: 3,
+}
+
+
+@dataclass
+class World:
+    screener: object
+    manager: object
+    school: object
+    police: object
+    children: dict[str, dict] = field(default_factory=dict)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+    def child(self, name: str, *, matched: bool = True):
+        if name not in self.children:
+            index = len(self.children)
+            self.children[name] = {
+                "first_name": name,
+                "last_name": f"Testchild{'abcdefghijklmnop'[index]}",
+                "date_of_birth": date(2012 + index % 5, 1 + index, 3 + index),
+                "nhs_number": nhs_number() if matched else "",
+            }
+        return child_input(**self.children[name])
+
+    def contact(self, key, *, child, received, agency=None, anonymous=False, **extra):
+        channel = extra.pop("channel", Contact.Channel.EMAIL)
+        referrer = ReferrerInput(anonymous=True) if anonymous else ReferrerInput(name="Someone")
+        # Recorded by MAST staff for someone without an account.
+        contact, _ = contact_submit(
+            actor=self.screener,
+            channel=channel,
+            data=contact_input(
+                subjects=[self.child(child, matched=extra.pop("matched", True))],
+                received_at=received,
+                source_agency=agency,
+                referrer=referrer,
+                **extra,
+            ),
+        )
+        self.contacts[key] = contact
+        return contact
+
+    def decide(self, key, route, decided, approved=None) -> Decision:
+        contact = Contact.objects.get(pk=self.contacts[key].pk)
+        screening_services.screening_claim(actor=self.screener, contact=contact)
+        decision = screening_services.decision_record(
+            actor=self.screener,
+            contact=contact,
+            route=route,
+            threshold_level=ThresholdLevel.objects.get(number=LEVEL_FOR_ROUTE[route]),
+            rationale="A rationale long enough to stand up if questioned later on.",
+            family_notice=Decision.FamilyNotice.NOTIFY,
+            decided_at=decided,
+        )
+        if approved is not None:
+            screening_services.decision_approve(
+                actor=self.manager, decision=decision, approved_at=approved
+            )
+        return decision
+
+    def outcome(self, key, event, on, result=""):
+        downstream.outcome_event_record(
+            actor=self.manager,
+            data=downstream.OutcomeEventInput(
+                contact_reference=self.contacts[key].reference,
+                child="",
+                event=event,
+                occurred_on=on,
+                assessment_outcome=result,
+            ),
+            source=DownstreamOutcome.Source.FORM,
+        )
+
+
+E = DownstreamOutcome.Event
+NFA = DownstreamOutcome.AssessmentOutcome.NO_FURTHER_ACTION
+CIN = DownstreamOutcome.AssessmentOutcome.CHILD_IN_NEED
+
+
+def build_world(screener, manager) -> World:
+    world = World(
+        screener=screener,
+        manager=manager,
+        school=AgencyFactory(
+            name="Riverside Primary",
+            type=Agency.Type.EDUCATION,
+            referral_source=ReferralSource.objects.get(code="2A"),
+        ),
+        police=AgencyFactory(name="County Police"),
+    )
+    school, police = world.school, world.police
+
+    # Before the quarter: the history re-referrals and repeats look back over.
+    world.contact("c0", child="Ava", received=at(2025, 8, 14), agency=school)
+    world.decide("c0", Route.SOCIAL_CARE_ASSESSMENT, at(2025, 8, 14, 12), at(2025, 8, 14, 13))
+    world.contact("c2", child="Ben", received=at(2025, 7, 10), agency=school)
+    world.decide("c2", Route.SOCIAL_CARE_ASSESSMENT, at(2025, 7, 10, 12), at(2025, 7, 10, 13))
+    world.contact("c12", child="Jay", received=at(2026, 5, 5), agency=school)
+    world.decide("c12", Route.EARLY_HELP, at(2026, 5, 5, 11))
+
+    # Ava: a referral exactly 12 months after her last one (a re-referral); strategy
+    # discussion, then an ICPC inside 15 working days (the bank holiday not counted).
+    world.contact("c1", child="Ava", received=at(2026, 8, 14), agency=police)
+    world.decide("c1", Route.STRATEGY_DISCUSSION, at(2026, 8, 14, 12), at(2026, 8, 14, 13))
+    world.outcome("c1", E.STRATEGY_DISCUSSION, date(2026, 8, 17))
+    world.outcome("c1", E.ICPC, date(2026, 9, 4))
+    world.outcome("c1", E.CP_PLAN, date(2026, 9, 4))
+
+    # Ben: a referral 12 months and a day after his last (not a re-referral), received
+    # on a Saturday and decided on Monday morning; assessed, ending in NFA; a strategy
+    # discussion whose ICPC came late.
+    world.contact("c3", child="Ben", received=at(2026, 7, 11), agency=school)
+    world.decide("c3", Route.SOCIAL_CARE_ASSESSMENT, at(2026, 7, 13, 9), at(2026, 7, 13, 10))
+    world.outcome("c3", E.ASSESSMENT_STARTED, date(2026, 7, 13))
+    world.outcome("c3", E.ASSESSMENT_COMPLETED, date(2026, 8, 20), NFA)
+    world.outcome("c3", E.STRATEGY_DISCUSSION, date(2026, 7, 14))
+    world.outcome("c3", E.ICPC, date(2026, 8, 10))
+
+    # Cai: two contacts in one month, neither progressed; the second decided late.
+    world.contact("c4", child="Cai", received=at(2026, 7, 6, 9), agency=school)
+    world.decide("c4", Route.EARLY_HELP, at(2026, 7, 6, 11))
+    world.contact("c5", child="Cai", received=at(2026, 7, 20, 9), agency=school)
+    world.decide("c5", Route.INFORMATION_AND_ADVICE, at(2026, 7, 21, 10))
+
+    # Dee: received on the quarter's last afternoon, decided in the next quarter.
+    world.contact("c6", child="Dee", received=at(2026, 9, 30, 16), agency=school)
+    world.decide("c6", Route.INFORMATION_AND_ADVICE, at(2026, 10, 1, 10))
+
+    # Eve: received half an hour into the quarter (23:30 UTC on 30 June), anonymously
+    # through the contact centre; never decided, so overdue.
+    world.contact(
+        "c7",
+        child="Eve",
+        received=at(2026, 7, 1, 0, 30),
+        anonymous=True,
+        channel=Contact.Channel.CONTACT_CENTRE,
+    )
+
+    # Fay: received on the Friday before the bank-holiday Monday, decided on Tuesday
+    # inside its time; assessed (completion falls in the next quarter); a strategy
+    # discussion with no conference.
+    world.contact("c8", child="Fay", received=at(2026, 8, 28, 15), agency=school)
+    world.decide("c8", Route.SOCIAL_CARE_ASSESSMENT, at(2026, 9, 1, 14), at(2026, 9, 1, 15))
+    world.outcome("c8", E.ASSESSMENT_STARTED, date(2026, 9, 2))
+    world.outcome("c8", E.STRATEGY_DISCUSSION, date(2026, 9, 30))
+    world.outcome("c8", E.ASSESSMENT_COMPLETED, date(2026, 10, 5), CIN)
+
+    # Gus: Information and Advice, superseded five days later by an assessment.
+    world.contact("c9", child="Gus", received=at(2026, 9, 10), agency=police)
+    world.decide("c9", Route.INFORMATION_AND_ADVICE, at(2026, 9, 10, 11))
+    world.decide("c9", Route.SOCIAL_CARE_ASSESSMENT, at(2026, 9, 15, 9), at(2026, 9, 15, 10))
+    world.outcome("c9", E.ASSESSMENT_STARTED, date(2026, 9, 16))
+    world.outcome("c9", E.ASSESSMENT_COMPLETED, date(2026, 9, 29), CIN)
+
+    # Hal: a strategy discussion decided but never approved: not decided, so overdue.
+    world.contact("c10", child="Hal", received=at(2026, 9, 21), agency=police)
+    world.decide("c10", Route.STRATEGY_DISCUSSION, at(2026, 9, 21, 12))
+
+    # Ivy: a phone consultation ending in advice (decided as the call ended).
+    world.contact(
+        "c11",
+        child="Ivy",
+        received=at(2026, 8, 3),
+        agency=police,
+        channel=Contact.Channel.PHONE_CONSULTATION,
+        advice_only=True,
+        advice_given="Advice on talking to the family about school attendance.",
+    )
+
+    # Kit: half an hour into the next quarter (23:30 UTC on 30 September).
+    world.contact("c13", child="Kit", received=at(2026, 10, 1, 0, 30), agency=school)
+    return world
