@@ -50,12 +50,13 @@ def audit_views(
     record_ids: Iterable[str | int],
     request: HttpRequest | None = None,
     via: str = "",
+    action: AuditEvent.Action = AuditEvent.Action.VIEW,
 ) -> None:
     ip, where = _client_ip(request), _via(request, via)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,
-            action=AuditEvent.Action.VIEW,
+            action=action,
             record_type=record_type,
             record_id=str(record_id),
             via=where,

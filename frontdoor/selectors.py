@@ -52,6 +52,8 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
         Permission.ANSWER_AGENCY_CHECKS.perm
     ):
         items.append(NavigationItem("Meetings", reverse("screening:meetings")))
+    if user.has_perm(Permission.VIEW_PERFORMANCE.perm):
+        items.append(NavigationItem("Scorecard", reverse("outcomes:scorecard")))
     if user.has_perm(Permission.SUBMIT_REFERRALS.perm) and not user.has_perm(
         Permission.SCREEN_CONTACTS.perm
     ):

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from frontdoor import views
 from outcomes.api import ContactWithOutcomeApi, OutcomeEventApi
+from outcomes.scorecard.api import ScorecardApi
 
 admin.site.site_header = "Front Door administration"
 admin.site.site_title = "Front Door administration"
@@ -32,6 +33,7 @@ urlpatterns = [
         name="api-contact-detail",
     ),
     path("api/v1/outcome-events/", OutcomeEventApi.as_view(), name="api-outcome-events"),
+    path("api/v1/scorecard/", ScorecardApi.as_view(), name="api-scorecard"),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

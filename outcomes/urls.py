@@ -3,6 +3,7 @@
 from django.urls import path
 
 from outcomes import views
+from outcomes.scorecard import views as scorecard
 
 app_name = "outcomes"
 urlpatterns = [
@@ -12,6 +13,12 @@ urlpatterns = [
     path("contacts/<str:reference>/outcomes/", views.contact_outcomes, name="contact-outcomes"),
     path("import/", views.outcomes_import, name="import"),
     path("notify/delivery-receipts/", views.notify_delivery_receipt, name="notify-receipts"),
+    path("scorecard/", scorecard.scorecard, name="scorecard"),
+    path("scorecard/figure/", scorecard.scorecard_figure, name="scorecard-figure"),
+    path("scorecard/scorecard.csv", scorecard.scorecard_csv, name="scorecard-csv"),
+    path("scorecard/scorecard.xlsx", scorecard.scorecard_xlsx, name="scorecard-xlsx"),
+    path("scorecard/pack.pdf", scorecard.scorecard_pdf, name="scorecard-pdf"),
+    path("scorecard/inspection/", scorecard.inspection_contacts, name="scorecard-inspection"),
     path(
         "contacts/<str:reference>/notices/<int:notice_id>/resend/",
         views.notice_resend,

@@ -4,14 +4,28 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0007_case_system_role'),
+        ("frontdoor", "0007_case_system_role"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='user',
-            options={'ordering': ['full_name'], 'permissions': [('screen_contacts', 'Can screen contacts from the queue'), ('approve_decisions', 'Can approve decisions and reassign screening'), ('submit_referrals', 'Can submit referrals and follow their own'), ('answer_agency_checks', 'Can answer multi-agency checks for own agency'), ('view_performance', 'Can view the performance scorecard'), ('view_performance_records', 'Can open the contacts behind scorecard figures and export the inspection list'), ('administer_service', 'Can manage agencies and user accounts'), ('record_outcomes', 'Can record what happened after a referral')]},
+            name="user",
+            options={
+                "ordering": ["full_name"],
+                "permissions": [
+                    ("screen_contacts", "Can screen contacts from the queue"),
+                    ("approve_decisions", "Can approve decisions and reassign screening"),
+                    ("submit_referrals", "Can submit referrals and follow their own"),
+                    ("answer_agency_checks", "Can answer multi-agency checks for own agency"),
+                    ("view_performance", "Can view the performance scorecard"),
+                    (
+                        "view_performance_records",
+                        "Can open the contacts behind scorecard figures and export the inspection list",
+                    ),
+                    ("administer_service", "Can manage agencies and user accounts"),
+                    ("record_outcomes", "Can record what happened after a referral"),
+                ],
+            },
         ),
     ]

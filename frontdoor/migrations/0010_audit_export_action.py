@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0009_scorecard_grants'),
+        ("frontdoor", "0009_scorecard_grants"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('change', 'Changed'), ('search', 'Searched'), ('export', 'Exported')], max_length=10),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("create", "Created"),
+                    ("change", "Changed"),
+                    ("search", "Searched"),
+                    ("export", "Exported"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

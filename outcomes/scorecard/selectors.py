@@ -8,7 +8,7 @@ inspection list only for ``view_performance_records`` (managers).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
+from frontdoor.working_days import LONDON
 from outcomes.models import NationalFigure
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.measures import Figure, Figures, compute
@@ -93,7 +94,7 @@ def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) 
         monthly=[(month, compute(facts, month)) for month in months],
         by_agency=by_agency,
         national={figure.measure: figure for figure in NationalFigure.objects.all()},
-        source_labels=dict(ReferralSource.objects.values_list("code", "label")),
+        source_labels=source_labels(),
     )
 
 
@@ -114,8 +115,7 @@ def figure_get(
     facts = load_facts(start=period.start, end=period.end, as_at=as_at)
     belongs = None
     if agency:
-        if agency != NO_AGENCY and not Agency.objects.filter(pk=agency).exists():
-            raise Http404("No such agency")
+        agency_name(agency)  # 404 for an agency that does not exist
         belongs = AgencyGroup(agency, "").includes
     figures = compute(facts, period, belongs)
     if key not in figures:
@@ -151,3 +151,38 @@ def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
         child = next((s for s in contact.child_subjects if s.pk == item.subject_id), None)
         rows.append(FigureRow(contact, child))
     return rows
+
+
+def inspection_contact_subjects(
+    *, user: User, first_day: date, last_day: date, as_at: datetime
+) -> list[ContactSubject]:
+    """Children on contacts received from ``first_day`` to ``last_day`` inclusive (London
+    dates), as recorded at ``as_at``: the rows of Ofsted's Annex A List 1."""
+    if not can_open_records(user):
+        raise PermissionDenied
+    return list(
+        ContactSubject.objects.filter(
+            role__in=ContactSubject.CHILD_ROLES,
+            contact__received_at__gte=datetime.combine(first_day, time(0, 0), LONDON),
+            contact__received_at__lt=datetime.combine(
+                last_day + timedelta(days=1), time(0, 0), LONDON
+            ),
+            contact__created_at__lte=as_at,
+        )
+        .select_related("contact__referral_source", "person")
+        .order_by("contact__received_at", "contact_id", "position")
+    )
+
+
+def source_labels() -> dict[str, str]:
+    """CIN census referral-source codes and their labels (reference data, no case data)."""
+    return dict(ReferralSource.objects.values_list("code", "label"))
+
+
+def agency_name(key: str) -> str:
+    if key == NO_AGENCY:
+        return "No partner agency (public, anonymous)"
+    agency = Agency.objects.filter(pk=key).first() if key.isdigit() else None
+    if agency is None:
+        raise Http404("No such agency")
+    return agency.name

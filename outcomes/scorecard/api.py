@@ -1,0 +1,126 @@
+"""``GET /api/v1/scorecard/?period=2026-Q3``: the scorecard's figures as JSON, computed
+by the same code as the page and the downloads."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from outcomes.scorecard import selectors
+from outcomes.scorecard.measures import Figures
+from outcomes.scorecard.periods import Period, PeriodError
+from outcomes.scorecard.tables import all_rows, headline_rows
+from referrals.api import PartnerRateThrottle
+from referrals.authentication import PartnerTokenAuthentication
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Stable id: a measure, or '<breakdown>:<value>'.")
+    measure = serializers.CharField()
+    breakdown = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=["count", "rate", "hours"])
+    numerator = serializers.IntegerField(help_text="For hours: how many decisions.")
+    denominator = serializers.IntegerField(allow_null=True)
+    percent = serializers.FloatField(allow_null=True)
+    working_hours = serializers.FloatField(allow_null=True, source="hours")
+
+
+class PeriodSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="The first day after the period.")
+
+
+class AgencyFiguresSerializer(serializers.Serializer):
+    agency = serializers.CharField()
+    figures = FigureSerializer(many=True)
+
+
+class TrendSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    figures = FigureSerializer(many=True)
+
+
+class ScorecardSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    as_at = serializers.DateTimeField(help_text="The figures count records as at this moment.")
+    figures = FigureSerializer(many=True)
+    by_agency = AgencyFiguresSerializer(many=True)
+    trend = TrendSerializer(many=True)
+
+
+def _rows(figures: Figures, labels: dict[str, str]):
+    return [
+        {
+            "key": row.key,
+            "measure": row.measure,
+            "breakdown": row.breakdown,
+            "kind": str(row.kind),
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "percent": None if row.percent is None else round(row.percent, 1),
+            "hours": None if row.hours is None else round(row.hours, 1),
+        }
+        for row in all_rows(figures, labels)
+    ]
+
+
+class ScorecardApi(APIView):
+    authentication_classes = [PartnerTokenAuthentication, SessionAuthentication]
+    throttle_classes = [PartnerRateThrottle]
+
+    @extend_schema(
+        operation_id="scorecard_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "period",
+                str,
+                required=True,
+                description="A month (2026-07), a quarter (2026-Q3) or a year (2026).",
+            )
+        ],
+        responses={
+            200: ScorecardSerializer,
+            400: inline_serializer("ScorecardError", {"period": serializers.CharField()}),
+        },
+        summary="The steering-group scorecard for a period (aggregate figures only)",
+    )
+    def get(self, request):
+        if not selectors.can_view_scorecard(request.user):
+            raise PermissionDenied("This account may not read the scorecard.")
+        try:
+            period = Period.parse(request.query_params.get("period", ""))
+        except PeriodError as error:
+            return Response({"period": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        card = selectors.scorecard_get(user=request.user, period=period)
+        labels = card.source_labels
+
+        def period_data(each: Period) -> dict:
+            return {"key": each.key, "label": each.label, "start": each.start, "end": each.end}
+
+        data = {
+            "period": period_data(period),
+            "as_at": card.as_at,
+            "figures": _rows(card.figures, labels),
+            "by_agency": [
+                {"agency": group.name, "figures": _rows(figures, labels)}
+                for group, figures in card.by_agency
+            ],
+            "trend": [
+                {
+                    "period": period_data(each),
+                    "figures": [
+                        row
+                        for row in _rows(figures, labels)
+                        if row["key"] in {r.key for r in headline_rows(figures)}
+                    ],
+                }
+                for each, figures in card.trend
+            ],
+        }
+        return Response(ScorecardSerializer(data).data)

@@ -1,0 +1,269 @@
+"""Scorecard downloads: CSV and XLSX of every figure, the steering-group PDF pack,
+and Ofsted's ILACS Annex A list of contacts (List 1).
+
+Text that a spreadsheet would read as a formula (it starts with = + - @ or a tab
+or carriage return) is written with a leading apostrophe, so an agency or child
+named "=HYPERLINK(…)" stays text in Excel, LibreOffice and Google Sheets (OWASP,
+"CSV injection"). Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import mimetypes
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import xlsxwriter
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from frontdoor.working_days import LONDON
+from outcomes.scorecard.facts import Item
+from outcomes.scorecard.selectors import Scorecard
+from outcomes.scorecard.tables import LongRow, long_rows
+from referrals.models import Contact, ContactSubject, Sex
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+LONG_HEADER = (
+    "Period",
+    "Period name",
+    "Source agency",
+    "Measure",
+    "Breakdown",
+    "Numerator",
+    "Denominator",
+    "Percent",
+    "Working hours",
+    "Figure key",
+)
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _long_values(line: LongRow) -> list:
+    row = line.row
+    percent = None if row.percent is None else round(row.percent, 1)
+    hours = None if row.hours is None else round(row.hours, 1)
+    return [
+        line.period,
+        line.period_label,
+        line.agency,
+        row.measure,
+        row.breakdown,
+        row.numerator if row.kind != "hours" else None,
+        row.denominator,
+        percent,
+        hours,
+        row.key,
+    ]
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for values in rows:
+        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in values])
+    # A byte-order mark so Excel opens it as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    buffer = io.BytesIO()
+    # strings_to_formulas=False: text is never evaluated, whatever the escaping.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    bold = workbook.add_format({"bold": True})
+    for name, header, rows in sheets:
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, header, bold)
+        widths = [len(h) for h in header]
+        for number, values in enumerate(rows, start=1):
+            for column, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(number, column, spreadsheet_safe(value))
+                    widths[column] = max(widths[column], min(len(value), 60))
+                else:
+                    sheet.write_number(number, column, value)
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, width + 2)
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def scorecard_csv(card: Scorecard) -> bytes:
+    return _csv(LONG_HEADER, (_long_values(line) for line in long_rows(card)))
+
+
+def scorecard_xlsx(card: Scorecard) -> bytes:
+    lines = long_rows(card)
+    about = [
+        ("Scorecard", card.period.label),
+        ("Counted from the records as at", card.as_at.astimezone(LONDON).isoformat()),
+        ("Service", settings.SERVICE_NAME),
+        ("Council", settings.COUNCIL_NAME),
+    ]
+    chosen = [_long_values(line) for line in lines if line.period == card.period.key]
+    return _xlsx(
+        [
+            ("About", ("Item", "Value"), about),
+            ("This period", LONG_HEADER, chosen),
+            ("All figures", LONG_HEADER, [_long_values(line) for line in lines]),
+        ]
+    )
+
+
+# --- The PDF pack -----------------------------------------------------------------------
+
+
+class ForbiddenResource(ValueError):
+    """The PDF asked for something that is not one of the app's own static files."""
+
+
+def static_only_fetcher(url: str, *args, **kwargs) -> dict:
+    """WeasyPrint's fetcher, limited to the app's own static files: nothing from the
+    network or elsewhere on disk, whatever a template or a record's text contains."""
+    parsed = urlparse(url)
+    path = unquote(parsed.path)
+    if parsed.scheme not in ("", "file") or parsed.netloc:
+        raise ForbiddenResource(f"Refused to fetch {parsed.scheme}: resources for the PDF")
+    marker = settings.STATIC_URL
+    if marker not in path:
+        raise ForbiddenResource("Refused: the PDF may use only the app's static files")
+    relative = path.split(marker, 1)[1]
+    if ".." in Path(relative).parts:
+        raise ForbiddenResource("Refused: a path outside the static files")
+    found = finders.find(relative)
+    if not found:
+        raise ForbiddenResource(f"No static file {relative}")
+    mime_type, _ = mimetypes.guess_type(found)
+    return {
+        "string": Path(found).read_bytes(),
+        "mime_type": mime_type or "application/octet-stream",
+        "redirected_url": url,
+    }
+
+
+def scorecard_pdf(card: Scorecard, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("outcomes/scorecard/pack.html", context)
+    # A base URL inside the static marker lets the template use plain relative paths.
+    base = f"file://{settings.STATIC_URL}"
+    return HTML(string=html, base_url=base, url_fetcher=static_only_fetcher).write_pdf()
+
+
+# --- Ofsted ILACS Annex A, List 1: contacts ----------------------------------------------
+
+ANNEX_A_CONTACTS_HEADER = (
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Date of Contact",
+    "Contact Source",
+)
+# Ofsted's prefixed labels (Annex A, 2023 template).
+ANNEX_A_GENDER = {
+    Sex.MALE: "a) Male",
+    Sex.FEMALE: "b) Female",
+    Sex.UNKNOWN: "c) Not stated/recorded",
+}
+# The front door does not collect ethnicity at contact: "information not yet obtained".
+ANNEX_A_ETHNICITY_NOT_OBTAINED = "t) NOBT"
+ANNEX_A_SOURCES = {
+    "1A": "a) 1A: Individual",
+    "1B": "b) 1B: Individual",
+    "1C": "c) 1C: Individual",
+    "1D": "d) 1D: Individual",
+    "2A": "e) 2A: Schools",
+    "2B": "f) 2B: Education services",
+    "3A": "g) 3A: Health services",
+    "3B": "h) 3B: Health services",
+    "3C": "i) 3C: Health services",
+    "3D": "j) 3D: Health services",
+    "3E": "k) 3E: Health services",
+    "3F": "l) 3F: Health services",
+    "4": "m) 4: Housing",
+    "5A": "n) 5A: LA services",
+    "5B": "o) 5B: LA services",
+    "5C": "p) 5C: LA services",
+    "5D": "p1) 5D: LA services",
+    "6": "q) 6: Police",
+    "7": "r) 7: Other legal agency",
+    "8": "s) 8: Other",
+    "9": "t) 9: Anonymous",
+    "10": "u) 10: Unknown",
+}
+
+
+def six_months_before(day: date) -> date:
+    month_index = day.year * 12 + day.month - 1 - 6
+    year, month = divmod(month_index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _age(born: date | None, on: date) -> int | None:
+    if born is None or born > on:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class AnnexAList:
+    inspection_date: date
+    first_day: date
+    items: tuple[Item, ...]
+    rows: list[list]
+
+
+def annex_a_contacts(*, subjects: Iterable[ContactSubject], inspection_date: date) -> AnnexAList:
+    """One row per child per contact, as Ofsted's List 1 lays it out."""
+    rows, items = [], []
+    for subject in subjects:
+        contact: Contact = subject.contact
+        person = subject.person
+        born = (person.date_of_birth if person else None) or subject.date_of_birth
+        sex = person.sex if person and person.sex != Sex.UNKNOWN else subject.sex
+        rows.append(
+            [
+                f"P{person.pk}" if person else f"S{subject.pk}",
+                ANNEX_A_GENDER.get(sex, ANNEX_A_GENDER[Sex.UNKNOWN]),
+                ANNEX_A_ETHNICITY_NOT_OBTAINED,
+                born.strftime("%d/%m/%Y") if born else "",
+                _age(born, inspection_date),
+                contact.received_at.astimezone(LONDON).strftime("%d/%m/%Y"),
+                ANNEX_A_SOURCES.get(contact.referral_source.code, ANNEX_A_SOURCES["10"]),
+            ]
+        )
+        items.append(Item(contact.pk, subject.pk))
+    return AnnexAList(inspection_date, six_months_before(inspection_date), tuple(items), rows)
+
+
+def annex_a_csv(annex: AnnexAList) -> bytes:
+    return _csv(ANNEX_A_CONTACTS_HEADER, annex.rows)
+
+
+def annex_a_xlsx(annex: AnnexAList) -> bytes:
+    return _xlsx([("List 1 Contacts", ANNEX_A_CONTACTS_HEADER, annex.rows)])

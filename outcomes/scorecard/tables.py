@@ -1,0 +1,164 @@
+"""The scorecard as rows: one list of every figure with its label, shared by the page,
+the CSV and XLSX exports, the PDF pack and the API, so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from outcomes.models import DownstreamOutcome
+from outcomes.scorecard.measures import (
+    HEADLINE_MEASURES,
+    MEASURES_BY_KEY,
+    NOT_DECIDED,
+    Figure,
+    Figures,
+    Kind,
+    channel_label,
+    route_label,
+)
+from outcomes.scorecard.selectors import Scorecard
+from referrals.models import Contact
+from screening.models import Route
+
+EXTRA_FIGURES = {
+    "overdue": ("Contacts still waiting past their due time", Kind.COUNT),
+    "cp_plans": ("Child protection plans started (children)", Kind.COUNT),
+}
+BREAKDOWN_TITLES = {
+    "source": "Contacts by referral source (CIN census code)",
+    "channel": "Contacts by channel",
+    "route": "Contacts by route (standing decision)",
+    "route_share": "Contacts decided in the period, by route",
+    "assessment_outcome": "Assessments completed, by outcome",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    measure: str
+    breakdown: str
+    kind: Kind
+    figure: Figure
+
+    @property
+    def numerator(self) -> int:
+        return self.figure.count
+
+    @property
+    def denominator(self) -> int | None:
+        return self.figure.base
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.kind is not Kind.RATE else self.figure.percent
+
+    @property
+    def hours(self) -> float | None:
+        return self.figure.hours
+
+    @property
+    def display(self) -> str:
+        return display(self.kind, self.figure)
+
+
+def display(kind: Kind, figure: Figure) -> str:
+    if kind is Kind.HOURS:
+        return "No decisions" if figure.hours is None else f"{figure.hours:.1f} working hours"
+    if kind is Kind.RATE:
+        return "No cases" if figure.percent is None else f"{figure.percent:.1f}%"
+    return f"{figure.count:,}"
+
+
+def value_label(dimension: str, value: str, source_labels: dict[str, str]) -> str:
+    if dimension == "source":
+        return f"{value}: {source_labels.get(value, 'Unknown code')}"
+    if dimension == "channel":
+        return channel_label(value)
+    if dimension in ("route", "route_share"):
+        return route_label(value)
+    if dimension == "assessment_outcome":
+        return DownstreamOutcome.AssessmentOutcome(value).label
+    return value
+
+
+def _sort_key(dimension: str, value: str):
+    if dimension in ("route", "route_share"):
+        order = [route.value for route in Route] + [NOT_DECIDED]
+        return order.index(value)
+    if dimension == "channel":
+        return [channel.value for channel in Contact.Channel].index(value)
+    if dimension == "source":
+        number = "".join(c for c in value if c.isdigit())
+        return (int(number or 0), value)
+    return value
+
+
+def headline_rows(figures: Figures) -> list[Row]:
+    return [
+        Row(measure.key, measure.title, "", measure.kind, figures[measure.key])
+        for measure in HEADLINE_MEASURES
+    ]
+
+
+def breakdown_rows(figures: Figures, dimension: str, source_labels: dict[str, str]) -> list[Row]:
+    prefix = f"{dimension}:"
+    keys = sorted(
+        (key for key in figures if key.startswith(prefix)),
+        key=lambda key: _sort_key(dimension, key[len(prefix) :]),
+    )
+    return [
+        Row(
+            key,
+            BREAKDOWN_TITLES[dimension],
+            value_label(dimension, key[len(prefix) :], source_labels),
+            Kind.RATE,
+            figures[key],
+        )
+        for key in keys
+    ]
+
+
+def all_rows(figures: Figures, source_labels: dict[str, str]) -> list[Row]:
+    """Every figure for one period (and one agency, when the figures are an agency's)."""
+    rows = headline_rows(figures)
+    rows += [
+        Row(key, title, "", kind, figures[key]) for key, (title, kind) in EXTRA_FIGURES.items()
+    ]
+    for dimension in BREAKDOWN_TITLES:
+        rows += breakdown_rows(figures, dimension, source_labels)
+    return rows
+
+
+@dataclass(frozen=True)
+class LongRow:
+    """One line of the CSV/XLSX "all figures" sheet."""
+
+    period: str
+    period_label: str
+    agency: str
+    row: Row
+
+
+def long_rows(card: Scorecard) -> list[LongRow]:
+    """The chosen period for everyone and per agency, then the trend of every figure."""
+    result = [
+        LongRow(card.period.key, card.period.label, "All agencies", row)
+        for row in all_rows(card.figures, card.source_labels)
+    ]
+    for group, figures in card.by_agency:
+        result += [
+            LongRow(card.period.key, card.period.label, group.name, row)
+            for row in all_rows(figures, card.source_labels)
+        ]
+    for period, figures in card.trend[:-1]:
+        result += [
+            LongRow(period.key, period.label, "All agencies", row)
+            for row in all_rows(figures, card.source_labels)
+        ]
+    return result
+
+
+def measure_definition(key: str) -> str:
+    measure = MEASURES_BY_KEY.get(key)
+    return measure.definition if measure else ""

@@ -1,0 +1,281 @@
+"""The scorecard through its public entry points: pages, drill-down, downloads, API."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from frontdoor.models import AuditEvent
+from frontdoor.roles import Role
+from outcomes.scorecard.exports import ForbiddenResource, static_only_fetcher
+from referrals.services import api_client_create
+from tests.factories import UserFactory
+from tests.outcomes.scorecard_world import build_world
+
+SCORECARD = reverse("outcomes:scorecard")
+Q3 = {"period": "2026-Q3"}
+
+
+@pytest.fixture
+def world(screener, manager):
+    return build_world(screener, manager)
+
+
+def _signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "figure", "inspection", "api"),
+    [
+        (Role.MANAGER, 200, 200, 200, 200),
+        (Role.PERFORMANCE_VIEWER, 200, 403, 403, 200),
+        (Role.PARTNER_AGENCY_MEMBER, 200, 403, 403, 200),
+        (Role.SCREENER, 403, 403, 403, 403),
+        (Role.REFERRER, 403, 403, 403, 403),
+        (Role.ADMINISTRATOR, 403, 403, 403, 403),
+        (Role.CASE_SYSTEM, 403, 403, 403, 403),
+    ],
+)
+def test_who_may_see_what(client, db, role, page, figure, inspection, api):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(SCORECARD, Q3).status_code == page
+    figure_url = reverse("outcomes:scorecard-figure")
+    assert client.get(figure_url, {**Q3, "figure": "contacts"}).status_code == figure
+    assert client.get(reverse("outcomes:scorecard-inspection")).status_code == inspection
+    assert client.get(reverse("api-scorecard"), Q3).status_code == api
+    for name in ("outcomes:scorecard-csv", "outcomes:scorecard-xlsx"):
+        assert client.get(reverse(name), Q3).status_code == page
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, db):
+    response = client.get(SCORECARD)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sign-in"))
+    assert client.get(reverse("api-scorecard"), Q3).status_code in (401, 403)
+
+
+def test_manager_sees_each_figure_with_its_numerator_denominator_and_link(client, world, manager):
+    response = _signed_in(client, manager).get(SCORECARD, Q3)
+    body = response.content.decode()
+    assert "July to September 2026" in body
+    assert "25.0%" in body  # re-referrals, 1 of 4
+    assert "figure=re_referrals" in body
+    assert "England" in body
+    assert "22.0%" in body
+    assert 'role="img"' in body
+    assert "<title" in body
+
+
+def test_aggregate_viewers_get_no_links_to_records(client, world, performance_viewer):
+    body = _signed_in(client, performance_viewer).get(SCORECARD, Q3).content.decode()
+    assert "25.0%" in body
+    assert "scorecard/figure" not in body
+    assert "inspection" not in body
+    assert "Testchild" not in body  # no child's name anywhere
+
+
+def test_following_a_figure_lists_exactly_its_contacts_and_is_audited(client, world, manager):
+    client = _signed_in(client, manager)
+    body = client.get(SCORECARD, Q3).content.decode()
+    start = body.index("figure=re_referrals")
+    href = body[body.rindex('href="', 0, start) + 6 : body.index('"', start)].replace("&amp;", "&")
+    listing = client.get(href)
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert world.contacts["c1"].reference in text
+    for other in ("c3", "c8", "c9"):
+        assert world.contacts[other].reference not in text
+    assert AuditEvent.objects.filter(
+        actor=manager, action="view", record_id=world.contacts["c1"].reference
+    ).exists()
+
+
+def test_denominator_links_list_every_counted_record(client, world, manager):
+    listing = _signed_in(client, manager).get(
+        reverse("outcomes:scorecard-figure"),
+        {**Q3, "figure": "re_referrals", "part": "denominator"},
+    )
+    text = listing.content.decode()
+    for key in ("c1", "c3", "c8", "c9"):
+        assert world.contacts[key].reference in text
+
+
+def test_an_unknown_figure_or_agency_is_not_found(client, world, manager):
+    client = _signed_in(client, manager)
+    url = reverse("outcomes:scorecard-figure")
+    assert client.get(url, {**Q3, "figure": "nonsense"}).status_code == 404
+    assert client.get(url, {**Q3, "figure": "contacts", "agency": "99999"}).status_code == 404
+    assert client.get(url, {"period": "2026-Q9", "figure": "contacts"}).status_code == 404
+
+
+def test_a_period_that_is_not_one_is_explained_and_kept(client, manager, db):
+    response = _signed_in(client, manager).get(SCORECARD, {"period": "2026-Q5"})
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Enter a period as a month (2026-07), a quarter (2026-Q3) or a year (2026)" in body
+    assert 'value="2026-Q5"' in body
+
+
+@pytest.mark.parametrize("period", ["2026-09", "2026-Q3", "2026"])
+def test_months_quarters_and_years_all_render(client, world, manager, period):
+    response = _signed_in(client, manager).get(SCORECARD, {"period": period})
+    assert response.status_code == 200
+
+
+def _csv_rows(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_csv_holds_every_figure_overall_by_agency_and_trend(client, world, manager):
+    response = _signed_in(client, manager).get(reverse("outcomes:scorecard-csv"), Q3)
+    assert response["Content-Disposition"] == 'attachment; filename="scorecard-2026-Q3.csv"'
+    rows = _csv_rows(response)
+    overall = {
+        row["Figure key"]: row
+        for row in rows
+        if row["Period"] == "2026-Q3" and row["Source agency"] == "All agencies"
+    }
+    assert (overall["re_referrals"]["Numerator"], overall["re_referrals"]["Denominator"]) == (
+        "1",
+        "4",
+    )
+    assert overall["re_referrals"]["Percent"] == "25.0"
+    assert overall["decision_hours_median"]["Working hours"] == "5.5"
+    assert overall["source:2A"]["Breakdown"].startswith("2A: ")
+    police = [r for r in rows if r["Source agency"] == "County Police"]
+    assert {r["Figure key"]: r["Numerator"] for r in police}["contacts"] == "4"
+    assert {r["Period"] for r in rows} >= {"2025-Q3", "2026-Q2", "2026-Q3"}
+
+
+def test_spreadsheet_cells_cannot_become_formulas(client, world, manager):
+    world.police.name = '=HYPERLINK("https://evil.example","Click")'
+    world.police.save()
+    client = _signed_in(client, manager)
+    rows = _csv_rows(client.get(reverse("outcomes:scorecard-csv"), Q3))
+    agencies = {row["Source agency"] for row in rows}
+    assert "'" + world.police.name in agencies
+    assert world.police.name not in agencies
+
+    response = client.get(reverse("outcomes:scorecard-xlsx"), Q3)
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["All figures"]
+    cells = [row[2] for row in sheet.iter_rows(min_row=2)]
+    escaped = [cell for cell in cells if cell.value == "'" + world.police.name]
+    assert escaped
+    assert all(cell.data_type == "s" for cell in escaped)
+    this_period = {}
+    for row in workbook["This period"].iter_rows(min_row=2):
+        if row[2].value == "All agencies":
+            this_period[row[9].value] = row
+    assert this_period["re_referrals"][5].value == 1
+    assert this_period["re_referrals"][6].value == 4
+
+
+def test_pdf_pack(client, world, manager):
+    response = _signed_in(client, manager).get(reverse("outcomes:scorecard-pdf"), Q3)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="export", record_type="scorecard").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/logo.png",
+        "http://169.254.169.254/latest/meta-data",
+        "file:///etc/passwd",
+        "file:///static/../../etc/passwd",
+        "data:text/plain,hello",
+    ],
+)
+def test_the_pdf_fetches_nothing_but_the_apps_static_files(url):
+    with pytest.raises(ForbiddenResource):
+        static_only_fetcher(url)
+
+
+def test_the_pdf_fetcher_reads_a_static_file():
+    fetched = static_only_fetcher("file:///static/build/frontdoor.css")
+    assert fetched["mime_type"] == "text/css"
+    assert fetched["string"]
+
+
+def test_api_returns_the_same_figures(client, world, manager):
+    page_figures = {}
+    from outcomes.scorecard.periods import Period
+    from outcomes.scorecard.selectors import scorecard_get
+
+    card = scorecard_get(user=manager, period=Period.parse("2026-Q3"))
+    page_figures = {key: (f.count, f.base) for key, f in card.figures.items()}
+    data = _signed_in(client, manager).get(reverse("api-scorecard"), Q3).json()
+    assert data["period"] == {
+        "key": "2026-Q3",
+        "label": "July to September 2026",
+        "start": "2026-07-01",
+        "end": "2026-10-01",
+    }
+    figures = {row["key"]: row for row in data["figures"]}
+    assert figures["re_referrals"]["percent"] == 25.0
+    assert figures["decision_hours_p90"]["working_hours"] == 25.0
+    for key, row in figures.items():
+        if row["kind"] != "hours":
+            assert (row["numerator"], row["denominator"]) == page_figures[key], key
+    assert [t["period"]["key"] for t in data["trend"]][-1] == "2026-Q3"
+    assert {a["agency"] for a in data["by_agency"]} >= {"County Police", "Riverside Primary"}
+
+
+def test_api_with_a_token_and_a_bad_period(client, world, performance_viewer):
+    _, token = api_client_create(name="Steering group dashboard", account=performance_viewer)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get(reverse("api-scorecard"), Q3, **auth).status_code == 200
+    bad = client.get(reverse("api-scorecard"), {"period": "last quarter"}, **auth)
+    assert bad.status_code == 400
+    assert "quarter (2026-Q3)" in bad.json()["period"]
+
+
+def test_annex_a_list_of_contacts(client, world, manager):
+    response = _signed_in(client, manager).get(
+        reverse("outcomes:scorecard-inspection"),
+        {"inspection_date": "2026-10-15", "format": "csv"},
+    )
+    assert response.status_code == 200
+    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    header, *rows = list(reader)
+    assert header == [
+        "Child Unique ID",
+        "Gender",
+        "Ethnicity",
+        "Date of Birth",
+        "Age of Child (Years)",
+        "Date of Contact",
+        "Contact Source",
+    ]
+    # 15 April to 15 October 2026: c12 (May), the ten Q3 contacts and c13 (1 October);
+    # one child each. c0 and c2 (2025) are outside.
+    assert len(rows) == 12
+    dates = [row[5] for row in rows]
+    assert dates[0] == "05/05/2026"
+    assert "01/07/2026" in dates  # c7, 23:30 UTC on 30 June
+    sources = {row[6] for row in rows}
+    assert sources == {"e) 2A: Schools", "q) 6: Police", "t) 9: Anonymous"}
+    assert {row[2] for row in rows} == {"t) NOBT"}
+    assert {row[1] for row in rows} == {"b) Female"}
+    exported = AuditEvent.objects.filter(action="export", record_type="contact", actor=manager)
+    assert exported.count() == 12
+
+
+def test_annex_a_bad_date_is_explained_and_kept(client, manager, db):
+    response = _signed_in(client, manager).get(
+        reverse("outcomes:scorecard-inspection"),
+        {"inspection_date": "31/02/2026", "format": "csv"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter the inspection date as a date" in body
+    assert 'value="31/02/2026"' in body
