@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test install install-browser lint format bench-matching
+.PHONY: run test install install-browser lint format bench-matching bench-scorecard
 
 run: install  ## Install, migrate, load demo data, run web + worker + beat
 	.venv/bin/python manage.py run_app
@@ -23,3 +23,6 @@ format: install
 
 bench-matching: install  ## Time person matching with many people on record (PEOPLE=…)
 	.venv/bin/python bench/matching.py
+
+bench-scorecard: install  ## Time the scorecard at county scale (CONTACTS_PER_MONTH=…)
+	.venv/bin/python bench/scorecard.py

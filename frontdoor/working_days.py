@@ -33,22 +33,36 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
+def _weekends_count() -> bool:
+    return bool(getattr(settings, "WORKING_DAYS_INCLUDE_WEEKENDS", False))
+
+
 def is_working_day(day: date) -> bool:
-    if day.weekday() >= 5 and not getattr(settings, "WORKING_DAYS_INCLUDE_WEEKENDS", False):
+    return _is_working_day(day, _weekends_count())
+
+
+@lru_cache(maxsize=16384)
+def _is_working_day(day: date, include_weekends: bool) -> bool:
+    # Cached: the scorecard asks about the same few hundred days tens of thousands of times.
+    if day.weekday() >= 5 and not include_weekends:
         return False
     return day not in _bank_holidays(day.year)
 
 
 def next_working_day(day: date) -> date:
-    day += timedelta(days=1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
+    return add_working_days(day, 1)
 
 
 def add_working_days(day: date, count: int) -> date:
+    return _add_working_days(day, count, _weekends_count())
+
+
+@lru_cache(maxsize=16384)
+def _add_working_days(day: date, count: int, include_weekends: bool) -> date:
     for _ in range(count):
-        day = next_working_day(day)
+        day += timedelta(days=1)
+        while not _is_working_day(day, include_weekends):
+            day += timedelta(days=1)
     return day
 
 
@@ -88,10 +102,14 @@ def working_time_between(start: datetime, end: datetime) -> timedelta:
     total = timedelta()
     cursor = _local(start)
     end_local = _local(end)
+    include_weekends = _weekends_count()
+    if cursor.date() == end_local.date():  # the common case: decided the same day
+        working = _is_working_day(cursor.date(), include_weekends)
+        return _elapsed(cursor, end_local) if working else total
     while cursor < end_local:
         next_midnight = _at(cursor.date() + timedelta(days=1), time(0, 0))
         segment_end = min(next_midnight, end_local)
-        if is_working_day(cursor.date()):
+        if _is_working_day(cursor.date(), include_weekends):
             total += _elapsed(cursor, segment_end)
         cursor = segment_end
     return total

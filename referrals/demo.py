@@ -19,8 +19,9 @@ from frontdoor.roles import Role
 from referrals.models import ConcernCategory, Contact, ContactSubject
 from referrals.services import ContactInput, ReferrerInput, SubjectInput, contact_submit
 
-DEMO_CONTACT_COUNT = 300
-DEMO_DAYS = 150
+DEMO_CONTACT_COUNT = 400
+# Fifteen months: a quarter's scorecard shows the four quarters before it.
+DEMO_DAYS = 460
 DEMO_RECENT = 30  # received in the last day and a half: today's queue
 
 NARRATIVES = {

@@ -34,9 +34,9 @@ class Series:
 def _frame(title: str, description: str, body: SafeString, height: int = HEIGHT) -> SafeString:
     chart_id = f"chart-{next(_ids)}"
     return format_html(
-        '<svg class="app-chart" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" '
-        'width="100%" preserveAspectRatio="xMidYMid meet">'
+        '<svg class="app-chart" font-family="Arial, sans-serif" viewBox="0 0 {w} {h}" role="img" '
+        'aria-labelledby="{id}-title" aria-describedby="{id}-desc" '
+        'xmlns="http://www.w3.org/2000/svg" width="100%" preserveAspectRatio="xMidYMid meet">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
         w=WIDTH,
         h=height,
@@ -91,9 +91,13 @@ def _x_labels(labels: Sequence[str], centres: Sequence[float]) -> SafeString:
     )
 
 
+LEGEND_COLUMN = 290
+
+
 def _legend(series: Sequence[Series], y: float) -> SafeString:
-    parts, x = [], LEFT
-    for each in series:
+    parts = []
+    for index, each in enumerate(series):
+        x = LEFT + LEGEND_COLUMN * index
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
@@ -107,7 +111,6 @@ def _legend(series: Sequence[Series], y: float) -> SafeString:
                 each.label,
             )
         )
-        x += 24 + 7 * len(each.label)
     return mark_safe("".join(parts))  # noqa: S308 - each part escaped above
 
 
@@ -145,8 +148,8 @@ def stacked_bars(
                 )
             )
     body = axis + mark_safe("".join(rects)) + _x_labels(labels, centres)  # noqa: S308
-    height = HEIGHT + 24 * ((len(series) + 2) // 3)
-    legend_rows = [series[i : i + 3] for i in range(0, len(series), 3)]
+    height = HEIGHT + 24 * ((len(series) + 1) // 2)
+    legend_rows = [series[i : i + 2] for i in range(0, len(series), 2)]
     for row, members in enumerate(legend_rows):
         body += _legend(members, HEIGHT - 24 + row * 22)
     return _frame(title, description, body, height=height)

@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from frontdoor.working_days import LONDON, working_time_between
 from outcomes.models import DownstreamOutcome
@@ -31,15 +33,14 @@ from screening.models import Decision, Route
 ChildKey = tuple[str, int]
 
 
-@dataclass(frozen=True, order=True)
-class Item:
+class Item(NamedTuple):
     """One thing a figure counts: a contact, or one child on a contact."""
 
     contact_id: int
     subject_id: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class ContactFact:
     id: int
     received_at: datetime
@@ -50,13 +51,14 @@ class ContactFact:
     source_code: str
     route: str = ""  # of the decision standing at as_at; "" when none stands
     first_decided_at: datetime | None = None
+    decided_on: date | None = None
     children: list[tuple[int, ChildKey]] = field(default_factory=list)
 
-    @property
-    def decided_on(self) -> date | None:
-        return self.first_decided_at.astimezone(LONDON).date() if self.first_decided_at else None
+    @cached_property
+    def year_before(self) -> date:
+        return one_year_before(self.received_on)
 
-    @property
+    @cached_property
     def decision_working_hours(self) -> float | None:
         if self.first_decided_at is None:
             return None
@@ -74,19 +76,109 @@ class OutcomeFact:
 
 
 @dataclass
+class OutcomeMaps:
+    """Downstream outcomes by (contact, child), as the measures need them."""
+
+    assessed_contacts: set[int]
+    completed: dict[tuple[int, int], tuple[date, str]]  # the latest completion
+    strategy: dict[tuple[int, int], date]  # the first strategy discussion
+    icpc: dict[tuple[int, int], date]  # the first conference
+    plans: dict[tuple[int, int], date]
+
+
+def outcome_maps(outcomes: list[OutcomeFact]) -> OutcomeMaps:
+    Event = DownstreamOutcome.Event
+    maps = OutcomeMaps(set(), {}, {}, {}, {})
+    for outcome in outcomes:
+        pair = (outcome.contact_id, outcome.subject_id)
+        day = outcome.occurred_on
+        if outcome.event in (Event.ASSESSMENT_STARTED, Event.ASSESSMENT_COMPLETED):
+            maps.assessed_contacts.add(outcome.contact_id)
+        if outcome.event == Event.ASSESSMENT_COMPLETED:
+            if pair not in maps.completed or day >= maps.completed[pair][0]:
+                maps.completed[pair] = (day, outcome.assessment_outcome)
+        elif outcome.event == Event.STRATEGY_DISCUSSION:
+            maps.strategy[pair] = min(day, maps.strategy.get(pair, day))
+        elif outcome.event == Event.ICPC:
+            maps.icpc[pair] = min(day, maps.icpc.get(pair, day))
+        elif outcome.event == Event.CP_PLAN:
+            maps.plans[pair] = min(day, maps.plans.get(pair, day))
+    return maps
+
+
+def earlier_within_year(earlier: ContactFact, later: ContactFact) -> bool:
+    """``earlier`` was received before ``later``, on or after the same date a year before."""
+    return (earlier.received_at, earlier.id) < (
+        later.received_at,
+        later.id,
+    ) and earlier.received_on >= later.year_before
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+@dataclass(eq=False)
 class Facts:
     as_at: datetime
     contacts: dict[int, ContactFact]
     outcomes: list[OutcomeFact]
     contacts_by_child: dict[ChildKey, list[ContactFact]]
 
+    @cached_property
+    def outcome_maps(self) -> OutcomeMaps:
+        return outcome_maps(self.outcomes)
 
-def _decision_stood_at(approval: str, approval_at: datetime | None, as_at: datetime) -> bool:
-    if approval == Decision.Approval.NOT_NEEDED:
-        return True
-    return (
-        approval == Decision.Approval.APPROVED and approval_at is not None and approval_at <= as_at
-    )
+    @cached_property
+    def _received_by_month(self) -> dict[date, list[ContactFact]]:
+        months: dict[date, list[ContactFact]] = defaultdict(list)
+        for fact in self.contacts.values():
+            months[_month(fact.received_on)].append(fact)
+        return months
+
+    @cached_property
+    def _decided_by_month(self) -> dict[date, list[ContactFact]]:
+        months: dict[date, list[ContactFact]] = defaultdict(list)
+        for fact in self.contacts.values():
+            if fact.decided_on is not None:
+                months[_month(fact.decided_on)].append(fact)
+        return months
+
+    def received_in(self, months: list[date]) -> list[ContactFact]:
+        """Contacts received in these months (in no particular order)."""
+        return [fact for month in months for fact in self._received_by_month.get(month, ())]
+
+    def decided_in(self, months: list[date]) -> list[ContactFact]:
+        return [fact for month in months for fact in self._decided_by_month.get(month, ())]
+
+    @cached_property
+    def re_referrals(self) -> set[int]:
+        """Contacts with a child who had a referral in the 12 months before (any period)."""
+        from screening.models import REFERRAL_ROUTES
+
+        found = set()
+        for child, history in self.contacts_by_child.items():
+            if child[0] != "person":
+                continue
+            for index, fact in enumerate(history):
+                if any(
+                    other.route in REFERRAL_ROUTES and earlier_within_year(other, fact)
+                    for other in history[:index]
+                ):
+                    found.add(fact.id)
+        return found
+
+    @cached_property
+    def repeat_children(self) -> set[tuple[int, ChildKey]]:
+        """(contact, child) where the child had another contact in the 12 months before."""
+        found = set()
+        for child, history in self.contacts_by_child.items():
+            if child[0] != "person":
+                continue
+            for index, fact in enumerate(history):
+                if any(earlier_within_year(other, fact) for other in history[:index]):
+                    found.add((fact.id, child))
+        return found
 
 
 def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
@@ -103,16 +195,40 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
             | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
         )
-        .values_list("contact_id", "subject_id", "event", "occurred_on", "assessment_outcome")
+        .values_list(
+            "contact_id",
+            "subject_id",
+            "event",
+            "occurred_on",
+            "assessment_outcome",
+            "contact__received_at",
+        )
     )
     # Outcomes in the window can belong to a referral received before it.
-    extra_ids = {row[0] for row in outcome_rows}
+    extra_ids = {row[0] for row in outcome_rows if row[5] < window_start}
     contact_filter = in_window | Q(pk__in=extra_ids, created_at__lte=as_at)
+    related_filter = Q(
+        contact__received_at__gte=window_start,
+        contact__received_at__lt=window_end,
+        contact__created_at__lte=as_at,
+    ) | Q(contact_id__in=extra_ids, contact__created_at__lte=as_at)
 
     contacts: dict[int, ContactFact] = {}
-    advice_only: set[int] = set()
-    for pk, received_at, due_at, channel, agency_id, code, is_advice_only in (
+    # The decisions that stood at as_at, worked out by PostgreSQL per contact (index
+    # decision_contact_latest_idx): the first times the contact, the latest is its route.
+    standing = Decision.objects.filter(contact=OuterRef("pk"), decided_at__lte=as_at).filter(
+        Q(approval=Decision.Approval.NOT_NEEDED)
+        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
+    )
+    rows = (
         Contact.objects.filter(contact_filter)
+        .annotate(
+            first_decided_at=Subquery(
+                standing.order_by("decided_at", "pk").values("decided_at")[:1]
+            ),
+            standing_route=Subquery(standing.order_by("-decided_at", "-pk").values("route")[:1]),
+        )
+        .order_by("pk")
         .values_list(
             "pk",
             "received_at",
@@ -121,55 +237,36 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             "source_agency_id",
             "referral_source__code",
             "advice_only",
+            "first_decided_at",
+            "standing_route",
         )
-        .iterator(chunk_size=5000)
-    ):
+    )
+    for pk, received_at, due_at, channel, agency_id, code, advice_only, decided, route in rows:
+        received_on = received_at.astimezone(LONDON).date()
+        if advice_only:
+            # Advice given on a phone consultation is the decision, made during the call.
+            decided, route = received_at, Route.INFORMATION_AND_ADVICE
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
-            received_on=received_at.astimezone(LONDON).date(),
+            received_on=received_on,
             due_at=due_at,
             channel=channel,
             agency_id=agency_id,
             source_code=code,
+            route=route or "",
+            first_decided_at=decided,
+            decided_on=decided.astimezone(LONDON).date() if decided else None,
         )
-        if is_advice_only:
-            advice_only.add(pk)
-
-    # Advice given on a phone consultation is the decision, made as the call ended.
-    for pk in advice_only:
-        fact = contacts[pk]
-        fact.route = Route.INFORMATION_AND_ADVICE
-        fact.first_decided_at = fact.received_at
-
-    decision_rows = (
-        Decision.objects.filter(
-            Q(contact__in=Contact.objects.filter(contact_filter)), decided_at__lte=as_at
-        )
-        .order_by("contact_id", "decided_at", "pk")
-        .values_list("contact_id", "route", "decided_at", "approval", "approval_at")
-    )
-    for contact_id, route, decided_at, approval, approval_at in decision_rows.iterator(
-        chunk_size=5000
-    ):
-        fact = contacts.get(contact_id)
-        if fact is None or not _decision_stood_at(approval, approval_at, as_at):
-            continue
-        # Ordered by decided_at: the first standing decision times the contact,
-        # the last one is where it went.
-        if fact.first_decided_at is None:
-            fact.first_decided_at = decided_at
-        fact.route = route
 
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)
     for contact_id, subject_id, person_id in (
         ContactSubject.objects.filter(
-            contact__in=Contact.objects.filter(contact_filter),
+            related_filter,
             role__in=ContactSubject.CHILD_ROLES,
         )
         .order_by("contact_id", "position", "pk")
         .values_list("contact_id", "pk", "person_id")
-        .iterator(chunk_size=5000)
     ):
         fact = contacts.get(contact_id)
         if fact is None:
@@ -180,7 +277,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     for history in contacts_by_child.values():
         history.sort(key=lambda fact: (fact.received_at, fact.id))
 
-    outcomes = [OutcomeFact(*row) for row in outcome_rows if row[0] in contacts]
+    outcomes = [OutcomeFact(*row[:5]) for row in outcome_rows if row[0] in contacts]
     return Facts(
         as_at=as_at,
         contacts=contacts,

@@ -36,7 +36,7 @@ from enum import StrEnum
 from frontdoor.working_days import add_working_days
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
-from outcomes.scorecard.periods import Period, one_year_before
+from outcomes.scorecard.periods import Period
 from referrals.models import Contact
 from screening.models import REFERRAL_ROUTES, Route
 
@@ -171,10 +171,11 @@ MEASURES_BY_KEY = {measure.key: measure for measure in HEADLINE_MEASURES}
 
 @dataclass(frozen=True)
 class Figure:
-    """One number on the scorecard, with what it counted."""
+    """One number on the scorecard, with what it counted: contact ids, or Items where
+    a figure counts children (kept as ids because a year's scorecard holds millions)."""
 
-    numerator: tuple[Item, ...]
-    denominator: tuple[Item, ...] | None = None
+    numerator: tuple[int | Item, ...]
+    denominator: tuple[int | Item, ...] | None = None
     hours: float | None = None
 
     @property
@@ -192,9 +193,11 @@ class Figure:
         return 100 * len(self.numerator) / len(self.denominator)
 
     def items(self, part: str) -> tuple[Item, ...]:
+        """What the numerator (or the denominator) counted, in order."""
+        counted = self.numerator
         if part == "denominator" and self.denominator is not None:
-            return self.denominator
-        return self.numerator
+            counted = self.denominator
+        return tuple(sorted(x if isinstance(x, Item) else Item(x) for x in counted))
 
 
 # A breakdown row's key reads "<dimension>:<value>", e.g. "source:2A", "route:early_help".
@@ -202,16 +205,12 @@ Figures = dict[str, Figure]
 AgencyFilter = Callable[[ContactFact], bool]
 
 
-def _contact_items(facts: Iterable[ContactFact]) -> tuple[Item, ...]:
-    return tuple(sorted(Item(fact.id) for fact in facts))
+def _contact_items(facts: Iterable[ContactFact]) -> tuple[int, ...]:
+    return tuple(fact.id for fact in facts)
 
 
-def _within_year_before(earlier: ContactFact, later: ContactFact) -> bool:
-    return (
-        earlier.id != later.id
-        and (earlier.received_at, earlier.id) < (later.received_at, later.id)
-        and earlier.received_on >= one_year_before(later.received_on)
-    )
+def _pair_items(pairs: Iterable[tuple[int, int]]) -> tuple[Item, ...]:
+    return tuple(Item(*pair) for pair in sorted(pairs))
 
 
 def _nearest_rank(sorted_values: list[float], percentile: int) -> float:
@@ -219,33 +218,35 @@ def _nearest_rank(sorted_values: list[float], percentile: int) -> float:
     return sorted_values[max(rank, 1) - 1]
 
 
+def _months(period: Period) -> list[date]:
+    return [month.start for month in period.months()]
+
+
 def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -> Figures:
     """Every figure for one period; with ``belongs``, for one source agency's contacts."""
+    months = _months(period)
+    received = facts.received_in(months)
+    decided = facts.decided_in(months)
+    if belongs is not None:
+        received = [fact for fact in received if belongs(fact)]
+        decided = [fact for fact in decided if belongs(fact)]
 
-    def mine(fact: ContactFact) -> bool:
-        return belongs is None or belongs(fact)
+    def mine(contact_id: int) -> bool:
+        return belongs is None or belongs(facts.contacts[contact_id])
 
-    received = [f for f in facts.contacts.values() if period.contains(f.received_on) and mine(f)]
-    decided = [
-        f
-        for f in facts.contacts.values()
-        if f.first_decided_at is not None and period.contains(f.decided_on) and mine(f)
-    ]
     figures: Figures = {}
-
-    figures["contacts"] = Figure(_contact_items(received))
-    for dimension, value_of in (
-        ("source", lambda fact: fact.source_code),
-        ("channel", lambda fact: fact.channel),
-        ("route", lambda fact: fact.route or NOT_DECIDED),
+    contacts = _contact_items(received)
+    figures["contacts"] = Figure(contacts)
+    for dimension, attribute in (
+        ("source", "source_code"),
+        ("channel", "channel"),
+        ("route", "route"),
     ):
         groups: dict[str, list[ContactFact]] = {}
         for fact in received:
-            groups.setdefault(value_of(fact), []).append(fact)
+            groups.setdefault(getattr(fact, attribute) or NOT_DECIDED, []).append(fact)
         for value, members in groups.items():
-            figures[f"{dimension}:{value}"] = Figure(
-                _contact_items(members), figures["contacts"].numerator
-            )
+            figures[f"{dimension}:{value}"] = Figure(_contact_items(members), contacts)
 
     decided_items = _contact_items(decided)
     for route in Route:
@@ -254,28 +255,15 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
         )
 
     referrals = [f for f in received if f.route in REFERRAL_ROUTES]
-    figures["referrals"] = Figure(_contact_items(referrals), figures["contacts"].numerator)
-
-    def earlier_referral(fact: ContactFact) -> bool:
-        return any(
-            other.route in REFERRAL_ROUTES and _within_year_before(other, fact)
-            for _, child in fact.children
-            if child[0] == "person"
-            for other in facts.contacts_by_child.get(child, ())
-        )
-
+    referral_items = _contact_items(referrals)
+    figures["referrals"] = Figure(referral_items, contacts)
     figures["re_referrals"] = Figure(
-        _contact_items(f for f in referrals if earlier_referral(f)), _contact_items(referrals)
+        _contact_items(f for f in referrals if f.id in facts.re_referrals), referral_items
     )
-
-    assessed_contacts = {
-        outcome.contact_id for outcome in facts.outcomes if outcome.event in ASSESSMENT_EVENTS
-    }
+    assessed = facts.outcome_maps.assessed_contacts
     figures["assessment_conversion"] = Figure(
-        _contact_items(f for f in referrals if f.id in assessed_contacts),
-        _contact_items(referrals),
+        _contact_items(f for f in referrals if f.id in assessed), referral_items
     )
-
     figures.update(_assessment_figures(facts, period, mine))
     figures["repeat_not_progressed"] = _repeat_figure(facts, received)
     figures.update(_conference_figures(facts, period, mine))
@@ -284,37 +272,23 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
 
 
 def _assessment_figures(facts: Facts, period: Period, mine) -> Figures:
-    # The latest completion recorded for each child's assessment on a referral.
-    completed: dict[tuple[int, int], tuple[date, str]] = {}
-    for outcome in facts.outcomes:
-        if outcome.event != DownstreamOutcome.Event.ASSESSMENT_COMPLETED:
-            continue
-        pair = (outcome.contact_id, outcome.subject_id)
-        if pair not in completed or outcome.occurred_on >= completed[pair][0]:
-            completed[pair] = (outcome.occurred_on, outcome.assessment_outcome)
     in_period = {
         pair: result
-        for pair, result in completed.items()
-        if period.contains(result[0]) and mine(facts.contacts[pair[0]])
+        for pair, result in facts.outcome_maps.completed.items()
+        if period.contains(result[0]) and mine(pair[0])
     }
-    nfa = DownstreamOutcome.AssessmentOutcome.NO_FURTHER_ACTION
-    return {
-        "assessment_nfa": Figure(
-            tuple(sorted(Item(*pair) for pair, result in in_period.items() if result[1] == nfa)),
-            tuple(sorted(Item(*pair) for pair in in_period)),
-        ),
-        **{
-            f"assessment_outcome:{outcome.value}": Figure(
-                tuple(
-                    sorted(
-                        Item(*pair) for pair, result in in_period.items() if result[1] == outcome
-                    )
-                ),
-                tuple(sorted(Item(*pair) for pair in in_period)),
-            )
-            for outcome in DownstreamOutcome.AssessmentOutcome
-        },
+    denominator = _pair_items(in_period)
+    figures = {
+        f"assessment_outcome:{outcome.value}": Figure(
+            _pair_items(pair for pair, result in in_period.items() if result[1] == outcome),
+            denominator,
+        )
+        for outcome in DownstreamOutcome.AssessmentOutcome
     }
+    figures["assessment_nfa"] = figures[
+        f"assessment_outcome:{DownstreamOutcome.AssessmentOutcome.NO_FURTHER_ACTION.value}"
+    ]
+    return figures
 
 
 def _repeat_figure(facts: Facts, received: list[ContactFact]) -> Figure:
@@ -322,58 +296,34 @@ def _repeat_figure(facts: Facts, received: list[ContactFact]) -> Figure:
     # for the numerator the latest one that followed an earlier contact.
     children: dict[ChildKey, Item] = {}
     repeats: dict[ChildKey, Item] = {}
-    for fact in sorted(received, key=lambda fact: (fact.received_at, fact.id)):
-        if fact.route not in NOT_PROGRESSED_ROUTES:
-            continue
+    repeat_children = facts.repeat_children
+    not_progressed = [fact for fact in received if fact.route in NOT_PROGRESSED_ROUTES]
+    for fact in sorted(not_progressed, key=lambda fact: (fact.received_at, fact.id)):
         for subject_id, child in fact.children:
             children[child] = Item(fact.id, subject_id)
-            if child[0] == "person" and any(
-                _within_year_before(other, fact) for other in facts.contacts_by_child[child]
-            ):
+            if (fact.id, child) in repeat_children:
                 repeats[child] = Item(fact.id, subject_id)
     return Figure(tuple(sorted(repeats.values())), tuple(sorted(children.values())))
 
 
 def _conference_figures(facts: Facts, period: Period, mine) -> Figures:
-    strategy: dict[tuple[int, int], date] = {}
-    icpc: dict[tuple[int, int], date] = {}
-    for outcome in facts.outcomes:
-        pair = (outcome.contact_id, outcome.subject_id)
-        if outcome.event == DownstreamOutcome.Event.STRATEGY_DISCUSSION:
-            strategy[pair] = min(outcome.occurred_on, strategy.get(pair, outcome.occurred_on))
-        elif outcome.event == DownstreamOutcome.Event.ICPC:
-            icpc[pair] = min(outcome.occurred_on, icpc.get(pair, outcome.occurred_on))
-
-    held = [
-        pair
-        for pair, day in strategy.items()
-        if period.contains(day) and mine(facts.contacts[pair[0]])
-    ]
+    maps = facts.outcome_maps
+    strategy, icpc = maps.strategy, maps.icpc
+    held = [pair for pair, day in strategy.items() if period.contains(day) and mine(pair[0])]
     led = [pair for pair in held if pair in icpc and icpc[pair] >= strategy[pair]]
     conferences = [
         pair
         for pair, day in icpc.items()
-        if period.contains(day) and pair in strategy and mine(facts.contacts[pair[0]])
+        if period.contains(day) and pair in strategy and mine(pair[0])
     ]
     in_time = [
         pair for pair in conferences if icpc[pair] <= add_working_days(strategy[pair], ICPC_DAYS)
     ]
-    plans = {
-        (outcome.contact_id, outcome.subject_id)
-        for outcome in facts.outcomes
-        if outcome.event == DownstreamOutcome.Event.CP_PLAN
-        and period.contains(outcome.occurred_on)
-        and mine(facts.contacts[outcome.contact_id])
-    }
+    plans = [pair for pair, day in maps.plans.items() if period.contains(day) and mine(pair[0])]
     return {
-        "cp_plans": Figure(tuple(sorted(Item(*pair) for pair in plans))),
-        "strategy_icpc": Figure(
-            tuple(sorted(Item(*pair) for pair in led)), tuple(sorted(Item(*pair) for pair in held))
-        ),
-        "icpc_within_15_days": Figure(
-            tuple(sorted(Item(*pair) for pair in in_time)),
-            tuple(sorted(Item(*pair) for pair in conferences)),
-        ),
+        "cp_plans": Figure(_pair_items(plans)),
+        "strategy_icpc": Figure(_pair_items(led), _pair_items(held)),
+        "icpc_within_15_days": Figure(_pair_items(in_time), _pair_items(conferences)),
     }
 
 
@@ -383,8 +333,9 @@ def _timeliness_figures(facts: Facts, received: list[ContactFact]) -> Figures:
     in_time = [f for f in decided if f.first_decided_at <= f.due_at]
     hours = sorted(f.decision_working_hours for f in decided)
     decided_items = _contact_items(decided)
+    counted = decided + overdue
     return {
-        "timeliness": Figure(_contact_items(in_time), _contact_items(decided + overdue)),
+        "timeliness": Figure(_contact_items(in_time), _contact_items(counted)),
         "overdue": Figure(_contact_items(overdue)),
         "decision_hours_median": Figure(
             decided_items, hours=statistics.median(hours) if hours else None

@@ -102,9 +102,19 @@ class Links:
         return reverse(name) + "?" + _query(period=self.period.key, as_at=self.as_at)
 
 
-def _cell(figure: Figure, kind: Kind, key: str, links: Links, agency: str = "", period=None):
+def _cell(
+    figure: Figure,
+    kind: Kind,
+    key: str,
+    links: Links,
+    agency: str = "",
+    period=None,
+    label: str = "",
+):
+    """One figure on the page; ``label`` tells a screen reader what a bare number is."""
     has_base = kind is Kind.RATE and figure.base is not None
     return {
+        "label": label,
         "display": display(kind, figure),
         "numerator": figure.count if kind is not Kind.HOURS else None,
         "denominator": figure.base if has_base else None,
@@ -127,7 +137,10 @@ def _change(kind: Kind, now: Figure, before: Figure) -> str:
         delta, unit = now.count - before.count, ""
     if abs(delta) < 0.05:
         return "no change"
-    return f"{'up' if delta > 0 else 'down'} {abs(delta):.1f}{unit}".replace(".0 ", " ")
+    amount = f"{abs(delta):.1f}".removesuffix(".0")
+    if amount == "1" and unit:
+        unit = unit.rstrip("s")
+    return f"{'up' if delta > 0 else 'down'} {amount}{unit}"
 
 
 def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
@@ -140,7 +153,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
             {
                 "row": row,
                 "definition": MEASURES_BY_KEY[row.key].definition,
-                "cell": _cell(row.figure, row.kind, row.key, links),
+                "cell": _cell(row.figure, row.kind, row.key, links, label=row.measure),
                 "previous": display(row.kind, previous[row.key]) if previous else "",
                 "change": _change(row.kind, row.figure, previous[row.key]) if previous else "",
                 "national": national,
@@ -150,7 +163,12 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
         {
             "title": title,
             "rows": [
-                {"row": row, "cell": _cell(row.figure, Kind.RATE, row.key, links)}
+                {
+                    "row": row,
+                    "cell": _cell(
+                        row.figure, Kind.RATE, row.key, links, label=f"{title}: {row.breakdown}"
+                    ),
+                }
                 for row in breakdown_rows(card.figures, dimension, card.source_labels)
             ],
         }
@@ -159,7 +177,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
     extras = [
         {
             "row": Row(key, title, "", kind, card.figures[key]),
-            "cell": _cell(card.figures[key], kind, key, links),
+            "cell": _cell(card.figures[key], kind, key, links, label=title),
         }
         for key, (title, kind) in EXTRA_FIGURES.items()
     ]
@@ -167,7 +185,14 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
         {
             "measure": measure,
             "cells": [
-                _cell(figures[measure.key], measure.kind, measure.key, links, period=period)
+                _cell(
+                    figures[measure.key],
+                    measure.kind,
+                    measure.key,
+                    links,
+                    period=period,
+                    label=f"{measure.title}, {period.label}",
+                )
                 for period, figures in card.trend
             ],
         }
@@ -177,7 +202,14 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
         {
             "group": group,
             "cells": [
-                _cell(figures[key], MEASURES_BY_KEY[key].kind, key, links, agency=group.key)
+                _cell(
+                    figures[key],
+                    MEASURES_BY_KEY[key].kind,
+                    key,
+                    links,
+                    agency=group.key,
+                    label=f"{MEASURES_BY_KEY[key].title}, {group.name}",
+                )
                 for key in AGENCY_MEASURES
             ],
         }

@@ -60,8 +60,8 @@ class World:
             index = len(self.children)
             self.children[name] = {
                 "first_name": name,
-                "last_name": f"Testchild{'abcdefghijklmnop'[index]}",
-                "date_of_birth": date(2012 + index % 5, 1 + index, 3 + index),
+                "last_name": f"Testchild{'abcdefghijklmnopqrstuvwxyz'[index]}",
+                "date_of_birth": date(2012 + index % 5, 1 + index % 12, 1 + index % 27),
                 "nhs_number": nhs_number() if matched else "",
             }
         return child_input(**self.children[name])

@@ -191,3 +191,17 @@ def test_figures_as_recorded_at_a_moment_do_not_change(world, manager):
     assert now["contacts"].count == first["contacts"].count + 1
     assert now["referrals"].count == first["referrals"].count + 1  # c10 now stands
     assert ratio(now["strategy_icpc"]) == (3, 3)
+
+
+def test_queries_do_not_grow_with_the_records(world, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        scorecard_get(user=manager, period=Q3)
+    for day in range(1, 6):
+        world.contact(f"extra{day}", child=f"Extra{day}", received=at(2026, 9, day))
+        world.decide(f"extra{day}", Route.EARLY_HELP, at(2026, 9, day, 12))
+    with CaptureQueriesContext(connection) as after:
+        scorecard_get(user=manager, period=Q3)
+    assert len(after) == len(before) <= 8

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.demo import DEMO_PASSWORD, demo_data_load
+from outcomes.demo import demo_outcomes_load
 from referrals.demo import DEMO_CONTACT_COUNT, demo_contacts_load
 from screening.demo import demo_screening_load
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         accounts = demo_data_load()
         created = demo_contacts_load(count=contacts)
         screened = demo_screening_load()
+        outcomes = demo_outcomes_load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in as any of:"))
         width = max(len(account.email) for account in accounts)
         for account in accounts:
@@ -43,3 +45,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
             self.stdout.write(f"Screened {screened} of them, as a MAST would have.")
+        if outcomes:
+            self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")

@@ -1,0 +1,58 @@
+"""A manager takes the scorecard to the steering group, in Chromium, with axe."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_intake_journeys import sign_in
+from tests.outcomes.scorecard_world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_reads_the_scorecard_follows_a_figure_and_downloads_each_export(
+    page, screener, manager, password, assert_no_axe_violations
+):
+    world = build_world(screener, manager)
+    sign_in(page, manager, password)
+    page.get_by_role("link", name="Scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("textbox", name="Period").fill("2026-Q5")
+    page.get_by_role("button", name="Show this period").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a period as a month")
+    expect(page.get_by_role("textbox", name="Period")).to_have_value("2026-Q5")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("textbox", name="Period").fill("2026-Q3")
+    page.get_by_role("button", name="Show this period").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("July to September 2026")
+    page.get_by_text("Figures behind this chart").first.click()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="25.0% Re-referrals", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Re-referrals")
+    expect(page.locator("table")).to_contain_text(world.contacts["c1"].reference)
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Back to the scorecard").click()
+
+    for name, suffix in (
+        ("Every figure (CSV)", ".csv"),
+        ("Every figure (Excel)", ".xlsx"),
+        ("Steering-group pack (PDF)", ".pdf"),
+    ):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name).click()
+        assert download.value.suggested_filename == f"scorecard-2026-Q3{suffix}"
+        assert download.value.path().stat().st_size > 0
+
+    page.get_by_role("link", name="Ofsted Annex A list of contacts for an inspection").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Inspection date").fill("2026-10-15")
+    for button, suffix in (("Download CSV", "csv"), ("Download Excel", "xlsx")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=button).click()
+        assert download.value.suggested_filename == f"annex-a-list-1-contacts-2026-10-15.{suffix}"
