@@ -93,7 +93,8 @@ def load(per_month: int) -> None:
             SELECT 'BENCH-' || i,
                    %(first)s::timestamptz + (i * %(days)s / %(total)s) * interval '1 day',
                    %(first)s::timestamptz + (i * %(days)s / %(total)s + 1) * interval '1 day',
-                   (ARRAY['online_form','email','police_notification','contact_centre'])[1 + i %% 4],
+                   (ARRAY['online_form', 'email', 'police_notification',
+                          'contact_centre'])[1 + i %% 4],
                    'decided',
                    a.id, a.referral_source_id, NULL, false, '', '', '', '', '',
                    'Synthetic concern', ARRAY['neglect'], 'routine', 'aware_consented',
@@ -164,7 +165,7 @@ def load(per_month: int) -> None:
             "outcomes_downstreamoutcome",
             "referrals_person",
         ):
-            cursor.execute(f"ANALYZE {table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"ANALYZE {table}")
         print(f"Loaded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
