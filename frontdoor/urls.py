@@ -42,3 +42,5 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+handler500 = "frontdoor.views.server_error"

@@ -44,3 +44,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The error page, with the request id so a report can be matched to the logs.
+    Rendered without context processors: the database may be what failed."""
+    from django.template import loader
+
+    from frontdoor.request_ids import current_request_id
+
+    template = loader.get_template("500.html")
+    request_id = getattr(request, "request_id", None) or current_request_id.get()
+    return HttpResponse(template.render({"request_id": request_id}), status=500)

@@ -1,0 +1,58 @@
+"""Request ids on responses, in log lines and on the error page; JSON log lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.request_ids import JsonFormatter, RequestIdFilter, current_request_id
+
+
+def test_every_response_carries_a_request_id(client, db):
+    first = client.get(reverse("sign-in"))["X-Request-ID"]
+    second = client.get(reverse("sign-in"))["X-Request-ID"]
+    assert len(first) == 32
+    assert first != second
+
+
+def test_a_callers_request_id_is_kept_only_when_it_looks_like_one(client, db):
+    kept = client.get(reverse("sign-in"), HTTP_X_REQUEST_ID="trace-0123456789")
+    assert kept["X-Request-ID"] == "trace-0123456789"
+    replaced = client.get(reverse("sign-in"), HTTP_X_REQUEST_ID="<script>alert(1)</script>")
+    assert replaced["X-Request-ID"] != "<script>alert(1)</script>"
+    assert len(replaced["X-Request-ID"]) == 32
+
+
+def test_log_lines_written_during_a_request_carry_its_id(client, screener, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    client.force_login(screener)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/referrals/contacts/FD-1999-000001/")
+    assert response.status_code == 404
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records
+    assert records[-1].request_id == response["X-Request-ID"]
+
+
+def test_json_log_lines():
+    token = current_request_id.set("abc12345")
+    try:
+        record = logging.LogRecord("frontdoor", logging.INFO, __file__, 1, "Sent %s", ("x",), None)
+        RequestIdFilter().filter(record)
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        current_request_id.reset(token)
+    assert line["message"] == "Sent x"
+    assert line["request_id"] == "abc12345"
+    assert line["level"] == "INFO"
+
+
+@pytest.mark.urls("tests.urls_failing")
+def test_the_error_page_quotes_the_request_id(client, db):
+    client.raise_request_exception = False
+    response = client.get("/boom/", HTTP_X_REQUEST_ID="report-me-123456")
+    assert response.status_code == 500
+    assert b"report-me-123456" in response.content
