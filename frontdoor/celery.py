@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init, task_prerun
+from celery.signals import beat_init, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings.development")
 
@@ -20,7 +20,21 @@ def catch_up_on_start(sender, **kwargs) -> None:
 
 
 @task_prerun.connect
-def stamp_logs_with_the_task_id(task_id=None, **kwargs) -> None:
+def stamp_logs_with_the_task_id(task_id=None, task=None, **kwargs) -> None:
+    import pghistory
+
     from frontdoor.request_ids import bind_task_id
 
     bind_task_id(task_id)
+    # Changes a task makes are attributed to it in the change history.
+    history = pghistory.context(job=getattr(task, "name", "task"), task_id=task_id)
+    history.__enter__()
+    if task is not None:
+        task.request.history_context = history
+
+
+@task_postrun.connect
+def close_the_history_context(task=None, **kwargs) -> None:
+    history = getattr(getattr(task, "request", None), "history_context", None)
+    if history is not None:
+        history.__exit__(None, None, None)

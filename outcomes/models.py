@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.db import models
 
@@ -17,6 +18,9 @@ from referrals.models import Contact
 from screening.models import Decision
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Notice(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
@@ -82,6 +86,9 @@ class Notice(models.Model):
         return f"{self.get_kind_display()} to {self.audience} for {self.contact_id}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class DownstreamOutcome(models.Model):
     """What happened after a referral, for one child on it, as social care recorded it."""
 

@@ -9,6 +9,7 @@ settles it.
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -44,6 +45,9 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Person(models.Model):
     """One real person across every contact about them."""
 
@@ -109,6 +113,9 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Contact(models.Model):
     class Channel(models.TextChoices):
         ONLINE_FORM = "online_form", "Online form"
@@ -239,6 +246,9 @@ class Contact(models.Model):
         return [s for s in self.subjects.all() if not s.is_child]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class ContactSubject(models.Model):
     """A person on a contact, as the referrer described them."""
 

@@ -4,6 +4,7 @@ asked of partner agencies, and the decisions (never edited, only superseded).
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 
@@ -26,6 +27,9 @@ class ThresholdLevel(models.Model):
         return f"{self.number}: {self.name}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Screening(models.Model):
     """The screener's work on one contact; created when the contact is first claimed."""
 
@@ -99,6 +103,9 @@ CHECK_AGENCY_TYPES = [
 ]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class AgencyCheck(models.Model):
     """A multi-agency check: a question to a partner agency's MAST member."""
 
@@ -151,6 +158,9 @@ REFERRAL_ROUTES = (
 ROUTES_NEEDING_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class Decision(models.Model):
     """Where a contact goes, and why. Never edited: a change is a new decision that
     supersedes this one. The database refuses edits to what was decided (0002)."""
@@ -255,6 +265,9 @@ class ComplexCaseRun(models.Model):
         return f"Complex-case meeting {self.meeting_date} {self.slot:%H:%M}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class ComplexCaseEntry(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", "Not discussed yet"
@@ -283,6 +296,9 @@ class ComplexCaseEntry(models.Model):
         return f"{self.contact_id} in {self.run_id}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
 class AgencyContribution(models.Model):
     """What a partner agency brought to the meeting about one case."""
 
