@@ -12,4 +12,7 @@ def service(request):
         "navigation": navigation_for(user=request.user),
         "primary_role": user_primary_role(user=request.user),
         "session_timeout_minutes": int(settings.SESSION_INACTIVITY_TIMEOUT.total_seconds() // 60),
+        "session_timeout_seconds": int(settings.SESSION_INACTIVITY_TIMEOUT.total_seconds()),
+        "session_warning_seconds": int(settings.SESSION_TIMEOUT_WARNING.total_seconds()),
+        "session_warning_minutes": int(settings.SESSION_TIMEOUT_WARNING.total_seconds() // 60),
     }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
+    path("session/keep-alive/", views.keep_alive, name="keep-alive"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),

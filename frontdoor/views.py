@@ -1,9 +1,10 @@
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from frontdoor import selectors
 from frontdoor.forms import SignInForm
@@ -18,7 +19,12 @@ class SignInView(auth_views.LoginView):
 @login_not_required
 @require_GET
 def signed_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "auth/signed_out.html")
+    timed_out = bool(request.GET.get("timeout"))
+    if timed_out:
+        # The browser's inactivity timer ran out: end the session here too, in case the
+        # server's clock is a second behind. (Signing someone out is the safe direction.)
+        logout(request)
+    return render(request, "auth/signed_out.html", {"timed_out": timed_out})
 
 
 @require_GET
@@ -56,3 +62,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     template = loader.get_template("500.html")
     request_id = getattr(request, "request_id", None) or current_request_id.get()
     return HttpResponse(template.render({"request_id": request_id}), status=500)
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": any signed-in request pushes the session's expiry on."""
+    return HttpResponse(status=204)

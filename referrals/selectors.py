@@ -16,7 +16,7 @@ from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
 
-from frontdoor.models import User
+from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import Contact, ContactSubject, MatchCandidate, Person, ReferralDraft
 
@@ -138,3 +138,19 @@ def people_search(
 def draft_get(*, owner: User, kind: str) -> dict:
     draft = ReferralDraft.objects.filter(owner=owner, kind=kind).first()
     return draft.data if draft else {}
+
+
+def person_access_log(*, user: User, person: Person) -> QuerySet[AuditEvent]:
+    """Who has looked at or changed this person's record or any contact about them,
+    newest first: managers only (it names staff and where they worked from)."""
+    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise Http404("No person found")
+    references = Contact.objects.filter(subjects__person=person).values_list("reference", flat=True)
+    return (
+        AuditEvent.objects.filter(
+            Q(record_type="person", record_id=str(person.pk))
+            | Q(record_type="contact", record_id__in=list(references))
+        )
+        .select_related("actor__agency")
+        .order_by("-occurred_at", "-pk")
+    )

@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("people/search/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("people/<int:person_id>/access/", views.person_access, name="person-access"),
 ]

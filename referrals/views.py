@@ -376,3 +376,12 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     history = selectors.person_history(user=request.user, person=person)
     audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
     return render(request, "referrals/person_detail.html", {"person": person, "history": history})
+
+
+def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Who has looked at this person's record and the contacts about them."""
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    events = selectors.person_access_log(user=request.user, person=person)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
+    return render(request, "referrals/person_access.html", {"person": person, "page": page})

@@ -91,3 +91,19 @@ def test_lists_record_which_contacts_were_shown(client, screener, referrer):
         )
     )
     assert vias == {"screening:queue", "referrals:contact-list"}
+
+
+def test_managers_see_who_has_looked_at_a_childs_record(client, screener, manager, contact):
+    from django.urls import reverse
+
+    person = contact.subjects.get(role="child").person
+    client.force_login(screener)
+    client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert client.get(reverse("referrals:person-access", args=[person.pk])).status_code == 404
+    client.force_login(manager)
+    page = client.get(reverse("referrals:person-access", args=[person.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert screener.full_name in body
+    assert contact.reference in body
+    assert "referrals:contact-detail" in body

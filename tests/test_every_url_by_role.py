@@ -70,6 +70,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "sign-in": (only(302, {}, anon=200), only(302, {}, anon=200)),
     "sign-out": (POST_ONLY | {ANON: IN}, everyone(302)),
     "signed-out": (everyone(200, anon=200), None),
+    "keep-alive": (POST_ONLY | {ANON: IN}, everyone(204)),
     "admin:index": (only(302, {ADM: 200}), None),
     "referrals:contact-list": (only(403, {**STAFF, REF: 200, REFERRER_B: 200}), None),
     "referrals:referral-form": (
@@ -93,6 +94,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:subject-match": (POST_ONLY, only(403, {S: 404, M: 404})),
     "referrals:people-search": (only(403, STAFF), only(403, STAFF)),
     "referrals:person-detail": (only(404, STAFF), None),
+    # Who looked at a child's record: managers; screeners are told it is not there.
+    "referrals:person-access": (only(404, {M: 200}), None),
     "screening:queue": (only(403, STAFF), None),
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
     "screening:approvals": (only(403, {M: 200}), None),
@@ -165,6 +168,7 @@ ARGS = {
     "referrals:contact-detail": ["reference"],
     "referrals:subject-match": ["reference", "subject_id"],
     "referrals:person-detail": ["person_id"],
+    "referrals:person-access": ["person_id"],
     "screening:approval": ["decision_id"],
     "screening:member-check": ["check_id"],
     "screening:meeting": ["run_id"],

@@ -181,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after this much inactivity: every request pushes the expiry on.
 SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=env.int("SESSION_INACTIVITY_MINUTES", default=30))
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_TIMEOUT.total_seconds())
+# Signed-in pages warn this long before the session ends, with a way to stay signed in.
+SESSION_TIMEOUT_WARNING = timedelta(minutes=env.int("SESSION_WARNING_MINUTES", default=2))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
