@@ -1,12 +1,16 @@
+import segno
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from frontdoor import selectors
+from frontdoor import selectors, two_factor
 from frontdoor.forms import SignInForm
 
 
@@ -68,3 +72,61 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def keep_alive(request: HttpRequest) -> HttpResponse:
     """ "Stay signed in": any signed-in request pushes the session's expiry on."""
     return HttpResponse(status=204)
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: add an authenticator app by scanning a QR code, then prove it."""
+    from frontdoor.forms import TwoFactorCodeForm
+
+    device_id = request.session.get("two_factor_setup_device")
+    device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    if request.method == "POST" and device is not None:
+        form = TwoFactorCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                two_factor.device_confirm(
+                    request=request, device=device, token=form.cleaned_data["code"]
+                )
+            except two_factor.CodeRefused as refused:
+                form.add_error("code", str(refused))
+            else:
+                del request.session["two_factor_setup_device"]
+                return redirect(two_factor.safe_next(request))
+    else:
+        device = two_factor.device_start(user=request.user)
+        request.session["two_factor_setup_device"] = device.pk
+        form = TwoFactorCodeForm()
+    qr = segno.make(two_factor.provisioning_uri(device), error="m")
+    return render(
+        request,
+        "auth/two_factor_setup.html",
+        {
+            "form": form,
+            # segno writes the SVG itself from the URI; nothing user-typed is in it.
+            "qr_svg": mark_safe(  # noqa: S308
+                qr.svg_inline(scale=5, title="QR code to scan with your authenticator app")
+            ),
+            "secret": two_factor.secret_for_typing(device),
+            "next": two_factor.safe_next(request),
+        },
+    )
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    from frontdoor.forms import TwoFactorCodeForm
+
+    if two_factor.confirmed_device(request.user) is None:
+        return redirect(f"{reverse('two-factor-setup')}?next={two_factor.safe_next(request)}")
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.verify(request=request, token=form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            form.add_error("code", str(refused))
+        else:
+            return redirect(two_factor.safe_next(request))
+    return render(
+        request,
+        "auth/two_factor_verify.html",
+        {"form": form, "next": two_factor.safe_next(request)},
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.test import Client
 
 from frontdoor.celery import app as celery_app
 from frontdoor.models import Agency, ReferralSource
@@ -64,6 +65,50 @@ def _reference_data_after_flush(request):
         module = importlib.import_module(module_name)
         forwards = next(op.code for op in module.Migration.operations if hasattr(op, "code"))
         forwards(apps, None)
+
+
+# --- Two-factor sign-in -----------------------------------------------------------------
+
+
+def otp_code_for(user) -> str:
+    """The code a user's authenticator app would show now (or for the next time step,
+    when this one was already used: a code works once)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+class VerifiedClient(Client):
+    """``force_login`` as a staff member who has also given their authenticator code:
+    what every signed-in page sees in real use. tests/test_two_factor.py covers the
+    steps themselves with a plain client."""
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+@pytest.fixture
+def plain_client():
+    return Client()
 
 
 # --- Personas -------------------------------------------------------------------------

@@ -71,6 +71,9 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "sign-out": (POST_ONLY | {ANON: IN}, everyone(302)),
     "signed-out": (everyone(200, anon=200), None),
     "keep-alive": (POST_ONLY | {ANON: IN}, everyone(204)),
+    # Everyone here has already given a code (tests/test_two_factor.py covers the steps).
+    "two-factor-setup": (everyone(200), everyone(200)),
+    "two-factor-verify": (everyone(200), everyone(200)),
     "admin:index": (only(302, {ADM: 200}), None),
     "referrals:contact-list": (only(403, {**STAFF, REF: 200, REFERRER_B: 200}), None),
     "referrals:referral-form": (

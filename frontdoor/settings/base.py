@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pgtrigger",
     "pghistory",
     "frontdoor",
@@ -72,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "frontdoor.two_factor.TwoFactorRequiredMiddleware",
     # Attributes every change a request makes to the user and the screen (change history).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -181,6 +185,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after this much inactivity: every request pushes the expiry on.
 SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=env.int("SESSION_INACTIVITY_MINUTES", default=30))
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_TIMEOUT.total_seconds())
+# Staff roles must give a code from an authenticator app at every sign-in.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env.str("SERVICE_NAME", default="Front Door")
 # Signed-in pages warn this long before the session ends, with a way to stay signed in.
 SESSION_TIMEOUT_WARNING = timedelta(minutes=env.int("SESSION_WARNING_MINUTES", default=2))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -305,6 +312,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind TRUSTED_PROXY_COUNT proxies, the client's address is that many hops back in
+    # X-Forwarded-For (for throttling anonymous callers); counts live in Redis, shared.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
     "DEFAULT_THROTTLE_RATES": {
         "partner": env.str("PARTNER_API_RATE", default="600/minute"),
     },

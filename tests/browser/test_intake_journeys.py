@@ -12,11 +12,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, user, password):
+    """Sign in with the password and, for staff, the authenticator code (set up first
+    if this is their first sign-in)."""
+    from tests.conftest import otp_code_for
+
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    if "/account/two-factor/" in page.url:
+        page.get_by_label("Code from your authenticator app").fill(otp_code_for(user))
+        page.get_by_role("button", name="Continue").click()
+        expect(page).not_to_have_url(re.compile("/account/two-factor/"))
 
 
 def fill_person(section, first, last, dob=None):

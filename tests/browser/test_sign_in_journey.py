@@ -48,8 +48,19 @@ def test_error_summary_links_move_to_the_field(page, db):
 def test_each_role_signs_in_to_its_own_accessible_page(
     page, persona, password, assert_no_axe_violations
 ):
+    from tests.conftest import otp_code_for
+
     page.goto("/sign-in/")
     fill_sign_in(page, persona.email, password)
+    if "/account/two-factor/" in page.url:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+        assert_no_axe_violations(page)
+        page.get_by_label("Code from your authenticator app").fill("12345")
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("6 numbers")
+        assert_no_axe_violations(page)
+        page.get_by_label("Code from your authenticator app").fill(otp_code_for(persona))
+        page.get_by_role("button", name="Continue").click()
 
     role = Role(persona.groups.get().name)
     expect(page.get_by_role("heading", level=1)).to_have_text(LANDING_HEADINGS[role])
