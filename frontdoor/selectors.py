@@ -46,6 +46,7 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
         ]
     if user.has_perm(Permission.APPROVE_DECISIONS.perm):
         items.append(NavigationItem("Approvals", reverse("screening:approvals")))
+        items.append(NavigationItem("Restricted", reverse("referrals:restrictions")))
     if user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
         items.append(NavigationItem("Checks", reverse("screening:member-checks")))
     if user.has_perm(Permission.SCREEN_CONTACTS.perm) or user.has_perm(

@@ -46,4 +46,5 @@ urlpatterns = [
     ),
 ]
 
+handler403 = "frontdoor.views.permission_denied"
 handler500 = "frontdoor.views.server_error"

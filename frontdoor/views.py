@@ -130,3 +130,25 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         "auth/two_factor_verify.html",
         {"form": form, "next": two_factor.safe_next(request)},
     )
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """403. A restricted record says it exists and whom to ask; the refusal is logged."""
+    from frontdoor.audit import audit_record
+    from frontdoor.models import AuditEvent
+    from referrals.selectors import RecordRestricted
+
+    if isinstance(exception, RecordRestricted):
+        restriction = exception.restriction
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            record_type="contact" if restriction.contact_id else "person",
+            record_id=restriction.contact.reference
+            if restriction.contact_id
+            else restriction.person_id,
+            request=request,
+            detail={"refused": "restricted", "restriction": restriction.pk},
+        )
+        return render(request, "restricted.html", {"ask": restriction.ask}, status=403)
+    return render(request, "403.html", status=403)

@@ -456,3 +456,39 @@ class PersonSearchForm(forms.Form):
         error_messages={"required": "Enter a name to search for"},
     )
     date_of_birth = DateField(label="Date of birth (optional)", past=True, required=False)
+
+
+class RestrictionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this record restricted?",
+        help_text="For example, the family of a member of staff. Only managers see this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the record is restricted"},
+    )
+    allowed = forms.ModelMultipleChoiceField(
+        label="Who else may open it",
+        help_text="You and the person to ask can always open it.",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ask = forms.ModelChoiceField(
+        label="Whom should others ask for access?",
+        queryset=None,
+        error_messages={"required": "Choose whom others should ask"},
+    )
+    review_due = forms.DateField(
+        label="Review it by",
+        help_text="For example, 2027-02-28. Restrictions are reviewed at least every three months.",
+        error_messages={
+            "required": "Enter the date to review the restriction by",
+            "invalid": "Enter the review date as a date, for example 2027-02-28",
+        },
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allowed"].queryset = staff
+        self.fields["ask"].queryset = staff
+        self.fields["allowed"].label_from_instance = lambda user: user.full_name
+        self.fields["ask"].label_from_instance = lambda user: user.full_name

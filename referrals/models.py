@@ -387,3 +387,57 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
+class Restriction(models.Model):
+    """A contact or person record only named people may open (a staff member's family,
+    a high-profile case). Everyone else learns that it exists and whom to ask."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="restrictions"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="restrictions"
+    )
+    reason = models.TextField()
+    ask = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whom others should ask for access.",
+    )
+    allowed = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="restricted_records_open_to", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    review_due = models.DateField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=False, person__isnull=True)
+                | models.Q(contact__isnull=True, person__isnull=False),
+                name="restriction_is_of_one_record",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="restriction_has_a_reason"),
+        ]
+        indexes = [models.Index(fields=["lifted_at", "review_due"], name="restriction_review_idx")]
+
+    def __str__(self) -> str:
+        return f"Restriction {self.pk}"
+
+    def opens_for(self, user) -> bool:
+        if user.pk in (self.ask_id, self.created_by_id):
+            return True
+        return self.allowed.filter(pk=user.pk).exists()

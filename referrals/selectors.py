@@ -11,14 +11,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
 
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from referrals.models import Contact, ContactSubject, MatchCandidate, Person, ReferralDraft
+from referrals.models import (
+    Contact,
+    ContactSubject,
+    MatchCandidate,
+    Person,
+    ReferralDraft,
+    Restriction,
+)
 
 REPEAT_CONTACT_WINDOW = timedelta(days=365)
 
@@ -31,9 +39,47 @@ def can_refer(user: User) -> bool:
     return user.is_authenticated and user.has_perm(Permission.SUBMIT_REFERRALS.perm)
 
 
+class RecordRestricted(PermissionDenied):
+    """The record exists but is restricted to named people; says whom to ask."""
+
+    def __init__(self, restriction: Restriction):
+        super().__init__("This record is restricted")
+        self.restriction = restriction
+
+
+def _active_restrictions() -> QuerySet[Restriction]:
+    return Restriction.objects.filter(lifted_at__isnull=True).select_related("ask")
+
+
+def restriction_on_contact(contact: Contact) -> Restriction | None:
+    """An active restriction on the contact, or on a person it is about."""
+    return (
+        _active_restrictions()
+        .filter(Q(contact=contact) | Q(person__appearances__contact=contact))
+        .order_by("pk")
+        .first()
+    )
+
+
+def restriction_on_person(person: Person) -> Restriction | None:
+    return _active_restrictions().filter(person=person).order_by("pk").first()
+
+
+def _restricted_contact_ids():
+    """Subquery: contacts restricted themselves or through a person on them."""
+    return Exists(
+        Restriction.objects.filter(lifted_at__isnull=True).filter(
+            Q(contact=OuterRef("pk")) | Q(person__appearances__contact=OuterRef("pk"))
+        )
+    )
+
+
 def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
-    """Screening staff see every contact; a referrer only the contacts they made."""
-    contacts = Contact.objects.select_related("referral_source", "source_agency")
+    """Screening staff see every contact; a referrer only the contacts they made.
+    Each carries ``is_restricted``, so lists can leave out the names on it."""
+    contacts = Contact.objects.select_related("referral_source", "source_agency").annotate(
+        is_restricted=_restricted_contact_ids()
+    )
     if can_screen(user):
         return contacts
     if can_refer(user):
@@ -50,7 +96,7 @@ def contact_get(*, user: User, reference: str) -> Contact:
         )
     )
     try:
-        return (
+        contact = (
             contacts_visible_to(user=user)
             .select_related("referrer", "recorded_by", "api_client")
             .prefetch_related(Prefetch("subjects", queryset=subjects))
@@ -58,6 +104,12 @@ def contact_get(*, user: User, reference: str) -> Contact:
         )
     except Contact.DoesNotExist:
         raise Http404("No contact found") from None
+    # The referrer who wrote it may always read what they sent.
+    if contact.is_restricted and contact.referrer_id != user.pk:
+        restriction = restriction_on_contact(contact)
+        if restriction is not None and not restriction.opens_for(user):
+            raise RecordRestricted(restriction)
+    return contact
 
 
 def recent_contacts(*, user: User, limit: int = 25) -> QuerySet[Contact]:
@@ -101,9 +153,13 @@ def person_get(*, user: User, person_id: int) -> Person:
     if not can_screen(user):
         raise Http404("No person found")
     try:
-        return Person.objects.get(pk=person_id)
+        person = Person.objects.get(pk=person_id)
     except Person.DoesNotExist:
         raise Http404("No person found") from None
+    restriction = restriction_on_person(person)
+    if restriction is not None and not restriction.opens_for(user):
+        raise RecordRestricted(restriction)
+    return person
 
 
 def people_search(
@@ -153,4 +209,25 @@ def person_access_log(*, user: User, person: Person) -> QuerySet[AuditEvent]:
         )
         .select_related("actor__agency")
         .order_by("-occurred_at", "-pk")
+    )
+
+
+def restrictions_for_review(*, user: User) -> QuerySet[Restriction]:
+    """Every active restriction, soonest review first: managers only."""
+    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise PermissionDenied
+    return (
+        _active_restrictions()
+        .select_related("contact", "person", "created_by")
+        .prefetch_related("allowed")
+        .order_by("review_due", "pk")
+    )
+
+
+def restriction_candidates(*, user: User) -> QuerySet[User]:
+    """Staff who could be named on a restriction."""
+    return (
+        User.objects.filter(is_active=True, groups__permissions__codename="screen_contacts")
+        .distinct()
+        .order_by("full_name")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -27,6 +27,7 @@ from referrals.models import (
     MatchCandidate,
     Person,
     ReferralDraft,
+    Restriction,
 )
 
 ANONYMOUS_SOURCE_CODE = "9"
@@ -347,3 +348,99 @@ def contact_status_set(*, contact: Contact, status: Contact.Status) -> Contact:
     Contact.objects.filter(pk=contact.pk).update(status=status, updated_at=timezone.now())
     contact.status = status
     return contact
+
+
+RESTRICTION_REVIEW_EVERY = timedelta(days=91)
+
+
+class RestrictionRefused(Exception):
+    """The restriction cannot be made or changed; the message says why."""
+
+
+def _require_manager(actor: User) -> None:
+    if not actor.has_perm("frontdoor.approve_decisions"):
+        raise RestrictionRefused("Only a manager can restrict a record or lift a restriction.")
+
+
+@transaction.atomic
+def restriction_add(
+    *,
+    actor: User,
+    reason: str,
+    ask: User,
+    allowed: list[User],
+    review_due: date,
+    contact: Contact | None = None,
+    person: Person | None = None,
+) -> Restriction:
+    """Restrict a contact or a person record to the named people (and whom to ask)."""
+    _require_manager(actor)
+    if (contact is None) == (person is None):
+        raise RestrictionRefused("Restrict one record: a contact or a person.")
+    if len(reason.strip()) < 10:
+        raise RestrictionRefused("Say why the record is restricted.")
+    if review_due <= timezone.localdate():
+        raise RestrictionRefused("The review date must be in the future.")
+    restriction = Restriction.objects.create(
+        contact=contact,
+        person=person,
+        reason=reason.strip(),
+        ask=ask,
+        created_by=actor,
+        review_due=review_due,
+    )
+    restriction.allowed.set({*allowed, actor, ask})
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact" if contact else "person",
+        record_id=contact.reference if contact else person.pk,
+        via="referrals.restriction_add",
+        detail={
+            "restriction": restriction.pk,
+            "allowed": sorted(u.pk for u in restriction.allowed.all()),
+        },
+    )
+    return restriction
+
+
+@transaction.atomic
+def restriction_review(*, actor: User, restriction: Restriction) -> Restriction:
+    """Keep a restriction after review; the next review is three months on."""
+    _require_manager(actor)
+    restriction = Restriction.objects.select_for_update().get(pk=restriction.pk, lifted_at=None)
+    restriction.reviewed_at = timezone.now()
+    restriction.review_due = timezone.localdate() + RESTRICTION_REVIEW_EVERY
+    restriction.save(update_fields=["reviewed_at", "review_due"])
+    _audit_restriction(actor, restriction, "reviewed")
+    return restriction
+
+
+@transaction.atomic
+def restriction_lift(*, actor: User, restriction: Restriction) -> Restriction:
+    _require_manager(actor)
+    restriction = Restriction.objects.select_for_update().get(pk=restriction.pk, lifted_at=None)
+    restriction.lifted_at, restriction.lifted_by = timezone.now(), actor
+    restriction.save(update_fields=["lifted_at", "lifted_by"])
+    _audit_restriction(actor, restriction, "lifted")
+    return restriction
+
+
+def _audit_restriction(actor: User, restriction: Restriction, what: str) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact" if restriction.contact_id else "person",
+        record_id=restriction.contact.reference
+        if restriction.contact_id
+        else restriction.person_id,
+        via=f"referrals.restriction_{what}",
+        detail={"restriction": restriction.pk},
+    )
+
+
+def restrictions_due_count(*, on: date | None = None) -> int:
+    """How many restrictions are due for review (for the daily job and managers' home)."""
+    return Restriction.objects.filter(
+        lifted_at__isnull=True, review_due__lte=on or timezone.localdate()
+    ).count()

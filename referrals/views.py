@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
@@ -385,3 +386,70 @@ def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
     return render(request, "referrals/person_access.html", {"person": person, "page": page})
+
+
+def _restrict(request: HttpRequest, *, contact=None, person=None, back: str) -> HttpResponse:
+    if not request.user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise PermissionDenied
+    staff = selectors.restriction_candidates(user=request.user)
+    initial = {
+        "ask": request.user.pk,
+        "review_due": timezone.localdate() + services.RESTRICTION_REVIEW_EVERY,
+    }
+    form = forms.RestrictionForm(request.POST or None, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.restriction_add(
+                actor=request.user,
+                contact=contact,
+                person=person,
+                reason=data["reason"],
+                ask=data["ask"],
+                allowed=list(data["allowed"]),
+                review_due=data["review_due"],
+            )
+        except services.RestrictionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "The record is restricted to the people you named.")
+            return redirect(back)
+    return render(
+        request,
+        "referrals/restrict.html",
+        {"form": form, "contact": contact, "person": person, "back": back},
+    )
+
+
+def contact_restrict(request: HttpRequest, reference: str) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, reference=reference)
+    back = reverse("referrals:contact-detail", args=[contact.reference])
+    return _restrict(request, contact=contact, back=back)
+
+
+def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    return _restrict(
+        request, person=person, back=reverse("referrals:person-detail", args=[person.pk])
+    )
+
+
+def restrictions(request: HttpRequest) -> HttpResponse:
+    """Managers' list of restricted records, to review on schedule."""
+    records = selectors.restrictions_for_review(user=request.user)
+    if request.method == "POST":
+        restriction = get_object_or_404(records, pk=request.POST.get("restriction"))
+        if request.POST.get("action") == "lift":
+            services.restriction_lift(actor=request.user, restriction=restriction)
+            messages.success(request, "The restriction is lifted.")
+        else:
+            services.restriction_review(actor=request.user, restriction=restriction)
+            messages.success(
+                request, "The restriction is kept; the next review is in three months."
+            )
+        return redirect("referrals:restrictions")
+    return render(
+        request,
+        "referrals/restrictions.html",
+        {"restrictions": records, "today": timezone.localdate()},
+    )

@@ -99,6 +99,12 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:person-detail": (only(404, STAFF), None),
     # Who looked at a child's record: managers; screeners are told it is not there.
     "referrals:person-access": (only(404, {M: 200}), None),
+    "referrals:person-restrict": (only(404, {M: 200, S: 403}), only(404, {M: 200, S: 403})),
+    "referrals:contact-restrict": (
+        only(404, {M: 200, S: 403, REF: 403}),
+        only(404, {M: 200, S: 403, REF: 403}),
+    ),
+    "referrals:restrictions": (only(403, {M: 200}), None),
     "screening:queue": (only(403, STAFF), None),
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
     "screening:approvals": (only(403, {M: 200}), None),
@@ -172,6 +178,8 @@ ARGS = {
     "referrals:subject-match": ["reference", "subject_id"],
     "referrals:person-detail": ["person_id"],
     "referrals:person-access": ["person_id"],
+    "referrals:person-restrict": ["person_id"],
+    "referrals:contact-restrict": ["reference"],
     "screening:approval": ["decision_id"],
     "screening:member-check": ["check_id"],
     "screening:meeting": ["run_id"],

@@ -33,7 +33,10 @@ def test_session_clearing_is_on_the_beat_schedule_in_utc(settings):
     assert settings.CELERY_TIMEZONE == "UTC"
 
 
-@pytest.mark.parametrize("name", ["clear-expired-sessions", "sweep-notices", "complex-case-runs"])
+@pytest.mark.parametrize(
+    "name",
+    ["clear-expired-sessions", "sweep-notices", "complex-case-runs", "restrictions-review-due"],
+)
 def test_every_scheduled_task_has_consistent_time_limits(settings, name):
     """Beat refuses to send a task whose soft limit exceeds its hard limit."""
     from frontdoor.celery import app

@@ -298,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,
     },
+    "restrictions-review-due": {
+        "task": "referrals.tasks.restrictions_review_due",
+        "schedule": 6 * 3600.0,
+    },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",
         "schedule": crontab(minute=17, hour=3),

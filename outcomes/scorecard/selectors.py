@@ -22,6 +22,7 @@ from outcomes.models import NationalFigure
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.measures import Figure, Figures, compute
 from outcomes.scorecard.periods import Granularity, Period
+from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 
 NO_AGENCY = "none"
@@ -134,7 +135,8 @@ def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
     if not can_open_records(user):
         raise PermissionDenied
     contacts = (
-        Contact.objects.filter(pk__in={item.contact_id for item in items})
+        referral_selectors.contacts_visible_to(user=user)
+        .filter(pk__in={item.contact_id for item in items})
         .select_related("source_agency", "referral_source")
         .prefetch_related(
             Prefetch(
