@@ -16,7 +16,12 @@ from frontdoor.roles import Permission
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from outcomes.selectors import standing_decision
-from referrals.api import ContactDetailApi, ContactOutputSerializer, PartnerRateThrottle
+from referrals.api import (
+    ContactDetailApi,
+    ContactOutputSerializer,
+    PartnerRateThrottle,
+    error_responses,
+)
 from referrals.authentication import PartnerTokenAuthentication
 
 
@@ -37,7 +42,10 @@ class ContactWithOutcomeApi(ContactDetailApi):
 
     @extend_schema(
         operation_id="contacts_retrieve",
-        responses={200: ContactWithOutcomeSerializer},
+        responses={
+            200: ContactWithOutcomeSerializer,
+            **error_responses(401, 404, 405, 406, 429),
+        },
         summary="Status and outcome of a contact you submitted",
     )
     def get(self, request, reference: str):
@@ -81,7 +89,11 @@ class OutcomeEventApi(APIView):
     @extend_schema(
         operation_id="outcome_events_create",
         request=OutcomeEventInputSerializer,
-        responses={201: OutcomeEventOutputSerializer, 200: OutcomeEventOutputSerializer},
+        responses={
+            201: OutcomeEventOutputSerializer,
+            200: OutcomeEventOutputSerializer,
+            **error_responses(400, 401, 403, 405, 406, 415, 429),
+        },
         summary="Record what happened after a referral (assessment, s47, ICPC, plan)",
     )
     def post(self, request):

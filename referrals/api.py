@@ -7,7 +7,8 @@ Thin views: serializers validate and shape, ``contact_submit`` records, and
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -220,6 +221,32 @@ class PartnerRateThrottle(UserRateThrottle):
     scope = "partner"
 
 
+class ProblemSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in words a person can act on.")
+
+
+_ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Something sent was not right: each field (or header) with its messages.",
+    ),
+    401: OpenApiResponse(ProblemSerializer, description="No token, or not a valid one."),
+    403: OpenApiResponse(ProblemSerializer, description="This account may not do this."),
+    404: OpenApiResponse(
+        ProblemSerializer, description="No such record, or not one this account may see."
+    ),
+    405: OpenApiResponse(ProblemSerializer, description="That method is not offered here."),
+    406: OpenApiResponse(ProblemSerializer, description="Only JSON is offered."),
+    415: OpenApiResponse(ProblemSerializer, description="Send JSON."),
+    429: OpenApiResponse(ProblemSerializer, description="Too many requests: wait, then retry."),
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error answers an operation can give, for its OpenAPI description."""
+    return {code: _ERRORS[code] for code in codes}
+
+
 class ContactCreateApi(APIView):
     authentication_classes = [PartnerTokenAuthentication]
     throttle_classes = [PartnerRateThrottle]
@@ -227,7 +254,11 @@ class ContactCreateApi(APIView):
     @extend_schema(
         operation_id="contacts_create",
         request=ContactInputSerializer,
-        responses={201: ContactOutputSerializer, 200: ContactOutputSerializer},
+        responses={
+            201: ContactOutputSerializer,
+            200: ContactOutputSerializer,
+            **error_responses(400, 401, 403, 405, 406, 415, 429),
+        },
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
@@ -277,7 +308,7 @@ class ContactDetailApi(APIView):
 
     @extend_schema(
         operation_id="contacts_retrieve",
-        responses={200: ContactOutputSerializer},
+        responses={200: ContactOutputSerializer, **error_responses(401, 404, 405, 406, 429)},
         summary="Status and outcome of a contact you submitted",
     )
     def get(self, request, reference: str):

@@ -14,7 +14,7 @@ from outcomes.scorecard import selectors
 from outcomes.scorecard.measures import Figures
 from outcomes.scorecard.periods import Period, PeriodError
 from outcomes.scorecard.tables import all_rows, headline_rows
-from referrals.api import PartnerRateThrottle
+from referrals.api import PartnerRateThrottle, error_responses
 from referrals.authentication import PartnerTokenAuthentication
 
 
@@ -82,10 +82,12 @@ class ScorecardApi(APIView):
                 str,
                 required=True,
                 description="A month (2026-07), a quarter (2026-Q3) or a year (2026).",
+                pattern=r"^20\d{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$",
             )
         ],
         responses={
             200: ScorecardSerializer,
+            **error_responses(401, 403, 405, 406, 429),
             400: inline_serializer("ScorecardError", {"period": serializers.CharField()}),
         },
         summary="The steering-group scorecard for a period (aggregate figures only)",
