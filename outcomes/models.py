@@ -12,6 +12,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from referrals.models import Contact
@@ -167,3 +168,37 @@ class NationalFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.percent}% ({self.period})"
+
+
+class RetentionRun(models.Model):
+    """Contacts found past their retention period, waiting for a manager to approve
+    their erasure; the row stays as the record of what was erased, when and on whose
+    say (ids only)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for a manager"
+        APPROVED = "approved", "Approved; erasing"
+        ERASED = "erased", "Erased"
+
+    kind = models.CharField(max_length=40)
+    contact_ids = ArrayField(models.BigIntegerField())
+    found_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="proposed")
+                | models.Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="retention_run_approval_is_attributed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Retention run {self.pk} ({self.kind})"

@@ -25,3 +25,18 @@ def notice_deliver(self, notice_id: int) -> str:
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def notices_sweep() -> int:
     return len(services.notices_sweep())
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def retention_review() -> int:
+    """Propose contacts past their retention period for a manager to approve."""
+    from outcomes import retention
+
+    return len(retention.retention_review())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1700)
+def retention_erase_task(run_id: int) -> int:
+    from outcomes import retention
+
+    return retention.retention_erase(run_id=run_id)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/<str:reference>/outcomes/", views.contact_outcomes, name="contact-outcomes"),
     path("import/", views.outcomes_import, name="import"),
     path("notify/delivery-receipts/", views.notify_delivery_receipt, name="notify-receipts"),
+    path("retention/", views.retention, name="retention"),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
     path("scorecard/figure/", scorecard.scorecard_figure, name="scorecard-figure"),
     path("scorecard/scorecard.csv", scorecard.scorecard_csv, name="scorecard-csv"),

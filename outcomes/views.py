@@ -180,3 +180,25 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
         "outcomes/import.html",
         {"report": report, "error": error, "columns": downstream.CSV_COLUMNS},
     )
+
+
+def retention(request: HttpRequest) -> HttpResponse:
+    """Managers approve erasure of contacts past their retention period."""
+    from outcomes import retention as retention_rules
+
+    runs = retention_rules.runs_for_managers(user=request.user)
+    if request.method == "POST":
+        run = get_object_or_404(runs, pk=request.POST.get("run"))
+        try:
+            retention_rules.retention_approve(actor=request.user, run=run)
+        except retention_rules.RetentionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "Erasure approved: the records are being erased now.")
+        return redirect("outcomes:retention")
+    listed = [(run, retention_rules.retention_summary(run)) for run in runs[:50]]
+    return render(
+        request,
+        "outcomes/retention.html",
+        {"runs": listed, "years": settings.RETENTION_YEARS},
+    )

@@ -198,6 +198,11 @@ class Contact(models.Model):
         "ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
     idempotency_key = models.CharField(max_length=100, blank=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its personal details were erased under the retention policy.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -133,6 +133,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "outcomes:import": (only(403, {**STAFF, CS: 200}), only(403, {**STAFF, CS: 200})),
     # Notify's callback: its own bearer token, no session.
     "outcomes:notify-receipts": (everyone(405, anon=405), everyone(401, anon=401)),
+    "outcomes:retention": (only(403, {M: 200}), None),
     "outcomes:scorecard": (SCORECARD, None),
     # No period in the link: not found, for the one role allowed to follow it.
     "outcomes:scorecard-figure": (only(403, {M: 404}), None),

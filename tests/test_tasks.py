@@ -35,7 +35,13 @@ def test_session_clearing_is_on_the_beat_schedule_in_utc(settings):
 
 @pytest.mark.parametrize(
     "name",
-    ["clear-expired-sessions", "sweep-notices", "complex-case-runs", "restrictions-review-due"],
+    [
+        "clear-expired-sessions",
+        "sweep-notices",
+        "complex-case-runs",
+        "restrictions-review-due",
+        "retention-review",
+    ],
 )
 def test_every_scheduled_task_has_consistent_time_limits(settings, name):
     """Beat refuses to send a task whose soft limit exceeds its hard limit."""

@@ -287,6 +287,18 @@ COMPLEX_CASE_RULES = {
     "concern_categories": ["missing_from_home", "child_exploitation"],
     "agencies_in_28_days": env.int("COMPLEX_CASE_AGENCIES_IN_28_DAYS", default=2),
 }
+# How long contacts are kept, by where they went, before their personal details are
+# proposed for erasure (a manager approves each batch). Referrals to social care are
+# kept far longer: councils keep children's social care records to the child's 25th
+# birthday or beyond, so that is the default's order of magnitude.
+RETENTION_YEARS = {
+    "information_and_advice": env.int("RETENTION_YEARS_INFORMATION_AND_ADVICE", default=6),
+    "early_help": env.int("RETENTION_YEARS_EARLY_HELP", default=6),
+    "referral": env.int("RETENTION_YEARS_REFERRAL", default=25),
+}
+# Unsent referral drafts are working copies: removed after this many days untouched.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=30)
+
 CELERY_BEAT_SCHEDULE = {
     # Every five minutes in UTC; the task works out which London-time slots are
     # due, so clock changes neither skip nor repeat a meeting.
@@ -297,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notices": {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,
+    },
+    "retention-review": {
+        "task": "outcomes.tasks.retention_review",
+        "schedule": 24 * 3600.0,
     },
     "restrictions-review-due": {
         "task": "referrals.tasks.restrictions_review_due",

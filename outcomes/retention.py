@@ -1,0 +1,270 @@
+"""Retention: finding contacts kept past their period, and erasing their personal
+details once a manager approves.
+
+Erasure keeps the shape of the record (dates, routes, codes, agencies) so the
+scorecard's past figures still add up, and replaces every name, address, number
+and free text with a marker. The change history of the erased rows is purged (the
+one operation allowed past its append-only triggers), and the audit trail keeps a
+row per contact saying it was erased, when, under which run and on whose approval:
+identifiers only, as ever.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pgtrigger
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from frontdoor.audit import audit_record
+from frontdoor.models import AuditEvent, User
+from frontdoor.roles import Permission
+from outcomes.models import Notice, RetentionRun
+from referrals.models import Contact, ContactSubject, MatchCandidate, Person, ReferralDraft
+from screening.models import (
+    REFERRAL_ROUTES,
+    STANDING_APPROVALS,
+    AgencyCheck,
+    AgencyContribution,
+    ComplexCaseEntry,
+    Decision,
+    Route,
+    Screening,
+)
+
+ERASED = "[erased under the retention policy]"
+KIND_ROUTES = {
+    "information_and_advice": [Route.INFORMATION_AND_ADVICE],
+    "early_help": [Route.EARLY_HELP],
+    "referral": list(REFERRAL_ROUTES),
+}
+# The history tables of the records erasure touches (their append-only triggers are
+# the ones it is allowed past).
+HISTORY_TRIGGERS = [
+    f"{label}Event:append_only"
+    for label in (
+        "referrals.Contact",
+        "referrals.ContactSubject",
+        "referrals.Person",
+        "screening.Screening",
+        "screening.AgencyCheck",
+        "screening.Decision",
+        "screening.ComplexCaseEntry",
+        "screening.AgencyContribution",
+        "outcomes.Notice",
+    )
+]
+
+
+class RetentionRefused(Exception):
+    pass
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _standing_route():
+    return Subquery(
+        Decision.objects.filter(contact=OuterRef("pk"), approval__in=STANDING_APPROVALS)
+        .order_by("-decided_at", "-pk")
+        .values("route")[:1]
+    )
+
+
+def contacts_due(*, kind: str, now: datetime | None = None):
+    """Contacts of this kind received before the kind's retention period, not yet erased."""
+    cutoff = _years_before(now or timezone.now(), settings.RETENTION_YEARS[kind])
+    routes = KIND_ROUTES[kind]
+    contacts = Contact.objects.filter(erased_at__isnull=True, received_at__lt=cutoff).annotate(
+        standing_route=_standing_route()
+    )
+    matches = Q(standing_route__in=routes)
+    if Route.INFORMATION_AND_ADVICE in routes:
+        matches |= Q(advice_only=True)
+    return contacts.filter(matches)
+
+
+@transaction.atomic
+def retention_review(*, now: datetime | None = None) -> list[RetentionRun]:
+    """Propose what is due for erasure, one run per kind (the daily job). Contacts
+    already waiting in a run are not proposed twice. Unsent drafts past their days
+    are deleted outright."""
+    now = now or timezone.now()
+    waiting = set()
+    for ids in RetentionRun.objects.exclude(status=RetentionRun.Status.ERASED).values_list(
+        "contact_ids", flat=True
+    ):
+        waiting.update(ids)
+    runs = []
+    for kind in KIND_ROUTES:
+        ids = sorted(set(contacts_due(kind=kind, now=now).values_list("pk", flat=True)) - waiting)
+        if ids:
+            runs.append(RetentionRun.objects.create(kind=kind, contact_ids=ids))
+    stale = now - timezone.timedelta(days=settings.RETENTION_DRAFT_DAYS)
+    ReferralDraft.objects.filter(updated_at__lt=stale).delete()
+    return runs
+
+
+def runs_for_managers(*, user: User):
+    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return RetentionRun.objects.select_related("approved_by")
+
+
+@transaction.atomic
+def retention_approve(*, actor: User, run: RetentionRun) -> RetentionRun:
+    """A manager approves a proposed run; a worker then erases it."""
+    if not actor.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise RetentionRefused("Only a manager can approve erasure.")
+    run = RetentionRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RetentionRun.Status.PROPOSED:
+        raise RetentionRefused("This run is not waiting for approval.")
+    run.status, run.approved_by, run.approved_at = (
+        RetentionRun.Status.APPROVED,
+        actor,
+        timezone.now(),
+    )
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    from outcomes.tasks import retention_erase_task
+
+    transaction.on_commit(lambda: retention_erase_task.delay(run.pk))
+    return run
+
+
+def retention_erase(*, run_id: int) -> int:
+    """Erase an approved run's contacts; safe to run again (erased ones are skipped).
+    Returns how many contacts were erased now."""
+    run = RetentionRun.objects.get(pk=run_id)
+    if run.status == RetentionRun.Status.PROPOSED:
+        raise RetentionRefused("A manager has not approved this run.")
+    erased = 0
+    for start in range(0, len(run.contact_ids), 200):
+        erased += _erase_chunk(run, run.contact_ids[start : start + 200])
+    RetentionRun.objects.filter(pk=run.pk).update(
+        status=RetentionRun.Status.ERASED, erased_at=timezone.now()
+    )
+    return erased
+
+
+@transaction.atomic
+def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
+    contacts = list(Contact.objects.select_for_update().filter(pk__in=ids, erased_at__isnull=True))
+    if not contacts:
+        return 0
+    ids = [contact.pk for contact in contacts]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL frontdoor.retention_erasure = 'on'")
+    subjects = ContactSubject.objects.filter(contact_id__in=ids)
+    people = set(subjects.exclude(person=None).values_list("person_id", flat=True))
+    # People who also appear on contacts being kept keep their record.
+    kept = set(
+        ContactSubject.objects.filter(person_id__in=people)
+        .exclude(contact_id__in=ids)
+        .exclude(contact__erased_at__isnull=False)
+        .values_list("person_id", flat=True)
+    )
+    only_here = people - kept
+    subject_ids = list(subjects.values_list("pk", flat=True))
+    with pgtrigger.ignore(*HISTORY_TRIGGERS):
+        for model, field, values in (
+            (Contact.events.field.model, "pgh_obj_id", ids),
+            (ContactSubject.events.field.model, "pgh_obj_id", subject_ids),
+            (Person.events.field.model, "pgh_obj_id", list(only_here)),
+            (Screening.events.field.model, "contact_id", ids),
+            (AgencyCheck.events.field.model, "contact_id", ids),
+            (Decision.events.field.model, "contact_id", ids),
+            (ComplexCaseEntry.events.field.model, "contact_id", ids),
+            (AgencyContribution.events.field.model, "entry__contact_id", ids),
+            (Notice.events.field.model, "contact_id", ids),
+        ):
+            model.objects.filter(**{f"{field}__in": values}).delete()
+    now = timezone.now()
+    Contact.objects.filter(pk__in=ids).update(
+        concerns=ERASED,
+        referrer_name="",
+        referrer_role="",
+        referrer_organisation="",
+        referrer_phone="",
+        referrer_email="",
+        advice_given="",
+        family_not_told_reason=ERASED,
+        erased_at=now,
+    )
+    subjects.update(
+        first_name="Erased",
+        last_name="Erased",
+        other_names="",
+        date_of_birth=None,
+        expected_date_of_birth=None,
+        nhs_number="",
+        unique_pupil_number="",
+        address="",
+        postcode="",
+        relationship_to_children="",
+    )
+    MatchCandidate.objects.filter(subject_id__in=subject_ids).delete()
+    Person.objects.filter(pk__in=only_here).update(
+        first_name="Erased",
+        last_name="Erased",
+        aliases=[],
+        date_of_birth=None,
+        expected_date_of_birth=None,
+        nhs_number="",
+        unique_pupil_number="",
+        address="",
+        postcode="",
+    )
+    Screening.objects.filter(contact_id__in=ids).update(
+        **{
+            name: ERASED
+            for name in (
+                "past_harm",
+                "danger_statement",
+                "complicating_factors",
+                "strengths",
+                "existing_safety",
+                "safety_goals",
+                "next_steps",
+            )
+        },
+        complex_reason="",
+        checks_waived_reason="",
+    )
+    AgencyCheck.objects.filter(contact_id__in=ids).update(question=ERASED, response=ERASED)
+    Decision.objects.filter(contact_id__in=ids).update(
+        rationale=ERASED, complex_reason="", withhold_reason="", approval_comment=""
+    )
+    ComplexCaseEntry.objects.filter(contact_id__in=ids).update(actions=ERASED, owners="")
+    AgencyContribution.objects.filter(entry__contact_id__in=ids).update(information=ERASED)
+    Notice.objects.filter(contact_id__in=ids).update(recipient=ERASED)
+    approver = run.approved_by
+    for contact in contacts:
+        audit_record(
+            actor=approver,
+            action=AuditEvent.Action.CHANGE,
+            record_type="contact",
+            record_id=contact.reference,
+            via="outcomes.retention.erase",
+            detail={"retention_run": run.pk, "kind": run.kind},
+        )
+    return len(contacts)
+
+
+def retention_summary(run: RetentionRun) -> dict:
+    """Counts and dates for the managers' page (no names)."""
+    received = Contact.objects.filter(pk__in=run.contact_ids).values_list("received_at", flat=True)
+    dates = sorted(received)
+    return {
+        "count": len(run.contact_ids),
+        "oldest": dates[0] if dates else None,
+        "newest": dates[-1] if dates else None,
+    }

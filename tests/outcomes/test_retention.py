@@ -1,0 +1,120 @@
+"""Retention: what is due is found daily, a manager approves, erasure keeps the shape
+of the record and the audit of the act, and removes the personal details and their
+change history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from frontdoor.models import AuditEvent
+from outcomes import retention
+from outcomes.models import RetentionRun
+from outcomes.scorecard.periods import Period
+from outcomes.scorecard.selectors import scorecard_get
+from referrals.models import Contact, Person, ReferralDraft
+from screening.models import Decision, Route
+from tests.outcomes.scorecard_world import World, build_world
+
+
+@pytest.fixture
+def old_world(screener, manager, settings):
+    settings.RETENTION_YEARS = {"information_and_advice": 1, "early_help": 3, "referral": 25}
+    world: World = build_world(screener, manager)
+    return world
+
+
+def test_the_daily_review_proposes_what_is_due_once(old_world, settings):
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
+    runs = retention.retention_review()
+    by_kind = {run.kind: set(run.contact_ids) for run in runs}
+    contacts = old_world.contacts
+    # Every Information and Advice contact (kept 0 years): c5, c6, c11 (advice given on
+    # the call) but not c9, whose advice was superseded by an assessment. Early help
+    # (c4, c12) is kept three years; referrals 25; c7 and c10 are not decided.
+    assert by_kind == {"information_and_advice": {contacts[key].pk for key in ("c5", "c6", "c11")}}
+    assert retention.retention_review() == []  # nothing proposed twice
+
+
+def test_erasure_needs_a_manager_and_keeps_the_shape_and_the_audit(
+    client, old_world, manager, screener, settings
+):
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
+    contacts = old_world.contacts
+    c5 = contacts["c5"]
+    q3 = Period.parse("2026-Q3")
+    before = scorecard_get(user=manager, period=q3).figures
+    [run] = [run for run in retention.retention_review() if run.kind == "information_and_advice"]
+    assert c5.pk in run.contact_ids
+
+    with pytest.raises(retention.RetentionRefused):
+        retention.retention_erase(run_id=run.pk)
+    client.force_login(screener)
+    assert client.get(reverse("outcomes:retention")).status_code == 403
+    client.force_login(manager)
+    assert "Approve erasure" in client.get(reverse("outcomes:retention")).text
+    client.post(reverse("outcomes:retention"), {"run": run.pk})
+    run.refresh_from_db()
+    assert run.status == RetentionRun.Status.APPROVED
+    assert run.approved_by == manager
+
+    erased = retention.retention_erase(run_id=run.pk)  # what the worker runs
+    assert erased == len(run.contact_ids)
+    c5.refresh_from_db()
+    assert c5.erased_at is not None
+    assert c5.concerns == retention.ERASED
+    subject = c5.subjects.get()
+    assert (subject.first_name, subject.nhs_number, subject.date_of_birth) == ("Erased", "", None)
+    assert Decision.objects.get(contact=c5).rationale == retention.ERASED
+    assert Decision.objects.get(contact=c5).route == Route.INFORMATION_AND_ADVICE
+    # Cai is also on c4 (early help, kept): his person record keeps his name.
+    assert subject.person.first_name == "Cai"
+    # No copy of what was erased is left in the change history.
+    history = Contact.events.field.model.objects.filter(pgh_obj_id=c5.pk)
+    assert not history.exclude(concerns=retention.ERASED).exists()
+    assert AuditEvent.objects.filter(
+        record_id=c5.reference, via="outcomes.retention.erase", actor=manager
+    ).exists()
+    assert AuditEvent.objects.filter(record_id=c5.reference, action="create").exists()
+    # The counts for the past quarter are unchanged.
+    after = scorecard_get(user=manager, period=q3).figures
+    for key in ("contacts", "referrals", "timeliness", "repeat_not_progressed"):
+        assert (after[key].count, after[key].base) == (before[key].count, before[key].base), key
+    assert retention.retention_erase(run_id=run.pk) == 0  # running again changes nothing
+
+
+def test_decisions_stay_immutable_outside_erasure(contact, screener, level):
+    from django.db import transaction
+    from django.db.utils import InternalError, ProgrammingError
+
+    from screening import services
+    from tests.screening.test_screening_services import decide
+
+    services.screening_claim(actor=screener, contact=contact)
+    decision = decide(screener, contact, level, route=Route.EARLY_HELP)
+    with pytest.raises((InternalError, ProgrammingError)), transaction.atomic():
+        Decision.objects.filter(pk=decision.pk).update(rationale=retention.ERASED)
+
+
+def test_unsent_drafts_are_removed_after_their_days(referrer, settings):
+    settings.RETENTION_DRAFT_DAYS = 30
+    old = ReferralDraft.objects.create(owner=referrer, kind="referral", data={"x": 1})
+    ReferralDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    retention.retention_review()
+    assert not ReferralDraft.objects.filter(pk=old.pk).exists()
+
+
+def test_person_only_on_erased_contacts_is_erased_too(old_world, manager, settings):
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
+    [run] = [r for r in retention.retention_review() if r.kind == "information_and_advice"]
+    retention.retention_approve(actor=manager, run=run)
+    retention.retention_erase(run_id=run.pk)
+    dee = old_world.contacts["c6"].subjects.get().person
+    dee.refresh_from_db()
+    assert dee.first_name == "Erased"
+    assert not Person.events.field.model.objects.filter(
+        pgh_obj_id=dee.pk, first_name="Dee"
+    ).exists()
