@@ -152,13 +152,19 @@ class ImportReport:
 def outcome_events_import(*, actor: User, file_text: str) -> ImportReport:
     """Import a CSV of events: every row is checked first; any error and nothing is saved."""
     report = ImportReport()
-    reader = csv.DictReader(io.StringIO(file_text))
+    # newline="" lets the csv module see quoted line breaks and stray carriage returns.
+    reader = csv.DictReader(io.StringIO(file_text, newline=""))
+    try:
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as error:
+        report.errors.append((reader.line_num or 1, f"The file is not readable as CSV: {error}"))
+        return report
     missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         report.errors.append((1, f"Missing columns: {', '.join(missing)}"))
         return report
     parsed: list[tuple[int, OutcomeEventInput, Contact, ContactSubject]] = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in rows:
         try:
             if not (row.get("event_id") or "").strip():
                 raise OutcomeRejected("event_id is empty")

@@ -5,6 +5,8 @@ an account allowed to use it, so the fuzzing reaches the code behind the checks.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -56,7 +58,8 @@ def tokens(db, keep_the_test_connection):
 
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=400 if os.environ.get("HYPOTHESIS_EXPLORE") else 40,
+    derandomize=not os.environ.get("HYPOTHESIS_EXPLORE"),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

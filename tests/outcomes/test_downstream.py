@@ -183,3 +183,13 @@ def test_dates_before_the_contact_or_in_the_future_are_refused(screener, referra
                 data=downstream.OutcomeEventInput(referral.reference, "1", "icpc", when),
                 source="form",
             )
+
+
+def test_a_file_that_is_not_csv_is_reported_not_crashed_on(manager, db):
+    from outcomes import downstream
+
+    report = downstream.outcome_events_import(
+        actor=manager, file_text='event_id,contact_reference\r"unterminated\rquote'
+    )
+    assert report.errors
+    assert report.created == 0
