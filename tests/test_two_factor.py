@@ -92,3 +92,12 @@ def test_the_next_address_cannot_point_off_site(plain_client, screener, password
 def test_referrers_sign_in_with_their_password_alone(plain_client, referrer, password):
     _sign_in(plain_client, referrer, password)
     assert plain_client.get(reverse("outcomes:my-referrals")).status_code == 200
+
+
+def test_an_administrator_removes_a_lost_authenticator(client, administrator, screener):
+    device = TOTPDevice.objects.create(user=screener, name="Lost phone", confirmed=True)
+    client.force_login(administrator)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
