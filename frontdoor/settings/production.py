@@ -24,3 +24,6 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # One JSON object per line, with the request id, for the log platform.
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405
+
+# Staff always give an authenticator code in production, whatever the environment says.
+TWO_FACTOR_REQUIRED = True

@@ -41,6 +41,10 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.role.label}")
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "Staff accounts set up an authenticator app (any TOTP app) at first sign-in."
+            )
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
