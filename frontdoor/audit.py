@@ -10,9 +10,13 @@ from frontdoor.models import AuditEvent, User
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a load balancer; issue 8 settles
-    # trusted-proxy handling for lockout and rate limits together.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's own address: behind TRUSTED_PROXY_COUNT proxies, read from
+    X-Forwarded-For the same way sign-in lockout reads it (django-axes, ipware)."""
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR")
 
 
 def _via(request: HttpRequest | None, default: str) -> str:

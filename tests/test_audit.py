@@ -107,3 +107,23 @@ def test_managers_see_who_has_looked_at_a_childs_record(client, screener, manage
     assert screener.full_name in body
     assert contact.reference in body
     assert "referrals:contact-detail" in body
+
+
+def test_the_audit_records_the_clients_address_behind_a_trusted_proxy(
+    client, screener, contact, settings
+):
+    from django.urls import reverse
+
+    from frontdoor.models import AuditEvent
+
+    # TRUSTED_PROXY_COUNT=1 sets both of these (frontdoor/settings/base.py).
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    client.force_login(screener)
+    client.get(
+        reverse("referrals:contact-detail", args=[contact.reference]),
+        HTTP_X_FORWARDED_FOR="8.8.4.4, 10.0.0.1",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    event = AuditEvent.objects.filter(actor=screener, record_id=contact.reference).latest("pk")
+    assert event.ip_address == "8.8.4.4"
