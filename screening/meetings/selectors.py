@@ -10,6 +10,7 @@ from django.http import Http404
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
+from referrals import selectors as referral_selectors
 from referrals.models import ContactSubject
 from screening.meetings.slots import slot_moment
 from screening.models import AgencyCheck, AgencyContribution, ComplexCaseEntry, ComplexCaseRun
@@ -45,6 +46,8 @@ class CaseView:
     contributions: list[AgencyContribution]
     waited: timedelta
     mine: AgencyContribution | None = field(default=None)
+    # Set when the contact is restricted and this user is not named on it: whom to ask.
+    restricted_ask: User | None = field(default=None)
 
 
 def run_get(*, user: User, run_id: int) -> ComplexCaseRun:
@@ -86,6 +89,20 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
     views = []
     for entry in entries:
         contact = entry.contact
+        restriction = referral_selectors.restriction_on_contact(contact)
+        if restriction is not None and not restriction.opens_for(user):
+            views.append(
+                CaseView(
+                    entry=entry,
+                    children=[],
+                    histories={},
+                    checks=[],
+                    contributions=[],
+                    waited=held_at - contact.received_at,
+                    restricted_ask=restriction.ask,
+                )
+            )
+            continue
         contributions = list(entry.contributions.all())
         views.append(
             CaseView(

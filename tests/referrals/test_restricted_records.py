@@ -138,3 +138,29 @@ def test_only_managers_restrict(client, screener, contact):
         == 403
     )
     assert client.get(reverse("referrals:restrictions")).status_code == 403
+
+
+def test_the_meeting_names_a_restricted_case_only_to_the_people_on_it(
+    client, manager, screener, colleague, referrer
+):
+    from datetime import date, time
+
+    from screening.meetings import services as meetings
+
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    services.restriction_add(
+        actor=manager,
+        contact=contact,
+        reason="A member of staff's family.",
+        ask=manager,
+        allowed=[screener],
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    run, _ = meetings.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    url = reverse("screening:meeting", args=[run.pk])
+    client.force_login(colleague)
+    page = client.get(url).text
+    assert "This record is restricted" in page
+    assert "Amelia" not in page
+    client.force_login(screener)
+    assert "Amelia" in client.get(url).text
