@@ -15,7 +15,8 @@ from django.utils import timezone
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_time
-from referrals.models import Contact
+from referrals import services as referral_services
+from referrals.models import Contact, ContactSubject
 from screening import services
 from screening.models import Decision, Route, Screening, ThresholdLevel
 
@@ -68,6 +69,11 @@ def demo_screening_load(*, seed: int = 2026) -> int:
         if age < timedelta(hours=20):
             continue  # the newest stay in the queue
         services.screening_claim(actor=screener, contact=contact)
+        # A screener settles likely matches first, so children get their history.
+        for subject in contact.subjects.filter(match_status=ContactSubject.MatchStatus.UNMATCHED):
+            best = subject.match_candidates.order_by("-score").first()
+            if best is not None:
+                referral_services.match_confirm(actor=screener, candidate=best)
         services.screening_save(actor=screener, contact=contact, values=SOS)
         if age < timedelta(days=2) and rng.random() < 0.3:
             screened += 1
