@@ -477,13 +477,10 @@ class RestrictionForm(forms.Form):
         queryset=None,
         error_messages={"required": "Choose whom others should ask"},
     )
-    review_due = forms.DateField(
-        label="Review it by",
-        help_text="For example, 2027-02-28. Restrictions are reviewed at least every three months.",
-        error_messages={
-            "required": "Enter the date to review the restriction by",
-            "invalid": "Enter the review date as a date, for example 2027-02-28",
-        },
+    review_due = DateField(
+        label="Review date",
+        past=False,
+        help_text="Restrictions are reviewed at least every three months. For example, 28 2 2027",
     )
 
     def __init__(self, *args, staff, **kwargs):

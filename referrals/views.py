@@ -394,8 +394,7 @@ def _restrict(request: HttpRequest, *, contact=None, person=None, back: str) -> 
     staff = selectors.restriction_candidates(user=request.user)
     initial = {
         "ask": request.user.pk,
-        # As typed, so the field shows 2027-02-28 rather than a localised date.
-        "review_due": (timezone.localdate() + services.RESTRICTION_REVIEW_EVERY).isoformat(),
+        "review_due": timezone.localdate() + services.RESTRICTION_REVIEW_EVERY,
     }
     form = forms.RestrictionForm(request.POST or None, staff=staff, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -21,6 +21,10 @@ def colleague(db):
     return UserFactory(roles=[Role.SCREENER], full_name="Chris Colleague")
 
 
+def _day_month_year(day):
+    return (day.day, day.month, day.year)
+
+
 def _restrict(client, manager, contact, allowed, reason="A member of staff's family."):
     client.force_login(manager)
     return client.post(
@@ -29,7 +33,13 @@ def _restrict(client, manager, contact, allowed, reason="A member of staff's fam
             "reason": reason,
             "allowed": [user.pk for user in allowed],
             "ask": manager.pk,
-            "review_due": (timezone.localdate() + timedelta(days=90)).isoformat(),
+            **dict(
+                zip(
+                    ("review_due_0", "review_due_1", "review_due_2"),
+                    map(str, _day_month_year(timezone.localdate() + timedelta(days=90))),
+                    strict=True,
+                )
+            ),
         },
     )
 
