@@ -95,16 +95,24 @@ def queue_priority():
 def screening_claim_next(*, actor: User) -> Screening | None:
     """Take the most pressing unclaimed contact; concurrent callers get different ones."""
     _require(actor, Permission.SCREEN_CONTACTS)
-    contact = (
-        Contact.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status__in=OPEN_STATUSES, advice_only=False)
-        .exclude(screening__assigned_to__isnull=False)
-        .order_by(queue_priority(), "decision_due_at", "pk")
-        .first()
-    )
-    if contact is None:
-        return None
-    return _assign(actor=actor, contact=contact, to=actor)
+    passed_over: list[int] = []
+    while True:
+        contact = (
+            Contact.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status__in=OPEN_STATUSES, advice_only=False)
+            .exclude(screening__assigned_to__isnull=False)
+            .exclude(pk__in=passed_over)
+            .order_by(queue_priority(), "decision_due_at", "pk")
+            .first()
+        )
+        if contact is None:
+            return None
+        # The search read the screenings as they were when it started; another
+        # screener may have taken this contact and committed before we got its lock.
+        # A fresh read now that we hold the lock settles it.
+        if not Screening.objects.filter(contact=contact, assigned_to__isnull=False).exists():
+            return _assign(actor=actor, contact=contact, to=actor)
+        passed_over.append(contact.pk)
 
 
 @transaction.atomic
