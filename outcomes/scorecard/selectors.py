@@ -99,14 +99,6 @@ def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) 
     )
 
 
-def period_figures(*, user: User, period: Period, as_at: datetime | None = None) -> Figures:
-    """The chosen period's figures only (the API and the spreadsheet of one period)."""
-    if not can_view_scorecard(user):
-        raise PermissionDenied
-    facts = load_facts(start=period.start, end=period.end, as_at=as_at or timezone.now())
-    return compute(facts, period)
-
-
 def figure_get(
     *, user: User, period: Period, as_at: datetime, key: str, agency: str = ""
 ) -> Figure:

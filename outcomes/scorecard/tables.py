@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.measures import (
     HEADLINE_MEASURES,
-    MEASURES_BY_KEY,
     NOT_DECIDED,
     Figure,
     Figures,
@@ -157,8 +156,3 @@ def long_rows(card: Scorecard) -> list[LongRow]:
             for row in all_rows(figures, card.source_labels)
         ]
     return result
-
-
-def measure_definition(key: str) -> str:
-    measure = MEASURES_BY_KEY.get(key)
-    return measure.definition if measure else ""
