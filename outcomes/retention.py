@@ -16,7 +16,7 @@ from datetime import datetime
 import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, TextField
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
@@ -34,8 +34,22 @@ from screening.models import (
     Route,
     Screening,
 )
+from screening.services import SOS_FIELDS
 
 ERASED = "[erased under the retention policy]"
+# What identifies a person, on a contact's subject and on a person record alike.
+ERASED_IDENTITY = {
+    "first_name": "Erased",
+    "last_name": "Erased",
+    "date_of_birth": None,
+    "expected_date_of_birth": None,
+    "nhs_number": "",
+    "unique_pupil_number": "",
+    "address": "",
+    "postcode": "",
+}
+# The Signs of Safety analysis in words (the scaling number and flags stay).
+SOS_TEXT = [name for name in SOS_FIELDS if isinstance(Screening._meta.get_field(name), TextField)]
 KIND_ROUTES = {
     "information_and_advice": [Route.INFORMATION_AND_ADVICE],
     "early_help": [Route.EARLY_HELP],
@@ -199,44 +213,11 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         family_not_told_reason=ERASED,
         erased_at=now,
     )
-    subjects.update(
-        first_name="Erased",
-        last_name="Erased",
-        other_names="",
-        date_of_birth=None,
-        expected_date_of_birth=None,
-        nhs_number="",
-        unique_pupil_number="",
-        address="",
-        postcode="",
-        relationship_to_children="",
-    )
+    subjects.update(**ERASED_IDENTITY, other_names="", relationship_to_children="")
     MatchCandidate.objects.filter(subject_id__in=subject_ids).delete()
-    Person.objects.filter(pk__in=only_here).update(
-        first_name="Erased",
-        last_name="Erased",
-        aliases=[],
-        date_of_birth=None,
-        expected_date_of_birth=None,
-        nhs_number="",
-        unique_pupil_number="",
-        address="",
-        postcode="",
-    )
+    Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
     Screening.objects.filter(contact_id__in=ids).update(
-        **{
-            name: ERASED
-            for name in (
-                "past_harm",
-                "danger_statement",
-                "complicating_factors",
-                "strengths",
-                "existing_safety",
-                "safety_goals",
-                "next_steps",
-            )
-        },
-        complex_reason="",
+        **dict.fromkeys(SOS_TEXT, ERASED),
         checks_waived_reason="",
     )
     AgencyCheck.objects.filter(contact_id__in=ids).update(question=ERASED, response=ERASED)

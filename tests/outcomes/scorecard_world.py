@@ -18,6 +18,7 @@ from outcomes.models import DownstreamOutcome
 from referrals.models import Contact
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
+from screening.demo import LEVEL_FOR_ROUTE
 from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import AgencyFactory, child_input, contact_input
 
@@ -35,15 +36,6 @@ def nhs_number() -> str:
 
 def at(year, month, day, hour=10, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
-
-
-LEVEL_FOR_ROUTE = {
-    Route.INFORMATION_AND_ADVICE: 1,
-    Route.EARLY_HELP: 2,
-    Route.SOCIAL_CARE_ASSESSMENT: 3,
-    Route.STRATEGY_DISCUSSION: 4,
-    Route.ALREADY_OPEN: 3,
-}
 
 
 @dataclass
