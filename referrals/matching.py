@@ -1,9 +1,16 @@
 """Finding the person records a subject on a contact may be.
 
-Candidates come from indexed look-ups only (trigram similarity on either name,
-either way round; Double Metaphone on the surname; the same date of birth), so
-the search stays fast with millions of people. Each candidate is then scored on
-name likeness, date of birth and postcode, with the reasons a screener will see.
+Each candidate is scored on name likeness, date of birth and postcode, with the
+reasons a screener will see; only a score of CANDIDATE_THRESHOLD is offered. The
+scoring decides what the search must find, which keeps it to B-tree look-ups that
+stay fast with millions of people (docs/adr/0010-matching-at-national-scale.md):
+
+- the same date of birth: any name resemblance can reach the threshold, so every
+  person born that day is scored (a few hundred even nationally);
+- otherwise the names must be nearly the same (a date one typing slip away scores
+  0.1, a missing date 0, a different date -0.3, so the names carry the rest), and
+  names that nearly match sound alike: both names' Double Metaphone codes, either
+  way round.
 """
 
 from __future__ import annotations
@@ -60,24 +67,24 @@ def likely_matches(
     first, last = first_name.strip().lower(), last_name.strip().lower()
     if not first and not last:
         return []
+    first_sound, last_sound = DoubleMetaphone(Value(first_name)), DoubleMetaphone(Value(last_name))
+    sounds_alike = (Q(last_sound=last_sound) & Q(first_sound=first_sound)) | (
+        Q(last_sound=first_sound) & Q(first_sound=last_sound)
+    )
+    born_that_day = Q(date_of_birth=date_of_birth) if date_of_birth else Q(pk__in=[])
     people = (
         Person.objects.annotate(
             first_lower=Lower("first_name"),
             last_lower=Lower("last_name"),
             last_sound=DoubleMetaphone("last_name"),
+            first_sound=DoubleMetaphone("first_name"),
         )
-        .filter(
-            Q(last_lower__trigram_similar=last)
-            | Q(last_lower__trigram_similar=first)
-            | Q(last_sound=DoubleMetaphone(Value(last_name)))
-            | (Q(date_of_birth=date_of_birth) & Q(first_lower__trigram_similar=first))
-        )
+        .filter(born_that_day | sounds_alike)
         .annotate(
             first_similarity=TrigramSimilarity("first_lower", first),
             last_similarity=TrigramSimilarity("last_lower", last),
             swapped_first_similarity=TrigramSimilarity("first_lower", last),
             swapped_last_similarity=TrigramSimilarity("last_lower", first),
-            first_sound=DoubleMetaphone("first_name"),
             given_first_sound=DoubleMetaphone(Value(first_name)),
             given_last_sound=DoubleMetaphone(Value(last_name)),
         )

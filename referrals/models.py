@@ -91,8 +91,13 @@ class Person(models.Model):
             models.Index(fields=["date_of_birth"], name="person_dob_idx"),
             models.Index(fields=["postcode"], name="person_postcode_idx"),
             models.Index(Upper("last_name"), "date_of_birth", name="person_last_name_dob_idx"),
-            # Sound-alike surnames (Thompson / Tomson) found by Double Metaphone.
-            models.Index(DoubleMetaphone("last_name"), name="person_last_name_dmetaphone"),
+            # Sound-alike names (Jon Thompson / John Tomson) found by Double Metaphone;
+            # the surname leads, so it serves a surname-only look-up too.
+            models.Index(
+                DoubleMetaphone("last_name"),
+                DoubleMetaphone("first_name"),
+                name="person_name_sounds_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,6 +237,23 @@ class Contact(models.Model):
             models.Index(fields=["status", "received_at"], name="contact_status_received_idx"),
             models.Index(fields=["status", "decision_due_at"], name="contact_status_due_idx"),
             models.Index(fields=["referrer", "-received_at"], name="contact_referrer_idx"),
+            # The queue in its own order, open contacts only: a page of it, and
+            # take-next, read the first rows without sorting every open contact.
+            # (Expressions repeat queue_priority(), which is declared below the model.)
+            models.Index(
+                models.Case(
+                    models.When(urgency="immediate", then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                "decision_due_at",
+                "id",
+                condition=models.Q(
+                    status__in=["received", "in_screening", "awaiting_checks", "awaiting_approval"],
+                    advice_only=False,
+                ),
+                name="contact_open_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +271,24 @@ class Contact(models.Model):
     @property
     def adults(self):
         return [s for s in self.subjects.all() if not s.is_child]
+
+
+# Contacts still waiting for a decision: the screeners' queue.
+OPEN_STATUSES = (
+    Contact.Status.RECEIVED,
+    Contact.Status.IN_SCREENING,
+    Contact.Status.AWAITING_CHECKS,
+    Contact.Status.AWAITING_APPROVAL,
+)
+
+
+def queue_priority() -> models.Case:
+    """Immediate-risk contacts first, then by when the decision is due."""
+    return models.Case(
+        models.When(urgency=Contact.Urgency.IMMEDIATE, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
 
 
 @pghistory.track(

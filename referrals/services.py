@@ -146,6 +146,10 @@ def contact_submit(
     _check(data, channel)
     received_at = data.received_at or timezone.now()
     referrer = data.referrer or ReferrerInput()
+    # Everything that only reads comes first: taking the year's next reference locks
+    # its counter until the caller commits, and every other intake waits for it.
+    plans = [_match_find(subject) for subject in data.subjects]
+    referral_source = _referral_source(referrer_account=referrer_account, data=data)
     try:
         with transaction.atomic():
             contact = Contact.objects.create(
@@ -156,7 +160,7 @@ def contact_submit(
                 status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
                 source_agency=data.source_agency
                 or (referrer_account.agency if referrer_account else None),
-                referral_source=_referral_source(referrer_account=referrer_account, data=data),
+                referral_source=referral_source,
                 referrer=referrer_account,
                 referrer_anonymous=referrer.anonymous,
                 referrer_name="" if referrer.anonymous else referrer.name,
@@ -180,24 +184,8 @@ def contact_submit(
             raise
         # A concurrent retry of the same submission got there first.
         return Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key), False
-    for position, subject_input in enumerate(data.subjects):
-        subject = ContactSubject.objects.create(
-            contact=contact,
-            position=position,
-            role=subject_input.role,
-            relationship_to_children=subject_input.relationship_to_children,
-            first_name=subject_input.first_name.strip(),
-            last_name=subject_input.last_name.strip(),
-            other_names=subject_input.other_names.strip(),
-            date_of_birth=subject_input.date_of_birth,
-            expected_date_of_birth=subject_input.expected_date_of_birth,
-            sex=subject_input.sex,
-            nhs_number=subject_input.nhs_number,
-            unique_pupil_number=subject_input.unique_pupil_number,
-            address=subject_input.address,
-            postcode=subject_input.postcode,
-        )
-        subject_match(subject=subject)
+    for position, (subject_input, plan) in enumerate(zip(data.subjects, plans, strict=True)):
+        _subject_create(contact=contact, position=position, given=subject_input, plan=plan)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -225,33 +213,59 @@ def _person_from_subject(subject: ContactSubject) -> Person:
     )
 
 
-def subject_match(*, subject: ContactSubject) -> ContactSubject:
-    """Link by NHS number, offer likely matches to a screener, or start a new record.
+@dataclass(frozen=True)
+class MatchPlan:
+    """What matching found for one person on a new contact, before anything is written."""
 
-    Likely matches are never linked without a person confirming them.
-    """
+    person: Person | None = None  # the record with the same NHS number
+    candidates: tuple[matching.Candidate, ...] = ()
+
+
+def _match_find(subject: SubjectInput) -> MatchPlan:
+    """Link by NHS number, or the likely matches a screener will confirm or reject
+    (never linked without a person confirming them); neither: a new person record."""
     if subject.nhs_number:
         person = Person.objects.filter(nhs_number=subject.nhs_number).first()
         if person is not None:
-            subject.person = person
-            subject.match_status = ContactSubject.MatchStatus.NHS_NUMBER
-            subject.save(update_fields=["person", "match_status"])
-            return subject
+            return MatchPlan(person=person)
     candidates = matching.likely_matches(
-        first_name=subject.first_name,
-        last_name=subject.last_name,
+        first_name=subject.first_name.strip(),
+        last_name=subject.last_name.strip(),
         date_of_birth=subject.date_of_birth or subject.expected_date_of_birth,
         postcode=subject.postcode,
     )
-    if candidates:
-        MatchCandidate.objects.bulk_create(
-            MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
-            for c in candidates
-        )
-        return subject
-    subject.person = _person_from_subject(subject)
-    subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
-    subject.save(update_fields=["person", "match_status"])
+    return MatchPlan(candidates=tuple(candidates))
+
+
+def _subject_create(
+    *, contact: Contact, position: int, given: SubjectInput, plan: MatchPlan
+) -> ContactSubject:
+    subject = ContactSubject(
+        contact=contact,
+        position=position,
+        role=given.role,
+        relationship_to_children=given.relationship_to_children,
+        first_name=given.first_name.strip(),
+        last_name=given.last_name.strip(),
+        other_names=given.other_names.strip(),
+        date_of_birth=given.date_of_birth,
+        expected_date_of_birth=given.expected_date_of_birth,
+        sex=given.sex,
+        nhs_number=given.nhs_number,
+        unique_pupil_number=given.unique_pupil_number,
+        address=given.address,
+        postcode=given.postcode,
+    )
+    if plan.person is not None:
+        subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
+    elif not plan.candidates:
+        subject.person = _person_from_subject(subject)
+        subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
+    subject.save()
+    MatchCandidate.objects.bulk_create(
+        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
+        for c in plan.candidates
+    )
     return subject
 
 
@@ -332,14 +346,22 @@ def api_client_create(*, name: str, account: User) -> tuple[ApiClient, str]:
     return client, token
 
 
+API_CLIENT_LAST_USED_TO = timedelta(minutes=1)
+
+
 def api_client_authenticate(*, token: str) -> ApiClient | None:
     client = (
         ApiClient.objects.select_related("account", "account__agency")
         .filter(token_hash=_hash_token(token), is_active=True, account__is_active=True)
         .first()
     )
-    if client is not None:
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # "Last used" to the minute: a write (and a commit) on every call would make a
+    # busy partner's requests queue behind each other for its one row.
+    if client is not None and (
+        client.last_used_at is None or now - client.last_used_at >= API_CLIENT_LAST_USED_TO
+    ):
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return client
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -111,18 +113,6 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
                 to_attr="child_subjects",
             )
         )
-        .annotate(
-            is_re_referral=_standing_referral_earlier(),
-            is_complex=_latest_decision_complex(),
-            awaiting_strategy_approval=Exists(
-                Decision.objects.filter(
-                    contact=OuterRef("pk"),
-                    superseded_by__isnull=True,
-                    route="strategy_discussion",
-                    approval=Decision.Approval.PENDING,
-                )
-            ),
-        )
         .order_by(queue_priority(), "decision_due_at", "pk")
     )
     if filters.status:
@@ -139,10 +129,14 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         )
     elif filters.assigned.isdigit():
         contacts = contacts.filter(screening__assigned_to_id=int(filters.assigned))
+    # The flags are worked out for the rows shown (queue_flags); filtering by one
+    # needs it for every open contact, so only then is it part of the query.
     if filters.complex:
-        contacts = contacts.filter(is_complex=True)
+        contacts = contacts.annotate(is_complex=_latest_decision_complex()).filter(is_complex=True)
     if filters.re_referral:
-        contacts = contacts.filter(is_re_referral=True)
+        contacts = contacts.annotate(is_re_referral=_standing_referral_earlier()).filter(
+            is_re_referral=True
+        )
     if filters.rag == "red":
         contacts = contacts.filter(decision_due_at__lte=now)
     elif filters.rag == "amber":
@@ -159,6 +153,24 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     return contacts
 
 
+def queue_flags(contacts: list[Contact]) -> list[Contact]:
+    """Mark each contact ``is_re_referral`` and ``is_complex``, in one query for the
+    rows on the page. As columns of the queue query itself, the planner would work
+    them out for every open contact before choosing the page (at regional scale,
+    by hashing every complex decision ever made)."""
+    flags = {
+        pk: (re_referral, complex_)
+        for pk, re_referral, complex_ in Contact.objects.filter(pk__in=[c.pk for c in contacts])
+        .annotate(
+            is_re_referral=_standing_referral_earlier(), is_complex=_latest_decision_complex()
+        )
+        .values_list("pk", "is_re_referral", "is_complex")
+    }
+    for contact in contacts:
+        contact.is_re_referral, contact.is_complex = flags.get(contact.pk, (False, False))
+    return contacts
+
+
 def _contacts_with_child_named(term: str):
     words = term.split()
     children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
@@ -172,15 +184,29 @@ def _contacts_with_child_named(term: str):
     return children.filter(named).values("contact_id")
 
 
+def _awaiting_strategy_approval():
+    return Exists(
+        Decision.objects.filter(
+            contact=OuterRef("pk"),
+            superseded_by__isnull=True,
+            route="strategy_discussion",
+            approval=Decision.Approval.PENDING,
+        )
+    )
+
+
 def immediate_risk(*, user: User) -> list[Contact]:
     """Contacts to show above every queue: immediate risk, or a strategy discussion
-    waiting for approval."""
+    waiting for approval. The banner shows references only, so this leaves out the
+    queue's per-row flags and names (each costs planning time on every page)."""
     if not can_screen(user):
         return []
     return list(
-        queue(user=user, filters=QueueFilters()).filter(
-            Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True)
-        )[:20]
+        Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
+        .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
+        .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
+        .only("reference", "decision_due_at", "urgency")
+        .order_by(queue_priority(), "decision_due_at", "pk")[:20]
     )
 
 
@@ -223,23 +249,69 @@ class HistoryRow:
 @dataclass(frozen=True)
 class ChildHistory:
     person: Person
-    rows: list[HistoryRow]
+    rows: list[HistoryRow]  # the most recent HISTORY_SHOWN
     repeat_contact: bool
     re_referral: bool
+    not_shown: int = 0  # earlier contacts left to the person's record
 
 
-def child_history(*, user: User, person: Person, before: Contact) -> ChildHistory:
-    """Earlier contacts about this person with their standing decisions, and the flags."""
+# A child seen dozens of times would otherwise make every contact about them slow to
+# open; the most recent contacts are what a screener weighs, the rest are a click away.
+HISTORY_SHOWN = 10
+
+
+def child_histories(*, user: User, contact: Contact) -> dict[int, ChildHistory]:
+    """Each matched child's earlier contacts, by subject id: screening staff only."""
     if not can_screen(user):
-        return ChildHistory(person=person, rows=[], repeat_contact=False, re_referral=False)
-    return history_of(person=person, before=before)
+        return {}
+    return histories_of(contact=contact, subjects=contact.subjects.all())
 
 
-def history_of(*, person: Person, before: Contact) -> ChildHistory:
-    """A child's history without a permission check: for callers that made their own."""
-    appearances = (
-        ContactSubject.objects.filter(person=person)
-        .exclude(contact=before)
+def histories_of(
+    *, contact: Contact, subjects: Iterable[ContactSubject]
+) -> dict[int, ChildHistory]:
+    """The history of every matched child on ``contact``, by subject id, for callers
+    that made their own permission check. Three queries however many children and
+    however long their histories: the flags count every earlier contact, the rows
+    are each child's most recent HISTORY_SHOWN."""
+    children = [s for s in subjects if s.is_child and s.person_id]
+    if not children:
+        return {}
+    earlier = ContactSubject.objects.filter(
+        person_id__in={child.person_id for child in children}
+    ).exclude(contact=contact)
+    window = Q(
+        contact__received_at__gte=contact.received_at - TWELVE_MONTHS,
+        contact__received_at__lt=contact.received_at,
+    )
+    counts = {
+        row["person_id"]: row
+        for row in earlier.annotate(
+            standing_referral=Exists(
+                Decision.objects.filter(
+                    contact=OuterRef("contact_id"),
+                    superseded_by__isnull=True,
+                    route__in=REFERRAL_ROUTES,
+                    approval__in=STANDING_APPROVALS,
+                )
+            )
+        )
+        .values("person_id")
+        .annotate(
+            total=Count("pk"),
+            recent=Count("pk", filter=window),
+            recent_referrals=Count("pk", filter=window & Q(standing_referral=True)),
+        )
+    }
+    most_recent = (
+        earlier.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("person_id"),
+                order_by=[F("contact__received_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=HISTORY_SHOWN)
         .select_related("contact")
         .prefetch_related(
             Prefetch(
@@ -248,27 +320,30 @@ def history_of(*, person: Person, before: Contact) -> ChildHistory:
                 to_attr="standing",
             )
         )
-        .order_by("-contact__received_at")
+        .order_by("person_id", "-contact__received_at", "-pk")
     )
-    rows = []
-    for appearance in appearances:
+    rows_by_person: dict[int, list[HistoryRow]] = {}
+    for appearance in most_recent:
         standing = appearance.contact.standing
-        rows.append(
+        rows_by_person.setdefault(appearance.person_id, []).append(
             HistoryRow(
-                appearance.contact, appearance.get_role_display(), standing[0] if standing else None
+                appearance.contact,
+                appearance.get_role_display(),
+                standing[0] if standing else None,
             )
         )
-    window = before.received_at - TWELVE_MONTHS
-    recent = [row for row in rows if window <= row.contact.received_at < before.received_at]
-    re_referral = any(
-        row.decision is not None
-        and row.decision.is_referral
-        and row.decision.approval in STANDING_APPROVALS
-        for row in recent
-    )
-    return ChildHistory(
-        person=person, rows=rows, repeat_contact=bool(recent), re_referral=re_referral
-    )
+    histories = {}
+    for child in children:
+        rows = rows_by_person.get(child.person_id, [])
+        count = counts.get(child.person_id, {"total": 0, "recent": 0, "recent_referrals": 0})
+        histories[child.pk] = ChildHistory(
+            person=child.person,
+            rows=rows,
+            repeat_contact=count["recent"] > 0,
+            re_referral=count["recent_referrals"] > 0,
+            not_shown=count["total"] - len(rows),
+        )
+    return histories
 
 
 def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:

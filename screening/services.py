@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
-from referrals.models import Contact
+from referrals.models import OPEN_STATUSES, Contact, queue_priority
 from referrals.services import contact_status_set
 from screening.models import (
     CHECK_AGENCY_TYPES,
@@ -29,12 +28,6 @@ from screening.models import (
     ThresholdLevel,
 )
 
-OPEN_STATUSES = (
-    Contact.Status.RECEIVED,
-    Contact.Status.IN_SCREENING,
-    Contact.Status.AWAITING_CHECKS,
-    Contact.Status.AWAITING_APPROVAL,
-)
 CLAIMABLE_STATUSES = (*OPEN_STATUSES, Contact.Status.DECIDED)
 MINIMUM_RATIONALE_LENGTH = 40
 SOS_FIELDS = (
@@ -80,15 +73,6 @@ def _assign(*, actor: User, contact: Contact, to: User) -> Screening:
         contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
     _audit(actor, contact, "claim", assigned_to=to.pk)
     return screening
-
-
-def queue_priority():
-    """Immediate-risk contacts first, then by when the decision is due."""
-    return Case(
-        When(urgency=Contact.Urgency.IMMEDIATE, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
 
 
 @transaction.atomic

@@ -55,7 +55,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.queue(user=request.user, filters=filters), 25).get_page(
         request.GET.get("page")
     )
-    rows = [(contact, selectors.clock_for(contact)) for contact in page.object_list]
+    rows = [
+        (contact, selectors.clock_for(contact))
+        for contact in selectors.queue_flags(list(page.object_list))
+    ]
     immediate = [(c, selectors.clock_for(c)) for c in selectors.immediate_risk(user=request.user)]
     # A list shows children's names: record which contacts each person saw.
     audit_views(
@@ -74,9 +77,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "search": filters.search,
-            "immediate": [
-                (c, selectors.clock_for(c)) for c in selectors.immediate_risk(user=request.user)
-            ],
+            "immediate": immediate,
             "query": query.urlencode(),
             "can_approve": selectors.can_approve(request.user),
         },
@@ -132,13 +133,7 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
 def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -> HttpResponse:
     contact, screening = selectors.screening_get(user=request.user, reference=reference)
     holds = screening is not None and screening.assigned_to_id == request.user.pk
-    histories = {
-        subject.pk: selectors.child_history(
-            user=request.user, person=subject.person, before=contact
-        )
-        for subject in contact.subjects.all()
-        if subject.is_child and subject.person_id
-    }
+    histories = selectors.child_histories(user=request.user, contact=contact)
     decisions = selectors.decision_chain(user=request.user, contact=contact)
     checks = selectors.checks_on(user=request.user, contact=contact)
     sos_initial = (

@@ -134,7 +134,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Notify's callback: its own bearer token, no session.
     "outcomes:notify-receipts": (everyone(405, anon=405), everyone(401, anon=401)),
     "outcomes:retention": (only(403, {M: 200}), None),
-    "outcomes:scorecard": (SCORECARD, None),
+    # POST asks a worker to count the period again.
+    "outcomes:scorecard": (SCORECARD, only(403, {M: 302, PAM: 302, PV: 302})),
     # No period in the link: not found, for the one role allowed to follow it.
     "outcomes:scorecard-figure": (only(403, {M: 404}), None),
     "outcomes:scorecard-csv": (SCORECARD, None),

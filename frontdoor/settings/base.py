@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.restrictions_review_due",
         "schedule": 6 * 3600.0,
     },
+    # Counting a region's scorecard takes minutes: done overnight, kept, and shown
+    # as counted at that moment (outcomes/scorecard/services.py).
+    "scorecard-snapshots": {
+        "task": "outcomes.tasks.scorecard_snapshots_take",
+        "schedule": crontab(minute=30, hour=1),
+    },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",
         "schedule": crontab(minute=17, hour=3),

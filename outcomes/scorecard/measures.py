@@ -199,9 +199,27 @@ class Figure:
             counted = self.denominator
         return tuple(sorted(x if isinstance(x, Item) else Item(x) for x in counted))
 
+    def totals(self) -> Totals:
+        return Totals(self.count, self.base, self.hours)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A figure's numbers without what it counted: what a kept scorecard holds."""
+
+    count: int
+    base: int | None = None
+    hours: float | None = None
+
+    @property
+    def percent(self) -> float | None:
+        if not self.base:
+            return None
+        return 100 * self.count / self.base
+
 
 # A breakdown row's key reads "<dimension>:<value>", e.g. "source:2A", "route:early_help".
-Figures = dict[str, Figure]
+Figures = dict[str, Figure | Totals]
 AgencyFilter = Callable[[ContactFact], bool]
 
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
 from frontdoor.working_days import LONDON
-from outcomes.models import NationalFigure
+from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
-from outcomes.scorecard.measures import Figure, Figures, compute
+from outcomes.scorecard.measures import Figure, Figures, Totals, compute
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -57,6 +57,7 @@ class Scorecard:
     by_agency: list[tuple[AgencyGroup, Figures]]
     national: dict[str, NationalFigure]
     source_labels: dict[str, str]
+    kept: ScorecardSnapshot | None = None  # when it comes from a kept count
 
 
 def _agency_groups(facts_contacts, period: Period) -> list[AgencyGroup]:
@@ -70,12 +71,9 @@ def _agency_groups(facts_contacts, period: Period) -> list[AgencyGroup]:
     return groups
 
 
-def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) -> Scorecard:
-    """Every measure for ``period`` with its trend over earlier periods, the twelve
-    months to its end (for the charts) and the split by source agency."""
-    if not can_view_scorecard(user):
-        raise PermissionDenied
-    as_at = as_at or timezone.now()
+def scorecard_count(*, period: Period, as_at: datetime) -> Scorecard:
+    """Count every measure for ``period`` afresh, with its trend over earlier periods,
+    the twelve months to its end (for the charts) and the split by source agency."""
     trend = period.trend()
     last_month = Period.containing(period.end, Granularity.MONTH).previous()
     months = [last_month.shifted(offset) for offset in range(-11, 1)]
@@ -94,9 +92,48 @@ def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) 
         trend=trend_figures,
         monthly=[(month, compute(facts, month)) for month in months],
         by_agency=by_agency,
-        national={figure.measure: figure for figure in NationalFigure.objects.all()},
+        national=national_figures(),
         source_labels=source_labels(),
     )
+
+
+def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) -> Scorecard:
+    """The scorecard as kept (counted overnight, or when someone asked for a recount):
+    the latest kept count without ``as_at``, the one made at ``as_at`` with it. With
+    none kept, it is counted now, which at a region's scale takes a while."""
+    if not can_view_scorecard(user):
+        raise PermissionDenied
+    kept = ScorecardSnapshot.objects.filter(period=period.key)
+    snapshot = kept.filter(as_at=as_at).first() if as_at else kept.order_by("-as_at").first()
+    if snapshot is not None:
+        return scorecard_from_snapshot(snapshot, period)
+    return scorecard_count(period=period, as_at=as_at or timezone.now())
+
+
+def _totals(figures: dict) -> dict[str, Totals]:
+    return {key: Totals(*numbers) for key, numbers in figures.items()}
+
+
+def scorecard_from_snapshot(snapshot: ScorecardSnapshot, period: Period) -> Scorecard:
+    kept = snapshot.figures
+    trend = [(Period.parse(key), _totals(figures)) for key, figures in kept["trend"]]
+    return Scorecard(
+        period=period,
+        as_at=snapshot.as_at,
+        figures=trend[-1][1],
+        trend=trend,
+        monthly=[(Period.parse(key), _totals(figures)) for key, figures in kept["monthly"]],
+        by_agency=[
+            (AgencyGroup(key, name), _totals(figures)) for key, name, figures in kept["by_agency"]
+        ],
+        national=national_figures(),
+        source_labels=source_labels(),
+        kept=snapshot,
+    )
+
+
+def national_figures() -> dict[str, NationalFigure]:
+    return {figure.measure: figure for figure in NationalFigure.objects.all()}
 
 
 def figure_get(

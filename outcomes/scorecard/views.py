@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
 from frontdoor.working_days import LONDON
-from outcomes.scorecard import charts, exports, selectors
+from outcomes.scorecard import charts, exports, selectors, services
 from outcomes.scorecard.measures import HEADLINE_MEASURES, MEASURES_BY_KEY, Figure, Kind, funnel
 from outcomes.scorecard.periods import Granularity, Period, PeriodError
 from outcomes.scorecard.tables import (
@@ -59,13 +60,13 @@ def _period(request: HttpRequest) -> tuple[Period, str, str]:
         return default_period(), typed, str(error)
 
 
-def _as_at(request: HttpRequest) -> datetime:
+def _as_at(request: HttpRequest) -> datetime | None:
     """The moment the figures are counted at; links and downloads carry it so they
-    show exactly what the page showed."""
+    show exactly what the page showed. None: the latest kept count (or now)."""
     text = request.GET.get("as_at", "")
     now = timezone.now()
     if not text:
-        return now
+        return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -306,6 +307,8 @@ def _require_viewer(request: HttpRequest) -> None:
 def scorecard(request: HttpRequest) -> HttpResponse:
     _require_viewer(request)
     period, typed, error = _period(request)
+    if request.method == "POST":
+        return _recount(request, period)
     card = selectors.scorecard_get(user=request.user, period=period, as_at=_as_at(request))
     can_open = selectors.can_open_records(request.user)
     context = scorecard_context(card, can_open=can_open)
@@ -313,6 +316,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
         {
             "typed_period": typed if error else period.key,
             "period_error": error,
+            "kept": card.kept,
             "views": [Period.containing(period.start, granularity) for granularity in Granularity],
             "downloads": [
                 ("Every figure (CSV)", context["links"].download("outcomes:scorecard-csv")),
@@ -324,6 +328,21 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes/scorecard/scorecard.html", context)
 
 
+def _recount(request: HttpRequest, period: Period) -> HttpResponse:
+    """Count the period again now, in the background: a region's year takes minutes."""
+    try:
+        services.recount_request(period=period)
+    except services.RecountUnavailable as unavailable:
+        messages.error(request, str(unavailable))
+    else:
+        messages.success(
+            request,
+            "The figures are being counted again. Refresh this page in a minute or two "
+            "to see them.",
+        )
+    return redirect(f"{reverse('outcomes:scorecard')}?{_query(period=period.key)}")
+
+
 def scorecard_figure(request: HttpRequest) -> HttpResponse:
     """The contacts (or children) behind one figure: managers only, and audited."""
     if not selectors.can_open_records(request.user):
@@ -332,7 +351,7 @@ def scorecard_figure(request: HttpRequest) -> HttpResponse:
         period = Period.parse(request.GET.get("period", ""))
     except PeriodError:
         raise Http404("That link is not complete") from None
-    as_at = _as_at(request)
+    as_at = _as_at(request) or timezone.now()
     key, part = request.GET.get("figure", ""), request.GET.get("part", "numerator")
     if part not in ("numerator", "denominator"):
         raise Http404("That link is not complete")

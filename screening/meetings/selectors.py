@@ -14,7 +14,7 @@ from referrals import selectors as referral_selectors
 from referrals.models import ContactSubject
 from screening.meetings.slots import slot_moment
 from screening.models import AgencyCheck, AgencyContribution, ComplexCaseEntry, ComplexCaseRun
-from screening.selectors import ChildHistory, history_of
+from screening.selectors import ChildHistory, histories_of
 
 
 def can_attend(user: User) -> bool:
@@ -108,11 +108,7 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
             CaseView(
                 entry=entry,
                 children=contact.child_subjects,
-                histories={
-                    child.pk: history_of(person=child.person, before=contact)
-                    for child in contact.child_subjects
-                    if child.person_id
-                },
+                histories=histories_of(contact=contact, subjects=contact.child_subjects),
                 checks=contact.answered_checks,
                 contributions=contributions,
                 waited=held_at - contact.received_at,

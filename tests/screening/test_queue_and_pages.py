@@ -75,9 +75,7 @@ def test_re_referral_and_repeat_contact_flags(screener, manager, referrer, level
 
     flagged = selectors.queue(user=screener, filters=selectors.QueueFilters(re_referral=True))
     assert [c.reference for c in flagged] == [later.reference]
-    history = selectors.child_history(
-        user=screener, person=later.subjects.get().person, before=later
-    )
+    history = selectors.child_histories(user=screener, contact=later)[later.subjects.get().pk]
     assert history.re_referral
     assert history.repeat_contact
     assert history.rows[0].decision == decision
@@ -93,9 +91,7 @@ def test_an_information_and_advice_history_is_a_repeat_not_a_re_referral(screene
     services.screening_claim(actor=screener, contact=earlier)
     decide(screener, earlier, level, route=Route.INFORMATION_AND_ADVICE)
     later = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
-    history = selectors.child_history(
-        user=screener, person=later.subjects.get().person, before=later
-    )
+    history = selectors.child_histories(user=screener, contact=later)[later.subjects.get().pk]
     assert history.repeat_contact
     assert not history.re_referral
 
@@ -226,3 +222,31 @@ def test_a_member_cannot_open_another_agencys_check(client, screener, referrer, 
     client.force_login(outsider)
     assert client.get(reverse("screening:member-check", args=[check.pk])).status_code == 404
     assert contact.reference not in client.get(reverse("screening:member-checks")).text
+
+
+def test_a_long_history_shows_the_latest_contacts_and_counts_the_rest(
+    client, screener, referrer, django_assert_max_num_queries
+):
+    for days_ago in range(400, 400 - 12 * 30, -30):
+        submit_contact(
+            referrer,
+            subjects=[child_input(nhs_number="9434765919")],
+            received_at=timezone.now() - timedelta(days=days_ago),
+        )
+    twins = [child_input(nhs_number="9434765919"), child_input(first_name="Ruby")]
+    later = submit_contact(referrer, subjects=twins)
+    later = Contact.objects.prefetch_related("subjects__person").get(pk=later.pk)
+    selectors.can_screen(screener)  # loads the screener's permissions
+
+    with django_assert_max_num_queries(3):
+        histories = selectors.child_histories(user=screener, contact=later)
+
+    history = histories[later.subjects.get(first_name="Amelia").pk]
+    assert len(history.rows) == selectors.HISTORY_SHOWN
+    assert history.not_shown == 2
+    received = [row.contact.received_at for row in history.rows]
+    assert received == sorted(received, reverse=True)
+    assert history.repeat_contact
+    client.force_login(screener)
+    response = client.get(reverse("screening:contact", args=[later.reference]))
+    assert "2 earlier contacts about Amelia are on" in response.text

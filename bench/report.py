@@ -1,0 +1,167 @@
+"""Figures, the targets they are held to (issue 9), and the tables they are shown in."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+# What each figure is held to at 1,000,000 contacts on a 2-core machine.
+TARGETS: dict[str, tuple[str, object]] = {
+    "queue_page": ("p95 < 100 ms, ≤ 3x floor", lambda r: r.p95 < 100 and r.floor_ratio <= 3),
+    "contact_page": ("p95 < 100 ms, ≤ 3x floor", lambda r: r.p95 < 100 and r.floor_ratio <= 3),
+    "matching": ("p95 < 50 ms", lambda r: r.p95 < 50),
+    "intake_api": ("≥ 200/s, p95 < 100 ms", lambda r: r.rate >= 200 and r.p95 < 100),
+    "notices": ("≥ 100/s per worker process", lambda r: r.rate >= 100),
+    "complex_queue": ("< 5 s", lambda r: r.p95 < 5000),
+    "scorecard_year": ("< 500 ms", lambda r: r.p95 < 500),
+}
+# Grows by less than this from the smallest to the largest size (issue 9).
+GROWTH_LIMIT = 1.5
+GROWTH_CHECKED = ("queue_page", "contact_page", "matching")
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile: a value that was actually observed."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class Result:
+    key: str
+    label: str
+    samples_ms: list[float]
+    queries: int | None = None
+    rate: float | None = None  # things per second, for throughput figures
+    floor_ratio: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples_ms, 0.95)
+
+    @property
+    def target(self) -> str:
+        return TARGETS[self.key][0] if self.key in TARGETS else ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.key not in TARGETS:
+            return None
+        return bool(TARGETS[self.key][1](self))
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _row(result: Result) -> list[str]:
+    met = {None: "", True: "met", False: "MISSED"}[result.met]
+    return [
+        result.label,
+        _ms(result.median),
+        _ms(result.p95),
+        "" if result.queries is None else str(result.queries),
+        "" if result.floor_ratio is None else f"{result.floor_ratio:.1f}x",
+        "" if result.rate is None else f"{result.rate:,.0f}/s",
+        result.target,
+        met,
+    ]
+
+
+HEADINGS = ["measure", "median ms", "p95 ms", "queries", "x floor", "rate", "target", ""]
+
+
+def _text_table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def results_table(results: list[Result], facts: dict) -> str:
+    lines = [_text_table([HEADINGS, *(_row(r) for r in results)])]
+    for result in results:
+        lines += [f"  {result.label}: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def _growth_rows(small, large) -> list[list[str]]:
+    (_, small_results, _), (_, large_results, _) = small, large
+    before = {r.key: r for r in small_results}
+    rows = []
+    for result in large_results:
+        if result.key not in GROWTH_CHECKED or result.key not in before:
+            continue
+        growth = result.median / before[result.key].median
+        same_queries = result.queries == before[result.key].queries
+        met = growth < GROWTH_LIMIT and same_queries
+        rows.append(
+            [
+                result.label,
+                _ms(before[result.key].median),
+                _ms(result.median),
+                f"{growth:.2f}x",
+                f"{before[result.key].queries} → {result.queries}",
+                "met" if met else "MISSED",
+            ]
+        )
+    return rows
+
+
+GROWTH_HEADINGS = ["measure", "median ms (small)", "median ms (large)", "growth", "queries", ""]
+
+
+def growth_table(small, large) -> str:
+    title = f"\nGrowth from {small[2]['contacts']:,} to {large[2]['contacts']:,} contacts"
+    title += f" (target < {GROWTH_LIMIT}x, same query count)"
+    return title + "\n" + _text_table([GROWTH_HEADINGS, *_growth_rows(small, large)])
+
+
+def _markdown_table(headings: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def results_markdown(runs, machine: dict) -> str:
+    parts = [
+        f"# Benchmarks, {machine['date']}",
+        "",
+        f"Machine: {machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']}. "
+        f"Made by `make bench` (`bench/run.py`); pages {machine['repeats']} runs each after "
+        "warm-up, server time in-process through the full middleware stack.",
+    ]
+    for _, results, facts in runs:
+        parts += [
+            "",
+            f"## {facts['contacts']:,} contacts",
+            "",
+            f"{facts['postgres']}."
+            + (
+                f" Data generated in {facts['generated_in']:.0f} s by `generate_synthetic`."
+                if facts["generated_in"]
+                else ""
+            ),
+            "",
+            _markdown_table(HEADINGS, [_row(r) for r in results]),
+            "",
+        ]
+        parts += [f"- {r.label}: {note}" for r in results for note in r.notes]
+    if len(runs) > 1:
+        small, large = runs[0], runs[-1]
+        parts += [
+            "",
+            f"## Growth from {small[2]['contacts']:,} to {large[2]['contacts']:,} contacts",
+            "",
+            f"Target: less than {GROWTH_LIMIT}x and the same number of queries.",
+            "",
+            _markdown_table(GROWTH_HEADINGS, _growth_rows(small, large)),
+        ]
+    return "\n".join(parts) + "\n"

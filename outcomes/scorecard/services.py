@@ -1,0 +1,83 @@
+"""Writes for the scorecard: keeping counts so pages need not count again."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from frontdoor.working_days import LONDON
+from outcomes.models import ScorecardSnapshot
+from outcomes.scorecard.measures import Figures
+from outcomes.scorecard.periods import Granularity, Period
+from outcomes.scorecard.selectors import scorecard_count
+
+logger = logging.getLogger(__name__)
+
+# Kept counts older than this are removed; a link carrying such a moment is
+# counted afresh, with the same result (figures as at a moment never change).
+KEEP_SNAPSHOTS_FOR = timedelta(days=35)
+
+
+def _numbers(figures: Figures) -> dict[str, list]:
+    return {key: [f.count, f.base, f.hours] for key, f in figures.items()}
+
+
+def snapshot_take(*, period: Period, as_at: datetime | None = None) -> ScorecardSnapshot:
+    """Count ``period``'s scorecard as at ``as_at`` (now) and keep its figures."""
+    as_at = as_at or timezone.now()
+    started = time.perf_counter()
+    card = scorecard_count(period=period, as_at=as_at)
+    figures = {
+        "trend": [[each.key, _numbers(figures)] for each, figures in card.trend],
+        "monthly": [[month.key, _numbers(figures)] for month, figures in card.monthly],
+        "by_agency": [[g.key, g.name, _numbers(figures)] for g, figures in card.by_agency],
+    }
+    try:
+        with transaction.atomic():
+            return ScorecardSnapshot.objects.create(
+                period=period.key,
+                as_at=as_at,
+                figures=figures,
+                seconds=time.perf_counter() - started,
+            )
+    except IntegrityError:
+        # Counted twice at the same moment (a retried task): the figures are the same.
+        return ScorecardSnapshot.objects.get(period=period.key, as_at=as_at)
+
+
+def periods_to_keep(today) -> list[Period]:
+    """The periods a steering group looks at: this and the last month, quarter and year."""
+    periods = []
+    for granularity in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR):
+        current = Period.containing(today, granularity)
+        periods += [current.previous(), current]
+    return periods
+
+
+def snapshots_take_due(*, now: datetime | None = None) -> list[ScorecardSnapshot]:
+    """The overnight count: every period in ``periods_to_keep``, as at one moment."""
+    now = now or timezone.now()
+    ScorecardSnapshot.objects.filter(computed_at__lt=now - KEEP_SNAPSHOTS_FOR).delete()
+    today = now.astimezone(LONDON).date()
+    return [snapshot_take(period=period, as_at=now) for period in periods_to_keep(today)]
+
+
+class RecountUnavailable(Exception):
+    pass
+
+
+def recount_request(*, period: Period) -> None:
+    """Ask a worker to count ``period`` again now (the task takes the period key only)."""
+    from outcomes.tasks import scorecard_snapshot_take
+
+    try:
+        scorecard_snapshot_take.delay(period.key)
+    except Exception as error:  # any broker failure: say so, nothing is lost
+        logger.exception("Could not queue a scorecard recount")
+        raise RecountUnavailable(
+            "The figures could not be counted again just now. Try again in a minute."
+        ) from error

@@ -1,0 +1,99 @@
+"""Kept scorecards: counted once (overnight, or when asked), shown without counting again."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from outcomes.models import ScorecardSnapshot
+from outcomes.scorecard import services
+from outcomes.scorecard.periods import Period
+from outcomes.scorecard.selectors import scorecard_count, scorecard_get
+from tests.outcomes.scorecard_world import build_world
+
+pytestmark = pytest.mark.django_db
+Q3 = Period.parse("2026-Q3")
+
+
+def _numbers(figures):
+    return {key: (f.count, f.base, f.percent, f.hours) for key, f in figures.items()}
+
+
+def test_a_kept_scorecard_shows_exactly_the_figures_counted_afresh(screener, manager):
+    build_world(screener, manager)
+    as_at = timezone.now()
+    live = scorecard_count(period=Q3, as_at=as_at)
+
+    services.snapshot_take(period=Q3, as_at=as_at)
+    kept = scorecard_get(user=manager, period=Q3)
+
+    assert kept.kept is not None
+    assert kept.as_at == as_at
+    assert _numbers(kept.figures) == _numbers(live.figures)
+    assert [(p.key, _numbers(f)) for p, f in kept.trend] == [
+        (p.key, _numbers(f)) for p, f in live.trend
+    ]
+    assert [(p.key, _numbers(f)) for p, f in kept.monthly] == [
+        (p.key, _numbers(f)) for p, f in live.monthly
+    ]
+    assert [(g, _numbers(f)) for g, f in kept.by_agency] == [
+        (g, _numbers(f)) for g, f in live.by_agency
+    ]
+
+
+def test_the_page_shows_the_latest_kept_count_and_links_carry_its_moment(client, screener, manager):
+    build_world(screener, manager)
+    snapshot = services.snapshot_take(period=Q3)
+    client.force_login(manager)
+
+    response = client.get(reverse("outcomes:scorecard"), {"period": "2026-Q3"})
+
+    assert response.status_code == 200
+    assert "kept count" in response.text
+    assert snapshot.as_at.isoformat()[:19] in response.text.replace("%3A", ":")
+
+
+def test_without_a_kept_count_the_page_counts_now(client, screener, manager):
+    build_world(screener, manager)
+    client.force_login(manager)
+    response = client.get(reverse("outcomes:scorecard"), {"period": "2026-Q3"})
+    assert response.status_code == 200
+    assert "kept count" not in response.text
+
+
+def test_the_overnight_count_keeps_this_and_the_last_month_quarter_and_year(manager):
+    now = timezone.now()
+    kept = services.snapshots_take_due(now=now)
+    today = timezone.localdate(now)
+    expected = {p.key for p in services.periods_to_keep(today)}
+    assert {s.period for s in kept} == expected
+    assert len(expected) == 6
+    assert all(s.as_at == now for s in kept)
+
+
+def test_a_recount_is_asked_of_a_worker_and_the_page_says_so(client, manager, monkeypatch):
+    asked = []
+    monkeypatch.setattr(
+        "outcomes.tasks.scorecard_snapshot_take.delay", lambda key: asked.append(key)
+    )
+    client.force_login(manager)
+    response = client.post(f"{reverse('outcomes:scorecard')}?period=2026-Q3", follow=True)
+    assert asked == ["2026-Q3"]
+    assert "being counted again" in response.text
+
+
+def test_a_broker_failure_on_recount_is_reported_not_raised(client, manager, monkeypatch):
+    def broker_down(key):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr("outcomes.tasks.scorecard_snapshot_take.delay", broker_down)
+    client.force_login(manager)
+    response = client.post(f"{reverse('outcomes:scorecard')}?period=2026-Q3", follow=True)
+    assert "could not be counted again" in response.text
+    assert not ScorecardSnapshot.objects.exists()
+
+
+def test_the_recount_task_keeps_a_new_count(manager):
+    from outcomes.tasks import scorecard_snapshot_take
+
+    snapshot_id = scorecard_snapshot_take("2026-Q3")
+    assert ScorecardSnapshot.objects.get(pk=snapshot_id).period == "2026-Q3"

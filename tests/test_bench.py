@@ -1,0 +1,85 @@
+"""The benchmark suite's own working parts, at a size that proves they run.
+
+Nothing here times anything against a target: `make bench` does that. These tests
+keep the measures from rotting as pages change, and pin the arithmetic the
+results table is judged by.
+"""
+
+import pytest
+
+from bench import measures
+from bench.report import Result, growth_table, percentile, results_markdown, results_table
+from screening import services as screening_services
+from screening.models import Route
+from tests.factories import child_input, submit_contact
+from tests.screening.test_screening_services import decide
+
+
+def test_percentile_is_nearest_rank_so_it_names_an_observed_time():
+    samples = [float(n) for n in range(1, 101)]
+    assert percentile(samples, 0.95) == 95.0
+    assert percentile(samples, 0.5) == 50.0
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def _result(key, samples, **extra):
+    return Result(key, key.replace("_", " "), samples, **extra)
+
+
+def test_targets_judge_p95_the_floor_ratio_and_throughput():
+    fast = _result("queue_page", [20.0] * 19 + [99.0], queries=9, floor_ratio=2.5)
+    slow_tail = _result("queue_page", [20.0] * 18 + [150.0, 150.0], queries=9, floor_ratio=2.5)
+    heavy = _result("queue_page", [20.0] * 20, queries=9, floor_ratio=3.5)
+    assert (fast.met, slow_tail.met, heavy.met) == (True, False, False)
+    assert _result("intake_api", [50.0] * 20, rate=210.0).met is True
+    assert _result("intake_api", [50.0] * 20, rate=150.0).met is False
+    assert _result("floor", [5.0]).met is None
+
+
+def test_growth_is_judged_on_medians_and_an_unchanged_query_count():
+    small = (100, [_result("queue_page", [10.0], queries=9)], {"contacts": 100})
+    grown = (1000, [_result("queue_page", [14.0], queries=9)], {"contacts": 1000})
+    more_queries = (1000, [_result("queue_page", [11.0], queries=10)], {"contacts": 1000})
+    assert "met" in growth_table(small, grown).splitlines()[-1]
+    assert "MISSED" in growth_table(small, more_queries).splitlines()[-1]
+
+
+def test_results_are_written_as_a_markdown_table_with_every_note():
+    result = _result("matching", [1.0, 2.0, 3.0], queries=1)
+    result.notes.append("400 look-ups")
+    facts = {"contacts": 1000, "generated_in": 12.0, "postgres": "PostgreSQL 18"}
+    text = results_markdown(
+        [(1000, [result], facts)],
+        {"date": "2026-11-23", "cpus": 2, "platform": "Linux", "python": "3.12", "repeats": 5},
+    )
+    assert "| matching | 2.0 | 3.0 | 1 |" in text
+    assert "- matching: 400 look-ups" in text
+    assert "generated in 12 s" in text.lower()
+    assert "matching" in results_table([result], facts)
+
+
+@pytest.fixture
+def bench_urls(settings):
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.TWO_FACTOR_REQUIRED = False
+
+
+@pytest.mark.django_db
+def test_page_measures_run_against_the_app(bench_urls, screener, manager, referrer, level):
+    first = submit_contact(referrer)
+    screening_services.screening_claim(actor=screener, contact=first)
+    decide(screener, first, level, route=Route.SOCIAL_CARE_ASSESSMENT)
+    submit_contact(referrer, subjects=[child_input()])
+
+    for measure in (
+        measures.floor,
+        measures.queue_page,
+        measures.contact_page,
+        measures.matching,
+        measures.complex_queue,
+        measures.scorecard_year,
+    ):
+        produced = measure(repeats=2)
+        for result in produced if isinstance(produced, list) else [produced]:
+            assert result.samples_ms, measure.__name__
+            assert result.median > 0, measure.__name__
