@@ -6,7 +6,9 @@ scoring decides what the search must find, which keeps it to B-tree look-ups tha
 stay fast with millions of people (docs/adr/0010-matching-at-national-scale.md):
 
 - the same date of birth: any name resemblance can reach the threshold, so every
-  person born that day is scored (a few hundred even nationally);
+  person born that day whose first or last name starts with either given initial
+  is scored (both initials mistyped as well as the names being alike is too rare
+  to pay for reading everyone born that day);
 - otherwise the names must be nearly the same (a date one typing slip away scores
   0.1, a missing date 0, a different date -0.3, so the names carry the rest), and
   names that nearly match sound alike: both names' Double Metaphone codes, either
@@ -20,7 +22,7 @@ from datetime import date
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Greatest, Lower
+from django.db.models.functions import Greatest, Left, Lower
 
 from referrals.models import DoubleMetaphone, Person
 
@@ -71,11 +73,19 @@ def likely_matches(
     sounds_alike = (Q(last_sound=last_sound) & Q(first_sound=first_sound)) | (
         Q(last_sound=first_sound) & Q(first_sound=last_sound)
     )
-    born_that_day = Q(date_of_birth=date_of_birth) if date_of_birth else Q(pk__in=[])
+    initials = {first[:1], last[:1]}
+    born_that_day = (
+        Q(date_of_birth=date_of_birth)
+        & (Q(first_initial__in=initials) | Q(last_initial__in=initials))
+        if date_of_birth
+        else Q(pk__in=[])
+    )
     people = (
         Person.objects.annotate(
             first_lower=Lower("first_name"),
             last_lower=Lower("last_name"),
+            first_initial=Left(Lower("first_name"), 1),
+            last_initial=Left(Lower("last_name"), 1),
             last_sound=DoubleMetaphone("last_name"),
             first_sound=DoubleMetaphone("first_name"),
         )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Left, Lower, Upper
 
 from frontdoor.models import Agency, ReferralSource
 
@@ -88,7 +88,15 @@ class Person(models.Model):
             GinIndex(
                 OpClass(Lower("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"
             ),
-            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            # Born that day with either name starting as given: matching checks the
+            # initials in the index, so it reads only those people's rows however
+            # many share the birthday.
+            models.Index(
+                "date_of_birth",
+                Left(Lower("first_name"), 1),
+                Left(Lower("last_name"), 1),
+                name="person_dob_initials_idx",
+            ),
             models.Index(fields=["postcode"], name="person_postcode_idx"),
             models.Index(Upper("last_name"), "date_of_birth", name="person_last_name_dob_idx"),
             # Sound-alike names (Jon Thompson / John Tomson) found by Double Metaphone;

@@ -1,0 +1,155 @@
+"""The generator: turns received times into COPY rows, a chunk at a time."""
+
+from __future__ import annotations
+
+import random
+from array import array
+from dataclasses import dataclass, field
+
+from faker.providers.person.en_GB import Provider as NameProvider
+
+from frontdoor.synthetic.calendar import _Calendar
+from frontdoor.synthetic.contacts import _ContactMixin
+from frontdoor.synthetic.decisions import _DecisionMixin
+from frontdoor.synthetic.notices import _NoticeMixin
+from frontdoor.synthetic.people import _Family, _Member, _PeopleMixin
+from frontdoor.synthetic.tables import (
+    ASSESSMENT_OUTCOMES,
+    CATEGORY_WEIGHTS,
+    CHILDREN_WEIGHTS,
+    FORGET_FAMILY_AFTER,
+    HOUR,
+    INWARD_LETTERS,
+    MORE_RATIONALES,
+    POSTCODE_AREAS,
+    PUBLIC_SHARE,
+    PUBLIC_SOURCES,
+    ROUTE_WEIGHTS,
+    STREET_KINDS,
+    TABLES,
+    URGENCY_WEIGHTS,
+    _cumulative,
+)
+from frontdoor.synthetic.world import _World
+from referrals.models import Contact
+from screening.demo import RATIONALES
+from screening.models import Route
+
+
+@dataclass
+class _Chunk:
+    rows: dict[str, list[str]]
+    contacts: int
+    late_aliases: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
+    """Turns received times into COPY rows. Pure Python, touching no database, so
+    it runs in its own thread while the main thread feeds PostgreSQL."""
+
+    def __init__(
+        self,
+        *,
+        world: _World,
+        calendar: _Calendar,
+        rng: random.Random,
+        next_ids: dict[str, int],
+        references: dict[int, int],
+        existing_nhs: set[str],
+        nhs_start: int,
+        window: tuple[int, int],
+        recent_from: int,
+    ) -> None:
+        self.world, self.cal, self.rng = world, calendar, rng
+        self.next_ids = dict(next_ids)
+        self.references = dict(references)  # year -> next number to issue
+        self.existing_nhs, self.nhs_counter = existing_nhs, nhs_start
+        self.start, self.end = window
+        self.recent_from = recent_from
+        self.end_day = calendar.day_of(self.end)
+        self.routes = _cumulative(ROUTE_WEIGHTS)
+        self.children_count = _cumulative(CHILDREN_WEIGHTS)
+        self.source_groups = _cumulative(
+            [(members, weight) for weight, members in world.source_groups] + [(None, PUBLIC_SHARE)]
+        )
+        self.public_sources = _cumulative(PUBLIC_SOURCES)
+        self.assessment_outcomes = _cumulative(ASSESSMENT_OUTCOMES)
+        self.urgencies = {
+            route: _cumulative(list(zip(list(Contact.Urgency), weights, strict=True)))
+            for route, weights in URGENCY_WEIGHTS.items()
+        }
+        self.categories = {
+            route: list(weights.items()) for route, weights in CATEGORY_WEIGHTS.items()
+        }
+        self.rationales = {route: [RATIONALES[route], MORE_RATIONALES[route]] for route in Route}
+        self._name_pools()
+        # When each family was on a contact, to pick known children from (times ascend).
+        self.seen_at, self.seen_family = array("q"), array("q")
+        self.referred_at, self.referred_family = array("q"), array("q")
+        self.families: dict[int, _Family] = {}
+        self.forgotten_up_to = 0
+        self.new_people: list[tuple[_Member, int]] = []
+        self.late_aliases: list[tuple[int, str, int]] = []
+        self.rows: dict[str, list[str]] = {}
+        bits = rng.getrandbits(64)
+        # Notice references: a random version-4-shaped prefix per run and the notice
+        # id, so they are unique without remembering them.
+        self.uuid_prefix = (
+            f"{bits >> 32:08x}-{bits >> 16 & 0xFFFF:04x}-4{bits >> 4 & 0xFFF:03x}-"
+            f"{0x8000 | bits & 0x3FFF:04x}-"
+        )
+
+    def _name_pools(self) -> None:
+        def clean(text: str) -> str:
+            # COPY's text format would need a tab, newline or backslash escaped.
+            return " ".join(text.replace("\\", " ").split())
+
+        rng = self.rng
+        self.female = [clean(name) for name in NameProvider.first_names_female]
+        self.male = [clean(name) for name in NameProvider.first_names_male]
+        names, weights = zip(*NameProvider.last_names.items(), strict=True)
+        self.surnames = [clean(name) for name in rng.choices(names, weights=weights, k=5000)]
+        self.streets = [
+            f"{self._one(self.surnames)} {self._one(STREET_KINDS)}" for _ in range(3000)
+        ]
+        # Valid in form (GBPostcodeField accepts them) though not real addresses.
+        self.postcodes = [
+            f"{self._one(POSTCODE_AREAS)}{1 + int(rng.random() * 20)} "
+            f"{int(rng.random() * 10)}{self._one(INWARD_LETTERS)}{self._one(INWARD_LETTERS)}"
+            for _ in range(5000)
+        ]
+
+    # -- small helpers ---------------------------------------------------------------
+
+    def _id(self, table: str) -> int:
+        value = self.next_ids[table]
+        self.next_ids[table] = value + 1
+        return value
+
+    def _one(self, values):
+        return values[int(self.rng.random() * len(values))]
+
+    def _between(self, low: float, high: float) -> int:
+        return int(low + (high - low) * self.rng.random())
+
+    def _working(self, start: int, low_hours: float, high_hours: float) -> int:
+        return self.cal.add_working(start, self._between(low_hours * HOUR, high_hours * HOUR))
+
+    # -- chunks ----------------------------------------------------------------------
+
+    def chunk(self, days: list[tuple[int, int]]) -> _Chunk:
+        """Every row for the contacts received on these (day, how many) pairs."""
+        self.rows = {table: [] for table in TABLES}
+        self._forget(self.cal.midnights[days[0][0]] - FORGET_FAMILY_AFTER)
+        made = 0
+        for day, count in days:
+            for received in sorted(self._received_times(day, count)):
+                self._contact(received)
+                made += 1
+        self._flush_people()
+        rows, self.rows = self.rows, {}
+        return _Chunk(rows=rows, contacts=made)
+
+    def finish(self) -> _Chunk:
+        """Aliases learnt for people whose rows were already written."""
+        return _Chunk(rows={}, contacts=0, late_aliases=self.late_aliases)

@@ -1,0 +1,370 @@
+"""Families, the people in them and their subject, person and match-candidate rows."""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from datetime import date
+
+from frontdoor.synthetic.contacts import _Plan
+from frontdoor.synthetic.tables import (
+    DAY,
+    FAMILY_ROLES,
+    NICKNAMES,
+    NOT_REFERRAL_REPEAT_SHARE,
+    NULL,
+    RE_REFERRAL_SHARE,
+    REFERRAL_OTHER_REPEAT_SHARE,
+    REPEAT_WITHIN_YEAR_SHARE,
+    TOWNS,
+    YEAR,
+    Match,
+    SubjectRole,
+    _pick,
+)
+
+# --- People ------------------------------------------------------------------------
+
+
+class _Member:
+    """One person in a family as first recorded; ``pid`` is their person record."""
+
+    __slots__ = (
+        "address",
+        "aliases",
+        "born",
+        "expected",
+        "first",
+        "last",
+        "later_first",
+        "nhs",
+        "pid",
+        "postcode",
+        "relationship",
+        "role",
+        "sex",
+        "updated",
+        "written",
+    )
+
+    def __init__(self, role: str, first: str, last: str, sex: str, **extra) -> None:
+        self.role, self.first, self.last, self.sex = role, first, last, sex
+        self.born: int | None = extra.get("born")  # date ordinals
+        self.expected: int | None = extra.get("expected")
+        self.later_first: str = extra.get("later_first", "")  # an unborn child's name
+        self.nhs: str = extra.get("nhs", "")
+        self.relationship: str = extra.get("relationship", "")
+        self.address: str = extra.get("address", "")
+        self.postcode: str = extra.get("postcode", "")
+        self.aliases: list[str] | None = None  # names a screener confirmed (few have any)
+        self.updated = 0  # when a screener last added an alias
+        self.pid = 0  # 0 until the person first appears on a contact
+        self.written = False  # their person row has gone to PostgreSQL
+
+
+class _Family:
+    __slots__ = ("adults", "children", "key", "last_seen", "surname")
+
+    def __init__(self, key: int, surname: str, children: list, adults: list) -> None:
+        self.key, self.surname, self.children, self.adults = key, surname, children, adults
+        self.last_seen = 0
+
+
+class _PeopleMixin:
+    """The _Generator's families and people: who a contact is about, as rows."""
+
+    def _nhs_number(self) -> str:
+        # A fixed bijection of a counter onto nine-digit bodies gives numbers
+        # unique within the run without remembering them; ``existing_nhs`` covers
+        # people already on record (earlier runs, the demo, real intake).
+        while True:
+            # England and Wales issue 400 000 000 to 799 999 999.
+            body = 400_000_000 + (self.nhs_counter * 387_420_489 + 123_456_789) % 400_000_000
+            self.nhs_counter += 1
+            digits = f"{body:09d}"
+            total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True))
+            check = (11 - total % 11) % 11
+            if check != 10 and (number := digits + str(check)) not in self.existing_nhs:
+                return number
+
+    @staticmethod
+    def _date(ordinal: int | None) -> str:
+        return NULL if ordinal is None else date.fromordinal(ordinal).isoformat()
+
+    def _variant(self, first: str, last: str) -> tuple[str, str, bool]:
+        """The name as another referrer might write it: a nickname, first and last
+        swapped, a typing slip, or the date of birth left off (the True)."""
+        roll = self.rng.random()
+        if roll < 0.2 and first in NICKNAMES:
+            return NICKNAMES[first], last, False
+        if roll < 0.35:
+            return last, first, False
+        if roll < 0.55:
+            return first, last, True
+        name = last if roll < 0.85 else first
+        if len(name) >= 4:
+            i = 1 + int(self.rng.random() * (len(name) - 2))
+            slip = self.rng.random()
+            if slip < 0.5:
+                name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]  # swapped letters
+            elif slip < 0.8:
+                name = name[:i] + name[i + 1 :]  # a letter missed
+            else:
+                name = name[:i] + name[i] + name[i:]  # a letter doubled
+        return (first, name, False) if roll < 0.85 else (name, last, False)
+
+    # -- families --------------------------------------------------------------------
+
+    def _new_family(self, today: int) -> _Family:
+        rnd = self.rng.random
+        surname = self._one(self.surnames)
+        address = f"{self._between(1, 240)} {self._one(self.streets)}, {self._one(TOWNS)}"
+        postcode = self._one(self.postcodes)
+        children = [
+            self._child(surname, address, postcode, today, unborn=n == 0 and rnd() < 0.03)
+            for n in range(_pick(self.rng, self.children_count))
+        ]
+        mother_surname = surname if rnd() < 0.8 else self._one(self.surnames)
+        adults = [
+            _Member(
+                SubjectRole.PARENT if rnd() < 0.93 else SubjectRole.CARER,
+                self._one(self.female),
+                mother_surname,
+                "female",
+                relationship="Mother",
+                born=today - self._between(18 * 365, 50 * 365) if rnd() < 0.6 else None,
+                # A few families have no address the front door knows of.
+                address=address if rnd() < 0.995 else "",
+                postcode=postcode,
+            )
+        ]
+        roll = rnd()
+        if roll < 0.45:
+            if roll < 0.25:
+                role, relationship = SubjectRole.PARENT, "Father"
+            elif roll < 0.37:
+                role, relationship = SubjectRole.HOUSEHOLD_MEMBER, "Mother's partner"
+            else:
+                role, relationship = SubjectRole.ALLEGED_PERPETRATOR, "Mother's partner"
+            at_home = role != SubjectRole.ALLEGED_PERPETRATOR
+            adults.append(
+                _Member(
+                    role,
+                    self._one(self.male),
+                    surname if rnd() < 0.6 else self._one(self.surnames),
+                    "male",
+                    relationship=relationship,
+                    address=address if at_home else "",
+                    postcode=postcode if at_home else "",
+                )
+            )
+        if rnd() < 0.05:
+            adults.append(
+                _Member(
+                    SubjectRole.CARER,
+                    self._one(self.female),
+                    mother_surname,
+                    "female",
+                    relationship="Grandmother",
+                    address=address,
+                    postcode=postcode,
+                )
+            )
+        self.family_key = getattr(self, "family_key", 0) + 1
+        family = _Family(self.family_key, surname, children, adults)
+        self.families[family.key] = family
+        return family
+
+    def _child(self, surname: str, address: str, postcode: str, today: int, *, unborn: bool):
+        if unborn:
+            return _Member(
+                SubjectRole.UNBORN_CHILD,
+                "Unborn",
+                surname,
+                "unknown",
+                expected=today + self._between(20, 200),
+                later_first=self._one(self.female if self.rng.random() < 0.5 else self.male),
+                address=address,
+                postcode=postcode,
+            )
+        sex = "female" if self.rng.random() < 0.49 else "male"
+        return _Member(
+            SubjectRole.CHILD,
+            self._one(self.female if sex == "female" else self.male),
+            surname,
+            sex,
+            born=today - self._between(30, 17 * 365 + 300),
+            nhs=self._nhs_number() if self.rng.random() < 0.85 else "",
+            address=address,
+            postcode=postcode,
+        )
+
+    def _known(self, times: array, families: array, since: int, until: int) -> _Family | None:
+        low, high = bisect_left(times, since), bisect_left(times, until)
+        if high <= low:
+            return None
+        return self.families[families[low + int(self.rng.random() * (high - low))]]
+
+    def _family_for(self, received: int, referral: bool) -> tuple[_Family, bool]:
+        roll = self.rng.random()
+        family = None
+        if referral and roll < RE_REFERRAL_SHARE:
+            family = self._known(
+                self.referred_at, self.referred_family, received - 360 * DAY, received
+            )
+        elif roll < (
+            RE_REFERRAL_SHARE + REFERRAL_OTHER_REPEAT_SHARE
+            if referral
+            else NOT_REFERRAL_REPEAT_SHARE
+        ):
+            if self.rng.random() < REPEAT_WITHIN_YEAR_SHARE:
+                since, until = received - 360 * DAY, received
+            else:
+                since, until = received - 2 * YEAR, received - 360 * DAY
+            family = self._known(self.seen_at, self.seen_family, since, until)
+        if family is not None:
+            return family, True
+        today = self.cal.first.toordinal() + self.cal.day_of(received)
+        return self._new_family(today), False
+
+    def _forget(self, before: int) -> None:
+        # Each contact is looked at once, when it leaves every look-back window; a
+        # family goes when its latest contact does.
+        stop = bisect_left(self.seen_at, before)
+        for index in range(self.forgotten_up_to, stop):
+            family = self.families.get(self.seen_family[index])
+            if family is not None and family.last_seen < before:
+                del self.families[family.key]
+        self.forgotten_up_to = max(self.forgotten_up_to, stop)
+
+    def _flush_people(self) -> None:
+        ts, rows = self.cal.timestamp, self.rows["referrals_person"]
+        for member, created in self.new_people:
+            aliases = ",".join(f'"{alias}"' for alias in member.aliases or ())
+            row = (
+                str(member.pid),
+                member.first,
+                member.last,
+                f"{{{aliases}}}",
+                self._date(member.born),
+                self._date(member.expected),
+                member.sex,
+                member.nhs,
+                "",
+                member.address,
+                member.postcode,
+                ts(created),
+                ts(max(created, member.updated)),
+            )
+            rows.append("\t".join(row))
+            member.written = True
+        self.new_people = []
+
+    # -- the rows of one contact ----------------------------------------------------
+
+    def _subjects(
+        self, contact_id: int, family: _Family, known: bool, received: int, plan: _Plan
+    ) -> tuple[list[tuple[int, str]], str]:
+        """Subject rows (and new people); returns the children as (subject id, first
+        name) and the family's postal address for letters, as COPY text."""
+        rnd = self.rng.random
+        today = self.cal.first.toordinal() + self.cal.day_of(received)
+        # A screener settles likely matches when taking the contact; until then
+        # a known child without an NHS number waits as a likely match.
+        settled = bool(plan.claimed)
+        if known and len(family.children) < 4 and rnd() < 0.08:  # a new baby or a half-sibling
+            sibling = family.children[0]
+            family.children.append(
+                self._child(family.surname, sibling.address, sibling.postcode, today, unborn=False)
+            )
+        rows = self.rows["referrals_contactsubject"]
+        children: list[tuple[int, str]] = []
+        letter = ""
+        for position, member in enumerate(family.children + family.adults):
+            subject_id = self._id("referrals_contactsubject")
+            role, first, last = member.role, member.first, member.last
+            born, expected, nhs = member.born, member.expected, member.nhs
+            if role == SubjectRole.UNBORN_CHILD and expected <= today:
+                role, first, born, expected = SubjectRole.CHILD, member.later_first, expected, None
+            is_child = role in (SubjectRole.CHILD, SubjectRole.UNBORN_CHILD)
+            person = str(member.pid)
+            if not member.pid:
+                member.pid = self._id("referrals_person")
+                person = str(member.pid)
+                self.new_people.append((member, plan.created))
+                match = Match.NEW_PERSON
+            elif nhs and rnd() < 0.75:
+                match = Match.NHS_NUMBER  # subject_match links by NHS number
+                if rnd() < 0.1:
+                    first, last, _ = self._variant(first, last)
+            else:
+                nhs = ""
+                dropped = False
+                if rnd() < (0.35 if is_child else 0.2):
+                    first, last, dropped = self._variant(first, last)
+                if dropped and role == SubjectRole.CHILD:
+                    born = None
+                if settled:
+                    match = Match.CONFIRMED
+                    alias = f"{first} {last}"
+                    known_as = member.aliases or []
+                    if alias != f"{member.first} {member.last}" and alias not in known_as:
+                        member.aliases = [*known_as, alias]  # as match_confirm records it
+                        member.updated = plan.claimed
+                        if member.written:
+                            self.late_aliases.append((member.pid, alias, plan.claimed))
+                else:
+                    match = Match.UNMATCHED
+                    self._candidate(subject_id, member, first, last, born)
+                    person = NULL
+            row = (
+                str(subject_id),
+                role,
+                member.relationship,
+                first,
+                last,
+                "",
+                self._date(born),
+                self._date(expected),
+                member.sex,
+                nhs,
+                "",
+                member.address,
+                member.postcode,
+                match,
+                str(position),
+                str(contact_id),
+                person,
+            )
+            rows.append("\t".join(row))
+            if is_child:
+                children.append((subject_id, first))
+            elif not letter and role in FAMILY_ROLES and member.address and member.postcode:
+                # As outcomes.services addresses the family letter; COPY escapes the breaks.
+                letter = f"{first} {last}\\n{member.address}\\n{member.postcode}"
+        return children, letter
+
+    def _candidate(self, subject_id: int, member: _Member, first: str, last: str, born) -> None:
+        if (first, last) == (member.last, member.first):
+            reasons = ["First and last names swapped"]
+        elif (first, last) == (member.first, member.last):
+            reasons = ["Same name"]
+        else:
+            reasons = [f"Similar name ({self._between(55, 95)}% alike)"]
+        if born is not None and born == member.born:
+            reasons.append("Same date of birth")
+        if member.postcode:
+            reasons.append("Same postcode")
+        score = 0.5 + 0.1 * len(reasons) + 0.15 * self.rng.random()
+        values = ",".join(f'"{reason}"' for reason in reasons)
+        row = (
+            str(self._id("referrals_matchcandidate")),
+            f"{score:.3f}",
+            f"{{{values}}}",
+            "pending",
+            NULL,
+            NULL,
+            str(subject_id),
+            str(member.pid),
+        )
+        self.rows["referrals_matchcandidate"].append("\t".join(row))
