@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -219,6 +221,17 @@ def complex_queue(repeats: int) -> Result:
     return result
 
 
+def _together(work: Callable[..., None], arguments: list[tuple]) -> float:
+    """Run ``work`` once per argument tuple, all at once in threads; seconds taken."""
+    threads = [threading.Thread(target=work, args=args) for args in arguments]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def _screeners(count: int) -> list[User]:
     from django.contrib.auth.models import Group
 
@@ -259,15 +272,7 @@ def claiming(repeats: int, screeners: int = 4) -> Result:
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=screener_at_work, args=(user,)) for user in _screeners(screeners)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = _together(screener_at_work, [(user,) for user in _screeners(screeners)])
     if not samples:
         raise SystemExit("Claiming: the queue is empty, nothing to take")
     result = Result(
@@ -363,15 +368,7 @@ def intake_api(seconds: float = 20, clients: int = 6, workers: int = 3, threads:
         client_at_work(99, url, time.perf_counter() + 2)
         samples.clear()
         until = time.perf_counter() + seconds
-        started = time.perf_counter()
-        pool = [
-            threading.Thread(target=client_at_work, args=(n, url, until)) for n in range(clients)
-        ]
-        for thread in pool:
-            thread.start()
-        for thread in pool:
-            thread.join()
-        elapsed = time.perf_counter() - started
+        elapsed = _together(client_at_work, [(n, url, until) for n in range(clients)])
     if failures:
         raise SystemExit(f"Intake API: {len(failures)} requests failed ({set(failures)})")
     result = Result(
@@ -443,13 +440,18 @@ def notices(decisions: int = 300, concurrency: int = 8) -> Result:
             committed = timezone.now()
             mine = Notice.objects.filter(decision_id__in=decision_ids)
             total = mine.count()
-            deadline = time.monotonic() + 300
+            deadline = time.monotonic() + float(os.environ.get("NOTICES_WAIT", "300"))
             while (
                 mine.filter(status=Notice.Status.PENDING).exists()
                 or mine.filter(status=Notice.Status.SENDING).exists()
             ):
                 if time.monotonic() > deadline:
-                    raise SystemExit("Notices: not all delivered within five minutes")
+                    left = dict(
+                        mine.values_list("status")
+                        .annotate(n=Count("pk"))
+                        .values_list("status", "n")
+                    )
+                    raise SystemExit(f"Notices: not all delivered within five minutes: {left}")
                 time.sleep(0.05)
     sent = list(mine.filter(status=Notice.Status.SENT).values_list("sent_at", flat=True))
     if len(sent) != total:
