@@ -21,9 +21,59 @@ class ReferralSource(models.Model):
     first_census_year = models.PositiveSmallIntegerField(
         help_text="First census return year (ending 31 March) the code is valid for."
     )
+    last_census_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Last return year the code is valid for; empty if current."
+    )
+    annex_a_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Ofsted's prefixed Annex A label, e.g. a) 1A: Individual.",
+    )
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+    def valid_in(self, census_year: int) -> bool:
+        return self.first_census_year <= census_year and (
+            self.last_census_year is None or census_year <= self.last_census_year
+        )
+
+
+class CensusCode(models.Model):
+    """One code of a statutory code list (CIN census, Ofsted Annex A), valid for the
+    return years ``first_year`` to ``last_year`` (a return year ends on 31 March).
+
+    Codes change between years (18A retired for 18B/18C, 5D added), so a code is never
+    edited to mean something else: the old row gets a ``last_year`` and a new row starts.
+    Loaded by data migration; exports read the list for the year they report.
+    """
+
+    class CodeList(models.TextChoices):
+        ASSESSMENT_FACTOR = "assessment_factor", "Factors identified at the end of assessment"
+        PRIMARY_NEED = "primary_need", "Primary need"
+        REASON_FOR_CLOSURE = "reason_for_closure", "Reason for closure"
+        DISABILITY = "disability", "Disability"
+        ETHNICITY = "ethnicity", "Ethnicity"
+        SEX = "sex", "Sex"
+
+    code_list = models.CharField(max_length=30, choices=CodeList.choices)
+    code = models.CharField(max_length=6)
+    label = models.CharField(max_length=200)
+    annex_a_label = models.CharField(max_length=60, blank=True)
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code_list", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_list", "code", "first_year"], name="census_code_unique_per_start"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.label}"

@@ -100,6 +100,8 @@ class DownstreamOutcome(models.Model):
         S47_ENQUIRY = "s47_enquiry", "Section 47 enquiry started"
         ICPC = "icpc", "Initial child protection conference held"
         CP_PLAN = "cp_plan", "Child protection plan started"
+        ICPC_NOT_REQUIRED = "icpc_not_required", "Section 47 ended: no conference needed"
+        CASE_CLOSED = "case_closed", "Case closed"
 
     class AssessmentOutcome(models.TextChoices):
         NO_FURTHER_ACTION = "nfa", "No further action"
@@ -121,6 +123,19 @@ class DownstreamOutcome(models.Model):
     assessment_outcome = models.CharField(
         max_length=20, choices=AssessmentOutcome.choices, blank=True
     )
+    factors = ArrayField(
+        models.CharField(max_length=4),
+        default=list,
+        blank=True,
+        help_text="CIN census factors identified at the end of a completed assessment.",
+    )
+    reason_for_closure = models.CharField(
+        max_length=4, blank=True, help_text="CIN census reason for closure of a closed case."
+    )
+    late_reason = models.TextField(
+        blank=True,
+        help_text="Why an assessment or conference happened after its working-day deadline.",
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The sender's own id, so a resend is recognised."
@@ -137,6 +152,15 @@ class DownstreamOutcome(models.Model):
                 condition=models.Q(event="assessment_completed", assessment_outcome__gt="")
                 | (~models.Q(event="assessment_completed") & models.Q(assessment_outcome="")),
                 name="outcome_only_for_completed_assessments",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event="assessment_completed") | models.Q(factors=[]),
+                name="factors_only_for_completed_assessments",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event="case_closed", reason_for_closure__gt="")
+                | (~models.Q(event="case_closed") & models.Q(reason_for_closure="")),
+                name="closure_reason_only_for_closed_cases",
             ),
             models.UniqueConstraint(
                 fields=["source", "external_id"],

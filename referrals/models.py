@@ -61,6 +61,9 @@ class Person(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     nhs_number = models.CharField(max_length=10, blank=True)
     unique_pupil_number = models.CharField(max_length=13, blank=True)
+    # CIN census codes (CensusCode lists); empty means not yet obtained.
+    ethnicity = models.CharField(max_length=4, blank=True)
+    disabilities = ArrayField(models.CharField(max_length=4), default=list, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -338,6 +341,8 @@ class ContactSubject(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     nhs_number = models.CharField(max_length=10, blank=True)
     unique_pupil_number = models.CharField(max_length=13, blank=True)
+    ethnicity = models.CharField(max_length=4, blank=True)
+    disabilities = ArrayField(models.CharField(max_length=4), default=list, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     match_status = models.CharField(

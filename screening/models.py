@@ -196,6 +196,13 @@ class Decision(models.Model):
     )
     approval_at = models.DateTimeField(null=True, blank=True)
     approval_comment = models.TextField(blank=True)
+    primary_need = models.CharField(
+        max_length=3, blank=True, help_text="CIN census primary need code, for a referral."
+    )
+    is_re_referral = models.BooleanField(
+        default=False,
+        help_text="A child on the contact had a referral received in the 12 months before.",
+    )
 
     class Meta:
         ordering = ["contact", "decided_at"]
