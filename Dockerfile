@@ -13,6 +13,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 RUN useradd --create-home --uid 1000 frontdoor
+# The DfE census validator needs a Python 3.8-3.11 of its own (ADR 0011): Debian's 3.11.
+COPY requirements/cin-validator.txt /tmp/cin-validator.txt
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \
+    && rm -rf /var/lib/apt/lists/* \
+    && /usr/bin/python3 -m venv /opt/cin-validator \
+    && /opt/cin-validator/bin/pip install --no-cache-dir -r /tmp/cin-validator.txt
+ENV CIN_VALIDATOR_PYTHON=/opt/cin-validator/bin/python
 COPY pyproject.toml README.md ./
 COPY frontdoor ./frontdoor
 COPY referrals ./referrals

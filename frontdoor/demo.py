@@ -9,6 +9,7 @@ from django.db import transaction
 from frontdoor import services
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
+from referrals.models import ConcernCategory as C
 
 DEMO_PASSWORD = "front-door-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -125,3 +126,76 @@ def demo_data_load() -> list[DemoAccount]:
                 password=DEMO_PASSWORD,
             )
     return DEMO_ACCOUNTS
+
+
+# --- CIN census details, shared by the demo and the synthetic generator ---------------
+# Weights (roughly England's children in need) for the codes of frontdoor.CensusCode's
+# lists; the generators check every code against the lists of the year they write for.
+
+# Children's ethnicity; a family shares one. "" is not yet obtained (the census's NOBT).
+ETHNICITIES = [
+    ("WBRI", 640), ("WIRI", 4), ("WOTH", 60), ("WIRT", 4), ("WROM", 6), ("MWBC", 20),
+    ("MWBA", 8), ("MWAS", 10), ("MOTH", 25), ("AIND", 12), ("APKN", 30), ("ABAN", 12),
+    ("AOTH", 14), ("BCRB", 12), ("BAFR", 35), ("BOTH", 10), ("CHNE", 3), ("OOTH", 25),
+    ("REFU", 10), ("", 45),
+]  # fmt: skip
+DISABLED_SHARE = 0.1  # children with a disability; the rest are recorded NONE
+DISABILITIES = [
+    ("BEH", 25), ("COMM", 20), ("AUT", 20), ("LD", 15), ("DDA", 8), ("MOB", 5), ("HAND", 2),
+    ("PC", 2), ("INC", 2), ("HEAR", 3), ("VIS", 3), ("CON", 2),
+]  # fmt: skip
+TWO_DISABILITIES_SHARE = 0.35  # of disabled children
+NO_DISABILITY = "NONE"
+# Primary need of a referral to social care, by the contact's main worry; a strategy
+# discussion (possible significant harm) is abuse or neglect whatever came first.
+PRIMARY_NEEDS = {
+    C.NEGLECT: [("N1", 80), ("N5", 8), ("N4", 6), ("N8", 3), ("N7", 3)],
+    C.PHYSICAL_ABUSE: [("N1", 92), ("N5", 6), ("N4", 2)],
+    C.EMOTIONAL_ABUSE: [("N1", 75), ("N5", 20), ("N4", 5)],
+    C.SEXUAL_ABUSE: [("N1", 96), ("N6", 4)],
+    C.DOMESTIC_ABUSE: [("N1", 55), ("N5", 35), ("N4", 10)],
+    C.PARENTAL_MENTAL_HEALTH: [("N3", 45), ("N4", 25), ("N1", 20), ("N5", 10)],
+    C.SUBSTANCE_MISUSE: [("N5", 40), ("N1", 40), ("N3", 10), ("N4", 10)],
+    C.MISSING_FROM_HOME: [("N6", 45), ("N1", 35), ("N4", 10), ("N5", 10)],
+    C.CHILD_EXPLOITATION: [("N1", 60), ("N6", 40)],
+    C.OTHER: [("N4", 30), ("N2", 30), ("N8", 15), ("N5", 15), ("N7", 10)],
+}
+STRATEGY_NEED_IS_ABUSE = 0.9
+# Factors identified at the end of assessment, by the contact's worries. 18A and 19A
+# were split by who harmed the child from 2021-22: each year keeps its valid codes.
+FACTORS = {
+    C.NEGLECT: [("16A", 60), ("4B", 15), ("2B", 10), ("1B", 8), ("5B", 5)],
+    C.PHYSICAL_ABUSE: [("18C", 60), ("18B", 10), ("18A", 70), ("3A", 20)],
+    C.EMOTIONAL_ABUSE: [("17A", 70), ("3A", 15), ("4B", 15)],
+    C.SEXUAL_ABUSE: [("19C", 55), ("19B", 20), ("19A", 75), ("11A", 5)],
+    C.DOMESTIC_ABUSE: [("3B", 50), ("3A", 40), ("3C", 10)],
+    C.PARENTAL_MENTAL_HEALTH: [("4B", 80), ("4C", 10), ("7A", 10)],
+    C.SUBSTANCE_MISUSE: [("2B", 45), ("1B", 35), ("2A", 8), ("1A", 5), ("2C", 7)],
+    C.MISSING_FROM_HOME: [("10A", 70), ("24A", 15), ("11A", 10), ("13A", 5)],
+    C.CHILD_EXPLOITATION: [("24A", 40), ("11A", 35), ("10A", 15), ("13A", 7), ("12A", 3)],
+    C.OTHER: [("4A", 20), ("7A", 15), ("14A", 15), ("15A", 15), ("6A", 10), ("5A", 10), ("20", 15)],
+}  # fmt: skip
+OTHER_FACTORS = [("4B", 30), ("3B", 25), ("17A", 15), ("16A", 10), ("4A", 10), ("2B", 10)]
+LATE_ASSESSMENT_REASONS = [
+    "Waiting for the police disclosure and the paediatric report before it could be signed off.",
+    "The family moved out of the area part-way through; records had to come from the new council.",
+    "A parent was in hospital for three weeks and could not take part.",
+    "The allocated social worker left and the assessment was reallocated.",
+]
+LATE_ICPC_REASONS = [
+    "Rearranged so the police officer in the case could attend.",
+    "The first date was moved so the parents' solicitor could be there.",
+    "The medical report was not ready in time for the first date.",
+    "No conference chair was free within 15 working days.",
+]
+# Unique pupil numbers: a check letter, the LA's DfE number (815, North Yorkshire, the
+# service's model), a school's number, the year it was allocated and a serial.
+UPN_LA = "815"
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+SCHOOL_AGE_DAYS = 4 * 365 + 180  # pupil numbers come with the reception year
+
+
+def upn_with_check_letter(digits: str) -> str:
+    """The twelve digits of a UPN with the DfE's check letter in front."""
+    total = sum(int(digit) * weight for digit, weight in zip(digits, range(2, 14), strict=True))
+    return UPN_CHECK_LETTERS[total % 23] + digits

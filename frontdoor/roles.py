@@ -31,6 +31,10 @@ class Permission(models.TextChoices):
     )
     ADMINISTER_SERVICE = "administer_service", "Can manage agencies and user accounts"
     RECORD_OUTCOMES = "record_outcomes", "Can record what happened after a referral"
+    MAKE_STATUTORY_RETURNS = (
+        "make_statutory_returns",
+        "Can export the Children in Need census and read its validation report",
+    )
 
     @property
     def perm(self) -> str:

@@ -55,6 +55,8 @@ def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
         items.append(NavigationItem("Meetings", reverse("screening:meetings")))
     if user.has_perm(Permission.VIEW_PERFORMANCE.perm):
         items.append(NavigationItem("Scorecard", reverse("outcomes:scorecard")))
+    if user.has_perm(Permission.MAKE_STATUTORY_RETURNS.perm):
+        items.append(NavigationItem("Census", reverse("outcomes:census")))
     if user.has_perm(Permission.SUBMIT_REFERRALS.perm) and not user.has_perm(
         Permission.SCREEN_CONTACTS.perm
     ):

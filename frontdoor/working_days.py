@@ -127,3 +127,15 @@ def add_working_time(start: datetime, amount: timedelta) -> datetime:
                 return _later(cursor, remaining)
             remaining -= available
         cursor = next_midnight
+
+
+def months_before(day: date, months: int) -> date:
+    """The same date ``months`` calendar months earlier; a day the month lacks (31 April)
+    falls back to that month's last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -70,6 +70,34 @@ class OutcomeEventInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        help_text="Required for assessment_completed; not allowed otherwise.",
+    )
+    factors = serializers.ListField(
+        child=serializers.CharField(max_length=4),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="For assessment_completed: the CIN census codes of the factors identified "
+        'at the end of the assessment (e.g. ["3B", "16A"]), from the code list of the '
+        'return year holding the date; each once; "21" (no factors identified) only alone.',
+    )
+    reason_for_closure = serializers.CharField(
+        max_length=4,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for case_closed, not allowed otherwise: the CIN census reason "
+        "for closure (RC1 to RC9) valid in the return year holding the date.",
+    )
+    late_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when an assessment_completed is dated more than 45 working days "
+        "after the referral (the date the contact was received), or an icpc more than 15 "
+        "working days after the child's latest strategy discussion on or before it; ignored "
+        "when in time. An icpc dated on a Saturday or Sunday is refused.",
     )
 
 
@@ -80,6 +108,9 @@ class OutcomeEventOutputSerializer(serializers.Serializer):
     event = serializers.CharField()
     date = serializers.DateField(source="occurred_on")
     assessment_outcome = serializers.CharField()
+    factors = serializers.ListField(child=serializers.CharField())
+    reason_for_closure = serializers.CharField()
+    late_reason = serializers.CharField(help_text="Kept only when the event was late.")
 
 
 class OutcomeEventApi(APIView):
@@ -94,7 +125,7 @@ class OutcomeEventApi(APIView):
             200: OutcomeEventOutputSerializer,
             **error_responses(400, 401, 403, 405, 406, 415, 429),
         },
-        summary="Record what happened after a referral (assessment, s47, ICPC, plan)",
+        summary="Record what happened after a referral (assessment, s47, ICPC, plan, closure)",
     )
     def post(self, request):
         if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
@@ -112,6 +143,9 @@ class OutcomeEventApi(APIView):
                     occurred_on=data["date"],
                     assessment_outcome=data["assessment_outcome"],
                     external_id=data["event_id"],
+                    factors=tuple(data["factors"]),
+                    reason_for_closure=data["reason_for_closure"],
+                    late_reason=data["late_reason"],
                 ),
                 source=DownstreamOutcome.Source.API,
             )

@@ -247,3 +247,37 @@ class ScorecardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Scorecard {self.period} as at {self.as_at:%Y-%m-%d %H:%M}"
+
+
+class CensusExport(models.Model):
+    """One export of the Children in Need census for a return year, as made, with
+    the DfE rules' report on it once the worker has run the validator."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
+        CHECKED = "checked", "Checked"
+        UNCHECKED = "unchecked", "Could not be checked"
+
+    year = models.PositiveSmallIntegerField(help_text="Return year: 2026 for 2025-26.")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    xml = models.BinaryField(help_text="The file as exported.")
+    children = models.PositiveIntegerField()
+    episodes = models.PositiveIntegerField()
+    # Which contacts the file holds, so every later download is audited against them.
+    contact_ids = ArrayField(models.BigIntegerField(), default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
+    ruleset = models.CharField(max_length=20, blank=True)
+    errors = models.PositiveIntegerField(null=True, blank=True)
+    queries = models.PositiveIntegerField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return f"CIN census {self.year - 1}-{self.year % 100:02d} export {self.pk}"

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
-from outcomes.models import Notice
+from outcomes import deadlines
+from outcomes.models import DownstreamOutcome, Notice
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
-from screening.models import STANDING_APPROVALS, Decision
+from screening.models import STANDING_APPROVALS, Decision, Route
 
 
 def standing_decision(contact: Contact) -> Decision | None:
@@ -77,3 +81,194 @@ def failed_notices(*, user: User) -> QuerySet[Notice]:
     if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
         return Notice.objects.none()
     return Notice.objects.filter(status=Notice.Status.PERMANENT_FAILURE, resends__isnull=True)
+
+
+# --- Working-day deadlines on a referral (outcomes/deadlines.py has the rules) ---------
+
+
+class DeadlineState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    OVERDUE = "overdue"
+    ON_TIME = "on_time"
+    LATE = "late"
+    CLOSED = "closed"  # the case closed before the assessment or conference
+    NOT_REQUIRED = "not_required"  # the section 47 ended without a conference
+
+
+TAG_COLOURS = {
+    DeadlineState.NOT_STARTED: "grey",
+    DeadlineState.IN_PROGRESS: "blue",
+    DeadlineState.OVERDUE: "red",
+    DeadlineState.ON_TIME: "green",
+    DeadlineState.LATE: "orange",
+    DeadlineState.CLOSED: "grey",
+    DeadlineState.NOT_REQUIRED: "grey",
+}
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _days(count: int) -> str:
+    return f"{count} working day{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One statutory clock for one child: an assessment's or a conference's."""
+
+    kind: str  # "assessment" or "icpc"
+    clock_from: date  # the referral date, or the strategy discussion's
+    due_on: date
+    state: DeadlineState
+    done_on: date | None = None  # completed, held, closed or found not needed
+    started: bool = False  # an assessment recorded as started
+    working_days: int = 0  # left while running; past the due date when overdue
+    late_reason: str = ""
+
+    @property
+    def tag_colour(self) -> str:
+        return TAG_COLOURS[self.state]
+
+    @property
+    def summary(self) -> str:
+        done = "Completed" if self.kind == "assessment" else "Held"
+        match self.state:
+            case DeadlineState.ON_TIME:
+                return f"{done} on time, on {_day(self.done_on)}"
+            case DeadlineState.LATE:
+                return f"{done} late, on {_day(self.done_on)}"
+            case DeadlineState.CLOSED:
+                return f"Case closed on {_day(self.done_on)}"
+            case DeadlineState.NOT_REQUIRED:
+                return f"Not needed: section 47 ended on {_day(self.done_on)}"
+            case DeadlineState.OVERDUE:
+                return f"Overdue by {_days(self.working_days)}" if self.working_days else "Overdue"
+        left = "due today" if not self.working_days else f"{_days(self.working_days)} left"
+        if self.state is DeadlineState.IN_PROGRESS:
+            return f"In progress: {left}"
+        return f"{'Not started' if self.kind == 'assessment' else 'Not held yet'}: {left}"
+
+
+@dataclass(frozen=True)
+class ChildDeadlines:
+    child: ContactSubject
+    assessment: Deadline | None
+    icpc: Deadline | None  # only once a strategy discussion is recorded
+
+
+def _running(
+    kind: str, clock_from: date, due: date, today: date, *, started: bool = False
+) -> Deadline:
+    if today > due:
+        over = deadlines.working_days_after(due, today)
+        return Deadline(
+            kind, clock_from, due, DeadlineState.OVERDUE, started=started, working_days=over
+        )
+    state = DeadlineState.IN_PROGRESS if started else DeadlineState.NOT_STARTED
+    left = deadlines.working_days_after(today, due)
+    return Deadline(kind, clock_from, due, state, started=started, working_days=left)
+
+
+def _assessment_deadline(
+    events: list[DownstreamOutcome], referral_on: date, today: date
+) -> Deadline:
+    Event = DownstreamOutcome.Event
+    due = deadlines.assessment_due(referral_on)
+    completions = [e for e in events if e.event == Event.ASSESSMENT_COMPLETED]
+    if completions:
+        # The latest completion, as the scorecard counts it.
+        done = max(completions, key=lambda e: (e.occurred_on, e.pk))
+        late = done.occurred_on > due
+        return Deadline(
+            "assessment",
+            referral_on,
+            due,
+            DeadlineState.LATE if late else DeadlineState.ON_TIME,
+            done_on=done.occurred_on,
+            started=True,
+            late_reason=done.late_reason if late else "",
+        )
+    closed = [e.occurred_on for e in events if e.event == Event.CASE_CLOSED]
+    started = any(e.event == Event.ASSESSMENT_STARTED for e in events)
+    if closed:
+        return Deadline(
+            "assessment",
+            referral_on,
+            due,
+            DeadlineState.CLOSED,
+            done_on=min(closed),
+            started=started,
+        )
+    return _running("assessment", referral_on, due, today, started=started)
+
+
+def _icpc_deadline(events: list[DownstreamOutcome], today: date) -> Deadline | None:
+    Event = DownstreamOutcome.Event
+    strategies = [e.occurred_on for e in events if e.event == Event.STRATEGY_DISCUSSION]
+    if not strategies:
+        return None
+    # The latest strategy discussion starts the clock now running; a conference on or
+    # after it answers to it (the latest one on or before the conference).
+    strategy_on = max(strategies)
+    due = deadlines.icpc_due(strategy_on)
+    after = sorted(
+        (e for e in events if e.occurred_on >= strategy_on), key=lambda e: (e.occurred_on, e.pk)
+    )
+    conference = next((e for e in after if e.event == Event.ICPC), None)
+    if conference is not None:
+        late = conference.occurred_on > due
+        return Deadline(
+            "icpc",
+            strategy_on,
+            due,
+            DeadlineState.LATE if late else DeadlineState.ON_TIME,
+            done_on=conference.occurred_on,
+            late_reason=conference.late_reason if late else "",
+        )
+    for event, state in (
+        (Event.ICPC_NOT_REQUIRED, DeadlineState.NOT_REQUIRED),
+        (Event.CASE_CLOSED, DeadlineState.CLOSED),
+    ):
+        ended = next((e for e in after if e.event == event), None)
+        if ended is not None:
+            return Deadline("icpc", strategy_on, due, state, done_on=ended.occurred_on)
+    return _running("icpc", strategy_on, due, today)
+
+
+def deadlines_for(
+    contact: Contact, *, user: User, today: date | None = None
+) -> list[ChildDeadlines]:
+    """Each child's assessment deadline (45 working days from the referral date) and,
+    once a strategy discussion is recorded, conference deadline (15 working days from
+    it), with where each stands ``today``. Empty unless the contact is a referral and
+    the user works on referrals. Two or three queries however many children."""
+    if not (
+        user.has_perm(Permission.RECORD_OUTCOMES.perm)
+        or user.has_perm(Permission.SCREEN_CONTACTS.perm)
+    ):
+        return []
+    decision = standing_decision(contact)
+    if decision is None or not decision.is_referral:
+        return []
+    today = today or timezone.localdate()
+    referral_on = timezone.localtime(contact.received_at).date()
+    by_child: dict[int, list[DownstreamOutcome]] = {}
+    for event in DownstreamOutcome.objects.filter(contact=contact).only(
+        "subject_id", "event", "occurred_on", "late_reason"
+    ):
+        by_child.setdefault(event.subject_id, []).append(event)
+    result = []
+    for child in contact.children:
+        events = by_child.get(child.pk, [])
+        # A case already open is with its allocated worker: no new assessment unless
+        # one is recorded.
+        assessment = None
+        if decision.route != Route.ALREADY_OPEN or any(
+            e.event.startswith("assessment_") for e in events
+        ):
+            assessment = _assessment_deadline(events, referral_on, today)
+        result.append(ChildDeadlines(child, assessment, _icpc_deadline(events, today)))
+    return result

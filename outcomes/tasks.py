@@ -57,3 +57,11 @@ def scorecard_snapshot_take(period_key: str) -> int:
     from outcomes.scorecard.periods import Period
 
     return scorecard_services.snapshot_take(period=Period.parse(period_key)).pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1200, soft_time_limit=1100)
+def census_export_check_task(export_id: int) -> str:
+    """Run the DfE census rules over a kept export (by id; the file stays in the database)."""
+    from outcomes.returns import services as returns_services
+
+    return returns_services.census_export_check(export_id=export_id).status

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from outcomes import views
+from outcomes.returns import views as returns
 from outcomes.scorecard import views as scorecard
 
 app_name = "outcomes"
@@ -20,6 +21,11 @@ urlpatterns = [
     path("scorecard/scorecard.xlsx", scorecard.scorecard_xlsx, name="scorecard-xlsx"),
     path("scorecard/pack.pdf", scorecard.scorecard_pdf, name="scorecard-pdf"),
     path("scorecard/inspection/", scorecard.inspection_contacts, name="scorecard-inspection"),
+    path("returns/census/", returns.census, name="census"),
+    path("returns/census/<int:pk>/", returns.census_export, name="census-export"),
+    path("returns/census/<int:pk>/check/", returns.census_export_check, name="census-check"),
+    path("returns/census/<int:pk>/census.xml", returns.census_export_xml, name="census-xml"),
+    path("returns/census/<int:pk>/report.csv", returns.census_export_report, name="census-report"),
     path(
         "contacts/<str:reference>/notices/<int:notice_id>/resend/",
         views.notice_resend,

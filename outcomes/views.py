@@ -16,10 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
+from frontdoor.census_codes import census_code_choices, return_year_of
+from frontdoor.models import CensusCode
 from frontdoor.roles import Permission
 from outcomes import downstream, selectors, services
 from outcomes.models import DownstreamOutcome, Notice
@@ -108,14 +111,40 @@ class OutcomeEventForm(forms.Form):
     )
     occurred_on = DateField(label="Date", past=True, help_text="For example, 27 3 2026")
     assessment_outcome = forms.ChoiceField(
-        label="Outcome of the assessment (if completed)",
-        choices=[("", "Not a completed assessment"), *DownstreamOutcome.AssessmentOutcome.choices],
+        label="Outcome of the assessment",
+        choices=[("", "Choose the outcome"), *DownstreamOutcome.AssessmentOutcome.choices],
         required=False,
+    )
+    factors = forms.MultipleChoiceField(
+        label="Factors identified at the end of the assessment",
+        help_text="Select all that apply. If there were none, select 21 on its own.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason_for_closure = forms.ChoiceField(label="Reason for closure", required=False)
+    late_reason = forms.CharField(
+        label="Why it was late (if it was)",
+        help_text="Needed when an assessment is completed more than 45 working days after "
+        "the referral, or a conference is held more than 15 working days after the "
+        "strategy discussion.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].choices = [(str(c.pk), c.full_name) for c in children]
+        # The code lists of this return year; the service checks each code against
+        # the year of the event's own date.
+        year = return_year_of(timezone.localdate())
+        self.fields["factors"].choices = census_code_choices(
+            CensusCode.CodeList.ASSESSMENT_FACTOR, year
+        )
+        self.fields["reason_for_closure"].choices = [
+            ("", "Choose a reason"),
+            *census_code_choices(CensusCode.CodeList.REASON_FOR_CLOSURE, year),
+        ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,13 +165,16 @@ def contact_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
                     event=form.cleaned_data["event"],
                     occurred_on=form.cleaned_data["occurred_on"],
                     assessment_outcome=form.cleaned_data["assessment_outcome"],
+                    factors=tuple(form.cleaned_data["factors"]),
+                    reason_for_closure=form.cleaned_data["reason_for_closure"],
+                    late_reason=form.cleaned_data["late_reason"],
                 ),
                 source=DownstreamOutcome.Source.FORM,
             )
             messages.success(request, "Outcome recorded.")
             return redirect("outcomes:contact-outcomes", reference=reference)
         except downstream.OutcomeRejected as rejected:
-            form.add_error(None, str(rejected))
+            form.add_error(rejected.field if rejected.field in form.fields else None, str(rejected))
     audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
     return render(
         request,
@@ -152,6 +184,7 @@ def contact_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
             "form": form,
             "show_errors": request.method == "POST",
             "recorded": contact.downstream.select_related("subject", "recorded_by"),
+            "deadlines": selectors.deadlines_for(contact, user=request.user),
         },
     )
 
@@ -178,7 +211,12 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/import.html",
-        {"report": report, "error": error, "columns": downstream.CSV_COLUMNS},
+        {
+            "report": report,
+            "error": error,
+            "columns": downstream.CSV_COLUMNS,
+            "events": DownstreamOutcome.Event.choices,
+        },
     )
 
 

@@ -62,6 +62,23 @@ class ChildInput(PersonFields):
     unborn = serializers.BooleanField(required=False, default=False)
     expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
     unique_pupil_number = serializers.CharField(required=False, allow_blank=True, default="")
+    ethnicity = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4,
+        help_text="The child's ethnicity as a CIN census code valid in the return year of "
+        "the contact's receipt (for example WBRI, MWBA, REFU). Leave out, or send NOBT, "
+        "when not yet obtained.",
+    )
+    disabilities = serializers.ListField(
+        child=serializers.CharField(max_length=4),
+        required=False,
+        default=list,
+        help_text="The child's disabilities as CIN census codes valid in that return year "
+        '(for example AUT, HEAR). ["NONE"] means no disability and cannot be combined '
+        "with another code; leave out when not known.",
+    )
 
     def validate_unique_pupil_number(self, value):
         return _django_validator(clean_unique_pupil_number)(value)
@@ -141,7 +158,25 @@ class ContactInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"family_not_told_reason": "Say why the family was not told or did not agree."}
             )
+        self._validate_census_details(attrs)
         return attrs
+
+    def _validate_census_details(self, attrs) -> None:
+        """Codes are checked against the lists of the contact's return year, which only
+        the whole contact knows (received_at), so here rather than on each child."""
+        from django.utils import timezone
+
+        year = services.census_return_year(attrs.get("received_at") or timezone.now())
+        errors = {}
+        for index, child in enumerate(attrs["children"]):
+            try:
+                child["ethnicity"], child["disabilities"] = services.census_details_clean(
+                    ethnicity=child["ethnicity"], disabilities=child["disabilities"], year=year
+                )
+            except services.CensusDetailsInvalid as invalid:
+                errors[str(index)] = {invalid.field_name: [str(invalid)]}
+        if errors:
+            raise serializers.ValidationError({"children": errors})
 
     def to_contact_input(self, *, agency) -> services.ContactInput:
         data = self.validated_data
@@ -160,6 +195,8 @@ class ContactInputSerializer(serializers.Serializer):
                 unique_pupil_number=child["unique_pupil_number"],
                 address=child["address"],
                 postcode=child["postcode"],
+                ethnicity=child["ethnicity"],
+                disabilities=tuple(child["disabilities"]),
             )
             for child in data["children"]
         ] + [

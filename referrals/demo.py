@@ -9,20 +9,32 @@ recurrences spell a name differently, leaving likely matches for a screener.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from faker import Faker
 
+from frontdoor.demo import (
+    DISABILITIES,
+    DISABLED_SHARE,
+    ETHNICITIES,
+    NO_DISABILITY,
+    SCHOOL_AGE_DAYS,
+    UPN_LA,
+    upn_with_check_letter,
+)
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
-from referrals.models import ConcernCategory, Contact, ContactSubject
+from referrals.models import ConcernCategory, Contact, ContactSubject, Person
 from referrals.services import ContactInput, ReferrerInput, SubjectInput, contact_submit
 
 DEMO_CONTACT_COUNT = 400
 # Fifteen months: a quarter's scorecard shows the four quarters before it.
 DEMO_DAYS = 460
 DEMO_RECENT = 30  # received in the last day and a half: today's queue
+DEMO_SCHOOLS = (2701, 40)  # the demo's schools for pupil numbers (synthetic data: 2001-2600)
+UPN_SHARE = 0.9  # of school children: the school or the screener gives it
 
 NARRATIVES = {
     ConcernCategory.NEGLECT: [
@@ -99,25 +111,83 @@ def _received_at(rng: random.Random, days_ago: int) -> datetime:
     return min(local, timezone.now())
 
 
+@dataclass
+class _Child:
+    first: str
+    born: date
+    sex: str
+    nhs: str
+    upn: str
+    disabilities: tuple[str, ...]  # CIN census codes; ("NONE",) for none
+
+
+class _Tally:
+    """What the demo's families share: unique pupil numbers for school children, valid
+    by the DfE's rules (check letter, a real LA number) and none already on record,
+    and how many disabled children there have been."""
+
+    def __init__(self) -> None:
+        self.taken = set(
+            Person.objects.exclude(unique_pupil_number="").values_list(
+                "unique_pupil_number", flat=True
+            )
+        )
+        self.next: dict[int, int] = {}
+        self.disabled = 0  # disabled children so far
+
+    def pupil_number(self, born: date) -> str:
+        year = (born.year + 5) % 100  # allocated on starting school
+        first_school, schools = DEMO_SCHOOLS
+        while True:
+            index = self.next.get(year, 0)
+            self.next[year] = index + 1
+            digits = f"{UPN_LA}{first_school + index % schools:04d}{year:02d}{index // schools:03d}"
+            upn = upn_with_check_letter(digits)
+            if upn not in self.taken:
+                self.taken.add(upn)
+                return upn
+
+
+def _pick(rng: random.Random, weights: list[tuple[str, int]]) -> str:
+    return rng.choices([value for value, _ in weights], weights=[w for _, w in weights])[0]
+
+
+def _disabilities(rng: random.Random, tally: _Tally) -> tuple[str, ...]:
+    if rng.random() >= DISABLED_SHARE:
+        return (NO_DISABILITY,)
+    # Every other disabled child has two: a demo this small still shows (and returns)
+    # children with more than one, which the census expects to see.
+    tally.disabled += 1
+    codes = {_pick(rng, DISABILITIES)}
+    while tally.disabled % 2 == 0 and len(codes) < 2:
+        codes.add(_pick(rng, DISABILITIES))
+    return tuple(sorted(codes))
+
+
 class _Family:
-    def __init__(self, fake: Faker, rng: random.Random) -> None:
+    def __init__(self, fake: Faker, rng: random.Random, tally: _Tally, today: date) -> None:
+        """A family as first known to the front door on ``today``."""
         self.surname = fake.last_name()
         self.postcode = fake.postcode()
         self.address = fake.street_address()
-        today = timezone.localdate()
-        self.children = []
+        self.ethnicity = _pick(rng, ETHNICITIES)  # "": not yet obtained
+        self.children: list[_Child] = []
         for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
             sex = rng.choice(["female", "male"])
             first = fake.first_name_female() if sex == "female" else fake.first_name_male()
             born = today - timedelta(days=rng.randint(60, 17 * 365))
-            self.children.append((first, born, sex, _nhs_number(rng) if rng.random() < 0.7 else ""))
+            nhs = _nhs_number(rng) if rng.random() < 0.7 else ""
+            at_school = (today - born).days >= SCHOOL_AGE_DAYS and rng.random() < UPN_SHARE
+            upn = tally.pupil_number(born) if at_school else ""
+            disabilities = _disabilities(rng, tally)
+            self.children.append(_Child(first, born, sex, nhs, upn, disabilities))
         self.parent = (fake.first_name_female(), rng.choice(["parent", "carer"]))
         self.partner = fake.first_name_male()
 
 
 def _subjects(family: _Family, rng: random.Random, *, misspell: bool) -> list[SubjectInput]:
     subjects = []
-    for first, born, sex, nhs in family.children:
+    for child in family.children:
         last = family.surname
         if misspell and len(last) > 4:
             i = rng.randrange(1, len(last) - 2)
@@ -125,13 +195,18 @@ def _subjects(family: _Family, rng: random.Random, *, misspell: bool) -> list[Su
         subjects.append(
             SubjectInput(
                 role=ContactSubject.Role.CHILD,
-                first_name=first,
+                first_name=child.first,
                 last_name=last,
-                date_of_birth=born,
-                sex=sex,
-                nhs_number="" if misspell else nhs,
+                date_of_birth=child.born,
+                sex=child.sex,
+                # A referrer who misspells the name rarely has the child's numbers.
+                nhs_number="" if misspell else child.nhs,
+                unique_pupil_number="" if misspell else child.upn,
                 address=family.address,
                 postcode=family.postcode,
+                # The CIN census details a screener records (ethnicity "" = not obtained).
+                ethnicity=family.ethnicity,
+                disabilities=child.disabilities,
             )
         )
     parent_first, parent_role = family.parent
@@ -172,14 +247,24 @@ def demo_contacts_load(*, count: int = DEMO_CONTACT_COUNT, seed: int = 2026) -> 
     referrers = [school_dsl, *_demo_referrers()]
     police = Agency.objects.filter(type=Agency.Type.POLICE).first()
     families: list[_Family] = []
+    tally = _Tally()
     for number in range(count - existing):
+        received_at = (
+            _received_at(rng, int(DEMO_DAYS * (1 - number / count)))
+            if number < count - DEMO_RECENT
+            else timezone.now() - timedelta(minutes=rng.randint(5, 36 * 60))
+        )
         known = families and rng.random() < 0.25
-        family = rng.choice(families) if known else _Family(fake, rng)
+        family = (
+            rng.choice(families)
+            if known
+            else _Family(fake, rng, tally, timezone.localtime(received_at).date())
+        )
         if not known:
             families.append(family)
         channel = rng.choices(*zip(*CHANNEL_WEIGHTS, strict=True))[0]
         categories = rng.sample(list(NARRATIVES), k=rng.choice([1, 1, 2]))
-        child_name = family.children[0][0]
+        child_name = family.children[0].first
         concerns = " ".join(
             rng.choice(NARRATIVES[c]).format(child=child_name, adult=family.parent[0])
             for c in categories
@@ -194,9 +279,7 @@ def demo_contacts_load(*, count: int = DEMO_CONTACT_COUNT, seed: int = 2026) -> 
             family_not_told_reason=""
             if awareness == Contact.FamilyAwareness.AWARE_CONSENTED
             else "Telling the family could put the child at greater risk.",
-            received_at=_received_at(rng, int(DEMO_DAYS * (1 - number / count)))
-            if number < count - DEMO_RECENT
-            else timezone.now() - timedelta(minutes=rng.randint(5, 36 * 60)),
+            received_at=received_at,
             **_channel_details(channel, rng, fake, police),
         )
         referrer_account = None

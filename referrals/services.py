@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,7 +18,14 @@ from django.utils import timezone
 
 from frontdoor import events
 from frontdoor.audit import audit_record
+from frontdoor.census_codes import (
+    ETHNICITY_NOT_OBTAINED,
+    census_codes,
+    return_year_key,
+    return_year_of,
+)
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
+from frontdoor.roles import Permission
 from frontdoor.working_days import decision_due
 from referrals import matching
 from referrals.models import (
@@ -52,6 +60,10 @@ class SubjectInput:
     address: str = ""
     postcode: str = ""
     relationship_to_children: str = ""
+    # CIN census codes for a child: blank ethnicity and no disabilities are "not yet
+    # obtained"; ["NONE"] is "no disability".
+    ethnicity: str = ""
+    disabilities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,53 @@ def _referral_source(*, referrer_account: User | None, data: ContactInput) -> Re
     return ReferralSource.objects.get(code=UNKNOWN_SOURCE_CODE)
 
 
+DISABILITY_NONE = "NONE"
+
+
+class CensusDetailsInvalid(ContactRejected):
+    """A child's ethnicity or disabilities are not codes of the census year; says which."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field_name = field_name
+
+
+def census_return_year(contact_received_at: datetime) -> int:
+    """The census return year a contact belongs to (by its London date of receipt)."""
+    return return_year_of(timezone.localdate(contact_received_at))
+
+
+def census_details_clean(
+    *, ethnicity: str, disabilities: Iterable[str], year: int
+) -> tuple[str, list[str]]:
+    """A child's ethnicity and disabilities as kept: codes of the return year's lists,
+    NOBT kept as blank (one way to say "not yet obtained"), disabilities once each in
+    the list's order, "NONE" only on its own. Raises CensusDetailsInvalid."""
+    ethnicity = ethnicity.strip().upper()
+    if ethnicity == ETHNICITY_NOT_OBTAINED:
+        ethnicity = ""
+    wanted = {code.strip().upper() for code in disabilities if code.strip()}
+    if not ethnicity and not wanted:
+        return "", []
+    if ethnicity and ethnicity not in {c.code for c in census_codes("ethnicity", year)}:
+        raise CensusDetailsInvalid(
+            "ethnicity",
+            f"{ethnicity} is not an ethnicity code in the {return_year_key(year)} census.",
+        )
+    known = [c.code for c in census_codes("disability", year)] if wanted else []
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise CensusDetailsInvalid(
+            "disabilities",
+            f"{', '.join(unknown)}: not a disability code in the {return_year_key(year)} census.",
+        )
+    if DISABILITY_NONE in wanted and len(wanted) > 1:
+        raise CensusDetailsInvalid(
+            "disabilities", "NONE (no disability) cannot be given with a disability."
+        )
+    return ethnicity, [code for code in known if code in wanted]
+
+
 def _check(data: ContactInput, channel: Contact.Channel) -> None:
     if not any(subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects):
         raise ContactRejected("A contact must be about at least one child.")
@@ -146,6 +205,7 @@ def contact_submit(
     _check(data, channel)
     received_at = data.received_at or timezone.now()
     referrer = data.referrer or ReferrerInput()
+    census = [_subject_census(subject, received_at) for subject in data.subjects]
     # Everything that only reads comes first: taking the year's next reference locks
     # its counter until the caller commits, and every other intake waits for it.
     plans = [_match_find(subject) for subject in data.subjects]
@@ -184,8 +244,17 @@ def contact_submit(
             raise
         # A concurrent retry of the same submission got there first.
         return Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key), False
-    for position, (subject_input, plan) in enumerate(zip(data.subjects, plans, strict=True)):
-        _subject_create(contact=contact, position=position, given=subject_input, plan=plan)
+    for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
+        zip(data.subjects, plans, census, strict=True)
+    ):
+        _subject_create(
+            contact=contact,
+            position=position,
+            given=subject_input,
+            plan=plan,
+            ethnicity=ethnicity,
+            disabilities=disabilities,
+        )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -196,6 +265,33 @@ def contact_submit(
     )
     events.publish(events.CONTACT_RECEIVED, contact=contact)
     return contact, True
+
+
+def _subject_census(subject: SubjectInput, received_at: datetime) -> tuple[str, list[str]]:
+    """The child's census details, checked against the contact's return year."""
+    if not subject.ethnicity and not subject.disabilities:
+        return "", []
+    if subject.role not in ContactSubject.CHILD_ROLES:
+        raise ContactRejected("Ethnicity and disabilities are recorded for children only.")
+    return census_details_clean(
+        ethnicity=subject.ethnicity,
+        disabilities=subject.disabilities,
+        year=census_return_year(received_at),
+    )
+
+
+def _person_census_fill(person: Person, subject: ContactSubject) -> None:
+    """Give a linked person record the census details it lacks from what this contact
+    says; what the record already holds (perhaps confirmed by a screener) stays."""
+    changed = []
+    if subject.ethnicity and not person.ethnicity:
+        person.ethnicity = subject.ethnicity
+        changed.append("ethnicity")
+    if subject.disabilities and not person.disabilities:
+        person.disabilities = list(subject.disabilities)
+        changed.append("disabilities")
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
 
 
 def _person_from_subject(subject: ContactSubject) -> Person:
@@ -210,6 +306,8 @@ def _person_from_subject(subject: ContactSubject) -> Person:
         unique_pupil_number=subject.unique_pupil_number,
         address=subject.address,
         postcode=subject.postcode,
+        ethnicity=subject.ethnicity,
+        disabilities=list(subject.disabilities),
     )
 
 
@@ -238,7 +336,13 @@ def _match_find(subject: SubjectInput) -> MatchPlan:
 
 
 def _subject_create(
-    *, contact: Contact, position: int, given: SubjectInput, plan: MatchPlan
+    *,
+    contact: Contact,
+    position: int,
+    given: SubjectInput,
+    plan: MatchPlan,
+    ethnicity: str = "",
+    disabilities: list[str] | None = None,
 ) -> ContactSubject:
     subject = ContactSubject(
         contact=contact,
@@ -255,9 +359,12 @@ def _subject_create(
         unique_pupil_number=given.unique_pupil_number,
         address=given.address,
         postcode=given.postcode,
+        ethnicity=ethnicity,
+        disabilities=disabilities or [],
     )
     if plan.person is not None:
         subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
+        _person_census_fill(plan.person, subject)
     elif not plan.candidates:
         subject.person = _person_from_subject(subject)
         subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
@@ -301,6 +408,62 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     if alias != person.full_name and alias not in person.aliases:
         person.aliases = [*person.aliases, alias]
         person.save(update_fields=["aliases", "updated_at"])
+    _person_census_fill(person, subject)
+    return subject
+
+
+@transaction.atomic
+def subject_census_set(
+    *, actor: User, subject: ContactSubject, ethnicity: str, disabilities: list[str]
+) -> ContactSubject:
+    """Record a child's ethnicity and disabilities (CIN census codes of the contact's
+    return year) on the contact and, when matched, on their person record: a
+    screener asking the family is the better source, so it replaces what was there."""
+    if not actor.has_perm(Permission.SCREEN_CONTACTS.perm):
+        raise ContactRejected("Your role does not allow this.")
+    subject = (
+        ContactSubject.objects.select_for_update(of=("self",))
+        .select_related("contact", "person")
+        .get(pk=subject.pk)
+    )
+    if not subject.is_child:
+        raise ContactRejected("Ethnicity and disabilities are recorded for children only.")
+    ethnicity, disabilities = census_details_clean(
+        ethnicity=ethnicity,
+        disabilities=disabilities,
+        year=census_return_year(subject.contact.received_at),
+    )
+    changed = {
+        name: value
+        for name, value in (("ethnicity", ethnicity), ("disabilities", disabilities))
+        if getattr(subject, name) != value
+    }
+    if not changed:
+        return subject
+    for name, value in changed.items():
+        setattr(subject, name, value)
+    subject.save(update_fields=list(changed))
+    detail = {"subject": subject.pk, "fields": sorted(changed)}
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=subject.contact.reference,
+        via="referrals.subject_census_set",
+        detail=detail,
+    )
+    person = subject.person
+    if person is not None:
+        person.ethnicity, person.disabilities = ethnicity, disabilities
+        person.save(update_fields=["ethnicity", "disabilities", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record_type="person",
+            record_id=person.pk,
+            via="referrals.subject_census_set",
+            detail=detail,
+        )
     return subject
 
 

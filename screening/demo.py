@@ -12,13 +12,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from frontdoor.demo import NO_DISABILITY, PRIMARY_NEEDS, STRATEGY_NEED_IS_ABUSE
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_time
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
 from screening import services
-from screening.models import Decision, Route, Screening, ThresholdLevel
+from screening.models import CENSUS_REFERRAL_ROUTES, Decision, Route, Screening, ThresholdLevel
 
 ROUTE_WEIGHTS = [
     (Route.INFORMATION_AND_ADVICE, 45),
@@ -41,6 +42,12 @@ RATIONALES = {
     Route.STRATEGY_DISCUSSION: "A disclosure of physical harm with injuries seen, and police history of domestic abuse at the address: reasonable cause to suspect significant harm.",
     Route.ALREADY_OPEN: "The family has an allocated social worker; the information has been passed to them the same day.",
 }
+# Referrals that open a CIN census episode for each child on them.
+# A child referred this recently still has an open case: a new worry goes to the
+# allocated worker. Longer gaps are re-referrals, and outcomes/demo.py closes the
+# earlier case before them (the census allows no overlapping episodes).
+OPEN_CASE_DAYS = 90
+DISABLED_CHILD_NEED_SHARE = 0.35
 SOS = {
     "danger_statement": "Professionals are worried the child could be harmed again if nothing changes at home.",
     "strengths": "The child has a trusted adult at school and attends regularly.",
@@ -88,6 +95,8 @@ def demo_screening_load(*, seed: int = 2026) -> int:
             screened += 1
             continue
         route = rng.choices(*zip(*ROUTE_WEIGHTS, strict=True))[0]
+        if route in CENSUS_REFERRAL_ROUTES and _case_open(contact):
+            route = Route.ALREADY_OPEN
         # Most are decided inside the working day; a few run late, as in life.
         took = timedelta(hours=rng.choice([1, 2, 3, 5, 8, 20, 30]))
         decided_at = min(add_working_time(contact.received_at, took), now)
@@ -101,6 +110,7 @@ def demo_screening_load(*, seed: int = 2026) -> int:
             is_complex=route == Route.STRATEGY_DISCUSSION and rng.random() < 0.5,
             complex_reason="Several agencies hold worrying information about the household.",
             decided_at=decided_at,
+            primary_need=_primary_need(rng, contact, route),
         )
         if decision.approval == Decision.Approval.PENDING and age > timedelta(days=3):
             services.decision_approve(
@@ -110,3 +120,52 @@ def demo_screening_load(*, seed: int = 2026) -> int:
             )
         screened += 1
     return screened
+
+
+def _case_open(contact: Contact) -> bool:
+    """Whether a child on the contact was referred to social care in the last
+    OPEN_CASE_DAYS (by a decision on an earlier contact, approved or waiting)."""
+    people = [
+        subject.person_id
+        for subject in contact.subjects.filter(role__in=ContactSubject.CHILD_ROLES)
+        if subject.person_id
+    ]
+    earlier = (
+        ContactSubject.objects.filter(
+            person_id__in=people,
+            contact__received_at__gte=contact.received_at - timedelta(days=OPEN_CASE_DAYS),
+            contact__received_at__lte=contact.received_at,
+        )
+        .exclude(contact=contact)
+        .values_list("contact_id", flat=True)
+    )
+    latest: dict[int, str] = {}
+    for contact_id, route in (
+        Decision.objects.filter(contact_id__in=list(earlier))
+        .exclude(approval=Decision.Approval.RETURNED)
+        .order_by("contact_id", "decided_at")
+        .values_list("contact_id", "route")
+    ):
+        latest[contact_id] = route
+    return any(route in CENSUS_REFERRAL_ROUTES for route in latest.values())
+
+
+def _primary_need(rng: random.Random, contact: Contact, route: str) -> str:
+    """The CIN census primary need, from the contact's main worry (see frontdoor.demo)."""
+    if route not in CENSUS_REFERRAL_ROUTES:
+        return ""
+    if route == Route.STRATEGY_DISCUSSION and rng.random() < STRATEGY_NEED_IS_ABUSE:
+        return "N1"
+    disabled = (
+        contact.subjects.filter(role__in=ContactSubject.CHILD_ROLES)
+        .exclude(disabilities=[NO_DISABILITY])
+        .exclude(disabilities=[])
+    )
+    if (
+        route == Route.SOCIAL_CARE_ASSESSMENT
+        and rng.random() < DISABLED_CHILD_NEED_SHARE
+        and disabled.exists()
+    ):
+        return "N2"  # the child's disability or illness
+    weights = PRIMARY_NEEDS[contact.concern_categories[0]]
+    return rng.choices([code for code, _ in weights], weights=[w for _, w in weights])[0]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 
+from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, census_code_choices
 from frontdoor.models import Agency
 from referrals.models import Contact
-from screening.models import CHECK_AGENCY_TYPES, Decision, Route, ThresholdLevel
+from screening.models import (
+    CENSUS_REFERRAL_ROUTES,
+    CHECK_AGENCY_TYPES,
+    Decision,
+    Route,
+    ThresholdLevel,
+)
 from screening.services import MINIMUM_RATIONALE_LENGTH
 
 TEXT = {"rows": 3}
@@ -145,9 +154,33 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs=TEXT),
         help_text="For example, it could put the child at risk or prejudice a police inquiry.",
     )
+    primary_need = forms.ChoiceField(
+        label="Primary need (CIN census)",
+        required=False,
+        help_text=(
+            "Needed for a referral to social care (an assessment or a strategy discussion): "
+            "the main reason the child needs children's social care."
+        ),
+        error_messages={"invalid_choice": "Select a primary need from the list"},
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        """``year``: the contact's census return year, whose primary need codes apply."""
+        super().__init__(*args, **kwargs)
+        self.fields["primary_need"].choices = [
+            ("", "Select the primary need"),
+            *census_code_choices("primary_need", year),
+        ]
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("route") in CENSUS_REFERRAL_ROUTES:
+            if not cleaned.get("primary_need") and "primary_need" not in self.errors:
+                self.add_error(
+                    "primary_need", "Select the child's primary need for a referral to social care"
+                )
+        elif cleaned.get("route"):
+            cleaned["primary_need"] = ""  # only a referral to social care keeps one
         if cleaned.get("is_complex") and not cleaned.get("complex_reason", "").strip():
             self.add_error("complex_reason", "Enter why this is a complex case")
         if (
@@ -158,6 +191,58 @@ class DecisionForm(forms.Form):
                 "withhold_reason", "Enter the safeguarding reason for not telling the family"
             )
         return cleaned
+
+
+DISABILITY_NONE = "NONE"
+
+
+@dataclass(frozen=True)
+class CensusChoices:
+    ethnicity: list[tuple[str, str]]
+    disability: list[tuple[str, str]]
+
+
+def census_choices(year: int) -> CensusChoices:
+    # Blank is "not yet obtained" (what NOBT codes in a return), so NOBT is not
+    # offered twice.
+    return CensusChoices(
+        ethnicity=[("", "Not yet obtained")]
+        + [c for c in census_code_choices("ethnicity", year) if c[0] != ETHNICITY_NOT_OBTAINED],
+        disability=census_code_choices("disability", year),
+    )
+
+
+class ChildCensusForm(forms.Form):
+    """A child's ethnicity and disabilities, as the CIN census and Annex A code them."""
+
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        required=False,
+        help_text="As the child or family describe it. Leave as not yet obtained if unknown.",
+        error_messages={"invalid_choice": "Select the child's ethnicity from the list"},
+    )
+    disabilities = forms.MultipleChoiceField(
+        label="Disabilities",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply, or 'No disability'. Leave blank if not yet known.",
+        error_messages={"invalid_choice": "Select disabilities from the list"},
+    )
+
+    def __init__(self, *args, choices: CensusChoices, **kwargs):
+        """``choices``: the code lists of the contact's return year (``census_choices``),
+        read once for all the children on the page."""
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].choices = choices.ethnicity
+        self.fields["disabilities"].choices = choices.disability
+
+    def clean_disabilities(self):
+        codes = self.cleaned_data["disabilities"]
+        if DISABILITY_NONE in codes and len(codes) > 1:
+            raise forms.ValidationError(
+                "Select 'No disability' on its own, or only the disabilities the child has"
+            )
+        return codes
 
 
 class ApprovalForm(forms.Form):

@@ -156,6 +156,10 @@ REFERRAL_ROUTES = (
     Route.ALREADY_OPEN,
 )
 ROUTES_NEEDING_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
+# A referral in the DfE's sense (CIN census, Annex A List 3): a child newly sent to social
+# care. A case passed to its allocated worker is not one, though the scorecard counts it
+# among referrals (ADR 0008, ADR 0011). These decisions also record the primary need.
+CENSUS_REFERRAL_ROUTES = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
 
 
 @pghistory.track(

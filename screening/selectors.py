@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from frontdoor.census_codes import census_codes, return_year_of
 from frontdoor.models import User
 from frontdoor.roles import Permission
-from frontdoor.working_days import add_working_time, working_time_between
+from frontdoor.working_days import add_working_time, months_before, working_time_between
 from referrals import selectors as referral_selectors
-from referrals.models import Contact, ContactSubject, Person
+from referrals.models import (
+    OPEN_STATUSES,
+    Contact,
+    ContactSubject,
+    Person,
+    Restriction,
+    queue_priority,
+)
 from screening.models import (
     REFERRAL_ROUTES,
     STANDING_APPROVALS,
@@ -23,7 +31,6 @@ from screening.models import (
     Decision,
     Screening,
 )
-from screening.services import OPEN_STATUSES, queue_priority
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
 TWELVE_MONTHS = timedelta(days=365)
@@ -61,6 +68,24 @@ def clock_for(contact: Contact, now: datetime | None = None) -> Clock:
     else:
         rag = "green"
     return Clock(rag=rag, due_at=contact.decision_due_at, working_time_left=left)
+
+
+def one_year_before(day: date) -> date:
+    """The same date a year earlier; 29 February falls back to the 28th (ADR 0008)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def twelve_months_before(moment: datetime) -> datetime:
+    """Where "within the 12 months before" ``moment`` starts: the start of the same
+    London date a year before, as the scorecard counts it (ADR 0008)."""
+    return _start_of(one_year_before(timezone.localdate(moment)))
 
 
 def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = "received_at"):
@@ -281,7 +306,7 @@ def histories_of(
         person_id__in={child.person_id for child in children}
     ).exclude(contact=contact)
     window = Q(
-        contact__received_at__gte=contact.received_at - TWELVE_MONTHS,
+        contact__received_at__gte=twelve_months_before(contact.received_at),
         contact__received_at__lt=contact.received_at,
     )
     counts = {
@@ -344,6 +369,159 @@ def histories_of(
             not_shown=count["total"] - len(rows),
         )
     return histories
+
+
+def _standing_referral_on(contact_id: str = "contact_id"):
+    """Subquery: the contact's standing decision makes it a referral."""
+    return Exists(
+        Decision.objects.filter(
+            contact=OuterRef(contact_id),
+            superseded_by__isnull=True,
+            route__in=REFERRAL_ROUTES,
+            approval__in=STANDING_APPROVALS,
+        )
+    )
+
+
+def _earlier_as_a_child(contact: Contact, person_ids) -> QuerySet[ContactSubject]:
+    """Where these people appeared as a child on a contact received before ``contact``."""
+    return ContactSubject.objects.filter(
+        person_id__in=person_ids,
+        role__in=ContactSubject.CHILD_ROLES,
+        contact__received_at__lt=contact.received_at,
+    ).exclude(contact_id=contact.pk)
+
+
+def is_re_referral(*, contact: Contact) -> bool:
+    """Whether a child on ``contact`` had a standing referral received in the 12 months
+    before it: the re-referral rule a decision records (``Decision.is_re_referral``).
+    No user: ``decision_record`` asks, having made its own checks. One query."""
+    children = ContactSubject.objects.filter(
+        contact_id=contact.pk, role__in=ContactSubject.CHILD_ROLES, person__isnull=False
+    ).values("person_id")
+    return (
+        _earlier_as_a_child(contact, children)
+        .filter(contact__received_at__gte=twelve_months_before(contact.received_at))
+        .filter(_standing_referral_on())
+        .exists()
+    )
+
+
+def _closed_to(user: User):
+    """Subquery on rows with a ``contact_id``: that contact is restricted (itself or
+    through a person on it) and no restriction on it opens for ``user``; the same
+    test as ``Restriction.opens_for``, made in the database for every row at once."""
+    return Exists(
+        Restriction.objects.filter(lifted_at__isnull=True)
+        .filter(
+            Q(contact=OuterRef("contact_id"))
+            | Q(person__appearances__contact=OuterRef("contact_id"))
+        )
+        .exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user))
+    )
+
+
+@dataclass(frozen=True)
+class EarlierReferral:
+    reference: str
+    received_at: datetime
+    # The user may not open it. Its reference and dates are shown, as in the child's
+    # history (the rule applies whoever may read it); nothing from inside it is.
+    restricted: bool
+
+
+@dataclass(frozen=True)
+class EarlierClosure:
+    reference: str
+    closed_on: date
+    reason: str  # the census reason for closure, with its code; blank when restricted
+    restricted: bool
+
+
+@dataclass(frozen=True)
+class ReReferralGuidance:
+    """What the screener should see before deciding about one child."""
+
+    subject: ContactSubject
+    referral: EarlierReferral | None  # the latest in the 12 months before
+    closure: EarlierClosure | None  # the latest case closed in the 6 months before
+
+
+def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuidance]:
+    """For each matched child on ``contact`` who meets the re-referral rule, the
+    latest standing referral received in the 12 months before it and the latest case
+    closed (a ``case_closed`` outcome on an earlier contact) in the 6 months before.
+    Screening staff only. Two queries however many children, plus one per return
+    year of the closures shown (at most two) for the reasons' labels."""
+    if not can_screen(user):
+        return []
+    children = [s for s in contact.subjects.all() if s.is_child and s.person_id]
+    if not children:
+        return []
+    person_ids = {child.person_id for child in children}
+    day = timezone.localdate(contact.received_at)
+    earlier = _earlier_as_a_child(contact, person_ids).annotate(restricted=_closed_to(user))
+    referrals = {
+        row["person_id"]: EarlierReferral(
+            row["contact__reference"], row["contact__received_at"], row["restricted"]
+        )
+        for row in earlier.filter(
+            contact__received_at__gte=twelve_months_before(contact.received_at)
+        )
+        .filter(_standing_referral_on())
+        .values("person_id", "contact__reference", "contact__received_at", "restricted")
+        .order_by("person_id", "-contact__received_at", "-contact_id")
+        .distinct("person_id")
+    }
+    # Outcomes are recorded against the subject; reading them through the reverse
+    # relation keeps screening from importing the later outcomes app.
+    closed = list(
+        earlier.filter(
+            downstream__event="case_closed",
+            downstream__occurred_on__gte=months_before(day, 6),
+            downstream__occurred_on__lte=day,
+        )
+        .values(
+            "person_id",
+            "contact__reference",
+            "downstream__occurred_on",
+            "downstream__reason_for_closure",
+            "restricted",
+        )
+        .order_by("person_id", "-downstream__occurred_on", "-downstream__pk")
+        .distinct("person_id")
+    )
+    labels = {
+        year: {
+            code.code: f"{code.code}: {code.label}"
+            for code in census_codes("reason_for_closure", year)
+        }
+        for year in {return_year_of(row["downstream__occurred_on"]) for row in closed}
+    }
+    closures = {
+        row["person_id"]: EarlierClosure(
+            row["contact__reference"],
+            row["downstream__occurred_on"],
+            ""
+            if row["restricted"]
+            else labels[return_year_of(row["downstream__occurred_on"])].get(
+                row["downstream__reason_for_closure"], row["downstream__reason_for_closure"]
+            ),
+            row["restricted"],
+        )
+        for row in closed
+    }
+    return [
+        ReReferralGuidance(child, referrals.get(child.person_id), closures.get(child.person_id))
+        for child in children
+        if child.person_id in referrals or child.person_id in closures
+    ]
+
+
+def primary_need_labels(*, contact: Contact) -> dict[str, str]:
+    """Primary need codes with their census labels, for the contact's return year."""
+    year = return_year_of(timezone.localdate(contact.received_at))
+    return {code.code: f"{code.code}: {code.label}" for code in census_codes("primary_need", year)}
 
 
 def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:

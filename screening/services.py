@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from frontdoor import events
 from frontdoor.audit import audit_record
+from frontdoor.census_codes import census_codes, return_year_key, return_year_of
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import OPEN_STATUSES, Contact, queue_priority
 from referrals.services import contact_status_set
+from screening import selectors
 from screening.models import (
+    CENSUS_REFERRAL_ROUTES,
     CHECK_AGENCY_TYPES,
     ROUTES_NEEDING_APPROVAL,
     AgencyCheck,
@@ -224,6 +227,22 @@ def current_decision(contact: Contact) -> Decision | None:
     )
 
 
+def _primary_need(contact: Contact, route: str, code: str) -> str:
+    """The primary need to keep: a code of the contact's return year for a referral
+    to social care, nothing for other routes (a form may send one left selected)."""
+    if route not in CENSUS_REFERRAL_ROUTES:
+        return ""
+    code = code.strip().upper()
+    year = return_year_of(timezone.localdate(contact.received_at))
+    if not code:
+        raise ScreeningRefused("Select the child's primary need for a referral to social care.")
+    if code not in {need.code for need in census_codes("primary_need", year)}:
+        raise ScreeningRefused(
+            f"{code} is not a primary need code in the {return_year_key(year)} census."
+        )
+    return code
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -236,9 +255,15 @@ def decision_record(
     withhold_reason: str = "",
     is_complex: bool = False,
     complex_reason: str = "",
+    primary_need: str = "",
     decided_at: datetime | None = None,
 ) -> Decision:
     """Record a decision, superseding the current one if there is one.
+
+    ``primary_need`` is a CIN census code valid in the contact's return year, needed
+    for CENSUS_REFERRAL_ROUTES and not kept for other routes. Whether the
+    contact is a re-referral is worked out here, as things stand now: the decision
+    is never edited afterwards.
 
     ``decided_at`` is for loading history (demo data, a migration from a previous
     system); it must lie between receipt and now.
@@ -265,6 +290,7 @@ def decision_record(
         raise ScreeningRefused("Give the safeguarding reason for not telling the family.")
     if is_complex and not complex_reason.strip():
         raise ScreeningRefused("Say why this is a complex case.")
+    primary_need = _primary_need(contact, route, primary_need)
     needs_approval = route in ROUTES_NEEDING_APPROVAL or withholding
     decision = Decision.objects.create(
         contact=contact,
@@ -279,6 +305,8 @@ def decision_record(
         decided_at=decided_at,
         supersedes=previous,
         approval=Decision.Approval.PENDING if needs_approval else Decision.Approval.NOT_NEEDED,
+        primary_need=primary_need,
+        is_re_referral=selectors.is_re_referral(contact=contact),
     )
     if needs_approval:
         contact_status_set(contact=contact, status=Contact.Status.AWAITING_APPROVAL)

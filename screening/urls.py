@@ -35,4 +35,9 @@ urlpatterns = [
     path("<str:reference>/checks/", views.request_check, name="request-check"),
     path("<str:reference>/proceed/", views.proceed_without_checks, name="proceed"),
     path("<str:reference>/decision/", views.decide, name="decide"),
+    path(
+        "<str:reference>/children/<int:subject_id>/census/",
+        views.child_census,
+        name="child-census",
+    ),
 ]

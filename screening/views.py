@@ -9,13 +9,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
+from referrals import services as referral_services
+from referrals.models import Contact, ContactSubject
 from screening import forms, selectors, services
 from screening.models import Decision
 
@@ -130,11 +132,55 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("screening:contact", reference=reference)
 
 
+def _year(contact: Contact) -> int:
+    return referral_services.census_return_year(contact.received_at)
+
+
+def _census_prefix(subject: ContactSubject) -> str:
+    return f"child-{subject.pk}"  # one form per child on the page, each its own ids
+
+
+def _census_forms(
+    contact: Contact,
+    choices: forms.CensusChoices,
+    bound: tuple[int, forms.ChildCensusForm] | None,
+) -> dict[int, forms.ChildCensusForm]:
+    census_forms = {
+        subject.pk: forms.ChildCensusForm(
+            prefix=_census_prefix(subject),
+            choices=choices,
+            initial={"ethnicity": subject.ethnicity, "disabilities": subject.disabilities},
+        )
+        for subject in contact.children
+    }
+    if bound is not None:
+        census_forms[bound[0]] = bound[1]
+    return census_forms
+
+
+def _census_summaries(contact: Contact, choices: forms.CensusChoices) -> dict[int, str]:
+    """What is recorded for each child, in words, for the closed details summary."""
+    ethnicities, disabilities = dict(choices.ethnicity), dict(choices.disability)
+    summaries = {}
+    for subject in contact.children:
+        ethnicity = (
+            ethnicities.get(subject.ethnicity, subject.ethnicity)
+            if subject.ethnicity
+            else "not yet obtained"
+        )
+        disabled = ", ".join(disabilities.get(code, code) for code in subject.disabilities)
+        summaries[subject.pk] = f"ethnicity {ethnicity}; disabilities {disabled or 'not recorded'}"
+    return summaries
+
+
 def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -> HttpResponse:
     contact, screening = selectors.screening_get(user=request.user, reference=reference)
     holds = screening is not None and screening.assigned_to_id == request.user.pk
     histories = selectors.child_histories(user=request.user, contact=contact)
+    guidance = selectors.re_referral_guidance(user=request.user, contact=contact)
     decisions = selectors.decision_chain(user=request.user, contact=contact)
+    census_form = bound.get("census_form")
+    census_choices = forms.census_choices(_year(contact)) if contact.children else None
     checks = selectors.checks_on(user=request.user, contact=contact)
     sos_initial = (
         {name: getattr(screening, name) for name in services.SOS_FIELDS} if screening else {}
@@ -163,7 +209,14 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
             "check_form": bound.get("check_form") or forms.CheckRequestForm(),
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
-            "decision_form": bound.get("decision_form") or forms.DecisionForm(),
+            "decision_form": bound.get("decision_form") or forms.DecisionForm(year=_year(contact)),
+            "guidance": guidance,
+            "census_forms": _census_forms(contact, census_choices, census_form),
+            "census_summaries": _census_summaries(contact, census_choices),
+            "census_form": census_form[1] if census_form else None,
+            "primary_need_labels": selectors.primary_need_labels(contact=contact)
+            if any(decision.primary_need for decision in decisions)
+            else {},
             "show_errors": bool(bound),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
@@ -232,9 +285,41 @@ def proceed_without_checks(request: HttpRequest, reference: str) -> HttpResponse
 
 
 @require_POST
+def child_census(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
+    """A child's ethnicity and disabilities, for the census: anyone screening may
+    record them whoever holds the contact, as families tell any of them."""
+    contact, _ = selectors.screening_get(user=request.user, reference=reference)
+    subject = next((s for s in contact.children if s.pk == subject_id), None)
+    if subject is None:
+        raise Http404("No child found")
+    form = forms.ChildCensusForm(
+        request.POST,
+        prefix=_census_prefix(subject),
+        choices=forms.census_choices(_year(contact)),
+    )
+    if not form.is_valid():
+        return _page(request, reference, census_form=(subject.pk, form))
+    try:
+        referral_services.subject_census_set(
+            actor=request.user,
+            subject=subject,
+            ethnicity=form.cleaned_data["ethnicity"],
+            disabilities=form.cleaned_data["disabilities"],
+        )
+    except referral_services.CensusDetailsInvalid as invalid:
+        form.add_error(invalid.field_name, str(invalid))
+        return _page(request, reference, census_form=(subject.pk, form))
+    except referral_services.ContactRejected as refused:
+        form.add_error(None, str(refused))
+        return _page(request, reference, census_form=(subject.pk, form))
+    messages.success(request, f"Ethnicity and disabilities saved for {subject.full_name}.")
+    return redirect(f"{reverse('screening:contact', args=[reference])}#child-{subject.pk}")
+
+
+@require_POST
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
-    form = forms.DecisionForm(request.POST)
+    form = forms.DecisionForm(request.POST, year=_year(contact))
     if not form.is_valid():
         return _page(request, reference, decision_form=form)
     data = form.cleaned_data
@@ -249,6 +334,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             withhold_reason=data["withhold_reason"],
             is_complex=data["is_complex"],
             complex_reason=data["complex_reason"],
+            primary_need=data["primary_need"],
         )
     except services.ScreeningRefused as refused:
         form.add_error(None, str(refused))
@@ -305,6 +391,9 @@ def approval(request: HttpRequest, decision_id: int) -> HttpResponse:
             "form": form,
             "show_errors": request.method == "POST",
             "contact": decision.contact,
+            "primary_need_labels": selectors.primary_need_labels(contact=decision.contact)
+            if decision.primary_need
+            else {},
         },
     )
 

@@ -109,3 +109,26 @@ def submit_contact(actor, channel=None, **overrides):
         channel=channel or Contact.Channel.ONLINE_FORM,
     )
     return contact
+
+
+def referral_contact(*, screener, manager, referrer, received_at, subjects=None, route=None):
+    """A contact received at ``received_at`` whose approved decision made it a referral
+    (a strategy discussion unless ``route`` says otherwise)."""
+    from screening import services as screening_services
+    from screening.models import Decision, Route, ThresholdLevel
+
+    contact = submit_contact(referrer, received_at=received_at, subjects=subjects)
+    screening_services.screening_claim(actor=screener, contact=contact)
+    route = route or Route.STRATEGY_DISCUSSION
+    decision = screening_services.decision_record(
+        actor=screener,
+        contact=contact,
+        route=route,
+        threshold_level=ThresholdLevel.objects.get(number=4),
+        rationale="A rationale long enough to stand up if questioned later on.",
+        family_notice=Decision.FamilyNotice.NOTIFY,
+        primary_need="N1" if route in screening_services.CENSUS_REFERRAL_ROUTES else "",
+    )
+    if decision.approval == Decision.Approval.PENDING:
+        screening_services.decision_approve(actor=manager, decision=decision)
+    return contact

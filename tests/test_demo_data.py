@@ -66,3 +66,43 @@ def test_demo_screening_leaves_a_queue_and_a_decided_history(db):
     assert Decision.objects.filter(approval=Decision.Approval.APPROVED).exists()
     for decision in Decision.objects.select_related("contact"):
         assert decision.contact.received_at <= decision.decided_at
+
+
+def test_a_census_return_of_the_demo_would_keep_the_dfe_rules(db):
+    """Every referral's children get CIN census episodes that the DfE's rules accept:
+    census details for each child, a primary need on each referral, work in order and
+    ended before the case closes, and a child's case closed before their next referral
+    (a referral within 90 days of another goes to the allocated worker instead)."""
+    from collections import Counter
+
+    from frontdoor.demo import demo_data_load
+    from outcomes.demo import demo_outcomes_load
+    from outcomes.models import DownstreamOutcome
+    from referrals.demo import demo_contacts_load
+    from referrals.models import ContactSubject
+    from screening.demo import demo_screening_load
+    from screening.models import Decision
+    from tests.census_invariants import census_problems, census_shares
+
+    demo_data_load()
+    demo_contacts_load(count=160)
+    demo_screening_load()
+    recorded = demo_outcomes_load()
+
+    assert census_problems() == []
+    assert demo_outcomes_load() == 0  # a second run records nothing twice
+    shares = census_shares()
+    assert shares["episodes"] >= 20
+    assert 0 < shares["closed"] < 1
+    assert recorded == DownstreamOutcome.objects.count()
+    events = Counter(DownstreamOutcome.objects.values_list("event", flat=True))
+    assert {"assessment_started", "assessment_completed", "case_closed"} <= set(events)
+    # Each s47 enquiry ends once: in a conference or in none being needed.
+    assert events["s47_enquiry"] >= events["icpc"] + events["icpc_not_required"] > 0
+    needs = Decision.objects.filter(route__in=["social_care_assessment", "strategy_discussion"])
+    assert needs.exists()
+    assert not needs.filter(primary_need="")
+    children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
+    assert not children.filter(disabilities=[])
+    assert children.exclude(ethnicity="").exists()
+    assert children.exclude(unique_pupil_number="").exists()

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frontdoor.roles import Role
 from outcomes.models import Notice
+from outcomes.returns import services as returns_services
 from referrals.models import Contact, ContactSubject
 from screening import services as screening_services
 from screening.meetings import services as meeting_services
@@ -126,6 +127,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:request-check": (POST_ONLY, only(404, STAFF)),
     "screening:proceed": (POST_ONLY, only(404, STAFF)),
     "screening:decide": (POST_ONLY, only(404, STAFF)),
+    # An empty form is a child whose ethnicity and disabilities are not yet known.
+    "screening:child-census": (POST_ONLY, SCREENING_POST),
     "outcomes:my-referrals": (only(403, {REF: 200, REFERRER_B: 200}), None),
     "outcomes:my-referral": (only(404, {REF: 200}), None),
     "outcomes:contact-notices": (only(403, STAFF), None),
@@ -141,8 +144,16 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "outcomes:scorecard-csv": (SCORECARD, None),
     "outcomes:scorecard-xlsx": (SCORECARD, None),
     "outcomes:scorecard-pdf": (SCORECARD, None),
+    # Ofsted Annex A, Lists 1 and 3 (outcomes/returns/annex_a.py): child-level, managers only.
     "outcomes:scorecard-inspection": (only(403, {M: 200}), None),
     "outcomes:notice-resend": (POST_ONLY, only(403, {M: 302})),
+    # An empty form: 400 with "Select the return year", for those who make returns.
+    "outcomes:census": (only(403, {M: 200, PV: 200}), only(403, {M: 400, PV: 400})),
+    "outcomes:census-export": (only(403, {M: 200, PV: 200}), None),
+    # Still being checked: nothing to start again.
+    "outcomes:census-check": (POST_ONLY, only(403, {M: 302, PV: 302})),
+    "outcomes:census-xml": (only(403, {M: 200, PV: 200}), None),
+    "outcomes:census-report": (only(403, {M: 200, PV: 200}), None),
     # The partner API takes bearer tokens only (tested with tokens in tests/referrals).
     "api-contact-detail": (everyone(401, anon=401), None),
     "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
@@ -197,10 +208,15 @@ ARGS = {
     "screening:request-check": ["reference"],
     "screening:proceed": ["reference"],
     "screening:decide": ["reference"],
+    "screening:child-census": ["reference", "subject_id"],
     "outcomes:my-referral": ["reference"],
     "outcomes:contact-notices": ["reference"],
     "outcomes:contact-outcomes": ["reference"],
     "outcomes:notice-resend": ["reference", "notice_id"],
+    "outcomes:census-export": ["export_id"],
+    "outcomes:census-check": ["export_id"],
+    "outcomes:census-xml": ["export_id"],
+    "outcomes:census-report": ["export_id"],
     "api-contact-detail": ["reference"],
 }
 
@@ -235,6 +251,7 @@ def world(db):
         threshold_level=ThresholdLevel.objects.get(number=3),
         rationale="A rationale that would stand up if it were questioned later.",
         family_notice="notify",
+        primary_need="N1",
     )
     ids = {
         "reference": contact.reference,
@@ -245,6 +262,7 @@ def world(db):
         "entry_id": run.entries.get().pk,
         "notice_id": Notice.objects.filter(contact=contact).first().pk,
         "decision_id": decision.pk,
+        "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
     }
     return users, ids
 

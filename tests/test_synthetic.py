@@ -31,7 +31,15 @@ from referrals.models import (
 )
 from referrals.validators import clean_postcode
 from screening import selectors
-from screening.models import REFERRAL_ROUTES, STANDING_APPROVALS, AgencyCheck, Decision, Screening
+from screening.models import (
+    CENSUS_REFERRAL_ROUTES,
+    REFERRAL_ROUTES,
+    STANDING_APPROVALS,
+    AgencyCheck,
+    Decision,
+    Screening,
+)
+from tests.census_invariants import census_problems, census_shares
 from tests.factories import child_input, submit_contact
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +115,9 @@ def test_contacts_come_in_the_domain_proportions():
     referrals = [f for f in facts.contacts.values() if f.route in REFERRAL_ROUTES]
     re_referrals = [f for f in referrals if f.id in facts.re_referrals]
     assert 0.1 <= len(re_referrals) / len(referrals) <= 0.3
+    # Each decision recorded it as screening.services does.
+    flagged = set(Decision.objects.filter(is_re_referral=True).values_list("contact_id", flat=True))
+    assert {f.id for f in re_referrals} == flagged & {f.id for f in referrals}
     repeat_children = (
         ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
         .exclude(match_status__in=["new_person", "unmatched"])
@@ -221,3 +232,52 @@ def test_a_second_run_adds_more_in_the_same_years():
 def test_nothing_to_add_is_refused():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_synthetic", contacts=0)
+
+
+def test_a_census_return_of_it_would_keep_the_dfe_rules():
+    """Each child on a referral is a CIN census episode: the work social care recorded
+    is in order and ends before the case closes, a child's case closes before their
+    next referral, and every code is one of the year's lists (tests/census_invariants.py
+    names the DfE rules)."""
+    generate(2000, seed=11)
+
+    assert census_problems() == []
+    shares = census_shares()
+    assert shares["episodes"] > 300
+    assert 0.5 <= shares["closed"] <= 0.9  # the year's latest cases are still open
+    # England: about 83 % of assessments in 45 working days, 81 % of conferences in 15.
+    assert 0.05 <= shares["late_assessments"] <= 0.25
+    assert 0.05 <= shares["late_conferences"] <= 0.4
+    assert 0.05 <= shares["disabled"] <= 0.16
+    assert 0.01 <= shares["not_obtained"] <= 0.1
+
+    # Every referral to social care names a primary need; abuse or neglect leads.
+    needs = Counter(
+        Decision.objects.filter(route__in=CENSUS_REFERRAL_ROUTES).values_list(
+            "primary_need", flat=True
+        )
+    )
+    assert "" not in needs
+    assert needs.most_common(1)[0][0] == "N1"
+    assert not Decision.objects.exclude(route__in=CENSUS_REFERRAL_ROUTES).exclude(primary_need="")
+    # Realistic endings: assessments closing with no further action or stepped down
+    # to early help, and conferences held or found not to be needed after an s47.
+    closures = Counter(
+        DownstreamOutcome.objects.filter(event="case_closed").values_list(
+            "reason_for_closure", flat=True
+        )
+    )
+    assert {"RC7", "RC8", "RC9"} <= set(closures)
+    events = Counter(DownstreamOutcome.objects.values_list("event", flat=True))
+    assert events["icpc"]
+    assert events["icpc_not_required"]
+    ethnicities = Counter(
+        ContactSubject.objects.filter(role="child").values_list("ethnicity", flat=True)
+    )
+    assert ethnicities.most_common(1)[0][0] == "WBRI"
+    assert len(ethnicities) >= 10
+    pupils = Person.objects.exclude(unique_pupil_number="").values_list(
+        "unique_pupil_number", flat=True
+    )
+    assert len(pupils) == len(set(pupils)) > 100
+    assert all(re.fullmatch(r"[A-HJ-NP-RT-Z]815\d{9}", upn) for upn in pupils)

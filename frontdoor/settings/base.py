@@ -7,6 +7,7 @@ Kubernetes secrets).
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,13 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def _release() -> str:
+    try:
+        return importlib.metadata.version("frontdoor")
+    except importlib.metadata.PackageNotFoundError:
+        return "development"
+
+
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env_secret("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -40,6 +48,16 @@ SERVICE_NAME = env.str("SERVICE_NAME", default="Front Door")
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="Alpha")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demonstration County Council")
 FRONT_DOOR_PHONE = env.str("FRONT_DOOR_PHONE", default="01632 960 000")
+# The council's three-digit DfE local authority number, sent in statutory returns;
+# 999 belongs to no authority, so a demonstration return cannot pass for a real one.
+COUNCIL_LA_CODE = env.str("COUNCIL_LA_CODE", default="999")
+FRONTDOOR_RELEASE = _release()
+# The DfE census rules run in their own Python 3.11 environment (scripts/install builds
+# it): the validator pins pandas 1.x, which has no build for this project's Python.
+CIN_VALIDATOR_PYTHON = env.str(
+    "CIN_VALIDATOR_PYTHON", default=str(BASE_DIR / ".venv-cin" / "bin" / "python")
+)
+CIN_VALIDATOR_TIMEOUT = env.int("CIN_VALIDATOR_TIMEOUT", default=900)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

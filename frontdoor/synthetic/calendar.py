@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 
 from frontdoor.synthetic.tables import DAY, HOUR
 from frontdoor.working_days import LONDON, decision_due, is_working_day
@@ -28,6 +29,13 @@ class _Calendar:
             for i in range(days + 1)
         ]
         self.working = [is_working_day(first + timedelta(i)) for i in range(days)]
+        # Conferences are held Monday to Friday, bank holidays aside, even where a
+        # council counts weekends as working days for its front door.
+        self.office = [
+            working and (first + timedelta(i)).weekday() < 5
+            for i, working in enumerate(self.working)
+        ]
+        self.working_before = [0, *accumulate(self.working)]  # working days before day i
         self.next_working: list[int | None] = [None] * days
         following = None
         for i in range(days - 1, -1, -1):
@@ -77,6 +85,20 @@ class _Calendar:
         for _ in range(count):
             day = self.next_working[day]
         return day
+
+    def working_days_between(self, first: int, last: int) -> int:
+        """How many working days after ``first`` up to ``last``: the ``count`` for
+        which ``add_working_days(first, count)`` reaches ``last`` (a working day)."""
+        return self.working_before[last + 1] - self.working_before[first + 1]
+
+    def office_day(self, day: int) -> int:
+        """``day``, or the next Monday to Friday that is not a bank holiday."""
+        while not self.office[day]:
+            day += 1
+        return day
+
+    def date_of(self, day: int) -> date:
+        return self.first + timedelta(day)
 
     def timestamp(self, moment: int) -> str:
         """COPY text for a moment, in UTC."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from frontdoor.demo import NO_DISABILITY, STRATEGY_NEED_IS_ABUSE
 from frontdoor.models import Agency
 from frontdoor.synthetic.tables import (
     ADVICE_FOR_SCREENING,
@@ -14,6 +15,7 @@ from frontdoor.synthetic.tables import (
     CHANGED_FROM,
     CHECK_SHARE,
     COMPLEX_SHARE,
+    DISABLED_CHILD_NEED_SHARE,
     HOUR,
     NOT_TOLD_REASONS,
     NULL,
@@ -28,7 +30,10 @@ from frontdoor.synthetic.tables import (
 from outcomes.models import Notice
 from referrals.demo import NARRATIVES
 from referrals.models import Contact
-from screening.models import REFERRAL_ROUTES, ROUTES_NEEDING_APPROVAL, Route
+from screening.models import CENSUS_REFERRAL_ROUTES, REFERRAL_ROUTES, ROUTES_NEEDING_APPROVAL, Route
+
+# Referrals that open a CIN census episode; "already open" is not a new referral.
+NO_DISABILITIES = f"{{{NO_DISABILITY}}}"  # as COPY writes the list
 
 
 @dataclass
@@ -115,6 +120,14 @@ class _ContactMixin:
         referral = route in REFERRAL_ROUTES
         family, known = self._family_for(received, referral)
         family.last_seen = received
+        day = cal.day_of(received)
+        if route in CENSUS_REFERRAL_ROUTES and self._case_open(family, day):
+            # A child's case is still open: the allocated worker takes the new worry,
+            # and no second CIN episode opens while the first runs (DfE rules 8815-8820).
+            route = Route.ALREADY_OPEN
+        re_referral = self._re_referral(family, day) if known else False
+        categories = self._concern_categories(route)
+        need = self._primary_need(route, categories, family)
         contact_id = self._id("referrals_contact")
 
         channel, referrer = self._referrer()
@@ -135,7 +148,9 @@ class _ContactMixin:
         children, family_address = self._subjects(contact_id, family, known, received, plan)
         self._screening(contact_id, route, status, screener, plan, complex_)
         self._checks(contact_id, screener, plan)
-        standing = self._decisions(contact_id, route, status, screener, plan, complex_)
+        standing = self._decisions(
+            contact_id, route, status, screener, plan, complex_, need, re_referral
+        )
 
         # Notices as outcomes.services writes them: an acknowledgement on receipt,
         # then an outcome (or a correction) each time a different route stands.
@@ -153,9 +168,8 @@ class _ContactMixin:
                 self._notice(contact_id, decision_id, kind, "family", letter, stands_at)
             previous = decision_route
         if standing and referral:
-            self._downstream(contact_id, route, children, standing[-1][2])
+            self._downstream(contact_id, route, children, standing[-1][2], day, categories)
 
-        categories = self._concern_categories(route)
         child_name = children[0][1] if children else family.surname
         concerns = " ".join(
             self._one(NARRATIVES[category]).format(child=child_name, adult=family.adults[0].first)
@@ -214,6 +228,8 @@ class _ContactMixin:
         if standing and referral:
             self.referred_at.append(received)
             self.referred_family.append(family.key)
+            for _, _, member in children:
+                member.referred_on = day
 
     def _status(self, route: str, received: int, advice_only: bool) -> str:
         if advice_only:
@@ -339,6 +355,30 @@ class _ContactMixin:
             referrer.email = f"{local}@{agency.domain}"
             referrer.address = (Notice.Channel.EMAIL, referrer.email)
         return channel, referrer
+
+    def _re_referral(self, family, day: int) -> bool:
+        """As screening.services records it: a child on the contact had a referral
+        received on or after the same date a year before."""
+        today = self.cal.date_of(day)
+        try:
+            year_ago = today.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            year_ago = today.replace(year=today.year - 1, day=28)
+        since = max((year_ago - self.cal.first).days, 0)  # -1: never referred
+        return any(child.referred_on >= since for child in family.children)
+
+    def _primary_need(self, route: str, categories: list[str], family) -> str:
+        """The CIN census primary need a referral to social care records."""
+        if route not in CENSUS_REFERRAL_ROUTES:
+            return ""
+        if route == Route.STRATEGY_DISCUSSION:
+            if self.rng.random() < STRATEGY_NEED_IS_ABUSE:
+                return "N1"
+        elif self.rng.random() < DISABLED_CHILD_NEED_SHARE and any(
+            child.disabilities != NO_DISABILITIES for child in family.children
+        ):
+            return "N2"  # the child's disability or illness
+        return _pick(self.rng, self.primary_needs[categories[0]])
 
     def _concern_categories(self, route: str) -> list[str]:
         roll = self.rng.random()

@@ -15,6 +15,7 @@ from frontdoor.synthetic.tables import (
     WITHHOLD_REASON,
     Status,
 )
+from screening.models import CENSUS_REFERRAL_ROUTES
 
 
 class _DecisionMixin:
@@ -76,10 +77,19 @@ class _DecisionMixin:
             rows.append("\t".join(row))
 
     def _decisions(
-        self, contact_id: int, route: str, status: str, screener: int, plan: _Plan, complex_: bool
+        self,
+        contact_id: int,
+        route: str,
+        status: str,
+        screener: int,
+        plan: _Plan,
+        complex_: bool,
+        need: str,
+        re_referral: bool,
     ) -> list[tuple[int, str, int, bool]]:
         """Decision rows; returns those that stood, in order, as (id, route, when it
-        stood, whether the family is told)."""
+        stood, whether the family is told). ``need`` is the primary need a referral to
+        social care records; every decision says whether the contact is a re-referral."""
         if not plan.decided:
             return []
         managers = [m for m in self.world.managers if m != screener] or self.world.managers
@@ -105,6 +115,8 @@ class _DecisionMixin:
                 str(screener),
                 str(supersedes) if supersedes else NULL,
                 str(self.world.levels[route_]),
+                need if route_ in CENSUS_REFERRAL_ROUTES else "",
+                "t" if re_referral else "f",
             )
             self.rows["screening_decision"].append("\t".join(values))
 

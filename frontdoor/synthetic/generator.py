@@ -8,6 +8,14 @@ from dataclasses import dataclass, field
 
 from faker.providers.person.en_GB import Provider as NameProvider
 
+from frontdoor.demo import (
+    DISABILITIES,
+    DISABLED_SHARE,
+    ETHNICITIES,
+    FACTORS,
+    OTHER_FACTORS,
+    PRIMARY_NEEDS,
+)
 from frontdoor.synthetic.calendar import _Calendar
 from frontdoor.synthetic.contacts import _ContactMixin
 from frontdoor.synthetic.decisions import _DecisionMixin
@@ -20,11 +28,13 @@ from frontdoor.synthetic.tables import (
     FORGET_FAMILY_AFTER,
     HOUR,
     INWARD_LETTERS,
+    LOOKED_AFTER_CLOSURES,
     MORE_RATIONALES,
     POSTCODE_AREAS,
     PUBLIC_SHARE,
     PUBLIC_SOURCES,
     ROUTE_WEIGHTS,
+    S47_OUTCOMES,
     STREET_KINDS,
     TABLES,
     URGENCY_WEIGHTS,
@@ -57,6 +67,7 @@ class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
         references: dict[int, int],
         existing_nhs: set[str],
         nhs_start: int,
+        existing_upns: set[str],
         window: tuple[int, int],
         recent_from: int,
     ) -> None:
@@ -64,6 +75,8 @@ class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
         self.next_ids = dict(next_ids)
         self.references = dict(references)  # year -> next number to issue
         self.existing_nhs, self.nhs_counter = existing_nhs, nhs_start
+        self.existing_upns = existing_upns
+        self.upn_counters: dict[int, int] = {}
         self.start, self.end = window
         self.recent_from = recent_from
         self.end_day = calendar.day_of(self.end)
@@ -74,6 +87,7 @@ class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
         )
         self.public_sources = _cumulative(PUBLIC_SOURCES)
         self.assessment_outcomes = _cumulative(ASSESSMENT_OUTCOMES)
+        self.s47_outcomes = _cumulative(S47_OUTCOMES)
         self.urgencies = {
             route: _cumulative(list(zip(list(Contact.Urgency), weights, strict=True)))
             for route, weights in URGENCY_WEIGHTS.items()
@@ -82,6 +96,7 @@ class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
             route: list(weights.items()) for route, weights in CATEGORY_WEIGHTS.items()
         }
         self.rationales = {route: [RATIONALES[route], MORE_RATIONALES[route]] for route in Route}
+        self._census_tables()
         self._name_pools()
         # When each family was on a contact, to pick known children from (times ascend).
         self.seen_at, self.seen_family = array("q"), array("q")
@@ -98,6 +113,52 @@ class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
             f"{bits >> 32:08x}-{bits >> 16 & 0xFFFF:04x}-4{bits >> 4 & 0xFFF:03x}-"
             f"{0x8000 | bits & 0x3FFF:04x}-"
         )
+
+    def _census_tables(self) -> None:
+        """The weighted CIN census codes, each checked against the code lists on record
+        so a code the DfE has retired (or a list not loaded) fails here, not in a return."""
+        world = self.world
+        known = {
+            (code_list, code) for code_list, codes in world.census_codes.items() for code in codes
+        }
+        used = [("ethnicity", code) for code, _ in ETHNICITIES if code]
+        used += [("disability", code) for code, _ in DISABILITIES]
+        used += [
+            ("primary_need", code) for weights in PRIMARY_NEEDS.values() for code, _ in weights
+        ]
+        used += [("reason_for_closure", code) for code, _ in LOOKED_AFTER_CLOSURES]
+        used += [("reason_for_closure", code) for code in ("RC5", "RC7", "RC8", "RC9")]
+        used += [
+            ("assessment_factor", code)
+            for weights in [*FACTORS.values(), OTHER_FACTORS]
+            for code, _ in weights
+        ]
+        used += [("assessment_factor", code) for code in ("20", "21")]
+        missing = ", ".join(sorted(f"{code_list} {code}" for code_list, code in set(used) - known))
+        if missing:
+            raise ValueError(f"The CIN census code lists lack {missing}: run migrate to load them.")
+        self.ethnicities = _cumulative(ETHNICITIES)
+        self.disability_codes = _cumulative(DISABILITIES)
+        self.disabled_share = DISABLED_SHARE
+        self.disability_order = {code: i for i, code in enumerate(world.census_codes["disability"])}
+        self.primary_needs = {category: _cumulative(w) for category, w in PRIMARY_NEEDS.items()}
+        self.looked_after_closures = _cumulative(LOOKED_AFTER_CLOSURES)
+        self._factor_years: dict[int, dict[str, tuple[list, list[float]]]] = {}
+
+    def _factor_table(self, year: int) -> dict[str, tuple[list, list[float]]]:
+        """Factors by concern for one return year, without the codes not valid in it."""
+        table = self._factor_years.get(year)
+        if table is None:
+            valid = self.world.census_valid
+            table = {
+                key: _cumulative(
+                    [(code, w) for code, w in weights if valid("assessment_factor", code, year)]
+                    or [("20", 1)]
+                )
+                for key, weights in [*FACTORS.items(), ("", OTHER_FACTORS)]
+            }
+            self._factor_years[year] = table
+        return table
 
     def _name_pools(self) -> None:
         def clean(text: str) -> str:

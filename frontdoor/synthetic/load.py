@@ -236,7 +236,8 @@ def synthetic_generate(
     world = _world_load()
     calendar = _Calendar(
         datetime.fromtimestamp(start_at, LONDON).date() - timedelta(days=3),
-        datetime.fromtimestamp(end_at, LONDON).date() + timedelta(days=500),
+        # Far enough ahead for the longest case still open at the end to be planned.
+        datetime.fromtimestamp(end_at, LONDON).date() + timedelta(days=1000),
     )
     with transaction.atomic(), connection.cursor() as cursor:
         _bulk_session(cursor)
@@ -246,6 +247,10 @@ def synthetic_generate(
         rng = random.Random(f"{seed}:{existing}")  # a second run adds different contacts
         cursor.execute("SELECT nhs_number FROM referrals_person WHERE nhs_number <> ''")
         existing_nhs = {number for (number,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT unique_pupil_number FROM referrals_person WHERE unique_pupil_number <> ''"
+        )
+        existing_upns = {number for (number,) in cursor.fetchall()}
         per_day = _day_counts(rng, calendar, start_at, end_at, contacts)
         references = _references_reserve(cursor, calendar, per_day)
         # Rebuilding an index costs its whole table: worth it when the load doubles it.
@@ -265,6 +270,7 @@ def synthetic_generate(
             references=references,
             existing_nhs=existing_nhs,
             nhs_start=len(existing_nhs),
+            existing_upns=existing_upns,
             window=(start_at, end_at),
             recent_from=_recent_from(calendar, end_at),
         )

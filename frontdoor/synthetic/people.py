@@ -6,6 +6,13 @@ from array import array
 from bisect import bisect_left
 from datetime import date
 
+from frontdoor.demo import (
+    NO_DISABILITY,
+    SCHOOL_AGE_DAYS,
+    TWO_DISABILITIES_SHARE,
+    UPN_LA,
+    upn_with_check_letter,
+)
 from frontdoor.synthetic.contacts import _Plan
 from frontdoor.synthetic.tables import (
     DAY,
@@ -14,9 +21,12 @@ from frontdoor.synthetic.tables import (
     NOT_REFERRAL_REPEAT_SHARE,
     NULL,
     RE_REFERRAL_SHARE,
+    RE_REFERRAL_TRIES,
     REFERRAL_OTHER_REPEAT_SHARE,
     REPEAT_WITHIN_YEAR_SHARE,
     TOWNS,
+    UPN_SCHOOLS,
+    UPN_SHARE,
     YEAR,
     Match,
     SubjectRole,
@@ -33,17 +43,25 @@ class _Member:
         "address",
         "aliases",
         "born",
+        "closes_on",
+        "disabilities",
+        "ethnicity",
         "expected",
         "first",
         "last",
         "later_first",
+        "later_sex",
         "nhs",
+        "person_upn",
         "pid",
         "postcode",
+        "referred_on",
         "relationship",
         "role",
         "sex",
         "updated",
+        "upn",
+        "upn_known",
         "written",
     )
 
@@ -52,7 +70,19 @@ class _Member:
         self.born: int | None = extra.get("born")  # date ordinals
         self.expected: int | None = extra.get("expected")
         self.later_first: str = extra.get("later_first", "")  # an unborn child's name
+        self.later_sex: str = extra.get("later_sex", sex)  # and sex, once born
         self.nhs: str = extra.get("nhs", "")
+        # A pupil number comes with school; most referrers of a school child give it.
+        self.upn = ""
+        self.upn_known: bool = extra.get("upn_known", False)
+        self.person_upn = ""  # as the person record was made
+        # CIN census codes as COPY text; only children's are recorded.
+        self.ethnicity: str = extra.get("ethnicity", "")
+        self.disabilities: str = extra.get("disabilities", "{}")
+        # Calendar day indexes: the last referral about this child, and the day the
+        # case it opened closes (planned, so possibly after the load's end; -1: none).
+        self.referred_on = -1
+        self.closes_on = -1
         self.relationship: str = extra.get("relationship", "")
         self.address: str = extra.get("address", "")
         self.postcode: str = extra.get("postcode", "")
@@ -63,10 +93,13 @@ class _Member:
 
 
 class _Family:
-    __slots__ = ("adults", "children", "key", "last_seen", "surname")
+    __slots__ = ("adults", "children", "ethnicity", "key", "last_seen", "surname")
 
-    def __init__(self, key: int, surname: str, children: list, adults: list) -> None:
+    def __init__(
+        self, key: int, surname: str, children: list, adults: list, ethnicity: str
+    ) -> None:
         self.key, self.surname, self.children, self.adults = key, surname, children, adults
+        self.ethnicity = ethnicity
         self.last_seen = 0
 
 
@@ -86,6 +119,28 @@ class _PeopleMixin:
             check = (11 - total % 11) % 11
             if check != 10 and (number := digits + str(check)) not in self.existing_nhs:
                 return number
+
+    def _upn(self, born: int) -> str:
+        """A unique pupil number the DfE's rules accept (check letter, a real LA code);
+        unique by a counter per year of allocation, skipping any already on record."""
+        year = (date.fromordinal(born).year + 5) % 100  # allocated on starting school
+        first_school, schools = UPN_SCHOOLS
+        while True:
+            index = self.upn_counters.get(year, 0)
+            self.upn_counters[year] = index + 1
+            digits = f"{UPN_LA}{first_school + index % schools:04d}{year:02d}"
+            upn = upn_with_check_letter(digits + f"{index // schools % 1000:03d}")
+            if upn not in self.existing_upns:
+                return upn
+
+    def _disabilities(self) -> str:
+        if self.rng.random() >= self.disabled_share:
+            return f"{{{NO_DISABILITY}}}"
+        codes = {_pick(self.rng, self.disability_codes)}
+        if self.rng.random() < TWO_DISABILITIES_SHARE:
+            codes.add(_pick(self.rng, self.disability_codes))
+        # In the published order, as referrals.services keeps them.
+        return "{" + ",".join(sorted(codes, key=self.disability_order.__getitem__)) + "}"
 
     @staticmethod
     def _date(ordinal: int | None) -> str:
@@ -120,8 +175,11 @@ class _PeopleMixin:
         surname = self._one(self.surnames)
         address = f"{self._between(1, 240)} {self._one(self.streets)}, {self._one(TOWNS)}"
         postcode = self._one(self.postcodes)
+        ethnicity = _pick(self.rng, self.ethnicities)
         children = [
-            self._child(surname, address, postcode, today, unborn=n == 0 and rnd() < 0.03)
+            self._child(
+                surname, address, postcode, today, ethnicity, unborn=n == 0 and rnd() < 0.03
+            )
             for n in range(_pick(self.rng, self.children_count))
         ]
         mother_surname = surname if rnd() < 0.8 else self._one(self.surnames)
@@ -171,21 +229,28 @@ class _PeopleMixin:
                 )
             )
         self.family_key = getattr(self, "family_key", 0) + 1
-        family = _Family(self.family_key, surname, children, adults)
+        family = _Family(self.family_key, surname, children, adults, ethnicity)
         self.families[family.key] = family
         return family
 
-    def _child(self, surname: str, address: str, postcode: str, today: int, *, unborn: bool):
+    def _child(
+        self, surname: str, address: str, postcode: str, today: int, ethnicity: str, *, unborn: bool
+    ):
+        disabilities = self._disabilities()
         if unborn:
+            sex = "female" if self.rng.random() < 0.49 else "male"
             return _Member(
                 SubjectRole.UNBORN_CHILD,
                 "Unborn",
                 surname,
                 "unknown",
                 expected=today + self._between(20, 200),
-                later_first=self._one(self.female if self.rng.random() < 0.5 else self.male),
+                later_first=self._one(self.female if sex == "female" else self.male),
+                later_sex=sex,
                 address=address,
                 postcode=postcode,
+                ethnicity=ethnicity,
+                disabilities=disabilities,
             )
         sex = "female" if self.rng.random() < 0.49 else "male"
         return _Member(
@@ -195,8 +260,11 @@ class _PeopleMixin:
             sex,
             born=today - self._between(30, 17 * 365 + 300),
             nhs=self._nhs_number() if self.rng.random() < 0.85 else "",
+            upn_known=self.rng.random() < UPN_SHARE,
             address=address,
             postcode=postcode,
+            ethnicity=ethnicity,
+            disabilities=disabilities,
         )
 
     def _known(self, times: array, families: array, since: int, until: int) -> _Family | None:
@@ -205,13 +273,25 @@ class _PeopleMixin:
             return None
         return self.families[families[low + int(self.rng.random() * (high - low))]]
 
+    @staticmethod
+    def _case_open(family: _Family, day: int) -> bool:
+        """Whether a child's case from an earlier referral is still open on ``day``: a
+        new contact about them then goes to their allocated worker (already open)."""
+        return any(child.closes_on >= day for child in family.children)
+
     def _family_for(self, received: int, referral: bool) -> tuple[_Family, bool]:
         roll = self.rng.random()
         family = None
         if referral and roll < RE_REFERRAL_SHARE:
-            family = self._known(
-                self.referred_at, self.referred_family, received - 360 * DAY, received
-            )
+            # Re-referrals are of children whose case has closed (an open case's new
+            # worry goes to its allocated worker), so look a few times for one.
+            day = self.cal.day_of(received)
+            for _ in range(RE_REFERRAL_TRIES):
+                family = self._known(
+                    self.referred_at, self.referred_family, received - 360 * DAY, received
+                )
+                if family is None or not self._case_open(family, day):
+                    break
         elif roll < (
             RE_REFERRAL_SHARE + REFERRAL_OTHER_REPEAT_SHARE
             if referral
@@ -250,11 +330,13 @@ class _PeopleMixin:
                 self._date(member.expected),
                 member.sex,
                 member.nhs,
-                "",
+                member.person_upn,
                 member.address,
                 member.postcode,
                 ts(created),
                 ts(max(created, member.updated)),
+                member.ethnicity,
+                member.disabilities,
             )
             rows.append("\t".join(row))
             member.written = True
@@ -264,9 +346,9 @@ class _PeopleMixin:
 
     def _subjects(
         self, contact_id: int, family: _Family, known: bool, received: int, plan: _Plan
-    ) -> tuple[list[tuple[int, str]], str]:
+    ) -> tuple[list[tuple[int, str, _Member]], str]:
         """Subject rows (and new people); returns the children as (subject id, first
-        name) and the family's postal address for letters, as COPY text."""
+        name, member) and the family's postal address for letters, as COPY text."""
         rnd = self.rng.random
         today = self.cal.first.toordinal() + self.cal.day_of(received)
         # A screener settles likely matches when taking the contact; until then
@@ -275,21 +357,32 @@ class _PeopleMixin:
         if known and len(family.children) < 4 and rnd() < 0.08:  # a new baby or a half-sibling
             sibling = family.children[0]
             family.children.append(
-                self._child(family.surname, sibling.address, sibling.postcode, today, unborn=False)
+                self._child(
+                    family.surname,
+                    sibling.address,
+                    sibling.postcode,
+                    today,
+                    family.ethnicity,
+                    unborn=False,
+                )
             )
         rows = self.rows["referrals_contactsubject"]
-        children: list[tuple[int, str]] = []
+        children: list[tuple[int, str, _Member]] = []
         letter = ""
         for position, member in enumerate(family.children + family.adults):
             subject_id = self._id("referrals_contactsubject")
-            role, first, last = member.role, member.first, member.last
+            role, first, last, sex = member.role, member.first, member.last, member.sex
             born, expected, nhs = member.born, member.expected, member.nhs
             if role == SubjectRole.UNBORN_CHILD and expected <= today:
                 role, first, born, expected = SubjectRole.CHILD, member.later_first, expected, None
+                sex = member.later_sex
             is_child = role in (SubjectRole.CHILD, SubjectRole.UNBORN_CHILD)
+            if member.upn_known and not member.upn and today - (born or today) >= SCHOOL_AGE_DAYS:
+                member.upn = self._upn(born)  # started school since the last contact
             person = str(member.pid)
             if not member.pid:
                 member.pid = self._id("referrals_person")
+                member.person_upn = member.upn
                 person = str(member.pid)
                 self.new_people.append((member, plan.created))
                 match = Match.NEW_PERSON
@@ -326,19 +419,21 @@ class _PeopleMixin:
                 "",
                 self._date(born),
                 self._date(expected),
-                member.sex,
+                sex,
                 nhs,
-                "",
+                member.upn,
                 member.address,
                 member.postcode,
                 match,
                 str(position),
                 str(contact_id),
                 person,
+                member.ethnicity,
+                member.disabilities,
             )
             rows.append("\t".join(row))
             if is_child:
-                children.append((subject_id, first))
+                children.append((subject_id, first, member))
             elif not letter and role in FAMILY_ROLES and member.address and member.postcode:
                 # As outcomes.services addresses the family letter; COPY escapes the breaks.
                 letter = f"{first} {last}\\n{member.address}\\n{member.postcode}"

@@ -87,9 +87,40 @@ ASSESSMENT_OUTCOMES = [
     (DownstreamOutcome.AssessmentOutcome.CHILD_PROTECTION, 12),
     (DownstreamOutcome.AssessmentOutcome.LOOKED_AFTER, 5),
 ]
+S47_OUTCOMES = [  # of enquiries that needed no conference
+    (DownstreamOutcome.AssessmentOutcome.NO_FURTHER_ACTION, 55),
+    (DownstreamOutcome.AssessmentOutcome.CHILD_IN_NEED, 45),
+]
 S47_SHARE = 0.85  # of strategy discussions
 ICPC_SHARE_OF_S47 = 0.365  # 0.85 x 0.365: 31 % of strategy discussions reach an ICPC
 CP_PLAN_SHARE = 0.8  # of conferences
+# What social care did next, shaped so each child's CIN census episodes pass the DfE's
+# validation rules (tests/test_synthetic.py checks them): every assessment and s47 ends
+# before the case closes, and a child's case closes before their next referral.
+NO_ASSESSMENT_SHARE = 0.08  # referrals closed without an assessment (England: ~9 % NFA)
+STRATEGY_TO_ASSESSMENT_SHARE = 0.7  # of strategy discussions with no s47: an s17 assessment
+LATE_ASSESSMENT_SHARE = 0.17  # England: ~83 % of assessments within 45 working days
+LATE_ICPC_SHARE = 0.19  # England: ~81 % of conferences within 15 working days
+ASSESSMENT_DAYS = 45  # working days from referral to a completed assessment
+ICPC_DAYS = 15  # working days from the strategy discussion to the conference
+NO_FACTORS_SHARE = 0.3  # of assessments ending in no further action: factor 21 alone
+SIBLING_OUTCOME_DIFFERS = 0.15  # siblings' assessments can end differently
+RE_REFERRAL_TRIES = 4  # looks for a child whose case has closed, as re-referrals are
+# Working days from the end of the work to the case closing, by how it ended.
+CLOSE_AFTER = {
+    "referral_nfa": (0, 4),
+    "nfa": (0, 10),
+    "child_in_need": (40, 250),
+    "child_protection": (120, 400),
+    "looked_after": (150, 450),
+}
+STEP_DOWN_SHARE = 0.4  # of assessments ending in NFA: closed and referred to early help (RC9)
+# A looked-after child's case ends in an order or adoption as often as anything else.
+LOOKED_AFTER_CLOSURES = [("RC7", 50), ("RC3", 20), ("RC4", 20), ("RC1", 10)]
+MOVED_AWAY_SHARE = 0.02  # other long cases end with the family moving to another council (RC5)
+DISABLED_CHILD_NEED_SHARE = 0.35  # N2 for an assessment of a disabled child
+UPN_SCHOOLS = (2001, 600)  # synthetic schools 2001-2600 (the demo's are 2701 and up)
+UPN_SHARE = 0.9  # of school children: the referrer or the screener gives it
 STREET_KINDS = ["Road", "Street", "Lane", "Avenue", "Close", "Drive", "Grove", "Way", "Crescent", "Gardens", "Terrace", "Walk"]  # fmt: skip
 TOWNS = ["York", "Harrogate", "Scarborough", "Whitby", "Selby", "Skipton", "Ripon", "Northallerton", "Thirsk", "Malton", "Richmond", "Pickering", "Knaresborough", "Tadcaster", "Filey", "Bedale", "Settle", "Easingwold", "Stokesley", "Catterick"]  # fmt: skip
 POSTCODE_AREAS = ["YO", "HG", "DL", "TS", "BD", "LS", "HU", "DN", "WF", "LA"]
@@ -212,15 +243,15 @@ NICKNAMES = {
 
 # The columns each table is loaded with, in COPY order.
 COLUMNS = {
-    "referrals_person": "id, first_name, last_name, aliases, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, created_at, updated_at",
+    "referrals_person": "id, first_name, last_name, aliases, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, created_at, updated_at, ethnicity, disabilities",
     "referrals_contact": "id, reference, received_at, decision_due_at, channel, status, source_agency_id, referral_source_id, referrer_id, referrer_anonymous, referrer_name, referrer_role, referrer_organisation, referrer_phone, referrer_email, concerns, concern_categories, urgency, family_awareness, family_not_told_reason, advice_given, advice_only, recorded_by_id, api_client_id, idempotency_key, erased_at, created_at, updated_at",
-    "referrals_contactsubject": "id, role, relationship_to_children, first_name, last_name, other_names, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, match_status, position, contact_id, person_id",
+    "referrals_contactsubject": "id, role, relationship_to_children, first_name, last_name, other_names, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, match_status, position, contact_id, person_id, ethnicity, disabilities",
     "referrals_matchcandidate": "id, score, reasons, decision, decided_at, decided_by_id, subject_id, person_id",
     "screening_screening": "id, claimed_at, past_harm, danger_statement, complicating_factors, strengths, existing_safety, safety_goals, next_steps, scaling, checks_waived_reason, updated_at, assigned_to_id, contact_id, updated_by_id, complex_flag, complex_reason",
     "screening_agencycheck": "id, question, requested_at, status, response, answered_at, agency_id, answered_by_id, contact_id, requested_by_id",
-    "screening_decision": "id, route, rationale, is_complex, complex_reason, family_notice, withhold_reason, decided_at, approval, approval_at, approval_comment, approved_by_id, contact_id, decided_by_id, supersedes_id, threshold_level_id",
+    "screening_decision": "id, route, rationale, is_complex, complex_reason, family_notice, withhold_reason, decided_at, approval, approval_at, approval_comment, approved_by_id, contact_id, decided_by_id, supersedes_id, threshold_level_id, primary_need, is_re_referral",
     "outcomes_notice": "id, kind, audience, channel, recipient, reference, status, attempts, failure_reason, provider_id, created_at, sending_started_at, next_attempt_at, sent_at, updated_at, contact_id, decision_id, requested_by_id, resend_of_id",
-    "outcomes_downstreamoutcome": "id, event, occurred_on, assessment_outcome, source, external_id, recorded_at, contact_id, recorded_by_id, subject_id",
+    "outcomes_downstreamoutcome": "id, event, occurred_on, assessment_outcome, source, external_id, recorded_at, contact_id, recorded_by_id, subject_id, factors, reason_for_closure, late_reason",
 }  # fmt: skip
 TABLES = tuple(COLUMNS)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from frontdoor.models import Agency, ReferralSource, User
+from frontdoor.models import Agency, CensusCode, ReferralSource, User
 from frontdoor.roles import Permission, Role
 from frontdoor.synthetic.tables import SOURCE_GROUPS
 from outcomes.models import DownstreamOutcome
@@ -42,6 +42,12 @@ class _World:
     outcome_source: str
     source_groups: list[tuple[float, list[_Agency]]] = field(default_factory=list)
     accounts: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # by agency
+    # The statutory code lists: list -> code -> (first, last) return year it is valid.
+    census_codes: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+    def census_valid(self, code_list: str, code: str, year: int) -> bool:
+        first, last = self.census_codes.get(code_list, {}).get(code, (1, 0))
+        return first <= year <= last
 
 
 def _holders(*, role: Role | None = None, permission: Permission | None = None) -> list[int]:
@@ -113,4 +119,8 @@ def _world_load() -> _World:
     for account, email, agency in referrers:
         if agency is not None:
             world.accounts.setdefault(agency, []).append((account, email))
+    for code_list, code, first, last in CensusCode.objects.values_list(
+        "code_list", "code", "first_year", "last_year"
+    ):
+        world.census_codes.setdefault(code_list, {})[code] = (first, last or 9999)
     return world

@@ -1,5 +1,5 @@
-"""Scorecard downloads: CSV and XLSX of every figure, the steering-group PDF pack,
-and Ofsted's ILACS Annex A list of contacts (List 1).
+"""Scorecard downloads: CSV and XLSX of every figure and the steering-group PDF pack.
+The CSV and XLSX writers are shared with the statutory returns (``outcomes/returns``).
 
 Text that a spreadsheet would read as a formula (it starts with = + - @ or a tab
 or carriage return) is written with a leading apostrophe, so an agency or child
@@ -13,8 +13,6 @@ import csv
 import io
 import mimetypes
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -24,10 +22,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from frontdoor.working_days import LONDON
-from outcomes.scorecard.facts import Item
 from outcomes.scorecard.selectors import Scorecard
 from outcomes.scorecard.tables import LongRow, long_rows
-from referrals.models import Contact, ContactSubject, Sex
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -166,104 +162,3 @@ def scorecard_pdf(card: Scorecard, context: dict) -> bytes:
     # A base URL inside the static marker lets the template use plain relative paths.
     base = f"file://{settings.STATIC_URL}"
     return HTML(string=html, base_url=base, url_fetcher=static_only_fetcher).write_pdf()
-
-
-# --- Ofsted ILACS Annex A, List 1: contacts ----------------------------------------------
-
-ANNEX_A_CONTACTS_HEADER = (
-    "Child Unique ID",
-    "Gender",
-    "Ethnicity",
-    "Date of Birth",
-    "Age of Child (Years)",
-    "Date of Contact",
-    "Contact Source",
-)
-# Ofsted's prefixed labels (Annex A, 2023 template).
-ANNEX_A_GENDER = {
-    Sex.MALE: "a) Male",
-    Sex.FEMALE: "b) Female",
-    Sex.UNKNOWN: "c) Not stated/recorded",
-}
-# The front door does not collect ethnicity at contact: "information not yet obtained".
-ANNEX_A_ETHNICITY_NOT_OBTAINED = "t) NOBT"
-ANNEX_A_SOURCES = {
-    "1A": "a) 1A: Individual",
-    "1B": "b) 1B: Individual",
-    "1C": "c) 1C: Individual",
-    "1D": "d) 1D: Individual",
-    "2A": "e) 2A: Schools",
-    "2B": "f) 2B: Education services",
-    "3A": "g) 3A: Health services",
-    "3B": "h) 3B: Health services",
-    "3C": "i) 3C: Health services",
-    "3D": "j) 3D: Health services",
-    "3E": "k) 3E: Health services",
-    "3F": "l) 3F: Health services",
-    "4": "m) 4: Housing",
-    "5A": "n) 5A: LA services",
-    "5B": "o) 5B: LA services",
-    "5C": "p) 5C: LA services",
-    "5D": "p1) 5D: LA services",
-    "6": "q) 6: Police",
-    "7": "r) 7: Other legal agency",
-    "8": "s) 8: Other",
-    "9": "t) 9: Anonymous",
-    "10": "u) 10: Unknown",
-}
-
-
-def six_months_before(day: date) -> date:
-    month_index = day.year * 12 + day.month - 1 - 6
-    year, month = divmod(month_index, 12)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _age(born: date | None, on: date) -> int | None:
-    if born is None or born > on:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-@dataclass(frozen=True)
-class AnnexAList:
-    inspection_date: date
-    first_day: date
-    items: tuple[Item, ...]
-    rows: list[list]
-
-
-def annex_a_contacts(*, subjects: Iterable[ContactSubject], inspection_date: date) -> AnnexAList:
-    """One row per child per contact, as Ofsted's List 1 lays it out."""
-    rows, items = [], []
-    for subject in subjects:
-        contact: Contact = subject.contact
-        person = subject.person
-        born = (person.date_of_birth if person else None) or subject.date_of_birth
-        sex = person.sex if person and person.sex != Sex.UNKNOWN else subject.sex
-        rows.append(
-            [
-                f"P{person.pk}" if person else f"S{subject.pk}",
-                ANNEX_A_GENDER.get(sex, ANNEX_A_GENDER[Sex.UNKNOWN]),
-                ANNEX_A_ETHNICITY_NOT_OBTAINED,
-                born.strftime("%d/%m/%Y") if born else "",
-                _age(born, inspection_date),
-                contact.received_at.astimezone(LONDON).strftime("%d/%m/%Y"),
-                ANNEX_A_SOURCES.get(contact.referral_source.code, ANNEX_A_SOURCES["10"]),
-            ]
-        )
-        items.append(Item(contact.pk, subject.pk))
-    return AnnexAList(inspection_date, six_months_before(inspection_date), tuple(items), rows)
-
-
-def annex_a_csv(annex: AnnexAList) -> bytes:
-    return _csv(ANNEX_A_CONTACTS_HEADER, annex.rows)
-
-
-def annex_a_xlsx(annex: AnnexAList) -> bytes:
-    return _xlsx([("List 1 Contacts", ANNEX_A_CONTACTS_HEADER, annex.rows)])

@@ -84,6 +84,9 @@ class OutcomeMaps:
     strategy: dict[tuple[int, int], date]  # the first strategy discussion
     icpc: dict[tuple[int, int], date]  # the first conference
     plans: dict[tuple[int, int], date]
+    # Every strategy discussion: a conference's 15 working days run from the latest
+    # one on or before it (outcomes/deadlines.py), as the contact page shows.
+    strategy_dates: dict[tuple[int, int], list[date]] = field(default_factory=dict)
 
 
 def outcome_maps(outcomes: list[OutcomeFact]) -> OutcomeMaps:
@@ -99,6 +102,7 @@ def outcome_maps(outcomes: list[OutcomeFact]) -> OutcomeMaps:
                 maps.completed[pair] = (day, outcome.assessment_outcome)
         elif outcome.event == Event.STRATEGY_DISCUSSION:
             maps.strategy[pair] = min(day, maps.strategy.get(pair, day))
+            maps.strategy_dates.setdefault(pair, []).append(day)
         elif outcome.event == Event.ICPC:
             maps.icpc[pair] = min(day, maps.icpc.get(pair, day))
         elif outcome.event == Event.CP_PLAN:

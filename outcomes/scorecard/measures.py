@@ -18,6 +18,10 @@ Definitions, where DOMAIN.md leaves a choice (docs/adr/0008-scorecard-definition
   another contact (any outcome) in the 12 months before. Each child counts once.
 * Assessments, strategy discussions and ICPCs are counted per child, as social
   care records them.
+* Working-day deadlines (outcomes/deadlines.py): an assessment completed on or
+  before 45 working days after the referral date (the London date the contact was
+  received) is in time; an ICPC on or before 15 working days after the latest
+  strategy discussion for that child on that referral on or before it.
 * Timeliness counts contacts received in the period that were decided or are past
   their due time; one still inside its time counts once it is decided.
 * Median: the middle value (mean of the middle two). 90th percentile: the
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from frontdoor.working_days import add_working_days
+from outcomes.deadlines import assessment_due, icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
@@ -46,7 +50,6 @@ ASSESSMENT_EVENTS = (
     DownstreamOutcome.Event.ASSESSMENT_STARTED,
     DownstreamOutcome.Event.ASSESSMENT_COMPLETED,
 )
-ICPC_DAYS = 15
 
 
 class Kind(StrEnum):
@@ -139,6 +142,16 @@ HEADLINE_MEASURES: tuple[Measure, ...] = (
         Kind.RATE,
         "within 15 working days",
         "ICPCs held",
+        higher_is_better=True,
+    ),
+    Measure(
+        "assessment_within_45_days",
+        "Assessments completed within 45 working days",
+        "Assessments completed in the period, per child, within 45 working days of the "
+        "referral date (the date the contact was received).",
+        Kind.RATE,
+        "within 45 working days",
+        "assessments completed",
         higher_is_better=True,
     ),
     Measure(
@@ -306,6 +319,13 @@ def _assessment_figures(facts: Facts, period: Period, mine) -> Figures:
     figures["assessment_nfa"] = figures[
         f"assessment_outcome:{DownstreamOutcome.AssessmentOutcome.NO_FURTHER_ACTION.value}"
     ]
+    # The referral date is the contact's London date of receipt (outcomes/deadlines.py).
+    in_time = (
+        pair
+        for pair, result in in_period.items()
+        if result[0] <= assessment_due(facts.contacts[pair[0]].received_on)
+    )
+    figures["assessment_within_45_days"] = Figure(_pair_items(in_time), denominator)
     return figures
 
 
@@ -329,14 +349,15 @@ def _conference_figures(facts: Facts, period: Period, mine) -> Figures:
     strategy, icpc = maps.strategy, maps.icpc
     held = [pair for pair, day in strategy.items() if period.contains(day) and mine(pair[0])]
     led = [pair for pair in held if pair in icpc and icpc[pair] >= strategy[pair]]
-    conferences = [
-        pair
+    # Each conference is timed from the latest strategy discussion on or before it,
+    # the same rule as when it is recorded and on the contact page.
+    started_by = {
+        pair: strategy_for_icpc(maps.strategy_dates.get(pair, ()), day)
         for pair, day in icpc.items()
-        if period.contains(day) and pair in strategy and mine(pair[0])
-    ]
-    in_time = [
-        pair for pair in conferences if icpc[pair] <= add_working_days(strategy[pair], ICPC_DAYS)
-    ]
+        if period.contains(day) and mine(pair[0])
+    }
+    conferences = [pair for pair, strategy_on in started_by.items() if strategy_on is not None]
+    in_time = [pair for pair in conferences if icpc[pair] <= icpc_due(started_by[pair])]
     plans = [pair for pair, day in maps.plans.items() if period.contains(day) and mine(pair[0])]
     return {
         "cp_plans": Figure(_pair_items(plans)),

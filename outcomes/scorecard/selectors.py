@@ -1,14 +1,15 @@
 """Reads for the steering-group scorecard, scoped to the acting user.
 
 Aggregates are for anyone holding ``view_performance`` (managers, performance
-viewers, partner-agency members of the MAST); the contacts behind a figure and the
-inspection list only for ``view_performance_records`` (managers).
+viewers, partner-agency members of the MAST); the contacts behind a figure only for
+``view_performance_records`` (managers), as are Ofsted's Annex A lists
+(``outcomes/returns/annex_a.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -17,10 +18,9 @@ from django.utils import timezone
 
 from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
-from frontdoor.working_days import LONDON
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
-from outcomes.scorecard.measures import Figure, Figures, Totals, compute
+from outcomes.scorecard.measures import HEADLINE_MEASURES, Figure, Figures, Totals, compute
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -105,9 +105,16 @@ def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) 
         raise PermissionDenied
     kept = ScorecardSnapshot.objects.filter(period=period.key)
     snapshot = kept.filter(as_at=as_at).first() if as_at else kept.order_by("-as_at").first()
-    if snapshot is not None:
+    if snapshot is not None and snapshot_is_complete(snapshot):
         return scorecard_from_snapshot(snapshot, period)
     return scorecard_count(period=period, as_at=as_at or timezone.now())
+
+
+def snapshot_is_complete(snapshot: ScorecardSnapshot) -> bool:
+    """Whether a kept count holds every measure the scorecard now shows; one kept
+    before a measure was added is counted afresh instead (until tonight's count)."""
+    trend = snapshot.figures.get("trend") or []
+    return bool(trend) and all(measure.key in trend[-1][1] for measure in HEADLINE_MEASURES)
 
 
 def _totals(figures: dict) -> dict[str, Totals]:
@@ -182,27 +189,6 @@ def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
         child = next((s for s in contact.child_subjects if s.pk == item.subject_id), None)
         rows.append(FigureRow(contact, child))
     return rows
-
-
-def inspection_contact_subjects(
-    *, user: User, first_day: date, last_day: date, as_at: datetime
-) -> list[ContactSubject]:
-    """Children on contacts received from ``first_day`` to ``last_day`` inclusive (London
-    dates), as recorded at ``as_at``: the rows of Ofsted's Annex A List 1."""
-    if not can_open_records(user):
-        raise PermissionDenied
-    return list(
-        ContactSubject.objects.filter(
-            role__in=ContactSubject.CHILD_ROLES,
-            contact__received_at__gte=datetime.combine(first_day, time(0, 0), LONDON),
-            contact__received_at__lt=datetime.combine(
-                last_day + timedelta(days=1), time(0, 0), LONDON
-            ),
-            contact__created_at__lte=as_at,
-        )
-        .select_related("contact__referral_source", "person")
-        .order_by("contact__received_at", "contact_id", "position")
-    )
 
 
 def source_labels() -> dict[str, str]:

@@ -49,10 +49,24 @@ def test_manager_reads_the_scorecard_follows_a_figure_and_downloads_each_export(
         assert download.value.suggested_filename == f"scorecard-2026-Q3{suffix}"
         assert download.value.path().stat().st_size > 0
 
-    page.get_by_role("link", name="Ofsted Annex A list of contacts for an inspection").click()
+    page.get_by_role("link", name="Ofsted Annex A: lists of contacts and referrals").click()
     assert_no_axe_violations(page)
-    page.get_by_label("Inspection date").fill("2026-10-15")
-    for button, suffix in (("Download CSV", "csv"), ("Download Excel", "xlsx")):
+    page.locator("#id_end_1").fill("13")  # no such month
+    page.get_by_role("button", name="Download List 1 (CSV)").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("End date must be a real date")
+    expect(page.locator("#id_end_1")).to_have_value("13")
+    assert_no_axe_violations(page)
+
+    for part, value in zip(("0", "1", "2"), ("15", "10", "2026"), strict=True):
+        page.locator(f"#id_inspection_date_{part}").fill(value)
+    page.get_by_role("button", name="Use the six months before it").click()
+    expect(page.locator("#chosen-window")).to_contain_text("15 April 2026 to 14 October 2026")
+    window = "2026-04-15-to-2026-10-14"
+    for button, name in (
+        ("Download List 1 (CSV)", f"annex-a-list-1-contacts-{window}.csv"),
+        ("Download List 3 (CSV)", f"annex-a-list-3-referrals-{window}.csv"),
+        ("Download Excel (both lists)", f"annex-a-{window}.xlsx"),
+    ):
         with page.expect_download() as download:
             page.get_by_role("button", name=button).click()
-        assert download.value.suggested_filename == f"annex-a-list-1-contacts-2026-10-15.{suffix}"
+        assert download.value.suggested_filename == name

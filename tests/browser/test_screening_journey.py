@@ -59,6 +59,7 @@ def test_screen_check_decide_and_approve(
     page.goto(f"/screening/{contact.reference}/")
     expect(page.get_by_text("Two domestic incidents at the address in 2026.")).to_be_visible()
     page.get_by_label("Strategy discussion (s47)").check()
+    page.get_by_label("Primary need (CIN census)").select_option("N1")
     page.get_by_label("4: Specialist: child protection").check()
     page.get_by_label("Rationale").fill(RATIONALE)
     page.get_by_label("Tell the family a referral was made").check()

@@ -86,6 +86,7 @@ class World:
             threshold_level=ThresholdLevel.objects.get(number=LEVEL_FOR_ROUTE[route]),
             rationale="A rationale long enough to stand up if questioned later on.",
             family_notice=Decision.FamilyNotice.NOTIFY,
+            primary_need="N1",
             decided_at=decided,
         )
         if approved is not None:
@@ -94,7 +95,7 @@ class World:
             )
         return decision
 
-    def outcome(self, key, event, on, result=""):
+    def outcome(self, key, event, on, result="", late_reason=""):
         downstream.outcome_event_record(
             actor=self.manager,
             data=downstream.OutcomeEventInput(
@@ -103,6 +104,7 @@ class World:
                 event=event,
                 occurred_on=on,
                 assessment_outcome=result,
+                late_reason=late_reason,
             ),
             source=DownstreamOutcome.Source.FORM,
         )
@@ -113,8 +115,9 @@ NFA = DownstreamOutcome.AssessmentOutcome.NO_FURTHER_ACTION
 CIN = DownstreamOutcome.AssessmentOutcome.CHILD_IN_NEED
 
 
-def build_world(screener, manager) -> World:
-    world = World(
+def empty_world(screener, manager) -> World:
+    """A school and the police to refer from, and no contacts yet."""
+    return World(
         screener=screener,
         manager=manager,
         school=AgencyFactory(
@@ -124,6 +127,10 @@ def build_world(screener, manager) -> World:
         ),
         police=AgencyFactory(name="County Police"),
     )
+
+
+def build_world(screener, manager) -> World:
+    world = empty_world(screener, manager)
     school, police = world.school, world.police
 
     # Before the quarter: the history re-referrals and repeats look back over.
@@ -150,7 +157,7 @@ def build_world(screener, manager) -> World:
     world.outcome("c3", E.ASSESSMENT_STARTED, date(2026, 7, 13))
     world.outcome("c3", E.ASSESSMENT_COMPLETED, date(2026, 8, 20), NFA)
     world.outcome("c3", E.STRATEGY_DISCUSSION, date(2026, 7, 14))
-    world.outcome("c3", E.ICPC, date(2026, 8, 10))
+    world.outcome("c3", E.ICPC, date(2026, 8, 10), late_reason="The family asked to move it.")
 
     # Cai: two contacts in one month, neither progressed; the second decided late.
     world.contact("c4", child="Cai", received=at(2026, 7, 6, 9), agency=school)

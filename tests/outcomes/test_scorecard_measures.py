@@ -11,7 +11,7 @@ from django.utils import timezone
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import NO_AGENCY, scorecard_get
 from screening.models import Route
-from tests.outcomes.scorecard_world import E, at, build_world
+from tests.outcomes.scorecard_world import NFA, E, at, build_world
 
 Q3 = Period.parse("2026-Q3")
 
@@ -205,3 +205,41 @@ def test_queries_do_not_grow_with_the_records(world, manager):
     with CaptureQueriesContext(connection) as after:
         scorecard_get(user=manager, period=Q3)
     assert len(after) == len(before) <= 8
+
+
+def test_assessments_completed_within_45_working_days(world, manager):
+    # Completed in Q3: Ben's (c3) received Saturday 11 July, due 14 September, done
+    # 20 August; Gus's (c9) received 10 September, done 29 September: both in time.
+    # Two more referrals received on Friday 26 June, due Friday 28 August: one done
+    # that day (in time), one on Tuesday 1 September (the bank holiday between:
+    # one working day late).
+    for key, done, late_reason in (
+        ("on_the_day", date(2026, 8, 28), ""),
+        ("a_day_late", date(2026, 9, 1), "Waited for a specialist report."),
+    ):
+        world.contact(key, child=key.title(), received=at(2026, 6, 26), agency=world.school)
+        world.decide(key, Route.SOCIAL_CARE_ASSESSMENT, at(2026, 6, 26, 12), at(2026, 6, 26, 13))
+        world.outcome(key, E.ASSESSMENT_COMPLETED, done, NFA, late_reason=late_reason)
+
+    card = scorecard_get(user=manager, period=Q3)
+    figure = card.figures["assessment_within_45_days"]
+    assert ratio(figure) == (3, 4)
+    assert figure.percent == pytest.approx(75.0)
+    assert refs(world, figure) == ["c3", "c9", "on_the_day"]
+    assert refs(world, figure, "denominator") == ["a_day_late", "c3", "c9", "on_the_day"]
+    # The same assessments as the no-further-action measure counts.
+    assert ratio(card.figures["assessment_nfa"]) == (3, 4)
+    school = next(f for g, f in card.by_agency if g.name == "Riverside Primary")
+    assert ratio(school["assessment_within_45_days"]) == (2, 3)  # Ben, on the day; late
+    police = next(f for g, f in card.by_agency if g.name == "County Police")
+    assert ratio(police["assessment_within_45_days"]) == (1, 1)  # Gus
+
+
+def test_an_icpc_is_timed_from_the_latest_strategy_discussion_before_it(world, manager):
+    # Ben's conference on 10 August was late from his strategy discussion on 14 July
+    # (due 4 August); a later one on 28 July makes it due 18 August, so in time, as
+    # the contact page and the form count it.
+    world.outcome("c3", E.STRATEGY_DISCUSSION, date(2026, 7, 28))
+    figures = scorecard_get(user=manager, period=Q3).figures
+    assert ratio(figures["icpc_within_15_days"]) == (2, 2)
+    assert ratio(figures["strategy_icpc"]) == (2, 3)  # still per child, from the first

@@ -239,43 +239,29 @@ def test_api_with_a_token_and_a_bad_period(client, world, performance_viewer):
     assert "quarter (2026-Q3)" in bad.json()["period"]
 
 
-def test_annex_a_list_of_contacts(client, world, manager):
-    response = _signed_in(client, manager).get(
-        reverse("outcomes:scorecard-inspection"),
-        {"inspection_date": "2026-10-15", "format": "csv"},
-    )
-    assert response.status_code == 200
-    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
-    header, *rows = list(reader)
-    assert header == [
-        "Child Unique ID",
-        "Gender",
-        "Ethnicity",
-        "Date of Birth",
-        "Age of Child (Years)",
-        "Date of Contact",
-        "Contact Source",
-    ]
-    # 15 April to 15 October 2026: c12 (May), the ten Q3 contacts and c13 (1 October);
-    # one child each. c0 and c2 (2025) are outside.
-    assert len(rows) == 12
-    dates = [row[5] for row in rows]
-    assert dates[0] == "05/05/2026"
-    assert "01/07/2026" in dates  # c7, 23:30 UTC on 30 June
-    sources = {row[6] for row in rows}
-    assert sources == {"e) 2A: Schools", "q) 6: Police", "t) 9: Anonymous"}
-    assert {row[2] for row in rows} == {"t) NOBT"}
-    assert {row[1] for row in rows} == {"b) Female"}
-    exported = AuditEvent.objects.filter(action="export", record_type="contact", actor=manager)
-    assert exported.count() == 12
-
-
-def test_annex_a_bad_date_is_explained_and_kept(client, manager, db):
-    response = _signed_in(client, manager).get(
-        reverse("outcomes:scorecard-inspection"),
-        {"inspection_date": "31/02/2026", "format": "csv"},
-    )
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert "Enter the inspection date as a date" in body
-    assert 'value="31/02/2026"' in body
+def test_assessments_within_45_working_days_are_shown_and_followed(client, world, manager):
+    client = _signed_in(client, manager)
+    body = client.get(SCORECARD, Q3).content.decode()
+    start = body.index("Assessments completed within 45 working days<br>")
+    row = body[start : body.index("</tr>", start)]
+    assert "100.0%" in row  # Ben's and Gus's, both in time
+    assert row.rstrip().endswith('<td class="govuk-table__cell"></td>')  # no England figure
+    assert "figure=assessment_within_45_days" in row
+    listing = client.get(
+        reverse("outcomes:scorecard-figure"),
+        {**Q3, "figure": "assessment_within_45_days", "part": "denominator"},
+    ).content.decode()
+    assert "Assessments completed within 45 working days" in listing
+    for key in ("c3", "c9"):
+        assert world.contacts[key].reference in listing
+    assert world.contacts["c8"].reference not in listing  # completed in October
+    rows = _csv_rows(client.get(reverse("outcomes:scorecard-csv"), Q3))
+    overall = {
+        r["Figure key"]: r
+        for r in rows
+        if r["Period"] == "2026-Q3" and r["Source agency"] == "All agencies"
+    }
+    assert (
+        overall["assessment_within_45_days"]["Numerator"],
+        overall["assessment_within_45_days"]["Denominator"],
+    ) == ("2", "2")

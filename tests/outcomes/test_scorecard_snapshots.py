@@ -97,3 +97,28 @@ def test_the_recount_task_keeps_a_new_count(manager):
 
     snapshot_id = scorecard_snapshot_take("2026-Q3")
     assert ScorecardSnapshot.objects.get(pk=snapshot_id).period == "2026-Q3"
+
+
+def test_a_kept_count_carries_assessments_within_45_working_days(screener, manager):
+    build_world(screener, manager)
+    as_at = timezone.now()
+    snapshot = services.snapshot_take(period=Q3, as_at=as_at)
+    kept = scorecard_get(user=manager, period=Q3)
+    assert kept.kept == snapshot
+    assert (
+        kept.figures["assessment_within_45_days"].count,
+        kept.figures["assessment_within_45_days"].base,
+    ) == (2, 2)
+
+
+def test_a_count_kept_before_a_measure_existed_is_counted_afresh(screener, manager):
+    build_world(screener, manager)
+    old = services.snapshot_take(period=Q3)
+    for _, figures in old.figures["trend"]:
+        figures.pop("assessment_within_45_days")
+    old.save()
+
+    card = scorecard_get(user=manager, period=Q3)
+
+    assert card.kept is None
+    assert card.figures["assessment_within_45_days"].base == 2

@@ -204,4 +204,43 @@ def test_openapi_schema_describes_the_contact_endpoints(client, screener):
     text = response.content.decode()
     assert "/api/v1/contacts/" in text
     assert "Idempotency-Key" in text
+    assert '"ethnicity"' in text
+    assert '"disabilities"' in text
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_a_childs_ethnicity_and_disabilities_are_kept_as_census_codes(partner):
+    import copy
+
+    body = copy.deepcopy(VALID)
+    body["children"][0].update(ethnicity="mwba", disabilities=["AUT", "hear", "AUT"])
+    body["children"][1].update(ethnicity="NOBT")  # not yet obtained, as the census says it
+
+    response = post(partner, body)
+
+    assert response.status_code == 201, response.json()
+    amelia, unborn = Contact.objects.get().children
+    assert (amelia.ethnicity, amelia.disabilities) == ("MWBA", ["HEAR", "AUT"])
+    assert (amelia.person.ethnicity, amelia.person.disabilities) == ("MWBA", ["HEAR", "AUT"])
+    assert (unborn.ethnicity, unborn.disabilities) == ("", [])
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"ethnicity": "ZZZZ"}, "ethnicity", "ZZZZ is not an ethnicity code in the"),
+        ({"disabilities": ["NONE", "AUT"]}, "disabilities", "NONE (no disability) cannot"),
+        ({"disabilities": ["WING"]}, "disabilities", "WING: not a disability code"),
+    ],
+)
+def test_census_codes_not_in_the_contacts_return_year_are_refused(partner, change, field, message):
+    import copy
+
+    body = copy.deepcopy(VALID)
+    body["children"][0].update(change)
+
+    response = post(partner, body)
+
+    assert response.status_code == 400
+    assert message in response.json()["children"]["0"][field][0]
+    assert not Contact.objects.exists()

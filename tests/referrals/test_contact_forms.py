@@ -387,3 +387,15 @@ def test_contact_list_query_count_does_not_grow_with_rows(
         submit_contact(referrer)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("referrals:contact-list"))
+
+
+def test_a_referral_can_name_several_kinds_of_concern(client, referrer):
+    """Kinds of concern are checkboxes, not radios: a child can be at more than one risk."""
+    client.force_login(referrer)
+    page = client.get(reverse("referrals:referral-form"))
+    assert 'name="concern-concern_categories" type="checkbox"' in page.text
+    data = full_referral() | {"concern-concern_categories": ["physical_abuse", "neglect"]}
+    assert client.post(reverse("referrals:referral-form"), data).status_code == 302
+    client.post(reverse("referrals:referral-check"))
+    contact = Contact.objects.get()
+    assert sorted(contact.concern_categories) == ["neglect", "physical_abuse"]

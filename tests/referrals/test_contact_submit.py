@@ -175,3 +175,47 @@ def test_the_census_code_staff_choose_wins_over_the_agency_named(screener):
         channel=Contact.Channel.POLICE_NOTIFICATION,
     )
     assert unnamed.referral_source.code == "6"
+
+
+def test_a_childs_census_details_go_to_a_new_person_and_fill_a_linked_ones_gaps(referrer):
+    first = submit_contact(
+        referrer,
+        subjects=[child_input(nhs_number="9434765919", ethnicity="WBRI", disabilities=("NONE",))],
+    )
+    person = first.subjects.get().person
+    assert (person.ethnicity, person.disabilities) == ("WBRI", ["NONE"])
+
+    # A later contact says something else: the contact keeps what it was told, the
+    # person record keeps what it already held.
+    later = submit_contact(
+        referrer,
+        subjects=[child_input(nhs_number="9434765919", ethnicity="WIRI", disabilities=("VIS",))],
+    )
+    subject = later.subjects.get()
+    person.refresh_from_db()
+    assert subject.person == person
+    assert (subject.ethnicity, subject.disabilities) == ("WIRI", ["VIS"])
+    assert (person.ethnicity, person.disabilities) == ("WBRI", ["NONE"])
+
+
+def test_a_linked_person_without_census_details_gets_them(referrer):
+    person = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+    person = person.subjects.get().person
+    submit_contact(referrer, subjects=[child_input(nhs_number="9434765919", ethnicity="CHNE")])
+    person.refresh_from_db()
+    assert (person.ethnicity, person.disabilities) == ("CHNE", [])
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        child_input(ethnicity="XXXX"),
+        child_input(disabilities=("NONE", "MOB")),
+        adult_input(ethnicity="WBRI"),
+    ],
+)
+def test_census_details_that_break_the_rules_are_refused(referrer, subject):
+    subjects = [subject] if subject.role == "child" else [child_input(), subject]
+    with pytest.raises(ContactRejected):
+        submit_contact(referrer, subjects=subjects)
+    assert not Contact.objects.exists()

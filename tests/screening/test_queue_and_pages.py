@@ -195,6 +195,7 @@ def test_screening_journey_over_http(
         reverse("screening:decide", args=[contact.reference]),
         {
             "route": "strategy_discussion",
+            "primary_need": "N1",
             "threshold_level": level.pk,
             "rationale": RATIONALE,
             "family_notice": "notify",

@@ -17,6 +17,8 @@ RATIONALE = (
 
 
 def decide(actor, contact, level, route=Route.STRATEGY_DISCUSSION, **extra):
+    if route in services.CENSUS_REFERRAL_ROUTES:
+        extra.setdefault("primary_need", "N1")
     return services.decision_record(
         actor=actor,
         contact=contact,

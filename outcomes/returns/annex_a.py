@@ -1,0 +1,523 @@
+"""Ofsted's ILACS Annex A, List 1 (contacts) and List 3 (referrals), for any window of
+at most six months: the rows, the window's rules and the files.
+
+**List 1** has one row per child per contact received in the window: a contact about
+three children is three rows. **List 3** has one row per child per *referral*
+received in the window.
+
+**A referral**, for the statutory returns (this list and the Children in Need
+census), is a contact whose standing decision (the latest that needed no approval or
+was approved, as recorded at the moment of the export) routes it to a social care
+assessment or a strategy discussion. *Already open* is not one: the DfE counts a
+referral as a request for services for a child who is not already open to children's
+social care, and a contact about an open case goes to its allocated worker, not into
+a new episode. (The scorecard counts already-open contacts as referrals, as
+DOMAIN.md's route table does; the returns follow the DfE.) Advice given in a phone
+consultation is an Information and Advice decision, so never a referral.
+
+**Referral NFA?** is "Yes" when social care closed the case for that child on that
+referral, with no assessment and no section 47 enquiry or conference recorded for
+the child on it: :func:`referral_nfa_subject_ids`, the one rule the CIN census uses
+too.
+
+**Number of referrals in last 12 months** counts the same person's referrals received
+on or after the same date a year before this one, up to and including this one (ADR
+0008's "within 12 months"). A child not matched to a person record has no history
+here, so counts 1.
+
+Values carry Ofsted's prefixed labels from the code lists for the return year of the
+contact's date (``CensusCode.annex_a_label``, ``ReferralSource.annex_a_label``), never
+from literals here, so a new year's labels are a data change. The rows carry ids,
+not names, and include restricted records: a statutory return counts every child.
+The age of a child is in whole years on the date of the contact (List 1) or of the
+referral (List 3). The front door does not hold the allocated team or worker, so
+those List 3 cells are left empty for the case system's data to fill.
+
+Cost: a fixed handful of queries whatever the window holds (the children in it, the
+year before for the referral counts, the closures, and the label lists for at most
+two return years); no query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from frontdoor.census_codes import (
+    ETHNICITY_NOT_OBTAINED,
+    SEX_CODES,
+    annex_a_labels,
+    return_year_of,
+)
+from frontdoor.models import CensusCode, ReferralSource, User
+from frontdoor.roles import Permission
+from frontdoor.working_days import LONDON, months_before
+from outcomes.models import DownstreamOutcome
+from outcomes.scorecard.exports import _csv, _xlsx
+from outcomes.scorecard.periods import one_year_before
+from referrals.forms import DateField
+from referrals.models import ContactSubject, Sex
+from referrals.services import UNKNOWN_SOURCE_CODE
+from screening.models import CENSUS_REFERRAL_ROUTES, Decision
+
+# The routes that make a contact a referral for the statutory returns (see above).
+
+LIST_1_HEADER = (
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Date of Contact",
+    "Contact Source",
+)
+LIST_3_HEADER = (
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Date of referral",
+    "Referral Source",
+    "Referral NFA?",
+    "Number of Referrals in Last 12 Months",
+    "Allocated Team",
+    "Allocated Worker",
+)
+LIST_1_SHEET = "List 1 Contacts"
+LIST_3_SHEET = "List 3 Referrals"
+# Ofsted's yes/no answer labels (not a census code list).
+NFA_YES, NFA_NO = "a) Yes", "b) No"
+
+# Social care acted on the referral: what makes a closure not an NFA.
+ACTED_ON = (
+    DownstreamOutcome.Event.ASSESSMENT_STARTED,
+    DownstreamOutcome.Event.ASSESSMENT_COMPLETED,
+    DownstreamOutcome.Event.S47_ENQUIRY,
+    DownstreamOutcome.Event.ICPC,
+)
+
+
+def can_export_annex_a(user: User) -> bool:
+    """Child-level lists: the people who may open the records behind the scorecard."""
+    return user.is_authenticated and user.has_perm(Permission.VIEW_PERFORMANCE_RECORDS.perm)
+
+
+# --- The window ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """London dates, both inclusive."""
+
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{_long_date(self.start)} to {_long_date(self.end)}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.start.isoformat()}-to-{self.end.isoformat()}"
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _months_later(day: date, months: int) -> date:
+    """The same day ``months`` on; a day the month lacks (31 April) is the 1st after."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    try:
+        return date(year, month + 1, day.day)
+    except ValueError:
+        return date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+
+
+def latest_end(start: date) -> date:
+    """The last day of a six-month window starting on ``start`` (1 May → 31 October)."""
+    return _months_later(start, 6) - timedelta(days=1)
+
+
+def six_months_to(end: date) -> Window:
+    """The longest window ending on ``end``: the six months up to and including it."""
+    return Window(months_before(end, 6) + timedelta(days=1), end)
+
+
+def six_months_before_inspection(inspection_date: date) -> Window:
+    """The six months before the inspection date, up to the day before it."""
+    return six_months_to(inspection_date - timedelta(days=1))
+
+
+def window_problem(start: date, end: date) -> str:
+    """Why these dates are not a window Annex A can be made for, or ""."""
+    if end < start:
+        return "The end date must be the same as or after the start date"
+    if end > latest_end(start):
+        return (
+            "The window can be at most six months: for a start date of "
+            f"{_long_date(start)} the end date must be {_long_date(latest_end(start))} "
+            "or earlier"
+        )
+    if end > timezone.localdate() + timedelta(days=366):
+        return "The end date must be within the next year"
+    return ""
+
+
+class WindowForm(forms.Form):
+    """The window, as GOV.UK date inputs; a bound form keeps what was typed."""
+
+    start = DateField(label="Start date", help_text="For example, 1 5 2026")
+    end = DateField(label="End date", help_text="For example, 31 10 2026")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].error_messages["required"] = "Enter the start date"
+        self.fields["end"].error_messages["required"] = "Enter the end date"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and (problem := window_problem(start, end)):
+            self.add_error("end", problem)
+        return cleaned
+
+    @property
+    def window(self) -> Window:
+        return Window(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class InspectionDateForm(forms.Form):
+    inspection_date = DateField(
+        label="Inspection date",
+        help_text="For example, 15 10 2026. The window is the six months before it.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspection_date"].error_messages["required"] = "Enter the inspection date"
+
+    def clean_inspection_date(self) -> date:
+        day = self.cleaned_data["inspection_date"]
+        if day > timezone.localdate() + timedelta(days=366):
+            raise forms.ValidationError("The inspection date must be within the next year")
+        return day
+
+
+# --- The rows --------------------------------------------------------------------------
+
+
+def _midnight(day: date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(0, 0), LONDON)
+
+
+def _standing_route(as_at: datetime.datetime) -> Subquery:
+    """The route of the contact's decision that stood at ``as_at``: the latest of
+    ``screening.models.STANDING_APPROVALS`` made by then and, where it needed a
+    manager, approved by then (as the scorecard works it out), so a download made
+    later for the same moment lists the same rows."""
+    standing = Decision.objects.filter(
+        contact=OuterRef("contact_id"), decided_at__lte=as_at
+    ).filter(
+        Q(approval=Decision.Approval.NOT_NEEDED)
+        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
+    )
+    return Subquery(standing.order_by("-decided_at", "-pk").values("route")[:1])
+
+
+def child_subjects_received(
+    *, first_day: date, last_day: date, as_at: datetime.datetime
+) -> QuerySet[ContactSubject]:
+    """Children on contacts received from ``first_day`` to ``last_day`` (London dates,
+    inclusive) as recorded at ``as_at``, each annotated with ``standing_route``."""
+    return ContactSubject.objects.filter(
+        role__in=ContactSubject.CHILD_ROLES,
+        contact__received_at__gte=_midnight(first_day),
+        contact__received_at__lt=_midnight(last_day + timedelta(days=1)),
+        contact__created_at__lte=as_at,
+    ).annotate(standing_route=_standing_route(as_at))
+
+
+def is_return_referral(standing_route: str | None, advice_only: bool) -> bool:
+    return not advice_only and standing_route in CENSUS_REFERRAL_ROUTES
+
+
+def referral_nfa_subject_ids(subject_ids: Iterable[int], as_of: date) -> set[int]:
+    """The children (ContactSubject ids, one child on one referral) whose referral
+    ended in no further action by ``as_of``: social care closed the case on or before
+    it, and no assessment, section 47 enquiry or conference is recorded for the child
+    on that referral. One query."""
+    ids = list(subject_ids)
+    if not ids:
+        return set()
+    Event = DownstreamOutcome.Event
+    rows = (
+        DownstreamOutcome.objects.filter(subject_id__in=ids)
+        .values("subject_id")
+        .annotate(
+            closed=Count("pk", filter=Q(event=Event.CASE_CLOSED, occurred_on__lte=as_of)),
+            acted=Count("pk", filter=Q(event__in=ACTED_ON)),
+        )
+        .filter(closed__gt=0, acted=0)
+        .values_list("subject_id", flat=True)
+    )
+    return set(rows)
+
+
+@dataclass
+class _Child:
+    """One child on one contact in the window, as the lists need it."""
+
+    subject_id: int
+    person_id: int | None
+    contact_id: int
+    reference: str
+    received_at: datetime.datetime
+    born: date | None
+    sex: str
+    ethnicity: str
+    source_code: str
+    source_label: str
+    is_referral: bool
+
+    @property
+    def received_on(self) -> date:
+        return self.received_at.astimezone(LONDON).date()
+
+    @property
+    def unique_id(self) -> str:
+        # The person record when matched (the same id across contacts), else this child.
+        return f"P{self.person_id}" if self.person_id else f"S{self.subject_id}"
+
+
+_CHILD_FIELDS = (
+    "pk",
+    "person_id",
+    "contact_id",
+    "contact__reference",
+    "contact__received_at",
+    "contact__advice_only",
+    "contact__referral_source__code",
+    "contact__referral_source__annex_a_label",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "person__date_of_birth",
+    "person__sex",
+    "person__ethnicity",
+    "standing_route",
+)
+
+
+def _children(window: Window, as_at: datetime.datetime) -> list[_Child]:
+    rows = (
+        child_subjects_received(first_day=window.start, last_day=window.end, as_at=as_at)
+        .order_by("contact__received_at", "contact_id", "position", "pk")
+        .values_list(*_CHILD_FIELDS)
+    )
+    children = []
+    for (
+        pk,
+        person_id,
+        contact_id,
+        reference,
+        received_at,
+        advice_only,
+        source_code,
+        source_label,
+        born,
+        sex,
+        ethnicity,
+        person_born,
+        person_sex,
+        person_ethnicity,
+        route,
+    ) in rows.iterator(chunk_size=2000):
+        children.append(
+            _Child(
+                subject_id=pk,
+                person_id=person_id,
+                contact_id=contact_id,
+                reference=reference,
+                received_at=received_at,
+                # The person record is the front door's best knowledge of who the child
+                # is; what this contact said fills the gaps.
+                born=person_born or born,
+                sex=person_sex if person_sex and person_sex != Sex.UNKNOWN else sex,
+                # Ethnicity as given on this contact, else the person record's.
+                ethnicity=ethnicity or person_ethnicity or "",
+                source_code=source_code,
+                source_label=source_label,
+                is_referral=is_return_referral(route, advice_only),
+            )
+        )
+    return children
+
+
+class _Labels:
+    """Ofsted's labels by return year, read once per year the window touches."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+        self._unknown_source: str | None = None
+
+    def _for(self, day: date) -> tuple[dict[str, str], dict[str, str]]:
+        year = return_year_of(day)
+        if year not in self._years:
+            self._years[year] = (
+                annex_a_labels(CensusCode.CodeList.SEX, year),
+                annex_a_labels(CensusCode.CodeList.ETHNICITY, year),
+            )
+        return self._years[year]
+
+    def sex(self, sex: str, day: date) -> str:
+        labels = self._for(day)[0]
+        unknown = labels.get(SEX_CODES[Sex.UNKNOWN], "")
+        return labels.get(SEX_CODES.get(sex, SEX_CODES[Sex.UNKNOWN]), unknown)
+
+    def ethnicity(self, code: str, day: date) -> str:
+        labels = self._for(day)[1]
+        # Blank, or a code the year's list does not have: "not yet obtained".
+        return labels.get(code) or labels.get(ETHNICITY_NOT_OBTAINED, "")
+
+    def source(self, child: _Child) -> str:
+        # A source without an Annex A label is written as Ofsted's "unknown".
+        if child.source_label:
+            return child.source_label
+        if self._unknown_source is None:
+            self._unknown_source = (
+                ReferralSource.objects.filter(code=UNKNOWN_SOURCE_CODE)
+                .values_list("annex_a_label", flat=True)
+                .first()
+                or ""
+            )
+        return self._unknown_source
+
+
+def _age(born: date | None, on: date) -> int | None:
+    if born is None or born > on:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _child_values(child: _Child, labels: _Labels) -> list:
+    day = child.received_on
+    return [
+        child.unique_id,
+        labels.sex(child.sex, day),
+        labels.ethnicity(child.ethnicity, day),
+        child.born.strftime("%d/%m/%Y") if child.born else "",
+        _age(child.born, day),
+        day.strftime("%d/%m/%Y"),
+        labels.source(child),
+    ]
+
+
+def _referral_counts(
+    referrals: list[_Child], window: Window, as_at: datetime.datetime
+) -> dict[int, int]:
+    """Subject id → the person's referrals in the 12 months up to and including this
+    one. Earlier referrals before the window are read in one query."""
+    people = {child.person_id for child in referrals if child.person_id}
+    history: dict[int, set[tuple[datetime.datetime, int]]] = defaultdict(set)
+    for child in referrals:
+        if child.person_id:
+            history[child.person_id].add((child.received_at, child.contact_id))
+    if people:
+        earlier = (
+            child_subjects_received(
+                first_day=one_year_before(window.start),
+                last_day=window.start - timedelta(days=1),
+                as_at=as_at,
+            )
+            .filter(person_id__in=people, standing_route__in=CENSUS_REFERRAL_ROUTES)
+            .filter(contact__advice_only=False)
+            .values_list("person_id", "contact__received_at", "contact_id")
+        )
+        for person_id, received_at, contact_id in earlier:
+            history[person_id].add((received_at, contact_id))
+
+    counts = {}
+    for child in referrals:
+        if not child.person_id:
+            counts[child.subject_id] = 1
+            continue
+        this = (child.received_at, child.contact_id)
+        since = one_year_before(child.received_on)
+        counts[child.subject_id] = sum(
+            1
+            for received_at, contact_id in history[child.person_id]
+            if (received_at, contact_id) <= this and received_at.astimezone(LONDON).date() >= since
+        )
+    return counts
+
+
+@dataclass(frozen=True)
+class AnnexA:
+    window: Window
+    as_at: datetime.datetime
+    contacts: list[list]  # List 1 rows
+    referrals: list[list]  # List 3 rows
+    contact_references: tuple[str, ...]  # the contacts behind List 1, in order
+    referral_references: tuple[str, ...]  # the contacts behind List 3
+
+
+def _unique(references: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(references))
+
+
+def annex_a_lists(*, user: User, window: Window, as_at: datetime.datetime) -> AnnexA:
+    """Lists 1 and 3 for the window, as recorded at ``as_at``."""
+    if not can_export_annex_a(user):
+        raise PermissionDenied
+    labels = _Labels()
+    children = _children(window, as_at)
+    referrals = [child for child in children if child.is_referral]
+    nfa = referral_nfa_subject_ids((child.subject_id for child in referrals), window.end)
+    counts = _referral_counts(referrals, window, as_at)
+    contact_rows = [_child_values(child, labels) for child in children]
+    referral_rows = [
+        [
+            *_child_values(child, labels),
+            NFA_YES if child.subject_id in nfa else NFA_NO,
+            counts[child.subject_id],
+            None,  # allocated team: held by the case system, not the front door
+            None,  # allocated worker: likewise
+        ]
+        for child in referrals
+    ]
+    return AnnexA(
+        window=window,
+        as_at=as_at,
+        contacts=contact_rows,
+        referrals=referral_rows,
+        contact_references=_unique(child.reference for child in children),
+        referral_references=_unique(child.reference for child in referrals),
+    )
+
+
+# --- The files -------------------------------------------------------------------------
+
+
+def annex_a_csv(annex: AnnexA, list_number: int) -> bytes:
+    if list_number == 3:
+        return _csv(LIST_3_HEADER, annex.referrals)
+    return _csv(LIST_1_HEADER, annex.contacts)
+
+
+def annex_a_xlsx(annex: AnnexA) -> bytes:
+    return _xlsx(
+        [
+            (LIST_1_SHEET, LIST_1_HEADER, annex.contacts),
+            (LIST_3_SHEET, LIST_3_HEADER, annex.referrals),
+        ]
+    )

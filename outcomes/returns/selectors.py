@@ -1,0 +1,57 @@
+"""Reads for the statutory returns pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from frontdoor.census_codes import return_year_key, return_year_of
+from frontdoor.models import User
+from frontdoor.roles import Permission
+from outcomes.models import CensusExport
+from outcomes.returns.services import RULESETS
+
+
+def census_exports_for(*, user: User) -> QuerySet[CensusExport]:
+    if not user.has_perm(Permission.MAKE_STATUTORY_RETURNS.perm):
+        raise PermissionDenied
+    return CensusExport.objects.select_related("made_by").defer("xml", "report", "contact_ids")
+
+
+def census_years() -> list[tuple[int, str]]:
+    """Return years the rules can check, newest first, up to the one in progress."""
+    this_year = return_year_of(timezone.localdate())
+    return [
+        (year, return_year_key(year))
+        for year in sorted(RULESETS, reverse=True)
+        if year <= this_year
+    ]
+
+
+@dataclass(frozen=True)
+class RuleFinding:
+    kind: str
+    rule: str
+    message: str
+    children: int
+    examples: list[dict]
+
+
+def census_findings(export: CensusExport, examples: int = 20) -> list[RuleFinding]:
+    """The validator's findings grouped by rule, errors first, with a few locations each."""
+    grouped: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for issue in export.report.get("issues", []):
+        grouped[(issue["kind"], issue["rule"], issue["message"])].append(issue)
+    findings = [
+        RuleFinding(kind, rule, message, len({i["child"] for i in issues}), issues[:examples])
+        for (kind, rule, message), issues in grouped.items()
+    ]
+    findings += [
+        RuleFinding(i["kind"], i["rule"], i["message"], 0, [])
+        for i in export.report.get("return_level", [])
+    ]
+    return sorted(findings, key=lambda f: (f.kind != "error", f.rule))
