@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -21,7 +21,6 @@ from openpyxl import load_workbook
 
 from frontdoor.models import AuditEvent, CensusCode, ReferralSource
 from frontdoor.roles import Role
-from frontdoor.working_days import LONDON
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from outcomes.returns import annex_a
@@ -30,7 +29,7 @@ from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import UserFactory, child_input, contact_input
-from tests.outcomes.scorecard_world import nhs_number
+from tests.outcomes.scorecard_world import at, nhs_number
 
 PAGE = reverse("outcomes:scorecard-inspection")
 E = DownstreamOutcome.Event
@@ -54,10 +53,6 @@ def window_query(start: date, end: date) -> dict[str, str]:
 
 
 WINDOW_B = window_query(date(2026, 1, 1), date(2026, 6, 30))
-
-
-def at(year, month, day, hour=10, minute=0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 @dataclass
