@@ -227,9 +227,14 @@ def census_return(year: int) -> CensusReturn:
             .order_by("contact_id", "position", "pk")
         )
         for subject in subjects:
-            child = children.get(child_unique_id(subject))
-            if child is None:
-                child = children[child_unique_id(subject)] = _child(subject)
+            key = child_unique_id(subject)
+            child = children.get(key)
+            # A baby referred before birth and again after: the later contact's date of
+            # birth is what the front door knows now, so the return uses it.
+            if child is None or (child.born_on is None and _child(subject).born_on):
+                earlier = child.episodes if child else []
+                child = children[key] = _child(subject)
+                child.episodes = earlier
             child.episodes.append(
                 _episode(contacts[subject.contact_id], subject, events.get(subject.pk, []))
             )

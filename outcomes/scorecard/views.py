@@ -40,6 +40,8 @@ AGENCY_MEASURES = (
     "assessment_nfa",
     "repeat_not_progressed",
     "strategy_icpc",
+    "icpc_within_15_days",
+    "assessment_within_45_days",
     "timeliness",
 )
 

@@ -365,3 +365,27 @@ def test_an_unavailable_validator_leaves_the_export_kept_and_says_why(census_wor
     assert checked.status == CensusExport.Status.UNCHECKED
     assert "not installed" in checked.failure
     assert bytes(CensusExport.objects.get(pk=export.pk).xml).startswith(b"<?xml")
+
+
+def test_a_baby_referred_before_and_after_birth_is_sent_with_the_date_of_birth(world):
+    unborn = child(
+        "Bo",
+        role=ContactSubject.Role.UNBORN_CHILD,
+        date_of_birth=None,
+        expected_date_of_birth=date(2025, 8, 1),
+        sex="unknown",
+    )
+    refer(world, "before", [unborn], at(2025, 5, 6))
+    record(world, "before", E.CASE_CLOSED, date(2025, 5, 9), reason_for_closure="RC7")
+    refer(
+        world, "after", [child("Bo", date_of_birth=date(2025, 7, 28), sex="male")], at(2025, 10, 6)
+    )
+
+    baby = child_element(export_tree(), only_child(world.contacts["before"]))
+    assert baby.findtext("ChildIdentifiers/PersonBirthDate") == "2025-07-28"
+    assert baby.find("ChildIdentifiers/ExpectedPersonBirthDate") is None
+    assert baby.findtext("ChildIdentifiers/Sex") == "M"
+    assert [d.findtext("CINreferralDate") for d in baby.findall("CINdetails")] == [
+        "2025-05-06",
+        "2025-10-06",
+    ]
