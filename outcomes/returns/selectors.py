@@ -32,6 +32,14 @@ def census_years() -> list[tuple[int, str]]:
     ]
 
 
+def census_year_to_offer() -> int:
+    """The year a council is most likely making: the last one to have ended (the
+    return is collected in the spring and summer after 31 March)."""
+    this_year = return_year_of(timezone.localdate())
+    offered = [year for year, _ in census_years()]
+    return this_year - 1 if this_year - 1 in offered else offered[0]
+
+
 @dataclass(frozen=True)
 class RuleFinding:
     kind: str

@@ -44,7 +44,7 @@ def census(request: HttpRequest) -> HttpResponse:
             "exports": exports[:30],
             "years": years,
             "error": error,
-            "chosen": request.POST.get("year", ""),
+            "chosen": request.POST.get("year") or str(selectors.census_year_to_offer()),
         },
         status=400 if error else 200,
     )
