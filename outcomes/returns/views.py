@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontdoor.audit import audit_views
+from frontdoor.audit import audit_record, audit_views
 from frontdoor.census_codes import return_year_key
 from frontdoor.models import AuditEvent
 from outcomes.models import CensusExport
@@ -60,6 +60,14 @@ def census_export(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.headers.get("HX-Request"):
         return render(request, "outcomes/returns/_census_report.html", context)
+    # The report names children by their census id, with the values that failed a rule.
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        record_type="census_export",
+        record_id=export.pk,
+        request=request,
+    )
     return render(request, "outcomes/returns/census_export.html", context)
 
 
@@ -102,6 +110,14 @@ def census_export_report(request: HttpRequest, pk: int) -> HttpResponse:
         (i["kind"], i["rule"], i["message"], "", "", "", "")
         for i in export.report.get("return_level", [])
     ]
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        record_type="census_export",
+        record_id=export.pk,
+        request=request,
+        detail={"what": "validation report"},
+    )
     response = HttpResponse(_csv(REPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
     name = f"cin-census-{return_year_key(export.year)}-export-{export.pk}-report.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -350,7 +350,19 @@ def test_performance_viewers_export_and_read_the_report(
     xml = client.get(reverse("outcomes:census-xml", args=[export.pk]))
     assert xml["Content-Type"] == "application/xml"
     assert ET.fromstring(xml.content).findtext("Header/CollectionDetails/Year") == "2026"
+    assert (
+        AuditEvent.objects.filter(
+            actor=performance_viewer, record_type="census_export", record_id=str(export.pk)
+        ).count()
+        == 1
+    )
     findings = client.get(reverse("outcomes:census-report", args=[export.pk]))
+    assert AuditEvent.objects.filter(
+        actor=performance_viewer,
+        action=AuditEvent.Action.EXPORT,
+        record_type="census_export",
+        record_id=str(export.pk),
+    ).exists()
     assert findings.content.decode("utf-8-sig").startswith("Kind,Rule,Message,Child")
 
 
