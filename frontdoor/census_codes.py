@@ -7,6 +7,7 @@ runs from 1 April 2025 to 31 March 2026.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
@@ -50,13 +51,26 @@ def _valid_in(year: int) -> Q:
     return Q(first_year__lte=year) & (Q(last_year__isnull=True) | Q(last_year__gte=year))
 
 
+def census_code_lists(code_lists: Iterable[str], year: int) -> dict[str, list[CensusCode]]:
+    """Several lists' codes valid in the return year, in the published order: one query
+    for a page that offers more than one list."""
+    found: dict[str, list[CensusCode]] = {name: [] for name in code_lists}
+    for code in CensusCode.objects.filter(_valid_in(year), code_list__in=list(found)):
+        found[code.code_list].append(code)
+    return found
+
+
 def census_codes(code_list: str, year: int) -> list[CensusCode]:
     """The list's codes valid in the return year, in the published order."""
-    return list(CensusCode.objects.filter(_valid_in(year), code_list=code_list))
+    return census_code_lists([code_list], year)[code_list]
+
+
+def as_choices(codes: Iterable[CensusCode]) -> list[tuple[str, str]]:
+    return [(code.code, f"{code.code}: {code.label}") for code in codes]
 
 
 def census_code_choices(code_list: str, year: int) -> list[tuple[str, str]]:
-    return [(code.code, f"{code.code}: {code.label}") for code in census_codes(code_list, year)]
+    return as_choices(census_codes(code_list, year))
 
 
 def annex_a_labels(code_list: str, year: int) -> dict[str, str]:

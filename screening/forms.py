@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from django import forms
 
-from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, census_code_choices
+from frontdoor.census_codes import (
+    ETHNICITY_NOT_OBTAINED,
+    as_choices,
+    census_code_choices,
+    census_code_lists,
+)
 from frontdoor.models import Agency
 from referrals.models import Contact
 from screening.models import (
@@ -164,13 +169,15 @@ class DecisionForm(forms.Form):
         error_messages={"invalid_choice": "Select a primary need from the list"},
     )
 
-    def __init__(self, *args, year: int, **kwargs):
-        """``year``: the contact's census return year, whose primary need codes apply."""
+    def __init__(
+        self, *args, year: int, primary_needs: list[tuple[str, str]] | None = None, **kwargs
+    ):
+        """``year``: the contact's census return year, whose primary need codes apply;
+        ``primary_needs``: those codes, when the page has read them already."""
         super().__init__(*args, **kwargs)
-        self.fields["primary_need"].choices = [
-            ("", "Select the primary need"),
-            *census_code_choices("primary_need", year),
-        ]
+        if primary_needs is None:
+            primary_needs = census_code_choices("primary_need", year)
+        self.fields["primary_need"].choices = [("", "Select the primary need"), *primary_needs]
 
     def clean(self):
         cleaned = super().clean()
@@ -200,15 +207,19 @@ DISABILITY_NONE = "NONE"
 class CensusChoices:
     ethnicity: list[tuple[str, str]]
     disability: list[tuple[str, str]]
+    primary_need: list[tuple[str, str]]
 
 
 def census_choices(year: int) -> CensusChoices:
+    """The contact page's code lists for its return year, read in one query."""
+    lists = census_code_lists(("ethnicity", "disability", "primary_need"), year)
     # Blank is "not yet obtained" (what NOBT codes in a return), so NOBT is not
     # offered twice.
     return CensusChoices(
         ethnicity=[("", "Not yet obtained")]
-        + [c for c in census_code_choices("ethnicity", year) if c[0] != ETHNICITY_NOT_OBTAINED],
-        disability=census_code_choices("disability", year),
+        + [c for c in as_choices(lists["ethnicity"]) if c[0] != ETHNICITY_NOT_OBTAINED],
+        disability=as_choices(lists["disability"]),
+        primary_need=as_choices(lists["primary_need"]),
     )
 
 

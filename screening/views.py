@@ -180,7 +180,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
     guidance = selectors.re_referral_guidance(user=request.user, contact=contact)
     decisions = selectors.decision_chain(user=request.user, contact=contact)
     census_form = bound.get("census_form")
-    census_choices = forms.census_choices(_year(contact)) if contact.children else None
+    census_choices = forms.census_choices(_year(contact))
     checks = selectors.checks_on(user=request.user, contact=contact)
     sos_initial = (
         {name: getattr(screening, name) for name in services.SOS_FIELDS} if screening else {}
@@ -209,14 +209,13 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
             "check_form": bound.get("check_form") or forms.CheckRequestForm(),
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
-            "decision_form": bound.get("decision_form") or forms.DecisionForm(year=_year(contact)),
+            "decision_form": bound.get("decision_form")
+            or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
             "guidance": guidance,
             "census_forms": _census_forms(contact, census_choices, census_form),
             "census_summaries": _census_summaries(contact, census_choices),
             "census_form": census_form[1] if census_form else None,
-            "primary_need_labels": selectors.primary_need_labels(contact=contact)
-            if any(decision.primary_need for decision in decisions)
-            else {},
+            "primary_need_labels": dict(census_choices.primary_need),
             "show_errors": bool(bound),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
