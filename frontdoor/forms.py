@@ -27,19 +27,50 @@ class SignInForm(AuthenticationForm):
     }
 
 
-class TwoFactorCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code from your authenticator app",
+def _code_field(label: str, required_message: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         help_text="The 6 numbers it shows now, for example 123456",
         max_length=12,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
-        error_messages={"required": "Enter the 6-number code from your authenticator app"},
+        error_messages={"required": required_message},
+    )
+
+
+def _six_digits(value: str) -> str:
+    code = "".join(value.split())
+    if not code.isdigit() or len(code) != 6:
+        raise forms.ValidationError("Enter the code as 6 numbers, for example 123456")
+    return code
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = _code_field(
+        "Code from your authenticator app", "Enter the 6-number code from your authenticator app"
     )
 
     def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].split())
-        if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the code as 6 numbers, for example 123456")
-        return code
+        return _six_digits(self.cleaned_data["code"])
+
+
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    """Setting up an app; replacing one also asks for a code from the app in use now."""
+
+    current_code = _code_field(
+        "Code from the app you use now",
+        "Enter the 6-number code from the authenticator app you use now",
+    )
+
+    field_order = ["current_code", "code"]
+
+    def __init__(self, *args, replacing: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if replacing:
+            self.fields["code"].label = "Code from your new authenticator app"
+        else:
+            del self.fields["current_code"]
+
+    def clean_current_code(self) -> str:
+        return _six_digits(self.cleaned_data["current_code"])

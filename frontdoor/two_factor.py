@@ -10,14 +10,17 @@ bearer tokens, which are machine credentials (see SECURITY.md).
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from urllib.parse import quote
 
 import django_otp
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,6 +29,9 @@ from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Role
 
 DEVICE_NAME = "Authenticator app"
+# How long a secret shown for setting up stays usable: long enough to find a phone and
+# scan it, short enough that a secret glimpsed on a screen goes stale.
+PENDING_DEVICE_LIFETIME = timedelta(minutes=30)
 STAFF_ROLES = {role.value for role in Role} - {Role.REFERRER.value, Role.CASE_SYSTEM.value}
 
 
@@ -39,24 +45,43 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def setup_allowed(request: HttpRequest) -> bool:
+    """Adding an app is open to someone with none; replacing one needs a session already
+    verified with it (and, on confirming, a fresh code from it). A password alone must
+    never let someone swap in their own phone for the owner's."""
+    return confirmed_device(request.user) is None or request.user.is_verified()
+
+
 @transaction.atomic
-def device_start(*, user: User) -> TOTPDevice:
-    """The unconfirmed device a user is setting up (a new secret each time they start)."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+def pending_device(*, user: User) -> TOTPDevice:
+    """The one secret being set up. It stays the same across reloads, so an app that
+    scanned it keeps working, until it is confirmed or PENDING_DEVICE_LIFETIME passes."""
+    # Serialise a user's set-up pages (two tabs) so both show the same secret.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    stale = Q(created_at__isnull=True) | Q(created_at__lt=timezone.now() - PENDING_DEVICE_LIFETIME)
+    TOTPDevice.objects.filter(stale, user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
 
 
 class CodeRefused(Exception):
-    """The code was wrong, or codes are paused after several wrong ones; says which."""
+    """The code was wrong, or codes are paused after several wrong ones; says which,
+    and which field of the form it belongs to."""
+
+    def __init__(self, message: str, field: str = "code") -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def _check(device: TOTPDevice, token: str) -> None:
+def _check(device: TOTPDevice, token: str, field: str = "code") -> None:
     allowed, _ = device.verify_is_allowed()
     if not allowed:
-        raise CodeRefused("Too many wrong codes: wait a minute, then enter the newest code")
+        raise CodeRefused("Too many wrong codes: wait a minute, then enter the newest code", field)
     if not device.verify_token(token):
         raise CodeRefused(
-            "That code did not match: check your phone's time and use the newest code"
+            "That code did not match: check your phone's time and use the newest code", field
         )
 
 
@@ -72,17 +97,29 @@ def secret_for_typing(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> None:
+def device_confirm(
+    *, request: HttpRequest, device: TOTPDevice, token: str, current_token: str | None = None
+) -> None:
     """Confirm a new device with its first code; the user is verified from then on.
-    Raises CodeRefused. (The check runs outside a transaction so a wrong code's
-    throttling is kept when the refusal is raised.)"""
+    Replacing a confirmed device also needs a code from it (``current_token``) in a
+    session already verified with it. Raises CodeRefused. (The checks run outside a
+    transaction so a wrong code's throttling is kept when the refusal is raised.)"""
     device = TOTPDevice.objects.get(pk=device.pk, user=request.user, confirmed=False)
+    current = confirmed_device(request.user)
+    if current is not None:
+        if not request.user.is_verified():
+            raise CodeRefused("Sign in with your current authenticator app first", "current_code")
+        if not current_token:
+            raise CodeRefused(
+                "Enter the code from the authenticator app you use now", "current_code"
+            )
+        _check(current, current_token, "current_code")
     _check(device, token)
-    _confirm(request, device)
+    _confirm(request, device, replaced=current is not None)
 
 
 @transaction.atomic
-def _confirm(request: HttpRequest, device: TOTPDevice) -> None:
+def _confirm(request: HttpRequest, device: TOTPDevice, *, replaced: bool) -> None:
     TOTPDevice.objects.filter(user=request.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -93,7 +130,7 @@ def _confirm(request: HttpRequest, device: TOTPDevice) -> None:
         record_type="account",
         record_id=request.user.pk,
         request=request,
-        detail={"two_factor": "device confirmed"},
+        detail={"two_factor": "device replaced" if replaced else "device confirmed"},
     )
 
 

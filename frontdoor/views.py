@@ -1,4 +1,7 @@
+from urllib.parse import quote
+
 import segno
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -8,7 +11,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from frontdoor import selectors, two_factor
 from frontdoor.forms import SignInForm
@@ -35,7 +37,10 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page; someone with no role is told what to do."""
     role = selectors.user_primary_role(user=request.user)
-    context = {"roles": selectors.user_roles(user=request.user)}
+    context = {
+        "roles": selectors.user_roles(user=request.user),
+        "has_authenticator": two_factor.confirmed_device(request.user) is not None,
+    }
     if role is None:
         return render(request, "home/no_role.html", context)
     if role == role.ADMINISTRATOR:
@@ -75,33 +80,37 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
 
 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """First sign-in: add an authenticator app by scanning a QR code, then prove it."""
-    from frontdoor.forms import TwoFactorCodeForm
+    """Add an authenticator app by scanning a QR code, then prove it with a code. Once an
+    app is confirmed, this page replaces it only in a session verified with it, and only
+    with a code from it as well as from the new one."""
+    from frontdoor.forms import TwoFactorSetupForm
 
-    device_id = request.session.get("two_factor_setup_device")
-    device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
-    if request.method == "POST" and device is not None:
-        form = TwoFactorCodeForm(request.POST)
-        if form.is_valid():
-            try:
-                two_factor.device_confirm(
-                    request=request, device=device, token=form.cleaned_data["code"]
-                )
-            except two_factor.CodeRefused as refused:
-                form.add_error("code", str(refused))
-            else:
-                del request.session["two_factor_setup_device"]
-                return redirect(two_factor.safe_next(request))
-    else:
-        device = two_factor.device_start(user=request.user)
-        request.session["two_factor_setup_device"] = device.pk
-        form = TwoFactorCodeForm()
+    if not two_factor.setup_allowed(request):
+        return redirect(f"{reverse('two-factor-verify')}?next={quote(request.get_full_path())}")
+    replacing = two_factor.confirmed_device(request.user) is not None
+    device = two_factor.pending_device(user=request.user)
+    form = TwoFactorSetupForm(request.POST or None, replacing=replacing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.device_confirm(
+                request=request,
+                device=device,
+                token=form.cleaned_data["code"],
+                current_token=form.cleaned_data.get("current_code"),
+            )
+        except two_factor.CodeRefused as refused:
+            form.add_error(refused.field, str(refused))
+        else:
+            if replacing:
+                messages.success(request, "Your new authenticator app is set up")
+            return redirect(two_factor.safe_next(request))
     qr = segno.make(two_factor.provisioning_uri(device), error="m")
     return render(
         request,
         "auth/two_factor_setup.html",
         {
             "form": form,
+            "replacing": replacing,
             # segno writes the SVG itself from the URI; nothing user-typed is in it.
             "qr_svg": mark_safe(  # noqa: S308
                 qr.svg_inline(scale=5, title="QR code to scan with your authenticator app")

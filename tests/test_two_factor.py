@@ -101,3 +101,88 @@ def test_an_administrator_removes_a_lost_authenticator(client, administrator, sc
     assert client.get(url).status_code == 200
     client.post(url, {"post": "yes"})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+# --- Issue 16, finding 1: a password alone must never reach set-up --------------------
+
+
+def test_a_password_alone_cannot_replace_a_confirmed_authenticator(
+    plain_client, screener, password
+):
+    owners = TOTPDevice.objects.create(user=screener, name="Owner's phone", confirmed=True)
+    _sign_in(plain_client, screener, password)
+    page = plain_client.get(SETUP)
+    assert page.status_code == 302
+    assert page["Location"].startswith(VERIFY)
+    # Posting straight to set-up with a secret of the attacker's own making gets nowhere.
+    posted = plain_client.post(SETUP, {"code": "123456", "current_code": "123456"})
+    assert posted["Location"].startswith(VERIFY)
+    assert list(TOTPDevice.objects.filter(user=screener, confirmed=True)) == [owners]
+    assert plain_client.get(reverse("home"))["Location"].startswith(VERIFY)
+
+
+def test_the_set_up_secret_stays_the_same_across_reloads(plain_client, screener, password):
+    _sign_in(plain_client, screener, password)
+    first = plain_client.get(SETUP).context["secret"]
+    again = plain_client.get(SETUP).context["secret"]
+    assert first == again
+    assert TOTPDevice.objects.filter(user=screener, confirmed=False).count() == 1
+
+
+def test_an_expired_set_up_secret_is_replaced(plain_client, screener, password):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from frontdoor.two_factor import PENDING_DEVICE_LIFETIME
+
+    _sign_in(plain_client, screener, password)
+    first = plain_client.get(SETUP).context["secret"]
+    TOTPDevice.objects.filter(user=screener).update(
+        created_at=timezone.now() - PENDING_DEVICE_LIFETIME - timedelta(seconds=1)
+    )
+    assert plain_client.get(SETUP).context["secret"] != first
+    assert TOTPDevice.objects.filter(user=screener, confirmed=False).count() == 1
+
+
+def test_replacing_an_authenticator_needs_a_code_from_the_current_one(client, screener):
+    from frontdoor.models import AuditEvent
+
+    client.force_login(screener)  # verified with the current device, as after a real sign-in
+    current = TOTPDevice.objects.get(user=screener, confirmed=True)
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    assert "Change your authenticator app" in page.content.decode()
+    new_device = TOTPDevice.objects.get(user=screener, confirmed=False)
+
+    without_current = client.post(SETUP, {"code": otp_code_for_device(new_device)})
+    assert "Enter the 6-number code from the authenticator app you use now" in (
+        without_current.content.decode()
+    )
+    wrong_current = client.post(
+        SETUP, {"current_code": "000000", "code": otp_code_for_device(new_device)}
+    )
+    assert "did not match" in wrong_current.content.decode()
+    assert TOTPDevice.objects.get(user=screener, confirmed=True) == current
+
+    time.sleep(1.1)  # django-otp pauses codes for a second after a wrong one
+    done = client.post(
+        SETUP,
+        {"current_code": otp_code_for_device(current), "code": otp_code_for_device(new_device)},
+    )
+    assert done.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=screener)) == [new_device]
+    assert TOTPDevice.objects.get(user=screener).confirmed
+    assert AuditEvent.objects.filter(
+        record_type="account", record_id=str(screener.pk), detail__two_factor="device replaced"
+    ).exists()
+
+
+def otp_code_for_device(device) -> str:
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{totp.token():0{device.digits}d}"
