@@ -16,8 +16,8 @@ from urllib.parse import quote
 import django_otp
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.db.models import Q
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
