@@ -2,7 +2,6 @@ from urllib.parse import quote
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,12 +24,10 @@ class SignInView(auth_views.LoginView):
 @login_not_required
 @require_GET
 def signed_out(request: HttpRequest) -> HttpResponse:
-    timed_out = bool(request.GET.get("timeout"))
-    if timed_out:
-        # The browser's inactivity timer ran out: end the session here too, in case the
-        # server's clock is a second behind. (Signing someone out is the safe direction.)
-        logout(request)
-    return render(request, "auth/signed_out.html", {"timed_out": timed_out})
+    """Says the user is signed out. Signing out itself is only ever a POST (a link or an
+    image on another site must not end someone's session): the inactivity timer posts
+    the sign-out form, and the server's own session expiry does the rest."""
+    return render(request, "auth/signed_out.html", {"timed_out": bool(request.GET.get("timeout"))})
 
 
 @require_GET

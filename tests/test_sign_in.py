@@ -108,6 +108,17 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, screener):
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_a_link_to_the_signed_out_page_does_not_sign_anyone_out(client, screener):
+    """Issue 16, finding 13: an <img src=/signed-out/?timeout=1> on another site, or a
+    link in an email, must not end a session; only the sign-out POST does."""
+    client.force_login(screener)
+
+    page = client.get(reverse("signed-out") + "?timeout=1")
+
+    assert "You are still signed in" in page.content.decode()
+    assert client.get(reverse("home")).status_code == 200
+
+
 def test_session_expires_after_inactivity(client, screener, settings):
     client.force_login(screener)
     assert client.get(reverse("home")).status_code == 200

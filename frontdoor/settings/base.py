@@ -363,6 +363,10 @@ REST_FRAMEWORK = {
         "partner": env.str("PARTNER_API_RATE", default="600/minute"),
     },
 }
+# Wrong bearer tokens from one client address: past this many in the window, the
+# address is answered 429 before any token it sends is checked.
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=10)
+API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", default=300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Front Door partner API",
     "DESCRIPTION": (

@@ -16,3 +16,7 @@ STORAGES = {
 }
 # Static files are served from STATICFILES_DIRS by WhiteNoise's finders; nothing is collected.
 STATIC_ROOT = None
+# Every test client calls from 127.0.0.1 and the counts live in Redis across tests:
+# tests that send wrong tokens on purpose must not slow down the ones after them.
+# tests/referrals/test_api_token_failures.py sets a small limit for itself.
+API_TOKEN_FAILURE_LIMIT = 10_000

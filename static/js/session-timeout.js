@@ -39,10 +39,34 @@ if (root) {
     if (returnFocusTo && returnFocusTo.focus) returnFocusTo.focus();
   };
 
+  // Signing out is a POST (never a link), so the timer submits the sign-out form.
+  const signOut = () => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = root.dataset.signOutUrl;
+    form.hidden = true;
+    for (const [name, value] of [
+      ["csrfmiddlewaretoken", token],
+      ["next", root.dataset.signedOutUrl],
+    ]) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+  };
+
+  let signingOut = false;
   const tick = () => {
     const left = remaining();
     if (left <= 0) {
-      window.location.assign(root.dataset.signedOutUrl);
+      if (!signingOut) {
+        signingOut = true;
+        signOut();
+      }
       return;
     }
     if (left <= warningMs) {
@@ -61,7 +85,7 @@ if (root) {
       lastActivity = Date.now();
       close();
     } else {
-      window.location.assign(root.dataset.signedOutUrl);
+      signOut();
     }
   };
 
