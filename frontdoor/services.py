@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
 
-from frontdoor.models import Agency, ReferralSource, User
-from frontdoor.roles import Role
+from frontdoor.audit import audit_record
+from frontdoor.models import Agency, AuditEvent, ReferralSource, User
+from frontdoor.roles import Permission, Role
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -49,6 +54,90 @@ def user_create(
     )
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
     return user
+
+
+class RoleChangeRefused(Exception):
+    """A change of roles that may not be made; the message says why."""
+
+
+def user_roles_change(
+    *, actor: User, user: User, roles: Iterable[Role], request: HttpRequest | None = None
+) -> AuditEvent | None:
+    """Give ``user`` exactly ``roles``. The one way roles change after an account is
+    made: never by the account holder, always with an append-only audit row, and
+    every manager and administrator is told (a role change is how an insider would
+    widen their own access, so it must be seen). Returns the audit row, or None when
+    nothing changed. Raises RoleChangeRefused."""
+    if actor.pk == user.pk:
+        raise RoleChangeRefused("You cannot change your own roles: ask another administrator")
+    if not actor.has_perm(Permission.ADMINISTER_SERVICE.perm):
+        raise RoleChangeRefused("Only administrators can change roles")
+    wanted = {Role(role).value for role in roles}
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        held = set(locked.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        if wanted == held:
+            return None
+        locked.groups.remove(*Group.objects.filter(name__in=held - wanted))
+        locked.groups.add(*Group.objects.filter(name__in=wanted - held))
+        # The admin screens are an administrator's tool; nobody else keeps them.
+        locked.is_staff = Role.ADMINISTRATOR.value in wanted or locked.is_superuser
+        locked.save(update_fields=["is_staff"])
+        event = audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            record_type="account",
+            record_id=locked.pk,
+            request=request,
+            detail={"roles_added": sorted(wanted - held), "roles_removed": sorted(held - wanted)},
+        )
+    return event
+
+
+def role_change_tell_queue(*, event: AuditEvent) -> bool:
+    """Queue the emails about a role change; False when the queue cannot be reached
+    (the change and its audit row stand; the caller tells the administrator to pass
+    the news on themselves)."""
+    from frontdoor import tasks
+
+    try:
+        tasks.role_change_tell.delay(event.pk)
+    except Exception:
+        logger.warning("Role change %s: the email task could not be queued", event.pk)
+        return False
+    return True
+
+
+def role_change_tell(*, event_id: int) -> int:
+    """Email every active manager and administrator, and the account holder, that an
+    account's roles changed and who changed them. Returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    event = AuditEvent.objects.select_related("actor").get(pk=event_id)
+    changed = User.objects.get(pk=event.record_id)
+    added = ", ".join(Role(name).label for name in event.detail.get("roles_added", []))
+    removed = ", ".join(Role(name).label for name in event.detail.get("roles_removed", []))
+    actor = event.actor.full_name if event.actor else "the system"
+    body = (
+        f"{changed.full_name}'s roles in {settings.SERVICE_NAME} were changed by {actor} "
+        f"on {event.occurred_at:%d %B %Y at %H:%M}.\n\n"
+        f"Roles added: {added or 'none'}\nRoles removed: {removed or 'none'}\n\n"
+        "If you did not expect this change, tell your information security team.\n"
+    )
+    recipients = set(
+        User.objects.filter(
+            is_active=True, groups__name__in=[Role.MANAGER.value, Role.ADMINISTRATOR.value]
+        ).values_list("email", flat=True)
+    ) | {changed.email}
+    for address in sorted(recipients):
+        send_mail(
+            f"{settings.SERVICE_NAME}: roles changed for {changed.full_name}",
+            body,
+            None,
+            [address],
+        )
+    return len(recipients)
 
 
 def sessions_clear_expired() -> int:
