@@ -59,15 +59,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The error page, with the request id so a report can be matched to the logs.
-    Rendered without context processors: the database may be what failed."""
-    from django.template import loader
+    """The error page, with the request id so a report can be matched to the logs."""
+    from frontdoor.errors import error_page_html
 
-    from frontdoor.request_ids import current_request_id
-
-    template = loader.get_template("500.html")
-    request_id = getattr(request, "request_id", None) or current_request_id.get()
-    return HttpResponse(template.render({"request_id": request_id}), status=500)
+    return HttpResponse(error_page_html(request), status=500)
 
 
 @require_POST

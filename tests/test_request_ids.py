@@ -56,3 +56,30 @@ def test_the_error_page_quotes_the_request_id(client, db):
     response = client.get("/boom/", HTTP_X_REQUEST_ID="report-me-123456")
     assert response.status_code == 500
     assert b"report-me-123456" in response.content
+
+
+@pytest.mark.urls("tests.urls_failing")
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_database_outage_shows_the_plain_error_page_even_with_debug_on(
+    client, db, settings, debug
+):
+    """Issue 16, finding 12: DEBUG's technical page would show the request's data."""
+    settings.DEBUG = debug
+    client.raise_request_exception = False
+    response = client.post(
+        "/database-away/", {"first_name": "Amelia-Marker"}, HTTP_X_REQUEST_ID="outage-7788"
+    )
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Sorry, there is a problem with the service" in page
+    assert "outage-7788" in page
+    assert "Amelia-Marker" not in page
+    assert "Traceback" not in page
+
+
+@pytest.mark.urls("tests.urls_failing")
+def test_other_failures_keep_the_debug_page_for_developers(client, db, settings):
+    settings.DEBUG = True
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert "deliberate failure for the test" in response.content.decode()

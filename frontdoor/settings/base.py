@@ -106,6 +106,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "frontdoor.urls"
+# With DEBUG on, a database outage still shows the plain error page (frontdoor/errors.py).
+DEFAULT_EXCEPTION_REPORTER = "frontdoor.errors.OutageAwareExceptionReporter"
 WSGI_APPLICATION = "frontdoor.wsgi.application"
 ASGI_APPLICATION = "frontdoor.asgi.application"
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-STOP_GRACE_SECONDS = 20
+from frontdoor.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -72,10 +70,8 @@ class Command(BaseCommand):
                 settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
         }
-        children: dict[str, subprocess.Popen] = {
-            name: subprocess.Popen(command, env=os.environ.copy())  # noqa: S603
-            for name, command in commands.items()
-        }
+        supervisor = Supervisor(commands=commands, env=os.environ.copy(), out=self.stdout)
+        supervisor.start()
         stopping = False
 
         def request_stop(signum, frame):
@@ -87,28 +83,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Front Door is running at http://{host}:{port}/ (Ctrl+C stops it)")
         )
-        exit_code = 0
-        while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    self.stderr.write(f"The {name} process stopped (exit {child.returncode}).")
-                    stopping, exit_code = True, 1
-                    break
-            time.sleep(0.5)
-        self._stop(children)
-        if exit_code:
-            sys.exit(exit_code)
-
-    def _stop(self, children: dict[str, subprocess.Popen]) -> None:
+        supervisor.run(lambda: stopping)
         self.stdout.write("Stopping web, worker and beat…")
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for child in children.values():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        supervisor.stop()
         self.stdout.write("Stopped. Embedded services stop as this process exits.")

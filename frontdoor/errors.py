@@ -1,0 +1,47 @@
+"""What a person sees when the database cannot be reached, whatever DEBUG says.
+
+With DEBUG on, Django answers an unhandled exception with its technical page: the
+traceback, the settings and the request's POST data, which on this service is a
+child's details. A database outage is not a bug a developer needs that page for, and
+it is exactly when someone demonstrating or testing the service is looking: so it
+gets the same page as production. Any other exception keeps Django's debug page.
+"""
+
+from __future__ import annotations
+
+from django.db import InterfaceError, OperationalError
+from django.template import loader
+from django.views.debug import ExceptionReporter
+
+from frontdoor.request_ids import current_request_id
+
+OUTAGES = (OperationalError, InterfaceError)
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, OUTAGES):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def error_page_html(request) -> str:
+    """The production error page (templates/500.html), drawn without context
+    processors: the database may be what failed."""
+    request_id = getattr(request, "request_id", None) or current_request_id.get()
+    return loader.get_template("500.html").render({"request_id": request_id})
+
+
+class OutageAwareExceptionReporter(ExceptionReporter):
+    """DEFAULT_EXCEPTION_REPORTER: the plain error page for database outages."""
+
+    def get_traceback_html(self):
+        if is_outage(self.exc_value):
+            return error_page_html(self.request)
+        return super().get_traceback_html()
+
+    def get_traceback_text(self):
+        if is_outage(self.exc_value):
+            return "The database could not be reached. Try again later."
+        return super().get_traceback_text()
