@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
@@ -19,7 +20,9 @@ API_DOCS_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    # Open to the signed-out too: the inactivity timer posts here at the moment the
+    # server's session may already have ended, and should still reach "signed out".
+    path("sign-out/", login_not_required(auth_views.LogoutView.as_view()), name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
     path("session/keep-alive/", views.keep_alive, name="keep-alive"),
     path("account/two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),

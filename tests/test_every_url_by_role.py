@@ -69,7 +69,7 @@ SCORECARD = only(403, {M: 200, PAM: 200, PV: 200})
 EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "home": (everyone(200), None),
     "sign-in": (only(302, {}, anon=200), only(302, {}, anon=200)),
-    "sign-out": (POST_ONLY | {ANON: IN}, everyone(302)),
+    "sign-out": (everyone(405, anon=405), everyone(302)),
     "signed-out": (everyone(200, anon=200), None),
     "keep-alive": (POST_ONLY | {ANON: IN}, everyone(204)),
     # Everyone here has already given a code (tests/test_two_factor.py covers the steps).
