@@ -328,7 +328,7 @@ def test_a_partner_member_cannot_open_a_check_for_another_agency(client, world):
 
 
 def test_a_partner_member_cannot_open_a_meeting_their_agency_is_not_at(client, world):
-    users, ids = world
+    _, ids = world
     other_agency = UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=AgencyFactory())
     client.force_login(other_agency)
     for name in ("screening:meeting", "screening:meeting-print"):
