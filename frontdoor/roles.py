@@ -10,8 +10,8 @@ class Role(models.TextChoices):
     # Declared in landing priority: a user in several groups lands on the first.
     ADMINISTRATOR = "administrator", "Administrator"
     MANAGER = "manager", "Manager"
-    # Given on top of the manager role, to the few who answer for the service (ADR
-    # "lifting a restriction"): alone it opens nothing.
+    # Given on top of the manager role, to the few who answer for the service, to lift
+    # restrictions they are not named on (docs/adr/0012-...): alone it opens nothing.
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     SCREENER = "screener", "Screener"
     PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"

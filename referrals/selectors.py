@@ -51,15 +51,6 @@ def _active_restrictions() -> QuerySet[Restriction]:
     return Restriction.objects.active().select_related("ask")
 
 
-def restriction_on_contact(contact: Contact) -> Restriction | None:
-    """An active restriction on the contact, or on a person it is about."""
-    return _active_restrictions().on_contact(contact.pk).order_by("pk").first()
-
-
-def restriction_on_person(person: Person) -> Restriction | None:
-    return _active_restrictions().filter(person=person).order_by("pk").first()
-
-
 def restriction_barring_contact(*, user: User, contact_id: int) -> Restriction | None:
     """The first active restriction on the contact (or a person on it) that does not
     name ``user``: every one must name them, not just the first found."""

@@ -2,7 +2,8 @@
 holder is not named on, with a recorded reason. It is given on top of the manager
 role (lifting still needs a manager), to the few senior people who answer for the
 service, so that a restriction whose named people have all left can still be lifted
-without letting every manager lift any restriction (ADR "lifting a restriction").
+without letting every manager lift any restriction
+(docs/adr/0012-restricted-records-who-sees-and-who-lifts.md).
 Administrators do not get it: they run accounts, not cases."""
 
 from django.contrib.auth.management import create_permissions

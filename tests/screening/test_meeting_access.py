@@ -1,5 +1,5 @@
 """What a partner-agency member may open of the complex-case meeting (issue 16,
-finding 2; docs/adr/ "partner members at the complex-case meeting"): only meetings
+finding 2; docs/adr/0012-restricted-records-who-sees-and-who-lifts.md): only meetings
 they attend (recorded as present, or their agency was asked about or contributed to
 a case in it), and within those, in full only the cases their agency was asked
 about or contributed to, with their own agency's answers and no other agency's."""

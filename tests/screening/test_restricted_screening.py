@@ -129,3 +129,25 @@ def test_a_manager_not_named_cannot_read_or_approve_a_restricted_decision(
     assert client.post(url, {"outcome": "approve", "comment": ""}).status_code == 302
     decision.refresh_from_db()
     assert decision.approval == Decision.Approval.APPROVED
+
+
+def test_a_restricted_child_restricts_the_checks_about_them(
+    client, manager, manager_b, screener, police_member, checked
+):
+    contact, check = checked
+    person = contact.subjects.get(role="child").person
+    # Named on the contact's own restriction, but not on the child's: still refused.
+    _restrict(manager, contact, [screener, police_member])
+    referral_services.restriction_add(
+        actor=manager_b,
+        person=person,
+        reason="High-profile family in the news.",
+        ask=manager_b,
+        allowed=[screener],
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    client.force_login(police_member)
+    listing = client.get(reverse("screening:member-checks")).text
+    assert "Amelia" not in listing
+    assert f"ask {manager_b.full_name}" in listing
+    assert client.get(reverse("screening:member-check", args=[check.pk])).status_code == 403
