@@ -4,14 +4,36 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0015_census_returns_grants'),
+        ("frontdoor", "0015_census_returns_grants"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='user',
-            options={'ordering': ['full_name'], 'permissions': [('screen_contacts', 'Can screen contacts from the queue'), ('approve_decisions', 'Can approve decisions and reassign screening'), ('submit_referrals', 'Can submit referrals and follow their own'), ('answer_agency_checks', 'Can answer multi-agency checks for own agency'), ('view_performance', 'Can view the performance scorecard'), ('view_performance_records', 'Can open the contacts behind scorecard figures and export the inspection list'), ('administer_service', 'Can manage agencies and user accounts'), ('record_outcomes', 'Can record what happened after a referral'), ('make_statutory_returns', 'Can export the Children in Need census and read its validation report'), ('lift_any_restriction', 'Can lift a restriction they are not named on, giving a recorded reason')]},
+            name="user",
+            options={
+                "ordering": ["full_name"],
+                "permissions": [
+                    ("screen_contacts", "Can screen contacts from the queue"),
+                    ("approve_decisions", "Can approve decisions and reassign screening"),
+                    ("submit_referrals", "Can submit referrals and follow their own"),
+                    ("answer_agency_checks", "Can answer multi-agency checks for own agency"),
+                    ("view_performance", "Can view the performance scorecard"),
+                    (
+                        "view_performance_records",
+                        "Can open the contacts behind scorecard figures and export the inspection list",
+                    ),
+                    ("administer_service", "Can manage agencies and user accounts"),
+                    ("record_outcomes", "Can record what happened after a referral"),
+                    (
+                        "make_statutory_returns",
+                        "Can export the Children in Need census and read its validation report",
+                    ),
+                    (
+                        "lift_any_restriction",
+                        "Can lift a restriction they are not named on, giving a recorded reason",
+                    ),
+                ],
+            },
         ),
     ]

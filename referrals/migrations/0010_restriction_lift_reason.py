@@ -6,44 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0009_census_codes'),
+        ("referrals", "0009_census_codes"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='restriction',
-            name='insert_insert',
+            model_name="restriction",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='restriction',
-            name='update_update',
+            model_name="restriction",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='restriction',
-            name='delete_delete',
+            model_name="restriction",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='restriction',
-            name='lift_reason',
+            model_name="restriction",
+            name="lift_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='restrictionevent',
-            name='lift_reason',
+            model_name="restrictionevent",
+            name="lift_reason",
             field=models.TextField(blank=True),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='restriction',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_restrictionevent" ("ask_id", "contact_id", "created_at", "created_by_id", "id", "lift_reason", "lifted_at", "lifted_by_id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "review_due", "reviewed_at") VALUES (NEW."ask_id", NEW."contact_id", NEW."created_at", NEW."created_by_id", NEW."id", NEW."lift_reason", NEW."lifted_at", NEW."lifted_by_id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."review_due", NEW."reviewed_at"); RETURN NULL;', hash='c12d7f64077d42e7b1c382aa79e3534e9869d8c2', operation='INSERT', pgid='pgtrigger_insert_insert_ddfdc', table='referrals_restriction', when='AFTER')),
+            model_name="restriction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "referrals_restrictionevent" ("ask_id", "contact_id", "created_at", "created_by_id", "id", "lift_reason", "lifted_at", "lifted_by_id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "review_due", "reviewed_at") VALUES (NEW."ask_id", NEW."contact_id", NEW."created_at", NEW."created_by_id", NEW."id", NEW."lift_reason", NEW."lifted_at", NEW."lifted_by_id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."review_due", NEW."reviewed_at"); RETURN NULL;',
+                    hash="c12d7f64077d42e7b1c382aa79e3534e9869d8c2",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_ddfdc",
+                    table="referrals_restriction",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='restriction',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_restrictionevent" ("ask_id", "contact_id", "created_at", "created_by_id", "id", "lift_reason", "lifted_at", "lifted_by_id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "review_due", "reviewed_at") VALUES (NEW."ask_id", NEW."contact_id", NEW."created_at", NEW."created_by_id", NEW."id", NEW."lift_reason", NEW."lifted_at", NEW."lifted_by_id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."review_due", NEW."reviewed_at"); RETURN NULL;', hash='badbc688dbfe62bf50247fd4ba451fcd1ad3f404', operation='UPDATE', pgid='pgtrigger_update_update_60751', table='referrals_restriction', when='AFTER')),
+            model_name="restriction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "referrals_restrictionevent" ("ask_id", "contact_id", "created_at", "created_by_id", "id", "lift_reason", "lifted_at", "lifted_by_id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "review_due", "reviewed_at") VALUES (NEW."ask_id", NEW."contact_id", NEW."created_at", NEW."created_by_id", NEW."id", NEW."lift_reason", NEW."lifted_at", NEW."lifted_by_id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."review_due", NEW."reviewed_at"); RETURN NULL;',
+                    hash="badbc688dbfe62bf50247fd4ba451fcd1ad3f404",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_60751",
+                    table="referrals_restriction",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='restriction',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_restrictionevent" ("ask_id", "contact_id", "created_at", "created_by_id", "id", "lift_reason", "lifted_at", "lifted_by_id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "review_due", "reviewed_at") VALUES (OLD."ask_id", OLD."contact_id", OLD."created_at", OLD."created_by_id", OLD."id", OLD."lift_reason", OLD."lifted_at", OLD."lifted_by_id", OLD."person_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."reason", OLD."review_due", OLD."reviewed_at"); RETURN NULL;', hash='0781921649815bd0f38e7ec4f0a90eeeb0b637d0', operation='DELETE', pgid='pgtrigger_delete_delete_77b76', table='referrals_restriction', when='AFTER')),
+            model_name="restriction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "referrals_restrictionevent" ("ask_id", "contact_id", "created_at", "created_by_id", "id", "lift_reason", "lifted_at", "lifted_by_id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "review_due", "reviewed_at") VALUES (OLD."ask_id", OLD."contact_id", OLD."created_at", OLD."created_by_id", OLD."id", OLD."lift_reason", OLD."lifted_at", OLD."lifted_by_id", OLD."person_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."reason", OLD."review_due", OLD."reviewed_at"); RETURN NULL;',
+                    hash="0781921649815bd0f38e7ec4f0a90eeeb0b637d0",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_77b76",
+                    table="referrals_restriction",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
