@@ -49,6 +49,7 @@ class DemoAccount:
     full_name: str
     job_title: str
     agency_name: str
+    also: tuple[Role, ...] = ()  # roles held as well (a head of service is a manager too)
 
 
 DEMO_ACCOUNTS = [
@@ -101,6 +102,14 @@ DEMO_ACCOUNTS = [
         "Service account",
         DEMO_AGENCIES[0][0],
     ),
+    DemoAccount(
+        Role.HEAD_OF_SERVICE,
+        "head@children.demo-council.example",
+        "Hana Whitfield",
+        "Head of children's services",
+        DEMO_AGENCIES[0][0],
+        also=(Role.MANAGER,),
+    ),
 ]
 
 
@@ -122,7 +131,7 @@ def demo_data_load() -> list[DemoAccount]:
                 full_name=account.full_name,
                 job_title=account.job_title,
                 agency=Agency.objects.get(name=account.agency_name),
-                roles=[account.role],
+                roles=[account.role, *account.also],
                 password=DEMO_PASSWORD,
             )
     return DEMO_ACCOUNTS

@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     # Declared in landing priority: a user in several groups lands on the first.
     ADMINISTRATOR = "administrator", "Administrator"
     MANAGER = "manager", "Manager"
+    # Given on top of the manager role, to the few who answer for the service, to lift
+    # restrictions they are not named on (docs/adr/0012-...): alone it opens nothing.
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
     SCREENER = "screener", "Screener"
     PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"
     PERFORMANCE_VIEWER = "performance_viewer", "Performance viewer"
@@ -34,6 +37,10 @@ class Permission(models.TextChoices):
     MAKE_STATUTORY_RETURNS = (
         "make_statutory_returns",
         "Can export the Children in Need census and read its validation report",
+    )
+    LIFT_ANY_RESTRICTION = (
+        "lift_any_restriction",
+        "Can lift a restriction they are not named on, giving a recorded reason",
     )
 
     @property

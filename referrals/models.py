@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Left, Lower, Upper
 
 from frontdoor.models import Agency, ReferralSource
@@ -447,6 +448,23 @@ class ApiClient(models.Model):
         return self.name
 
 
+class RestrictionQuerySet(models.QuerySet):
+    """The restriction rule, in one place: an active restriction closes its record to
+    everyone not named on it (named: on ``allowed``, the person to ask, or whoever made
+    it). ``opens_for`` and every list and page that hides restricted records use it."""
+
+    def active(self) -> RestrictionQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+    def closed_to(self, user) -> RestrictionQuerySet:
+        return self.active().exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user))
+
+    def on_contact(self, contact_id) -> RestrictionQuerySet:
+        """On the contact itself or on a person it is about; ``contact_id`` may be an
+        ``OuterRef`` for a subquery."""
+        return self.filter(Q(contact=contact_id) | Q(person__appearances__contact=contact_id))
+
+
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
 )
@@ -480,6 +498,10 @@ class Restriction(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Required of a head of service lifting a restriction that does not name them.
+    lift_reason = models.TextField(blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -496,6 +518,7 @@ class Restriction(models.Model):
         return f"Restriction {self.pk}"
 
     def opens_for(self, user) -> bool:
-        if user.pk in (self.ask_id, self.created_by_id):
+        """Whether ``user`` is named on it (a lifted restriction opens for everyone)."""
+        if self.lifted_at is not None or user.pk in (self.ask_id, self.created_by_id):
             return True
-        return self.allowed.filter(pk=user.pk).exists()
+        return not Restriction.objects.filter(pk=self.pk).closed_to(user).exists()

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
@@ -48,30 +48,73 @@ class RecordRestricted(PermissionDenied):
 
 
 def _active_restrictions() -> QuerySet[Restriction]:
-    return Restriction.objects.filter(lifted_at__isnull=True).select_related("ask")
+    return Restriction.objects.active().select_related("ask")
 
 
-def restriction_on_contact(contact: Contact) -> Restriction | None:
-    """An active restriction on the contact, or on a person it is about."""
+def restriction_barring_contact(*, user: User, contact_id: int) -> Restriction | None:
+    """The first active restriction on the contact (or a person on it) that does not
+    name ``user``: every one must name them, not just the first found."""
     return (
-        _active_restrictions()
-        .filter(Q(contact=contact) | Q(person__appearances__contact=contact))
+        Restriction.objects.closed_to(user)
+        .on_contact(contact_id)
+        .select_related("ask", "contact")
         .order_by("pk")
         .first()
     )
 
 
-def restriction_on_person(person: Person) -> Restriction | None:
-    return _active_restrictions().filter(person=person).order_by("pk").first()
+def restriction_barring_person(*, user: User, person: Person) -> Restriction | None:
+    return (
+        Restriction.objects.closed_to(user)
+        .filter(person=person)
+        .select_related("ask")
+        .order_by("pk")
+        .first()
+    )
+
+
+def restrictions_barring_people(*, user: User, person_ids) -> dict[int, Restriction]:
+    """For lists of people (search results, likely matches): person id to the
+    restriction that closes that person's record to ``user``, in one query."""
+    barring: dict[int, Restriction] = {}
+    for restriction in (
+        Restriction.objects.closed_to(user)
+        .filter(person_id__in=list(person_ids))
+        .select_related("ask")
+        .order_by("pk")
+    ):
+        barring.setdefault(restriction.person_id, restriction)
+    return barring
+
+
+def restrictions_barring_contacts(*, user: User, contact_ids) -> dict[int, Restriction]:
+    """For lists of contacts (checks, approvals): contact id to the restriction that
+    closes it to ``user``, in one query."""
+    ids = list(contact_ids)
+    barring: dict[int, Restriction] = {}
+    rows = (
+        Restriction.objects.closed_to(user)
+        .filter(Q(contact_id__in=ids) | Q(person__appearances__contact_id__in=ids))
+        .annotate(via_contact=F("person__appearances__contact_id"))
+        .select_related("ask")
+        .order_by("pk")
+    )
+    for restriction in rows:
+        for contact_id in (restriction.contact_id, restriction.via_contact):
+            if contact_id in ids:
+                barring.setdefault(contact_id, restriction)
+    return barring
+
+
+def closed_to(user: User, contact_ref: str = "pk") -> Exists:
+    """Subquery for any query with a contact id at ``contact_ref``: the contact is
+    restricted and the restriction does not name ``user``."""
+    return Exists(Restriction.objects.closed_to(user).on_contact(OuterRef(contact_ref)))
 
 
 def _restricted_contact_ids():
     """Subquery: contacts restricted themselves or through a person on them."""
-    return Exists(
-        Restriction.objects.filter(lifted_at__isnull=True).filter(
-            Q(contact=OuterRef("pk")) | Q(person__appearances__contact=OuterRef("pk"))
-        )
-    )
+    return Exists(Restriction.objects.active().on_contact(OuterRef("pk")))
 
 
 def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
@@ -106,8 +149,8 @@ def contact_get(*, user: User, reference: str) -> Contact:
         raise Http404("No contact found") from None
     # The referrer who wrote it may always read what they sent.
     if contact.is_restricted and contact.referrer_id != user.pk:
-        restriction = restriction_on_contact(contact)
-        if restriction is not None and not restriction.opens_for(user):
+        restriction = restriction_barring_contact(user=user, contact_id=contact.pk)
+        if restriction is not None:
             raise RecordRestricted(restriction)
     return contact
 
@@ -156,15 +199,26 @@ def person_get(*, user: User, person_id: int) -> Person:
         person = Person.objects.get(pk=person_id)
     except Person.DoesNotExist:
         raise Http404("No person found") from None
-    restriction = restriction_on_person(person)
-    if restriction is not None and not restriction.opens_for(user):
+    restriction = restriction_barring_person(user=user, person=person)
+    if restriction is not None:
         raise RecordRestricted(restriction)
     return person
 
 
+@dataclass(frozen=True)
+class FoundPerson:
+    """One search result. A person whose record is restricted to others comes back
+    with no details, only whom to ask: the searcher learns that someone like the name
+    they typed is on record, nothing of who they are."""
+
+    person_id: int
+    person: Person | None
+    restricted_ask: User | None = None
+
+
 def people_search(
     *, user: User, name: str, date_of_birth: date | None = None, limit: int = 20
-) -> list[Person]:
+) -> list[FoundPerson]:
     """People whose name is like ``name`` (either way round), best first."""
     if not can_screen(user) or not name.strip():
         return []
@@ -181,7 +235,7 @@ def people_search(
         people = people.filter(
             Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
         )
-    return list(
+    found = list(
         people.annotate(
             likeness=Greatest(
                 TrigramSimilarity("first_lower", first) + TrigramSimilarity("last_lower", last),
@@ -189,6 +243,11 @@ def people_search(
             )
         ).order_by("-likeness", "last_name")[:limit]
     )
+    barring = restrictions_barring_people(user=user, person_ids=[p.pk for p in found])
+    return [
+        FoundPerson(p.pk, None, barring[p.pk].ask) if p.pk in barring else FoundPerson(p.pk, p)
+        for p in found
+    ]
 
 
 def draft_get(*, owner: User, kind: str) -> dict:
@@ -212,22 +271,53 @@ def person_access_log(*, user: User, person: Person) -> QuerySet[AuditEvent]:
     )
 
 
+def _may_review_restrictions(user: User) -> bool:
+    return user.has_perm(Permission.APPROVE_DECISIONS.perm)
+
+
 def restrictions_for_review(*, user: User) -> QuerySet[Restriction]:
-    """Every active restriction, soonest review first: managers only."""
-    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+    """Active restrictions, soonest review first: for a manager, those naming them;
+    for a head of service, every one (each marked ``closed`` when it does not name
+    them, so the page leaves out why it was made)."""
+    if not _may_review_restrictions(user):
         raise PermissionDenied
-    return (
+    restrictions = (
         _active_restrictions()
         .select_related("contact", "person", "created_by")
         .prefetch_related("allowed")
+        .annotate(closed=Exists(Restriction.objects.closed_to(user).filter(pk=OuterRef("pk"))))
         .order_by("review_due", "pk")
     )
+    if user.has_perm(Permission.LIFT_ANY_RESTRICTION.perm):
+        return restrictions
+    return restrictions.filter(closed=False)
+
+
+def restriction_get_for_change(*, user: User, restriction_id: str | int) -> Restriction:
+    """Any active restriction, for a manager asking to review or lift it: the service
+    decides whether they may, so a refusal is recorded rather than a 404."""
+    if not _may_review_restrictions(user):
+        raise PermissionDenied
+    value = str(restriction_id)
+    if not value.isdigit() or len(value) > 12:
+        raise Http404("No restriction found")
+    try:
+        return _active_restrictions().select_related("contact").get(pk=int(value))
+    except Restriction.DoesNotExist:
+        raise Http404("No restriction found") from None
 
 
 def restriction_candidates(*, user: User) -> QuerySet[User]:
-    """Staff who could be named on a restriction."""
+    """Who could be named on a restriction: screening staff, and partner-agency
+    members, who answer checks and attend meetings about the record."""
     return (
-        User.objects.filter(is_active=True, groups__permissions__codename="screen_contacts")
+        User.objects.filter(is_active=True)
+        .filter(
+            groups__permissions__codename__in=[
+                Permission.SCREEN_CONTACTS.value,
+                Permission.ANSWER_AGENCY_CHECKS.value,
+            ]
+        )
         .distinct()
         .order_by("full_name")
     )

@@ -392,6 +392,8 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject = ContactSubject.objects.select_for_update().get(pk=candidate.subject_id)
     if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
         raise ContactRejected("This person has already been matched.")
+    if Restriction.objects.closed_to(actor).filter(person_id=candidate.person_id).exists():
+        raise ContactRejected("This person's record is restricted: ask whoever is named on it.")
     now = timezone.now()
     candidate.decision = MatchCandidate.Decision.CONFIRMED
     candidate.decided_by, candidate.decided_at = actor, now
@@ -542,8 +544,17 @@ class RestrictionRefused(Exception):
     """The restriction cannot be made or changed; the message says why."""
 
 
+class RestrictionNotNamed(RestrictionRefused):
+    """The actor is not named on the restriction, so may not review or lift it."""
+
+    def __init__(self, restriction: Restriction, what: str):
+        super().__init__(f"Only the people named on a restriction can {what} it.")
+        self.restriction = restriction
+        self.what = what
+
+
 def _require_manager(actor: User) -> None:
-    if not actor.has_perm("frontdoor.approve_decisions"):
+    if not actor.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise RestrictionRefused("Only a manager can restrict a record or lift a restriction.")
 
 
@@ -589,11 +600,22 @@ def restriction_add(
     return restriction
 
 
+def _active_for_update(restriction: Restriction) -> Restriction:
+    return (
+        Restriction.objects.select_for_update(of=("self",))
+        .select_related("contact", "ask")
+        .get(pk=restriction.pk, lifted_at=None)
+    )
+
+
 @transaction.atomic
 def restriction_review(*, actor: User, restriction: Restriction) -> Restriction:
-    """Keep a restriction after review; the next review is three months on."""
+    """Keep a restriction after review; the next review is three months on. Only a
+    manager named on it knows why it was made, so only they can judge it still needed."""
     _require_manager(actor)
-    restriction = Restriction.objects.select_for_update().get(pk=restriction.pk, lifted_at=None)
+    restriction = _active_for_update(restriction)
+    if not restriction.opens_for(actor):
+        raise RestrictionNotNamed(restriction, "review")
     restriction.reviewed_at = timezone.now()
     restriction.review_due = timezone.localdate() + RESTRICTION_REVIEW_EVERY
     restriction.save(update_fields=["reviewed_at", "review_due"])
@@ -602,16 +624,26 @@ def restriction_review(*, actor: User, restriction: Restriction) -> Restriction:
 
 
 @transaction.atomic
-def restriction_lift(*, actor: User, restriction: Restriction) -> Restriction:
+def restriction_lift(*, actor: User, restriction: Restriction, reason: str = "") -> Restriction:
+    """Lift a restriction: a manager named on it, or a head of service (a manager with
+    ``lift_any_restriction``) who says why, for when the named people have left or
+    cannot be reached. The reason is kept on the restriction and in its history."""
     _require_manager(actor)
-    restriction = Restriction.objects.select_for_update().get(pk=restriction.pk, lifted_at=None)
+    restriction = _active_for_update(restriction)
+    named = restriction.opens_for(actor)
+    if not named:
+        if not actor.has_perm(Permission.LIFT_ANY_RESTRICTION.perm):
+            raise RestrictionNotNamed(restriction, "lift")
+        if len(reason.strip()) < 10:
+            raise RestrictionRefused("Say why you are lifting a restriction you are not named on.")
     restriction.lifted_at, restriction.lifted_by = timezone.now(), actor
-    restriction.save(update_fields=["lifted_at", "lifted_by"])
-    _audit_restriction(actor, restriction, "lifted")
+    restriction.lift_reason = reason.strip()
+    restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    _audit_restriction(actor, restriction, "lifted", named=named)
     return restriction
 
 
-def _audit_restriction(actor: User, restriction: Restriction, what: str) -> None:
+def _audit_restriction(actor: User, restriction: Restriction, what: str, **detail) -> None:
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CHANGE,
@@ -620,7 +652,7 @@ def _audit_restriction(actor: User, restriction: Restriction, what: str) -> None
         if restriction.contact_id
         else restriction.person_id,
         via=f"referrals.restriction_{what}",
-        detail={"restriction": restriction.pk},
+        detail={"restriction": restriction.pk, **detail},
     )
 
 

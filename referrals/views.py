@@ -305,6 +305,19 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 histories[subject.pk] = selectors.person_history(
                     user=request.user, person=subject.person, before=contact
                 )
+    # Likely matches whose person record is restricted to others show whom to ask only.
+    barred = (
+        selectors.restrictions_barring_people(
+            user=request.user,
+            person_ids={
+                candidate.person_id
+                for subject in contact.subjects.all()
+                for candidate in subject.match_candidates.all()
+            },
+        )
+        if is_screener
+        else {}
+    )
     audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
     audit_views(
         actor=request.user,
@@ -315,7 +328,12 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "referrals/contact_detail.html",
-        {"contact": contact, "is_screener": is_screener, "histories": histories},
+        {
+            "contact": contact,
+            "is_screener": is_screener,
+            "histories": histories,
+            "barred": barred,
+        },
     )
 
 
@@ -334,6 +352,11 @@ def subject_match(request: HttpRequest, reference: str, subject_id: int) -> Http
             candidate = get_object_or_404(
                 MatchCandidate, pk=choice if choice.isdigit() else 0, subject=subject
             )
+            restriction = selectors.restriction_barring_person(
+                user=request.user, person=candidate.person
+            )
+            if restriction is not None:
+                raise selectors.RecordRestricted(restriction)
             services.match_confirm(actor=request.user, candidate=candidate)
             messages.success(request, f"{subject.full_name} is linked to the person record.")
     except services.ContactRejected as rejected:
@@ -361,7 +384,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
             record_type="person",
             record_id="",
             request=request,
-            detail={"results": [person.pk for person in results]},
+            detail={"results": [found.person_id for found in results]},
         )
     return render(
         request,
@@ -434,22 +457,58 @@ def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _restriction_refused(request: HttpRequest, refused: services.RestrictionNotNamed):
+    """A manager not named on a restriction tried to change it: recorded like any
+    other refusal of a restricted record, and told whom to ask."""
+    restriction = refused.restriction
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact" if restriction.contact_id else "person",
+        record_id=(
+            restriction.contact.reference if restriction.contact_id else restriction.person_id
+        ),
+        request=request,
+        detail={"refused": "restricted", "restriction": restriction.pk, "attempted": refused.what},
+    )
+    return render(request, "restricted.html", {"ask": restriction.ask}, status=403)
+
+
+@require_http_methods(["GET", "POST"])
 def restrictions(request: HttpRequest) -> HttpResponse:
     """Managers' list of restricted records, to review on schedule."""
     records = selectors.restrictions_for_review(user=request.user)
+    errors: dict[int, str] = {}
     if request.method == "POST":
-        restriction = get_object_or_404(records, pk=request.POST.get("restriction"))
-        if request.POST.get("action") == "lift":
-            services.restriction_lift(actor=request.user, restriction=restriction)
-            messages.success(request, "The restriction is lifted.")
+        restriction = selectors.restriction_get_for_change(
+            user=request.user, restriction_id=request.POST.get("restriction", "")
+        )
+        try:
+            if request.POST.get("action") == "lift":
+                services.restriction_lift(
+                    actor=request.user,
+                    restriction=restriction,
+                    reason=request.POST.get("lift_reason", ""),
+                )
+                messages.success(request, "The restriction is lifted.")
+            else:
+                services.restriction_review(actor=request.user, restriction=restriction)
+                messages.success(
+                    request, "The restriction is kept; the next review is in three months."
+                )
+        except services.RestrictionNotNamed as refused:
+            return _restriction_refused(request, refused)
+        except services.RestrictionRefused as refused:
+            errors[restriction.pk] = str(refused)
         else:
-            services.restriction_review(actor=request.user, restriction=restriction)
-            messages.success(
-                request, "The restriction is kept; the next review is in three months."
-            )
-        return redirect("referrals:restrictions")
+            return redirect("referrals:restrictions")
     return render(
         request,
         "referrals/restrictions.html",
-        {"restrictions": records, "today": timezone.localdate()},
+        {
+            "restrictions": records,
+            "today": timezone.localdate(),
+            "errors": errors,
+            "typed": request.POST.get("lift_reason", ""),
+        },
     )

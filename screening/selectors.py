@@ -21,7 +21,6 @@ from referrals.models import (
     Contact,
     ContactSubject,
     Person,
-    Restriction,
     queue_priority,
 )
 from screening.models import (
@@ -407,20 +406,6 @@ def is_re_referral(*, contact: Contact) -> bool:
     )
 
 
-def _closed_to(user: User):
-    """Subquery on rows with a ``contact_id``: that contact is restricted (itself or
-    through a person on it) and no restriction on it opens for ``user``; the same
-    test as ``Restriction.opens_for``, made in the database for every row at once."""
-    return Exists(
-        Restriction.objects.filter(lifted_at__isnull=True)
-        .filter(
-            Q(contact=OuterRef("contact_id"))
-            | Q(person__appearances__contact=OuterRef("contact_id"))
-        )
-        .exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user))
-    )
-
-
 @dataclass(frozen=True)
 class EarlierReferral:
     reference: str
@@ -460,7 +445,9 @@ def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuid
         return []
     person_ids = {child.person_id for child in children}
     day = timezone.localdate(contact.received_at)
-    earlier = _earlier_as_a_child(contact, person_ids).annotate(restricted=_closed_to(user))
+    earlier = _earlier_as_a_child(contact, person_ids).annotate(
+        restricted=referral_selectors.closed_to(user, "contact_id")
+    )
     referrals = {
         row["person_id"]: EarlierReferral(
             row["contact__reference"], row["contact__received_at"], row["restricted"]
@@ -525,11 +512,14 @@ def primary_need_labels(*, contact: Contact) -> dict[str, str]:
 
 
 def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
-    """The checks addressed to the member's own agency, waiting ones first."""
+    """The checks addressed to the member's own agency, waiting ones first. Each
+    carries ``closed``: it is about a record restricted to people other than the
+    member, so a list shows only that it waits and whom to ask."""
     if not user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm) or not user.agency_id:
         return AgencyCheck.objects.none()
     return (
         AgencyCheck.objects.filter(agency_id=user.agency_id)
+        .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
         .select_related("contact", "requested_by", "answered_by")
         .prefetch_related(
             Prefetch(
@@ -543,20 +533,57 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
 
 
 def check_get_for_member(*, user: User, check_id: int) -> AgencyCheck:
+    """The check, for answering: 404 when it is not for the member's agency, and the
+    restricted-record refusal when it is about a record not open to them."""
     try:
-        return checks_for_member(user=user).get(pk=check_id)
+        check = checks_for_member(user=user).get(pk=check_id)
     except AgencyCheck.DoesNotExist:
         raise Http404("No check found") from None
+    if check.closed:
+        restriction = referral_selectors.restriction_barring_contact(
+            user=user, contact_id=check.contact_id
+        )
+        if restriction is not None:
+            raise referral_selectors.RecordRestricted(restriction)
+    return check
+
+
+def restricted_asks(*, user: User, rows: Iterable) -> dict[int, User]:
+    """For rows with a ``contact_id`` whose contact is restricted to others: contact
+    id to whom to ask, in one query."""
+    barring = referral_selectors.restrictions_barring_contacts(
+        user=user, contact_ids={row.contact_id for row in rows}
+    )
+    return {contact_id: restriction.ask for contact_id, restriction in barring.items()}
 
 
 def approvals_pending(*, user: User) -> QuerySet[Decision]:
+    """Decisions waiting for a manager; each carries ``closed`` (its contact is
+    restricted to people other than this manager), for the list to leave it out."""
     if not can_approve(user):
         return Decision.objects.none()
     return (
         Decision.objects.filter(approval=Decision.Approval.PENDING)
+        .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
         .select_related("contact", "decided_by", "threshold_level")
         .order_by("decided_at")
     )
+
+
+def approval_get(*, user: User, decision_id: int) -> Decision:
+    """A decision waiting for approval, to read and approve: the restricted-record
+    refusal when its contact is not open to this manager."""
+    try:
+        decision = approvals_pending(user=user).get(pk=decision_id)
+    except Decision.DoesNotExist:
+        raise Http404("No decision found") from None
+    if decision.closed:
+        restriction = referral_selectors.restriction_barring_contact(
+            user=user, contact_id=decision.contact_id
+        )
+        if restriction is not None:
+            raise referral_selectors.RecordRestricted(restriction)
+    return decision
 
 
 def screeners(*, user: User) -> QuerySet[User]:

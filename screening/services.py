@@ -17,7 +17,7 @@ from frontdoor.audit import audit_record
 from frontdoor.census_codes import census_codes, return_year_key, return_year_of
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
-from referrals.models import OPEN_STATUSES, Contact, queue_priority
+from referrals.models import OPEN_STATUSES, Contact, Restriction, queue_priority
 from referrals.services import contact_status_set
 from screening import selectors
 from screening.models import (
@@ -65,6 +65,12 @@ def _audit(actor: User, contact: Contact, what: str, **detail) -> None:
 def _require(actor: User, permission: Permission) -> None:
     if not actor.has_perm(permission.perm):
         raise ScreeningRefused("Your role does not allow this.")
+
+
+def _require_named(actor: User, contact_id: int) -> None:
+    """Views refuse first (and record the refusal); this holds for every caller."""
+    if Restriction.objects.closed_to(actor).on_contact(contact_id).exists():
+        raise ScreeningRefused("This record is restricted to the people named on it.")
 
 
 def _assign(*, actor: User, contact: Contact, to: User) -> Screening:
@@ -191,6 +197,7 @@ def check_answer(*, actor: User, check: AgencyCheck, response: str) -> AgencyChe
     check = AgencyCheck.objects.select_for_update().select_related("contact").get(pk=check.pk)
     if actor.agency_id != check.agency_id:
         raise ScreeningRefused("Only a member of the agency asked can answer this check.")
+    _require_named(actor, check.contact_id)
     if check.status != AgencyCheck.Status.PENDING:
         raise ScreeningRefused("This check has already been answered.")
     if not response.strip():
@@ -327,6 +334,7 @@ def _pending_for_manager(actor: User, decision: Decision) -> Decision:
         raise ScreeningRefused("This decision is not waiting for approval.")
     if decision.decided_by_id == actor.pk:
         raise ScreeningRefused("Another manager must approve a decision you made yourself.")
+    _require_named(actor, decision.contact_id)
     return decision
 
 

@@ -348,10 +348,16 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     if not selectors.can_approve(request.user):
         raise PermissionDenied
+    decisions = list(selectors.approvals_pending(user=request.user))
     return render(
         request,
         "screening/approvals.html",
-        {"decisions": selectors.approvals_pending(user=request.user)},
+        {
+            "decisions": decisions,
+            "asks": selectors.restricted_asks(
+                user=request.user, rows=[d for d in decisions if d.closed]
+            ),
+        },
     )
 
 
@@ -359,7 +365,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def approval(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not selectors.can_approve(request.user):
         raise PermissionDenied
-    decision = get_object_or_404(selectors.approvals_pending(user=request.user), pk=decision_id)
+    decision = selectors.approval_get(user=request.user, decision_id=decision_id)
     form = forms.ApprovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,10 +410,11 @@ def member_checks(request: HttpRequest) -> HttpResponse:
     audit_views(
         actor=request.user,
         record_type="contact",
-        record_ids={check.contact.reference for check in checks},
+        record_ids={check.contact.reference for check in checks if not check.closed},
         request=request,
     )
-    return render(request, "screening/member_checks.html", {"checks": checks})
+    asks = selectors.restricted_asks(user=request.user, rows=[c for c in checks if c.closed])
+    return render(request, "screening/member_checks.html", {"checks": checks, "asks": asks})
 
 
 @require_http_methods(["GET", "POST"])

@@ -43,6 +43,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "frontdoor.migrations.0011_administrators_reset_authenticators",
     "frontdoor.migrations.0013_census_code_lists",
     "frontdoor.migrations.0015_census_returns_grants",
+    "frontdoor.migrations.0017_head_of_service_role",
     "screening.migrations.0002_reference_data_and_decision_immutability",
     "screening.migrations.0003_administrators_manage_threshold_levels",
     "outcomes.migrations.0004_national_figures_data",

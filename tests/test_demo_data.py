@@ -13,7 +13,9 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, capsys
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(email=account.email)
         assert user.check_password(DEMO_PASSWORD)
-        assert list(user.groups.values_list("name", flat=True)) == [account.role.value]
+        assert set(user.groups.values_list("name", flat=True)) == {
+            role.value for role in (account.role, *account.also)
+        }
     assert Agency.objects.count() == 10
     printed = capsys.readouterr().out
     assert DEMO_PASSWORD in printed

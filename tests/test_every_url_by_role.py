@@ -325,3 +325,15 @@ def test_a_partner_member_cannot_open_a_check_for_another_agency(client, world):
     assert (
         client.post(reverse("screening:member-check", args=[other.pk]), answer).status_code == 404
     )
+
+
+def test_a_partner_member_cannot_open_a_meeting_their_agency_is_not_at(client, world):
+    _, ids = world
+    other_agency = UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=AgencyFactory())
+    client.force_login(other_agency)
+    for name in ("screening:meeting", "screening:meeting-print"):
+        assert client.get(_url(name, ids)).status_code == 404
+    contribution = client.post(
+        _url("screening:meeting-contribution", ids), {"information": "Known to us."}
+    )
+    assert contribution.status_code == 404

@@ -15,6 +15,7 @@ EXPECTED = {
         Permission.RECORD_OUTCOMES,
         Permission.MAKE_STATUTORY_RETURNS,
     },
+    Role.HEAD_OF_SERVICE: {Permission.LIFT_ANY_RESTRICTION},
     Role.REFERRER: {Permission.SUBMIT_REFERRALS},
     Role.PARTNER_AGENCY_MEMBER: {Permission.ANSWER_AGENCY_CHECKS, Permission.VIEW_PERFORMANCE},
     Role.PERFORMANCE_VIEWER: {Permission.VIEW_PERFORMANCE, Permission.MAKE_STATUTORY_RETURNS},
@@ -39,6 +40,7 @@ def test_every_role_is_a_group(db):
     [
         (Role.ADMINISTRATOR, 200),
         (Role.MANAGER, 302),
+        (Role.HEAD_OF_SERVICE, 302),
         (Role.SCREENER, 302),
         (Role.REFERRER, 302),
         (Role.PARTNER_AGENCY_MEMBER, 302),

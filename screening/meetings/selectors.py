@@ -1,17 +1,28 @@
-"""Reads for the complex-case meeting, for the people at its table."""
+"""Reads for the complex-case meeting, for the people at its table.
+
+Screening staff (screeners, managers) see every meeting and every case in it, but
+for restricted records not open to them. A partner-agency member sees a meeting
+only if they attend it: recorded as present by the chair, or their agency was
+asked a check about (or has contributed to) a case in it. Within it they see in
+full only those cases, and of them what their agency needs to contribute: why the
+case is there, who the children are, and their own agency's answers. Not the
+referrer's account, the children's histories, or another agency's answers. Other
+cases show only that they are there (docs/adr/0012-restricted-records-who-sees-and-who-lifts.md).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals.models import ContactSubject
+from screening import selectors as screening_selectors
 from screening.meetings.slots import slot_moment
 from screening.models import AgencyCheck, AgencyContribution, ComplexCaseEntry, ComplexCaseRun
 from screening.selectors import ChildHistory, histories_of
@@ -24,11 +35,40 @@ def can_attend(user: User) -> bool:
     )
 
 
+def _sees_every_case(user: User) -> bool:
+    return user.has_perm(Permission.SCREEN_CONTACTS.perm)
+
+
+def _agency_involved(user: User, entry_ref: str = "pk") -> Exists:
+    """Subquery on entries: the user's agency was asked a check about the case's
+    contact, or has added its information to the case."""
+    return Exists(
+        ComplexCaseEntry.objects.filter(pk=OuterRef(entry_ref)).filter(
+            Q(contact__agency_checks__agency_id=user.agency_id)
+            | Q(contributions__agency_id=user.agency_id)
+        )
+    )
+
+
+def _attends(user: User) -> Q:
+    """A partner member's meetings: present, or their agency has a case in it."""
+    present = Exists(ComplexCaseRun.objects.filter(pk=OuterRef("pk"), attendees=user))
+    if not user.agency_id:
+        return Q(present)
+    involved = Exists(
+        ComplexCaseEntry.objects.filter(run=OuterRef("pk")).filter(_agency_involved(user))
+    )
+    return Q(present) | Q(involved)
+
+
 def runs(*, user: User) -> QuerySet[ComplexCaseRun]:
     if not can_attend(user):
         return ComplexCaseRun.objects.none()
+    meetings = ComplexCaseRun.objects.all()
+    if not _sees_every_case(user):
+        meetings = meetings.filter(_attends(user))
     # Meta.ordering is not applied to aggregated queries.
-    return ComplexCaseRun.objects.order_by("-meeting_date", "-slot").annotate(
+    return meetings.order_by("-meeting_date", "-slot").annotate(
         cases=Count("entries"),
         decided=Count("entries", filter=Q(entries__outcome=ComplexCaseEntry.Outcome.DECISION)),
         more_information=Count(
@@ -48,6 +88,14 @@ class CaseView:
     mine: AgencyContribution | None = field(default=None)
     # Set when the contact is restricted and this user is not named on it: whom to ask.
     restricted_ask: User | None = field(default=None)
+    # Everything (screening staff), or a partner's share of a case their agency is in.
+    full: bool = True
+    # A partner member's agency has no part in this case: only that it is there.
+    not_asked: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return self.restricted_ask is None and not self.not_asked
 
 
 def run_get(*, user: User, run_id: int) -> ComplexCaseRun:
@@ -58,11 +106,17 @@ def run_get(*, user: User, run_id: int) -> ComplexCaseRun:
 
 
 def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
-    """The slot's cases in priority order, with what the table needs for each."""
+    """The slot's cases in priority order, with what the table needs for each (for
+    ``user``: see the module's docstring)."""
     if not can_attend(user):
         return []
+    everything = _sees_every_case(user)
     entries = (
         run.entries.select_related("contact", "contact__source_agency", "recorded_by")
+        .annotate(
+            closed=referral_selectors.closed_to(user, "contact_id"),
+            involved=_agency_involved(user) if user.agency_id else Value(False),
+        )
         .prefetch_related(
             Prefetch(
                 "contact__subjects",
@@ -86,11 +140,14 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
         .order_by("priority")
     )
     held_at = slot_moment(run.meeting_date, run.slot)
+    asks = screening_selectors.restricted_asks(
+        user=user, rows=[entry for entry in entries if entry.closed]
+    )
     views = []
     for entry in entries:
         contact = entry.contact
-        restriction = referral_selectors.restriction_on_contact(contact)
-        if restriction is not None and not restriction.opens_for(user):
+        waited = held_at - contact.received_at
+        if entry.closed or not (everything or entry.involved):
             views.append(
                 CaseView(
                     entry=entry,
@@ -98,21 +155,37 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
                     histories={},
                     checks=[],
                     contributions=[],
-                    waited=held_at - contact.received_at,
-                    restricted_ask=restriction.ask,
+                    waited=waited,
+                    restricted_ask=asks.get(contact.pk) if entry.closed else None,
+                    not_asked=not entry.closed,
                 )
             )
             continue
         contributions = list(entry.contributions.all())
+        mine = next((c for c in contributions if c.agency_id == user.agency_id), None)
+        if everything:
+            views.append(
+                CaseView(
+                    entry=entry,
+                    children=contact.child_subjects,
+                    histories=histories_of(contact=contact, subjects=contact.child_subjects),
+                    checks=contact.answered_checks,
+                    contributions=contributions,
+                    waited=waited,
+                    mine=mine,
+                )
+            )
+            continue
         views.append(
             CaseView(
                 entry=entry,
                 children=contact.child_subjects,
-                histories=histories_of(contact=contact, subjects=contact.child_subjects),
-                checks=contact.answered_checks,
-                contributions=contributions,
-                waited=held_at - contact.received_at,
-                mine=next((c for c in contributions if c.agency_id == user.agency_id), None),
+                histories={},
+                checks=[c for c in contact.answered_checks if c.agency_id == user.agency_id],
+                contributions=[mine] if mine else [],
+                waited=waited,
+                mine=mine,
+                full=False,
             )
         )
     return views
@@ -134,12 +207,27 @@ def eligible_attendees(*, user: User) -> QuerySet[User]:
 
 
 def run_for(entry_id: int, *, user: User) -> ComplexCaseEntry:
+    """One case of a meeting, to record its outcome or add to it: any case for
+    screening staff; for a partner member, a case of a meeting they attend that their
+    agency is part of (404 otherwise), not restricted to others."""
     if not can_attend(user):
         raise Http404("No case found")
+    entries = ComplexCaseEntry.objects.select_related("run", "contact")
+    if not _sees_every_case(user):
+        if not user.agency_id:
+            raise Http404("No case found")
+        entries = entries.filter(_agency_involved(user))
     try:
-        return ComplexCaseEntry.objects.select_related("run", "contact").get(pk=entry_id)
+        entry = entries.get(pk=entry_id)
     except ComplexCaseEntry.DoesNotExist:
         raise Http404("No case found") from None
+    if not _sees_every_case(user):
+        restriction = referral_selectors.restriction_barring_contact(
+            user=user, contact_id=entry.contact_id
+        )
+        if restriction is not None:
+            raise referral_selectors.RecordRestricted(restriction)
+    return entry
 
 
 def average_waits(*, runs: list[ComplexCaseRun]) -> dict[int, timedelta]:

@@ -58,7 +58,7 @@ def _meeting(request: HttpRequest, run_id: int, template: str) -> HttpResponse:
     audit_views(
         actor=request.user,
         record_type="contact",
-        record_ids={case.entry.contact.reference for case in cases},
+        record_ids={case.entry.contact.reference for case in cases if case.shown},
         request=request,
     )
     is_chair = request.user.has_perm(Permission.APPROVE_DECISIONS.perm)

@@ -1,6 +1,7 @@
 """The security pages in Chromium, each checked with axe: restricting a record (with
 an error fixed), the refusal another screener sees, the restricted-records review,
-who has looked at a record, and retention."""
+who has looked at a record, retention, and a head of service lifting a restriction
+that does not name them (with the reason first left out)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,35 @@ def test_manager_restricts_a_record_and_reviews_it(
     expect(other_page.locator("main")).to_contain_text(manager.full_name)
     assert_no_axe_violations(other_page)
     context.close()
+
+
+def test_head_of_service_lifts_a_restriction_that_does_not_name_them(
+    page, live_server, manager, screener, referrer, password, assert_no_axe_violations
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals import services
+
+    contact = submit_contact(referrer)
+    services.restriction_add(
+        actor=manager,
+        contact=contact,
+        reason="The family of a member of staff.",
+        ask=manager,
+        allowed=[screener],
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    head = UserFactory(roles=[Role.MANAGER, Role.HEAD_OF_SERVICE], full_name="Hana Head")
+    sign_in(page, head, password)
+    page.get_by_role("link", name="Restricted", exact=True).click()
+    expect(page.locator("table")).to_contain_text(contact.reference)
+    expect(page.locator("table")).not_to_contain_text("member of staff")
+    page.get_by_role("button", name="Lift restriction 1").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why you are lifting")
+    assert_no_axe_violations(page)
+    page.get_by_label("Why are you lifting it?").fill("Everyone named on it has left the council.")
+    page.get_by_role("button", name="Lift restriction 1").click()
+    expect(page.locator("main")).to_contain_text("The restriction is lifted.")
+    expect(page.locator("main")).to_contain_text("No records are restricted")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from frontdoor.roles import Role
+from screening import services as screening_services
 from screening.meetings import services
 from screening.models import ComplexCaseEntry
 from tests.factories import submit_contact
@@ -19,22 +20,24 @@ def meeting(referrer):
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"),
+    ("persona", "list_status", "status"),
     [
-        (Role.MANAGER, 200),
-        (Role.SCREENER, 200),
-        (Role.PARTNER_AGENCY_MEMBER, 200),
-        (Role.REFERRER, 403),
-        (Role.PERFORMANCE_VIEWER, 403),
-        (Role.ADMINISTRATOR, 403),
+        (Role.MANAGER, 200, 200),
+        (Role.SCREENER, 200, 200),
+        # Not at this meeting: neither present nor asked about a case in it
+        # (tests/screening/test_meeting_access.py has the ones they attend).
+        (Role.PARTNER_AGENCY_MEMBER, 200, 404),
+        (Role.REFERRER, 403, 403),
+        (Role.PERFORMANCE_VIEWER, 403, 403),
+        (Role.ADMINISTRATOR, 403, 403),
     ],
     indirect=["persona"],
 )
-def test_who_comes_to_the_meeting(client, persona, status, meeting):
+def test_who_comes_to_the_meeting(client, persona, list_status, status, meeting):
     run, _ = meeting
     client.force_login(persona)
+    assert client.get(reverse("screening:meetings")).status_code == list_status
     for url in (
-        reverse("screening:meetings"),
         reverse("screening:meeting", args=[run.pk]),
         reverse("screening:meeting-print", args=[run.pk]),
     ):
@@ -44,8 +47,13 @@ def test_who_comes_to_the_meeting(client, persona, status, meeting):
 def test_the_chair_records_attendance_and_outcomes_and_agencies_contribute(
     client, manager, police_member, screener, meeting
 ):
-    run, _ = meeting
+    run, contact = meeting
     entry = run.entries.get()
+    # The police were asked about the case, so their member comes to the meeting.
+    screening_services.screening_claim(actor=screener, contact=contact)
+    screening_services.check_request(
+        actor=screener, contact=contact, agency=police_member.agency, question="Anything known?"
+    )
     client.force_login(police_member)
     page = client.get(reverse("screening:meeting", args=[run.pk]))
     assert "Concern: child exploitation" in page.text
