@@ -93,7 +93,7 @@ EMBEDDED_ROUND_TRIP = textwrap.dedent(
 
     pg = embedded.postgres()
     url = embedded.redis_url()
-    with psycopg.connect(dbname=pg.name, user=pg.user, host=pg.socket_dir, autocommit=True) as db:
+    with psycopg.connect(dbname=pg.name, user=pg.owner_user, host=pg.socket_dir, autocommit=True) as db:
         r = redis.Redis.from_url(url)
         if sys.argv[1] == "write":
             db.execute("CREATE TABLE kept (note text)")

@@ -1,5 +1,7 @@
 """Tests: the same real PostgreSQL and Redis as development, never stand-ins."""
 
+import copy
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -16,3 +18,6 @@ STORAGES = {
 }
 # Static files are served from STATICFILES_DIRS by WhiteNoise's finders; nothing is collected.
 STATIC_ROOT = None
+# The tests create, migrate and flush their own database, which only the owner may do;
+# tests/test_database_roles.py connects as the app's role to show what that role can do.
+DATABASES = {"default": copy.deepcopy(DATABASE_ROLES["owner"] or DATABASE_ROLES["app"])}  # noqa: F405
