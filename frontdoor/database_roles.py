@@ -29,6 +29,8 @@ import sys
 
 from django.apps import apps
 from django.conf import settings
+from django.core.checks import CheckMessage, Warning
+from django.core.management.base import CommandError
 from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,46 @@ def app_privileges_grant(*, using: str = "default") -> bool:
             cursor.execute(f"REVOKE ALL ON {table} FROM {role}")
             cursor.execute(f"GRANT {privileges} ON {table} TO {role}")
     return True
+
+
+def refuse_migrate_as_app(sender, *, using: str, **kwargs) -> None:
+    """pre_migrate receiver: the app's role may not create tables, so say how to migrate
+    before the first CREATE fails with a bare "permission denied"."""
+    if settings.DATABASE_ROLES.get("owner") is None:
+        return  # one role for both, as before issue 16: nothing else to suggest
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (current_user,) = cursor.fetchone()
+    if current_user == settings.DATABASE_APP_USER:
+        raise CommandError(
+            f"{current_user} is the app's database role, which may not change tables. "
+            "Migrations run as the owner: DATABASE_ROLE=owner python manage.py migrate"
+        )
+
+
+def check_app_role(app_configs, databases=None, **kwargs) -> list[CheckMessage]:
+    """``manage.py check --deploy --database default``: the app must not connect as a
+    role that can get past the append-only guards."""
+    if not databases or "default" not in databases:
+        return []
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT r.rolsuper, EXISTS (SELECT FROM pg_class c WHERE c.relowner = r.oid"
+            " AND c.relnamespace = 'public'::regnamespace)"
+            " FROM pg_roles r WHERE r.rolname = current_user"
+        )
+        superuser, owns_tables = cursor.fetchone()
+    if superuser or owns_tables:
+        return [
+            Warning(
+                "The app connects to PostgreSQL as a superuser or as the owner of its "
+                "tables, so it could empty the audit, decision and history tables.",
+                hint="Connect as the app's role (DATABASE_URL) and migrate as the owner "
+                "(MIGRATION_DATABASE_URL, DATABASE_ROLE=owner): see SECURITY.md.",
+                id="frontdoor.W001",
+            )
+        ]
+    return []
 
 
 def grant_after_migrate(sender, *, using: str, **kwargs) -> None:

@@ -18,6 +18,9 @@ from datetime import timedelta
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.checks import run_checks
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -225,6 +228,21 @@ def test_the_app_role_does_the_apps_real_work(as_app_role, client, settings):
     # The guards still hold for the app: a decision is never deleted.
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.filter(contact=contact).delete()
+
+
+def _deploy_warnings() -> list[str]:
+    messages = run_checks(include_deployment_checks=True, databases=["default"])
+    return [message.id for message in messages if message.id.startswith("frontdoor.")]
+
+
+def test_the_app_role_may_not_migrate_and_is_told_how(as_app_role):
+    with pytest.raises(CommandError, match="DATABASE_ROLE=owner"):
+        call_command("migrate", verbosity=0)
+    assert _deploy_warnings() == []
+
+
+def test_the_deploy_check_warns_when_the_app_connects_as_the_tables_owner(db):
+    assert _deploy_warnings() == ["frontdoor.W001"]  # the suite's connection is the owner
 
 
 def test_each_migrate_grants_the_app_no_more_than_the_append_only_tables_allow(db):
