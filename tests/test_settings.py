@@ -93,7 +93,8 @@ EMBEDDED_ROUND_TRIP = textwrap.dedent(
 
     pg = embedded.postgres()
     url = embedded.redis_url()
-    with psycopg.connect(dbname=pg.name, user=pg.user, host=pg.socket_dir, autocommit=True) as db:
+    owner = dict(dbname=pg.name, user=pg.owner_user, host=pg.socket_dir, autocommit=True)
+    with psycopg.connect(**owner) as db:
         r = redis.Redis.from_url(url)
         if sys.argv[1] == "write":
             db.execute("CREATE TABLE kept (note text)")
@@ -151,7 +152,7 @@ def test_a_deep_checkout_still_gets_sockets_it_can_bind(tmp_path):
     script = (
         "import psycopg, redis; from frontdoor import embedded; "
         "pg = embedded.postgres(); "
-        "psycopg.connect(dbname=pg.name, user=pg.user, host=pg.socket_dir).close(); "
+        "psycopg.connect(dbname=pg.name, user=pg.app_user, host=pg.socket_dir).close(); "
         "url = embedded.redis_url(); print(url); "
         "print(redis.Redis.from_url(url).ping())"
     )

@@ -7,6 +7,7 @@ Kubernetes secrets).
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
 import os
 from datetime import timedelta
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from frontdoor import embedded
@@ -130,17 +132,48 @@ TEMPLATES = [
 
 # --- Data stores -------------------------------------------------------------
 # Unset URLs mean "use the project's embedded servers" (frontdoor/embedded.py).
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
+# Two database roles (docs/adr/0013-database-roles.md): DATABASE_URL is the app's, which
+# may only read and write rows; MIGRATION_DATABASE_URL is the owner's, which owns the
+# tables. A process runs as the owner only when DATABASE_ROLE=owner: `migrate` (run_app
+# and docker-compose do that) and `generate_synthetic`.
+
+
+def _database(url: str | None) -> dict | None:
+    if not url:
+        return None
+    database = environ.Env.db_url_config(url)
     # A Unix-socket directory is written percent-encoded: postgres://u@%2Frun%2Fpg/db
-    DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"] or "")
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    database["HOST"] = unquote(database["HOST"] or "")
+    database.setdefault("CONN_MAX_AGE", 60)
+    return database
+
+
+if env_secret("DATABASE_URL"):
+    DATABASE_ROLES = {
+        "app": _database(env_secret("DATABASE_URL")),
+        "owner": _database(env_secret("MIGRATION_DATABASE_URL")),
+    }
 else:
-    DATABASES = {"default": embedded.postgres().django_database()}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["OPTIONS"].setdefault("application_name", "frontdoor")
+    _embedded = embedded.postgres()
+    DATABASE_ROLES = {
+        "app": _embedded.django_database(_embedded.app_user),
+        "owner": _embedded.django_database(_embedded.owner_user),
+    }
+for _database_settings in filter(None, DATABASE_ROLES.values()):
+    _database_settings["CONN_HEALTH_CHECKS"] = True
+    _database_settings["ATOMIC_REQUESTS"] = False
+    _database_settings.setdefault("OPTIONS", {}).setdefault("application_name", "frontdoor")
+DATABASE_ROLE = env.str("DATABASE_ROLE", default="app")
+if DATABASE_ROLE not in DATABASE_ROLES:
+    raise ImproperlyConfigured("DATABASE_ROLE is app (the default) or owner.")
+if DATABASE_ROLES[DATABASE_ROLE] is None:
+    raise ImproperlyConfigured(
+        "DATABASE_ROLE=owner needs MIGRATION_DATABASE_URL (or MIGRATION_DATABASE_URL_FILE): "
+        "the URL of the role that owns the tables."
+    )
+DATABASES = {"default": copy.deepcopy(DATABASE_ROLES[DATABASE_ROLE])}
+# The role the owner grants row access to after each migrate (frontdoor/database_roles.py).
+DATABASE_APP_USER = DATABASE_ROLES["app"]["USER"]
 
 REDIS_URL = env_secret("REDIS_URL") or embedded.redis_url()
 

@@ -1,5 +1,7 @@
 """Tests: the same real PostgreSQL and Redis as development, never stand-ins."""
 
+import copy
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -20,3 +22,6 @@ STATIC_ROOT = None
 # tests that send wrong tokens on purpose must not slow down the ones after them.
 # tests/referrals/test_api_token_failures.py sets a small limit for itself.
 API_TOKEN_FAILURE_LIMIT = 10_000
+# The tests create, migrate and flush their own database, which only the owner may do;
+# tests/test_database_roles.py connects as the app's role to show what that role can do.
+DATABASES = {"default": copy.deepcopy(DATABASE_ROLES["owner"] or DATABASE_ROLES["app"])}  # noqa: F405

@@ -30,4 +30,8 @@ class Command(BaseCommand):
                 contacts=contacts, years=years, seed=seed, progress=self.stdout.write
             )
         except PermissionError as refused:
-            raise CommandError(str(refused)) from None
+            # The app's role may not switch triggers off; the owner's may (ADR 0013).
+            raise CommandError(
+                f"{refused} Run it as the owner: DATABASE_ROLE=owner python manage.py "
+                "generate_synthetic …"
+            ) from None

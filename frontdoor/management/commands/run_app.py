@@ -12,7 +12,9 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from frontdoor.database_roles import manage_as_owner
 
 from frontdoor.supervisor import Supervisor
 
@@ -26,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo-data", action="store_true")
 
     def handle(self, *args, host: str, port: int, no_demo_data: bool, **options):
-        call_command("migrate", interactive=False, verbosity=1)
+        # Migrations run as the owner role; this process and its children are the app.
+        if manage_as_owner("migrate", "--noinput") != 0:
+            raise CommandError("Migrating the database failed (see above).")
         if not no_demo_data and settings.DEBUG:
             call_command("load_demo_data")
         python = sys.executable
