@@ -18,11 +18,11 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from frontdoor.audit import audit_views
 from frontdoor.limits import LIMITS, in_megabytes, too_many
+from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
 from referrals.authentication import PartnerTokenAuthentication
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
@@ -329,7 +329,7 @@ class ContactOutputSerializer(serializers.Serializer):
         return None
 
 
-class PartnerRateThrottle(UserRateThrottle):
+class PartnerRateThrottle(SharedOrLocalRateThrottle):
     scope = "partner"
 
 

@@ -158,6 +158,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "frontdoor",
+        # An unreachable Redis must answer quickly: the rate limit then counts in memory
+        # (frontdoor/throttling.py) rather than hold a partner's submission.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
@@ -348,6 +351,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notices": {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,
+    },
+    # Uploaded outcomes files left waiting (broker down) or lost mid-check (worker killed).
+    "sweep-outcome-imports": {
+        "task": "outcomes.tasks.outcome_imports_sweep",
+        "schedule": 120.0,
     },
     "retention-review": {
         "task": "outcomes.tasks.retention_review",
