@@ -58,7 +58,9 @@ LIMITS = limits()
 
 
 def in_megabytes(size: int) -> str:
-    """A byte count as people read it: 2 MB, 5 MB, 1.5 MB."""
+    """A byte count as people read it: 2 MB, 5 MB, 1.5 MB (or 512 KB)."""
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
     megabytes = size / (1024 * 1024)
     return f"{megabytes:.1f}".removesuffix(".0") + " MB"
 
