@@ -228,3 +228,12 @@ def test_signs_of_safety_sections_have_a_length_limit(client, screener, referrer
     )
     assert "Danger statement must be 20,000 characters or fewer" in response.text
     assert "Seen bruising." in response.text
+
+
+def test_a_form_django_refuses_gets_a_govuk_400_page_not_a_bare_one(client, referrer):
+    client.force_login(referrer)
+    fields = {f"field{number}": "x" for number in range(1001)}  # over Django's field count
+    response = client.post(reverse("referrals:referral-form"), fields)
+    assert response.status_code == 400
+    assert "govuk-heading-l" in response.text
+    assert "could not be read" in response.text
