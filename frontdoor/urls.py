@@ -49,5 +49,6 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "frontdoor.views.bad_request"
 handler403 = "frontdoor.views.permission_denied"
 handler500 = "frontdoor.views.server_error"

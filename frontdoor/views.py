@@ -58,6 +58,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400, or 413 when Django refused a body as too large: JSON on the partner API, a
+    GOV.UK page elsewhere (never Django's bare "Bad Request")."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.template import loader
+
+    from frontdoor.limits import limits
+    from frontdoor.middleware import too_large_response
+
+    if isinstance(exception, RequestDataTooBig):
+        return too_large_response(request, limits().request_body_bytes)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "The request could not be read."}, status=400)
+    return HttpResponse(loader.get_template("400.html").render({}), status=400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The error page, with the request id so a report can be matched to the logs."""
     from frontdoor.errors import error_page_html

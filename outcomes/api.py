@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontdoor.limits import LIMITS
 from frontdoor.roles import Permission
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
@@ -61,6 +62,7 @@ class OutcomeEventInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=LIMITS.short_text,
         help_text="The child's NHS number or full name; may be left out when there is one.",
     )
     event = serializers.ChoiceField(choices=DownstreamOutcome.Event.choices)
@@ -123,7 +125,7 @@ class OutcomeEventApi(APIView):
         responses={
             201: OutcomeEventOutputSerializer,
             200: OutcomeEventOutputSerializer,
-            **error_responses(400, 401, 403, 405, 406, 415, 429),
+            **error_responses(400, 401, 403, 405, 406, 413, 415, 429),
         },
         summary="Record what happened after a referral (assessment, s47, ICPC, plan, closure)",
     )

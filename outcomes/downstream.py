@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +40,7 @@ ASSESSMENT_OUTCOMES = dict(DownstreamOutcome.AssessmentOutcome.choices)
 Event = DownstreamOutcome.Event
 NO_FACTORS = "21"
 _FACTOR_SEPARATORS = re.compile(r"[\s;,]+")
+PROGRESS_EVERY = 250  # rows between progress reports on a long import
 
 
 class OutcomeRejected(Exception):
@@ -348,9 +350,16 @@ def _row_input(row: dict[str, str | None]) -> OutcomeEventInput:
     )
 
 
-def outcome_events_import(*, actor: User, file_text: str) -> ImportReport:
-    """Import a CSV of events: every row is checked first; any error and nothing is saved."""
+def outcome_events_import(
+    *, actor: User, file_text: str, progress: Callable[[str, int], None] | None = None
+) -> ImportReport:
+    """Import a CSV of events: every row is checked first; any error and nothing is saved.
+
+    ``progress(stage, rows_checked)`` is told how far the check has gone ("checking"),
+    and once before the rows are saved ("saving"), so a page can show it.
+    """
     report = ImportReport()
+    progress = progress or (lambda stage, done: None)
     # newline="" lets the csv module see quoted line breaks and stray carriage returns.
     reader = csv.DictReader(io.StringIO(file_text, newline=""))
     try:
@@ -363,7 +372,9 @@ def outcome_events_import(*, actor: User, file_text: str) -> ImportReport:
         report.errors.append((1, f"Missing columns: {', '.join(missing)}"))
         return report
     first_pass: list[tuple[int, OutcomeEventInput, _Checked]] = []
-    for number, row in rows:
+    for done, (number, row) in enumerate(rows):
+        if done % PROGRESS_EVERY == 0:
+            progress("checking", done)
         try:
             data = _row_input(row)
             first_pass.append((number, data, _validated(actor=actor, data=data)))
@@ -384,6 +395,7 @@ def outcome_events_import(*, actor: User, file_text: str) -> ImportReport:
     if report.errors:
         report.errors.sort(key=lambda error: error[0])
         return report
+    progress("saving", len(rows))
     try:
         with transaction.atomic():
             for number, data, checked in parsed:

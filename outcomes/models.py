@@ -281,3 +281,59 @@ class CensusExport(models.Model):
 
     def __str__(self) -> str:
         return f"CIN census {self.year - 1}-{self.year % 100:02d} export {self.pk}"
+
+
+class OutcomeImport(models.Model):
+    """A CSV of downstream events as uploaded: kept here (not in a task's arguments) so
+    a broker outage loses nothing, checked and applied by the worker (or at once when
+    small), then cleared of its file once done; the counts and the report by row stay."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        SAVING = "saving", "Being saved"
+        IMPORTED = "imported", "Imported"
+        REJECTED = "rejected", "Not imported"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content = models.TextField(blank=True, help_text="The file as text; emptied once done.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    # [[row number, message], ...]: the first ERRORS_KEPT of them; error_count says how many.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    # The broker could not be reached at upload: the sweeper queues it once it can.
+    not_queued = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    ERRORS_KEPT = 1000
+    FINISHED = (Status.IMPORTED, Status.REJECTED)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["queued", "checking", "saving", "imported", "rejected"]
+                ),
+                name="outcome_import_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["imported", "rejected"]) | models.Q(content=""),
+                name="outcome_import_file_cleared_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcomes import {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

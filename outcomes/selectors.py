@@ -12,7 +12,7 @@ from django.utils import timezone
 from frontdoor.models import User
 from frontdoor.roles import Permission
 from outcomes import deadlines
-from outcomes.models import DownstreamOutcome, Notice
+from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 from screening.models import STANDING_APPROVALS, Decision, Route
@@ -26,6 +26,13 @@ def standing_decision(contact: Contact) -> Decision | None:
             contact.decisions.filter(approval__in=STANDING_APPROVALS).order_by("-decided_at")[:1]
         )
     return decisions[0] if decisions else None
+
+
+def outcome_imports_for(*, user: User) -> QuerySet[OutcomeImport]:
+    """A person's own uploads: their reports name rows of contacts they sent."""
+    if not user.has_perm(Permission.RECORD_OUTCOMES.perm):
+        return OutcomeImport.objects.none()
+    return OutcomeImport.objects.filter(uploaded_by=user).defer("content")
 
 
 def my_referrals(*, user: User) -> QuerySet[Contact]:

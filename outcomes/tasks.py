@@ -65,3 +65,18 @@ def census_export_check_task(export_id: int) -> str:
     from outcomes.returns import services as returns_services
 
     return returns_services.census_export_check(export_id=export_id).status
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1700)
+def outcome_import_task(import_id: int) -> str:
+    """Check and apply an uploaded outcomes CSV (by id; the file stays in the database)."""
+    from outcomes import imports
+
+    return imports.outcome_import_run(import_id=import_id).status
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
+def outcome_imports_sweep() -> int:
+    from outcomes import imports
+
+    return len(imports.outcome_imports_sweep())

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
 from frontdoor.census_codes import census_code_choices, return_year_of
+from frontdoor.limits import in_megabytes, limits
 from frontdoor.models import CensusCode
 from frontdoor.roles import Permission
-from outcomes import downstream, selectors, services
-from outcomes.models import DownstreamOutcome, Notice
+from outcomes import downstream, imports, selectors, services
+from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.forms import DateField
 
@@ -193,31 +194,62 @@ def contact_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
 def outcomes_import(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
         raise PermissionDenied
-    report = None
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = "Choose a CSV file to import"
-        elif upload.size > 5 * 1024 * 1024:
-            error = "The file must be smaller than 5 MB"
         else:
+            current = limits()
+            # Read one byte past the limit: enough to know it is too large.
+            data = upload.read(current.import_bytes + 1)
             try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                error = "The file must be a CSV saved as UTF-8"
+                job = imports.outcome_import_start(actor=request.user, data=data)
+            except imports.ImportRefused as refused:
+                error = str(refused)
             else:
-                report = downstream.outcome_events_import(actor=request.user, file_text=text)
+                return redirect("outcomes:import-job", import_id=job.pk)
     return render(
         request,
         "outcomes/import.html",
         {
-            "report": report,
             "error": error,
             "columns": downstream.CSV_COLUMNS,
             "events": DownstreamOutcome.Event.choices,
+            "limits": limits(),
+            "max_size": in_megabytes(limits().import_bytes),
+            "recent": selectors.outcome_imports_for(user=request.user)[:10],
         },
+        status=400 if error else 200,
     )
+
+
+def outcome_import(request: HttpRequest, import_id: int) -> HttpResponse:
+    """One upload: its progress while it is checked (polled by htmx), then its report."""
+    if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
+        raise PermissionDenied
+    job = get_object_or_404(selectors.outcome_imports_for(user=request.user), pk=import_id)
+    template = "outcomes/import_job.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, {"job": job})
+
+
+@require_POST
+def outcome_import_check(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Try queueing a waiting upload again (after the broker was unreachable)."""
+    if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
+        raise PermissionDenied
+    job = get_object_or_404(selectors.outcome_imports_for(user=request.user), pk=import_id)
+    if job.status == OutcomeImport.Status.QUEUED:
+        imports.outcome_import_queue(job=job)
+        if job.not_queued:
+            messages.error(
+                request,
+                "The worker still cannot be reached. Your file is kept and will be checked "
+                "when it is back.",
+            )
+    return redirect("outcomes:import-job", import_id=job.pk)
 
 
 def retention(request: HttpRequest) -> HttpResponse:

@@ -6,16 +6,23 @@ Thin views: serializers validate and shape, ``contact_submit`` records, and
 
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from frontdoor.audit import audit_views
+from frontdoor.limits import LIMITS, in_megabytes, too_many
+from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
 from referrals.authentication import PartnerTokenAuthentication
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
@@ -41,15 +48,41 @@ def _django_validator(clean):
     return validate
 
 
+class AtMostListSerializer(serializers.ListSerializer):
+    """A list of people with its ceiling checked before any one of them is: a contact of
+    5,000 children is refused at once with one message, not after checking each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            # Read by drf-spectacular: the ceiling appears in the schema as maxItems.
+            self.validators.append(MaxLengthValidator(self.max_length))
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            raise serializers.ValidationError(
+                [too_many(self.child.plural, self.max_length)], code="max_length"
+            )
+        return super().to_internal_value(data)
+
+
 class PersonFields(serializers.Serializer):
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
-    other_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=LIMITS.name)
+    last_name = serializers.CharField(max_length=LIMITS.name)
+    other_names = serializers.CharField(
+        max_length=LIMITS.other_names, required=False, allow_blank=True
+    )
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, default=Sex.UNKNOWN)
-    nhs_number = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="")
-    postcode = serializers.CharField(required=False, allow_blank=True, default="")
+    nhs_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LIMITS.nhs_number
+    )
+    address = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LIMITS.address
+    )
+    postcode = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LIMITS.postcode
+    )
 
     def validate_nhs_number(self, value):
         return _django_validator(clean_nhs_number)(value)
@@ -59,9 +92,16 @@ class PersonFields(serializers.Serializer):
 
 
 class ChildInput(PersonFields):
+    plural = "children"
+
+    class Meta:
+        list_serializer_class = AtMostListSerializer
+
     unborn = serializers.BooleanField(required=False, default=False)
     expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
-    unique_pupil_number = serializers.CharField(required=False, allow_blank=True, default="")
+    unique_pupil_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LIMITS.unique_pupil_number
+    )
     ethnicity = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -75,6 +115,7 @@ class ChildInput(PersonFields):
         child=serializers.CharField(max_length=4),
         required=False,
         default=list,
+        max_length=LIMITS.disabilities,
         help_text="The child's disabilities as CIN census codes valid in that return year "
         '(for example AUT, HEAR). ["NONE"] means no disability and cannot be combined '
         "with another code; leave out when not known.",
@@ -103,20 +144,50 @@ ADULT_ROLES = [
 
 
 class AdultInput(PersonFields):
+    plural = "adults"
+
+    class Meta:
+        list_serializer_class = AtMostListSerializer
+
     role = serializers.ChoiceField(choices=ADULT_ROLES)
     relationship_to_children = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
+        max_length=LIMITS.short_text, required=False, allow_blank=True, default=""
     )
 
 
 class ReferrerFields(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=LIMITS.short_text)
+    role = serializers.CharField(
+        max_length=LIMITS.short_text, required=False, allow_blank=True, default=""
+    )
+    phone = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LIMITS.phone
+    )
+    email = serializers.EmailField(
+        required=False, allow_blank=True, default="", max_length=LIMITS.email
+    )
 
     def validate_phone(self, value):
         return _django_validator(clean_phone)(value)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": ConcernCategory.values},
+        "minItems": 1,
+        "maxItems": len(ConcernCategory.choices),
+        "uniqueItems": True,
+    }
+)
+class ConcernCategoriesField(serializers.ListField):
+    """Each known category at most once."""
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("Give each concern category once.")
+        return values
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -128,16 +199,20 @@ class ContactInputSerializer(serializers.Serializer):
         required=False,
         help_text="When the partner received the concern, if earlier; the clock starts here.",
     )
-    children = ChildInput(many=True, allow_empty=False)
-    adults = AdultInput(many=True, required=False, default=list)
-    concerns = serializers.CharField(max_length=20000)
-    concern_categories = serializers.ListField(
-        child=serializers.ChoiceField(choices=ConcernCategory.choices), allow_empty=False
+    children = ChildInput(many=True, allow_empty=False, max_length=LIMITS.children_per_contact)
+    adults = AdultInput(
+        many=True, required=False, default=list, max_length=LIMITS.adults_per_contact
+    )
+    concerns = serializers.CharField(max_length=LIMITS.narrative)
+    concern_categories = ConcernCategoriesField(
+        child=serializers.ChoiceField(choices=ConcernCategory.choices),
+        allow_empty=False,
+        max_length=len(ConcernCategory.choices),
     )
     urgency = serializers.ChoiceField(choices=Contact.Urgency.choices)
     family_awareness = serializers.ChoiceField(choices=Contact.FamilyAwareness.choices)
     family_not_told_reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000
+        required=False, allow_blank=True, default="", max_length=LIMITS.reason
     )
     referrer = ReferrerFields(
         required=False, help_text="The professional at the partner who raised the concern."
@@ -254,7 +329,7 @@ class ContactOutputSerializer(serializers.Serializer):
         return None
 
 
-class PartnerRateThrottle(UserRateThrottle):
+class PartnerRateThrottle(SharedOrLocalRateThrottle):
     scope = "partner"
 
 
@@ -274,6 +349,11 @@ _ERRORS = {
     ),
     405: OpenApiResponse(ProblemSerializer, description="That method is not offered here."),
     406: OpenApiResponse(ProblemSerializer, description="Only JSON is offered."),
+    413: OpenApiResponse(
+        ProblemSerializer,
+        description="The body is larger than "
+        f"{in_megabytes(LIMITS.request_body_bytes)}: nothing was read or saved.",
+    ),
     415: OpenApiResponse(ProblemSerializer, description="Send JSON."),
     429: OpenApiResponse(ProblemSerializer, description="Too many requests: wait, then retry."),
 }
@@ -294,7 +374,7 @@ class ContactCreateApi(APIView):
         responses={
             201: ContactOutputSerializer,
             200: ContactOutputSerializer,
-            **error_responses(400, 401, 403, 405, 406, 415, 429),
+            **error_responses(400, 401, 403, 405, 406, 413, 415, 429),
         },
         parameters=[
             OpenApiParameter(

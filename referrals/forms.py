@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from frontdoor.limits import LIMITS, LengthMessagesMixin, too_many
 from frontdoor.models import Agency, ReferralSource
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.services import ContactInput, ReferrerInput, SubjectInput
@@ -84,19 +85,21 @@ def _identifier(clean):
     return validate
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(LengthMessagesMixin, forms.Form):
     first_name = forms.CharField(
         label="First name",
-        max_length=100,
+        max_length=LIMITS.name,
         error_messages={"required": "Enter a first name, or 'Unknown' if you do not know it"},
     )
     last_name = forms.CharField(
         label="Last name",
-        max_length=100,
+        max_length=LIMITS.name,
         error_messages={"required": "Enter a last name, or 'Unknown' if you do not know it"},
     )
     other_names = forms.CharField(
-        label="Other names they are known by (optional)", max_length=200, required=False
+        label="Other names they are known by (optional)",
+        max_length=LIMITS.other_names,
+        required=False,
     )
     date_of_birth = DateField(
         label="Date of birth",
@@ -112,15 +115,20 @@ class PersonFieldsMixin(forms.Form):
         required=False,
     )
     nhs_number = forms.CharField(
-        label="NHS number (optional)", required=False, help_text="10 digits, like 485 777 3456"
+        label="NHS number (optional)",
+        required=False,
+        max_length=LIMITS.nhs_number,
+        help_text="10 digits, like 485 777 3456",
     )
     address = forms.CharField(
         label="Address (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
+        max_length=LIMITS.address,
     )
-    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    postcode = forms.CharField(
+        label="Postcode (optional)", required=False, max_length=LIMITS.postcode
+    )
 
     def clean_sex(self):
         return self.cleaned_data["sex"] or Sex.UNKNOWN
@@ -150,6 +158,7 @@ class ChildForm(PersonFieldsMixin):
     unique_pupil_number = forms.CharField(
         label="Unique Pupil Number (optional)",
         required=False,
+        max_length=LIMITS.unique_pupil_number,
         help_text="13 characters, like B801200005001",
     )
 
@@ -222,7 +231,7 @@ class AdultForm(PersonFieldsMixin):
     relationship_to_children = forms.CharField(
         label="Relationship to the children (optional)",
         required=False,
-        max_length=200,
+        max_length=LIMITS.short_text,
         help_text="For example, mother of both children, or mum's partner",
     )
 
@@ -251,19 +260,47 @@ class BaseSubjectFormSet(forms.BaseFormSet):
         return kwargs
 
 
+class ChildrenFormSetBase(BaseSubjectFormSet):
+    default_error_messages = {
+        "too_few_forms": "Add at least one child",
+        "too_many_forms": too_many("children", LIMITS.children_per_contact),
+    }
+
+
+class AdultsFormSetBase(BaseSubjectFormSet):
+    default_error_messages = {
+        "too_many_forms": too_many("adults", LIMITS.adults_per_contact),
+    }
+
+
+# absolute_max = max_num: a post claiming 5,000 children builds no more than the limit's
+# forms, and validate_max says so rather than dropping the rest unseen.
 ChildFormSet = forms.formset_factory(
-    ChildForm, formset=BaseSubjectFormSet, extra=0, min_num=1, validate_min=True, max_num=20
+    ChildForm,
+    formset=ChildrenFormSetBase,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=LIMITS.children_per_contact,
+    absolute_max=LIMITS.children_per_contact,
+    validate_max=True,
 )
 AdultFormSet = forms.formset_factory(
-    AdultForm, formset=BaseSubjectFormSet, extra=0, min_num=0, max_num=20
+    AdultForm,
+    formset=AdultsFormSetBase,
+    extra=0,
+    min_num=0,
+    max_num=LIMITS.adults_per_contact,
+    absolute_max=LIMITS.adults_per_contact,
+    validate_max=True,
 )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(LengthMessagesMixin, forms.Form):
     concerns = forms.CharField(
         label="What are you worried about?",
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20000,
+        max_length=LIMITS.narrative,
         help_text=(
             "Say what has happened, what you have seen or been told, and what you "
             "think could happen to the child if nothing changes."
@@ -293,7 +330,7 @@ class ConcernForm(forms.Form):
         label="If they do not know or did not agree, why not?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=LIMITS.reason,
         help_text="For example, telling them could put the child at risk.",
     )
 
@@ -318,7 +355,7 @@ STAFF_CHANNELS = [
 ]
 
 
-class ReferrerForm(forms.Form):
+class ReferrerForm(LengthMessagesMixin, forms.Form):
     """Who raised the concern, when staff record it for them."""
 
     channel = forms.ChoiceField(
@@ -330,10 +367,10 @@ class ReferrerForm(forms.Form):
     anonymous = forms.BooleanField(
         label="The person did not want to give their name", required=False
     )
-    name = forms.CharField(label="Their name", max_length=200, required=False)
+    name = forms.CharField(label="Their name", max_length=LIMITS.short_text, required=False)
     role = forms.CharField(
         label="Their job, or relationship to the child",
-        max_length=200,
+        max_length=LIMITS.short_text,
         required=False,
         help_text="For example, neighbour, grandmother, or youth worker",
     )
@@ -349,10 +386,13 @@ class ReferrerForm(forms.Form):
         required=False,
         empty_label="Not a partner agency",
     )
-    phone = forms.CharField(label="Telephone number (optional)", required=False)
+    phone = forms.CharField(
+        label="Telephone number (optional)", required=False, max_length=LIMITS.phone
+    )
     email = forms.EmailField(
         label="Email address (optional)",
         required=False,
+        max_length=LIMITS.email,
         error_messages={
             "invalid": "Enter an email address in the correct format, like name@example.com"
         },
@@ -388,7 +428,7 @@ class CallerForm(ReferrerForm):
     advice_given = forms.CharField(
         label="Advice you gave",
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10000,
+        max_length=LIMITS.narrative,
         error_messages={"required": "Enter the advice you gave"},
     )
     outcome = forms.ChoiceField(
@@ -448,19 +488,20 @@ def contact_input_from_forms(
     )
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(LengthMessagesMixin, forms.Form):
     name = forms.CharField(
         label="Name",
-        max_length=200,
+        max_length=LIMITS.short_text,
         help_text="First and last name, in either order",
         error_messages={"required": "Enter a name to search for"},
     )
     date_of_birth = DateField(label="Date of birth (optional)", past=True, required=False)
 
 
-class RestrictionForm(forms.Form):
+class RestrictionForm(LengthMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why is this record restricted?",
+        max_length=LIMITS.reason,
         help_text="For example, the family of a member of staff. Only managers see this.",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the record is restricted"},

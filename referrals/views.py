@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
+from frontdoor.limits import LIMITS
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
@@ -88,12 +89,16 @@ def _draft_querydict(data: dict) -> QueryDict:
     return query
 
 
+def _most(prefix: str) -> int:
+    return LIMITS.children_per_contact if prefix == "children" else LIMITS.adults_per_contact
+
+
 def _management(prefix: str, total: int) -> dict[str, list[str]]:
     return {
         f"{prefix}-TOTAL_FORMS": [str(total)],
         f"{prefix}-INITIAL_FORMS": ["0"],
         f"{prefix}-MIN_NUM_FORMS": ["0"],
-        f"{prefix}-MAX_NUM_FORMS": ["20"],
+        f"{prefix}-MAX_NUM_FORMS": [str(_most(prefix))],
     }
 
 
@@ -146,8 +151,8 @@ def _error_summary(children, adults, concern, referrer) -> list[tuple[str, str]]
         for field in form:
             for error in field.errors:
                 summary.append((f"{label}{error}", _anchor(field)))
-    if children.non_form_errors():
-        summary.append(("Add at least one child", "children"))
+    for formset, anchor in ((children, "children"), (adults, "adults")):
+        summary += [(error, anchor) for error in formset.non_form_errors()]
     return summary
 
 
@@ -181,7 +186,7 @@ def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
     if action in ("add_child", "add_adult"):
         prefix = "children" if action == "add_child" else "adults"
         total = int(data.get(f"{prefix}-TOTAL_FORMS", ["0"])[0])
-        data.update(_management(prefix, min(total + 1, 20)))
+        data.update(_management(prefix, min(total + 1, _most(prefix))))
         data.update(_new_person_defaults(prefix, total))
         services.draft_save(owner=request.user, kind=kind, data=data)
         return redirect(f"{reverse(journey.form_url)}#{prefix}-{total}")

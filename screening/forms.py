@@ -12,6 +12,7 @@ from frontdoor.census_codes import (
     census_code_choices,
     census_code_lists,
 )
+from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
 from referrals.models import Contact
 from screening.models import (
@@ -26,39 +27,52 @@ from screening.services import MINIMUM_RATIONALE_LENGTH
 TEXT = {"rows": 3}
 
 
-class SignsOfSafetyForm(forms.Form):
+class SignsOfSafetyForm(LengthMessagesMixin, forms.Form):
     past_harm = forms.CharField(
         label="Past harm",
         required=False,
         widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
         help_text="What has happened to the child, and how do we know?",
     )
     danger_statement = forms.CharField(
         label="Danger statement",
         required=False,
         widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
         help_text="Who is worried, what they are worried could happen, to whom, and why.",
     )
     complicating_factors = forms.CharField(
         label="Complicating factors",
         required=False,
         widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
         help_text="What makes it harder to keep the child safe?",
     )
     strengths = forms.CharField(
-        label="Existing strengths", required=False, widget=forms.Textarea(attrs=TEXT)
+        label="Existing strengths",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
     )
     existing_safety = forms.CharField(
         label="Existing safety",
         required=False,
         widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
         help_text="Protective actions the family has shown over time.",
     )
     safety_goals = forms.CharField(
-        label="Safety goals", required=False, widget=forms.Textarea(attrs=TEXT)
+        label="Safety goals",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
     )
     next_steps = forms.CharField(
-        label="Next steps", required=False, widget=forms.Textarea(attrs=TEXT)
+        label="Next steps",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
     )
     scaling = forms.TypedChoiceField(
         label="Scaling: how safe is the child?",
@@ -75,7 +89,10 @@ class SignsOfSafetyForm(forms.Form):
         label="Bring this contact to the complex-case meeting", required=False
     )
     complex_reason = forms.CharField(
-        label="Why it needs the meeting (if so)", required=False, widget=forms.Textarea(attrs=TEXT)
+        label="Why it needs the meeting (if so)",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.reason,
     )
 
     def clean(self):
@@ -85,7 +102,7 @@ class SignsOfSafetyForm(forms.Form):
         return cleaned
 
 
-class CheckRequestForm(forms.Form):
+class CheckRequestForm(LengthMessagesMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label="Agency to ask",
         queryset=Agency.objects.filter(is_active=True, type__in=CHECK_AGENCY_TYPES),
@@ -95,17 +112,17 @@ class CheckRequestForm(forms.Form):
     question = forms.CharField(
         label="What do you need to know?",
         widget=forms.Textarea(attrs=TEXT),
-        max_length=5000,
+        max_length=LIMITS.reason,
         error_messages={"required": "Enter what you need to know"},
     )
 
 
-class ProceedWithoutChecksForm(forms.Form):
+class ProceedWithoutChecksForm(LengthMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you going ahead before every check is answered?",
         widget=forms.Textarea(attrs=TEXT),
         min_length=10,
-        max_length=5000,
+        max_length=LIMITS.reason,
         error_messages={
             "required": "Enter why you are going ahead",
             "min_length": "Explain why you are going ahead in a sentence",
@@ -113,7 +130,7 @@ class ProceedWithoutChecksForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LengthMessagesMixin, forms.Form):
     route = forms.ChoiceField(
         label="Where does this contact go?",
         choices=Route.choices,
@@ -131,7 +148,7 @@ class DecisionForm(forms.Form):
         label="Rationale",
         widget=forms.Textarea(attrs={"rows": 6}),
         min_length=MINIMUM_RATIONALE_LENGTH,
-        max_length=20000,
+        max_length=LIMITS.narrative,
         help_text=(
             "Why this route, in words that would stand up if the decision were questioned "
             "later: what you weighed, what the checks said, and why other routes were not right."
@@ -145,7 +162,10 @@ class DecisionForm(forms.Form):
         label="This is a complex case for the multi-agency screening meeting", required=False
     )
     complex_reason = forms.CharField(
-        label="Why is it complex? (if it is)", required=False, widget=forms.Textarea(attrs=TEXT)
+        label="Why is it complex? (if it is)",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.reason,
     )
     family_notice = forms.ChoiceField(
         label="Telling the family",
@@ -157,6 +177,7 @@ class DecisionForm(forms.Form):
         label="Safeguarding reason for not telling the family (if so)",
         required=False,
         widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.reason,
         help_text="For example, it could put the child at risk or prejudice a police inquiry.",
     )
     primary_need = forms.ChoiceField(
@@ -256,7 +277,7 @@ class ChildCensusForm(forms.Form):
         return codes
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(LengthMessagesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve"), ("return", "Return to the screener")],
@@ -267,6 +288,7 @@ class ApprovalForm(forms.Form):
         label="Comment (needed when you return it)",
         required=False,
         widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.reason,
     )
 
     def clean(self):
@@ -276,11 +298,11 @@ class ApprovalForm(forms.Form):
         return cleaned
 
 
-class CheckAnswerForm(forms.Form):
+class CheckAnswerForm(LengthMessagesMixin, forms.Form):
     response = forms.CharField(
         label="What your agency knows",
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=20000,
+        max_length=LIMITS.narrative,
         help_text="Include dates and sources. If your agency knows nothing, say so.",
         error_messages={"required": "Enter what your agency knows, or that it knows nothing"},
     )

@@ -18,7 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frontdoor.roles import Role
-from outcomes.models import Notice
+from outcomes.models import Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals.models import Contact, ContactSubject
 from screening import services as screening_services
@@ -133,7 +133,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "outcomes:my-referral": (only(404, {REF: 200}), None),
     "outcomes:contact-notices": (only(403, STAFF), None),
     "outcomes:contact-outcomes": (only(403, {**STAFF, CS: 404}), only(403, {**STAFF, CS: 404})),
-    "outcomes:import": (only(403, {**STAFF, CS: 200}), only(403, {**STAFF, CS: 200})),
+    # An empty upload is answered with the page and its error.
+    "outcomes:import": (only(403, {**STAFF, CS: 200}), only(403, {S: 400, M: 400, CS: 400})),
+    # An upload is seen by the person who uploaded it (the screener here) only.
+    "outcomes:import-job": (only(403, {S: 200, M: 404, CS: 404}), None),
+    "outcomes:import-check": (POST_ONLY, only(403, {S: 302, M: 404, CS: 404})),
     # Notify's callback: its own bearer token, no session.
     "outcomes:notify-receipts": (everyone(405, anon=405), everyone(401, anon=401)),
     "outcomes:retention": (only(403, {M: 200}), None),
@@ -215,6 +219,8 @@ ARGS = {
     "outcomes:notice-resend": ["reference", "notice_id"],
     "outcomes:census-export": ["export_id"],
     "outcomes:census-check": ["export_id"],
+    "outcomes:import-job": ["import_id"],
+    "outcomes:import-check": ["import_id"],
     "outcomes:census-xml": ["export_id"],
     "outcomes:census-report": ["export_id"],
     "api-contact-detail": ["reference"],
@@ -263,6 +269,7 @@ def world(db):
         "notice_id": Notice.objects.filter(contact=contact).first().pk,
         "decision_id": decision.pk,
         "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
+        "import_id": OutcomeImport.objects.create(uploaded_by=screener, content="x").pk,
     }
     return users, ids
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "frontdoor.request_ids.RequestIdMiddleware",
+    "frontdoor.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -192,10 +193,33 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "frontdoor",
+        # An unreachable Redis must answer quickly: the rate limit then counts in memory
+        # (frontdoor/throttling.py) rather than hold a partner's submission.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Input limits (SECURITY.md, "Limits"; frontdoor/limits.py reads them) ----------------
+# Sized for real use with room to spare; anything larger is refused with a clear message.
+# Names, other names and short answers are as wide as their database columns.
+INPUT_LIMITS = {
+    "children_per_contact": env.int("LIMIT_CHILDREN_PER_CONTACT", default=20),
+    "adults_per_contact": env.int("LIMIT_ADULTS_PER_CONTACT", default=20),
+    "address_chars": env.int("LIMIT_ADDRESS_CHARS", default=500),
+    "narrative_chars": env.int("LIMIT_NARRATIVE_CHARS", default=20000),
+    "reason_chars": env.int("LIMIT_REASON_CHARS", default=5000),
+    "import_rows": env.int("OUTCOMES_IMPORT_MAX_ROWS", default=50000),
+    "import_bytes": env.int("OUTCOMES_IMPORT_MAX_BYTES", default=5 * 1024 * 1024),
+    # Files up to this many rows are checked while the person waits; larger ones in the worker.
+    "import_inline_rows": env.int("OUTCOMES_IMPORT_INLINE_ROWS", default=200),
+}
+# A request body (JSON or a form, not counting an uploaded file): Django refuses larger
+# form bodies itself; frontdoor.middleware.BodySizeLimitMiddleware refuses any larger body
+# by its Content-Length before it is read, with 413.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 # --- Accounts and sessions -----------------------------------------------------
 AUTH_USER_MODEL = "frontdoor.User"
@@ -362,6 +386,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notices": {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,
+    },
+    # Uploaded outcomes files left waiting (broker down) or lost mid-check (worker killed).
+    "sweep-outcome-imports": {
+        "task": "outcomes.tasks.outcome_imports_sweep",
+        "schedule": 120.0,
     },
     "retention-review": {
         "task": "outcomes.tasks.retention_review",

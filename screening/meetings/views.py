@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from frontdoor.audit import audit_views
+from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.roles import Permission
 from screening.meetings import selectors, services
 from screening.models import ComplexCaseEntry
 from screening.services import ScreeningRefused
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(LengthMessagesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[
@@ -28,13 +29,20 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the outcome"},
     )
-    actions = forms.CharField(label="Actions", required=False, widget=forms.Textarea({"rows": 2}))
-    owners = forms.CharField(label="Who will do them", required=False)
+    actions = forms.CharField(
+        label="Actions",
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        max_length=LIMITS.reason,
+    )
+    owners = forms.CharField(label="Who will do them", required=False, max_length=LIMITS.short_text)
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(LengthMessagesMixin, forms.Form):
     information = forms.CharField(
-        label="What your agency knows", widget=forms.Textarea({"rows": 3}), max_length=20000
+        label="What your agency knows",
+        widget=forms.Textarea({"rows": 3}),
+        max_length=LIMITS.narrative,
     )
 
 

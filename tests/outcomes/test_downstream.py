@@ -120,7 +120,7 @@ def test_csv_upload_page(client, screener, referral):
         csv_text(["x1", referral.reference, "1", "cp_plan", str(TODAY), ""]).encode(),
         content_type="text/csv",
     )
-    response = client.post(reverse("outcomes:import"), {"file": upload})
+    response = client.post(reverse("outcomes:import"), {"file": upload}, follow=True)
     assert "Imported 1 new event" in response.text
     missing = client.post(reverse("outcomes:import"), {})
     assert "Choose a CSV file to import" in missing.text

@@ -1,0 +1,143 @@
+"""The outcomes CSV import as a kept job: upload, check, apply, report by row.
+
+The file is stored on an ``OutcomeImport`` row before anything else happens, so a
+broker or worker outage loses nothing: the task takes the row's id only, and a
+sweeper queues any job a lost task or an unreachable broker left waiting. Small
+files (``OUTCOMES_IMPORT_INLINE_ROWS``) are checked while the person waits, since
+that takes under a second and needs no worker; larger ones run in the worker and the
+page shows how far the check has gone. The rules are ``downstream``'s, unchanged:
+every row checked first, nothing saved if any is wrong, a re-import adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.limits import in_megabytes, limits
+from frontdoor.models import User
+from frontdoor.roles import Permission
+from outcomes import downstream
+from outcomes.models import OutcomeImport
+
+logger = logging.getLogger(__name__)
+Status = OutcomeImport.Status
+# The worker's limits for one import; a job still running after this was lost.
+TASK_TIME_LIMIT = 1800
+# A job waiting this long was not picked up (broker down, or its message lost).
+WAITING_TOO_LONG = timedelta(minutes=2)
+
+
+class ImportRefused(Exception):
+    pass
+
+
+def _data_rows(text: str) -> int:
+    """Rows after the header, counted as the import reads them (blank lines skipped).
+    A file the csv module cannot read is counted up to the fault; the check reports it."""
+    count = 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            count += bool(row)
+    except csv.Error:
+        pass
+    return max(count - 1, 0)
+
+
+def outcome_import_start(*, actor: User, data: bytes) -> OutcomeImport:
+    """Keep an uploaded file as a job, then check it now (small) or queue it (large)."""
+    if not actor.has_perm(Permission.RECORD_OUTCOMES.perm):
+        raise ImportRefused("Your role does not allow recording outcomes")
+    current = limits()
+    if len(data) > current.import_bytes:
+        raise ImportRefused(f"The file must be smaller than {in_megabytes(current.import_bytes)}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused("The file must be a CSV saved as UTF-8") from None
+    rows = _data_rows(text)
+    if rows > current.import_rows:
+        raise ImportRefused(
+            f"The file has {rows:,} rows: import at most {current.import_rows:,} rows at a "
+            "time (split it into smaller files)"
+        )
+    job = OutcomeImport.objects.create(uploaded_by=actor, content=text, rows_total=rows)
+    if rows <= current.import_inline_rows:
+        return outcome_import_run(import_id=job.pk)
+    outcome_import_queue(job=job)
+    return job
+
+
+def outcome_import_queue(*, job: OutcomeImport) -> None:
+    """Queue the check (by id). If the broker cannot be reached the job stays kept and
+    marked, and the sweeper queues it once the broker is back."""
+
+    def enqueue() -> None:
+        from outcomes.tasks import outcome_import_task
+
+        try:
+            outcome_import_task.delay(job.pk)
+        except Exception:
+            logger.warning("Could not queue outcomes import %s; the sweeper will retry", job.pk)
+            OutcomeImport.objects.filter(pk=job.pk).update(not_queued=True)
+            job.not_queued = True
+        else:
+            OutcomeImport.objects.filter(pk=job.pk, not_queued=True).update(not_queued=False)
+            job.not_queued = False
+
+    transaction.on_commit(enqueue)
+
+
+def outcome_import_run(*, import_id: int) -> OutcomeImport:
+    """Check and apply a waiting job; safe to run twice (only one run claims it)."""
+    claimed = OutcomeImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
+        status=Status.CHECKING, started_at=timezone.now(), rows_checked=0, not_queued=False
+    )
+    job = OutcomeImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if not claimed:
+        return job
+
+    def progress(stage: str, done: int) -> None:
+        status = Status.SAVING if stage == "saving" else Status.CHECKING
+        OutcomeImport.objects.filter(pk=job.pk).update(status=status, rows_checked=done)
+
+    try:
+        report = downstream.outcome_events_import(
+            actor=job.uploaded_by, file_text=job.content, progress=progress
+        )
+    except Exception:
+        # Saving is all-or-nothing, so nothing of this file was kept: say so.
+        logger.exception("Outcomes import %s stopped with an error", job.pk)
+        report = downstream.ImportReport(
+            errors=[(0, "The check stopped with an error; nothing was imported. Try again.")]
+        )
+    job.status = Status.REJECTED if report.errors else Status.IMPORTED
+    job.created, job.unchanged = report.created, report.unchanged
+    job.errors = [[row, message] for row, message in report.errors[: OutcomeImport.ERRORS_KEPT]]
+    job.error_count = len(report.errors)
+    job.rows_checked = job.rows_total
+    job.content = ""  # the file holds children's details; the report is what stays
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def outcome_imports_sweep(*, now: datetime | None = None) -> list[int]:
+    """Queue jobs left waiting (broker was down, message lost) or lost mid-run (worker
+    killed): their file is still kept, and running a job again is safe."""
+    now = now or timezone.now()
+    OutcomeImport.objects.filter(
+        status__in=[Status.CHECKING, Status.SAVING],
+        started_at__lt=now - timedelta(seconds=TASK_TIME_LIMIT + 60),
+    ).update(status=Status.QUEUED)
+    waiting = list(
+        OutcomeImport.objects.filter(status=Status.QUEUED, uploaded_at__lt=now - WAITING_TOO_LONG)
+    )
+    for job in waiting:
+        outcome_import_queue(job=job)
+    return [job.pk for job in waiting]
