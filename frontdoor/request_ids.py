@@ -44,7 +44,63 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
+def _database_error(exc: BaseException) -> bool:
+    from django.db import Error as DjangoDatabaseError
+
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return isinstance(exc, DjangoDatabaseError)
+    return isinstance(exc, DjangoDatabaseError | psycopg.Error)
+
+
+def _redacted(exc: BaseException) -> str:
+    """A database error named without the values PostgreSQL quotes in it ("Failing
+    row contains (…)", "Key (nhs_number)=(…)", a rejected date): its kind, SQLSTATE
+    and the constraint, table and column it concerns, which are enough to debug."""
+    diag = getattr(exc, "diag", None) or getattr(exc.__cause__, "diag", None)
+    parts = [type(exc).__name__]
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate:
+        parts.append(f"SQLSTATE {sqlstate}")
+    for name in ("constraint_name", "table_name", "column_name"):
+        value = getattr(diag, name, None) if diag is not None else None
+        if value:
+            parts.append(f"{name.removesuffix('_name')} {value}")
+    return f"{type(exc).__module__}.{' · '.join(parts)} (values withheld from the log)"
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats tracebacks as usual, except that database errors lose their message:
+    PostgreSQL puts the failing row's values in it, which here are a child's details.
+    Frames (file, line, code) are kept; local variables are never printed."""
+
+    def formatException(self, ei) -> str:
+        import traceback
+
+        _, exc, tb = ei
+        if exc is None or not any(_database_error(e) for e in _chain(exc)):
+            return super().formatException(ei)
+        lines: list[str] = []
+        for link in reversed(_chain(exc)):
+            lines.append("Traceback (most recent call last):\n")
+            lines.extend(traceback.format_tb(link.__traceback__ if link is not exc else tb))
+            if _database_error(link):
+                lines.append(_redacted(link) + "\n")
+            else:
+                lines.extend(traceback.format_exception_only(type(link), link))
+        return "".join(lines).rstrip("\n")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+class JsonFormatter(RedactingFormatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),

@@ -83,3 +83,38 @@ def test_other_failures_keep_the_debug_page_for_developers(client, db, settings)
     client.raise_request_exception = False
     response = client.get("/boom/")
     assert "deliberate failure for the test" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("formatter", ["plain", "json"])
+def test_a_database_error_in_the_log_carries_no_values(formatter):
+    """PostgreSQL's message quotes the failing row ("Failing row contains (…)"); the
+    app's log keeps the traceback and the constraint, never the values."""
+    from django.conf import settings
+    from django.db import IntegrityError, connection, transaction
+    from django.utils.module_loading import import_string
+
+    config = dict(settings.LOGGING["formatters"][formatter])
+    factory = import_string(config.pop("()"))
+    chosen = factory(**({"fmt": config["format"]} if "format" in config else {}))
+    child_name = "Amelia-" + "Marker-943"
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE redaction_probe (name text, CONSTRAINT short CHECK"
+                " (length(name) < 3))"
+            )
+            cursor.execute("INSERT INTO redaction_probe VALUES (%s)", [child_name])
+    except IntegrityError:
+        import sys
+
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), None
+        )
+        record.exc_info = sys.exc_info()
+        RequestIdFilter().filter(record)
+        line = chosen.format(record)
+    assert "Amelia-Marker-943" not in line
+    assert "short" in line  # the constraint, to debug by
+    assert "Traceback" in line
+    assert "values withheld" in line
