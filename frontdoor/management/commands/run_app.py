@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.database_roles import manage_as_owner
-
 from frontdoor.supervisor import Supervisor
 
 
