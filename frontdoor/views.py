@@ -88,9 +88,14 @@ def session_timed_out(request: HttpRequest) -> HttpResponse:
     laptop asleep); CSRF still applies."""
     logout(request)
     target = f"{reverse('signed-out')}?timeout=1"
-    back = urlsplit(request.POST.get("next", "")).path
-    if back.startswith("/") and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    parts = urlsplit(request.POST.get("next", ""))
+    back = parts.path
+    if (
+        back.startswith("/")
+        and not (parts.scheme or parts.netloc)
+        and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         # A path only: references, never what was typed.
         target += "&" + urlencode({"next": back})
