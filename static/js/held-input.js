@@ -81,8 +81,8 @@ const describe = (el) => {
   return { name: el.name, value: el.value };
 };
 
-/** The open forms worth keeping, or [] if none. */
-export const formsToHold = () => {
+// The open forms worth keeping, or [] if none.
+const formsToHold = () => {
   const forms = postForms();
   return forms.filter((form) => worthHolding(form, holdable(form)));
 };

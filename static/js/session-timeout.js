@@ -226,18 +226,12 @@ function start(root) {
   noteRequest();
   const timer = window.setInterval(tick, 1000);
 
-  const banner = document.querySelector(".app-held-input-banner");
-  heldInput
-    .then((held) =>
-      held.restore({
-        keys,
-        path,
-        onRestored: () => {
-          if (!banner) return;
-          banner.hidden = false;
-          banner.focus();
-        },
-      }),
-    )
-    .catch(() => {});
+  const showBanner = () => {
+    const template = document.getElementById("app-held-input-banner");
+    if (!template) return;
+    const banner = template.content.firstElementChild.cloneNode(true);
+    template.replaceWith(banner);
+    banner.focus();
+  };
+  heldInput.then((held) => held.restore({ keys, path, onRestored: showBanner })).catch(() => {});
 }
