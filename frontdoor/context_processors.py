@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from frontdoor.held_input import hold_keys
 from frontdoor.selectors import navigation_for, user_primary_role
 
 
@@ -15,4 +16,7 @@ def service(request):
         "session_timeout_seconds": int(settings.SESSION_INACTIVITY_TIMEOUT.total_seconds()),
         "session_warning_seconds": int(settings.SESSION_TIMEOUT_WARNING.total_seconds()),
         "session_warning_minutes": int(settings.SESSION_TIMEOUT_WARNING.total_seconds() // 60),
+        "held_input_keys": " ".join(hold_keys(user=request.user))
+        if request.user.is_authenticated
+        else "",
     }

@@ -155,7 +155,16 @@ def safe_next(request: HttpRequest, fallback: str = "home") -> str:
 class TwoFactorRequiredMiddleware:
     """Sends staff who have not given a code this session to set up or verify."""
 
-    ALWAYS_ALLOWED = ("two-factor-setup", "two-factor-verify", "sign-out", "signed-out")
+    # The inactivity timer runs on these pages too: keeping the half-signed-in session
+    # alive, or ending it, must not be sent to verify.
+    ALWAYS_ALLOWED = (
+        "two-factor-setup",
+        "two-factor-verify",
+        "sign-out",
+        "signed-out",
+        "keep-alive",
+        "session-timed-out",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

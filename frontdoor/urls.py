@@ -25,6 +25,7 @@ urlpatterns = [
     path("sign-out/", login_not_required(auth_views.LogoutView.as_view()), name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
     path("session/keep-alive/", views.keep_alive, name="keep-alive"),
+    path("session/timed-out/", views.session_timed_out, name="session-timed-out"),
     path("account/two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("account/two-factor/", views.two_factor_verify, name="two-factor-verify"),
     path("healthz", views.healthz, name="healthz"),

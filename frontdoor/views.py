@@ -1,12 +1,14 @@
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -83,8 +85,33 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in": any signed-in request pushes the session's expiry on."""
+    """ "Stay signed in", or typing in a form: any signed-in request pushes the session's
+    expiry on. (Anything else, such as a redirect to sign in, tells the browser's timer
+    that the session has already ended.)"""
     return HttpResponse(status=204)
+
+
+@login_not_required
+@require_POST
+def session_timed_out(request: HttpRequest) -> HttpResponse:
+    """The browser's inactivity timer ran out, after keeping what was typed on the page
+    (docs/adr/0015): end the session and say so, with a way to sign in again that comes
+    back to that page. Open without a session, as the server's may have ended first (a
+    laptop asleep); CSRF still applies."""
+    logout(request)
+    target = f"{reverse('signed-out')}?timeout=1"
+    parts = urlsplit(request.POST.get("next", ""))
+    back = parts.path
+    if (
+        back.startswith("/")
+        and not (parts.scheme or parts.netloc)
+        and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        # A path only: references, never what was typed.
+        target += "&" + urlencode({"next": back})
+    return redirect(target)
 
 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:

@@ -72,6 +72,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "sign-out": (everyone(405, anon=405), everyone(302)),
     "signed-out": (everyone(200, anon=200), None),
     "keep-alive": (POST_ONLY | {ANON: IN}, everyone(204)),
+    "session-timed-out": (everyone(405, anon=405), everyone(302, anon=302)),
     # Everyone here has already given a code (tests/test_two_factor.py covers the steps).
     "two-factor-setup": (everyone(200), everyone(200)),
     "two-factor-verify": (everyone(200), everyone(200)),

@@ -1,16 +1,25 @@
 """The inactivity warning, in Chromium: it appears before the session ends, "Stay
-signed in" keeps the session, and doing nothing signs the user out."""
+signed in" keeps the session, and doing nothing signs the user out. Typing counts as
+activity, and what was typed when the session ends comes back after signing in again
+(docs/adr/0015-text-typed-before-a-session-timeout.md)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_intake_journeys import sign_in
+from tests.factories import submit_contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RATIONALE = (
+    "Amelia's account is consistent and the bruising was seen by school staff. "
+    "Mum's partner is still living at the address, so a strategy discussion is needed."
+)
 
 
 @pytest.fixture
@@ -20,6 +29,13 @@ def short_session(settings):
     settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=9)
 
 
+@pytest.fixture
+def one_minute_session(settings):
+    settings.SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=1)
+    settings.SESSION_COOKIE_AGE = 60
+    settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=20)
+
+
 def test_warned_then_kept_signed_in_then_signed_out(
     page, screener, password, short_session, assert_no_axe_violations
 ):
@@ -27,6 +43,7 @@ def test_warned_then_kept_signed_in_then_signed_out(
     dialog = page.get_by_role("alertdialog", name="You are about to be signed out")
     expect(dialog).to_be_visible(timeout=10_000)
     expect(dialog).to_be_focused()
+    expect(dialog).to_contain_text("what you have typed on this page will be put back")
     assert_no_axe_violations(page)
     dialog.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
@@ -39,3 +56,96 @@ def test_warned_then_kept_signed_in_then_signed_out(
     )
     page.goto("/screening/")
     assert "/sign-in/" in page.url
+
+
+def test_typing_for_longer_than_the_timeout_keeps_the_session(
+    page, screener, password, one_minute_session
+):
+    sign_in(page, screener, password)
+    page.goto("/referrals/record/")
+    concern = page.get_by_label("What are you worried about?")
+    concern.click()
+    keep_alives = []
+    page.on("request", lambda r: "/session/keep-alive/" in r.url and keep_alives.append(r))
+
+    # About 80 seconds of steady typing (200 ms a key), longer than the one-minute session.
+    page.keyboard.type("The child said she is scared to go home. " * 10, delay=200)
+
+    assert keep_alives, "typing sent no keep-alive"
+    expect(page.get_by_role("alertdialog")).to_be_hidden()
+    assert page.url.endswith("/referrals/record/")
+    assert concern.input_value().startswith("The child said she is scared to go home.")
+    # The server agrees: the session is still alive.
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(re.compile("Sign in"))
+    assert page.url.endswith("/referrals/record/")
+
+
+def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
+    page, screener, referrer, password, one_minute_session, assert_no_axe_violations
+):
+    contact = submit_contact(referrer)
+    sign_in(page, screener, password)
+    page.goto(f"/screening/{contact.reference}/")
+    page.get_by_role("button", name="Take this contact").click()
+    expect(page.get_by_text(f"Being screened by {screener.full_name}")).to_be_visible()
+    contact_path = f"/screening/{contact.reference}/"
+    assert page.url.endswith(contact_path)
+
+    page.get_by_label("Rationale").fill(RATIONALE)
+    page.get_by_label("What do you need to know?").fill("Any incidents at the address?")
+
+    # Then the screener is called away: the warning, then the sign-out, about a minute on.
+    dialog = page.get_by_role("alertdialog", name="You are about to be signed out")
+    expect(dialog).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible(
+        timeout=60_000
+    )
+    # The typed text is not in the page's address, nor left readable in the tab.
+    assert "Amelia" not in page.url
+    held = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
+    assert "held" in held
+    assert "Amelia" not in held
+    assert "incidents" not in held
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("Email address").fill(screener.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    from tests.conftest import otp_code_for
+
+    expect(page).to_have_url(re.compile("/account/two-factor/"))
+    page.get_by_label("Code from your authenticator app").fill(otp_code_for(screener))
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page).to_have_url(re.compile(re.escape(contact_path) + "$"))
+    banner = page.locator(".govuk-notification-banner", has_text="We kept what you typed")
+    expect(banner).to_be_visible()
+    expect(page.get_by_label("Rationale")).to_have_value(RATIONALE)
+    expect(page.get_by_label("What do you need to know?")).to_have_value(
+        "Any incidents at the address?"
+    )
+    # Restored once, then gone from the browser's storage.
+    assert "held" not in page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
+    assert_no_axe_violations(page)
+    page.reload()
+    expect(page.get_by_label("Rationale")).to_have_value("")
+
+
+def test_text_held_for_one_account_is_not_restored_to_another(
+    page, screener, manager, password, short_session
+):
+    sign_in(page, screener, password)
+    page.goto("/referrals/record/")
+    page.get_by_label("What are you worried about?").fill(RATIONALE)
+    expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible(
+        timeout=30_000
+    )
+
+    sign_in(page, manager, password)
+    page.goto("/referrals/record/")
+    expect(page.get_by_label("What are you worried about?")).to_have_value("")
+    expect(page.get_by_text("We kept what you typed")).to_be_hidden()
+    # Another account's attempt to read it discards it.
+    assert "held" not in page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
