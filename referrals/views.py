@@ -200,7 +200,6 @@ def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
         return _render_form(request, journey, _draft_querydict(draft), show_errors=False)
 
     data = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "action")}
-    data = _counts_repaired(data)
     action = request.POST.get("action", "continue")
     if action in ("add_child", "add_adult"):
         prefix = "children" if action == "add_child" else "adults"
