@@ -23,8 +23,7 @@ from screening.models import Decision
 
 SEARCH_SESSION_KEY = "screening-queue-search"
 SEARCH_REFUSED = (
-    "The search had a null character (\\0) in it, which no name or reference has: "
-    "type it again"
+    "The search had a null character (\\0) in it, which no name or reference has: type it again"
 )
 
 
