@@ -1,3 +1,16 @@
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+NUL_REFUSED = (
+    "The address or the names of the form's fields contain a null character (\\0). "
+    "No link or form in Front Door makes one: check the address, or go back and try again."
+)
+
+
 class NoStoreForSignedInMiddleware:
     """Pages shown to a signed-in user may hold case data: never let a browser or
     proxy keep a copy (a shared computer's back button must not show them)."""
@@ -54,3 +67,49 @@ class BodySizeLimitMiddleware:
         if length > limit:
             return too_large_response(request, current.request_body_bytes)
         return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A clear 400 for a null character anywhere no person types one: the path, the
+    query string (names and values) and the names of a form's fields.
+
+    PostgreSQL cannot hold NUL in text, so without this a ``%00`` in a reference reached
+    a query and became a 500. Values typed into a form are left to the form, which
+    answers on the field and keeps the other answers (Django's and DRF's CharField refuse
+    NUL; the contact form's draft drops it, see referrals.services.draft_save). A form's
+    body is read here, as CSRF protection reads it anyway before any view runs (so no
+    view can set its own upload handlers without changing this too).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        if NUL in request.path_info or NUL in request.path:
+            return True
+        if any(NUL in key or any(NUL in v for v in values) for key, values in request.GET.lists()):
+            return True
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            if any(NUL in key for key in request.POST):
+                return True
+            return any(
+                NUL in key or any(NUL in (upload.name or "") for upload in uploads)
+                for key, uploads in request.FILES.lists()
+            )
+        return False
+
+    @staticmethod
+    def _refuse(request) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return HttpResponse(
+                json.dumps({"detail": NUL_REFUSED}),
+                status=400,
+                content_type="application/json",
+            )
+        return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)

@@ -45,7 +45,7 @@ class ContactWithOutcomeApi(ContactDetailApi):
         operation_id="contacts_retrieve",
         responses={
             200: ContactWithOutcomeSerializer,
-            **error_responses(401, 404, 405, 406, 429),
+            **error_responses(400, 401, 404, 405, 406, 429),
         },
         summary="Status and outcome of a contact you submitted",
     )

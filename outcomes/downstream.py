@@ -360,6 +360,14 @@ def outcome_events_import(
     """
     report = ImportReport()
     progress = progress or (lambda stage, done: None)
+    if "\x00" in file_text:
+        # PostgreSQL text cannot hold NUL (a 500 once it reached a query); a spreadsheet
+        # saved as CSV never has one, so the file is damaged or not a CSV at all.
+        line = file_text.count("\n", 0, file_text.index("\x00")) + 1
+        report.errors.append(
+            (line, "This line has a null character: save the file again as CSV (UTF-8)")
+        )
+        return report
     # newline="" lets the csv module see quoted line breaks and stray carriage returns.
     reader = csv.DictReader(io.StringIO(file_text, newline=""))
     try:

@@ -6,7 +6,6 @@ Validate, call a service or selector, render.
 from __future__ import annotations
 
 import hmac
-import json
 
 from django import forms
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor import json_input
 from frontdoor.audit import audit_views
 from frontdoor.census_codes import census_code_choices, return_year_of
 from frontdoor.limits import in_megabytes, limits
@@ -93,7 +93,7 @@ def notify_delivery_receipt(request: HttpRequest) -> JsonResponse:
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         return JsonResponse({"error": "Send the agreed bearer token."}, status=401)
     try:
-        payload = json.loads(request.body)
+        payload = json_input.loads(request.body)
         reference, status = str(payload["reference"]), str(payload["status"])
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Expected JSON with reference and status."}, status=400)

@@ -6,6 +6,9 @@ Thin views: serializers validate and shape, ``contact_submit`` records, and
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +30,9 @@ from referrals import selectors, services
 from referrals.authentication import PartnerTokenAuthentication
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.validators import (
+    check_date_of_birth,
+    check_expected_date_of_birth,
+    check_received_at,
     clean_nhs_number,
     clean_phone,
     clean_postcode,
@@ -34,6 +40,15 @@ from referrals.validators import (
 )
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def body_sha256(data) -> str:
+    """The fingerprint kept with an Idempotency-Key: SHA-256 of the body as sent, parsed
+    and written back as sorted-keys compact JSON. The body as sent, not as validated, so
+    a retry matches whatever this version's rules tidy or default; key order and
+    spacing do not matter."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _django_validator(clean):
@@ -124,6 +139,12 @@ class ChildInput(PersonFields):
     def validate_unique_pupil_number(self, value):
         return _django_validator(clean_unique_pupil_number)(value)
 
+    def validate_date_of_birth(self, value):
+        return value and _django_validator(lambda day: check_date_of_birth(day, adult=False))(value)
+
+    def validate_expected_date_of_birth(self, value):
+        return value and _django_validator(check_expected_date_of_birth)(value)
+
     def validate(self, attrs):
         if attrs["unborn"] and not attrs.get("expected_date_of_birth"):
             raise serializers.ValidationError(
@@ -153,6 +174,9 @@ class AdultInput(PersonFields):
     relationship_to_children = serializers.CharField(
         max_length=LIMITS.short_text, required=False, allow_blank=True, default=""
     )
+
+    def validate_date_of_birth(self, value):
+        return value and _django_validator(lambda day: check_date_of_birth(day, adult=True))(value)
 
 
 class ReferrerFields(serializers.Serializer):
@@ -219,11 +243,7 @@ class ContactInputSerializer(serializers.Serializer):
     )
 
     def validate_received_at(self, value):
-        from django.utils import timezone
-
-        if value > timezone.now():
-            raise serializers.ValidationError("received_at cannot be in the future.")
-        return value
+        return _django_validator(check_received_at)(value)
 
     def validate(self, attrs):
         if (
@@ -355,6 +375,11 @@ _ERRORS = {
         f"{in_megabytes(LIMITS.request_body_bytes)}: nothing was read or saved.",
     ),
     415: OpenApiResponse(ProblemSerializer, description="Send JSON."),
+    422: OpenApiResponse(
+        ProblemSerializer,
+        description="This Idempotency-Key was used before with a different body: nothing "
+        "was recorded. Send a new concern with a new key.",
+    ),
     429: OpenApiResponse(ProblemSerializer, description="Too many requests: wait, then retry."),
 }
 
@@ -374,7 +399,7 @@ class ContactCreateApi(APIView):
         responses={
             201: ContactOutputSerializer,
             200: ContactOutputSerializer,
-            **error_responses(400, 401, 403, 405, 406, 413, 415, 429),
+            **error_responses(400, 401, 403, 405, 406, 413, 415, 422, 429),
         },
         parameters=[
             OpenApiParameter(
@@ -382,8 +407,9 @@ class ContactCreateApi(APIView):
                 location=OpenApiParameter.HEADER,
                 required=True,
                 description="Your own unique id for this submission (at most 100 characters). "
-                "Sending it again returns the contact the first send created (200) "
-                "instead of creating another.",
+                "Sending it again with the same body returns the contact the first send "
+                "created (200) instead of creating another; with a different body, 422 and "
+                "nothing is recorded.",
             )
         ],
         summary="Submit a contact about one or more children",
@@ -403,15 +429,19 @@ class ContactCreateApi(APIView):
             )
         serializer = ContactInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            contact, created = services.contact_submit(
-                actor=request.user,
-                referrer_account=request.user,
-                data=serializer.to_contact_input(agency=request.user.agency),
-                channel=serializer.validated_data["channel"],
-                api_client=request.auth,
-                idempotency_key=key,
-            )
+        try:
+            with transaction.atomic():
+                contact, created = services.contact_submit(
+                    actor=request.user,
+                    referrer_account=request.user,
+                    data=serializer.to_contact_input(agency=request.user.agency),
+                    channel=serializer.validated_data["channel"],
+                    api_client=request.auth,
+                    idempotency_key=key,
+                    idempotency_body_sha256=body_sha256(request.data),
+                )
+        except services.IdempotencyKeyReused as reused:
+            return Response({"detail": str(reused)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         return Response(
             ContactOutputSerializer(contact).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -425,7 +455,10 @@ class ContactDetailApi(APIView):
 
     @extend_schema(
         operation_id="contacts_retrieve",
-        responses={200: ContactOutputSerializer, **error_responses(401, 404, 405, 406, 429)},
+        responses={
+            200: ContactOutputSerializer,
+            **error_responses(400, 401, 404, 405, 406, 429),
+        },
         summary="Status and outcome of a contact you submitted",
     )
     def get(self, request, reference: str):

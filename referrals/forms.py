@@ -21,6 +21,9 @@ from frontdoor.models import Agency, ReferralSource
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.services import ContactInput, ReferrerInput, SubjectInput
 from referrals.validators import (
+    check_date_of_birth,
+    check_expected_date_of_birth,
+    check_in_range,
     clean_nhs_number,
     clean_phone,
     clean_postcode,
@@ -64,18 +67,22 @@ class DateField(forms.MultiValueField):
         missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise ValidationError(f"{self.noun} must include a {' and '.join(missing)}")
+        # Digits first: int() takes "1_000" and " 7", and a year like 99999999999
+        # overflowed datetime.date (a 500) before its length was looked at.
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
+            raise ValidationError(f"{self.noun} must be a real date")
+        if len(year) != 4:
+            raise ValidationError(f"Year must include 4 numbers in {self.noun.lower()}")
         try:
             value = datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(f"{self.noun} must be a real date") from None
-        if len(year) != 4:
-            raise ValidationError(f"Year must include 4 numbers in {self.noun.lower()}")
         today = timezone.localdate()
         if self.past is True and value > today:
             raise ValidationError(f"{self.noun} must be today or in the past")
         if self.past is False and value < today - datetime.timedelta(days=31):
             raise ValidationError(f"{self.noun} must be in the future")
-        return value
+        return check_in_range(value, noun=self.noun)
 
 
 def _identifier(clean):
@@ -101,6 +108,7 @@ class PersonFieldsMixin(LengthMessagesMixin, forms.Form):
         max_length=LIMITS.other_names,
         required=False,
     )
+    # How long ago is for the child's or the adult's form (referrals.validators).
     date_of_birth = DateField(
         label="Date of birth",
         past=True,
@@ -151,7 +159,6 @@ class ChildForm(PersonFieldsMixin):
     )
     expected_date_of_birth = DateField(
         label="Expected date of birth",
-        past=False,
         required=False,
         help_text="Only for an unborn child. For example, 3 6 2027",
     )
@@ -182,6 +189,14 @@ class ChildForm(PersonFieldsMixin):
 
     def clean_unique_pupil_number(self):
         return clean_unique_pupil_number(self.cleaned_data["unique_pupil_number"])
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        return value and check_date_of_birth(value, adult=False)
+
+    def clean_expected_date_of_birth(self):
+        value = self.cleaned_data["expected_date_of_birth"]
+        return value and check_expected_date_of_birth(value)
 
     def clean(self):
         cleaned = super().clean()
@@ -236,6 +251,10 @@ class AdultForm(PersonFieldsMixin):
     )
 
     field_order = ["role", "relationship_to_children", "first_name", "last_name"]
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        return value and check_date_of_birth(value, adult=True)
 
     def to_subject(self) -> SubjectInput:
         data = self.cleaned_data

@@ -215,6 +215,12 @@ class Contact(models.Model):
         "ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
     idempotency_key = models.CharField(max_length=100, blank=True)
+    idempotency_body_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the API body sent with the key (sorted-keys JSON), so a "
+        "reuse of the key with a different body is refused rather than dropped.",
+    )
     erased_at = models.DateTimeField(
         null=True,
         blank=True,

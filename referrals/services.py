@@ -46,6 +46,26 @@ class ContactRejected(Exception):
     """A contact that breaks a rule no form or serializer should have let through."""
 
 
+class IdempotencyKeyReused(ContactRejected):
+    """The partner sent an Idempotency-Key again with a different body: a second concern
+    under the first one's key, which must not be dropped in silence."""
+
+    def __init__(self, contact: Contact) -> None:
+        self.contact = contact
+        super().__init__(
+            f"This Idempotency-Key was already used, with a different body, for "
+            f"{contact.reference}. Nothing new was recorded: send a new concern with a new "
+            f"key; retry a failed send with the same key and exactly the same body."
+        )
+
+
+def _repeat_of(contact: Contact, body_sha256: str) -> tuple[Contact, bool]:
+    # Contacts recorded before bodies were fingerprinted have none to compare.
+    if contact.idempotency_body_sha256 and contact.idempotency_body_sha256 != body_sha256:
+        raise IdempotencyKeyReused(contact)
+    return contact, False
+
+
 @dataclass(frozen=True)
 class SubjectInput:
     role: ContactSubject.Role
@@ -190,18 +210,20 @@ def contact_submit(
     referrer_account: User | None = None,
     api_client: ApiClient | None = None,
     idempotency_key: str = "",
+    idempotency_body_sha256: str = "",
 ) -> tuple[Contact, bool]:
     """Record a contact and match its people; return (contact, created).
 
     With an ``api_client`` and ``idempotency_key``, a repeat of an earlier
-    submission returns the contact it created instead of making another.
+    submission returns the contact it created instead of making another; the same key
+    with a different body (``idempotency_body_sha256``) raises ``IdempotencyKeyReused``.
     """
     if api_client is not None and idempotency_key:
         existing = Contact.objects.filter(
             api_client=api_client, idempotency_key=idempotency_key
         ).first()
         if existing is not None:
-            return existing, False
+            return _repeat_of(existing, idempotency_body_sha256)
     _check(data, channel)
     received_at = data.received_at or timezone.now()
     referrer = data.referrer or ReferrerInput()
@@ -238,12 +260,16 @@ def contact_submit(
                 recorded_by=actor,
                 api_client=api_client,
                 idempotency_key=idempotency_key,
+                idempotency_body_sha256=idempotency_body_sha256 if idempotency_key else "",
             )
     except IntegrityError:
         if api_client is None or not idempotency_key:
             raise
         # A concurrent retry of the same submission got there first.
-        return Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key), False
+        return _repeat_of(
+            Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key),
+            idempotency_body_sha256,
+        )
     for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
         zip(data.subjects, plans, census, strict=True)
     ):
@@ -485,7 +511,14 @@ def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     return subject
 
 
-def draft_save(*, owner: User, kind: str, data: dict) -> ReferralDraft:
+def draft_save(*, owner: User, kind: str, data: dict[str, list[str]]) -> ReferralDraft:
+    """Keep the answers as typed, less any null character: PostgreSQL's JSON cannot hold
+    one, and no keyboard types one (it comes from pasting from a damaged file). The form
+    that carried it says so on the field (Django's CharField refuses NUL)."""
+    data = {
+        key.replace("\x00", ""): [str(value).replace("\x00", "") for value in values]
+        for key, values in data.items()
+    }
     draft, _ = ReferralDraft.objects.update_or_create(
         owner=owner, kind=kind, defaults={"data": data}
     )

@@ -84,7 +84,7 @@ def _journey(request: HttpRequest, kind: str) -> Journey:
 
 def _draft_querydict(data: dict) -> QueryDict:
     query = QueryDict(mutable=True)
-    for key, values in data.items():
+    for key, values in _counts_repaired(data).items():
         query.setlist(key, values)
     return query
 
@@ -156,6 +156,27 @@ def _error_summary(children, adults, concern, referrer) -> list[tuple[str, str]]
     return summary
 
 
+def _form_count(data: dict, prefix: str) -> int:
+    """How many entries a formset holds. A damaged or missing count (TOTAL_FORMS=abc
+    was a 500) is worked out from the entries' own field names, so every answer typed
+    is still shown; at most one past the limit, so the formset itself says so."""
+    total = (data.get(f"{prefix}-TOTAL_FORMS") or [""])[0]
+    if total.isascii() and total.isdigit() and len(total) <= 3:
+        return min(int(total), _most(prefix) + 1)
+    pattern = re.compile(rf"^{prefix}-(\d{{1,3}})-")
+    indexes = [int(match.group(1)) for key in data if (match := pattern.match(key))]
+    return min(max(indexes, default=-1) + 1, _most(prefix) + 1)
+
+
+def _counts_repaired(data: dict) -> dict:
+    """The formsets' management fields rewritten from what is there: the page never
+    needs them from the browser, and a damaged one would hide every child typed."""
+    repaired = dict(data)
+    for prefix in ("children", "adults"):
+        repaired.update(_management(prefix, _form_count(data, prefix)))
+    return repaired
+
+
 def _shift(data: dict, prefix: str, removed: int) -> dict:
     """The draft without entry ``removed`` of a formset, later entries moved up."""
     pattern = re.compile(rf"^{prefix}-(\d+)-(.+)$")
@@ -169,8 +190,7 @@ def _shift(data: dict, prefix: str, removed: int) -> dict:
         if index == removed:
             continue
         shifted[f"{prefix}-{index - 1 if index > removed else index}-{name}"] = values
-    total = int(data.get(f"{prefix}-TOTAL_FORMS", ["0"])[0])
-    shifted.update(_management(prefix, max(total - 1, 0)))
+    shifted.update(_management(prefix, max(_form_count(data, prefix) - 1, 0)))
     return shifted
 
 
@@ -185,7 +205,7 @@ def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
     action = request.POST.get("action", "continue")
     if action in ("add_child", "add_adult"):
         prefix = "children" if action == "add_child" else "adults"
-        total = int(data.get(f"{prefix}-TOTAL_FORMS", ["0"])[0])
+        total = _form_count(data, prefix)
         data.update(_management(prefix, min(total + 1, _most(prefix))))
         data.update(_new_person_defaults(prefix, total))
         services.draft_save(owner=request.user, kind=kind, data=data)

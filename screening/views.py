@@ -22,6 +22,25 @@ from screening import forms, selectors, services
 from screening.models import Decision
 
 SEARCH_SESSION_KEY = "screening-queue-search"
+SEARCH_REFUSED = (
+    "The search had a null character (\\0) in it, which no name or reference has: type it again"
+)
+
+
+def _search_usable(term: object) -> bool:
+    # PostgreSQL cannot compare text holding NUL: kept in the session, one such search
+    # was a 500 on every visit to the queue.
+    return isinstance(term, str) and "\x00" not in term
+
+
+def _kept_search(request: HttpRequest) -> str:
+    """The queue search kept in the session; one that cannot be run is dropped."""
+    term = request.session.get(SEARCH_SESSION_KEY, "")
+    if _search_usable(term):
+        return term
+    request.session.pop(SEARCH_SESSION_KEY, None)
+    messages.error(request, SEARCH_REFUSED)
+    return ""
 
 
 def _screener_only(request: HttpRequest) -> None:
@@ -35,10 +54,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # Names are personal data: the search term travels in the body and the
         # session, never in the URL.
+        term = request.POST.get("search", "")[:100]
         if "clear" in request.POST:
             request.session.pop(SEARCH_SESSION_KEY, None)
+        elif _search_usable(term):
+            request.session[SEARCH_SESSION_KEY] = term
         else:
-            request.session[SEARCH_SESSION_KEY] = request.POST.get("search", "")[:100]
+            messages.error(request, SEARCH_REFUSED)
         return redirect(f"{reverse('screening:queue')}?{request.GET.urlencode()}")
     filter_form = forms.QueueFilterForm(
         request.GET or None, screeners=selectors.screeners(user=request.user)
@@ -52,7 +74,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         assigned=values.get("assigned", ""),
         complex=values.get("complex", False),
         re_referral=values.get("re_referral", False),
-        search=request.session.get(SEARCH_SESSION_KEY, ""),
+        search=_kept_search(request),
     )
     page = Paginator(selectors.queue(user=request.user, filters=filters), 25).get_page(
         request.GET.get("page")

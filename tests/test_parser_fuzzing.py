@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
+from outcomes.returns import annex_a
 from outcomes.scorecard.periods import Period, PeriodError
 from referrals import forms as referral_forms
 from screening import forms as screening_forms
@@ -29,10 +30,18 @@ FUZZ = settings(
 )
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)
 digits_and_marks = st.text(alphabet=string.digits + "-Qq /.", max_size=12)
+# What an attacker tried (issue 16): null characters, absurd years, a damaged count.
+nasty = st.one_of(
+    st.sampled_from(
+        ["\x00", "a\x00b", "FD-2026-000001\x00", "99999999999", "0001", "9999", "abc", "-1"]
+    ),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    text.map(lambda value: value + "\x00"),
+)
 
 
 @FUZZ
-@given(st.one_of(text, digits_and_marks))
+@given(st.one_of(text, digits_and_marks, nasty, nasty.map(lambda year: f"{year}-Q1")))
 def test_period_parsing(value):
     try:
         period, refusal = Period.parse(value), ""
@@ -46,7 +55,10 @@ def test_period_parsing(value):
 
 
 csv_cell = st.one_of(
-    text, st.sampled_from(["FD-2026-000001", "2026-11-01", "assessment_started", "nfa", ""])
+    text,
+    st.sampled_from(["FD-2026-000001", "2026-11-01", "assessment_started", "nfa", ""]),
+    nasty,
+    nasty.map(lambda year: f"{year}-01-01"),
 )
 
 
@@ -77,10 +89,18 @@ form_values = st.dictionaries(
         [
             "first_name",
             "last_name",
-            "date_of_birth-day",
-            "date_of_birth-month",
-            "date_of_birth-year",
-            "expected_date_of_birth-day",
+            "date_of_birth_0",
+            "date_of_birth_1",
+            "date_of_birth_2",
+            "expected_date_of_birth_0",
+            "expected_date_of_birth_1",
+            "expected_date_of_birth_2",
+            "start_0",
+            "start_1",
+            "start_2",
+            "end_2",
+            "inspection_date_2",
+            "born",
             "nhs_number",
             "unique_pupil_number",
             "postcode",
@@ -104,7 +124,7 @@ form_values = st.dictionaries(
             "date_of_birth",
         ]
     ),
-    values=st.one_of(text, digits_and_marks),
+    values=st.one_of(text, digits_and_marks, nasty),
     max_size=12,
 )
 
@@ -118,6 +138,8 @@ FORMS = [
     screening_forms.SignsOfSafetyForm,
     screening_forms.CheckAnswerForm,
     screening_forms.QueueFilterForm,
+    annex_a.WindowForm,
+    annex_a.InspectionDateForm,
 ]
 
 
@@ -132,8 +154,88 @@ def test_forms_answer_any_input_with_messages(form_class, values):
             assert all(isinstance(message, str) and message for message in messages)
 
 
+def _nested(kinds: list[bool]) -> str:
+    opening = "".join("[" if is_list else '{"a":' for is_list in kinds)
+    closing = "".join("]" if is_list else "}" for is_list in reversed(kinds))
+    return opening + "1" + closing
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.lists(st.booleans(), max_size=40).map(_nested),
+        st.integers(min_value=1, max_value=200_000).map(lambda depth: "[" * depth),
+        st.integers(min_value=1, max_value=200_000).map(lambda depth: _nested([True] * depth)),
+        text,
+    )
+)
+def test_api_json_is_parsed_or_refused_never_a_crash(body):
+    from frontdoor import json_input
+
+    try:
+        json_input.loads(body)
+        refusal = ""
+    except json_input.JsonRefused as refused:
+        refusal = str(refused)
+    if body.count("[") > json_input.MAX_DEPTH and body.startswith("[" * (json_input.MAX_DEPTH + 1)):
+        assert refusal
+
+
+contact_form_post = st.dictionaries(
+    keys=st.one_of(
+        st.sampled_from(
+            [
+                "children-TOTAL_FORMS",
+                "adults-TOTAL_FORMS",
+                "children-INITIAL_FORMS",
+                "children-0-first_name",
+                "children-0-date_of_birth_2",
+                "children-1-last_name",
+                "children-19-first_name",
+                "adults-0-role",
+                "concern-concerns",
+                "concern-urgency",
+            ]
+        ),
+        text,
+    ),
+    values=st.one_of(text, nasty),
+    max_size=10,
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    answers=contact_form_post,
+    action=st.sampled_from(
+        ["continue", "save", "add_child", "add_adult", "remove_children-0", "remove_adults-3"]
+    ),
+)
+def test_the_contact_form_keeps_any_answers_without_a_500(referrer_for_fuzz, answers, action):
+    """Through HTTP: whatever is posted, with whichever button, the answer is the form
+    (200), a redirect to it or the check page (302), or a 400 for a NUL in a field's
+    name; and the draft then opens."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(referrer_for_fuzz)
+    response = client.post("/referrals/new/", {**answers, "action": action})
+    assert response.status_code in (200, 302, 400)
+    assert client.get("/referrals/new/").status_code == 200
+
+
+@pytest.fixture
+def referrer_for_fuzz(db):
+    from frontdoor.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(roles=[Role.REFERRER])
+
+
 @pytest.fixture
 def manager_for_fuzz(db):
+
     from frontdoor.roles import Role
     from tests.factories import UserFactory
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before anything looks a record up by what the address says (a 400, not a 500).
+    "frontdoor.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "frontdoor.two_factor.TwoFactorRequiredMiddleware",
     # Attributes every change a request makes to the user and the screen (change history).
@@ -419,6 +421,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only, nested at most a few levels (a 100,000-deep body was a 500).
+    "DEFAULT_PARSER_CLASSES": ["frontdoor.json_input.LimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Behind TRUSTED_PROXY_COUNT proxies, the client's address is that many hops back in
     # X-Forwarded-For (for throttling anonymous callers); counts live in Redis, shared.

@@ -188,6 +188,23 @@ def test_dates_before_the_contact_or_in_the_future_are_refused(screener, referra
             )
 
 
+@pytest.mark.parametrize("when", ["0001-01-01", "1900-01-01", "9999-12-31"])
+def test_the_api_refuses_an_event_before_the_referral_or_in_the_future(referral, when):
+    account = UserFactory(roles=[Role.CASE_SYSTEM])
+    _, token = api_client_create(name="Case system", account=account)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {
+        "event_id": f"LL-{when}",
+        "contact_reference": referral.reference,
+        "event": "strategy_discussion",
+        "date": when,
+    }
+    response = api.post(reverse("api-outcome-events"), body, format="json")
+    assert response.status_code == 400
+    assert "date" in response.json()["detail"].lower()
+
+
 def test_a_file_that_is_not_csv_is_reported_not_crashed_on(manager, db):
     from outcomes import downstream
 

@@ -244,3 +244,119 @@ def test_census_codes_not_in_the_contacts_return_year_are_refused(partner, chang
     assert response.status_code == 400
     assert message in response.json()["children"]["0"][field][0]
     assert not Contact.objects.exists()
+
+
+# --- Impossible dates (issue 16, finding 6) ------------------------------------------
+
+
+def _with(change):
+    import copy
+
+    body = copy.deepcopy(VALID)
+    change(body)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("change", "field_path"),
+    [
+        (lambda b: b["children"][0].update(date_of_birth="9999-12-31"), ("children", 0)),
+        (lambda b: b["children"][0].update(date_of_birth="1950-01-01"), ("children", 0)),
+        (lambda b: b["adults"][0].update(date_of_birth="1800-01-01"), ("adults", 0)),
+        (lambda b: b["adults"][0].update(date_of_birth="9999-12-31"), ("adults", 0)),
+        (
+            lambda b: b["children"][1].update(expected_date_of_birth="0001-01-01"),
+            ("children", 1),
+        ),
+        (
+            lambda b: b["children"][1].update(expected_date_of_birth="2099-01-01"),
+            ("children", 1),
+        ),
+        (lambda b: b.update(received_at="1900-01-01T00:00:00Z"), ("received_at",)),
+        (lambda b: b.update(received_at="0001-01-01T00:00:00Z"), ("received_at",)),
+    ],
+)
+def test_impossible_dates_are_refused_on_their_field(partner, change, field_path):
+    response = post(partner, _with(change))
+
+    assert response.status_code == 400, response.json()
+    errors = response.json()
+    for step in field_path:
+        errors = errors[str(step)] if isinstance(errors, dict) else errors[step]
+    assert errors, response.json()
+    assert not Contact.objects.exists()
+
+
+def test_plausible_edges_are_accepted(partner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    body = _with(
+        lambda b: (
+            b["children"][0].update(date_of_birth=str(today)),
+            b["children"][1].update(expected_date_of_birth=str(today + timedelta(weeks=40))),
+            b["adults"][0].update(date_of_birth="1931-06-01"),
+            b.update(received_at=(timezone.now() - timedelta(days=300)).isoformat()),
+        )
+    )
+
+    response = post(partner, body)
+
+    assert response.status_code == 201, response.json()
+    contact = Contact.objects.get()
+    # The reference carries the year the concern was received, now never an absurd one.
+    assert contact.reference.startswith(f"FD-{timezone.localtime(contact.received_at).year}-")
+
+
+def test_a_received_at_a_minute_ahead_is_taken_as_now(partner):
+    """A partner's clock a little fast is not an error; the clock never starts ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sent_at = timezone.now()
+    body = _with(lambda b: b.update(received_at=(sent_at + timedelta(minutes=1)).isoformat()))
+
+    response = post(partner, body)
+
+    assert response.status_code == 201, response.json()
+    contact = Contact.objects.get()
+    assert contact.received_at <= timezone.now()
+
+
+# --- Idempotency-Key reused with another body (issue 16, finding 8) -------------------
+
+
+def test_the_same_key_with_a_different_body_is_a_422_and_records_nothing(partner):
+    first = post(partner, VALID, key="incident-77")
+    assert first.status_code == 201
+    second_concern = _with(lambda b: b.update(concerns="A different child was seen alone."))
+
+    response = post(partner, second_concern, key="incident-77")
+
+    assert response.status_code == 422
+    assert first.json()["reference"] in response.json()["detail"]
+    assert "different body" in response.json()["detail"]
+    assert Contact.objects.count() == 1
+
+
+def test_the_same_key_with_the_same_body_in_another_key_order_is_the_first_contact(partner):
+    import json
+
+    first = post(partner, VALID, key="incident-78")
+    reordered = json.loads(json.dumps(VALID, sort_keys=True))
+    reordered = dict(reversed(list(reordered.items())))
+
+    again = post(partner, reordered, key="incident-78")
+
+    assert again.status_code == 200
+    assert again.json()["reference"] == first.json()["reference"]
+    assert Contact.objects.count() == 1
+
+
+def test_the_422_is_in_the_openapi_schema(client, screener):
+    client.force_login(screener)
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
+    assert "422" in schema["paths"]["/api/v1/contacts/"]["post"]["responses"]

@@ -399,3 +399,58 @@ def test_a_referral_can_name_several_kinds_of_concern(client, referrer):
     client.post(reverse("referrals:referral-check"))
     contact = Contact.objects.get()
     assert sorted(contact.concern_categories) == ["neglect", "physical_abuse"]
+
+
+# --- Plausible dates (issue 16, finding 6): the same rules as the API ------------------
+
+
+def _years_ago(years):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (str(today.day), str(today.month), str(today.year - years))
+
+
+@pytest.mark.parametrize(
+    ("people", "message"),
+    [
+        (child(0, dob=_years_ago(30)), "for a child: check the year"),
+        (child(0, dob=("1", "1", "9999")), "must be today or in the past"),
+        (
+            child(0, born="unborn", dob=("", "", ""))
+            | {
+                "children-0-expected_date_of_birth_0": "1",
+                "children-0-expected_date_of_birth_1": "1",
+                "children-0-expected_date_of_birth_2": "2099",
+            },
+            "Expected date of birth must be before",
+        ),
+        (
+            child(0) | adult(0, date_of_birth_0="1", date_of_birth_1="1", date_of_birth_2="1850"),
+            "must be between 1 January 1900",
+        ),
+    ],
+)
+def test_an_implausible_date_is_a_message_on_its_field(client, referrer, people, message):
+    client.force_login(referrer)
+    adults = 1 if "adults-0-role" in people else 0
+    data = {**management(children=1, adults=adults), **people, **CONCERN, "action": "continue"}
+
+    response = client.post(reverse("referrals:referral-form"), data)
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert "bruising seen on her arm" in response.text
+
+
+def test_an_adult_may_be_older_than_any_child(client, referrer):
+    client.force_login(referrer)
+    data = {
+        **management(children=1, adults=1),
+        **child(0),
+        **adult(0, date_of_birth_0="1", date_of_birth_1="6", date_of_birth_2="1950"),
+        **CONCERN,
+        "action": "continue",
+    }
+    response = client.post(reverse("referrals:referral-form"), data)
+    assert response.status_code == 302
