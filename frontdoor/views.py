@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "roles": selectors.user_roles(user=request.user),
         "has_authenticator": two_factor.confirmed_device(request.user) is not None,
+        "uses_authenticator": two_factor.uses_authenticator(request.user),
     }
     if role is None:
         return render(request, "home/no_role.html", context)

@@ -60,6 +60,15 @@ def outcome_import_start(*, actor: User, data: bytes) -> OutcomeImport:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused("The file must be a CSV saved as UTF-8") from None
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL, so such a file cannot even be kept; a
+        # spreadsheet saved as CSV never has one (the file is damaged or not a CSV).
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportRefused(
+            f"Line {line:,} has a null character: save the file again as CSV (UTF-8)"
+        )
+    if not text.strip():
+        raise ImportRefused("The file is empty: choose a CSV file with a header row and events")
     rows = _data_rows(text)
     if rows > current.import_rows:
         raise ImportRefused(

@@ -19,7 +19,12 @@ from django.utils import timezone
 from frontdoor.limits import LIMITS, LengthMessagesMixin, too_many
 from frontdoor.models import Agency, ReferralSource
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
-from referrals.services import ContactInput, ReferrerInput, SubjectInput
+from referrals.services import (
+    RESTRICTION_REVIEW_EVERY,
+    ContactInput,
+    ReferrerInput,
+    SubjectInput,
+)
 from referrals.validators import (
     check_date_of_birth,
     check_expected_date_of_birth,
@@ -549,3 +554,12 @@ class RestrictionForm(LengthMessagesMixin, forms.Form):
         self.fields["ask"].queryset = staff
         self.fields["allowed"].label_from_instance = lambda user: user.full_name
         self.fields["ask"].label_from_instance = lambda user: user.full_name
+
+    def clean_review_due(self) -> datetime.date:
+        review_due = self.cleaned_data["review_due"]
+        latest = timezone.localdate() + RESTRICTION_REVIEW_EVERY
+        if review_due > latest:
+            raise ValidationError(
+                f"Review date must be within three months, on or before {latest:%-d %B %Y}"
+            )
+        return review_due

@@ -24,6 +24,7 @@ from frontdoor.census_codes import (
     return_year_key,
     return_year_of,
 )
+from frontdoor.limits import LIMITS
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
 from frontdoor.roles import Permission
 from frontdoor.working_days import decision_due
@@ -669,6 +670,10 @@ def restriction_lift(*, actor: User, restriction: Restriction, reason: str = "")
             raise RestrictionNotNamed(restriction, "lift")
         if len(reason.strip()) < 10:
             raise RestrictionRefused("Say why you are lifting a restriction you are not named on.")
+    if len(reason) > LIMITS.reason:
+        raise RestrictionRefused(
+            f"The reason must be {LIMITS.reason:,} characters or fewer (it has {len(reason):,})."
+        )
     restriction.lifted_at, restriction.lifted_by = timezone.now(), actor
     restriction.lift_reason = reason.strip()
     restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])

@@ -183,8 +183,21 @@ def test_a_csv_import_with_a_nul_names_its_line(client, screener):
 
     response = client.post(reverse("outcomes:import"), {"file": upload})
 
-    assert response.status_code == 200
-    assert "null character" in response.text
+    # Refused before it is kept: PostgreSQL text cannot hold the file.
+    assert response.status_code == 400
+    assert "Line 2 has a null character" in response.text
+
+
+def test_an_empty_csv_import_says_the_file_is_empty(client, screener):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(screener)
+    upload = SimpleUploadedFile("outcomes.csv", b"\n  \n", content_type="text/csv")
+
+    response = client.post(reverse("outcomes:import"), {"file": upload})
+
+    assert response.status_code == 400
+    assert "The file is empty" in response.text
 
 
 def _deep(levels: int) -> str:

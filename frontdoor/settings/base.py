@@ -355,7 +355,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Periodic work is scheduled in UTC so clock changes neither skip nor repeat a run.
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".frontdoor" / "celerybeat-schedule")
+# Kept with the project's other state (FRONTDOOR_STATE_DIR), which may be elsewhere.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(embedded.STATE_DIR / "celerybeat-schedule")
+)
 # The twice-daily complex-case meeting: London times, and the rules that bring a
 # contact to it (screening/meetings/rules.py).
 COMPLEX_CASE_SLOTS = env.list("COMPLEX_CASE_SLOTS", default=["09:30", "14:00"])

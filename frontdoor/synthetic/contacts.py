@@ -217,7 +217,8 @@ class _ContactMixin:
             "t" if advice_only else "f",
             referrer.recorded_by or str(screener),
             referrer.api_client,
-            "",
+            "",  # idempotency key
+            "",  # its body's hash
             NULL,
             ts(created),
             ts(plan.last),

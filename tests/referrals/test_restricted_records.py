@@ -25,7 +25,9 @@ def _day_month_year(day):
     return (day.day, day.month, day.year)
 
 
-def _restrict(client, manager, contact, allowed, reason="A member of staff's family."):
+def _restrict(
+    client, manager, contact, allowed, reason="A member of staff's family.", review_in_days=90
+):
     client.force_login(manager)
     return client.post(
         reverse("referrals:contact-restrict", args=[contact.reference]),
@@ -36,7 +38,10 @@ def _restrict(client, manager, contact, allowed, reason="A member of staff's fam
             **dict(
                 zip(
                     ("review_due_0", "review_due_1", "review_due_2"),
-                    map(str, _day_month_year(timezone.localdate() + timedelta(days=90))),
+                    map(
+                        str,
+                        _day_month_year(timezone.localdate() + timedelta(days=review_in_days)),
+                    ),
                     strict=True,
                 )
             ),
@@ -139,6 +144,15 @@ def test_restrictions_are_reviewed_on_schedule_and_can_be_lifted(
     assert (
         client.get(reverse("referrals:contact-detail", args=[contact.reference])).status_code == 200
     )
+
+
+def test_a_review_date_must_be_within_three_months(client, manager, contact):
+    too_late = _restrict(client, manager, contact, [], review_in_days=92)
+    assert too_late.status_code == 200
+    assert "Review date must be within three months" in too_late.content.decode()
+    assert "A member of staff&#x27;s family." in too_late.content.decode()
+    assert not Restriction.objects.filter(contact=contact).exists()
+    assert _restrict(client, manager, contact, [], review_in_days=91).status_code == 302
 
 
 def test_only_managers_restrict(client, screener, contact):

@@ -105,6 +105,8 @@ def test_the_head_of_service_lifts_any_restriction_only_with_a_recorded_reason(
     no_reason = _lift(client, restriction, lift_reason=" ")
     assert no_reason.status_code == 200
     assert "Say why you are lifting a restriction you are not named on" in no_reason.text
+    too_long = _lift(client, restriction, lift_reason="x" * 5001)
+    assert "The reason must be 5,000 characters or fewer (it has 5,001)" in too_long.text
     restriction.refresh_from_db()
     assert restriction.lifted_at is None
 

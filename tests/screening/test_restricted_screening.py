@@ -51,7 +51,7 @@ def test_a_partner_member_not_named_sees_only_that_a_check_waits_on_a_restricted
 
     listing = client.get(reverse("screening:member-checks")).text
     assert "Amelia" not in listing
-    assert "A check is waiting on a restricted record" in listing
+    assert "A check is waiting. Restricted record — ask" in listing
     assert f"ask {manager.full_name}" in listing
     assert reverse("screening:member-check", args=[check.pk]) not in listing
 
