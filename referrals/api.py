@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +33,7 @@ from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.validators import (
     check_date_of_birth,
     check_expected_date_of_birth,
+    check_nhs_numbers_distinct,
     check_received_at,
     clean_nhs_number,
     clean_phone,
@@ -246,6 +248,16 @@ class ContactInputSerializer(serializers.Serializer):
         return _django_validator(check_received_at)(value)
 
     def validate(self, attrs):
+        people = [*attrs["children"], *attrs.get("adults", [])]
+        try:
+            check_nhs_numbers_distinct([person["nhs_number"] for person in people])
+        except DjangoValidationError:
+            raise serializers.ValidationError(
+                {
+                    "nhs_number": "Two people on this contact have the same NHS number: an "
+                    "NHS number belongs to one person, so check both."
+                }
+            ) from None
         if (
             attrs["family_awareness"] != Contact.FamilyAwareness.AWARE_CONSENTED
             and not attrs["family_not_told_reason"].strip()

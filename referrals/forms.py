@@ -29,6 +29,7 @@ from referrals.validators import (
     check_date_of_birth,
     check_expected_date_of_birth,
     check_in_range,
+    check_nhs_numbers_distinct,
     clean_nhs_number,
     clean_phone,
     clean_postcode,
@@ -278,13 +279,24 @@ class AdultForm(PersonFieldsMixin):
 
 
 class BaseSubjectFormSet(forms.BaseFormSet):
+    noun = "person"
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["use_required_attribute"] = False
         return kwargs
 
+    def clean(self):
+        super().clean()
+        numbers = [
+            form.cleaned_data.get("nhs_number", "") if form.is_valid() else ""
+            for form in self.forms
+        ]
+        check_nhs_numbers_distinct(numbers, noun=self.noun)
+
 
 class ChildrenFormSetBase(BaseSubjectFormSet):
+    noun = "child"
     default_error_messages = {
         "too_few_forms": "Add at least one child",
         "too_many_forms": too_many("children", LIMITS.children_per_contact),
@@ -292,6 +304,7 @@ class ChildrenFormSetBase(BaseSubjectFormSet):
 
 
 class AdultsFormSetBase(BaseSubjectFormSet):
+    noun = "adult"
     default_error_messages = {
         "too_many_forms": too_many("adults", LIMITS.adults_per_contact),
     }

@@ -271,10 +271,15 @@ def contact_submit(
             Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key),
             idempotency_body_sha256,
         )
+    # One NHS number is one person: a number given twice on one contact (the forms and
+    # the API refuse it; this guards every other caller) links both to the same record.
+    by_nhs_number: dict[str, Person] = {}
     for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
         zip(data.subjects, plans, census, strict=True)
     ):
-        _subject_create(
+        if plan.person is None and subject_input.nhs_number in by_nhs_number:
+            plan = MatchPlan(person=by_nhs_number[subject_input.nhs_number])
+        subject = _subject_create(
             contact=contact,
             position=position,
             given=subject_input,
@@ -282,6 +287,8 @@ def contact_submit(
             ethnicity=ethnicity,
             disabilities=disabilities,
         )
+        if subject_input.nhs_number and subject.person is not None:
+            by_nhs_number.setdefault(subject_input.nhs_number, subject.person)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

@@ -31,6 +31,22 @@ def clean_nhs_number(value: str) -> str:
         ) from None
 
 
+def check_nhs_numbers_distinct(numbers: list[str], *, noun: str = "person") -> None:
+    """An NHS number belongs to one person: the same one twice on a contact is a slip.
+    ``numbers`` in order on the form (blank for none), already cleaned."""
+    seen: dict[str, int] = {}
+    for position, number in enumerate(numbers, start=1):
+        if not number:
+            continue
+        if number in seen:
+            raise ValidationError(
+                f"{noun.capitalize()} {position} has the same NHS number as {noun} "
+                f"{seen[number]}: an NHS number belongs to one person, so check both",
+                code="repeated_nhs_number",
+            )
+        seen[number] = position
+
+
 def clean_unique_pupil_number(value: str) -> str:
     if not value.strip():
         return ""

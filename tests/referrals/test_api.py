@@ -360,3 +360,38 @@ def test_the_422_is_in_the_openapi_schema(client, screener):
     client.force_login(screener)
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
     assert "422" in schema["paths"]["/api/v1/contacts/"]["post"]["responses"]
+
+
+def test_one_nhs_number_twice_on_a_contact_is_a_400_not_a_500(partner):
+    amelia = VALID["children"][0]
+    twice = {**VALID, "children": [amelia, {**amelia, "first_name": "Amelie"}]}
+
+    response = post(partner, twice)
+
+    assert response.status_code == 400
+    assert "same NHS number" in response.json()["nhs_number"][0]
+    assert not Contact.objects.exists()
+
+
+def test_intake_links_one_nhs_number_given_twice_to_one_person(feed_account):
+    """The forms and the API refuse it; any other caller of the service gets one person,
+    not a database error."""
+    from referrals.services import ContactInput, ReferrerInput, SubjectInput, contact_submit
+
+    child = SubjectInput(
+        role="child", first_name="Amelia", last_name="Harrison", nhs_number="9434765919"
+    )
+    contact, _ = contact_submit(
+        actor=feed_account,
+        channel="police_notification",
+        data=ContactInput(
+            referrer=ReferrerInput(name="PC Test"),
+            subjects=[child, child],
+            concerns="Two entries for one child.",
+            concern_categories=["neglect"],
+            family_awareness="aware_consented",
+        ),
+    )
+
+    people = {subject.person_id for subject in contact.subjects.all()}
+    assert len(people) == 1

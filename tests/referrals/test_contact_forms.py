@@ -139,6 +139,19 @@ def test_each_field_kind_explains_its_error(client, referrer, field, value, mess
     assert message in response.text
 
 
+def test_one_nhs_number_on_two_children_is_a_message_not_a_500(client, referrer):
+    client.force_login(referrer)
+    data = full_referral()
+    data["children-0-nhs_number"] = "943 476 5919"
+    data["children-1-nhs_number"] = "9434765919"
+
+    response = client.post(reverse("referrals:referral-form"), data)
+
+    assert response.status_code == 200
+    assert "Child 2 has the same NHS number as child 1" in response.text
+    assert 'value="Noah"' in response.text
+
+
 def test_a_draft_survives_signing_out_and_back_in(client, referrer):
     client.force_login(referrer)
     data = full_referral()
