@@ -63,8 +63,10 @@ class Supervisor:
             if child.restart_at is not None:
                 if now >= child.restart_at:
                     self.out.write(f"Starting the {child.name} process again.\n")
-                    child.restarts += 1
                     self._launch(child)
+                    # Counted once the new process is in place: a watcher that sees the
+                    # count go up must also see the new process.
+                    child.restarts += 1
                 continue
             if child.process.poll() is None:
                 continue
