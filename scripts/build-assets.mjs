@@ -20,6 +20,18 @@ const css = sass.compile(join(root, "assets", "scss", "frontdoor.scss"), {
   loadPaths: [root],
   quietDeps: true,
   silenceDeprecations: ["import"],
+  logger: {
+    // MOJ Frontend 11 still calls GOV.UK Frontend 6's deprecated govuk-text-colour
+    // mixin. GOV.UK Frontend would let us silence that through
+    // $govuk-suppressed-warnings, but MOJ Frontend configures GOV.UK Frontend itself
+    // and fixes that list as empty, so we cannot reach it. Those warnings are about
+    // code in node_modules that we cannot change; any other warning is still shown.
+    warn(message, { span, stack }) {
+      if (message.includes("$govuk-suppressed-warnings")) return;
+      const where = span ? `\n    ${span.url ?? ""} ${span.start.line + 1}:${span.start.column + 1}` : "";
+      console.warn(`WARNING: ${message}${where}${stack ? `\n${stack}` : ""}`);
+    },
+  },
 });
 writeFileSync(join(out, "frontdoor.css"), css.css);
 
