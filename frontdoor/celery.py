@@ -1,15 +1,41 @@
 """The Celery application: ``celery -A frontdoor worker`` and ``celery -A frontdoor beat``."""
 
+import logging
 import os
 
 from celery import Celery
-from celery.signals import beat_init, task_postrun, task_prerun
+from celery.signals import after_setup_logger, beat_init, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings.development")
 
 app = Celery("frontdoor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# A line for each task received and done, and for each scheduled send: useful in a
+# log, noise on a terminal.
+ROUTINE_LOGGERS = ("celery.worker.strategy", "celery.app.trace", "celery.beat")
+
+
+class _NotRoutine(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not record.name.startswith(ROUTINE_LOGGERS)
+
+
+@after_setup_logger.connect
+def routine_lines_to_a_file(logger=None, format=None, **kwargs) -> None:
+    """With FRONTDOOR_TASK_LOG set (``run_app`` sets it), routine lines go to that file
+    only; warnings and errors still reach the console as well."""
+    path = os.environ.get("FRONTDOOR_TASK_LOG")
+    if not path or logger is None:
+        return
+    for handler in logger.handlers:
+        handler.addFilter(_NotRoutine())
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(logging.Formatter(format))
+    for name in ROUTINE_LOGGERS:
+        logging.getLogger(name).addHandler(to_file)
 
 
 @beat_init.connect

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -135,6 +137,28 @@ def demo_data_load() -> list[DemoAccount]:
                 password=DEMO_PASSWORD,
             )
     return DEMO_ACCOUNTS
+
+
+def demo_accounts_lines(*, two_factor: bool) -> list[str]:
+    """The demo accounts as a person signing in needs them: email, role, password."""
+    width = max(len(account.email) for account in DEMO_ACCOUNTS)
+    lines = ["Sign in as any of these demo accounts:"]
+    lines += [f"  {account.email.ljust(width)}  {account.role.label}" for account in DEMO_ACCOUNTS]
+    lines.append(f"Every demo account's password is: {DEMO_PASSWORD}")
+    if two_factor:
+        lines.append("Staff accounts set up an authenticator app (any TOTP app) at first sign-in.")
+    return lines
+
+
+def demo_accounts_write(path: Path, *, two_factor: bool) -> Path:
+    """Write the demo accounts to ``path`` readable by this user only (it holds the
+    demo password, which is public anyway, but the habit is the right one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write("\n".join(demo_accounts_lines(two_factor=two_factor)) + "\n")
+    path.chmod(0o600)  # an older file keeps its mode through O_CREAT
+    return path
 
 
 # --- CIN census details, shared by the demo and the synthetic generator ---------------

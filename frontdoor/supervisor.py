@@ -10,6 +10,7 @@ fresh start from the shortest pause.
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -80,9 +81,13 @@ class Supervisor:
                 f"the others carry on. Starting it again in {pause:g} s.\n"
             )
 
-    def run(self, stopping: Callable[[], bool]) -> None:
+    def run(
+        self, stopping: Callable[[], bool], each_tick: Callable[[], None] | None = None
+    ) -> None:
         while not stopping():
             self.check()
+            if each_tick is not None:
+                each_tick()
             time.sleep(self.poll_every)
 
     def stop(self) -> None:
@@ -96,3 +101,40 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@dataclass
+class StartupWatch:
+    """Whether the web server takes connections and the worker answers a ping, so
+    what a person needs (the address, the demo accounts) is printed after the
+    processes' own start-up output instead of scrolling away under it. After
+    ``patience`` seconds it stops waiting and says what is not up yet."""
+
+    host: str
+    port: int
+    worker_up: Callable[[], bool]
+    patience: float = 120.0
+    started: float = field(default_factory=time.monotonic)
+    announced: bool = False
+    web: bool = False
+    worker: bool = False
+
+    def _web_answers(self) -> bool:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def ready(self) -> bool:
+        self.web = self.web or self._web_answers()
+        self.worker = self.worker or (self.web and self.worker_up())
+        return (self.web and self.worker) or time.monotonic() - self.started > self.patience
+
+    def caveats(self) -> list[str]:
+        lines = []
+        if not self.web:
+            lines.append("The web server has not answered yet: see the messages above.")
+        if not self.worker:
+            lines.append("The worker has not answered yet: notices wait until it does.")
+        return lines

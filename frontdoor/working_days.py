@@ -129,6 +129,23 @@ def add_working_time(start: datetime, amount: timedelta) -> datetime:
         cursor = next_midnight
 
 
+def working_time_before(end: datetime, amount: timedelta) -> datetime:
+    """The moment ``amount`` of working time before ``end`` (add_working_time run
+    backwards): on a Saturday, twenty working hours ago is Friday at four."""
+    remaining = amount
+    day = _local(end).date()
+    segment_end = _local(end)
+    while True:
+        segment_start = _at(day, time(0, 0))
+        if is_working_day(day):
+            available = _elapsed(segment_start, segment_end)
+            if remaining < available:
+                return _later(segment_end, -remaining)
+            remaining -= available
+        day -= timedelta(days=1)
+        segment_end = segment_start
+
+
 def months_before(day: date, months: int) -> date:
     """The same date ``months`` calendar months earlier; a day the month lacks (31 April)
     falls back to that month's last day."""

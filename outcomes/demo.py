@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 
 from django.utils import timezone
@@ -28,8 +28,8 @@ from frontdoor.demo import (
 from frontdoor.models import User
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_days, is_working_day
-from outcomes import downstream
-from outcomes.models import DownstreamOutcome
+from outcomes import downstream, notify
+from outcomes.models import DownstreamOutcome, Notice
 from outcomes.selectors import standing_decision
 from referrals.models import Contact, ContactSubject
 from screening.models import CENSUS_REFERRAL_ROUTES, Route
@@ -256,14 +256,14 @@ def _next_referrals(referrals: list[tuple[Contact, object]]) -> dict[int, date]:
     return following
 
 
-def demo_outcomes_load(*, seed: int = 2026) -> int:
+def demo_outcomes_load(*, seed: int = 2026, now: datetime | None = None) -> int:
     """Record what social care did after each demo referral; return how many events.
     Safe to run again: each event carries an id and each contact's plan its own seed,
     so a repeat records only what has fallen due since."""
     recorder = User.objects.filter(groups__name=Role.MANAGER).first()
     if recorder is None:
         return 0
-    today = timezone.localdate()
+    today = timezone.localdate(now or timezone.now())
     contacts = Contact.objects.filter(decisions__isnull=False).distinct().order_by("received_at")
     referrals = [
         (contact, decision)
@@ -308,3 +308,24 @@ def demo_outcomes_load(*, seed: int = 2026) -> int:
                 )
                 recorded += 1
     return recorded
+
+
+def demo_notices_summary(*, emails_go: str) -> str:
+    """One line on what becomes of the notices the demo's contacts and decisions made,
+    instead of a line per delivery: emails are written as files in development; texts
+    and letters need GOV.UK Notify, so without it they fail, as a real service's would,
+    and show as failed on each contact's notices page."""
+    notices = Notice.objects.all()
+    emails = notices.filter(channel=Notice.Channel.EMAIL).count()
+    others = notices.exclude(channel=Notice.Channel.EMAIL)
+    if notify.enabled():
+        unaddressed = others.filter(status=Notice.Status.PERMANENT_FAILURE).count()
+        line = f"{others.count() - unaddressed} texts and letters go through GOV.UK Notify"
+        if unaddressed:
+            line += f"; {unaddressed} family letters had no postal address and are marked failed"
+        return f"Notices: {emails} emails, {emails_go}; {line}."
+    return (
+        f"Notices: {emails} emails, {emails_go}; {others.count()} texts and letters "
+        "are marked failed because GOV.UK Notify is not set up (NOTIFY_API_KEY), as they "
+        "would be on a real service without it."
+    )

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from faker import Faker
 
@@ -26,51 +27,140 @@ from frontdoor.demo import (
 )
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
+from frontdoor.working_days import working_time_before
 from referrals.models import ConcernCategory, Contact, ContactSubject, Person
 from referrals.services import ContactInput, ReferrerInput, SubjectInput, contact_submit
+from referrals.validators import clean_postcode
 
 DEMO_CONTACT_COUNT = 400
 # Fifteen months: a quarter's scorecard shows the four quarters before it.
 DEMO_DAYS = 460
-DEMO_RECENT = 30  # received in the last day and a half: today's queue
 DEMO_SCHOOLS = (2701, 40)  # the demo's schools for pupil numbers (synthetic data: 2001-2600)
 UPN_SHARE = 0.9  # of school children: the school or the screener gives it
+# North Yorkshire's postcode areas and the letters an inward code may use.
+POSTCODE_AREAS = ["YO", "HG", "DL", "TS", "BD", "LS", "HU", "DN", "WF", "LA"]
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
+# What a referrer writes, by worry, with the ages (in whole years) a child could be
+# for it to make sense: nobody reports a toddler missing overnight with new trainers.
 NARRATIVES = {
     ConcernCategory.NEGLECT: [
-        "{child} has come to school hungry most days this term and in the same clothes all week.",
-        "The health visitor found the home cold, with little food, and {child} in a soiled nappy.",
+        (
+            "{child} has come to school hungry most days this term and in the same clothes all week.",
+            5,
+            17,
+        ),
+        (
+            "The health visitor found the home cold, with little food, and {child} in a soiled nappy.",
+            0,
+            2,
+        ),
+        (
+            "Nursery staff say {child} often arrives unwashed, with nappy rash and no spare clothes.",
+            1,
+            4,
+        ),
     ],
     ConcernCategory.PHYSICAL_ABUSE: [
-        "{child} has a bruise on the upper arm shaped like a grip and said '{adult} grabbed me'.",
-        "{child} arrived with a burn on the hand; the explanation given does not fit the injury.",
+        (
+            "{child} has a bruise on the upper arm shaped like a grip and said '{adult} grabbed me'.",
+            3,
+            17,
+        ),
+        (
+            "{child} arrived with a burn on the hand; the explanation given does not fit the injury.",
+            0,
+            17,
+        ),
+        (
+            "{child}, a baby who is not yet crawling, was brought to A&E with bruising to the face.",
+            0,
+            0,
+        ),
     ],
     ConcernCategory.EMOTIONAL_ABUSE: [
-        "{child} is withdrawn and says {adult} tells them they are stupid and unwanted.",
+        ("{child} is withdrawn and says {adult} tells them they are stupid and unwanted.", 4, 17),
+        (
+            "The health visitor saw {adult} shout at {child} and refuse to comfort them when they cried.",
+            0,
+            3,
+        ),
     ],
     ConcernCategory.SEXUAL_ABUSE: [
-        "{child} disclosed to a teaching assistant that an adult touched them in a way they did not like.",
+        (
+            "{child} disclosed to a teaching assistant that an adult touched them in a way they did not like.",
+            5,
+            17,
+        ),
+        ("Nursery staff are worried by sexualised behaviour {child} has shown in play.", 2, 4),
     ],
     ConcernCategory.DOMESTIC_ABUSE: [
-        "Police attended a domestic incident at the home overnight; {child} was present and upset.",
-        "{adult} told the GP that their partner is controlling and has threatened them in front of {child}.",
+        (
+            "Police attended a domestic incident at the home overnight; {child} was present and upset.",
+            0,
+            17,
+        ),
+        (
+            "{adult} told the GP that their partner is controlling and has threatened them in front of {child}.",
+            0,
+            17,
+        ),
     ],
     ConcernCategory.PARENTAL_MENTAL_HEALTH: [
-        "{adult} told the health visitor they are struggling with very low mood and cannot cope with {child}.",
+        (
+            "{adult} told the health visitor they are struggling with very low mood and cannot cope with {child}.",
+            0,
+            4,
+        ),
+        (
+            "{adult} told the school they are struggling with very low mood; {child} has been getting themself to school.",
+            5,
+            17,
+        ),
     ],
     ConcernCategory.SUBSTANCE_MISUSE: [
-        "{adult} appeared intoxicated when collecting {child} from nursery and was driving.",
+        (
+            "{adult} appeared intoxicated when collecting {child} from nursery and was driving.",
+            2,
+            4,
+        ),
+        ("{adult} came to a school meeting about {child} smelling of alcohol and slurring.", 5, 17),
+        ("Police found {adult} intoxicated at home, alone in charge of {child}.", 0, 17),
     ],
     ConcernCategory.MISSING_FROM_HOME: [
-        "{child} was reported missing overnight for the third time this month and returned with new trainers.",
+        (
+            "{child} was reported missing overnight for the third time this month and returned with new trainers.",
+            11,
+            17,
+        ),
     ],
     ConcernCategory.CHILD_EXPLOITATION: [
-        "{child} has been seen getting into cars with older men and has unexplained money and phones.",
+        (
+            "{child} has been seen getting into cars with older men and has unexplained money and phones.",
+            11,
+            17,
+        ),
     ],
     ConcernCategory.OTHER: [
-        "{child} is a young carer for {adult} and has missed a lot of school.",
+        ("{child} is a young carer for {adult} and has missed a lot of school.", 8, 17),
+        (
+            "{adult} has missed {child}'s hospital appointments several times and does not answer calls.",
+            0,
+            17,
+        ),
     ],
 }
+
+
+def narratives_for(category: str, age: int) -> list[str]:
+    """The narratives of ``category`` that fit a child of ``age`` whole years."""
+    return [text for text, youngest, oldest in NARRATIVES[category] if youngest <= age <= oldest]
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
 
 CHANNEL_WEIGHTS = [
     (Contact.Channel.ONLINE_FORM, 35),
@@ -98,8 +188,8 @@ def _nhs_number(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
-def _received_at(rng: random.Random, days_ago: int) -> datetime:
-    day = timezone.localdate() - timedelta(days=days_ago)
+def _received_at(rng: random.Random, days_ago: int, now: datetime) -> datetime:
+    day = timezone.localdate(now) - timedelta(days=days_ago)
     minutes = (
         int(rng.triangular(8 * 60, 19 * 60, 11 * 60))
         if rng.random() < 0.9
@@ -108,7 +198,60 @@ def _received_at(rng: random.Random, days_ago: int) -> datetime:
     local = datetime.combine(
         day, time(minutes // 60, minutes % 60), tzinfo=timezone.get_current_timezone()
     )
-    return min(local, timezone.now())
+    return min(local, now)
+
+
+@dataclass(frozen=True)
+class RecentContact:
+    """One contact of today's queue, placed so its clock shows ``hours_left`` working
+    hours (negative: overdue) whatever the day, and taken as far as ``stage`` by
+    screening.demo: "new" (untouched), "screening", "checks" (waiting for the
+    police), "approval" (decided, waiting for a manager) or "returned" (a manager
+    sent the decision back). ``complex`` ones come to the complex-case meeting."""
+
+    stage: str
+    hours_left: float
+    complex: bool = False
+
+    def received_at(self, now: datetime) -> datetime:
+        if self.hours_left >= 24:
+            return now - timedelta(minutes=5)  # just arrived
+        # Due one working day after receipt, so receipt is the working time already
+        # used before ``now``: on a Saturday that falls on Friday (or earlier), and
+        # the clock shows what is left of Monday, not a flat 24 hours.
+        return working_time_before(now, timedelta(hours=24 - self.hours_left))
+
+
+# Green (more than six working hours left), amber (six or fewer) and red (overdue),
+# as screening.selectors.clock_for has them, at every stage of screening.
+RECENT_PLAN = [
+    RecentContact("new", 24),
+    RecentContact("new", 20),
+    RecentContact("new", 15),
+    RecentContact("new", 9, complex=True),
+    RecentContact("new", 5),
+    RecentContact("new", 2),
+    RecentContact("new", -3),
+    RecentContact("new", -10, complex=True),
+    RecentContact("screening", 18, complex=True),
+    RecentContact("screening", 12),
+    RecentContact("screening", 4, complex=True),
+    RecentContact("screening", -6, complex=True),
+    RecentContact("checks", 16),
+    RecentContact("checks", 3),
+    RecentContact("checks", -2),
+    RecentContact("approval", 14),
+    RecentContact("approval", 8),
+    RecentContact("approval", 1),
+    RecentContact("approval", -1),
+    RecentContact("returned", 10),
+    RecentContact("returned", -4),
+]
+
+
+def recent_plan(now: datetime) -> dict[datetime, RecentContact]:
+    """Today's queue as placed at ``now``, by receipt time."""
+    return {planned.received_at(now): planned for planned in RECENT_PLAN}
 
 
 @dataclass
@@ -164,18 +307,44 @@ def _disabilities(rng: random.Random, tally: _Tally) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+def _postcode(rng: random.Random) -> str:
+    """A postcode the referral form accepts (Faker's en_GB ones include shapes such as
+    "SK3R 1LZ" that no real postcode has), in the demo council's part of England."""
+    while True:
+        candidate = (
+            f"{rng.choice(POSTCODE_AREAS)}{rng.randint(1, 20)} "
+            f"{rng.randint(0, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+        )
+        try:
+            return clean_postcode(candidate)
+        except ValidationError:
+            continue
+
+
 class _Family:
-    def __init__(self, fake: Faker, rng: random.Random, tally: _Tally, today: date) -> None:
-        """A family as first known to the front door on ``today``."""
+    def __init__(
+        self,
+        fake: Faker,
+        rng: random.Random,
+        tally: _Tally,
+        today: date,
+        *,
+        teenager: bool = False,
+    ) -> None:
+        """A family as first known to the front door on ``today``; with ``teenager``
+        the first child is 12 to 16."""
         self.surname = fake.last_name()
-        self.postcode = fake.postcode()
+        self.postcode = _postcode(rng)
         self.address = fake.street_address()
         self.ethnicity = _pick(rng, ETHNICITIES)  # "": not yet obtained
         self.children: list[_Child] = []
-        for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
+        for number in range(rng.choice([1, 1, 1, 2, 2, 3])):
             sex = rng.choice(["female", "male"])
             first = fake.first_name_female() if sex == "female" else fake.first_name_male()
-            born = today - timedelta(days=rng.randint(60, 17 * 365))
+            if teenager and number == 0:
+                born = today - timedelta(days=rng.randint(12 * 365 + 30, 16 * 365))
+            else:
+                born = today - timedelta(days=rng.randint(60, 17 * 365))
             nhs = _nhs_number(rng) if rng.random() < 0.7 else ""
             at_school = (today - born).days >= SCHOOL_AGE_DAYS and rng.random() < UPN_SHARE
             upn = tally.pupil_number(born) if at_school else ""
@@ -234,39 +403,74 @@ def _subjects(family: _Family, rng: random.Random, *, misspell: bool) -> list[Su
     return subjects
 
 
-def demo_contacts_load(*, count: int = DEMO_CONTACT_COUNT, seed: int = 2026) -> int:
-    """Create up to ``count`` demo contacts (none if there are already that many)."""
+def demo_contacts_load(
+    *, count: int = DEMO_CONTACT_COUNT, seed: int = 2026, now: datetime | None = None
+) -> int:
+    """Create the demo's contacts as at ``now``: a history of up to ``count`` (none
+    if there are already that many) and today's queue (RECENT_PLAN), unless a contact
+    arrived in the last twelve hours. Returns how many were made."""
+    now = now or timezone.now()
     existing = Contact.objects.count()
-    if existing >= count:
+    history = max(count - len(RECENT_PLAN) - existing, 0)
+    queue = not Contact.objects.filter(received_at__gte=now - timedelta(hours=12)).exists()
+    if not history and not queue:
         return 0
     rng = random.Random(seed + existing)
     fake = Faker("en_GB")
     fake.seed_instance(seed + existing)
-    screener = User.objects.filter(groups__name=Role.SCREENER).first()
-    school_dsl = User.objects.filter(groups__name=Role.REFERRER).first()
-    referrers = [school_dsl, *_demo_referrers()]
-    police = Agency.objects.filter(type=Agency.Type.POLICE).first()
-    families: list[_Family] = []
-    tally = _Tally()
-    for number in range(count - existing):
-        received_at = (
-            _received_at(rng, int(DEMO_DAYS * (1 - number / count)))
-            if number < count - DEMO_RECENT
-            else timezone.now() - timedelta(minutes=rng.randint(5, 36 * 60))
-        )
-        known = families and rng.random() < 0.25
+    intake = _Intake(rng, fake)
+    for number in range(history):
+        intake.submit(_received_at(rng, int(DEMO_DAYS * (1 - number / count)), now))
+    made = history
+    if queue:
+        for received_at, planned in sorted(recent_plan(now).items()):
+            # Decisions waiting for approval are referrals: a new family's, so no
+            # open case sends them to an allocated worker instead.
+            new_family = planned.complex or planned.stage in ("approval", "returned")
+            intake.submit(received_at, worrying_teenager=planned.complex, new_family=new_family)
+            made += 1
+    return made
+
+
+class _Intake:
+    """Submits demo contacts through intake; families recur."""
+
+    def __init__(self, rng: random.Random, fake: Faker) -> None:
+        self.rng, self.fake = rng, fake
+        self.screener = User.objects.filter(groups__name=Role.SCREENER).first()
+        school_dsl = User.objects.filter(groups__name=Role.REFERRER).first()
+        self.referrers = [school_dsl, *_demo_referrers()]
+        self.police = Agency.objects.filter(type=Agency.Type.POLICE).first()
+        self.families: list[_Family] = []
+        self.tally = _Tally()
+
+    def submit(
+        self, received_at: datetime, *, worrying_teenager: bool = False, new_family: bool = False
+    ) -> None:
+        """One contact; a ``worrying_teenager`` is a new family's teenager missing from
+        home or being exploited, which brings the contact to the complex-case meeting."""
+        rng, fake = self.rng, self.fake
+        day = timezone.localtime(received_at).date()
+        known = bool(self.families) and not new_family and rng.random() < 0.25
         family = (
-            rng.choice(families)
+            rng.choice(self.families)
             if known
-            else _Family(fake, rng, tally, timezone.localtime(received_at).date())
+            else _Family(fake, rng, self.tally, day, teenager=worrying_teenager)
         )
         if not known:
-            families.append(family)
+            self.families.append(family)
         channel = rng.choices(*zip(*CHANNEL_WEIGHTS, strict=True))[0]
-        categories = rng.sample(list(NARRATIVES), k=rng.choice([1, 1, 2]))
-        child_name = family.children[0].first
+        child = family.children[0]
+        age = age_on(child.born, day)
+        if worrying_teenager:
+            categories = [
+                rng.choice([ConcernCategory.MISSING_FROM_HOME, ConcernCategory.CHILD_EXPLOITATION])
+            ]
+        else:
+            fitting = [category for category in NARRATIVES if narratives_for(category, age)]
+            categories = rng.sample(fitting, k=rng.choice([1, 1, 2]))
         concerns = " ".join(
-            rng.choice(NARRATIVES[c]).format(child=child_name, adult=family.parent[0])
+            rng.choice(narratives_for(c, age)).format(child=child.first, adult=family.parent[0])
             for c in categories
         )
         awareness = rng.choices(list(Contact.FamilyAwareness), weights=[70, 15, 15])[0]
@@ -280,14 +484,13 @@ def demo_contacts_load(*, count: int = DEMO_CONTACT_COUNT, seed: int = 2026) -> 
             if awareness == Contact.FamilyAwareness.AWARE_CONSENTED
             else "Telling the family could put the child at greater risk.",
             received_at=received_at,
-            **_channel_details(channel, rng, fake, police),
+            **_channel_details(channel, rng, fake, self.police),
         )
         referrer_account = None
-        actor = screener
+        actor = self.screener
         if channel in (Contact.Channel.ONLINE_FORM, Contact.Channel.PARTNER_API):
-            referrer_account = actor = rng.choice(referrers)
+            referrer_account = actor = rng.choice(self.referrers)
         contact_submit(actor=actor, data=data, channel=channel, referrer_account=referrer_account)
-    return count - existing
 
 
 def _channel_details(channel, rng: random.Random, fake: Faker, police: Agency | None) -> dict:

@@ -8,18 +8,30 @@ the queue, so every screen has realistic work on it.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from frontdoor.demo import NO_DISABILITY, PRIMARY_NEEDS, STRATEGY_NEED_IS_ABUSE
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
-from frontdoor.working_days import add_working_time
+from frontdoor.working_days import LONDON, add_working_time, is_working_day
 from referrals import services as referral_services
+from referrals.demo import RecentContact, recent_plan
 from referrals.models import Contact, ContactSubject
 from screening import services
-from screening.models import CENSUS_REFERRAL_ROUTES, Decision, Route, Screening, ThresholdLevel
+from screening.meetings import services as meeting_services
+from screening.meetings.slots import slot_moment, slot_times
+from screening.models import (
+    CENSUS_REFERRAL_ROUTES,
+    ROUTES_NEEDING_APPROVAL,
+    ComplexCaseEntry,
+    ComplexCaseRun,
+    Decision,
+    Route,
+    Screening,
+    ThresholdLevel,
+)
 
 ROUTE_WEIGHTS = [
     (Route.INFORMATION_AND_ADVICE, 45),
@@ -48,6 +60,11 @@ RATIONALES = {
 # earlier case before them (the census allows no overlapping episodes).
 OPEN_CASE_DAYS = 90
 DISABLED_CHILD_NEED_SHARE = 0.35
+COMPLEX_REASON = (
+    "Missing episodes and older adults around the child: partners need to share what they know."
+)
+CHECK_QUESTION = "Any incidents or intelligence about the adults at this address?"
+RETURNED = "Please add what the school told you about the sibling before I approve this referral."
 SOS = {
     "danger_statement": "Professionals are worried the child could be harmed again if nothing changes at home.",
     "strengths": "The child has a trusted adult at school and attends regularly.",
@@ -55,16 +72,18 @@ SOS = {
 }
 
 
-def demo_screening_load(*, seed: int = 2026) -> int:
-    """Screen the demo contacts that have not been touched yet; return how many."""
+def demo_screening_load(*, seed: int = 2026, now: datetime | None = None) -> int:
+    """Screen the demo contacts that have not been touched yet, as at ``now``: today's
+    queue (referrals.demo.RECENT_PLAN) as far as each one's stage, older ones decided.
+    Returns how many were touched."""
     rng = random.Random(seed)
+    now = now or timezone.now()
     screener = User.objects.filter(groups__name=Role.SCREENER).first()
     manager = User.objects.filter(groups__name=Role.MANAGER).first()
     if screener is None or manager is None:
         return 0
-    police = Agency.objects.filter(type=Agency.Type.POLICE).first()
-    levels = {level.number: level for level in ThresholdLevel.objects.all()}
-    now = timezone.now()
+    demo = _Demo(rng, now, screener, manager)
+    plan = recent_plan(now)
     untouched = (
         Contact.objects.filter(status=Contact.Status.RECEIVED, advice_only=False)
         .exclude(pk__in=Screening.objects.values("contact_id"))
@@ -72,54 +91,85 @@ def demo_screening_load(*, seed: int = 2026) -> int:
     )
     screened = 0
     for contact in untouched:
-        age = now - contact.received_at
-        if age < timedelta(hours=20):
-            continue  # the newest stay in the queue
+        planned = plan.get(contact.received_at)
+        if planned is not None:
+            screened += demo.take_to(contact, planned)
+        elif now - contact.received_at > timedelta(hours=36):
+            demo.decide_history(contact)
+            screened += 1
+    return screened
+
+
+class _Demo:
+    def __init__(self, rng: random.Random, now: datetime, screener: User, manager: User):
+        self.rng, self.now, self.screener, self.manager = rng, now, screener, manager
+        self.police = Agency.objects.filter(type=Agency.Type.POLICE).first()
+        self.levels = {level.number: level for level in ThresholdLevel.objects.all()}
+
+    def _start(self, contact: Contact, **values) -> None:
+        screener = self.screener
         services.screening_claim(actor=screener, contact=contact)
         # A screener settles likely matches first, so children get their history.
         for subject in contact.subjects.filter(match_status=ContactSubject.MatchStatus.UNMATCHED):
             best = subject.match_candidates.order_by("-score").first()
             if best is not None:
                 referral_services.match_confirm(actor=screener, candidate=best)
-        services.screening_save(actor=screener, contact=contact, values=SOS)
-        if age < timedelta(days=2) and rng.random() < 0.3:
-            screened += 1
-            continue  # mid-screening
-        if age < timedelta(days=2) and police is not None and rng.random() < 0.5:
+        services.screening_save(actor=screener, contact=contact, values={**SOS, **values})
+
+    def _decide(self, contact: Contact, route: str, decided_at: datetime) -> Decision:
+        return services.decision_record(
+            actor=self.screener,
+            contact=contact,
+            route=route,
+            threshold_level=self.levels[LEVEL_FOR_ROUTE[route]],
+            rationale=RATIONALES[route],
+            family_notice=Decision.FamilyNotice.NOTIFY,
+            is_complex=route == Route.STRATEGY_DISCUSSION and self.rng.random() < 0.5,
+            complex_reason="Several agencies hold worrying information about the household.",
+            decided_at=decided_at,
+            primary_need=_primary_need(self.rng, contact, route),
+        )
+
+    def take_to(self, contact: Contact, planned: RecentContact) -> int:
+        """Today's queue: take ``contact`` as far as its planned stage."""
+        if planned.stage == "new":
+            return 0
+        flagged = (
+            {"complex_flag": True, "complex_reason": COMPLEX_REASON} if planned.complex else {}
+        )
+        self._start(contact, scaling=self.rng.randint(2, 6), **flagged)
+        if planned.stage == "checks" and self.police is not None:
             services.check_request(
-                actor=screener,
-                contact=contact,
-                agency=police,
-                question="Any incidents or intelligence about the adults at this address?",
+                actor=self.screener, contact=contact, agency=self.police, question=CHECK_QUESTION
             )
-            screened += 1
-            continue
+        elif planned.stage in ("approval", "returned"):
+            route = Route.SOCIAL_CARE_ASSESSMENT
+            if _case_open(contact):
+                route = Route.EARLY_HELP  # a referral would go to the allocated worker
+            if route not in ROUTES_NEEDING_APPROVAL:
+                return 1
+            decided_at = contact.received_at + (self.now - contact.received_at) / 2
+            decision = self._decide(contact, route, decided_at)
+            if planned.stage == "returned":
+                services.decision_return(actor=self.manager, decision=decision, comment=RETURNED)
+        return 1
+
+    def decide_history(self, contact: Contact) -> None:
+        rng, now = self.rng, self.now
+        self._start(contact)
         route = rng.choices(*zip(*ROUTE_WEIGHTS, strict=True))[0]
         if route in CENSUS_REFERRAL_ROUTES and _case_open(contact):
             route = Route.ALREADY_OPEN
         # Most are decided inside the working day; a few run late, as in life.
         took = timedelta(hours=rng.choice([1, 2, 3, 5, 8, 20, 30]))
         decided_at = min(add_working_time(contact.received_at, took), now)
-        decision = services.decision_record(
-            actor=screener,
-            contact=contact,
-            route=route,
-            threshold_level=levels[LEVEL_FOR_ROUTE[route]],
-            rationale=RATIONALES[route],
-            family_notice=Decision.FamilyNotice.NOTIFY,
-            is_complex=route == Route.STRATEGY_DISCUSSION and rng.random() < 0.5,
-            complex_reason="Several agencies hold worrying information about the household.",
-            decided_at=decided_at,
-            primary_need=_primary_need(rng, contact, route),
-        )
-        if decision.approval == Decision.Approval.PENDING and age > timedelta(days=3):
+        decision = self._decide(contact, route, decided_at)
+        if decision.approval == Decision.Approval.PENDING:
             services.decision_approve(
-                actor=manager,
+                actor=self.manager,
                 decision=decision,
                 approved_at=min(decided_at + timedelta(hours=1), now),
             )
-        screened += 1
-    return screened
 
 
 def _case_open(contact: Contact) -> bool:
@@ -169,3 +219,55 @@ def _primary_need(rng: random.Random, contact: Contact, route: str) -> str:
         return "N2"  # the child's disability or illness
     weights = PRIMARY_NEEDS[contact.concern_categories[0]]
     return rng.choices([code for code, _ in weights], weights=[w for _, w in weights])[0]
+
+
+def _latest_slots(now: datetime, count: int) -> list[tuple[date, time]]:
+    """The ``count`` latest meeting slots that have started by ``now``, newest first."""
+    found: list[tuple[date, time]] = []
+    day = now.astimezone(LONDON).date()
+    while len(found) < count:
+        if is_working_day(day):
+            found += [
+                (day, slot) for slot in reversed(slot_times()) if slot_moment(day, slot) <= now
+            ]
+        day -= timedelta(days=1)
+    return found[:count]
+
+
+def demo_meetings_load(*, now: datetime | None = None) -> int:
+    """The complex-case meetings of the last two slots, as at ``now``, whatever the
+    day: the earlier one held (attendance and an outcome for each case, one needing
+    more information), the latest waiting to be held. Returns how many were made."""
+    now = now or timezone.now()
+    chair = User.objects.filter(groups__name=Role.MANAGER).first()
+    if chair is None or ComplexCaseRun.objects.exists():
+        return 0
+    (current_day, current_slot), (past_day, past_slot) = _latest_slots(now, 2)
+    past, _ = meeting_services.complex_case_run(
+        meeting_date=past_day, slot=past_slot, as_at=slot_moment(past_day, past_slot)
+    )
+    attendees = list(
+        User.objects.filter(groups__name__in=[Role.SCREENER, Role.PARTNER_AGENCY_MEMBER])
+    )
+    meeting_services.meeting_attendance_record(
+        actor=chair, run=past, attendees=attendees, notes="Police and health attended."
+    )
+    for entry in past.entries.order_by("priority"):
+        if entry.priority == 1:
+            meeting_services.meeting_outcome_record(
+                actor=chair,
+                entry=entry,
+                outcome=ComplexCaseEntry.Outcome.MORE_INFORMATION,
+                actions="Ask the school about attendance and who collects the child.",
+                owners="MAST practitioner, by the next meeting",
+            )
+        else:
+            meeting_services.meeting_outcome_record(
+                actor=chair, entry=entry, outcome=ComplexCaseEntry.Outcome.DECISION
+            )
+    meeting_services.complex_case_run(
+        meeting_date=current_day,
+        slot=current_slot,
+        as_at=slot_moment(current_day, current_slot),
+    )
+    return 2

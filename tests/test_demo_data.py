@@ -108,3 +108,53 @@ def test_a_census_return_of_the_demo_would_keep_the_dfe_rules(db):
     assert not children.filter(disabilities=[])
     assert children.exclude(ethnicity="").exists()
     assert children.exclude(unique_pupil_number="").exists()
+
+
+def test_demo_accounts_are_written_for_this_user_only_and_notices_summed_up(db, settings, tmp_path):
+    import io
+    import stat
+
+    settings.DEMO_ACCOUNTS_FILE = str(tmp_path / "demo-accounts.txt")
+    out = io.StringIO()
+    call_command("load_demo_data", allow_without_debug=True, contacts=40, stdout=out)
+
+    written = tmp_path / "demo-accounts.txt"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    text = written.read_text()
+    assert DEMO_PASSWORD in text
+    assert all(account.email in text for account in DEMO_ACCOUNTS)
+    printed = out.getvalue()
+    assert f"The demo accounts are also in {written}" in printed.splitlines()[-1]
+    # One line about notices, not one per notice.
+    assert len([line for line in printed.splitlines() if "Notices:" in line]) == 1
+    assert "GOV.UK Notify is not set up" in printed
+
+
+def test_routine_worker_lines_go_to_the_file_and_problems_to_the_console(tmp_path, monkeypatch):
+    import logging
+
+    from frontdoor.celery import routine_lines_to_a_file
+
+    monkeypatch.setenv("FRONTDOOR_TASK_LOG", str(tmp_path / "tasks.log"))
+    root = logging.getLogger("test-root")
+    console_lines = []
+    console = logging.Handler()
+    console.emit = lambda record: console_lines.append(record.getMessage())
+    root.addHandler(console)
+    routine_lines_to_a_file(logger=root, format="%(levelname)s %(message)s")
+    trace = logging.getLogger("celery.app.trace")
+    try:
+        for record in (
+            trace.makeRecord(trace.name, logging.INFO, "", 0, "Task done: 'failed'", (), None),
+            trace.makeRecord(trace.name, logging.ERROR, "", 0, "Task raised", (), None),
+            root.makeRecord("frontdoor", logging.INFO, "", 0, "Our own line", (), None),
+        ):
+            logging.getLogger(record.name).handle(record)
+            root.handle(record)
+    finally:
+        for handler in list(trace.handlers):
+            if isinstance(handler, logging.FileHandler):
+                trace.removeHandler(handler)
+                handler.close()
+    assert console_lines == ["Task raised", "Our own line"]
+    assert "Task done: 'failed'" in (tmp_path / "tasks.log").read_text()

@@ -359,6 +359,10 @@ CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(embedded.STATE_DIR / "celerybeat-schedule")
 )
+# Where load_demo_data writes the demo accounts (readable by this user only).
+DEMO_ACCOUNTS_FILE = env.str(
+    "DEMO_ACCOUNTS_FILE", default=str(embedded.STATE_DIR / "demo-accounts.txt")
+)
 # The twice-daily complex-case meeting: London times, and the rules that bring a
 # contact to it (screening/meetings/rules.py).
 COMPLEX_CASE_SLOTS = env.list("COMPLEX_CASE_SLOTS", default=["09:30", "14:00"])

@@ -28,7 +28,7 @@ from frontdoor.synthetic.tables import (
     _pick,
 )
 from outcomes.models import Notice
-from referrals.demo import NARRATIVES
+from referrals.demo import NARRATIVES, age_on, narratives_for
 from referrals.models import Contact
 from screening.models import CENSUS_REFERRAL_ROUTES, REFERRAL_ROUTES, ROUTES_NEEDING_APPROVAL, Route
 
@@ -92,6 +92,11 @@ class _Plan:
     @property
     def last(self) -> int:
         return max(self.created, *self.moments())
+
+
+def _nearest(category: str, age: int) -> list[str]:
+    text, _, _ = min(NARRATIVES[category], key=lambda n: max(n[1] - age, age - n[2], 0))
+    return [text]
 
 
 class _ContactMixin:
@@ -171,8 +176,14 @@ class _ContactMixin:
             self._downstream(contact_id, route, children, standing[-1][2], day, categories)
 
         child_name = children[0][1] if children else family.surname
+        born = children[0][2].born if children else None
+        age = age_on(date.fromordinal(born), cal.date_of(day)) if born else 0
         concerns = " ".join(
-            self._one(NARRATIVES[category]).format(child=child_name, adult=family.adults[0].first)
+            # A worry that no narrative fits at this age (the weights pick categories
+            # by route, not age) takes its category's nearest one.
+            self._one(narratives_for(category, age) or _nearest(category, age)).format(
+                child=child_name, adult=family.adults[0].first
+            )
             for category in categories
         )
         roll = rnd()

@@ -17,24 +17,24 @@ from screening.models import AgencyContribution, ComplexCaseEntry, ComplexCaseRu
 from screening.services import OPEN_STATUSES, ScreeningRefused
 
 
-def _open_contacts() -> list[Contact]:
-    return list(
-        Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False).select_related(
-            "screening"
-        )
-    )
+def _open_contacts(received_by: datetime | None = None) -> list[Contact]:
+    contacts = Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
+    if received_by is not None:
+        contacts = contacts.filter(received_at__lte=received_by)
+    return list(contacts.select_related("screening"))
 
 
 def complex_case_run(
-    *, meeting_date: date, slot: time, caught_up: bool = False
+    *, meeting_date: date, slot: time, caught_up: bool = False, as_at: datetime | None = None
 ) -> tuple[ComplexCaseRun, bool]:
-    """The snapshot for one slot: made once, returned as it is on every later call."""
+    """The snapshot for one slot: made once, returned as it is on every later call.
+    ``as_at`` leaves out contacts received after it (the demo makes past meetings)."""
     try:
         with transaction.atomic():
             run = ComplexCaseRun.objects.create(
                 meeting_date=meeting_date, slot=slot, caught_up=caught_up
             )
-            contacts = _open_contacts()
+            contacts = _open_contacts(as_at)
             found = rules.reasons_for(contacts)
             carried = set(
                 ComplexCaseEntry.objects.filter(

@@ -1,10 +1,14 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from frontdoor.demo import DEMO_PASSWORD, demo_data_load
-from outcomes.demo import demo_outcomes_load
+from frontdoor.demo import demo_accounts_lines, demo_accounts_write, demo_data_load
+from outcomes.demo import demo_notices_summary, demo_outcomes_load
 from referrals.demo import DEMO_CONTACT_COUNT, demo_contacts_load
-from screening.demo import demo_screening_load
+from screening.demo import demo_meetings_load, demo_screening_load
+
+FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -22,32 +26,49 @@ class Command(BaseCommand):
             default=DEMO_CONTACT_COUNT,
             help=f"How many synthetic contacts there should be (default {DEMO_CONTACT_COUNT}).",
         )
+        parser.add_argument(
+            "--no-accounts-list",
+            action="store_true",
+            help="Only say where the accounts are written (run_app lists them once it is up).",
+        )
 
     def handle(
         self,
         *args,
         allow_without_debug: bool = False,
         contacts: int = DEMO_CONTACT_COUNT,
+        no_accounts_list: bool = False,
         **options,
     ):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError("Demo data is for development; pass --allow-without-debug to force.")
-        accounts = demo_data_load()
+        demo_data_load()
         created = demo_contacts_load(count=contacts)
         screened = demo_screening_load()
+        meetings = demo_meetings_load()
         outcomes = demo_outcomes_load()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in as any of:"))
-        width = max(len(account.email) for account in accounts)
-        for account in accounts:
-            self.stdout.write(f"  {account.email.ljust(width)}  {account.role.label}")
-        self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
-        if settings.TWO_FACTOR_REQUIRED:
-            self.stdout.write(
-                "Staff accounts set up an authenticator app (any TOTP app) at first sign-in."
-            )
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
             self.stdout.write(f"Screened {screened} of them, as a MAST would have.")
+        if meetings:
+            self.stdout.write(f"Held {meetings} complex-case meetings.")
         if outcomes:
             self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")
+        if created:
+            self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
+        path = demo_accounts_write(
+            Path(settings.DEMO_ACCOUNTS_FILE), two_factor=settings.TWO_FACTOR_REQUIRED
+        )
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        if not no_accounts_list:
+            for line in demo_accounts_lines(two_factor=settings.TWO_FACTOR_REQUIRED):
+                self.stdout.write(line)
+        self.stdout.write(f"The demo accounts are also in {path}")
+
+    @staticmethod
+    def _where_emails_go() -> str:
+        mailer = settings.MAILERS["default"]
+        if mailer["BACKEND"] == FILE_MAIL_BACKEND:
+            return f"which the worker writes as files to {mailer['OPTIONS']['file_path']}"
+        return "which the worker hands to the mail server"

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from frontdoor import embedded
 from frontdoor.database_roles import manage_as_owner
-from frontdoor.supervisor import Supervisor
+from frontdoor.demo import demo_accounts_lines
+from frontdoor.supervisor import StartupWatch, Supervisor
 
 
 class Command(BaseCommand):
@@ -30,8 +32,11 @@ class Command(BaseCommand):
         # Migrations run as the owner role; this process and its children are the app.
         if manage_as_owner("migrate", "--noinput") != 0:
             raise CommandError("Migrating the database failed (see above).")
-        if not no_demo_data and settings.DEBUG:
-            call_command("load_demo_data")
+        demo = not no_demo_data and settings.DEBUG
+        if demo:
+            # The accounts are listed once everything is up, after the processes'
+            # start-up output, so they are the last thing on the screen.
+            call_command("load_demo_data", no_accounts_list=True)
         python = sys.executable
         commands = {
             "web": [
@@ -73,7 +78,15 @@ class Command(BaseCommand):
                 settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
         }
-        supervisor = Supervisor(commands=commands, env=os.environ.copy(), out=self.stdout)
+        env = os.environ.copy()
+        # Routine lines (each task received and done, each scheduled send) go to a
+        # file, not the terminal: at first start the worker sends the demo's notices,
+        # a thousand lines that would scroll everything else away. Warnings and
+        # errors still come here (frontdoor/celery.py).
+        log_dir = embedded.STATE_DIR / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        env["FRONTDOOR_TASK_LOG"] = str(log_dir / "tasks.log")
+        supervisor = Supervisor(commands=commands, env=env, out=self.stdout)
         supervisor.start()
         stopping = False
 
@@ -83,10 +96,33 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
-        self.stdout.write(
-            self.style.SUCCESS(f"Front Door is running at http://{host}:{port}/ (Ctrl+C stops it)")
-        )
-        supervisor.run(lambda: stopping)
+        url = f"http://{host}:{port}/"
+        watch = StartupWatch(host=host, port=port, worker_up=_worker_answers)
+
+        def announce_once_up() -> None:
+            if watch.announced or not watch.ready():
+                return
+            watch.announced = True
+            lines = ["", *watch.caveats()]
+            if demo:
+                lines += demo_accounts_lines(two_factor=settings.TWO_FACTOR_REQUIRED)
+                lines.append(f"(Also written to {settings.DEMO_ACCOUNTS_FILE})")
+            lines.append(f"Task and scheduler logs: {env['FRONTDOOR_TASK_LOG']}")
+            self.stdout.write("\n".join(lines))
+            self.stdout.write(
+                self.style.SUCCESS(f"Front Door is running at {url} (Ctrl+C stops it)")
+            )
+
+        supervisor.run(lambda: stopping, each_tick=announce_once_up)
         self.stdout.write("Stopping web, worker and beat…")
         supervisor.stop()
         self.stdout.write("Stopped. Embedded services stop as this process exits.")
+
+
+def _worker_answers() -> bool:
+    from frontdoor.celery import app
+
+    try:
+        return bool(app.control.ping(timeout=0.5))
+    except Exception:  # the broker is not reachable yet
+        return False
