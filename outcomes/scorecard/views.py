@@ -248,7 +248,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
 
 
 def _charts(card: selectors.Scorecard) -> dict:
-    month_labels = [f"{month.start:%b %y}" for month, _ in card.monthly]
+    month_labels = [f"{month.start:%b %Y}" for month, _ in card.monthly]
     route_series = [
         charts.Series(
             route.label,
