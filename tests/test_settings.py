@@ -169,3 +169,14 @@ def test_a_deep_checkout_still_gets_sockets_it_can_bind(tmp_path):
     url, answered = result.stdout.split()
     assert len(url) - len("unix://") <= 100
     assert answered == "True"
+
+
+def test_a_council_name_set_empty_still_names_a_council():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(repr(settings.COUNCIL_NAME))",
+        env_overrides={"COUNCIL_NAME": "  "},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "'Demonstration County Council'"

@@ -48,7 +48,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SERVICE_NAME = env.str("SERVICE_NAME", default="Front Door")
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="Alpha")
-COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demonstration County Council")
+# Set but empty (COUNCIL_NAME= in a .env) still names a council: every page, notice
+# and printed pack names the council it comes from.
+COUNCIL_NAME = env.str("COUNCIL_NAME", default="").strip() or "Demonstration County Council"
 FRONT_DOOR_PHONE = env.str("FRONT_DOOR_PHONE", default="01632 960 000")
 # The council's three-digit DfE local authority number, sent in statutory returns;
 # 999 belongs to no authority, so a demonstration return cannot pass for a real one.

@@ -81,8 +81,13 @@ class ScorecardApi(APIView):
                 "period",
                 str,
                 required=True,
-                description="A month (2026-07), a quarter (2026-Q3) or a year (2026).",
-                pattern=r"^20\d{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$",
+                description=(
+                    "A month (2026-07), a quarter (2026-Q3), a year (2026) or a financial "
+                    "year, April to March (FY2025-26). The ways people write them are "
+                    "taken too (July 2026, Q3 2026, 2025/26); the response gives the "
+                    "period's key."
+                ),
+                pattern=r"^(20\d{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?|FY20\d{2}-\d{2})$",
             )
         ],
         responses={

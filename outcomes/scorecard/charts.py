@@ -21,7 +21,18 @@ TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
+PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
+FONT_SIZE = 13
+LINE_HEIGHT = 16
+# No font metrics on the server: an Arial character is at most about 0.6 em wide
+# on average, so text measured this way fits wherever it is drawn.
+CHARACTER_WIDTH = FONT_SIZE * 0.6
+GAP = 12
 _ids = count(1)
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHARACTER_WIDTH
 
 
 @dataclass(frozen=True)
@@ -34,10 +45,12 @@ class Series:
 def _frame(title: str, description: str, body: SafeString, height: int = HEIGHT) -> SafeString:
     chart_id = f"chart-{next(_ids)}"
     return format_html(
-        '<svg class="app-chart" font-family="Arial, sans-serif" viewBox="0 0 {w} {h}" role="img" '
+        '<svg class="app-chart" font-family="Arial, sans-serif" font-size="{size}" '
+        'viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="{id}-title" aria-describedby="{id}-desc" '
         'xmlns="http://www.w3.org/2000/svg" width="100%" preserveAspectRatio="xMidYMid meet">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        size=FONT_SIZE,
         w=WIDTH,
         h=height,
         id=chart_id,
@@ -57,7 +70,7 @@ def _nice_ceiling(value: float) -> float:
 
 
 def _y_axis(top_value: float, suffix: str = "") -> tuple[SafeString, float]:
-    plot_height = HEIGHT - TOP - BOTTOM
+    plot_height = PLOT_HEIGHT
     lines = []
     for tick in range(6):
         value = top_value * tick / 5
@@ -80,38 +93,93 @@ def _y_axis(top_value: float, suffix: str = "") -> tuple[SafeString, float]:
     return mark_safe("".join(lines)), plot_height  # noqa: S308 - each part escaped above
 
 
-def _x_labels(labels: Sequence[str], centres: Sequence[float]) -> SafeString:
-    return format_html_join(
-        "",
-        '<text x="{}" y="{}" text-anchor="middle" fill="' + TEXT + '">{}</text>',
-        (
-            (f"{x:.1f}", HEIGHT - BOTTOM + 18, label)
-            for x, label in zip(centres, labels, strict=True)
-        ),
-    )
+def _label_lines(label: str, room: float) -> list[str]:
+    """The label on one line, or split at its last space ("Oct" over "2025") when
+    one line would run into the next label."""
+    if text_width(label) <= room or " " not in label:
+        return [label]
+    return label.rsplit(" ", 1)
 
 
-LEGEND_COLUMN = 290
-
-
-def _legend(series: Sequence[Series], y: float) -> SafeString:
+def _x_labels(
+    labels: Sequence[str], centres: Sequence[float], slot: float
+) -> tuple[SafeString, float]:
+    """Axis labels under the plot, each clear of its neighbours: on two lines when
+    one is too wide, and only every second (third …) label, always with the
+    latest, when even that does not fit. Returns the labels and the height they take."""
+    room = slot - GAP
+    split = [_label_lines(label, room) for label in labels]
+    widest = max((text_width(line) for lines in split for line in lines), default=0)
+    every = 1
+    while widest > slot * every - GAP and every < len(labels):
+        every += 1
+    last = len(labels) - 1
+    shown = [i for i in range(len(labels)) if (last - i) % every == 0]
     parts = []
-    for index, each in enumerate(series):
-        x = LEFT + LEGEND_COLUMN * index
+    for i in shown:
+        tspans = format_html_join(
+            "",
+            '<tspan x="{}" dy="{}">{}</tspan>',
+            (
+                (f"{centres[i]:.1f}", 0 if n == 0 else LINE_HEIGHT, line)
+                for n, line in enumerate(split[i])
+            ),
+        )
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="{}" fill="{}">{}</text>',
-                x,
-                f"{y:.1f}",
-                each.colour,
-                x + 16,
-                f"{y + 11:.1f}",
+                '<text y="{}" text-anchor="middle" fill="{}">{}</text>',
+                TOP + PLOT_HEIGHT + 18,
                 TEXT,
-                each.label,
+                tspans,
             )
         )
-    return mark_safe("".join(parts))  # noqa: S308 - each part escaped above
+    rows = max((len(lines) for lines in split), default=1)
+    return mark_safe("".join(parts)), 18 + LINE_HEIGHT * (rows - 1) + 10  # noqa: S308
+
+
+SWATCH = 16
+
+
+def _legend(series: Sequence[Series], y: float, reference: str = "") -> tuple[SafeString, float]:
+    """Keys laid out like words in a paragraph, each as wide as its label, so a long
+    label moves to the next row instead of running into its neighbour. A reference
+    line (England's figure) is keyed with a dashed line. Returns the legend and its
+    height."""
+    items = [(each.label, each.colour, False) for each in series]
+    if reference:
+        items.append((reference, TEXT, True))
+    parts, x, row = [], LEFT, 0
+    for label, colour, dashed in items:
+        width = SWATCH + 4 + text_width(label)
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, row = LEFT, row + 1
+        top = y + row * 22
+        if dashed:
+            key = format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
+                'stroke-dasharray="6 4"/>',
+                x,
+                x + SWATCH,
+                f"{top + 6:.1f}",
+                f"{top + 6:.1f}",
+                colour,
+            )
+        else:
+            key = format_html(
+                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>', x, f"{top:.1f}", colour
+            )
+        parts.append(
+            key
+            + format_html(
+                '<text x="{}" y="{}" fill="{}">{}</text>',
+                f"{x + SWATCH + 4:.1f}",
+                f"{top + 11:.1f}",
+                TEXT,
+                label,
+            )
+        )
+        x += width + GAP * 2
+    return mark_safe("".join(parts)), (row + 1) * 22 if items else 0  # noqa: S308
 
 
 def stacked_bars(
@@ -147,12 +215,8 @@ def stacked_bars(
                     each.label,
                 )
             )
-    body = axis + mark_safe("".join(rects)) + _x_labels(labels, centres)  # noqa: S308
-    height = HEIGHT + 24 * ((len(series) + 1) // 2)
-    legend_rows = [series[i : i + 2] for i in range(0, len(series), 2)]
-    for row, members in enumerate(legend_rows):
-        body += _legend(members, HEIGHT - 24 + row * 22)
-    return _frame(title, description, body, height=height)
+    body = axis + mark_safe("".join(rects))  # noqa: S308 - each part escaped above
+    return _finish(title, description, body, labels, centres, slot, series)
 
 
 def lines(
@@ -178,21 +242,20 @@ def lines(
         return TOP + plot_height - plot_height * value / top
 
     parts = []
+    reference_label = ""
     if reference is not None:
+        # Keyed in the legend, not labelled on the line, where a point could cover it.
         y = y_of(reference[1])
+        reference_label = f"{reference[0]}: {reference[1]:g}{'%' if percent else ''}"
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
-                'stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>',
+                'stroke-dasharray="6 4"/>',
                 LEFT,
                 WIDTH - RIGHT,
                 f"{y:.1f}",
                 f"{y:.1f}",
                 TEXT,
-                WIDTH - RIGHT,
-                f"{y - 6:.1f}",
-                TEXT,
-                f"{reference[0]}: {reference[1]:g}%",
             )
         )
     for each in series:
@@ -219,11 +282,28 @@ def lines(
                     "%" if percent else "",
                 )
             )
-    body = axis + mark_safe("".join(parts)) + _x_labels(labels, centres)  # noqa: S308
-    if len(series) > 1:
-        body += _legend(series, HEIGHT - 24)
-        return _frame(title, description, body, height=HEIGHT + 24)
-    return _frame(title, description, body)
+    body = axis + mark_safe("".join(parts))  # noqa: S308 - each part escaped above
+    # One series needs no key: the title names it.
+    keyed = series if len(series) > 1 else ()
+    return _finish(title, description, body, labels, centres, slot, keyed, reference_label)
+
+
+def _finish(
+    title: str,
+    description: str,
+    body: SafeString,
+    labels: Sequence[str],
+    centres: Sequence[float],
+    slot: float,
+    keyed: Sequence[Series],
+    reference_label: str = "",
+) -> SafeString:
+    """The axis labels and the legend below the plot, the drawing as tall as they need."""
+    axis_labels, label_height = _x_labels(labels, centres, slot)
+    bottom = TOP + PLOT_HEIGHT + label_height
+    legend, legend_height = _legend(keyed, bottom, reference_label)
+    height = bottom + legend_height + (8 if legend_height else 0)
+    return _frame(title, description, body + axis_labels + legend, height=round(height))
 
 
 def funnel(title: str, description: str, steps: Sequence[tuple[str, int]]) -> SafeString:

@@ -155,9 +155,38 @@ def static_only_fetcher(url: str, *args, **kwargs) -> dict:
     }
 
 
+def css_string(text: str) -> str:
+    """``text`` for a CSS string (the pack's page footer): anything but letters,
+    digits and plain punctuation as a hex escape, so a council called "Brighton &
+    Hove" or "St Helen's" prints as written and no name can end the string."""
+    return "".join(
+        # The space after an escape ends it (and is not printed), so the next
+        # character cannot be read as more hex digits.
+        char if char.isascii() and (char.isalnum() or char in " .,:()") else f"\\{ord(char):06x} "
+        for char in text
+    )
+
+
+def pack_footer(card: Scorecard) -> str:
+    """Council · what this is · how to handle it; a missing part leaves no stray dot."""
+    parts = (
+        settings.COUNCIL_NAME.strip(),
+        f"{settings.SERVICE_NAME} scorecard, {card.period.label}",
+        "OFFICIAL-SENSITIVE when printed with case lists",
+    )
+    return " · ".join(part for part in parts if part)
+
+
 def scorecard_pdf(card: Scorecard, context: dict) -> bytes:
     from weasyprint import HTML
 
+    # Rendered without a request, so the context processors' names are given here.
+    context = {
+        **context,
+        "council_name": settings.COUNCIL_NAME.strip(),
+        "service_name": settings.SERVICE_NAME,
+        "footer": css_string(pack_footer(card)),
+    }
     html = render_to_string("outcomes/scorecard/pack.html", context)
     # A base URL inside the static marker lets the template use plain relative paths.
     base = f"file://{settings.STATIC_URL}"

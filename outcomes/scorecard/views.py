@@ -19,7 +19,7 @@ from frontdoor.working_days import LONDON
 from outcomes.returns import annex_a
 from outcomes.scorecard import charts, exports, selectors, services
 from outcomes.scorecard.measures import HEADLINE_MEASURES, MEASURES_BY_KEY, Figure, Kind, funnel
-from outcomes.scorecard.periods import Granularity, Period, PeriodError
+from outcomes.scorecard.periods import Granularity, Period, PeriodError, recent_choices
 from outcomes.scorecard.tables import (
     BREAKDOWN_TITLES,
     EXTRA_FIGURES,
@@ -248,7 +248,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
 
 
 def _charts(card: selectors.Scorecard) -> dict:
-    month_labels = [f"{month.start:%b %y}" for month, _ in card.monthly]
+    month_labels = [f"{month.start:%b %Y}" for month, _ in card.monthly]
     route_series = [
         charts.Series(
             route.label,
@@ -321,6 +321,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "period_error": error,
             "kept": card.kept,
             "views": [Period.containing(period.start, granularity) for granularity in Granularity],
+            "recent": recent_choices(timezone.localdate()),
             "downloads": [
                 ("Every figure (CSV)", context["links"].download("outcomes:scorecard-csv")),
                 ("Every figure (Excel)", context["links"].download("outcomes:scorecard-xlsx")),
@@ -328,7 +329,9 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             ],
         }
     )
-    return render(request, "outcomes/scorecard/scorecard.html", context)
+    return render(
+        request, "outcomes/scorecard/scorecard.html", context, status=400 if error else 200
+    )
 
 
 def _recount(request: HttpRequest, period: Period) -> HttpResponse:
@@ -412,12 +415,15 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _card_for_download(request: HttpRequest, kind: str) -> selectors.Scorecard:
+def _card_for_download(request: HttpRequest, kind: str) -> selectors.Scorecard | None:
+    """The card to download; None when the period is not one (the caller sends the
+    person to the page, which says what to type)."""
     _require_viewer(request)
+    typed = request.GET.get("period", "")
     try:
-        period = Period.parse(request.GET.get("period", ""))
+        period = Period.parse(typed) if typed.strip() else default_period()
     except PeriodError:
-        period = default_period()
+        return None
     card = selectors.scorecard_get(user=request.user, period=period, as_at=_as_at(request))
     audit_record(
         actor=request.user,
@@ -430,11 +436,17 @@ def _card_for_download(request: HttpRequest, kind: str) -> selectors.Scorecard:
     return card
 
 
+def _period_refused(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('outcomes:scorecard')}?{_query(period=request.GET['period'])}")
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
     card = _card_for_download(request, "csv")
+    if card is None:
+        return _period_refused(request)
     return _download(
         exports.scorecard_csv(card), "text/csv; charset=utf-8", f"scorecard-{card.period}.csv"
     )
@@ -442,11 +454,15 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
 
 def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
     card = _card_for_download(request, "xlsx")
+    if card is None:
+        return _period_refused(request)
     return _download(exports.scorecard_xlsx(card), XLSX, f"scorecard-{card.period}.xlsx")
 
 
 def scorecard_pdf(request: HttpRequest) -> HttpResponse:
     card = _card_for_download(request, "pdf")
+    if card is None:
+        return _period_refused(request)
     context = scorecard_context(card, can_open=False)
     context["request"] = request
     return _download(

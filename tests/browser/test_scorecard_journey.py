@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +12,19 @@ from tests.browser.test_intake_journeys import sign_in
 from tests.outcomes.scorecard_world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _look(page, name: str, check) -> None:
+    """The period chooser at a desktop and a phone width, clear of axe violations
+    at both; FRONTDOOR_SCREENSHOTS=<folder> keeps the pictures to look at."""
+    folder = os.environ.get("FRONTDOOR_SCREENSHOTS")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        check(page)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{folder}/scorecard-{name}-{width}.png", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_manager_reads_the_scorecard_follows_a_figure_and_downloads_each_export(
@@ -22,13 +38,18 @@ def test_manager_reads_the_scorecard_follows_a_figure_and_downloads_each_export(
 
     page.get_by_role("textbox", name="Period").fill("2026-Q5")
     page.get_by_role("button", name="Show this period").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a period as a month")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a quarter from Q1 to Q4")
     expect(page.get_by_role("textbox", name="Period")).to_have_value("2026-Q5")
     assert_no_axe_violations(page)
 
-    page.get_by_role("textbox", name="Period").fill("2026-Q3")
+    # A recent period in one click, or typed the way people write it.
+    page.get_by_role("link", name="Last financial year").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Financial year")
+    _look(page, "chooser", assert_no_axe_violations)
+    page.get_by_role("textbox", name="Period").fill("Q3 2026")
     page.get_by_role("button", name="Show this period").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("July to September 2026")
+    expect(page.get_by_role("textbox", name="Period")).to_have_value("2026-Q3")
     page.get_by_text("Figures behind this chart").first.click()
     assert_no_axe_violations(page)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from outcomes.scorecard.exports import ForbiddenResource, static_only_fetcher
+from outcomes.scorecard.periods import Granularity, Period
 from referrals.services import api_client_create
 from tests.factories import UserFactory
 from tests.outcomes.scorecard_world import build_world
@@ -116,16 +119,49 @@ def test_an_unknown_figure_or_agency_is_not_found(client, world, manager):
 
 def test_a_period_that_is_not_one_is_explained_and_kept(client, manager, db):
     response = _signed_in(client, manager).get(SCORECARD, {"period": "2026-Q5"})
+    assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body
-    assert "Enter a period as a month (2026-07), a quarter (2026-Q3) or a year (2026)" in body
+    assert "Enter a quarter from Q1 to Q4, like Q3 2026" in body
     assert 'value="2026-Q5"' in body
 
 
-@pytest.mark.parametrize("period", ["2026-09", "2026-Q3", "2026"])
+@pytest.mark.parametrize("period", ["2026-09", "2026-Q3", "2026", "FY2026-27"])
 def test_months_quarters_and_years_all_render(client, world, manager, period):
     response = _signed_in(client, manager).get(SCORECARD, {"period": period})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["Q3 2026", "2026 Q3", "q3-2026"])
+def test_the_page_takes_a_period_as_people_write_it(client, world, manager, typed):
+    response = _signed_in(client, manager).get(SCORECARD, {"period": typed})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<h1 class="govuk-heading-l">July to September 2026</h1>' in body
+    # The box shows the period's own name, so the links and downloads agree with it.
+    assert 'value="2026-Q3"' in body
+    assert "period=2026-Q3&amp;as_at=" in body
+
+
+def test_the_page_offers_recent_periods_to_choose(client, manager, db):
+    body = _signed_in(client, manager).get(SCORECARD).content.decode()
+    quarter = Period.containing(timezone.localdate(), Granularity.QUARTER)
+    year = Period.containing(timezone.localdate(), Granularity.FINANCIAL_YEAR)
+    for label, period in [
+        ("Last quarter", quarter.previous()),
+        ("This quarter so far", quarter),
+        ("Last financial year", year.previous()),
+        ("This financial year so far", year),
+    ]:
+        assert re.search(rf'href="\?period={period.key}"[^>]*>{label}<', body), label
+
+
+def test_downloads_take_a_period_as_people_write_it(client, world, manager):
+    client = _signed_in(client, manager)
+    response = client.get(reverse("outcomes:scorecard-csv"), {"period": "Q3 2026"})
+    assert response["Content-Disposition"] == 'attachment; filename="scorecard-2026-Q3.csv"'
+    response = client.get(reverse("outcomes:scorecard-pdf"), {"period": "Jul 2026"})
+    assert response["Content-Disposition"] == 'attachment; filename="scorecard-2026-07.pdf"'
 
 
 def _csv_rows(response):
@@ -236,7 +272,13 @@ def test_api_with_a_token_and_a_bad_period(client, world, performance_viewer):
     assert client.get(reverse("api-scorecard"), Q3, **auth).status_code == 200
     bad = client.get(reverse("api-scorecard"), {"period": "last quarter"}, **auth)
     assert bad.status_code == 400
-    assert "quarter (2026-Q3)" in bad.json()["period"]
+    assert "a quarter (Q3 2026)" in bad.json()["period"]
+    near = client.get(reverse("api-scorecard"), {"period": "2026-Q5"}, **auth)
+    assert near.json() == {"period": "Enter a quarter from Q1 to Q4, like Q3 2026"}
+    spelt = client.get(reverse("api-scorecard"), {"period": "2025/26"}, **auth)
+    assert spelt.status_code == 200
+    assert spelt.json()["period"]["key"] == "FY2025-26"
+    assert spelt.json()["period"]["start"] == "2025-04-01"
 
 
 def test_assessments_within_45_working_days_are_shown_and_followed(client, world, manager):
@@ -265,3 +307,13 @@ def test_assessments_within_45_working_days_are_shown_and_followed(client, world
         overall["assessment_within_45_days"]["Numerator"],
         overall["assessment_within_45_days"]["Denominator"],
     ) == ("2", "2")
+
+
+def test_a_download_for_a_period_that_is_not_one_goes_to_the_page_that_says_why(client, manager):
+    client = _signed_in(client, manager)
+    response = client.get(reverse("outcomes:scorecard-csv"), {"period": "Q5 2026"})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    assert "Enter a quarter from Q1 to Q4, like Q3 2026" in page.content.decode()
+    assert 'value="Q5 2026"' in page.content.decode()
