@@ -298,7 +298,6 @@ class BaseSubjectFormSet(forms.BaseFormSet):
 class ChildrenFormSetBase(BaseSubjectFormSet):
     noun = "child"
     default_error_messages = {
-        "too_few_forms": "Add at least one child",
         "too_many_forms": too_many("children", LIMITS.children_per_contact),
     }
 
@@ -312,12 +311,15 @@ class AdultsFormSetBase(BaseSubjectFormSet):
 
 # absolute_max = max_num: a post claiming 5,000 children builds no more than the limit's
 # forms, and validate_max says so rather than dropping the rest unseen.
+# Child 1 is always on the page (the views never count fewer) and min_num=1 makes it
+# required, so a blank Child 1 names its own missing fields. validate_min would add
+# "Add at least one child" on top, about a child the person can see.
 ChildFormSet = forms.formset_factory(
     ChildForm,
     formset=ChildrenFormSetBase,
     extra=0,
     min_num=1,
-    validate_min=True,
+    validate_min=False,
     max_num=LIMITS.children_per_contact,
     absolute_max=LIMITS.children_per_contact,
     validate_max=True,

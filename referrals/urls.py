@@ -2,20 +2,25 @@
 
 from django.urls import path
 
-from referrals import views
+from referrals import views, views_draft
 
 app_name = "referrals"
 urlpatterns = [
     path("", views.contact_list, name="contact-list"),
     path("new/", views.contact_form, {"kind": "referral"}, name="referral-form"),
     path("new/check/", views.contact_check, {"kind": "referral"}, name="referral-check"),
-    path("new/discard/", views.contact_discard, {"kind": "referral"}, name="referral-discard"),
+    path("new/delete/", views_draft.contact_delete, {"kind": "referral"}, name="referral-delete"),
+    path(
+        "new/discard/", views_draft.contact_discard, {"kind": "referral"}, name="referral-discard"
+    ),
     path("record/", views.contact_form, {"kind": "staff"}, name="staff-form"),
     path("record/check/", views.contact_check, {"kind": "staff"}, name="staff-check"),
-    path("record/discard/", views.contact_discard, {"kind": "staff"}, name="staff-discard"),
+    path("record/delete/", views_draft.contact_delete, {"kind": "staff"}, name="staff-delete"),
+    path("record/discard/", views_draft.contact_discard, {"kind": "staff"}, name="staff-discard"),
     path("phone/", views.contact_form, {"kind": "phone"}, name="phone-form"),
     path("phone/check/", views.contact_check, {"kind": "phone"}, name="phone-check"),
-    path("phone/discard/", views.contact_discard, {"kind": "phone"}, name="phone-discard"),
+    path("phone/delete/", views_draft.contact_delete, {"kind": "phone"}, name="phone-delete"),
+    path("phone/discard/", views_draft.contact_discard, {"kind": "phone"}, name="phone-discard"),
     path("sent/<str:reference>/", views.contact_sent, name="contact-sent"),
     path("contacts/<str:reference>/", views.contact_detail, name="contact-detail"),
     path(

@@ -26,6 +26,7 @@ from frontdoor.limits import LIMITS
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
+from referrals.answers import check_answers, field_anchor
 from referrals.models import Contact, ContactSubject, MatchCandidate
 
 
@@ -39,6 +40,15 @@ class Journey:
     check_url: str
     referrer_form: type[forms.ReferrerForm] | None
     submit_label: str
+    draft_noun: str
+
+    @property
+    def delete_url(self) -> str:
+        return f"referrals:{self.kind}-delete"
+
+    @property
+    def discard_url(self) -> str:
+        return f"referrals:{self.kind}-discard"
 
 
 JOURNEYS = {
@@ -51,6 +61,7 @@ JOURNEYS = {
         check_url="referrals:referral-check",
         referrer_form=None,
         submit_label="Send referral",
+        draft_noun="referral",
     ),
     "staff": Journey(
         kind="staff",
@@ -61,6 +72,7 @@ JOURNEYS = {
         check_url="referrals:staff-check",
         referrer_form=forms.ReferrerForm,
         submit_label="Record contact",
+        draft_noun="contact",
     ),
     "phone": Journey(
         kind="phone",
@@ -71,11 +83,12 @@ JOURNEYS = {
         check_url="referrals:phone-check",
         referrer_form=forms.CallerForm,
         submit_label="Record consultation",
+        draft_noun="phone consultation",
     ),
 }
 
 
-def _journey(request: HttpRequest, kind: str) -> Journey:
+def journey_for(request: HttpRequest, kind: str) -> Journey:
     journey = JOURNEYS[kind]
     if not request.user.has_perm(journey.permission.perm):
         raise PermissionDenied
@@ -132,12 +145,6 @@ def _all_valid(children, adults, concern, referrer) -> bool:
     return all(results)
 
 
-def _anchor(bound_field) -> str:
-    if bound_field.field.widget.__class__.__name__ == "DateInputWidget":
-        return f"{bound_field.auto_id}_0"
-    return bound_field.auto_id
-
-
 def _error_summary(children, adults, concern, referrer) -> list[tuple[str, str]]:
     """(message, anchor) for every error, in page order, each naming whose it is."""
     summary = []
@@ -150,7 +157,7 @@ def _error_summary(children, adults, concern, referrer) -> list[tuple[str, str]]
     for label, form in sections:
         for field in form:
             for error in field.errors:
-                summary.append((f"{label}{error}", _anchor(field)))
+                summary.append((f"{label}{error}", field_anchor(field)))
     for formset, anchor in ((children, "children"), (adults, "adults")):
         summary += [(error, anchor) for error in formset.non_form_errors()]
     return summary
@@ -159,13 +166,15 @@ def _error_summary(children, adults, concern, referrer) -> list[tuple[str, str]]
 def _form_count(data: dict, prefix: str) -> int:
     """How many entries a formset holds. A damaged or missing count (TOTAL_FORMS=abc
     was a 500) is worked out from the entries' own field names, so every answer typed
-    is still shown; at most one past the limit, so the formset itself says so."""
+    is still shown; at most one past the limit, so the formset itself says so. Never
+    fewer than one child: Child 1 stays on the page to say what it is missing."""
+    least = 1 if prefix == "children" else 0
     total = (data.get(f"{prefix}-TOTAL_FORMS") or [""])[0]
     if total.isascii() and total.isdigit() and len(total) <= 3:
-        return min(int(total), _most(prefix) + 1)
+        return max(min(int(total), _most(prefix) + 1), least)
     pattern = re.compile(rf"^{prefix}-(\d{{1,3}})-")
     indexes = [int(match.group(1)) for key in data if (match := pattern.match(key))]
-    return min(max(indexes, default=-1) + 1, _most(prefix) + 1)
+    return max(min(max(indexes, default=-1) + 1, _most(prefix) + 1), least)
 
 
 def _counts_repaired(data: dict) -> dict:
@@ -196,10 +205,12 @@ def _shift(data: dict, prefix: str, removed: int) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
-    journey = _journey(request, kind)
+    journey = journey_for(request, kind)
     if request.method == "GET":
-        draft = selectors.draft_get(owner=request.user, kind=kind) or EMPTY_DRAFT
-        return _render_form(request, journey, _draft_querydict(draft), show_errors=False)
+        draft = selectors.draft_get(owner=request.user, kind=kind)
+        return _render_form(
+            request, journey, _draft_querydict(draft or EMPTY_DRAFT), has_draft=bool(draft)
+        )
 
     data = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "action")}
     action = request.POST.get("action", "continue")
@@ -228,7 +239,9 @@ def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
     return _render_form(request, journey, _draft_querydict(data), show_errors=True, bound=bound)
 
 
-def _render_form(request, journey, data, *, show_errors, bound=None) -> HttpResponse:
+def _render_form(
+    request, journey, data, *, show_errors=False, has_draft=True, bound=None
+) -> HttpResponse:
     children, adults, concern, referrer = bound or _bind(journey, data)
     summary = _error_summary(children, adults, concern, referrer) if show_errors else []
     return render(
@@ -242,6 +255,7 @@ def _render_form(request, journey, data, *, show_errors, bound=None) -> HttpResp
             "referrer_form": referrer,
             "show_errors": show_errors,
             "error_summary": summary,
+            "has_draft": has_draft,
         },
         status=200,
     )
@@ -249,7 +263,7 @@ def _render_form(request, journey, data, *, show_errors, bound=None) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
-    journey = _journey(request, kind)
+    journey = journey_for(request, kind)
     draft = selectors.draft_get(owner=request.user, kind=kind)
     if not draft:
         return redirect(journey.form_url)
@@ -274,25 +288,10 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
         )
         services.draft_discard(owner=request.user, kind=kind)
         return redirect("referrals:contact-sent", reference=contact.reference)
-    return render(
-        request,
-        "referrals/contact_check.html",
-        {
-            "journey": journey,
-            "children_formset": children,
-            "adults_formset": adults,
-            "concern_form": concern,
-            "referrer_form": referrer,
-        },
+    answers = check_answers(
+        children=children, adults=adults, concern=concern, referrer=referrer, kind=kind
     )
-
-
-@require_POST
-def contact_discard(request: HttpRequest, kind: str) -> HttpResponse:
-    _journey(request, kind)
-    services.draft_discard(owner=request.user, kind=kind)
-    messages.info(request, "Your unfinished answers have been deleted.")
-    return redirect("home")
+    return render(request, "referrals/contact_check.html", {"journey": journey, "answers": answers})
 
 
 def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:

@@ -86,12 +86,16 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
         only(403, {REF: 302, REFERRER_B: 302}),
         only(403, {REF: 302, REFERRER_B: 302}),
     ),
+    # Asks before deleting a draft (GET only); with no draft, back to the form.
+    "referrals:referral-delete": (only(403, {REF: 302, REFERRER_B: 302}), POST_ONLY),
     "referrals:referral-discard": (POST_ONLY, only(403, {REF: 302, REFERRER_B: 302})),
     "referrals:staff-form": (only(403, STAFF), only(403, STAFF)),
     "referrals:staff-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
+    "referrals:staff-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
     "referrals:staff-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
     "referrals:phone-form": (only(403, STAFF), only(403, STAFF)),
     "referrals:phone-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
+    "referrals:phone-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
     "referrals:phone-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),

@@ -73,7 +73,7 @@ def test_referrer_sends_a_referral_through_check_your_answers(client, referrer):
     check = client.get(response.url)
     assert check.status_code == 200
     assert "Check your answers" in check.text
-    assert "Noah Harrison" in check.text
+    assert ">Noah</dd>" in check.text
     assert "12 April 2016" in check.text
 
     sent = client.post(reverse("referrals:referral-check"))
