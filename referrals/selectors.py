@@ -216,12 +216,22 @@ class FoundPerson:
     restricted_ask: User | None = None
 
 
+@dataclass(frozen=True)
+class PeopleFound:
+    """A search's results, at most ``limit`` of them; ``more`` when others matched
+    too, so the page can say so rather than pass the limit off as the count."""
+
+    people: list[FoundPerson]
+    more: bool
+    limit: int
+
+
 def people_search(
     *, user: User, name: str, date_of_birth: date | None = None, limit: int = 20
-) -> list[FoundPerson]:
+) -> PeopleFound:
     """People whose name is like ``name`` (either way round), best first."""
     if not can_screen(user) or not name.strip():
-        return []
+        return PeopleFound([], more=False, limit=limit)
     words = name.lower().split()
     first, last = words[0], words[-1]
     people = Person.objects.annotate(
@@ -235,19 +245,25 @@ def people_search(
         people = people.filter(
             Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
         )
+    # One row past the limit tells whether there are more, without counting them all.
     found = list(
         people.annotate(
             likeness=Greatest(
                 TrigramSimilarity("first_lower", first) + TrigramSimilarity("last_lower", last),
                 TrigramSimilarity("first_lower", last) + TrigramSimilarity("last_lower", first),
             )
-        ).order_by("-likeness", "last_name")[:limit]
+        ).order_by("-likeness", "last_name", "pk")[: limit + 1]
     )
+    more, found = len(found) > limit, found[:limit]
     barring = restrictions_barring_people(user=user, person_ids=[p.pk for p in found])
-    return [
-        FoundPerson(p.pk, None, barring[p.pk].ask) if p.pk in barring else FoundPerson(p.pk, p)
-        for p in found
-    ]
+    return PeopleFound(
+        [
+            FoundPerson(p.pk, None, barring[p.pk].ask) if p.pk in barring else FoundPerson(p.pk, p)
+            for p in found
+        ],
+        more=more,
+        limit=limit,
+    )
 
 
 def draft_get(*, owner: User, kind: str) -> dict:

@@ -409,7 +409,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
             record_type="person",
             record_id="",
             request=request,
-            detail={"results": [found.person_id for found in results]},
+            detail={"results": [found.person_id for found in results.people]},
         )
     return render(
         request,
