@@ -537,6 +537,21 @@ class PersonSearchForm(LengthMessagesMixin, forms.Form):
     date_of_birth = DateField(label="Date of birth (optional)", past=True, required=False)
 
 
+class UniquePupilNumberForm(LengthMessagesMixin, forms.Form):
+    """A child's UPN added or corrected after intake (the census asks for it)."""
+
+    unique_pupil_number = forms.CharField(
+        label="Unique Pupil Number",
+        max_length=LIMITS.unique_pupil_number,
+        help_text="13 characters, like B801200005001, from the child's school",
+        error_messages={"required": "Enter the Unique Pupil Number"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_unique_pupil_number(self):
+        return clean_unique_pupil_number(self.cleaned_data["unique_pupil_number"])
+
+
 class RestrictionForm(LengthMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why is this record restricted?",

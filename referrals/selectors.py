@@ -7,6 +7,7 @@ user may not see is indistinguishable from one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -205,6 +206,35 @@ def person_get(*, user: User, person_id: int) -> Person:
     return person
 
 
+def people_open_to(*, user: User, person_ids: Iterable[int]) -> set[int]:
+    """Of these people, those whose record ``user`` may open: ``person_get``'s rule,
+    for a list of them in one query."""
+    if not can_screen(user):
+        return set()
+    ids = set(person_ids)
+    return ids - set(restrictions_barring_people(user=user, person_ids=ids))
+
+
+def subject_contacts_open_to(*, user: User, subject_ids: Iterable[int]) -> dict[int, str]:
+    """Of these people as given on contacts, those whose contact ``user`` may open
+    (``contact_get``'s rule, in two queries): subject id to the contact's reference."""
+    found = {
+        subject_id: (contact_id, reference)
+        for subject_id, contact_id, reference in ContactSubject.objects.filter(
+            pk__in=list(subject_ids),
+            contact__in=contacts_visible_to(user=user).values("pk"),
+        ).values_list("pk", "contact_id", "contact__reference")
+    }
+    barring = restrictions_barring_contacts(
+        user=user, contact_ids={contact_id for contact_id, _ in found.values()}
+    )
+    return {
+        subject_id: reference
+        for subject_id, (contact_id, reference) in found.items()
+        if contact_id not in barring
+    }
+
+
 @dataclass(frozen=True)
 class FoundPerson:
     """One search result. A person whose record is restricted to others comes back
@@ -216,12 +246,22 @@ class FoundPerson:
     restricted_ask: User | None = None
 
 
+@dataclass(frozen=True)
+class PeopleFound:
+    """A search's results, at most ``limit`` of them; ``more`` when others matched
+    too, so the page can say so rather than pass the limit off as the count."""
+
+    people: list[FoundPerson]
+    more: bool
+    limit: int
+
+
 def people_search(
     *, user: User, name: str, date_of_birth: date | None = None, limit: int = 20
-) -> list[FoundPerson]:
+) -> PeopleFound:
     """People whose name is like ``name`` (either way round), best first."""
     if not can_screen(user) or not name.strip():
-        return []
+        return PeopleFound([], more=False, limit=limit)
     words = name.lower().split()
     first, last = words[0], words[-1]
     people = Person.objects.annotate(
@@ -235,19 +275,25 @@ def people_search(
         people = people.filter(
             Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
         )
+    # One row past the limit tells whether there are more, without counting them all.
     found = list(
         people.annotate(
             likeness=Greatest(
                 TrigramSimilarity("first_lower", first) + TrigramSimilarity("last_lower", last),
                 TrigramSimilarity("first_lower", last) + TrigramSimilarity("last_lower", first),
             )
-        ).order_by("-likeness", "last_name")[:limit]
+        ).order_by("-likeness", "last_name", "pk")[: limit + 1]
     )
+    more, found = len(found) > limit, found[:limit]
     barring = restrictions_barring_people(user=user, person_ids=[p.pk for p in found])
-    return [
-        FoundPerson(p.pk, None, barring[p.pk].ask) if p.pk in barring else FoundPerson(p.pk, p)
-        for p in found
-    ]
+    return PeopleFound(
+        [
+            FoundPerson(p.pk, None, barring[p.pk].ask) if p.pk in barring else FoundPerson(p.pk, p)
+            for p in found
+        ],
+        more=more,
+        limit=limit,
+    )
 
 
 def draft_get(*, owner: User, kind: str) -> dict:

@@ -504,6 +504,35 @@ def subject_census_set(
 
 
 @transaction.atomic
+def person_upn_set(*, actor: User, person: Person, unique_pupil_number: str) -> Person:
+    """Add or correct a child's Unique Pupil Number on their person record after
+    intake: the census sends the person's before any a referrer gave. ``upn`` is
+    already checked (``validators.clean_unique_pupil_number``). Audited by field, not
+    value: the log says that the number changed; the record's history keeps what it was."""
+    if not actor.has_perm(Permission.SCREEN_CONTACTS.perm):
+        raise ContactRejected("Your role does not allow this.")
+    if Restriction.objects.closed_to(actor).filter(person_id=person.pk).exists():
+        raise ContactRejected("This record is restricted to named people.")
+    if not unique_pupil_number:
+        raise ContactRejected("Enter the Unique Pupil Number")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.unique_pupil_number == unique_pupil_number:
+        return person
+    was = "blank" if not person.unique_pupil_number else "another number"
+    person.unique_pupil_number = unique_pupil_number
+    person.save(update_fields=["unique_pupil_number", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="person",
+        record_id=person.pk,
+        via="referrals.person_upn_set",
+        detail={"fields": ["unique_pupil_number"], "was": was},
+    )
+    return person
+
+
+@transaction.atomic
 def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     """None of the candidates is this person: start a new person record."""
     subject = ContactSubject.objects.select_for_update().get(pk=subject.pk)

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("people/search/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("people/<int:person_id>/upn/", views.person_upn, name="person-upn"),
     path("people/<int:person_id>/access/", views.person_access, name="person-access"),
     path("people/<int:person_id>/restrict/", views.person_restrict, name="person-restrict"),
     path("contacts/<str:reference>/restrict/", views.contact_restrict, name="contact-restrict"),

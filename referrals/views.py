@@ -408,7 +408,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
             record_type="person",
             record_id="",
             request=request,
-            detail={"results": [found.person_id for found in results]},
+            detail={"results": [found.person_id for found in results.people]},
         )
     return render(
         request,
@@ -417,13 +417,47 @@ def people_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(
+    request: HttpRequest, person_id: int, upn_form: forms.UniquePupilNumberForm | None = None
+) -> HttpResponse:
     if not selectors.can_screen(request.user):
         raise Http404
     person = selectors.person_get(user=request.user, person_id=person_id)
     history = selectors.person_history(user=request.user, person=person)
     audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
-    return render(request, "referrals/person_detail.html", {"person": person, "history": history})
+    return render(
+        request,
+        "referrals/person_detail.html",
+        {
+            "person": person,
+            "history": history,
+            # Named ``form`` so the page title says "Error: " when it has errors.
+            "form": upn_form or forms.UniquePupilNumberForm(),
+            "show_errors": upn_form is not None,
+        },
+    )
+
+
+@require_POST
+def person_upn(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Add or correct a child's UPN after intake, as screening staff do ethnicity."""
+    if not selectors.can_screen(request.user):
+        raise Http404
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    form = forms.UniquePupilNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_upn_set(
+                actor=request.user,
+                person=person,
+                unique_pupil_number=form.cleaned_data["unique_pupil_number"],
+            )
+        except services.ContactRejected as refused:
+            form.add_error("unique_pupil_number", str(refused))
+        else:
+            messages.success(request, f"Unique Pupil Number saved for {person.full_name}.")
+            return redirect(f"{reverse('referrals:person-detail', args=[person.pk])}#upn")
+    return person_detail(request, person_id, upn_form=form)
 
 
 def person_access(request: HttpRequest, person_id: int) -> HttpResponse:

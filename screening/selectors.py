@@ -6,7 +6,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -512,7 +523,8 @@ def primary_need_labels(*, contact: Contact) -> dict[str, str]:
 
 
 def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
-    """The checks addressed to the member's own agency, waiting ones first. Each
+    """The checks addressed to the member's own agency: waiting ones first, the
+    longest waiting on top, then answered ones, the latest answer first. Each
     carries ``closed``: it is about a record restricted to people other than the
     member, so a list shows only that it waits and whom to ask."""
     if not user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm) or not user.agency_id:
@@ -528,7 +540,12 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
                 to_attr="child_subjects",
             )
         )
-        .order_by("status", "requested_at")
+        .order_by(
+            # Spelled out: the status values sort "answered" before "pending".
+            Case(When(status=AgencyCheck.Status.PENDING, then=0), default=1),
+            F("answered_at").desc(nulls_last=True),
+            "requested_at",
+        )
     )
 
 

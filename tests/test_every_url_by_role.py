@@ -104,6 +104,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:people-search": (only(403, STAFF), only(403, STAFF)),
     "referrals:person-detail": (only(404, STAFF), None),
     # Who looked at a child's record: managers; screeners are told it is not there.
+    # A POST with nothing typed re-shows the person page with the error.
+    "referrals:person-upn": (POST_ONLY, only(404, STAFF)),
     "referrals:person-access": (only(404, {M: 200}), None),
     "referrals:person-restrict": (only(404, {M: 200, S: 403}), only(404, {M: 200, S: 403})),
     "referrals:contact-restrict": (
@@ -199,6 +201,7 @@ ARGS = {
     "referrals:contact-detail": ["reference"],
     "referrals:subject-match": ["reference", "subject_id"],
     "referrals:person-detail": ["person_id"],
+    "referrals:person-upn": ["person_id"],
     "referrals:person-access": ["person_id"],
     "referrals:person-restrict": ["person_id"],
     "referrals:contact-restrict": ["reference"],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.census_codes import return_year_key, return_year_of
@@ -14,6 +15,7 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from outcomes.models import CensusExport
 from outcomes.returns.services import RULESETS
+from referrals import selectors as referral_selectors
 
 
 def census_exports_for(*, user: User) -> QuerySet[CensusExport]:
@@ -63,3 +65,25 @@ def census_findings(export: CensusExport, examples: int = 20) -> list[RuleFindin
         for i in export.report.get("return_level", [])
     ]
     return sorted(findings, key=lambda f: (f.kind != "error", f.rule))
+
+
+def census_child_links(*, user: User, findings: list[RuleFinding]) -> dict[str, str]:
+    """Each child the findings show (by census id, ``P`` + person or ``S`` + subject
+    for one not matched to a person) to their record, for those ``user`` may open:
+    the person record, or the contact the child is on. Others stay bare codes."""
+    codes = {issue["child"] for finding in findings for issue in finding.examples}
+    ids: dict[str, dict[int, str]] = {"P": {}, "S": {}}
+    for code in codes:
+        if code[:1] in ids and code[1:].isdigit():
+            ids[code[0]][int(code[1:])] = code
+    links = {
+        ids["P"][person_id]: reverse("referrals:person-detail", args=[person_id])
+        for person_id in referral_selectors.people_open_to(user=user, person_ids=ids["P"])
+    }
+    contacts = referral_selectors.subject_contacts_open_to(user=user, subject_ids=ids["S"])
+    links |= {
+        ids["S"][subject_id]: reverse("referrals:contact-detail", args=[reference])
+        + f"#subject-{subject_id}"
+        for subject_id, reference in contacts.items()
+    }
+    return links

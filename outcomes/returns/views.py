@@ -53,10 +53,12 @@ def census(request: HttpRequest) -> HttpResponse:
 def census_export(request: HttpRequest, pk: int) -> HttpResponse:
     exports = selectors.census_exports_for(user=request.user).defer(None).defer("xml")
     export = get_object_or_404(exports.defer("contact_ids"), pk=pk)
+    findings = selectors.census_findings(export)
     context = {
         "export": export,
         "year_key": return_year_key(export.year),
-        "findings": selectors.census_findings(export),
+        "findings": findings,
+        "child_links": selectors.census_child_links(user=request.user, findings=findings),
     }
     if request.headers.get("HX-Request"):
         return render(request, "outcomes/returns/_census_report.html", context)

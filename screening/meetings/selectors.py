@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from frontdoor.models import User
@@ -24,7 +25,14 @@ from referrals import selectors as referral_selectors
 from referrals.models import ContactSubject
 from screening import selectors as screening_selectors
 from screening.meetings.slots import slot_moment
-from screening.models import AgencyCheck, AgencyContribution, ComplexCaseEntry, ComplexCaseRun
+from screening.models import (
+    STANDING_APPROVALS,
+    AgencyCheck,
+    AgencyContribution,
+    ComplexCaseEntry,
+    ComplexCaseRun,
+    Decision,
+)
 from screening.selectors import ChildHistory, histories_of
 
 
@@ -61,6 +69,14 @@ def _attends(user: User) -> Q:
     return Q(present) | Q(involved)
 
 
+def _decision_stands(contact_ref: str = "contact_id") -> Exists:
+    """Subquery on entries: the case's contact has a decision that stands. Until
+    then a case the chair marked decided still waits for its screening decision."""
+    return Exists(
+        Decision.objects.filter(contact=OuterRef(contact_ref), approval__in=STANDING_APPROVALS)
+    )
+
+
 def runs(*, user: User) -> QuerySet[ComplexCaseRun]:
     if not can_attend(user):
         return ComplexCaseRun.objects.none()
@@ -70,7 +86,18 @@ def runs(*, user: User) -> QuerySet[ComplexCaseRun]:
     # Meta.ordering is not applied to aggregated queries.
     return meetings.order_by("-meeting_date", "-slot").annotate(
         cases=Count("entries"),
-        decided=Count("entries", filter=Q(entries__outcome=ComplexCaseEntry.Outcome.DECISION)),
+        decided=Coalesce(
+            Subquery(
+                ComplexCaseEntry.objects.filter(
+                    run=OuterRef("pk"), outcome=ComplexCaseEntry.Outcome.DECISION
+                )
+                .filter(_decision_stands())
+                .values("run")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
         more_information=Count(
             "entries", filter=Q(entries__outcome=ComplexCaseEntry.Outcome.MORE_INFORMATION)
         ),
@@ -97,6 +124,30 @@ class CaseView:
     def shown(self) -> bool:
         return self.restricted_ask is None and not self.not_asked
 
+    @property
+    def awaiting_decision(self) -> bool:
+        """The chair marked it decided, but no decision stands yet."""
+        return (
+            self.entry.outcome == ComplexCaseEntry.Outcome.DECISION
+            and not self.entry.decision_stands
+        )
+
+    @property
+    def outcome_label(self) -> str:
+        if self.awaiting_decision:
+            return "Decision to be recorded"
+        return self.entry.get_outcome_display()
+
+    @property
+    def outcome_colour(self) -> str:
+        """The GOV.UK tag colour for the outcome."""
+        if self.awaiting_decision:
+            return "blue"
+        return {
+            ComplexCaseEntry.Outcome.PENDING: "grey",
+            ComplexCaseEntry.Outcome.DECISION: "green",
+        }.get(self.entry.outcome, "yellow")
+
 
 def run_get(*, user: User, run_id: int) -> ComplexCaseRun:
     try:
@@ -116,6 +167,7 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
         .annotate(
             closed=referral_selectors.closed_to(user, "contact_id"),
             involved=_agency_involved(user) if user.agency_id else Value(False),
+            decision_stands=_decision_stands(),
         )
         .prefetch_related(
             Prefetch(

@@ -1,5 +1,7 @@
 """The contact form's three journeys through HTTP: referral, staff-recorded, phone."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -384,6 +386,36 @@ def test_people_search_finds_by_name_either_way_round_without_names_in_urls(clie
     assert "Oliver" not in response.text
     person_page = client.get(reverse("referrals:person-detail", args=[amelia.pk]))
     assert person_page.status_code == 200
+
+
+def test_people_search_says_when_there_are_more_than_it_shows(client, screener):
+    """The search stops at 20: it says there are more and how to narrow it down,
+    never "20 people found" of 21."""
+    from tests.factories import PersonFactory
+
+    PersonFactory.create_batch(21, first_name="Amelia", last_name="Harrison")
+    client.force_login(screener)
+
+    page = client.post(reverse("referrals:people-search"), {"name": "Amelia Harrison"}).text
+
+    assert "More than 20 people found" in page
+    assert "Showing the first 20" in page
+    assert "Add a date of birth to narrow the search" in page
+    assert "20 people found" not in page.replace("More than 20 people found", "")
+    person_link = re.escape(reverse("referrals:person-detail", args=[0])).replace("0", r"\d+")
+    assert len(re.findall(person_link, page)) == 20
+
+
+def test_people_search_counts_exactly_up_to_its_limit(client, screener):
+    from tests.factories import PersonFactory
+
+    PersonFactory.create_batch(20, first_name="Amelia", last_name="Harrison")
+    client.force_login(screener)
+
+    page = client.post(reverse("referrals:people-search"), {"name": "Amelia Harrison"}).text
+
+    assert "20 people found" in page
+    assert "More than" not in page
 
 
 def test_contact_list_query_count_does_not_grow_with_rows(

@@ -1,3 +1,4 @@
+import re
 from datetime import date, time
 
 import pytest
@@ -8,6 +9,7 @@ from screening import services as screening_services
 from screening.meetings import services
 from screening.models import ComplexCaseEntry
 from tests.factories import submit_contact
+from tests.screening.test_screening_services import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,57 @@ def test_more_information_needs_actions_and_owners(client, manager, meeting):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.outcome == ComplexCaseEntry.Outcome.PENDING
+
+
+def test_a_case_reads_decided_only_once_its_decision_stands(
+    client, manager, screener, level, meeting
+):
+    """The chair's "decided: record it in the screening decision" is a promise: the
+    meeting, its print and its list say "Decision to be recorded" until a decision
+    stands (no approval needed, or approved), not while none exists or one waits."""
+    run, contact = meeting
+    entry = run.entries.get()
+    client.force_login(manager)
+    client.post(
+        reverse("screening:meeting-outcome", args=[entry.pk]),
+        {"outcome": "decision", "actions": "Strategy discussion today.", "owners": "Sam."},
+    )
+    pages = (
+        reverse("screening:meeting", args=[run.pk]),
+        reverse("screening:meeting-print", args=[run.pk]),
+    )
+
+    def decided_column():
+        listing = client.get(reverse("screening:meetings")).text
+        row = listing[listing.index(reverse("screening:meeting", args=[run.pk])) :]
+        return re.findall(r"numeric\">(\d+)</td>", row)[1]
+
+    for url in pages:
+        text = client.get(url).text
+        assert "Decision to be recorded" in text
+        assert "Decided through screening" not in text
+    assert decided_column() == "0"
+
+    screening_services.screening_claim(actor=screener, contact=contact)
+    decision = decide(screener, contact, level)  # a strategy discussion waits for approval
+    assert "Decision to be recorded" in client.get(pages[0]).text
+
+    screening_services.decision_approve(actor=manager, decision=decision)
+    for url in pages:
+        text = client.get(url).text
+        assert "Decided through screening" in text
+        assert "Decision to be recorded" not in text
+    assert decided_column() == "1"
+
+
+def test_the_meeting_record_ends_each_sentence_once(client, manager, meeting):
+    run, _ = meeting
+    entry = run.entries.get()
+    client.force_login(manager)
+    client.post(
+        reverse("screening:meeting-outcome", args=[entry.pk]),
+        {"outcome": "more_information", "actions": "Check school attendance.", "owners": "Sam"},
+    )
+    printed = client.get(reverse("screening:meeting-print", args=[run.pk])).text
+    assert "Check school attendance." in printed
+    assert ".." not in printed

@@ -9,7 +9,7 @@ from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals.models import Contact
 from screening import selectors, services
-from screening.models import Route
+from screening.models import AgencyCheck, Route
 from tests.factories import UserFactory, child_input, submit_contact
 from tests.screening.test_screening_services import RATIONALE, decide
 
@@ -251,3 +251,28 @@ def test_a_long_history_shows_the_latest_contacts_and_counts_the_rest(
     client.force_login(screener)
     response = client.get(reverse("screening:contact", args=[later.reference]))
     assert "2 earlier contacts about Amelia are on" in response.text
+
+
+def test_a_members_checks_list_waiting_ones_first_then_the_latest_answers(
+    client, screener, referrer, police, police_member
+):
+    """Waiting checks come first, the longest waiting on top; answered ones follow,
+    the most recently answered first, so an answer just sent does not jump the queue."""
+    day = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+    checks = []
+    for hour in range(4):
+        contact = submit_contact(referrer)
+        services.screening_claim(actor=screener, contact=contact)
+        check = services.check_request(actor=screener, contact=contact, agency=police, question="?")
+        AgencyCheck.objects.filter(pk=check.pk).update(requested_at=day + timedelta(hours=hour))
+        checks.append(check)
+    first, second, third, fourth = checks
+    services.check_answer(actor=police_member, check=first, response="Nothing known.")
+    services.check_answer(actor=police_member, check=third, response="One incident.")
+    AgencyCheck.objects.filter(pk=first.pk).update(answered_at=day + timedelta(days=1))
+    AgencyCheck.objects.filter(pk=third.pk).update(answered_at=day + timedelta(days=2))
+
+    client.force_login(police_member)
+    page = client.get(reverse("screening:member-checks")).text
+    positions = [page.index(check.contact.reference) for check in (second, fourth, third, first)]
+    assert positions == sorted(positions)
