@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from frontdoor.models import Agency, User
 from frontdoor.roles import Permission, Role
@@ -23,50 +20,6 @@ def user_roles(*, user: User | AnonymousUser) -> list[Role]:
 def user_primary_role(*, user: User | AnonymousUser) -> Role | None:
     roles = user_roles(user=user)
     return roles[0] if roles else None
-
-
-@dataclass(frozen=True)
-class NavigationItem:
-    label: str
-    url: str
-
-
-def navigation_for(*, user: User | AnonymousUser) -> list[NavigationItem]:
-    """Service navigation: only what this user's permissions let them reach."""
-    if not user.is_authenticated:
-        return []
-    items = [NavigationItem("Home", reverse("home"))]
-    if user.has_perm(Permission.SCREEN_CONTACTS.perm):
-        items += [
-            NavigationItem("Queue", reverse("screening:queue")),
-            NavigationItem("Contacts", reverse("referrals:contact-list")),
-            NavigationItem("Record a contact", reverse("referrals:staff-form")),
-            NavigationItem("Phone consultation", reverse("referrals:phone-form")),
-            NavigationItem("Find a person", reverse("referrals:people-search")),
-        ]
-    if user.has_perm(Permission.APPROVE_DECISIONS.perm):
-        items.append(NavigationItem("Approvals", reverse("screening:approvals")))
-        items.append(NavigationItem("Restricted", reverse("referrals:restrictions")))
-    if user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
-        items.append(NavigationItem("Checks", reverse("screening:member-checks")))
-    if user.has_perm(Permission.SCREEN_CONTACTS.perm) or user.has_perm(
-        Permission.ANSWER_AGENCY_CHECKS.perm
-    ):
-        items.append(NavigationItem("Meetings", reverse("screening:meetings")))
-    if user.has_perm(Permission.VIEW_PERFORMANCE.perm):
-        items.append(NavigationItem("Scorecard", reverse("outcomes:scorecard")))
-    if user.has_perm(Permission.MAKE_STATUTORY_RETURNS.perm):
-        items.append(NavigationItem("Census", reverse("outcomes:census")))
-    if user.has_perm(Permission.SUBMIT_REFERRALS.perm) and not user.has_perm(
-        Permission.SCREEN_CONTACTS.perm
-    ):
-        items += [
-            NavigationItem("Refer a concern", reverse("referrals:referral-form")),
-            NavigationItem("Your referrals", reverse("outcomes:my-referrals")),
-        ]
-    if user.has_perm(Permission.ADMINISTER_SERVICE.perm) and user.is_staff:
-        items.append(NavigationItem("Administration", reverse("admin:index")))
-    return items
 
 
 def agencies_with_user_counts(*, user: User) -> list[Agency]:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.navigation import navigate
 from tests.browser.test_intake_journeys import sign_in
 from tests.outcomes.scorecard_world import build_world
 
@@ -19,7 +20,7 @@ def test_performance_viewer_exports_the_census_and_reads_the_rules_report(
 ):
     build_world(screener, manager)
     sign_in(page, performance_viewer, password)
-    page.get_by_role("link", name="Census").click()
+    navigate(page, "Performance", "Census")
     expect(page.get_by_role("heading", level=1)).to_have_text("Children in Need census")
     assert_no_axe_violations(page)
 

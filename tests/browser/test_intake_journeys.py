@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import Contact
+from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,7 @@ def test_referrer_sends_a_referral_about_two_children_and_an_adult(
     page, referrer, password, assert_no_axe_violations
 ):
     sign_in(page, referrer, password)
-    page.get_by_role("link", name="Refer a concern", exact=True).click()
+    navigate(page, "Referrals", "Refer a concern")
     assert_no_axe_violations(page)
 
     fill_person(page.locator("#children-0"), "Amelia", "Harrison", ("12", "4", "2016"))
@@ -89,7 +90,7 @@ def test_referrer_sends_a_referral_about_two_children_and_an_adult(
 
 def test_screener_records_a_phone_consultation(page, screener, password, assert_no_axe_violations):
     sign_in(page, screener, password)
-    page.get_by_role("link", name="Phone consultation").click()
+    navigate(page, "Screening", "Phone consultation")
     assert_no_axe_violations(page)
 
     page.get_by_label("Their name").fill("Dr Asha Patel")

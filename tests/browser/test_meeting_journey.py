@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from screening.meetings import services
 from screening.models import ComplexCaseEntry
+from tests.browser.navigation import navigate
 from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
 
@@ -20,7 +21,7 @@ def test_manager_records_a_meeting_outcome(
     run, _ = services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
 
     sign_in(page, manager, password)
-    page.get_by_role("link", name="Meetings").click()
+    navigate(page, "Meetings", "Meetings")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Mon 23 Nov 2026, 09:30").click()
     expect(page.get_by_text("Concern: missing from home")).to_be_visible()

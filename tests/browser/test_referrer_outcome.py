@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from screening import services as screening
 from screening.models import Route
+from tests.browser.navigation import navigate
 from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
 from tests.screening.test_screening_services import decide
@@ -20,7 +21,7 @@ def test_referrer_sees_the_outcome(page, screener, referrer, password, assert_no
     decide(screener, contact, ThresholdLevel.objects.get(number=2), route=Route.EARLY_HELP)
 
     sign_in(page, referrer, password)
-    page.get_by_role("link", name="Your referrals").click()
+    navigate(page, "Referrals", "Your referrals")
     expect(page.locator("table")).to_contain_text("Early help (prevention)")
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.navigation import navigate
 from tests.browser.test_intake_journeys import sign_in
 from tests.outcomes.scorecard_world import build_world
 
@@ -32,7 +33,7 @@ def test_manager_reads_the_scorecard_follows_a_figure_and_downloads_each_export(
 ):
     world = build_world(screener, manager)
     sign_in(page, manager, password)
-    page.get_by_role("link", name="Scorecard").click()
+    navigate(page, "Performance", "Scorecard")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_no_axe_violations(page)
 

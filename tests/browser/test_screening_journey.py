@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import Contact
+from tests.browser.navigation import navigate
 from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
 from tests.screening.test_screening_services import RATIONALE
@@ -23,7 +24,7 @@ def test_screen_check_decide_and_approve(
     contact = submit_contact(referrer)
 
     sign_in(page, screener, password)
-    page.get_by_role("link", name="Queue").click()
+    navigate(page, "Screening", "Queue")
     assert contact.reference in page.locator("table").inner_text()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Take the next contact").click()
@@ -44,7 +45,7 @@ def test_screen_check_decide_and_approve(
     sign_out(page)
 
     sign_in(page, police_member, password)
-    page.get_by_role("link", name="Checks", exact=True).click()
+    navigate(page, "Screening", "Checks")
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()
     page.get_by_label("What your agency knows").fill(
@@ -69,7 +70,7 @@ def test_screen_check_decide_and_approve(
     sign_out(page)
 
     sign_in(page, manager, password)
-    page.get_by_role("link", name="Approvals").click()
+    navigate(page, "Screening", "Approvals")
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()
     assert_no_axe_violations(page)
