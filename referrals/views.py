@@ -301,9 +301,14 @@ def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def contact_list(request: HttpRequest) -> HttpResponse:
-    """A referrer's own referrals; for screening staff, every recent contact."""
+    """Every recent contact, for screening staff."""
     if not (selectors.can_refer(request.user) or selectors.can_screen(request.user)):
         raise PermissionDenied
+    if not selectors.can_screen(request.user):
+        # A referrer has one list of their referrals, with what became of each: the
+        # outcomes app's. This address, which they used to have, leads there.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("outcomes:my-referrals") + query)
     contacts = selectors.contacts_visible_to(user=request.user).prefetch_related("subjects")
     page = Paginator(contacts, 25).get_page(request.GET.get("page"))
     audit_views(
@@ -315,7 +320,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/contact_list.html",
-        {"page": page, "is_screener": selectors.can_screen(request.user)},
+        {"page": page},
     )
 
 

@@ -265,25 +265,13 @@ class AxeViolations(AssertionError):
 
 @pytest.fixture
 def assert_no_axe_violations():
-    """Run axe-core (WCAG 2.2 A/AA and best practice) on the page; fail on any violation."""
-    source = AXE_SOURCE.read_text()
+    """Run axe-core (WCAG 2.2 A/AA and best practice) on the page; fail on any violation
+    (but the accepted one: tests/browser/axe.py)."""
+    from tests.browser.axe import axe_violations
 
     def check(page) -> None:
-        page.add_script_tag(content=source)
-        result = page.evaluate(
-            """async () => await axe.run(document, {
-                runOnly: {type: 'tag', values: [
-                    'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'
-                ]}
-            })"""
-        )
-        violations = result["violations"]
-        if violations:
-            lines = [
-                f"{v['id']} ({v['impact']}): {v['help']} -> "
-                + "; ".join(node["target"][0] for node in v["nodes"])
-                for v in violations
-            ]
-            raise AxeViolations(f"axe found problems on {page.url}:\n" + "\n".join(lines))
+        found = axe_violations(page)
+        if found:
+            raise AxeViolations(f"axe found problems on {page.url}:\n" + "\n".join(found))
 
     return check

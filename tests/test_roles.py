@@ -89,3 +89,20 @@ def test_superuser_without_agency_allowed_but_ordinary_user_needs_one(db):
     User.objects.create_superuser(email="root@example.invalid", password="x" * 20, full_name="Root")
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user(email="nobody@example.invalid", password="x" * 20, full_name="N")
+
+
+def test_a_roles_permissions_are_checkboxes_in_the_admin(client, db):
+    """Not the admin's two-list picker, whose search label is an ``aria-label`` on a
+    span (axe: aria-prohibited-attr) and whose arrows are under 24 px."""
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(roles=[Role.ADMINISTRATOR])
+    superuser.is_superuser = True
+    superuser.save()
+    client.force_login(superuser)
+    group = Group.objects.get(name=Role.SCREENER.value)
+    response = client.get(reverse("admin:auth_group_change", args=[group.pk]))
+    assert response.status_code == 200, response.get("Location")
+    page = response.text
+    assert 'type="checkbox" name="permissions"' in page
+    assert "selectfilter" not in page.lower()

@@ -1,6 +1,7 @@
 """Small helpers for rendering Django form fields as GOV.UK Frontend components."""
 
 from django import forms, template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -69,3 +70,16 @@ def duration_hours(value) -> str:
     if days:
         return f"{days} day{'s' if days != 1 else ''} {hours}h"
     return f"{hours}h {minutes:02d}m"
+
+
+@register.simple_block_tag
+def scroll_table(content: str, *id_parts) -> str:
+    """A table wider than a narrow screen, in a box that scrolls sideways so the page
+    never does (WCAG 1.4.10). The box is a region that takes keyboard focus, so keyboard
+    users can scroll it too, named by the table's caption: give the caption's id, in
+    parts when it is made in a loop (``{% scroll_table "history" subject.pk %}``)."""
+    return format_html(
+        '<div class="app-table-scroll" role="region" aria-labelledby="{}" tabindex="0">{}</div>',
+        "-".join(str(part) for part in id_parts),
+        content,
+    )

@@ -9,37 +9,12 @@ from playwright.sync_api import expect
 from outcomes.models import DownstreamOutcome
 from screening import services as screening
 from screening.models import Route
+from tests.browser.axe import axe_violations
 from tests.browser.test_intake_journeys import sign_in
-from tests.conftest import AXE_SOURCE
 from tests.factories import submit_contact
 from tests.screening.test_screening_services import decide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def axe_violations_but_conditional_reveals(page) -> list[str]:
-    """axe's findings, less one: GOV.UK Frontend marks a radio that reveals more
-    questions with ``aria-expanded``, which ARIA does not list for radios. GDS keep it
-    on purpose, as screen readers announce it (alphagov/govuk-frontend#979)."""
-    page.add_script_tag(content=AXE_SOURCE.read_text())
-    result = page.evaluate(
-        """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: [
-                'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'
-            ]}
-        })"""
-    )
-    found = []
-    for violation in result["violations"]:
-        for node in violation["nodes"]:
-            reveal = (
-                violation["id"] == "aria-allowed-attr"
-                and all("aria-expanded" in check["message"] for check in node["any"] + node["all"])
-                and 'aria-controls="conditional-' in node["html"]
-            )
-            if not reveal:
-                found.append(f"{violation['id']}: {violation['help']} -> {node['target'][0]}")
-    return found
 
 
 def test_screener_records_an_assessment_outcome(
@@ -56,7 +31,7 @@ def test_screener_records_an_assessment_outcome(
 
     sign_in(page, screener, password)
     page.goto(f"/outcomes/contacts/{contact.reference}/outcomes/")
-    assert axe_violations_but_conditional_reveals(page) == []
+    assert axe_violations(page) == []
     today = timezone.localdate()
     page.get_by_label("Assessment completed").check()
     date = page.get_by_role("group", name="Date")
@@ -65,7 +40,7 @@ def test_screener_records_an_assessment_outcome(
     date.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Record").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("needs its outcome")
-    assert axe_violations_but_conditional_reveals(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Outcome of the assessment").select_option("child_in_need")
     page.get_by_label("16A: Neglect").check()
     page.get_by_role("button", name="Record").click()
@@ -79,7 +54,7 @@ def test_screener_records_an_assessment_outcome(
     expect(page.get_by_label("Reason for closure")).to_be_hidden()
     page.get_by_label("Case closed").check()
     expect(page.get_by_label("Reason for closure")).to_be_visible()
-    assert axe_violations_but_conditional_reveals(page) == []
+    assert axe_violations(page) == []
 
     page.get_by_role("link", name="Import many from a CSV file").click()
     assert_no_axe_violations(page)

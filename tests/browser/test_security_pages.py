@@ -22,7 +22,7 @@ def test_manager_restricts_a_record_and_reviews_it(
     contact = submit_contact(referrer)
     sign_in(page, manager, password)
     page.goto(f"/referrals/contacts/{contact.reference}/")
-    page.get_by_role("link", name="Restrict this record").click()
+    page.get_by_role("link", name="Restrict this contact").click()
     assert_no_axe_violations(page)
     page.get_by_label(screener.full_name).check()
     page.get_by_role("button", name="Restrict the record").click()

@@ -124,6 +124,7 @@ def test_csv_upload_page(client, screener, referral):
     assert "Imported 1 new event" in response.text
     missing = client.post(reverse("outcomes:import"), {})
     assert "Choose a CSV file to import" in missing.text
+    assert "<title>Error: Import downstream outcomes" in missing.text
 
 
 def test_missing_columns_are_reported(screener):

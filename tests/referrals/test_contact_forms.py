@@ -194,7 +194,7 @@ def test_another_referrer_cannot_see_my_contact(client, referrer, referrer_b):
     client.force_login(referrer_b)
     assert client.get(reverse("referrals:contact-detail", args=[reference])).status_code == 404
     assert client.get(reverse("referrals:contact-sent", args=[reference])).status_code == 404
-    assert reference not in client.get(reverse("referrals:contact-list")).text
+    assert reference not in client.get(reverse("referrals:contact-list"), follow=True).text
 
 
 def staff_referrer(**extra):
@@ -499,3 +499,12 @@ def test_an_adult_may_be_older_than_any_child(client, referrer):
     }
     response = client.post(reverse("referrals:referral-form"), data)
     assert response.status_code == 302
+
+
+def test_a_referrers_old_list_address_leads_to_their_one_list_of_referrals(client, referrer):
+    """A referrer has one list of their referrals, with what became of each; the address
+    of the list they used to have still works."""
+    client.force_login(referrer)
+    response = client.get(reverse("referrals:contact-list") + "?page=2")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outcomes:my-referrals") + "?page=2"
