@@ -80,10 +80,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [
-        (contact, selectors.clock_for(contact))
+        (contact, selectors.clock_for(contact, decided_at=contact.first_decided_at))
         for contact in selectors.queue_flags(list(page.object_list))
     ]
-    immediate = [(c, selectors.clock_for(c)) for c in selectors.immediate_risk(user=request.user)]
+    immediate = [
+        (c, selectors.clock_for(c, decided_at=c.first_decided_at))
+        for c in selectors.immediate_risk(user=request.user)
+    ]
     # A list shows children's names: record which contacts each person saw.
     audit_views(
         actor=request.user,
@@ -222,7 +225,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "contact": contact,
             "screening": screening,
             "holds": holds,
-            "clock": selectors.clock_for(contact),
+            "clock": selectors.clock_for(contact, decided_at=selectors.decided_at(contact)),
             "histories": histories,
             "checks": checks,
             "pending_checks": [c for c in checks if c.status == "pending"],
