@@ -19,7 +19,14 @@ from frontdoor.working_days import add_working_time
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
 from screening import services
-from screening.models import CENSUS_REFERRAL_ROUTES, Decision, Route, Screening, ThresholdLevel
+from screening.models import (
+    CENSUS_REFERRAL_ROUTES,
+    AdviceRecipient,
+    Decision,
+    Route,
+    Screening,
+    ThresholdLevel,
+)
 
 ROUTE_WEIGHTS = [
     (Route.INFORMATION_AND_ADVICE, 45),
@@ -35,6 +42,10 @@ LEVEL_FOR_ROUTE = {
     Route.STRATEGY_DISCUSSION: 4,
     Route.ALREADY_OPEN: 3,
 }
+ADVICE = (
+    "Keep talking with the family about the support school can offer; call us again "
+    "if the child says they are hurt or frightened, or stops coming to school."
+)
 RATIONALES = {
     Route.INFORMATION_AND_ADVICE: "Concerns are low level and the school is already supporting the family; advice given to the referrer on what to watch for and when to call back.",
     Route.EARLY_HELP: "Additional needs that universal services alone are not meeting; the family agrees to an early help assessment with the prevention service.",
@@ -111,6 +122,8 @@ def demo_screening_load(*, seed: int = 2026) -> int:
             complex_reason="Several agencies hold worrying information about the household.",
             decided_at=decided_at,
             primary_need=_primary_need(rng, contact, route),
+            advice_given=ADVICE,
+            advice_given_to=[AdviceRecipient.REFERRER],
         )
         if decision.approval == Decision.Approval.PENDING and age > timedelta(days=3):
             services.decision_approve(

@@ -218,6 +218,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
         request=request,
     )
     current = decisions[0] if decisions else None
+    bound_forms = [form[1] if isinstance(form, tuple) else form for form in bound.values()]
     return render(
         request,
         "screening/contact.html",
@@ -242,6 +243,8 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "census_form": census_form[1] if census_form else None,
             "primary_need_labels": dict(census_choices.primary_need),
             "show_errors": bool(bound),
+            # The title says "Error: " whichever of the page's forms failed.
+            "has_errors": any(form.errors for form in bound_forms),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
         },
@@ -359,6 +362,8 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             is_complex=data["is_complex"],
             complex_reason=data["complex_reason"],
             primary_need=data["primary_need"],
+            advice_given=data["advice_given"],
+            advice_given_to=data["advice_given_to"],
         )
     except services.ScreeningRefused as refused:
         form.add_error(None, str(refused))
