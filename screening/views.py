@@ -118,7 +118,10 @@ def claim_next(request: HttpRequest) -> HttpResponse:
     if screening is None:
         messages.info(request, "There are no contacts waiting to be taken.")
         return redirect("screening:queue")
-    return redirect("screening:contact", reference=screening.contact.reference)
+    # Focus goes to the contact just taken (static/js/focus-target.js).
+    return redirect(
+        f"{reverse('screening:contact', args=[screening.contact.reference])}#contact-title"
+    )
 
 
 @require_POST
@@ -128,7 +131,7 @@ def claim(request: HttpRequest, reference: str) -> HttpResponse:
         services.screening_claim(actor=request.user, contact=contact)
     except services.ScreeningRefused as refused:
         messages.error(request, str(refused))
-    return redirect("screening:contact", reference=reference)
+    return redirect(f"{reverse('screening:contact', args=[reference])}#contact-title")
 
 
 @require_POST

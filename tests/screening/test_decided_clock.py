@@ -24,7 +24,7 @@ def _decided(screener, referrer, level, **received):
 
 def _clock_text(client, contact) -> str:
     page = client.get(reverse("screening:contact", args=[contact.reference])).content.decode()
-    start = page.index("Decision due")
+    start = page.index("Decision due" if "Decision due" in page else "Decided</dt>")
     return page[start : page.index("</dd>", start)]
 
 
