@@ -7,6 +7,7 @@ or a future API cannot skip it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -251,7 +252,7 @@ def _primary_need(contact: Contact, route: str, code: str) -> str:
     return code
 
 
-def _advice(route: str, given: str, given_to) -> tuple[str, list[str]]:
+def _advice(route: str, given: str, given_to: Iterable[str]) -> tuple[str, list[str]]:
     """The advice to keep: what was said and to whom, for information and advice only
     (the referrer's notice tells them the advice)."""
     if route != Route.INFORMATION_AND_ADVICE:
@@ -283,7 +284,7 @@ def decision_record(
     complex_reason: str = "",
     primary_need: str = "",
     advice_given: str = "",
-    advice_given_to: list[str] | tuple[str, ...] = (),
+    advice_given_to: Iterable[str] = (),
     decided_at: datetime | None = None,
 ) -> Decision:
     """Record a decision, superseding the current one if there is one.
