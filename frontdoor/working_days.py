@@ -95,6 +95,12 @@ def decision_due(received_at: datetime) -> datetime:
     return _at(next_working_day(start), time(0, 0))
 
 
+def decided_in_time(*, decided_at: datetime, due_at: datetime) -> bool:
+    """Whether a decision made at ``decided_at`` met the one-working-day rule: the one
+    test the scorecard's timeliness and the screening pages both use."""
+    return decided_at <= due_at
+
+
 def working_time_between(start: datetime, end: datetime) -> timedelta:
     """The part of [start, end) that falls on working days (negative if end < start)."""
     if end < start:

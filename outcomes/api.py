@@ -24,12 +24,20 @@ from referrals.api import (
     error_responses,
 )
 from referrals.authentication import PartnerTokenAuthentication
+from screening.models import AdviceRecipient
 
 
 class OutcomeSerializer(serializers.Serializer):
     route = serializers.CharField()
     route_label = serializers.CharField(source="get_route_display")
     decided_at = serializers.DateTimeField()
+    advice_given = serializers.CharField(
+        help_text="For information and advice: the advice given; empty for other routes."
+    )
+    advice_given_to = serializers.ListField(
+        child=serializers.ChoiceField(choices=AdviceRecipient.choices),
+        help_text="For information and advice: who was given the advice.",
+    )
 
 
 class ContactWithOutcomeSerializer(ContactOutputSerializer):

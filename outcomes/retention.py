@@ -222,7 +222,11 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     )
     AgencyCheck.objects.filter(contact_id__in=ids).update(question=ERASED, response=ERASED)
     Decision.objects.filter(contact_id__in=ids).update(
-        rationale=ERASED, complex_reason="", withhold_reason="", approval_comment=""
+        rationale=ERASED,
+        complex_reason="",
+        withhold_reason="",
+        approval_comment="",
+        advice_given="",
     )
     ComplexCaseEntry.objects.filter(contact_id__in=ids).update(actions=ERASED, owners="")
     AgencyContribution.objects.filter(entry__contact_id__in=ids).update(information=ERASED)

@@ -25,6 +25,7 @@ from screening.meetings.slots import slot_moment, slot_times
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
     ROUTES_NEEDING_APPROVAL,
+    AdviceRecipient,
     ComplexCaseEntry,
     ComplexCaseRun,
     Decision,
@@ -47,6 +48,10 @@ LEVEL_FOR_ROUTE = {
     Route.STRATEGY_DISCUSSION: 4,
     Route.ALREADY_OPEN: 3,
 }
+ADVICE = (
+    "Keep talking with the family about the support school can offer; call us again "
+    "if the child says they are hurt or frightened, or stops coming to school."
+)
 RATIONALES = {
     Route.INFORMATION_AND_ADVICE: "Concerns are low level and the school is already supporting the family; advice given to the referrer on what to watch for and when to call back.",
     Route.EARLY_HELP: "Additional needs that universal services alone are not meeting; the family agrees to an early help assessment with the prevention service.",
@@ -128,6 +133,8 @@ class _Demo:
             complex_reason="Several agencies hold worrying information about the household.",
             decided_at=decided_at,
             primary_need=_primary_need(self.rng, contact, route),
+            advice_given=ADVICE,
+            advice_given_to=[AdviceRecipient.REFERRER],
         )
 
     def take_to(self, contact: Contact, planned: RecentContact) -> int:

@@ -18,6 +18,7 @@ from referrals.models import Contact
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
     CHECK_AGENCY_TYPES,
+    AdviceRecipient,
     Decision,
     Route,
     ThresholdLevel,
@@ -180,6 +181,20 @@ class DecisionForm(LengthMessagesMixin, forms.Form):
         max_length=LIMITS.reason,
         help_text="For example, it could put the child at risk or prejudice a police inquiry.",
     )
+    advice_given = forms.CharField(
+        label="What advice was given? (for information and advice)",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        max_length=LIMITS.narrative,
+        help_text="This goes in the notice to the referrer, in these words.",
+    )
+    advice_given_to = forms.MultipleChoiceField(
+        label="Who was given the advice? (for information and advice)",
+        required=False,
+        choices=AdviceRecipient.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
     primary_need = forms.ChoiceField(
         label="Primary need (CIN census)",
         required=False,
@@ -209,6 +224,13 @@ class DecisionForm(LengthMessagesMixin, forms.Form):
                 )
         elif cleaned.get("route"):
             cleaned["primary_need"] = ""  # only a referral to social care keeps one
+        if cleaned.get("route") == Route.INFORMATION_AND_ADVICE:
+            if not cleaned.get("advice_given", "").strip() and "advice_given" not in self.errors:
+                self.add_error("advice_given", "Enter the advice that was given")
+            if not cleaned.get("advice_given_to") and "advice_given_to" not in self.errors:
+                self.add_error("advice_given_to", "Select who was given the advice")
+        elif cleaned.get("route"):
+            cleaned["advice_given"], cleaned["advice_given_to"] = "", []
         if cleaned.get("is_complex") and not cleaned.get("complex_reason", "").strip():
             self.add_error("complex_reason", "Enter why this is a complex case")
         if (

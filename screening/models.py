@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from frontdoor.models import Agency
@@ -162,6 +163,15 @@ ROUTES_NEEDING_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSI
 CENSUS_REFERRAL_ROUTES = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
 
 
+class AdviceRecipient(models.TextChoices):
+    """Who was given the advice on an information-and-advice decision."""
+
+    REFERRER = "referrer", "The person who made the referral"
+    PARENT_CARER = "parent_carer", "A parent or carer"
+    YOUNG_PERSON = "young_person", "The child or young person"
+    OTHER_PROFESSIONAL = "other_professional", "Another professional"
+
+
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
 )
@@ -207,6 +217,19 @@ class Decision(models.Model):
         default=False,
         help_text="A child on the contact had a referral received in the 12 months before.",
     )
+    # Defaults in the database too: bulk loaders (frontdoor/synthetic) name their columns.
+    advice_given = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="For information and advice: the advice given (it goes to the referrer).",
+    )
+    advice_given_to = ArrayField(
+        models.CharField(max_length=20, choices=AdviceRecipient.choices),
+        blank=True,
+        default=list,
+        db_default=[],
+        help_text="For information and advice: who was given the advice.",
+    )
 
     class Meta:
         ordering = ["contact", "decided_at"]
@@ -221,6 +244,13 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(rationale=""), name="decision_has_a_rationale"
+            ),
+            # Required for information and advice by the service, not here: decisions
+            # made before these columns existed have none, and are never edited.
+            models.CheckConstraint(
+                condition=models.Q(route="information_and_advice")
+                | models.Q(advice_given="", advice_given_to=[]),
+                name="decision_advice_only_for_information_and_advice",
             ),
             models.CheckConstraint(
                 condition=models.Q(approval__in=["not_needed", "pending"])
@@ -239,6 +269,11 @@ class Decision(models.Model):
     @property
     def is_referral(self) -> bool:
         return self.route in REFERRAL_ROUTES
+
+    @property
+    def advice_given_to_display(self) -> str:
+        labels = dict(AdviceRecipient.choices)
+        return ", ".join(labels.get(who, who) for who in self.advice_given_to)
 
 
 # A decision stands (is the one the referrer and family are told) when it needed no

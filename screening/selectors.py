@@ -15,6 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     When,
     Window,
 )
@@ -25,7 +26,12 @@ from django.utils import timezone
 from frontdoor.census_codes import census_codes, return_year_of
 from frontdoor.models import User
 from frontdoor.roles import Permission
-from frontdoor.working_days import add_working_time, months_before, working_time_between
+from frontdoor.working_days import (
+    add_working_time,
+    decided_in_time,
+    months_before,
+    working_time_between,
+)
 from referrals import selectors as referral_selectors
 from referrals.models import (
     OPEN_STATUSES,
@@ -56,19 +62,82 @@ def can_approve(user: User) -> bool:
 
 @dataclass(frozen=True)
 class Clock:
-    rag: str  # "green", "amber" or "red"
+    """The one-working-day clock on a contact: running until a decision stands, then
+    stopped at the first standing decision (as the scorecard's timeliness counts it)."""
+
+    rag: str  # "green", "amber" or "red"; for a decided contact, "green" or "red"
     due_at: datetime
-    working_time_left: timedelta
+    working_time_left: timedelta  # at the decision, once decided
+    decided_at: datetime | None = None
+
+    @property
+    def on_time(self) -> bool:
+        return self.decided_at is not None and decided_in_time(
+            decided_at=self.decided_at, due_at=self.due_at
+        )
+
+    @property
+    def amount(self) -> str:
+        """The working time left, overdue or late by, as "4h 05m"."""
+        left = abs(self.working_time_left)
+        hours, minutes = int(left.total_seconds() // 3600), int(left.total_seconds() % 3600 // 60)
+        return f"{hours}h {minutes:02d}m"
 
     @property
     def label(self) -> str:
-        left = abs(self.working_time_left)
-        hours, minutes = int(left.total_seconds() // 3600), int(left.total_seconds() % 3600 // 60)
-        amount = f"{hours}h {minutes:02d}m"
-        return f"{amount} overdue" if self.rag == "red" else f"{amount} left"
+        if self.decided_at is not None:
+            return "decided on time" if self.on_time else f"decided {self.amount} late"
+        return f"{self.amount} overdue" if self.rag == "red" else f"{self.amount} left"
 
 
-def clock_for(contact: Contact, now: datetime | None = None) -> Clock:
+def standing_decisions(as_at: datetime | None = None) -> QuerySet[Decision]:
+    """Decisions that stood (at ``as_at``, or now): needing no approval, or approved.
+    The first of a contact's is when it was decided, for its clock and the scorecard."""
+    if as_at is None:
+        return Decision.objects.filter(approval__in=STANDING_APPROVALS)
+    return Decision.objects.filter(decided_at__lte=as_at).filter(
+        Q(approval=Decision.Approval.NOT_NEEDED)
+        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
+    )
+
+
+def first_decided_at() -> Subquery:
+    """When the contact (the outer row) was decided: its first standing decision."""
+    return Subquery(
+        standing_decisions()
+        .filter(contact=OuterRef("pk"))
+        .order_by("decided_at", "pk")
+        .values("decided_at")[:1]
+    )
+
+
+def decided_at(contact: Contact) -> datetime | None:
+    """When ``contact`` was decided; advice given on a phone consultation is the
+    decision, made during the call."""
+    if contact.advice_only:
+        return contact.received_at
+    return (
+        standing_decisions()
+        .filter(contact=contact)
+        .order_by("decided_at", "pk")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+
+
+def clock_for(
+    contact: Contact, now: datetime | None = None, *, decided_at: datetime | None = None
+) -> Clock:
+    """The contact's clock; ``decided_at`` (see decided_at()) stops it."""
+    if decided_at is not None:
+        late_by = working_time_between(contact.decision_due_at, decided_at)
+        on_time = decided_in_time(decided_at=decided_at, due_at=contact.decision_due_at)
+        return Clock(
+            rag="green" if on_time else "red",
+            due_at=contact.decision_due_at,
+            working_time_left=-late_by,
+            decided_at=decided_at,
+        )
     now = now or timezone.now()
     left = working_time_between(now, contact.decision_due_at)
     if left <= timedelta(0):
@@ -189,20 +258,26 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
 
 
 def queue_flags(contacts: list[Contact]) -> list[Contact]:
-    """Mark each contact ``is_re_referral`` and ``is_complex``, in one query for the
-    rows on the page. As columns of the queue query itself, the planner would work
-    them out for every open contact before choosing the page (at regional scale,
-    by hashing every complex decision ever made)."""
+    """Mark each contact ``is_re_referral``, ``is_complex`` and ``first_decided_at``,
+    in one query for the rows on the page. As columns of the queue query itself, the
+    planner would work them out for every open contact before choosing the page (at
+    regional scale, by hashing every complex decision ever made)."""
     flags = {
-        pk: (re_referral, complex_)
-        for pk, re_referral, complex_ in Contact.objects.filter(pk__in=[c.pk for c in contacts])
-        .annotate(
-            is_re_referral=_standing_referral_earlier(), is_complex=_latest_decision_complex()
+        pk: (re_referral, complex_, decided)
+        for pk, re_referral, complex_, decided in Contact.objects.filter(
+            pk__in=[c.pk for c in contacts]
         )
-        .values_list("pk", "is_re_referral", "is_complex")
+        .annotate(
+            is_re_referral=_standing_referral_earlier(),
+            is_complex=_latest_decision_complex(),
+            first_decided_at=first_decided_at(),
+        )
+        .values_list("pk", "is_re_referral", "is_complex", "first_decided_at")
     }
     for contact in contacts:
-        contact.is_re_referral, contact.is_complex = flags.get(contact.pk, (False, False))
+        contact.is_re_referral, contact.is_complex, contact.first_decided_at = flags.get(
+            contact.pk, (False, False, None)
+        )
     return contacts
 
 
@@ -240,6 +315,7 @@ def immediate_risk(*, user: User) -> list[Contact]:
         Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
+        .annotate(first_decided_at=first_decided_at())
         .only("reference", "decision_due_at", "urgency")
         .order_by(queue_priority(), "decision_due_at", "pk")[:20]
     )

@@ -7,6 +7,7 @@ or a future API cannot skip it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from screening.models import (
     CENSUS_REFERRAL_ROUTES,
     CHECK_AGENCY_TYPES,
     ROUTES_NEEDING_APPROVAL,
+    AdviceRecipient,
     AgencyCheck,
     Decision,
     Route,
@@ -250,6 +252,24 @@ def _primary_need(contact: Contact, route: str, code: str) -> str:
     return code
 
 
+def _advice(route: str, given: str, given_to: Iterable[str]) -> tuple[str, list[str]]:
+    """The advice to keep: what was said and to whom, for information and advice only
+    (the referrer's notice tells them the advice)."""
+    if route != Route.INFORMATION_AND_ADVICE:
+        return "", []
+    recipients = list(dict.fromkeys(given_to))  # in the order given, once each
+    if not given.strip():
+        raise ScreeningRefused("Say what advice was given.")
+    if not recipients:
+        raise ScreeningRefused("Say who was given the advice.")
+    unknown = set(recipients) - set(AdviceRecipient.values)
+    if unknown:
+        raise ScreeningRefused(
+            f"{', '.join(sorted(unknown))} is not one of the people advice can be given to."
+        )
+    return given.strip(), recipients
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -263,12 +283,16 @@ def decision_record(
     is_complex: bool = False,
     complex_reason: str = "",
     primary_need: str = "",
+    advice_given: str = "",
+    advice_given_to: Iterable[str] = (),
     decided_at: datetime | None = None,
 ) -> Decision:
     """Record a decision, superseding the current one if there is one.
 
     ``primary_need`` is a CIN census code valid in the contact's return year, needed
-    for CENSUS_REFERRAL_ROUTES and not kept for other routes. Whether the
+    for CENSUS_REFERRAL_ROUTES and not kept for other routes. ``advice_given`` and
+    ``advice_given_to`` (AdviceRecipient values) are needed for information and advice
+    and not kept for other routes. Whether the
     contact is a re-referral is worked out here, as things stand now: the decision
     is never edited afterwards.
 
@@ -298,6 +322,7 @@ def decision_record(
     if is_complex and not complex_reason.strip():
         raise ScreeningRefused("Say why this is a complex case.")
     primary_need = _primary_need(contact, route, primary_need)
+    advice_given, advice_given_to = _advice(route, advice_given, advice_given_to)
     needs_approval = route in ROUTES_NEEDING_APPROVAL or withholding
     decision = Decision.objects.create(
         contact=contact,
@@ -314,6 +339,8 @@ def decision_record(
         approval=Decision.Approval.PENDING if needs_approval else Decision.Approval.NOT_NEEDED,
         primary_need=primary_need,
         is_re_referral=selectors.is_re_referral(contact=contact),
+        advice_given=advice_given,
+        advice_given_to=advice_given_to,
     )
     if needs_approval:
         contact_status_set(contact=contact, status=Contact.Status.AWAITING_APPROVAL)

@@ -80,10 +80,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [
-        (contact, selectors.clock_for(contact))
+        (contact, selectors.clock_for(contact, decided_at=contact.first_decided_at))
         for contact in selectors.queue_flags(list(page.object_list))
     ]
-    immediate = [(c, selectors.clock_for(c)) for c in selectors.immediate_risk(user=request.user)]
+    immediate = [
+        (c, selectors.clock_for(c, decided_at=c.first_decided_at))
+        for c in selectors.immediate_risk(user=request.user)
+    ]
     # A list shows children's names: record which contacts each person saw.
     audit_views(
         actor=request.user,
@@ -115,7 +118,10 @@ def claim_next(request: HttpRequest) -> HttpResponse:
     if screening is None:
         messages.info(request, "There are no contacts waiting to be taken.")
         return redirect("screening:queue")
-    return redirect("screening:contact", reference=screening.contact.reference)
+    # Focus goes to the contact just taken (static/js/focus-target.js).
+    return redirect(
+        f"{reverse('screening:contact', args=[screening.contact.reference])}#contact-title"
+    )
 
 
 @require_POST
@@ -125,7 +131,7 @@ def claim(request: HttpRequest, reference: str) -> HttpResponse:
         services.screening_claim(actor=request.user, contact=contact)
     except services.ScreeningRefused as refused:
         messages.error(request, str(refused))
-    return redirect("screening:contact", reference=reference)
+    return redirect(f"{reverse('screening:contact', args=[reference])}#contact-title")
 
 
 @require_POST
@@ -215,6 +221,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
         request=request,
     )
     current = decisions[0] if decisions else None
+    bound_forms = [form[1] if isinstance(form, tuple) else form for form in bound.values()]
     return render(
         request,
         "screening/contact.html",
@@ -222,7 +229,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "contact": contact,
             "screening": screening,
             "holds": holds,
-            "clock": selectors.clock_for(contact),
+            "clock": selectors.clock_for(contact, decided_at=selectors.decided_at(contact)),
             "histories": histories,
             "checks": checks,
             "pending_checks": [c for c in checks if c.status == "pending"],
@@ -239,6 +246,8 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "census_form": census_form[1] if census_form else None,
             "primary_need_labels": dict(census_choices.primary_need),
             "show_errors": bool(bound),
+            # The title says "Error: " whichever of the page's forms failed.
+            "has_errors": any(form.errors for form in bound_forms),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
         },
@@ -356,6 +365,8 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             is_complex=data["is_complex"],
             complex_reason=data["complex_reason"],
             primary_need=data["primary_need"],
+            advice_given=data["advice_given"],
+            advice_given_to=data["advice_given_to"],
         )
     except services.ScreeningRefused as refused:
         form.add_error(None, str(refused))

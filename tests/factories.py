@@ -111,6 +111,13 @@ def submit_contact(actor, channel=None, **overrides):
     return contact
 
 
+# What an information-and-advice decision must say; other routes ignore it.
+ADVICE = {
+    "advice_given": "Keep in touch with the school nurse and call us if anything changes.",
+    "advice_given_to": ["referrer"],
+}
+
+
 def referral_contact(*, screener, manager, referrer, received_at, subjects=None, route=None):
     """A contact received at ``received_at`` whose approved decision made it a referral
     (a strategy discussion unless ``route`` says otherwise)."""
@@ -128,6 +135,7 @@ def referral_contact(*, screener, manager, referrer, received_at, subjects=None,
         rationale="A rationale long enough to stand up if questioned later on.",
         family_notice=Decision.FamilyNotice.NOTIFY,
         primary_need="N1" if route in screening_services.CENSUS_REFERRAL_ROUTES else "",
+        **ADVICE,
     )
     if decision.approval == Decision.Approval.PENDING:
         screening_services.decision_approve(actor=manager, decision=decision)

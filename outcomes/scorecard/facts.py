@@ -26,7 +26,8 @@ from frontdoor.working_days import LONDON, working_time_between
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.periods import one_year_before
 from referrals.models import Contact, ContactSubject
-from screening.models import Decision, Route
+from screening.models import Route
+from screening.selectors import standing_decisions
 
 # A child is the person record when the screener matched one; otherwise the
 # child as named on that contact alone (who then has no history to count).
@@ -220,10 +221,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     contacts: dict[int, ContactFact] = {}
     # The decisions that stood at as_at, worked out by PostgreSQL per contact (index
     # decision_contact_latest_idx): the first times the contact, the latest is its route.
-    standing = Decision.objects.filter(contact=OuterRef("pk"), decided_at__lte=as_at).filter(
-        Q(approval=Decision.Approval.NOT_NEEDED)
-        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
-    )
+    standing = standing_decisions(as_at).filter(contact=OuterRef("pk"))
     rows = (
         Contact.objects.filter(contact_filter)
         .annotate(

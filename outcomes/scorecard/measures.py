@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from frontdoor.working_days import decided_in_time
 from outcomes.deadlines import assessment_due, icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
@@ -369,7 +370,9 @@ def _conference_figures(facts: Facts, period: Period, mine) -> Figures:
 def _timeliness_figures(facts: Facts, received: list[ContactFact]) -> Figures:
     decided = [f for f in received if f.first_decided_at is not None]
     overdue = [f for f in received if f.first_decided_at is None and f.due_at <= facts.as_at]
-    in_time = [f for f in decided if f.first_decided_at <= f.due_at]
+    in_time = [
+        f for f in decided if decided_in_time(decided_at=f.first_decided_at, due_at=f.due_at)
+    ]
     hours = sorted(f.decision_working_hours for f in decided)
     decided_items = _contact_items(decided)
     counted = decided + overdue

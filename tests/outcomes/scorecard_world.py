@@ -20,7 +20,7 @@ from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
 from screening.demo import LEVEL_FOR_ROUTE
 from screening.models import Decision, Route, ThresholdLevel
-from tests.factories import AgencyFactory, child_input, contact_input
+from tests.factories import ADVICE, AgencyFactory, child_input, contact_input
 
 _nhs_base = itertools.count(400_000_001)
 
@@ -88,6 +88,7 @@ class World:
             family_notice=Decision.FamilyNotice.NOTIFY,
             primary_need="N1",
             decided_at=decided,
+            **ADVICE,
         )
         if approved is not None:
             screening_services.decision_approve(

@@ -28,7 +28,7 @@ from referrals.models import Contact, ContactSubject
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
-from tests.factories import UserFactory, child_input, contact_input
+from tests.factories import ADVICE, UserFactory, child_input, contact_input
 from tests.outcomes.scorecard_world import at, nhs_number
 
 PAGE = reverse("outcomes:scorecard-inspection")
@@ -104,6 +104,7 @@ class Records:
             family_notice=Decision.FamilyNotice.NOTIFY,
             primary_need="N1" if route in NEEDS_APPROVAL else "",
             decided_at=decided,
+            **ADVICE,
         )
         if approve and route in NEEDS_APPROVAL:
             screening_services.decision_approve(

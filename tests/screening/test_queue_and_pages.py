@@ -160,9 +160,8 @@ def test_screening_journey_over_http(
 ):
     contact = submit_contact(referrer)
     client.force_login(screener)
-    assert client.post(reverse("screening:claim-next")).url == reverse(
-        "screening:contact", args=[contact.reference]
-    )
+    taken = client.post(reverse("screening:claim-next")).url
+    assert taken == reverse("screening:contact", args=[contact.reference]) + "#contact-title"
     page = client.get(reverse("screening:contact", args=[contact.reference]))
     assert f"Being screened by {screener.full_name}" in page.text
 

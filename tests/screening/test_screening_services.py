@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from referrals.models import Contact
 from screening import services
 from screening.models import AgencyCheck, Decision, Route, Screening
-from tests.factories import UserFactory, submit_contact
+from tests.factories import ADVICE, UserFactory, submit_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,8 @@ RATIONALE = (
 def decide(actor, contact, level, route=Route.STRATEGY_DISCUSSION, **extra):
     if route in services.CENSUS_REFERRAL_ROUTES:
         extra.setdefault("primary_need", "N1")
+    for name, value in ADVICE.items():
+        extra.setdefault(name, value)
     return services.decision_record(
         actor=actor,
         contact=contact,

@@ -1,0 +1,63 @@
+// Puts keyboard and screen-reader focus where the person's action led, never on the
+// page body: after a full-page action (take the next contact, add a child, a "Change"
+// link) the page's URL names its target (#decision, #children-1, #id_concern-concerns),
+// and after an htmx swap that replaced the element holding focus, the new content.
+
+const focusable = (element) =>
+  element.matches("a[href], button, input, select, textarea, summary, [tabindex]");
+
+const focusOn = (element) => {
+  if (!focusable(element)) element.setAttribute("tabindex", "-1");
+  element.focus();
+};
+
+const target = () => {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  return id ? document.getElementById(id) : null;
+};
+
+// A section (a new child's fields) is entered at its first field; a heading or a
+// field is focused itself.
+const entry = (element) =>
+  focusable(element) || /^H[1-6]$/.test(element.tagName)
+    ? element
+    : element.querySelector("input:not([type=hidden]), select, textarea") || element;
+
+const focusTarget = () => {
+  const element = target();
+  if (element) focusOn(entry(element));
+};
+
+// Chromium scrolls to the URL's target once the page has loaded, and that resets focus
+// to the body when the target itself cannot take focus: so focus after that. An error
+// summary or a success banner keeps the focus GOV.UK Frontend gave it.
+const afterLoad = () => {
+  const announced = document.querySelector(
+    ".govuk-error-summary, .govuk-notification-banner[role='alert']",
+  );
+  if (announced) {
+    if (!announced.contains(document.activeElement)) focusOn(announced);
+    return;
+  }
+  focusTarget();
+};
+if (document.readyState === "complete") setTimeout(afterLoad);
+else window.addEventListener("load", () => setTimeout(afterLoad));
+// An in-page link (a skip link such as "Go to the decision") moves focus too.
+window.addEventListener("hashchange", focusTarget);
+
+// htmx replaces what it swaps: focus inside it would fall back to the body.
+let lost = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const active = document.activeElement;
+  const region = event.detail.target;
+  lost = active && active !== document.body && region.contains(active)
+    ? { id: active.id, region: region.id }
+    : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!lost || (document.activeElement && document.activeElement !== document.body)) return;
+  const element = (lost.id && document.getElementById(lost.id)) || document.getElementById(lost.region);
+  lost = null;
+  if (element) focusOn(element);
+});
