@@ -6,14 +6,32 @@
 const focusable = (element) =>
   element.matches("a[href], button, input, select, textarea, summary, [tabindex]");
 
+// A field's question: radios, checkboxes and a date's boxes share their fieldset's
+// legend. Shown above the field, as the GOV.UK error summary does for its own links.
+const question = (field) => {
+  if (field.type === "radio" || field.type === "checkbox" || field.closest(".govuk-date-input")) {
+    return field.closest("fieldset")?.querySelector("legend");
+  }
+  return field.labels?.[0];
+};
+
 const focusOn = (element) => {
   if (!focusable(element)) element.setAttribute("tabindex", "-1");
-  element.focus();
+  if (element.matches("input, select, textarea")) {
+    (question(element) || element).scrollIntoView();
+    element.focus({ preventScroll: true });
+  } else {
+    element.focus();
+  }
 };
 
 const target = () => {
-  const id = decodeURIComponent(window.location.hash.slice(1));
-  return id ? document.getElementById(id) : null;
+  try {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    return id ? document.getElementById(id) : null;
+  } catch {
+    return null; // a malformed address: nothing to focus
+  }
 };
 
 // A section (a new child's fields) is entered at its first field; a heading or a
