@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from faker import Faker
 
@@ -429,6 +430,11 @@ def demo_contacts_load(
             new_family = planned.complex or planned.stage in ("approval", "returned")
             intake.submit(received_at, worrying_teenager=planned.complex, new_family=new_family)
             made += 1
+    # Screening the demo asks about each child's earlier contacts; statistics taken
+    # before this load (or none, inside a test's transaction) would plan those look-ups
+    # as if the tables were empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE referrals_contact, referrals_contactsubject, referrals_person")
     return made
 
 
