@@ -38,7 +38,7 @@ urlpatterns = [
     path("api/v1/scorecard/", ScorecardApi.as_view(), name="api-scorecard"),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # A GOV.UK page made from the schema, under the site's own CSP (docs/adr/0017).
+    # A GOV.UK page made from the schema, under the site's own CSP (docs/adr/0018).
     path("api/v1/docs/", api_docs, name="api-docs"),
 ]
 

@@ -206,6 +206,14 @@ def person_get(*, user: User, person_id: int) -> Person:
     return person
 
 
+def person_is_a_child(person: Person) -> bool:
+    """Whether ``person`` has been on a contact as a child (born or unborn): what a
+    Unique Pupil Number, ethnicity for the census and the like belong to."""
+    return ContactSubject.objects.filter(
+        person_id=person.pk, role__in=ContactSubject.CHILD_ROLES
+    ).exists()
+
+
 def people_open_to(*, user: User, person_ids: Iterable[int]) -> set[int]:
     """Of these people, those whose record ``user`` may open: ``person_get``'s rule,
     for a list of them in one query."""

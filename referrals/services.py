@@ -28,7 +28,7 @@ from frontdoor.limits import LIMITS
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
 from frontdoor.roles import Permission
 from frontdoor.working_days import decision_due
-from referrals import matching
+from referrals import matching, selectors
 from referrals.models import (
     ApiClient,
     Contact,
@@ -515,6 +515,8 @@ def person_upn_set(*, actor: User, person: Person, unique_pupil_number: str) -> 
         raise ContactRejected("This record is restricted to named people.")
     if not unique_pupil_number:
         raise ContactRejected("Enter the Unique Pupil Number")
+    if not selectors.person_is_a_child(person):
+        raise ContactRejected("Only a child on a contact has a Unique Pupil Number.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.unique_pupil_number == unique_pupil_number:
         return person

@@ -439,6 +439,7 @@ def person_detail(
             # Named ``form`` so the page title says "Error: " when it has errors.
             "form": upn_form or forms.UniquePupilNumberForm(),
             "show_errors": upn_form is not None,
+            "is_a_child": selectors.person_is_a_child(person),
         },
     )
 
@@ -460,7 +461,7 @@ def person_upn(request: HttpRequest, person_id: int) -> HttpResponse:
         except services.ContactRejected as refused:
             form.add_error("unique_pupil_number", str(refused))
         else:
-            messages.success(request, f"Unique Pupil Number saved for {person.full_name}.")
+            messages.success(request, "Unique Pupil Number saved.")
             return redirect(f"{reverse('referrals:person-detail', args=[person.pk])}#upn")
     return person_detail(request, person_id, upn_form=form)
 

@@ -21,6 +21,13 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, capsys
     assert DEMO_PASSWORD in printed
     assert DEMO_ACCOUNTS[0].email in printed
     assert "Created 40 synthetic contacts" in printed
+    # Today's queue was taken to its stages whatever the day the command runs.
+    from referrals.models import Contact
+    from screening.models import Decision
+
+    assert Contact.objects.filter(status=Contact.Status.IN_SCREENING).exists()
+    assert Decision.objects.filter(approval=Decision.Approval.PENDING).exists()
+    assert Decision.objects.filter(approval=Decision.Approval.RETURNED).exists()
 
 
 def test_demo_contacts_go_through_intake_and_exercise_every_channel(db):

@@ -87,7 +87,6 @@ class ScorecardApi(APIView):
                     "taken too (July 2026, Q3 2026, 2025/26); the response gives the "
                     "period's key."
                 ),
-                pattern=r"^(20\d{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?|FY20\d{2}-\d{2})$",
             )
         ],
         responses={

@@ -12,7 +12,7 @@ from django.utils import timezone
 from frontdoor.working_days import LONDON
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard.measures import Figures
-from outcomes.scorecard.periods import Granularity, Period
+from outcomes.scorecard.periods import Period, recent_choices
 from outcomes.scorecard.selectors import scorecard_count
 
 logger = logging.getLogger(__name__)
@@ -50,12 +50,9 @@ def snapshot_take(*, period: Period, as_at: datetime | None = None) -> Scorecard
 
 
 def periods_to_keep(today) -> list[Period]:
-    """The periods a steering group looks at: this and the last month, quarter and year."""
-    periods = []
-    for granularity in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR):
-        current = Period.containing(today, granularity)
-        periods += [current.previous(), current]
-    return periods
+    """The periods a steering group looks at, as the scorecard offers them: this and
+    the last month, quarter, financial year and year."""
+    return [choice.period for choice in recent_choices(today)]
 
 
 def snapshots_take_due(*, now: datetime | None = None) -> list[ScorecardSnapshot]:

@@ -15,7 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -26,12 +37,10 @@ from referrals.models import ContactSubject
 from screening import selectors as screening_selectors
 from screening.meetings.slots import slot_moment
 from screening.models import (
-    STANDING_APPROVALS,
     AgencyCheck,
     AgencyContribution,
     ComplexCaseEntry,
     ComplexCaseRun,
-    Decision,
 )
 from screening.selectors import ChildHistory, histories_of
 
@@ -69,11 +78,23 @@ def _attends(user: User) -> Q:
     return Q(present) | Q(involved)
 
 
-def _decision_stands(contact_ref: str = "contact_id") -> Exists:
-    """Subquery on entries: the case's contact has a decision that stands. Until
-    then a case the chair marked decided still waits for its screening decision."""
+class _MeetingStart(Func):
+    """The entry's meeting as a moment: its London date and slot time."""
+
+    template = "((%(expressions)s) AT TIME ZONE 'Europe/London')"
+    arg_joiner = " + "
+    output_field = DateTimeField()
+
+
+def _decision_stands() -> Exists:
+    """Subquery on entries: a decision made at or after the meeting stands for the
+    case's contact. Until then a case the chair marked decided still waits for its
+    screening decision (an earlier decision is what brought it to the table)."""
     return Exists(
-        Decision.objects.filter(contact=OuterRef(contact_ref), approval__in=STANDING_APPROVALS)
+        screening_selectors.standing_decisions().filter(
+            contact=OuterRef("contact_id"),
+            decided_at__gte=_MeetingStart(OuterRef("run__meeting_date"), OuterRef("run__slot")),
+        )
     )
 
 

@@ -26,7 +26,7 @@ SHOTS = Path(os.environ.get("FRONTDOOR_SCREENSHOTS", Path(tempfile.gettempdir())
 WIDTHS = (1280, 375)
 
 
-def _look(page, name: str, assert_no_axe_violations, *, reflow: bool = True) -> None:
+def _look(page, name: str, assert_no_axe_violations) -> None:
     """At each width: a screenshot to read, axe, and no sideways scrolling."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
@@ -34,7 +34,7 @@ def _look(page, name: str, assert_no_axe_violations, *, reflow: bool = True) -> 
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         assert_no_axe_violations(page)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert not reflow or overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
 
 
 def test_manager_pages(page, manager, screener, referrer, password, assert_no_axe_violations):
@@ -99,14 +99,12 @@ def test_manager_pages(page, manager, screener, referrer, password, assert_no_ax
     page.goto(reverse("outcomes:census-export", args=[export.pk]))
     page.get_by_role("link", name=f"P{child.person_id}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amelia Harrison")
-    # Its contacts table is wider than a phone until the shared wide-table wrapper
-    # (issue 17's accessibility sweep) is on it.
-    _look(page, "person", assert_no_axe_violations, reflow=False)
+    _look(page, "person", assert_no_axe_violations)
     page.get_by_text("Add the Unique Pupil Number").click()
     page.get_by_label("Unique Pupil Number").fill("A801200001001")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a valid Unique Pupil")
-    _look(page, "person-upn-error", assert_no_axe_violations, reflow=False)
+    _look(page, "person-upn-error", assert_no_axe_violations)
     page.get_by_label("Unique Pupil Number").fill("H801200001001")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#upn")).to_contain_text("H801200001001")
@@ -132,5 +130,4 @@ def test_partner_member_checks_list(
     page.goto(reverse("screening:member-checks"))
     rows = page.locator("tbody tr")
     expect(rows.last).to_contain_text("Answered")
-    # A few pixels too wide at 375 px until the shared wide-table wrapper is on it.
-    _look(page, "member-checks", assert_no_axe_violations, reflow=False)
+    _look(page, "member-checks", assert_no_axe_violations)

@@ -170,3 +170,20 @@ def test_a_upn_is_only_changed_by_screening_staff_who_may_open_the_record(
         )
         assert response.status_code == status
     assert not Person.objects.filter(unique_pupil_number=UPN).exists()
+
+
+def test_an_adults_record_has_no_upn_to_add(client, screener):
+    from tests.factories import PersonFactory
+
+    adult = PersonFactory(date_of_birth=date(1985, 3, 2))  # on no contact as a child
+    client.force_login(screener)
+    page = client.get(reverse("referrals:person-detail", args=[adult.pk])).text
+    assert "Unique Pupil Number" not in page
+
+    refused = client.post(
+        reverse("referrals:person-upn", args=[adult.pk]), {"unique_pupil_number": UPN}
+    )
+    assert refused.status_code == 200
+    assert "Only a child on a contact has a Unique Pupil Number." in refused.text
+    adult.refresh_from_db()
+    assert adult.unique_pupil_number == ""

@@ -60,13 +60,16 @@ def test_without_a_kept_count_the_page_counts_now(client, screener, manager):
     assert "kept count" not in response.text
 
 
-def test_the_overnight_count_keeps_this_and_the_last_month_quarter_and_year(manager):
+def test_the_overnight_count_keeps_this_and_the_last_month_quarter_financial_year_and_year(
+    manager,
+):
     now = timezone.now()
     kept = services.snapshots_take_due(now=now)
     today = timezone.localdate(now)
     expected = {p.key for p in services.periods_to_keep(today)}
     assert {s.period for s in kept} == expected
-    assert len(expected) == 6
+    assert len(expected) == 8
+    assert sum(key.startswith("FY") for key in expected) == 2  # the links the page offers
     assert all(s.as_at == now for s in kept)
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from frontdoor.demo import demo_accounts_lines, demo_accounts_write, demo_data_load
 from outcomes.demo import demo_notices_summary, demo_outcomes_load
@@ -43,10 +44,13 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError("Demo data is for development; pass --allow-without-debug to force.")
         demo_data_load()
-        created = demo_contacts_load(count=contacts)
-        screened = demo_screening_load()
-        meetings = demo_meetings_load()
-        outcomes = demo_outcomes_load()
+        # One moment for every step: screening finds today's planned queue by the
+        # receipt times intake worked back from it.
+        now = timezone.now()
+        created = demo_contacts_load(count=contacts, now=now)
+        screened = demo_screening_load(now=now)
+        meetings = demo_meetings_load(now=now)
+        outcomes = demo_outcomes_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
