@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import ReferralDraft
+from tests.browser.navigation import navigate
 from tests.browser.test_intake_journeys import fill_person, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +37,7 @@ def look(page, assert_no_axe_violations, tmp_path):
 
 def test_referral_form_errors_change_links_and_deleting(page, referrer, password, look):
     sign_in(page, referrer, password)
-    page.get_by_role("link", name="Refer a concern", exact=True).click()
+    navigate(page, "Referrals", "Refer a concern")
     page.get_by_role("button", name="Continue", exact=True).click()
 
     summary = page.locator(".govuk-error-summary")
@@ -90,6 +91,6 @@ def test_referral_form_errors_change_links_and_deleting(page, referrer, password
         "Your unfinished answers have been deleted"
     )
     assert not ReferralDraft.objects.filter(owner=referrer).exists()
-    page.get_by_role("link", name="Refer a concern", exact=True).click()
+    navigate(page, "Referrals", "Refer a concern")
     expect(page.locator("#id_children-0-first_name")).to_have_value("")
     look("form-after-delete")
