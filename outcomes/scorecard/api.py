@@ -92,7 +92,19 @@ class ScorecardApi(APIView):
         responses={
             200: ScorecardSerializer,
             **error_responses(401, 403, 405, 406, 429),
-            400: inline_serializer("ScorecardError", {"period": serializers.CharField()}),
+            400: inline_serializer(
+                "ScorecardError",
+                {
+                    "period": serializers.CharField(
+                        required=False, help_text="Why the period could not be read."
+                    ),
+                    "detail": serializers.CharField(
+                        required=False,
+                        help_text="Why the request itself was refused (a null character "
+                        "in the address, for one).",
+                    ),
+                },
+            ),
         },
         summary="The steering-group scorecard for a period (aggregate figures only)",
     )
