@@ -16,7 +16,8 @@ from frontdoor.demo import DEMO_ACCOUNTS, demo_data_load
 from frontdoor.models import User
 from frontdoor.roles import Role
 from frontdoor.working_days import LONDON, is_working_day
-from referrals.demo import NARRATIVES, age_on, demo_contacts_load
+from referrals.demo import demo_contacts_load
+from referrals.demo_narratives import NARRATIVES, age_on
 from referrals.models import ContactSubject, Person
 from referrals.validators import clean_postcode
 from screening import selectors

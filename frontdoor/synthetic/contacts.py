@@ -28,7 +28,7 @@ from frontdoor.synthetic.tables import (
     _pick,
 )
 from outcomes.models import Notice
-from referrals.demo import NARRATIVES, age_on, narratives_for
+from referrals.demo_narratives import NARRATIVES, age_on, narratives_for
 from referrals.models import Contact
 from screening.models import CENSUS_REFERRAL_ROUTES, REFERRAL_ROUTES, ROUTES_NEEDING_APPROVAL, Route
 
