@@ -107,6 +107,28 @@ def restrictions_barring_contacts(*, user: User, contact_ids) -> dict[int, Restr
     return barring
 
 
+def contact_ensure_open(*, user: User, contact: Contact) -> None:
+    """The one "open for this user" test for a contact, whatever record reaches it (a
+    screening, decision, check, meeting case, subject or notice): the restricted-record
+    refusal unless every active restriction on the contact, or on a person it is about,
+    names ``user``. The referrer who wrote it may always read what they sent. Each
+    record kind's access function scopes first (404 alike for missing and not theirs),
+    then asks this."""
+    if getattr(contact, "is_restricted", True) is False or contact.referrer_id == user.pk:
+        return
+    restriction = restriction_barring_contact(user=user, contact_id=contact.pk)
+    if restriction is not None:
+        raise RecordRestricted(restriction)
+
+
+def person_ensure_open(*, user: User, person: Person) -> None:
+    """``contact_ensure_open`` for a person record: refused unless every active
+    restriction on the person names ``user``."""
+    restriction = restriction_barring_person(user=user, person=person)
+    if restriction is not None:
+        raise RecordRestricted(restriction)
+
+
 def closed_to(user: User, contact_ref: str = "pk") -> Exists:
     """Subquery for any query with a contact id at ``contact_ref``: the contact is
     restricted and the restriction does not name ``user``."""
@@ -148,12 +170,23 @@ def contact_get(*, user: User, reference: str) -> Contact:
         )
     except Contact.DoesNotExist:
         raise Http404("No contact found") from None
-    # The referrer who wrote it may always read what they sent.
-    if contact.is_restricted and contact.referrer_id != user.pk:
-        restriction = restriction_barring_contact(user=user, contact_id=contact.pk)
-        if restriction is not None:
-            raise RecordRestricted(restriction)
+    contact_ensure_open(user=user, contact=contact)
     return contact
+
+
+def subject_get(
+    *, user: User, reference: str, subject_id: int, children_only: bool = False
+) -> ContactSubject:
+    """A person as given on a contact, for screening staff (to match, or to record a
+    child's census details): ``contact_get``'s rule, and 404 for anyone else or for a
+    subject not on that contact (with ``children_only``, not a child on it)."""
+    if not can_screen(user):
+        raise Http404("No person found on this contact")
+    contact = contact_get(user=user, reference=reference)
+    subject = next((s for s in contact.subjects.all() if s.pk == subject_id), None)
+    if subject is None or (children_only and not subject.is_child):
+        raise Http404("No person found on this contact")
+    return subject
 
 
 def recent_contacts(*, user: User, limit: int = 25) -> QuerySet[Contact]:
@@ -200,9 +233,7 @@ def person_get(*, user: User, person_id: int) -> Person:
         person = Person.objects.get(pk=person_id)
     except Person.DoesNotExist:
         raise Http404("No person found") from None
-    restriction = restriction_barring_person(user=user, person=person)
-    if restriction is not None:
-        raise RecordRestricted(restriction)
+    person_ensure_open(user=user, person=person)
     return person
 
 

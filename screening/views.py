@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
+from referrals import selectors as referral_selectors
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
 from screening import forms, selectors, services
@@ -318,10 +319,10 @@ def proceed_without_checks(request: HttpRequest, reference: str) -> HttpResponse
 def child_census(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
     """A child's ethnicity and disabilities, for the census: anyone screening may
     record them whoever holds the contact, as families tell any of them."""
-    contact, _ = selectors.screening_get(user=request.user, reference=reference)
-    subject = next((s for s in contact.children if s.pk == subject_id), None)
-    if subject is None:
-        raise Http404("No child found")
+    subject = referral_selectors.subject_get(
+        user=request.user, reference=reference, subject_id=subject_id, children_only=True
+    )
+    contact = subject.contact
     form = forms.ChildCensusForm(
         request.POST,
         prefix=_census_prefix(subject),

@@ -279,10 +279,11 @@ def eligible_attendees(*, user: User) -> QuerySet[User]:
     )
 
 
-def run_for(entry_id: int, *, user: User) -> ComplexCaseEntry:
+def entry_get(*, user: User, entry_id: int) -> ComplexCaseEntry:
     """One case of a meeting, to record its outcome or add to it: any case for
     screening staff; for a partner member, a case of a meeting they attend that their
-    agency is part of (404 otherwise), not restricted to others."""
+    agency is part of (404 otherwise, as for one that does not exist). Then, for
+    everyone, the restricted-record refusal when its contact is not open to them."""
     if not can_attend(user):
         raise Http404("No case found")
     entries = ComplexCaseEntry.objects.select_related("run", "contact")
@@ -294,12 +295,7 @@ def run_for(entry_id: int, *, user: User) -> ComplexCaseEntry:
         entry = entries.get(pk=entry_id)
     except ComplexCaseEntry.DoesNotExist:
         raise Http404("No case found") from None
-    if not _sees_every_case(user):
-        restriction = referral_selectors.restriction_barring_contact(
-            user=user, contact_id=entry.contact_id
-        )
-        if restriction is not None:
-            raise referral_selectors.RecordRestricted(restriction)
+    referral_selectors.contact_ensure_open(user=user, contact=entry.contact)
     return entry
 
 

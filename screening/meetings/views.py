@@ -115,7 +115,7 @@ def meeting_attendance(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 def meeting_outcome(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = selectors.run_for(entry_id, user=request.user)
+    entry = selectors.entry_get(user=request.user, entry_id=entry_id)
     if not request.user.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise PermissionDenied
     form = OutcomeForm(request.POST)
@@ -133,7 +133,7 @@ def meeting_outcome(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_POST
 def meeting_contribution(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = selectors.run_for(entry_id, user=request.user)
+    entry = selectors.entry_get(user=request.user, entry_id=entry_id)
     form = ContributionForm(request.POST)
     anchor = f"{reverse('screening:meeting', args=[entry.run_id])}#case-{entry.pk}"
     if not form.is_valid():

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.models import AuditEvent
+from frontdoor.roles import Role
 from referrals import services as referral_services
 from screening import services
 from screening.models import Decision, Route
-from tests.factories import submit_contact
+from tests.factories import UserFactory, submit_contact
 from tests.screening.test_screening_services import decide
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,45 @@ def test_a_restricted_child_restricts_the_checks_about_them(
     assert "Amelia" not in listing
     assert f"ask {manager_b.full_name}" in listing
     assert client.get(reverse("screening:member-check", args=[check.pk])).status_code == 403
+
+
+@pytest.fixture
+def restricted_case(referrer, screener, manager):
+    """A case at the complex-case meeting whose contact is restricted to the screener
+    (and the manager who made the restriction)."""
+    from datetime import date, time
+
+    from screening.meetings import services as meetings
+
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    run, _ = meetings.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    _restrict(manager, contact, [screener])
+    return run.entries.get(contact=contact)
+
+
+def test_staff_not_named_cannot_record_or_add_to_a_restricted_meeting_case(
+    client, manager, manager_b, restricted_case
+):
+    """Issue 18: the meeting's case access let screening staff past the restriction."""
+    entry = restricted_case
+    outcome_url = reverse("screening:meeting-outcome", args=[entry.pk])
+    decided = {"outcome": "decision", "actions": "Strategy discussion today.", "owners": "Chair"}
+    colleague = UserFactory(roles=[Role.SCREENER])
+
+    client.force_login(manager_b)
+    refused = client.post(outcome_url, decided)
+    assert refused.status_code == 403
+    assert "This record is restricted" in refused.text
+    entry.refresh_from_db()
+    assert entry.outcome == entry.Outcome.PENDING
+    for who in (manager_b, colleague):
+        client.force_login(who)
+        contribution = client.post(
+            reverse("screening:meeting-contribution", args=[entry.pk]), {"information": "x"}
+        )
+        assert contribution.status_code == 403, who
+
+    client.force_login(manager)
+    assert client.post(outcome_url, decided).status_code == 302
+    entry.refresh_from_db()
+    assert entry.outcome == entry.Outcome.DECISION
