@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from frontdoor.models import User
@@ -68,20 +69,32 @@ class ReferralOutcome:
 def my_referral(*, user: User, reference: str) -> ReferralOutcome:
     contact = referral_selectors.contact_get(user=user, reference=reference)
     if contact.referrer_id != user.pk:
-        from django.http import Http404
-
         raise Http404("No referral found")
     return ReferralOutcome(contact=contact, decision=standing_decision(contact))
 
 
 def notices_for_staff(*, user: User, contact: Contact) -> list[Notice]:
-    if not user.has_perm(Permission.SCREEN_CONTACTS.perm):
+    """The notices on a contact the caller opened with ``contact_get``."""
+    if not referral_selectors.can_screen(user):
         return []
     return list(
         Notice.objects.filter(contact=contact)
         .select_related("decision", "requested_by", "resend_of")
         .order_by("created_at")
     )
+
+
+def notice_get(*, user: User, reference: str, notice_id: int) -> Notice:
+    """One notice, for screening staff: its contact by ``contact_get``'s rule (404
+    alike for missing and not theirs, then the restricted-record refusal), and 404 for
+    a notice that is not on that contact."""
+    if not referral_selectors.can_screen(user):
+        raise Http404("No notice found")
+    contact = referral_selectors.contact_get(user=user, reference=reference)
+    try:
+        return Notice.objects.select_related("contact").get(pk=notice_id, contact=contact)
+    except Notice.DoesNotExist:
+        raise Http404("No notice found") from None
 
 
 def failed_notices(*, user: User) -> QuerySet[Notice]:

@@ -26,7 +26,7 @@ from frontdoor.limits import in_megabytes, limits
 from frontdoor.models import CensusCode
 from frontdoor.roles import Permission
 from outcomes import downstream, imports, selectors, services
-from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
+from outcomes.models import DownstreamOutcome, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.forms import DateField
 
@@ -73,8 +73,7 @@ def contact_notices(request: HttpRequest, reference: str) -> HttpResponse:
 def notice_resend(request: HttpRequest, reference: str, notice_id: int) -> HttpResponse:
     if not request.user.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise PermissionDenied
-    contact = referral_selectors.contact_get(user=request.user, reference=reference)
-    notice = get_object_or_404(Notice, pk=notice_id, contact=contact)
+    notice = selectors.notice_get(user=request.user, reference=reference, notice_id=notice_id)
     try:
         services.notice_resend(actor=request.user, notice=notice)
         messages.success(request, "The notice will be sent again.")

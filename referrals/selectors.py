@@ -394,7 +394,11 @@ def restriction_get_for_change(*, user: User, restriction_id: str | int) -> Rest
 
 def restriction_candidates(*, user: User) -> QuerySet[User]:
     """Who could be named on a restriction: screening staff, and partner-agency
-    members, who answer checks and attend meetings about the record."""
+    members, who answer checks and attend meetings about the record. A list of staff
+    for the manager restricting a record, so only those who may restrict get it:
+    the acting user scopes it, as every selector's does."""
+    if not _may_review_restrictions(user):
+        raise PermissionDenied
     return (
         User.objects.filter(is_active=True)
         .filter(

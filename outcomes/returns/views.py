@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
@@ -51,8 +51,7 @@ def census(request: HttpRequest) -> HttpResponse:
 
 
 def census_export(request: HttpRequest, pk: int) -> HttpResponse:
-    exports = selectors.census_exports_for(user=request.user).defer(None).defer("xml")
-    export = get_object_or_404(exports.defer("contact_ids"), pk=pk)
+    export = selectors.census_export_get(user=request.user, export_id=pk, load=["report"])
     findings = selectors.census_findings(export)
     context = {
         "export": export,
@@ -75,7 +74,7 @@ def census_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def census_export_check(request: HttpRequest, pk: int) -> HttpResponse:
-    export = get_object_or_404(selectors.census_exports_for(user=request.user), pk=pk)
+    export = selectors.census_export_get(user=request.user, export_id=pk)
     if export.status != CensusExport.Status.CHECKING:
         CensusExport.objects.filter(pk=export.pk).update(
             status=CensusExport.Status.CHECKING, failure=""
@@ -88,8 +87,9 @@ def census_export_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def census_export_xml(request: HttpRequest, pk: int) -> HttpResponse:
-    exports = selectors.census_exports_for(user=request.user)
-    export = get_object_or_404(exports.defer(None), pk=pk)
+    export = selectors.census_export_get(
+        user=request.user, export_id=pk, load=["xml", "contact_ids"]
+    )
     audit_views(
         actor=request.user,
         record_type="contact",
@@ -104,7 +104,7 @@ def census_export_xml(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def census_export_report(request: HttpRequest, pk: int) -> HttpResponse:
-    export = get_object_or_404(selectors.census_exports_for(user=request.user).defer(None), pk=pk)
+    export = selectors.census_export_get(user=request.user, export_id=pk, load=["report"])
     rows = [
         (i["kind"], i["rule"], i["message"], i["child"], i["table"], i["field"], i["value"])
         for i in export.report.get("issues", [])

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
-from referrals import services
+from referrals import selectors, services
 from referrals.models import ContactSubject, Restriction
 from tests.factories import PersonFactory, UserFactory, child_input, submit_contact
 
@@ -204,3 +205,13 @@ def test_partner_members_can_be_named_on_a_restriction(client, manager, police_m
     form = client.get(reverse("referrals:contact-restrict", args=[contact.reference]))
     assert police_member.full_name in form.text
     assert Restriction.objects.count() == 0
+
+
+def test_only_those_who_may_restrict_are_given_the_staff_to_name(screener, manager, police_member):
+    """Issue 18: ``restriction_candidates`` took the acting user and ignored it; the
+    list of staff who could be named is for a manager restricting a record."""
+    with pytest.raises(PermissionDenied):
+        selectors.restriction_candidates(user=screener)
+    with pytest.raises(PermissionDenied):
+        selectors.restriction_candidates(user=police_member)
+    assert {screener, manager, police_member} <= set(selectors.restriction_candidates(user=manager))
