@@ -12,18 +12,20 @@ empty form, to show that refused roles are refused before any validation.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from frontdoor.roles import Role
 from outcomes.models import Notice, OutcomeImport
 from outcomes.returns import services as returns_services
-from referrals.models import Contact, ContactSubject
+from referrals import services as referral_services
+from referrals.models import Contact, ContactSubject, Person
 from screening import services as screening_services
 from screening.meetings import services as meeting_services
-from screening.models import Route, ThresholdLevel
+from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, submit_contact
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +282,7 @@ def world(db):
         "decision_id": decision.pk,
         "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
         "import_id": OutcomeImport.objects.create(uploaded_by=screener, content="x").pk,
+        "screener_id": screener.pk,
     }
     return users, ids
 
@@ -354,3 +357,119 @@ def test_a_partner_member_cannot_open_a_meeting_their_agency_is_not_at(client, w
         _url("screening:meeting-contribution", ids), {"information": "Known to us."}
     )
     assert contribution.status_code == 404
+
+
+# --- Restricted records (issue 18) ------------------------------------------------------
+# Every URL about one child's record, tried on that record restricted: by the user of
+# each role allowed in (named on the restriction; the referrer who wrote it, who always
+# may read what they sent), who get their answer from EXPECTED, and by another user of
+# the same role who is not named, who gets the restricted page (403, whom to ask).
+RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
+    "referrals:contact-sent": {"get": {S: 200, M: 200, REF: 200}},
+    "referrals:contact-detail": {"get": {S: 200, M: 200, REF: 200}},
+    "referrals:subject-match": {"post": {S: 302, M: 302}},
+    "referrals:person-detail": {"get": {S: 200, M: 200}},
+    "referrals:person-upn": {"post": {S: 200, M: 200}},
+    "referrals:person-access": {"get": {M: 200}},
+    "referrals:person-restrict": {"get": {M: 200}, "post": {M: 200}},
+    "referrals:contact-restrict": {"get": {M: 200}, "post": {M: 200}},
+    "screening:approval": {"get": {M: 200}, "post": {M: 200}},
+    "screening:member-check": {"get": {PAM: 200}, "post": {PAM: 200}},
+    "screening:meeting-outcome": {"post": {M: 302}},
+    "screening:meeting-contribution": {"post": {S: 302, M: 302, PAM: 302}},
+    "screening:contact": {"get": {S: 200, M: 200}},
+    "screening:claim": {"post": {S: 302, M: 302}},
+    "screening:release": {"post": {S: 302, M: 302}},
+    "screening:reassign": {"post": {M: 302}},
+    "screening:signs-of-safety": {"post": {S: 302, M: 302}},
+    "screening:request-check": {"post": {S: 200, M: 200}},
+    "screening:proceed": {"post": {S: 200, M: 200}},
+    "screening:decide": {"post": {S: 200, M: 200}},
+    "screening:child-census": {"post": {S: 302, M: 302}},
+    "outcomes:my-referral": {"get": {REF: 200}},
+    "outcomes:contact-notices": {"get": {S: 200, M: 200}},
+    "outcomes:contact-outcomes": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
+    "outcomes:notice-resend": {"post": {M: 302}},
+}
+# What a POST sends where an empty form would not reach the record's own action.
+RESTRICTED_POSTS = {
+    "referrals:subject-match": lambda ids: {"candidate": "none"},
+    "screening:reassign": lambda ids: {"to": ids["screener_id"]},
+}
+# URLs with a child's record in them that have no row above, and why.
+NOT_RESTRICTABLE = {
+    # The partner API answers a referrer about the contacts they made, which the
+    # writer's rule always opens (tests/referrals/test_api.py).
+    "api-contact-detail",
+}
+RECORD_ARGS = {
+    "reference",
+    "subject_id",
+    "person_id",
+    "decision_id",
+    "check_id",
+    "entry_id",
+    "notice_id",
+}
+
+
+@pytest.fixture
+def restricted_world(world):
+    """The world's records restricted to its screener, manager and partner member:
+    the contact being screened, the one waiting for approval, and the child on the
+    first (a person record). With one more user of each of those roles, not named."""
+    users, ids = world
+    manager = users[M]
+    named = [users[S], users[M], users[PAM]]
+    waiting = Decision.objects.get(pk=ids["decision_id"]).contact
+    records = [
+        {"contact": Contact.objects.get(reference=ids["reference"])},
+        {"contact": waiting},
+        {"person": Person.objects.get(pk=ids["person_id"])},
+    ]
+    for record in records:
+        referral_services.restriction_add(
+            actor=manager,
+            reason="A member of staff's family.",
+            ask=manager,
+            allowed=named,
+            review_due=timezone.localdate() + timedelta(days=30),
+            **record,
+        )
+    outsiders = {
+        role: UserFactory(roles=[Role(role)], agency=users[role].agency) for role in (S, M, PAM)
+    }
+    return users, outsiders, ids
+
+
+def test_every_url_about_a_childs_record_is_tried_restricted():
+    about_a_record = {name for name, args in ARGS.items() if RECORD_ARGS & set(args)}
+    missing = sorted(about_a_record - set(RESTRICTED) - NOT_RESTRICTABLE)
+    assert not missing, f"Say who opens these on a restricted record in RESTRICTED: {missing}"
+
+
+def test_a_restricted_record_opens_only_to_the_people_named_on_it(client, restricted_world):
+    users, outsiders, ids = restricted_world
+    client.raise_request_exception = False
+    wrong = []
+    for name, methods in RESTRICTED.items():
+        url = _url(name, ids)
+        for method, named in methods.items():
+            data = RESTRICTED_POSTS[name](ids) if name in RESTRICTED_POSTS else {}
+            for role, answer in named.items():
+                # The one not named first: a named user's POST may change the record.
+                tries = [("named", users[role], answer)]
+                if role in outsiders:
+                    tries.insert(0, ("not named", outsiders[role], 403))
+                for label, user, expected in tries:
+                    client.force_login(user)
+                    response = getattr(client, method)(url, data)
+                    refused_as_restricted = expected != 403 or (
+                        "This record is restricted" in response.text
+                    )
+                    if response.status_code != expected or not refused_as_restricted:
+                        wrong.append(
+                            f"{method.upper()} {name} as {role} {label}: "
+                            f"{response.status_code}, expected {expected}"
+                        )
+    assert not wrong, "\n".join(wrong)
