@@ -1,0 +1,3 @@
+"""Writes for contacts, subjects and person records, by seam (see the modules)."""
+
+from referrals.services.intake import *  # noqa: F403
