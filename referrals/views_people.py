@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
-from referrals import forms, selectors, services
+from referrals import forms_people, selectors, services
 
 
 @require_http_methods(["GET", "POST"])
@@ -20,7 +20,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     """Search by name and date of birth; POST so no name ever appears in a URL."""
     if not selectors.can_screen(request.user):
         raise PermissionDenied
-    form = forms.PersonSearchForm(request.POST or None)
+    form = forms_people.PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
         results = selectors.people_search(
@@ -45,7 +45,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(
-    request: HttpRequest, person_id: int, upn_form: forms.UniquePupilNumberForm | None = None
+    request: HttpRequest, person_id: int, upn_form: forms_people.UniquePupilNumberForm | None = None
 ) -> HttpResponse:
     if not selectors.can_screen(request.user):
         raise Http404
@@ -59,7 +59,7 @@ def person_detail(
             "person": person,
             "history": history,
             # Named ``form`` so the page title says "Error: " when it has errors.
-            "form": upn_form or forms.UniquePupilNumberForm(),
+            "form": upn_form or forms_people.UniquePupilNumberForm(),
             "show_errors": upn_form is not None,
             "is_a_child": selectors.person_is_a_child(person),
         },
@@ -72,7 +72,7 @@ def person_upn(request: HttpRequest, person_id: int) -> HttpResponse:
     if not selectors.can_screen(request.user):
         raise Http404
     person = selectors.person_get(user=request.user, person_id=person_id)
-    form = forms.UniquePupilNumberForm(request.POST)
+    form = forms_people.UniquePupilNumberForm(request.POST)
     if form.is_valid():
         try:
             services.person_upn_set(

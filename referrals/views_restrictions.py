@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
-from referrals import forms, selectors, services
+from referrals import forms_restrictions, selectors, services
 
 
 def _restrict(request: HttpRequest, *, contact=None, person=None, back: str) -> HttpResponse:
@@ -25,7 +25,7 @@ def _restrict(request: HttpRequest, *, contact=None, person=None, back: str) -> 
         "ask": request.user.pk,
         "review_due": timezone.localdate() + services.RESTRICTION_REVIEW_EVERY,
     }
-    form = forms.RestrictionForm(request.POST or None, staff=staff, initial=initial)
+    form = forms_restrictions.RestrictionForm(request.POST or None, staff=staff, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

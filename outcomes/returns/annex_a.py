@@ -63,7 +63,7 @@ from frontdoor.working_days import LONDON, months_before
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.exports import _csv, _xlsx
 from outcomes.scorecard.periods import one_year_before
-from referrals.forms import DateField
+from referrals.fields import DateField
 from referrals.models import ContactSubject, Sex
 from referrals.services import UNKNOWN_SOURCE_CODE
 from screening.models import CENSUS_REFERRAL_ROUTES, Decision
