@@ -60,8 +60,8 @@ from frontdoor.census_codes import (
 from frontdoor.models import CensusCode, ReferralSource, User
 from frontdoor.roles import Permission
 from frontdoor.working_days import LONDON, months_before
+from outcomes.downloads import csv_bytes, xlsx_bytes
 from outcomes.models import DownstreamOutcome
-from outcomes.scorecard.exports import _csv, _xlsx
 from outcomes.scorecard.periods import one_year_before
 from referrals.fields import DateField
 from referrals.models import ContactSubject, Sex
@@ -510,12 +510,12 @@ def annex_a_lists(*, user: User, window: Window, as_at: datetime.datetime) -> An
 
 def annex_a_csv(annex: AnnexA, list_number: int) -> bytes:
     if list_number == 3:
-        return _csv(LIST_3_HEADER, annex.referrals)
-    return _csv(LIST_1_HEADER, annex.contacts)
+        return csv_bytes(LIST_3_HEADER, annex.referrals)
+    return csv_bytes(LIST_1_HEADER, annex.contacts)
 
 
 def annex_a_xlsx(annex: AnnexA) -> bytes:
-    return _xlsx(
+    return xlsx_bytes(
         [
             (LIST_1_SHEET, LIST_1_HEADER, annex.contacts),
             (LIST_3_SHEET, LIST_3_HEADER, annex.referrals),
