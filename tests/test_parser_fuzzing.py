@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
-from outcomes.returns import annex_a
+from outcomes.returns import annex_a_forms
 from outcomes.scorecard.periods import Period, PeriodError
 from referrals import forms as referral_forms
 from referrals import forms_people
@@ -139,8 +139,8 @@ FORMS = [
     screening_forms.SignsOfSafetyForm,
     screening_forms.CheckAnswerForm,
     screening_forms.QueueFilterForm,
-    annex_a.WindowForm,
-    annex_a.InspectionDateForm,
+    annex_a_forms.WindowForm,
+    annex_a_forms.InspectionDateForm,
 ]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from frontdoor.audit import audit_views
 from frontdoor.models import AuditEvent
 from outcomes.downloads import XLSX, attachment
-from outcomes.returns import annex_a
+from outcomes.returns import annex_a, annex_a_forms
 
 
 def _annex_a_download(request: HttpRequest) -> tuple[str, int] | None:
@@ -34,25 +34,25 @@ def inspection_contacts(request: HttpRequest) -> HttpResponse:
     if not annex_a.can_export_annex_a(request.user):
         raise PermissionDenied
     download = _annex_a_download(request)
-    inspection = annex_a.InspectionDateForm()
+    inspection = annex_a_forms.InspectionDateForm()
     chosen = ""
     if any(key.startswith("inspection_date") for key in request.GET):
         # The shortcut fills in the window; the person then chooses a download.
-        inspection = annex_a.InspectionDateForm(request.GET)
+        inspection = annex_a_forms.InspectionDateForm(request.GET)
         if inspection.is_valid():
             window = annex_a.six_months_before_inspection(
                 inspection.cleaned_data["inspection_date"]
             )
-            form = annex_a.WindowForm(initial={"start": window.start, "end": window.end})
+            form = annex_a_forms.WindowForm(initial={"start": window.start, "end": window.end})
             chosen = window.label
         else:
-            form = annex_a.WindowForm(initial=_default_window())
+            form = annex_a_forms.WindowForm(initial=_default_window())
     elif download or any(key.startswith(("start", "end")) for key in request.GET):
-        form = annex_a.WindowForm(request.GET)
+        form = annex_a_forms.WindowForm(request.GET)
         if form.is_valid() and download:
             return _annex_a_file(request, form.window, *download)
     else:
-        form = annex_a.WindowForm(initial=_default_window())
+        form = annex_a_forms.WindowForm(initial=_default_window())
     failed = bool(form.errors or inspection.errors)
     return render(
         request,
