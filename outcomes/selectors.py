@@ -97,12 +97,6 @@ def notice_get(*, user: User, reference: str, notice_id: int) -> Notice:
         raise Http404("No notice found") from None
 
 
-def failed_notices(*, user: User) -> QuerySet[Notice]:
-    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
-        return Notice.objects.none()
-    return Notice.objects.filter(status=Notice.Status.PERMANENT_FAILURE, resends__isnull=True)
-
-
 # --- Working-day deadlines on a referral (outcomes/deadlines.py has the rules) ---------
 
 

@@ -189,10 +189,6 @@ def subject_get(
     return subject
 
 
-def recent_contacts(*, user: User, limit: int = 25) -> QuerySet[Contact]:
-    return contacts_visible_to(user=user).prefetch_related("subjects")[:limit]
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     contact: Contact
