@@ -52,7 +52,7 @@ def _active_restrictions() -> QuerySet[Restriction]:
     return Restriction.objects.active().select_related("ask")
 
 
-def restriction_barring_contact(*, user: User, contact_id: int) -> Restriction | None:
+def _restriction_barring_contact(*, user: User, contact_id: int) -> Restriction | None:
     """The first active restriction on the contact (or a person on it) that does not
     name ``user``: every one must name them, not just the first found."""
     return (
@@ -64,7 +64,7 @@ def restriction_barring_contact(*, user: User, contact_id: int) -> Restriction |
     )
 
 
-def restriction_barring_person(*, user: User, person: Person) -> Restriction | None:
+def _restriction_barring_person(*, user: User, person: Person) -> Restriction | None:
     return (
         Restriction.objects.closed_to(user)
         .filter(person=person)
@@ -116,7 +116,7 @@ def contact_ensure_open(*, user: User, contact: Contact) -> None:
     then asks this."""
     if getattr(contact, "is_restricted", True) is False or contact.referrer_id == user.pk:
         return
-    restriction = restriction_barring_contact(user=user, contact_id=contact.pk)
+    restriction = _restriction_barring_contact(user=user, contact_id=contact.pk)
     if restriction is not None:
         raise RecordRestricted(restriction)
 
@@ -124,7 +124,7 @@ def contact_ensure_open(*, user: User, contact: Contact) -> None:
 def person_ensure_open(*, user: User, person: Person) -> None:
     """``contact_ensure_open`` for a person record: refused unless every active
     restriction on the person names ``user``."""
-    restriction = restriction_barring_person(user=user, person=person)
+    restriction = _restriction_barring_person(user=user, person=person)
     if restriction is not None:
         raise RecordRestricted(restriction)
 

@@ -26,7 +26,7 @@ from frontdoor.limits import LIMITS
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
-from referrals.models import Contact, ContactSubject, MatchCandidate
+from referrals.models import Contact, MatchCandidate
 
 
 @dataclass(frozen=True)
@@ -369,8 +369,7 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def subject_match(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
     if not selectors.can_screen(request.user):
         raise PermissionDenied
-    contact = selectors.contact_get(user=request.user, reference=reference)
-    subject = get_object_or_404(ContactSubject, pk=subject_id, contact=contact)
+    subject = selectors.subject_get(user=request.user, reference=reference, subject_id=subject_id)
     choice = request.POST.get("candidate", "")
     try:
         if choice == "none":
@@ -380,11 +379,7 @@ def subject_match(request: HttpRequest, reference: str, subject_id: int) -> Http
             candidate = get_object_or_404(
                 MatchCandidate, pk=choice if choice.isdigit() else 0, subject=subject
             )
-            restriction = selectors.restriction_barring_person(
-                user=request.user, person=candidate.person
-            )
-            if restriction is not None:
-                raise selectors.RecordRestricted(restriction)
+            selectors.person_ensure_open(user=request.user, person=candidate.person)
             services.match_confirm(actor=request.user, candidate=candidate)
             messages.success(request, f"{subject.full_name} is linked to the person record.")
     except services.ContactRejected as rejected:

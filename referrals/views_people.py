@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,8 +47,6 @@ def people_search(request: HttpRequest) -> HttpResponse:
 def person_detail(
     request: HttpRequest, person_id: int, upn_form: forms_people.UniquePupilNumberForm | None = None
 ) -> HttpResponse:
-    if not selectors.can_screen(request.user):
-        raise Http404
     person = selectors.person_get(user=request.user, person_id=person_id)
     history = selectors.person_history(user=request.user, person=person)
     audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
@@ -69,8 +67,6 @@ def person_detail(
 @require_POST
 def person_upn(request: HttpRequest, person_id: int) -> HttpResponse:
     """Add or correct a child's UPN after intake, as screening staff do ethnicity."""
-    if not selectors.can_screen(request.user):
-        raise Http404
     person = selectors.person_get(user=request.user, person_id=person_id)
     form = forms_people.UniquePupilNumberForm(request.POST)
     if form.is_valid():

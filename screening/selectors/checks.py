@@ -59,12 +59,7 @@ def check_get_for_member(*, user: User, check_id: int) -> AgencyCheck:
         check = checks_for_member(user=user).get(pk=check_id)
     except AgencyCheck.DoesNotExist:
         raise Http404("No check found") from None
-    if check.closed:
-        restriction = referral_selectors.restriction_barring_contact(
-            user=user, contact_id=check.contact_id
-        )
-        if restriction is not None:
-            raise referral_selectors.RecordRestricted(restriction)
+    referral_selectors.contact_ensure_open(user=user, contact=check.contact)
     return check
 
 

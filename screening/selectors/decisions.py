@@ -90,12 +90,7 @@ def approval_get(*, user: User, decision_id: int) -> Decision:
         decision = approvals_pending(user=user).get(pk=decision_id)
     except Decision.DoesNotExist:
         raise Http404("No decision found") from None
-    if decision.closed:
-        restriction = referral_selectors.restriction_barring_contact(
-            user=user, contact_id=decision.contact_id
-        )
-        if restriction is not None:
-            raise referral_selectors.RecordRestricted(restriction)
+    referral_selectors.contact_ensure_open(user=user, contact=decision.contact)
     return decision
 
 
