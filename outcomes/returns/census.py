@@ -23,7 +23,7 @@ from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, SEX_CODES, census_per
 from frontdoor.london import london_date, start_of
 from outcomes.deadlines import icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
-from outcomes.returns.annex_a import referral_nfa_subject_ids
+from outcomes.returns.return_referrals import referral_nfa_subject_ids
 from referrals.models import Contact, ContactSubject, Sex
 from screening.models import CENSUS_REFERRAL_ROUTES, Decision
 
