@@ -24,7 +24,6 @@ import holidays
 from django.conf import settings
 
 from frontdoor.london import LONDON, start_of
-from frontdoor.london import months_before as months_before  # until its callers import it
 
 UTC = ZoneInfo("UTC")
 ONE_WORKING_DAY = timedelta(hours=24)

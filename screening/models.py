@@ -10,7 +10,7 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from frontdoor.models import Agency
 from referrals.models import Contact
@@ -209,6 +209,16 @@ class DecisionQuerySet(models.QuerySet):
             Q(approval=Decision.Approval.NOT_NEEDED)
             | Q(approval=Decision.Approval.APPROVED, approval_at__lte=moment)
         )
+
+    def standing_latest(self, moment: datetime | None = None) -> DecisionQuerySet:
+        """Each contact's standing decision itself (at ``moment``; ``None``: now): a
+        standing decision no later standing one has replaced."""
+        replaced_by = Decision.objects.standing_at(moment).filter(
+            Q(decided_at__gt=OuterRef("decided_at"))
+            | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk")),
+            contact=OuterRef("contact"),
+        )
+        return self.standing_at(moment).exclude(Exists(replaced_by))
 
     def current(self) -> DecisionQuerySet:
         """The last of each contact's decisions, whatever its approval: what a new

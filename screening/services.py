@@ -20,7 +20,7 @@ from frontdoor.census_codes import census_codes, return_year_key, return_year_of
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import OPEN_STATUSES, Contact, Restriction, queue_priority
-from referrals.services import contact_status_set
+from referrals.services import ContactStatusRefused, contact_status_move
 from screening import selectors
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
@@ -74,6 +74,15 @@ def _audit(actor: User, contact: Contact, what: str, **detail) -> None:
     )
 
 
+def _move(contact: Contact, to: Contact.Status) -> None:
+    """Move the contact on; a move another person's change overtook is refused (the
+    whole action with it, as its transaction rolls back)."""
+    try:
+        contact_status_move(contact=contact, to=to)
+    except ContactStatusRefused as refused:
+        raise ScreeningRefused(str(refused)) from None
+
+
 def _require(actor: User, permission: Permission) -> None:
     if not actor.has_perm(permission.perm):
         raise ScreeningRefused("Your role does not allow this.")
@@ -91,7 +100,7 @@ def _assign(*, actor: User, contact: Contact, to: User) -> Screening:
     screening.claimed_at = timezone.now()
     screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
     if contact.status == Contact.Status.RECEIVED:
-        contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
+        _move(contact, Contact.Status.IN_SCREENING)
     _audit(actor, contact, "claim", assigned_to=to.pk)
     return screening
 
@@ -193,14 +202,14 @@ def check_request(*, actor: User, contact: Contact, agency: Agency, question: st
         contact=contact, agency=agency, question=question.strip(), requested_by=actor
     )
     if contact.status in (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING):
-        contact_status_set(contact=contact, status=Contact.Status.AWAITING_CHECKS)
+        _move(contact, Contact.Status.AWAITING_CHECKS)
     _audit(actor, contact, "check_request", check=check.pk, agency=agency.pk)
     return check
 
 
 def _checks_settled(contact: Contact) -> None:
     if contact.status == Contact.Status.AWAITING_CHECKS:
-        contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
+        _move(contact, Contact.Status.IN_SCREENING)
 
 
 @transaction.atomic
@@ -399,9 +408,10 @@ def decision_record(
         advice_given_to=details.advice_given_to,
     )
     if needs_approval:
-        contact_status_set(contact=contact, status=Contact.Status.AWAITING_APPROVAL)
+        _move(contact, Contact.Status.AWAITING_APPROVAL)
     else:
-        contact_status_set(contact=contact, status=Contact.Status.DECIDED)
+        if contact.status != Contact.Status.DECIDED:  # a decided contact decided again
+            _move(contact, Contact.Status.DECIDED)
         screening.assigned_to, screening.claimed_at = None, None
         screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
     _audit(actor, contact, "decision", decision=decision.pk, supersedes=previous and previous.pk)
@@ -436,7 +446,7 @@ def decision_approve(
         approval_comment=comment.strip(),
     )
     contact = decision.contact
-    contact_status_set(contact=contact, status=Contact.Status.DECIDED)
+    _move(contact, Contact.Status.DECIDED)
     Screening.objects.filter(contact=contact).update(assigned_to=None, claimed_at=None)
     _audit(actor, contact, "decision_approve", decision=decision.pk)
     decision.refresh_from_db()
@@ -455,7 +465,7 @@ def decision_return(*, actor: User, decision: Decision, comment: str) -> Decisio
         approval_at=timezone.now(),
         approval_comment=comment.strip(),
     )
-    contact_status_set(contact=decision.contact, status=Contact.Status.IN_SCREENING)
+    _move(decision.contact, Contact.Status.IN_SCREENING)
     _audit(actor, decision.contact, "decision_return", decision=decision.pk)
     decision.refresh_from_db()
     return decision

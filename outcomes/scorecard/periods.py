@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from frontdoor.london import one_year_before as one_year_before  # until annex_a imports it
 from frontdoor.london import start_of
 
 

@@ -69,9 +69,10 @@ def test_two_moves_at_once_cannot_both_succeed(referrer):
 
     def move(to):
         try:
+            read = Contact.objects.get(pk=contact.pk)  # each reads it awaiting approval
             barrier.wait()
             with transaction.atomic():
-                contact_status_move(contact=Contact.objects.get(pk=contact.pk), to=to)
+                contact_status_move(contact=read, to=to)
             moved.append(to)
         except ContactStatusRefused:
             refused.append(to)
