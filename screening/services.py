@@ -83,6 +83,12 @@ def _move(contact: Contact, to: Contact.Status) -> None:
         raise ScreeningRefused(str(refused)) from None
 
 
+def _locked(contact: Contact) -> Contact:
+    """The contact as it is now, locked: a status move starts from what is stored,
+    not from what the caller read earlier."""
+    return Contact.objects.select_for_update().get(pk=contact.pk)
+
+
 def _require(actor: User, permission: Permission) -> None:
     if not actor.has_perm(permission.perm):
         raise ScreeningRefused("Your role does not allow this.")
@@ -193,6 +199,7 @@ def screening_save(*, actor: User, contact: Contact, values: dict) -> Screening:
 
 @transaction.atomic
 def check_request(*, actor: User, contact: Contact, agency: Agency, question: str) -> AgencyCheck:
+    contact = _locked(contact)
     _held(actor=actor, contact=contact)
     if agency.type not in CHECK_AGENCY_TYPES:
         raise ScreeningRefused(f"{agency.name} is not a partner agency that answers checks.")
@@ -237,6 +244,7 @@ def check_answer(*, actor: User, check: AgencyCheck, response: str) -> AgencyChe
 
 @transaction.atomic
 def checks_proceed_without(*, actor: User, contact: Contact, reason: str) -> Screening:
+    contact = _locked(contact)
     screening = _held(actor=actor, contact=contact)
     if len(reason.strip()) < 10:
         raise ScreeningRefused("Say why you are going ahead before every check is answered.")
