@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 
-LONDON = ZoneInfo("Europe/London")
+from frontdoor.london import LONDON, start_of
+
 UTC = ZoneInfo("UTC")
 ONE_WORKING_DAY = timedelta(hours=24)
 
@@ -92,7 +93,7 @@ def decision_due(received_at: datetime) -> datetime:
     start = local.date()
     while not is_working_day(start):
         start += timedelta(days=1)
-    return _at(next_working_day(start), time(0, 0))
+    return start_of(next_working_day(start))
 
 
 def decided_in_time(*, decided_at: datetime, due_at: datetime) -> bool:
@@ -113,7 +114,7 @@ def working_time_between(start: datetime, end: datetime) -> timedelta:
         working = _is_working_day(cursor.date(), include_weekends)
         return _elapsed(cursor, end_local) if working else total
     while cursor < end_local:
-        next_midnight = _at(cursor.date() + timedelta(days=1), time(0, 0))
+        next_midnight = start_of(cursor.date() + timedelta(days=1))
         segment_end = min(next_midnight, end_local)
         if _is_working_day(cursor.date(), include_weekends):
             total += _elapsed(cursor, segment_end)
@@ -126,7 +127,7 @@ def add_working_time(start: datetime, amount: timedelta) -> datetime:
     cursor = _local(start)
     remaining = amount
     while True:
-        next_midnight = _at(cursor.date() + timedelta(days=1), time(0, 0))
+        next_midnight = start_of(cursor.date() + timedelta(days=1))
         if is_working_day(cursor.date()):
             available = _elapsed(cursor, next_midnight)
             if remaining <= available:
@@ -142,7 +143,7 @@ def working_time_before(end: datetime, amount: timedelta) -> datetime:
     day = _local(end).date()
     segment_end = _local(end)
     while True:
-        segment_start = _at(day, time(0, 0))
+        segment_start = start_of(day)
         if is_working_day(day):
             available = _elapsed(segment_start, segment_end)
             if remaining < available:
@@ -150,15 +151,3 @@ def working_time_before(end: datetime, amount: timedelta) -> datetime:
             remaining -= available
         day -= timedelta(days=1)
         segment_end = segment_start
-
-
-def months_before(day: date, months: int) -> date:
-    """The same date ``months`` calendar months earlier; a day the month lacks (31 April)
-    falls back to that month's last day."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")

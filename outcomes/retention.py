@@ -16,17 +16,17 @@ from datetime import datetime
 import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery, TextField
+from django.db.models import TextField
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
+from frontdoor.london import years_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from outcomes.models import Notice, RetentionRun
 from referrals.models import Contact, ContactSubject, MatchCandidate, Person, ReferralDraft
 from screening.models import (
     REFERRAL_ROUTES,
-    STANDING_APPROVALS,
     AgencyCheck,
     AgencyContribution,
     ComplexCaseEntry,
@@ -77,32 +77,14 @@ class RetentionRefused(Exception):
     pass
 
 
-def _years_before(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year - years, day=28)
-
-
-def _standing_route():
-    return Subquery(
-        Decision.objects.filter(contact=OuterRef("pk"), approval__in=STANDING_APPROVALS)
-        .order_by("-decided_at", "-pk")
-        .values("route")[:1]
-    )
-
-
 def contacts_due(*, kind: str, now: datetime | None = None):
     """Contacts of this kind received before the kind's retention period, not yet erased."""
-    cutoff = _years_before(now or timezone.now(), settings.RETENTION_YEARS[kind])
-    routes = KIND_ROUTES[kind]
-    contacts = Contact.objects.filter(erased_at__isnull=True, received_at__lt=cutoff).annotate(
-        standing_route=_standing_route()
+    cutoff = years_before(now or timezone.now(), settings.RETENTION_YEARS[kind])
+    return (
+        Contact.objects.filter(erased_at__isnull=True, received_at__lt=cutoff)
+        .annotate(standing_route=Decision.objects.standing().route_for())
+        .filter(standing_route__in=KIND_ROUTES[kind])
     )
-    matches = Q(standing_route__in=routes)
-    if Route.INFORMATION_AND_ADVICE in routes:
-        matches |= Q(advice_only=True)
-    return contacts.filter(matches)
 
 
 @transaction.atomic

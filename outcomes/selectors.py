@@ -16,16 +16,14 @@ from outcomes import deadlines
 from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
-from screening.models import STANDING_APPROVALS, Decision, Route
+from screening.models import Decision, Route
 
 
 def standing_decision(contact: Contact) -> Decision | None:
     """The decision that stands (final or approved), if any; pending ones do not."""
     decisions = getattr(contact, "standing_decisions", None)
     if decisions is None:
-        decisions = list(
-            contact.decisions.filter(approval__in=STANDING_APPROVALS).order_by("-decided_at")[:1]
-        )
+        decisions = list(contact.decisions.standing().latest_first()[:1])
     return decisions[0] if decisions else None
 
 
@@ -51,9 +49,7 @@ def my_referrals(*, user: User) -> QuerySet[Contact]:
             ),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.filter(approval__in=STANDING_APPROVALS).order_by(
-                    "-decided_at"
-                ),
+                queryset=Decision.objects.standing().latest_first(),
                 to_attr="standing_decisions",
             ),
         )

@@ -103,10 +103,14 @@ def notices_for_receipt(*, contact: Contact) -> list[Notice]:
 
 
 def _previous_standing(decision: Decision) -> Decision | None:
-    previous = decision.supersedes
-    while previous is not None and previous.approval == Decision.Approval.RETURNED:
-        previous = previous.supersedes
-    return previous
+    """What stood before ``decision`` did: what the referrer and family were told."""
+    return (
+        Decision.objects.standing()
+        .filter(contact=decision.contact_id, decided_at__lte=decision.decided_at)
+        .exclude(pk=decision.pk)
+        .latest_first()
+        .first()
+    )
 
 
 def notices_for_decision(*, decision: Decision) -> list[Notice]:

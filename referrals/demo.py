@@ -27,6 +27,7 @@ from frontdoor.demo import (
     upn_with_check_letter,
 )
 from frontdoor.models import Agency, User
+from frontdoor.nhs_numbers import nhs_number_from
 from frontdoor.roles import Role
 from frontdoor.working_days import working_time_before
 from referrals.demo_narratives import NARRATIVES, age_on, narratives_for
@@ -61,12 +62,9 @@ DEMO_REFERRERS = [
 
 def _nhs_number(rng: random.Random) -> str:
     while True:
-        digits = [rng.randint(0, 9) for _ in range(9)]
-        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        body = "".join(str(rng.randint(0, 9)) for _ in range(9))
+        if number := nhs_number_from(body):
+            return number
 
 
 def _received_at(rng: random.Random, days_ago: int, now: datetime) -> datetime:

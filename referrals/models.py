@@ -299,6 +299,20 @@ OPEN_STATUSES = (
     Contact.Status.AWAITING_APPROVAL,
 )
 
+_S = Contact.Status
+# The contact's workflow: the statuses each may move to, and no others (a contact is
+# created received, or closed when a phone consultation ended in advice). Moving is
+# ``contact_status_move``'s alone: a conditional update from the status it was read in.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    _S.RECEIVED: (_S.IN_SCREENING, _S.AWAITING_CHECKS),  # taken; or a check asked
+    _S.IN_SCREENING: (_S.AWAITING_CHECKS, _S.AWAITING_APPROVAL, _S.DECIDED),
+    # Answered, or the screener goes ahead without; or decided with the reason recorded.
+    _S.AWAITING_CHECKS: (_S.IN_SCREENING, _S.AWAITING_APPROVAL, _S.DECIDED),
+    _S.AWAITING_APPROVAL: (_S.DECIDED, _S.IN_SCREENING),  # approved, or returned
+    _S.DECIDED: (_S.AWAITING_APPROVAL,),  # decided again, needing a manager this time
+    _S.CLOSED: (),
+}
+
 
 def queue_priority() -> models.Case:
     """Immediate-risk contacts first, then by when the decision is due."""

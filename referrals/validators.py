@@ -16,6 +16,8 @@ from localflavor.gb.forms import GBPostcodeField
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import nhs, upn
 
+from frontdoor.london import years_before
+
 _postcode_field = GBPostcodeField()
 
 
@@ -109,13 +111,6 @@ def _long(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def check_in_range(value: datetime.date, *, noun: str) -> datetime.date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(
@@ -132,7 +127,7 @@ def check_date_of_birth(
     today = today or timezone.localdate()
     if value > today:
         raise ValidationError("Date of birth must be today or in the past", code="future_birth")
-    oldest = _years_before(today, ADULT_OLDEST_YEARS if adult else CHILD_OLDEST_YEARS)
+    oldest = years_before(today, ADULT_OLDEST_YEARS if adult else CHILD_OLDEST_YEARS)
     if value < oldest:
         who = "an adult" if adult else "a child"
         raise ValidationError(

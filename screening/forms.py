@@ -15,8 +15,8 @@ from frontdoor.census_codes import (
 from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
 from referrals.models import Contact
+from screening import services
 from screening.models import (
-    CENSUS_REFERRAL_ROUTES,
     CHECK_AGENCY_TYPES,
     AdviceRecipient,
     Decision,
@@ -211,36 +211,36 @@ class DecisionForm(LengthMessagesMixin, forms.Form):
         """``year``: the contact's census return year, whose primary need codes apply;
         ``primary_needs``: those codes, when the page has read them already."""
         super().__init__(*args, **kwargs)
+        self.year = year
         if primary_needs is None:
             primary_needs = census_code_choices("primary_need", year)
         self.fields["primary_need"].choices = [("", "Select the primary need"), *primary_needs]
 
     def clean(self):
+        """The service's rules for what a decision must say, each message shown on the
+        field it concerns (only where the field has no error of its own already)."""
         cleaned = super().clean()
-        if cleaned.get("route") in CENSUS_REFERRAL_ROUTES:
-            if not cleaned.get("primary_need") and "primary_need" not in self.errors:
-                self.add_error(
-                    "primary_need", "Select the child's primary need for a referral to social care"
-                )
-        elif cleaned.get("route"):
-            cleaned["primary_need"] = ""  # only a referral to social care keeps one
-        if cleaned.get("route") == Route.INFORMATION_AND_ADVICE:
-            if not cleaned.get("advice_given", "").strip() and "advice_given" not in self.errors:
-                self.add_error("advice_given", "Enter the advice that was given")
-            if not cleaned.get("advice_given_to") and "advice_given_to" not in self.errors:
-                self.add_error("advice_given_to", "Select who was given the advice")
-        elif cleaned.get("route"):
-            cleaned["advice_given"], cleaned["advice_given_to"] = "", []
-        if cleaned.get("is_complex") and not cleaned.get("complex_reason", "").strip():
-            self.add_error("complex_reason", "Enter why this is a complex case")
-        if (
-            cleaned.get("family_notice") == Decision.FamilyNotice.WITHHOLD
-            and not cleaned.get("withhold_reason", "").strip()
-        ):
-            self.add_error(
-                "withhold_reason", "Enter the safeguarding reason for not telling the family"
+        try:
+            services.decision_check(
+                year=self.year,
+                route=cleaned.get("route", ""),
+                rationale=cleaned.get("rationale", ""),
+                family_notice=cleaned.get("family_notice", ""),
+                withhold_reason=cleaned.get("withhold_reason", ""),
+                is_complex=cleaned.get("is_complex", False),
+                complex_reason=cleaned.get("complex_reason", ""),
+                primary_need=cleaned.get("primary_need", ""),
+                advice_given=cleaned.get("advice_given", ""),
+                advice_given_to=cleaned.get("advice_given_to", ()),
             )
+        except services.DecisionRefused as refused:
+            self.add_service_errors(refused)
         return cleaned
+
+    def add_service_errors(self, refused: services.DecisionRefused) -> None:
+        for field, message in refused.errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
 
 
 DISABILITY_NONE = "NONE"

@@ -4,10 +4,13 @@ asked of partner agencies, and the decisions (never edited, only superseded).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from frontdoor.models import Agency
 from referrals.models import Contact
@@ -172,6 +175,96 @@ class AdviceRecipient(models.TextChoices):
     OTHER_PROFESSIONAL = "other_professional", "Another professional"
 
 
+def _contact_fields(contact: str) -> tuple[OuterRef, str]:
+    """The outer row's contact id and the prefix of its contact's fields: "" for a
+    query over contacts, "contact" for rows that name one (a child on a contact)."""
+    if not contact:
+        return OuterRef("pk"), ""
+    return OuterRef(f"{contact}_id"), f"{contact}__"
+
+
+class DecisionQuerySet(models.QuerySet):
+    """What "the decision that stands" means, in one place (ADR 0008). A decision
+    stands when it needed no approval or a manager approved it; pending and returned
+    ones never do. A contact's standing decision is the latest of its standing ones (a
+    later one replaces an earlier, so a superseded decision no longer counts), and the
+    contact was decided when its first standing decision was made. Advice given on a
+    phone consultation (an advice-only contact, which has no decisions) is an
+    Information and Advice decision made during the call.
+
+    The queue, the contact and referral pages, the complex-case meeting, notices, the
+    scorecard, the census, Annex A and retention all ask these methods."""
+
+    def standing(self) -> DecisionQuerySet:
+        return self.filter(approval__in=STANDING_APPROVALS)
+
+    def standing_at(self, moment: datetime | None) -> DecisionQuerySet:
+        """The decisions that stood at ``moment`` as recorded then: made by then and,
+        where one needed a manager, approved by then (an approval is final, so a
+        figure for a past moment comes out the same whenever it is asked). ``None``
+        is now."""
+        if moment is None:
+            return self.standing()
+        return self.filter(decided_at__lte=moment).filter(
+            Q(approval=Decision.Approval.NOT_NEEDED)
+            | Q(approval=Decision.Approval.APPROVED, approval_at__lte=moment)
+        )
+
+    def standing_latest(self, moment: datetime | None = None) -> DecisionQuerySet:
+        """Each contact's standing decision itself (at ``moment``; ``None``: now): a
+        standing decision no later standing one has replaced."""
+        replaced_by = Decision.objects.standing_at(moment).filter(
+            Q(decided_at__gt=OuterRef("decided_at"))
+            | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk")),
+            contact=OuterRef("contact"),
+        )
+        return self.standing_at(moment).exclude(Exists(replaced_by))
+
+    def current(self) -> DecisionQuerySet:
+        """The last of each contact's decisions, whatever its approval: what a new
+        decision supersedes, and what a screener sees as the latest word."""
+        return self.filter(superseded_by__isnull=True)
+
+    def latest_first(self) -> DecisionQuerySet:
+        return self.order_by("-decided_at", "-pk")
+
+    def of_outer(self, contact: str = "") -> DecisionQuerySet:
+        """These decisions on the outer row's contact, for a subquery (see
+        ``_contact_fields`` for ``contact``)."""
+        return self.filter(contact=_contact_fields(contact)[0])
+
+    # Columns for a query over contacts, or over rows naming one (``contact="contact"``),
+    # built on this queryset: ``Decision.objects.standing_at(as_at).route_for()``.
+
+    def route_for(self, contact: str = "") -> Case:
+        """The route of the outer contact's standing decision (Information and Advice
+        for advice given on a phone consultation), or NULL when none stands."""
+        prefix = _contact_fields(contact)[1]
+        return Case(
+            When(
+                **{f"{prefix}advice_only": True},
+                then=Value(Route.INFORMATION_AND_ADVICE.value),
+            ),
+            default=self.latest_for("route", contact),
+            output_field=models.CharField(),
+        )
+
+    def decided_at_for(self, contact: str = "") -> Case:
+        """When the outer contact was decided: its first standing decision was made
+        (advice given on a phone consultation: during the call), or NULL."""
+        prefix = _contact_fields(contact)[1]
+        first = self.of_outer(contact).order_by("decided_at", "pk").values("decided_at")[:1]
+        return Case(
+            When(**{f"{prefix}advice_only": True}, then=F(f"{prefix}received_at")),
+            default=Subquery(first),
+            output_field=models.DateTimeField(),
+        )
+
+    def latest_for(self, field: str, contact: str = "") -> Subquery:
+        """``field`` of the latest of these decisions on the outer contact."""
+        return Subquery(self.of_outer(contact).latest_first().values(field)[:1])
+
+
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
 )
@@ -230,6 +323,8 @@ class Decision(models.Model):
         db_default=[],
         help_text="For information and advice: who was given the advice.",
     )
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["contact", "decided_at"]

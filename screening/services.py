@@ -8,6 +8,7 @@ or a future API cannot skip it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -19,7 +20,7 @@ from frontdoor.census_codes import census_codes, return_year_key, return_year_of
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import OPEN_STATUSES, Contact, Restriction, queue_priority
-from referrals.services import contact_status_set
+from referrals.services import ContactStatusRefused, contact_status_move
 from screening import selectors
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
@@ -53,6 +54,15 @@ class ScreeningRefused(Exception):
     """The action is not allowed now; the message says why, for the person who tried."""
 
 
+class DecisionRefused(ScreeningRefused):
+    """What a decision says falls short: ``errors`` has a message for each field it
+    concerns, for a form to show on that field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
 def _audit(actor: User, contact: Contact, what: str, **detail) -> None:
     audit_record(
         actor=actor,
@@ -62,6 +72,21 @@ def _audit(actor: User, contact: Contact, what: str, **detail) -> None:
         via=f"screening.{what}",
         detail=detail,
     )
+
+
+def _move(contact: Contact, to: Contact.Status) -> None:
+    """Move the contact on; a move another person's change overtook is refused (the
+    whole action with it, as its transaction rolls back)."""
+    try:
+        contact_status_move(contact=contact, to=to)
+    except ContactStatusRefused as refused:
+        raise ScreeningRefused(str(refused)) from None
+
+
+def _locked(contact: Contact) -> Contact:
+    """The contact as it is now, locked: a status move starts from what is stored,
+    not from what the caller read earlier."""
+    return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
 def _require(actor: User, permission: Permission) -> None:
@@ -81,7 +106,7 @@ def _assign(*, actor: User, contact: Contact, to: User) -> Screening:
     screening.claimed_at = timezone.now()
     screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
     if contact.status == Contact.Status.RECEIVED:
-        contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
+        _move(contact, Contact.Status.IN_SCREENING)
     _audit(actor, contact, "claim", assigned_to=to.pk)
     return screening
 
@@ -174,6 +199,7 @@ def screening_save(*, actor: User, contact: Contact, values: dict) -> Screening:
 
 @transaction.atomic
 def check_request(*, actor: User, contact: Contact, agency: Agency, question: str) -> AgencyCheck:
+    contact = _locked(contact)
     _held(actor=actor, contact=contact)
     if agency.type not in CHECK_AGENCY_TYPES:
         raise ScreeningRefused(f"{agency.name} is not a partner agency that answers checks.")
@@ -183,14 +209,14 @@ def check_request(*, actor: User, contact: Contact, agency: Agency, question: st
         contact=contact, agency=agency, question=question.strip(), requested_by=actor
     )
     if contact.status in (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING):
-        contact_status_set(contact=contact, status=Contact.Status.AWAITING_CHECKS)
+        _move(contact, Contact.Status.AWAITING_CHECKS)
     _audit(actor, contact, "check_request", check=check.pk, agency=agency.pk)
     return check
 
 
 def _checks_settled(contact: Contact) -> None:
     if contact.status == Contact.Status.AWAITING_CHECKS:
-        contact_status_set(contact=contact, status=Contact.Status.IN_SCREENING)
+        _move(contact, Contact.Status.IN_SCREENING)
 
 
 @transaction.atomic
@@ -218,6 +244,7 @@ def check_answer(*, actor: User, check: AgencyCheck, response: str) -> AgencyChe
 
 @transaction.atomic
 def checks_proceed_without(*, actor: User, contact: Contact, reason: str) -> Screening:
+    contact = _locked(contact)
     screening = _held(actor=actor, contact=contact)
     if len(reason.strip()) < 10:
         raise ScreeningRefused("Say why you are going ahead before every check is answered.")
@@ -229,45 +256,87 @@ def checks_proceed_without(*, actor: User, contact: Contact, reason: str) -> Scr
 
 
 def current_decision(contact: Contact) -> Decision | None:
-    return (
-        Decision.objects.filter(contact=contact, superseded_by__isnull=True)
-        .order_by("-decided_at")
-        .first()
-    )
+    return Decision.objects.filter(contact=contact).current().latest_first().first()
 
 
-def _primary_need(contact: Contact, route: str, code: str) -> str:
+def _primary_need(year: int, route: str, code: str, errors: dict[str, str]) -> str:
     """The primary need to keep: a code of the contact's return year for a referral
     to social care, nothing for other routes (a form may send one left selected)."""
     if route not in CENSUS_REFERRAL_ROUTES:
         return ""
     code = code.strip().upper()
-    year = return_year_of(timezone.localdate(contact.received_at))
     if not code:
-        raise ScreeningRefused("Select the child's primary need for a referral to social care.")
-    if code not in {need.code for need in census_codes("primary_need", year)}:
-        raise ScreeningRefused(
-            f"{code} is not a primary need code in the {return_year_key(year)} census."
+        errors["primary_need"] = "Select the child's primary need for a referral to social care"
+    elif code not in {need.code for need in census_codes("primary_need", year)}:
+        errors["primary_need"] = (
+            f"{code} is not a primary need code in the {return_year_key(year)} census"
         )
     return code
 
 
-def _advice(route: str, given: str, given_to: Iterable[str]) -> tuple[str, list[str]]:
+def _advice(
+    route: str, given: str, given_to: Iterable[str], errors: dict[str, str]
+) -> tuple[str, list[str]]:
     """The advice to keep: what was said and to whom, for information and advice only
     (the referrer's notice tells them the advice)."""
     if route != Route.INFORMATION_AND_ADVICE:
         return "", []
     recipients = list(dict.fromkeys(given_to))  # in the order given, once each
     if not given.strip():
-        raise ScreeningRefused("Say what advice was given.")
-    if not recipients:
-        raise ScreeningRefused("Say who was given the advice.")
+        errors["advice_given"] = (
+            "Enter the advice that was given: the referrer's notice tells them what advice we gave"
+        )
     unknown = set(recipients) - set(AdviceRecipient.values)
-    if unknown:
-        raise ScreeningRefused(
-            f"{', '.join(sorted(unknown))} is not one of the people advice can be given to."
+    if not recipients:
+        errors["advice_given_to"] = "Select who was given the advice"
+    elif unknown:
+        errors["advice_given_to"] = (
+            f"{', '.join(sorted(unknown))} is not one of the people advice can be given to"
         )
     return given.strip(), recipients
+
+
+@dataclass(frozen=True)
+class DecisionDetails:
+    """What a decision keeps once its rules are met (see ``decision_check``)."""
+
+    primary_need: str
+    advice_given: str
+    advice_given_to: list[str]
+
+
+def decision_check(
+    *,
+    year: int,
+    route: str,
+    rationale: str,
+    family_notice: str,
+    withhold_reason: str = "",
+    is_complex: bool = False,
+    complex_reason: str = "",
+    primary_need: str = "",
+    advice_given: str = "",
+    advice_given_to: Iterable[str] = (),
+) -> DecisionDetails:
+    """The rules for what a decision must say, field by field, in one place: raises
+    ``DecisionRefused`` naming every field that falls short (the decision form shows
+    each on its field). ``year`` is the contact's census return year. Returns what
+    to keep: a primary need only for a referral to social care, advice only for
+    information and advice."""
+    errors: dict[str, str] = {}
+    if len(rationale.strip()) < MINIMUM_RATIONALE_LENGTH:
+        errors["rationale"] = "Explain the decision so it would stand up if questioned later"
+    if is_complex and not complex_reason.strip():
+        errors["complex_reason"] = "Enter why this is a complex case"
+    if family_notice == Decision.FamilyNotice.WITHHOLD and not withhold_reason.strip():
+        errors["withhold_reason"] = "Enter the safeguarding reason for not telling the family"
+    details = DecisionDetails(
+        _primary_need(year, route, primary_need, errors),
+        *_advice(route, advice_given, advice_given_to, errors),
+    )
+    if errors:
+        raise DecisionRefused(errors)
+    return details
 
 
 @transaction.atomic
@@ -304,8 +373,18 @@ def decision_record(
     if not contact.received_at <= decided_at <= timezone.now():
         raise ScreeningRefused("A decision cannot predate its contact or lie in the future.")
     screening = _held(actor=actor, contact=contact)
-    if len(rationale.strip()) < MINIMUM_RATIONALE_LENGTH:
-        raise ScreeningRefused("Explain the decision so it would stand up if questioned later.")
+    details = decision_check(
+        year=return_year_of(timezone.localdate(contact.received_at)),
+        route=route,
+        rationale=rationale,
+        family_notice=family_notice,
+        withhold_reason=withhold_reason,
+        is_complex=is_complex,
+        complex_reason=complex_reason,
+        primary_need=primary_need,
+        advice_given=advice_given,
+        advice_given_to=advice_given_to,
+    )
     pending = contact.agency_checks.filter(status=AgencyCheck.Status.PENDING).exists()
     if pending and not screening.checks_waived_reason:
         raise ScreeningRefused(
@@ -317,12 +396,6 @@ def decision_record(
             "The last decision is waiting for a manager to approve or return it."
         )
     withholding = family_notice == Decision.FamilyNotice.WITHHOLD
-    if withholding and not withhold_reason.strip():
-        raise ScreeningRefused("Give the safeguarding reason for not telling the family.")
-    if is_complex and not complex_reason.strip():
-        raise ScreeningRefused("Say why this is a complex case.")
-    primary_need = _primary_need(contact, route, primary_need)
-    advice_given, advice_given_to = _advice(route, advice_given, advice_given_to)
     needs_approval = route in ROUTES_NEEDING_APPROVAL or withholding
     decision = Decision.objects.create(
         contact=contact,
@@ -337,15 +410,16 @@ def decision_record(
         decided_at=decided_at,
         supersedes=previous,
         approval=Decision.Approval.PENDING if needs_approval else Decision.Approval.NOT_NEEDED,
-        primary_need=primary_need,
+        primary_need=details.primary_need,
         is_re_referral=selectors.is_re_referral(contact=contact),
-        advice_given=advice_given,
-        advice_given_to=advice_given_to,
+        advice_given=details.advice_given,
+        advice_given_to=details.advice_given_to,
     )
     if needs_approval:
-        contact_status_set(contact=contact, status=Contact.Status.AWAITING_APPROVAL)
+        _move(contact, Contact.Status.AWAITING_APPROVAL)
     else:
-        contact_status_set(contact=contact, status=Contact.Status.DECIDED)
+        if contact.status != Contact.Status.DECIDED:  # a decided contact decided again
+            _move(contact, Contact.Status.DECIDED)
         screening.assigned_to, screening.claimed_at = None, None
         screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
     _audit(actor, contact, "decision", decision=decision.pk, supersedes=previous and previous.pk)
@@ -380,7 +454,7 @@ def decision_approve(
         approval_comment=comment.strip(),
     )
     contact = decision.contact
-    contact_status_set(contact=contact, status=Contact.Status.DECIDED)
+    _move(contact, Contact.Status.DECIDED)
     Screening.objects.filter(contact=contact).update(assigned_to=None, claimed_at=None)
     _audit(actor, contact, "decision_approve", decision=decision.pk)
     decision.refresh_from_db()
@@ -399,7 +473,7 @@ def decision_return(*, actor: User, decision: Decision, comment: str) -> Decisio
         approval_at=timezone.now(),
         approval_comment=comment.strip(),
     )
-    contact_status_set(contact=decision.contact, status=Contact.Status.IN_SCREENING)
+    _move(decision.contact, Contact.Status.IN_SCREENING)
     _audit(actor, decision.contact, "decision_return", decision=decision.pk)
     decision.refresh_from_db()
     return decision

@@ -369,6 +369,9 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             advice_given=data["advice_given"],
             advice_given_to=data["advice_given_to"],
         )
+    except services.DecisionRefused as refused:
+        form.add_service_errors(refused)
+        return _page(request, reference, decision_form=form)
     except services.ScreeningRefused as refused:
         form.add_error(None, str(refused))
         return _page(request, reference, decision_form=form)

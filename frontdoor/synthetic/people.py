@@ -13,6 +13,7 @@ from frontdoor.demo import (
     UPN_LA,
     upn_with_check_letter,
 )
+from frontdoor.nhs_numbers import nhs_number_from
 from frontdoor.synthetic.contacts import Plan
 from frontdoor.synthetic.tables import (
     DAY,
@@ -114,10 +115,8 @@ class PeopleMixin:
             # England and Wales issue 400 000 000 to 799 999 999.
             body = 400_000_000 + (self.nhs_counter * 387_420_489 + 123_456_789) % 400_000_000
             self.nhs_counter += 1
-            digits = f"{body:09d}"
-            total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True))
-            check = (11 - total % 11) % 11
-            if check != 10 and (number := digits + str(check)) not in self.existing_nhs:
+            number = nhs_number_from(f"{body:09d}")
+            if number is not None and number not in self.existing_nhs:
                 return number
 
     def _upn(self, born: int) -> str:

@@ -52,16 +52,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, SEX_CODES, annex_a_labels, return_year_of
+from frontdoor.london import london_date, months_before, one_year_before
 from frontdoor.models import CensusCode, ReferralSource, User
 from frontdoor.roles import Permission
-from frontdoor.working_days import LONDON, months_before
 from outcomes.downloads import csv_bytes, xlsx_bytes
 from outcomes.returns.return_referrals import (
     child_subjects_received,
     is_return_referral,
     referral_nfa_subject_ids,
 )
-from outcomes.scorecard.periods import one_year_before
 from referrals.models import Sex
 from referrals.services import UNKNOWN_SOURCE_CODE
 from screening.models import CENSUS_REFERRAL_ROUTES
@@ -188,7 +187,7 @@ class _Child:
 
     @property
     def received_on(self) -> date:
-        return self.received_at.astimezone(LONDON).date()
+        return london_date(self.received_at)
 
     @property
     def unique_id(self) -> str:
@@ -202,7 +201,6 @@ _CHILD_FIELDS = (
     "contact_id",
     "contact__reference",
     "contact__received_at",
-    "contact__advice_only",
     "contact__referral_source__code",
     "contact__referral_source__annex_a_label",
     "date_of_birth",
@@ -228,7 +226,6 @@ def _children(window: Window, as_at: datetime.datetime) -> list[_Child]:
         contact_id,
         reference,
         received_at,
-        advice_only,
         source_code,
         source_label,
         born,
@@ -254,7 +251,7 @@ def _children(window: Window, as_at: datetime.datetime) -> list[_Child]:
                 ethnicity=ethnicity or person_ethnicity or "",
                 source_code=source_code,
                 source_label=source_label,
-                is_referral=is_return_referral(route, advice_only),
+                is_referral=is_return_referral(route),
             )
         )
     return children
@@ -337,7 +334,6 @@ def _referral_counts(
                 as_at=as_at,
             )
             .filter(person_id__in=people, standing_route__in=CENSUS_REFERRAL_ROUTES)
-            .filter(contact__advice_only=False)
             .values_list("person_id", "contact__received_at", "contact_id")
         )
         for person_id, received_at, contact_id in earlier:
@@ -353,7 +349,7 @@ def _referral_counts(
         counts[child.subject_id] = sum(
             1
             for received_at, contact_id in history[child.person_id]
-            if (received_at, contact_id) <= this and received_at.astimezone(LONDON).date() >= since
+            if (received_at, contact_id) <= this and london_date(received_at) >= since
         )
     return counts
 

@@ -17,19 +17,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
-from django.db.models import OuterRef, Subquery
+from datetime import date, timedelta
 
 from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, SEX_CODES, census_period
+from frontdoor.london import london_date, start_of
 from outcomes.deadlines import icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
 from outcomes.returns.return_referrals import referral_nfa_subject_ids
 from referrals.models import Contact, ContactSubject, Sex
-from screening.models import CENSUS_REFERRAL_ROUTES, STANDING_APPROVALS, Decision
+from screening.models import CENSUS_REFERRAL_ROUTES, Decision
 
-LONDON = ZoneInfo("Europe/London")
 Event = DownstreamOutcome.Event
 
 
@@ -98,21 +95,17 @@ def child_unique_id(subject: ContactSubject) -> str:
     return f"P{subject.person_id}" if subject.person_id else f"S{subject.pk}"
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
-
-
 def _census_referrals(first_day: date, last_day: date) -> Iterator[Contact]:
-    start = datetime.combine(first_day, time.min, tzinfo=LONDON)
-    end = datetime.combine(last_day, time.max, tzinfo=LONDON)
-    standing = Decision.objects.filter(
-        contact=OuterRef("pk"), approval__in=STANDING_APPROVALS
-    ).order_by("-decided_at", "-pk")
+    standing = Decision.objects.standing()
     return (
-        Contact.objects.filter(received_at__range=(start, end), erased_at__isnull=True)
+        Contact.objects.filter(
+            received_at__gte=start_of(first_day),
+            received_at__lt=start_of(last_day + timedelta(days=1)),
+            erased_at__isnull=True,
+        )
         .annotate(
-            census_route=Subquery(standing.values("route")[:1]),
-            census_primary_need=Subquery(standing.values("primary_need")[:1]),
+            census_route=standing.route_for(),
+            census_primary_need=standing.latest_for("primary_need"),
         )
         .filter(census_route__in=CENSUS_REFERRAL_ROUTES)
         .select_related("referral_source")
@@ -173,7 +166,7 @@ def _episode(contact: Contact, subject: ContactSubject, events: list[DownstreamO
     episode = Episode(
         contact_id=contact.pk,
         subject_id=subject.pk,
-        referral_date=_local_day(contact.received_at),
+        referral_date=london_date(contact.received_at),
         referral_source=contact.referral_source.code,
         primary_need=contact.census_primary_need or "",
         assessments=_assessments(events),

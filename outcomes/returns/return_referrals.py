@@ -8,9 +8,9 @@ import datetime
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 
-from frontdoor.working_days import LONDON
+from frontdoor.london import start_of
 from outcomes.models import DownstreamOutcome
 from referrals.models import ContactSubject
 from screening.models import CENSUS_REFERRAL_ROUTES, Decision
@@ -24,39 +24,24 @@ ACTED_ON = (
 )
 
 
-def _midnight(day: date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(0, 0), LONDON)
-
-
-def _standing_route(as_at: datetime.datetime) -> Subquery:
-    """The route of the contact's decision that stood at ``as_at``: the latest of
-    ``screening.models.STANDING_APPROVALS`` made by then and, where it needed a
-    manager, approved by then (as the scorecard works it out), so a download made
-    later for the same moment lists the same rows."""
-    standing = Decision.objects.filter(
-        contact=OuterRef("contact_id"), decided_at__lte=as_at
-    ).filter(
-        Q(approval=Decision.Approval.NOT_NEEDED)
-        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
-    )
-    return Subquery(standing.order_by("-decided_at", "-pk").values("route")[:1])
-
-
 def child_subjects_received(
     *, first_day: date, last_day: date, as_at: datetime.datetime
 ) -> QuerySet[ContactSubject]:
     """Children on contacts received from ``first_day`` to ``last_day`` (London dates,
-    inclusive) as recorded at ``as_at``, each annotated with ``standing_route``."""
+    inclusive) as recorded at ``as_at``, each annotated with ``standing_route``: the
+    route of the contact's decision that stood at ``as_at`` (as the scorecard works it
+    out), so a download made later for the same moment lists the same rows."""
     return ContactSubject.objects.filter(
         role__in=ContactSubject.CHILD_ROLES,
-        contact__received_at__gte=_midnight(first_day),
-        contact__received_at__lt=_midnight(last_day + timedelta(days=1)),
+        contact__received_at__gte=start_of(first_day),
+        contact__received_at__lt=start_of(last_day + timedelta(days=1)),
         contact__created_at__lte=as_at,
-    ).annotate(standing_route=_standing_route(as_at))
+    ).annotate(standing_route=Decision.objects.standing_at(as_at).route_for("contact"))
 
 
-def is_return_referral(standing_route: str | None, advice_only: bool) -> bool:
-    return not advice_only and standing_route in CENSUS_REFERRAL_ROUTES
+def is_return_referral(standing_route: str | None) -> bool:
+    """Advice on a phone consultation stands as information and advice: never one."""
+    return standing_route in CENSUS_REFERRAL_ROUTES
 
 
 def referral_nfa_subject_ids(subject_ids: Iterable[int], as_of: date) -> set[int]:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from frontdoor.working_days import LONDON
+from frontdoor.london import LONDON
 from outcomes.downloads import csv_bytes, xlsx_bytes
 from outcomes.scorecard.selectors import Scorecard
 from outcomes.scorecard.tables import LongRow, long_rows

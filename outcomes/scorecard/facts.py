@@ -20,14 +20,13 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
-from frontdoor.working_days import LONDON, working_time_between
+from frontdoor.london import london_date, one_year_before, start_of
+from frontdoor.working_days import working_time_between
 from outcomes.models import DownstreamOutcome
-from outcomes.scorecard.periods import one_year_before
 from referrals.models import Contact, ContactSubject
-from screening.models import Route
-from screening.selectors import standing_decisions
+from screening.models import Decision
 
 # A child is the person record when the screener matched one; otherwise the
 # child as named on that contact alone (who then has no history to count).
@@ -190,8 +189,8 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals and repeat contacts look back over), their children,
     decisions and downstream outcomes, as recorded at ``as_at``."""
-    window_start = datetime.combine(one_year_before(start), datetime.min.time(), tzinfo=LONDON)
-    window_end = datetime.combine(end, datetime.min.time(), tzinfo=LONDON)
+    window_start = start_of(one_year_before(start))
+    window_end = start_of(end)
     in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
 
     outcome_rows = list(
@@ -221,14 +220,12 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     contacts: dict[int, ContactFact] = {}
     # The decisions that stood at as_at, worked out by PostgreSQL per contact (index
     # decision_contact_latest_idx): the first times the contact, the latest is its route.
-    standing = standing_decisions(as_at).filter(contact=OuterRef("pk"))
+    standing = Decision.objects.standing_at(as_at)
     rows = (
         Contact.objects.filter(contact_filter)
         .annotate(
-            first_decided_at=Subquery(
-                standing.order_by("decided_at", "pk").values("decided_at")[:1]
-            ),
-            standing_route=Subquery(standing.order_by("-decided_at", "-pk").values("route")[:1]),
+            first_decided_at=standing.decided_at_for(),
+            standing_route=standing.route_for(),
         )
         .order_by("pk")
         .values_list(
@@ -238,27 +235,22 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             "channel",
             "source_agency_id",
             "referral_source__code",
-            "advice_only",
             "first_decided_at",
             "standing_route",
         )
     )
-    for pk, received_at, due_at, channel, agency_id, code, advice_only, decided, route in rows:
-        received_on = received_at.astimezone(LONDON).date()
-        if advice_only:
-            # Advice given on a phone consultation is the decision, made during the call.
-            decided, route = received_at, Route.INFORMATION_AND_ADVICE
+    for pk, received_at, due_at, channel, agency_id, code, decided, route in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
-            received_on=received_on,
+            received_on=london_date(received_at),
             due_at=due_at,
             channel=channel,
             agency_id=agency_id,
             source_code=code,
             route=route or "",
             first_decided_at=decided,
-            decided_on=decided.astimezone(LONDON).date() if decided else None,
+            decided_on=london_date(decided) if decided else None,
         )
 
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 
-from frontdoor.working_days import LONDON
+from frontdoor.london import start_of
 
 
 class Granularity(StrEnum):
@@ -70,14 +70,6 @@ class PeriodError(ValueError):
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     return date(index // 12, index % 12 + 1, 1)
-
-
-def one_year_before(day: date) -> date:
-    """The same date a year earlier; 29 February falls back to the 28th."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass(frozen=True, order=True)
@@ -137,11 +129,11 @@ class Period:
 
     @property
     def starts_at(self) -> datetime:
-        return datetime.combine(self.start, time(0, 0), tzinfo=LONDON)
+        return start_of(self.start)
 
     @property
     def ends_at(self) -> datetime:
-        return datetime.combine(self.end, time(0, 0), tzinfo=LONDON)
+        return start_of(self.end)
 
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end

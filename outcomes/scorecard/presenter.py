@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from frontdoor.working_days import LONDON
+from frontdoor.london import LONDON
 from outcomes.scorecard import charts, selectors
 from outcomes.scorecard.measures import HEADLINE_MEASURES, MEASURES_BY_KEY, Figure, Kind, funnel
 from outcomes.scorecard.periods import Period

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from frontdoor.working_days import LONDON
+from frontdoor.london import london_date
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard.measures import Figures
 from outcomes.scorecard.periods import Period, recent_choices
@@ -59,7 +59,7 @@ def snapshots_take_due(*, now: datetime | None = None) -> list[ScorecardSnapshot
     """The overnight count: every period in ``periods_to_keep``, as at one moment."""
     now = now or timezone.now()
     ScorecardSnapshot.objects.filter(computed_at__lt=now - KEEP_SNAPSHOTS_FOR).delete()
-    today = now.astimezone(LONDON).date()
+    today = london_date(now)
     return [snapshot_take(period=period, as_at=now) for period in periods_to_keep(today)]
 
 

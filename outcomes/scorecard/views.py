@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
+from frontdoor.london import LONDON
 from frontdoor.models import AuditEvent
-from frontdoor.working_days import LONDON
 from outcomes.downloads import XLSX, attachment
 from outcomes.scorecard import exports, selectors, services
 from outcomes.scorecard.measures import MEASURES_BY_KEY

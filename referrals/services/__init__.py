@@ -45,7 +45,7 @@ from referrals.services.restrictions import (
     restriction_review,
     restrictions_due_count,
 )
-from referrals.services.status import contact_status_set
+from referrals.services.status import ContactStatusRefused, contact_status_move
 
 __all__ = [
     "ANONYMOUS_SOURCE_CODE",
@@ -56,6 +56,7 @@ __all__ = [
     "CensusDetailsInvalid",
     "ContactInput",
     "ContactRejected",
+    "ContactStatusRefused",
     "IdempotencyKeyReused",
     "MatchPlan",
     "ReferrerInput",
@@ -66,7 +67,7 @@ __all__ = [
     "api_client_create",
     "census_details_clean",
     "census_return_year",
-    "contact_status_set",
+    "contact_status_move",
     "contact_submit",
     "draft_discard",
     "draft_save",

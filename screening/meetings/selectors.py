@@ -41,6 +41,7 @@ from screening.models import (
     AgencyContribution,
     ComplexCaseEntry,
     ComplexCaseRun,
+    Decision,
 )
 from screening.selectors import ChildHistory, histories_of
 
@@ -91,7 +92,7 @@ def _decision_stands() -> Exists:
     case's contact. Until then a case the chair marked decided still waits for its
     screening decision (an earlier decision is what brought it to the table)."""
     return Exists(
-        screening_selectors.standing_decisions().filter(
+        Decision.objects.standing().filter(
             contact=OuterRef("contact_id"),
             decided_at__gte=_MeetingStart(OuterRef("run__meeting_date"), OuterRef("run__slot")),
         )

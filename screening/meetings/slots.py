@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 
-from frontdoor.working_days import LONDON, is_working_day
+from frontdoor.london import LONDON, london_date
+from frontdoor.working_days import is_working_day
 
 LATE_AFTER = timedelta(minutes=10)
 
@@ -27,7 +28,7 @@ def slot_moment(day: date, slot: time) -> datetime:
 def slots_due(*, now: datetime, since: date | None) -> list[tuple[date, time, bool]]:
     """(date, slot, late) for every slot that has started, from ``since`` (or today)
     up to ``now``; ``late`` marks a slot caught up after the scheduler was down."""
-    today = now.astimezone(LONDON).date()
+    today = london_date(now)
     earliest = max(since or today, today - timedelta(days=settings.COMPLEX_CASE_CATCH_UP_DAYS))
     due = []
     day = earliest

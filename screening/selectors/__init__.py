@@ -18,10 +18,8 @@ from screening.selectors.decisions import (
     approvals_pending,
     decided_at,
     decision_chain,
-    first_decided_at,
     primary_need_labels,
     screeners,
-    standing_decisions,
 )
 from screening.selectors.history import (
     HISTORY_SHOWN,
@@ -34,9 +32,7 @@ from screening.selectors.history import (
     child_histories,
     histories_of,
     is_re_referral,
-    one_year_before,
     re_referral_guidance,
-    twelve_months_before,
 )
 from screening.selectors.queue import (
     AMBER_WHEN_LEFT,
@@ -70,11 +66,9 @@ __all__ = [
     "clock_for",
     "decided_at",
     "decision_chain",
-    "first_decided_at",
     "histories_of",
     "immediate_risk",
     "is_re_referral",
-    "one_year_before",
     "primary_need_labels",
     "queue",
     "queue_flags",
@@ -82,6 +76,4 @@ __all__ = [
     "restricted_asks",
     "screeners",
     "screening_get",
-    "standing_decisions",
-    "twelve_months_before",
 ]

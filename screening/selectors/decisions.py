@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,41 +14,16 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals.models import Contact
-from screening.models import STANDING_APPROVALS, Decision
+from screening.models import Decision
 from screening.selectors.access import can_approve, can_screen
 
 
-def standing_decisions(as_at: datetime | None = None) -> QuerySet[Decision]:
-    """Decisions that stood (at ``as_at``, or now): needing no approval, or approved.
-    The first of a contact's is when it was decided, for its clock and the scorecard."""
-    if as_at is None:
-        return Decision.objects.filter(approval__in=STANDING_APPROVALS)
-    return Decision.objects.filter(decided_at__lte=as_at).filter(
-        Q(approval=Decision.Approval.NOT_NEEDED)
-        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
-    )
-
-
-def first_decided_at() -> Subquery:
-    """When the contact (the outer row) was decided: its first standing decision."""
-    return Subquery(
-        standing_decisions()
-        .filter(contact=OuterRef("pk"))
-        .order_by("decided_at", "pk")
-        .values("decided_at")[:1]
-    )
-
-
 def decided_at(contact: Contact) -> datetime | None:
-    """When ``contact`` was decided; advice given on a phone consultation is the
-    decision, made during the call."""
-    if contact.advice_only:
-        return contact.received_at
+    """When ``contact`` was decided (``DecisionQuerySet.decided_at_for``), for its clock."""
     return (
-        standing_decisions()
-        .filter(contact=contact)
-        .order_by("decided_at", "pk")
-        .values_list("decided_at", flat=True)
+        Contact.objects.filter(pk=contact.pk)
+        .annotate(decided=Decision.objects.standing().decided_at_for())
+        .values_list("decided", flat=True)
         .first()
     )
 

@@ -5,39 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
 from frontdoor.census_codes import census_codes, return_year_of
+from frontdoor.london import london_date, months_before, twelve_months_before
 from frontdoor.models import User
-from frontdoor.working_days import months_before
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject, Person
-from screening.models import REFERRAL_ROUTES, STANDING_APPROVALS, Decision
+from screening.models import REFERRAL_ROUTES, Decision
 from screening.selectors.access import can_screen
 
 TWELVE_MONTHS = timedelta(days=365)
-
-
-def one_year_before(day: date) -> date:
-    """The same date a year earlier; 29 February falls back to the 28th (ADR 0008)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def twelve_months_before(moment: datetime) -> datetime:
-    """Where "within the 12 months before" ``moment`` starts: the start of the same
-    London date a year before, as the scorecard counts it (ADR 0008)."""
-    return _start_of(one_year_before(timezone.localdate(moment)))
 
 
 @dataclass(frozen=True)
@@ -87,16 +68,7 @@ def histories_of(
     )
     counts = {
         row["person_id"]: row
-        for row in earlier.annotate(
-            standing_referral=Exists(
-                Decision.objects.filter(
-                    contact=OuterRef("contact_id"),
-                    superseded_by__isnull=True,
-                    route__in=REFERRAL_ROUTES,
-                    approval__in=STANDING_APPROVALS,
-                )
-            )
-        )
+        for row in earlier.annotate(standing_referral=_standing_referral_on())
         .values("person_id")
         .annotate(
             total=Count("pk"),
@@ -117,7 +89,7 @@ def histories_of(
         .prefetch_related(
             Prefetch(
                 "contact__decisions",
-                queryset=Decision.objects.filter(superseded_by__isnull=True),
+                queryset=Decision.objects.current(),
                 to_attr="standing",
             )
         )
@@ -150,11 +122,8 @@ def histories_of(
 def _standing_referral_on(contact_id: str = "contact_id"):
     """Subquery: the contact's standing decision makes it a referral."""
     return Exists(
-        Decision.objects.filter(
-            contact=OuterRef(contact_id),
-            superseded_by__isnull=True,
-            route__in=REFERRAL_ROUTES,
-            approval__in=STANDING_APPROVALS,
+        Decision.objects.standing_latest().filter(
+            contact=OuterRef(contact_id), route__in=REFERRAL_ROUTES
         )
     )
 
@@ -221,7 +190,7 @@ def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuid
     if not children:
         return []
     person_ids = {child.person_id for child in children}
-    day = timezone.localdate(contact.received_at)
+    day = london_date(contact.received_at)
     earlier = _earlier_as_a_child(contact, person_ids).annotate(
         restricted=referral_selectors.closed_to(user, "contact_id")
     )

@@ -12,9 +12,8 @@ from frontdoor.models import User
 from frontdoor.working_days import add_working_time, decided_in_time, working_time_between
 from referrals import selectors as referral_selectors
 from referrals.models import OPEN_STATUSES, Contact, ContactSubject, queue_priority
-from screening.models import REFERRAL_ROUTES, STANDING_APPROVALS, Decision
+from screening.models import REFERRAL_ROUTES, Decision
 from screening.selectors.access import can_screen
-from screening.selectors.decisions import first_decided_at
 from screening.selectors.history import TWELVE_MONTHS
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
@@ -77,10 +76,8 @@ def clock_for(
 def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = "received_at"):
     """A standing referral decision, in the 12 months before, about a child on this contact."""
     return Exists(
-        Decision.objects.filter(
+        Decision.objects.standing_latest().filter(
             route__in=REFERRAL_ROUTES,
-            approval__in=STANDING_APPROVALS,
-            superseded_by__isnull=True,
             contact__received_at__lt=OuterRef(outer_received),
             contact__received_at__gte=OuterRef(outer_received) - TWELVE_MONTHS,
             contact__subjects__role__in=ContactSubject.CHILD_ROLES,
@@ -91,9 +88,7 @@ def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = 
 
 
 def _latest_decision_complex():
-    return Exists(
-        Decision.objects.filter(contact=OuterRef("pk"), superseded_by__isnull=True, is_complex=True)
-    )
+    return Exists(Decision.objects.current().filter(contact=OuterRef("pk"), is_complex=True))
 
 
 @dataclass
@@ -177,7 +172,7 @@ def queue_flags(contacts: list[Contact]) -> list[Contact]:
         .annotate(
             is_re_referral=_standing_referral_earlier(),
             is_complex=_latest_decision_complex(),
-            first_decided_at=first_decided_at(),
+            first_decided_at=Decision.objects.standing().decided_at_for(),
         )
         .values_list("pk", "is_re_referral", "is_complex", "first_decided_at")
     }
@@ -203,9 +198,8 @@ def _contacts_with_child_named(term: str):
 
 def _awaiting_strategy_approval():
     return Exists(
-        Decision.objects.filter(
+        Decision.objects.current().filter(
             contact=OuterRef("pk"),
-            superseded_by__isnull=True,
             route="strategy_discussion",
             approval=Decision.Approval.PENDING,
         )
@@ -222,7 +216,7 @@ def immediate_risk(*, user: User) -> list[Contact]:
         Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
-        .annotate(first_decided_at=first_decided_at())
+        .annotate(first_decided_at=Decision.objects.standing().decided_at_for())
         .only("reference", "decision_due_at", "urgency")
         .order_by(queue_priority(), "decision_due_at", "pk")[:20]
     )

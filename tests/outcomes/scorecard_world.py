@@ -11,8 +11,9 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from frontdoor.london import LONDON
 from frontdoor.models import Agency, ReferralSource
-from frontdoor.working_days import LONDON
+from frontdoor.nhs_numbers import nhs_number_from
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from referrals.models import Contact
@@ -27,11 +28,8 @@ _nhs_base = itertools.count(400_000_001)
 
 def nhs_number() -> str:
     while True:
-        digits = [int(d) for d in str(next(_nhs_base))]
-        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
-        check = 0 if check == 11 else check
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        if number := nhs_number_from(str(next(_nhs_base))):
+            return number
 
 
 def at(year, month, day, hour=10, minute=0) -> datetime:
