@@ -5,9 +5,10 @@ from celery import shared_task
 from frontdoor import services
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=300)
-def sessions_clear_expired(self) -> int:
-    """Delete sessions whose inactivity timeout has passed (they can never be used again)."""
+@shared_task(acks_late=True)
+def sessions_clear_expired() -> int:
+    """Delete sessions whose inactivity timeout has passed (they can never be used again).
+    No retries: a run that fails leaves nothing half done, and tomorrow's run clears them."""
     return services.sessions_clear_expired()
 
 
