@@ -30,7 +30,8 @@ TaskArgument = int | str
 def send(task_name: str, *args: TaskArgument) -> bool:
     """Queue ``task_name`` now; False (and a log line) when the broker cannot take it."""
     try:
-        app.send_task(task_name, args=list(args))
+        # Nobody waits on the result: the row records what the task did.
+        app.send_task(task_name, args=list(args), ignore_result=True)
     except Exception as error:  # kombu's OperationalError, a socket error, a timeout…
         logger.warning(
             "Could not queue %s%r (%s); it stays recorded for the sweeper",

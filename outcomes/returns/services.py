@@ -200,6 +200,8 @@ def census_export_recheck(
 ) -> CensusExport:
     """Check a kept export again: back to "being checked", audited, and queued once that
     commits. An export already being checked is left as it is."""
+    if not actor.has_perm(Permission.MAKE_STATUTORY_RETURNS.perm):
+        raise ReturnRefused("Your role does not make statutory returns")
     locked = CensusExport.objects.select_for_update().defer("xml").get(pk=export.pk)
     if locked.status == CensusExport.Status.CHECKING:
         return locked
