@@ -81,7 +81,7 @@ def test_a_recount_is_asked_of_a_worker_and_the_page_says_so(client, manager):
     client.force_login(manager)
     response = client.post(f"{reverse('outcomes:scorecard')}?period=2026-Q3", follow=True)
     # What the real broker holds for a worker.
-    asked = [key for key, in broker.queued(services.SNAPSHOT_TAKE)]
+    asked = [key for (key,) in broker.queued(services.SNAPSHOT_TAKE)]
     assert asked == ["2026-Q3"]
     assert "being counted again" in response.text
 
