@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
@@ -10,10 +9,9 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from frontdoor.audit import audit_record
+from frontdoor.dispatch import send
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
 from frontdoor.roles import Permission, Role
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -98,14 +96,8 @@ def role_change_tell_queue(*, event: AuditEvent) -> bool:
     """Queue the emails about a role change; False when the queue cannot be reached
     (the change and its audit row stand; the caller tells the administrator to pass
     the news on themselves)."""
-    from frontdoor import tasks
-
-    try:
-        tasks.role_change_tell.delay(event.pk)
-    except Exception:
-        logger.warning("Role change %s: the email task could not be queued", event.pk)
-        return False
-    return True
+    # The audit row records the change, not the emails, so nothing could sweep them up.
+    return send("frontdoor.tasks.role_change_tell", event.pk)
 
 
 def role_change_tell(*, event_id: int) -> int:

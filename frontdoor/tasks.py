@@ -7,7 +7,8 @@ from frontdoor import services
 
 @shared_task(acks_late=True)
 def sessions_clear_expired() -> int:
-    """Delete sessions whose inactivity timeout has passed (they can never be used again)."""
+    """Delete sessions whose inactivity timeout has passed (they can never be used again).
+    No retries: a run that fails leaves nothing half done, and tomorrow's run clears them."""
     return services.sessions_clear_expired()
 
 

@@ -16,9 +16,9 @@ import io
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
+from frontdoor.dispatch import dispatch
 from frontdoor.limits import in_megabytes, limits
 from frontdoor.models import User
 from frontdoor.roles import Permission
@@ -27,6 +27,7 @@ from outcomes.models import OutcomeImport
 
 logger = logging.getLogger(__name__)
 Status = OutcomeImport.Status
+IMPORT_RUN = "outcomes.tasks.outcome_import_task"
 # The worker's limits for one import; a job still running after this was lost.
 TASK_TIME_LIMIT = 1800
 # A job waiting this long was not picked up (broker down, or its message lost).
@@ -83,23 +84,17 @@ def outcome_import_start(*, actor: User, data: bytes) -> OutcomeImport:
 
 
 def outcome_import_queue(*, job: OutcomeImport) -> None:
-    """Queue the check (by id). If the broker cannot be reached the job stays kept and
-    marked, and the sweeper queues it once the broker is back."""
+    """Queue the check (by id) once the upload commits. If the broker cannot be reached
+    the job stays kept and marked, and the sweeper queues it once the broker is back."""
 
-    def enqueue() -> None:
-        from outcomes.tasks import outcome_import_task
-
-        try:
-            outcome_import_task.delay(job.pk)
-        except Exception:
-            logger.warning("Could not queue outcomes import %s; the sweeper will retry", job.pk)
-            OutcomeImport.objects.filter(pk=job.pk).update(not_queued=True)
-            job.not_queued = True
-        else:
+    def mark(sent: bool) -> None:
+        if sent:
             OutcomeImport.objects.filter(pk=job.pk, not_queued=True).update(not_queued=False)
-            job.not_queued = False
+        else:
+            OutcomeImport.objects.filter(pk=job.pk).update(not_queued=True)
+        job.not_queued = not sent
 
-    transaction.on_commit(enqueue)
+    dispatch(IMPORT_RUN, job.pk, then=mark)
 
 
 def outcome_import_run(*, import_id: int) -> OutcomeImport:

@@ -14,6 +14,7 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from referrals.models import Contact
 from screening.models import Decision
@@ -212,6 +213,9 @@ class RetentionRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # When the erasure was handed to the broker; empty while it could not be (the
+    # sweeper in outcomes/retention.py queues it again).
+    erase_queued_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -275,6 +279,9 @@ class CensusExport(models.Model):
     report = models.JSONField(default=dict, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=300, blank=True)
+    # When the check was last asked for; empty while the broker could not take it
+    # (the sweeper in outcomes/returns/services.py queues it again).
+    check_queued_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         ordering = ["-made_at"]

@@ -11,15 +11,16 @@ identifiers only, as ever.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
+from frontdoor.dispatch import dispatch
 from frontdoor.london import years_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
@@ -37,6 +38,10 @@ from screening.models import (
 from screening.services import SOS_FIELDS
 
 ERASED = "[erased under the retention policy]"
+RETENTION_ERASE = "outcomes.tasks.retention_erase_task"
+# The erasure task's hard limit (outcomes/tasks.py); an approved run older than this
+# (and a minute) was never taken by a worker or lost with one.
+ERASE_TIME_LIMIT = 1800
 # What identifies a person, on a contact's subject and on a person record alike.
 ERASED_IDENTITY = {
     "first_name": "Erased",
@@ -130,10 +135,35 @@ def retention_approve(*, actor: User, run: RetentionRun) -> RetentionRun:
         timezone.now(),
     )
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    from outcomes.tasks import retention_erase_task
-
-    transaction.on_commit(lambda: retention_erase_task.delay(run.pk))
+    retention_erase_queue(run=run)
     return run
+
+
+def retention_erase_queue(*, run: RetentionRun) -> None:
+    """Queue an approved run's erasure (by id) once the approval commits. A broker that
+    cannot be reached leaves the run approved and marked not queued for the sweeper."""
+    RetentionRun.objects.filter(pk=run.pk).update(erase_queued_at=timezone.now())
+
+    def unless_sent(sent: bool) -> None:
+        if not sent:
+            RetentionRun.objects.filter(pk=run.pk).update(erase_queued_at=None)
+
+    dispatch(RETENTION_ERASE, run.pk, then=unless_sent)
+
+
+def retention_erasures_sweep(*, now: datetime | None = None) -> list[int]:
+    """Queue approved runs the broker never took, or whose erasure was lost (still
+    approved after the task's time limit); erasing again skips what is erased."""
+    now = now or timezone.now()
+    lost = now - timedelta(seconds=ERASE_TIME_LIMIT + 60)
+    waiting = list(
+        RetentionRun.objects.filter(status=RetentionRun.Status.APPROVED)
+        .filter(Q(erase_queued_at__isnull=True) | Q(erase_queued_at__lt=lost))
+        .values_list("pk", flat=True)
+    )
+    for run_id in waiting:
+        retention_erase_queue(run=RetentionRun(pk=run_id))
+    return waiting
 
 
 def retention_erase(*, run_id: int) -> int:

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
+from frontdoor.dispatch import dispatch
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from outcomes import notify
@@ -63,17 +64,13 @@ def _family_address(contact: Contact) -> str:
     return ""
 
 
+NOTICE_DELIVER = "outcomes.tasks.notice_deliver"
+
+
 def _enqueue_after_commit(notice_ids: list[int]) -> None:
-    def enqueue():
-        from outcomes.tasks import notice_deliver
-
-        for notice_id in notice_ids:
-            try:
-                notice_deliver.delay(notice_id)
-            except Exception:
-                logger.warning("Could not queue notice %s; the sweeper will retry it", notice_id)
-
-    transaction.on_commit(enqueue)
+    # A notice the broker did not take stays pending; notices_sweep queues it again.
+    for notice_id in notice_ids:
+        dispatch(NOTICE_DELIVER, notice_id)
 
 
 def _create(
@@ -302,11 +299,7 @@ def notices_sweep(*, now: datetime | None = None) -> list[int]:
         .exclude(pk__in=revived)
         .values_list("pk", flat=True)
     )
-    if due:
-        from outcomes.tasks import notice_deliver as deliver_task
-
-        for notice_id in due:
-            deliver_task.delay(notice_id)
+    _enqueue_after_commit(due)
     return due
 
 

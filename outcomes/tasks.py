@@ -1,8 +1,13 @@
-"""Delivering notices. Tasks take a notice id, never personal data."""
+"""Background work for outcomes. Tasks take ids (or a period key), never personal data,
+and call services; services queue them by name through ``frontdoor.dispatch`` and never
+import this module, so the imports run one way."""
 
 from celery import shared_task
 
-from outcomes import services
+from outcomes import imports, retention, services
+from outcomes.returns import services as returns_services
+from outcomes.scorecard import services as scorecard_services
+from outcomes.scorecard.periods import Period
 
 
 @shared_task(
@@ -27,56 +32,63 @@ def notices_sweep() -> int:
     return len(services.notices_sweep())
 
 
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
+def waiting_work_sweep() -> int:
+    """Queue again the work the broker did not take (it was down) or a worker lost:
+    uploaded outcomes files, census checks and approved erasures. Notices have their
+    own sweep, which also retries temporary delivery failures."""
+    return (
+        len(imports.outcome_imports_sweep())
+        + len(returns_services.census_checks_sweep())
+        + len(retention.retention_erasures_sweep())
+    )
+
+
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
 def retention_review() -> int:
     """Propose contacts past their retention period for a manager to approve."""
-    from outcomes import retention
-
     return len(retention.retention_review())
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1700)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=retention.ERASE_TIME_LIMIT,
+    soft_time_limit=retention.ERASE_TIME_LIMIT - 100,
+)
 def retention_erase_task(run_id: int) -> int:
-    from outcomes import retention
-
     return retention.retention_erase(run_id=run_id)
 
 
 @shared_task(acks_late=True, time_limit=3600, soft_time_limit=3300)
 def scorecard_snapshots_take() -> int:
     """Overnight: count this and the last month, quarter and year, and keep them."""
-    from outcomes.scorecard import services as scorecard_services
-
     return len(scorecard_services.snapshots_take_due())
 
 
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
 def scorecard_snapshot_take(period_key: str) -> int:
     """Count one period again now, when someone asks for a recount."""
-    from outcomes.scorecard import services as scorecard_services
-    from outcomes.scorecard.periods import Period
-
     return scorecard_services.snapshot_take(period=Period.parse(period_key)).pk
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1200, soft_time_limit=1100)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=returns_services.CHECK_TIME_LIMIT,
+    soft_time_limit=returns_services.CHECK_TIME_LIMIT - 100,
+)
 def census_export_check_task(export_id: int) -> str:
     """Run the DfE census rules over a kept export (by id; the file stays in the database)."""
-    from outcomes.returns import services as returns_services
-
     return returns_services.census_export_check(export_id=export_id).status
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1700)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=imports.TASK_TIME_LIMIT,
+    soft_time_limit=imports.TASK_TIME_LIMIT - 100,
+)
 def outcome_import_task(import_id: int) -> str:
     """Check and apply an uploaded outcomes CSV (by id; the file stays in the database)."""
-    from outcomes import imports
-
     return imports.outcome_import_run(import_id=import_id).status
-
-
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
-def outcome_imports_sweep() -> int:
-    from outcomes import imports
-
-    return len(imports.outcome_imports_sweep())

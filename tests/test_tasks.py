@@ -38,6 +38,7 @@ def test_session_clearing_is_on_the_beat_schedule_in_utc(settings):
     [
         "clear-expired-sessions",
         "sweep-notices",
+        "sweep-waiting-work",
         "complex-case-runs",
         "restrictions-review-due",
         "retention-review",

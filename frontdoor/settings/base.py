@@ -397,9 +397,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,
     },
-    # Uploaded outcomes files left waiting (broker down) or lost mid-check (worker killed).
-    "sweep-outcome-imports": {
-        "task": "outcomes.tasks.outcome_imports_sweep",
+    # Work recorded but not taken by a worker: uploaded outcomes files, census checks and
+    # approved erasures the broker refused (it was down) or a killed worker lost
+    # (frontdoor/dispatch.py, docs/adr/0020).
+    "sweep-waiting-work": {
+        "task": "outcomes.tasks.waiting_work_sweep",
         "schedule": 120.0,
     },
     "retention-review": {

@@ -12,6 +12,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # The tests' own Redis database, so a running app's worker never takes test tasks.
 CACHES["default"]["KEY_PREFIX"] = "frontdoor-test"  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = "frontdoor-test"
+# A test waits on a task's result (``apply_async(..., ignore_result=False).get(timeout=…)``)
+# to know a worker ran it. Tasks keep no result unless a call asks for one
+# (CELERY_TASK_IGNORE_RESULT), as in production, which has no result store at all.
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,14 +12,18 @@ import logging
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.census_codes import return_year_key
+from frontdoor.dispatch import dispatch
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from outcomes.models import CensusExport
@@ -28,6 +32,10 @@ from outcomes.returns.census_xml import census_xml
 
 logger = logging.getLogger(__name__)
 RUNNER = Path(__file__).with_name("cin_validator_json.py")
+CENSUS_CHECK = "outcomes.tasks.census_export_check_task"
+# The check task's hard limit (outcomes/tasks.py); an export still being checked this
+# long (and a minute) after it was queued was never taken by a worker or lost with one.
+CHECK_TIME_LIMIT = 1200
 # The validator's rule sets, by return year. Front Door writes the census as it has been
 # since 2024-25 (Sex M/F/U replaced GenderCurrent), so earlier years are not offered.
 RULESETS = {2025: "cin2024_25", 2026: "cin2025_26", 2027: "cin2026_27"}
@@ -174,14 +182,54 @@ def census_export_check(*, export_id: int) -> CensusExport:
 
 
 def census_check_request(*, export: CensusExport) -> None:
-    """Queue the check (the task takes the export's id only). A broker failure leaves the
-    export kept and marked unchecked, with a message, so nothing is lost."""
-    from outcomes.tasks import census_export_check_task
+    """Queue the check (the task takes the export's id only) once the export commits. A
+    broker that cannot be reached leaves the export being checked and marked not
+    queued; ``census_checks_sweep`` queues it again."""
+    CensusExport.objects.filter(pk=export.pk).update(check_queued_at=timezone.now())
 
-    try:
-        census_export_check_task.delay(export.pk)
-    except Exception:
-        logger.exception("Could not queue a census check")
-        export.status = CensusExport.Status.UNCHECKED
-        export.failure = "The check could not be started just now; start it again in a minute"
-        export.save(update_fields=["status", "failure"])
+    def unless_sent(sent: bool) -> None:
+        if not sent:
+            CensusExport.objects.filter(pk=export.pk).update(check_queued_at=None)
+
+    dispatch(CENSUS_CHECK, export.pk, then=unless_sent)
+
+
+@transaction.atomic
+def census_export_recheck(
+    *, actor: User, export: CensusExport, request: HttpRequest | None = None
+) -> CensusExport:
+    """Check a kept export again: back to "being checked", audited, and queued once that
+    commits. An export already being checked is left as it is."""
+    if not actor.has_perm(Permission.MAKE_STATUTORY_RETURNS.perm):
+        raise ReturnRefused("Your role does not make statutory returns")
+    locked = CensusExport.objects.select_for_update().defer("xml").get(pk=export.pk)
+    if locked.status == CensusExport.Status.CHECKING:
+        return locked
+    previous = locked.status
+    locked.status, locked.failure = CensusExport.Status.CHECKING, ""
+    locked.save(update_fields=["status", "failure"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="census_export",
+        record_id=locked.pk,
+        request=request,
+        detail={"status": {"from": previous, "to": locked.status}},
+    )
+    census_check_request(export=locked)
+    return locked
+
+
+def census_checks_sweep(*, now: datetime | None = None) -> list[int]:
+    """Queue exports whose check the broker never took, or whose check was lost (still
+    being checked after the task's time limit); checking again gives the same report."""
+    now = now or timezone.now()
+    lost = now - timedelta(seconds=CHECK_TIME_LIMIT + 60)
+    waiting = list(
+        CensusExport.objects.filter(status=CensusExport.Status.CHECKING)
+        .filter(Q(check_queued_at__isnull=True) | Q(check_queued_at__lt=lost))
+        .values_list("pk", flat=True)
+    )
+    for export_id in waiting:
+        census_check_request(export=CensusExport(pk=export_id))
+    return waiting

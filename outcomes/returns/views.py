@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +10,6 @@ from frontdoor.audit import audit_record, audit_views
 from frontdoor.census_codes import return_year_key
 from frontdoor.models import AuditEvent
 from outcomes.downloads import csv_bytes
-from outcomes.models import CensusExport
 from outcomes.returns import selectors, services
 
 REPORT_HEADER = ("Kind", "Rule", "Message", "Child", "Table", "Field", "Value")
@@ -75,14 +73,7 @@ def census_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def census_export_check(request: HttpRequest, pk: int) -> HttpResponse:
     export = selectors.census_export_get(user=request.user, export_id=pk)
-    if export.status != CensusExport.Status.CHECKING:
-        CensusExport.objects.filter(pk=export.pk).update(
-            status=CensusExport.Status.CHECKING, failure=""
-        )
-        export.refresh_from_db()
-        services.census_check_request(export=export)
-        if export.status == CensusExport.Status.UNCHECKED:
-            messages.error(request, export.failure)
+    services.census_export_recheck(actor=request.user, export=export, request=request)
     return redirect("outcomes:census-export", pk=export.pk)
 
 

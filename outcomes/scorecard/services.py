@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from frontdoor.dispatch import send
 from frontdoor.london import london_date
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard.measures import Figures
 from outcomes.scorecard.periods import Period, recent_choices
 from outcomes.scorecard.selectors import scorecard_count
 
-logger = logging.getLogger(__name__)
+SNAPSHOT_TAKE = "outcomes.tasks.scorecard_snapshot_take"
 
 # Kept counts older than this are removed; a link carrying such a moment is
 # counted afresh, with the same result (figures as at a moment never change).
@@ -68,13 +68,10 @@ class RecountUnavailable(Exception):
 
 
 def recount_request(*, period: Period) -> None:
-    """Ask a worker to count ``period`` again now (the task takes the period key only)."""
-    from outcomes.tasks import scorecard_snapshot_take
-
-    try:
-        scorecard_snapshot_take.delay(period.key)
-    except Exception as error:  # any broker failure: say so, nothing is lost
-        logger.exception("Could not queue a scorecard recount")
+    """Ask a worker to count ``period`` again now (the task takes the period key only).
+    Nothing is recorded for a recount, so nothing could sweep it up: a broker that
+    cannot be reached is reported to the person instead (the overnight count still runs)."""
+    if not send(SNAPSHOT_TAKE, period.key):
         raise RecountUnavailable(
             "The figures could not be counted again just now. Try again in a minute."
-        ) from error
+        )

@@ -6,7 +6,6 @@ Dates are chosen on working days; 2025-09-30 is a Tuesday, 2025-10-02 a Thursday
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -14,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.celery import app as celery_app
 from frontdoor.census_codes import return_year_key, return_year_of
 from frontdoor.models import AuditEvent
 from outcomes import downstream
@@ -25,6 +25,8 @@ from referrals.models import Contact, ContactSubject
 from screening.models import ROUTES_NEEDING_APPROVAL, Route
 from tests.factories import child_input
 from tests.outcomes.scorecard_world import World, at, empty_world, nhs_number
+from tests.support import broker
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -339,11 +341,12 @@ def test_performance_viewers_export_and_read_the_report(
         == len(export.contact_ids)
         == 5
     )
-    for _ in range(120):
-        export.refresh_from_db()
-        if export.status != CensusExport.Status.CHECKING:
-            break
-        time.sleep(1)
+    wait_until(
+        lambda: CensusExport.objects.get(pk=export.pk).status != CensusExport.Status.CHECKING,
+        120,
+        "the worker did not check the export",
+    )
+    export.refresh_from_db()
     assert export.status == CensusExport.Status.CHECKED, export.failure
     report = client.get(reverse("outcomes:census-export", args=[export.pk]))
     assert b"0 errors" in report.content
@@ -364,6 +367,44 @@ def test_performance_viewers_export_and_read_the_report(
         record_id=str(export.pk),
     ).exists()
     assert findings.content.decode("utf-8-sig").startswith("Kind,Rule,Message,Child")
+
+
+def test_checking_an_export_again_is_audited_and_queued_after_commit(
+    client, performance_viewer, django_capture_on_commit_callbacks
+):
+    export = returns.census_export_make(actor=performance_viewer, year=2026)
+    CensusExport.objects.filter(pk=export.pk).update(
+        status=CensusExport.Status.UNCHECKED, failure="The validator is not installed"
+    )
+    celery_app.control.purge()
+    client.force_login(performance_viewer)
+    page = reverse("outcomes:census-export", args=[export.pk])
+    check = reverse("outcomes:census-check", args=[export.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(check)
+
+    assert (response.status_code, response["Location"]) == (302, page)
+    export.refresh_from_db()
+    assert (export.status, export.failure) == (CensusExport.Status.CHECKING, "")
+    changes = AuditEvent.objects.filter(
+        actor=performance_viewer,
+        action=AuditEvent.Action.CHANGE,
+        record_type="census_export",
+        record_id=str(export.pk),
+    )
+    assert list(changes.values_list("detail", flat=True)) == [
+        {"status": {"from": "unchecked", "to": "checking"}}
+    ]
+    assert broker.queued(returns.CENSUS_CHECK) == [[export.pk]]
+
+    # Asking again while it is being checked changes nothing and queues nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(check)
+    assert (again.status_code, again["Location"]) == (302, page)
+    assert changes.count() == 1
+    assert broker.queued(returns.CENSUS_CHECK) == [[export.pk]]
+    celery_app.control.purge()
 
 
 def test_a_missing_year_is_explained(client, manager):

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.celery import app as celery_app
 from outcomes import services
 from outcomes.models import Notice
 from screening import services as screening
 from screening.models import Decision, Route
 from tests.factories import adult_input, child_input, submit_contact
 from tests.screening.test_screening_services import decide
+from tests.support import broker
 
 FAMILY = [child_input(), adult_input(address="1 Mill Lane\nYork", postcode="YO1 7HH")]
 
@@ -192,17 +194,19 @@ def test_a_mail_server_that_is_down_is_a_temporary_failure_then_the_sweeper_send
 
 
 @pytest.mark.django_db
-def test_sweeper_requeues_notices_left_sending_by_a_dead_worker(referrer, monkeypatch):
+def test_sweeper_requeues_notices_left_sending_by_a_dead_worker(
+    referrer, django_capture_on_commit_callbacks
+):
+    celery_app.control.purge()
     notice = submit_contact(referrer).notices.get()
     Notice.objects.filter(pk=notice.pk).update(
         status=Notice.Status.SENDING, sending_started_at=timezone.now() - timedelta(hours=1)
     )
-    queued = []
-    from outcomes import tasks
 
-    monkeypatch.setattr(tasks.notice_deliver, "delay", queued.append)
-
-    services.notices_sweep(now=timezone.now() + timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notices_sweep(now=timezone.now() + timedelta(minutes=5))
+    # What the real broker holds (the contact's own queueing never committed here).
+    queued = [args[0] for args in broker.queued(services.NOTICE_DELIVER)]
 
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PENDING
@@ -221,12 +225,15 @@ def test_a_decision_is_delivered_exactly_once_by_a_real_worker(
     while Notice.objects.filter(contact=contact, status=Notice.Status.SENT).count() < 2:
         assert time.monotonic() < deadline, list(Notice.objects.values("status", "failure_reason"))
         time.sleep(0.1)
-    # Running every task again changes nothing.
+    # Running every task again changes nothing: the worker ran each (its result says
+    # so) and skipped the send.
     from outcomes.tasks import notice_deliver
 
-    for notice in Notice.objects.filter(contact=contact):
-        notice_deliver.delay(notice.pk)
-    time.sleep(1.5)
+    again = [
+        notice_deliver.apply_async(args=[notice.pk], ignore_result=False)
+        for notice in Notice.objects.filter(contact=contact)
+    ]
+    assert [result.get(timeout=20) for result in again] == ["skipped"] * len(again)
     subjects = sorted(
         line
         for message in smtp.messages

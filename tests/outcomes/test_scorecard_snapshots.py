@@ -4,11 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.celery import app as celery_app
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard import services
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count, scorecard_get
 from tests.outcomes.scorecard_world import build_world
+from tests.outcomes.test_worker_failures import needs_embedded_redis, restart_embedded_redis
+from tests.support import broker
 
 pytestmark = pytest.mark.django_db
 Q3 = Period.parse("2026-Q3")
@@ -73,24 +76,26 @@ def test_the_overnight_count_keeps_this_and_the_last_month_quarter_financial_yea
     assert all(s.as_at == now for s in kept)
 
 
-def test_a_recount_is_asked_of_a_worker_and_the_page_says_so(client, manager, monkeypatch):
-    asked = []
-    monkeypatch.setattr(
-        "outcomes.tasks.scorecard_snapshot_take.delay", lambda key: asked.append(key)
-    )
+def test_a_recount_is_asked_of_a_worker_and_the_page_says_so(client, manager):
+    celery_app.control.purge()
     client.force_login(manager)
     response = client.post(f"{reverse('outcomes:scorecard')}?period=2026-Q3", follow=True)
+    # What the real broker holds for a worker.
+    asked = [key for (key,) in broker.queued(services.SNAPSHOT_TAKE)]
     assert asked == ["2026-Q3"]
     assert "being counted again" in response.text
 
 
-def test_a_broker_failure_on_recount_is_reported_not_raised(client, manager, monkeypatch):
-    def broker_down(key):
-        raise ConnectionError("redis down")
-
-    monkeypatch.setattr("outcomes.tasks.scorecard_snapshot_take.delay", broker_down)
+@needs_embedded_redis
+def test_a_broker_failure_on_recount_is_reported_not_raised(client, manager):
     client.force_login(manager)
-    response = client.post(f"{reverse('outcomes:scorecard')}?period=2026-Q3", follow=True)
+    answers = []
+    restart_embedded_redis(
+        down_while=lambda: answers.append(
+            client.post(f"{reverse('outcomes:scorecard')}?period=2026-Q3", follow=True)
+        )
+    )
+    response = answers[0]
     assert "could not be counted again" in response.text
     assert not ScorecardSnapshot.objects.exists()
 

@@ -21,11 +21,15 @@ from urllib.parse import quote
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from outcomes import services
-from outcomes.models import Notice
+from outcomes import retention, services
+from outcomes.models import CensusExport, Notice, RetentionRun
+from outcomes.returns import services as returns
+from outcomes.tasks import waiting_work_sweep
 from tests.factories import submit_contact
+from tests.support import broker
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -114,8 +118,10 @@ def test_a_worker_killed_mid_delivery_still_delivers_exactly_once(referrer):
             30,
             "the notice was not delivered after the restart",
         )
-        services.notices_sweep(now=timezone.now() + timedelta(minutes=40))
-        time.sleep(1)
+        # Nothing is left to send: the sweep queues nothing, so no later delivery can
+        # come (the dead worker's message is back only after the visibility timeout,
+        # and its claim would skip it).
+        assert services.notices_sweep(now=timezone.now() + timedelta(minutes=40)) == []
         assert len(handler.accepted) == 1
         assert Notice.objects.get(pk=notice.pk).attempts == 2
     finally:
@@ -208,3 +214,48 @@ def test_a_notice_written_while_redis_is_down_is_sent_once_it_returns(referrer):
             worker.terminate()
             worker.wait(15)
         smtp.stop()
+
+
+@needs_embedded_redis
+@pytest.mark.django_db(transaction=True)
+def test_work_recorded_while_redis_is_down_is_queued_by_the_sweeper_once_it_is_back(
+    client, performance_viewer, manager, caplog
+):
+    from frontdoor.celery import app
+
+    app.control.purge()
+    export = returns.census_export_make(actor=performance_viewer, year=2026)
+    CensusExport.objects.filter(pk=export.pk).update(status=CensusExport.Status.UNCHECKED)
+    run = RetentionRun.objects.create(kind="early_help", contact_ids=[])
+    client.force_login(performance_viewer)
+    answers = []
+
+    def while_down():
+        answers.append(client.post(reverse("outcomes:census-check", args=[export.pk])))
+        retention.retention_approve(actor=manager, run=run)
+
+    restart_embedded_redis(down_while=while_down)
+
+    # Nobody saw an error; both are recorded as waiting, marked as not queued.
+    assert answers[0].status_code == 302
+    export.refresh_from_db()
+    run.refresh_from_db()
+    assert (export.status, export.check_queued_at) == (CensusExport.Status.CHECKING, None)
+    assert (run.status, run.erase_queued_at) == (RetentionRun.Status.APPROVED, None)
+    refused = [r.getMessage() for r in caplog.records if r.name == "frontdoor.dispatch"]
+    assert refused == [
+        f"Could not queue {returns.CENSUS_CHECK}({export.pk},) (OperationalError); "
+        "it stays recorded for the sweeper",
+        f"Could not queue {retention.RETENTION_ERASE}({run.pk},) (OperationalError); "
+        "it stays recorded for the sweeper",
+    ]
+    assert broker.queued(returns.CENSUS_CHECK) == broker.queued(retention.RETENTION_ERASE) == []
+
+    # Redis is back: the scheduled sweep queues each once, and the next sweep nothing.
+    assert waiting_work_sweep() == 2
+    assert broker.queued(returns.CENSUS_CHECK) == [[export.pk]]
+    assert broker.queued(retention.RETENTION_ERASE) == [[run.pk]]
+    assert CensusExport.objects.get(pk=export.pk).check_queued_at is not None
+    assert RetentionRun.objects.get(pk=run.pk).erase_queued_at is not None
+    assert waiting_work_sweep() == 0
+    app.control.purge()
