@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from demo.screening import LEVEL_FOR_ROUTE
 from frontdoor.models import Agency, ReferralSource
 from frontdoor.working_days import LONDON
 from outcomes import downstream
@@ -18,7 +19,6 @@ from outcomes.models import DownstreamOutcome
 from referrals.models import Contact
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
-from screening.demo import LEVEL_FOR_ROUTE
 from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import ADVICE, AgencyFactory, child_input, contact_input
 
