@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor import page_parts
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
 from referrals import services as referral_services
@@ -250,6 +251,10 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "has_errors": any(form.errors for form in bound_forms),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
+            # What later apps show here (the statutory deadlines, from outcomes).
+            **page_parts.context_for(
+                page_parts.SCREENING_CONTACT, user=request.user, contact=contact
+            ),
         },
         status=status,
     )
