@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from frontdoor.models import CensusCode, ReferralSource
+from frontdoor.models import CensusCode
 from referrals.models import Sex
 
 # Person.sex as the CIN census and Annex A code it.
@@ -75,7 +75,3 @@ def census_code_choices(code_list: str, year: int) -> list[tuple[str, str]]:
 
 def annex_a_labels(code_list: str, year: int) -> dict[str, str]:
     return {code.code: code.annex_a_label for code in census_codes(code_list, year)}
-
-
-def referral_sources_in(year: int) -> list[ReferralSource]:
-    return [source for source in ReferralSource.objects.all() if source.valid_in(year)]

@@ -84,12 +84,6 @@ def notices_for_staff(*, user: User, contact: Contact) -> list[Notice]:
     )
 
 
-def failed_notices(*, user: User) -> QuerySet[Notice]:
-    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
-        return Notice.objects.none()
-    return Notice.objects.filter(status=Notice.Status.PERMANENT_FAILURE, resends__isnull=True)
-
-
 # --- Working-day deadlines on a referral (outcomes/deadlines.py has the rules) ---------
 
 

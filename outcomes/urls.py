@@ -4,6 +4,7 @@ from django.urls import path
 
 from outcomes import views
 from outcomes.returns import views as returns
+from outcomes.returns import views_annex_a
 from outcomes.scorecard import views as scorecard
 
 app_name = "outcomes"
@@ -22,7 +23,7 @@ urlpatterns = [
     path("scorecard/scorecard.csv", scorecard.scorecard_csv, name="scorecard-csv"),
     path("scorecard/scorecard.xlsx", scorecard.scorecard_xlsx, name="scorecard-xlsx"),
     path("scorecard/pack.pdf", scorecard.scorecard_pdf, name="scorecard-pdf"),
-    path("scorecard/inspection/", scorecard.inspection_contacts, name="scorecard-inspection"),
+    path("scorecard/inspection/", views_annex_a.inspection_contacts, name="scorecard-inspection"),
     path("returns/census/", returns.census, name="census"),
     path("returns/census/<int:pk>/", returns.census_export, name="census-export"),
     path("returns/census/<int:pk>/check/", returns.census_export_check, name="census-check"),

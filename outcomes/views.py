@@ -28,7 +28,7 @@ from frontdoor.roles import Permission
 from outcomes import downstream, imports, selectors, services
 from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from referrals import selectors as referral_selectors
-from referrals.forms import DateField
+from referrals.fields import DateField
 
 
 def my_referrals(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Forms for recording a contact, in GOV.UK wording.
+"""Forms for recording a contact, in GOV.UK wording (person records: forms_people;
+restrictions: forms_restrictions; the date field: fields).
 
 One long form with sections (children, adults, the concern, the family) rather
 than one question per page: the people who fill it in (designated safeguarding
@@ -10,92 +11,22 @@ every submission (valid or not) is saved as a draft so nothing typed is lost.
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from frontdoor.limits import LIMITS, LengthMessagesMixin, too_many
 from frontdoor.models import Agency, ReferralSource
+from referrals.fields import DateField
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
-from referrals.services import (
-    RESTRICTION_REVIEW_EVERY,
-    ContactInput,
-    ReferrerInput,
-    SubjectInput,
-)
+from referrals.services import ContactInput, ReferrerInput, SubjectInput
 from referrals.validators import (
     check_date_of_birth,
     check_expected_date_of_birth,
-    check_in_range,
     check_nhs_numbers_distinct,
     clean_nhs_number,
     clean_phone,
     clean_postcode,
     clean_unique_pupil_number,
 )
-
-
-class DateInputWidget(forms.MultiWidget):
-    """GOV.UK date input: day, month and year boxes."""
-
-    template_name = "govuk/widgets/date_input.html"
-
-    def __init__(self, attrs=None):
-        box = {"inputmode": "numeric"}
-        super().__init__([forms.TextInput(box), forms.TextInput(box), forms.TextInput(box)], attrs)
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class DateField(forms.MultiValueField):
-    """A whole date from three boxes, with the GOV.UK error for each way it goes wrong."""
-
-    widget = DateInputWidget
-
-    def __init__(self, *, label: str, past: bool | None = None, **kwargs):
-        self.past = past
-        self.noun = label
-        # Sub-fields are optional so compress() can say which part is missing.
-        fields = tuple(forms.CharField(required=False) for _ in range(3))
-        super().__init__(fields, require_all_fields=False, label=label, **kwargs)
-        self.error_messages["required"] = f"Enter {label.lower()}"
-        self.error_messages["incomplete"] = f"Enter {label.lower()}"
-
-    def compress(self, values):
-        if not values or not any(str(v or "").strip() for v in values):
-            return None
-        day, month, year = (str(v or "").strip() for v in values)
-        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
-        if missing:
-            raise ValidationError(f"{self.noun} must include a {' and '.join(missing)}")
-        # Digits first: int() takes "1_000" and " 7", and a year like 99999999999
-        # overflowed datetime.date (a 500) before its length was looked at.
-        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
-            raise ValidationError(f"{self.noun} must be a real date")
-        if len(year) != 4:
-            raise ValidationError(f"Year must include 4 numbers in {self.noun.lower()}")
-        try:
-            value = datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(f"{self.noun} must be a real date") from None
-        today = timezone.localdate()
-        if self.past is True and value > today:
-            raise ValidationError(f"{self.noun} must be today or in the past")
-        if self.past is False and value < today - datetime.timedelta(days=31):
-            raise ValidationError(f"{self.noun} must be in the future")
-        return check_in_range(value, noun=self.noun)
-
-
-def _identifier(clean):
-    def validate(value):
-        return clean(value or "")
-
-    return validate
 
 
 class PersonFieldsMixin(LengthMessagesMixin, forms.Form):
@@ -324,6 +255,7 @@ ChildFormSet = forms.formset_factory(
     absolute_max=LIMITS.children_per_contact,
     validate_max=True,
 )
+
 AdultFormSet = forms.formset_factory(
     AdultForm,
     formset=AdultsFormSetBase,
@@ -525,71 +457,3 @@ def contact_input_from_forms(
         source_agency=referrer.cleaned_data.get("source_agency") if referrer else None,
         **extra,
     )
-
-
-class PersonSearchForm(LengthMessagesMixin, forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=LIMITS.short_text,
-        help_text="First and last name, in either order",
-        error_messages={"required": "Enter a name to search for"},
-    )
-    date_of_birth = DateField(label="Date of birth (optional)", past=True, required=False)
-
-
-class UniquePupilNumberForm(LengthMessagesMixin, forms.Form):
-    """A child's UPN added or corrected after intake (the census asks for it)."""
-
-    unique_pupil_number = forms.CharField(
-        label="Unique Pupil Number",
-        max_length=LIMITS.unique_pupil_number,
-        help_text="13 characters, like B801200005001, from the child's school",
-        error_messages={"required": "Enter the Unique Pupil Number"},
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-    )
-
-    def clean_unique_pupil_number(self):
-        return clean_unique_pupil_number(self.cleaned_data["unique_pupil_number"])
-
-
-class RestrictionForm(LengthMessagesMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why is this record restricted?",
-        max_length=LIMITS.reason,
-        help_text="For example, the family of a member of staff. Only managers see this.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the record is restricted"},
-    )
-    allowed = forms.ModelMultipleChoiceField(
-        label="Who else may open it",
-        help_text="You and the person to ask can always open it.",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    ask = forms.ModelChoiceField(
-        label="Whom should others ask for access?",
-        queryset=None,
-        error_messages={"required": "Choose whom others should ask"},
-    )
-    review_due = DateField(
-        label="Review date",
-        past=False,
-        help_text="Restrictions are reviewed at least every three months. For example, 28 2 2027",
-    )
-
-    def __init__(self, *args, staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["allowed"].queryset = staff
-        self.fields["ask"].queryset = staff
-        self.fields["allowed"].label_from_instance = lambda user: user.full_name
-        self.fields["ask"].label_from_instance = lambda user: user.full_name
-
-    def clean_review_due(self) -> datetime.date:
-        review_due = self.cleaned_data["review_due"]
-        latest = timezone.localdate() + RESTRICTION_REVIEW_EVERY
-        if review_due > latest:
-            raise ValidationError(
-                f"Review date must be within three months, on or before {latest:%-d %B %Y}"
-            )
-        return review_due

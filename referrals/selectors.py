@@ -149,10 +149,6 @@ def contact_get(*, user: User, reference: str) -> Contact:
     return contact
 
 
-def recent_contacts(*, user: User, limit: int = 25) -> QuerySet[Contact]:
-    return contacts_visible_to(user=user).prefetch_related("subjects")[:limit]
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     contact: Contact

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import views, views_draft
+from referrals import views, views_draft, views_people, views_restrictions
 
 app_name = "referrals"
 urlpatterns = [
@@ -28,11 +28,19 @@ urlpatterns = [
         views.subject_match,
         name="subject-match",
     ),
-    path("people/search/", views.people_search, name="people-search"),
-    path("people/<int:person_id>/", views.person_detail, name="person-detail"),
-    path("people/<int:person_id>/upn/", views.person_upn, name="person-upn"),
-    path("people/<int:person_id>/access/", views.person_access, name="person-access"),
-    path("people/<int:person_id>/restrict/", views.person_restrict, name="person-restrict"),
-    path("contacts/<str:reference>/restrict/", views.contact_restrict, name="contact-restrict"),
-    path("restricted/", views.restrictions, name="restrictions"),
+    path("people/search/", views_people.people_search, name="people-search"),
+    path("people/<int:person_id>/", views_people.person_detail, name="person-detail"),
+    path("people/<int:person_id>/upn/", views_people.person_upn, name="person-upn"),
+    path("people/<int:person_id>/access/", views_people.person_access, name="person-access"),
+    path(
+        "people/<int:person_id>/restrict/",
+        views_restrictions.person_restrict,
+        name="person-restrict",
+    ),
+    path(
+        "contacts/<str:reference>/restrict/",
+        views_restrictions.contact_restrict,
+        name="contact-restrict",
+    ),
+    path("restricted/", views_restrictions.restrictions, name="restrictions"),
 ]

@@ -1,4 +1,5 @@
-"""HTML views for contacts, subjects and person records.
+"""HTML views for contacts and their subjects (people: views_people; restrictions:
+views_restrictions; deleting a draft: views_draft).
 
 Validate, call a service or selector, render. The contact form serves three
 journeys with one page: a partner professional's referral, a contact recorded by
@@ -15,15 +16,13 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontdoor.audit import audit_record, audit_views
+from frontdoor.audit import audit_views
 from frontdoor.limits import LIMITS
-from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
@@ -391,188 +390,3 @@ def subject_match(request: HttpRequest, reference: str, subject_id: int) -> Http
     except services.ContactRejected as rejected:
         messages.error(request, str(rejected))
     return redirect(f"{reverse('referrals:contact-detail', args=[reference])}#subject-{subject.pk}")
-
-
-@require_http_methods(["GET", "POST"])
-def people_search(request: HttpRequest) -> HttpResponse:
-    """Search by name and date of birth; POST so no name ever appears in a URL."""
-    if not selectors.can_screen(request.user):
-        raise PermissionDenied
-    form = forms.PersonSearchForm(request.POST or None)
-    results = None
-    if request.method == "POST" and form.is_valid():
-        results = selectors.people_search(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-        )
-        # The search terms are personal data: record that a search happened, not what.
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.SEARCH,
-            record_type="person",
-            record_id="",
-            request=request,
-            detail={"results": [found.person_id for found in results.people]},
-        )
-    return render(
-        request,
-        "referrals/people_search.html",
-        {"form": form, "results": results, "show_errors": request.method == "POST"},
-    )
-
-
-def person_detail(
-    request: HttpRequest, person_id: int, upn_form: forms.UniquePupilNumberForm | None = None
-) -> HttpResponse:
-    if not selectors.can_screen(request.user):
-        raise Http404
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    history = selectors.person_history(user=request.user, person=person)
-    audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
-    return render(
-        request,
-        "referrals/person_detail.html",
-        {
-            "person": person,
-            "history": history,
-            # Named ``form`` so the page title says "Error: " when it has errors.
-            "form": upn_form or forms.UniquePupilNumberForm(),
-            "show_errors": upn_form is not None,
-            "is_a_child": selectors.person_is_a_child(person),
-        },
-    )
-
-
-@require_POST
-def person_upn(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Add or correct a child's UPN after intake, as screening staff do ethnicity."""
-    if not selectors.can_screen(request.user):
-        raise Http404
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    form = forms.UniquePupilNumberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.person_upn_set(
-                actor=request.user,
-                person=person,
-                unique_pupil_number=form.cleaned_data["unique_pupil_number"],
-            )
-        except services.ContactRejected as refused:
-            form.add_error("unique_pupil_number", str(refused))
-        else:
-            messages.success(request, "Unique Pupil Number saved.")
-            return redirect(f"{reverse('referrals:person-detail', args=[person.pk])}#upn")
-    return person_detail(request, person_id, upn_form=form)
-
-
-def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Who has looked at this person's record and the contacts about them."""
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    events = selectors.person_access_log(user=request.user, person=person)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
-    return render(request, "referrals/person_access.html", {"person": person, "page": page})
-
-
-def _restrict(request: HttpRequest, *, contact=None, person=None, back: str) -> HttpResponse:
-    if not request.user.has_perm(Permission.APPROVE_DECISIONS.perm):
-        raise PermissionDenied
-    staff = selectors.restriction_candidates(user=request.user)
-    initial = {
-        "ask": request.user.pk,
-        "review_due": timezone.localdate() + services.RESTRICTION_REVIEW_EVERY,
-    }
-    form = forms.RestrictionForm(request.POST or None, staff=staff, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.restriction_add(
-                actor=request.user,
-                contact=contact,
-                person=person,
-                reason=data["reason"],
-                ask=data["ask"],
-                allowed=list(data["allowed"]),
-                review_due=data["review_due"],
-            )
-        except services.RestrictionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "The record is restricted to the people you named.")
-            return redirect(back)
-    return render(
-        request,
-        "referrals/restrict.html",
-        {"form": form, "contact": contact, "person": person, "back": back},
-    )
-
-
-def contact_restrict(request: HttpRequest, reference: str) -> HttpResponse:
-    contact = selectors.contact_get(user=request.user, reference=reference)
-    back = reverse("referrals:contact-detail", args=[contact.reference])
-    return _restrict(request, contact=contact, back=back)
-
-
-def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    return _restrict(
-        request, person=person, back=reverse("referrals:person-detail", args=[person.pk])
-    )
-
-
-def _restriction_refused(request: HttpRequest, refused: services.RestrictionNotNamed):
-    """A manager not named on a restriction tried to change it: recorded like any
-    other refusal of a restricted record, and told whom to ask."""
-    restriction = refused.restriction
-    audit_record(
-        actor=request.user,
-        action=AuditEvent.Action.CHANGE,
-        record_type="contact" if restriction.contact_id else "person",
-        record_id=(
-            restriction.contact.reference if restriction.contact_id else restriction.person_id
-        ),
-        request=request,
-        detail={"refused": "restricted", "restriction": restriction.pk, "attempted": refused.what},
-    )
-    return render(request, "restricted.html", {"ask": restriction.ask}, status=403)
-
-
-@require_http_methods(["GET", "POST"])
-def restrictions(request: HttpRequest) -> HttpResponse:
-    """Managers' list of restricted records, to review on schedule."""
-    records = selectors.restrictions_for_review(user=request.user)
-    errors: dict[int, str] = {}
-    if request.method == "POST":
-        restriction = selectors.restriction_get_for_change(
-            user=request.user, restriction_id=request.POST.get("restriction", "")
-        )
-        try:
-            if request.POST.get("action") == "lift":
-                services.restriction_lift(
-                    actor=request.user,
-                    restriction=restriction,
-                    reason=request.POST.get("lift_reason", ""),
-                )
-                messages.success(request, "The restriction is lifted.")
-            else:
-                services.restriction_review(actor=request.user, restriction=restriction)
-                messages.success(
-                    request, "The restriction is kept; the next review is in three months."
-                )
-        except services.RestrictionNotNamed as refused:
-            return _restriction_refused(request, refused)
-        except services.RestrictionRefused as refused:
-            errors[restriction.pk] = str(refused)
-        else:
-            return redirect("referrals:restrictions")
-    return render(
-        request,
-        "referrals/restrictions.html",
-        {
-            "restrictions": records,
-            "today": timezone.localdate(),
-            "errors": errors,
-            "typed": request.POST.get("lift_reason", ""),
-        },
-    )

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
-from outcomes.returns import annex_a
+from outcomes.returns import annex_a_forms
 from outcomes.scorecard.periods import Period, PeriodError
 from referrals import forms as referral_forms
+from referrals import forms_people
 from screening import forms as screening_forms
 
 # The same examples on every run, so CI cannot fail by chance; set HYPOTHESIS_EXPLORE=1
@@ -134,12 +135,12 @@ FORMS = [
     referral_forms.ConcernForm,
     referral_forms.ReferrerForm,
     referral_forms.CallerForm,
-    referral_forms.PersonSearchForm,
+    forms_people.PersonSearchForm,
     screening_forms.SignsOfSafetyForm,
     screening_forms.CheckAnswerForm,
     screening_forms.QueueFilterForm,
-    annex_a.WindowForm,
-    annex_a.InspectionDateForm,
+    annex_a_forms.WindowForm,
+    annex_a_forms.InspectionDateForm,
 ]
 
 

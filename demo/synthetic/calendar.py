@@ -12,7 +12,7 @@ from frontdoor.working_days import LONDON, decision_due, is_working_day
 # --- Working days as integer arithmetic --------------------------------------------
 
 
-class _Calendar:
+class Calendar:
     """London days from ``first`` as epoch seconds, with frontdoor.working_days' rules.
 
     The hot loop times hundreds of thousands of contacts: integer arithmetic on

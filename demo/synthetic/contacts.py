@@ -55,7 +55,7 @@ class _Referrer:
 
 
 @dataclass
-class _Plan:
+class Plan:
     """The moments of one contact's life at the front door, in epoch seconds."""
 
     received: int
@@ -99,8 +99,8 @@ def _nearest(category: str, age: int) -> list[str]:
     return [text]
 
 
-class _ContactMixin:
-    """The _Generator's contacts: one contact row and everything it sets going."""
+class ContactMixin:
+    """The Generator's contacts: one contact row and everything it sets going."""
 
     def _received_times(self, day: int, count: int) -> Iterator[int]:
         midnight, next_midnight = self.cal.midnights[day], self.cal.midnights[day + 1]
@@ -270,10 +270,10 @@ class _ContactMixin:
             return 22 + 2 * self.rng.random()
         return 24 + 48 * self.rng.random()
 
-    def _plan(self, route: str, status: str, received: int, created: int) -> _Plan:
+    def _plan(self, route: str, status: str, received: int, created: int) -> Plan:
         """When it was taken, checked, decided and approved, as far as ``status`` goes."""
         rnd = self.rng.random
-        plan = _Plan(received=received, created=created)
+        plan = Plan(received=received, created=created)
         if status in (Status.RECEIVED, Status.CLOSED):
             return plan
         plan.claimed = self._working(received, 0.05, 3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demo.synthetic.contacts import _Plan
+from demo.synthetic.contacts import Plan
 from demo.synthetic.tables import (
     BAND,
     CHECK_ANSWERS,
@@ -18,11 +18,11 @@ from demo.synthetic.tables import (
 from screening.models import CENSUS_REFERRAL_ROUTES
 
 
-class _DecisionMixin:
-    """The _Generator's screening, checks and decisions for one contact."""
+class DecisionMixin:
+    """The Generator's screening, checks and decisions for one contact."""
 
     def _screening(
-        self, contact_id: int, route: str, status: str, screener: int, plan: _Plan, complex_: bool
+        self, contact_id: int, route: str, status: str, screener: int, plan: Plan, complex_: bool
     ) -> None:
         if not plan.claimed:
             return  # nobody has taken it yet
@@ -54,7 +54,7 @@ class _DecisionMixin:
         )
         self.rows["screening_screening"].append("\t".join(row))
 
-    def _checks(self, contact_id: int, screener: int, plan: _Plan) -> None:
+    def _checks(self, contact_id: int, screener: int, plan: Plan) -> None:
         if not plan.checks:
             return
         ts, rows = self.cal.timestamp, self.rows["screening_agencycheck"]
@@ -82,7 +82,7 @@ class _DecisionMixin:
         route: str,
         status: str,
         screener: int,
-        plan: _Plan,
+        plan: Plan,
         complex_: bool,
         need: str,
         re_referral: bool,

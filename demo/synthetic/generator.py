@@ -17,11 +17,11 @@ from demo.common import (
     PRIMARY_NEEDS,
 )
 from demo.screening import RATIONALES
-from demo.synthetic.calendar import _Calendar
-from demo.synthetic.contacts import _ContactMixin
-from demo.synthetic.decisions import _DecisionMixin
-from demo.synthetic.notices import _NoticeMixin
-from demo.synthetic.people import _Family, _Member, _PeopleMixin
+from demo.synthetic.calendar import Calendar
+from demo.synthetic.contacts import ContactMixin
+from demo.synthetic.decisions import DecisionMixin
+from demo.synthetic.notices import NoticeMixin
+from demo.synthetic.people import Family, Member, PeopleMixin
 from demo.synthetic.tables import (
     ASSESSMENT_OUTCOMES,
     CATEGORY_WEIGHTS,
@@ -41,7 +41,7 @@ from demo.synthetic.tables import (
     URGENCY_WEIGHTS,
     _cumulative,
 )
-from demo.synthetic.world import _World
+from demo.synthetic.world import World
 from referrals.models import Contact
 from screening.models import Route
 
@@ -53,15 +53,15 @@ class _Chunk:
     late_aliases: list[tuple[int, str, int]] = field(default_factory=list)
 
 
-class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
+class Generator(ContactMixin, PeopleMixin, DecisionMixin, NoticeMixin):
     """Turns received times into COPY rows. Pure Python, touching no database, so
     it runs in its own thread while the main thread feeds PostgreSQL."""
 
     def __init__(
         self,
         *,
-        world: _World,
-        calendar: _Calendar,
+        world: World,
+        calendar: Calendar,
         rng: random.Random,
         next_ids: dict[str, int],
         references: dict[int, int],
@@ -101,9 +101,9 @@ class _Generator(_ContactMixin, _PeopleMixin, _DecisionMixin, _NoticeMixin):
         # When each family was on a contact, to pick known children from (times ascend).
         self.seen_at, self.seen_family = array("q"), array("q")
         self.referred_at, self.referred_family = array("q"), array("q")
-        self.families: dict[int, _Family] = {}
+        self.families: dict[int, Family] = {}
         self.forgotten_up_to = 0
-        self.new_people: list[tuple[_Member, int]] = []
+        self.new_people: list[tuple[Member, int]] = []
         self.late_aliases: list[tuple[int, str, int]] = []
         self.rows: dict[str, list[str]] = {}
         bits = rng.getrandbits(64)

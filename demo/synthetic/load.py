@@ -16,10 +16,10 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from demo.synthetic.calendar import _Calendar
-from demo.synthetic.generator import _Generator
+from demo.synthetic.calendar import Calendar
+from demo.synthetic.generator import Generator
 from demo.synthetic.tables import COLUMNS, DAY, MONTH_FACTOR, TABLES
-from demo.synthetic.world import _world_load
+from demo.synthetic.world import world_load
 from frontdoor.roles import Role
 from frontdoor.working_days import LONDON
 
@@ -35,7 +35,7 @@ def _peak_rss_mb() -> int:
 
 
 def _day_counts(
-    rng: random.Random, calendar: _Calendar, start: int, end: int, contacts: int
+    rng: random.Random, calendar: Calendar, start: int, end: int, contacts: int
 ) -> dict[int, int]:
     """How many contacts each London day receives: fewer at weekends, on bank
     holidays and in August, more in the autumn term; part days pro rata."""
@@ -70,7 +70,7 @@ def _chunks(counts: dict[int, int]) -> list[list[tuple[int, int]]]:
     return chunks
 
 
-def _recent_from(calendar: _Calendar, end: int) -> int:
+def _recent_from(calendar: Calendar, end: int) -> int:
     """The same time of day, ``RECENT_WORKING_DAYS`` working days before ``end``."""
     today = calendar.day_of(end)
     day, found = today, 0
@@ -109,7 +109,7 @@ def _copy(raw_connection, table: str, rows: list[str]) -> None:
             copy.write("\n".join(rows[start : start + 20_000]) + "\n")
 
 
-def _produce(generator: _Generator, plan, out: queue.Queue, stop: threading.Event) -> None:
+def _produce(generator: Generator, plan, out: queue.Queue, stop: threading.Event) -> None:
     try:
         for days in plan:
             if stop.is_set():
@@ -122,7 +122,7 @@ def _produce(generator: _Generator, plan, out: queue.Queue, stop: threading.Even
 
 
 def _stream(
-    generator: _Generator, plan, counts: dict[str, int], say: Progress, began: float
+    generator: Generator, plan, counts: dict[str, int], say: Progress, began: float
 ) -> list[tuple[int, str, int]]:
     """COPY each chunk while the generator thread makes the next; return the aliases
     learnt for people written in earlier chunks."""
@@ -233,8 +233,8 @@ def synthetic_generate(
     if not contacts:
         return counts
     _ensure_staff(say)
-    world = _world_load()
-    calendar = _Calendar(
+    world = world_load()
+    calendar = Calendar(
         datetime.fromtimestamp(start_at, LONDON).date() - timedelta(days=3),
         # Far enough ahead for the longest case still open at the end to be planned.
         datetime.fromtimestamp(end_at, LONDON).date() + timedelta(days=1000),
@@ -262,7 +262,7 @@ def synthetic_generate(
             f"{timezone.localtime(end):%Y-%m-%d %H:%M} ({existing:,} already on record"
             + (f"; {len(dropped)} indexes dropped until the load is in)." if dropped else ").")
         )
-        generator = _Generator(
+        generator = Generator(
             world=world,
             calendar=calendar,
             rng=rng,
@@ -296,7 +296,7 @@ def synthetic_generate(
     return counts
 
 
-def _references_reserve(cursor, calendar: _Calendar, per_day: dict[int, int]) -> dict[int, int]:
+def _references_reserve(cursor, calendar: Calendar, per_day: dict[int, int]) -> dict[int, int]:
     """Take a block of reference numbers per year from the counter the services use;
     return the first number of each block."""
     per_year: dict[int, int] = {}

@@ -35,8 +35,8 @@ CHILD_IN_NEED = DownstreamOutcome.AssessmentOutcome.CHILD_IN_NEED
 CHILD_PROTECTION = DownstreamOutcome.AssessmentOutcome.CHILD_PROTECTION
 
 
-class _NoticeMixin:
-    """The _Generator's notices and downstream outcomes for one contact."""
+class NoticeMixin:
+    """The Generator's notices and downstream outcomes for one contact."""
 
     def _notice(
         self,

@@ -13,7 +13,7 @@ from demo.common import (
     UPN_LA,
     upn_with_check_letter,
 )
-from demo.synthetic.contacts import _Plan
+from demo.synthetic.contacts import Plan
 from demo.synthetic.tables import (
     DAY,
     FAMILY_ROLES,
@@ -36,7 +36,7 @@ from demo.synthetic.tables import (
 # --- People ------------------------------------------------------------------------
 
 
-class _Member:
+class Member:
     """One person in a family as first recorded; ``pid`` is their person record."""
 
     __slots__ = (
@@ -92,7 +92,7 @@ class _Member:
         self.written = False  # their person row has gone to PostgreSQL
 
 
-class _Family:
+class Family:
     __slots__ = ("adults", "children", "ethnicity", "key", "last_seen", "surname")
 
     def __init__(
@@ -103,8 +103,8 @@ class _Family:
         self.last_seen = 0
 
 
-class _PeopleMixin:
-    """The _Generator's families and people: who a contact is about, as rows."""
+class PeopleMixin:
+    """The Generator's families and people: who a contact is about, as rows."""
 
     def _nhs_number(self) -> str:
         # A fixed bijection of a counter onto nine-digit bodies gives numbers
@@ -170,7 +170,7 @@ class _PeopleMixin:
 
     # -- families --------------------------------------------------------------------
 
-    def _new_family(self, today: int) -> _Family:
+    def _new_family(self, today: int) -> Family:
         rnd = self.rng.random
         surname = self._one(self.surnames)
         address = f"{self._between(1, 240)} {self._one(self.streets)}, {self._one(TOWNS)}"
@@ -184,7 +184,7 @@ class _PeopleMixin:
         ]
         mother_surname = surname if rnd() < 0.8 else self._one(self.surnames)
         adults = [
-            _Member(
+            Member(
                 SubjectRole.PARENT if rnd() < 0.93 else SubjectRole.CARER,
                 self._one(self.female),
                 mother_surname,
@@ -206,7 +206,7 @@ class _PeopleMixin:
                 role, relationship = SubjectRole.ALLEGED_PERPETRATOR, "Mother's partner"
             at_home = role != SubjectRole.ALLEGED_PERPETRATOR
             adults.append(
-                _Member(
+                Member(
                     role,
                     self._one(self.male),
                     surname if rnd() < 0.6 else self._one(self.surnames),
@@ -218,7 +218,7 @@ class _PeopleMixin:
             )
         if rnd() < 0.05:
             adults.append(
-                _Member(
+                Member(
                     SubjectRole.CARER,
                     self._one(self.female),
                     mother_surname,
@@ -229,7 +229,7 @@ class _PeopleMixin:
                 )
             )
         self.family_key = getattr(self, "family_key", 0) + 1
-        family = _Family(self.family_key, surname, children, adults, ethnicity)
+        family = Family(self.family_key, surname, children, adults, ethnicity)
         self.families[family.key] = family
         return family
 
@@ -239,7 +239,7 @@ class _PeopleMixin:
         disabilities = self._disabilities()
         if unborn:
             sex = "female" if self.rng.random() < 0.49 else "male"
-            return _Member(
+            return Member(
                 SubjectRole.UNBORN_CHILD,
                 "Unborn",
                 surname,
@@ -253,7 +253,7 @@ class _PeopleMixin:
                 disabilities=disabilities,
             )
         sex = "female" if self.rng.random() < 0.49 else "male"
-        return _Member(
+        return Member(
             SubjectRole.CHILD,
             self._one(self.female if sex == "female" else self.male),
             surname,
@@ -267,19 +267,19 @@ class _PeopleMixin:
             disabilities=disabilities,
         )
 
-    def _known(self, times: array, families: array, since: int, until: int) -> _Family | None:
+    def _known(self, times: array, families: array, since: int, until: int) -> Family | None:
         low, high = bisect_left(times, since), bisect_left(times, until)
         if high <= low:
             return None
         return self.families[families[low + int(self.rng.random() * (high - low))]]
 
     @staticmethod
-    def _case_open(family: _Family, day: int) -> bool:
+    def _case_open(family: Family, day: int) -> bool:
         """Whether a child's case from an earlier referral is still open on ``day``: a
         new contact about them then goes to their allocated worker (already open)."""
         return any(child.closes_on >= day for child in family.children)
 
-    def _family_for(self, received: int, referral: bool) -> tuple[_Family, bool]:
+    def _family_for(self, received: int, referral: bool) -> tuple[Family, bool]:
         roll = self.rng.random()
         family = None
         if referral and roll < RE_REFERRAL_SHARE:
@@ -345,8 +345,8 @@ class _PeopleMixin:
     # -- the rows of one contact ----------------------------------------------------
 
     def _subjects(
-        self, contact_id: int, family: _Family, known: bool, received: int, plan: _Plan
-    ) -> tuple[list[tuple[int, str, _Member]], str]:
+        self, contact_id: int, family: Family, known: bool, received: int, plan: Plan
+    ) -> tuple[list[tuple[int, str, Member]], str]:
         """Subject rows (and new people); returns the children as (subject id, first
         name, member) and the family's postal address for letters, as COPY text."""
         rnd = self.rng.random
@@ -367,7 +367,7 @@ class _PeopleMixin:
                 )
             )
         rows = self.rows["referrals_contactsubject"]
-        children: list[tuple[int, str, _Member]] = []
+        children: list[tuple[int, str, Member]] = []
         letter = ""
         for position, member in enumerate(family.children + family.adults):
             subject_id = self._id("referrals_contactsubject")
@@ -439,7 +439,7 @@ class _PeopleMixin:
                 letter = f"{first} {last}\\n{member.address}\\n{member.postcode}"
         return children, letter
 
-    def _candidate(self, subject_id: int, member: _Member, first: str, last: str, born) -> None:
+    def _candidate(self, subject_id: int, member: Member, first: str, last: str, born) -> None:
         if (first, last) == (member.last, member.first):
             reasons = ["First and last names swapped"]
         elif (first, last) == (member.first, member.last):

@@ -27,7 +27,7 @@ class _Agency:
 
 
 @dataclass
-class _World:
+class World:
     """Everything the generator needs from the database, read before the load."""
 
     sources: dict[str, int]
@@ -62,7 +62,7 @@ def _holders(*, role: Role | None = None, permission: Permission | None = None) 
     return sorted(set(users.values_list("pk", flat=True)))
 
 
-def _world_load() -> _World:
+def world_load() -> World:
     sources = dict(ReferralSource.objects.values_list("code", "pk"))
     agencies = [
         _Agency(a.pk, a.name, a.type, a.referral_source_id, (a.email_domains or ["example.org"])[0])
@@ -98,7 +98,7 @@ def _world_load() -> _World:
     # such member anywhere they still go out, answered without a named person.
     answered = [(a.id, members[a.id]) for a in checkable if members.get(a.id)]
     case_systems = _holders(role=Role.CASE_SYSTEM)
-    world = _World(
+    world = World(
         sources=sources,
         agencies=agencies,
         levels=levels,

@@ -49,11 +49,6 @@ def date_parts(bound_field) -> list[tuple[str, str, str, str]]:
     ]
 
 
-@register.simple_tag
-def error_id(bound_field) -> str:
-    return f"{bound_field.auto_id}-error"
-
-
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None

@@ -1,5 +1,7 @@
 """Ofsted's ILACS Annex A, List 1 (contacts) and List 3 (referrals), for any window of
-at most six months: the rows, the window's rules and the files.
+at most six months: the rows, the window's rules and the files (the window's forms:
+``annex_a_forms``; what counts as a referral, shared with the census:
+``return_referrals``).
 
 **List 1** has one row per child per contact received in the window: a contact about
 three children is three rows. **List 3** has one row per child per *referral*
@@ -46,27 +48,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from frontdoor.census_codes import (
-    ETHNICITY_NOT_OBTAINED,
-    SEX_CODES,
-    annex_a_labels,
-    return_year_of,
-)
+from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, SEX_CODES, annex_a_labels, return_year_of
 from frontdoor.models import CensusCode, ReferralSource, User
 from frontdoor.roles import Permission
 from frontdoor.working_days import LONDON, months_before
-from outcomes.models import DownstreamOutcome
-from outcomes.scorecard.exports import _csv, _xlsx
+from outcomes.downloads import csv_bytes, xlsx_bytes
+from outcomes.returns.return_referrals import (
+    child_subjects_received,
+    is_return_referral,
+    referral_nfa_subject_ids,
+)
 from outcomes.scorecard.periods import one_year_before
-from referrals.forms import DateField
-from referrals.models import ContactSubject, Sex
+from referrals.models import Sex
 from referrals.services import UNKNOWN_SOURCE_CODE
-from screening.models import CENSUS_REFERRAL_ROUTES, Decision
+from screening.models import CENSUS_REFERRAL_ROUTES
 
 # The routes that make a contact a referral for the statutory returns (see above).
 
@@ -79,6 +77,7 @@ LIST_1_HEADER = (
     "Date of Contact",
     "Contact Source",
 )
+
 LIST_3_HEADER = (
     "Child Unique ID",
     "Gender",
@@ -92,18 +91,13 @@ LIST_3_HEADER = (
     "Allocated Team",
     "Allocated Worker",
 )
+
 LIST_1_SHEET = "List 1 Contacts"
+
 LIST_3_SHEET = "List 3 Referrals"
+
 # Ofsted's yes/no answer labels (not a census code list).
 NFA_YES, NFA_NO = "a) Yes", "b) No"
-
-# Social care acted on the referral: what makes a closure not an NFA.
-ACTED_ON = (
-    DownstreamOutcome.Event.ASSESSMENT_STARTED,
-    DownstreamOutcome.Event.ASSESSMENT_COMPLETED,
-    DownstreamOutcome.Event.S47_ENQUIRY,
-    DownstreamOutcome.Event.ICPC,
-)
 
 
 def can_export_annex_a(user: User) -> bool:
@@ -173,104 +167,7 @@ def window_problem(start: date, end: date) -> str:
     return ""
 
 
-class WindowForm(forms.Form):
-    """The window, as GOV.UK date inputs; a bound form keeps what was typed."""
-
-    start = DateField(label="Start date", help_text="For example, 1 5 2026")
-    end = DateField(label="End date", help_text="For example, 31 10 2026")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["start"].error_messages["required"] = "Enter the start date"
-        self.fields["end"].error_messages["required"] = "Enter the end date"
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and (problem := window_problem(start, end)):
-            self.add_error("end", problem)
-        return cleaned
-
-    @property
-    def window(self) -> Window:
-        return Window(self.cleaned_data["start"], self.cleaned_data["end"])
-
-
-class InspectionDateForm(forms.Form):
-    inspection_date = DateField(
-        label="Inspection date",
-        help_text="For example, 15 10 2026. The window is the six months before it.",
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["inspection_date"].error_messages["required"] = "Enter the inspection date"
-
-    def clean_inspection_date(self) -> date:
-        day = self.cleaned_data["inspection_date"]
-        if day > timezone.localdate() + timedelta(days=366):
-            raise forms.ValidationError("The inspection date must be within the next year")
-        return day
-
-
 # --- The rows --------------------------------------------------------------------------
-
-
-def _midnight(day: date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(0, 0), LONDON)
-
-
-def _standing_route(as_at: datetime.datetime) -> Subquery:
-    """The route of the contact's decision that stood at ``as_at``: the latest of
-    ``screening.models.STANDING_APPROVALS`` made by then and, where it needed a
-    manager, approved by then (as the scorecard works it out), so a download made
-    later for the same moment lists the same rows."""
-    standing = Decision.objects.filter(
-        contact=OuterRef("contact_id"), decided_at__lte=as_at
-    ).filter(
-        Q(approval=Decision.Approval.NOT_NEEDED)
-        | Q(approval=Decision.Approval.APPROVED, approval_at__lte=as_at)
-    )
-    return Subquery(standing.order_by("-decided_at", "-pk").values("route")[:1])
-
-
-def child_subjects_received(
-    *, first_day: date, last_day: date, as_at: datetime.datetime
-) -> QuerySet[ContactSubject]:
-    """Children on contacts received from ``first_day`` to ``last_day`` (London dates,
-    inclusive) as recorded at ``as_at``, each annotated with ``standing_route``."""
-    return ContactSubject.objects.filter(
-        role__in=ContactSubject.CHILD_ROLES,
-        contact__received_at__gte=_midnight(first_day),
-        contact__received_at__lt=_midnight(last_day + timedelta(days=1)),
-        contact__created_at__lte=as_at,
-    ).annotate(standing_route=_standing_route(as_at))
-
-
-def is_return_referral(standing_route: str | None, advice_only: bool) -> bool:
-    return not advice_only and standing_route in CENSUS_REFERRAL_ROUTES
-
-
-def referral_nfa_subject_ids(subject_ids: Iterable[int], as_of: date) -> set[int]:
-    """The children (ContactSubject ids, one child on one referral) whose referral
-    ended in no further action by ``as_of``: social care closed the case on or before
-    it, and no assessment, section 47 enquiry or conference is recorded for the child
-    on that referral. One query."""
-    ids = list(subject_ids)
-    if not ids:
-        return set()
-    Event = DownstreamOutcome.Event
-    rows = (
-        DownstreamOutcome.objects.filter(subject_id__in=ids)
-        .values("subject_id")
-        .annotate(
-            closed=Count("pk", filter=Q(event=Event.CASE_CLOSED, occurred_on__lte=as_of)),
-            acted=Count("pk", filter=Q(event__in=ACTED_ON)),
-        )
-        .filter(closed__gt=0, acted=0)
-        .values_list("subject_id", flat=True)
-    )
-    return set(rows)
 
 
 @dataclass
@@ -510,12 +407,12 @@ def annex_a_lists(*, user: User, window: Window, as_at: datetime.datetime) -> An
 
 def annex_a_csv(annex: AnnexA, list_number: int) -> bytes:
     if list_number == 3:
-        return _csv(LIST_3_HEADER, annex.referrals)
-    return _csv(LIST_1_HEADER, annex.contacts)
+        return csv_bytes(LIST_3_HEADER, annex.referrals)
+    return csv_bytes(LIST_1_HEADER, annex.contacts)
 
 
 def annex_a_xlsx(annex: AnnexA) -> bytes:
-    return _xlsx(
+    return xlsx_bytes(
         [
             (LIST_1_SHEET, LIST_1_HEADER, annex.contacts),
             (LIST_3_SHEET, LIST_3_HEADER, annex.referrals),

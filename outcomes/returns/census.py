@@ -25,8 +25,8 @@ from django.db.models import OuterRef, Subquery
 from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, census_period
 from outcomes.deadlines import icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
-from outcomes.returns.annex_a import referral_nfa_subject_ids
 from outcomes.returns.codes import SEX_CODES
+from outcomes.returns.return_referrals import referral_nfa_subject_ids
 from referrals.models import Contact, ContactSubject, Sex
 from screening.models import CENSUS_REFERRAL_ROUTES, STANDING_APPROVALS, Decision
 

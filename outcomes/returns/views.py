@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.census_codes import return_year_key
 from frontdoor.models import AuditEvent
+from outcomes.downloads import csv_bytes
 from outcomes.models import CensusExport
 from outcomes.returns import selectors, services
-from outcomes.scorecard.exports import _csv
 
 REPORT_HEADER = ("Kind", "Rule", "Message", "Child", "Table", "Field", "Value")
 
@@ -120,7 +120,7 @@ def census_export_report(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
         detail={"what": "validation report"},
     )
-    response = HttpResponse(_csv(REPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_bytes(REPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
     name = f"cin-census-{return_year_key(export.year)}-export-{export.pk}-report.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,31 +1,20 @@
-"""Scorecard downloads: CSV and XLSX of every figure and the steering-group PDF pack.
-The CSV and XLSX writers are shared with the statutory returns (``outcomes/returns``).
-
-Text that a spreadsheet would read as a formula (it starts with = + - @ or a tab
-or carriage return) is written with a leading apostrophe, so an agency or child
-named "=HYPERLINK(…)" stays text in Excel, LibreOffice and Google Sheets (OWASP,
-"CSV injection"). Numbers are written as numbers.
-"""
+"""Scorecard downloads: CSV and XLSX of every figure and the steering-group PDF pack,
+written by the writers the statutory returns use too (``outcomes.downloads``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import mimetypes
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from frontdoor.working_days import LONDON
+from outcomes.downloads import csv_bytes, xlsx_bytes
 from outcomes.scorecard.selectors import Scorecard
 from outcomes.scorecard.tables import LongRow, long_rows
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 LONG_HEADER = (
     "Period",
@@ -39,12 +28,6 @@ LONG_HEADER = (
     "Working hours",
     "Figure key",
 )
-
-
-def spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _long_values(line: LongRow) -> list:
@@ -65,45 +48,8 @@ def _long_values(line: LongRow) -> list:
     ]
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for values in rows:
-        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in values])
-    # A byte-order mark so Excel opens it as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    buffer = io.BytesIO()
-    # strings_to_formulas=False: text is never evaluated, whatever the escaping.
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    bold = workbook.add_format({"bold": True})
-    for name, header, rows in sheets:
-        sheet = workbook.add_worksheet(name)
-        sheet.write_row(0, 0, header, bold)
-        widths = [len(h) for h in header]
-        for number, values in enumerate(rows, start=1):
-            for column, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(number, column, spreadsheet_safe(value))
-                    widths[column] = max(widths[column], min(len(value), 60))
-                else:
-                    sheet.write_number(number, column, value)
-        for column, width in enumerate(widths):
-            sheet.set_column(column, column, width + 2)
-        sheet.freeze_panes(1, 0)
-    workbook.close()
-    return buffer.getvalue()
-
-
 def scorecard_csv(card: Scorecard) -> bytes:
-    return _csv(LONG_HEADER, (_long_values(line) for line in long_rows(card)))
+    return csv_bytes(LONG_HEADER, (_long_values(line) for line in long_rows(card)))
 
 
 def scorecard_xlsx(card: Scorecard) -> bytes:
@@ -115,7 +61,7 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         ("Council", settings.COUNCIL_NAME),
     ]
     chosen = [_long_values(line) for line in lines if line.period == card.period.key]
-    return _xlsx(
+    return xlsx_bytes(
         [
             ("About", ("Item", "Value"), about),
             ("This period", LONG_HEADER, chosen),

@@ -1,0 +1,261 @@
+"""The scorecard as its pages and PDF pack show it: every figure as a cell with its
+links to the records behind it, the changes on last period, and the charts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from frontdoor.working_days import LONDON
+from outcomes.scorecard import charts, selectors
+from outcomes.scorecard.measures import HEADLINE_MEASURES, MEASURES_BY_KEY, Figure, Kind, funnel
+from outcomes.scorecard.periods import Period
+from outcomes.scorecard.tables import (
+    BREAKDOWN_TITLES,
+    EXTRA_FIGURES,
+    Row,
+    breakdown_rows,
+    display,
+    headline_rows,
+)
+from screening.models import Route
+
+ROUTE_COLOURS = dict(zip([route.value for route in Route], charts.PALETTE, strict=False))
+
+AGENCY_MEASURES = (
+    "contacts",
+    "referrals",
+    "re_referrals",
+    "assessment_conversion",
+    "assessment_nfa",
+    "repeat_not_progressed",
+    "strategy_icpc",
+    "icpc_within_15_days",
+    "assessment_within_45_days",
+    "timeliness",
+)
+
+
+def query_string(**values) -> str:
+    return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+class Links:
+    def __init__(self, *, period: Period, as_at: datetime, can_open: bool) -> None:
+        self.period, self.as_at, self.can_open = period, as_at.isoformat(), can_open
+
+    def figure(self, key: str, part: str = "numerator", agency: str = "", period=None) -> str:
+        if not self.can_open:
+            return ""
+        return (
+            reverse("outcomes:scorecard-figure")
+            + "?"
+            + query_string(
+                period=(period or self.period).key,
+                as_at=self.as_at,
+                figure=key,
+                part=part,
+                agency=agency,
+            )
+        )
+
+    def download(self, name: str) -> str:
+        return reverse(name) + "?" + query_string(period=self.period.key, as_at=self.as_at)
+
+
+def _cell(
+    figure: Figure,
+    kind: Kind,
+    key: str,
+    links: Links,
+    agency: str = "",
+    period=None,
+    label: str = "",
+):
+    """One figure on the page; ``label`` tells a screen reader what a bare number is."""
+    has_base = kind is Kind.RATE and figure.base is not None
+    return {
+        "label": label,
+        "display": display(kind, figure),
+        "numerator": figure.count if kind is not Kind.HOURS else None,
+        "denominator": figure.base if has_base else None,
+        "href": links.figure(key, agency=agency, period=period) if kind is not Kind.HOURS else "",
+        "base_href": links.figure(key, "denominator", agency, period) if has_base else "",
+        "hours_href": links.figure(key, agency=agency, period=period) if kind is Kind.HOURS else "",
+    }
+
+
+def _change(kind: Kind, now: Figure, before: Figure) -> str:
+    if kind is Kind.RATE:
+        if now.percent is None or before.percent is None:
+            return ""
+        delta, unit = now.percent - before.percent, " points"
+    elif kind is Kind.HOURS:
+        if now.hours is None or before.hours is None:
+            return ""
+        delta, unit = now.hours - before.hours, " hours"
+    else:
+        delta, unit = now.count - before.count, ""
+    if abs(delta) < 0.05:
+        return "no change"
+    amount = f"{abs(delta):.1f}".removesuffix(".0")
+    if amount == "1" and unit:
+        unit = unit.rstrip("s")
+    return f"{'up' if delta > 0 else 'down'} {amount}{unit}"
+
+
+def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
+    links = Links(period=card.period, as_at=card.as_at, can_open=can_open)
+    previous = card.trend[-2][1] if len(card.trend) > 1 else None
+    headline = []
+    for row in headline_rows(card.figures):
+        national = card.national.get(row.key)
+        headline.append(
+            {
+                "row": row,
+                "definition": MEASURES_BY_KEY[row.key].definition,
+                "cell": _cell(row.figure, row.kind, row.key, links, label=row.measure),
+                "previous": display(row.kind, previous[row.key]) if previous else "",
+                "change": _change(row.kind, row.figure, previous[row.key]) if previous else "",
+                "national": national,
+            }
+        )
+    breakdowns = [
+        {
+            "title": title,
+            "rows": [
+                {
+                    "row": row,
+                    "cell": _cell(
+                        row.figure, Kind.RATE, row.key, links, label=f"{title}: {row.breakdown}"
+                    ),
+                }
+                for row in breakdown_rows(card.figures, dimension, card.source_labels)
+            ],
+        }
+        for dimension, title in BREAKDOWN_TITLES.items()
+    ]
+    extras = [
+        {
+            "row": Row(key, title, "", kind, card.figures[key]),
+            "cell": _cell(card.figures[key], kind, key, links, label=title),
+        }
+        for key, (title, kind) in EXTRA_FIGURES.items()
+    ]
+    trend = [
+        {
+            "measure": measure,
+            "cells": [
+                _cell(
+                    figures[measure.key],
+                    measure.kind,
+                    measure.key,
+                    links,
+                    period=period,
+                    label=f"{measure.title}, {period.label}",
+                )
+                for period, figures in card.trend
+            ],
+        }
+        for measure in HEADLINE_MEASURES
+    ]
+    by_agency = [
+        {
+            "group": group,
+            "cells": [
+                _cell(
+                    figures[key],
+                    MEASURES_BY_KEY[key].kind,
+                    key,
+                    links,
+                    agency=group.key,
+                    label=f"{MEASURES_BY_KEY[key].title}, {group.name}",
+                )
+                for key in AGENCY_MEASURES
+            ],
+        }
+        for group, figures in card.by_agency
+    ]
+    return {
+        "card": card,
+        "period": card.period,
+        "as_at_local": card.as_at.astimezone(LONDON),
+        "headline": headline,
+        "breakdowns": breakdowns,
+        "extras": extras,
+        "trend": trend,
+        "trend_periods": [period for period, _ in card.trend],
+        "agency_measures": [MEASURES_BY_KEY[key] for key in AGENCY_MEASURES],
+        "by_agency": by_agency,
+        "charts": _charts(card),
+        "monthly": [
+            {
+                "month": month,
+                "counts": [figures.get(f"route:{route.value}", Figure(())).count for route in Route]
+                + [figures.get("route:not_decided", Figure(())).count],
+                "total": figures["contacts"].count,
+            }
+            for month, figures in card.monthly
+        ],
+        "route_labels": [route.label for route in Route] + ["Not decided yet"],
+        "funnel": funnel(card.figures),
+        "links": links,
+        "can_open": can_open,
+    }
+
+
+def _charts(card: selectors.Scorecard) -> dict:
+    month_labels = [f"{month.start:%b %Y}" for month, _ in card.monthly]
+    route_series = [
+        charts.Series(
+            route.label,
+            [figures.get(f"route:{route.value}", Figure(())).count for _, figures in card.monthly],
+            ROUTE_COLOURS[route.value],
+        )
+        for route in Route
+    ] + [
+        charts.Series(
+            "Not decided yet",
+            [figures.get("route:not_decided", Figure(())).count for _, figures in card.monthly],
+            charts.PALETTE[5],
+        )
+    ]
+    trend_labels = [period.short_label for period, _ in card.trend]
+    re_referral = card.national.get("re_referrals")
+    return {
+        "monthly_routes": charts.stacked_bars(
+            "Contacts each month by route",
+            f"Contacts received in each of the 12 months to {card.period.end:%B %Y} "
+            "(exclusive), stacked by the route of their standing decision.",
+            month_labels,
+            route_series,
+        ),
+        "re_referrals": charts.lines(
+            "Re-referral rate",
+            "Percentage of referrals that were re-referrals within 12 months, by period"
+            + (", with the England figure as a dashed line." if re_referral else "."),
+            trend_labels,
+            [charts.Series("Re-referrals", [f["re_referrals"].percent for _, f in card.trend])],
+            reference=("England", float(re_referral.percent)) if re_referral else None,
+        ),
+        "timeliness": charts.lines(
+            "Decided within one working day",
+            "Percentage of contacts decided within one working day, by period.",
+            trend_labels,
+            [
+                charts.Series(
+                    "Decided in time",
+                    [f["timeliness"].percent for _, f in card.trend],
+                    charts.PALETTE[1],
+                )
+            ],
+        ),
+        "funnel": charts.funnel(
+            "From contact to plan",
+            "Contacts, referrals, assessments and their outcomes, and strategy discussions "
+            f"and conferences, in {card.period.label}.",
+            [(label, value) for _, label, value in funnel(card.figures)],
+        ),
+    }

@@ -1,0 +1,81 @@
+"""Writes for contacts, subjects and person records, one module per seam.
+
+Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
+its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
+``drafts``, ``api_clients``, ``status`` and ``restrictions``. Their public names are
+re-exported here, so callers write ``from referrals import services`` and
+``services.contact_submit`` whichever module holds it.
+"""
+
+from referrals.services.api_clients import (
+    API_CLIENT_LAST_USED_TO,
+    api_client_authenticate,
+    api_client_create,
+)
+from referrals.services.census import (
+    DISABILITY_NONE,
+    CensusDetailsInvalid,
+    census_details_clean,
+    census_return_year,
+    person_upn_set,
+    subject_census_set,
+)
+from referrals.services.drafts import draft_discard, draft_save
+from referrals.services.inputs import (
+    ContactInput,
+    ContactRejected,
+    IdempotencyKeyReused,
+    ReferrerInput,
+    SubjectInput,
+)
+from referrals.services.intake import (
+    ANONYMOUS_SOURCE_CODE,
+    UNKNOWN_SOURCE_CODE,
+    MatchPlan,
+    contact_submit,
+    match_confirm,
+    match_reject_all,
+)
+from referrals.services.restrictions import (
+    RESTRICTION_REVIEW_EVERY,
+    RestrictionNotNamed,
+    RestrictionRefused,
+    restriction_add,
+    restriction_lift,
+    restriction_review,
+    restrictions_due_count,
+)
+from referrals.services.status import contact_status_set
+
+__all__ = [
+    "ANONYMOUS_SOURCE_CODE",
+    "API_CLIENT_LAST_USED_TO",
+    "DISABILITY_NONE",
+    "RESTRICTION_REVIEW_EVERY",
+    "UNKNOWN_SOURCE_CODE",
+    "CensusDetailsInvalid",
+    "ContactInput",
+    "ContactRejected",
+    "IdempotencyKeyReused",
+    "MatchPlan",
+    "ReferrerInput",
+    "RestrictionNotNamed",
+    "RestrictionRefused",
+    "SubjectInput",
+    "api_client_authenticate",
+    "api_client_create",
+    "census_details_clean",
+    "census_return_year",
+    "contact_status_set",
+    "contact_submit",
+    "draft_discard",
+    "draft_save",
+    "match_confirm",
+    "match_reject_all",
+    "person_upn_set",
+    "restriction_add",
+    "restriction_lift",
+    "restriction_review",
+    "restrictions_due_count",
+    "subject_census_set",
+]

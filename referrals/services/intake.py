@@ -1,0 +1,340 @@
+"""Intake: every channel (web form, phone consultation, contact centre, partner API,
+demo data) creates contacts through ``contact_submit`` so the same rules hold whichever
+way a concern arrives; the people on a contact are matched to person records here too,
+at intake and when a screener confirms or rejects the likely matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from frontdoor import events
+from frontdoor.audit import audit_record
+from frontdoor.models import AuditEvent, ReferralSource, User
+from frontdoor.working_days import decision_due
+from referrals import matching
+from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
+from referrals.services.census import census_details_clean, census_return_year
+from referrals.services.inputs import (
+    ContactInput,
+    ContactRejected,
+    IdempotencyKeyReused,
+    ReferrerInput,
+    SubjectInput,
+)
+
+ANONYMOUS_SOURCE_CODE = "9"
+
+UNKNOWN_SOURCE_CODE = "10"
+
+
+def _repeat_of(contact: Contact, body_sha256: str) -> tuple[Contact, bool]:
+    # Contacts recorded before bodies were fingerprinted have none to compare.
+    if contact.idempotency_body_sha256 and contact.idempotency_body_sha256 != body_sha256:
+        raise IdempotencyKeyReused(contact)
+    return contact, False
+
+
+def _next_reference(year: int) -> str:
+    # One statement, so concurrent submissions can never draw the same number.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, 1)
+            ON CONFLICT (year) DO UPDATE
+              SET last_number = referrals_referencecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"FD-{year}-{number:06d}"
+
+
+def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
+    """The census code: anonymous, else the account's agency, else the code staff
+    chose for the person who called, else the named agency's, else unknown."""
+    referrer = data.referrer
+    if referrer is not None and referrer.anonymous:
+        return ReferralSource.objects.get(code=ANONYMOUS_SOURCE_CODE)
+    if referrer_account is not None and referrer_account.agency_id:
+        return referrer_account.agency.referral_source
+    if referrer is not None and referrer.referral_source_code:
+        return ReferralSource.objects.get(code=referrer.referral_source_code)
+    if data.source_agency is not None:
+        return data.source_agency.referral_source
+    return ReferralSource.objects.get(code=UNKNOWN_SOURCE_CODE)
+
+
+def _check(data: ContactInput, channel: Contact.Channel) -> None:
+    if not any(subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects):
+        raise ContactRejected("A contact must be about at least one child.")
+    if not data.concern_categories:
+        raise ContactRejected("A contact needs at least one category of concern.")
+    if data.advice_only and channel != Contact.Channel.PHONE_CONSULTATION:
+        raise ContactRejected("Only a phone consultation can end as advice only.")
+
+
+@transaction.atomic
+def contact_submit(
+    *,
+    actor: User,
+    data: ContactInput,
+    channel: Contact.Channel,
+    referrer_account: User | None = None,
+    api_client: ApiClient | None = None,
+    idempotency_key: str = "",
+    idempotency_body_sha256: str = "",
+) -> tuple[Contact, bool]:
+    """Record a contact and match its people; return (contact, created).
+
+    With an ``api_client`` and ``idempotency_key``, a repeat of an earlier
+    submission returns the contact it created instead of making another; the same key
+    with a different body (``idempotency_body_sha256``) raises ``IdempotencyKeyReused``.
+    """
+    if api_client is not None and idempotency_key:
+        existing = Contact.objects.filter(
+            api_client=api_client, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return _repeat_of(existing, idempotency_body_sha256)
+    _check(data, channel)
+    received_at = data.received_at or timezone.now()
+    referrer = data.referrer or ReferrerInput()
+    census = [_subject_census(subject, received_at) for subject in data.subjects]
+    # Everything that only reads comes first: taking the year's next reference locks
+    # its counter until the caller commits, and every other intake waits for it.
+    plans = [_match_find(subject) for subject in data.subjects]
+    referral_source = _referral_source(referrer_account=referrer_account, data=data)
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                reference=_next_reference(timezone.localtime(received_at).year),
+                received_at=received_at,
+                decision_due_at=decision_due(received_at),
+                channel=channel,
+                status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
+                source_agency=data.source_agency
+                or (referrer_account.agency if referrer_account else None),
+                referral_source=referral_source,
+                referrer=referrer_account,
+                referrer_anonymous=referrer.anonymous,
+                referrer_name="" if referrer.anonymous else referrer.name,
+                referrer_role="" if referrer.anonymous else referrer.role,
+                referrer_organisation="" if referrer.anonymous else referrer.organisation,
+                referrer_phone="" if referrer.anonymous else referrer.phone,
+                referrer_email="" if referrer.anonymous else referrer.email,
+                concerns=data.concerns,
+                concern_categories=list(data.concern_categories),
+                urgency=data.urgency,
+                family_awareness=data.family_awareness,
+                family_not_told_reason=data.family_not_told_reason,
+                advice_given=data.advice_given,
+                advice_only=data.advice_only,
+                recorded_by=actor,
+                api_client=api_client,
+                idempotency_key=idempotency_key,
+                idempotency_body_sha256=idempotency_body_sha256 if idempotency_key else "",
+            )
+    except IntegrityError:
+        if api_client is None or not idempotency_key:
+            raise
+        # A concurrent retry of the same submission got there first.
+        return _repeat_of(
+            Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key),
+            idempotency_body_sha256,
+        )
+    # One NHS number is one person: a number given twice on one contact (the forms and
+    # the API refuse it; this guards every other caller) links both to the same record.
+    by_nhs_number: dict[str, Person] = {}
+    for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
+        zip(data.subjects, plans, census, strict=True)
+    ):
+        if plan.person is None and subject_input.nhs_number in by_nhs_number:
+            plan = MatchPlan(person=by_nhs_number[subject_input.nhs_number])
+        subject = _subject_create(
+            contact=contact,
+            position=position,
+            given=subject_input,
+            plan=plan,
+            ethnicity=ethnicity,
+            disabilities=disabilities,
+        )
+        if subject_input.nhs_number and subject.person is not None:
+            by_nhs_number.setdefault(subject_input.nhs_number, subject.person)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        record_type="contact",
+        record_id=contact.reference,
+        via=f"intake:{channel}",
+        detail={"subjects": len(data.subjects)},
+    )
+    events.publish(events.CONTACT_RECEIVED, contact=contact)
+    return contact, True
+
+
+def _subject_census(subject: SubjectInput, received_at: datetime) -> tuple[str, list[str]]:
+    """The child's census details, checked against the contact's return year."""
+    if not subject.ethnicity and not subject.disabilities:
+        return "", []
+    if subject.role not in ContactSubject.CHILD_ROLES:
+        raise ContactRejected("Ethnicity and disabilities are recorded for children only.")
+    return census_details_clean(
+        ethnicity=subject.ethnicity,
+        disabilities=subject.disabilities,
+        year=census_return_year(received_at),
+    )
+
+
+def _person_census_fill(person: Person, subject: ContactSubject) -> None:
+    """Give a linked person record the census details it lacks from what this contact
+    says; what the record already holds (perhaps confirmed by a screener) stays."""
+    changed = []
+    if subject.ethnicity and not person.ethnicity:
+        person.ethnicity = subject.ethnicity
+        changed.append("ethnicity")
+    if subject.disabilities and not person.disabilities:
+        person.disabilities = list(subject.disabilities)
+        changed.append("disabilities")
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+
+
+def _person_from_subject(subject: ContactSubject) -> Person:
+    return Person.objects.create(
+        first_name=subject.first_name,
+        last_name=subject.last_name,
+        aliases=[subject.other_names] if subject.other_names else [],
+        date_of_birth=subject.date_of_birth,
+        expected_date_of_birth=subject.expected_date_of_birth,
+        sex=subject.sex,
+        nhs_number=subject.nhs_number,
+        unique_pupil_number=subject.unique_pupil_number,
+        address=subject.address,
+        postcode=subject.postcode,
+        ethnicity=subject.ethnicity,
+        disabilities=list(subject.disabilities),
+    )
+
+
+@dataclass(frozen=True)
+class MatchPlan:
+    """What matching found for one person on a new contact, before anything is written."""
+
+    person: Person | None = None  # the record with the same NHS number
+    candidates: tuple[matching.Candidate, ...] = ()
+
+
+def _match_find(subject: SubjectInput) -> MatchPlan:
+    """Link by NHS number, or the likely matches a screener will confirm or reject
+    (never linked without a person confirming them); neither: a new person record."""
+    if subject.nhs_number:
+        person = Person.objects.filter(nhs_number=subject.nhs_number).first()
+        if person is not None:
+            return MatchPlan(person=person)
+    candidates = matching.likely_matches(
+        first_name=subject.first_name.strip(),
+        last_name=subject.last_name.strip(),
+        date_of_birth=subject.date_of_birth or subject.expected_date_of_birth,
+        postcode=subject.postcode,
+    )
+    return MatchPlan(candidates=tuple(candidates))
+
+
+def _subject_create(
+    *,
+    contact: Contact,
+    position: int,
+    given: SubjectInput,
+    plan: MatchPlan,
+    ethnicity: str = "",
+    disabilities: list[str] | None = None,
+) -> ContactSubject:
+    subject = ContactSubject(
+        contact=contact,
+        position=position,
+        role=given.role,
+        relationship_to_children=given.relationship_to_children,
+        first_name=given.first_name.strip(),
+        last_name=given.last_name.strip(),
+        other_names=given.other_names.strip(),
+        date_of_birth=given.date_of_birth,
+        expected_date_of_birth=given.expected_date_of_birth,
+        sex=given.sex,
+        nhs_number=given.nhs_number,
+        unique_pupil_number=given.unique_pupil_number,
+        address=given.address,
+        postcode=given.postcode,
+        ethnicity=ethnicity,
+        disabilities=disabilities or [],
+    )
+    if plan.person is not None:
+        subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
+        _person_census_fill(plan.person, subject)
+    elif not plan.candidates:
+        subject.person = _person_from_subject(subject)
+        subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
+    subject.save()
+    MatchCandidate.objects.bulk_create(
+        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
+        for c in plan.candidates
+    )
+    return subject
+
+
+def _audit_match(actor: User, subject: ContactSubject, *, via: str, match: str) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=subject.contact.reference,
+        via=via,
+        detail={"subject": subject.pk, "person": subject.person_id, "match": match},
+    )
+
+
+@transaction.atomic
+def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
+    subject = ContactSubject.objects.select_for_update().get(pk=candidate.subject_id)
+    if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
+        raise ContactRejected("This person has already been matched.")
+    if Restriction.objects.closed_to(actor).filter(person_id=candidate.person_id).exists():
+        raise ContactRejected("This person's record is restricted: ask whoever is named on it.")
+    now = timezone.now()
+    candidate.decision = MatchCandidate.Decision.CONFIRMED
+    candidate.decided_by, candidate.decided_at = actor, now
+    candidate.save(update_fields=["decision", "decided_by", "decided_at"])
+    subject.match_candidates.exclude(pk=candidate.pk).filter(
+        decision=MatchCandidate.Decision.PENDING
+    ).update(decision=MatchCandidate.Decision.REJECTED, decided_by=actor, decided_at=now)
+    subject.person_id = candidate.person_id
+    subject.match_status = ContactSubject.MatchStatus.CONFIRMED
+    subject.save(update_fields=["person", "match_status"])
+    _audit_match(actor, subject, via="referrals.match_confirm", match="confirmed")
+    person = subject.person
+    alias = f"{subject.first_name} {subject.last_name}"
+    if alias != person.full_name and alias not in person.aliases:
+        person.aliases = [*person.aliases, alias]
+        person.save(update_fields=["aliases", "updated_at"])
+    _person_census_fill(person, subject)
+    return subject
+
+
+@transaction.atomic
+def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
+    """None of the candidates is this person: start a new person record."""
+    subject = ContactSubject.objects.select_for_update().get(pk=subject.pk)
+    if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
+        raise ContactRejected("This person has already been matched.")
+    subject.match_candidates.filter(decision=MatchCandidate.Decision.PENDING).update(
+        decision=MatchCandidate.Decision.REJECTED, decided_by=actor, decided_at=timezone.now()
+    )
+    subject.person = _person_from_subject(subject)
+    subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
+    subject.save(update_fields=["person", "match_status"])
+    _audit_match(actor, subject, via="referrals.match_reject_all", match="new_person")
+    return subject

@@ -1,0 +1,97 @@
+"""HTML views for person records: search, the record, its UPN and who has looked at it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from frontdoor.audit import audit_record, audit_views
+from frontdoor.models import AuditEvent
+from referrals import forms_people, selectors, services
+
+
+@require_http_methods(["GET", "POST"])
+def people_search(request: HttpRequest) -> HttpResponse:
+    """Search by name and date of birth; POST so no name ever appears in a URL."""
+    if not selectors.can_screen(request.user):
+        raise PermissionDenied
+    form = forms_people.PersonSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = selectors.people_search(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+        )
+        # The search terms are personal data: record that a search happened, not what.
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            record_type="person",
+            record_id="",
+            request=request,
+            detail={"results": [found.person_id for found in results.people]},
+        )
+    return render(
+        request,
+        "referrals/people_search.html",
+        {"form": form, "results": results, "show_errors": request.method == "POST"},
+    )
+
+
+def person_detail(
+    request: HttpRequest, person_id: int, upn_form: forms_people.UniquePupilNumberForm | None = None
+) -> HttpResponse:
+    if not selectors.can_screen(request.user):
+        raise Http404
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    history = selectors.person_history(user=request.user, person=person)
+    audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
+    return render(
+        request,
+        "referrals/person_detail.html",
+        {
+            "person": person,
+            "history": history,
+            # Named ``form`` so the page title says "Error: " when it has errors.
+            "form": upn_form or forms_people.UniquePupilNumberForm(),
+            "show_errors": upn_form is not None,
+            "is_a_child": selectors.person_is_a_child(person),
+        },
+    )
+
+
+@require_POST
+def person_upn(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Add or correct a child's UPN after intake, as screening staff do ethnicity."""
+    if not selectors.can_screen(request.user):
+        raise Http404
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    form = forms_people.UniquePupilNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_upn_set(
+                actor=request.user,
+                person=person,
+                unique_pupil_number=form.cleaned_data["unique_pupil_number"],
+            )
+        except services.ContactRejected as refused:
+            form.add_error("unique_pupil_number", str(refused))
+        else:
+            messages.success(request, "Unique Pupil Number saved.")
+            return redirect(f"{reverse('referrals:person-detail', args=[person.pk])}#upn")
+    return person_detail(request, person_id, upn_form=form)
+
+
+def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Who has looked at this person's record and the contacts about them."""
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    events = selectors.person_access_log(user=request.user, person=person)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
+    return render(request, "referrals/person_access.html", {"person": person, "page": page})

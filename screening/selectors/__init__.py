@@ -1,0 +1,87 @@
+"""Reads for the queue, screening, checks and decisions, scoped to the acting user.
+
+One module per seam: ``access`` (who may screen or approve), ``decisions``, ``queue``,
+``history`` (earlier contacts and the re-referral rule) and ``checks``. Their public
+names are re-exported here, so callers write ``from screening import selectors`` and
+``selectors.queue`` whichever module holds it.
+"""
+
+from screening.selectors.access import can_approve, can_screen, screening_get
+from screening.selectors.checks import (
+    check_get_for_member,
+    checks_for_member,
+    checks_on,
+    restricted_asks,
+)
+from screening.selectors.decisions import (
+    approval_get,
+    approvals_pending,
+    decided_at,
+    decision_chain,
+    first_decided_at,
+    primary_need_labels,
+    screeners,
+    standing_decisions,
+)
+from screening.selectors.history import (
+    HISTORY_SHOWN,
+    TWELVE_MONTHS,
+    ChildHistory,
+    EarlierClosure,
+    EarlierReferral,
+    HistoryRow,
+    ReReferralGuidance,
+    child_histories,
+    histories_of,
+    is_re_referral,
+    one_year_before,
+    re_referral_guidance,
+    twelve_months_before,
+)
+from screening.selectors.queue import (
+    AMBER_WHEN_LEFT,
+    Clock,
+    QueueFilters,
+    clock_for,
+    immediate_risk,
+    queue,
+    queue_flags,
+)
+
+__all__ = [
+    "AMBER_WHEN_LEFT",
+    "HISTORY_SHOWN",
+    "TWELVE_MONTHS",
+    "ChildHistory",
+    "Clock",
+    "EarlierClosure",
+    "EarlierReferral",
+    "HistoryRow",
+    "QueueFilters",
+    "ReReferralGuidance",
+    "approval_get",
+    "approvals_pending",
+    "can_approve",
+    "can_screen",
+    "check_get_for_member",
+    "checks_for_member",
+    "checks_on",
+    "child_histories",
+    "clock_for",
+    "decided_at",
+    "decision_chain",
+    "first_decided_at",
+    "histories_of",
+    "immediate_risk",
+    "is_re_referral",
+    "one_year_before",
+    "primary_need_labels",
+    "queue",
+    "queue_flags",
+    "re_referral_guidance",
+    "restricted_asks",
+    "screeners",
+    "screening_get",
+    "standing_decisions",
+    "twelve_months_before",
+]

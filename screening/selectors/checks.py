@@ -1,0 +1,77 @@
+"""Agency checks: those on a contact, and those a partner agency's member answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Case, F, Prefetch, QuerySet, When
+from django.http import Http404
+
+from frontdoor.models import User
+from frontdoor.roles import Permission
+from referrals import selectors as referral_selectors
+from referrals.models import Contact, ContactSubject
+from screening.models import AgencyCheck
+from screening.selectors.access import can_screen
+
+
+def checks_on(*, user: User, contact: Contact) -> list[AgencyCheck]:
+    if not can_screen(user):
+        return []
+    return list(
+        AgencyCheck.objects.filter(contact=contact).select_related(
+            "agency", "requested_by", "answered_by"
+        )
+    )
+
+
+def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
+    """The checks addressed to the member's own agency: waiting ones first, the
+    longest waiting on top, then answered ones, the latest answer first. Each
+    carries ``closed``: it is about a record restricted to people other than the
+    member, so a list shows only that it waits and whom to ask."""
+    if not user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm) or not user.agency_id:
+        return AgencyCheck.objects.none()
+    return (
+        AgencyCheck.objects.filter(agency_id=user.agency_id)
+        .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
+        .select_related("contact", "requested_by", "answered_by")
+        .prefetch_related(
+            Prefetch(
+                "contact__subjects",
+                queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
+                to_attr="child_subjects",
+            )
+        )
+        .order_by(
+            # Spelled out: the status values sort "answered" before "pending".
+            Case(When(status=AgencyCheck.Status.PENDING, then=0), default=1),
+            F("answered_at").desc(nulls_last=True),
+            "requested_at",
+        )
+    )
+
+
+def check_get_for_member(*, user: User, check_id: int) -> AgencyCheck:
+    """The check, for answering: 404 when it is not for the member's agency, and the
+    restricted-record refusal when it is about a record not open to them."""
+    try:
+        check = checks_for_member(user=user).get(pk=check_id)
+    except AgencyCheck.DoesNotExist:
+        raise Http404("No check found") from None
+    if check.closed:
+        restriction = referral_selectors.restriction_barring_contact(
+            user=user, contact_id=check.contact_id
+        )
+        if restriction is not None:
+            raise referral_selectors.RecordRestricted(restriction)
+    return check
+
+
+def restricted_asks(*, user: User, rows: Iterable) -> dict[int, User]:
+    """For rows with a ``contact_id`` whose contact is restricted to others: contact
+    id to whom to ask, in one query."""
+    barring = referral_selectors.restrictions_barring_contacts(
+        user=user, contact_ids={row.contact_id for row in rows}
+    )
+    return {contact_id: restriction.ask for contact_id, restriction in barring.items()}

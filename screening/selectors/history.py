@@ -1,0 +1,282 @@
+"""A child's earlier contacts, and the re-referral rule (a standing referral in the
+12 months before) with the guidance a screener sees before deciding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from frontdoor.census_codes import census_codes, return_year_of
+from frontdoor.models import User
+from frontdoor.working_days import months_before
+from referrals import selectors as referral_selectors
+from referrals.models import Contact, ContactSubject, Person
+from screening.models import REFERRAL_ROUTES, STANDING_APPROVALS, Decision
+from screening.selectors.access import can_screen
+
+TWELVE_MONTHS = timedelta(days=365)
+
+
+def one_year_before(day: date) -> date:
+    """The same date a year earlier; 29 February falls back to the 28th (ADR 0008)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def twelve_months_before(moment: datetime) -> datetime:
+    """Where "within the 12 months before" ``moment`` starts: the start of the same
+    London date a year before, as the scorecard counts it (ADR 0008)."""
+    return _start_of(one_year_before(timezone.localdate(moment)))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    contact: Contact
+    role: str
+    decision: Decision | None
+
+
+@dataclass(frozen=True)
+class ChildHistory:
+    person: Person
+    rows: list[HistoryRow]  # the most recent HISTORY_SHOWN
+    repeat_contact: bool
+    re_referral: bool
+    not_shown: int = 0  # earlier contacts left to the person's record
+
+
+# A child seen dozens of times would otherwise make every contact about them slow to
+# open; the most recent contacts are what a screener weighs, the rest are a click away.
+HISTORY_SHOWN = 10
+
+
+def child_histories(*, user: User, contact: Contact) -> dict[int, ChildHistory]:
+    """Each matched child's earlier contacts, by subject id: screening staff only."""
+    if not can_screen(user):
+        return {}
+    return histories_of(contact=contact, subjects=contact.subjects.all())
+
+
+def histories_of(
+    *, contact: Contact, subjects: Iterable[ContactSubject]
+) -> dict[int, ChildHistory]:
+    """The history of every matched child on ``contact``, by subject id, for callers
+    that made their own permission check. Three queries however many children and
+    however long their histories: the flags count every earlier contact, the rows
+    are each child's most recent HISTORY_SHOWN."""
+    children = [s for s in subjects if s.is_child and s.person_id]
+    if not children:
+        return {}
+    earlier = ContactSubject.objects.filter(
+        person_id__in={child.person_id for child in children}
+    ).exclude(contact=contact)
+    window = Q(
+        contact__received_at__gte=twelve_months_before(contact.received_at),
+        contact__received_at__lt=contact.received_at,
+    )
+    counts = {
+        row["person_id"]: row
+        for row in earlier.annotate(
+            standing_referral=Exists(
+                Decision.objects.filter(
+                    contact=OuterRef("contact_id"),
+                    superseded_by__isnull=True,
+                    route__in=REFERRAL_ROUTES,
+                    approval__in=STANDING_APPROVALS,
+                )
+            )
+        )
+        .values("person_id")
+        .annotate(
+            total=Count("pk"),
+            recent=Count("pk", filter=window),
+            recent_referrals=Count("pk", filter=window & Q(standing_referral=True)),
+        )
+    }
+    most_recent = (
+        earlier.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("person_id"),
+                order_by=[F("contact__received_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=HISTORY_SHOWN)
+        .select_related("contact")
+        .prefetch_related(
+            Prefetch(
+                "contact__decisions",
+                queryset=Decision.objects.filter(superseded_by__isnull=True),
+                to_attr="standing",
+            )
+        )
+        .order_by("person_id", "-contact__received_at", "-pk")
+    )
+    rows_by_person: dict[int, list[HistoryRow]] = {}
+    for appearance in most_recent:
+        standing = appearance.contact.standing
+        rows_by_person.setdefault(appearance.person_id, []).append(
+            HistoryRow(
+                appearance.contact,
+                appearance.get_role_display(),
+                standing[0] if standing else None,
+            )
+        )
+    histories = {}
+    for child in children:
+        rows = rows_by_person.get(child.person_id, [])
+        count = counts.get(child.person_id, {"total": 0, "recent": 0, "recent_referrals": 0})
+        histories[child.pk] = ChildHistory(
+            person=child.person,
+            rows=rows,
+            repeat_contact=count["recent"] > 0,
+            re_referral=count["recent_referrals"] > 0,
+            not_shown=count["total"] - len(rows),
+        )
+    return histories
+
+
+def _standing_referral_on(contact_id: str = "contact_id"):
+    """Subquery: the contact's standing decision makes it a referral."""
+    return Exists(
+        Decision.objects.filter(
+            contact=OuterRef(contact_id),
+            superseded_by__isnull=True,
+            route__in=REFERRAL_ROUTES,
+            approval__in=STANDING_APPROVALS,
+        )
+    )
+
+
+def _earlier_as_a_child(contact: Contact, person_ids) -> QuerySet[ContactSubject]:
+    """Where these people appeared as a child on a contact received before ``contact``."""
+    return ContactSubject.objects.filter(
+        person_id__in=person_ids,
+        role__in=ContactSubject.CHILD_ROLES,
+        contact__received_at__lt=contact.received_at,
+    ).exclude(contact_id=contact.pk)
+
+
+def is_re_referral(*, contact: Contact) -> bool:
+    """Whether a child on ``contact`` had a standing referral received in the 12 months
+    before it: the re-referral rule a decision records (``Decision.is_re_referral``).
+    No user: ``decision_record`` asks, having made its own checks. One query."""
+    children = ContactSubject.objects.filter(
+        contact_id=contact.pk, role__in=ContactSubject.CHILD_ROLES, person__isnull=False
+    ).values("person_id")
+    return (
+        _earlier_as_a_child(contact, children)
+        .filter(contact__received_at__gte=twelve_months_before(contact.received_at))
+        .filter(_standing_referral_on())
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class EarlierReferral:
+    reference: str
+    received_at: datetime
+    # The user may not open it. Its reference and dates are shown, as in the child's
+    # history (the rule applies whoever may read it); nothing from inside it is.
+    restricted: bool
+
+
+@dataclass(frozen=True)
+class EarlierClosure:
+    reference: str
+    closed_on: date
+    reason: str  # the census reason for closure, with its code; blank when restricted
+    restricted: bool
+
+
+@dataclass(frozen=True)
+class ReReferralGuidance:
+    """What the screener should see before deciding about one child."""
+
+    subject: ContactSubject
+    referral: EarlierReferral | None  # the latest in the 12 months before
+    closure: EarlierClosure | None  # the latest case closed in the 6 months before
+
+
+def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuidance]:
+    """For each matched child on ``contact`` who meets the re-referral rule, the
+    latest standing referral received in the 12 months before it and the latest case
+    closed (a ``case_closed`` outcome on an earlier contact) in the 6 months before.
+    Screening staff only. Two queries however many children, plus one per return
+    year of the closures shown (at most two) for the reasons' labels."""
+    if not can_screen(user):
+        return []
+    children = [s for s in contact.subjects.all() if s.is_child and s.person_id]
+    if not children:
+        return []
+    person_ids = {child.person_id for child in children}
+    day = timezone.localdate(contact.received_at)
+    earlier = _earlier_as_a_child(contact, person_ids).annotate(
+        restricted=referral_selectors.closed_to(user, "contact_id")
+    )
+    referrals = {
+        row["person_id"]: EarlierReferral(
+            row["contact__reference"], row["contact__received_at"], row["restricted"]
+        )
+        for row in earlier.filter(
+            contact__received_at__gte=twelve_months_before(contact.received_at)
+        )
+        .filter(_standing_referral_on())
+        .values("person_id", "contact__reference", "contact__received_at", "restricted")
+        .order_by("person_id", "-contact__received_at", "-contact_id")
+        .distinct("person_id")
+    }
+    # Outcomes are recorded against the subject; reading them through the reverse
+    # relation keeps screening from importing the later outcomes app.
+    closed = list(
+        earlier.filter(
+            downstream__event="case_closed",
+            downstream__occurred_on__gte=months_before(day, 6),
+            downstream__occurred_on__lte=day,
+        )
+        .values(
+            "person_id",
+            "contact__reference",
+            "downstream__occurred_on",
+            "downstream__reason_for_closure",
+            "restricted",
+        )
+        .order_by("person_id", "-downstream__occurred_on", "-downstream__pk")
+        .distinct("person_id")
+    )
+    labels = {
+        year: {
+            code.code: f"{code.code}: {code.label}"
+            for code in census_codes("reason_for_closure", year)
+        }
+        for year in {return_year_of(row["downstream__occurred_on"]) for row in closed}
+    }
+    closures = {
+        row["person_id"]: EarlierClosure(
+            row["contact__reference"],
+            row["downstream__occurred_on"],
+            ""
+            if row["restricted"]
+            else labels[return_year_of(row["downstream__occurred_on"])].get(
+                row["downstream__reason_for_closure"], row["downstream__reason_for_closure"]
+            ),
+            row["restricted"],
+        )
+        for row in closed
+    }
+    return [
+        ReReferralGuidance(child, referrals.get(child.person_id), closures.get(child.person_id))
+        for child in children
+        if child.person_id in referrals or child.person_id in closures
+    ]

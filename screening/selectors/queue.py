@@ -1,0 +1,228 @@
+"""The screening queue, its one-working-day clocks and the immediate-risk banner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from frontdoor.models import User
+from frontdoor.working_days import add_working_time, decided_in_time, working_time_between
+from referrals import selectors as referral_selectors
+from referrals.models import OPEN_STATUSES, Contact, ContactSubject, queue_priority
+from screening.models import REFERRAL_ROUTES, STANDING_APPROVALS, Decision
+from screening.selectors.access import can_screen
+from screening.selectors.decisions import first_decided_at
+from screening.selectors.history import TWELVE_MONTHS
+
+AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The one-working-day clock on a contact: running until a decision stands, then
+    stopped at the first standing decision (as the scorecard's timeliness counts it)."""
+
+    rag: str  # "green", "amber" or "red"; for a decided contact, "green" or "red"
+    due_at: datetime
+    working_time_left: timedelta  # at the decision, once decided
+    decided_at: datetime | None = None
+
+    @property
+    def on_time(self) -> bool:
+        return self.decided_at is not None and decided_in_time(
+            decided_at=self.decided_at, due_at=self.due_at
+        )
+
+    @property
+    def amount(self) -> str:
+        """The working time left, overdue or late by, as "4h 05m"."""
+        left = abs(self.working_time_left)
+        hours, minutes = int(left.total_seconds() // 3600), int(left.total_seconds() % 3600 // 60)
+        return f"{hours}h {minutes:02d}m"
+
+    @property
+    def label(self) -> str:
+        if self.decided_at is not None:
+            return "decided on time" if self.on_time else f"decided {self.amount} late"
+        return f"{self.amount} overdue" if self.rag == "red" else f"{self.amount} left"
+
+
+def clock_for(
+    contact: Contact, now: datetime | None = None, *, decided_at: datetime | None = None
+) -> Clock:
+    """The contact's clock; ``decided_at`` (see decided_at()) stops it."""
+    if decided_at is not None:
+        late_by = working_time_between(contact.decision_due_at, decided_at)
+        on_time = decided_in_time(decided_at=decided_at, due_at=contact.decision_due_at)
+        return Clock(
+            rag="green" if on_time else "red",
+            due_at=contact.decision_due_at,
+            working_time_left=-late_by,
+            decided_at=decided_at,
+        )
+    now = now or timezone.now()
+    left = working_time_between(now, contact.decision_due_at)
+    if left <= timedelta(0):
+        rag = "red"
+    elif left <= AMBER_WHEN_LEFT:
+        rag = "amber"
+    else:
+        rag = "green"
+    return Clock(rag=rag, due_at=contact.decision_due_at, working_time_left=left)
+
+
+def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = "received_at"):
+    """A standing referral decision, in the 12 months before, about a child on this contact."""
+    return Exists(
+        Decision.objects.filter(
+            route__in=REFERRAL_ROUTES,
+            approval__in=STANDING_APPROVALS,
+            superseded_by__isnull=True,
+            contact__received_at__lt=OuterRef(outer_received),
+            contact__received_at__gte=OuterRef(outer_received) - TWELVE_MONTHS,
+            contact__subjects__role__in=ContactSubject.CHILD_ROLES,
+            contact__subjects__person__appearances__contact=OuterRef(outer_contact),
+            contact__subjects__person__appearances__role__in=ContactSubject.CHILD_ROLES,
+        )
+    )
+
+
+def _latest_decision_complex():
+    return Exists(
+        Decision.objects.filter(contact=OuterRef("pk"), superseded_by__isnull=True, is_complex=True)
+    )
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    rag: str = ""
+    channel: str = ""
+    source_agency: str = ""
+    assigned: str = ""  # "", "me", "unassigned" or a user id
+    complex: bool = False
+    re_referral: bool = False
+    search: str = ""
+
+
+def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Contact]:
+    """Open contacts, immediate risk first, then by when the decision is due."""
+    if not can_screen(user):
+        return Contact.objects.none()
+    now = now or timezone.now()
+    contacts = (
+        referral_selectors.contacts_visible_to(user=user)
+        .filter(status__in=OPEN_STATUSES, advice_only=False)
+        .select_related("screening__assigned_to")
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
+                to_attr="child_subjects",
+            )
+        )
+        .order_by(queue_priority(), "decision_due_at", "pk")
+    )
+    if filters.status:
+        contacts = contacts.filter(status=filters.status)
+    if filters.channel:
+        contacts = contacts.filter(channel=filters.channel)
+    if filters.source_agency.isdigit():
+        contacts = contacts.filter(source_agency_id=int(filters.source_agency))
+    if filters.assigned == "me":
+        contacts = contacts.filter(screening__assigned_to=user)
+    elif filters.assigned == "unassigned":
+        contacts = contacts.filter(
+            Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
+        )
+    elif filters.assigned.isdigit():
+        contacts = contacts.filter(screening__assigned_to_id=int(filters.assigned))
+    # The flags are worked out for the rows shown (queue_flags); filtering by one
+    # needs it for every open contact, so only then is it part of the query.
+    if filters.complex:
+        contacts = contacts.annotate(is_complex=_latest_decision_complex()).filter(is_complex=True)
+    if filters.re_referral:
+        contacts = contacts.annotate(is_re_referral=_standing_referral_earlier()).filter(
+            is_re_referral=True
+        )
+    if filters.rag == "red":
+        contacts = contacts.filter(decision_due_at__lte=now)
+    elif filters.rag == "amber":
+        contacts = contacts.filter(
+            decision_due_at__gt=now, decision_due_at__lte=add_working_time(now, AMBER_WHEN_LEFT)
+        )
+    elif filters.rag == "green":
+        contacts = contacts.filter(decision_due_at__gt=add_working_time(now, AMBER_WHEN_LEFT))
+    term = filters.search.strip()
+    if term:
+        contacts = contacts.filter(
+            Q(reference__iexact=term) | Q(pk__in=_contacts_with_child_named(term))
+        )
+    return contacts
+
+
+def queue_flags(contacts: list[Contact]) -> list[Contact]:
+    """Mark each contact ``is_re_referral``, ``is_complex`` and ``first_decided_at``,
+    in one query for the rows on the page. As columns of the queue query itself, the
+    planner would work them out for every open contact before choosing the page (at
+    regional scale, by hashing every complex decision ever made)."""
+    flags = {
+        pk: (re_referral, complex_, decided)
+        for pk, re_referral, complex_, decided in Contact.objects.filter(
+            pk__in=[c.pk for c in contacts]
+        )
+        .annotate(
+            is_re_referral=_standing_referral_earlier(),
+            is_complex=_latest_decision_complex(),
+            first_decided_at=first_decided_at(),
+        )
+        .values_list("pk", "is_re_referral", "is_complex", "first_decided_at")
+    }
+    for contact in contacts:
+        contact.is_re_referral, contact.is_complex, contact.first_decided_at = flags.get(
+            contact.pk, (False, False, None)
+        )
+    return contacts
+
+
+def _contacts_with_child_named(term: str):
+    words = term.split()
+    children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
+    if len(words) == 1:
+        named = Q(first_name__icontains=words[0]) | Q(last_name__icontains=words[0])
+    else:
+        first, last = words[0], words[-1]
+        named = Q(first_name__icontains=first, last_name__icontains=last) | Q(
+            first_name__icontains=last, last_name__icontains=first
+        )
+    return children.filter(named).values("contact_id")
+
+
+def _awaiting_strategy_approval():
+    return Exists(
+        Decision.objects.filter(
+            contact=OuterRef("pk"),
+            superseded_by__isnull=True,
+            route="strategy_discussion",
+            approval=Decision.Approval.PENDING,
+        )
+    )
+
+
+def immediate_risk(*, user: User) -> list[Contact]:
+    """Contacts to show above every queue: immediate risk, or a strategy discussion
+    waiting for approval. The banner shows references only, so this leaves out the
+    queue's per-row flags and names (each costs planning time on every page)."""
+    if not can_screen(user):
+        return []
+    return list(
+        Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
+        .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
+        .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
+        .annotate(first_decided_at=first_decided_at())
+        .only("reference", "decision_due_at", "urgency")
+        .order_by(queue_priority(), "decision_due_at", "pk")[:20]
+    )
