@@ -20,5 +20,8 @@ class OutcomesConfig(AppConfig):
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(
             page_parts.SCREENING_CONTACT,
-            lambda user, contact: {"deadlines": selectors.deadlines_for(contact, user=user)},
+            lambda user, contact: {
+                "guidance": selectors.re_referral_guidance(user=user, contact=contact),
+                "deadlines": selectors.deadlines_for(contact, user=user),
+            },
         )
