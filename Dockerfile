@@ -25,6 +25,7 @@ COPY frontdoor ./frontdoor
 COPY referrals ./referrals
 COPY screening ./screening
 COPY outcomes ./outcomes
+COPY demo ./demo
 RUN pip install --no-cache-dir .
 COPY manage.py ./
 COPY templates ./templates

@@ -13,10 +13,7 @@ from datetime import date
 from django.db.models import Q
 
 from frontdoor.models import CensusCode
-from referrals.models import Sex
 
-# Person.sex as the CIN census and Annex A code it.
-SEX_CODES = {Sex.MALE: "M", Sex.FEMALE: "F", Sex.UNKNOWN: "U"}
 ETHNICITY_NOT_OBTAINED = "NOBT"
 
 _YEAR_KEY = re.compile(r"^(\d{4})-(\d{2})$")

@@ -241,7 +241,7 @@ def _roles_and_logging_ensure(socket_dir: str) -> None:
         roles_script_run(socket_dir)
         with _superuser_connection(socket_dir) as db:
             # Development only: the owner creates the tests' database, and loads
-            # synthetic data with triggers off (frontdoor/synthetic), as bench/ does.
+            # synthetic data with triggers off (demo/synthetic), as bench/ does.
             db.execute(f"ALTER ROLE {OWNER_ROLE} CREATEDB")
             db.execute(f"GRANT SET ON PARAMETER session_replication_role TO {OWNER_ROLE}")
             leftovers = db.execute(

@@ -5,10 +5,14 @@ traceback, the settings and the request's POST data, which on this service is a
 child's details. A database outage is not a bug a developer needs that page for, and
 it is exactly when someone demonstrating or testing the service is looking: so it
 gets the same page as production. Any other exception keeps Django's debug page.
+
+``RecordRestricted`` is here too: the apps' access functions raise it, and the core's
+403 handler (``frontdoor.views.permission_denied``) answers it, without importing an app.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.template import loader
 from django.views.debug import ExceptionReporter
@@ -16,6 +20,18 @@ from django.views.debug import ExceptionReporter
 from frontdoor.request_ids import current_request_id
 
 OUTAGES = (OperationalError, InterfaceError)
+
+
+class RecordRestricted(PermissionDenied):
+    """The record exists but is restricted to named people; says whom to ask.
+
+    ``restriction`` is a ``referrals.models.Restriction``: the handler reads its
+    ``ask``, ``contact`` and ``person_id``, and needs no import of the app for that.
+    """
+
+    def __init__(self, restriction):
+        super().__init__("This record is restricted")
+        self.restriction = restriction
 
 
 def is_outage(exc: BaseException | None) -> bool:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdoor import selectors, two_factor
+from frontdoor.errors import RecordRestricted
 from frontdoor.forms import SignInForm
 
 
@@ -181,7 +182,6 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     """403. A restricted record says it exists and whom to ask; the refusal is logged."""
     from frontdoor.audit import audit_record
     from frontdoor.models import AuditEvent
-    from referrals.selectors import RecordRestricted
 
     if isinstance(exception, RecordRestricted):
         restriction = exception.restriction

@@ -1,4 +1,5 @@
-"""The partner API's read of a contact, with its outcome once a decision stands.
+"""The partner API's read of a contact, with its outcome once a decision stands, and
+social care's outcome events.
 
 The read lives here rather than in referrals because the outcome comes from
 screening, and apps depend one way: referrals -> screening -> outcomes.
@@ -12,14 +13,16 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontdoor.audit import audit_views
 from frontdoor.limits import LIMITS
 from frontdoor.roles import Permission
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from outcomes.selectors import standing_decision
+from referrals import selectors as referral_selectors
 from referrals.api import (
-    ContactDetailApi,
-    ContactOutputSerializer,
+    OUTCOME_HELP,
+    ContactFieldsSerializer,
     PartnerRateThrottle,
     error_responses,
 )
@@ -40,14 +43,17 @@ class OutcomeSerializer(serializers.Serializer):
     )
 
 
-class ContactWithOutcomeSerializer(ContactOutputSerializer):
+class ContactWithOutcomeSerializer(ContactFieldsSerializer):
+    outcome = serializers.SerializerMethodField(help_text=OUTCOME_HELP)
+
     def get_outcome(self, contact) -> dict | None:
         decision = standing_decision(contact)
         return OutcomeSerializer(decision).data if decision else None
 
 
-class ContactWithOutcomeApi(ContactDetailApi):
-    output_serializer = ContactWithOutcomeSerializer
+class ContactWithOutcomeApi(APIView):
+    authentication_classes = [PartnerTokenAuthentication]
+    throttle_classes = [PartnerRateThrottle]
 
     @extend_schema(
         operation_id="contacts_retrieve",
@@ -58,7 +64,11 @@ class ContactWithOutcomeApi(ContactDetailApi):
         summary="Status and outcome of a contact you submitted",
     )
     def get(self, request, reference: str):
-        return super().get(request, reference)
+        contact = referral_selectors.contact_get(user=request.user, reference=reference)
+        audit_views(
+            actor=request.user, record_type="contact", record_ids=[reference], request=request
+        )
+        return Response(ContactWithOutcomeSerializer(contact).data)
 
 
 class OutcomeEventInputSerializer(serializers.Serializer):

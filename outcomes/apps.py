@@ -6,8 +6,8 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Notices, downstream outcomes and the scorecard"
 
     def ready(self) -> None:
-        from frontdoor import events
-        from outcomes import services
+        from frontdoor import events, page_parts
+        from outcomes import selectors, services
 
         # Notices are written inside the transaction that implies them.
         events.subscribe(
@@ -16,4 +16,12 @@ class OutcomesConfig(AppConfig):
         events.subscribe(
             events.DECISION_STANDS,
             lambda decision: services.notices_for_decision(decision=decision),
+        )
+        # What the screening contact page shows of outcomes, computed by its view.
+        page_parts.provide(
+            page_parts.SCREENING_CONTACT,
+            lambda user, contact: {
+                "guidance": selectors.re_referral_guidance(user=user, contact=contact),
+                "deadlines": selectors.deadlines_for(contact, user=user),
+            },
         )

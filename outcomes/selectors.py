@@ -10,13 +10,17 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from frontdoor.models import User
+from frontdoor.census_codes import census_codes, return_year_of
+from frontdoor.london import london_date, months_before
+from frontdoor.models import CensusCode, User
 from frontdoor.roles import Permission
 from outcomes import deadlines
 from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
+from screening import selectors as screening_selectors
 from screening.models import Decision, Route
+from screening.selectors import EarlierReferral
 
 
 def standing_decision(contact: Contact) -> Decision | None:
@@ -282,3 +286,93 @@ def deadlines_for(
             assessment = _assessment_deadline(events, referral_on, today)
         result.append(ChildDeadlines(child, assessment, _icpc_deadline(events, today)))
     return result
+
+
+# --- Re-referral guidance on the screening contact page (frontdoor/page_parts.py) -----
+
+
+@dataclass(frozen=True)
+class EarlierClosure:
+    reference: str
+    closed_on: date
+    reason: str  # the census reason for closure, with its code; blank when restricted
+    restricted: bool
+
+
+@dataclass(frozen=True)
+class ReReferralGuidance:
+    """What the screener should see before deciding about one child."""
+
+    subject: ContactSubject
+    referral: EarlierReferral | None  # the latest in the 12 months before
+    closure: EarlierClosure | None  # the latest case closed in the 6 months before
+
+
+def earlier_closures(*, user: User, contact: Contact) -> dict[int, EarlierClosure]:
+    """For each matched child on ``contact``, by person id, the latest case closed (a
+    ``case_closed`` outcome on a contact received before it, where they were a child)
+    in the 6 months before it. Screening staff only. One query, plus one per return
+    year of the closures found (at most two) for the reasons' labels."""
+    if not screening_selectors.can_screen(user):
+        return {}
+    person_ids = {s.person_id for s in contact.subjects.all() if s.is_child and s.person_id}
+    if not person_ids:
+        return {}
+    day = london_date(contact.received_at)
+    closed = list(
+        DownstreamOutcome.objects.filter(
+            event=DownstreamOutcome.Event.CASE_CLOSED,
+            occurred_on__gte=months_before(day, 6),
+            occurred_on__lte=day,
+            subject__person_id__in=person_ids,
+            subject__role__in=ContactSubject.CHILD_ROLES,
+            subject__contact__received_at__lt=contact.received_at,
+        )
+        .exclude(subject__contact_id=contact.pk)
+        .annotate(restricted=referral_selectors.closed_to(user, "subject__contact_id"))
+        .values(
+            "subject__person_id",
+            "subject__contact__reference",
+            "occurred_on",
+            "reason_for_closure",
+            "restricted",
+        )
+        .order_by("subject__person_id", "-occurred_on", "-pk")
+        .distinct("subject__person_id")
+    )
+    labels = {
+        year: {
+            code.code: f"{code.code}: {code.label}"
+            for code in census_codes(CensusCode.CodeList.REASON_FOR_CLOSURE, year)
+        }
+        for year in {return_year_of(row["occurred_on"]) for row in closed}
+    }
+    return {
+        row["subject__person_id"]: EarlierClosure(
+            row["subject__contact__reference"],
+            row["occurred_on"],
+            ""
+            if row["restricted"]
+            else labels[return_year_of(row["occurred_on"])].get(
+                row["reason_for_closure"], row["reason_for_closure"]
+            ),
+            row["restricted"],
+        )
+        for row in closed
+    }
+
+
+def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuidance]:
+    """For each matched child on ``contact`` who meets the re-referral rule, the
+    latest standing referral received in the 12 months before it (screening's read)
+    and the latest case closed in the 6 months before (this app's). Screening staff
+    only. Two queries however many children, plus the closures' labels."""
+    referrals = screening_selectors.earlier_referrals(user=user, contact=contact)
+    closures = earlier_closures(user=user, contact=contact)
+    return [
+        ReReferralGuidance(child, referrals.get(child.person_id), closures.get(child.person_id))
+        for child in contact.subjects.all()
+        if child.is_child
+        and child.person_id
+        and (child.person_id in referrals or child.person_id in closures)
+    ]

@@ -24,7 +24,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from frontdoor.audit import audit_views
 from frontdoor.limits import LIMITS, in_megabytes, too_many
 from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
@@ -342,22 +341,30 @@ class ContactInputSerializer(serializers.Serializer):
         )
 
 
-class ContactOutputSerializer(serializers.Serializer):
+OUTCOME_HELP = "The decision's route once the contact is decided; null until then."
+
+
+# What the partner API says of any contact; each answer adds its own ``outcome``. (Comments,
+# not docstrings: a serializer's docstring would become its description in the schema.)
+class ContactFieldsSerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     received_at = serializers.DateTimeField()
     channel = serializers.CharField()
     children = serializers.SerializerMethodField(help_text="How many children it is about.")
-    outcome = serializers.SerializerMethodField(
-        help_text="The decision's route once the contact is decided; null until then."
-    )
 
     def get_children(self, contact) -> int:
         return len(contact.children)
 
+
+# The answer to a submission: nothing is decided at receipt, so ``outcome`` is null here (a
+# repeat send of the same key is answered so too). The read of a contact, in the app that
+# knows decisions (``outcomes.api``), carries the decision's route.
+class ContactOutputSerializer(ContactFieldsSerializer):
+    outcome = serializers.SerializerMethodField(help_text=OUTCOME_HELP)
+
     def get_outcome(self, contact) -> dict | None:
-        # Decisions belong to screening; outcomes.api fills this in for the read.
         return None
 
 
@@ -458,24 +465,3 @@ class ContactCreateApi(APIView):
             ContactOutputSerializer(contact).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
-
-
-class ContactDetailApi(APIView):
-    authentication_classes = [PartnerTokenAuthentication]
-    throttle_classes = [PartnerRateThrottle]
-    output_serializer = ContactOutputSerializer
-
-    @extend_schema(
-        operation_id="contacts_retrieve",
-        responses={
-            200: ContactOutputSerializer,
-            **error_responses(400, 401, 404, 405, 406, 429),
-        },
-        summary="Status and outcome of a contact you submitted",
-    )
-    def get(self, request, reference: str):
-        contact = selectors.contact_get(user=request.user, reference=reference)
-        audit_views(
-            actor=request.user, record_type="contact", record_ids=[reference], request=request
-        )
-        return Response(self.output_serializer(contact).data)

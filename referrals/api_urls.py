@@ -6,5 +6,6 @@ from referrals import api
 
 urlpatterns = [
     path("contacts/", api.ContactCreateApi.as_view(), name="api-contact-create"),
-    # GET contacts/<reference>/ is served by outcomes.api (it adds the outcome).
+    # GET contacts/<reference>/ is outcomes.api.ContactWithOutcomeApi (frontdoor/urls.py):
+    # the outcome comes from screening, above this app.
 ]

@@ -18,6 +18,7 @@ from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
 
+from frontdoor.errors import RecordRestricted
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import (
@@ -38,14 +39,6 @@ def can_screen(user: User) -> bool:
 
 def can_refer(user: User) -> bool:
     return user.is_authenticated and user.has_perm(Permission.SUBMIT_REFERRALS.perm)
-
-
-class RecordRestricted(PermissionDenied):
-    """The record exists but is restricted to named people; says whom to ask."""
-
-    def __init__(self, restriction: Restriction):
-        super().__init__("This record is restricted")
-        self.restriction = restriction
 
 
 def _active_restrictions() -> QuerySet[Restriction]:

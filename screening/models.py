@@ -310,7 +310,7 @@ class Decision(models.Model):
         default=False,
         help_text="A child on the contact had a referral received in the 12 months before.",
     )
-    # Defaults in the database too: bulk loaders (frontdoor/synthetic) name their columns.
+    # Defaults in the database too: bulk loaders (demo/synthetic) name their columns.
     advice_given = models.TextField(
         blank=True,
         db_default="",

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor import page_parts
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
@@ -206,7 +207,6 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
     contact, screening = selectors.screening_get(user=request.user, reference=reference)
     holds = screening is not None and screening.assigned_to_id == request.user.pk
     histories = selectors.child_histories(user=request.user, contact=contact)
-    guidance = selectors.re_referral_guidance(user=request.user, contact=contact)
     decisions = selectors.decision_chain(user=request.user, contact=contact)
     census_form = bound.get("census_form")
     census_choices = forms.census_choices(_year(contact))
@@ -241,7 +241,6 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
             "decision_form": bound.get("decision_form")
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
-            "guidance": guidance,
             "census_forms": _census_forms(contact, census_choices, census_form),
             "census_summaries": _census_summaries(contact, census_choices),
             "census_form": census_form[1] if census_form else None,
@@ -251,6 +250,11 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "has_errors": any(form.errors for form in bound_forms),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
+            # What later apps show here: the re-referral guidance and the statutory
+            # deadlines, from outcomes (which holds what social care did).
+            **page_parts.context_for(
+                page_parts.SCREENING_CONTACT, user=request.user, contact=contact
+            ),
         },
         status=status,
     )

@@ -12,16 +12,17 @@ from datetime import datetime
 
 import pytest
 
-from frontdoor.demo import DEMO_ACCOUNTS, demo_data_load
+from demo.common import DEMO_ACCOUNTS, demo_data_load
+from demo.intake import demo_contacts_load
+from demo.narratives import NARRATIVES, age_on
+from demo.screening import demo_meetings_load, demo_screening_load
+from frontdoor.london import LONDON
 from frontdoor.models import User
 from frontdoor.roles import Role
-from frontdoor.working_days import LONDON, is_working_day
-from referrals.demo import demo_contacts_load
-from referrals.demo_narratives import NARRATIVES, age_on
+from frontdoor.working_days import is_working_day
 from referrals.models import ContactSubject, Person
 from referrals.validators import clean_postcode
 from screening import selectors
-from screening.demo import demo_meetings_load, demo_screening_load
 from screening.meetings.slots import slot_moment
 from screening.models import ComplexCaseEntry, ComplexCaseRun, Decision
 

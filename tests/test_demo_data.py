@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from frontdoor.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.common import DEMO_ACCOUNTS, DEMO_PASSWORD
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
 
@@ -33,8 +33,8 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, capsys
 def test_demo_contacts_go_through_intake_and_exercise_every_channel(db):
     from django.db.models import Count
 
-    from frontdoor.demo import demo_data_load
-    from referrals.demo import demo_contacts_load
+    from demo.common import demo_data_load
+    from demo.intake import demo_contacts_load
     from referrals.models import Contact, ContactSubject, Person
 
     demo_data_load()
@@ -60,10 +60,10 @@ def test_demo_data_is_refused_without_debug(db, settings):
 
 
 def test_demo_screening_leaves_a_queue_and_a_decided_history(db):
-    from frontdoor.demo import demo_data_load
-    from referrals.demo import demo_contacts_load
+    from demo.common import demo_data_load
+    from demo.intake import demo_contacts_load
+    from demo.screening import demo_screening_load
     from referrals.models import Contact
-    from screening.demo import demo_screening_load
     from screening.models import Decision
 
     demo_data_load()
@@ -84,12 +84,12 @@ def test_a_census_return_of_the_demo_would_keep_the_dfe_rules(db):
     (a referral within 90 days of another goes to the allocated worker instead)."""
     from collections import Counter
 
-    from frontdoor.demo import demo_data_load
-    from outcomes.demo import demo_outcomes_load
+    from demo.common import demo_data_load
+    from demo.intake import demo_contacts_load
+    from demo.outcomes import demo_outcomes_load
+    from demo.screening import demo_screening_load
     from outcomes.models import DownstreamOutcome
-    from referrals.demo import demo_contacts_load
     from referrals.models import ContactSubject
-    from screening.demo import demo_screening_load
     from screening.models import Decision
     from tests.census_invariants import census_problems, census_shares
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.gb import nhs
 
-from frontdoor.demo import DEMO_ACCOUNTS
+from demo.common import DEMO_ACCOUNTS
 from frontdoor.models import User
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_days, decision_due

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "referrals",
     "screening",
     "outcomes",
+    # Demonstration and synthetic data: above every app, imported by none.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -51,11 +51,12 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, SEX_CODES, annex_a_labels, return_year_of
+from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, annex_a_labels, return_year_of
 from frontdoor.london import london_date, months_before, one_year_before
 from frontdoor.models import CensusCode, ReferralSource, User
 from frontdoor.roles import Permission
 from outcomes.downloads import csv_bytes, xlsx_bytes
+from outcomes.returns.codes import SEX_CODES
 from outcomes.returns.return_referrals import (
     child_subjects_received,
     is_return_referral,

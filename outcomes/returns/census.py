@@ -19,10 +19,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, SEX_CODES, census_period
+from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, census_period
 from frontdoor.london import london_date, start_of
 from outcomes.deadlines import icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
+from outcomes.returns.codes import SEX_CODES
 from outcomes.returns.return_referrals import referral_nfa_subject_ids
 from referrals.models import Contact, ContactSubject, Sex
 from screening.models import CENSUS_REFERRAL_ROUTES, Decision

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from frontdoor.census_codes import census_codes, return_year_of
-from frontdoor.london import london_date, months_before, twelve_months_before
+from frontdoor.london import twelve_months_before
 from frontdoor.models import User
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject, Person
@@ -161,91 +160,26 @@ class EarlierReferral:
     restricted: bool
 
 
-@dataclass(frozen=True)
-class EarlierClosure:
-    reference: str
-    closed_on: date
-    reason: str  # the census reason for closure, with its code; blank when restricted
-    restricted: bool
-
-
-@dataclass(frozen=True)
-class ReReferralGuidance:
-    """What the screener should see before deciding about one child."""
-
-    subject: ContactSubject
-    referral: EarlierReferral | None  # the latest in the 12 months before
-    closure: EarlierClosure | None  # the latest case closed in the 6 months before
-
-
-def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuidance]:
-    """For each matched child on ``contact`` who meets the re-referral rule, the
-    latest standing referral received in the 12 months before it and the latest case
-    closed (a ``case_closed`` outcome on an earlier contact) in the 6 months before.
-    Screening staff only. Two queries however many children, plus one per return
-    year of the closures shown (at most two) for the reasons' labels."""
+def earlier_referrals(*, user: User, contact: Contact) -> dict[int, EarlierReferral]:
+    """For each matched child on ``contact``, by person id, the latest standing
+    referral received in the 12 months before it (the re-referral rule). Screening
+    staff only. One query however many children. The re-referral guidance on the
+    contact page adds the cases closed since, which outcomes holds
+    (``outcomes.selectors.re_referral_guidance``)."""
     if not can_screen(user):
-        return []
-    children = [s for s in contact.subjects.all() if s.is_child and s.person_id]
-    if not children:
-        return []
-    person_ids = {child.person_id for child in children}
-    day = london_date(contact.received_at)
-    earlier = _earlier_as_a_child(contact, person_ids).annotate(
-        restricted=referral_selectors.closed_to(user, "contact_id")
-    )
-    referrals = {
+        return {}
+    person_ids = {s.person_id for s in contact.subjects.all() if s.is_child and s.person_id}
+    if not person_ids:
+        return {}
+    return {
         row["person_id"]: EarlierReferral(
             row["contact__reference"], row["contact__received_at"], row["restricted"]
         )
-        for row in earlier.filter(
-            contact__received_at__gte=twelve_months_before(contact.received_at)
-        )
+        for row in _earlier_as_a_child(contact, person_ids)
+        .annotate(restricted=referral_selectors.closed_to(user, "contact_id"))
+        .filter(contact__received_at__gte=twelve_months_before(contact.received_at))
         .filter(_standing_referral_on())
         .values("person_id", "contact__reference", "contact__received_at", "restricted")
         .order_by("person_id", "-contact__received_at", "-contact_id")
         .distinct("person_id")
     }
-    # Outcomes are recorded against the subject; reading them through the reverse
-    # relation keeps screening from importing the later outcomes app.
-    closed = list(
-        earlier.filter(
-            downstream__event="case_closed",
-            downstream__occurred_on__gte=months_before(day, 6),
-            downstream__occurred_on__lte=day,
-        )
-        .values(
-            "person_id",
-            "contact__reference",
-            "downstream__occurred_on",
-            "downstream__reason_for_closure",
-            "restricted",
-        )
-        .order_by("person_id", "-downstream__occurred_on", "-downstream__pk")
-        .distinct("person_id")
-    )
-    labels = {
-        year: {
-            code.code: f"{code.code}: {code.label}"
-            for code in census_codes("reason_for_closure", year)
-        }
-        for year in {return_year_of(row["downstream__occurred_on"]) for row in closed}
-    }
-    closures = {
-        row["person_id"]: EarlierClosure(
-            row["contact__reference"],
-            row["downstream__occurred_on"],
-            ""
-            if row["restricted"]
-            else labels[return_year_of(row["downstream__occurred_on"])].get(
-                row["downstream__reason_for_closure"], row["downstream__reason_for_closure"]
-            ),
-            row["restricted"],
-        )
-        for row in closed
-    }
-    return [
-        ReReferralGuidance(child, referrals.get(child.person_id), closures.get(child.person_id))
-        for child in children
-        if child.person_id in referrals or child.person_id in closures
-    ]

@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from demo.screening import LEVEL_FOR_ROUTE
 from frontdoor.london import LONDON
 from frontdoor.models import Agency, ReferralSource
 from frontdoor.nhs_numbers import nhs_number_from
@@ -19,7 +20,6 @@ from outcomes.models import DownstreamOutcome
 from referrals.models import Contact
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
-from screening.demo import LEVEL_FOR_ROUTE
 from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import ADVICE, AgencyFactory, child_input, contact_input
 

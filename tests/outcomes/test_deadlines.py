@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from frontdoor.london import LONDON
 from frontdoor.roles import Role
-from frontdoor.working_days import LONDON
 from outcomes import deadlines, downstream
 from outcomes.models import DownstreamOutcome
 from outcomes.selectors import DeadlineState, deadlines_for

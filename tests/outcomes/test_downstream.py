@@ -234,7 +234,7 @@ def completed(actor, contact, on, **extra):
 @pytest.fixture
 def referral_2025_26(screener, manager, referrer):
     """A referral in return year 2025-26 (1 April 2025 to 31 March 2026)."""
-    from frontdoor.working_days import LONDON
+    from frontdoor.london import LONDON
     from tests.factories import referral_contact
 
     return referral_contact(

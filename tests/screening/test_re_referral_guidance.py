@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from frontdoor.models import AuditEvent
 from outcomes import downstream
+from outcomes.selectors import re_referral_guidance
 from referrals import services as referral_services
 from referrals.models import Contact
 from screening import selectors, services
@@ -191,7 +192,7 @@ def test_guidance_reads_a_fixed_number_of_queries_however_many_children(
     selectors.can_screen(screener)  # loads the screener's permissions
 
     with django_assert_max_num_queries(3):
-        guidance = selectors.re_referral_guidance(user=screener, contact=later)
+        guidance = re_referral_guidance(user=screener, contact=later)
 
     assert [item.subject.first_name for item in guidance] == ["Amelia", "Ruby"]
     assert all(item.referral.reference == earlier.reference for item in guidance)

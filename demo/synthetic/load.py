@@ -16,12 +16,12 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from demo.synthetic.calendar import Calendar
+from demo.synthetic.generator import Generator
+from demo.synthetic.tables import COLUMNS, DAY, MONTH_FACTOR, TABLES
+from demo.synthetic.world import world_load
+from frontdoor.london import LONDON
 from frontdoor.roles import Role
-from frontdoor.synthetic.calendar import Calendar
-from frontdoor.synthetic.generator import Generator
-from frontdoor.synthetic.tables import COLUMNS, DAY, MONTH_FACTOR, TABLES
-from frontdoor.synthetic.world import world_load
-from frontdoor.working_days import LONDON
 
 Progress = Callable[[str], None]
 CHUNK_CONTACTS = 20_000
@@ -165,7 +165,7 @@ def _ensure_staff(say: Progress) -> None:
     screeners = Group.objects.filter(name=Role.SCREENER.value, user__is_active=True).exists()
     managers = Group.objects.filter(name=Role.MANAGER.value, user__is_active=True).exists()
     if not (screeners and managers):
-        from frontdoor.demo import demo_data_load
+        from demo.common import demo_data_load
 
         say("No screener or manager accounts yet: loading the demo agencies and accounts.")
         demo_data_load()

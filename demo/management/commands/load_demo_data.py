@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from frontdoor.demo import demo_accounts_lines, demo_accounts_write, demo_data_load
-from outcomes.demo import demo_notices_summary, demo_outcomes_load
-from referrals.demo import DEMO_CONTACT_COUNT, demo_contacts_load
-from screening.demo import demo_meetings_load, demo_screening_load
+from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
+from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
+from demo.outcomes import demo_notices_summary, demo_outcomes_load
+from demo.screening import demo_meetings_load, demo_screening_load
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 

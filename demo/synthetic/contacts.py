@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from frontdoor.demo import NO_DISABILITY, STRATEGY_NEED_IS_ABUSE
-from frontdoor.models import Agency
-from frontdoor.synthetic.tables import (
+from demo.common import NO_DISABILITY, STRATEGY_NEED_IS_ABUSE
+from demo.narratives import NARRATIVES, age_on, narratives_for
+from demo.synthetic.tables import (
     ADVICE_FOR_SCREENING,
     ADVICE_ONLY,
     CHANGED_DECISION_SHARE,
@@ -27,8 +27,8 @@ from frontdoor.synthetic.tables import (
     Status,
     _pick,
 )
+from frontdoor.models import Agency
 from outcomes.models import Notice
-from referrals.demo_narratives import NARRATIVES, age_on, narratives_for
 from referrals.models import Contact
 from screening.models import CENSUS_REFERRAL_ROUTES, REFERRAL_ROUTES, ROUTES_NEEDING_APPROVAL, Route
 

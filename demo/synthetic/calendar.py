@@ -6,8 +6,9 @@ from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
-from frontdoor.synthetic.tables import DAY, HOUR
-from frontdoor.working_days import LONDON, decision_due, is_working_day
+from demo.synthetic.tables import DAY, HOUR
+from frontdoor.london import LONDON
+from frontdoor.working_days import decision_due, is_working_day
 
 # --- Working days as integer arithmetic --------------------------------------------
 

@@ -12,12 +12,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from frontdoor.demo import NO_DISABILITY, PRIMARY_NEEDS, STRATEGY_NEED_IS_ABUSE
+from demo.common import NO_DISABILITY, PRIMARY_NEEDS, STRATEGY_NEED_IS_ABUSE
+from demo.intake import RecentContact, recent_plan
+from frontdoor.london import LONDON
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
-from frontdoor.working_days import LONDON, add_working_time, is_working_day
+from frontdoor.working_days import add_working_time, is_working_day
 from referrals import services as referral_services
-from referrals.demo import RecentContact, recent_plan
 from referrals.models import Contact, ContactSubject
 from screening import services
 from screening.meetings import services as meeting_services
@@ -61,7 +62,7 @@ RATIONALES = {
 }
 # Referrals that open a CIN census episode for each child on them.
 # A child referred this recently still has an open case: a new worry goes to the
-# allocated worker. Longer gaps are re-referrals, and outcomes/demo.py closes the
+# allocated worker. Longer gaps are re-referrals, and demo/outcomes.py closes the
 # earlier case before them (the census allows no overlapping episodes).
 OPEN_CASE_DAYS = 90
 DISABLED_CHILD_NEED_SHARE = 0.35
@@ -79,7 +80,7 @@ SOS = {
 
 def demo_screening_load(*, seed: int = 2026, now: datetime | None = None) -> int:
     """Screen the demo contacts that have not been touched yet, as at ``now``: today's
-    queue (referrals.demo.RECENT_PLAN) as far as each one's stage, older ones decided.
+    queue (demo.intake.RECENT_PLAN) as far as each one's stage, older ones decided.
     Returns how many were touched."""
     rng = random.Random(seed)
     now = now or timezone.now()
@@ -208,7 +209,7 @@ def _case_open(contact: Contact) -> bool:
 
 
 def _primary_need(rng: random.Random, contact: Contact, route: str) -> str:
-    """The CIN census primary need, from the contact's main worry (see frontdoor.demo)."""
+    """The CIN census primary need, from the contact's main worry (see demo.common)."""
     if route not in CENSUS_REFERRAL_ROUTES:
         return ""
     if route == Route.STRATEGY_DISCUSSION and rng.random() < STRATEGY_NEED_IS_ABUSE:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from faker.providers.person.en_GB import Provider as NameProvider
 
-from frontdoor.demo import (
+from demo.common import (
     DISABILITIES,
     DISABLED_SHARE,
     ETHNICITIES,
@@ -16,12 +16,13 @@ from frontdoor.demo import (
     OTHER_FACTORS,
     PRIMARY_NEEDS,
 )
-from frontdoor.synthetic.calendar import Calendar
-from frontdoor.synthetic.contacts import ContactMixin
-from frontdoor.synthetic.decisions import DecisionMixin
-from frontdoor.synthetic.notices import NoticeMixin
-from frontdoor.synthetic.people import Family, Member, PeopleMixin
-from frontdoor.synthetic.tables import (
+from demo.screening import RATIONALES
+from demo.synthetic.calendar import Calendar
+from demo.synthetic.contacts import ContactMixin
+from demo.synthetic.decisions import DecisionMixin
+from demo.synthetic.notices import NoticeMixin
+from demo.synthetic.people import Family, Member, PeopleMixin
+from demo.synthetic.tables import (
     ASSESSMENT_OUTCOMES,
     CATEGORY_WEIGHTS,
     CHILDREN_WEIGHTS,
@@ -40,9 +41,8 @@ from frontdoor.synthetic.tables import (
     URGENCY_WEIGHTS,
     _cumulative,
 )
-from frontdoor.synthetic.world import World
+from demo.synthetic.world import World
 from referrals.models import Contact
-from screening.demo import RATIONALES
 from screening.models import Route
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from frontdoor.demo import LATE_ASSESSMENT_REASONS, LATE_ICPC_REASONS
-from frontdoor.synthetic.tables import (
+from demo.common import LATE_ASSESSMENT_REASONS, LATE_ICPC_REASONS
+from demo.synthetic.tables import (
     ASSESSMENT_DAYS,
     CLOSE_AFTER,
     CP_PLAN_SHARE,

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from demo.screening import LEVEL_FOR_ROUTE
+from demo.synthetic.tables import SOURCE_GROUPS
 from frontdoor.models import Agency, CensusCode, ReferralSource, User
 from frontdoor.roles import Permission, Role
-from frontdoor.synthetic.tables import SOURCE_GROUPS
 from outcomes.models import DownstreamOutcome
 from referrals.models import ApiClient
-from screening.demo import LEVEL_FOR_ROUTE
 from screening.models import CHECK_AGENCY_TYPES, ThresholdLevel
 
 # --- Reference data -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from faker import Faker
 
-from frontdoor.demo import (
+from demo.common import (
     DISABILITIES,
     DISABLED_SHARE,
     ETHNICITIES,
@@ -26,11 +26,11 @@ from frontdoor.demo import (
     UPN_LA,
     upn_with_check_letter,
 )
+from demo.narratives import NARRATIVES, age_on, narratives_for
 from frontdoor.models import Agency, User
 from frontdoor.nhs_numbers import nhs_number_from
 from frontdoor.roles import Role
 from frontdoor.working_days import working_time_before
-from referrals.demo_narratives import NARRATIVES, age_on, narratives_for
 from referrals.models import ConcernCategory, Contact, ContactSubject, Person
 from referrals.services import ContactInput, ReferrerInput, SubjectInput, contact_submit
 from referrals.validators import clean_postcode
@@ -84,7 +84,7 @@ def _received_at(rng: random.Random, days_ago: int, now: datetime) -> datetime:
 class RecentContact:
     """One contact of today's queue, placed so its clock shows ``hours_left`` working
     hours (negative: overdue) whatever the day, and taken as far as ``stage`` by
-    screening.demo: "new" (untouched), "screening", "checks" (waiting for the
+    demo.screening: "new" (untouched), "screening", "checks" (waiting for the
     police), "approval" (decided, waiting for a manager) or "returned" (a manager
     sent the decision back). ``complex`` ones come to the complex-case meeting."""
 

@@ -6,16 +6,15 @@ from array import array
 from bisect import bisect_left
 from datetime import date
 
-from frontdoor.demo import (
+from demo.common import (
     NO_DISABILITY,
     SCHOOL_AGE_DAYS,
     TWO_DISABILITIES_SHARE,
     UPN_LA,
     upn_with_check_letter,
 )
-from frontdoor.nhs_numbers import nhs_number_from
-from frontdoor.synthetic.contacts import Plan
-from frontdoor.synthetic.tables import (
+from demo.synthetic.contacts import Plan
+from demo.synthetic.tables import (
     DAY,
     FAMILY_ROLES,
     NICKNAMES,
@@ -33,6 +32,7 @@ from frontdoor.synthetic.tables import (
     SubjectRole,
     _pick,
 )
+from frontdoor.nhs_numbers import nhs_number_from
 
 # --- People ------------------------------------------------------------------------
 

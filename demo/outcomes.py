@@ -18,13 +18,13 @@ from itertools import pairwise
 
 from django.utils import timezone
 
-from frontdoor.census_codes import census_codes, return_year_of
-from frontdoor.demo import (
+from demo.common import (
     FACTORS,
     LATE_ASSESSMENT_REASONS,
     LATE_ICPC_REASONS,
     OTHER_FACTORS,
 )
+from frontdoor.census_codes import census_codes, return_year_of
 from frontdoor.models import User
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_days, is_working_day

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from frontdoor.synthetic import synthetic_generate
+from demo.synthetic import synthetic_generate
 
 
 class Command(BaseCommand):

@@ -53,6 +53,6 @@ one. Email addresses use reserved example domains and telephone numbers Ofcom's
 drama ranges. Never run this against a database holding real records.
 """
 
-from frontdoor.synthetic.load import synthetic_generate
+from demo.synthetic.load import synthetic_generate
 
 __all__ = ["synthetic_generate"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from frontdoor.synthetic.contacts import Plan
-from frontdoor.synthetic.tables import (
+from demo.synthetic.contacts import Plan
+from demo.synthetic.tables import (
     BAND,
     CHECK_ANSWERS,
     CHECK_QUESTIONS,

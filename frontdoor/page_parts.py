@@ -1,0 +1,38 @@
+"""Parts of an earlier app's page that a later app fills in.
+
+Apps depend one way (referrals <- screening <- outcomes), yet a page of an earlier app
+may show what a later app holds: the screening contact page shows each child's
+statutory deadlines and any case closed since an earlier referral, which outcomes
+keeps. The earlier app's view asks for its page's parts by name and adds them to its
+template context; a later app provides them in its ``AppConfig.ready``. So the view
+computes everything the template shows (no template tag runs a later app's selector
+while rendering), and no app imports a later one. Like ``events``: the parts are few,
+named here, and documented where they are provided.
+See docs/adr/0021-layers-and-the-demo-app.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+# The screening contact page: user=User, contact=Contact. Outcomes provides
+# ``guidance`` (the re-referral guidance: earlier referrals and cases closed since) and
+# ``deadlines`` (each child's statutory deadlines), in outcomes/apps.py.
+SCREENING_CONTACT = "screening.contact"
+
+_providers: dict[str, list[Callable[..., dict[str, Any]]]] = defaultdict(list)
+
+
+def provide(part: str, provider: Callable[..., dict[str, Any]]) -> None:
+    if provider not in _providers[part]:
+        _providers[part].append(provider)
+
+
+def context_for(part: str, **arguments) -> dict[str, Any]:
+    """What the later apps add to the page, merged in the order they were provided."""
+    context: dict[str, Any] = {}
+    for provider in _providers[part]:
+        context.update(provider(**arguments))
+    return context
