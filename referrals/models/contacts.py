@@ -1,11 +1,4 @@
-"""Contacts, the people on them, and person records across contacts.
-
-A contact is the unit of work: one concern, about one or more children, received
-at a moment through a channel. What the referrer told us is kept on the contact as
-given (``ContactSubject``); who those people really are is the ``Person`` record a
-subject is linked to by matching, confirmed by a screener unless the NHS number
-settles it.
-"""
+"""Contacts, the people on them (as given and as person records), and matching."""
 
 from __future__ import annotations
 
@@ -14,7 +7,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Left, Lower, Upper
 
 from frontdoor.models import Agency, ReferralSource
@@ -426,119 +418,3 @@ class MatchCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} may be person {self.person_id} ({self.score:.2f})"
-
-
-class ReferralDraft(models.Model):
-    """A referrer's unfinished form, saved on every step so nothing typed is lost,
-    not even across a session timeout."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_drafts"
-    )
-    kind = models.CharField(max_length=30, default="referral")
-    data = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "kind"], name="one_draft_per_owner_and_kind"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} draft of user {self.owner_id}"
-
-
-class ApiClient(models.Model):
-    """A partner system allowed to push contacts, acting as a named service account.
-
-    Only a hash of its token is stored; the token is shown once when created.
-    """
-
-    name = models.CharField(max_length=200)
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_clients"
-    )
-    token_prefix = models.CharField(max_length=12, unique=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class RestrictionQuerySet(models.QuerySet):
-    """The restriction rule, in one place: an active restriction closes its record to
-    everyone not named on it (named: on ``allowed``, the person to ask, or whoever made
-    it). ``opens_for`` and every list and page that hides restricted records use it."""
-
-    def active(self) -> RestrictionQuerySet:
-        return self.filter(lifted_at__isnull=True)
-
-    def closed_to(self, user) -> RestrictionQuerySet:
-        return self.active().exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user))
-
-    def on_contact(self, contact_id) -> RestrictionQuerySet:
-        """On the contact itself or on a person it is about; ``contact_id`` may be an
-        ``OuterRef`` for a subquery."""
-        return self.filter(Q(contact=contact_id) | Q(person__appearances__contact=contact_id))
-
-
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
-)
-class Restriction(models.Model):
-    """A contact or person record only named people may open (a staff member's family,
-    a high-profile case). Everyone else learns that it exists and whom to ask."""
-
-    contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="restrictions"
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="restrictions"
-    )
-    reason = models.TextField()
-    ask = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Whom others should ask for access.",
-    )
-    allowed = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="restricted_records_open_to", blank=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    review_due = models.DateField()
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    # Required of a head of service lifting a restriction that does not name them.
-    lift_reason = models.TextField(blank=True)
-
-    objects = RestrictionQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(contact__isnull=False, person__isnull=True)
-                | models.Q(contact__isnull=True, person__isnull=False),
-                name="restriction_is_of_one_record",
-            ),
-            models.CheckConstraint(condition=~models.Q(reason=""), name="restriction_has_a_reason"),
-        ]
-        indexes = [models.Index(fields=["lifted_at", "review_due"], name="restriction_review_idx")]
-
-    def __str__(self) -> str:
-        return f"Restriction {self.pk}"
-
-    def opens_for(self, user) -> bool:
-        """Whether ``user`` is named on it (a lifted restriction opens for everyone)."""
-        if self.lifted_at is not None or user.pk in (self.ask_id, self.created_by_id):
-            return True
-        return not Restriction.objects.filter(pk=self.pk).closed_to(user).exists()

@@ -1,0 +1,44 @@
+"""Contacts, the people on them, and person records across contacts.
+
+A contact is the unit of work: one concern, about one or more children, received
+at a moment through a channel. What the referrer told us is kept on the contact as
+given (``ContactSubject``); who those people really are is the ``Person`` record a
+subject is linked to by matching, confirmed by a screener unless the NHS number
+settles it. Restrictions close a contact or person record to everyone not named on
+it; drafts keep a referrer's unfinished form; API clients are the partner systems.
+"""
+
+from referrals.models.api_clients import ApiClient
+from referrals.models.contacts import (
+    OPEN_STATUSES,
+    STATUS_MOVES,
+    ConcernCategory,
+    Contact,
+    ContactSubject,
+    DoubleMetaphone,
+    MatchCandidate,
+    Person,
+    ReferenceCounter,
+    Sex,
+    queue_priority,
+)
+from referrals.models.drafts import ReferralDraft
+from referrals.models.restrictions import Restriction, RestrictionQuerySet
+
+__all__ = [
+    "OPEN_STATUSES",
+    "STATUS_MOVES",
+    "ApiClient",
+    "ConcernCategory",
+    "Contact",
+    "ContactSubject",
+    "DoubleMetaphone",
+    "MatchCandidate",
+    "Person",
+    "ReferenceCounter",
+    "ReferralDraft",
+    "Restriction",
+    "RestrictionQuerySet",
+    "Sex",
+    "queue_priority",
+]
