@@ -104,10 +104,11 @@ def contact_ensure_open(*, user: User, contact: Contact) -> None:
     """The one "open for this user" test for a contact, whatever record reaches it (a
     screening, decision, check, meeting case, subject or notice): the restricted-record
     refusal unless every active restriction on the contact, or on a person it is about,
-    names ``user``. The referrer who wrote it may always read what they sent. Each
-    record kind's access function scopes first (404 alike for missing and not theirs),
-    then asks this."""
-    if getattr(contact, "is_restricted", True) is False or contact.referrer_id == user.pk:
+    names ``user``. Each record kind's access function scopes first (404 alike for
+    missing and not theirs), then asks this. Only ``contact_get`` lets the referrer
+    read what they sent: someone who is also a partner member or a screener gets no
+    wider way into a check, meeting case or approval through having referred."""
+    if getattr(contact, "is_restricted", True) is False:
         return
     restriction = _restriction_barring_contact(user=user, contact_id=contact.pk)
     if restriction is not None:
@@ -163,7 +164,8 @@ def contact_get(*, user: User, reference: str) -> Contact:
         )
     except Contact.DoesNotExist:
         raise Http404("No contact found") from None
-    contact_ensure_open(user=user, contact=contact)
+    if contact.referrer_id != user.pk:  # a referrer may always read what they sent
+        contact_ensure_open(user=user, contact=contact)
     return contact
 
 

@@ -194,3 +194,27 @@ def test_staff_not_named_cannot_record_or_add_to_a_restricted_meeting_case(
     assert client.post(outcome_url, decided).status_code == 302
     entry.refresh_from_db()
     assert entry.outcome == entry.Outcome.DECISION
+
+
+def test_having_referred_opens_no_check_on_a_restricted_record(client, manager, screener, police):
+    """A partner member who also referred the child reads their referral (``contact_get``)
+    but gets no wider way in: the check about the restricted record stays closed."""
+    officer = UserFactory(
+        roles=[Role.REFERRER, Role.PARTNER_AGENCY_MEMBER], agency=police, full_name="Dual Role"
+    )
+    contact = submit_contact(officer)
+    services.screening_claim(actor=screener, contact=contact)
+    check = services.check_request(
+        actor=screener, contact=contact, agency=police, question="Anything known?"
+    )
+    _restrict(manager, contact, [screener])
+    client.force_login(officer)
+
+    url = reverse("screening:member-check", args=[check.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"response": "Known to us."}).status_code == 403
+    check.refresh_from_db()
+    assert check.status == "pending"
+    assert (
+        client.get(reverse("referrals:contact-detail", args=[contact.reference])).status_code == 200
+    )
