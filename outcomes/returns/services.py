@@ -159,7 +159,16 @@ def census_export_make(*, actor: User | None, year: int, via: str = "") -> Censu
 
 
 def census_export_check(*, export_id: int) -> CensusExport:
-    """Run the DfE rules over a kept export and keep their report on it."""
+    """Run the DfE rules over a kept export and keep their report on it. Only an export
+    still being checked is run (a second message for a finished check does nothing),
+    and whatever stops the rules leaves it "not checked" with the reason, never
+    "being checked" for ever."""
+    # Restarting the clock as the run begins makes the sweep's "lost" count from when
+    # a worker took it, not from when it was queued behind other work.
+    if not CensusExport.objects.filter(pk=export_id, status=CensusExport.Status.CHECKING).update(
+        check_queued_at=timezone.now()
+    ):
+        return CensusExport.objects.get(pk=export_id)
     export = CensusExport.objects.get(pk=export_id)
     with tempfile.TemporaryDirectory(prefix="cin-census-") as folder:
         path = Path(folder) / "census.xml"
@@ -167,17 +176,27 @@ def census_export_check(*, export_id: int) -> CensusExport:
         try:
             report = census_validate(path, export.year)
         except (ValidatorUnavailable, ReturnRefused) as error:
-            export.status = CensusExport.Status.UNCHECKED
-            export.failure = str(error)[:300]
-            export.checked_at = timezone.now()
-            export.save(update_fields=["status", "failure", "checked_at"])
-            return export
+            return census_export_unchecked(export=export, failure=str(error))
+        except Exception:
+            logger.exception("CIN census check of export %s stopped", export.pk)
+            return census_export_unchecked(
+                export=export, failure="The check stopped unexpectedly. Check it again."
+            )
     export.status = CensusExport.Status.CHECKED
     export.errors, export.queries = report.errors, report.queries
     export.report = report.as_json()
     export.checked_at = timezone.now()
     export.failure = ""
     export.save(update_fields=["status", "errors", "queries", "report", "checked_at", "failure"])
+    return export
+
+
+def census_export_unchecked(*, export: CensusExport, failure: str) -> CensusExport:
+    """Leave an export "not checked", saying why (the page offers to check it again)."""
+    export.status = CensusExport.Status.UNCHECKED
+    export.failure = failure[:300]
+    export.checked_at = timezone.now()
+    export.save(update_fields=["status", "failure", "checked_at"])
     return export
 
 

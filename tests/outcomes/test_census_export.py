@@ -7,9 +7,10 @@ Dates are chosen on working days; 2025-09-30 is a Tuesday, 2025-10-02 a Thursday
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -421,6 +422,42 @@ def test_an_unavailable_validator_leaves_the_export_kept_and_says_why(census_wor
     assert checked.status == CensusExport.Status.UNCHECKED
     assert "not installed" in checked.failure
     assert bytes(CensusExport.objects.get(pk=export.pk).xml).startswith(b"<?xml")
+
+
+def test_whatever_stops_the_rules_leaves_the_export_not_checked_and_the_sweep_alone(
+    census_world, settings
+):
+    """A validator that answers nonsense (here ``echo``, whose output is not the JSON the
+    runner writes) must not leave the export "being checked" for the sweep to run again
+    and again."""
+    settings.CIN_VALIDATOR_PYTHON = "/bin/echo"
+    export = returns.census_export_make(actor=None, year=2026)
+    checked = returns.census_export_check(export_id=export.pk)
+    assert checked.status == CensusExport.Status.UNCHECKED
+    assert checked.failure == "The check stopped unexpectedly. Check it again."
+    later = timezone.now() + timedelta(seconds=returns.CHECK_TIME_LIMIT + 120)
+    assert returns.census_checks_sweep(now=later) == []
+
+
+def test_a_second_message_for_a_finished_check_runs_nothing(census_world, settings):
+    settings.CIN_VALIDATOR_PYTHON = "/nonexistent/python"
+    export = returns.census_export_make(actor=None, year=2026)
+    first = returns.census_export_check(export_id=export.pk)
+    settings.CIN_VALIDATOR_PYTHON = "/bin/echo"
+    again = returns.census_export_check(export_id=export.pk)
+    assert again.failure == first.failure
+    assert again.checked_at == first.checked_at
+
+
+def test_an_export_made_without_the_check_says_so_and_is_not_swept(census_world, tmp_path):
+    call_command(
+        "export_cin_census", "--year", "2025-26", "--out", str(tmp_path / "c.xml"), "--no-check"
+    )
+    export = CensusExport.objects.latest("pk")
+    assert export.status == CensusExport.Status.UNCHECKED
+    assert "--no-check" in export.failure
+    later = timezone.now() + timedelta(seconds=returns.CHECK_TIME_LIMIT + 120)
+    assert returns.census_checks_sweep(now=later) == []
 
 
 def test_a_baby_referred_before_and_after_birth_is_sent_with_the_date_of_birth(world):

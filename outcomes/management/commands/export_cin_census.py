@@ -38,6 +38,9 @@ class Command(BaseCommand):
             f"(export {export.pk})."
         )
         if no_check:
+            services.census_export_unchecked(
+                export=export, failure="Exported without the DfE rules check (--no-check)."
+            )
             return
         export = services.census_export_check(export_id=export.pk)
         if export.status != CensusExport.Status.CHECKED:
