@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.db import models
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -55,3 +57,16 @@ def months_before(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+class TwelveMonthsBefore(models.Func):
+    """``twelve_months_before`` in the database, for a moment column or ``OuterRef``:
+    the start of the same London date a year before (PostgreSQL's year arithmetic also
+    takes 29 February back to the 28th), so a query and the Python rule agree on the
+    anniversary day."""
+
+    template = (
+        "(date_trunc('day', (%(expressions)s AT TIME ZONE 'Europe/London') - interval '1 year')"
+        " AT TIME ZONE 'Europe/London')"
+    )
+    output_field = models.DateTimeField()

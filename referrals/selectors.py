@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from frontdoor.errors import RecordRestricted
+from frontdoor.london import twelve_months_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import (
@@ -29,8 +30,6 @@ from referrals.models import (
     ReferralDraft,
     Restriction,
 )
-
-REPEAT_CONTACT_WINDOW = timedelta(days=365)
 
 
 def can_screen(user: User) -> bool:
@@ -212,7 +211,7 @@ def person_history(*, user: User, person: Person, before: Contact | None = None)
     if before is not None:
         appearances = appearances.exclude(contact=before)
     entries = [HistoryEntry(a.contact, a.get_role_display()) for a in appearances]
-    window_start = (before.received_at if before else timezone.now()) - REPEAT_CONTACT_WINDOW
+    window_start = twelve_months_before(before.received_at if before else timezone.now())
     repeat = any(entry.contact.received_at >= window_start for entry in entries)
     return PersonHistory(person=person, entries=entries, repeat_contact=repeat)
 

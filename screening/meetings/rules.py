@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from frontdoor.london import twelve_months_before
 from referrals.models import ConcernCategory, Contact, ContactSubject
 
-TWELVE_MONTHS = timedelta(days=365)
 TWENTY_EIGHT_DAYS = timedelta(days=28)
 
 
@@ -71,7 +71,7 @@ def reasons_for(contacts: list[Contact]) -> dict[int, list[str]]:
         earlier_year = {
             cid
             for cid, at, _ in history[child["person_id"]]
-            if received - TWELVE_MONTHS <= at <= received
+            if twelve_months_before(received) <= at <= received
         }
         if len(earlier_year) >= rules["contacts_in_12_months"]:
             reasons[contact.pk].append(

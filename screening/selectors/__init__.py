@@ -23,7 +23,6 @@ from screening.selectors.decisions import (
 )
 from screening.selectors.history import (
     HISTORY_SHOWN,
-    TWELVE_MONTHS,
     ChildHistory,
     EarlierReferral,
     HistoryRow,
@@ -45,7 +44,6 @@ from screening.selectors.queue import (
 __all__ = [
     "AMBER_WHEN_LEFT",
     "HISTORY_SHOWN",
-    "TWELVE_MONTHS",
     "ChildHistory",
     "Clock",
     "EarlierReferral",

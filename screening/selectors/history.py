@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -16,8 +16,6 @@ from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject, Person
 from screening.models import REFERRAL_ROUTES, Decision
 from screening.selectors.access import can_screen
-
-TWELVE_MONTHS = timedelta(days=365)
 
 
 @dataclass(frozen=True)

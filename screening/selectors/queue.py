@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from frontdoor.london import TwelveMonthsBefore
 from frontdoor.models import User
 from frontdoor.working_days import add_working_time, decided_in_time, working_time_between
 from referrals import selectors as referral_selectors
 from referrals.models import OPEN_STATUSES, Contact, ContactSubject, queue_priority
 from screening.models import REFERRAL_ROUTES, Decision
 from screening.selectors.access import can_screen
-from screening.selectors.history import TWELVE_MONTHS
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
 
@@ -79,7 +79,7 @@ def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = 
         Decision.objects.standing_latest().filter(
             route__in=REFERRAL_ROUTES,
             contact__received_at__lt=OuterRef(outer_received),
-            contact__received_at__gte=OuterRef(outer_received) - TWELVE_MONTHS,
+            contact__received_at__gte=TwelveMonthsBefore(OuterRef(outer_received)),
             contact__subjects__role__in=ContactSubject.CHILD_ROLES,
             contact__subjects__person__appearances__contact=OuterRef(outer_contact),
             contact__subjects__person__appearances__role__in=ContactSubject.CHILD_ROLES,

@@ -192,3 +192,33 @@ def test_every_reader_sees_the_same_standing_decision(world, manager):
         wanted = now[key] in REFERRAL_ROUTES
         assert screening_selectors.is_re_referral(contact=contact) is wanted, key
         assert flagged[contact.pk] is wanted, key
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "counts"),
+    [
+        (at(2025, 10, 15, 8), at(2026, 10, 15, 9), True),  # the anniversary, an hour earlier
+        (at(2025, 10, 14, 23, 30), at(2026, 10, 15, 9), False),  # the day before it
+        (at(2024, 2, 29, 12), at(2025, 2, 28, 9), True),  # 29 February falls back to the 28th
+        (at(2025, 6, 15, 0, 30), at(2026, 6, 15, 0, 10), True),  # London midnight in BST
+    ],
+)
+def test_the_queue_and_the_decision_agree_on_the_twelve_months_edge(
+    screener, manager, earlier, later, counts
+):
+    """ "Within the 12 months before" is one rule (ADR 0008: the start of the same London
+    date a year before): the queue's re-referral flag (a database expression) and the
+    rule a decision records (Python) answer alike on the anniversary day."""
+    world = empty_world(screener, manager)
+    world.contact("earlier", child="Edge", received=earlier, agency=world.school)
+    world.decide(
+        "earlier", S17, earlier + timedelta(hours=1), approved=earlier + timedelta(hours=2)
+    )
+    world.contact("later", child="Edge", received=later, agency=world.school)
+    contact = Contact.objects.get(pk=world.contacts["later"].pk)
+
+    assert screening_selectors.is_re_referral(contact=contact) is counts
+    flagged = screening_selectors.queue(
+        user=screener, filters=screening_selectors.QueueFilters(re_referral=True)
+    )
+    assert (contact in list(flagged)) is counts
