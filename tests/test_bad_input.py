@@ -15,7 +15,7 @@ from referrals.models import ReferralDraft
 from referrals.services import api_client_create
 from screening.views import SEARCH_SESSION_KEY
 from tests import test_every_url_by_role as walk
-from tests.referrals.test_contact_forms import CONCERN, child, management
+from tests.support.contact_forms import CONCERN, child, management
 
 pytestmark = pytest.mark.django_db
 
