@@ -53,7 +53,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             marker = item.get_closest_marker("django_db")
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs))
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+_MIGRATED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the migrated database's serialized contents: Django holds them on the
+    connection object, which does not survive everything a test session does."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _MIGRATED_CONTENTS[alias] = contents
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # Just before pytest-django sets up a test's database: Playwright's sync API (the
+    # session's browser) leaves this thread with new connection objects, without them.
+    if fixturedef.argname == "_django_db_helper" and _MIGRATED_CONTENTS:
+        from django.db import connections
+
+        for alias, contents in _MIGRATED_CONTENTS.items():
+            connections[alias]._test_serialized_contents = contents
+    return (yield)
 
 
 @pytest.fixture(autouse=True)
