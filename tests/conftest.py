@@ -6,7 +6,6 @@ Everything here talks to the real PostgreSQL and Redis the settings point at
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -34,48 +33,65 @@ CHROMIUM_ARGS = [
 AXE_SOURCE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
-REFERENCE_DATA_MIGRATIONS = [
-    "frontdoor.migrations.0002_referral_sources",
-    "frontdoor.migrations.0003_roles",
-    "frontdoor.migrations.0005_partner_members_answer_checks_only",
-    "frontdoor.migrations.0007_case_system_role",
-    "frontdoor.migrations.0009_scorecard_grants",
-    "frontdoor.migrations.0011_administrators_reset_authenticators",
-    "frontdoor.migrations.0013_census_code_lists",
-    "frontdoor.migrations.0015_census_returns_grants",
-    "frontdoor.migrations.0017_head_of_service_role",
-    "screening.migrations.0002_reference_data_and_decision_immutability",
-    "screening.migrations.0003_administrators_manage_threshold_levels",
-    "outcomes.migrations.0004_national_figures_data",
-]
-
 # --- Reference data -------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request):
-    """Transactional tests start from a flushed database, without the rows data
-    migrations put there (census codes, roles); put them back the same way."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
     )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
 
-    # Some of these set an app config's models_module to None when done, which on the
-    # real registry would stop Django sending that app's pre/post_migrate signals.
-    models_modules = {config: config.models_module for config in apps.get_app_configs()}
-    try:
-        for module_name in REFERENCE_DATA_MIGRATIONS:
-            module = importlib.import_module(module_name)
-            forwards = next(op.code for op in module.Migration.operations if hasattr(op, "code"))
-            forwards(apps, None)
-    finally:
-        for config, models_module in models_modules.items():
-            config.models_module = models_module
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests start from a flushed database, without the rows the data
+    migrations put there (census codes, roles, referral sources). Django's serialized
+    rollback puts back exactly what the migrated database held: the test database is
+    serialized once after migrating, and each transactional test starts by loading it."""
+    for item in items:
+        if _is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+_MIGRATED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the migrated database's serialized contents: Django holds them on the
+    connection object, which does not survive everything a test session does."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _MIGRATED_CONTENTS[alias] = contents
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # Just before pytest-django sets up a test's database: Playwright's sync API (the
+    # session's browser) leaves this thread with new connection objects, without them.
+    if fixturedef.argname == "_django_db_helper" and _MIGRATED_CONTENTS:
+        from django.db import connections
+
+        for alias, contents in _MIGRATED_CONTENTS.items():
+            connections[alias]._test_serialized_contents = contents
+    return (yield)
+
+
+@pytest.fixture(autouse=True)
+def _no_transactional_test_inside_a_shared_world(request):
+    """A module-scoped world (tests/support/worlds.py) holds a transaction open until
+    its module ends; a transactional test inside it would commit nothing."""
+    if _is_transactional(request.node):
+        from django.db import connection
+
+        if connection.in_atomic_block:
+            pytest.fail("A transactional test ran while a module's shared world was open")
 
 
 # --- Two-factor sign-in -----------------------------------------------------------------

@@ -92,7 +92,7 @@ JSON_OK = {200, 201, 400, 415, 422}
 
 
 def _contact_body(draw_child, draw_top):
-    from tests.referrals.test_api import VALID
+    from tests.support.partner_api import VALID
 
     body = json.loads(json.dumps(VALID))
     body["children"][0].update(draw_child)

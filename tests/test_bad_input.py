@@ -14,13 +14,18 @@ from rest_framework.test import APIClient
 from referrals.models import ReferralDraft
 from referrals.services import api_client_create
 from screening.views import SEARCH_SESSION_KEY
-from tests import test_every_url_by_role as walk
-from tests.referrals.test_contact_forms import CONCERN, child, management
+from tests.support import url_table as walk
+from tests.support.contact_forms import CONCERN, child, management
 
 pytestmark = pytest.mark.django_db
 
 NUL = "\x00"
-world = walk.world  # the records every URL needs, as a fixture here too
+
+
+@pytest.fixture
+def world(db):
+    """The records every URL needs."""
+    return walk.url_world()
 
 
 def _first_allowed(expected: dict[str, int]) -> str | None:
@@ -36,12 +41,12 @@ def test_nul_anywhere_in_any_page_request_is_never_a_500(client, world):
     users, ids = world
     client.raise_request_exception = False
     wrong = []
-    for name in walk._url_names():
+    for name in walk.url_names():
         if name in (walk.HEALTH, "admin:index") or name.startswith("api"):
             continue
         get_expected, post_expected = walk.EXPECTED[name]
         get_as, post_as = _first_allowed(get_expected), _first_allowed(post_expected or {})
-        url = walk._url(name, ids)
+        url = walk.url_for(name, ids)
         names = set()
         if get_as:
             client.force_login(users[get_as])

@@ -12,7 +12,7 @@ from bench.report import Result, growth_table, percentile, results_markdown, res
 from screening import services as screening_services
 from screening.models import Route
 from tests.factories import child_input, submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 
 def test_percentile_is_nearest_rank_so_it_names_an_observed_time():

@@ -1,10 +1,8 @@
-"""Walks every URL the app serves, as every role and signed out, and checks the answer.
+"""Walks every URL the app serves, as every role and signed out, and checks the answer
+against the table in tests/support/url_table.py.
 
 The URL list comes from the resolver, so a new URL fails this test until its row
-is added to EXPECTED: nobody can add a page without saying who may open it. Record
-ids in the URLs belong to referrer A, so referrer B asking for them is the
-"another referrer's ids" case and must get 404, as must a partner-agency member
-asking for a check addressed to another agency.
+is added to EXPECTED: nobody can add a page without saying who may open it.
 
 GET is tried for every URL; POST too where the view changes something, with an
 empty form, to show that refused roles are refused before any validation.
@@ -12,316 +10,89 @@ empty form, to show that refused roles are refused before any validation.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.roles import Role
-from outcomes.models import Notice, OutcomeImport
-from outcomes.returns import services as returns_services
 from referrals import services as referral_services
-from referrals.models import Contact, ContactSubject, Person
+from referrals.models import Contact, Person
 from screening import services as screening_services
-from screening.meetings import services as meeting_services
-from screening.models import Decision, Route, ThresholdLevel
-from tests.factories import AgencyFactory, UserFactory, submit_contact
+from screening.models import Decision
+from tests.conftest import VerifiedClient
+from tests.factories import AgencyFactory, UserFactory
+from tests.support.url_table import (
+    ANON,
+    ARGS,
+    EXPECTED,
+    HEALTH,
+    PAM,
+    REF,
+    WHO,
+    M,
+    S,
+    url_for,
+    url_names,
+    url_world,
+)
 
 pytestmark = pytest.mark.django_db
-
-ANON = "anonymous"
-REFERRER_B = "referrer_b"
-WHO = [ANON, *[role.value for role in Role], REFERRER_B]
-
-# Shorthands for a row: the answer each caller gets. "in" = sent to sign in.
-IN = 302
-
-
-def row(default: int, **by_role: int) -> dict[str, int]:
-    answers = dict.fromkeys(WHO, default)
-    answers[ANON] = IN
-    answers.update(by_role)
-    return answers
-
-
-M, S, PAM, PV = "manager", "screener", "partner_agency_member", "performance_viewer"
-REF, CS, ADM = "referrer", "case_system", "administrator"
-
-
-def only(status_for_others: int, allowed: dict[str, int], anon: int = IN) -> dict[str, int]:
-    answers = dict.fromkeys(WHO, status_for_others)
-    answers[ANON] = anon
-    answers.update(allowed)
-    return answers
-
-
-def everyone(status: int, anon: int = IN) -> dict[str, int]:
-    return only(status, {}, anon)
-
-
-STAFF = {S: 200, M: 200}
-STAFF_REDIRECT = {S: 302, M: 302}
-POST_ONLY = everyone(405)
-# Screening a contact of referrer A: staff only; everyone else is told it does not exist.
-SCREENING_POST = only(404, STAFF_REDIRECT)
-SCORECARD = only(403, {M: 200, PAM: 200, PV: 200})
-
-# name: (answers to GET, answers to POST or None where the URL takes no POST)
-EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
-    "home": (everyone(200), None),
-    "sign-in": (only(302, {}, anon=200), only(302, {}, anon=200)),
-    "sign-out": (everyone(405, anon=405), everyone(302)),
-    "signed-out": (everyone(200, anon=200), None),
-    "keep-alive": (POST_ONLY | {ANON: IN}, everyone(204)),
-    "session-timed-out": (everyone(405, anon=405), everyone(302, anon=302)),
-    # Everyone here has already given a code (tests/test_two_factor.py covers the steps).
-    "two-factor-setup": (everyone(200), everyone(200)),
-    "two-factor-verify": (everyone(200), everyone(200)),
-    "admin:index": (only(302, {ADM: 200}), None),
-    # A referrer's list of their referrals is outcomes:my-referrals; this leads there.
-    "referrals:contact-list": (only(403, {**STAFF, REF: 302, REFERRER_B: 302}), None),
-    "referrals:referral-form": (
-        only(403, {REF: 200, REFERRER_B: 200}),
-        only(403, {REF: 200, REFERRER_B: 200}),
-    ),
-    "referrals:referral-check": (
-        only(403, {REF: 302, REFERRER_B: 302}),
-        only(403, {REF: 302, REFERRER_B: 302}),
-    ),
-    # Asks before deleting a draft (GET only); with no draft, back to the form.
-    "referrals:referral-delete": (only(403, {REF: 302, REFERRER_B: 302}), POST_ONLY),
-    "referrals:referral-discard": (POST_ONLY, only(403, {REF: 302, REFERRER_B: 302})),
-    "referrals:staff-form": (only(403, STAFF), only(403, STAFF)),
-    "referrals:staff-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
-    "referrals:staff-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
-    "referrals:staff-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
-    "referrals:phone-form": (only(403, STAFF), only(403, STAFF)),
-    "referrals:phone-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
-    "referrals:phone-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
-    "referrals:phone-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
-    # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
-    "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
-    "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
-    "referrals:subject-match": (POST_ONLY, only(403, {S: 404, M: 404})),
-    "referrals:people-search": (only(403, STAFF), only(403, STAFF)),
-    "referrals:person-detail": (only(404, STAFF), None),
-    # Who looked at a child's record: managers; screeners are told it is not there.
-    # A POST with nothing typed re-shows the person page with the error.
-    "referrals:person-upn": (POST_ONLY, only(404, STAFF)),
-    "referrals:person-access": (only(404, {M: 200}), None),
-    "referrals:person-restrict": (only(404, {M: 200, S: 403}), only(404, {M: 200, S: 403})),
-    "referrals:contact-restrict": (
-        only(404, {M: 200, S: 403, REF: 403}),
-        only(404, {M: 200, S: 403, REF: 403}),
-    ),
-    "referrals:restrictions": (only(403, {M: 200}), None),
-    "screening:queue": (only(403, STAFF), None),
-    "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
-    "screening:approvals": (only(403, {M: 200}), None),
-    "screening:approval": (only(403, {M: 200}), only(403, {M: 200})),
-    "screening:member-checks": (only(403, {PAM: 200}), None),
-    "screening:member-check": (only(403, {PAM: 200}), only(403, {PAM: 200})),
-    "screening:meetings": (only(403, {**STAFF, PAM: 200}), None),
-    "screening:meeting": (only(403, {**STAFF, PAM: 200}), None),
-    "screening:meeting-print": (only(403, {**STAFF, PAM: 200}), None),
-    "screening:meeting-attendance": (POST_ONLY, only(403, {M: 302})),
-    "screening:meeting-outcome": (POST_ONLY, only(404, {M: 302, S: 403, PAM: 403})),
-    "screening:meeting-contribution": (POST_ONLY, only(404, {M: 302, S: 302, PAM: 302})),
-    "screening:contact": (only(404, STAFF), None),
-    "screening:claim": (POST_ONLY, SCREENING_POST),
-    "screening:release": (POST_ONLY, SCREENING_POST),
-    "screening:reassign": (POST_ONLY, only(403, {M: 404})),
-    "screening:signs-of-safety": (POST_ONLY, SCREENING_POST),
-    # An empty form is answered with the page and its errors.
-    "screening:request-check": (POST_ONLY, only(404, STAFF)),
-    "screening:proceed": (POST_ONLY, only(404, STAFF)),
-    "screening:decide": (POST_ONLY, only(404, STAFF)),
-    # An empty form is a child whose ethnicity and disabilities are not yet known.
-    "screening:child-census": (POST_ONLY, SCREENING_POST),
-    "outcomes:my-referrals": (only(403, {REF: 200, REFERRER_B: 200}), None),
-    "outcomes:my-referral": (only(404, {REF: 200}), None),
-    "outcomes:contact-notices": (only(403, STAFF), None),
-    "outcomes:contact-outcomes": (only(403, {**STAFF, CS: 404}), only(403, {**STAFF, CS: 404})),
-    # An empty upload is answered with the page and its error.
-    "outcomes:import": (only(403, {**STAFF, CS: 200}), only(403, {S: 400, M: 400, CS: 400})),
-    # An upload is seen by the person who uploaded it (the screener here) only.
-    "outcomes:import-job": (only(403, {S: 200, M: 404, CS: 404}), None),
-    "outcomes:import-check": (POST_ONLY, only(403, {S: 302, M: 404, CS: 404})),
-    # Notify's callback: its own bearer token, no session.
-    "outcomes:notify-receipts": (everyone(405, anon=405), everyone(401, anon=401)),
-    "outcomes:retention": (only(403, {M: 200}), None),
-    # POST asks a worker to count the period again.
-    "outcomes:scorecard": (SCORECARD, only(403, {M: 302, PAM: 302, PV: 302})),
-    # No period in the link: not found, for the one role allowed to follow it.
-    "outcomes:scorecard-figure": (only(403, {M: 404}), None),
-    "outcomes:scorecard-csv": (SCORECARD, None),
-    "outcomes:scorecard-xlsx": (SCORECARD, None),
-    "outcomes:scorecard-pdf": (SCORECARD, None),
-    # Ofsted Annex A, Lists 1 and 3 (outcomes/returns/annex_a.py): child-level, managers only.
-    "outcomes:scorecard-inspection": (only(403, {M: 200}), None),
-    "outcomes:notice-resend": (POST_ONLY, only(403, {M: 302})),
-    # An empty form: 400 with "Select the return year", for those who make returns.
-    "outcomes:census": (only(403, {M: 200, PV: 200}), only(403, {M: 400, PV: 400})),
-    "outcomes:census-export": (only(403, {M: 200, PV: 200}), None),
-    # Still being checked: nothing to start again.
-    "outcomes:census-check": (POST_ONLY, only(403, {M: 302, PV: 302})),
-    "outcomes:census-xml": (only(403, {M: 200, PV: 200}), None),
-    "outcomes:census-report": (only(403, {M: 200, PV: 200}), None),
-    # The partner API takes bearer tokens only (tested with tokens in tests/referrals).
-    "api-contact-detail": (everyone(401, anon=401), None),
-    "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
-    "api-contact-create": (everyone(401, anon=401), everyone(401, anon=401)),
-    # No period given: 400 with the reason, for those allowed to read it.
-    "api-scorecard": (only(403, {M: 400, PAM: 400, PV: 400}, anon=401), None),
-    "api-schema": (everyone(200, anon=403), None),
-    # The documentation is a page: the signed-out are sent to sign in.
-    "api-docs": (everyone(200), None),
-}
-# /healthz answers 503 here (no worker is consuming the test queue), 200 when all is up.
-HEALTH = "healthz"
-
-
-def _url_names() -> list[str]:
-    names = []
-
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if str(pattern.pattern).startswith("admin/"):
-                    names.append("admin:index")
-                    continue
-                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-                walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern):
-                names.append(namespace + pattern.name)
-
-    walk(get_resolver().url_patterns)
-    return names
-
-
-ARGS = {
-    "referrals:contact-sent": ["reference"],
-    "referrals:contact-detail": ["reference"],
-    "referrals:subject-match": ["reference", "subject_id"],
-    "referrals:person-detail": ["person_id"],
-    "referrals:person-upn": ["person_id"],
-    "referrals:person-access": ["person_id"],
-    "referrals:person-restrict": ["person_id"],
-    "referrals:contact-restrict": ["reference"],
-    "screening:approval": ["decision_id"],
-    "screening:member-check": ["check_id"],
-    "screening:meeting": ["run_id"],
-    "screening:meeting-print": ["run_id"],
-    "screening:meeting-attendance": ["run_id"],
-    "screening:meeting-outcome": ["entry_id"],
-    "screening:meeting-contribution": ["entry_id"],
-    "screening:contact": ["reference"],
-    "screening:claim": ["reference"],
-    "screening:release": ["reference"],
-    "screening:reassign": ["reference"],
-    "screening:signs-of-safety": ["reference"],
-    "screening:request-check": ["reference"],
-    "screening:proceed": ["reference"],
-    "screening:decide": ["reference"],
-    "screening:child-census": ["reference", "subject_id"],
-    "outcomes:my-referral": ["reference"],
-    "outcomes:contact-notices": ["reference"],
-    "outcomes:contact-outcomes": ["reference"],
-    "outcomes:notice-resend": ["reference", "notice_id"],
-    "outcomes:census-export": ["export_id"],
-    "outcomes:census-check": ["export_id"],
-    "outcomes:import-job": ["import_id"],
-    "outcomes:import-check": ["import_id"],
-    "outcomes:census-xml": ["export_id"],
-    "outcomes:census-report": ["export_id"],
-    "api-contact-detail": ["reference"],
-}
 
 
 @pytest.fixture
 def world(db):
-    """Records belonging to referrer A (the referrer role's user), at the stages the
-    URLs need: a contact being screened with a check out to the member's agency, and
-    one waiting for a manager's approval."""
-    police = AgencyFactory(name="Walk Police")
-    users = {role.value: UserFactory(roles=[role]) for role in Role}
-    member = users[Role.PARTNER_AGENCY_MEMBER.value]
-    member.agency = police
-    member.save()
-    users[REFERRER_B] = UserFactory(roles=[Role.REFERRER])
-    screener, referrer = users["screener"], users["referrer"]
-
-    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
-    subject = contact.subjects.get(role=ContactSubject.Role.CHILD)
-    screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=police, question="Anything known?"
-    )
-    run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
-
-    waiting = submit_contact(referrer)
-    screening_services.screening_claim(actor=screener, contact=waiting)
-    decision = screening_services.decision_record(
-        actor=screener,
-        contact=waiting,
-        route=Route.SOCIAL_CARE_ASSESSMENT,
-        threshold_level=ThresholdLevel.objects.get(number=3),
-        rationale="A rationale that would stand up if it were questioned later.",
-        family_notice="notify",
-        primary_need="N1",
-    )
-    ids = {
-        "reference": contact.reference,
-        "subject_id": subject.pk,
-        "person_id": subject.person_id,
-        "check_id": check.pk,
-        "run_id": run.pk,
-        "entry_id": run.entries.get().pk,
-        "notice_id": Notice.objects.filter(contact=contact).first().pk,
-        "decision_id": decision.pk,
-        "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
-        "import_id": OutcomeImport.objects.create(uploaded_by=screener, content="x").pk,
-        "screener_id": screener.pk,
-    }
-    return users, ids
+    return url_world()
 
 
-def _url(name: str, ids: dict) -> str:
-    return reverse(name, args=[ids[arg] for arg in ARGS.get(name, [])])
+def _signed_in_sessions(users) -> dict[str, dict]:
+    """What each role's session holds just after signing in (with their code given)."""
+    sessions = {}
+    for who in WHO:
+        if who != ANON:
+            client = VerifiedClient()
+            client.force_login(users[who])
+            sessions[who] = dict(client.session.items())
+    return sessions
 
 
-def _answers(client, users, url: str, method: str) -> dict[str, int]:
+def _answers(client, sessions, url: str, method: str) -> dict[str, int]:
+    """Each caller asks from a session of their own, new for this request: the session a
+    fresh sign-in gives, copied instead of signing in again for each of ~1,300 requests."""
     answers = {}
     for who in WHO:
-        client.logout()
+        client.cookies.clear()
         if who != ANON:
-            client.force_login(users[who])
+            session = client.session  # a new, empty session, its cookie set on the client
+            session.update(sessions[who])
+            session.save()
         response = getattr(client, method)(url)
         answers[who] = response.status_code
     return answers
 
 
 def test_every_url_is_in_the_table():
-    missing = sorted(set(_url_names()) - set(EXPECTED) - {HEALTH})
+    missing = sorted(set(url_names()) - set(EXPECTED) - {HEALTH})
     assert not missing, f"Say who may open these new URLs in EXPECTED: {missing}"
-    assert not set(EXPECTED) - set(_url_names()), "EXPECTED names URLs that no longer exist"
+    assert not set(EXPECTED) - set(url_names()), "EXPECTED names URLs that no longer exist"
 
 
 def test_every_url_as_every_role(client, world):
     users, ids = world
+    sessions = _signed_in_sessions(users)
     client.raise_request_exception = False
     wrong = []
-    for name in _url_names():
-        url = _url(name, ids)
+    for name in url_names():
+        url = url_for(name, ids)
         if name == HEALTH:
-            assert set(_answers(client, users, url, "get").values()) <= {200, 503}
+            assert set(_answers(client, sessions, url, "get").values()) <= {200, 503}
             continue
         get_expected, post_expected = EXPECTED[name]
         for method, expected in (("get", get_expected), ("post", post_expected)):
             if expected is None:
                 continue
-            got = _answers(client, users, url, method)
+            got = _answers(client, sessions, url, method)
             wrong += [
                 f"{method.upper()} {name} as {who}: {got[who]}, expected {expected[who]}"
                 for who in WHO
@@ -352,9 +123,9 @@ def test_a_partner_member_cannot_open_a_meeting_their_agency_is_not_at(client, w
     other_agency = UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=AgencyFactory())
     client.force_login(other_agency)
     for name in ("screening:meeting", "screening:meeting-print"):
-        assert client.get(_url(name, ids)).status_code == 404
+        assert client.get(url_for(name, ids)).status_code == 404
     contribution = client.post(
-        _url("screening:meeting-contribution", ids), {"information": "Known to us."}
+        url_for("screening:meeting-contribution", ids), {"information": "Known to us."}
     )
     assert contribution.status_code == 404
 
@@ -453,7 +224,7 @@ def test_a_restricted_record_opens_only_to_the_people_named_on_it(client, restri
     client.raise_request_exception = False
     wrong = []
     for name, methods in RESTRICTED.items():
-        url = _url(name, ids)
+        url = url_for(name, ids)
         for method, named in methods.items():
             data = RESTRICTED_POSTS[name](ids) if name in RESTRICTED_POSTS else {}
             for role, answer in named.items():

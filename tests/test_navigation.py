@@ -1,7 +1,7 @@
 """The service navigation, as every role sees it over HTTP.
 
 What each role is offered is not listed here a second time: a page is expected in a
-role's navigation exactly when the URL-by-role table (tests/test_every_url_by_role.py)
+role's navigation exactly when the URL-by-role table (tests/support/url_table.py)
 says that role opens it (200). The grouping into areas is frontdoor.navigation.AREAS.
 """
 
@@ -14,11 +14,18 @@ from django.urls import reverse
 
 from frontdoor.navigation import AREAS, navigation_for
 from frontdoor.roles import Role
-
-# world: the URL walk's records (a contact being screened, a check, a meeting) to open.
-from tests.test_every_url_by_role import EXPECTED, _url, world  # noqa: F401
+from tests.support.url_table import EXPECTED, url_for, url_world
+from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The URL walk's records (a contact being screened, a check, a meeting) to open;
+    the tests only read them."""
+    yield from built_once(django_db_blocker, url_world)
+
 
 # Referrers reach their contacts from "Your referrals"; the staff contact list answers
 # them too (with their own contacts) but is not offered to them a second time.
@@ -140,10 +147,10 @@ def test_a_manager_is_offered_four_areas_instead_of_twelve_links(client, manager
         ("manager", "outcomes:scorecard-inspection", "Performance"),
     ],
 )
-def test_pages_reached_from_an_area_keep_it_marked(client, world, who, name, area):  # noqa: F811
+def test_pages_reached_from_an_area_keep_it_marked(client, world, who, name, area):
     users, ids = world
     client.force_login(users[who])
-    nav = _navigation(client, _url(name, ids))
+    nav = _navigation(client, url_for(name, ids))
     assert [(text, current) for text, _, current in nav.areas if current] == [(area, "true")]
 
 

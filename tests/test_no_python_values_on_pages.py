@@ -1,7 +1,7 @@
 """No page shows a Python value ("True", "False", "None") where a person expects words.
 
 Walks every GET URL for every role that may open it (the table in
-tests/test_every_url_by_role.py), over records chosen to put booleans and empty
+tests/support/url_table.py), over records chosen to put booleans and empty
 values on the pages: a decided contact, a screening with the complex-case flag
 unset and set, and optional fields left empty.
 """
@@ -17,15 +17,15 @@ from referrals.models import ContactSubject
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import child_input, submit_contact
-from tests.test_every_url_by_role import (  # noqa: F401 (world is a fixture)
+from tests.support.url_table import (
     ANON,
     ARGS,
     EXPECTED,
     HEALTH,
     WHO,
-    _url,
-    _url_names,
-    world,
+    url_for,
+    url_names,
+    url_world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,11 @@ CONTACT_IDS = {"reference", "subject_id", "person_id"}
 # rendered from Python stands alone or before punctuation.
 PYTHON_VALUE = re.compile(r"\b(True|False)\b|\bNone\b(?! [a-z])")
 RATIONALE = "A rationale that would stand up if it were questioned later on."
+
+
+@pytest.fixture
+def world(db):
+    return url_world()
 
 
 class _VisibleText(HTMLParser):
@@ -112,18 +117,18 @@ def _variants(users, ids) -> dict[str, dict]:
     return variants
 
 
-def test_no_page_shows_true_false_or_none(client, world):  # noqa: F811
+def test_no_page_shows_true_false_or_none(client, world):
     users, ids = world
     client.raise_request_exception = False
     found = []
     for variant, variant_ids in _variants(users, ids).items():
-        for name in _url_names():
+        for name in url_names():
             if name == HEALTH or name.endswith(NOT_HTML):
                 continue
             if variant != "world" and not set(ARGS.get(name, [])) & CONTACT_IDS:
                 continue  # the page does not show the swapped contact
             allowed = [who for who in WHO if who != ANON and EXPECTED[name][0][who] == 200]
-            url = _url(name, variant_ids)
+            url = url_for(name, variant_ids)
             for who in allowed:
                 client.force_login(users[who])
                 response = client.get(url)

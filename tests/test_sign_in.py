@@ -7,17 +7,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from frontdoor.roles import Role
-
-LANDING_HEADINGS = {
-    Role.SCREENER: "Screening",
-    Role.MANAGER: "Managing the front door",
-    Role.HEAD_OF_SERVICE: "Head of service",
-    Role.REFERRER: "Referring a concern about a child",
-    Role.PARTNER_AGENCY_MEMBER: "Partner agency in the MAST",
-    Role.PERFORMANCE_VIEWER: "Performance",
-    Role.ADMINISTRATOR: "Administration",
-    Role.CASE_SYSTEM: "Case-management system account",
-}
+from tests.support.landing import LANDING_HEADINGS
 
 
 def sign_in(client, email, password, next_url=""):

@@ -17,8 +17,8 @@ from frontdoor.roles import Role
 from referrals.models import ConcernCategory, Contact, ReferralDraft
 from referrals.services import api_client_create
 from tests.factories import UserFactory, submit_contact
-from tests.referrals.test_api import VALID
-from tests.referrals.test_contact_forms import CONCERN, child, management
+from tests.support.contact_forms import CONCERN, child, management
+from tests.support.partner_api import VALID
 
 pytestmark = pytest.mark.django_db
 

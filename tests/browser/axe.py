@@ -19,17 +19,37 @@ def _is_conditional_reveal(violation: dict, node: dict) -> bool:
     )
 
 
-def axe_violations(page) -> list[str]:
-    """axe's findings on the page as it is now, one line per element, less the accepted one."""
+def axe_in_every_page(context) -> None:
+    """Load axe-core into every page the browser context opens: the script goes to the
+    browser once, instead of once per page."""
+    context.add_init_script(path=AXE_SOURCE)
+
+
+def axe_start(page) -> None:
+    """Start axe on the page as it is now, without waiting for it: another tab may load
+    its next page while this one's renderer works."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_SOURCE.read_text())
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+    page.evaluate(
+        "tags => { window.frontdoorAxe = axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}}); }",
         AXE_TAGS,
     )
+
+
+def axe_findings(page) -> list[str]:
+    """The findings of the run ``axe_start`` began, one line per element, less the
+    accepted one."""
+    result = page.evaluate("() => window.frontdoorAxe")
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} -> {node['target'][0]}"
         for violation in result["violations"]
         for node in violation["nodes"]
         if not _is_conditional_reveal(violation, node)
     ]
+
+
+def axe_violations(page) -> list[str]:
+    """axe's findings on the page as it is now, one line per element, less the accepted one."""
+    axe_start(page)
+    return axe_findings(page)

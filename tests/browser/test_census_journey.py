@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.navigation import navigate
-from tests.browser.test_intake_journeys import sign_in
 from tests.outcomes.scorecard_world import build_world
+from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

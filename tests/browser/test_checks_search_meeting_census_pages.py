@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from outcomes.models import CensusExport
 from screening import services as screening_services
 from screening.meetings import services as meeting_services
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import PersonFactory, child_input, submit_contact
+from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import RATIONALE
+from tests.support.browser import sign_in
+from tests.support.screening import RATIONALE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir()) / "screening-page"

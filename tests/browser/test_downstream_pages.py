@@ -10,9 +10,9 @@ from outcomes.models import DownstreamOutcome
 from screening import services as screening
 from screening.models import Route
 from tests.browser.axe import axe_violations
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.browser import sign_in
+from tests.support.screening import decide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

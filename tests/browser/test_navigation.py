@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from frontdoor.navigation import navigation_for
 from frontdoor.roles import Role
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import UserFactory
+from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

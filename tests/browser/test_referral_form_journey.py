@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from referrals.models import ReferralDraft
 from tests.browser.navigation import navigate
-from tests.browser.test_intake_journeys import fill_person, sign_in
+from tests.support.browser import fill_person, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 from screening import services as screening
 from screening.models import Route
 from tests.browser.navigation import navigate
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.browser import sign_in
+from tests.support.screening import decide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 
 from referrals.models import Contact
 from tests.browser.navigation import navigate
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import RATIONALE
+from tests.support.browser import sign_in
+from tests.support.screening import RATIONALE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

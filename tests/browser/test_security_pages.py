@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from frontdoor.roles import Role
 from tests.browser.navigation import navigate
-from tests.browser.test_intake_journeys import sign_in
 from tests.factories import UserFactory, submit_contact
+from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

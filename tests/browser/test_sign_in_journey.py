@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from frontdoor.roles import Role
-from tests.test_sign_in import LANDING_HEADINGS
+from tests.support.landing import LANDING_HEADINGS
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,7 +16,7 @@ from referrals.services import api_client_create
 from screening import services as screening
 from screening.models import Route
 from tests.factories import UserFactory, child_input, submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -22,8 +22,8 @@ from outcomes.models import DownstreamOutcome, OutcomeImport
 from screening import services as screening
 from screening.models import Route
 from tests.factories import child_input, submit_contact
-from tests.outcomes.test_worker_failures import needs_embedded_redis, restart_embedded_redis
-from tests.screening.test_screening_services import decide
+from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
+from tests.support.screening import decide
 
 TODAY = timezone.localdate()
 ROWS = 120

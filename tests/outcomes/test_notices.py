@@ -16,8 +16,8 @@ from outcomes.models import Notice
 from screening import services as screening
 from screening.models import Decision, Route
 from tests.factories import adult_input, child_input, submit_contact
-from tests.screening.test_screening_services import decide
 from tests.support import broker
+from tests.support.screening import decide
 
 FAMILY = [child_input(), adult_input(address="1 Mill Lane\nYork", postcode="YO1 7HH")]
 

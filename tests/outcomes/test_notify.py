@@ -12,7 +12,7 @@ from screening import services as screening
 from screening.models import Route
 from tests.factories import adult_input, child_input, submit_contact
 from tests.outcomes.fake_notify import TEST_API_KEY, FakeNotify
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
 FAMILY = [child_input(), adult_input(address="1 Mill Lane\nYork", postcode="YO1 7HH")]

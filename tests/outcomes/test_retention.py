@@ -91,7 +91,7 @@ def test_decisions_stay_immutable_outside_erasure(contact, screener, level):
     from django.db.utils import InternalError, ProgrammingError
 
     from screening import services
-    from tests.screening.test_screening_services import decide
+    from tests.support.screening import decide
 
     services.screening_claim(actor=screener, contact=contact)
     decision = decide(screener, contact, level, route=Route.EARLY_HELP)

@@ -10,8 +10,8 @@ from outcomes.scorecard import services
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count, scorecard_get
 from tests.outcomes.scorecard_world import build_world
-from tests.outcomes.test_worker_failures import needs_embedded_redis, restart_embedded_redis
 from tests.support import broker
+from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
 
 pytestmark = pytest.mark.django_db
 Q3 = Period.parse("2026-Q3")

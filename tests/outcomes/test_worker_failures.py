@@ -6,7 +6,6 @@ first message open until the worker has been killed.
 """
 
 import asyncio
-import contextlib
 import os
 import signal
 import socket
@@ -30,6 +29,7 @@ from outcomes.returns import services as returns
 from outcomes.tasks import waiting_work_sweep
 from tests.factories import submit_contact
 from tests.support import broker
+from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -130,27 +130,6 @@ def test_a_worker_killed_mid_delivery_still_delivers_exactly_once(referrer):
                 worker.terminate()
                 worker.wait(15)
         smtp.stop()
-
-
-def restart_embedded_redis(*, down_while=None) -> None:
-    """Stop the embedded Redis (saving its data), run ``down_while``, start it again."""
-    import redis
-
-    from frontdoor import embedded
-
-    redis_dir, socket_path, _ = embedded._redis_paths()
-    # The server closing the connection is the shutdown working.
-    with contextlib.suppress(redis.ConnectionError):
-        redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5).shutdown(save=True)
-    wait_for(lambda: not embedded._redis_answers(socket_path), 10, "Redis did not stop")
-    if down_while is not None:
-        down_while()
-    embedded._start_redis_server(redis_dir, socket_path)
-
-
-needs_embedded_redis = pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")), reason="restarts the project's embedded Redis"
-)
 
 
 @needs_embedded_redis

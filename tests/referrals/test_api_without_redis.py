@@ -18,9 +18,9 @@ from referrals.api import PartnerRateThrottle
 from referrals.models import Contact
 from referrals.services import api_client_create
 from tests.factories import UserFactory
-from tests.outcomes.test_worker_failures import needs_embedded_redis, restart_embedded_redis
-from tests.referrals.test_api import VALID
-from tests.referrals.test_contact_forms import CONCERN, child, management
+from tests.support.contact_forms import CONCERN, child, management
+from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
+from tests.support.partner_api import VALID
 
 
 def nowhere_cache(tmp_path):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from referrals.forms import AdultForm, CallerForm, ChildForm, ConcernForm, ReferrerForm
 from referrals.models import ReferralDraft
-from tests.referrals.test_contact_forms import (
+from tests.support.contact_forms import (
     CONCERN,
     child,
     full_referral,

@@ -10,7 +10,7 @@ from outcomes.services import render_notice
 from screening import services
 from screening.models import Decision, Route
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import RATIONALE, decide
+from tests.support.screening import RATIONALE, decide
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from screening import selectors, services
 from screening.models import Route
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from screening import services as screening_services
 from screening.meetings import services
 from screening.models import ComplexCaseEntry
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
 

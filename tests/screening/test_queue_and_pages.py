@@ -11,7 +11,7 @@ from referrals.models import Contact
 from screening import selectors, services
 from screening.models import AgencyCheck, Route
 from tests.factories import UserFactory, child_input, submit_contact
-from tests.screening.test_screening_services import RATIONALE, decide
+from tests.support.screening import RATIONALE, decide
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -17,7 +17,7 @@ from referrals.models import Contact
 from screening import selectors, services
 from screening.models import Decision, Route
 from tests.factories import child_input, submit_contact
-from tests.screening.test_screening_services import RATIONALE, decide
+from tests.support.screening import RATIONALE, decide
 
 pytestmark = pytest.mark.django_db
 NHS = "9434765919"

@@ -17,7 +17,7 @@ from referrals import services as referral_services
 from screening import services
 from screening.models import Decision, Route
 from tests.factories import UserFactory, submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
 

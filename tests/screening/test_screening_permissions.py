@@ -7,7 +7,7 @@ from frontdoor.roles import Role
 from screening import services
 from screening.models import Route
 from tests.factories import submit_contact
-from tests.screening.test_screening_services import decide
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
 

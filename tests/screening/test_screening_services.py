@@ -6,30 +6,10 @@ from django.db import DatabaseError, connection, transaction
 from referrals.models import Contact
 from screening import services
 from screening.models import AgencyCheck, Decision, Route, Screening
-from tests.factories import ADVICE, UserFactory, submit_contact
+from tests.factories import UserFactory, submit_contact
+from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
-
-RATIONALE = (
-    "Bruising consistent with a grip and a clear disclosure naming mum's partner; "
-    "police hold two previous domestic incidents. Threshold for s47 is met."
-)
-
-
-def decide(actor, contact, level, route=Route.STRATEGY_DISCUSSION, **extra):
-    if route in services.CENSUS_REFERRAL_ROUTES:
-        extra.setdefault("primary_need", "N1")
-    for name, value in ADVICE.items():
-        extra.setdefault(name, value)
-    return services.decision_record(
-        actor=actor,
-        contact=contact,
-        route=route,
-        threshold_level=level,
-        rationale=extra.pop("rationale", RATIONALE),
-        family_notice=extra.pop("family_notice", Decision.FamilyNotice.NOTIFY),
-        **extra,
-    )
 
 
 def test_claim_next_takes_immediate_risk_first_then_the_earliest_due(screener, referrer):

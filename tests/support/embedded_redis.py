@@ -1,0 +1,31 @@
+"""Stopping and starting the project's embedded Redis, for tests of what survives an outage."""
+
+import contextlib
+import os
+import time
+
+import pytest
+
+
+def restart_embedded_redis(*, down_while=None) -> None:
+    """Stop the embedded Redis (saving its data), run ``down_while``, start it again."""
+    import redis
+
+    from frontdoor import embedded
+
+    redis_dir, socket_path, _ = embedded._redis_paths()
+    # The server closing the connection is the shutdown working.
+    with contextlib.suppress(redis.ConnectionError):
+        redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5).shutdown(save=True)
+    deadline = time.monotonic() + 10
+    while embedded._redis_answers(socket_path):
+        assert time.monotonic() < deadline, "Redis did not stop"
+        time.sleep(0.1)
+    if down_while is not None:
+        down_while()
+    embedded._start_redis_server(redis_dir, socket_path)
+
+
+needs_embedded_redis = pytest.mark.skipif(
+    bool(os.environ.get("REDIS_URL")), reason="restarts the project's embedded Redis"
+)
