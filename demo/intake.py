@@ -27,6 +27,7 @@ from demo.common import (
     upn_with_check_letter,
 )
 from demo.narratives import NARRATIVES, age_on, narratives_for
+from frontdoor.london import london_date
 from frontdoor.models import Agency, User
 from frontdoor.nhs_numbers import nhs_number_from
 from frontdoor.roles import Role
@@ -334,7 +335,7 @@ class _Intake:
         """One contact; a ``worrying_teenager`` is a new family's teenager missing from
         home or being exploited, which brings the contact to the complex-case meeting."""
         rng, fake = self.rng, self.fake
-        day = timezone.localtime(received_at).date()
+        day = london_date(received_at)
         known = bool(self.families) and not new_family and rng.random() < 0.25
         family = (
             rng.choice(self.families)

@@ -25,6 +25,7 @@ from demo.common import (
     OTHER_FACTORS,
 )
 from frontdoor.census_codes import census_codes, return_year_of
+from frontdoor.london import london_date
 from frontdoor.models import User
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_days, is_working_day
@@ -94,7 +95,7 @@ class _Plan:
 
     def __init__(self, rng: random.Random, contact: Contact, route: str, decided_on: date):
         self.rng, self.contact, self.route = rng, contact, route
-        self.referral_on = timezone.localtime(contact.received_at).date()
+        self.referral_on = london_date(contact.received_at)
         self.decided_on = decided_on
 
     def events(self, children: int, by: date | None) -> list[list[_Planned]]:
@@ -243,7 +244,7 @@ def _next_referrals(referrals: list[tuple[Contact, object]]) -> dict[int, date]:
     """For each contact, the first later referral of any child on it (by person)."""
     by_person: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for contact, _ in referrals:
-        day = timezone.localtime(contact.received_at).date()
+        day = london_date(contact.received_at)
         for subject in contact.subjects.all():
             if subject.role in ContactSubject.CHILD_ROLES and subject.person_id:
                 by_person[subject.person_id].append((day, contact.pk))
@@ -282,7 +283,7 @@ def demo_outcomes_load(*, seed: int = 2026, now: datetime | None = None) -> int:
     for contact, decision in referrals:
         rng = random.Random(f"{seed}:{contact.reference}")
         children = [s for s in contact.subjects.all() if s.role in ContactSubject.CHILD_ROLES]
-        decided_on = timezone.localtime(decision.decided_at).date()
+        decided_on = london_date(decision.decided_at)
         plan = _Plan(rng, contact, decision.route, decided_on)
         for number, events in enumerate(plan.events(len(children), next_referral.get(contact.pk))):
             for event in sorted(events, key=lambda e: (e.on, ORDER.index(e.event))):

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from frontdoor.celery import app
 
@@ -58,4 +60,16 @@ def dispatch(
         if then is not None:
             then(sent)
 
-    transaction.on_commit(after_commit)
+    # Robust: the change has committed, so a failure in ``then`` is logged, never a 500.
+    transaction.on_commit(after_commit, robust=True)
+
+
+def waiting_ids(rows: QuerySet, *, queued_at: str, time_limit: int, now: datetime) -> list[int]:
+    """The sweepers' one rule for rows waiting on a task: the broker never took the
+    message (``queued_at`` empty), or the run was lost (still waiting a minute past the
+    task's time limit since it was queued or, where the task restarts the clock, taken)."""
+    lost = now - timedelta(seconds=time_limit + 60)
+    never_sent = Q(**{f"{queued_at}__isnull": True})
+    return list(
+        rows.filter(never_sent | Q(**{f"{queued_at}__lt": lost})).values_list("pk", flat=True)
+    )

@@ -18,10 +18,4 @@ class OutcomesConfig(AppConfig):
             lambda decision: services.notices_for_decision(decision=decision),
         )
         # What the screening contact page shows of outcomes, computed by its view.
-        page_parts.provide(
-            page_parts.SCREENING_CONTACT,
-            lambda user, contact: {
-                "guidance": selectors.re_referral_guidance(user=user, contact=contact),
-                "deadlines": selectors.deadlines_for(contact, user=user),
-            },
-        )
+        page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from frontdoor.audit import audit_record
 from frontdoor.census_codes import census_codes, return_year_key, return_year_of
+from frontdoor.london import london_date
 from frontdoor.models import AuditEvent, CensusCode, User
 from frontdoor.roles import Permission
 from outcomes import deadlines
@@ -194,7 +195,7 @@ def _validated(*, actor: User, data: OutcomeEventInput) -> _Checked:
         )
     if data.occurred_on > timezone.localdate():
         raise OutcomeRejected("The date cannot be in the future", field="occurred_on")
-    if data.occurred_on < timezone.localtime(contact.received_at).date():
+    if data.occurred_on < london_date(contact.received_at):
         raise OutcomeRejected("The date is before the contact was received", field="occurred_on")
     if data.event == Event.ICPC and data.occurred_on.weekday() >= 5:
         # Conferences are not held at weekends, and the DfE census rejects such dates.
@@ -223,7 +224,7 @@ def _deadline_checked(
     on-time event has nothing to explain, and the census reads only the late ones)."""
     reason = data.late_reason.strip()
     if data.event == Event.ASSESSMENT_COMPLETED:
-        referral_on = timezone.localtime(checked.contact.received_at).date()
+        referral_on = london_date(checked.contact.received_at)
         due = deadlines.assessment_due(referral_on)
         message = (
             f"Say why the assessment took longer than {deadlines.ASSESSMENT_DAYS} working days "

@@ -11,16 +11,16 @@ identifiers only, as ever.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, TextField
+from django.db.models import TextField
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
-from frontdoor.dispatch import dispatch
+from frontdoor.dispatch import dispatch, waiting_ids
 from frontdoor.london import years_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
@@ -154,12 +154,11 @@ def retention_erase_queue(*, run: RetentionRun) -> None:
 def retention_erasures_sweep(*, now: datetime | None = None) -> list[int]:
     """Queue approved runs the broker never took, or whose erasure was lost (still
     approved after the task's time limit); erasing again skips what is erased."""
-    now = now or timezone.now()
-    lost = now - timedelta(seconds=ERASE_TIME_LIMIT + 60)
-    waiting = list(
-        RetentionRun.objects.filter(status=RetentionRun.Status.APPROVED)
-        .filter(Q(erase_queued_at__isnull=True) | Q(erase_queued_at__lt=lost))
-        .values_list("pk", flat=True)
+    waiting = waiting_ids(
+        RetentionRun.objects.filter(status=RetentionRun.Status.APPROVED),
+        queued_at="erase_queued_at",
+        time_limit=ERASE_TIME_LIMIT,
+        now=now or timezone.now(),
     )
     for run_id in waiting:
         retention_erase_queue(run=RetentionRun(pk=run_id))

@@ -268,7 +268,7 @@ def deadlines_for(
     if decision is None or not decision.is_referral:
         return []
     today = today or timezone.localdate()
-    referral_on = timezone.localtime(contact.received_at).date()
+    referral_on = london_date(contact.received_at)
     by_child: dict[int, list[DownstreamOutcome]] = {}
     for event in DownstreamOutcome.objects.filter(contact=contact).only(
         "subject_id", "event", "occurred_on", "late_reason"
@@ -376,3 +376,12 @@ def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuid
         and child.person_id
         and (child.person_id in referrals or child.person_id in closures)
     ]
+
+
+def screening_contact_parts(*, user: User, contact: Contact) -> dict:
+    """What the screening contact page shows of outcomes (``frontdoor.page_parts``): the
+    re-referral guidance and each child's statutory deadlines."""
+    return {
+        "guidance": re_referral_guidance(user=user, contact=contact),
+        "deadlines": deadlines_for(contact, user=user),
+    }

@@ -27,6 +27,7 @@ from demo.synthetic.tables import (
     Status,
     _pick,
 )
+from frontdoor.london import one_year_before
 from frontdoor.models import Agency
 from outcomes.models import Notice
 from referrals.models import Contact
@@ -372,10 +373,7 @@ class ContactMixin:
         """As screening.services records it: a child on the contact had a referral
         received on or after the same date a year before."""
         today = self.cal.date_of(day)
-        try:
-            year_ago = today.replace(year=today.year - 1)
-        except ValueError:  # 29 February
-            year_ago = today.replace(year=today.year - 1, day=28)
+        year_ago = one_year_before(today)
         since = max((year_ago - self.cal.first).days, 0)  # -1: never referred
         return any(child.referred_on >= since for child in family.children)
 

@@ -12,18 +12,17 @@ import logging
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.census_codes import return_year_key
-from frontdoor.dispatch import dispatch
+from frontdoor.dispatch import dispatch, waiting_ids
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from outcomes.models import CensusExport
@@ -242,12 +241,11 @@ def census_export_recheck(
 def census_checks_sweep(*, now: datetime | None = None) -> list[int]:
     """Queue exports whose check the broker never took, or whose check was lost (still
     being checked after the task's time limit); checking again gives the same report."""
-    now = now or timezone.now()
-    lost = now - timedelta(seconds=CHECK_TIME_LIMIT + 60)
-    waiting = list(
-        CensusExport.objects.filter(status=CensusExport.Status.CHECKING)
-        .filter(Q(check_queued_at__isnull=True) | Q(check_queued_at__lt=lost))
-        .values_list("pk", flat=True)
+    waiting = waiting_ids(
+        CensusExport.objects.filter(status=CensusExport.Status.CHECKING),
+        queued_at="check_queued_at",
+        time_limit=CHECK_TIME_LIMIT,
+        now=now or timezone.now(),
     )
     for export_id in waiting:
         census_check_request(export=CensusExport(pk=export_id))
