@@ -8,22 +8,14 @@ import os
 import signal
 import sys
 import threading
-import time
 
 import pytest
 
 from frontdoor.supervisor import Supervisor
+from tests.support.waiting import wait_until
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 CRASHER = [sys.executable, "-c", "raise SystemExit(3)"]
-
-
-def _wait_for(condition, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("gave up waiting")
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -58,7 +50,7 @@ def test_a_killed_worker_is_started_again_and_the_others_keep_running(supervised
 
     os.kill(worker_pid, signal.SIGKILL)
 
-    _wait_for(lambda: supervisor.children["worker"].restarts == 1)
+    wait_until(lambda: supervisor.children["worker"].restarts == 1, 20.0)
     worker = supervisor.children["worker"].process
     assert worker.pid != worker_pid
     assert worker.poll() is None
@@ -72,7 +64,7 @@ def test_a_process_that_keeps_failing_waits_longer_each_time(supervised):
     supervisor = supervised(
         {"web": SLEEPER, "worker": CRASHER}, first_pause=0.1, longest_pause=0.4, poll_every=0.02
     )
-    _wait_for(lambda: supervisor.children["worker"].restarts >= 4)
+    wait_until(lambda: supervisor.children["worker"].restarts >= 4, 20.0)
     log = supervisor.out.getvalue()
     assert "Starting it again in 0.1 s" in log
     assert "Starting it again in 0.2 s" in log

@@ -7,7 +7,6 @@ setting rather than upload thousands of rows.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -24,6 +23,7 @@ from screening.models import Route
 from tests.factories import child_input, submit_contact
 from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
 from tests.support.screening import decide
+from tests.support.waiting import wait_until
 
 TODAY = timezone.localdate()
 ROWS = 120
@@ -60,13 +60,6 @@ def upload(client, data: bytes):
     return client.post(reverse("outcomes:import"), {"file": file})
 
 
-def wait_for(condition, seconds: float, message: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.1)
-
-
 def finished(job_id: int) -> bool:
     return OutcomeImport.objects.get(pk=job_id).finished
 
@@ -82,7 +75,7 @@ def test_a_large_file_is_checked_by_the_worker_and_reimporting_adds_nothing(
     assert response["Location"] == reverse("outcomes:import-job", args=[job.pk])
     assert job.rows_total == ROWS
 
-    wait_for(lambda: finished(job.pk), 60, "the worker did not finish the import")
+    wait_until(lambda: finished(job.pk), 60, "the worker did not finish the import")
     job.refresh_from_db()
     assert (job.status, job.created, job.unchanged) == ("imported", ROWS, 0)
     assert job.rows_checked == ROWS
@@ -94,7 +87,7 @@ def test_a_large_file_is_checked_by_the_worker_and_reimporting_adds_nothing(
 
     upload(client, events_file(referral.reference))
     again = OutcomeImport.objects.exclude(pk=job.pk).get()
-    wait_for(lambda: finished(again.pk), 60, "the worker did not finish the second import")
+    wait_until(lambda: finished(again.pk), 60, "the worker did not finish the second import")
     again.refresh_from_db()
     assert (again.created, again.unchanged) == (0, ROWS)
     assert DownstreamOutcome.objects.count() == ROWS
@@ -107,7 +100,7 @@ def test_a_large_file_with_a_bad_row_imports_nothing_and_lists_the_row(
     client.force_login(screener)
     upload(client, events_file(referral.reference, bad_row=57))
     job = OutcomeImport.objects.get()
-    wait_for(lambda: finished(job.pk), 60, "the worker did not finish the import")
+    wait_until(lambda: finished(job.pk), 60, "the worker did not finish the import")
     page = client.get(reverse("outcomes:import-job", args=[job.pk]))
     assert "Nothing was imported" in page.text
     assert "Row 59: Unknown event &#x27;party&#x27;" in page.text
@@ -173,7 +166,7 @@ def test_an_import_lost_with_its_worker_is_checked_again(screener, referral, cel
     )
     later = timezone.now() + imports.WAITING_TOO_LONG + timedelta(seconds=1)
     assert imports.outcome_imports_sweep(now=later) == [job.pk]
-    wait_for(lambda: finished(job.pk), 60, "the lost import was not checked again")
+    wait_until(lambda: finished(job.pk), 60, "the lost import was not checked again")
     assert OutcomeImport.objects.get(pk=job.pk).created == 5
 
 
@@ -198,5 +191,5 @@ def test_an_upload_during_a_broker_outage_is_kept_and_checked_when_it_is_back(
     assert imports.outcome_imports_sweep(now=later) == [job.pk]
     assert OutcomeImport.objects.get(pk=job.pk).not_queued is False
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-        wait_for(lambda: finished(job.pk), 60, "the kept upload was not checked")
+        wait_until(lambda: finished(job.pk), 60, "the kept upload was not checked")
     assert OutcomeImport.objects.get(pk=job.pk).created == ROWS

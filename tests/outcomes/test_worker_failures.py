@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -30,6 +29,7 @@ from outcomes.tasks import waiting_work_sweep
 from tests.factories import submit_contact
 from tests.support import broker
 from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
+from tests.support.waiting import wait_until
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -84,13 +84,6 @@ def start_worker(smtp_port: int) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def wait_for(condition, seconds: float, message: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.1)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_delivery_still_delivers_exactly_once(referrer):
     from frontdoor.celery import app
@@ -113,7 +106,7 @@ def test_a_worker_killed_mid_delivery_still_delivers_exactly_once(referrer):
         # The dead worker's message waits out the broker's visibility timeout; the
         # sweeper is what brings the notice back, as it would after 15 minutes.
         services.notices_sweep(now=timezone.now() + timedelta(minutes=20))
-        wait_for(
+        wait_until(
             lambda: Notice.objects.get(pk=notice.pk).status == Notice.Status.SENT,
             30,
             "the notice was not delivered after the restart",
@@ -148,7 +141,7 @@ def test_notices_queued_before_a_redis_restart_are_delivered_after_it(referrer):
         notices = [submit_contact(referrer).notices.get() for _ in range(3)]  # queued on commit
         restart_embedded_redis()
         worker = start_worker(port)
-        wait_for(
+        wait_until(
             lambda: Notice.objects.filter(status=Notice.Status.SENT).count() == 3,
             30,
             "queued notices were lost with the Redis restart",
@@ -182,7 +175,7 @@ def test_a_notice_written_while_redis_is_down_is_sent_once_it_returns(referrer):
         assert notice.status == Notice.Status.PENDING
         worker = start_worker(port)
         services.notices_sweep(now=timezone.now() + timedelta(minutes=5))
-        wait_for(
+        wait_until(
             lambda: Notice.objects.get(pk=notice.pk).status == Notice.Status.SENT,
             30,
             "the notice was not sent after Redis returned",
