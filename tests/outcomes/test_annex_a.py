@@ -15,12 +15,10 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from frontdoor.models import AuditEvent, CensusCode, ReferralSource
-from frontdoor.roles import Role
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from outcomes.returns import annex_a
@@ -28,10 +26,10 @@ from referrals.models import Contact, ContactSubject
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
-from tests.factories import ADVICE, UserFactory, child_input, contact_input
+from tests.factories import ADVICE, child_input, contact_input
 from tests.outcomes.scorecard_world import at, nhs_number
+from tests.support.annex_a import PAGE, WINDOW_B, signed_in, window_query
 
-PAGE = reverse("outcomes:scorecard-inspection")
 E = DownstreamOutcome.Event
 NEEDS_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
 LEVEL = {
@@ -41,18 +39,6 @@ LEVEL = {
     Route.ALREADY_OPEN: 3,
     Route.STRATEGY_DISCUSSION: 4,
 }
-
-
-def window_query(start: date, end: date) -> dict[str, str]:
-    """The window as typed into the GOV.UK date inputs."""
-    query = {}
-    for name, day in (("start", start), ("end", end)):
-        query.update({f"{name}_0": str(day.day), f"{name}_1": str(day.month)})
-        query[f"{name}_2"] = str(day.year)
-    return query
-
-
-WINDOW_B = window_query(date(2026, 1, 1), date(2026, 6, 30))
 
 
 @dataclass
@@ -215,11 +201,6 @@ def records(screener, manager) -> Records:
     return r
 
 
-def _signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def _csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -233,7 +214,7 @@ def _by_id(rows: list[list]) -> dict[str, list[list]]:
 
 
 def test_list_1_has_a_row_per_child_per_contact_received_in_the_window(client, records, manager):
-    header, *rows = _csv_rows(_signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "1"}))
+    header, *rows = _csv_rows(signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "1"}))
     assert header == list(annex_a.LIST_1_HEADER)
     dates = [row[5] for row in rows]
     assert dates == [
@@ -286,7 +267,7 @@ def test_list_1_has_a_row_per_child_per_contact_received_in_the_window(client, r
 
 
 def test_list_3_has_referrals_only_with_counts_and_nfa(client, records, manager):
-    header, *rows = _csv_rows(_signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "3"}))
+    header, *rows = _csv_rows(signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "3"}))
     assert header == [
         "Child Unique ID",
         "Gender",
@@ -349,7 +330,7 @@ def test_list_3_has_referrals_only_with_counts_and_nfa(client, records, manager)
 
 def test_three_referrals_in_twelve_months_count_one_two_three(client, records, manager):
     window = window_query(date(2025, 1, 1), date(2025, 6, 30))
-    _, *rows = _csv_rows(_signed_in(client, manager).get(PAGE, {**window, "list": "3"}))
+    _, *rows = _csv_rows(signed_in(client, manager).get(PAGE, {**window, "list": "3"}))
     cal = records.child_id("cal1")
     assert [(row[5], row[8]) for row in rows if row[0] == cal] == [
         ("03/02/2025", "1"),
@@ -379,7 +360,7 @@ def test_labels_come_from_the_code_lists_for_each_return_year(client, records, m
         annex_a_label="a) White British"
     )
     ReferralSource.objects.filter(code="6").update(annex_a_label="q) 6: Police force")
-    _, *rows = _csv_rows(_signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "1"}))
+    _, *rows = _csv_rows(signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "1"}))
     by_id = _by_id(rows)
     ann = by_id[records.child_id("m1", "Ann")][0]
     assert ann[1:3] == ["b) Female", "a) White British"]  # January: 2025-26
@@ -389,7 +370,7 @@ def test_labels_come_from_the_code_lists_for_each_return_year(client, records, m
 
 
 def test_excel_has_both_lists_and_every_contact_is_audited(client, records, manager):
-    response = _signed_in(client, manager).get(PAGE, {**WINDOW_B, "format": "xlsx"})
+    response = signed_in(client, manager).get(PAGE, {**WINDOW_B, "format": "xlsx"})
     assert response.status_code == 200
     assert "annex-a-2026-01-01-to-2026-06-30.xlsx" in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
@@ -413,7 +394,7 @@ def test_excel_has_both_lists_and_every_contact_is_audited(client, records, mana
 
 
 def test_list_3_download_is_audited_against_the_referrals_only(client, records, manager):
-    response = _signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "3"})
+    response = signed_in(client, manager).get(PAGE, {**WINDOW_B, "list": "3"})
     assert (
         "annex-a-list-3-referrals-2026-01-01-to-2026-06-30.csv" in (response["Content-Disposition"])
     )
@@ -438,115 +419,3 @@ def test_query_count_does_not_grow_with_rows(records, manager):
         lists = annex_a.annex_a_lists(user=manager, window=window, as_at=timezone.now())
     assert len(lists.referrals) == 18
     assert len(after.captured_queries) == len(before.captured_queries)
-
-
-def test_the_page_offers_the_last_six_months_by_default(client, manager, db):
-    response = _signed_in(client, manager).get(PAGE)
-    assert response.status_code == 200
-    body = response.content.decode()
-    window = annex_a.six_months_to(timezone.localdate())
-    assert f'name="start_0" type="text" inputmode="numeric" value="{window.start.day}"' in body
-    assert f'name="end_2" type="text" inputmode="numeric" value="{window.end.year}"' in body
-    assert "Allocated Team" in body or "allocated team" in body
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        (
-            {"start": ("1", "5", "2026"), "end": ("1", "11", "2026")},
-            "The window can be at most six months: for a start date of 1 May 2026 the end "
-            "date must be 31 October 2026 or earlier",
-        ),
-        (
-            {"start": ("31", "8", "2026"), "end": ("1", "3", "2027")},
-            "for a start date of 31 August 2026 the end date must be 28 February 2027",
-        ),
-        (
-            {"start": ("1", "5", "2026"), "end": ("30", "4", "2026")},
-            "The end date must be the same as or after the start date",
-        ),
-        (
-            {"start": ("31", "2", "2026"), "end": ("1", "3", "2026")},
-            "Start date must be a real date",
-        ),
-        ({"start": ("", "", ""), "end": ("1", "3", "2026")}, "Enter the start date"),
-        ({"start": ("1", "2", "2026"), "end": ("", "3", "2026")}, "End date must include a day"),
-    ],
-)
-def test_a_window_that_is_not_one_is_explained_and_kept(client, manager, db, typed, message):
-    query = {"list": "1"}
-    for name, parts in typed.items():
-        query.update({f"{name}_{index}": part for index, part in enumerate(parts)})
-    response = _signed_in(client, manager).get(PAGE, query)
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert "There is a problem" in body
-    assert message in body
-    for name, parts in typed.items():
-        for index, part in enumerate(parts):
-            assert f'name="{name}_{index}" type="text" inputmode="numeric" value="{part}"' in body
-    assert not AuditEvent.objects.filter(action="export").exists()
-
-
-def test_six_months_to_the_day_is_allowed(client, manager, db):
-    query = window_query(date(2026, 5, 1), date(2026, 10, 31))
-    response = _signed_in(client, manager).get(PAGE, {**query, "list": "3"})
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-
-
-def test_the_inspection_date_fills_in_the_six_months_before_it(client, manager, db):
-    client = _signed_in(client, manager)
-    response = client.get(
-        PAGE, {"inspection_date_0": "15", "inspection_date_1": "10", "inspection_date_2": "2026"}
-    )
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "15 April 2026 to 14 October 2026" in body
-    assert 'name="start_1" type="text" inputmode="numeric" value="4"' in body
-    assert 'name="end_0" type="text" inputmode="numeric" value="14"' in body
-
-    bad = client.get(
-        PAGE, {"inspection_date_0": "15", "inspection_date_1": "13", "inspection_date_2": "2026"}
-    )
-    assert bad.status_code == 400
-    text = bad.content.decode()
-    assert "Inspection date must be a real date" in text
-    assert 'name="inspection_date_1" type="text" inputmode="numeric" value="13"' in text
-    later = timezone.localdate() + timedelta(days=400)
-    far = client.get(
-        PAGE,
-        {
-            "inspection_date_0": str(later.day),
-            "inspection_date_1": str(later.month),
-            "inspection_date_2": str(later.year),
-        },
-    )
-    assert "The inspection date must be within the next year" in far.content.decode()
-
-
-def test_windows_are_six_months_at_most_and_at_best():
-    day = date(2024, 1, 1)
-    while day < date(2028, 12, 31):
-        window = annex_a.six_months_to(day)
-        assert window.end == day
-        assert annex_a.latest_end(window.start) >= day
-        assert annex_a.latest_end(window.start - timedelta(days=1)) < day
-        if day <= timezone.localdate():
-            assert annex_a.window_problem(window.start, window.end) == ""
-        day += timedelta(days=1)
-    assert annex_a.six_months_before_inspection(date(2026, 10, 15)) == annex_a.Window(
-        date(2026, 4, 15), date(2026, 10, 14)
-    )
-
-
-@pytest.mark.parametrize(
-    "role", [Role.SCREENER, Role.PERFORMANCE_VIEWER, Role.PARTNER_AGENCY_MEMBER]
-)
-def test_only_managers_may_have_the_lists(client, db, role):
-    client.force_login(UserFactory(roles=[role]))
-    assert client.get(PAGE).status_code == 403
-    assert client.get(PAGE, {**WINDOW_B, "format": "xlsx"}).status_code == 403
-    assert client.get(PAGE, {**WINDOW_B, "list": "3"}).status_code == 403
-    assert not AuditEvent.objects.filter(action="export").exists()
