@@ -2,9 +2,10 @@
 
 import contextlib
 import os
-import time
 
 import pytest
+
+from tests.support.waiting import wait_until
 
 
 def restart_embedded_redis(*, down_while=None) -> None:
@@ -17,10 +18,7 @@ def restart_embedded_redis(*, down_while=None) -> None:
     # The server closing the connection is the shutdown working.
     with contextlib.suppress(redis.ConnectionError):
         redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5).shutdown(save=True)
-    deadline = time.monotonic() + 10
-    while embedded._redis_answers(socket_path):
-        assert time.monotonic() < deadline, "Redis did not stop"
-        time.sleep(0.1)
+    wait_until(lambda: not embedded._redis_answers(socket_path), 10, "Redis did not stop")
     if down_while is not None:
         down_while()
     embedded._start_redis_server(redis_dir, socket_path)
