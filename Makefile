@@ -4,8 +4,8 @@
 run: install  ## Install, migrate, load demo data, run web + worker + beat
 	.venv/bin/python manage.py run_app
 
-test: install-browser  ## Install everything and run the whole test suite
-	.venv/bin/python -m pytest
+test: install-browser  ## Install everything and run the whole test suite, two tests at a time
+	.venv/bin/python -m pytest -n 2 --dist worksteal
 
 install:
 	scripts/install

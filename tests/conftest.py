@@ -43,11 +43,21 @@ def _is_transactional(item: pytest.Item) -> bool:
     )
 
 
+def _run_order(item: pytest.Item) -> int:
+    # Tests that stop a shared service first, while the other process runs short tests
+    # (it waits only for the one in hand); then the browser's long journeys, so the
+    # processes end together on short tests rather than one waiting on a long one.
+    if item.get_closest_marker("alone"):
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Transactional tests start from a flushed database, without the rows the data
     migrations put there (census codes, roles, referral sources). Django's serialized
     rollback puts back exactly what the migrated database held: the test database is
     serialized once after migrating, and each transactional test starts by loading it."""
+    items.sort(key=_run_order)
     for item in items:
         if _is_transactional(item):
             marker = item.get_closest_marker("django_db")
@@ -92,6 +102,37 @@ def _no_transactional_test_inside_a_shared_world(request):
 
         if connection.in_atomic_block:
             pytest.fail("A transactional test ran while a module's shared world was open")
+
+
+# --- Tests that stop a shared service ----------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_stopping_a_shared_service(request):
+    """``make test`` runs tests in two processes (pytest-xdist) against one PostgreSQL and
+    one Redis. A test marked ``alone`` stops the embedded Redis, which would fail whatever
+    the other process is doing, so it holds the services lock exclusively while the others
+    each hold it shared. The turnstile stops a stream of shared holders from starving it:
+    an ``alone`` test keeps the turnstile while it waits, so no new test starts."""
+    import fcntl
+
+    from frontdoor import embedded
+
+    alone = request.node.get_closest_marker("alone") is not None
+    embedded.STATE_DIR.mkdir(parents=True, exist_ok=True)
+    with (
+        open(embedded.STATE_DIR / "tests-turnstile.lock", "a") as turnstile,
+        open(embedded.STATE_DIR / "tests-services.lock", "a") as services,
+    ):
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        fcntl.flock(services, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        if not alone:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(services, fcntl.LOCK_UN)
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
 
 
 # --- Two-factor sign-in -----------------------------------------------------------------

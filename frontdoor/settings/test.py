@@ -1,8 +1,15 @@
 """Tests: the same real PostgreSQL and Redis as development, never stand-ins."""
 
 import copy
+import os
 
 from .base import *  # noqa: F403
+
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", …). Each has its own
+# test database (pytest-django names it), and here its own queue and cache keys on the
+# shared Redis, so one process's worker never takes another's tasks.
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+_TEST_SUFFIX = f"-{_TEST_PROCESS}" if _TEST_PROCESS else ""
 
 DEBUG = False
 SECRET_KEY = "test-only-key-" + "t" * 40
@@ -10,8 +17,8 @@ SECRET_KEY = "test-only-key-" + "t" * 40
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # The tests' own Redis database, so a running app's worker never takes test tasks.
-CACHES["default"]["KEY_PREFIX"] = "frontdoor-test"  # noqa: F405
-CELERY_TASK_DEFAULT_QUEUE = "frontdoor-test"
+CACHES["default"]["KEY_PREFIX"] = "frontdoor-test" + _TEST_SUFFIX  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = "frontdoor-test" + _TEST_SUFFIX
 # A test waits on a task's result (``apply_async(..., ignore_result=False).get(timeout=…)``)
 # to know a worker ran it. Tasks keep no result unless a call asks for one
 # (CELERY_TASK_IGNORE_RESULT), as in production, which has no result store at all.

@@ -24,6 +24,10 @@ def restart_embedded_redis(*, down_while=None) -> None:
     embedded._start_redis_server(redis_dir, socket_path)
 
 
-needs_embedded_redis = pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")), reason="restarts the project's embedded Redis"
-)
+def needs_embedded_redis(test):
+    """For a test that stops the project's embedded Redis: skipped when the settings use
+    another Redis, and run alone (tests/conftest.py), since every test process shares it."""
+    test = pytest.mark.alone(test)
+    return pytest.mark.skipif(
+        bool(os.environ.get("REDIS_URL")), reason="restarts the project's embedded Redis"
+    )(test)
