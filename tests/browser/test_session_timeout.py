@@ -31,10 +31,11 @@ def short_session(settings):
 
 
 @pytest.fixture
-def one_minute_session(settings):
-    settings.SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=1)
-    settings.SESSION_COOKIE_AGE = 60
-    settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=20)
+def twenty_second_session(settings):
+    # Long enough to take a contact and type into it before the warning shows.
+    settings.SESSION_INACTIVITY_TIMEOUT = timedelta(seconds=20)
+    settings.SESSION_COOKIE_AGE = 20
+    settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=8)
 
 
 def test_warned_then_kept_signed_in_then_signed_out(
@@ -60,7 +61,7 @@ def test_warned_then_kept_signed_in_then_signed_out(
 
 
 def test_typing_for_longer_than_the_timeout_keeps_the_session(
-    page, screener, password, one_minute_session
+    page, screener, password, twenty_second_session
 ):
     sign_in(page, screener, password)
     page.goto("/referrals/record/")
@@ -69,8 +70,8 @@ def test_typing_for_longer_than_the_timeout_keeps_the_session(
     keep_alives = []
     page.on("request", lambda r: "/session/keep-alive/" in r.url and keep_alives.append(r))
 
-    # About 80 seconds of steady typing (200 ms a key), longer than the one-minute session.
-    page.keyboard.type("The child said she is scared to go home. " * 10, delay=200)
+    # About 33 seconds of steady typing (200 ms a key), longer than the 20-second session.
+    page.keyboard.type("The child said she is scared to go home. " * 4, delay=200)
 
     assert keep_alives, "typing sent no keep-alive"
     expect(page.get_by_role("alertdialog")).to_be_hidden()
@@ -83,7 +84,7 @@ def test_typing_for_longer_than_the_timeout_keeps_the_session(
 
 
 def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
-    page, screener, referrer, password, one_minute_session, assert_no_axe_violations
+    page, screener, referrer, password, twenty_second_session, assert_no_axe_violations
 ):
     contact = submit_contact(referrer)
     sign_in(page, screener, password)
@@ -97,11 +98,11 @@ def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
     page.get_by_label("Rationale").fill(RATIONALE)
     page.get_by_label("What do you need to know?").fill("Any incidents at the address?")
 
-    # Then the screener is called away: the warning, then the sign-out, about a minute on.
+    # Then the screener is called away: the warning, then the sign-out, 20 seconds on.
     dialog = page.get_by_role("alertdialog", name="You are about to be signed out")
-    expect(dialog).to_be_visible(timeout=60_000)
+    expect(dialog).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible(
-        timeout=60_000
+        timeout=30_000
     )
     # The typed text is not in the page's address, nor left readable in the tab.
     assert "Amelia" not in page.url
