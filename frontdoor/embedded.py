@@ -22,6 +22,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -323,6 +324,25 @@ def _stop_redis_if_last(registry: _ClientRegistry, socket_path: Path) -> None:
         # The server closing the connection is the shutdown working.
         with suppress(redis.ConnectionError):
             redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5).shutdown(save=True)
+
+
+def redis_restart(down_while: Callable[[], object] | None = None) -> None:
+    """Stop the embedded Redis (saving its data), run ``down_while``, start it again: an
+    operator's restart, and how the tests show what survives a Redis outage."""
+    import redis
+
+    redis_dir, socket_path, _ = _redis_paths()
+    # The server closing the connection is the shutdown working.
+    with suppress(redis.ConnectionError):
+        redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5).shutdown(save=True)
+    deadline = time.monotonic() + REDIS_START_TIMEOUT_SECONDS
+    while _redis_answers(socket_path):
+        if time.monotonic() > deadline:
+            raise RuntimeError("Embedded Redis did not stop")
+        time.sleep(0.05)
+    if down_while is not None:
+        down_while()
+    _start_redis_server(redis_dir, socket_path)
 
 
 def redis_url() -> str:

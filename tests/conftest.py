@@ -17,6 +17,7 @@ from frontdoor.celery import app as celery_app
 from frontdoor.models import Agency, ReferralSource
 from frontdoor.roles import Role
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory, submit_contact
+from tests.support import reference_data
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -43,10 +44,20 @@ def _is_transactional(item: pytest.Item) -> bool:
     )
 
 
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's own order, which a later sort must keep."""
+    if _is_transactional(item):
+        return 1
+    uses_db = item.get_closest_marker("django_db") or "db" in getattr(item, "fixturenames", ())
+    return 0 if uses_db else 2
+
+
 def _run_order(item: pytest.Item) -> int:
-    # Tests that stop a shared service first, while the other process runs short tests
-    # (it waits only for the one in hand); then the browser's long journeys, so the
-    # processes end together on short tests rather than one waiting on a long one.
+    # Within pytest-django's order (tests in a rolled-back transaction, then transactional
+    # tests, whose flush leaves no reference data behind, then those without a database):
+    # tests that stop a shared service first, so the other process waits only for the one
+    # test in hand; then the browser's long journeys, so the processes end together on
+    # short tests rather than one waiting on a long one.
     if item.get_closest_marker("alone"):
         return 0
     return 1 if item.get_closest_marker("browser") else 2
@@ -57,39 +68,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     migrations put there (census codes, roles, referral sources). Django's serialized
     rollback puts back exactly what the migrated database held: the test database is
     serialized once after migrating, and each transactional test starts by loading it."""
-    items.sort(key=_run_order)
     for item in items:
         if _is_transactional(item):
             marker = item.get_closest_marker("django_db")
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-
-
-_MIGRATED_CONTENTS: dict[str, str] = {}
+    # Stable sorts: the second keeps pytest-django's order (already applied) first.
+    items.sort(key=lambda item: (_django_order(item), _run_order(item)))
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """Keep the migrated database's serialized contents: Django holds them on the
-    connection object, which does not survive everything a test session does."""
-    from django.db import connections
-
-    for alias in connections:
-        contents = getattr(connections[alias], "_test_serialized_contents", None)
-        if contents is not None:
-            _MIGRATED_CONTENTS[alias] = contents
+    reference_data.keep_migrated_contents()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     # Just before pytest-django sets up a test's database: Playwright's sync API (the
     # session's browser) leaves this thread with new connection objects, without them.
-    if fixturedef.argname == "_django_db_helper" and _MIGRATED_CONTENTS:
-        from django.db import connections
-
-        for alias, contents in _MIGRATED_CONTENTS.items():
-            connections[alias]._test_serialized_contents = contents
+    if fixturedef.argname == "_django_db_helper" and reference_data.MIGRATED_CONTENTS:
+        reference_data.give_connections_their_contents()
+        if _is_transactional(request.node):
+            reference_data.transactional_test_starts()
+        else:
+            reference_data.put_back_if_flushed(request.getfixturevalue("django_db_blocker"))
     return (yield)
 
 
