@@ -25,25 +25,36 @@ from referrals.validators import clean_postcode
 from screening import selectors
 from screening.meetings.slots import slot_moment
 from screening.models import ComplexCaseEntry, ComplexCaseRun, Decision
+from tests.support.worlds import built_once
 
 SATURDAY = datetime(2026, 11, 21, 11, 0, tzinfo=LONDON)
 MONDAY_MORNING = datetime(2026, 11, 23, 8, 15, tzinfo=LONDON)
 BANK_HOLIDAY = datetime(2026, 8, 31, 13, 0, tzinfo=LONDON)  # the summer bank holiday
 
 
-def _load(now: datetime) -> None:
+def _load(now: datetime) -> datetime:
     demo_data_load()
     demo_contacts_load(count=60, now=now)
     demo_screening_load(now=now)
     demo_meetings_load(now=now)
+    return now
+
+
+@pytest.fixture(scope="module")
+def now(request, django_db_setup, django_db_blocker):
+    """The demo loaded as at the day in hand, once for the tests that read it on that
+    day (see tests/support/worlds.py)."""
+    yield from built_once(django_db_blocker, lambda: _load(request.param))
 
 
 @pytest.mark.parametrize(
-    "now", [SATURDAY, MONDAY_MORNING, BANK_HOLIDAY], ids=["saturday", "monday-8am", "bank-holiday"]
+    "now",
+    [SATURDAY, MONDAY_MORNING, BANK_HOLIDAY],
+    ids=["saturday", "monday-8am", "bank-holiday"],
+    indirect=True,
 )
 def test_the_demo_queue_meetings_and_approvals_exist_whatever_the_day(db, now):
     assert not is_working_day(now.date()) or now.hour < 9
-    _load(now)
 
     screener = User.objects.get(
         email=next(a.email for a in DEMO_ACCOUNTS if a.role == Role.SCREENER)
@@ -76,8 +87,8 @@ def test_the_demo_queue_meetings_and_approvals_exist_whatever_the_day(db, now):
     assert returned.filter(contact__status__in=["in_screening"]).exists()
 
 
-def test_demo_postcodes_pass_the_referral_forms_check_and_worries_fit_ages(db):
-    _load(SATURDAY)
+@pytest.mark.parametrize("now", [SATURDAY], ids=["saturday"], indirect=True)
+def test_demo_postcodes_pass_the_referral_forms_check_and_worries_fit_ages(db, now):
 
     postcodes = {*Person.objects.values_list("postcode", flat=True)}
     postcodes |= {*ContactSubject.objects.values_list("postcode", flat=True)}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from frontdoor.audit import audit_record
 from frontdoor.census_codes import (
     ETHNICITY_NOT_OBTAINED,
-    census_codes,
+    census_code_lists,
     return_year_key,
     return_year_of,
 )
@@ -50,12 +50,15 @@ def census_details_clean(
     wanted = {code.strip().upper() for code in disabilities if code.strip()}
     if not ethnicity and not wanted:
         return "", []
-    if ethnicity and ethnicity not in {c.code for c in census_codes("ethnicity", year)}:
+    # The lists needed in one query: intake checks every child on a contact.
+    needed = ["ethnicity"] if ethnicity else []
+    lists = census_code_lists([*needed, "disability"] if wanted else needed, year)
+    if ethnicity and ethnicity not in {c.code for c in lists["ethnicity"]}:
         raise CensusDetailsInvalid(
             "ethnicity",
             f"{ethnicity} is not an ethnicity code in the {return_year_key(year)} census.",
         )
-    known = [c.code for c in census_codes("disability", year)] if wanted else []
+    known = [c.code for c in lists["disability"]] if wanted else []
     unknown = sorted(wanted - set(known))
     if unknown:
         raise CensusDetailsInvalid(

@@ -8,6 +8,7 @@ two return years (2025-26 and 2026-27). Times are London wall-clock times.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from frontdoor.models import AuditEvent, CensusCode, ReferralSource
+from frontdoor.roles import Role
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from outcomes.returns import annex_a
@@ -26,9 +28,10 @@ from referrals.models import Contact, ContactSubject
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
-from tests.factories import ADVICE, child_input, contact_input
+from tests.factories import ADVICE, UserFactory, child_input, contact_input
 from tests.outcomes.scorecard_world import at, nhs_number
 from tests.support.annex_a import PAGE, WINDOW_B, signed_in, window_query
+from tests.support.worlds import built_once
 
 E = DownstreamOutcome.Event
 NEEDS_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
@@ -125,9 +128,34 @@ class Records:
         return f"P{subject.person_id}" if subject.person_id else f"S{subject.pk}"
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The records, built once: the tests read them (what one writes is undone after
+    it, see tests/support/worlds.py)."""
+    yield from built_once(django_db_blocker, _records_build)
+
+
 @pytest.fixture
-def records(screener, manager) -> Records:
-    r = Records(screener, manager)
+def screener(world):
+    return world.screener
+
+
+@pytest.fixture
+def manager(world):
+    return world.manager
+
+
+@pytest.fixture
+def records(world, db) -> Records:
+    # Each test has its own lists of the world's people and contacts to add to.
+    return dataclasses.replace(world, people=dict(world.people), contacts=dict(world.contacts))
+
+
+def _records_build() -> Records:
+    r = Records(
+        UserFactory(roles=[Role.SCREENER], full_name="Sam Screener"),
+        UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager"),
+    )
     # A contact about two children, from the police: a referral for both.
     r.contact(
         "m1",

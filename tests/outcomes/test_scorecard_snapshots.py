@@ -5,16 +5,42 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.celery import app as celery_app
+from frontdoor.roles import Role
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard import services
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count, scorecard_get
+from tests.factories import UserFactory
 from tests.outcomes.scorecard_world import build_world
 from tests.support import broker
 from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
+from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 Q3 = Period.parse("2026-Q3")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The scorecard's records, built once: the tests read them and keep counts of
+    them, which are undone after each test (tests/support/worlds.py)."""
+
+    def build():
+        screener = UserFactory(roles=[Role.SCREENER], full_name="Sam Screener")
+        manager = UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager")
+        return build_world(screener, manager)
+
+    yield from built_once(django_db_blocker, build)
+
+
+@pytest.fixture
+def screener(world):
+    return world.screener
+
+
+@pytest.fixture
+def manager(world):
+    return world.manager
 
 
 def _numbers(figures):
@@ -22,7 +48,6 @@ def _numbers(figures):
 
 
 def test_a_kept_scorecard_shows_exactly_the_figures_counted_afresh(screener, manager):
-    build_world(screener, manager)
     as_at = timezone.now()
     live = scorecard_count(period=Q3, as_at=as_at)
 
@@ -44,7 +69,6 @@ def test_a_kept_scorecard_shows_exactly_the_figures_counted_afresh(screener, man
 
 
 def test_the_page_shows_the_latest_kept_count_and_links_carry_its_moment(client, screener, manager):
-    build_world(screener, manager)
     snapshot = services.snapshot_take(period=Q3)
     client.force_login(manager)
 
@@ -56,7 +80,6 @@ def test_the_page_shows_the_latest_kept_count_and_links_carry_its_moment(client,
 
 
 def test_without_a_kept_count_the_page_counts_now(client, screener, manager):
-    build_world(screener, manager)
     client.force_login(manager)
     response = client.get(reverse("outcomes:scorecard"), {"period": "2026-Q3"})
     assert response.status_code == 200
@@ -108,7 +131,6 @@ def test_the_recount_task_keeps_a_new_count(manager):
 
 
 def test_a_kept_count_carries_assessments_within_45_working_days(screener, manager):
-    build_world(screener, manager)
     as_at = timezone.now()
     snapshot = services.snapshot_take(period=Q3, as_at=as_at)
     kept = scorecard_get(user=manager, period=Q3)
@@ -120,7 +142,6 @@ def test_a_kept_count_carries_assessments_within_45_working_days(screener, manag
 
 
 def test_a_count_kept_before_a_measure_existed_is_counted_afresh(screener, manager):
-    build_world(screener, manager)
     old = services.snapshot_take(period=Q3)
     for _, figures in old.figures["trend"]:
         figures.pop("assessment_within_45_days")
