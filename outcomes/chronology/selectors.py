@@ -97,7 +97,7 @@ def _past(stream: Stream, cursor: Cursor, below: bool) -> Q:
     more = "lt" if below else "gt"
     if stream.event == cursor.event:
         return Q(**{f"chron_at__{more}": cursor.at}) | Q(
-            at=cursor.at, **{f"row_id__{more}": cursor.row_id}
+            chron_at=cursor.at, **{f"chron_id__{more}": cursor.row_id}
         )
     if (stream.event < cursor.event) == below:
         return Q(**{f"chron_at__{more}e": cursor.at})

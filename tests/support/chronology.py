@@ -31,14 +31,21 @@ class History:
 
 
 def full_contact(
-    *, referrer: User, screener: User, manager: User, member: User, meeting_day: date, nhs: str
+    *,
+    referrer: User,
+    screener: User,
+    manager: User,
+    member: User,
+    meeting_day: date,
+    nhs: str,
+    name: tuple[str, str],
 ) -> Contact:
     """A contact about the child that has been through everything: a check asked and
     answered, a complex-case meeting, a decision a manager approved, notices, and an
     assessment completed afterwards."""
     contact = submit_contact(
         referrer,
-        subjects=[child_input(nhs_number=nhs)],
+        subjects=[child_input(nhs_number=nhs, first_name=name[0], last_name=name[1])],
         concern_categories=["child_exploitation"],
     )
     screening_services.screening_claim(actor=screener, contact=contact)
@@ -148,17 +155,21 @@ def child_with_history(
     full: int = 3,
     older: int = 0,
     nhs: str = NHS_NUMBER,
+    meetings_from: date = date(2026, 11, 2),
+    name: tuple[str, str] = ("Amelia", "Harrison"),
 ) -> History:
     """A child with ``full`` contacts through everything (and a restriction made and
-    lifted on their record) plus ``older`` earlier contacts."""
+    lifted on their record) plus ``older`` earlier contacts. A second child in one test
+    needs other ``meetings_from`` (a meeting slot is made once)."""
     contacts = [
         full_contact(
             referrer=referrer,
             screener=screener,
             manager=manager,
             member=member,
-            meeting_day=date(2026, 11, 2) + timedelta(days=number),
+            meeting_day=meetings_from + timedelta(days=number),
             nhs=nhs,
+            name=name,
         )
         for number in range(full)
     ]
