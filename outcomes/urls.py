@@ -3,6 +3,7 @@
 from django.urls import path
 
 from outcomes import views
+from outcomes.chronology import views as chronology
 from outcomes.returns import views as returns
 from outcomes.returns import views_annex_a
 from outcomes.scorecard import views as scorecard
@@ -13,6 +14,14 @@ urlpatterns = [
     path("your-referrals/<str:reference>/", views.my_referral, name="my-referral"),
     path("contacts/<str:reference>/notices/", views.contact_notices, name="contact-notices"),
     path("contacts/<str:reference>/outcomes/", views.contact_outcomes, name="contact-outcomes"),
+    path(
+        "people/<int:person_id>/chronology/", chronology.person_chronology, name="person-chronology"
+    ),
+    path(
+        "people/<int:person_id>/chronology.pdf",
+        chronology.person_chronology_pdf,
+        name="person-chronology-pdf",
+    ),
     path("import/", views.outcomes_import, name="import"),
     path("import/<int:import_id>/", views.outcome_import, name="import-job"),
     path("import/<int:import_id>/check/", views.outcome_import_check, name="import-check"),

@@ -158,6 +158,8 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:decide": {"post": {S: 200, M: 200}},
     "screening:child-census": {"post": {S: 302, M: 302}},
     "outcomes:my-referral": {"get": {REF: 200}},
+    "outcomes:person-chronology": {"get": {S: 200, M: 200}},
+    "outcomes:person-chronology-pdf": {"get": {S: 200, M: 200}},
     "outcomes:contact-notices": {"get": {S: 200, M: 200}},
     "outcomes:contact-outcomes": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "outcomes:notice-resend": {"post": {M: 302}},

@@ -131,6 +131,9 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:decide": (POST_ONLY, only(404, STAFF)),
     # An empty form is a child whose ethnicity and disabilities are not yet known.
     "screening:child-census": (POST_ONLY, SCREENING_POST),
+    # A person's chronology and its PDF: who may open the person record (person_get).
+    "outcomes:person-chronology": (only(404, STAFF), None),
+    "outcomes:person-chronology-pdf": (only(404, STAFF), None),
     "outcomes:my-referrals": (only(403, {REF: 200, REFERRER_B: 200}), None),
     "outcomes:my-referral": (only(404, {REF: 200}), None),
     "outcomes:contact-notices": (only(403, STAFF), None),
@@ -218,6 +221,8 @@ ARGS = {
     "screening:decide": ["reference"],
     "screening:child-census": ["reference", "subject_id"],
     "outcomes:my-referral": ["reference"],
+    "outcomes:person-chronology": ["person_id"],
+    "outcomes:person-chronology-pdf": ["person_id"],
     "outcomes:contact-notices": ["reference"],
     "outcomes:contact-outcomes": ["reference"],
     "outcomes:notice-resend": ["reference", "notice_id"],
