@@ -93,7 +93,8 @@ def _worker_answers() -> tuple[bool, str]:
     from frontdoor.celery import app
 
     queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    replies = app.control.inspect(timeout=1.0).active_queues() or {}
+    inspect = app.control.inspect(timeout=settings.HEALTH_WORKER_REPLY_SECONDS)
+    replies = inspect.active_queues() or {}
     consuming = [
         worker for worker, queues in replies.items() if any(q.get("name") == queue for q in queues)
     ]
