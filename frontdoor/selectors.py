@@ -8,12 +8,32 @@ from django.db.models import Count, Q
 from frontdoor.models import Agency, User
 from frontdoor.roles import Permission, Role
 
+# Where a user object keeps its group names once read (see user_group_names).
+_GROUP_NAMES = "_frontdoor_group_names"
+
+
+def user_group_names(*, user: User) -> frozenset[str]:
+    """The names of the user's groups, read once per user object: the two-factor check,
+    the page header and the page itself each ask during one request. Each request loads
+    its user afresh, as Django's own permission cache relies on; code that changes the
+    groups of a user object it goes on using calls ``user_group_names_forget``."""
+    names = getattr(user, _GROUP_NAMES, None)
+    if names is None:
+        names = frozenset(group.name for group in user.groups.all())
+        setattr(user, _GROUP_NAMES, names)
+    return names
+
+
+def user_group_names_forget(*, user: User) -> None:
+    if hasattr(user, _GROUP_NAMES):
+        delattr(user, _GROUP_NAMES)
+
 
 def user_roles(*, user: User | AnonymousUser) -> list[Role]:
     """The user's roles, in landing priority order."""
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
+    names = user_group_names(user=user)
     return [role for role in Role if role.value in names]
 
 
@@ -93,7 +113,8 @@ def _worker_answers() -> tuple[bool, str]:
     from frontdoor.celery import app
 
     queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    replies = app.control.inspect(timeout=1.0).active_queues() or {}
+    inspect = app.control.inspect(timeout=settings.HEALTH_WORKER_REPLY_SECONDS)
+    replies = inspect.active_queues() or {}
     consuming = [
         worker for worker, queues in replies.items() if any(q.get("name") == queue for q in queues)
     ]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
+from frontdoor import selectors
 from frontdoor.audit import audit_record
 from frontdoor.dispatch import send
 from frontdoor.models import Agency, AuditEvent, ReferralSource, User
@@ -51,6 +52,7 @@ def user_create(
         is_staff=Role.ADMINISTRATOR in roles,
     )
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    selectors.user_group_names_forget(user=user)
     return user
 
 
@@ -78,6 +80,7 @@ def user_roles_change(
             return None
         locked.groups.remove(*Group.objects.filter(name__in=held - wanted))
         locked.groups.add(*Group.objects.filter(name__in=wanted - held))
+        selectors.user_group_names_forget(user=user)
         # The admin screens are an administrator's tool; nobody else keeps them.
         locked.is_staff = Role.ADMINISTRATOR.value in wanted or locked.is_superuser
         locked.save(update_fields=["is_staff"])

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Role
+from frontdoor.selectors import user_group_names
 
 DEVICE_NAME = "Authenticator app"
 # How long a secret shown for setting up stays usable: long enough to find a phone and
@@ -42,7 +43,7 @@ def two_factor_required(user: User) -> bool:
 def uses_authenticator(user: User) -> bool:
     """Holds a staff role: signs in with an authenticator app (even where a development
     setting lets them skip it for now)."""
-    return user.is_authenticated and user.groups.filter(name__in=STAFF_ROLES).exists()
+    return user.is_authenticated and bool(user_group_names(user=user) & STAFF_ROLES)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

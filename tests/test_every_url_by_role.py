@@ -23,6 +23,7 @@ from screening import services as screening_services
 from screening.models import Decision
 from tests.conftest import VerifiedClient
 from tests.factories import AgencyFactory, UserFactory
+from tests.support.sessions import session_after_sign_in, sign_in_with
 from tests.support.url_table import (
     ANON,
     ARGS,
@@ -37,24 +38,21 @@ from tests.support.url_table import (
     url_names,
     url_world,
 )
+from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db):
-    return url_world()
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module; what a test writes to it is undone after that test."""
+    yield from built_once(django_db_blocker, url_world)
 
 
 def _signed_in_sessions(users) -> dict[str, dict]:
     """What each role's session holds just after signing in (with their code given)."""
-    sessions = {}
-    for who in WHO:
-        if who != ANON:
-            client = VerifiedClient()
-            client.force_login(users[who])
-            sessions[who] = dict(client.session.items())
-    return sessions
+    client = VerifiedClient()
+    return {who: session_after_sign_in(client, users[who]) for who in WHO if who != ANON}
 
 
 def _answers(client, sessions, url: str, method: str) -> dict[str, int]:
@@ -62,11 +60,10 @@ def _answers(client, sessions, url: str, method: str) -> dict[str, int]:
     fresh sign-in gives, copied instead of signing in again for each of ~1,300 requests."""
     answers = {}
     for who in WHO:
-        client.cookies.clear()
-        if who != ANON:
-            session = client.session  # a new, empty session, its cookie set on the client
-            session.update(sessions[who])
-            session.save()
+        if who == ANON:
+            client.cookies.clear()
+        else:
+            sign_in_with(client, sessions[who])
         response = getattr(client, method)(url)
         answers[who] = response.status_code
     return answers
@@ -78,7 +75,10 @@ def test_every_url_is_in_the_table():
     assert not set(EXPECTED) - set(url_names()), "EXPECTED names URLs that no longer exist"
 
 
-def test_every_url_as_every_role(client, world):
+def test_every_url_as_every_role(client, world, settings):
+    # /healthz waits this long for a worker that the tests do not run; only its status
+    # matters here (200 or 503), asked of it once for each caller.
+    settings.HEALTH_WORKER_REPLY_SECONDS = 0.05
     users, ids = world
     sessions = _signed_in_sessions(users)
     client.raise_request_exception = False
@@ -223,6 +223,7 @@ def test_every_url_about_a_childs_record_is_tried_restricted():
 
 def test_a_restricted_record_opens_only_to_the_people_named_on_it(client, restricted_world):
     users, outsiders, ids = restricted_world
+    sessions: dict[int, dict] = {}  # each user signed in once, on their first try
     client.raise_request_exception = False
     wrong = []
     for name, methods in RESTRICTED.items():
@@ -235,7 +236,9 @@ def test_a_restricted_record_opens_only_to_the_people_named_on_it(client, restri
                 if role in outsiders:
                     tries.insert(0, ("not named", outsiders[role], 403))
                 for label, user, expected in tries:
-                    client.force_login(user)
+                    if user.pk not in sessions:
+                        sessions[user.pk] = session_after_sign_in(VerifiedClient(), user)
+                    sign_in_with(client, sessions[user.pk])
                     response = getattr(client, method)(url, data)
                     refused_as_restricted = expected != 403 or (
                         "This record is restricted" in response.text

@@ -2,6 +2,12 @@ import pytest
 from django.urls import reverse
 
 
+@pytest.fixture
+def no_worker_wait(settings):
+    """No worker runs for these tests: waiting the full second for one shows nothing."""
+    settings.HEALTH_WORKER_REPLY_SECONDS = 0.05
+
+
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_ok_when_database_redis_and_worker_answer(client, celery_worker):
     response = client.get(reverse("healthz"))
@@ -16,7 +22,7 @@ def test_healthz_is_ok_when_database_redis_and_worker_answer(client, celery_work
     }
 
 
-def test_healthz_reports_a_missing_worker_with_503(client, db):
+def test_healthz_reports_a_missing_worker_with_503(client, db, no_worker_wait):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
@@ -27,7 +33,7 @@ def test_healthz_reports_a_missing_worker_with_503(client, db):
     assert body["checks"]["redis"]["ok"] is True
 
 
-def test_healthz_reports_redis_down_with_503(client, db, settings, tmp_path):
+def test_healthz_reports_redis_down_with_503(client, db, settings, tmp_path, no_worker_wait):
     settings.REDIS_URL = f"unix://{tmp_path / 'no-redis-here.sock'}"
 
     response = client.get(reverse("healthz"))
@@ -38,7 +44,7 @@ def test_healthz_reports_redis_down_with_503(client, db, settings, tmp_path):
     assert "no-redis-here" not in response.text
 
 
-def test_healthz_reports_database_down_with_503(client, db, monkeypatch):
+def test_healthz_reports_database_down_with_503(client, db, monkeypatch, no_worker_wait):
     from django.db import OperationalError
     from django.db.backends.postgresql.base import DatabaseWrapper
 
@@ -53,7 +59,7 @@ def test_healthz_reports_database_down_with_503(client, db, monkeypatch):
     assert response.json()["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
 
 
-def test_healthz_needs_no_sign_in_and_is_never_cached(client, db):
+def test_healthz_needs_no_sign_in_and_is_never_cached(client, db, no_worker_wait):
     response = client.get(reverse("healthz"))
     assert response.status_code in (200, 503)
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]

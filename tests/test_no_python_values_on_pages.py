@@ -17,6 +17,7 @@ from referrals.models import ContactSubject
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
 from tests.factories import child_input, submit_contact
+from tests.support.sessions import session_after_sign_in, sign_in_with
 from tests.support.url_table import (
     ANON,
     ARGS,
@@ -119,6 +120,7 @@ def _variants(users, ids) -> dict[str, dict]:
 
 def test_no_page_shows_true_false_or_none(client, world):
     users, ids = world
+    sessions = {who: session_after_sign_in(client, user) for who, user in users.items()}
     client.raise_request_exception = False
     found = []
     for variant, variant_ids in _variants(users, ids).items():
@@ -130,7 +132,7 @@ def test_no_page_shows_true_false_or_none(client, world):
             allowed = [who for who in WHO if who != ANON and EXPECTED[name][0][who] == 200]
             url = url_for(name, variant_ids)
             for who in allowed:
-                client.force_login(users[who])
+                sign_in_with(client, sessions[who])
                 response = client.get(url)
                 # A page that failed shows no Python values either: it must not pass so.
                 assert response.status_code < 500, f"{url} as {who} ({variant})"

@@ -19,6 +19,7 @@ from outcomes.scorecard.periods import Period, PeriodError
 from referrals import forms as referral_forms
 from referrals import forms_people
 from screening import forms as screening_forms
+from tests.support.sessions import session_after_sign_in, sign_in_with
 
 # The same examples on every run, so CI cannot fail by chance; set HYPOTHESIS_EXPLORE=1
 # to search afresh (and longer) on your machine.
@@ -213,14 +214,14 @@ contact_form_post = st.dictionaries(
         ["continue", "save", "add_child", "add_adult", "remove_children-0", "remove_adults-3"]
     ),
 )
-def test_the_contact_form_keeps_any_answers_without_a_500(referrer_for_fuzz, answers, action):
+def test_the_contact_form_keeps_any_answers_without_a_500(referrer_session, answers, action):
     """Through HTTP: whatever is posted, with whichever button, the answer is the form
     (200), a redirect to it or the check page (302), or a 400 for a NUL in a field's
     name; and the draft then opens."""
     from django.test import Client
 
     client = Client(raise_request_exception=False)
-    client.force_login(referrer_for_fuzz)
+    sign_in_with(client, referrer_session)
     response = client.post("/referrals/new/", {**answers, "action": action})
     assert response.status_code in (200, 302, 400)
     assert client.get("/referrals/new/").status_code == 200
@@ -232,6 +233,14 @@ def referrer_for_fuzz(db):
     from tests.factories import UserFactory
 
     return UserFactory(roles=[Role.REFERRER])
+
+
+@pytest.fixture
+def referrer_session(referrer_for_fuzz):
+    """Signed in once: each example starts from a new session holding what this gives."""
+    from django.test import Client
+
+    return session_after_sign_in(Client(), referrer_for_fuzz)
 
 
 @pytest.fixture

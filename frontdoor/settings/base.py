@@ -358,6 +358,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Periodic work is scheduled in UTC so clock changes neither skip nor repeat a run.
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
+# How long /healthz waits for a worker to say which queues it consumes: a live worker
+# answers within milliseconds, and a missing one costs the whole wait.
+HEALTH_WORKER_REPLY_SECONDS = 1.0
 # Kept with the project's other state (FRONTDOOR_STATE_DIR), which may be elsewhere.
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(embedded.STATE_DIR / "celerybeat-schedule")
