@@ -25,7 +25,14 @@ from frontdoor.london import years_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from outcomes.models import Notice, RetentionRun
-from referrals.models import Contact, ContactSubject, MatchCandidate, Person, ReferralDraft
+from referrals.models import (
+    Contact,
+    ContactSubject,
+    MatchCandidate,
+    Person,
+    PersonWarning,
+    ReferralDraft,
+)
 from screening.models import (
     REFERRAL_ROUTES,
     AgencyCheck,
@@ -68,6 +75,7 @@ HISTORY_TRIGGERS = [
         "referrals.Contact",
         "referrals.ContactSubject",
         "referrals.Person",
+        "referrals.PersonWarning",
         "screening.Screening",
         "screening.AgencyCheck",
         "screening.Decision",
@@ -204,6 +212,7 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (Contact.events.field.model, "pgh_obj_id", ids),
             (ContactSubject.events.field.model, "pgh_obj_id", subject_ids),
             (Person.events.field.model, "pgh_obj_id", list(only_here)),
+            (PersonWarning.events.field.model, "person_id", list(only_here)),
             (Screening.events.field.model, "contact_id", ids),
             (AgencyCheck.events.field.model, "contact_id", ids),
             (Decision.events.field.model, "contact_id", ids),
@@ -225,8 +234,16 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         erased_at=now,
     )
     subjects.update(**ERASED_IDENTITY, other_names="", relationship_to_children="")
+    # The child's voice: whether they were seen stays, their words and who saw them go.
+    subjects.update(child_seen_by="")
+    subjects.exclude(child_said="").update(child_said=ERASED)
+    subjects.exclude(child_not_seen_reason="").update(child_not_seen_reason=ERASED)
     MatchCandidate.objects.filter(subject_id__in=subject_ids).delete()
     Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
+    # A warning's kind and dates stay (the person record is kept); what it rests on goes.
+    warnings = PersonWarning.objects.filter(person_id__in=only_here)
+    warnings.update(evidence=ERASED, review_note="")
+    warnings.exclude(end_reason="").update(end_reason=ERASED)
     Screening.objects.filter(contact_id__in=ids).update(
         **dict.fromkeys(SOS_TEXT, ERASED),
         checks_waived_reason="",

@@ -49,6 +49,15 @@ QUESTIONS: dict[str, Question] = {
     "unique_pupil_number": Question("Unique Pupil Number", "{who}'s Unique Pupil Number"),
     "address": Question("Address", "{who}'s address"),
     "postcode": Question("Postcode", "{who}'s postcode"),
+    "child_seen": Question(
+        "Seen or spoken to", "whether {who} was seen or spoken to", blank="Not said"
+    ),
+    "child_seen_on": Question("Date seen or spoken to", "when {who} was seen or spoken to"),
+    "child_seen_by": Question("Who saw or spoke to them", "who saw or spoke to {who}"),
+    "child_said": Question("What they said", "what {who} said"),
+    "child_not_seen_reason": Question(
+        "Why not seen or spoken to", "why {who} was not seen or spoken to"
+    ),
     # The concern.
     "concerns": Question("What you are worried about", "what you are worried about"),
     "concern_categories": Question("Kind of concern", "the kind of concern"),
@@ -116,6 +125,12 @@ def _applies(name: str, data: dict) -> bool:
         return data.get("born") != "unborn"
     if name == "expected_date_of_birth":
         return data.get("born") == "unborn"
+    if name.startswith("child_") and data.get("born") == "unborn":
+        return False
+    if name in ("child_seen_on", "child_seen_by", "child_said"):
+        return data.get("child_seen") == "yes"
+    if name == "child_not_seen_reason":
+        return data.get("child_seen") == "no"
     if name == "family_not_told_reason":
         return data.get("family_awareness") != Contact.FamilyAwareness.AWARE_CONSENTED or bool(
             data.get(name)

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from frontdoor.limits import LIMITS, in_megabytes, too_many
 from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
+from referrals.api_voice import ChildVoiceFields, ChildVoiceOutput, voice_input, voices_of
 from referrals.authentication import PartnerTokenAuthentication
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.validators import (
@@ -146,7 +147,20 @@ class ChildInput(PersonFields):
     def validate_expected_date_of_birth(self, value):
         return value and _django_validator(check_expected_date_of_birth)(value)
 
+    voice = ChildVoiceFields(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The child's voice: whether they were seen or spoken to about this "
+        "concern, and what they said or why not. Leave out if not known; not for an "
+        "unborn child.",
+    )
+
     def validate(self, attrs):
+        if attrs["unborn"] and attrs.get("voice"):
+            raise serializers.ValidationError(
+                {"voice": "An unborn child cannot have been seen or spoken to."}
+            )
         if attrs["unborn"] and not attrs.get("expected_date_of_birth"):
             raise serializers.ValidationError(
                 {"expected_date_of_birth": "Give the expected date of birth of an unborn child."}
@@ -303,6 +317,7 @@ class ContactInputSerializer(serializers.Serializer):
                 postcode=child["postcode"],
                 ethnicity=child["ethnicity"],
                 disabilities=tuple(child["disabilities"]),
+                **voice_input(child.get("voice")),
             )
             for child in data["children"]
         ] + [
@@ -353,9 +368,16 @@ class ContactFieldsSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     channel = serializers.CharField()
     children = serializers.SerializerMethodField(help_text="How many children it is about.")
+    voices = serializers.SerializerMethodField(
+        help_text="The child's voice as sent, for each child it was given for."
+    )
 
     def get_children(self, contact) -> int:
         return len(contact.children)
+
+    @extend_schema_field(ChildVoiceOutput(many=True))
+    def get_voices(self, contact) -> list[dict]:
+        return voices_of(contact)
 
 
 # The answer to a submission: nothing is decided at receipt, so ``outcome`` is null here (a

@@ -16,6 +16,7 @@ from django import forms
 from frontdoor.limits import LIMITS, LengthMessagesMixin, too_many
 from frontdoor.models import Agency, ReferralSource
 from referrals.fields import DateField
+from referrals.forms_voice import VOICE_TEXT, ChildVoiceMixin
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.services import ContactInput, ReferrerInput, SubjectInput
 from referrals.validators import (
@@ -85,7 +86,7 @@ class PersonFieldsMixin(LengthMessagesMixin, forms.Form):
         return clean_postcode(self.cleaned_data["postcode"])
 
 
-class ChildForm(PersonFieldsMixin):
+class ChildForm(ChildVoiceMixin, PersonFieldsMixin):
     BORN, UNBORN = "born", "unborn"
     born = forms.ChoiceField(
         label="Has the child been born?",
@@ -118,6 +119,11 @@ class ChildForm(PersonFieldsMixin):
         "unique_pupil_number",
         "address",
         "postcode",
+        "child_seen",
+        "child_seen_on",
+        "child_seen_by",
+        "child_said",
+        "child_not_seen_reason",
     ]
 
     def clean_born(self):
@@ -143,8 +149,11 @@ class ChildForm(PersonFieldsMixin):
             ):
                 self.add_error("expected_date_of_birth", "Enter the expected date of birth")
             cleaned["date_of_birth"] = None
+            # An unborn child has no voice to record yet: whatever was typed is dropped.
+            cleaned.update(dict.fromkeys(VOICE_TEXT, ""), child_seen="", child_seen_on=None)
         else:
             cleaned["expected_date_of_birth"] = None
+            self._clean_voice(cleaned)
         return cleaned
 
     def to_subject(self) -> SubjectInput:
@@ -163,6 +172,11 @@ class ChildForm(PersonFieldsMixin):
             unique_pupil_number=data["unique_pupil_number"],
             address=data["address"],
             postcode=data["postcode"],
+            child_seen={"yes": True, "no": False}.get(data["child_seen"]),
+            child_seen_on=data["child_seen_on"],
+            child_seen_by=data["child_seen_by"].strip(),
+            child_said=data["child_said"].strip(),
+            child_not_seen_reason=data["child_not_seen_reason"].strip(),
         )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import views, views_draft, views_people, views_restrictions
+from referrals import views, views_draft, views_people, views_restrictions, views_warnings
 
 app_name = "referrals"
 urlpatterns = [
@@ -36,6 +36,21 @@ urlpatterns = [
         "people/<int:person_id>/restrict/",
         views_restrictions.person_restrict,
         name="person-restrict",
+    ),
+    path(
+        "people/<int:person_id>/warnings/new/",
+        views_warnings.warning_add,
+        name="warning-add",
+    ),
+    path(
+        "people/<int:person_id>/warnings/<int:warning_id>/review/",
+        views_warnings.warning_review,
+        name="warning-review",
+    ),
+    path(
+        "people/<int:person_id>/warnings/<int:warning_id>/end/",
+        views_warnings.warning_end,
+        name="warning-end",
     ),
     path(
         "contacts/<str:reference>/restrict/",

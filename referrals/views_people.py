@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
-from referrals import forms_people, selectors, services
+from referrals import forms_people, selectors, selectors_warnings, services
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,6 +49,7 @@ def person_detail(
 ) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id)
     history = selectors.person_history(user=request.user, person=person)
+    warnings, ended_warnings = selectors_warnings.person_warnings(user=request.user, person=person)
     audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
     return render(
         request,
@@ -56,6 +57,8 @@ def person_detail(
         {
             "person": person,
             "history": history,
+            "warnings": warnings,
+            "ended_warnings": ended_warnings,
             # Named ``form`` so the page title says "Error: " when it has errors.
             "form": upn_form or forms_people.UniquePupilNumberForm(),
             "show_errors": upn_form is not None,

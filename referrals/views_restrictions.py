@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
-from referrals import forms_restrictions, selectors, services
+from referrals import forms_restrictions, selectors, selectors_warnings, services
 
 
 def _restrict(request: HttpRequest, *, contact=None, person=None, back: str) -> HttpResponse:
@@ -82,7 +82,8 @@ def _restriction_refused(request: HttpRequest, refused: services.RestrictionNotN
 
 @require_http_methods(["GET", "POST"])
 def restrictions(request: HttpRequest) -> HttpResponse:
-    """Managers' list of restricted records, to review on schedule."""
+    """Managers' list of restricted records, to review on schedule, and of warnings
+    on people past or near their review date."""
     records = selectors.restrictions_for_review(user=request.user)
     errors: dict[int, str] = {}
     if request.method == "POST":
@@ -113,6 +114,12 @@ def restrictions(request: HttpRequest) -> HttpResponse:
         "referrals/restrictions.html",
         {
             "restrictions": records,
+            # Warnings on people past or near their review date (reviewed or ended
+            # on their own pages, which come back here).
+            "warnings_due": selectors_warnings.warnings_for_review(
+                user=request.user, notice=services.WARNING_REVIEW_NOTICE
+            ),
+            "warning_notice_days": services.WARNING_REVIEW_NOTICE.days,
             "today": timezone.localdate(),
             "errors": errors,
             "typed": request.POST.get("lift_reason", ""),

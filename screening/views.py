@@ -18,6 +18,7 @@ from frontdoor import page_parts
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
+from referrals import selectors_warnings
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
 from screening import forms, selectors, services
@@ -105,6 +106,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "page": page,
             "rows": rows,
+            # Every person on the page's contacts with a warning, in one query.
+            "warnings": selectors_warnings.warnings_on_contacts(
+                user=request.user, contact_ids=[contact.pk for contact, _ in rows]
+            ),
             "search": filters.search,
             "immediate": immediate,
             "query": query.urlencode(),
@@ -232,6 +237,9 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             "holds": holds,
             "clock": selectors.clock_for(contact, decided_at=selectors.decided_at(contact)),
             "histories": histories,
+            "warnings": selectors_warnings.warnings_active(
+                user=request.user, person_ids=[s.person_id for s in contact.subjects.all()]
+            ),
             "checks": checks,
             "pending_checks": [c for c in checks if c.status == "pending"],
             "decisions": decisions,

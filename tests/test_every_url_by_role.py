@@ -144,6 +144,9 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "referrals:person-access": {"get": {M: 200}},
     "referrals:person-restrict": {"get": {M: 200}, "post": {M: 200}},
     "referrals:contact-restrict": {"get": {M: 200}, "post": {M: 200}},
+    "referrals:warning-add": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
+    "referrals:warning-review": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
+    "referrals:warning-end": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "screening:approval": {"get": {M: 200}, "post": {M: 200}},
     "screening:member-check": {"get": {PAM: 200}, "post": {PAM: 200}},
     "screening:meeting-outcome": {"post": {M: 302}},
@@ -183,6 +186,7 @@ RECORD_ARGS = {
     "check_id",
     "entry_id",
     "notice_id",
+    "warning_id",
 }
 
 

@@ -50,6 +50,12 @@ def date_parts(bound_field) -> list[tuple[str, str, str, str]]:
 
 
 @register.filter
+def as_list(value) -> list:
+    """One item as a list, for an include that shows a list of them."""
+    return [value]
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 

@@ -5,7 +5,8 @@ at a moment through a channel. What the referrer told us is kept on the contact 
 given (``ContactSubject``); who those people really are is the ``Person`` record a
 subject is linked to by matching, confirmed by a screener unless the NHS number
 settles it. Restrictions close a contact or person record to everyone not named on
-it; drafts keep a referrer's unfinished form; API clients are the partner systems.
+it; warnings on a person say what anyone dealing with them must know
+first; drafts keep a referrer's unfinished form; API clients are the partner systems.
 """
 
 from referrals.models.api_clients import ApiClient
@@ -24,6 +25,7 @@ from referrals.models.contacts import (
 )
 from referrals.models.drafts import ReferralDraft
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
+from referrals.models.warnings import PersonWarning, PersonWarningQuerySet, WarningKind
 
 __all__ = [
     "OPEN_STATUSES",
@@ -35,10 +37,13 @@ __all__ = [
     "DoubleMetaphone",
     "MatchCandidate",
     "Person",
+    "PersonWarning",
+    "PersonWarningQuerySet",
     "ReferenceCounter",
     "ReferralDraft",
     "Restriction",
     "RestrictionQuerySet",
     "Sex",
+    "WarningKind",
     "queue_priority",
 ]

@@ -362,6 +362,13 @@ class ContactSubject(models.Model):
         max_length=20, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The child's voice, as the referrer gave it: whether they saw or spoke to the
+    # child (None: not said), when and who, the child's own words, or why not.
+    child_seen = models.BooleanField(null=True, blank=True)
+    child_seen_on = models.DateField(null=True, blank=True)
+    child_seen_by = models.CharField(max_length=200, blank=True)
+    child_said = models.TextField(blank=True)
+    child_not_seen_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["contact", "position"]
@@ -376,6 +383,29 @@ class ContactSubject(models.Model):
                 | (~models.Q(match_status="unmatched") & models.Q(person__isnull=False)),
                 name="subject_linked_when_matched",
             ),
+            # What the child said belongs with "seen", why not with "not seen", and
+            # neither with an adult or an unborn child.
+            models.CheckConstraint(
+                condition=models.Q(
+                    child_seen__isnull=True,
+                    child_seen_on__isnull=True,
+                    child_seen_by="",
+                    child_said="",
+                    child_not_seen_reason="",
+                )
+                | models.Q(role="child", child_seen=True, child_not_seen_reason="")
+                | (
+                    models.Q(
+                        role="child",
+                        child_seen=False,
+                        child_seen_on__isnull=True,
+                        child_seen_by="",
+                        child_said="",
+                    )
+                    & ~models.Q(child_not_seen_reason="")
+                ),
+                name="subject_child_voice_consistent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -388,6 +418,10 @@ class ContactSubject(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def child_voice_given(self) -> bool:
+        return self.child_seen is not None
 
 
 class MatchCandidate(models.Model):

@@ -2,7 +2,7 @@
 
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
-``drafts``, ``api_clients``, ``status`` and ``restrictions``. Their public names are
+``drafts``, ``api_clients``, ``status``, ``restrictions`` and ``warnings``. Their public names are
 re-exported here, so callers write ``from referrals import services`` and
 ``services.contact_submit`` whichever module holds it.
 """
@@ -46,6 +46,15 @@ from referrals.services.restrictions import (
     restrictions_due_count,
 )
 from referrals.services.status import ContactStatusRefused, contact_status_move
+from referrals.services.warnings import (
+    WARNING_REVIEW_AT_MOST,
+    WARNING_REVIEW_NOTICE,
+    WarningRefused,
+    may_set_warnings,
+    warning_end,
+    warning_review,
+    warning_set,
+)
 
 __all__ = [
     "ANONYMOUS_SOURCE_CODE",
@@ -53,6 +62,8 @@ __all__ = [
     "DISABILITY_NONE",
     "RESTRICTION_REVIEW_EVERY",
     "UNKNOWN_SOURCE_CODE",
+    "WARNING_REVIEW_AT_MOST",
+    "WARNING_REVIEW_NOTICE",
     "CensusDetailsInvalid",
     "ContactInput",
     "ContactRejected",
@@ -63,6 +74,7 @@ __all__ = [
     "RestrictionNotNamed",
     "RestrictionRefused",
     "SubjectInput",
+    "WarningRefused",
     "api_client_authenticate",
     "api_client_create",
     "census_details_clean",
@@ -73,10 +85,14 @@ __all__ = [
     "draft_save",
     "match_confirm",
     "match_reject_all",
+    "may_set_warnings",
     "person_upn_set",
     "restriction_add",
     "restriction_lift",
     "restriction_review",
     "restrictions_due_count",
     "subject_census_set",
+    "warning_end",
+    "warning_review",
+    "warning_set",
 ]

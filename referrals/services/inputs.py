@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
+
 from frontdoor.models import Agency
 from referrals.models import Contact, ContactSubject
 
@@ -44,6 +46,37 @@ class SubjectInput:
     # obtained"; ["NONE"] is "no disability".
     ethnicity: str = ""
     disabilities: tuple[str, ...] = ()
+    # The child's voice (a born child only): seen or spoken to by the referrer (None:
+    # not said); if so when, by whom and what they said; if not, why not.
+    child_seen: bool | None = None
+    child_seen_on: date | None = None
+    child_seen_by: str = ""
+    child_said: str = ""
+    child_not_seen_reason: str = ""
+
+    def child_voice_problem(self) -> str:
+        """Why the child's voice as given cannot be recorded, or "" when it can."""
+        said = (self.child_seen_on, self.child_seen_by.strip(), self.child_said.strip())
+        why_not = self.child_not_seen_reason.strip()
+        if self.child_seen is None:
+            if any(said) or why_not:
+                return "Say whether the child was seen or spoken to."
+            return ""
+        if self.role != ContactSubject.Role.CHILD:
+            return "Only a child who has been born can be seen or spoken to."
+        if self.child_seen and why_not:
+            return "A child who was seen or spoken to needs no reason why not."
+        if self.child_seen:
+            if not (said[1] and said[2]):
+                return "Say who saw or spoke to the child and what the child said."
+            if self.child_seen_on is not None and self.child_seen_on > timezone.localdate():
+                return "The day the child was seen or spoken to cannot be in the future."
+            return ""
+        if any(said):
+            return "A child who was not seen or spoken to has no words or who saw them."
+        if not why_not:
+            return "Say why the child was not seen or spoken to."
+        return ""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ def _check(data: ContactInput, channel: Contact.Channel) -> None:
         raise ContactRejected("A contact needs at least one category of concern.")
     if data.advice_only and channel != Contact.Channel.PHONE_CONSULTATION:
         raise ContactRejected("Only a phone consultation can end as advice only.")
+    for subject in data.subjects:
+        problem = subject.child_voice_problem()
+        if problem:
+            raise ContactRejected(problem)
 
 
 @transaction.atomic
@@ -271,6 +275,13 @@ def _subject_create(
         postcode=given.postcode,
         ethnicity=ethnicity,
         disabilities=disabilities or [],
+        child_seen=given.child_seen,
+        child_seen_on=given.child_seen_on if given.child_seen else None,
+        child_seen_by=given.child_seen_by.strip() if given.child_seen else "",
+        child_said=given.child_said.strip() if given.child_seen else "",
+        child_not_seen_reason=given.child_not_seen_reason.strip()
+        if given.child_seen is False
+        else "",
     )
     if plan.person is not None:
         subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER

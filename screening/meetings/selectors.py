@@ -33,6 +33,7 @@ from django.http import Http404
 from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
+from referrals import selectors_warnings as referral_selectors_warnings
 from referrals.models import ContactSubject
 from screening import selectors as screening_selectors
 from screening.meetings.slots import slot_moment
@@ -141,6 +142,8 @@ class CaseView:
     full: bool = True
     # A partner member's agency has no part in this case: only that it is there.
     not_asked: bool = False
+    # The people on the contact with active warnings (screening staff only).
+    warnings: list = field(default_factory=list)
 
     @property
     def shown(self) -> bool:
@@ -262,6 +265,13 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
                 full=False,
             )
         )
+    # Warnings of everyone on the shown cases, in one query for the whole meeting.
+    warnings = referral_selectors_warnings.warnings_on_contacts(
+        user=user, contact_ids=[view.entry.contact_id for view in views if view.shown]
+    )
+    for view in views:
+        if view.shown:
+            view.warnings = warnings.get(view.entry.contact_id, [])
     return views
 
 

@@ -118,3 +118,36 @@ def test_person_only_on_erased_contacts_is_erased_too(old_world, manager, settin
     assert not Person.events.field.model.objects.filter(
         pgh_obj_id=dee.pk, first_name="Dee"
     ).exists()
+
+
+def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
+    old_world, manager, screener, settings
+):
+    from referrals import services as referral_services
+    from referrals.models import ContactSubject, PersonWarning
+
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
+    subject = old_world.contacts["c6"].subjects.get()
+    ContactSubject.objects.filter(pk=subject.pk).update(
+        child_seen=True, child_seen_by="Ms Reed, teacher", child_said="Dee said she was hungry."
+    )
+    warning = referral_services.warning_set(
+        actor=screener,
+        person=subject.person,
+        kind="other",
+        evidence="Dog at the address bit a visitor in 2025.",
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    [run] = [r for r in retention.retention_review() if r.kind == "information_and_advice"]
+    retention.retention_approve(actor=manager, run=run)
+    retention.retention_erase(run_id=run.pk)
+
+    subject.refresh_from_db()
+    assert (subject.child_seen, subject.child_seen_by) == (True, "")
+    assert subject.child_said == retention.ERASED
+    warning.refresh_from_db()
+    assert warning.kind == "other"
+    assert warning.evidence == retention.ERASED
+    assert not PersonWarning.events.field.model.objects.filter(
+        evidence__contains="Dog at the address"
+    ).exists()

@@ -100,6 +100,12 @@ def test_check_answers_shows_every_answer_each_with_its_own_change_link(client, 
             "children-0-nhs_number": "943 476 5919",
             "children-0-unique_pupil_number": "B801200005001",
             "children-0-address": "1 Station Road\nYork",
+            "children-0-child_seen": "yes",
+            "children-0-child_seen_on_0": "2",
+            "children-0-child_seen_on_1": "11",
+            "children-0-child_seen_on_2": "2026",
+            "children-0-child_seen_by": "Ms Reed, class teacher",
+            "children-0-child_said": "Mum's friend shouts at night.",
             "children-1-born": "unborn",
             "children-1-expected_date_of_birth_0": str(due.day),
             "children-1-expected_date_of_birth_1": str(due.month),
@@ -110,10 +116,13 @@ def test_check_answers_shows_every_answer_each_with_its_own_change_link(client, 
 
     page = client.get(reverse("referrals:referral-check")).text
 
-    born_child = set(ChildForm.base_fields) - {"expected_date_of_birth"}
+    # Seen, so why not is not asked; an unborn child is asked none of the child's voice.
+    born_child = set(ChildForm.base_fields) - {"expected_date_of_birth", "child_not_seen_reason"}
     for name in born_child:
         assert f'href="{FORM}#{anchor("children-0", name, ChildForm)}"' in page, name
-    unborn_child = set(ChildForm.base_fields) - {"date_of_birth"}
+    unborn_child = {name for name in ChildForm.base_fields if not name.startswith("child_")} - {
+        "date_of_birth"
+    }
     for name in unborn_child:
         assert f'href="{FORM}#{anchor("children-1", name, ChildForm)}"' in page, name
     for name in AdultForm.base_fields:
@@ -134,6 +143,7 @@ def test_check_answers_shows_every_answer_each_with_its_own_change_link(client, 
     assert "B801200005001" in page
     assert "1 Station Road<br>York" in page
     assert "No, this is an unborn child" in page
+    assert "Mum&#x27;s friend shouts at night." in page
 
 
 def test_staff_and_phone_check_answers_show_every_referrer_answer(client, screener):

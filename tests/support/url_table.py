@@ -9,14 +9,16 @@ asking for a check addressed to another agency.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from frontdoor.roles import Role
 from outcomes.models import Notice, OutcomeImport
 from outcomes.returns import services as returns_services
-from referrals.models import ContactSubject
+from referrals import services as referral_services
+from referrals.models import ContactSubject, WarningKind
 from screening import services as screening_services
 from screening.meetings import services as meeting_services
 from screening.models import Route, ThresholdLevel
@@ -108,6 +110,10 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
         only(404, {M: 200, S: 403, REF: 403}),
     ),
     "referrals:restrictions": (only(403, {M: 200}), None),
+    # Warnings on a person: screeners and managers; an empty POST re-shows the form.
+    "referrals:warning-add": (only(404, STAFF), only(404, STAFF)),
+    "referrals:warning-review": (only(404, STAFF), only(404, STAFF)),
+    "referrals:warning-end": (only(404, STAFF), only(404, STAFF)),
     "screening:queue": (only(403, STAFF), None),
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
     "screening:approvals": (only(403, {M: 200}), None),
@@ -204,6 +210,9 @@ ARGS = {
     "referrals:person-access": ["person_id"],
     "referrals:person-restrict": ["person_id"],
     "referrals:contact-restrict": ["reference"],
+    "referrals:warning-add": ["person_id"],
+    "referrals:warning-review": ["person_id", "warning_id"],
+    "referrals:warning-end": ["person_id", "warning_id"],
     "screening:approval": ["decision_id"],
     "screening:member-check": ["check_id"],
     "screening:meeting": ["run_id"],
@@ -268,7 +277,15 @@ def url_world() -> tuple[dict, dict]:
         family_notice="notify",
         primary_need="N1",
     )
+    warning = referral_services.warning_set(
+        actor=screener,
+        person=subject.person,
+        kind=WarningKind.RISK_TO_STAFF,
+        evidence="Threatened a social worker at the door in March.",
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
     ids = {
+        "warning_id": warning.pk,
         "reference": contact.reference,
         "subject_id": subject.pk,
         "person_id": subject.person_id,
