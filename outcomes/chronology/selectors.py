@@ -12,7 +12,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 
 from frontdoor.london import start_of
 from frontdoor.models import User
-from outcomes.chronology import sources  # noqa: F401  (registers the sources)
+from outcomes.chronology import sources, sources_warnings  # noqa: F401  (registers the sources)
 from outcomes.chronology.entries import SOURCES, Entry, EntryKey, Source, Stream
 from referrals.models import Person
 from referrals.selectors import restrictions_barring_contacts

@@ -30,15 +30,15 @@ def _contacts_of(person: Person) -> QuerySet:
     return ContactSubject.objects.filter(person=person).values("contact_id")
 
 
-def _rows(queryset: QuerySet, at) -> QuerySet:
+def rows_at(queryset: QuerySet, at) -> QuerySet:
     return queryset.annotate(chron_at=F(at) if isinstance(at, str) else at, chron_id=F("pk"))
 
 
-def _ids(keys: Sequence[EntryKey], *events: str) -> list[int]:
+def ids_of(keys: Sequence[EntryKey], *events: str) -> list[int]:
     return [row_id for event, row_id in keys if event in events]
 
 
-def _name(user: User | None) -> str:
+def name_of(user: User | None) -> str:
     return user.full_name if user is not None else ""
 
 
@@ -62,12 +62,12 @@ def _contact_links(user: User, contact: Contact, *extra: tuple[str, str]) -> lis
 @source(kind="contacts", label="Contacts")
 def contacts(person: Person) -> list[Stream]:
     appearances = ContactSubject.objects.filter(person=person)
-    return [Stream("contact", _rows(appearances, "contact__received_at"), _load_contacts)]
+    return [Stream("contact", rows_at(appearances, "contact__received_at"), _load_contacts)]
 
 
 def _load_contacts(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
-    subjects = ContactSubject.objects.filter(pk__in=_ids(keys, "contact")).select_related(
+    subjects = ContactSubject.objects.filter(pk__in=ids_of(keys, "contact")).select_related(
         "contact__referral_source", "contact__source_agency"
     )
     for subject in subjects:
@@ -85,7 +85,7 @@ def _load_contacts(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
             details.insert(3, ("Agency", contact.source_agency.name))
         if subject.relationship_to_children:
             details.insert(1, ("Relationship to the children", subject.relationship_to_children))
-        text = []
+        text = child_voice_text(subject)
         if contact.advice_only:
             details.append(("Outcome", "Ended as information and advice during the call"))
             if contact.advice_given:
@@ -108,6 +108,19 @@ def _load_contacts(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
     return found
 
 
+def child_voice_text(subject: ContactSubject) -> list[tuple[str, str]]:
+    """The child's voice as the referrer gave it, in words."""
+    if subject.child_seen is None:
+        return []
+    if not subject.child_seen:
+        return [("The child's voice", f"Not seen or spoken to: {subject.child_not_seen_reason}")]
+    seen = f"Seen or spoken to by {subject.child_seen_by}"
+    if subject.child_seen_on is not None:
+        seen += f" on {subject.child_seen_on:%-d %B %Y}"
+    said = [("What the child said", subject.child_said)] if subject.child_said else []
+    return [("The child's voice", seen), *said]
+
+
 # --- Decisions --------------------------------------------------------------------------
 
 
@@ -119,15 +132,15 @@ def decisions(person: Person) -> list[Stream]:
         approval_at__isnull=False,
     )
     return [
-        Stream("decision", _rows(made, "decided_at"), _load_decisions),
-        Stream("decision-approval", _rows(answered, "approval_at"), _load_decisions),
+        Stream("decision", rows_at(made, "decided_at"), _load_decisions),
+        Stream("decision-approval", rows_at(answered, "approval_at"), _load_decisions),
     ]
 
 
 def _load_decisions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
     rows = Decision.objects.filter(
-        pk__in=_ids(keys, "decision", "decision-approval")
+        pk__in=ids_of(keys, "decision", "decision-approval")
     ).select_related("contact", "threshold_level", "decided_by", "approved_by", "supersedes")
     for decision in rows:
         contact = decision.contact
@@ -165,7 +178,7 @@ def _load_decisions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entr
                 row_id=decision.pk,
                 at=decision.decided_at,
                 title=f"Decision: {decision.get_route_display()}",
-                by=_name(decision.decided_by),
+                by=name_of(decision.decided_by),
                 details=details,
                 text=text,
                 contact_id=contact.pk,
@@ -183,8 +196,8 @@ def _load_decisions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entr
                     if approved
                     else f"Decision returned to the screener: {decision.get_route_display()}"
                 ),
-                by=_name(decision.approved_by),
-                details=[("Decided by", _name(decision.decided_by))],
+                by=name_of(decision.approved_by),
+                details=[("Decided by", name_of(decision.decided_by))],
                 text=[("Manager's comment", decision.approval_comment)]
                 if decision.approval_comment
                 else [],
@@ -203,15 +216,15 @@ def checks(person: Person) -> list[Stream]:
     asked = AgencyCheck.objects.filter(contact_id__in=_contacts_of(person))
     answered = asked.filter(answered_at__isnull=False)
     return [
-        Stream("check-asked", _rows(asked, "requested_at"), _load_checks),
-        Stream("check-answered", _rows(answered, "answered_at"), _load_checks),
+        Stream("check-asked", rows_at(asked, "requested_at"), _load_checks),
+        Stream("check-answered", rows_at(answered, "answered_at"), _load_checks),
     ]
 
 
 def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
     rows = AgencyCheck.objects.filter(
-        pk__in=_ids(keys, "check-asked", "check-answered")
+        pk__in=ids_of(keys, "check-asked", "check-answered")
     ).select_related("contact", "agency", "requested_by", "answered_by")
     for check in rows:
         contact = check.contact
@@ -227,7 +240,7 @@ def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
                 event="check-asked",
                 at=check.requested_at,
                 title=f"Check asked of {check.agency.name}",
-                by=_name(check.requested_by),
+                by=name_of(check.requested_by),
                 details=[("Status", check.get_status_display())],
                 text=[("Question", check.question)],
                 **common,
@@ -237,7 +250,7 @@ def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
                 event="check-answered",
                 at=check.answered_at,
                 title=f"Check answered by {check.agency.name}",
-                by=_name(check.answered_by),
+                by=name_of(check.answered_by),
                 text=[("Question", check.question), ("Answer", check.response)],
                 **common,
             )
@@ -252,12 +265,12 @@ def meetings(person: Person) -> list[Stream]:
     discussed = ComplexCaseEntry.objects.filter(
         contact_id__in=_contacts_of(person), recorded_at__isnull=False
     ).exclude(outcome=ComplexCaseEntry.Outcome.PENDING)
-    return [Stream("meeting-outcome", _rows(discussed, "recorded_at"), _load_meetings)]
+    return [Stream("meeting-outcome", rows_at(discussed, "recorded_at"), _load_meetings)]
 
 
 def _load_meetings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
-    rows = ComplexCaseEntry.objects.filter(pk__in=_ids(keys, "meeting-outcome")).select_related(
+    rows = ComplexCaseEntry.objects.filter(pk__in=ids_of(keys, "meeting-outcome")).select_related(
         "contact", "run", "recorded_by"
     )
     for case in rows:
@@ -274,7 +287,7 @@ def _load_meetings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
             row_id=case.pk,
             at=case.recorded_at,
             title=f"Complex-case meeting: {case.get_outcome_display().lower()}",
-            by=_name(case.recorded_by),
+            by=name_of(case.recorded_by),
             details=[("Meeting", meeting)],
             text=text,
             contact_id=case.contact_id,
@@ -295,7 +308,7 @@ def outcomes(person: Person) -> list[Stream]:
     return [
         Stream(
             "outcome",
-            _rows(events, Cast("occurred_on", DateTimeField())),
+            rows_at(events, Cast("occurred_on", DateTimeField())),
             _load_outcomes,
         )
     ]
@@ -316,7 +329,7 @@ def _census_labels(codes: set[str]) -> dict[tuple[str, str], str]:
 
 def _load_outcomes(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     rows = list(
-        DownstreamOutcome.objects.filter(pk__in=_ids(keys, "outcome")).select_related(
+        DownstreamOutcome.objects.filter(pk__in=ids_of(keys, "outcome")).select_related(
             "contact", "recorded_by"
         )
     )
@@ -348,7 +361,7 @@ def _load_outcomes(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
             at=_midnight(outcome.occurred_on),
             on=outcome.occurred_on,
             title=outcome.get_event_display(),
-            by=_name(outcome.recorded_by),
+            by=name_of(outcome.recorded_by),
             details=details,
             text=[("Why it was late", outcome.late_reason)] if outcome.late_reason else [],
             contact_id=contact.pk,
@@ -371,12 +384,12 @@ def _midnight(day: date) -> datetime:
 @source(kind="notices", label="Notices to referrers and families")
 def notices(person: Person) -> list[Stream]:
     sent = Notice.objects.filter(contact_id__in=_contacts_of(person))
-    return [Stream("notice", _rows(sent, "created_at"), _load_notices)]
+    return [Stream("notice", rows_at(sent, "created_at"), _load_notices)]
 
 
 def _load_notices(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
-    rows = Notice.objects.filter(pk__in=_ids(keys, "notice")).select_related(
+    rows = Notice.objects.filter(pk__in=ids_of(keys, "notice")).select_related(
         "contact", "requested_by"
     )
     for notice in rows:
@@ -389,7 +402,8 @@ def _load_notices(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]
         if notice.sent_at is not None:
             details.append(("Sent", f"{notice.sent_at:%-d %B %Y}"))
         if notice.resend_of_id is not None:
-            details.append(("Resent", f"Asked for by {_name(notice.requested_by) or 'a manager'}"))
+            asked_by = name_of(notice.requested_by) or "a manager"
+            details.append(("Resent", f"Asked for by {asked_by}"))
         found[("notice", notice.pk)] = Entry(
             event="notice",
             row_id=notice.pk,
@@ -413,8 +427,8 @@ def restrictions(person: Person) -> list[Stream]:
     made = Restriction.objects.filter(Q(person=person) | Q(contact_id__in=_contacts_of(person)))
     lifted = made.filter(lifted_at__isnull=False)
     return [
-        Stream("restricted", _rows(made, "created_at"), _load_restrictions),
-        Stream("restriction-lifted", _rows(lifted, "lifted_at"), _load_restrictions),
+        Stream("restricted", rows_at(made, "created_at"), _load_restrictions),
+        Stream("restriction-lifted", rows_at(lifted, "lifted_at"), _load_restrictions),
     ]
 
 
@@ -423,7 +437,7 @@ def _load_restrictions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, E
         Q(ask=user) | Q(created_by=user) | Q(allowed=user)
     )
     rows = (
-        Restriction.objects.filter(pk__in=_ids(keys, "restricted", "restriction-lifted"))
+        Restriction.objects.filter(pk__in=ids_of(keys, "restricted", "restriction-lifted"))
         .select_related("contact", "ask", "created_by", "lifted_by")
         .annotate(names_viewer=Exists(named))
     )
@@ -447,9 +461,9 @@ def _load_restrictions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, E
                 event="restricted",
                 at=restriction.created_at,
                 title=f"{what} restricted",
-                by=_name(restriction.created_by),
+                by=name_of(restriction.created_by),
                 details=[
-                    ("Whom to ask", _name(restriction.ask)),
+                    ("Whom to ask", name_of(restriction.ask)),
                     ("Review due", f"{restriction.review_due:%-d %B %Y}"),
                 ],
                 text=reason,
@@ -464,7 +478,7 @@ def _load_restrictions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, E
                 event="restriction-lifted",
                 at=restriction.lifted_at,
                 title=f"Restriction lifted: {what[0].lower()}{what[1:]}",
-                by=_name(restriction.lifted_by),
+                by=name_of(restriction.lifted_by),
                 text=lifted_text,
                 **common,
             )
