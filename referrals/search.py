@@ -178,14 +178,19 @@ def _contacts(*, user: User, criteria: SearchCriteria) -> QuerySet[Contact]:
             )
         )
     if criteria.concern_words:
-        query = SearchQuery(criteria.concern_words, search_type="websearch", config="english")
+        query = _concern_query(criteria)
         contacts = (
             contacts.annotate(concern_vector=CONCERN_VECTOR)
             .filter(concern_vector=query)
             .filter(~closed_to(user))
-            .annotate(rank=SearchRank(CONCERN_VECTOR, query))
         )
     return contacts
+
+
+def _concern_query(criteria: SearchCriteria) -> SearchQuery:
+    # websearch: what people type into search boxes ("left alone", knife OR blade,
+    # -school), never a syntax error whatever is typed.
+    return SearchQuery(criteria.concern_words, search_type="websearch", config="english")
 
 
 def _page_bounds(count: int, page: int) -> tuple[int, int]:
@@ -234,7 +239,18 @@ def _contacts_page(*, user: User, criteria: SearchCriteria, page: int) -> Search
     contacts = _contacts(user=user, criteria=criteria)
     count, more = _count(contacts)
     page, pages = _page_bounds(count, page)
-    order = ("-rank", "-received_at", "-pk") if criteria.concern_words else ("-received_at", "-pk")
+    order = ("-received_at", "-pk")
+    if criteria.concern_words:
+        # Ranked among the most recent COUNT_LIMIT + 1 that match, not all of them: a
+        # common word matches a tenth of a million contacts, and ranking each means
+        # reading and parsing each. Past the limit the page asks to narrow the search.
+        recent = contacts.order_by(*order).values("pk")[: COUNT_LIMIT + 1]
+        contacts = (
+            contacts_visible_to(user=user)
+            .filter(pk__in=recent)
+            .annotate(rank=SearchRank(CONCERN_VECTOR, _concern_query(criteria)))
+        )
+        order = ("-rank", *order)
     start = (page - 1) * PAGE_SIZE
     children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES).order_by(
         "position"

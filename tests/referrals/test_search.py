@@ -209,6 +209,19 @@ def test_a_manager_finds_contacts_by_words_in_the_concern(client, manager, worde
     assert "0 contacts found" in search(client, concern_words='"knife hungry"').text
 
 
+def test_concern_words_put_the_closest_match_first(client, manager, referrer):
+    often = submit_contact(
+        referrer,
+        concerns="A knife was found in his bag; he says the knife is for protection.",
+        received_at=_at(timezone.localdate() - timedelta(days=30)),
+    )
+    once = submit_contact(referrer, concerns="Mum mentioned a knife drawer left open.")
+    client.force_login(manager)
+    page = search(client, concern_words="knife").text
+    assert "2 contacts found" in page
+    assert page.index(contact_link(often)) < page.index(contact_link(once))
+
+
 def test_a_screener_has_no_concern_words_field_and_is_refused_it(client, screener, worded):
     client.force_login(screener)
     assert 'name="concern_words"' not in client.get(URL).text
