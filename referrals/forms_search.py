@@ -69,7 +69,7 @@ class RecordSearchForm(LengthMessagesMixin, forms.Form):
         "Forms of a word are found too: bruise finds bruising.",
     )
 
-    def __init__(self, *args, may_search_concerns: bool, **kwargs):
+    def __init__(self, *args, may_search_concerns: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_search_concerns:
             # Not shown and not read: a screener posting it anyway is refused by

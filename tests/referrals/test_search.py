@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frontdoor.london import LONDON
 from frontdoor.models import AuditEvent
@@ -448,3 +450,31 @@ def test_each_kind_of_search_is_served_by_its_index(manager, criteria, index):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.values("pk").explain()
     assert index in plan
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    typed=st.fixed_dictionaries(
+        {},
+        optional={
+            key: st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
+            for key in ("name", "place", "reference", "concern_words", "nhs_number")
+        },
+    )
+)
+def test_whatever_is_typed_the_search_answers_with_results_or_messages(manager, typed):
+    """Past the form, the queries themselves (trigram, Double Metaphone, LIKE, websearch
+    full-text) take any text that passed it: no database error for any input."""
+    from referrals.forms_search import RecordSearchForm
+    from referrals.search import records_search
+
+    form = RecordSearchForm(data=typed, may_search_concerns=True)
+    if form.is_valid():
+        records_search(user=manager, criteria=form.criteria())
+    else:
+        assert all(message for messages in form.errors.values() for message in messages)
