@@ -138,6 +138,86 @@ def matching(repeats: int) -> Result:
     return result
 
 
+def _search_forms() -> list[tuple[str, dict]]:
+    """What managers and screeners search by, drawn from the data: each sampled child
+    by NHS number, by name with a typo, by name and date of birth, by postcode
+    district; each sampled contact by reference, and its agency over its month; and
+    words in the concern (the one kind only managers have)."""
+    with connection.cursor() as cursor:
+        for sampling in ("TABLESAMPLE SYSTEM (1) REPEATABLE (11)", ""):
+            cursor.execute(
+                f"""
+                SELECT p.first_name, p.last_name, p.date_of_birth, p.nhs_number, p.postcode,
+                       c.reference, c.source_agency_id, c.received_at
+                FROM referrals_contactsubject s {sampling}
+                JOIN referrals_person p ON p.id = s.person_id
+                JOIN referrals_contact c ON c.id = s.contact_id
+                WHERE s.role = 'child' AND p.date_of_birth IS NOT NULL
+                LIMIT 20
+                """  # noqa: S608 -- the only interpolation is one of two constants
+            )
+            sampled = cursor.fetchall()
+            if len(sampled) >= 10:
+                break
+    forms: list[tuple[str, dict]] = []
+    for first, last, born, nhs, postcode, reference, agency, received in sampled:
+        typo = last[:-2] + last[-1] + last[-2] if len(last) > 3 else last + "e"
+        dob = {"date_of_birth_0": born.day, "date_of_birth_1": born.month}
+        forms += [
+            ("name with a typo", {"name": f"{first} {typo}"}),
+            (
+                "name and date of birth",
+                {"name": f"{first} {last}", **dob, "date_of_birth_2": born.year},
+            ),
+            ("postcode district", {"place": postcode.split()[0]} if postcode else {}),
+            ("reference", {"reference": reference}),
+        ]
+        if nhs:
+            forms.append(("NHS number", {"nhs_number": nhs}))
+        if agency:
+            start = received.date().replace(day=1)
+            forms.append(
+                (
+                    "agency over a month",
+                    {
+                        "agency": agency,
+                        "received_from_0": start.day,
+                        "received_from_1": start.month,
+                        "received_from_2": start.year,
+                    },
+                )
+            )
+    forms += [("concern words", {"concern_words": word}) for word in SEARCH_WORDS]
+    return [(kind, form) for kind, form in forms if form]
+
+
+# Words a manager might look for across concerns: common, rare, and a phrase.
+SEARCH_WORDS = ("bruising", "knife", "missing school", '"left alone"', "police OR ambulance")
+
+
+def search(repeats: int) -> Result:
+    client = signed_in(member_of(Role.MANAGER))
+    url = reverse("referrals:people-search")
+    forms = _search_forms()
+    next_form = cycle(forms).__next__
+
+    def post():
+        kind, form = next_form()
+        response = client.post(url, form)
+        if response.status_code != 200 or "There is a problem" in response.text:
+            raise SystemExit(f"Search by {kind}: {response.status_code}, or refused")
+
+    samples = timed(post, max(repeats * 2, len(forms)))
+    result = Result("search", "Search (people and contacts)", samples)
+    result.queries = max(query_count(post) for _ in forms)
+    kinds = sorted({kind for kind, _ in forms})
+    result.notes.append(
+        f"{len(forms)} searches in turn, as a manager: {', '.join(kinds)}; "
+        "queries: the most any of them took"
+    )
+    return result
+
+
 def scorecard_year(repeats: int) -> list[Result]:
     """The page as a steering group gets it (from the overnight count), and the
     overnight count itself, which counts the year with its trend, chart and split."""
@@ -190,6 +270,7 @@ def run_all(*, repeats: int) -> list[Result]:
     add(queue_page(repeats))
     add(contact_page(repeats))
     add(matching(repeats))
+    add(search(repeats))
     add(claiming(repeats))
     add(complex_queue(repeats))
     for result in scorecard_year(repeats):
@@ -200,6 +281,6 @@ def run_all(*, repeats: int) -> list[Result]:
     finally:
         close_intake_contacts()
     base = results[0].median
-    for result in results[1:4] + [r for r in results if r.key == "scorecard_year"]:
+    for result in results[1:4] + [r for r in results if r.key in ("scorecard_year", "search")]:
         result.floor_ratio = result.median / base
     return results

@@ -11,6 +11,7 @@ measures, each as median and p95 over repeated runs with the SQL queries per run
 - the bare-framework floor: a signed-in request rendering the base template;
 - the screener queue page and the contact page (a child with a long history);
 - person matching for a new contact's child (name variants included);
+- the search page, as a manager, by each kind of criterion in turn;
 - claiming the next contact with several screeners at once;
 - contact intake through the partner API under gunicorn, several clients at once;
 - decision to notices delivered, by one Celery worker process to a local server

@@ -111,7 +111,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         "People",
         (
-            Page("Find a person", "referrals:people-search", _SCREENS),
+            Page("Search", "referrals:people-search", _SCREENS),
             Page(
                 "Restricted records",
                 "referrals:restrictions",

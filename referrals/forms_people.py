@@ -1,22 +1,11 @@
-"""Forms on person records: search, and a child's Unique Pupil Number."""
+"""Forms on person records: a child's Unique Pupil Number (the search is forms_search)."""
 
 from __future__ import annotations
 
 from django import forms
 
 from frontdoor.limits import LIMITS, LengthMessagesMixin
-from referrals.fields import DateField
 from referrals.validators import clean_unique_pupil_number
-
-
-class PersonSearchForm(LengthMessagesMixin, forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=LIMITS.short_text,
-        help_text="First and last name, in either order",
-        error_messages={"required": "Enter a name to search for"},
-    )
-    date_of_birth = DateField(label="Date of birth (optional)", past=True, required=False)
 
 
 class UniquePupilNumberForm(LengthMessagesMixin, forms.Form):

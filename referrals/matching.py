@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Left, Lower
 
 from referrals.models import DoubleMetaphone, Person
@@ -58,6 +58,60 @@ def _date_points(given: date | None, recorded: date | None) -> tuple[float, str 
     return -0.3, "Different date of birth"
 
 
+def _with_names(people: QuerySet[Person]) -> QuerySet[Person]:
+    """The forms of each name that the indexes on Person hold: lower case (trigram
+    indexes) and Double Metaphone codes (the sound-alike index)."""
+    return people.annotate(
+        first_lower=Lower("first_name"),
+        last_lower=Lower("last_name"),
+        last_sound=DoubleMetaphone("last_name"),
+        first_sound=DoubleMetaphone("first_name"),
+    )
+
+
+def _sounds_alike(first_name: str, last_name: str) -> Q:
+    """Both names sound like those given, either way round (on ``_with_names``)."""
+    first_sound, last_sound = DoubleMetaphone(Value(first_name)), DoubleMetaphone(Value(last_name))
+    return (Q(last_sound=last_sound) & Q(first_sound=first_sound)) | (
+        Q(last_sound=first_sound) & Q(first_sound=last_sound)
+    )
+
+
+def _likeness(first: str, last: str) -> Greatest:
+    """How alike the names are, 0 to 2: trigram similarity of each name, either way
+    round, whichever is closer (on ``_with_names``; ``first`` and ``last`` lower case)."""
+    return Greatest(
+        TrigramSimilarity("first_lower", first) + TrigramSimilarity("last_lower", last),
+        TrigramSimilarity("first_lower", last) + TrigramSimilarity("last_lower", first),
+    )
+
+
+def people_named_like(name: str) -> QuerySet[Person]:
+    """People whose name is like ``name`` (as typed into a search: one name, or first
+    and last in either order), annotated ``likeness`` to order them by: the same
+    measures as ``likely_matches``, on the same indexes, with no date to lean on, so
+    the name must carry it. Two or more words: both names trigram-similar (pg_trgm's
+    ``%``, either way round) or both sounding alike. One word: either name like it,
+    or the surname sounding like it."""
+    words = name.lower().split()
+    if not words:
+        return Person.objects.none()
+    first, last = words[0], words[-1]
+    if len(words) == 1:
+        like = (
+            Q(last_lower__trigram_similar=first)
+            | Q(first_lower__trigram_similar=first)
+            | Q(last_sound=DoubleMetaphone(Value(first)))
+        )
+    else:
+        like = (
+            (Q(first_lower__trigram_similar=first) & Q(last_lower__trigram_similar=last))
+            | (Q(first_lower__trigram_similar=last) & Q(last_lower__trigram_similar=first))
+            | _sounds_alike(first, last)
+        )
+    return _with_names(Person.objects.all()).filter(like).annotate(likeness=_likeness(first, last))
+
+
 def likely_matches(
     *,
     first_name: str,
@@ -69,10 +123,7 @@ def likely_matches(
     first, last = first_name.strip().lower(), last_name.strip().lower()
     if not first and not last:
         return []
-    first_sound, last_sound = DoubleMetaphone(Value(first_name)), DoubleMetaphone(Value(last_name))
-    sounds_alike = (Q(last_sound=last_sound) & Q(first_sound=first_sound)) | (
-        Q(last_sound=first_sound) & Q(first_sound=last_sound)
-    )
+    sounds_alike = _sounds_alike(first_name, last_name)
     initials = {first[:1], last[:1]}
     born_that_day = (
         Q(date_of_birth=date_of_birth)
@@ -81,13 +132,9 @@ def likely_matches(
         else Q(pk__in=[])
     )
     people = (
-        Person.objects.annotate(
-            first_lower=Lower("first_name"),
-            last_lower=Lower("last_name"),
-            first_initial=Left(Lower("first_name"), 1),
-            last_initial=Left(Lower("last_name"), 1),
-            last_sound=DoubleMetaphone("last_name"),
-            first_sound=DoubleMetaphone("first_name"),
+        _with_names(Person.objects.all())
+        .annotate(
+            first_initial=Left(Lower("first_name"), 1), last_initial=Left(Lower("last_name"), 1)
         )
         .filter(born_that_day | sounds_alike)
         .annotate(
@@ -100,10 +147,7 @@ def likely_matches(
         )
         # With many look-alikes, score in SQL first so the best are never cut off.
         .annotate(
-            likeness=Greatest(
-                F("first_similarity") + F("last_similarity"),
-                F("swapped_first_similarity") + F("swapped_last_similarity"),
-            )
+            likeness=_likeness(first, last)
             + Case(When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0))
         )
         .order_by("-likeness")

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest, Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -262,67 +259,6 @@ def subject_contacts_open_to(*, user: User, subject_ids: Iterable[int]) -> dict[
         for subject_id, (contact_id, reference) in found.items()
         if contact_id not in barring
     }
-
-
-@dataclass(frozen=True)
-class FoundPerson:
-    """One search result. A person whose record is restricted to others comes back
-    with no details, only whom to ask: the searcher learns that someone like the name
-    they typed is on record, nothing of who they are."""
-
-    person_id: int
-    person: Person | None
-    restricted_ask: User | None = None
-
-
-@dataclass(frozen=True)
-class PeopleFound:
-    """A search's results, at most ``limit`` of them; ``more`` when others matched
-    too, so the page can say so rather than pass the limit off as the count."""
-
-    people: list[FoundPerson]
-    more: bool
-    limit: int
-
-
-def people_search(
-    *, user: User, name: str, date_of_birth: date | None = None, limit: int = 20
-) -> PeopleFound:
-    """People whose name is like ``name`` (either way round), best first."""
-    if not can_screen(user) or not name.strip():
-        return PeopleFound([], more=False, limit=limit)
-    words = name.lower().split()
-    first, last = words[0], words[-1]
-    people = Person.objects.annotate(
-        first_lower=Lower("first_name"), last_lower=Lower("last_name")
-    ).filter(
-        Q(last_lower__trigram_similar=last)
-        | Q(last_lower__trigram_similar=first)
-        | Q(first_lower__trigram_similar=first)
-    )
-    if date_of_birth is not None:
-        people = people.filter(
-            Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
-        )
-    # One row past the limit tells whether there are more, without counting them all.
-    found = list(
-        people.annotate(
-            likeness=Greatest(
-                TrigramSimilarity("first_lower", first) + TrigramSimilarity("last_lower", last),
-                TrigramSimilarity("first_lower", last) + TrigramSimilarity("last_lower", first),
-            )
-        ).order_by("-likeness", "last_name", "pk")[: limit + 1]
-    )
-    more, found = len(found) > limit, found[:limit]
-    barring = restrictions_barring_people(user=user, person_ids=[p.pk for p in found])
-    return PeopleFound(
-        [
-            FoundPerson(p.pk, None, barring[p.pk].ask) if p.pk in barring else FoundPerson(p.pk, p)
-            for p in found
-        ],
-        more=more,
-        limit=limit,
-    )
 
 
 def draft_get(*, owner: User, kind: str) -> dict:

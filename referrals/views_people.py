@@ -1,4 +1,5 @@
-"""HTML views for person records: search, the record, its UPN and who has looked at it."""
+"""HTML views for person records: the search (of contacts too), the record, its UPN
+and who has looked at it."""
 
 from __future__ import annotations
 
@@ -12,35 +13,50 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
-from referrals import forms_people, selectors, selectors_warnings, services
+from referrals import forms_people, forms_search, search, selectors, selectors_warnings, services
 
 
 @require_http_methods(["GET", "POST"])
 def people_search(request: HttpRequest) -> HttpResponse:
-    """Search by name and date of birth; POST so no name ever appears in a URL."""
+    """The one search of people and contacts (referrals.search). By POST, so nothing
+    typed reaches a URL or a log; the result page shows the form as it was filled."""
     if not selectors.can_screen(request.user):
         raise PermissionDenied
-    form = forms_people.PersonSearchForm(request.POST or None)
+    may_search_concerns = search.may_search_concerns(request.user)
+    if not may_search_concerns and request.POST.get("concern_words", "").strip():
+        # The field is not on their page: sent anyway, it is refused, not ignored
+        # (ignored, the results would look like an answer to it).
+        raise PermissionDenied
+    form = forms_search.RecordSearchForm(
+        request.POST if request.method == "POST" else None,
+        may_search_concerns=may_search_concerns,
+    )
     results = None
     if request.method == "POST" and form.is_valid():
-        results = selectors.people_search(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
+        criteria = form.criteria()
+        results = search.records_search(
+            user=request.user, criteria=criteria, page=form.page_number()
         )
-        # The search terms are personal data: record that a search happened, not what.
+        # What was typed is personal data: the audit keeps which kinds of criteria
+        # were used and the records shown, never the values.
         audit_record(
             actor=request.user,
             action=AuditEvent.Action.SEARCH,
-            record_type="person",
+            record_type="person" if results.kind == "people" else "contact",
             record_id="",
             request=request,
-            detail={"results": [found.person_id for found in results.people]},
+            detail={"criteria": criteria.given(), "results": results.record_ids},
         )
     return render(
         request,
         "referrals/people_search.html",
-        {"form": form, "results": results, "show_errors": request.method == "POST"},
+        {
+            "form": form,
+            "results": results,
+            "show_errors": request.method == "POST",
+            "may_search_concerns": may_search_concerns,
+            "count_limit": search.COUNT_LIMIT,
+        },
     )
 
 

@@ -51,7 +51,7 @@ def test_person_search_records_the_results_not_the_terms(client, screener):
     client.post(reverse("referrals:people-search"), {"name": "Amelia Harrison"})
 
     event = AuditEvent.objects.get(action="search")
-    assert event.detail == {"results": [amelia.pk]}
+    assert event.detail == {"criteria": ["name"], "results": [amelia.pk]}
     assert "Harrison" not in str(event.detail)
 
 

@@ -17,7 +17,7 @@ from outcomes.models import DownstreamOutcome
 from outcomes.returns import annex_a_forms
 from outcomes.scorecard.periods import Period, PeriodError
 from referrals import forms as referral_forms
-from referrals import forms_people
+from referrals import forms_search
 from screening import forms as screening_forms
 from tests.support.sessions import session_after_sign_in, sign_in_with
 
@@ -103,6 +103,13 @@ form_values = st.dictionaries(
             "end_2",
             "inspection_date_2",
             "born",
+            "place",
+            "reference",
+            "agency",
+            "received_from_0",
+            "received_to_2",
+            "concern_words",
+            "page",
             "nhs_number",
             "unique_pupil_number",
             "postcode",
@@ -130,13 +137,22 @@ form_values = st.dictionaries(
     max_size=12,
 )
 
+
+class ManagersSearchForm(forms_search.RecordSearchForm):
+    """The search as a manager has it, with words in the concern."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, may_search_concerns=True, **kwargs)
+
+
 FORMS = [
     referral_forms.ChildForm,
     referral_forms.AdultForm,
     referral_forms.ConcernForm,
     referral_forms.ReferrerForm,
     referral_forms.CallerForm,
-    forms_people.PersonSearchForm,
+    forms_search.RecordSearchForm,
+    ManagersSearchForm,
     screening_forms.SignsOfSafetyForm,
     screening_forms.CheckAnswerForm,
     screening_forms.QueueFilterForm,

@@ -6,8 +6,9 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models.functions import Left, Lower, Upper
+from django.db.models.functions import Left, Lower, Replace, Upper
 
 from frontdoor.models import Agency, ReferralSource
 
@@ -94,6 +95,17 @@ class Person(models.Model):
                 name="person_dob_initials_idx",
             ),
             models.Index(fields=["postcode"], name="person_postcode_idx"),
+            # The search by postcode or part of an address (referrals.search): a
+            # postcode's start with or without its space, a fragment anywhere in the
+            # address, each from an index at millions of people.
+            models.Index(
+                OpClass(
+                    Replace(Upper("postcode"), models.Value(" "), models.Value("")),
+                    name="text_pattern_ops",
+                ),
+                name="person_postcode_compact_idx",
+            ),
+            GinIndex(OpClass(Upper("address"), name="gin_trgm_ops"), name="person_address_trgm"),
             models.Index(Upper("last_name"), "date_of_birth", name="person_last_name_dob_idx"),
             # Sound-alike names (Jon Thompson / John Tomson) found by Double Metaphone;
             # the surname leads, so it serves a surname-only look-up too.
@@ -247,6 +259,11 @@ class Contact(models.Model):
             models.Index(fields=["status", "received_at"], name="contact_status_received_idx"),
             models.Index(fields=["status", "decision_due_at"], name="contact_status_due_idx"),
             models.Index(fields=["referrer", "-received_at"], name="contact_referrer_idx"),
+            models.Index(
+                fields=["source_agency", "-received_at"], name="contact_agency_received_idx"
+            ),
+            # Words in the concern (referrals.search.CONCERN_VECTOR builds the same).
+            GinIndex(SearchVector("concerns", config="english"), name="contact_concerns_search"),
             # The queue in its own order, open contacts only: a page of it, and
             # take-next, read the first rows without sorting every open contact.
             # (Expressions repeat queue_priority(), which is declared below the model.)

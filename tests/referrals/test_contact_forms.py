@@ -317,8 +317,9 @@ def test_people_search_finds_by_name_either_way_round_without_names_in_urls(clie
 
 
 def test_people_search_says_when_there_are_more_than_it_shows(client, screener):
-    """The search stops at 20: it says there are more and how to narrow it down,
-    never "20 people found" of 21."""
+    """A page holds 20: with 21 found it says 21, shows 20 and offers the next page
+    (by POST), never "20 people found" of 21. Past 200 it says "more than 200"
+    (tests/referrals/test_search.py)."""
     from tests.factories import PersonFactory
 
     PersonFactory.create_batch(21, first_name="Amelia", last_name="Harrison")
@@ -326,12 +327,16 @@ def test_people_search_says_when_there_are_more_than_it_shows(client, screener):
 
     page = client.post(reverse("referrals:people-search"), {"name": "Amelia Harrison"}).text
 
-    assert "More than 20 people found" in page
-    assert "Showing the first 20" in page
-    assert "Add a date of birth to narrow the search" in page
-    assert "20 people found" not in page.replace("More than 20 people found", "")
+    assert "21 people found" in page
+    assert "Showing 1 to 20, closest match first" in page
+    assert "20 people found" not in page
     person_link = re.escape(reverse("referrals:person-detail", args=[0])).replace("0", r"\d+")
     assert len(re.findall(person_link, page)) == 20
+    second = client.post(
+        reverse("referrals:people-search"), {"name": "Amelia Harrison", "page": "2"}
+    ).text
+    assert "Showing 21 to 21" in second
+    assert len(re.findall(person_link, second)) == 1
 
 
 def test_people_search_counts_exactly_up_to_its_limit(client, screener):

@@ -98,6 +98,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
     "referrals:subject-match": (POST_ONLY, only(403, {S: 404, M: 404})),
+    # The one search of people and contacts; a POST with nothing typed is answered
+    # with the form and its error (tests/referrals/test_search.py).
     "referrals:people-search": (only(403, STAFF), only(403, STAFF)),
     "referrals:person-detail": (only(404, STAFF), None),
     # Who looked at a child's record: managers; screeners are told it is not there.
