@@ -16,7 +16,8 @@ from datetime import datetime
 import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import TextField
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
@@ -188,6 +189,10 @@ def retention_erase(*, run_id: int) -> int:
     return erased
 
 
+def _erased_unless_empty(field: str) -> Case:
+    return Case(When(**{field: ""}, then=Value("")), default=Value(ERASED))
+
+
 @transaction.atomic
 def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     contacts = list(Contact.objects.select_for_update().filter(pk__in=ids, erased_at__isnull=True))
@@ -233,17 +238,28 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         family_not_told_reason=ERASED,
         erased_at=now,
     )
-    subjects.update(**ERASED_IDENTITY, other_names="", relationship_to_children="")
-    # The child's voice: whether they were seen stays, their words and who saw them go.
-    subjects.update(child_seen_by="")
-    subjects.exclude(child_said="").update(child_said=ERASED)
-    subjects.exclude(child_not_seen_reason="").update(child_not_seen_reason=ERASED)
+    # One update per table: the change-history trigger keeps each row as an update leaves
+    # it, so a second update would leave a history row still holding what the first kept.
+    subjects.update(
+        **ERASED_IDENTITY,
+        other_names="",
+        relationship_to_children="",
+        # The child's voice: whether they were seen stays, their words and who saw them go.
+        child_seen_by="",
+        child_said=_erased_unless_empty("child_said"),
+        child_not_seen_reason=_erased_unless_empty("child_not_seen_reason"),
+    )
     MatchCandidate.objects.filter(subject_id__in=subject_ids).delete()
     Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
-    # A warning's kind and dates stay (the person record is kept); what it rests on goes.
-    warnings = PersonWarning.objects.filter(person_id__in=only_here)
-    warnings.update(evidence=ERASED, review_note="")
-    warnings.exclude(end_reason="").update(end_reason=ERASED)
+    # A warning's kind and dates stay (the person record is kept); what it rests on goes,
+    # and one still active ends with the erasure: nobody can review what it rested on.
+    PersonWarning.objects.filter(person_id__in=only_here).update(
+        evidence=ERASED,
+        review_note="",
+        end_reason=ERASED,
+        ended_at=Coalesce(F("ended_at"), Value(now)),
+        ended_by=Coalesce(F("ended_by"), Value(run.approved_by_id)),
+    )
     Screening.objects.filter(contact_id__in=ids).update(
         **dict.fromkeys(SOS_TEXT, ERASED),
         checks_waived_reason="",

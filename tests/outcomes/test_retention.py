@@ -138,6 +138,14 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
         evidence="Dog at the address bit a visitor in 2025.",
         review_due=timezone.localdate() + timedelta(days=30),
     )
+    still_active = referral_services.warning_set(
+        actor=screener,
+        person=subject.person,
+        kind="risk_to_staff",
+        evidence="Shouted at a visitor on the doorstep.",
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    referral_services.warning_end(actor=screener, warning=warning, reason="Dog rehomed in Leeds.")
     [run] = [r for r in retention.retention_review() if r.kind == "information_and_advice"]
     retention.retention_approve(actor=manager, run=run)
     retention.retention_erase(run_id=run.pk)
@@ -148,6 +156,17 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
     warning.refresh_from_db()
     assert warning.kind == "other"
     assert warning.evidence == retention.ERASED
-    assert not PersonWarning.events.field.model.objects.filter(
-        evidence__contains="Dog at the address"
-    ).exists()
+    assert warning.end_reason == retention.ERASED
+    # Nothing erased survives in the change history either.
+    subject_history = ContactSubject.events.field.model.objects.filter(pgh_obj_id=subject.pk)
+    assert not subject_history.filter(child_said__contains="hungry").exists()
+    assert not subject_history.filter(child_seen_by__contains="Reed").exists()
+    warning_history = PersonWarning.events.field.model.objects.filter(person_id=subject.person_id)
+    assert not warning_history.filter(evidence__contains="Dog at the address").exists()
+    assert not warning_history.filter(evidence__contains="doorstep").exists()
+    assert not warning_history.filter(end_reason__contains="Leeds").exists()
+    # A warning still active ends with the erasure: nobody could review what it rested on.
+    still_active.refresh_from_db()
+    assert still_active.ended_at is not None
+    assert still_active.ended_by == manager
+    assert still_active.end_reason == retention.ERASED
