@@ -5,7 +5,8 @@ at a moment through a channel. What the referrer told us is kept on the contact 
 given (``ContactSubject``); who those people really are is the ``Person`` record a
 subject is linked to by matching, confirmed by a screener unless the NHS number
 settles it. Restrictions close a contact or person record to everyone not named on
-it; drafts keep a referrer's unfinished form; API clients are the partner systems.
+it; relationships link person records to each other across contacts; drafts keep
+a referrer's unfinished form; API clients are the partner systems.
 """
 
 from referrals.models.api_clients import ApiClient
@@ -23,6 +24,7 @@ from referrals.models.contacts import (
     queue_priority,
 )
 from referrals.models.drafts import ReferralDraft
+from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "Person",
     "ReferenceCounter",
     "ReferralDraft",
+    "Relationship",
+    "RelationshipQuerySet",
     "Restriction",
     "RestrictionQuerySet",
     "Sex",

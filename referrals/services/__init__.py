@@ -2,8 +2,8 @@
 
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
-``drafts``, ``api_clients``, ``status`` and ``restrictions``. Their public names are
-re-exported here, so callers write ``from referrals import services`` and
+``drafts``, ``api_clients``, ``status``, ``restrictions`` and ``relationships``. Their
+public names are re-exported here, so callers write ``from referrals import services`` and
 ``services.contact_submit`` whichever module holds it.
 """
 
@@ -36,6 +36,15 @@ from referrals.services.intake import (
     match_confirm,
     match_reject_all,
 )
+from referrals.services.relationships import (
+    RelationshipRefused,
+    kind_guess,
+    relationship_add,
+    relationship_change_kind,
+    relationship_confirm,
+    relationship_end,
+    relationships_suggest,
+)
 from referrals.services.restrictions import (
     RESTRICTION_REVIEW_EVERY,
     RestrictionNotNamed,
@@ -60,6 +69,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "MatchPlan",
     "ReferrerInput",
+    "RelationshipRefused",
     "RestrictionNotNamed",
     "RestrictionRefused",
     "SubjectInput",
@@ -71,9 +81,15 @@ __all__ = [
     "contact_submit",
     "draft_discard",
     "draft_save",
+    "kind_guess",
     "match_confirm",
     "match_reject_all",
     "person_upn_set",
+    "relationship_add",
+    "relationship_change_kind",
+    "relationship_confirm",
+    "relationship_end",
+    "relationships_suggest",
     "restriction_add",
     "restriction_lift",
     "restriction_review",
