@@ -157,6 +157,8 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:proceed": {"post": {S: 200, M: 200}},
     "screening:decide": {"post": {S: 200, M: 200}},
     "screening:child-census": {"post": {S: 302, M: 302}},
+    "screening:relationship": {"post": {S: 400, M: 400}},
+    "screening:relationship-add": {"post": {S: 400, M: 400}},
     "outcomes:my-referral": {"get": {REF: 200}},
     "outcomes:contact-notices": {"get": {S: 200, M: 200}},
     "outcomes:contact-outcomes": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
@@ -181,6 +183,7 @@ RECORD_ARGS = {
     "check_id",
     "entry_id",
     "notice_id",
+    "relationship_id",
 }
 
 
