@@ -21,6 +21,11 @@ from typing import Any
 # ``guidance`` (the re-referral guidance: earlier referrals and cases closed since) and
 # ``deadlines`` (each child's statutory deadlines), in outcomes/apps.py.
 SCREENING_CONTACT = "screening.contact"
+# The family panel on that page: user=User, contact=Contact, person_ids=list[int] (the
+# family members whose records the user may open). Outcomes provides ``family_work``
+# (each person's open downstream work: an assessment, a child protection plan), in
+# outcomes/apps.py.
+SCREENING_FAMILY = "screening.family"
 
 _providers: dict[str, list[Callable[..., dict[str, Any]]]] = defaultdict(list)
 

@@ -7,7 +7,7 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from frontdoor import events, page_parts
-        from outcomes import selectors, services
+        from outcomes import family, selectors, services
 
         # Notices are written inside the transaction that implies them.
         events.subscribe(
@@ -19,3 +19,4 @@ class OutcomesConfig(AppConfig):
         )
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)
+        page_parts.provide(page_parts.SCREENING_FAMILY, family.screening_family_parts)

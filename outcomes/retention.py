@@ -16,7 +16,7 @@ from datetime import datetime
 import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from referrals.models import (
     Person,
     PersonWarning,
     ReferralDraft,
+    Relationship,
 )
 from screening.models import (
     REFERRAL_ROUTES,
@@ -77,6 +78,7 @@ HISTORY_TRIGGERS = [
         "referrals.ContactSubject",
         "referrals.Person",
         "referrals.PersonWarning",
+        "referrals.Relationship",
         "screening.Screening",
         "screening.AgencyCheck",
         "screening.Decision",
@@ -218,6 +220,8 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (ContactSubject.events.field.model, "pgh_obj_id", subject_ids),
             (Person.events.field.model, "pgh_obj_id", list(only_here)),
             (PersonWarning.events.field.model, "person_id", list(only_here)),
+            (Relationship.events.field.model, "person_id", list(only_here)),
+            (Relationship.events.field.model, "relative_id", list(only_here)),
             (Screening.events.field.model, "contact_id", ids),
             (AgencyCheck.events.field.model, "contact_id", ids),
             (Decision.events.field.model, "contact_id", ids),
@@ -259,6 +263,10 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         end_reason=ERASED,
         ended_at=Coalesce(F("ended_at"), Value(now)),
         ended_by=Coalesce(F("ended_by"), Value(run.approved_by_id)),
+    )
+    # How two people are related stays on the kept records; why one was ended goes.
+    Relationship.objects.filter(Q(person_id__in=only_here) | Q(relative_id__in=only_here)).update(
+        end_reason=_erased_unless_empty("end_reason")
     )
     Screening.objects.filter(contact_id__in=ids).update(
         **dict.fromkeys(SOS_TEXT, ERASED),

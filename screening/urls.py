@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views
+from screening import views, views_family
 from screening.meetings import views as meetings
 
 app_name = "screening"
@@ -39,5 +39,11 @@ urlpatterns = [
         "<str:reference>/children/<int:subject_id>/census/",
         views.child_census,
         name="child-census",
+    ),
+    path("<str:reference>/relationships/", views_family.relationship_add, name="relationship-add"),
+    path(
+        "<str:reference>/relationships/<int:relationship_id>/",
+        views_family.relationship,
+        name="relationship",
     ),
 ]

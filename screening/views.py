@@ -22,6 +22,7 @@ from referrals import selectors_warnings
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
 from screening import forms, selectors, services
+from screening.family_page import family_context
 from screening.models import Decision
 
 SEARCH_SESSION_KEY = "screening-queue-search"
@@ -220,10 +221,18 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
         {name: getattr(screening, name) for name in services.SOS_FIELDS} if screening else {}
     )
     audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    family, family_parts = family_context(
+        user=request.user,
+        contact=contact,
+        relationship_form=bound.get("relationship_form"),
+        relationship_add_form=bound.get("relationship_add_form"),
+    )
     audit_views(
         actor=request.user,
         record_type="person",
-        record_ids=[s.person_id for s in contact.subjects.all() if s.person_id],
+        # The family panel shows related people's records too.
+        record_ids={s.person_id for s in contact.subjects.all() if s.person_id}
+        | set(family.person_ids if family else []),
         request=request,
     )
     current = decisions[0] if decisions else None
@@ -263,6 +272,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
             **page_parts.context_for(
                 page_parts.SCREENING_CONTACT, user=request.user, contact=contact
             ),
+            **family_parts,
         },
         status=status,
     )

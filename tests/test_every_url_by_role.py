@@ -160,6 +160,8 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:proceed": {"post": {S: 200, M: 200}},
     "screening:decide": {"post": {S: 200, M: 200}},
     "screening:child-census": {"post": {S: 302, M: 302}},
+    "screening:relationship": {"post": {S: 400, M: 400}},
+    "screening:relationship-add": {"post": {S: 400, M: 400}},
     "outcomes:my-referral": {"get": {REF: 200}},
     "outcomes:person-chronology": {"get": {S: 200, M: 200}},
     "outcomes:person-chronology-pdf": {"get": {S: 200, M: 200}},
@@ -187,6 +189,7 @@ RECORD_ARGS = {
     "entry_id",
     "notice_id",
     "warning_id",
+    "relationship_id",
 }
 
 

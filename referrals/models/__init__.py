@@ -6,7 +6,8 @@ given (``ContactSubject``); who those people really are is the ``Person`` record
 subject is linked to by matching, confirmed by a screener unless the NHS number
 settles it. Restrictions close a contact or person record to everyone not named on
 it; warnings on a person say what anyone dealing with them must know
-first; drafts keep a referrer's unfinished form; API clients are the partner systems.
+first; relationships link person records to each other across contacts; drafts keep
+a referrer's unfinished form; API clients are the partner systems.
 """
 
 from referrals.models.api_clients import ApiClient
@@ -24,6 +25,7 @@ from referrals.models.contacts import (
     queue_priority,
 )
 from referrals.models.drafts import ReferralDraft
+from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 from referrals.models.warnings import PersonWarning, PersonWarningQuerySet, WarningKind
 
@@ -41,6 +43,8 @@ __all__ = [
     "PersonWarningQuerySet",
     "ReferenceCounter",
     "ReferralDraft",
+    "Relationship",
+    "RelationshipQuerySet",
     "Restriction",
     "RestrictionQuerySet",
     "Sex",

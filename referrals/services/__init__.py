@@ -2,8 +2,9 @@
 
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
-``drafts``, ``api_clients``, ``status``, ``restrictions`` and ``warnings``. Their public names are
-re-exported here, so callers write ``from referrals import services`` and
+``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings`` and
+``relationships``. Their public names are re-exported here, so callers write
+``from referrals import services`` and
 ``services.contact_submit`` whichever module holds it.
 """
 
@@ -35,6 +36,15 @@ from referrals.services.intake import (
     contact_submit,
     match_confirm,
     match_reject_all,
+)
+from referrals.services.relationships import (
+    RelationshipRefused,
+    kind_guess,
+    relationship_add,
+    relationship_change_kind,
+    relationship_confirm,
+    relationship_end,
+    relationships_suggest,
 )
 from referrals.services.restrictions import (
     RESTRICTION_REVIEW_EVERY,
@@ -71,6 +81,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "MatchPlan",
     "ReferrerInput",
+    "RelationshipRefused",
     "RestrictionNotNamed",
     "RestrictionRefused",
     "SubjectInput",
@@ -83,10 +94,16 @@ __all__ = [
     "contact_submit",
     "draft_discard",
     "draft_save",
+    "kind_guess",
     "match_confirm",
     "match_reject_all",
     "may_set_warnings",
     "person_upn_set",
+    "relationship_add",
+    "relationship_change_kind",
+    "relationship_confirm",
+    "relationship_end",
+    "relationships_suggest",
     "restriction_add",
     "restriction_lift",
     "restriction_review",

@@ -25,6 +25,7 @@ from referrals.services.inputs import (
     ReferrerInput,
     SubjectInput,
 )
+from referrals.services.relationships import relationships_suggest
 
 ANONYMOUS_SOURCE_CODE = "9"
 
@@ -169,6 +170,8 @@ def contact_submit(
         )
         if subject_input.nhs_number and subject.person is not None:
             by_nhs_number.setdefault(subject_input.nhs_number, subject.person)
+    # The people already linked to records: their relationships' first guesses.
+    relationships_suggest(actor=actor, contact=contact)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -332,6 +335,7 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
         person.aliases = [*person.aliases, alias]
         person.save(update_fields=["aliases", "updated_at"])
     _person_census_fill(person, subject)
+    relationships_suggest(actor=actor, contact=subject.contact)
     return subject
 
 
@@ -348,4 +352,5 @@ def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
     subject.save(update_fields=["person", "match_status"])
     _audit_match(actor, subject, via="referrals.match_reject_all", match="new_person")
+    relationships_suggest(actor=actor, contact=subject.contact)
     return subject

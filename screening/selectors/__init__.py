@@ -1,7 +1,8 @@
 """Reads for the queue, screening, checks and decisions, scoped to the acting user.
 
 One module per seam: ``access`` (who may screen or approve), ``decisions``, ``queue``,
-``history`` (earlier contacts and the re-referral rule) and ``checks``. Their public
+``history`` (earlier contacts and the re-referral rule), ``family`` (the family
+panel) and ``checks``. Their public
 names are re-exported here, so callers write ``from screening import selectors`` and
 ``selectors.queue`` whichever module holds it.
 """
@@ -21,6 +22,7 @@ from screening.selectors.decisions import (
     primary_need_labels,
     screeners,
 )
+from screening.selectors.family import FAMILY_HISTORY_SHOWN, Family, FamilyMember, family_of
 from screening.selectors.history import (
     HISTORY_SHOWN,
     ChildHistory,
@@ -43,10 +45,13 @@ from screening.selectors.queue import (
 
 __all__ = [
     "AMBER_WHEN_LEFT",
+    "FAMILY_HISTORY_SHOWN",
     "HISTORY_SHOWN",
     "ChildHistory",
     "Clock",
     "EarlierReferral",
+    "Family",
+    "FamilyMember",
     "HistoryRow",
     "QueueFilters",
     "approval_get",
@@ -61,6 +66,7 @@ __all__ = [
     "decided_at",
     "decision_chain",
     "earlier_referrals",
+    "family_of",
     "histories_of",
     "immediate_risk",
     "is_re_referral",

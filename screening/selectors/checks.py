@@ -37,11 +37,18 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
         .select_related("contact", "requested_by", "answered_by")
         .prefetch_related(
+            # The people the question is about, adults included (the member's page
+            # shows both; the list, the children): nothing from their records.
             Prefetch(
                 "contact__subjects",
                 queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
                 to_attr="child_subjects",
-            )
+            ),
+            Prefetch(
+                "contact__subjects",
+                queryset=ContactSubject.objects.exclude(role__in=ContactSubject.CHILD_ROLES),
+                to_attr="adult_subjects",
+            ),
         )
         .order_by(
             # Spelled out: the status values sort "answered" before "pending".

@@ -146,6 +146,24 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
         review_due=timezone.localdate() + timedelta(days=30),
     )
     referral_services.warning_end(actor=screener, warning=warning, reason="Dog rehomed in Leeds.")
+    # A relationship ended with a reason that names where the father went.
+    from referrals.models import Person, Relationship
+
+    father = Person.objects.create(first_name="Gary", last_name="Reed")
+    ended = Relationship.objects.create(
+        person=father,
+        relative=subject.person,
+        kind=Relationship.Kind.PARENT,
+        basis=Relationship.Basis.CONFIRMED,
+        recorded_on=old_world.contacts["c6"],
+        recorded_by=screener,
+        recorded_at=timezone.now(),
+        confirmed_by=screener,
+        confirmed_at=timezone.now(),
+    )
+    Relationship.objects.filter(pk=ended.pk).update(
+        ended_at=timezone.now(), ended_by=screener, end_reason="Moved to HMP Leeds."
+    )
     [run] = [r for r in retention.retention_review() if r.kind == "information_and_advice"]
     retention.retention_approve(actor=manager, run=run)
     retention.retention_erase(run_id=run.pk)
@@ -165,6 +183,9 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
     assert not warning_history.filter(evidence__contains="Dog at the address").exists()
     assert not warning_history.filter(evidence__contains="doorstep").exists()
     assert not warning_history.filter(end_reason__contains="Leeds").exists()
+    ended.refresh_from_db()
+    assert (ended.kind, ended.end_reason) == (Relationship.Kind.PARENT, retention.ERASED)
+    assert not Relationship.events.field.model.objects.filter(end_reason__contains="HMP").exists()
     # A warning still active ends with the erasure: nobody could review what it rested on.
     still_active.refresh_from_db()
     assert still_active.ended_at is not None

@@ -18,11 +18,11 @@ from frontdoor.roles import Role
 from outcomes.models import Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
-from referrals.models import ContactSubject, WarningKind
+from referrals.models import ContactSubject, Relationship, WarningKind
 from screening import services as screening_services
 from screening.meetings import services as meeting_services
 from screening.models import Route, ThresholdLevel
-from tests.factories import AgencyFactory, UserFactory, submit_contact
+from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
 
 ANON = "anonymous"
 REFERRER_B = "referrer_b"
@@ -142,6 +142,9 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # A person's chronology and its PDF: who may open the person record (person_get).
     "outcomes:person-chronology": (only(404, STAFF), None),
     "outcomes:person-chronology-pdf": (only(404, STAFF), None),
+    # The family panel's forms: an empty one is the page again with its error.
+    "screening:relationship": (POST_ONLY, only(404, {S: 400, M: 400})),
+    "screening:relationship-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     "outcomes:my-referrals": (only(403, {REF: 200, REFERRER_B: 200}), None),
     "outcomes:my-referral": (only(404, {REF: 200}), None),
     "outcomes:contact-notices": (only(403, STAFF), None),
@@ -231,6 +234,8 @@ ARGS = {
     "screening:proceed": ["reference"],
     "screening:decide": ["reference"],
     "screening:child-census": ["reference", "subject_id"],
+    "screening:relationship": ["reference", "relationship_id"],
+    "screening:relationship-add": ["reference"],
     "outcomes:my-referral": ["reference"],
     "outcomes:person-chronology": ["person_id"],
     "outcomes:person-chronology-pdf": ["person_id"],
@@ -260,7 +265,13 @@ def url_world() -> tuple[dict, dict]:
     users[REFERRER_B] = UserFactory(roles=[Role.REFERRER])
     screener, referrer = users["screener"], users["referrer"]
 
-    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    # The child's mother is on it too: the relationship suggested between them is the
+    # family panel's record.
+    contact = submit_contact(
+        referrer,
+        concern_categories=["child_exploitation"],
+        subjects=[child_input(), adult_input()],
+    )
     subject = contact.subjects.get(role=ContactSubject.Role.CHILD)
     screening_services.screening_claim(actor=screener, contact=contact)
     check = screening_services.check_request(
@@ -299,6 +310,7 @@ def url_world() -> tuple[dict, dict]:
         "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
         "import_id": OutcomeImport.objects.create(uploaded_by=screener, content="x").pk,
         "screener_id": screener.pk,
+        "relationship_id": Relationship.objects.get(relative_id=subject.person_id).pk,
     }
     return users, ids
 
