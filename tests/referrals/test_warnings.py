@@ -230,3 +230,29 @@ def test_a_restricted_persons_warnings_are_not_shown_to_staff_not_named(
     assert "Risk to staff" not in client.get(reverse("screening:queue")).text
     response = client.get(reverse("referrals:warning-add", args=[child.pk]))
     assert response.status_code == 403
+
+
+def test_the_review_page_and_the_meeting_audit_each_warned_person_they_show(
+    client, manager, screener, referrer
+):
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    person = contact.subjects.get().person
+    _warn(screener, person, days=3)
+    run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    client.force_login(manager)
+
+    def person_views() -> int:
+        return AuditEvent.objects.filter(
+            actor=manager,
+            action=AuditEvent.Action.VIEW,
+            record_type="person",
+            record_id=str(person.pk),
+        ).count()
+
+    assert person_views() == 0
+    assert "Amelia Harrison" in client.get(reverse("referrals:restrictions")).text
+    assert person_views() == 1
+    assert (
+        "Threatened a social worker" in client.get(reverse("screening:meeting", args=[run.pk])).text
+    )
+    assert person_views() == 2
