@@ -32,6 +32,7 @@ from referrals.models import (
     MatchCandidate,
     Person,
     PersonWarning,
+    PersonWarningReview,
     ReferralDraft,
 )
 from screening.models import (
@@ -259,6 +260,12 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         end_reason=ERASED,
         ended_at=Coalesce(F("ended_at"), Value(now)),
         ended_by=Coalesce(F("ended_by"), Value(run.approved_by_id)),
+    )
+    # Each review's note goes too (who reviewed it, when and the date set stay). The
+    # review table keeps no change history: its rows are append-only, and the database
+    # lets erasure change only the note.
+    PersonWarningReview.objects.filter(warning__person_id__in=only_here).update(
+        note=_erased_unless_empty("note")
     )
     Screening.objects.filter(contact_id__in=ids).update(
         **dict.fromkeys(SOS_TEXT, ERASED),

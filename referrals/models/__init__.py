@@ -25,7 +25,12 @@ from referrals.models.contacts import (
 )
 from referrals.models.drafts import ReferralDraft
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
-from referrals.models.warnings import PersonWarning, PersonWarningQuerySet, WarningKind
+from referrals.models.warnings import (
+    PersonWarning,
+    PersonWarningQuerySet,
+    PersonWarningReview,
+    WarningKind,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -39,6 +44,7 @@ __all__ = [
     "Person",
     "PersonWarning",
     "PersonWarningQuerySet",
+    "PersonWarningReview",
     "ReferenceCounter",
     "ReferralDraft",
     "Restriction",

@@ -13,7 +13,7 @@ from frontdoor.audit import audit_record
 from frontdoor.limits import LIMITS
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from referrals.models import Person, PersonWarning, WarningKind
+from referrals.models import Person, PersonWarning, PersonWarningReview, WarningKind
 
 # How far ahead a review date may be set: a warning nobody looks at for over a year
 # is one nobody can vouch for.
@@ -85,6 +85,7 @@ def warning_set(
         set_by=actor,
         set_at=timezone.now(),
         review_due=review_due,
+        first_review_due=review_due,
     )
     _audit(actor, warning, "set", review_due=review_due.isoformat())
     return warning
@@ -102,7 +103,8 @@ def warning_review(
     *, actor: User, warning: PersonWarning, review_due: date, note: str
 ) -> PersonWarning:
     """Keep a warning after looking at it again: the next review date and why it
-    still stands. The earlier review is kept in the warning's history."""
+    still stands, kept as a review row of its own (every review stays); the warning
+    carries the latest for its page."""
     _require_staff(actor)
     warning = _active_for_update(warning)
     note = _text(note, noun="note", limit=LIMITS.reason, at_least=5)
@@ -110,6 +112,13 @@ def warning_review(
     warning.review_due, warning.review_note = review_due, note
     warning.reviewed_at, warning.reviewed_by = timezone.now(), actor
     warning.save(update_fields=["review_due", "review_note", "reviewed_at", "reviewed_by"])
+    PersonWarningReview.objects.create(
+        warning=warning,
+        reviewed_at=warning.reviewed_at,
+        reviewed_by=actor,
+        review_due=review_due,
+        note=note,
+    )
     _audit(actor, warning, "reviewed", review_due=review_due.isoformat())
     return warning
 

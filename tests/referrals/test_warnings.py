@@ -4,7 +4,7 @@ person appears, reviewed, ended (kept), and refused to roles that may not set th
 from datetime import date, time, timedelta
 
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils import timezone
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals import services
-from referrals.models import PersonWarning, WarningKind
+from referrals.models import PersonWarning, PersonWarningReview, WarningKind
 from screening.meetings import services as meeting_services
 from tests.factories import UserFactory, adult_input, child_input, submit_contact
 
@@ -256,3 +256,24 @@ def test_the_review_page_and_the_meeting_audit_each_warned_person_they_show(
         "Threatened a social worker" in client.get(reverse("screening:meeting", args=[run.pk])).text
     )
     assert person_views() == 2
+
+
+def test_the_database_refuses_to_delete_a_warning_or_rewrite_a_review(screener, manager, family):
+    _, child, _ = family
+    warning = _warn(screener, child)
+    services.warning_review(
+        actor=manager,
+        warning=warning,
+        review_due=timezone.localdate() + timedelta(days=60),
+        note="Still living at the address.",
+    )
+    review = PersonWarningReview.objects.get(warning=warning)
+    assert (review.reviewed_by, review.note) == (manager, "Still living at the address.")
+    never_reviewed = _warn(screener, child, kind=WarningKind.MARAC)
+    with pytest.raises(ProgrammingError, match="never deleted"), transaction.atomic():
+        PersonWarning.objects.filter(pk=never_reviewed.pk).delete()
+    with pytest.raises(ProgrammingError, match="never deleted"), transaction.atomic():
+        PersonWarningReview.objects.filter(pk=review.pk).delete()
+    with pytest.raises(ProgrammingError, match="never edited"), transaction.atomic():
+        PersonWarningReview.objects.filter(pk=review.pk).update(note="Rewritten later.")
+    assert PersonWarningReview.objects.get().note == "Still living at the address."
