@@ -197,3 +197,61 @@ def test_the_api_names_the_field_that_does_not_agree(partner, voice, field):
     assert response.status_code == 400
     assert field in response.json()["children"]["0"]["voice"]
     assert not Contact.objects.exists()
+
+
+def _heard(referrer):
+    """A contact whose child was seen, in an exploitation concern (a complex case)."""
+    return submit_contact(
+        referrer,
+        concern_categories=["child_exploitation"],
+        subjects=[
+            child_input(
+                child_seen=True,
+                child_seen_on=date(2026, 11, 20),
+                child_seen_by="Sam Jones, class teacher",
+                child_said="The older boys give me money to carry bags.",
+            )
+        ],
+    )
+
+
+def test_another_referrer_gets_404_on_the_contact_with_the_childs_words(
+    client, referrer, referrer_b
+):
+    contact = _heard(referrer)
+    client.force_login(referrer)
+    own = client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert own.status_code == 200
+    client.force_login(referrer_b)
+    for name in ("referrals:contact-detail", "outcomes:my-referral"):
+        response = client.get(reverse(name, args=[contact.reference]))
+        assert response.status_code == 404, name
+        assert "carry bags" not in response.text
+
+
+def test_a_partner_member_never_reads_the_childs_words(client, referrer, screener, police_member):
+    from datetime import time
+
+    from screening import services as screening_services
+    from screening.meetings import services as meeting_services
+
+    contact = _heard(referrer)
+    screening_services.screening_claim(actor=screener, contact=contact)
+    check = screening_services.check_request(
+        actor=screener, contact=contact, agency=police_member.agency, question="Known?"
+    )
+    run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    client.force_login(screener)
+    assert "carry bags" in client.get(reverse("screening:contact", args=[contact.reference])).text
+
+    client.force_login(police_member)
+    for url in (
+        reverse("screening:member-check", args=[check.pk]),
+        reverse("screening:meeting", args=[run.pk]),
+        reverse("screening:meeting-print", args=[run.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Amelia Harrison" in response.text, url  # the case, in full for the police
+        assert "carry bags" not in response.text, url
+        assert "Sam Jones, class teacher" not in response.text, url
