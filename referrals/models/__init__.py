@@ -26,6 +26,8 @@ from referrals.models.contacts import (
 from referrals.models.drafts import ReferralDraft
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 from referrals.models.warnings import (
+    WARNING_EVIDENCE_MIN_LENGTH,
+    WARNING_NOTE_MIN_LENGTH,
     PersonWarning,
     PersonWarningQuerySet,
     PersonWarningReview,
@@ -35,6 +37,8 @@ from referrals.models.warnings import (
 __all__ = [
     "OPEN_STATUSES",
     "STATUS_MOVES",
+    "WARNING_EVIDENCE_MIN_LENGTH",
+    "WARNING_NOTE_MIN_LENGTH",
     "ApiClient",
     "ConcernCategory",
     "Contact",

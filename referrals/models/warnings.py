@@ -13,6 +13,12 @@ from django.db.models import Q
 
 from referrals.models.contacts import Person
 
+# The fewest characters of what a warning rests on, and of a review note or the
+# reason it ended: shorter says nothing anyone could act on (the forms and the
+# services share these).
+WARNING_EVIDENCE_MIN_LENGTH = 10
+WARNING_NOTE_MIN_LENGTH = 5
+
 
 class WarningKind(models.TextChoices):
     RISK_TO_STAFF = "risk_to_staff", "Risk to staff"

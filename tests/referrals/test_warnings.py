@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.errors import RecordRestricted
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals import services
@@ -321,3 +322,29 @@ def test_the_database_refuses_to_delete_a_warning_or_rewrite_a_review(screener, 
     with pytest.raises(ProgrammingError, match="never edited"), transaction.atomic():
         PersonWarningReview.objects.filter(pk=review.pk).update(note="Rewritten later.")
     assert PersonWarningReview.objects.get().note == "Still living at the address."
+
+
+def test_the_services_refuse_staff_not_named_on_a_person_restriction(
+    screener, manager, manager_b, family
+):
+    # Second line of defence: a caller that skipped person_get still cannot set,
+    # review or end a restricted person's warning.
+    _, child, _ = family
+    warning = _warn(screener, child)
+    services.restriction_add(
+        actor=manager,
+        reason="A member of staff's family.",
+        ask=manager,
+        allowed=[manager],
+        review_due=timezone.localdate() + timedelta(days=30),
+        person=child,
+    )
+    later = timezone.localdate() + timedelta(days=60)
+    with pytest.raises(RecordRestricted):
+        _warn(manager_b, child, kind=WarningKind.MARAC)
+    with pytest.raises(RecordRestricted):
+        services.warning_review(actor=manager_b, warning=warning, review_due=later, note="Kept.")
+    with pytest.raises(RecordRestricted):
+        services.warning_end(actor=manager_b, warning=warning, reason="Not needed now.")
+    assert PersonWarning.objects.get().ended_at is None
+    services.warning_review(actor=manager, warning=warning, review_due=later, note="Kept on.")
