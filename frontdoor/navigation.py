@@ -118,7 +118,12 @@ AREAS: tuple[Area, ...] = (
                 _holds_any(Permission.APPROVE_DECISIONS),
             ),
         ),
-        within=("referrals:person-*", "outcomes:person-*", "outcomes:retention"),
+        within=(
+            "referrals:person-*",
+            "referrals:warning-*",
+            "outcomes:person-*",
+            "outcomes:retention",
+        ),
     ),
     Area(
         "Performance",

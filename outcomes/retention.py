@@ -32,6 +32,7 @@ from referrals.models import (
     MatchCandidate,
     Person,
     PersonWarning,
+    PersonWarningReview,
     ReferralDraft,
     Relationship,
 )
@@ -267,6 +268,12 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     # How two people are related stays on the kept records; why one was ended goes.
     Relationship.objects.filter(Q(person_id__in=only_here) | Q(relative_id__in=only_here)).update(
         end_reason=_erased_unless_empty("end_reason")
+    )
+    # Each review's note goes too (who reviewed it, when and the date set stay). The
+    # review table keeps no change history: its rows are append-only, and the database
+    # lets erasure change only the note.
+    PersonWarningReview.objects.filter(warning__person_id__in=only_here).update(
+        note=_erased_unless_empty("note")
     )
     Screening.objects.filter(contact_id__in=ids).update(
         **dict.fromkeys(SOS_TEXT, ERASED),

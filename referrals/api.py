@@ -27,7 +27,13 @@ from rest_framework.views import APIView
 from frontdoor.limits import LIMITS, in_megabytes, too_many
 from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
-from referrals.api_voice import ChildVoiceFields, ChildVoiceOutput, voice_input, voices_of
+from referrals.api_voice import (
+    ChildVoiceFields,
+    ChildVoiceOutput,
+    voice_input,
+    voice_problems,
+    voices_of,
+)
 from referrals.authentication import PartnerTokenAuthentication
 from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
 from referrals.validators import (
@@ -169,6 +175,10 @@ class ChildInput(PersonFields):
             raise serializers.ValidationError(
                 {"expected_date_of_birth": "Only an unborn child has an expected date of birth."}
             )
+        if attrs.get("voice"):
+            problems = voice_problems(attrs["voice"], date_of_birth=attrs.get("date_of_birth"))
+            if problems:
+                raise serializers.ValidationError({"voice": problems})
         return attrs
 
 

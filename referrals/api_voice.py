@@ -3,10 +3,13 @@ and ``voices`` on every contact read back."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from datetime import date
+
 from rest_framework import serializers
 
 from frontdoor.limits import LIMITS
+from referrals.models import ContactSubject
+from referrals.services import SubjectInput
 
 
 class ChildVoiceFields(serializers.Serializer):
@@ -14,7 +17,11 @@ class ChildVoiceFields(serializers.Serializer):
         help_text="Whether the child was seen or spoken to about this concern."
     )
     seen_on = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="If seen: when."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="If seen: the day they were seen or spoken to (not in the future, not "
+        "before the child's date of birth). Required if seen.",
     )
     seen_by = serializers.CharField(
         max_length=LIMITS.short_text,
@@ -39,25 +46,28 @@ class ChildVoiceFields(serializers.Serializer):
         "ask). Required if not seen.",
     )
 
-    def validate(self, attrs):
-        errors = {}
-        if attrs["seen"]:
-            if attrs["not_seen_reason"].strip():
-                errors["not_seen_reason"] = "Leave out: the child was seen or spoken to."
-            for name, what in (("seen_by", "who saw or spoke to"), ("said", "what said")):
-                if not attrs[name].strip():
-                    errors[name] = f"Give {what.replace('said', 'the child said')}."
-            if attrs["seen_on"] and attrs["seen_on"] > timezone.localdate():
-                errors["seen_on"] = "The day the child was seen cannot be in the future."
-        else:
-            for name in ("seen_on", "seen_by", "said"):
-                if attrs[name]:
-                    errors[name] = "Leave out: the child was not seen or spoken to."
-            if not attrs["not_seen_reason"].strip():
-                errors["not_seen_reason"] = "Say why the child was not seen or spoken to."
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+
+# The API's names for the fields of SubjectInput.child_voice_problems (the one rule).
+API_NAMES = {
+    "child_seen": "seen",
+    "child_seen_on": "seen_on",
+    "child_seen_by": "seen_by",
+    "child_said": "said",
+    "child_not_seen_reason": "not_seen_reason",
+}
+
+
+def voice_problems(voice: dict, *, date_of_birth: date | None) -> dict[str, str]:
+    """What is wrong with a child's ``voice`` as sent, by the API's field names, from
+    the rule intake applies (date seen required when seen, not before the birth)."""
+    given = SubjectInput(
+        role=ContactSubject.Role.CHILD,
+        first_name="",
+        last_name="",
+        date_of_birth=date_of_birth,
+        **voice_input(voice),
+    )
+    return {API_NAMES[name]: message for name, message in given.child_voice_problems().items()}
 
 
 def voice_input(voice: dict | None) -> dict:

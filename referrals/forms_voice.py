@@ -7,6 +7,8 @@ from django import forms
 
 from frontdoor.limits import LIMITS
 from referrals.fields import DateField
+from referrals.models import ContactSubject
+from referrals.services import SubjectInput
 
 VOICE_TEXT = ("child_seen_by", "child_said", "child_not_seen_reason")
 
@@ -50,40 +52,22 @@ class ChildVoiceMixin(forms.Form):
 
     def _clean_voice(self, cleaned: dict) -> None:
         """What the child said goes with "yes", why not with "no": each missing or
-        stray answer named at its own field, nothing typed thrown away."""
-        seen = cleaned.get("child_seen")
+        stray answer named at its own field by SubjectInput.child_voice_problems (the
+        one rule, shared with the API and intake), nothing typed thrown away. A field
+        already wrong on its own (too long, not a date) keeps just that error."""
         said = {name: (cleaned.get(name) or "").strip() for name in VOICE_TEXT}
         for name, value in said.items():
-            if "\x00" in value:
+            if "\x00" in value and name not in self.errors:
                 self.add_error(name, "Remove the character that cannot be saved")
-        given_when_seen = [
-            name
-            for name in ("child_seen_on", "child_seen_by", "child_said")
-            if cleaned.get(name) or said.get(name)
-        ]
-        if not seen:
-            if given_when_seen or said["child_not_seen_reason"]:
-                self.add_error(
-                    "child_seen", "Select yes or no: has the child been seen or spoken to?"
-                )
-            return
-        if seen == "yes":
-            if said["child_not_seen_reason"]:
-                self.add_error(
-                    "child_not_seen_reason",
-                    "Leave why not blank: you said the child was seen or spoken to",
-                )
-            if cleaned.get("child_seen_on") is None and "child_seen_on" not in self.errors:
-                self.add_error("child_seen_on", "Enter the date they were seen or spoken to")
-            if not said["child_seen_by"]:
-                self.add_error("child_seen_by", "Enter who saw or spoke to the child")
-            if not said["child_said"]:
-                self.add_error(
-                    "child_said",
-                    "Enter what the child said, in their own words (if they said nothing, say so)",
-                )
-            return
-        for name in given_when_seen:
-            self.add_error(name, "Leave this blank: you said the child was not seen or spoken to")
-        if not said["child_not_seen_reason"]:
-            self.add_error("child_not_seen_reason", "Enter why the child was not seen or spoken to")
+        voice = SubjectInput(
+            role=ContactSubject.Role.CHILD,
+            first_name="",
+            last_name="",
+            date_of_birth=cleaned.get("date_of_birth"),
+            child_seen={"yes": True, "no": False}.get(cleaned.get("child_seen") or ""),
+            child_seen_on=cleaned.get("child_seen_on"),
+            **said,
+        )
+        for name, message in voice.child_voice_problems().items():
+            if name not in self.errors:
+                self.add_error(name, message)

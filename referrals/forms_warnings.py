@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from frontdoor.limits import LIMITS, LengthMessagesMixin
 from referrals.fields import DateField
-from referrals.models import WarningKind
+from referrals.models import WARNING_EVIDENCE_MIN_LENGTH, WARNING_NOTE_MIN_LENGTH, WarningKind
 from referrals.services import WARNING_REVIEW_AT_MOST
 
 
@@ -56,7 +56,7 @@ class WarningForm(LengthMessagesMixin, forms.Form):
 
     def clean_evidence(self) -> str:
         value = _no_nul(self.cleaned_data["evidence"], "What the warning is based on")
-        if len(value) < 10:
+        if len(value) < WARNING_EVIDENCE_MIN_LENGTH:
             raise ValidationError("Say more about what the warning is based on")
         return value
 
@@ -82,7 +82,7 @@ class WarningReviewForm(LengthMessagesMixin, forms.Form):
 
     def clean_note(self) -> str:
         value = _no_nul(self.cleaned_data["note"], "The note")
-        if len(value) < 5:
+        if len(value) < WARNING_NOTE_MIN_LENGTH:
             raise ValidationError("Say more about why the warning still applies")
         return value
 
@@ -99,6 +99,6 @@ class WarningEndForm(LengthMessagesMixin, forms.Form):
 
     def clean_reason(self) -> str:
         value = _no_nul(self.cleaned_data["reason"], "The reason")
-        if len(value) < 5:
+        if len(value) < WARNING_NOTE_MIN_LENGTH:
             raise ValidationError("Say more about why the warning is being ended")
         return value

@@ -157,6 +157,26 @@ def check_expected_date_of_birth(
     return value
 
 
+def check_child_seen_on(
+    value: datetime.date,
+    *,
+    date_of_birth: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> datetime.date:
+    """When the child was seen or spoken to: a plausible date, not ahead of today, and
+    not before the child was born (when their date of birth is known)."""
+    noun = "Date they were seen or spoken to"
+    check_in_range(value, noun=noun)
+    if value > (today or timezone.localdate()):
+        raise ValidationError(f"{noun} must be today or in the past", code="future_seen")
+    if date_of_birth is not None and value < date_of_birth:
+        raise ValidationError(
+            f"{noun} must be on or after the child's date of birth, {_long(date_of_birth)}",
+            code="seen_before_birth",
+        )
+    return value
+
+
 def check_received_at(
     value: datetime.datetime, *, now: datetime.datetime | None = None
 ) -> datetime.datetime:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.audit import audit_record
+from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Permission
 from referrals import forms_restrictions, selectors, selectors_warnings, services
@@ -109,16 +109,23 @@ def restrictions(request: HttpRequest) -> HttpResponse:
             errors[restriction.pk] = str(refused)
         else:
             return redirect("referrals:restrictions")
+    # Warnings on people past or near their review date (reviewed or ended on their
+    # own pages, which come back here): each warned person shown is a read of them.
+    warnings_due = selectors_warnings.warnings_for_review(
+        user=request.user, notice=services.WARNING_REVIEW_NOTICE
+    )
+    audit_views(
+        actor=request.user,
+        record_type="person",
+        record_ids={warning.person_id for warning in warnings_due},
+        request=request,
+    )
     return render(
         request,
         "referrals/restrictions.html",
         {
             "restrictions": records,
-            # Warnings on people past or near their review date (reviewed or ended
-            # on their own pages, which come back here).
-            "warnings_due": selectors_warnings.warnings_for_review(
-                user=request.user, notice=services.WARNING_REVIEW_NOTICE
-            ),
+            "warnings_due": warnings_due,
             "warning_notice_days": services.WARNING_REVIEW_NOTICE.days,
             "today": timezone.localdate(),
             "errors": errors,

@@ -336,6 +336,10 @@ class PeopleMixin:
                 ts(max(created, member.updated)),
                 member.ethnicity,
                 member.disabilities,
+                # The child's voice is not made up: whether they were seen is left unsaid.
+                "",
+                "",
+                "",
             )
             rows.append("\t".join(row))
             member.written = True
@@ -429,6 +433,10 @@ class PeopleMixin:
                 person,
                 member.ethnicity,
                 member.disabilities,
+                # The child's voice is not made up: whether they were seen is left unsaid.
+                "",
+                "",
+                "",
             )
             rows.append("\t".join(row))
             if is_child:

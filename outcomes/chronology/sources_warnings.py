@@ -1,8 +1,6 @@
-"""Warnings on the person as chronology entries: set, last reviewed, ended.
-
-A warning's review keeps only its latest review (``PersonWarning.reviewed_at``), so
-the chronology shows that one; earlier reviews are in the warning's change history.
-"""
+"""Warnings on the person as chronology entries: set (with the review date given
+then), each review (one entry per ``PersonWarningReview`` row, with the date it set
+and its note), ended."""
 
 from __future__ import annotations
 
@@ -13,8 +11,7 @@ from django.urls import reverse
 from frontdoor.models import User
 from outcomes.chronology.entries import Entry, EntryKey, Stream, source
 from outcomes.chronology.sources import ids_of, name_of, rows_at
-from referrals.models import Person
-from referrals.models.warnings import PersonWarning
+from referrals.models import Person, PersonWarning, PersonWarningReview
 
 SET, REVIEWED, ENDED = "warning-set", "warning-reviewed", "warning-ended"
 
@@ -26,8 +23,8 @@ def warnings(person: Person) -> list[Stream]:
         Stream(SET, rows_at(on_person, "set_at"), _load_warnings),
         Stream(
             REVIEWED,
-            rows_at(on_person.filter(reviewed_at__isnull=False), "reviewed_at"),
-            _load_warnings,
+            rows_at(PersonWarningReview.objects.filter(warning__person=person), "reviewed_at"),
+            _load_reviews,
         ),
         Stream(
             ENDED, rows_at(on_person.filter(ended_at__isnull=False), "ended_at"), _load_warnings
@@ -35,16 +32,37 @@ def warnings(person: Person) -> list[Stream]:
     ]
 
 
+def _links(warning: PersonWarning) -> list[tuple[str, str]]:
+    return [("The person's warnings", reverse("referrals:person-detail", args=[warning.person_id]))]
+
+
+def _load_reviews(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
+    rows = PersonWarningReview.objects.filter(pk__in=ids_of(keys, REVIEWED)).select_related(
+        "warning", "reviewed_by"
+    )
+    return {
+        (REVIEWED, review.pk): Entry(
+            event=REVIEWED,
+            row_id=review.pk,
+            at=review.reviewed_at,
+            title=f"Warning reviewed: {review.warning.get_kind_display()}",
+            by=name_of(review.reviewed_by),
+            details=[("Next review by", f"{review.review_due:%-d %B %Y}")],
+            text=[("Review note", review.note)] if review.note else [],
+            links=_links(review.warning),
+        )
+        for review in rows
+    }
+
+
 def _load_warnings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
-    rows = PersonWarning.objects.filter(pk__in=ids_of(keys, SET, REVIEWED, ENDED)).select_related(
-        "set_by", "reviewed_by", "ended_by"
+    rows = PersonWarning.objects.filter(pk__in=ids_of(keys, SET, ENDED)).select_related(
+        "set_by", "ended_by"
     )
     for warning in rows:
         kind = warning.get_kind_display()
-        links = [
-            ("The person's warnings", reverse("referrals:person-detail", args=[warning.person_id]))
-        ]
+        links = _links(warning)
         if (SET, warning.pk) in keys:
             found[(SET, warning.pk)] = Entry(
                 event=SET,
@@ -52,19 +70,8 @@ def _load_warnings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
                 at=warning.set_at,
                 title=f"Warning set: {kind}",
                 by=name_of(warning.set_by),
-                details=[("Review by", f"{warning.review_due:%-d %B %Y}")],
+                details=[("Review by", f"{warning.first_review_due:%-d %B %Y}")],
                 text=[("Evidence", warning.evidence)] if warning.evidence else [],
-                links=links,
-            )
-        if (REVIEWED, warning.pk) in keys:
-            found[(REVIEWED, warning.pk)] = Entry(
-                event=REVIEWED,
-                row_id=warning.pk,
-                at=warning.reviewed_at,
-                title=f"Warning reviewed: {kind}",
-                by=name_of(warning.reviewed_by),
-                details=[("Next review by", f"{warning.review_due:%-d %B %Y}")],
-                text=[("Review note", warning.review_note)] if warning.review_note else [],
                 links=links,
             )
         if (ENDED, warning.pk) in keys:

@@ -27,11 +27,20 @@ from referrals.models.contacts import (
 from referrals.models.drafts import ReferralDraft
 from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
-from referrals.models.warnings import PersonWarning, PersonWarningQuerySet, WarningKind
+from referrals.models.warnings import (
+    WARNING_EVIDENCE_MIN_LENGTH,
+    WARNING_NOTE_MIN_LENGTH,
+    PersonWarning,
+    PersonWarningQuerySet,
+    PersonWarningReview,
+    WarningKind,
+)
 
 __all__ = [
     "OPEN_STATUSES",
     "STATUS_MOVES",
+    "WARNING_EVIDENCE_MIN_LENGTH",
+    "WARNING_NOTE_MIN_LENGTH",
     "ApiClient",
     "ConcernCategory",
     "Contact",
@@ -41,6 +50,7 @@ __all__ = [
     "Person",
     "PersonWarning",
     "PersonWarningQuerySet",
+    "PersonWarningReview",
     "ReferenceCounter",
     "ReferralDraft",
     "Relationship",

@@ -13,6 +13,12 @@ from django.db.models import Q
 
 from referrals.models.contacts import Person
 
+# The fewest characters of what a warning rests on, and of a review note or the
+# reason it ended: shorter says nothing anyone could act on (the forms and the
+# services share these).
+WARNING_EVIDENCE_MIN_LENGTH = 10
+WARNING_NOTE_MIN_LENGTH = 5
+
 
 class WarningKind(models.TextChoices):
     RISK_TO_STAFF = "risk_to_staff", "Risk to staff"
@@ -43,7 +49,11 @@ class PersonWarning(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField()
     review_due = models.DateField()
-    # The latest review; earlier ones are in the warning's history (pghistory).
+    # The review date given when the warning was set (``review_due`` moves with each
+    # review): the chronology's "Warning set" entry says what was decided then.
+    first_review_due = models.DateField()
+    # The latest review, for the person page; every review, each with the date it set
+    # and its note, is a ``PersonWarningReview`` row.
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -86,3 +96,25 @@ class PersonWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on person {self.person_id}"
+
+
+class PersonWarningReview(models.Model):
+    """One review of a warning: who looked at it again, when, the next review date
+    they set and why it still stands. Append-only (written by
+    ``referrals.services.warning_review``): the database refuses to delete a row or to
+    change one, except retention erasure replacing the note."""
+
+    warning = models.ForeignKey(PersonWarning, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    review_due = models.DateField(help_text="The next review date this review set.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+        indexes = [models.Index(fields=["warning", "reviewed_at"], name="warning_review_idx")]
+
+    def __str__(self) -> str:
+        return f"Review of warning {self.warning_id} at {self.reviewed_at:%Y-%m-%d}"

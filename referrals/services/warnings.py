@@ -13,7 +13,15 @@ from frontdoor.audit import audit_record
 from frontdoor.limits import LIMITS
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from referrals.models import Person, PersonWarning, WarningKind
+from referrals.models import (
+    WARNING_EVIDENCE_MIN_LENGTH,
+    WARNING_NOTE_MIN_LENGTH,
+    Person,
+    PersonWarning,
+    PersonWarningReview,
+    WarningKind,
+)
+from referrals.selectors import person_ensure_open
 
 # How far ahead a review date may be set: a warning nobody looks at for over a year
 # is one nobody can vouch for.
@@ -31,9 +39,13 @@ def may_set_warnings(user: User) -> bool:
     return user.is_authenticated and user.has_perm(Permission.SCREEN_CONTACTS.perm)
 
 
-def _require_staff(actor: User) -> None:
+def _require_staff(actor: User, person: Person) -> None:
     if not may_set_warnings(actor):
         raise WarningRefused("Only screeners and managers can set, review or end a warning.")
+    # The views reach the person through person_get; this is the second line of
+    # defence for any other caller: a restricted person's warnings are changed only by
+    # those the restriction names (frontdoor.errors.RecordRestricted otherwise).
+    person_ensure_open(user=actor, person=person)
 
 
 def _text(value: str, *, noun: str, limit: int, at_least: int = 1) -> str:
@@ -73,10 +85,12 @@ def warning_set(
     *, actor: User, person: Person, kind: str, evidence: str, review_due: date
 ) -> PersonWarning:
     """Put a warning on a person record, with what it rests on and when to look again."""
-    _require_staff(actor)
+    _require_staff(actor, person)
     if kind not in WarningKind.values:
         raise WarningRefused("Choose what kind of warning it is.")
-    evidence = _text(evidence, noun="evidence", limit=LIMITS.reason, at_least=10)
+    evidence = _text(
+        evidence, noun="evidence", limit=LIMITS.reason, at_least=WARNING_EVIDENCE_MIN_LENGTH
+    )
     _check_review_due(review_due)
     warning = PersonWarning.objects.create(
         person=person,
@@ -85,6 +99,7 @@ def warning_set(
         set_by=actor,
         set_at=timezone.now(),
         review_due=review_due,
+        first_review_due=review_due,
     )
     _audit(actor, warning, "set", review_due=review_due.isoformat())
     return warning
@@ -102,14 +117,22 @@ def warning_review(
     *, actor: User, warning: PersonWarning, review_due: date, note: str
 ) -> PersonWarning:
     """Keep a warning after looking at it again: the next review date and why it
-    still stands. The earlier review is kept in the warning's history."""
-    _require_staff(actor)
+    still stands, kept as a review row of its own (every review stays); the warning
+    carries the latest for its page."""
+    _require_staff(actor, warning.person)
     warning = _active_for_update(warning)
-    note = _text(note, noun="note", limit=LIMITS.reason, at_least=5)
+    note = _text(note, noun="note", limit=LIMITS.reason, at_least=WARNING_NOTE_MIN_LENGTH)
     _check_review_due(review_due)
     warning.review_due, warning.review_note = review_due, note
     warning.reviewed_at, warning.reviewed_by = timezone.now(), actor
     warning.save(update_fields=["review_due", "review_note", "reviewed_at", "reviewed_by"])
+    PersonWarningReview.objects.create(
+        warning=warning,
+        reviewed_at=warning.reviewed_at,
+        reviewed_by=actor,
+        review_due=review_due,
+        note=note,
+    )
     _audit(actor, warning, "reviewed", review_due=review_due.isoformat())
     return warning
 
@@ -117,9 +140,11 @@ def warning_review(
 @transaction.atomic
 def warning_end(*, actor: User, warning: PersonWarning, reason: str) -> PersonWarning:
     """End a warning that no longer applies; it stays on the record, ended."""
-    _require_staff(actor)
+    _require_staff(actor, warning.person)
     warning = _active_for_update(warning)
-    warning.end_reason = _text(reason, noun="reason", limit=LIMITS.reason, at_least=5)
+    warning.end_reason = _text(
+        reason, noun="reason", limit=LIMITS.reason, at_least=WARNING_NOTE_MIN_LENGTH
+    )
     warning.ended_at, warning.ended_by = timezone.now(), actor
     warning.save(update_fields=["end_reason", "ended_at", "ended_by"])
     _audit(actor, warning, "ended")

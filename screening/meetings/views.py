@@ -69,6 +69,13 @@ def _meeting(request: HttpRequest, run_id: int, template: str) -> HttpResponse:
         record_ids={case.entry.contact.reference for case in cases if case.shown},
         request=request,
     )
+    # The people whose warnings (and their evidence) the cases show are read too.
+    audit_views(
+        actor=request.user,
+        record_type="person",
+        record_ids={entry.person.pk for case in cases for entry in case.warnings},
+        request=request,
+    )
     is_chair = request.user.has_perm(Permission.APPROVE_DECISIONS.perm)
     return render(
         request,

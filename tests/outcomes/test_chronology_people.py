@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,6 +61,41 @@ def test_a_warning_set_reviewed_and_ended_is_three_entries(client, referrer, scr
     )
     assert "Contact received" not in only_warnings.text
     assert f"Warning ended: {kind}" in only_warnings.text
+
+
+def test_each_review_is_its_own_entry_and_the_set_entry_keeps_its_first_review_date(
+    client, referrer, screener, manager
+):
+    contact = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+    person = contact.subjects.get().person
+    today = timezone.localdate()
+    first, second, third = (today + timedelta(days=days) for days in (20, 50, 80))
+    warning = warning_set(
+        actor=screener,
+        person=person,
+        kind=WarningKind.MARAC,
+        evidence="Heard at MARAC on 3 March; high risk.",
+        review_due=first,
+    )
+    warning_review(actor=manager, warning=warning, review_due=second, note="Still open at MARAC.")
+    warning_review(actor=screener, warning=warning, review_due=third, note="Second MARAC held.")
+
+    client.force_login(screener)
+    with CaptureQueriesContext(connection) as queries:
+        page = _chronology(client, person)
+    with CaptureQueriesContext(connection) as again:
+        _chronology(client, person)
+    assert len(queries) == len(again)
+    kind = WarningKind.MARAC.label
+    # Two review entries: each title appears as often as the one set entry's, twice.
+    assert page.count(f"Warning reviewed: {kind}") == 2 * page.count(f"Warning set: {kind}")
+    assert "Still open at MARAC." in page
+    assert "Second MARAC held." in page
+    set_entry = page[page.index(f"Warning set: {kind}") :]
+    # The set entry gives the review date chosen then, not the one the reviews moved to.
+    assert f"{first:%-d %B %Y}" in set_entry[: set_entry.index("Heard at MARAC")]
+    for day in (second, third):
+        assert f"{day:%-d %B %Y}" in page
 
 
 def test_the_childs_voice_is_on_the_contacts_entry(client, referrer, screener):

@@ -124,7 +124,7 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
     old_world, manager, screener, settings
 ):
     from referrals import services as referral_services
-    from referrals.models import ContactSubject, PersonWarning
+    from referrals.models import ContactSubject, PersonWarning, PersonWarningReview
 
     settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
     subject = old_world.contacts["c6"].subjects.get()
@@ -144,6 +144,12 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
         kind="risk_to_staff",
         evidence="Shouted at a visitor on the doorstep.",
         review_due=timezone.localdate() + timedelta(days=30),
+    )
+    referral_services.warning_review(
+        actor=manager,
+        warning=still_active,
+        review_due=timezone.localdate() + timedelta(days=60),
+        note="Spoke to Mrs Okafor next door.",
     )
     referral_services.warning_end(actor=screener, warning=warning, reason="Dog rehomed in Leeds.")
     # A relationship ended with a reason that names where the father went.
@@ -191,3 +197,8 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
     assert still_active.ended_at is not None
     assert still_active.ended_by == manager
     assert still_active.end_reason == retention.ERASED
+    # Each review's note goes; who reviewed it and the date set stay.
+    [review] = PersonWarningReview.objects.filter(warning=still_active)
+    assert (review.note, review.reviewed_by) == (retention.ERASED, manager)
+    assert not PersonWarningReview.objects.filter(note__contains="Okafor").exists()
+    assert not warning_history.filter(review_note__contains="Okafor").exists()

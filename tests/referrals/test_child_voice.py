@@ -1,6 +1,8 @@
 """The child's voice: taken on the contact forms and the partner API, checked for
 sense, shown on the screening page beside Signs of Safety, and read back by the API."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -85,6 +87,16 @@ def test_staff_record_why_a_child_was_not_spoken_to(client, screener):
             "Leave why not blank",
         ),
         ({**SEEN, "child_seen_on_2": "2099"}, "child_seen_on", "today or in the past"),
+        (
+            {**SEEN, "child_seen_on_2": "2015"},
+            "child_seen_on",
+            "on or after the child&#x27;s date of birth, 12 April 2016",
+        ),
+        (
+            {k: v for k, v in SEEN.items() if not k.startswith("child_seen_on")},
+            "child_seen_on",
+            "Enter the date they were seen or spoken to",
+        ),
         ({**SEEN, "child_said": "a\x00b"}, "child_said", "Null characters are not allowed"),
     ],
 )
@@ -97,8 +109,26 @@ def test_said_and_why_not_must_agree_with_seen(client, referrer, voice, field, m
     assert not Contact.objects.exists()
 
 
+def test_an_over_long_childs_words_get_one_error_not_two(client, referrer):
+    client.force_login(referrer)
+    response = client.post(
+        reverse("referrals:referral-form"), _referral(**{**SEEN, "child_said": "x" * 100_000})
+    )
+    assert response.status_code == 200
+    assert "characters or fewer" in response.text
+    assert "Enter what the child said" not in response.text
+
+
 def test_the_service_refuses_a_voice_that_does_not_agree(referrer):
     for given in (
+        # Seen, but not when: a screener could not tell how fresh the words are.
+        child_input(child_seen=True, child_seen_by="Teacher", child_said="Hi"),
+        child_input(
+            child_seen=True,
+            child_seen_on=date(2015, 1, 1),  # before her birth on 12 April 2016
+            child_seen_by="Teacher",
+            child_said="Hi",
+        ),
         child_input(child_seen=True, child_said="", child_seen_by="Teacher"),
         child_input(child_seen=False),
         child_input(child_seen=None, child_said="Words with no answer"),
@@ -154,6 +184,10 @@ def test_the_childs_voice_round_trips_through_the_partner_api(partner, screener,
         ({"seen": False, "not_seen_reason": "Asleep", "said": "Hi"}, "said"),
         ({"seen": True, "seen_by": "PC", "said": "Hi", "not_seen_reason": "x"}, "not_seen_reason"),
         ({"seen": True, "seen_by": "PC", "said": "x" * 100_000}, "said"),
+        ({"seen": True, "seen_by": "PC", "said": "Hi"}, "seen_on"),
+        ({"seen": True, "seen_on": "2015-01-01", "seen_by": "PC", "said": "Hi"}, "seen_on"),
+        ({"seen": True, "seen_on": "2099-01-01", "seen_by": "PC", "said": "Hi"}, "seen_on"),
+        ({"seen": True, "seen_on": "1850-01-01", "seen_by": "PC", "said": "Hi"}, "seen_on"),
     ],
 )
 def test_the_api_names_the_field_that_does_not_agree(partner, voice, field):
@@ -163,3 +197,61 @@ def test_the_api_names_the_field_that_does_not_agree(partner, voice, field):
     assert response.status_code == 400
     assert field in response.json()["children"]["0"]["voice"]
     assert not Contact.objects.exists()
+
+
+def _heard(referrer):
+    """A contact whose child was seen, in an exploitation concern (a complex case)."""
+    return submit_contact(
+        referrer,
+        concern_categories=["child_exploitation"],
+        subjects=[
+            child_input(
+                child_seen=True,
+                child_seen_on=date(2026, 11, 20),
+                child_seen_by="Sam Jones, class teacher",
+                child_said="The older boys give me money to carry bags.",
+            )
+        ],
+    )
+
+
+def test_another_referrer_gets_404_on_the_contact_with_the_childs_words(
+    client, referrer, referrer_b
+):
+    contact = _heard(referrer)
+    client.force_login(referrer)
+    own = client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert own.status_code == 200
+    client.force_login(referrer_b)
+    for name in ("referrals:contact-detail", "outcomes:my-referral"):
+        response = client.get(reverse(name, args=[contact.reference]))
+        assert response.status_code == 404, name
+        assert "carry bags" not in response.text
+
+
+def test_a_partner_member_never_reads_the_childs_words(client, referrer, screener, police_member):
+    from datetime import time
+
+    from screening import services as screening_services
+    from screening.meetings import services as meeting_services
+
+    contact = _heard(referrer)
+    screening_services.screening_claim(actor=screener, contact=contact)
+    check = screening_services.check_request(
+        actor=screener, contact=contact, agency=police_member.agency, question="Known?"
+    )
+    run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    client.force_login(screener)
+    assert "carry bags" in client.get(reverse("screening:contact", args=[contact.reference])).text
+
+    client.force_login(police_member)
+    for url in (
+        reverse("screening:member-check", args=[check.pk]),
+        reverse("screening:meeting", args=[run.pk]),
+        reverse("screening:meeting-print", args=[run.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Amelia Harrison" in response.text, url  # the case, in full for the police
+        assert "carry bags" not in response.text, url
+        assert "Sam Jones, class teacher" not in response.text, url

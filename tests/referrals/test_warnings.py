@@ -4,15 +4,17 @@ person appears, reviewed, ended (kept), and refused to roles that may not set th
 from datetime import date, time, timedelta
 
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.errors import RecordRestricted
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals import services
-from referrals.models import PersonWarning, WarningKind
+from referrals.models import PersonWarning, PersonWarningReview, WarningKind
+from screening import services as screening_services
 from screening.meetings import services as meeting_services
 from tests.factories import UserFactory, adult_input, child_input, submit_contact
 
@@ -213,20 +215,136 @@ def test_the_queue_asks_the_same_number_of_queries_for_2_or_20_warned_people(
     assert queue_queries(2) == queue_queries(20)
 
 
-def test_a_restricted_persons_warnings_are_not_shown_to_staff_not_named(
-    client, screener, manager, family
+def test_a_manager_not_named_on_a_person_restriction_does_not_see_the_warning_to_review(
+    client, screener, manager, manager_b, family
 ):
+    # The person is restricted, the contact they are on is not: only the person rule
+    # can keep the warning off the review page.
     _, child, _ = family
-    _warn(screener, child)
+    _warn(screener, child, days=3)
     services.restriction_add(
         actor=manager,
         reason="A member of staff's family.",
         ask=manager,
-        allowed=[],
+        allowed=[manager],
         review_due=timezone.localdate() + timedelta(days=30),
         person=child,
     )
-    client.force_login(screener)
-    assert "Risk to staff" not in client.get(reverse("screening:queue")).text
-    response = client.get(reverse("referrals:warning-add", args=[child.pk]))
-    assert response.status_code == 403
+    client.force_login(manager_b)
+    page = client.get(reverse("referrals:restrictions")).text
+    assert "Amelia Harrison" not in page
+    assert "Risk to staff" not in page
+    client.force_login(manager)
+    page = client.get(reverse("referrals:restrictions")).text
+    assert "Warnings to review" in page
+    assert "Risk to staff" in page
+    assert "Amelia Harrison" in page
+
+
+def test_a_partner_member_at_the_meeting_and_a_performance_viewer_see_no_warnings(
+    client, manager, screener, referrer, police_member
+):
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    person = contact.subjects.get().person
+    _warn(screener, person, kind=WarningKind.MARAC)
+    screening_services.screening_claim(actor=screener, contact=contact)
+    check = screening_services.check_request(
+        actor=screener, contact=contact, agency=police_member.agency, question="Known?"
+    )
+    screening_services.check_answer(actor=police_member, check=check, response="Seen twice.")
+    run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    meeting = reverse("screening:meeting", args=[run.pk])
+
+    client.force_login(police_member)
+    page = client.get(meeting)
+    assert page.status_code == 200
+    assert "Amelia Harrison" in page.text  # the case the police were asked about, in full
+    assert "Seen twice." in page.text
+    assert "MARAC case" not in page.text
+    assert "Threatened a social worker" not in page.text
+
+    client.force_login(UserFactory(roles=[Role.PERFORMANCE_VIEWER]))
+    for url in (
+        meeting,
+        reverse("screening:queue"),
+        reverse("referrals:person-detail", args=[person.pk]),
+        reverse("outcomes:person-chronology", args=[person.pk]),
+        reverse("outcomes:scorecard-inspection"),
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 403, 404), url
+        assert "MARAC case" not in response.text, url
+        assert "Threatened a social worker" not in response.text, url
+
+
+def test_the_review_page_and_the_meeting_audit_each_warned_person_they_show(
+    client, manager, screener, referrer
+):
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    person = contact.subjects.get().person
+    _warn(screener, person, days=3)
+    run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    client.force_login(manager)
+
+    def person_views() -> int:
+        return AuditEvent.objects.filter(
+            actor=manager,
+            action=AuditEvent.Action.VIEW,
+            record_type="person",
+            record_id=str(person.pk),
+        ).count()
+
+    assert person_views() == 0
+    assert "Amelia Harrison" in client.get(reverse("referrals:restrictions")).text
+    assert person_views() == 1
+    assert (
+        "Threatened a social worker" in client.get(reverse("screening:meeting", args=[run.pk])).text
+    )
+    assert person_views() == 2
+
+
+def test_the_database_refuses_to_delete_a_warning_or_rewrite_a_review(screener, manager, family):
+    _, child, _ = family
+    warning = _warn(screener, child)
+    services.warning_review(
+        actor=manager,
+        warning=warning,
+        review_due=timezone.localdate() + timedelta(days=60),
+        note="Still living at the address.",
+    )
+    review = PersonWarningReview.objects.get(warning=warning)
+    assert (review.reviewed_by, review.note) == (manager, "Still living at the address.")
+    never_reviewed = _warn(screener, child, kind=WarningKind.MARAC)
+    with pytest.raises(ProgrammingError, match="never deleted"), transaction.atomic():
+        PersonWarning.objects.filter(pk=never_reviewed.pk).delete()
+    with pytest.raises(ProgrammingError, match="never deleted"), transaction.atomic():
+        PersonWarningReview.objects.filter(pk=review.pk).delete()
+    with pytest.raises(ProgrammingError, match="never edited"), transaction.atomic():
+        PersonWarningReview.objects.filter(pk=review.pk).update(note="Rewritten later.")
+    assert PersonWarningReview.objects.get().note == "Still living at the address."
+
+
+def test_the_services_refuse_staff_not_named_on_a_person_restriction(
+    screener, manager, manager_b, family
+):
+    # Second line of defence: a caller that skipped person_get still cannot set,
+    # review or end a restricted person's warning.
+    _, child, _ = family
+    warning = _warn(screener, child)
+    services.restriction_add(
+        actor=manager,
+        reason="A member of staff's family.",
+        ask=manager,
+        allowed=[manager],
+        review_due=timezone.localdate() + timedelta(days=30),
+        person=child,
+    )
+    later = timezone.localdate() + timedelta(days=60)
+    with pytest.raises(RecordRestricted):
+        _warn(manager_b, child, kind=WarningKind.MARAC)
+    with pytest.raises(RecordRestricted):
+        services.warning_review(actor=manager_b, warning=warning, review_due=later, note="Kept.")
+    with pytest.raises(RecordRestricted):
+        services.warning_end(actor=manager_b, warning=warning, reason="Not needed now.")
+    assert PersonWarning.objects.get().ended_at is None
+    services.warning_review(actor=manager, warning=warning, review_due=later, note="Kept on.")
