@@ -336,10 +336,6 @@ class PeopleMixin:
                 ts(max(created, member.updated)),
                 member.ethnicity,
                 member.disabilities,
-                # The child's voice is not made up: whether they were seen is left unsaid.
-                "",
-                "",
-                "",
             )
             rows.append("\t".join(row))
             member.written = True
