@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from screening import views, views_family
+from screening import views, views_approvals, views_family
 from screening.meetings import views as meetings
 
 app_name = "screening"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("take-next/", views.claim_next, name="claim-next"),
-    path("approvals/", views.approvals, name="approvals"),
-    path("approvals/<int:decision_id>/", views.approval, name="approval"),
+    path("approvals/", views_approvals.approvals, name="approvals"),
+    path("approvals/<int:decision_id>/", views_approvals.approval, name="approval"),
     path("checks/", views.member_checks, name="member-checks"),
     path("checks/<int:check_id>/", views.member_check_answer, name="member-check"),
     path("meetings/", meetings.meeting_list, name="meetings"),

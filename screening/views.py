@@ -209,7 +209,9 @@ def _census_summaries(contact: Contact, choices: forms.CensusChoices) -> dict[in
     return summaries
 
 
-def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -> HttpResponse:
+def page_render(
+    request: HttpRequest, reference: str, *, status: int = 200, **bound
+) -> HttpResponse:
     contact, screening = selectors.screening_get(user=request.user, reference=reference)
     holds = screening is not None and screening.assigned_to_id == request.user.pk
     histories = selectors.child_histories(user=request.user, contact=contact)
@@ -279,7 +281,7 @@ def _page(request: HttpRequest, reference: str, *, status: int = 200, **bound) -
 
 
 def contact_page(request: HttpRequest, reference: str) -> HttpResponse:
-    return _page(request, reference)
+    return page_render(request, reference)
 
 
 @require_POST
@@ -287,7 +289,7 @@ def signs_of_safety(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
     form = forms.SignsOfSafetyForm(request.POST)
     if not form.is_valid():
-        return _page(request, reference, sos_form=form)
+        return page_render(request, reference, sos_form=form)
     try:
         screening = services.screening_save(
             actor=request.user, contact=contact, values=form.cleaned_data
@@ -308,7 +310,7 @@ def request_check(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
     form = forms.CheckRequestForm(request.POST)
     if not form.is_valid():
-        return _page(request, reference, check_form=form)
+        return page_render(request, reference, check_form=form)
     try:
         check = services.check_request(
             actor=request.user,
@@ -327,7 +329,7 @@ def proceed_without_checks(request: HttpRequest, reference: str) -> HttpResponse
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
     form = forms.ProceedWithoutChecksForm(request.POST)
     if not form.is_valid():
-        return _page(request, reference, proceed_form=form)
+        return page_render(request, reference, proceed_form=form)
     try:
         services.checks_proceed_without(
             actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
@@ -351,7 +353,7 @@ def child_census(request: HttpRequest, reference: str, subject_id: int) -> HttpR
         choices=forms.census_choices(_year(contact)),
     )
     if not form.is_valid():
-        return _page(request, reference, census_form=(subject.pk, form))
+        return page_render(request, reference, census_form=(subject.pk, form))
     try:
         referral_services.subject_census_set(
             actor=request.user,
@@ -361,10 +363,10 @@ def child_census(request: HttpRequest, reference: str, subject_id: int) -> HttpR
         )
     except referral_services.CensusDetailsInvalid as invalid:
         form.add_error(invalid.field_name, str(invalid))
-        return _page(request, reference, census_form=(subject.pk, form))
+        return page_render(request, reference, census_form=(subject.pk, form))
     except referral_services.ContactRejected as refused:
         form.add_error(None, str(refused))
-        return _page(request, reference, census_form=(subject.pk, form))
+        return page_render(request, reference, census_form=(subject.pk, form))
     messages.success(request, f"Ethnicity and disabilities saved for {subject.full_name}.")
     return redirect(f"{reverse('screening:contact', args=[reference])}#child-{subject.pk}")
 
@@ -374,7 +376,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
     form = forms.DecisionForm(request.POST, year=_year(contact))
     if not form.is_valid():
-        return _page(request, reference, decision_form=form)
+        return page_render(request, reference, decision_form=form)
     data = form.cleaned_data
     try:
         decision = services.decision_record(
@@ -393,73 +395,15 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except services.DecisionRefused as refused:
         form.add_service_errors(refused)
-        return _page(request, reference, decision_form=form)
+        return page_render(request, reference, decision_form=form)
     except services.ScreeningRefused as refused:
         form.add_error(None, str(refused))
-        return _page(request, reference, decision_form=form)
+        return page_render(request, reference, decision_form=form)
     if decision.approval == Decision.Approval.PENDING:
         messages.success(request, "Decision recorded. It is waiting for a manager to approve it.")
     else:
         messages.success(request, f"Decision recorded: {decision.get_route_display()}.")
     return redirect("screening:contact", reference=reference)
-
-
-def approvals(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_approve(request.user):
-        raise PermissionDenied
-    decisions = list(selectors.approvals_pending(user=request.user))
-    return render(
-        request,
-        "screening/approvals.html",
-        {
-            "decisions": decisions,
-            "asks": selectors.restricted_asks(
-                user=request.user, rows=[d for d in decisions if d.closed]
-            ),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def approval(request: HttpRequest, decision_id: int) -> HttpResponse:
-    if not selectors.can_approve(request.user):
-        raise PermissionDenied
-    decision = selectors.approval_get(user=request.user, decision_id=decision_id)
-    form = forms.ApprovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["outcome"] == "approve":
-                services.decision_approve(
-                    actor=request.user, decision=decision, comment=form.cleaned_data["comment"]
-                )
-                messages.success(request, f"Decision on {decision.contact.reference} approved.")
-            else:
-                services.decision_return(
-                    actor=request.user, decision=decision, comment=form.cleaned_data["comment"]
-                )
-                messages.success(request, f"Decision on {decision.contact.reference} returned.")
-            return redirect("screening:approvals")
-        except services.ScreeningRefused as refused:
-            form.add_error(None, str(refused))
-    audit_views(
-        actor=request.user,
-        record_type="contact",
-        record_ids=[decision.contact.reference],
-        request=request,
-    )
-    return render(
-        request,
-        "screening/approval.html",
-        {
-            "decision": decision,
-            "form": form,
-            "show_errors": request.method == "POST",
-            "contact": decision.contact,
-            "primary_need_labels": selectors.primary_need_labels(contact=decision.contact)
-            if decision.primary_need
-            else {},
-        },
-    )
 
 
 def member_checks(request: HttpRequest) -> HttpResponse:

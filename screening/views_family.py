@@ -16,7 +16,7 @@ from referrals import services as referral_services
 from screening import selectors
 from screening.family_page import relationship_prefix
 from screening.forms_family import RelationshipAddForm, RelationshipForm
-from screening.views import _page
+from screening.views import page_render
 
 
 def _to_family(reference: str) -> HttpResponse:
@@ -30,7 +30,7 @@ def relationship(request: HttpRequest, reference: str, relationship_id: int) -> 
     )
     form = RelationshipForm(request.POST, prefix=relationship_prefix(found.pk))
     if not form.is_valid():
-        return _page(request, reference, status=400, relationship_form=(found.pk, form))
+        return page_render(request, reference, status=400, relationship_form=(found.pk, form))
     data = form.cleaned_data
     between = f"{found.person.full_name} and {found.relative.full_name}"
     try:
@@ -49,7 +49,7 @@ def relationship(request: HttpRequest, reference: str, relationship_id: int) -> 
             done = f"Relationship between {between} ended. It stays on both records as history."
     except referral_services.RelationshipRefused as refused:
         form.add_error(None, str(refused))
-        return _page(request, reference, status=400, relationship_form=(found.pk, form))
+        return page_render(request, reference, status=400, relationship_form=(found.pk, form))
     messages.success(request, done)
     return _to_family(reference)
 
@@ -63,7 +63,7 @@ def relationship_add(request: HttpRequest, reference: str) -> HttpResponse:
         people=selectors_relationships.people_on_contact(contact),
     )
     if not form.is_valid():
-        return _page(request, reference, status=400, relationship_add_form=form)
+        return page_render(request, reference, status=400, relationship_add_form=form)
     try:
         added = referral_services.relationship_add(
             actor=request.user,
@@ -74,7 +74,7 @@ def relationship_add(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except referral_services.RelationshipRefused as refused:
         form.add_error(None, str(refused))
-        return _page(request, reference, status=400, relationship_add_form=form)
+        return page_render(request, reference, status=400, relationship_add_form=form)
     messages.success(
         request,
         f"Recorded: {added.person.full_name}, {added.reads_from(added.person_id).lower()} "
