@@ -8,17 +8,35 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from frontdoor.roles import Role
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import NO_AGENCY, scorecard_get
 from screening.models import Route
+from tests.factories import UserFactory
 from tests.outcomes.scorecard_world import NFA, E, at, build_world
+from tests.support.worlds import built_once
+
+pytestmark = pytest.mark.django_db
 
 Q3 = Period.parse("2026-Q3")
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The scorecard's records, built once for the module: the tests only read them,
+    and what a test adds is undone after it (tests/support/worlds.py)."""
+
+    def build():
+        screener = UserFactory(roles=[Role.SCREENER], full_name="Sam Screener")
+        manager = UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager")
+        return build_world(screener, manager)
+
+    yield from built_once(django_db_blocker, build)
+
+
 @pytest.fixture
-def world(screener, manager):
-    return build_world(screener, manager)
+def manager(world):
+    return world.manager
 
 
 @pytest.fixture
