@@ -17,7 +17,7 @@ from frontdoor.celery import app as celery_app
 from frontdoor.models import Agency, ReferralSource
 from frontdoor.roles import Role
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory, submit_contact
-from tests.support import reference_data
+from tests.support import migrated_rows
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 AXE_SOURCE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
-# --- Reference data -------------------------------------------------------------------
+# --- Test order -------------------------------------------------------------------
 
 
 def _is_transactional(item: pytest.Item) -> bool:
@@ -54,46 +54,29 @@ def _django_order(item: pytest.Item) -> int:
 
 def _run_order(item: pytest.Item) -> int:
     # Within pytest-django's order (tests in a rolled-back transaction, then transactional
-    # tests, whose flush leaves no reference data behind, then those without a database):
-    # tests that stop a shared service first, so the other process waits only for the one
-    # test in hand; then the browser's long journeys, so the processes end together on
-    # short tests rather than one waiting on a long one.
+    # tests, then those without a database): tests that stop a shared service first, so
+    # the other process waits only for the one test in hand; then the browser's long
+    # journeys, so the processes end together on short tests rather than one waiting on
+    # a long one.
     if item.get_closest_marker("alone"):
         return 0
     return 1 if item.get_closest_marker("browser") else 2
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Transactional tests start from a flushed database, without the rows the data
-    migrations put there (census codes, roles, referral sources). Django's serialized
-    rollback puts back exactly what the migrated database held: the test database is
-    serialized once after migrating, and each transactional test starts by loading it."""
-    for item in items:
-        if _is_transactional(item):
-            marker = item.get_closest_marker("django_db")
-            kwargs = dict(marker.kwargs) if marker else {}
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     # Stable sorts: the second keeps pytest-django's order (already applied) first.
     items.sort(key=lambda item: (_django_order(item), _run_order(item)))
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    reference_data.keep_migrated_contents()
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrated test database, its rows copied: after each transactional test the
+    database goes back to them (tests/support/migrated_rows.py)."""
+    from django.db import connections
 
-
-@pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(fixturedef, request):
-    # Just before pytest-django sets up a test's database: Playwright's sync API (the
-    # session's browser) leaves this thread with new connection objects, without them.
-    if fixturedef.argname == "_django_db_helper" and reference_data.MIGRATED_CONTENTS:
-        reference_data.give_connections_their_contents()
-        if _is_transactional(request.node):
-            reference_data.transactional_test_starts()
-        else:
-            reference_data.put_back_if_flushed(request.getfixturevalue("django_db_blocker"))
-    return (yield)
+    with django_db_blocker.unblock():
+        for alias in connections:
+            migrated_rows.copy_take(connections[alias])
 
 
 @pytest.fixture(autouse=True)

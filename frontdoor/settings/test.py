@@ -15,6 +15,9 @@ DEBUG = False
 SECRET_KEY = "test-only-key-" + "t" * 40
 # Hashing cost buys nothing in tests; every other behaviour is production's.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# First, so its ``flush`` is the one Django's transactional test cases call: it puts the
+# database back to the rows migrate left instead of emptying it (tests/support/migrated_rows.py).
+INSTALLED_APPS = ["tests.support.migrated_rows_app", *INSTALLED_APPS]  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # The tests' own Redis database, so a running app's worker never takes test tasks.
 CACHES["default"]["KEY_PREFIX"] = "frontdoor-test" + _TEST_SUFFIX  # noqa: F405

@@ -14,12 +14,9 @@ from collections.abc import Callable, Iterator
 
 from django.db import transaction
 
-from tests.support import reference_data
-
 
 def built_once[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     """For a module-scoped fixture: ``yield from built_once(django_db_blocker, build)``."""
-    reference_data.put_back_if_flushed(django_db_blocker)
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
