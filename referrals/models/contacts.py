@@ -39,6 +39,13 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+class PersonQuerySet(models.QuerySet):
+    def current(self) -> PersonQuerySet:
+        """Records that stand: not a merged record's tombstone (what matching, search
+        and linking by NHS number read)."""
+        return self.filter(merged_into__isnull=True)
+
+
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
 )
@@ -62,10 +69,27 @@ class Person(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set on a duplicate a manager merged into another record (referrals/models/merges.py):
+    # the tombstone sends anyone opening it to the kept record and drops out of
+    # matching and search; an unmerge clears it.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(merged_into__isnull=True, merged_at__isnull=True)
+                | (
+                    models.Q(merged_into__isnull=False, merged_at__isnull=False)
+                    & ~models.Q(merged_into=models.F("pk"))
+                ),
+                name="person_merged_into_another_with_when",
+            ),
             models.UniqueConstraint(
                 fields=["nhs_number"],
                 condition=~models.Q(nhs_number=""),
