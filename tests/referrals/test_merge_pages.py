@@ -192,3 +192,17 @@ def test_a_merged_record_leaves_the_search(client, manager, dup):
     after = client.post(search, {"name": "Amelia Harrisson"}).text
     assert f'href="{reverse("referrals:person-detail", args=[dup.b.pk])}"' not in after
     assert f'href="{reverse("referrals:person-detail", args=[dup.a.pk])}"' in after
+
+
+def test_the_family_panel_leaves_the_tombstone_out_and_the_history_joins(client, manager, dup):
+    client.force_login(manager)
+    panel = reverse("screening:contact", args=[dup.contacts[0].reference])
+    record = reverse("referrals:person-detail", args=[dup.a.pk])
+    b_link = f'href="{reverse("referrals:person-detail", args=[dup.b.pk])}"'
+    second = f'href="{reverse("referrals:contact-detail", args=[dup.contacts[1].reference])}"'
+    assert b_link in client.get(panel).text  # recorded (wrongly) as the child's sister
+    assert second not in client.get(record).text
+    _merge(client, dup.a, dup.b)
+    assert b_link not in client.get(panel).text
+    # The second contact, once B's, is now in A's history.
+    assert second in client.get(record).text
