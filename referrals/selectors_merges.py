@@ -167,9 +167,11 @@ def _fields(people) -> list[tuple[str, str, object]]:
 def compare(*, left: Person, right: Person) -> list[ComparedRow]:
     """The two records' details and what hangs on each, in words, row by row, marking
     where they differ."""
+    unborn = left.expected_date_of_birth or right.expected_date_of_birth
     rows = [
         ComparedRow(label, (show(left), show(right)), show(left) != show(right))
-        for label, _, show in _fields([left, right])
+        for label, field, show in _fields([left, right])
+        if unborn or field != "expected_date_of_birth"
     ]
     counts = _counts([left.pk, right.pk])
     for label, key in (
