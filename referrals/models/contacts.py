@@ -73,7 +73,15 @@ class Person(models.Model):
     # the tombstone sends anyone opening it to the kept record and drops out of
     # matching and search; an unmerge clears it.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        # Indexed only where set (person_merged_into_idx): an index holding every
+        # standing record's NULL would tempt the planner away from the search's own
+        # indexes for "merged_into IS NULL".
+        db_index=False,
     )
     merged_at = models.DateTimeField(null=True, blank=True)
 
@@ -119,6 +127,11 @@ class Person(models.Model):
                 name="person_dob_initials_idx",
             ),
             models.Index(fields=["postcode"], name="person_postcode_idx"),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="person_merged_into_idx",
+            ),
             # The search by postcode or part of an address (referrals.search): a
             # postcode's start with or without its space, a fragment anywhere in the
             # address, each from an index at millions of people.
