@@ -7,7 +7,7 @@ only to a manager it names."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +23,13 @@ def merge_choose(request: HttpRequest, person_id: int) -> HttpResponse:
     form = forms_merges.MergeChooseForm(request.GET if "other" in request.GET else None)
     if form.is_bound and form.is_valid():
         other = form.cleaned_data["other"]
-        return redirect("referrals:person-merge-compare", person_id=person.pk, other_id=other)
+        try:
+            # A restricted record answers with whom to ask; a number mistyped, here.
+            selectors_merges.merge_person_get(user=request.user, person_id=other)
+        except Http404:
+            form.add_error("other", f"There is no person record {other}: check the number")
+        else:
+            return redirect("referrals:person-merge-compare", person_id=person.pk, other_id=other)
     duplicates = []
     if person.merged_into_id is None:
         duplicates = selectors_merges.likely_duplicates(user=request.user, person=person)

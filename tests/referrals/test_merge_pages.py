@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from frontdoor.models import AuditEvent
 from referrals.models import Person, PersonMerge
@@ -206,3 +207,27 @@ def test_the_family_panel_leaves_the_tombstone_out_and_the_history_joins(client,
     assert b_link not in client.get(panel).text
     # The second contact, once B's, is now in A's history.
     assert second in client.get(record).text
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the person record number of the duplicate"),
+        ("abc", "Enter the person record number as digits only"),
+        ("<script>", "Enter the person record number as digits only"),
+        ("=SUM(A1)", "Enter the person record number as digits only"),
+        ("9" * 30, "There is no person record with that number"),
+        ("987654", "There is no person record 987654: check the number"),
+    ],
+)
+def test_the_duplicates_number_is_checked_with_what_was_typed_kept(
+    client, manager, dup, typed, message
+):
+    client.force_login(manager)
+    response = client.get(
+        reverse("referrals:person-merge-choose", args=[dup.a.pk]), {"other": typed}
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert "<script>" not in response.text.split("<main")[1]
+    assert f'name="other" type="text" value="{escape(typed)}"' in response.text
