@@ -18,15 +18,13 @@ from referrals.models.contacts import (
     ConcernCategory,
     Contact,
     ContactSubject,
-    DoubleMetaphone,
     MatchCandidate,
-    Person,
     ReferenceCounter,
-    Sex,
     queue_priority,
 )
 from referrals.models.drafts import ReferralDraft
 from referrals.models.merges import PersonMerge, PersonMergeMove
+from referrals.models.people import DoubleMetaphone, Person, PersonQuerySet, Sex
 from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 from referrals.models.warnings import (
@@ -52,6 +50,7 @@ __all__ = [
     "Person",
     "PersonMerge",
     "PersonMergeMove",
+    "PersonQuerySet",
     "PersonWarning",
     "PersonWarningQuerySet",
     "PersonWarningReview",

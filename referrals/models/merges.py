@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from referrals.models.contacts import Person
+from referrals.models.people import Person
 
 
 @pghistory.track(
