@@ -8,6 +8,7 @@ gets the same page as production. Any other exception keeps Django's debug page.
 
 ``RecordRestricted`` is here too: the apps' access functions raise it, and the core's
 403 handler (``frontdoor.views.permission_denied``) answers it, without importing an app.
+``RecordMerged`` likewise, answered by a redirect to the record it was merged into.
 """
 
 from __future__ import annotations
@@ -32,6 +33,18 @@ class RecordRestricted(PermissionDenied):
     def __init__(self, restriction):
         super().__init__("This record is restricted")
         self.restriction = restriction
+
+
+class RecordMerged(Exception):
+    """The person record opened was merged into another: ``frontdoor.middleware.
+    MergedRecordMiddleware`` sends the request to the same page of the kept record
+    (``kept_id``), saying so. Raised by ``referrals.selectors.person_get``."""
+
+    def __init__(self, *, merged_id: int, kept_id: int, merged_at, record_url: str):
+        super().__init__(f"Person record {merged_id} was merged into {kept_id}")
+        self.merged_id, self.kept_id, self.merged_at = merged_id, kept_id, merged_at
+        # The kept record's own page: where a POST, or a page not about one person, goes.
+        self.record_url = record_url
 
 
 def is_outage(exc: BaseException | None) -> bool:

@@ -1,7 +1,13 @@
 import json
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
+
+from frontdoor.errors import RecordMerged
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -113,3 +119,40 @@ class RefuseNulMiddleware:
                 content_type="application/json",
             )
         return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
+
+
+class MergedRecordMiddleware:
+    """Opening a merged person record's tombstone (``frontdoor.errors.RecordMerged``)
+    lands on the same page of the record it was merged into, saying so: the record
+    page, the chronology, its PDF, anything that opens a person by id. A POST is not
+    carried over (it was about the old record): it goes to the kept record's page and
+    nothing is saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RecordMerged):
+            return None
+        when = date_format(localtime(exception.merged_at), "j F Y")
+        notice = f"Person record {exception.merged_id} was merged into this record on {when}."
+        target = exception.record_url
+        match = request.resolver_match
+        if request.method in ("GET", "HEAD") and match is not None:
+            # Only the person's own id changes (a page of the old record's warning,
+            # say, has ids of its own).
+            kwargs = {**match.kwargs, "person_id": exception.kept_id}
+            try:
+                target = reverse(match.view_name, kwargs=kwargs)
+            except NoReverseMatch:
+                pass
+            else:
+                if request.META.get("QUERY_STRING"):
+                    target = f"{target}?{request.META['QUERY_STRING']}"
+        else:
+            notice += " Nothing was saved: check this record and try again."
+        messages.info(request, notice)
+        return redirect(target)

@@ -109,7 +109,9 @@ def people_named_like(name: str) -> QuerySet[Person]:
             | (Q(first_lower__trigram_similar=last) & Q(last_lower__trigram_similar=first))
             | _sounds_alike(first, last)
         )
-    return _with_names(Person.objects.all()).filter(like).annotate(likeness=_likeness(first, last))
+    return (
+        _with_names(Person.objects.current()).filter(like).annotate(likeness=_likeness(first, last))
+    )
 
 
 def likely_matches(
@@ -132,7 +134,7 @@ def likely_matches(
         else Q(pk__in=[])
     )
     people = (
-        _with_names(Person.objects.all())
+        _with_names(Person.objects.current())
         .annotate(
             first_initial=Left(Lower("first_name"), 1), last_initial=Left(Lower("last_name"), 1)
         )

@@ -137,7 +137,7 @@ class SearchResults:
 
 
 def _people(criteria: SearchCriteria) -> QuerySet[Person]:
-    people = people_named_like(criteria.name) if criteria.name else Person.objects.all()
+    people = people_named_like(criteria.name) if criteria.name else Person.objects.current()
     if criteria.date_of_birth:
         people = people.filter(
             Q(date_of_birth=criteria.date_of_birth)

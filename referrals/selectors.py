@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
-from frontdoor.errors import RecordRestricted
+from frontdoor.errors import RecordMerged, RecordRestricted
 from frontdoor.london import twelve_months_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
@@ -148,7 +149,10 @@ def contact_get(*, user: User, reference: str) -> Contact:
     subjects = ContactSubject.objects.select_related("person").prefetch_related(
         Prefetch(
             "match_candidates",
-            queryset=MatchCandidate.objects.select_related("person"),
+            # A candidate left on a merged record's tombstone is not offered.
+            queryset=MatchCandidate.objects.filter(person__merged_into__isnull=True).select_related(
+                "person"
+            ),
         )
     )
     try:
@@ -214,14 +218,31 @@ def person_history(*, user: User, person: Person, before: Contact | None = None)
 
 
 def person_get(*, user: User, person_id: int) -> Person:
+    """The access function for a person record (docs/adr/0019): screening staff, 404
+    otherwise; a restricted record only for those it names; a merged record's tombstone
+    sends the request on to the record it was merged into (``RecordMerged``)."""
+    person = person_get_even_merged(user=user, person_id=person_id)
+    if person.merged_into_id is not None:
+        raise RecordMerged(
+            merged_id=person.pk,
+            kept_id=person.merged_into_id,
+            merged_at=person.merged_at,
+            record_url=reverse("referrals:person-detail", args=[person.merged_into_id]),
+        )
+    person_ensure_open(user=user, person=person)
+    return person
+
+
+def person_get_even_merged(*, user: User, person_id: int) -> Person:
+    """``person_get`` without the redirect of a tombstone, for the merge pages (which
+    refuse to merge one again, in words). The restriction rule is the caller's to ask
+    (``person_ensure_open``) once it knows which record it has."""
     if not can_screen(user):
         raise Http404("No person found")
     try:
-        person = Person.objects.get(pk=person_id)
+        return Person.objects.get(pk=person_id)
     except Person.DoesNotExist:
         raise Http404("No person found") from None
-    person_ensure_open(user=user, person=person)
-    return person
 
 
 def person_is_a_child(person: Person) -> bool:

@@ -19,7 +19,8 @@ from referrals.selectors import can_screen, contact_get, person_ensure_open
 
 def relationships_of(*, user: User, person_ids: Iterable[int]) -> list[Relationship]:
     """Every relationship, current and ended, of these people, oldest first: one
-    query, with both people and who recorded, confirmed and ended it."""
+    query, with both people and who recorded, confirmed and ended it (none with a
+    merged record's tombstone)."""
     if not can_screen(user):
         return []
     ids = set(person_ids)
@@ -27,6 +28,9 @@ def relationships_of(*, user: User, person_ids: Iterable[int]) -> list[Relations
         return []
     return list(
         Relationship.objects.involving(ids)
+        # A merged record's tombstone is no one's relative: what a merge leaves on it is
+        # the ended relationship between the two records of one person.
+        .filter(person__merged_into__isnull=True, relative__merged_into__isnull=True)
         .select_related(
             "person", "relative", "recorded_on", "recorded_by", "confirmed_by", "ended_by"
         )

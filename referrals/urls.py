@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from referrals import views, views_draft, views_people, views_restrictions, views_warnings
+from referrals import (
+    views,
+    views_draft,
+    views_merges,
+    views_people,
+    views_restrictions,
+    views_warnings,
+)
 
 app_name = "referrals"
 urlpatterns = [
@@ -37,6 +44,14 @@ urlpatterns = [
         views_restrictions.person_restrict,
         name="person-restrict",
     ),
+    path("people/<int:person_id>/merge/", views_merges.merge_choose, name="person-merge-choose"),
+    path(
+        "people/<int:person_id>/merge/<int:other_id>/",
+        views_merges.merge_compare,
+        name="person-merge-compare",
+    ),
+    path("people/merges/<int:merge_id>/", views_merges.merge_detail, name="person-merge"),
+    path("people/merges/<int:merge_id>/undo/", views_merges.merge_undo, name="person-merge-undo"),
     path(
         "people/<int:person_id>/warnings/new/",
         views_warnings.warning_add,

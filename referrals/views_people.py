@@ -13,7 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
-from referrals import forms_people, forms_search, search, selectors, selectors_warnings, services
+from referrals import (
+    forms_people,
+    forms_search,
+    search,
+    selectors,
+    selectors_merges,
+    selectors_warnings,
+    services,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,6 +87,8 @@ def person_detail(
             "form": upn_form or forms_people.UniquePupilNumberForm(),
             "show_errors": upn_form is not None,
             "is_a_child": selectors.person_is_a_child(person),
+            "merges": selectors_merges.merges_of(user=request.user, person=person),
+            "may_merge": services.may_merge(request.user),
         },
     )
 

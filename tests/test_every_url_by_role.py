@@ -144,6 +144,10 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "referrals:person-access": {"get": {M: 200}},
     "referrals:person-restrict": {"get": {M: 200}, "post": {M: 200}},
     "referrals:contact-restrict": {"get": {M: 200}, "post": {M: 200}},
+    # A manager merges a restricted record only when named on it (the other record in
+    # the URL is not restricted); a screener may not merge at all.
+    "referrals:person-merge-choose": {"get": {M: 200}},
+    "referrals:person-merge-compare": {"get": {M: 200}, "post": {M: 200}},
     "referrals:warning-add": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "referrals:warning-review": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "referrals:warning-end": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},

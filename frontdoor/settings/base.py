@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # Attributes every change a request makes to the user and the screen (change history).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A merged person record's tombstone sends its pages to the kept record's.
+    "frontdoor.middleware.MergedRecordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "frontdoor.middleware.NoStoreForSignedInMiddleware",

@@ -12,7 +12,9 @@ from django.db.models import CharField, Q, QuerySet, Value
 
 from frontdoor.london import start_of
 from frontdoor.models import User
-from outcomes.chronology import sources, sources_warnings  # noqa: F401  (registers the sources)
+
+# Imported to register their sources.
+from outcomes.chronology import sources, sources_merges, sources_warnings  # noqa: F401
 from outcomes.chronology.entries import SOURCES, Entry, EntryKey, Source, Stream
 from referrals.models import Person
 from referrals.selectors import restrictions_barring_contacts

@@ -6,7 +6,8 @@ given (``ContactSubject``); who those people really are is the ``Person`` record
 subject is linked to by matching, confirmed by a screener unless the NHS number
 settles it. Restrictions close a contact or person record to everyone not named on
 it; warnings on a person say what anyone dealing with them must know
-first; relationships link person records to each other across contacts; drafts keep
+first; relationships link person records to each other across contacts; merges join two
+records of one person (and can be undone); drafts keep
 a referrer's unfinished form; API clients are the partner systems.
 """
 
@@ -17,14 +18,13 @@ from referrals.models.contacts import (
     ConcernCategory,
     Contact,
     ContactSubject,
-    DoubleMetaphone,
     MatchCandidate,
-    Person,
     ReferenceCounter,
-    Sex,
     queue_priority,
 )
 from referrals.models.drafts import ReferralDraft
+from referrals.models.merges import PersonMerge, PersonMergeMove
+from referrals.models.people import DoubleMetaphone, Person, PersonQuerySet, Sex
 from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 from referrals.models.warnings import (
@@ -48,6 +48,9 @@ __all__ = [
     "DoubleMetaphone",
     "MatchCandidate",
     "Person",
+    "PersonMerge",
+    "PersonMergeMove",
+    "PersonQuerySet",
     "PersonWarning",
     "PersonWarningQuerySet",
     "PersonWarningReview",

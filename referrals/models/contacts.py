@@ -1,23 +1,17 @@
-"""Contacts, the people on them (as given and as person records), and matching."""
+"""Contacts and the people on them as the referrer gave them, with the candidates
+matching offers for each (person records are in ``people``)."""
 
 from __future__ import annotations
 
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models.functions import Left, Lower, Replace, Upper
 
 from frontdoor.models import Agency, ReferralSource
-
-
-class DoubleMetaphone(models.Func):
-    """fuzzystrmatch's ``dmetaphone``: the primary phonetic code of a name."""
-
-    function = "dmetaphone"
-    output_field = models.CharField()
+from referrals.models.people import Person, Sex
 
 
 class ConcernCategory(models.TextChoices):
@@ -31,97 +25,6 @@ class ConcernCategory(models.TextChoices):
     MISSING_FROM_HOME = "missing_from_home", "Missing from home"
     CHILD_EXPLOITATION = "child_exploitation", "Child exploitation"
     OTHER = "other", "Other"
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    UNKNOWN = "unknown", "Not known"
-
-
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
-)
-class Person(models.Model):
-    """One real person across every contact about them."""
-
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    expected_date_of_birth = models.DateField(
-        null=True, blank=True, help_text="For an unborn child."
-    )
-    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    nhs_number = models.CharField(max_length=10, blank=True)
-    unique_pupil_number = models.CharField(max_length=13, blank=True)
-    # CIN census codes (CensusCode lists); empty means not yet obtained.
-    ethnicity = models.CharField(max_length=4, blank=True)
-    disabilities = ArrayField(models.CharField(max_length=4), default=list, blank=True)
-    address = models.TextField(blank=True)
-    postcode = models.CharField(max_length=8, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["last_name", "first_name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["nhs_number"],
-                condition=~models.Q(nhs_number=""),
-                name="person_nhs_number_unique",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(date_of_birth__isnull=True)
-                | models.Q(expected_date_of_birth__isnull=True),
-                name="person_born_or_expected_not_both",
-            ),
-        ]
-        indexes = [
-            # Trigram indexes keep fuzzy name search fast at millions of people.
-            GinIndex(
-                OpClass(Lower("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"
-            ),
-            GinIndex(
-                OpClass(Lower("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"
-            ),
-            # Born that day with either name starting as given: matching checks the
-            # initials in the index, so it reads only those people's rows however
-            # many share the birthday.
-            models.Index(
-                "date_of_birth",
-                Left(Lower("first_name"), 1),
-                Left(Lower("last_name"), 1),
-                name="person_dob_initials_idx",
-            ),
-            models.Index(fields=["postcode"], name="person_postcode_idx"),
-            # The search by postcode or part of an address (referrals.search): a
-            # postcode's start with or without its space, a fragment anywhere in the
-            # address, each from an index at millions of people.
-            models.Index(
-                OpClass(
-                    Replace(Upper("postcode"), models.Value(" "), models.Value("")),
-                    name="text_pattern_ops",
-                ),
-                name="person_postcode_compact_idx",
-            ),
-            GinIndex(OpClass(Upper("address"), name="gin_trgm_ops"), name="person_address_trgm"),
-            models.Index(Upper("last_name"), "date_of_birth", name="person_last_name_dob_idx"),
-            # Sound-alike names (Jon Thompson / John Tomson) found by Double Metaphone;
-            # the surname leads, so it serves a surname-only look-up too.
-            models.Index(
-                DoubleMetaphone("last_name"),
-                DoubleMetaphone("first_name"),
-                name="person_name_sounds_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
 
 class ReferenceCounter(models.Model):

@@ -18,7 +18,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 
-from referrals.models.contacts import Contact, Person
+from referrals.models.contacts import Contact
+from referrals.models.people import Person
 
 
 class RelationshipQuerySet(models.QuerySet):

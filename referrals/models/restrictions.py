@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from referrals.models.contacts import Contact, Person
+from referrals.models.contacts import Contact
+from referrals.models.people import Person
 
 
 class RestrictionQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from referrals.models.contacts import Person
+from referrals.models.people import Person
 
 # The fewest characters of what a warning rests on, and of a review note or the
 # reason it ended: shorter says nothing anyone could act on (the forms and the

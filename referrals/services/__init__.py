@@ -2,8 +2,8 @@
 
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
-``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings`` and
-``relationships``. Their public names are re-exported here, so callers write
+``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings``,
+``relationships`` and ``merges``. Their public names are re-exported here, so callers write
 ``from referrals import services`` and
 ``services.contact_submit`` whichever module holds it.
 """
@@ -36,6 +36,15 @@ from referrals.services.intake import (
     contact_submit,
     match_confirm,
     match_reject_all,
+)
+from referrals.services.merges import (
+    MERGE_REASON_MIN_LENGTH,
+    MergeRefused,
+    may_merge,
+    merge_preview,
+    merge_refusal,
+    person_merge,
+    person_unmerge,
 )
 from referrals.services.relationships import (
     RelationshipRefused,
@@ -70,6 +79,7 @@ __all__ = [
     "ANONYMOUS_SOURCE_CODE",
     "API_CLIENT_LAST_USED_TO",
     "DISABILITY_NONE",
+    "MERGE_REASON_MIN_LENGTH",
     "RESTRICTION_REVIEW_EVERY",
     "UNKNOWN_SOURCE_CODE",
     "WARNING_REVIEW_AT_MOST",
@@ -80,6 +90,7 @@ __all__ = [
     "ContactStatusRefused",
     "IdempotencyKeyReused",
     "MatchPlan",
+    "MergeRefused",
     "ReferrerInput",
     "RelationshipRefused",
     "RestrictionNotNamed",
@@ -97,7 +108,12 @@ __all__ = [
     "kind_guess",
     "match_confirm",
     "match_reject_all",
+    "may_merge",
     "may_set_warnings",
+    "merge_preview",
+    "merge_refusal",
+    "person_merge",
+    "person_unmerge",
     "person_upn_set",
     "relationship_add",
     "relationship_change_kind",

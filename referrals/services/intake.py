@@ -240,7 +240,7 @@ def _match_find(subject: SubjectInput) -> MatchPlan:
     """Link by NHS number, or the likely matches a screener will confirm or reject
     (never linked without a person confirming them); neither: a new person record."""
     if subject.nhs_number:
-        person = Person.objects.filter(nhs_number=subject.nhs_number).first()
+        person = Person.objects.current().filter(nhs_number=subject.nhs_number).first()
         if person is not None:
             return MatchPlan(person=person)
     candidates = matching.likely_matches(
@@ -316,6 +316,16 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject = ContactSubject.objects.select_for_update().get(pk=candidate.subject_id)
     if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
         raise ContactRejected("This person has already been matched.")
+    # Locked, so a merge of this record waits for the link, or the link for the merge.
+    if (
+        Person.objects.select_for_update()
+        .filter(pk=candidate.person_id, merged_into__isnull=False)
+        .exists()
+    ):
+        raise ContactRejected(
+            "That person record has been merged into another one: ask for the match to be "
+            "looked at again."
+        )
     if Restriction.objects.closed_to(actor).filter(person_id=candidate.person_id).exists():
         raise ContactRejected("This person's record is restricted: ask whoever is named on it.")
     now = timezone.now()

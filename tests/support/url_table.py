@@ -18,7 +18,7 @@ from frontdoor.roles import Role
 from outcomes.models import Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
-from referrals.models import ContactSubject, Relationship, WarningKind
+from referrals.models import ContactSubject, Person, Relationship, WarningKind
 from screening import services as screening_services
 from screening.meetings import services as meeting_services
 from screening.models import Route, ThresholdLevel
@@ -113,6 +113,12 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     ),
     "referrals:restrictions": (only(403, {M: 200}), None),
     # Warnings on a person: screeners and managers; an empty POST re-shows the form.
+    # Merging duplicate person records: managers; screeners are refused; an empty form
+    # is the page again with its errors.
+    "referrals:person-merge-choose": (only(404, {M: 200, S: 403}), POST_ONLY),
+    "referrals:person-merge-compare": (only(404, {M: 200, S: 403}), only(404, {M: 200, S: 403})),
+    "referrals:person-merge": (only(404, {M: 200, S: 403}), POST_ONLY),
+    "referrals:person-merge-undo": (POST_ONLY, only(404, {M: 200, S: 403})),
     "referrals:warning-add": (only(404, STAFF), only(404, STAFF)),
     "referrals:warning-review": (only(404, STAFF), only(404, STAFF)),
     "referrals:warning-end": (only(404, STAFF), only(404, STAFF)),
@@ -215,6 +221,10 @@ ARGS = {
     "referrals:person-access": ["person_id"],
     "referrals:person-restrict": ["person_id"],
     "referrals:contact-restrict": ["reference"],
+    "referrals:person-merge-choose": ["person_id"],
+    "referrals:person-merge-compare": ["person_id", "other_id"],
+    "referrals:person-merge": ["merge_id"],
+    "referrals:person-merge-undo": ["merge_id"],
     "referrals:warning-add": ["person_id"],
     "referrals:warning-review": ["person_id", "warning_id"],
     "referrals:warning-end": ["person_id", "warning_id"],
@@ -297,7 +307,20 @@ def url_world() -> tuple[dict, dict]:
         evidence="Threatened a social worker at the door in March.",
         review_due=timezone.localdate() + timedelta(days=30),
     )
+    # A likely duplicate of the child to compare with, and a merge of two other records
+    # (standing, so its page offers to undo it).
+    duplicate = Person.objects.create(
+        first_name=subject.first_name, last_name=subject.last_name, postcode=subject.postcode
+    )
+    merge = referral_services.person_merge(
+        actor=users["manager"],
+        kept=Person.objects.create(first_name="Kai", last_name="Walker"),
+        merged=Person.objects.create(first_name="Kay", last_name="Walker"),
+        reason="The same child: the school confirmed the date of birth.",
+    )
     ids = {
+        "other_id": duplicate.pk,
+        "merge_id": merge.pk,
         "warning_id": warning.pk,
         "reference": contact.reference,
         "subject_id": subject.pk,

@@ -1,0 +1,65 @@
+"""Merges of the person's record as chronology entries: a duplicate merged into it
+(or it into another), and a merge undone, each with who, when and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Q
+from django.urls import reverse
+
+from frontdoor.models import User
+from outcomes.chronology.entries import Entry, EntryKey, Stream, source
+from outcomes.chronology.sources import ids_of, name_of, rows_at
+from referrals.models import Person, PersonMerge
+from referrals.services import may_merge
+
+MERGED, UNMERGED = "record-merged", "record-unmerged"
+
+
+@source(kind="merges", label="Merges of duplicate records")
+def merges(person: Person) -> list[Stream]:
+    of_person = PersonMerge.objects.filter(Q(kept=person) | Q(merged=person))
+    return [
+        Stream(MERGED, rows_at(of_person, "merged_at"), _load_merges),
+        Stream(
+            UNMERGED,
+            rows_at(of_person.filter(unmerged_at__isnull=False), "unmerged_at"),
+            _load_merges,
+        ),
+    ]
+
+
+def _load_merges(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
+    rows = PersonMerge.objects.filter(pk__in=ids_of(keys, MERGED, UNMERGED)).select_related(
+        "merged_by", "unmerged_by"
+    )
+    # The merge's own page (and the form to undo it) is a manager's.
+    links_for = may_merge(user)
+    found = {}
+    for merge in rows:
+        pair = f"records {merge.merged_id} and {merge.kept_id}"
+        links = (
+            [("The merge", reverse("referrals:person-merge", args=[merge.pk]))] if links_for else []
+        )
+        if (MERGED, merge.pk) in keys:
+            found[(MERGED, merge.pk)] = Entry(
+                event=MERGED,
+                row_id=merge.pk,
+                at=merge.merged_at,
+                title=f"Duplicate records merged: record {merge.merged_id} into {merge.kept_id}",
+                by=name_of(merge.merged_by),
+                text=[("Why", merge.reason)],
+                links=links,
+            )
+        if (UNMERGED, merge.pk) in keys:
+            found[(UNMERGED, merge.pk)] = Entry(
+                event=UNMERGED,
+                row_id=merge.pk,
+                at=merge.unmerged_at,
+                title=f"Merge undone: {pair} are separate again",
+                by=name_of(merge.unmerged_by),
+                text=[("Why", merge.unmerge_reason)],
+                links=links,
+            )
+    return found

@@ -1,0 +1,211 @@
+"""Merging duplicate person records and undoing a merge, through the services: what
+moves, what is refused, and that an unmerge leaves every row as it was."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from frontdoor.errors import RecordRestricted
+from frontdoor.models import AuditEvent
+from frontdoor.roles import Role
+from referrals import matching, services
+from referrals.models import (
+    ContactSubject,
+    MatchCandidate,
+    Person,
+    PersonMerge,
+    PersonMergeMove,
+    PersonWarning,
+    Relationship,
+    Restriction,
+    WarningKind,
+)
+from referrals.services.merges import MOVED_COLUMNS, NOT_MOVED
+from tests.factories import UserFactory, child_input, submit_contact
+from tests.support.merges import NHS_B, NHS_OTHER, duplicates, every_row, merge, moved
+
+pytestmark = pytest.mark.django_db
+What = PersonMergeMove.What
+
+
+@pytest.fixture
+def dup(referrer, screener, manager):
+    return duplicates(referrer=referrer, screener=screener, manager=manager)
+
+
+def test_every_foreign_key_to_a_person_is_moved_by_a_merge_or_said_why_not():
+    import pghistory.models
+
+    columns = {
+        (model, field.name)
+        for model in apps.get_models()
+        if not issubclass(model, pghistory.models.Event)
+        for field in model._meta.get_fields()
+        if field.concrete and getattr(field, "related_model", None) is Person
+    }
+    assert columns == set(MOVED_COLUMNS) | set(NOT_MOVED)
+
+
+def test_a_merge_moves_everything_to_the_kept_record_and_leaves_a_tombstone(dup, manager):
+    a, b = dup.a, dup.b
+    b_appearances = set(ContactSubject.objects.filter(person=b).values_list("pk", flat=True))
+    done = merge(manager, kept=a, merged=b)
+
+    assert not ContactSubject.objects.filter(person=b).exists()
+    assert b_appearances <= set(
+        ContactSubject.objects.filter(person=a).values_list("pk", flat=True)
+    )
+    assert moved(done, What.APPEARANCE) == b_appearances
+    # The warning (with its review) and the restriction: the kept record carries both.
+    assert PersonWarning.objects.get(pk=dup.warning.pk).person_id == a.pk
+    assert dup.warning.reviews.count() == 1
+    assert Restriction.objects.get(pk=dup.restriction.pk).person_id == a.pk
+    # The lodger's relationship moved; the mother's duplicate was ended then moved (the
+    # kept record has its own); A and B's own was ended and stays on the tombstone.
+    lodger = Relationship.objects.involving([dup.lodger.pk]).get()
+    assert {lodger.person_id, lodger.relative_id} == {dup.lodger.pk, a.pk}
+    assert lodger.is_current
+    mothers = Relationship.objects.filter(person=dup.mother, relative=a)
+    assert mothers.count() == 2
+    assert mothers.current().count() == 1
+    between = Relationship.objects.get(pk=dup.between.pk)
+    assert (between.person_id, between.relative_id) == (a.pk, b.pk)
+    assert between.ended_at == done.merged_at
+    assert "merged" in between.end_reason
+    assert not Relationship.objects.filter(person=b).exclude(pk=dup.between.pk).exists()
+    # The third contact's child was offered both: only A's candidate remains offered.
+    third = dup.contacts[2].subjects.get()
+    assert set(third.match_candidates.values_list("person_id", flat=True)) == {a.pk, b.pk}
+    assert MatchCandidate.objects.filter(person=b).count() == 1
+    # Details: the NHS number moves; B's name becomes one of A's other names.
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.nhs_number, b.nhs_number) == (NHS_B, "")
+    assert "Amelia Harrisson" in a.aliases
+    assert (b.merged_into_id, b.merged_at) == (a.pk, done.merged_at)
+
+
+def test_a_merge_then_an_unmerge_leaves_every_row_as_it_was(dup, manager):
+    before = every_row()
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    assert every_row() != before
+    services.person_unmerge(actor=manager, merge=done, reason="Twins, not one child: checked.")
+    after = every_row()
+    for table, rows in before.items():
+        assert after[table] == rows, table
+    done.refresh_from_db()
+    assert done.unmerged_by == manager
+    assert not done.is_standing
+
+
+def test_an_unmerge_after_later_changes_moves_back_only_what_the_merge_moved(
+    dup, referrer, screener, manager
+):
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    # Since the merge: a new contact links to A by the NHS number it took from B; a new
+    # warning on A; the moved warning ended; A's UPN recorded.
+    later = submit_contact(referrer, subjects=[child_input(nhs_number=NHS_B)])
+    assert later.subjects.get().person_id == dup.a.pk
+    new_warning = services.warning_set(
+        actor=screener,
+        person=dup.a,
+        kind=WarningKind.RISK_TO_STAFF,
+        evidence="Threatened the school nurse on 2 May.",
+        review_due=timezone.localdate() + timedelta(days=20),
+    )
+    services.warning_end(actor=screener, warning=dup.warning, reason="MARAC closed the case.")
+
+    services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+    assert later.subjects.get().person_id == dup.a.pk
+    assert PersonWarning.objects.get(pk=new_warning.pk).person_id == dup.a.pk
+    moved_back = PersonWarning.objects.get(pk=dup.warning.pk)
+    assert moved_back.person_id == dup.b.pk
+    assert moved_back.ended_at is not None
+    a, b = Person.objects.get(pk=dup.a.pk), Person.objects.get(pk=dup.b.pk)
+    assert (a.nhs_number, b.nhs_number, b.merged_into_id) == ("", NHS_B, None)
+    assert Restriction.objects.get(pk=dup.restriction.pk).person_id == b.pk
+    assert Relationship.objects.get(pk=dup.between.pk).is_current
+
+
+def test_refusals(dup, screener, manager, referrer):
+    with pytest.raises(services.MergeRefused, match="Only a manager"):
+        merge(screener, kept=dup.a, merged=dup.b)
+    with pytest.raises(services.MergeRefused, match="same record"):
+        merge(manager, kept=dup.a, merged=dup.a)
+    for reason in ("", "   ", "too short", "nul \x00 in a long enough reason", "x" * 10_000):
+        with pytest.raises(services.MergeRefused):
+            services.person_merge(actor=manager, kept=dup.a, merged=dup.b, reason=reason)
+    other = Person.objects.create(first_name="Amelia", last_name="Harrison", nhs_number=NHS_OTHER)
+    with pytest.raises(services.MergeRefused, match="different NHS numbers"):
+        merge(manager, kept=other, merged=dup.b)
+    assert not PersonMerge.objects.exists()
+
+    stale_b = Person.objects.get(pk=dup.b.pk)
+    merge(manager, kept=dup.a, merged=dup.b)
+    # Read before the merge, the record still looks standing: the lock reads it again.
+    with pytest.raises(services.MergeRefused, match="already been merged"):
+        merge(manager, kept=dup.mother, merged=stale_b)
+    with pytest.raises(services.MergeRefused, match="already been merged"):
+        merge(manager, kept=stale_b, merged=dup.mother)
+
+
+def test_a_manager_not_named_on_a_restriction_cannot_merge_or_unmerge_the_record(dup, manager):
+    outsider = UserFactory(roles=[Role.MANAGER])
+    with pytest.raises(RecordRestricted):
+        merge(outsider, kept=dup.a, merged=dup.b)
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    with pytest.raises(RecordRestricted):
+        services.person_unmerge(actor=outsider, merge=done, reason="Not the same child at all.")
+
+
+def test_a_merge_is_undone_once_and_a_kept_record_merged_again_waits(dup, manager):
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    onward = merge(manager, kept=dup.mother, merged=dup.a, reason="A test of the chain rule.")
+    with pytest.raises(services.MergeRefused, match="undo that merge first"):
+        services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+    services.person_unmerge(actor=manager, merge=onward, reason="Mother and child, not one.")
+    services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+    with pytest.raises(services.MergeRefused, match="already been undone"):
+        services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+
+
+def test_each_merge_and_unmerge_is_audited_on_both_records(dup, manager):
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+    for via in ("referrals.person_merge", "referrals.person_unmerge"):
+        events = AuditEvent.objects.filter(via=via, actor=manager, action="change")
+        assert sorted(e.record_id for e in events) == sorted([str(dup.a.pk), str(dup.b.pk)])
+        for event in events:
+            assert event.detail | {"side": ""} == {
+                "merge": done.pk,
+                "kept": dup.a.pk,
+                "merged": dup.b.pk,
+                "side": "",
+            }
+
+
+def test_a_tombstone_drops_out_of_matching_and_linking_by_nhs_number(dup, manager, referrer):
+    merge(manager, kept=dup.a, merged=dup.b)
+    found = matching.likely_matches(
+        first_name="Amelia", last_name="Harrisson", date_of_birth=dup.a.date_of_birth
+    )
+    assert dup.b.pk not in {c.person_id for c in found}
+    assert dup.a.pk in {c.person_id for c in found}
+    assert dup.b.pk not in set(
+        matching.people_named_like("Amelia Harrisson").values_list("pk", flat=True)
+    )
+    # A new contact naming the child finds the kept record only.
+    new = submit_contact(referrer, subjects=[child_input(last_name="Harrisson")])
+    offered = set(new.subjects.get().match_candidates.values_list("person_id", flat=True))
+    assert dup.b.pk not in offered
+
+
+def test_a_candidate_left_on_a_tombstone_cannot_be_confirmed(dup, manager, screener):
+    merge(manager, kept=dup.a, merged=dup.b)
+    left = MatchCandidate.objects.get(person=dup.b)
+    with pytest.raises(services.ContactRejected, match="merged into another"):
+        services.match_confirm(actor=screener, candidate=left)
