@@ -18,8 +18,8 @@ TARGETS: dict[str, tuple[str, object]] = {
     # and a long chronology.
     "family_small": ("p95 < 100 ms", lambda r: r.p95 < 100),
     "family_large": (
-        "p95 < 100 ms, queries as for 2",
-        lambda r: r.p95 < 100 and r.queries == r.baseline_queries,
+        "p95 < 100 ms, panel queries as for 2",
+        lambda r: r.p95 < 100 and r.panel_queries == r.baseline_queries,
     ),
     "chronology": ("p95 < 150 ms", lambda r: r.p95 < 150),
     "intake_api": ("≥ 200/s, p95 < 100 ms", lambda r: r.rate >= 200 and r.p95 < 100),
@@ -46,7 +46,9 @@ class Result:
     queries: int | None = None
     rate: float | None = None  # things per second, for throughput figures
     floor_ratio: float | None = None
-    baseline_queries: int | None = None  # another figure's count this one must equal
+    # The family panel's own queries, and those of the figure it must equal.
+    panel_queries: int | None = None
+    baseline_queries: int | None = None
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -20,6 +20,7 @@ from demo.screening import RATIONALES
 from demo.synthetic.calendar import Calendar
 from demo.synthetic.contacts import ContactMixin
 from demo.synthetic.decisions import DecisionMixin
+from demo.synthetic.names import NamesMixin
 from demo.synthetic.notices import NoticeMixin
 from demo.synthetic.people import Family, Member, PeopleMixin
 from demo.synthetic.relations import RelationsMixin
@@ -54,7 +55,7 @@ class _Chunk:
     late_aliases: list[tuple[int, str, int]] = field(default_factory=list)
 
 
-class Generator(ContactMixin, PeopleMixin, RelationsMixin, DecisionMixin, NoticeMixin):
+class Generator(ContactMixin, PeopleMixin, NamesMixin, RelationsMixin, DecisionMixin, NoticeMixin):
     """Turns received times into COPY rows. Pure Python, touching no database, so
     it runs in its own thread while the main thread feeds PostgreSQL."""
 
