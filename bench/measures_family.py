@@ -79,7 +79,9 @@ def _large_families(cursor) -> tuple[list[str], int]:
             SELECT relative_id, person_id FROM referrals_relationship WHERE ended_at IS NULL
         ), most AS (
             SELECT a FROM ties GROUP BY a HAVING count(DISTINCT b) >= %s - 1
-            ORDER BY a DESC LIMIT 40
+            -- The newest such people, but enough of them to reach past those
+            -- whose only contacts still wait in the queue.
+            ORDER BY a DESC LIMIT 400
         )
         SELECT DISTINCT ON (s.person_id) c.id
         FROM most JOIN referrals_contactsubject s ON s.person_id = most.a
