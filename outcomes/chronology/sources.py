@@ -71,11 +71,9 @@ def _contact_links(user: User, contact: Contact, *extra: tuple[str, str]) -> lis
 @source(kind="contacts", label="Contacts")
 def contacts(person: Person) -> list[Stream]:
     appearances = ContactSubject.objects.filter(person=person)
-    # Ordered by an expression no index matches, so PostgreSQL reads this person's
-    # appearances (their own index) and sorts them. Ordered by the column itself, it
-    # would walk every contact newest first looking for theirs, reckoning a child on
-    # hundreds of contacts is spread evenly through the years: a child whose contacts
-    # lie in one stretch then costs a scan of the contacts since (200 ms at 100,000).
+    # An expression no index matches, so PostgreSQL reads this person's appearances and
+    # sorts them; by the column itself it walked every contact newest first looking for
+    # a child on hundreds (200 ms at 100,000 contacts, bench/results/2026-11-30.md).
     received = ExpressionWrapper(
         F("contact__received_at") + Value(timedelta(0)), output_field=DateTimeField()
     )
