@@ -8,12 +8,12 @@ from datetime import date
 from itertools import cycle
 
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import reverse
 
 from bench.load import claiming, close_intake_contacts, intake_api, notices
+from bench.measures_family import chronology, family_pages
 from bench.report import Result
-from bench.sampling import member_of, query_count, signed_in, timed
+from bench.sampling import member_of, page_timed, query_count, signed_in, timed
 from frontdoor.roles import Role
 from referrals.matching import likely_matches
 from referrals.models import Contact
@@ -21,19 +21,7 @@ from screening import services as screening_services
 from screening.meetings import slots
 from screening.meetings.services import complex_case_run
 
-
-def _page(key: str, label: str, client: Client, urls: list[str], repeats: int) -> Result:
-    next_url = cycle(urls).__next__
-
-    def fetch():
-        response = client.get(next_url())
-        if response.status_code != 200:
-            raise SystemExit(f"{label}: {response.status_code} from the page")
-
-    samples = timed(fetch, repeats)
-    # The most any of the pages took: a page's shape (children, checks, decisions)
-    # sets its count, so the largest is what must not grow with the data.
-    return Result(key, label, samples, queries=max(query_count(fetch) for _ in urls))
+_page = page_timed
 
 
 def floor(repeats: int) -> Result:
@@ -270,6 +258,9 @@ def run_all(*, repeats: int) -> list[Result]:
     add(queue_page(repeats))
     add(contact_page(repeats))
     add(matching(repeats))
+    for result in family_pages(repeats):
+        add(result)
+    add(chronology(repeats))
     add(search(repeats))
     add(claiming(repeats))
     add(complex_queue(repeats))
@@ -281,6 +272,7 @@ def run_all(*, repeats: int) -> list[Result]:
     finally:
         close_intake_contacts()
     base = results[0].median
-    for result in results[1:4] + [r for r in results if r.key in ("scorecard_year", "search")]:
+    compared = ("scorecard_year", "search", "family_small", "family_large", "chronology")
+    for result in results[1:4] + [r for r in results if r.key in compared]:
         result.floor_ratio = result.median / base
     return results

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from itertools import cycle
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.report import Result
 from frontdoor.models import User
 from frontdoor.roles import Role
 
@@ -44,3 +46,18 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def page_timed(key: str, label: str, client: Client, urls: list[str], repeats: int) -> Result:
+    """Pages fetched in turn, ``repeats`` times in all; queries: the most any took."""
+    next_url = cycle(urls).__next__
+
+    def fetch():
+        response = client.get(next_url())
+        if response.status_code != 200:
+            raise SystemExit(f"{label}: {response.status_code} from the page")
+
+    samples = timed(fetch, repeats)
+    # The most any of the pages took: a page's shape (children, checks, decisions)
+    # sets its count, so the largest is what must not grow with the data.
+    return Result(key, label, samples, queries=max(query_count(fetch) for _ in urls))

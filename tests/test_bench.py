@@ -83,3 +83,31 @@ def test_page_measures_run_against_the_app(bench_urls, screener, manager, referr
         for result in produced if isinstance(produced, list) else [produced]:
             assert result.samples_ms, measure.__name__
             assert result.median > 0, measure.__name__
+
+
+@pytest.mark.django_db
+def test_a_family_is_counted_as_the_panel_shows_it(referrer):
+    """The family measure picks contacts by the people their panel holds: everyone on
+    the contact, matched or not, and whoever is related on record to someone on it."""
+    from django.db import connection
+
+    from bench.measures_family import _sizes
+    from tests.factories import adult_input
+
+    child = child_input(first_name="Ada", last_name="Quennell", nhs_number="9434765919")
+    first = submit_contact(referrer, subjects=[child, adult_input(first_name="Mary")])
+    # Mary named again: a likely match of her record, waiting for a screener.
+    later = submit_contact(
+        referrer,
+        subjects=[
+            child,
+            adult_input(first_name="Frank", last_name="Osgood"),
+            adult_input(first_name="Mary"),
+        ],
+    )
+    assert later.subjects.get(first_name="Mary").person_id is None
+    with connection.cursor() as cursor:
+        sizes = _sizes(cursor, [first.pk, later.pk])
+    # Relationships belong to the people, so the first contact's panel now has Frank
+    # too; the later one Ada, Frank, Mary as named (unmatched) and Mary on record.
+    assert sizes == {first.reference: 3, later.reference: 4}

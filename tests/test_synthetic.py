@@ -27,7 +27,10 @@ from referrals.models import (
     ContactSubject,
     MatchCandidate,
     Person,
+    PersonWarning,
+    PersonWarningReview,
     ReferenceCounter,
+    Relationship,
 )
 from referrals.validators import clean_postcode
 from screening import selectors
@@ -53,6 +56,9 @@ LOADED = (
     Decision,
     Notice,
     DownstreamOutcome,
+    Relationship,
+    PersonWarning,
+    PersonWarningReview,
 )
 OPEN = {"received", "in_screening", "awaiting_checks", "awaiting_approval"}
 
@@ -104,7 +110,9 @@ def test_contacts_come_in_the_domain_proportions():
         )
     )
     assert len(children) == len(adults) == 1500  # every contact has both
-    assert set(children.values()) <= {1, 2, 3, 4}
+    # One to four children, but for the few large households (six to nine).
+    assert set(children.values()) <= set(range(1, 10))
+    assert sum(n > 4 for n in children.values()) / 1500 < 0.03
     assert 1.5 <= sum(children.values()) / 1500 <= 1.8
     assert 0.2 <= AgencyCheck.objects.values("contact").distinct().count() / 1500 <= 0.4
 
@@ -216,6 +224,68 @@ def test_every_row_is_one_the_services_could_have_written(client):
     page = client.get(reverse("screening:contact", args=[referral.reference]))
     assert page.status_code == 200
     assert referral.reference in page.text
+
+
+def test_families_are_related_on_record_with_warnings_and_the_childs_voice(client):
+    """What the family panel, the chronology and the review page read: relationships
+    as relationships_suggest makes them, once per pair and kind; some large
+    households; a few people warned, some past review; most children's voices."""
+    generate(1500)
+    today = timezone.localdate()
+
+    relationships = list(Relationship.objects.all())
+    kinds = Counter(r.kind for r in relationships)
+    assert kinds["parent"]
+    assert kinds["sibling"]
+    assert kinds["alleged_perpetrator"]
+    assert kinds["partner"]
+    assert len(
+        {
+            (min(r.person_id, r.relative_id), max(r.person_id, r.relative_id), r.kind)
+            for r in relationships
+        }
+    ) == len(relationships)
+    on_contact = set(
+        ContactSubject.objects.filter(person__isnull=False).values_list("contact_id", "person_id")
+    )
+    for r in relationships:  # both were on the contact it was recorded on, matched
+        assert {(r.recorded_on_id, r.person_id), (r.recorded_on_id, r.relative_id)} <= on_contact
+    basis = Counter(r.basis for r in relationships)
+    assert 0.6 <= basis["confirmed"] / len(relationships) <= 0.9
+    ties = Counter()
+    for r in relationships:
+        ties[r.person_id] += 1
+        ties[r.relative_id] += 1
+    assert max(ties.values()) >= 11  # someone in a family of twelve or more
+
+    people = Person.objects.count()
+    warnings = list(PersonWarning.objects.all())
+    assert 0.005 <= len({w.person_id for w in warnings}) / people <= 0.05
+    assert any(w.ended_at is None and w.review_due < today for w in warnings)  # past review
+    assert any(w.ended_at is not None for w in warnings)
+    for warning in warnings:
+        reviews = list(PersonWarningReview.objects.filter(warning=warning))
+        if reviews:
+            assert warning.reviewed_at == reviews[-1].reviewed_at
+            assert warning.review_due == reviews[-1].review_due
+        assert warning.first_review_due <= warning.review_due
+
+    children = ContactSubject.objects.filter(role="child")
+    voiced = children.exclude(child_seen=None)
+    assert 0.6 <= voiced.count() / children.count() <= 0.9
+    assert voiced.filter(child_seen=True).exclude(child_said="").exists()
+    assert voiced.filter(child_seen=False).exclude(child_not_seen_reason="").exists()
+    for subject in voiced.filter(child_seen=True).select_related("contact"):
+        assert subject.child_seen_on <= timezone.localtime(subject.contact.received_at).date()
+
+    # The contact page of the largest family shows it.
+    screener = User.objects.get(email=DEMO_ACCOUNTS[0].email)
+    client.force_login(screener)
+    widest = ties.most_common(1)[0][0]
+    contact = Contact.objects.filter(subjects__person_id=widest).order_by("-received_at").first()
+    page = client.get(reverse("screening:contact", args=[contact.reference]))
+    assert page.status_code == 200
+    assert "Related people on record" in page.text or "Adults on this contact" in page.text
 
 
 def test_a_second_run_adds_more_in_the_same_years():

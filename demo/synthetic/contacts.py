@@ -151,7 +151,18 @@ class ContactMixin:
         screener = self._one(self.world.screeners)
         complex_ = rnd() < COMPLEX_SHARE.get(route, 0.02)
 
-        children, family_address = self._subjects(contact_id, family, known, received, plan)
+        family.contacts += 1
+        children, family_address = self._subjects(
+            contact_id,
+            family,
+            known,
+            received,
+            plan,
+            recorded_by=referrer.recorded_by or str(screener),
+            screener=screener,
+            seen_by=", ".join(part for part in (referrer.name, referrer.role) if part)
+            or "The referrer",
+        )
         self._screening(contact_id, route, status, screener, plan, complex_)
         self._checks(contact_id, screener, plan)
         standing = self._decisions(

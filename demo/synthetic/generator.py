@@ -20,8 +20,10 @@ from demo.screening import RATIONALES
 from demo.synthetic.calendar import Calendar
 from demo.synthetic.contacts import ContactMixin
 from demo.synthetic.decisions import DecisionMixin
+from demo.synthetic.names import NamesMixin
 from demo.synthetic.notices import NoticeMixin
 from demo.synthetic.people import Family, Member, PeopleMixin
+from demo.synthetic.relations import RelationsMixin
 from demo.synthetic.tables import (
     ASSESSMENT_OUTCOMES,
     CATEGORY_WEIGHTS,
@@ -53,7 +55,7 @@ class _Chunk:
     late_aliases: list[tuple[int, str, int]] = field(default_factory=list)
 
 
-class Generator(ContactMixin, PeopleMixin, DecisionMixin, NoticeMixin):
+class Generator(ContactMixin, PeopleMixin, NamesMixin, RelationsMixin, DecisionMixin, NoticeMixin):
     """Turns received times into COPY rows. Pure Python, touching no database, so
     it runs in its own thread while the main thread feeds PostgreSQL."""
 
@@ -102,6 +104,10 @@ class Generator(ContactMixin, PeopleMixin, DecisionMixin, NoticeMixin):
         self.seen_at, self.seen_family = array("q"), array("q")
         self.referred_at, self.referred_family = array("q"), array("q")
         self.families: dict[int, Family] = {}
+        self.frequent_key = 0  # the family of the child who comes back again and again
+        # Relationships, warnings and children's voices draw from a stream of their
+        # own, so adding them left every other share as it was (hashing ints is stable).
+        self.side = random.Random(hash(rng.getstate()))
         self.forgotten_up_to = 0
         self.new_people: list[tuple[Member, int]] = []
         self.late_aliases: list[tuple[int, str, int]] = []

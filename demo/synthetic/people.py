@@ -17,7 +17,8 @@ from demo.synthetic.contacts import Plan
 from demo.synthetic.tables import (
     DAY,
     FAMILY_ROLES,
-    NICKNAMES,
+    FREQUENT_CONTACTS,
+    LARGE_FAMILY_SHARE,
     NOT_REFERRAL_REPEAT_SHARE,
     NULL,
     RE_REFERRAL_SHARE,
@@ -63,6 +64,7 @@ class Member:
         "updated",
         "upn",
         "upn_known",
+        "warned",
         "written",
     )
 
@@ -91,10 +93,21 @@ class Member:
         self.updated = 0  # when a screener last added an alias
         self.pid = 0  # 0 until the person first appears on a contact
         self.written = False  # their person row has gone to PostgreSQL
+        self.warned = False  # a screener has put a warning on their record
 
 
 class Family:
-    __slots__ = ("adults", "children", "ethnicity", "key", "last_seen", "surname")
+    __slots__ = (
+        "adults",
+        "children",
+        "contacts",
+        "ethnicity",
+        "key",
+        "large",
+        "last_seen",
+        "pairs",
+        "surname",
+    )
 
     def __init__(
         self, key: int, surname: str, children: list, adults: list, ethnicity: str
@@ -102,6 +115,10 @@ class Family:
         self.key, self.surname, self.children, self.adults = key, surname, children, adults
         self.ethnicity = ethnicity
         self.last_seen = 0
+        self.contacts = 0  # how many contacts have been about them
+        self.large = False  # a large household: not everyone is on every contact
+        # (person, person, kind) already related on record, the lower id first.
+        self.pairs: set[tuple[int, int, str]] = set()
 
 
 class PeopleMixin:
@@ -144,28 +161,6 @@ class PeopleMixin:
     @staticmethod
     def _date(ordinal: int | None) -> str:
         return NULL if ordinal is None else date.fromordinal(ordinal).isoformat()
-
-    def _variant(self, first: str, last: str) -> tuple[str, str, bool]:
-        """The name as another referrer might write it: a nickname, first and last
-        swapped, a typing slip, or the date of birth left off (the True)."""
-        roll = self.rng.random()
-        if roll < 0.2 and first in NICKNAMES:
-            return NICKNAMES[first], last, False
-        if roll < 0.35:
-            return last, first, False
-        if roll < 0.55:
-            return first, last, True
-        name = last if roll < 0.85 else first
-        if len(name) >= 4:
-            i = 1 + int(self.rng.random() * (len(name) - 2))
-            slip = self.rng.random()
-            if slip < 0.5:
-                name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]  # swapped letters
-            elif slip < 0.8:
-                name = name[:i] + name[i + 1 :]  # a letter missed
-            else:
-                name = name[:i] + name[i] + name[i:]  # a letter doubled
-        return (first, name, False) if roll < 0.85 else (name, last, False)
 
     # -- families --------------------------------------------------------------------
 
@@ -229,6 +224,8 @@ class PeopleMixin:
             )
         self.family_key = getattr(self, "family_key", 0) + 1
         family = Family(self.family_key, surname, children, adults, ethnicity)
+        if rnd() < LARGE_FAMILY_SHARE:
+            self._large_extras(family, today)
         self.families[family.key] = family
         return family
 
@@ -279,8 +276,10 @@ class PeopleMixin:
         return any(child.closes_on >= day for child in family.children)
 
     def _family_for(self, received: int, referral: bool) -> tuple[Family, bool]:
+        family = self._frequent_family()
+        if family is not None:
+            return family, True
         roll = self.rng.random()
-        family = None
         if referral and roll < RE_REFERRAL_SHARE:
             # Re-referrals are of children whose case has closed (an open case's new
             # worry goes to its allocated worker), so look a few times for one.
@@ -304,7 +303,15 @@ class PeopleMixin:
         if family is not None:
             return family, True
         today = self.cal.first.toordinal() + self.cal.day_of(received)
-        return self._new_family(today), False
+        family = self._new_family(today)
+        frequent = self.families.get(self.frequent_key)
+        if (frequent is None or frequent.contacts >= FREQUENT_CONTACTS) and not (
+            family.large or family.children[0].role == SubjectRole.UNBORN_CHILD
+        ):
+            # The next child who will come back again and again (one child, one parent).
+            del family.children[1:]
+            self.frequent_key = family.key
+        return family, False
 
     def _forget(self, before: int) -> None:
         # Each contact is looked at once, when it leaves every look-back window; a
@@ -344,10 +351,20 @@ class PeopleMixin:
     # -- the rows of one contact ----------------------------------------------------
 
     def _subjects(
-        self, contact_id: int, family: Family, known: bool, received: int, plan: Plan
+        self,
+        contact_id: int,
+        family: Family,
+        known: bool,
+        received: int,
+        plan: Plan,
+        *,
+        recorded_by: str,
+        screener: int,
+        seen_by: str,
     ) -> tuple[list[tuple[int, str, Member]], str]:
-        """Subject rows (and new people); returns the children as (subject id, first
-        name, member) and the family's postal address for letters, as COPY text."""
+        """Subject rows (and new people, their relationships and warnings); returns the
+        children as (subject id, first name, member) and the family's postal address
+        for letters, as COPY text."""
         rnd = self.rng.random
         today = self.cal.first.toordinal() + self.cal.day_of(received)
         # A screener settles likely matches when taking the contact; until then
@@ -368,7 +385,8 @@ class PeopleMixin:
         rows = self.rows["referrals_contactsubject"]
         children: list[tuple[int, str, Member]] = []
         letter = ""
-        for position, member in enumerate(family.children + family.adults):
+        linked: list[Member] = []  # matched to their record, so related on it
+        for position, member in enumerate(self._on_contact(family)):
             subject_id = self._id("referrals_contactsubject")
             role, first, last, sex = member.role, member.first, member.last, member.sex
             born, expected, nhs = member.born, member.expected, member.nhs
@@ -385,6 +403,7 @@ class PeopleMixin:
                 person = str(member.pid)
                 self.new_people.append((member, plan.created))
                 match = Match.NEW_PERSON
+                self._warn(member, plan, screener)
             elif nhs and rnd() < 0.75:
                 match = Match.NHS_NUMBER  # subject_match links by NHS number
                 if rnd() < 0.1:
@@ -429,40 +448,19 @@ class PeopleMixin:
                 person,
                 member.ethnicity,
                 member.disabilities,
-                # The child's voice is not made up: whether they were seen is left unsaid.
-                "",
-                "",
-                "",
+                *(
+                    self._voice(born or member.born, today, seen_by)
+                    if role == SubjectRole.CHILD
+                    else (NULL, NULL, "", "", "")
+                ),
             )
             rows.append("\t".join(row))
+            if person != NULL:
+                linked.append(member)
             if is_child:
                 children.append((subject_id, first, member))
             elif not letter and role in FAMILY_ROLES and member.address and member.postcode:
                 # As outcomes.services addresses the family letter; COPY escapes the breaks.
                 letter = f"{first} {last}\\n{member.address}\\n{member.postcode}"
+        self._relate(contact_id, linked, family, plan, recorded_by, screener)
         return children, letter
-
-    def _candidate(self, subject_id: int, member: Member, first: str, last: str, born) -> None:
-        if (first, last) == (member.last, member.first):
-            reasons = ["First and last names swapped"]
-        elif (first, last) == (member.first, member.last):
-            reasons = ["Same name"]
-        else:
-            reasons = [f"Similar name ({self._between(55, 95)}% alike)"]
-        if born is not None and born == member.born:
-            reasons.append("Same date of birth")
-        if member.postcode:
-            reasons.append("Same postcode")
-        score = 0.5 + 0.1 * len(reasons) + 0.15 * self.rng.random()
-        values = ",".join(f'"{reason}"' for reason in reasons)
-        row = (
-            str(self._id("referrals_matchcandidate")),
-            f"{score:.3f}",
-            f"{{{values}}}",
-            "pending",
-            NULL,
-            NULL,
-            str(subject_id),
-            str(member.pid),
-        )
-        self.rows["referrals_matchcandidate"].append("\t".join(row))

@@ -34,6 +34,15 @@ REFERRAL_OTHER_REPEAT_SHARE = 0.06
 NOT_REFERRAL_REPEAT_SHARE = 0.25
 REPEAT_WITHIN_YEAR_SHARE = 0.8
 FORGET_FAMILY_AFTER = 2 * YEAR + 31 * DAY  # longer than any look-back above
+# About one family in a hundred is a large household (six or more children, with
+# fathers of half-siblings, grandparents, an aunt): ten to fifteen people.
+LARGE_FAMILY_SHARE = 0.01
+LARGE_CHILDREN = (6, 9)
+# A few children come back again and again (a child going missing from home is a
+# police notification each time): a share of all contacts go to the current one
+# until they have this many, then another starts.
+FREQUENT_SHARE = 0.004
+FREQUENT_CONTACTS = 320
 CHANGED_DECISION_SHARE = 0.04  # early help or assessment after a first, lower route
 RETURNED_DECISION_SHARE = 0.03  # a manager returned the first decision
 CHECK_SHARE = {  # ~30 % of contacts have multi-agency checks, more of the riskier
@@ -245,7 +254,10 @@ NICKNAMES = {
 COLUMNS = {
     "referrals_person": "id, first_name, last_name, aliases, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, created_at, updated_at, ethnicity, disabilities",
     "referrals_contact": "id, reference, received_at, decision_due_at, channel, status, source_agency_id, referral_source_id, referrer_id, referrer_anonymous, referrer_name, referrer_role, referrer_organisation, referrer_phone, referrer_email, concerns, concern_categories, urgency, family_awareness, family_not_told_reason, advice_given, advice_only, recorded_by_id, api_client_id, idempotency_key, idempotency_body_sha256, erased_at, created_at, updated_at",
-    "referrals_contactsubject": "id, role, relationship_to_children, first_name, last_name, other_names, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, match_status, position, contact_id, person_id, ethnicity, disabilities, child_seen_by, child_said, child_not_seen_reason",
+    "referrals_contactsubject": "id, role, relationship_to_children, first_name, last_name, other_names, date_of_birth, expected_date_of_birth, sex, nhs_number, unique_pupil_number, address, postcode, match_status, position, contact_id, person_id, ethnicity, disabilities, child_seen, child_seen_on, child_seen_by, child_said, child_not_seen_reason",
+    "referrals_relationship": "id, person_id, relative_id, kind, basis, recorded_on_id, recorded_by_id, recorded_at, confirmed_by_id, confirmed_at, replaces_id, ended_at, ended_by_id, end_reason",
+    "referrals_personwarning": "id, kind, evidence, set_at, review_due, first_review_due, reviewed_at, review_note, ended_at, end_reason, ended_by_id, person_id, reviewed_by_id, set_by_id",
+    "referrals_personwarningreview": "id, reviewed_at, review_due, note, reviewed_by_id, warning_id",
     "referrals_matchcandidate": "id, score, reasons, decision, decided_at, decided_by_id, subject_id, person_id",
     "screening_screening": "id, claimed_at, past_harm, danger_statement, complicating_factors, strengths, existing_safety, safety_goals, next_steps, scaling, checks_waived_reason, updated_at, assigned_to_id, contact_id, updated_by_id, complex_flag, complex_reason",
     "screening_agencycheck": "id, question, requested_at, status, response, answered_at, agency_id, answered_by_id, contact_id, requested_by_id",

@@ -10,9 +10,18 @@ that walk every kind (``every kind appears worded``) will ask for it too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -62,7 +71,13 @@ def _contact_links(user: User, contact: Contact, *extra: tuple[str, str]) -> lis
 @source(kind="contacts", label="Contacts")
 def contacts(person: Person) -> list[Stream]:
     appearances = ContactSubject.objects.filter(person=person)
-    return [Stream("contact", rows_at(appearances, "contact__received_at"), _load_contacts)]
+    # An expression no index matches, so PostgreSQL reads this person's appearances and
+    # sorts them; by the column itself it walked every contact newest first looking for
+    # a child on hundreds (200 ms at 100,000 contacts, bench/results/2026-11-30.md).
+    received = ExpressionWrapper(
+        F("contact__received_at") + Value(timedelta(0)), output_field=DateTimeField()
+    )
+    return [Stream("contact", rows_at(appearances, received), _load_contacts)]
 
 
 def _load_contacts(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:

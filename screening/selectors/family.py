@@ -4,7 +4,7 @@ the relationships a screener confirms, corrects or ends.
 
 A fixed number of queries however large the family (tests/screening/test_family.py):
 the relationships, the restrictions barring related people, each person's most recent
-contacts (one windowed query, its decisions prefetched) and their counts. What social
+contacts (one windowed query) and their latest decisions and their counts. What social
 care is doing with each of them (an assessment, a child protection plan) is outcomes',
 added by the view from ``frontdoor.page_parts.SCREENING_FAMILY``.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from frontdoor.models import User
@@ -122,18 +122,20 @@ def _histories(
         )
         .filter(rank__lte=FAMILY_HISTORY_SHOWN)
         .select_related("contact")
-        .prefetch_related(
-            Prefetch(
-                "contact__decisions",
-                queryset=Decision.objects.current().select_related("threshold_level"),
-                to_attr="latest",
-            )
-        )
         .order_by("person_id", "-contact__received_at", "-pk")
     )
+    # The latest decision on each contact shown, asked for by subquery rather than
+    # prefetched: a prefetch skips its query when nobody has an earlier contact, and
+    # the panel's query count must not depend on the family (tests/screening).
+    latest = {
+        decision.contact_id: decision
+        for decision in Decision.objects.current()
+        .filter(contact_id__in=recent.values("contact_id"))
+        .select_related("threshold_level")
+    }
     rows: dict[int, list[FamilyRow]] = {}
     for appearance in recent:
-        latest = appearance.contact.latest
+        decision = latest.get(appearance.contact_id)
         rows.setdefault(appearance.person_id, []).append(
             FamilyRow(
                 reference=appearance.contact.reference,
@@ -142,7 +144,7 @@ def _histories(
                 is_open=appearance.contact.status in OPEN_STATUSES,
                 restricted=appearance.restricted,
                 status=appearance.contact.get_status_display(),
-                decision=None if appearance.restricted or not latest else latest[0],
+                decision=None if appearance.restricted else decision,
             )
         )
     return rows, counts
@@ -176,7 +178,16 @@ def family_of(*, user: User, contact: Contact) -> Family | None:
                 others.add(person.pk)
                 if rel.is_current:
                     related.setdefault(person.pk, person)
-    barring = referral_selectors.restrictions_barring_people(user=user, person_ids=others)
+    # Asked about everyone, not only those off this contact, so the query runs for a
+    # family with nobody else on record too: the panel's query count must not depend
+    # on the family. Only those off the contact are masked (the rest are the contact's).
+    barring = {
+        person_id: restriction
+        for person_id, restriction in referral_selectors.restrictions_barring_people(
+            user=user, person_ids=others | on_contact
+        ).items()
+        if person_id in others
+    }
     items = [
         RelationshipItem(rel, masked=bool({rel.person_id, rel.relative_id} & set(barring)))
         for rel in relationships

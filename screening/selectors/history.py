@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from frontdoor.london import twelve_months_before
@@ -83,23 +83,23 @@ def histories_of(
         )
         .filter(rank__lte=HISTORY_SHOWN)
         .select_related("contact")
-        .prefetch_related(
-            Prefetch(
-                "contact__decisions",
-                queryset=Decision.objects.current(),
-                to_attr="standing",
-            )
-        )
         .order_by("person_id", "-contact__received_at", "-pk")
     )
+    # By subquery, not a prefetch: a prefetch skips its query for a child with no
+    # history, and the page's query count must not depend on the family.
+    latest = {
+        decision.contact_id: decision
+        for decision in Decision.objects.current().filter(
+            contact_id__in=most_recent.values("contact_id")
+        )
+    }
     rows_by_person: dict[int, list[HistoryRow]] = {}
     for appearance in most_recent:
-        standing = appearance.contact.standing
         rows_by_person.setdefault(appearance.person_id, []).append(
             HistoryRow(
                 appearance.contact,
                 appearance.get_role_display(),
-                standing[0] if standing else None,
+                latest.get(appearance.contact_id),
             )
         )
     histories = {}

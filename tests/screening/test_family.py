@@ -334,6 +334,31 @@ def test_the_family_panel_takes_the_same_queries_for_a_family_of_2_and_of_12(
     assert _page_queries(client, small) == _page_queries(client, large)
 
 
+def test_a_family_of_2_new_to_the_front_door_takes_the_queries_of_a_family_of_12(
+    client, screener, referrer, level
+):
+    """The sharpest case for the bench's target: a child and their mother on a first
+    contact (nobody else on record, no history, no warnings) against the family of
+    twelve with relatives on record, histories and decisions."""
+    pair = submit_contact(
+        referrer,
+        subjects=[
+            child_input(first_name="Ivy", last_name="Marchbank", nhs_number=_nhs("900399900")),
+            adult_input(first_name="Rose", last_name="Marchbank", nhs_number=_nhs("900399950")),
+        ],
+    )
+    large = _family(referrer, "9002", adults_on_contact=4, related=4, children=3)
+    for relative in ContactSubject.objects.filter(role="household_member", first_name="Oliver"):
+        services.screening_claim(actor=screener, contact=relative.contact)
+        decide(screener, relative.contact, level)
+    client.force_login(screener)
+    cards = "govuk-summary-card__title-wrapper"
+    assert _family_section(_page(client, pair)).count(cards) == 1  # Rose
+    assert "No earlier contacts." in _family_section(_page(client, pair))
+    assert _family_section(_page(client, large)).count(cards) == 11
+    assert _page_queries(client, pair) == _page_queries(client, large)
+
+
 def test_open_downstream_work_shows_beside_the_person(client, screener, manager, referrer, level):
     first = _first_contact(referrer)
     services.screening_claim(actor=screener, contact=first)
