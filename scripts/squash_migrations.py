@@ -275,10 +275,14 @@ def main(
     squash = type("Migration", (migrations.Migration,), attrs)(f"{start}_squashed_{end}", app)
     squash.initial = start == "0001"
     writer = MigrationWriter(squash, include_header=False)
+    flags = ["--keep-order"] if keep_order else []
+    flags += [f"--elide={','.join(sorted(elide))}"] if elide else []
+    flags += [f"--passable={','.join(sorted(passable))}"] if passable else []
+    command = " ".join(["scripts/squash_migrations.py", app, start, end, *flags])
     source = (
-        f'"""{app} {names[0]} .. {names[-1]} for a new database, squashed by'
-        f" scripts/squash_migrations.py{' --keep-order' if keep_order else ''}"
-        ' (docs/adr/0025-squashed-migrations.md)."""\n\n' + writer.as_string()
+        f'"""{app} {names[0]} .. {names[-1]} for a new database, written by\n{command}\n'
+        '(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""\n\n'
+        + writer.as_string()
     )
     path = Path(writer.path)
     path.write_text(_functions_imported(source))

@@ -1,4 +1,6 @@
-"""frontdoor 0011_administrators_reset_authenticators .. 0017_head_of_service_role for a new database, squashed by scripts/squash_migrations.py --keep-order (docs/adr/0025-squashed-migrations.md)."""
+"""frontdoor 0011_administrators_reset_authenticators .. 0017_head_of_service_role for a new database, written by
+scripts/squash_migrations.py frontdoor 0011 0017 --keep-order
+(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
 
 from importlib import import_module
 

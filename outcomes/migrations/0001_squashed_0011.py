@@ -1,4 +1,6 @@
-"""outcomes 0001_initial .. 0011_dispatch_queued_at for a new database, squashed by scripts/squash_migrations.py (docs/adr/0025-squashed-migrations.md)."""
+"""outcomes 0001_initial .. 0011_dispatch_queued_at for a new database, written by
+scripts/squash_migrations.py outcomes 0001 0011 --passable=seed
+(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
 
 import uuid
 from importlib import import_module
