@@ -281,7 +281,7 @@ def main(
     command = " ".join(["scripts/squash_migrations.py", app, start, end, *flags])
     source = (
         f'"""{app} {names[0]} .. {names[-1]} for a new database, written by\n{command}\n'
-        '(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""\n\n'
+        '(docs/adr/0026-squashed-migrations.md): regenerate, do not edit."""\n\n'
         + writer.as_string()
     )
     path = Path(writer.path)

@@ -1,6 +1,6 @@
 """frontdoor 0002_referral_sources .. 0010_audit_export_action for a new database, written by
 scripts/squash_migrations.py frontdoor 0002 0010 --keep-order
-(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
+(docs/adr/0026-squashed-migrations.md): regenerate, do not edit."""
 
 from importlib import import_module
 

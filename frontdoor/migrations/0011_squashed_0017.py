@@ -1,6 +1,6 @@
 """frontdoor 0011_administrators_reset_authenticators .. 0017_head_of_service_role for a new database, written by
 scripts/squash_migrations.py frontdoor 0011 0017 --keep-order
-(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
+(docs/adr/0026-squashed-migrations.md): regenerate, do not edit."""
 
 from importlib import import_module
 

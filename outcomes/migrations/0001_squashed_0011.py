@@ -1,6 +1,6 @@
 """outcomes 0001_initial .. 0011_dispatch_queued_at for a new database, written by
 scripts/squash_migrations.py outcomes 0001 0011 --passable=seed
-(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
+(docs/adr/0026-squashed-migrations.md): regenerate, do not edit."""
 
 import uuid
 from importlib import import_module

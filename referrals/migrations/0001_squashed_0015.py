@@ -1,6 +1,6 @@
 """referrals 0001_initial .. 0015_person_warning_reviews for a new database, written by
 scripts/squash_migrations.py referrals 0001 0015 --elide=backfill_due
-(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
+(docs/adr/0026-squashed-migrations.md): regenerate, do not edit."""
 
 from importlib import import_module
 

@@ -1,6 +1,6 @@
 """screening 0001_initial .. 0008_decision_advice for a new database, written by
 scripts/squash_migrations.py screening 0001 0008 --passable=grant,load_levels,sql
-(docs/adr/0025-squashed-migrations.md): regenerate, do not edit."""
+(docs/adr/0026-squashed-migrations.md): regenerate, do not edit."""
 
 from importlib import import_module
 
