@@ -17,7 +17,7 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
-import referrals.models.contacts
+import referrals.models
 
 _0015 = import_module("referrals.migrations.0015_person_warning_reviews")
 
@@ -518,8 +518,8 @@ class Migration(migrations.Migration):
                         name="person_last_name_dob_idx",
                     ),
                     models.Index(
-                        referrals.models.contacts.DoubleMetaphone("last_name"),
-                        referrals.models.contacts.DoubleMetaphone("first_name"),
+                        referrals.models.DoubleMetaphone("last_name"),
+                        referrals.models.DoubleMetaphone("first_name"),
                         name="person_name_sounds_idx",
                     ),
                     models.Index(

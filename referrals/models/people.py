@@ -9,8 +9,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Left, Lower, Replace, Upper
+from django.utils.deconstruct import deconstructible
 
 
+# Migrations name it by the package, so moving it between modules never breaks them.
+@deconstructible(path="referrals.models.DoubleMetaphone")
 class DoubleMetaphone(models.Func):
     """fuzzystrmatch's ``dmetaphone``: the primary phonetic code of a name."""
 
