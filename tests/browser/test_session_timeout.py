@@ -124,7 +124,9 @@ def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
 
     expect(page).to_have_url(re.compile(re.escape(contact_path) + "(#[-a-z]+)?$"))
     banner = page.locator(".govuk-notification-banner", has_text="We kept what you typed")
-    expect(banner).to_be_visible()
+    # The page asks the server for what was held after it loads: on a busy machine that
+    # answer can take longer than expect's five seconds.
+    expect(banner).to_be_visible(timeout=20_000)
     expect(page.get_by_label("Rationale")).to_have_value(RATIONALE)
     expect(page.get_by_label("What do you need to know?")).to_have_value(
         "Any incidents at the address?"
