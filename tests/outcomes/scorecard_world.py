@@ -15,13 +15,14 @@ from demo.screening import LEVEL_FOR_ROUTE
 from frontdoor.london import LONDON
 from frontdoor.models import Agency, ReferralSource
 from frontdoor.nhs_numbers import nhs_number_from
+from frontdoor.roles import Role
 from outcomes import downstream
 from outcomes.models import DownstreamOutcome
 from referrals.models import Contact
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
 from screening.models import Decision, Route, ThresholdLevel
-from tests.factories import ADVICE, AgencyFactory, child_input, contact_input
+from tests.factories import ADVICE, AgencyFactory, UserFactory, child_input, contact_input
 
 _nhs_base = itertools.count(400_000_001)
 
@@ -212,3 +213,11 @@ def build_world(screener, manager) -> World:
     # Kit: half an hour into the next quarter (23:30 UTC on 30 September).
     world.contact("c13", child="Kit", received=at(2026, 10, 1, 0, 30), agency=school)
     return world
+
+
+def build_world_with_staff() -> World:
+    """The world with its own screener and manager, for a module that builds it once
+    (tests/support/worlds.py) and so cannot use the per-test personas."""
+    screener = UserFactory(roles=[Role.SCREENER], full_name="Sam Screener")
+    manager = UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager")
+    return build_world(screener, manager)

@@ -8,12 +8,10 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from frontdoor.roles import Role
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import NO_AGENCY, scorecard_get
 from screening.models import Route
-from tests.factories import UserFactory
-from tests.outcomes.scorecard_world import NFA, E, at, build_world
+from tests.outcomes.scorecard_world import NFA, E, at, build_world_with_staff
 from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +24,7 @@ def world(django_db_setup, django_db_blocker):
     """The scorecard's records, built once for the module: the tests only read them,
     and what a test adds is undone after it (tests/support/worlds.py)."""
 
-    def build():
-        screener = UserFactory(roles=[Role.SCREENER], full_name="Sam Screener")
-        manager = UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager")
-        return build_world(screener, manager)
-
-    yield from built_once(django_db_blocker, build)
+    yield from built_once(django_db_blocker, build_world_with_staff)
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.celery import app as celery_app
-from frontdoor.roles import Role
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard import services
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count, scorecard_get
-from tests.factories import UserFactory
-from tests.outcomes.scorecard_world import build_world
+from tests.outcomes.scorecard_world import build_world_with_staff
 from tests.support import broker
 from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
 from tests.support.worlds import built_once
@@ -25,12 +23,7 @@ def world(django_db_setup, django_db_blocker):
     """The scorecard's records, built once: the tests read them and keep counts of
     them, which are undone after each test (tests/support/worlds.py)."""
 
-    def build():
-        screener = UserFactory(roles=[Role.SCREENER], full_name="Sam Screener")
-        manager = UserFactory(roles=[Role.MANAGER], full_name="Morgan Manager")
-        return build_world(screener, manager)
-
-    yield from built_once(django_db_blocker, build)
+    yield from built_once(django_db_blocker, build_world_with_staff)
 
 
 @pytest.fixture
