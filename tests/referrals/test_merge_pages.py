@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from frontdoor.models import AuditEvent
+from frontdoor.roles import Role
 from referrals.models import Person, PersonMerge
+from tests.factories import UserFactory
 from tests.support.merges import NHS_B, NHS_OTHER, duplicates
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,30 @@ def test_the_duplicates_number_is_checked_with_what_was_typed_kept(
     assert message in response.text
     assert "<script>" not in response.text.split("<main")[1]
     assert f'name="other" type="text" value="{escape(typed)}"' in response.text
+
+
+def test_a_tombstone_of_a_restricted_record_says_nothing_to_those_not_named(
+    client, manager, screener, dup
+):
+    """The restriction on B moves to A with the merge: B's tombstone keeps B's name and
+    where it went, so it is open only to those A's restriction names."""
+    client.force_login(manager)
+    client.get(_merge(client, dup.a, dup.b)["Location"])  # its message shown
+    outsider = UserFactory(roles=[Role.MANAGER])
+    other_screener = UserFactory(roles=[Role.SCREENER])
+    for user, url in (
+        (outsider, reverse("referrals:person-merge-choose", args=[dup.b.pk])),
+        (outsider, _compare(dup.b, dup.mother)),
+        (outsider, reverse("referrals:person-detail", args=[dup.b.pk])),
+        (other_screener, reverse("referrals:person-detail", args=[dup.b.pk])),
+        (other_screener, reverse("outcomes:person-chronology", args=[dup.b.pk])),
+    ):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Harrisson" not in response.text
+        assert "merged" not in response.text.lower()
+    # Those it names still follow the tombstone to the kept record.
+    client.force_login(screener)
+    response = client.get(reverse("referrals:person-detail", args=[dup.b.pk]))
+    assert response["Location"] == reverse("referrals:person-detail", args=[dup.a.pk])
