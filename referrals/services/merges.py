@@ -296,6 +296,12 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if not merge.is_standing:
         raise MergeRefused("This merge has already been undone.")
+    if merge.erased_at is not None:
+        raise MergeRefused(
+            "This merge cannot be undone: the personal details of one of its records were "
+            "erased under the retention policy, so what each record held before the merge "
+            "is no longer known."
+        )
     people = _locked(merge.kept_id, merge.merged_id)
     kept, merged = people[merge.kept_id], people[merge.merged_id]
     if kept.merged_into_id is not None:
