@@ -35,6 +35,7 @@ from referrals.models import (
     Sex,
 )
 from referrals.selectors import person_ensure_open
+from referrals.services.locks import people_locked
 
 MERGE_REASON_MIN_LENGTH = 10
 What = PersonMergeMove.What
@@ -187,13 +188,6 @@ def _audit(actor: User, merge: PersonMerge, what: str) -> None:
         )
 
 
-def _locked(*person_ids: int) -> dict[int, Person]:
-    """Both records locked, lower id first (two merges of the same pair cannot
-    deadlock), read afresh."""
-    rows = Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk")
-    return {person.pk: person for person in rows}
-
-
 @transaction.atomic
 def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> PersonMerge:
     """Merge ``merged`` into ``kept``. Managers only, named on any restriction of either
@@ -202,7 +196,7 @@ def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> P
     if not may_merge(actor):
         raise MergeRefused("Only a manager can merge person records.")
     reason = _reason(reason, "reason for the merge")
-    people = _locked(kept.pk, merged.pk)
+    people = people_locked([kept.pk, merged.pk])
     kept, merged = people.get(kept.pk, kept), people.get(merged.pk, merged)
     refusal = merge_refusal(kept=kept, merged=merged)
     if refusal:
@@ -302,7 +296,7 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
             "erased under the retention policy, so what each record held before the merge "
             "is no longer known."
         )
-    people = _locked(merge.kept_id, merge.merged_id)
+    people = people_locked([merge.kept_id, merge.merged_id])
     kept, merged = people[merge.kept_id], people[merge.merged_id]
     if kept.merged_into_id is not None:
         raise MergeRefused(

@@ -3,10 +3,12 @@ moves, what is refused, and that an unmerge leaves every row as it was."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.db import connection, transaction
 from django.utils import timezone
 
 from frontdoor.errors import RecordRestricted
@@ -27,6 +29,7 @@ from referrals.models import (
 from referrals.services.merges import MOVED_COLUMNS, NOT_MOVED
 from tests.factories import UserFactory, child_input, submit_contact
 from tests.support.merges import NHS_B, NHS_OTHER, duplicates, every_row, merge, moved
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 What = PersonMergeMove.What
@@ -209,3 +212,80 @@ def test_a_candidate_left_on_a_tombstone_cannot_be_confirmed(dup, manager, scree
     left = MatchCandidate.objects.get(person=dup.b)
     with pytest.raises(services.ContactRejected, match="merged into another"):
         services.match_confirm(actor=screener, candidate=left)
+
+
+def _locks_waited_on() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _while_merging(dup, manager, write) -> list[object]:
+    """Run ``write`` while a merge of B into A is done but not yet committed; return
+    what it gave (or the refusal's words) once it waited for the merge."""
+    merged, release = threading.Event(), threading.Event()
+    outcome: list[object] = []
+
+    def merging() -> None:
+        try:
+            with transaction.atomic():
+                merge(manager, kept=dup.a, merged=dup.b)
+                merged.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def writing() -> None:
+        try:
+            outcome.append(write())
+        except services.ContactRejected as refused:
+            outcome.append(str(refused))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=merging)
+    first.start()
+    wait_until(merged.is_set, 30, "the merge did not run")
+    second = threading.Thread(target=writing)
+    second.start()
+    wait_until(lambda: _locks_waited_on() >= 1, 30, "the write did not wait for the merge")
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_match_confirmed_while_the_record_is_being_merged_waits_and_is_refused(
+    referrer, screener, manager
+):
+    """A screener confirms a contact's child as record B while a manager's merge of B
+    into A is not yet committed: the confirmation waits for the merge, then is refused
+    (never linking the child to the tombstone)."""
+    dup = duplicates(referrer=referrer, screener=screener, manager=manager)
+    third = dup.contacts[2].subjects.get()
+    candidate = third.match_candidates.get(person=dup.b)
+    outcome = _while_merging(
+        dup, manager, lambda: services.match_confirm(actor=screener, candidate=candidate)
+    )
+    third.refresh_from_db()
+    assert third.person_id != dup.b.pk
+    [refusal] = outcome
+    assert "merged into another" in refusal
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_contact_linked_by_nhs_number_while_the_record_is_being_merged_gets_the_kept_one(
+    referrer, screener, manager
+):
+    dup = duplicates(referrer=referrer, screener=screener, manager=manager)
+    [contact] = _while_merging(
+        dup,
+        manager,
+        lambda: submit_contact(referrer, subjects=[child_input(nhs_number=NHS_B)]),
+    )
+    assert contact.subjects.get().person_id == dup.a.pk
+    assert not Relationship.objects.filter(person=dup.b, ended_at__isnull=True).exists()
