@@ -265,15 +265,27 @@ def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> P
     return merge
 
 
+BIRTH = {"date_of_birth", "expected_date_of_birth"}
+
+
 def _restore(person_id: int, changes: dict) -> None:
-    """Put back each detail still holding what the merge set; one changed since keeps
-    its new value."""
+    """Put back each detail still holding exactly what the merge set; one changed since
+    keeps its new value. The date of birth and the expected one go back together or
+    not at all (a record holds one or the other), and an NHS number another record
+    holds now stays with it (one number, one record)."""
     person = Person.objects.get(pk=person_id)
     back = {
         field: _unjson(field, before)
         for field, (before, after) in changes.items()
         if _json(getattr(person, field)) == after
     }
+    if BIRTH & set(changes) and not BIRTH & set(changes) <= set(back):
+        back = {field: value for field, value in back.items() if field not in BIRTH}
+    if (
+        back.get("nhs_number")
+        and Person.objects.filter(nhs_number=back["nhs_number"]).exclude(pk=person_id).exists()
+    ):
+        del back["nhs_number"]
     if back:
         Person.objects.filter(pk=person_id).update(**back)
 

@@ -289,3 +289,36 @@ def test_a_contact_linked_by_nhs_number_while_the_record_is_being_merged_gets_th
     )
     assert contact.subjects.get().person_id == dup.a.pk
     assert not Relationship.objects.filter(person=dup.b, ended_at__isnull=True).exists()
+
+
+def test_an_unmerge_puts_the_dates_of_birth_back_together_or_not_at_all(dup, manager):
+    """An unborn baby's record merged with the record made at birth: the kept record
+    takes the date of birth and gives up the expected one. Corrected since, the date
+    of birth stays, and so does the blank expected date (never both at once)."""
+    expected = timezone.localdate() + timedelta(days=30)
+    unborn = Person.objects.create(
+        first_name="Baby", last_name="Harrison", expected_date_of_birth=expected
+    )
+    born = Person.objects.create(
+        first_name="Ruby", last_name="Harrison", date_of_birth=timezone.localdate()
+    )
+    done = merge(manager, kept=unborn, merged=born)
+    unborn.refresh_from_db()
+    assert (unborn.date_of_birth, unborn.expected_date_of_birth) == (timezone.localdate(), None)
+    corrected = timezone.localdate() - timedelta(days=1)
+    Person.objects.filter(pk=unborn.pk).update(date_of_birth=corrected)
+
+    services.person_unmerge(actor=manager, merge=done, reason="Two babies: twins after all.")
+    unborn.refresh_from_db()
+    assert (unborn.date_of_birth, unborn.expected_date_of_birth) == (corrected, None)
+
+
+def test_an_unmerge_leaves_an_nhs_number_with_the_record_holding_it_now(dup, manager):
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    # Since the merge, the kept record's number was corrected and B's number given to
+    # the record it belongs to.
+    Person.objects.filter(pk=dup.a.pk).update(nhs_number=NHS_OTHER)
+    Person.objects.filter(pk=dup.lodger.pk).update(nhs_number=NHS_B)
+    services.person_unmerge(actor=manager, merge=done, reason="Twins, not one child: checked.")
+    assert Person.objects.get(pk=dup.b.pk).nhs_number == ""
+    assert Person.objects.get(pk=dup.lodger.pk).nhs_number == NHS_B
