@@ -310,6 +310,19 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
         )
     people = people_locked([merge.kept_id, merge.merged_id])
     kept, merged = people[merge.kept_id], people[merge.merged_id]
+    # Under the kept record's lock, so no later merge into it is being made. A later
+    # merge moved and ended rows, and filled details, on top of this one's: undone out
+    # of turn, each would put back rows and details the other still counts on.
+    later = (
+        PersonMerge.objects.filter(kept_id=kept.pk, unmerged_at__isnull=True, pk__gt=merge.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if later is not None:
+        raise MergeRefused(
+            f"Undo the later merge of record {later.merged_id} into record {kept.pk} "
+            f"(merge {later.pk}) first: merges into one record are undone newest first."
+        )
     if kept.merged_into_id is not None:
         raise MergeRefused(
             f"Person record {kept.pk} has since been merged into record "

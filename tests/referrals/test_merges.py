@@ -322,3 +322,32 @@ def test_an_unmerge_leaves_an_nhs_number_with_the_record_holding_it_now(dup, man
     services.person_unmerge(actor=manager, merge=done, reason="Twins, not one child: checked.")
     assert Person.objects.get(pk=dup.b.pk).nhs_number == ""
     assert Person.objects.get(pk=dup.lodger.pk).nhs_number == NHS_B
+
+
+def test_merges_into_one_record_are_undone_newest_first(dup, manager, screener):
+    """B then C merged into K (A here): undoing B's merge while C's stands would put
+    back what C's merge counts on, so it waits; undone newest first, every row is as it
+    was."""
+    c = Person.objects.create(
+        first_name="Amelia", last_name="Harison", date_of_birth=dup.a.date_of_birth
+    )
+    # C has its own relationship with the mother, which the kept record also has by then.
+    Relationship.objects.create(
+        person=dup.mother,
+        relative=c,
+        kind=Relationship.Kind.PARENT,
+        basis=Relationship.Basis.SUGGESTED,
+        recorded_by=screener,
+        recorded_at=timezone.now(),
+    )
+    before = every_row()
+    first = merge(manager, kept=dup.a, merged=dup.b)
+    second = merge(manager, kept=dup.a, merged=c, reason="Same child: a third spelling.")
+    with pytest.raises(services.MergeRefused, match=f"Undo the later merge of record {c.pk}"):
+        services.person_unmerge(actor=manager, merge=first, reason="Two children after all.")
+    assert PersonMerge.objects.get(pk=first.pk).is_standing
+    services.person_unmerge(actor=manager, merge=second, reason="C is the cousin, not her.")
+    services.person_unmerge(actor=manager, merge=first, reason="Two children after all.")
+    after = every_row()
+    for table, rows in before.items():
+        assert after[table] == rows, table
