@@ -309,15 +309,29 @@ def draft_get(*, owner: User, kind: str) -> dict:
     return draft.data if draft else {}
 
 
+def person_merged_in_ids(person: Person) -> set[int]:
+    """This record and every record merged into it while the merge stands (and into
+    those, down each chain of merges): one query per link of the longest chain."""
+    found, new = {person.pk}, {person.pk}
+    while new:
+        new = set(Person.objects.filter(merged_into_id__in=new).values_list("pk", flat=True))
+        new -= found
+        found |= new
+    return found
+
+
 def person_access_log(*, user: User, person: Person) -> QuerySet[AuditEvent]:
-    """Who has looked at or changed this person's record or any contact about them,
-    newest first: managers only (it names staff and where they worked from)."""
+    """Who has looked at or changed this person's record (or one merged into it) or any
+    contact about them, newest first: managers only (it names staff and where they worked from)."""
     if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise Http404("No person found")
     references = Contact.objects.filter(subjects__person=person).values_list("reference", flat=True)
+    # What was done to a record merged into this one (while the merge stands) is this
+    # person's history too.
+    ids = [str(pk) for pk in person_merged_in_ids(person)]
     return (
         AuditEvent.objects.filter(
-            Q(record_type="person", record_id=str(person.pk))
+            Q(record_type="person", record_id__in=ids)
             | Q(record_type="contact", record_id__in=list(references))
         )
         .select_related("actor__agency")

@@ -260,3 +260,30 @@ def test_a_tombstone_of_a_restricted_record_says_nothing_to_those_not_named(
     client.force_login(screener)
     response = client.get(reverse("referrals:person-detail", args=[dup.b.pk]))
     assert response["Location"] == reverse("referrals:person-detail", args=[dup.a.pk])
+
+
+def test_the_access_log_of_the_kept_record_keeps_who_looked_at_the_merged_one(
+    client, manager, screener, dup
+):
+    client.force_login(screener)
+    client.get(reverse("referrals:person-detail", args=[dup.b.pk]))
+    viewed = AuditEvent.objects.filter(
+        actor=screener, record_type="person", record_id=str(dup.b.pk)
+    ).count()
+    assert viewed
+    client.force_login(manager)
+    done = PersonMerge.objects.get(pk=_merge_id(client, dup.a, dup.b))
+    access = client.get(reverse("referrals:person-access", args=[dup.a.pk])).text
+    assert access.count(f"Person record {dup.b.pk} (since merged into this one)") >= viewed + 1
+    # Undone, the views of B are B's again.
+    client.post(
+        reverse("referrals:person-merge-undo", args=[done.pk]),
+        {"reason": "Twins: the school has two of them."},
+    )
+    access = client.get(reverse("referrals:person-access", args=[dup.a.pk])).text
+    assert f"Person record {dup.b.pk}" not in access
+
+
+def _merge_id(client, a, b) -> int:
+    _merge(client, a, b)
+    return PersonMerge.objects.get(kept=a, merged=b).pk
