@@ -287,3 +287,27 @@ def test_the_access_log_of_the_kept_record_keeps_who_looked_at_the_merged_one(
 def _merge_id(client, a, b) -> int:
     _merge(client, a, b)
     return PersonMerge.objects.get(kept=a, merged=b).pk
+
+
+def test_why_records_were_merged_is_shown_only_to_managers_both_records_open_to(
+    client, manager, screener, dup
+):
+    client.force_login(manager)
+    done = PersonMerge.objects.get(pk=_merge_id(client, dup.a, dup.b))
+    chronology = reverse("outcomes:person-chronology", args=[dup.a.pk])
+    assert REASON in client.get(chronology).text
+    # A screener named on the restriction sees the merge, not why.
+    client.force_login(screener)
+    page = client.get(chronology).text
+    assert f"Duplicate records merged: record {dup.b.pk} into {dup.a.pk}" in page
+    assert REASON not in page
+    undo_reason = "Twins: the school has two of them, Amelia and Amelie."
+    client.force_login(manager)
+    client.post(reverse("referrals:person-merge-undo", args=[done.pk]), {"reason": undo_reason})
+    # Undone, B's restriction is B's again: a manager it does not name opens A's
+    # chronology and sees both entries, neither reason.
+    client.force_login(UserFactory(roles=[Role.MANAGER]))
+    page = client.get(chronology).text
+    assert "Merge undone" in page
+    assert REASON not in page
+    assert undo_reason not in page
