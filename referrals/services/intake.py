@@ -25,6 +25,7 @@ from referrals.services.inputs import (
     ReferrerInput,
     SubjectInput,
 )
+from referrals.models.people import alias_of
 from referrals.services.locks import contact_people_locked, people_locked
 from referrals.services.relationships import relationships_suggest
 
@@ -365,7 +366,7 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject.save(update_fields=["person", "match_status"])
     _audit_match(actor, subject, via="referrals.match_confirm", match="confirmed")
     person = subject.person
-    alias = f"{subject.first_name} {subject.last_name}"
+    alias = alias_of(f"{subject.first_name} {subject.last_name}")
     if alias != person.full_name and alias not in person.aliases:
         person.aliases = [*person.aliases, alias]
         person.save(update_fields=["aliases", "updated_at"])

@@ -34,6 +34,7 @@ from referrals.models import (
     Restriction,
     Sex,
 )
+from referrals.models.people import alias_of
 from referrals.selectors import person_ensure_open
 from referrals.services.locks import people_locked
 
@@ -155,7 +156,7 @@ def _details(kept: Person, merged: Person) -> tuple[dict, dict]:
         merged_new["nhs_number"] = ""
     seen = {kept.full_name.casefold(), *(alias.casefold() for alias in kept.aliases)}
     aliases = list(kept.aliases)
-    for name in (merged.full_name, *merged.aliases):
+    for name in (alias_of(merged.full_name), *merged.aliases):
         if name.strip() and name.casefold() not in seen:
             aliases.append(name)
             seen.add(name.casefold())

@@ -351,3 +351,15 @@ def test_merges_into_one_record_are_undone_newest_first(dup, manager, screener):
     after = every_row()
     for table, rows in before.items():
         assert after[table] == rows, table
+
+
+def test_a_merge_of_records_with_the_longest_names_keeps_the_name_as_an_alias(dup, manager):
+    long_first, long_last = "A" * 100, "B" * 100
+    kept = Person.objects.create(first_name="Ann", last_name="Longname")
+    merged = Person.objects.create(first_name=long_first, last_name=long_last)
+    merge(manager, kept=kept, merged=merged)
+    kept.refresh_from_db()
+    [alias] = kept.aliases
+    assert len(alias) == 200
+    assert alias.startswith(f"{long_first} B")
+    assert alias.endswith("…")
