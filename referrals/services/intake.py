@@ -17,6 +17,7 @@ from frontdoor.models import AuditEvent, ReferralSource, User
 from frontdoor.working_days import decision_due
 from referrals import matching
 from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
+from referrals.models.people import alias_of
 from referrals.services.census import census_details_clean, census_return_year
 from referrals.services.inputs import (
     ContactInput,
@@ -25,7 +26,6 @@ from referrals.services.inputs import (
     ReferrerInput,
     SubjectInput,
 )
-from referrals.models.people import alias_of
 from referrals.services.locks import contact_people_locked, people_locked
 from referrals.services.relationships import relationships_suggest
 
