@@ -31,6 +31,7 @@ from referrals.models import (
     ContactSubject,
     MatchCandidate,
     Person,
+    PersonMerge,
     PersonWarning,
     PersonWarningReview,
     ReferralDraft,
@@ -78,6 +79,7 @@ HISTORY_TRIGGERS = [
         "referrals.Contact",
         "referrals.ContactSubject",
         "referrals.Person",
+        "referrals.PersonMerge",
         "referrals.PersonWarning",
         "referrals.Relationship",
         "screening.Screening",
@@ -196,6 +198,18 @@ def _erased_unless_empty(field: str) -> Case:
     return Case(When(**{field: ""}, then=Value("")), default=Value(ERASED))
 
 
+def _with_tombstones(people: set[int]) -> set[int]:
+    """These people and the tombstones of every record merged into them (and into
+    those, down each chain): a tombstone has no contacts of its own left to be erased
+    with, but keeps the name and details it had."""
+    found, new = set(people), set(people)
+    while new:
+        new = set(Person.objects.filter(merged_into_id__in=new).values_list("pk", flat=True))
+        new -= found
+        found |= new
+    return found
+
+
 @transaction.atomic
 def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     contacts = list(Contact.objects.select_for_update().filter(pk__in=ids, erased_at__isnull=True))
@@ -213,13 +227,21 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         .exclude(contact__erased_at__isnull=False)
         .values_list("person_id", flat=True)
     )
-    only_here = people - kept
+    only_here = _with_tombstones(people - kept)
+    # A merge of an erased record holds its details (before and after) and why the two
+    # were thought one person: erased with it, and it can no longer be undone.
+    merges = list(
+        PersonMerge.objects.filter(
+            Q(kept_id__in=only_here) | Q(merged_id__in=only_here), erased_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
     subject_ids = list(subjects.values_list("pk", flat=True))
     with pgtrigger.ignore(*HISTORY_TRIGGERS):
         for model, field, values in (
             (Contact.events.field.model, "pgh_obj_id", ids),
             (ContactSubject.events.field.model, "pgh_obj_id", subject_ids),
             (Person.events.field.model, "pgh_obj_id", list(only_here)),
+            (PersonMerge.events.field.model, "pgh_obj_id", merges),
             (PersonWarning.events.field.model, "person_id", list(only_here)),
             (Relationship.events.field.model, "person_id", list(only_here)),
             (Relationship.events.field.model, "relative_id", list(only_here)),
@@ -256,6 +278,13 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     )
     MatchCandidate.objects.filter(subject_id__in=subject_ids).delete()
     Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
+    PersonMerge.objects.filter(pk__in=merges).update(
+        reason=ERASED,
+        kept_changes={},
+        merged_changes={},
+        unmerge_reason=_erased_unless_empty("unmerge_reason"),
+        erased_at=now,
+    )
     # A warning's kind and dates stay (the person record is kept); what it rests on goes,
     # and one still active ends with the erasure: nobody can review what it rested on.
     PersonWarning.objects.filter(person_id__in=only_here).update(

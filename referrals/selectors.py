@@ -112,12 +112,32 @@ def contact_ensure_open(*, user: User, contact: Contact) -> None:
         raise RecordRestricted(restriction)
 
 
+# More than any chain of merges can be (each merge refuses a record already merged);
+# a guard against a loop written by hand in the database, not a limit anyone meets.
+MERGE_CHAIN_LIMIT = 100
+
+
+def person_standing(person: Person) -> Person:
+    """The record that stands for ``person``: itself, or for a merged record's
+    tombstone the end of its chain of merges (a record merged into one since merged
+    in turn)."""
+    seen = 0
+    while person.merged_into_id is not None and seen < MERGE_CHAIN_LIMIT:
+        person = Person.objects.get(pk=person.merged_into_id)
+        seen += 1
+    return person
+
+
 def person_ensure_open(*, user: User, person: Person) -> None:
     """``contact_ensure_open`` for a person record: refused unless every active
-    restriction on the person names ``user``."""
-    restriction = _restriction_barring_person(user=user, person=person)
-    if restriction is not None:
-        raise RecordRestricted(restriction)
+    restriction on the person names ``user``. For a tombstone, the record that stands
+    for it is asked too: a merge moves the restrictions there, and the tombstone still
+    holds the person's name and where they went."""
+    standing = person_standing(person)
+    for record in [person] if standing.pk == person.pk else [person, standing]:
+        restriction = _restriction_barring_person(user=user, person=record)
+        if restriction is not None:
+            raise RecordRestricted(restriction)
 
 
 def closed_to(user: User, contact_ref: str = "pk") -> Exists:
@@ -223,6 +243,8 @@ def person_get(*, user: User, person_id: int) -> Person:
     sends the request on to the record it was merged into (``RecordMerged``)."""
     person = person_get_even_merged(user=user, person_id=person_id)
     if person.merged_into_id is not None:
+        # Refused here, not at the kept record: the refusal must not say where it went.
+        person_ensure_open(user=user, person=person)
         raise RecordMerged(
             merged_id=person.pk,
             kept_id=person.merged_into_id,
@@ -287,15 +309,29 @@ def draft_get(*, owner: User, kind: str) -> dict:
     return draft.data if draft else {}
 
 
+def person_merged_in_ids(person: Person) -> set[int]:
+    """This record and every record merged into it while the merge stands (and into
+    those, down each chain of merges): one query per link of the longest chain."""
+    found, new = {person.pk}, {person.pk}
+    while new:
+        new = set(Person.objects.filter(merged_into_id__in=new).values_list("pk", flat=True))
+        new -= found
+        found |= new
+    return found
+
+
 def person_access_log(*, user: User, person: Person) -> QuerySet[AuditEvent]:
-    """Who has looked at or changed this person's record or any contact about them,
-    newest first: managers only (it names staff and where they worked from)."""
+    """Who has looked at or changed this person's record (or one merged into it) or any
+    contact about them, newest first: managers only (it names staff and where they worked from)."""
     if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise Http404("No person found")
     references = Contact.objects.filter(subjects__person=person).values_list("reference", flat=True)
+    # What was done to a record merged into this one (while the merge stands) is this
+    # person's history too.
+    ids = [str(pk) for pk in person_merged_in_ids(person)]
     return (
         AuditEvent.objects.filter(
-            Q(record_type="person", record_id=str(person.pk))
+            Q(record_type="person", record_id__in=ids)
             | Q(record_type="contact", record_id__in=list(references))
         )
         .select_related("actor__agency")

@@ -119,4 +119,8 @@ def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
     events = selectors.person_access_log(user=request.user, person=person)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     audit_views(actor=request.user, record_type="person", record_ids=[person.pk], request=request)
-    return render(request, "referrals/person_access.html", {"person": person, "page": page})
+    return render(
+        request,
+        "referrals/person_access.html",
+        {"person": person, "page": page, "this_record": str(person.pk)},
+    )

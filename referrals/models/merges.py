@@ -41,6 +41,9 @@ class PersonMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unmerge_reason = models.TextField(blank=True)
+    # Set when retention erased either record: the reasons and details above are
+    # erased with it, and the merge can no longer be undone (nothing true to put back).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-merged_at", "-pk"]

@@ -34,6 +34,17 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
+ALIAS_MAX_LENGTH = 200
+
+
+def alias_of(name: str) -> str:
+    """A name as one of a record's other names: a full name can be one character longer
+    than an alias holds (two names of 100 and the space), so a longer one is cut, marked
+    with an ellipsis (the whole name stays on the contact or the merged record)."""
+    name = name.strip()
+    return name if len(name) <= ALIAS_MAX_LENGTH else f"{name[: ALIAS_MAX_LENGTH - 1]}…"
+
+
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
 )
@@ -42,7 +53,7 @@ class Person(models.Model):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    aliases = ArrayField(models.CharField(max_length=ALIAS_MAX_LENGTH), default=list, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date_of_birth = models.DateField(
         null=True, blank=True, help_text="For an unborn child."

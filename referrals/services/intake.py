@@ -17,6 +17,7 @@ from frontdoor.models import AuditEvent, ReferralSource, User
 from frontdoor.working_days import decision_due
 from referrals import matching
 from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
+from referrals.models.people import alias_of
 from referrals.services.census import census_details_clean, census_return_year
 from referrals.services.inputs import (
     ContactInput,
@@ -25,6 +26,7 @@ from referrals.services.inputs import (
     ReferrerInput,
     SubjectInput,
 )
+from referrals.services.locks import contact_people_locked, people_locked
 from referrals.services.relationships import relationships_suggest
 
 ANONYMOUS_SOURCE_CODE = "9"
@@ -112,7 +114,7 @@ def contact_submit(
     census = [_subject_census(subject, received_at) for subject in data.subjects]
     # Everything that only reads comes first: taking the year's next reference locks
     # its counter until the caller commits, and every other intake waits for it.
-    plans = [_match_find(subject) for subject in data.subjects]
+    plans = _plans_locked([_match_find(subject) for subject in data.subjects], data.subjects)
     referral_source = _referral_source(referrer_account=referrer_account, data=data)
     try:
         with transaction.atomic():
@@ -252,6 +254,29 @@ def _match_find(subject: SubjectInput) -> MatchPlan:
     return MatchPlan(candidates=tuple(candidates))
 
 
+def _plans_locked(plans: list[MatchPlan], subjects: list[SubjectInput]) -> list[MatchPlan]:
+    """The records found by NHS number, locked (all at once, lower id first) until the
+    contact is recorded, so a merge of one waits for the link or the link for the
+    merge. One merged while it was read is found again: the kept record took its NHS
+    number."""
+    for _ in range(3):
+        locked = people_locked(plan.person.pk for plan in plans if plan.person is not None)
+        stale = [
+            i
+            for i, plan in enumerate(plans)
+            if plan.person is not None and locked[plan.person.pk].merged_into_id is not None
+        ]
+        if not stale:
+            return [
+                MatchPlan(person=locked[plan.person.pk]) if plan.person is not None else plan
+                for plan in plans
+            ]
+        plans = [_match_find(subjects[i]) if i in stale else plan for i, plan in enumerate(plans)]
+    raise ContactRejected(
+        "A person on this contact was being merged with another record: send it again."
+    )
+
+
 def _subject_create(
     *,
     contact: Contact,
@@ -313,15 +338,16 @@ def _audit_match(actor: User, subject: ContactSubject, *, via: str, match: str) 
 
 @transaction.atomic
 def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
+    # People first, then the subject (a merge's order): a merge of this record waits
+    # for the link, or the link for the merge and then sees the tombstone.
+    contact_id = ContactSubject.objects.values_list("contact_id", flat=True).get(
+        pk=candidate.subject_id
+    )
+    people = contact_people_locked(contact_id, candidate.person_id)
     subject = ContactSubject.objects.select_for_update().get(pk=candidate.subject_id)
     if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
         raise ContactRejected("This person has already been matched.")
-    # Locked, so a merge of this record waits for the link, or the link for the merge.
-    if (
-        Person.objects.select_for_update()
-        .filter(pk=candidate.person_id, merged_into__isnull=False)
-        .exists()
-    ):
+    if people[candidate.person_id].merged_into_id is not None:
         raise ContactRejected(
             "That person record has been merged into another one: ask for the match to be "
             "looked at again."
@@ -340,7 +366,7 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
     subject.save(update_fields=["person", "match_status"])
     _audit_match(actor, subject, via="referrals.match_confirm", match="confirmed")
     person = subject.person
-    alias = f"{subject.first_name} {subject.last_name}"
+    alias = alias_of(f"{subject.first_name} {subject.last_name}")
     if alias != person.full_name and alias not in person.aliases:
         person.aliases = [*person.aliases, alias]
         person.save(update_fields=["aliases", "updated_at"])
@@ -352,6 +378,7 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
 @transaction.atomic
 def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     """None of the candidates is this person: start a new person record."""
+    contact_people_locked(subject.contact_id)  # for the relationships suggested below
     subject = ContactSubject.objects.select_for_update().get(pk=subject.pk)
     if subject.match_status != ContactSubject.MatchStatus.UNMATCHED:
         raise ContactRejected("This person has already been matched.")

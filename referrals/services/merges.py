@@ -34,7 +34,9 @@ from referrals.models import (
     Restriction,
     Sex,
 )
+from referrals.models.people import alias_of
 from referrals.selectors import person_ensure_open
+from referrals.services.locks import people_locked
 
 MERGE_REASON_MIN_LENGTH = 10
 What = PersonMergeMove.What
@@ -154,7 +156,7 @@ def _details(kept: Person, merged: Person) -> tuple[dict, dict]:
         merged_new["nhs_number"] = ""
     seen = {kept.full_name.casefold(), *(alias.casefold() for alias in kept.aliases)}
     aliases = list(kept.aliases)
-    for name in (merged.full_name, *merged.aliases):
+    for name in (alias_of(merged.full_name), *merged.aliases):
         if name.strip() and name.casefold() not in seen:
             aliases.append(name)
             seen.add(name.casefold())
@@ -187,13 +189,6 @@ def _audit(actor: User, merge: PersonMerge, what: str) -> None:
         )
 
 
-def _locked(*person_ids: int) -> dict[int, Person]:
-    """Both records locked, lower id first (two merges of the same pair cannot
-    deadlock), read afresh."""
-    rows = Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk")
-    return {person.pk: person for person in rows}
-
-
 @transaction.atomic
 def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> PersonMerge:
     """Merge ``merged`` into ``kept``. Managers only, named on any restriction of either
@@ -202,7 +197,7 @@ def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> P
     if not may_merge(actor):
         raise MergeRefused("Only a manager can merge person records.")
     reason = _reason(reason, "reason for the merge")
-    people = _locked(kept.pk, merged.pk)
+    people = people_locked([kept.pk, merged.pk])
     kept, merged = people.get(kept.pk, kept), people.get(merged.pk, merged)
     refusal = merge_refusal(kept=kept, merged=merged)
     if refusal:
@@ -271,15 +266,27 @@ def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> P
     return merge
 
 
+BIRTH = {"date_of_birth", "expected_date_of_birth"}
+
+
 def _restore(person_id: int, changes: dict) -> None:
-    """Put back each detail still holding what the merge set; one changed since keeps
-    its new value."""
+    """Put back each detail still holding exactly what the merge set; one changed since
+    keeps its new value. The date of birth and the expected one go back together or
+    not at all (a record holds one or the other), and an NHS number another record
+    holds now stays with it (one number, one record)."""
     person = Person.objects.get(pk=person_id)
     back = {
         field: _unjson(field, before)
         for field, (before, after) in changes.items()
         if _json(getattr(person, field)) == after
     }
+    if BIRTH & set(changes) and not BIRTH & set(changes) <= set(back):
+        back = {field: value for field, value in back.items() if field not in BIRTH}
+    if (
+        back.get("nhs_number")
+        and Person.objects.filter(nhs_number=back["nhs_number"]).exclude(pk=person_id).exists()
+    ):
+        del back["nhs_number"]
     if back:
         Person.objects.filter(pk=person_id).update(**back)
 
@@ -296,8 +303,27 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if not merge.is_standing:
         raise MergeRefused("This merge has already been undone.")
-    people = _locked(merge.kept_id, merge.merged_id)
+    if merge.erased_at is not None:
+        raise MergeRefused(
+            "This merge cannot be undone: the personal details of one of its records were "
+            "erased under the retention policy, so what each record held before the merge "
+            "is no longer known."
+        )
+    people = people_locked([merge.kept_id, merge.merged_id])
     kept, merged = people[merge.kept_id], people[merge.merged_id]
+    # Under the kept record's lock, so no later merge into it is being made. A later
+    # merge moved and ended rows, and filled details, on top of this one's: undone out
+    # of turn, each would put back rows and details the other still counts on.
+    later = (
+        PersonMerge.objects.filter(kept_id=kept.pk, unmerged_at__isnull=True, pk__gt=merge.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if later is not None:
+        raise MergeRefused(
+            f"Undo the later merge of record {later.merged_id} into record {kept.pk} "
+            f"(merge {later.pk}) first: merges into one record are undone newest first."
+        )
     if kept.merged_into_id is not None:
         raise MergeRefused(
             f"Person record {kept.pk} has since been merged into record "

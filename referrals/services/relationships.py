@@ -99,7 +99,8 @@ def relationships_suggest(*, actor: User, contact: Contact) -> list[Relationship
     """First guesses from the contact's matched people: each adult to each child (kind
     from their role and the referrer's words), and children on one contact as
     siblings. None where the two already have a current relationship of that kind's
-    group. Safe to call again after each match: it adds only what is missing."""
+    group. Safe to call again after each match: it adds only what is missing. Callers
+    lock the contact's people first (``services.locks``), so none is a tombstone."""
     subjects = [s for s in ContactSubject.objects.filter(contact=contact, person__isnull=False)]
     children = [s for s in subjects if s.is_child]
     adults = [s for s in subjects if not s.is_child]

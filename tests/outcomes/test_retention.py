@@ -202,3 +202,44 @@ def test_erasure_takes_the_childs_words_and_the_evidence_of_warnings(
     assert (review.note, review.reviewed_by) == (retention.ERASED, manager)
     assert not PersonWarningReview.objects.filter(note__contains="Okafor").exists()
     assert not warning_history.filter(review_note__contains="Okafor").exists()
+
+
+def test_erasing_a_kept_record_erases_its_tombstones_and_its_merges(old_world, manager, settings):
+    from referrals import services as referral_services
+    from referrals.models import PersonMerge
+
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
+    dee = old_world.contacts["c6"].subjects.get().person
+    # A duplicate of Dee made by hand, with details the kept record lacks: the merge
+    # fills them in (and keeps what they were, to undo it).
+    duplicate = Person.objects.create(
+        first_name="Deanna",
+        last_name="Reid",
+        address="14 Quarry Lane, Leeds",
+        postcode="LS6 2AB",
+    )
+    done = referral_services.person_merge(
+        actor=manager,
+        kept=dee,
+        merged=duplicate,
+        reason="Her aunt at 14 Quarry Lane confirmed both names are Dee's.",
+    )
+    assert done.kept_changes
+    [run] = [r for r in retention.retention_review() if r.kind == "information_and_advice"]
+    retention.retention_approve(actor=manager, run=run)
+    retention.retention_erase(run_id=run.pk)
+
+    duplicate.refresh_from_db()
+    assert (duplicate.first_name, duplicate.last_name, duplicate.address) == ("Erased",) * 2 + ("",)
+    assert duplicate.aliases == []
+    done.refresh_from_db()
+    assert done.reason == retention.ERASED
+    assert (done.kept_changes, done.merged_changes) == ({}, {})
+    assert done.erased_at is not None
+    for history in (Person.events.field.model, PersonMerge.events.field.model):
+        rows = [str(row) for row in history.objects.values()]
+        assert not [row for row in rows if "Quarry" in row or "Deanna" in row], history
+    with pytest.raises(referral_services.MergeRefused, match="erased under the retention"):
+        referral_services.person_unmerge(
+            actor=manager, merge=done, reason="Two different girls after all."
+        )

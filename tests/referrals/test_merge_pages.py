@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from frontdoor.models import AuditEvent
+from frontdoor.roles import Role
 from referrals.models import Person, PersonMerge
+from tests.factories import UserFactory
 from tests.support.merges import NHS_B, NHS_OTHER, duplicates
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,81 @@ def test_the_duplicates_number_is_checked_with_what_was_typed_kept(
     assert message in response.text
     assert "<script>" not in response.text.split("<main")[1]
     assert f'name="other" type="text" value="{escape(typed)}"' in response.text
+
+
+def test_a_tombstone_of_a_restricted_record_says_nothing_to_those_not_named(
+    client, manager, screener, dup
+):
+    """The restriction on B moves to A with the merge: B's tombstone keeps B's name and
+    where it went, so it is open only to those A's restriction names."""
+    client.force_login(manager)
+    client.get(_merge(client, dup.a, dup.b)["Location"])  # its message shown
+    outsider = UserFactory(roles=[Role.MANAGER])
+    other_screener = UserFactory(roles=[Role.SCREENER])
+    for user, url in (
+        (outsider, reverse("referrals:person-merge-choose", args=[dup.b.pk])),
+        (outsider, _compare(dup.b, dup.mother)),
+        (outsider, reverse("referrals:person-detail", args=[dup.b.pk])),
+        (other_screener, reverse("referrals:person-detail", args=[dup.b.pk])),
+        (other_screener, reverse("outcomes:person-chronology", args=[dup.b.pk])),
+    ):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Harrisson" not in response.text
+        assert "merged" not in response.text.lower()
+    # Those it names still follow the tombstone to the kept record.
+    client.force_login(screener)
+    response = client.get(reverse("referrals:person-detail", args=[dup.b.pk]))
+    assert response["Location"] == reverse("referrals:person-detail", args=[dup.a.pk])
+
+
+def test_the_access_log_of_the_kept_record_keeps_who_looked_at_the_merged_one(
+    client, manager, screener, dup
+):
+    client.force_login(screener)
+    client.get(reverse("referrals:person-detail", args=[dup.b.pk]))
+    viewed = AuditEvent.objects.filter(
+        actor=screener, record_type="person", record_id=str(dup.b.pk)
+    ).count()
+    assert viewed
+    client.force_login(manager)
+    done = PersonMerge.objects.get(pk=_merge_id(client, dup.a, dup.b))
+    access = client.get(reverse("referrals:person-access", args=[dup.a.pk])).text
+    assert access.count(f"Person record {dup.b.pk} (since merged into this one)") >= viewed + 1
+    # Undone, the views of B are B's again.
+    client.post(
+        reverse("referrals:person-merge-undo", args=[done.pk]),
+        {"reason": "Twins: the school has two of them."},
+    )
+    access = client.get(reverse("referrals:person-access", args=[dup.a.pk])).text
+    assert f"Person record {dup.b.pk}" not in access
+
+
+def _merge_id(client, a, b) -> int:
+    _merge(client, a, b)
+    return PersonMerge.objects.get(kept=a, merged=b).pk
+
+
+def test_why_records_were_merged_is_shown_only_to_managers_both_records_open_to(
+    client, manager, screener, dup
+):
+    client.force_login(manager)
+    done = PersonMerge.objects.get(pk=_merge_id(client, dup.a, dup.b))
+    chronology = reverse("outcomes:person-chronology", args=[dup.a.pk])
+    assert REASON in client.get(chronology).text
+    # A screener named on the restriction sees the merge, not why.
+    client.force_login(screener)
+    page = client.get(chronology).text
+    assert f"Duplicate records merged: record {dup.b.pk} into {dup.a.pk}" in page
+    assert REASON not in page
+    undo_reason = "Twins: the school has two of them, Amelia and Amelie."
+    client.force_login(manager)
+    client.post(reverse("referrals:person-merge-undo", args=[done.pk]), {"reason": undo_reason})
+    # Undone, B's restriction is B's again: a manager it does not name opens A's
+    # chronology and sees both entries, neither reason.
+    client.force_login(UserFactory(roles=[Role.MANAGER]))
+    page = client.get(chronology).text
+    assert "Merge undone" in page
+    assert REASON not in page
+    assert undo_reason not in page

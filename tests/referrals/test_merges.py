@@ -3,10 +3,12 @@ moves, what is refused, and that an unmerge leaves every row as it was."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.db import connection, transaction
 from django.utils import timezone
 
 from frontdoor.errors import RecordRestricted
@@ -27,6 +29,7 @@ from referrals.models import (
 from referrals.services.merges import MOVED_COLUMNS, NOT_MOVED
 from tests.factories import UserFactory, child_input, submit_contact
 from tests.support.merges import NHS_B, NHS_OTHER, duplicates, every_row, merge, moved
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 What = PersonMergeMove.What
@@ -209,3 +212,154 @@ def test_a_candidate_left_on_a_tombstone_cannot_be_confirmed(dup, manager, scree
     left = MatchCandidate.objects.get(person=dup.b)
     with pytest.raises(services.ContactRejected, match="merged into another"):
         services.match_confirm(actor=screener, candidate=left)
+
+
+def _locks_waited_on() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _while_merging(dup, manager, write) -> list[object]:
+    """Run ``write`` while a merge of B into A is done but not yet committed; return
+    what it gave (or the refusal's words) once it waited for the merge."""
+    merged, release = threading.Event(), threading.Event()
+    outcome: list[object] = []
+
+    def merging() -> None:
+        try:
+            with transaction.atomic():
+                merge(manager, kept=dup.a, merged=dup.b)
+                merged.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def writing() -> None:
+        try:
+            outcome.append(write())
+        except services.ContactRejected as refused:
+            outcome.append(str(refused))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=merging)
+    first.start()
+    wait_until(merged.is_set, 30, "the merge did not run")
+    second = threading.Thread(target=writing)
+    second.start()
+    wait_until(lambda: _locks_waited_on() >= 1, 30, "the write did not wait for the merge")
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_match_confirmed_while_the_record_is_being_merged_waits_and_is_refused(
+    referrer, screener, manager
+):
+    """A screener confirms a contact's child as record B while a manager's merge of B
+    into A is not yet committed: the confirmation waits for the merge, then is refused
+    (never linking the child to the tombstone)."""
+    dup = duplicates(referrer=referrer, screener=screener, manager=manager)
+    third = dup.contacts[2].subjects.get()
+    candidate = third.match_candidates.get(person=dup.b)
+    outcome = _while_merging(
+        dup, manager, lambda: services.match_confirm(actor=screener, candidate=candidate)
+    )
+    third.refresh_from_db()
+    assert third.person_id != dup.b.pk
+    [refusal] = outcome
+    assert "merged into another" in refusal
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_contact_linked_by_nhs_number_while_the_record_is_being_merged_gets_the_kept_one(
+    referrer, screener, manager
+):
+    dup = duplicates(referrer=referrer, screener=screener, manager=manager)
+    [contact] = _while_merging(
+        dup,
+        manager,
+        lambda: submit_contact(referrer, subjects=[child_input(nhs_number=NHS_B)]),
+    )
+    assert contact.subjects.get().person_id == dup.a.pk
+    assert not Relationship.objects.filter(person=dup.b, ended_at__isnull=True).exists()
+
+
+def test_an_unmerge_puts_the_dates_of_birth_back_together_or_not_at_all(dup, manager):
+    """An unborn baby's record merged with the record made at birth: the kept record
+    takes the date of birth and gives up the expected one. Corrected since, the date
+    of birth stays, and so does the blank expected date (never both at once)."""
+    expected = timezone.localdate() + timedelta(days=30)
+    unborn = Person.objects.create(
+        first_name="Baby", last_name="Harrison", expected_date_of_birth=expected
+    )
+    born = Person.objects.create(
+        first_name="Ruby", last_name="Harrison", date_of_birth=timezone.localdate()
+    )
+    done = merge(manager, kept=unborn, merged=born)
+    unborn.refresh_from_db()
+    assert (unborn.date_of_birth, unborn.expected_date_of_birth) == (timezone.localdate(), None)
+    corrected = timezone.localdate() - timedelta(days=1)
+    Person.objects.filter(pk=unborn.pk).update(date_of_birth=corrected)
+
+    services.person_unmerge(actor=manager, merge=done, reason="Two babies: twins after all.")
+    unborn.refresh_from_db()
+    assert (unborn.date_of_birth, unborn.expected_date_of_birth) == (corrected, None)
+
+
+def test_an_unmerge_leaves_an_nhs_number_with_the_record_holding_it_now(dup, manager):
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    # Since the merge, the kept record's number was corrected and B's number given to
+    # the record it belongs to.
+    Person.objects.filter(pk=dup.a.pk).update(nhs_number=NHS_OTHER)
+    Person.objects.filter(pk=dup.lodger.pk).update(nhs_number=NHS_B)
+    services.person_unmerge(actor=manager, merge=done, reason="Twins, not one child: checked.")
+    assert Person.objects.get(pk=dup.b.pk).nhs_number == ""
+    assert Person.objects.get(pk=dup.lodger.pk).nhs_number == NHS_B
+
+
+def test_merges_into_one_record_are_undone_newest_first(dup, manager, screener):
+    """B then C merged into K (A here): undoing B's merge while C's stands would put
+    back what C's merge counts on, so it waits; undone newest first, every row is as it
+    was."""
+    c = Person.objects.create(
+        first_name="Amelia", last_name="Harison", date_of_birth=dup.a.date_of_birth
+    )
+    # C has its own relationship with the mother, which the kept record also has by then.
+    Relationship.objects.create(
+        person=dup.mother,
+        relative=c,
+        kind=Relationship.Kind.PARENT,
+        basis=Relationship.Basis.SUGGESTED,
+        recorded_by=screener,
+        recorded_at=timezone.now(),
+    )
+    before = every_row()
+    first = merge(manager, kept=dup.a, merged=dup.b)
+    second = merge(manager, kept=dup.a, merged=c, reason="Same child: a third spelling.")
+    with pytest.raises(services.MergeRefused, match=f"Undo the later merge of record {c.pk}"):
+        services.person_unmerge(actor=manager, merge=first, reason="Two children after all.")
+    assert PersonMerge.objects.get(pk=first.pk).is_standing
+    services.person_unmerge(actor=manager, merge=second, reason="C is the cousin, not her.")
+    services.person_unmerge(actor=manager, merge=first, reason="Two children after all.")
+    after = every_row()
+    for table, rows in before.items():
+        assert after[table] == rows, table
+
+
+def test_a_merge_of_records_with_the_longest_names_keeps_the_name_as_an_alias(dup, manager):
+    long_first, long_last = "A" * 100, "B" * 100
+    kept = Person.objects.create(first_name="Ann", last_name="Longname")
+    merged = Person.objects.create(first_name=long_first, last_name=long_last)
+    merge(manager, kept=kept, merged=merged)
+    kept.refresh_from_db()
+    [alias] = kept.aliases
+    assert len(alias) == 200
+    assert alias.startswith(f"{long_first} B")
+    assert alias.endswith("…")
