@@ -69,13 +69,13 @@ def merge_compare(request: HttpRequest, person_id: int, other_id: int) -> HttpRe
                 "now; the merge can be undone from its page, listed under Merges below.",
             )
             return redirect("referrals:person-detail", person_id=merge.kept_id)
-    if request.method == "GET":
-        audit_views(
-            actor=request.user,
-            record_type="person",
-            record_ids=[left.pk] if left.pk == right.pk else [left.pk, right.pk],
-            request=request,
-        )
+    # Shown again after a refused POST too: every showing of the two records is a view.
+    audit_views(
+        actor=request.user,
+        record_type="person",
+        record_ids=[left.pk] if left.pk == right.pk else [left.pk, right.pk],
+        request=request,
+    )
     return render(
         request,
         "referrals/merge_compare.html",
@@ -97,6 +97,13 @@ def merge_compare(request: HttpRequest, person_id: int, other_id: int) -> HttpRe
 
 
 def _merge_page(request: HttpRequest, merge, form) -> HttpResponse:
+    """The merge's page, first shown or after a refused undo: a view of both records."""
+    audit_views(
+        actor=request.user,
+        record_type="person",
+        record_ids=[merge.kept_id, merge.merged_id],
+        request=request,
+    )
     return render(
         request,
         "referrals/merge_detail.html",
@@ -113,12 +120,6 @@ def _merge_page(request: HttpRequest, merge, form) -> HttpResponse:
 def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
     """One merge: who, when, why, what moved; the form to undo it while it stands."""
     merge = selectors_merges.merge_get(user=request.user, merge_id=merge_id)
-    audit_views(
-        actor=request.user,
-        record_type="person",
-        record_ids=[merge.kept_id, merge.merged_id],
-        request=request,
-    )
     return _merge_page(request, merge, forms_merges.UnmergeForm())
 
 

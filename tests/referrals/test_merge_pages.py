@@ -96,6 +96,8 @@ def test_a_manager_compares_merges_follows_the_tombstone_and_undoes_it(client, m
 
     undo = reverse("referrals:person-merge-undo", args=[merge.pk])
     assert client.post(undo, {"reason": ""}).status_code == 200  # the page, with its error
+    shown_again = AuditEvent.objects.filter(via="referrals:person-merge-undo", actor=manager)
+    assert {e.record_id for e in shown_again} == {str(a.pk), str(b.pk)}
     response = client.post(undo, {"reason": "Twins: the school has two of them."})
     assert response.status_code == 302
     assert client.get(reverse("referrals:person-detail", args=[b.pk])).status_code == 200
@@ -167,6 +169,9 @@ def test_a_missing_or_bad_reason_is_refused_with_what_was_typed_kept(
     if reason and "\x00" not in reason:
         assert reason in response.text
     assert not PersonMerge.objects.exists()
+    # The page showed both records again: a view of each, audited.
+    viewed = AuditEvent.objects.filter(via="referrals:person-merge-compare", actor=manager)
+    assert {e.record_id for e in viewed} == {str(dup.a.pk), str(dup.b.pk)}
 
 
 @pytest.mark.parametrize(
