@@ -110,6 +110,7 @@ def _merge_page(request: HttpRequest, merge, form) -> HttpResponse:
         {
             "merge": merge,
             "moves": selectors_merges.merge_moves(merge=merge),
+            "refusal": services.unmerge_refusal(merge=merge, kept=merge.kept),
             "form": form,
             "show_errors": request.method == "POST",
         },

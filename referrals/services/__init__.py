@@ -45,6 +45,7 @@ from referrals.services.merges import (
     merge_refusal,
     person_merge,
     person_unmerge,
+    unmerge_refusal,
 )
 from referrals.services.relationships import (
     RelationshipRefused,
@@ -125,6 +126,7 @@ __all__ = [
     "restriction_review",
     "restrictions_due_count",
     "subject_census_set",
+    "unmerge_refusal",
     "warning_end",
     "warning_review",
     "warning_set",

@@ -291,6 +291,37 @@ def _restore(person_id: int, changes: dict) -> None:
         Person.objects.filter(pk=person_id).update(**back)
 
 
+def unmerge_refusal(*, merge: PersonMerge, kept: Person) -> str | None:
+    """Why ``merge`` cannot be undone now, or None: the one rule for the merge's page
+    (which then offers no form) and for ``person_unmerge``."""
+    if not merge.is_standing:
+        return "This merge has already been undone."
+    if merge.erased_at is not None:
+        return (
+            "This merge cannot be undone: the personal details of one of its records were "
+            "erased under the retention policy, so what each record held before the merge "
+            "is no longer known."
+        )
+    # A later merge moved and ended rows, and filled details, on top of this one's:
+    # undone out of turn, each would put back rows and details the other still counts on.
+    later = (
+        PersonMerge.objects.filter(kept_id=kept.pk, unmerged_at__isnull=True, pk__gt=merge.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if later is not None:
+        return (
+            f"Undo the later merge of record {later.merged_id} into record {kept.pk} "
+            f"(merge {later.pk}) first: merges into one record are undone newest first."
+        )
+    if kept.merged_into_id is not None:
+        return (
+            f"Person record {kept.pk} has since been merged into record "
+            f"{kept.merged_into_id}: undo that merge first."
+        )
+    return None
+
+
 @transaction.atomic
 def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMerge:
     """Undo a merge: the rows it moved that are still on the kept record go back, what
@@ -301,34 +332,12 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
         raise MergeRefused("Only a manager can undo a merge.")
     reason = _reason(reason, "reason for undoing the merge")
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
-    if not merge.is_standing:
-        raise MergeRefused("This merge has already been undone.")
-    if merge.erased_at is not None:
-        raise MergeRefused(
-            "This merge cannot be undone: the personal details of one of its records were "
-            "erased under the retention policy, so what each record held before the merge "
-            "is no longer known."
-        )
     people = people_locked([merge.kept_id, merge.merged_id])
     kept, merged = people[merge.kept_id], people[merge.merged_id]
-    # Under the kept record's lock, so no later merge into it is being made. A later
-    # merge moved and ended rows, and filled details, on top of this one's: undone out
-    # of turn, each would put back rows and details the other still counts on.
-    later = (
-        PersonMerge.objects.filter(kept_id=kept.pk, unmerged_at__isnull=True, pk__gt=merge.pk)
-        .order_by("-pk")
-        .first()
-    )
-    if later is not None:
-        raise MergeRefused(
-            f"Undo the later merge of record {later.merged_id} into record {kept.pk} "
-            f"(merge {later.pk}) first: merges into one record are undone newest first."
-        )
-    if kept.merged_into_id is not None:
-        raise MergeRefused(
-            f"Person record {kept.pk} has since been merged into record "
-            f"{kept.merged_into_id}: undo that merge first."
-        )
+    # Under the kept record's lock, so no later merge into it is being made.
+    refusal = unmerge_refusal(merge=merge, kept=kept)
+    if refusal is not None:
+        raise MergeRefused(refusal)
     for person in (kept, merged):
         person_ensure_open(user=actor, person=person)
     moved: dict[str, list[int]] = {}

@@ -14,7 +14,7 @@ from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals.models import Person, PersonMerge
 from tests.factories import UserFactory
-from tests.support.merges import NHS_B, NHS_OTHER, duplicates
+from tests.support.merges import NHS_B, NHS_OTHER, duplicates, merge
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +316,23 @@ def test_why_records_were_merged_is_shown_only_to_managers_both_records_open_to(
     assert "Merge undone" in page
     assert REASON not in page
     assert undo_reason not in page
+
+
+def test_a_merge_that_cannot_be_undone_yet_says_why_instead_of_offering_the_form(
+    client, manager, dup
+):
+    third = Person.objects.create(
+        first_name="Amelia", last_name="Harison", date_of_birth=dup.a.date_of_birth
+    )
+    first = merge(manager, kept=dup.a, merged=dup.b)
+    second = merge(manager, kept=dup.a, merged=third, reason="Same child: a third spelling.")
+    client.force_login(manager)
+
+    page = client.get(reverse("referrals:person-merge", args=[first.pk])).text
+
+    assert f"Undo the later merge of record {third.pk} into record {dup.a.pk}" in page
+    assert "Undo the merge</button>" not in page
+    assert (
+        "Undo the merge</button>"
+        in client.get(reverse("referrals:person-merge", args=[second.pk])).text
+    )
