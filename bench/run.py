@@ -87,7 +87,7 @@ def dataset(size: int) -> float:
     return time.perf_counter() - started
 
 
-def run_size(size: int, repeats: int) -> tuple[list[Result], dict]:
+def run_size(size: int, repeats: int, only: frozenset[str]) -> tuple[list[Result], dict]:
     generated_in = dataset(size)
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
@@ -98,22 +98,33 @@ def run_size(size: int, repeats: int) -> tuple[list[Result], dict]:
         "postgres": pg_version.split(" on ")[0],
     }
     print(f"\n== {facts['contacts']:,} contacts ==", flush=True)
-    results = measures.run_all(repeats=repeats)
+    results = measures.run_all(repeats=repeats, only=only)
     return results, facts
 
 
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("SIZES", "100000,1000000").split(",") if s]
     repeats = int(os.environ.get("REPEATS", "50"))
+    # ONLY=family,search measures the floor and those groups, and writes no results file:
+    # a partial table is for trying a change, not for the record.
+    only = frozenset(g for g in os.environ.get("ONLY", "").split(",") if g)
+    unknown = only - set(measures.MEASURE_GROUPS)
+    if unknown:
+        raise SystemExit(
+            f"ONLY names no such measure: {', '.join(sorted(unknown))}. "
+            f"Choose from {', '.join(measures.MEASURE_GROUPS)}."
+        )
     if manage_as_owner("migrate", "--verbosity=0") != 0:
         raise SystemExit("Migrating the bench database failed (see above).")
     runs = []
     for size in sorted(sizes):
-        results, facts = run_size(size, repeats)
+        results, facts = run_size(size, repeats, only)
         print(results_table(results, facts), flush=True)
         runs.append((size, results, facts))
     if len(runs) > 1:
         print(growth_table(runs[0], runs[-1]))
+    if only:
+        return
     machine = {
         "date": date.today().isoformat(),
         "python": platform.python_version(),
