@@ -125,8 +125,9 @@ class MergedRecordMiddleware:
     """Opening a merged person record's tombstone (``frontdoor.errors.RecordMerged``)
     lands on the same page of the record it was merged into, saying so: the record
     page, the chronology, its PDF, anything that opens a person by id. A POST is not
-    carried over (it was about the old record): it goes to the kept record's page and
-    nothing is saved."""
+    carried over (it was about the old record, and the kept one may say otherwise):
+    nothing is saved, and the page says so and gives back what was typed, to copy
+    into the kept record's page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -139,20 +140,44 @@ class MergedRecordMiddleware:
             return None
         when = date_format(localtime(exception.merged_at), "j F Y")
         notice = f"Person record {exception.merged_id} was merged into this record on {when}."
-        target = exception.record_url
-        match = request.resolver_match
-        if request.method in ("GET", "HEAD") and match is not None:
-            # Only the person's own id changes (a page of the old record's warning,
-            # say, has ids of its own).
-            kwargs = {**match.kwargs, "person_id": exception.kept_id}
-            try:
-                target = reverse(match.view_name, kwargs=kwargs)
-            except NoReverseMatch:
-                pass
-            else:
-                if request.META.get("QUERY_STRING"):
-                    target = f"{target}?{request.META['QUERY_STRING']}"
-        else:
-            notice += " Nothing was saved: check this record and try again."
-        messages.info(request, notice)
-        return redirect(target)
+        target = _same_page_of_kept_record(request, exception)
+        if request.method in ("GET", "HEAD"):
+            messages.info(request, notice)
+            return redirect(target)
+        context = {
+            "merged_id": exception.merged_id,
+            "kept_id": exception.kept_id,
+            "merged_on": when,
+            "target": target,
+            "typed": _typed(request),
+        }
+        return render(request, "merged_record_post.html", context, status=409)
+
+
+def _same_page_of_kept_record(request, exception: RecordMerged) -> str:
+    match = request.resolver_match
+    if match is None or "person_id" not in match.kwargs:
+        return exception.record_url
+    # Only the person's own id changes (a page of the old record's warning, say, has
+    # ids of its own).
+    kwargs = {**match.kwargs, "person_id": exception.kept_id}
+    try:
+        target = reverse(match.view_name, kwargs=kwargs)
+    except NoReverseMatch:
+        return exception.record_url
+    if request.method in ("GET", "HEAD") and request.META.get("QUERY_STRING"):
+        target = f"{target}?{request.META['QUERY_STRING']}"
+    return target
+
+
+def _typed(request) -> list[tuple[str, str]]:
+    """What the refused form held, field by field, for the person to copy: everything
+    but the CSRF token and the empty fields, in the order sent."""
+    typed = []
+    for name, values in request.POST.lists():
+        if name == "csrfmiddlewaretoken":
+            continue
+        value = "\n".join(v for v in values if v.strip())
+        if value:
+            typed.append((name.replace("_", " ").strip().capitalize() or name, value))
+    return typed

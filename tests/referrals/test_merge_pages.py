@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
-from referrals.models import Person, PersonMerge
+from referrals.models import Person, PersonMerge, PersonWarning
 from tests.factories import UserFactory
 from tests.support.merges import NHS_B, NHS_OTHER, duplicates, merge
 
@@ -108,15 +108,39 @@ def test_a_manager_compares_merges_follows_the_tombstone_and_undoes_it(client, m
     assert "already been undone" in again.text
 
 
-def test_a_post_to_a_tombstone_is_not_saved_and_lands_on_the_kept_record(client, manager, dup):
+def test_a_post_to_a_tombstone_saves_nothing_and_gives_back_what_was_typed(client, manager, dup):
     client.force_login(manager)
     _merge(client, dup.a, dup.b)
+    typed = "<script>alert(1)</script> =SUM(A1)"
     response = client.post(
-        reverse("referrals:person-upn", args=[dup.b.pk]), {"unique_pupil_number": "A123"}
+        reverse("referrals:person-upn", args=[dup.b.pk]), {"unique_pupil_number": typed}
     )
-    assert response["Location"] == reverse("referrals:person-detail", args=[dup.a.pk])
-    assert "Nothing was saved" in client.get(response["Location"]).text
+    assert response.status_code == 409
+    assert "Nothing was saved" in response.text
+    # What was typed comes back, escaped, to copy; the token does not.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; =SUM(A1)" in response.text
+    assert "<script>alert(1)" not in response.text
+    assert "Unique pupil number" in response.text
+    assert "csrfmiddlewaretoken" not in response.text.replace('name="csrfmiddlewaretoken"', "")
+    # The way on is the same page of the kept record.
+    assert reverse("referrals:person-upn", args=[dup.a.pk]) in response.text
     assert Person.objects.get(pk=dup.b.pk).unique_pupil_number == ""
+    assert Person.objects.get(pk=dup.a.pk).unique_pupil_number != typed
+
+
+def test_a_warning_typed_on_a_tombstone_comes_back_line_by_line(client, manager, dup):
+    client.force_login(manager)
+    _merge(client, dup.a, dup.b)
+    warnings_before = PersonWarning.objects.count()
+    response = client.post(
+        reverse("referrals:warning-add", args=[dup.b.pk]),
+        {"kind": "violence", "evidence": "Police notification\nof 3 March", "review_due": ""},
+    )
+    assert response.status_code == 409
+    assert "Police notification<br>of 3 March" in response.text
+    assert "Review due" not in response.text  # left empty: nothing to give back
+    assert reverse("referrals:warning-add", args=[dup.a.pk]) in response.text
+    assert PersonWarning.objects.count() == warnings_before
 
 
 def test_screeners_may_not_merge_and_others_are_told_nothing(client, screener, referrer, dup):
