@@ -12,6 +12,7 @@ from django.http import Http404
 
 from frontdoor.models import CensusCode, User
 from referrals import matching
+from referrals.merge_rules import may_merge, merge_preview
 from referrals.models import (
     ContactSubject,
     Person,
@@ -27,7 +28,6 @@ from referrals.selectors import (
     person_get_even_merged,
     restrictions_barring_people,
 )
-from referrals.services.merges import may_merge, merge_preview
 
 DUPLICATES_SHOWN = 10
 

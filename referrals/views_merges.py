@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
-from referrals import forms_merges, selectors_merges, services
+from referrals import forms_merges, merge_rules, selectors_merges, services
 
 
 @require_GET
@@ -52,7 +52,7 @@ def merge_compare(request: HttpRequest, person_id: int, other_id: int) -> HttpRe
     """The two records side by side, the differences marked; which to keep and why."""
     left = selectors_merges.merge_person_get(user=request.user, person_id=person_id)
     right = selectors_merges.merge_person_get(user=request.user, person_id=other_id)
-    refusal = services.merge_refusal(kept=left, merged=right)
+    refusal = merge_rules.merge_refusal(kept=left, merged=right)
     form = forms_merges.MergeForm(request.POST or None, left=left, right=right)
     if request.method == "POST" and refusal is None and form.is_valid():
         kept, merged = (left, right) if form.cleaned_data["keep"] == left.pk else (right, left)
@@ -110,7 +110,7 @@ def _merge_page(request: HttpRequest, merge, form) -> HttpResponse:
         {
             "merge": merge,
             "moves": selectors_merges.merge_moves(merge=merge),
-            "refusal": services.unmerge_refusal(merge=merge, kept=merge.kept),
+            "refusal": merge_rules.unmerge_refusal(merge=merge, kept=merge.kept),
             "form": form,
             "show_errors": request.method == "POST",
         },

@@ -16,6 +16,7 @@ from frontdoor.models import AuditEvent
 from referrals import (
     forms_people,
     forms_search,
+    merge_rules,
     search,
     selectors,
     selectors_merges,
@@ -88,7 +89,7 @@ def person_detail(
             "show_errors": upn_form is not None,
             "is_a_child": selectors.person_is_a_child(person),
             "merges": selectors_merges.merges_of(user=request.user, person=person),
-            "may_merge": services.may_merge(request.user),
+            "may_merge": merge_rules.may_merge(request.user),
         },
     )
 

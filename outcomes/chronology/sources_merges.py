@@ -13,9 +13,9 @@ from frontdoor.errors import RecordRestricted
 from frontdoor.models import User
 from outcomes.chronology.entries import Entry, EntryKey, Stream, source
 from outcomes.chronology.sources import ids_of, name_of, rows_at
+from referrals.merge_rules import may_merge
 from referrals.models import Person, PersonMerge
 from referrals.selectors import person_ensure_open
-from referrals.services import may_merge
 
 MERGED, UNMERGED = "record-merged", "record-unmerged"
 

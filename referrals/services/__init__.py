@@ -40,12 +40,8 @@ from referrals.services.intake import (
 from referrals.services.merges import (
     MERGE_REASON_MIN_LENGTH,
     MergeRefused,
-    may_merge,
-    merge_preview,
-    merge_refusal,
     person_merge,
     person_unmerge,
-    unmerge_refusal,
 )
 from referrals.services.relationships import (
     RelationshipRefused,
@@ -109,10 +105,7 @@ __all__ = [
     "kind_guess",
     "match_confirm",
     "match_reject_all",
-    "may_merge",
     "may_set_warnings",
-    "merge_preview",
-    "merge_refusal",
     "person_merge",
     "person_unmerge",
     "person_upn_set",
@@ -126,7 +119,6 @@ __all__ = [
     "restriction_review",
     "restrictions_due_count",
     "subject_census_set",
-    "unmerge_refusal",
     "warning_end",
     "warning_review",
     "warning_set",
