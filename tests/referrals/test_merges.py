@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from frontdoor.errors import RecordRestricted
@@ -174,6 +174,27 @@ def test_a_merge_is_undone_once_and_a_kept_record_merged_again_waits(dup, manage
     services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
     with pytest.raises(services.MergeRefused, match="already been undone"):
         services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+
+
+def test_a_merge_and_the_rows_it_moved_are_never_deleted_nor_the_moves_edited(dup, manager):
+    done = merge(manager, kept=dup.a, merged=dup.b)
+    move = done.moves.first()
+    with pytest.raises(ProgrammingError, match="never deleted"), transaction.atomic():
+        PersonMergeMove.objects.filter(pk=move.pk).delete()
+    # (Django's PROTECT would refuse first: the database must refuse whoever asks.)
+    with (
+        pytest.raises(ProgrammingError, match="never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM referrals_personmerge WHERE id = %s", [done.pk])
+    with pytest.raises(ProgrammingError, match="never edited"), transaction.atomic():
+        PersonMergeMove.objects.filter(pk=move.pk).update(row_id=move.row_id + 1)
+    # Undone, the merge keeps its record of what it moved.
+    moved_rows = set(done.moves.values_list("what", "row_id"))
+    assert moved_rows
+    services.person_unmerge(actor=manager, merge=done, reason="Two children after all.")
+    assert set(done.moves.values_list("what", "row_id")) == moved_rows
 
 
 def test_each_merge_and_unmerge_is_audited_on_both_records(dup, manager):
