@@ -1,7 +1,6 @@
 """Notices: written with the decision, delivered at most once, never to a withheld family."""
 
 import socket
-import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from screening.models import Decision, Route
 from tests.factories import adult_input, child_input, submit_contact
 from tests.support import broker
 from tests.support.screening import decide
+from tests.support.waiting import wait_until
 
 FAMILY = [child_input(), adult_input(address="1 Mill Lane\nYork", postcode="YO1 7HH")]
 
@@ -221,10 +221,11 @@ def test_a_decision_is_delivered_exactly_once_by_a_real_worker(
     screening.screening_claim(actor=screener, contact=contact)
     decide(screener, contact, level, route=Route.INFORMATION_AND_ADVICE)
 
-    deadline = time.monotonic() + 20
-    while Notice.objects.filter(contact=contact, status=Notice.Status.SENT).count() < 2:
-        assert time.monotonic() < deadline, list(Notice.objects.values("status", "failure_reason"))
-        time.sleep(0.1)
+    wait_until(
+        lambda: Notice.objects.filter(contact=contact, status=Notice.Status.SENT).count() >= 2,
+        20,
+        "the worker did not send both notices",
+    )
     # Running every task again changes nothing: the worker ran each (its result says
     # so) and skipped the send.
     from outcomes.tasks import notice_deliver

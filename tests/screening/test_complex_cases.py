@@ -14,6 +14,7 @@ from screening import services as screening
 from screening.meetings import rules, services, slots
 from screening.models import ComplexCaseEntry, ComplexCaseRun
 from tests.factories import AgencyFactory, child_input, submit_contact
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -198,8 +199,6 @@ def test_more_information_is_carried_to_the_next_slot(referrer, manager):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_beat_schedule_entry_runs_through_a_real_worker(celery_worker, referrer, settings):
-    import time as clock
-
     from frontdoor.celery import app
 
     submit_contact(referrer, concern_categories=["child_exploitation"])
@@ -208,10 +207,7 @@ def test_the_beat_schedule_entry_runs_through_a_real_worker(celery_worker, refer
     entry = settings.CELERY_BEAT_SCHEDULE["complex-case-runs"]
     app.send_task(entry["task"])
 
-    deadline = clock.monotonic() + 15
-    while not ComplexCaseRun.objects.exists():
-        assert clock.monotonic() < deadline, "the worker made no run"
-        clock.sleep(0.1)
+    wait_until(ComplexCaseRun.objects.exists, 15, "the worker made no run")
     assert ComplexCaseRun.objects.get().entries.count() == 1
 
 
