@@ -41,9 +41,9 @@ def session_lasts_long(settings) -> None:
 
 
 def test_warned_then_kept_signed_in_then_signed_out(
-    page, screener, password, settings, assert_no_axe_violations
+    page, screener, settings, assert_no_axe_violations
 ):
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     # Warned 2 seconds after the page loads, with 7 seconds to read the warning, check it
     # with axe and stay signed in; then 2 seconds before the next warning.
     session_lasts(settings, 10, warned=7)
@@ -70,8 +70,8 @@ def test_warned_then_kept_signed_in_then_signed_out(
     assert "/sign-in/" in page.url
 
 
-def test_typing_for_longer_than_the_timeout_keeps_the_session(page, screener, password, settings):
-    sign_in(page, screener, password)
+def test_typing_for_longer_than_the_timeout_keeps_the_session(page, screener, settings):
+    sign_in(page, screener)
     session_lasts(settings, 5, warned=2)
     page.goto("/referrals/record/")
     concern = page.get_by_label("What are you worried about?")
@@ -96,7 +96,7 @@ def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
     page, screener, referrer, password, settings, assert_no_axe_violations
 ):
     contact = submit_contact(referrer)
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(f"/screening/{contact.reference}/")
     page.get_by_role("button", name="Take this contact").click()
     expect(page.get_by_text(f"Being screened by {screener.full_name}")).to_be_visible()
@@ -151,10 +151,8 @@ def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
     expect(page.get_by_label("Rationale")).to_have_value("")
 
 
-def test_text_held_for_one_account_is_not_restored_to_another(
-    page, screener, manager, password, settings
-):
-    sign_in(page, screener, password)
+def test_text_held_for_one_account_is_not_restored_to_another(page, screener, manager, settings):
+    sign_in(page, screener)
     session_lasts(settings, 5, warned=2)
     page.goto("/referrals/record/")
     page.get_by_label("What are you worried about?").fill(RATIONALE)
@@ -163,7 +161,7 @@ def test_text_held_for_one_account_is_not_restored_to_another(
     )
     session_lasts_long(settings)
 
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     page.goto("/referrals/record/")
     expect(page.get_by_label("What are you worried about?")).to_have_value("")
     expect(page.get_by_text("We kept what you typed")).to_be_hidden()
