@@ -295,8 +295,13 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
+    from tests.browser.axe import axe_in_every_page
+
     # The app's CSP would (rightly) refuse the axe-core script the tests inject.
     context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    # Loaded as each page opens, axe costs a page a little; sent to the page at each
+    # check instead, it cost more than the check.
+    axe_in_every_page(context)
     page = context.new_page()
     yield page
     context.close()

@@ -16,10 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_performance_viewer_exports_the_census_and_reads_the_rules_report(
-    page, screener, manager, performance_viewer, password, celery_worker, assert_no_axe_violations
+    page, screener, manager, performance_viewer, celery_worker, assert_no_axe_violations
 ):
     build_world(screener, manager)
-    sign_in(page, performance_viewer, password)
+    sign_in(page, performance_viewer)
     navigate(page, "Performance", "Census")
     expect(page.get_by_role("heading", level=1)).to_have_text("Children in Need census")
     assert_no_axe_violations(page)

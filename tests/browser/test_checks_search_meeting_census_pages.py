@@ -37,7 +37,7 @@ def _look(page, name: str, assert_no_axe_violations) -> None:
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
 
 
-def test_manager_pages(page, manager, screener, referrer, password, assert_no_axe_violations):
+def test_manager_pages(page, manager, screener, referrer, assert_no_axe_violations):
     contact = submit_contact(
         referrer,
         subjects=[child_input(first_name="Amelia", last_name="Harrison")],
@@ -81,7 +81,7 @@ def test_manager_pages(page, manager, screener, referrer, password, assert_no_ax
         },
         checked_at=timezone.now(),
     )
-    sign_in(page, manager, password)
+    sign_in(page, manager)
 
     page.goto(reverse("referrals:people-search"))
     page.get_by_label("Name").fill("Amelia Harrison")
@@ -115,7 +115,7 @@ def test_manager_pages(page, manager, screener, referrer, password, assert_no_ax
 
 
 def test_partner_member_checks_list(
-    page, screener, referrer, police, police_member, password, assert_no_axe_violations
+    page, screener, referrer, police, police_member, assert_no_axe_violations
 ):
     checks = []
     for _ in range(3):
@@ -127,7 +127,7 @@ def test_partner_member_checks_list(
             )
         )
     screening_services.check_answer(actor=police_member, check=checks[0], response="Nothing.")
-    sign_in(page, police_member, password)
+    sign_in(page, police_member)
     page.goto(reverse("screening:member-checks"))
     rows = page.locator("tbody tr")
     expect(rows.last).to_contain_text("Answered")

@@ -11,12 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_screener_opens_filters_and_prints_a_chronology(
-    page, referrer, screener, manager, police_member, password, assert_no_axe_violations
+    page, referrer, screener, manager, police_member, assert_no_axe_violations
 ):
     history = child_with_history(
         referrer=referrer, screener=screener, manager=manager, member=police_member, full=1
     )
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(f"/referrals/people/{history.person.pk}/")
     page.get_by_role("link", name="Chronology").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Chronology of Amelia Harrison")

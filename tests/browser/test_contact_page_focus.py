@@ -27,11 +27,9 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_focus_follows_the_screeners_actions(
-    page, screener, referrer, password, assert_no_axe_violations
-):
+def test_focus_follows_the_screeners_actions(page, screener, referrer, assert_no_axe_violations):
     contact = submit_contact(referrer)
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(reverse("screening:queue"))
 
     page.get_by_role("button", name="Take the next contact").click()
@@ -70,8 +68,8 @@ def test_focus_follows_the_screeners_actions(
     assert_no_axe_violations(page)
 
 
-def test_focus_lands_on_the_new_child_and_on_the_field_to_change(page, referrer, password):
-    sign_in(page, referrer, password)
+def test_focus_lands_on_the_new_child_and_on_the_field_to_change(page, referrer):
+    sign_in(page, referrer)
     form = reverse("referrals:referral-form")
     page.goto(form)
 

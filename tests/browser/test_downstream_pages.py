@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_screener_records_an_assessment_outcome(
-    page, screener, manager, referrer, password, assert_no_axe_violations
+    page, screener, manager, referrer, assert_no_axe_violations
 ):
     from screening.models import ThresholdLevel
 
@@ -29,7 +29,7 @@ def test_screener_records_an_assessment_outcome(
     )
     screening.decision_approve(actor=manager, decision=decision)
 
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(f"/outcomes/contacts/{contact.reference}/outcomes/")
     assert axe_violations(page) == []
     today = timezone.localdate()

@@ -35,7 +35,7 @@ def shoot(page, name: str) -> None:
 
 
 def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
-    page, screener, referrer, password, assert_no_axe_violations
+    page, screener, referrer, assert_no_axe_violations
 ):
     father = adult_input(
         first_name="Gary",
@@ -50,7 +50,7 @@ def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
     )
     today = submit_contact(referrer, subjects=[child_input(nhs_number=AMELIA), adult_input()])
 
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(reverse("screening:contact", args=[today.reference]))
     expect(page.get_by_role("heading", name="The family", exact=True)).to_be_visible()
     gary = page.locator(".govuk-summary-card", has_text="Gary Harrison")

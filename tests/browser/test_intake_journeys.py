@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_referrer_sends_a_referral_about_two_children_and_an_adult(
-    page, referrer, password, assert_no_axe_violations
+    page, referrer, assert_no_axe_violations
 ):
-    sign_in(page, referrer, password)
+    sign_in(page, referrer)
     navigate(page, "Referrals", "Refer a concern")
     assert_no_axe_violations(page)
 
@@ -62,8 +62,8 @@ def test_referrer_sends_a_referral_about_two_children_and_an_adult(
     assert_no_axe_violations(page)
 
 
-def test_screener_records_a_phone_consultation(page, screener, password, assert_no_axe_violations):
-    sign_in(page, screener, password)
+def test_screener_records_a_phone_consultation(page, screener, assert_no_axe_violations):
+    sign_in(page, screener)
     navigate(page, "Screening", "Phone consultation")
     assert_no_axe_violations(page)
 

@@ -14,13 +14,11 @@ from tests.support.browser import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_records_a_meeting_outcome(
-    page, manager, referrer, password, assert_no_axe_violations
-):
+def test_manager_records_a_meeting_outcome(page, manager, referrer, assert_no_axe_violations):
     contact = submit_contact(referrer, concern_categories=["missing_from_home"])
     run, _ = services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
 
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     navigate(page, "Meetings", "Meetings")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Mon 23 Nov 2026, 09:30").click()

@@ -15,11 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_compares_merges_follows_the_old_record_and_undoes_it(
-    page, referrer, screener, manager, password, assert_no_axe_violations
+    page, referrer, screener, manager, assert_no_axe_violations
 ):
     dup = duplicates(referrer=referrer, screener=screener, manager=manager)
     a, b = dup.a, dup.b
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     page.goto(f"/referrals/people/{a.pk}/")
     page.get_by_role("link", name="Merge with another record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -57,13 +57,11 @@ def _widest_area_page(user) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[role.value for role in ROLES])
-def test_navigation_is_one_row_wide_and_a_menu_narrow(
-    page, role, password, assert_no_axe_violations
-):
+def test_navigation_is_one_row_wide_and_a_menu_narrow(page, role, assert_no_axe_violations):
     user = UserFactory(roles=[role])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
-    sign_in(page, user, password)
+    sign_in(page, user)
     page.goto(_widest_area_page(user))
     has_sub_navigation = page.locator(".moj-sub-navigation").count() == 1
 

@@ -35,8 +35,8 @@ def look(page, assert_no_axe_violations, tmp_path):
     return check
 
 
-def test_referral_form_errors_change_links_and_deleting(page, referrer, password, look):
-    sign_in(page, referrer, password)
+def test_referral_form_errors_change_links_and_deleting(page, referrer, look):
+    sign_in(page, referrer)
     navigate(page, "Referrals", "Refer a concern")
     page.get_by_role("button", name="Continue", exact=True).click()
 

@@ -13,14 +13,14 @@ from tests.support.screening import decide
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_referrer_sees_the_outcome(page, screener, referrer, password, assert_no_axe_violations):
+def test_referrer_sees_the_outcome(page, screener, referrer, assert_no_axe_violations):
     from screening.models import ThresholdLevel
 
     contact = submit_contact(referrer)
     screening.screening_claim(actor=screener, contact=contact)
     decide(screener, contact, ThresholdLevel.objects.get(number=2), route=Route.EARLY_HELP)
 
-    sign_in(page, referrer, password)
+    sign_in(page, referrer)
     navigate(page, "Referrals", "Your referrals")
     expect(page.locator("table")).to_contain_text("Early help (prevention)")
     assert_no_axe_violations(page)

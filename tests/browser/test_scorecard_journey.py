@@ -29,10 +29,10 @@ def _look(page, name: str, check) -> None:
 
 
 def test_manager_reads_the_scorecard_follows_a_figure_and_downloads_each_export(
-    page, screener, manager, password, assert_no_axe_violations
+    page, screener, manager, assert_no_axe_violations
 ):
     world = build_world(screener, manager)
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     navigate(page, "Performance", "Scorecard")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_no_axe_violations(page)

@@ -19,11 +19,11 @@ def sign_out(page):
 
 
 def test_screen_check_decide_and_approve(
-    page, screener, manager, referrer, police_member, password, assert_no_axe_violations
+    page, screener, manager, referrer, police_member, assert_no_axe_violations
 ):
     contact = submit_contact(referrer)
 
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     navigate(page, "Screening", "Queue")
     assert contact.reference in page.locator("table").inner_text()
     assert_no_axe_violations(page)
@@ -44,7 +44,7 @@ def test_screen_check_decide_and_approve(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Check sent to Demo Police")
     sign_out(page)
 
-    sign_in(page, police_member, password)
+    sign_in(page, police_member)
     navigate(page, "Screening", "Checks")
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()
@@ -56,7 +56,7 @@ def test_screen_check_decide_and_approve(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("has been sent")
     sign_out(page)
 
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(f"/screening/{contact.reference}/")
     expect(page.get_by_text("Two domestic incidents at the address in 2026.")).to_be_visible()
     page.get_by_label("Strategy discussion (s47)").check()
@@ -69,7 +69,7 @@ def test_screen_check_decide_and_approve(
     assert_no_axe_violations(page)
     sign_out(page)
 
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     navigate(page, "Screening", "Approvals")
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()

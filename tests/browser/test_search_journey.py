@@ -19,7 +19,7 @@ from tests.support.browser import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_screener_searches(page, screener, manager, password, assert_no_axe_violations):
+def test_a_screener_searches(page, screener, manager, assert_no_axe_violations):
     Person.objects.bulk_create(
         Person(first_name="Amelia", last_name="Harrison", postcode="YO1 7HH") for _ in range(24)
     )
@@ -35,7 +35,7 @@ def test_a_screener_searches(page, screener, manager, password, assert_no_axe_vi
         review_due=timezone.localdate() + timedelta(days=30),
     )
     search_url = reverse("referrals:people-search")
-    sign_in(page, screener, password)
+    sign_in(page, screener)
 
     # A screener's People area is the search alone, so the area's link opens it.
     page.get_by_role("link", name="People", exact=True).click()

@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_restricts_a_record_and_reviews_it(
-    page, chromium, live_server, manager, screener, referrer, password, assert_no_axe_violations
+    page, chromium, live_server, manager, screener, referrer, assert_no_axe_violations
 ):
     contact = submit_contact(referrer)
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     page.goto(f"/referrals/contacts/{contact.reference}/")
     page.get_by_role("link", name="Restrict this contact").click()
     assert_no_axe_violations(page)
@@ -49,7 +49,7 @@ def test_manager_restricts_a_record_and_reviews_it(
     other = UserFactory(roles=[Role.SCREENER], full_name="Olly Otherscreener")
     context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
     other_page = context.new_page()
-    sign_in(other_page, other, password)
+    sign_in(other_page, other)
     other_page.goto(f"/referrals/contacts/{contact.reference}/")
     expect(other_page.get_by_role("heading", level=1)).to_have_text("This record is restricted")
     expect(other_page.locator("main")).to_contain_text(manager.full_name)
@@ -58,7 +58,7 @@ def test_manager_restricts_a_record_and_reviews_it(
 
 
 def test_head_of_service_lifts_a_restriction_that_does_not_name_them(
-    page, live_server, manager, screener, referrer, password, assert_no_axe_violations
+    page, live_server, manager, screener, referrer, assert_no_axe_violations
 ):
     from datetime import timedelta
 
@@ -76,7 +76,7 @@ def test_head_of_service_lifts_a_restriction_that_does_not_name_them(
         review_due=timezone.localdate() + timedelta(days=30),
     )
     head = UserFactory(roles=[Role.MANAGER, Role.HEAD_OF_SERVICE], full_name="Hana Head")
-    sign_in(page, head, password)
+    sign_in(page, head)
     navigate(page, "People", "Restricted records")
     expect(page.locator("table")).to_contain_text(contact.reference)
     expect(page.locator("table")).not_to_contain_text("member of staff")

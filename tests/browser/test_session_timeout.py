@@ -23,33 +23,43 @@ RATIONALE = (
 )
 
 
-@pytest.fixture
-def short_session(settings):
-    settings.SESSION_INACTIVITY_TIMEOUT = timedelta(seconds=12)
-    settings.SESSION_COOKIE_AGE = 12
-    settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=9)
+def session_lasts(settings, seconds: int, warned: int) -> None:
+    """From the next page on, the session ends after ``seconds`` without a request, and
+    the page warns ``warned`` seconds before. The browser ends it a tenth sooner, so that
+    it keeps what was typed while the session still exists (static/js/session-timeout.js).
+    The test's own waits are these durations, so each test keeps them as short as what it
+    does in between allows; it signs in under the usual ones, so that a slow sign-in on a
+    busy machine is not what runs the session out."""
+    settings.SESSION_INACTIVITY_TIMEOUT = timedelta(seconds=seconds)
+    settings.SESSION_COOKIE_AGE = seconds
+    settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=warned)
 
 
-@pytest.fixture
-def twenty_second_session(settings):
-    # Long enough to take a contact and type into it before the warning shows.
-    settings.SESSION_INACTIVITY_TIMEOUT = timedelta(seconds=20)
-    settings.SESSION_COOKIE_AGE = 20
-    settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=8)
+def session_lasts_long(settings) -> None:
+    """Long enough not to end during the rest of a test."""
+    session_lasts(settings, 10 * 60, warned=60)
 
 
 def test_warned_then_kept_signed_in_then_signed_out(
-    page, screener, password, short_session, assert_no_axe_violations
+    page, screener, settings, assert_no_axe_violations
 ):
-    sign_in(page, screener, password)
+    sign_in(page, screener)
+    # Warned 2 seconds after the page loads, with 7 seconds to read the warning, check it
+    # with axe and stay signed in; then 2 seconds before the next warning.
+    session_lasts(settings, 10, warned=7)
+    page.reload()
     dialog = page.get_by_role("alertdialog", name="You are about to be signed out")
     expect(dialog).to_be_visible(timeout=10_000)
     expect(dialog).to_be_focused()
     expect(dialog).to_contain_text("what you have typed on this page will be put back")
     assert_no_axe_violations(page)
-    dialog.get_by_role("button", name="Stay signed in").click()
+    with page.expect_response(lambda r: "/session/keep-alive/" in r.url) as kept:
+        dialog.get_by_role("button", name="Stay signed in").click()
+    assert kept.value.status == 204
     expect(dialog).to_be_hidden()
-    # Still signed in: the next page is not the sign-in page.
+    # Still signed in: the next page is not the sign-in page. From it on, only doing
+    # nothing is left to show, which a short session shows soonest.
+    session_lasts(settings, 4, warned=2)
     page.goto("/screening/")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
 
@@ -60,18 +70,17 @@ def test_warned_then_kept_signed_in_then_signed_out(
     assert "/sign-in/" in page.url
 
 
-def test_typing_for_longer_than_the_timeout_keeps_the_session(
-    page, screener, password, twenty_second_session
-):
-    sign_in(page, screener, password)
+def test_typing_for_longer_than_the_timeout_keeps_the_session(page, screener, settings):
+    sign_in(page, screener)
+    session_lasts(settings, 5, warned=2)
     page.goto("/referrals/record/")
     concern = page.get_by_label("What are you worried about?")
     concern.click()
     keep_alives = []
     page.on("request", lambda r: "/session/keep-alive/" in r.url and keep_alives.append(r))
 
-    # About 33 seconds of steady typing (200 ms a key), longer than the 20-second session.
-    page.keyboard.type("The child said she is scared to go home. " * 4, delay=200)
+    # At least 8 seconds of steady typing (200 ms a key), longer than the 5-second session.
+    page.keyboard.type("The child said she is scared to go home. ", delay=200)
 
     assert keep_alives, "typing sent no keep-alive"
     expect(page.get_by_role("alertdialog")).to_be_hidden()
@@ -84,10 +93,10 @@ def test_typing_for_longer_than_the_timeout_keeps_the_session(
 
 
 def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
-    page, screener, referrer, password, twenty_second_session, assert_no_axe_violations
+    page, screener, referrer, password, settings, assert_no_axe_violations
 ):
     contact = submit_contact(referrer)
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(f"/screening/{contact.reference}/")
     page.get_by_role("button", name="Take this contact").click()
     expect(page.get_by_text(f"Being screened by {screener.full_name}")).to_be_visible()
@@ -95,15 +104,19 @@ def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
     # Taking a contact lands on its heading (#contact-title), so focus follows.
     assert urlparse(page.url).path == contact_path
 
+    # Long enough to type into the contact before the warning shows, 4 seconds on.
+    session_lasts(settings, 8, warned=3)
+    page.goto(contact_path)
     page.get_by_label("Rationale").fill(RATIONALE)
     page.get_by_label("What do you need to know?").fill("Any incidents at the address?")
 
-    # Then the screener is called away: the warning, then the sign-out, 20 seconds on.
+    # Then the screener is called away: the warning, then the sign-out.
     dialog = page.get_by_role("alertdialog", name="You are about to be signed out")
     expect(dialog).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible(
         timeout=30_000
     )
+    session_lasts_long(settings)
     # The typed text is not in the page's address, nor left readable in the tab.
     assert "Amelia" not in page.url
     held = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
@@ -138,17 +151,17 @@ def test_text_typed_before_the_timeout_is_back_after_signing_in_again(
     expect(page.get_by_label("Rationale")).to_have_value("")
 
 
-def test_text_held_for_one_account_is_not_restored_to_another(
-    page, screener, manager, password, short_session
-):
-    sign_in(page, screener, password)
+def test_text_held_for_one_account_is_not_restored_to_another(page, screener, manager, settings):
+    sign_in(page, screener)
+    session_lasts(settings, 5, warned=2)
     page.goto("/referrals/record/")
     page.get_by_label("What are you worried about?").fill(RATIONALE)
     expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible(
         timeout=30_000
     )
+    session_lasts_long(settings)
 
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     page.goto("/referrals/record/")
     expect(page.get_by_label("What are you worried about?")).to_have_value("")
     expect(page.get_by_text("We kept what you typed")).to_be_hidden()

@@ -15,14 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_screener_sets_a_warning_and_sees_it_on_the_contact(
-    page, screener, referrer, password, assert_no_axe_violations
+    page, screener, referrer, assert_no_axe_violations
 ):
     contact = submit_contact(
         referrer, subjects=[child_input(), adult_input(first_name="Kyle", last_name="Mercer")]
     )
     father = contact.subjects.get(first_name="Kyle").person
 
-    sign_in(page, screener, password)
+    sign_in(page, screener)
     page.goto(f"/referrals/people/{father.pk}/")
     expect(page.get_by_text("No active warnings")).to_be_visible()
     assert_no_axe_violations(page)
@@ -57,8 +57,8 @@ def test_a_screener_sets_a_warning_and_sees_it_on_the_contact(
     assert_no_axe_violations(page)
 
 
-def test_a_referrer_gives_the_childs_voice(page, referrer, password, assert_no_axe_violations):
-    sign_in(page, referrer, password)
+def test_a_referrer_gives_the_childs_voice(page, referrer, assert_no_axe_violations):
+    sign_in(page, referrer)
     navigate(page, "Referrals", "Refer a concern")
     child = page.locator("#children-0")
     fill_person(child, "Amelia", "Harrison", ("12", "4", "2016"))
