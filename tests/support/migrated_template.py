@@ -7,7 +7,8 @@ installed packages), and every later process, in this run or the next, creates i
 test database from that copy instead: a file copy on the server. ``migrate`` still runs
 over the copy (nothing left to apply), so its post-migrate steps (permissions, the app
 role's grants) run as they always do. A change to any migration names a new template
-and the old one is dropped.
+and the old one is dropped; ``pytest --create-db`` migrates afresh and leaves the
+template alone.
 """
 
 from __future__ import annotations
