@@ -50,7 +50,7 @@ def test_demo_screening_leaves_a_queue_and_a_decided_history(db):
         assert decision.contact.received_at <= decision.decided_at
 
 
-# The census rules over the whole demo: tests/outcomes/test_census_generated.py, which
+# The census rules over the whole demo: tests/outcomes/test_census_of_the_demo.py, which
 # loads it once for the DfE's validator and for those rules.
 
 

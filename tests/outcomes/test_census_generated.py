@@ -1,28 +1,16 @@
 """The DfE's census rules over exports of generated data: no errors, and only the
-queries the README lists with the reason the data truly raises them; and the rules the
-demo's records must keep whatever the validator says (tests/census_invariants.py)."""
+queries the README lists with the reason the data truly raises them."""
 
 from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from demo.common import demo_data_load
-from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
-from demo.outcomes import demo_outcomes_load
-from demo.screening import demo_meetings_load, demo_screening_load
-from outcomes.models import CensusExport, DownstreamOutcome
+from outcomes.models import CensusExport
 from outcomes.returns import services as returns
-from referrals.models import ContactSubject
-from screening.models import Decision
-from tests.census_invariants import census_problems, census_shares
-from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -63,57 +51,4 @@ def test_the_census_of_synthetic_data_passes_the_dfe_rules():
     assert _queries(checked) <= EXPECTED_QUERIES
 
 
-@dataclass(frozen=True)
-class DemoLoad:
-    now: datetime
-    recorded: int
-
-
-def _demo_load() -> DemoLoad:
-    """The whole demo, as ``load_demo_data`` loads it (tests/test_demo_data.py runs the
-    command itself): its steps in its order, at one moment."""
-    demo_data_load()
-    now = timezone.now()
-    demo_contacts_load(count=DEMO_CONTACT_COUNT, now=now)
-    demo_screening_load(now=now)
-    demo_meetings_load(now=now)
-    return DemoLoad(now=now, recorded=demo_outcomes_load(now=now))
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Loaded once for the tests below, which only read it (tests/support/worlds.py).
-    After the synthetic data's test, which must not see it."""
-    yield from built_once(django_db_blocker, _demo_load)
-
-
-def test_the_census_of_the_demo_data_passes_the_dfe_rules(demo):
-    for year in (2026, 2027):
-        checked = _checked(year)
-        assert checked.episodes > 0
-        assert _errors(checked) == Counter(), year
-        assert _queries(checked) <= EXPECTED_QUERIES
-
-
-def test_a_census_return_of_the_demo_would_keep_the_dfe_rules(demo):
-    """Every referral's children get CIN census episodes that the DfE's rules accept:
-    census details for each child, a primary need on each referral, work in order and
-    ended before the case closes, and a child's case closed before their next referral
-    (a referral within 90 days of another goes to the allocated worker instead)."""
-    assert census_problems() == []
-    assert demo_outcomes_load(now=demo.now) == 0  # a second run records nothing twice
-    shares = census_shares()
-    assert shares["episodes"] >= 20
-    assert 0 < shares["closed"] < 1
-    assert demo.recorded == DownstreamOutcome.objects.count()
-    events = Counter(DownstreamOutcome.objects.values_list("event", flat=True))
-    assert {"assessment_started", "assessment_completed", "case_closed"} <= set(events)
-    # Each s47 enquiry ends once: in a conference or in none being needed.
-    assert events["s47_enquiry"] >= events["icpc"] + events["icpc_not_required"] > 0
-    needs = Decision.objects.filter(route__in=["social_care_assessment", "strategy_discussion"])
-    assert needs.exists()
-    assert not needs.filter(primary_need="")
-    children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
-    assert not children.filter(disabilities=[])
-    assert children.exclude(ethnicity="").exists()
-    assert children.exclude(unique_pupil_number="").exists()
+# The demo's census (loaded once for two tests): tests/outcomes/test_census_of_the_demo.py.
