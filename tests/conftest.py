@@ -18,6 +18,7 @@ from frontdoor.models import Agency, ReferralSource
 from frontdoor.roles import Role
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory, submit_contact
 from tests.support import migrated_rows
+from tests.support.migrated_template import Template
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -69,12 +70,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The migrated test database, its rows copied: after each transactional test the
-    database goes back to them (tests/support/migrated_rows.py)."""
+def _migrated_template(request, django_db_modify_db_settings, django_db_blocker):
+    """The test database made from the migrated template when there is one
+    (tests/support/migrated_template.py); None when --create-db asks for a new one."""
+    from django.db import connection
+
+    if request.config.getvalue("create_db"):
+        return None
+    with django_db_blocker.unblock():
+        template = Template(connection)
+        template.prepare()
+    return template
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _migrated_template):
+    """A test database copied from the template is kept as it is (``migrate`` applies
+    nothing to it) rather than made again."""
+    cloned = _migrated_template is not None and _migrated_template.cloned
+    return bool(request.config.getvalue("reuse_db") or cloned)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _migrated_template):
+    """The migrated test database, kept as the template for later processes, and its
+    rows copied: after each transactional test the database goes back to them
+    (tests/support/migrated_rows.py)."""
     from django.db import connections
 
     with django_db_blocker.unblock():
+        if _migrated_template is not None and not _migrated_template.cloned:
+            _migrated_template.keep()
         for alias in connections:
             migrated_rows.copy_take(connections[alias])
 

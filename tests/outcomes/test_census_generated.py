@@ -51,10 +51,4 @@ def test_the_census_of_synthetic_data_passes_the_dfe_rules():
     assert _queries(checked) <= EXPECTED_QUERIES
 
 
-def test_the_census_of_the_demo_data_passes_the_dfe_rules():
-    call_command("load_demo_data", allow_without_debug=True, stdout=io.StringIO())
-    for year in (2026, 2027):
-        checked = _checked(year)
-        assert checked.episodes > 0
-        assert _errors(checked) == Counter(), year
-        assert _queries(checked) <= EXPECTED_QUERIES
+# The demo's census (loaded once for two tests): tests/outcomes/test_census_of_the_demo.py.
