@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from frontdoor import selectors, two_factor
 from frontdoor.errors import RecordRestricted
 from frontdoor.forms import SignInForm
+from frontdoor.sessions import session_refresh
 
 
 class SignInView(auth_views.LoginView):
@@ -90,6 +91,8 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
     """ "Stay signed in", or typing in a form: any signed-in request pushes the session's
     expiry on. (Anything else, such as a redirect to sign in, tells the browser's timer
     that the session has already ended.)"""
+    # Written whether or not it is due: the browser's timer starts again in full.
+    session_refresh(request, always=True)
     return HttpResponse(status=204)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from frontdoor.roles import Role
+from frontdoor.sessions import REFRESHED_AT, refresh_interval
 from tests.support.landing import LANDING_HEADINGS
 
 
@@ -123,6 +124,39 @@ def test_session_expires_after_inactivity(client, screener, settings):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("sign-in"))
+
+
+def test_the_session_is_written_again_only_when_due_and_always_to_stay_signed_in(client, screener):
+    client.force_login(screener)
+    client.get(reverse("home"))
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    written = expiry()
+    # Pages in quick succession leave the session as written...
+    client.get(reverse("home"))
+    assert expiry() == written
+    # ...but "Stay signed in" always writes it,
+    assert client.post(reverse("keep-alive")).status_code == 204
+    stayed = expiry()
+    assert stayed > written
+    # and a page once the session was last written longer ago than the interval.
+    session = client.session
+    session[REFRESHED_AT] -= refresh_interval()
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=stayed)
+    client.get(reverse("home"))
+    assert expiry() > stayed
+
+
+def test_the_server_writes_its_session_more_often_than_the_browsers_margin(settings):
+    """The browser ends its session min(10 s, a tenth of the timeout) before the
+    server's, counting from its last request: the server's may lag by the interval."""
+    for seconds in (5, 60, 600, 1800, 8 * 3600):
+        settings.SESSION_COOKIE_AGE = seconds
+        assert refresh_interval() <= min(10, seconds / 10) / 2
 
 
 def test_sign_in_form_is_protected_against_cross_site_posting(db, screener, password):

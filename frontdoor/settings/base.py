@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "frontdoor.sessions.SlidingSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Before anything looks a record up by what the address says (a 400, not a 500).
     "frontdoor.middleware.RefuseNulMiddleware",
@@ -266,7 +267,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions end after this much inactivity: every request pushes the expiry on.
+# Sessions end after this much inactivity: every request pushes the expiry on
+# (frontdoor.sessions writes the session at most every few seconds).
 SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=env.int("SESSION_INACTIVITY_MINUTES", default=30))
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_TIMEOUT.total_seconds())
 # Staff roles must give a code from an authenticator app at every sign-in.
@@ -274,7 +276,7 @@ TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = env.str("SERVICE_NAME", default="Front Door")
 # Signed-in pages warn this long before the session ends, with a way to stay signed in.
 SESSION_TIMEOUT_WARNING = timedelta(minutes=env.int("SESSION_WARNING_MINUTES", default=2))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

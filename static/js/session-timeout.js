@@ -14,6 +14,8 @@ function start(root) {
   const warningMs = Math.min(Number(root.dataset.warningSeconds) * 1000, timeoutMs);
   // The browser ends a little before the server does, so that what it does at zero
   // (keep the typed text, save a draft, sign out) happens while the session exists.
+  // The server writes its session's end at most every half this margin
+  // (frontdoor/sessions.py): change the two together.
   const marginMs = Math.min(10_000, timeoutMs / 10);
   // Typing sends a keep-alive only after this long without any request to the server:
   // at most once a minute, and often enough that a short session never runs out.
