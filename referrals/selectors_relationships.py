@@ -52,7 +52,7 @@ def relationship_get(
     relationship = (
         Relationship.objects.current()
         .involving(people)
-        .select_related("person", "relative")
+        .select_related("person", "relative", "recorded_on", "confirmed_by")
         .filter(pk=relationship_id)
         .first()
     )
