@@ -7,13 +7,27 @@ a large family's open forms and tables were most of the page's time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.forms import Form
+from django.urls import reverse
 
 from frontdoor import page_parts
 from frontdoor.models import User
 from referrals.models import Contact
 from screening.forms_family import RelationshipAddForm
 from screening.selectors.family import Family, family_of
+
+# Stands for an id in a URL reversed once: no reference or id is 19 digits long.
+_ANY_ID = 4_611_686_018_427_387_904
+
+
+def urls_by_id(name: str, reference: str, ids: Iterable[int]) -> dict[int, str]:
+    """The URL ``name`` of each id on the contact ``reference``, reversed once: a
+    family of thirteen has dozens of relationships, and reversing each one's URL cost
+    more than the rest of its row."""
+    pattern = reverse(name, args=[reference, _ANY_ID])
+    return {pk: pattern.replace(str(_ANY_ID), str(pk)) for pk in ids}
 
 
 def family_context(
@@ -22,8 +36,15 @@ def family_context(
     family = family_of(user=user, contact=contact)
     if family is None:
         return None, {}
+    ref = contact.reference
     return family, {
         "family": family,
+        "relationship_urls": urls_by_id(
+            "screening:relationship", ref, (item.relationship.pk for item in family.current)
+        ),
+        "member_history_urls": urls_by_id(
+            "screening:family-member-history", ref, family.person_ids
+        ),
         "relationship_add_form": relationship_add_form
         or RelationshipAddForm(prefix="relationship-add", people=family.people),
         **page_parts.context_for(
