@@ -19,8 +19,8 @@ from referrals.selectors import can_screen, contact_get, person_ensure_open
 
 def relationships_of(*, user: User, person_ids: Iterable[int]) -> list[Relationship]:
     """Every relationship, current and ended, of these people, oldest first: one
-    query, with both people and who recorded, confirmed and ended it (none with a
-    merged record's tombstone)."""
+    query, with both people, the contact it was recorded on and who confirmed and ended
+    it (none with a merged record's tombstone)."""
     if not can_screen(user):
         return []
     ids = set(person_ids)
@@ -31,9 +31,9 @@ def relationships_of(*, user: User, person_ids: Iterable[int]) -> list[Relations
         # A merged record's tombstone is no one's relative: what a merge leaves on it is
         # the ended relationship between the two records of one person.
         .filter(person__merged_into__isnull=True, relative__merged_into__isnull=True)
-        .select_related(
-            "person", "relative", "recorded_on", "recorded_by", "confirmed_by", "ended_by"
-        )
+        # Not who recorded it, which the panel does not show: each join costs planning
+        # time on every contact page.
+        .select_related("person", "relative", "recorded_on", "confirmed_by", "ended_by")
         .order_by("recorded_at", "pk")
     )
 
@@ -52,7 +52,7 @@ def relationship_get(
     relationship = (
         Relationship.objects.current()
         .involving(people)
-        .select_related("person", "relative")
+        .select_related("person", "relative", "recorded_on", "confirmed_by")
         .filter(pk=relationship_id)
         .first()
     )

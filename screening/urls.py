@@ -46,4 +46,9 @@ urlpatterns = [
         views_family.relationship,
         name="relationship",
     ),
+    path(
+        "<str:reference>/family/<int:person_id>/",
+        views_family.member_history,
+        name="family-member-history",
+    ),
 ]

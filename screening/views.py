@@ -226,13 +226,13 @@ def page_render(
     family, family_parts = family_context(
         user=request.user,
         contact=contact,
-        relationship_form=bound.get("relationship_form"),
         relationship_add_form=bound.get("relationship_add_form"),
     )
     audit_views(
         actor=request.user,
         record_type="person",
-        # The family panel shows related people's records too.
+        # The family panel shows related people's records too (names, warnings, open
+        # work); each one's earlier contacts, when asked for, are audited again.
         record_ids={s.person_id for s in contact.subjects.all() if s.person_id}
         | set(family.person_ids if family else []),
         request=request,

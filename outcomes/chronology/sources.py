@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import (
+    BooleanField,
     DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Cast
@@ -34,9 +37,26 @@ from referrals.selectors import can_screen
 from screening.models import AgencyCheck, ComplexCaseEntry, Decision
 
 
-def _contacts_of(person: Person) -> QuerySet:
-    """Subquery: the contacts this person is on, in whatever role."""
-    return ContactSubject.objects.filter(person=person).values("contact_id")
+class _OnContactsOf(Func):
+    """``contact_id = ANY(ARRAY(<the contacts the person is on>))``. As ``contact_id IN
+    (subquery)`` PostgreSQL joined each stream to the person's appearances, reading them
+    again for every stream, and scanned every agency check (110 ms for a child on 324
+    contacts); as an array the subquery runs once per stream, ahead of it, and each
+    table's index on ``contact_id`` answers the rest (30 ms)."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+    def __init__(self, person: Person):
+        appearances = ContactSubject.objects.filter(person=person).order_by().values("contact_id")
+        super().__init__(F("contact_id"), Subquery(appearances))
+
+
+def _on_contacts_of(person: Person) -> Q:
+    """The rows of any table with a ``contact_id`` about the contacts this person is on,
+    in whatever role."""
+    return Q(_OnContactsOf(person))
 
 
 def rows_at(queryset: QuerySet, at) -> QuerySet:
@@ -141,7 +161,7 @@ def child_voice_text(subject: ContactSubject) -> list[tuple[str, str]]:
 
 @source(kind="decisions", label="Decisions")
 def decisions(person: Person) -> list[Stream]:
-    made = Decision.objects.filter(contact_id__in=_contacts_of(person))
+    made = Decision.objects.filter(_on_contacts_of(person))
     answered = made.filter(
         approval__in=[Decision.Approval.APPROVED, Decision.Approval.RETURNED],
         approval_at__isnull=False,
@@ -228,7 +248,7 @@ def _load_decisions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entr
 
 @source(kind="checks", label="Multi-agency checks")
 def checks(person: Person) -> list[Stream]:
-    asked = AgencyCheck.objects.filter(contact_id__in=_contacts_of(person))
+    asked = AgencyCheck.objects.filter(_on_contacts_of(person))
     answered = asked.filter(answered_at__isnull=False)
     return [
         Stream("check-asked", rows_at(asked, "requested_at"), _load_checks),
@@ -278,7 +298,7 @@ def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
 @source(kind="meetings", label="Complex-case meetings")
 def meetings(person: Person) -> list[Stream]:
     discussed = ComplexCaseEntry.objects.filter(
-        contact_id__in=_contacts_of(person), recorded_at__isnull=False
+        _on_contacts_of(person), recorded_at__isnull=False
     ).exclude(outcome=ComplexCaseEntry.Outcome.PENDING)
     return [Stream("meeting-outcome", rows_at(discussed, "recorded_at"), _load_meetings)]
 
@@ -398,7 +418,7 @@ def _midnight(day: date) -> datetime:
 
 @source(kind="notices", label="Notices to referrers and families")
 def notices(person: Person) -> list[Stream]:
-    sent = Notice.objects.filter(contact_id__in=_contacts_of(person))
+    sent = Notice.objects.filter(_on_contacts_of(person))
     return [Stream("notice", rows_at(sent, "created_at"), _load_notices)]
 
 
@@ -439,7 +459,7 @@ def _load_notices(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]
 
 @source(kind="restrictions", label="Restrictions")
 def restrictions(person: Person) -> list[Stream]:
-    made = Restriction.objects.filter(Q(person=person) | Q(contact_id__in=_contacts_of(person)))
+    made = Restriction.objects.filter(Q(person=person) | _on_contacts_of(person))
     lifted = made.filter(lifted_at__isnull=False)
     return [
         Stream("restricted", rows_at(made, "created_at"), _load_restrictions),

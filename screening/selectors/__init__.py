@@ -22,7 +22,15 @@ from screening.selectors.decisions import (
     primary_need_labels,
     screeners,
 )
-from screening.selectors.family import FAMILY_HISTORY_SHOWN, Family, FamilyMember, family_of
+from screening.selectors.family import (
+    FAMILY_HISTORY_SHOWN,
+    Family,
+    FamilyMember,
+    MemberHistory,
+    family_member_get,
+    family_of,
+    member_history,
+)
 from screening.selectors.history import (
     HISTORY_SHOWN,
     ChildHistory,
@@ -53,6 +61,7 @@ __all__ = [
     "Family",
     "FamilyMember",
     "HistoryRow",
+    "MemberHistory",
     "QueueFilters",
     "approval_get",
     "approvals_pending",
@@ -66,10 +75,12 @@ __all__ = [
     "decided_at",
     "decision_chain",
     "earlier_referrals",
+    "family_member_get",
     "family_of",
     "histories_of",
     "immediate_risk",
     "is_re_referral",
+    "member_history",
     "primary_need_labels",
     "queue",
     "queue_flags",

@@ -1,12 +1,13 @@
 """The family on the screening contact page: every adult on the contact and every
-person related on record to someone on it, each with their own earlier contacts, and
-the relationships a screener confirms, corrects or ends.
+person related on record to someone on it, each with the count of their earlier
+contacts (the contacts themselves one click away, ``member_history``), and the
+relationships a screener confirms, corrects or ends (one page each).
 
 A fixed number of queries however large the family (tests/screening/test_family.py):
-the relationships, the restrictions barring related people, each person's most recent
-contacts (one windowed query) and their latest decisions and their counts. What social
-care is doing with each of them (an assessment, a child protection plan) is outcomes',
-added by the view from ``frontdoor.page_parts.SCREENING_FAMILY``.
+the relationships, the restrictions barring related people, the counts of everyone's
+earlier contacts and their warnings. What social care is doing with each of them (an
+assessment, a child protection plan) is outcomes', added by the view from
+``frontdoor.page_parts.SCREENING_FAMILY``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Q
+from django.http import Http404
 
 from frontdoor.models import User
 from referrals import selectors as referral_selectors
@@ -32,8 +33,8 @@ from referrals.selectors_warnings import warnings_active
 from screening.models import Decision
 from screening.selectors.access import can_screen
 
-# Each person's most recent contacts on the page; the rest are on their record.
-FAMILY_HISTORY_SHOWN = 5
+# A family member's most recent contacts, when asked for; the rest are on their record.
+FAMILY_HISTORY_SHOWN = 10
 ADULT_AT = 18
 
 
@@ -66,8 +67,8 @@ class FamilyMember:
     described: str = ""  # their role on this contact, in words
     subject_id: int | None = None
     links: list[str] = field(default_factory=list)  # "Parent of Amelia Harrison"
-    rows: list[FamilyRow] = field(default_factory=list)
-    not_shown: int = 0
+    earlier_contacts: int = 0  # besides this one; listed on asking (member_history)
+    latest_contact: datetime | None = None
     open_contacts: int = 0
     restricted_ask: User | None = None
     warnings: list[PersonWarning] = field(default_factory=list)
@@ -97,57 +98,78 @@ def _is_child(person: Person, on: date, appeared_as_child: bool) -> bool:
     return appeared_as_child
 
 
-def _histories(
-    *, user: User, contact: Contact, person_ids: set[int]
-) -> tuple[dict[int, list[FamilyRow]], dict[int, dict]]:
-    """Each person's most recent FAMILY_HISTORY_SHOWN contacts besides this one, and
-    their counts (all, still open, as a child): three queries however many people."""
+def _counts(*, contact: Contact, person_ids: set[int]) -> dict[int, dict]:
+    """Each person's earlier contacts besides this one, counted (all, still open, as a
+    child) with the latest one's date: one query however many people. The contacts
+    themselves are one click away (``member_history``): a large family's tables of
+    earlier contacts were most of the page's time and length."""
     earlier = ContactSubject.objects.filter(person_id__in=person_ids).exclude(contact=contact)
-    counts = {
+    return {
         row["person_id"]: row
         for row in earlier.values("person_id").annotate(
             total=Count("contact_id", distinct=True),
             open=Count("contact_id", distinct=True, filter=Q(contact__status__in=OPEN_STATUSES)),
             as_child=Count("pk", filter=Q(role__in=ContactSubject.CHILD_ROLES)),
+            latest=Max("contact__received_at"),
         )
     }
-    recent = (
-        earlier.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("person_id"),
-                order_by=[F("contact__received_at").desc(), F("pk").desc()],
-            ),
-            restricted=referral_selectors.closed_to(user, "contact_id"),
-        )
-        .filter(rank__lte=FAMILY_HISTORY_SHOWN)
-        .select_related("contact")
-        .order_by("person_id", "-contact__received_at", "-pk")
-    )
-    # The latest decision on each contact shown, asked for by subquery rather than
-    # prefetched: a prefetch skips its query when nobody has an earlier contact, and
-    # the panel's query count must not depend on the family (tests/screening).
+
+
+@dataclass(frozen=True)
+class MemberHistory:
+    rows: list[FamilyRow]
+    not_shown: int  # earlier contacts beyond those shown: on their person record
+
+
+def family_member_get(*, user: User, reference: str, person_id: int) -> tuple[Contact, Person]:
+    """A family member of the contact's family panel, to show their earlier contacts:
+    someone on the contact or related now, on record, to someone on it. 404 alike for
+    a missing person, one not in this family and a user who does not screen; the
+    restricted-record refusal when the person's record is closed to ``user``."""
+    if not can_screen(user):
+        raise Http404("No family member found")
+    contact = referral_selectors.contact_get(user=user, reference=reference)
+    on_contact = {s.person_id for s in contact.subjects.all() if s.person_id}
+    if person_id not in on_contact and not (
+        Relationship.objects.current()
+        .involving(on_contact)
+        .filter(Q(person_id=person_id) | Q(relative_id=person_id))
+        .exists()
+    ):
+        raise Http404("No family member found")
+    return contact, referral_selectors.person_get(user=user, person_id=person_id)
+
+
+def member_history(*, user: User, contact: Contact, person: Person) -> MemberHistory:
+    """``person``'s most recent FAMILY_HISTORY_SHOWN contacts besides ``contact``, each
+    with its latest decision; on a contact restricted to others only its reference and
+    date. Three queries, however long their history."""
+    earlier = ContactSubject.objects.filter(person_id=person.pk).exclude(contact=contact)
+    recent = earlier.order_by("-contact__received_at", "-pk")[:FAMILY_HISTORY_SHOWN]
+    # By subquery, so the query runs (and the count stays the same) with no history too.
     latest = {
         decision.contact_id: decision
         for decision in Decision.objects.current()
         .filter(contact_id__in=recent.values("contact_id"))
         .select_related("threshold_level")
     }
-    rows: dict[int, list[FamilyRow]] = {}
-    for appearance in recent:
-        decision = latest.get(appearance.contact_id)
-        rows.setdefault(appearance.person_id, []).append(
-            FamilyRow(
-                reference=appearance.contact.reference,
-                received_at=appearance.contact.received_at,
-                role=appearance.get_role_display(),
-                is_open=appearance.contact.status in OPEN_STATUSES,
-                restricted=appearance.restricted,
-                status=appearance.contact.get_status_display(),
-                decision=None if appearance.restricted else decision,
-            )
+    recent = recent.annotate(
+        restricted=referral_selectors.closed_to(user, "contact_id")
+    ).select_related("contact")
+    rows = [
+        FamilyRow(
+            reference=appearance.contact.reference,
+            received_at=appearance.contact.received_at,
+            role=appearance.get_role_display(),
+            is_open=appearance.contact.status in OPEN_STATUSES,
+            restricted=appearance.restricted,
+            status=appearance.contact.get_status_display(),
+            decision=None if appearance.restricted else latest.get(appearance.contact_id),
         )
-    return rows, counts
+        for appearance in recent
+    ]
+    total = earlier.values("contact_id").distinct().count()
+    return MemberHistory(rows=rows, not_shown=total - len(rows))
 
 
 def _links(person_id: int, items: list[RelationshipItem]) -> list[str]:
@@ -195,17 +217,16 @@ def family_of(*, user: User, contact: Contact) -> Family | None:
     current = [item for item in items if item.relationship.is_current]
     adult_subjects = [s for s in contact.subjects.all() if not s.is_child]
     open_ids = {s.person_id for s in adult_subjects if s.person_id} | (set(related) - set(barring))
-    rows, counts = _histories(user=user, contact=contact, person_ids=open_ids)
+    counts = _counts(contact=contact, person_ids=open_ids)
     warned = warnings_active(user=user, person_ids=open_ids)
 
     def member(person_id: int, **values) -> FamilyMember:
-        count = counts.get(person_id, {"total": 0, "open": 0})
-        shown = rows.get(person_id, [])
+        count = counts.get(person_id, {"total": 0, "open": 0, "latest": None})
         return FamilyMember(
             person_id=person_id,
             links=_links(person_id, current),
-            rows=shown,
-            not_shown=count["total"] - len(shown),
+            earlier_contacts=count["total"],
+            latest_contact=count["latest"],
             open_contacts=count["open"],
             warnings=warned.get(person_id, []),
             **values,

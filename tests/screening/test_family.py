@@ -23,86 +23,59 @@ from referrals import services as referral_services
 from referrals.models import ContactSubject, MatchCandidate, Person, Relationship, WarningKind
 from screening import services
 from tests.factories import adult_input, child_input, submit_contact
+from tests.support.family import (
+    AMELIA_NHS,
+    FATHER,
+    contact_page,
+    family_section,
+    father_link,
+    first_contact,
+    later_contact,
+    member_history,
+    relationship_post,
+)
 from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
-
-AMELIA_NHS = nhs_number_from("943476591")
-FATHER = dict(
-    role=ContactSubject.Role.PARENT,
-    first_name="Gary",
-    last_name="Harrison",
-    relationship_to_children="Father",
-    date_of_birth=datetime.date(1985, 2, 3),
-)
-
-
-def _first_contact(referrer, **overrides):
-    return submit_contact(
-        referrer,
-        subjects=[child_input(nhs_number=AMELIA_NHS), adult_input(**FATHER)],
-        received_at=timezone.now() - timedelta(days=200),
-        **overrides,
-    )
-
-
-def _later_contact(referrer, *adults):
-    return submit_contact(referrer, subjects=[child_input(nhs_number=AMELIA_NHS), *adults])
-
-
-def _father_link():
-    return Relationship.objects.get(person__first_name="Gary", relative__first_name="Amelia")
-
-
-def _page(client, contact):
-    response = client.get(reverse("screening:contact", args=[contact.reference]))
-    assert response.status_code == 200
-    return response.text
-
-
-def _post(client, contact, relationship, **data):
-    prefix = f"relationship-{relationship.pk}"
-    return client.post(
-        reverse("screening:relationship", args=[contact.reference, relationship.pk]),
-        {f"{prefix}-{name}": value for name, value in data.items()},
-    )
 
 
 def test_a_relationship_recorded_on_one_contact_appears_on_a_later_contact_about_the_child(
     client, screener, referrer
 ):
-    first = _first_contact(referrer)
-    link = _father_link()
+    first = first_contact(referrer)
+    link = father_link()
     assert (link.kind, link.basis, link.recorded_on) == ("parent", "suggested", first)
     client.force_login(screener)
-    assert _post(client, first, link, action="confirm").status_code == 302
+    assert relationship_post(client, first, link, action="confirm").status_code == 302
 
-    later = _later_contact(referrer)
+    later = later_contact(referrer)
     assert later.subjects.get().person_id == link.relative_id  # the same child, by NHS number
-    page = _page(client, later)
+    page = contact_page(client, later)
 
     related = page.split("Related people on record", 1)[1].split("Other children", 1)[0]
     assert "Gary Harrison" in related
     assert "Parent of Amelia Harrison" in related
-    assert first.reference in related  # the father's earlier contact, with its date
-    assert first.received_at.strftime("%-d %b %Y") in related
+    # The father's earlier contact: counted, dated, and listed on asking.
+    assert f"1 earlier contact, the latest received {first.received_at:%-d %b %Y}" in related
+    history = member_history(client, later, link.person_id).text
+    assert first.reference in history
     assert "Confirmed" in page.split('id="relationships"', 1)[1]
 
 
 def test_matching_a_child_by_hand_brings_their_relationships_to_the_contact(
     client, screener, referrer
 ):
-    _first_contact(referrer)
+    first_contact(referrer)
     # No NHS number this time: Amelia is offered as a likely match, not linked.
     later = submit_contact(referrer, subjects=[child_input(), adult_input()])
     child = later.subjects.get(role="child")
     assert child.person_id is None
     client.force_login(screener)
-    assert "Gary Harrison" not in _page(client, later)
+    assert "Gary Harrison" not in contact_page(client, later)
 
     candidate = child.match_candidates.get(person__first_name="Amelia")
     referral_services.match_confirm(actor=screener, candidate=candidate)
-    page = _page(client, later)
+    page = contact_page(client, later)
     assert "Gary Harrison" in page.split("Related people on record", 1)[1]
     # Dawn, on this contact, now has a suggested link to the child just matched.
     assert Relationship.objects.filter(
@@ -136,11 +109,11 @@ def test_children_on_one_contact_are_suggested_as_siblings_once(referrer):
 
 
 def test_a_screener_corrects_the_kind_and_the_old_version_is_kept(client, screener, referrer):
-    contact = _first_contact(referrer)
-    link = _father_link()
+    contact = first_contact(referrer)
+    link = father_link()
     client.force_login(screener)
 
-    response = _post(client, contact, link, action="change", kind="step_parent")
+    response = relationship_post(client, contact, link, action="change", kind="step_parent")
     assert response.status_code == 302
     assert response.url.endswith("#family")
     link.refresh_from_db()
@@ -153,37 +126,37 @@ def test_a_screener_corrects_the_kind_and_the_old_version_is_kept(client, screen
         "confirmed",
         screener,
     )
-    page = _page(client, contact)
+    page = contact_page(client, contact)
     assert "Step-parent of" in page or "step-parent of" in page
     ended = page.split("Ended relationships", 1)[1]
     assert "Corrected to step-parent" in ended
     assert screener.full_name in ended
     # A later contact calling him "father" again does not undo the correction.
-    _later_contact(referrer, adult_input(**FATHER))
+    later_contact(referrer, adult_input(**FATHER))
     assert not Relationship.objects.current().filter(kind="parent").exists()
 
 
 def test_ending_needs_a_reason_and_keeps_the_relationship_as_history(client, screener, referrer):
-    contact = _first_contact(referrer)
-    link = _father_link()
+    contact = first_contact(referrer)
+    link = father_link()
     client.force_login(screener)
 
-    refused = _post(client, contact, link, action="end", reason="   ")
+    refused = relationship_post(client, contact, link, action="end", reason="   ")
     assert refused.status_code == 400
     assert "Enter why the relationship has ended or was wrong" in refused.text
     assert refused.text.count("<title>Error: ") == 1
 
     hostile = "<script>alert(1)</script> =SUM(A1) moved out in March"
-    assert _post(client, contact, link, action="end", reason=hostile).status_code == 302
+    assert relationship_post(client, contact, link, action="end", reason=hostile).status_code == 302
     link.refresh_from_db()
     assert (link.end_reason, link.ended_by) == (hostile, screener)
     assert Relationship.objects.filter(pk=link.pk).exists()  # never deleted
-    page = _page(client, contact)
+    page = contact_page(client, contact)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
 
     # An ended relationship cannot be confirmed or ended again: it is not found.
-    assert _post(client, contact, link, action="confirm").status_code == 404
+    assert relationship_post(client, contact, link, action="confirm").status_code == 404
     changes = AuditEvent.objects.filter(record_type="person", detail__relationship=link.pk)
     assert set(changes.values_list("detail__change", flat=True)) == {"suggested", "ended"}
     assert set(changes.values_list("record_id", flat=True)) == {
@@ -193,13 +166,15 @@ def test_ending_needs_a_reason_and_keeps_the_relationship_as_history(client, scr
 
 
 def test_bad_input_to_the_relationship_forms_is_answered_not_a_500(client, screener, referrer):
-    contact = _first_contact(referrer)
-    link = _father_link()
+    contact = first_contact(referrer)
+    link = father_link()
     client.force_login(screener)
-    assert _post(client, contact, link, action="launch").status_code == 400
-    assert _post(client, contact, link, action="change", kind="").status_code == 400
-    assert _post(client, contact, link, action="end", reason="gone\x00").status_code == 400
-    long = _post(client, contact, link, action="end", reason="x" * 100_000)
+    assert relationship_post(client, contact, link, action="launch").status_code == 400
+    assert relationship_post(client, contact, link, action="change", kind="").status_code == 400
+    assert (
+        relationship_post(client, contact, link, action="end", reason="gone\x00").status_code == 400
+    )
+    long = relationship_post(client, contact, link, action="end", reason="x" * 100_000)
     assert long.status_code in (400, 413)
     add = reverse("screening:relationship-add", args=[contact.reference])
     assert client.post(add, {"relationship-add-person": "nobody"}).status_code == 400
@@ -250,7 +225,7 @@ def test_a_screener_adds_a_relationship_between_two_people_on_the_contact(
     )
     assert again.status_code == 400
     assert "already have a current relationship of that kind" in again.text
-    assert "Partner of Gary Harrison" in _page(client, contact)
+    assert "Partner of Gary Harrison" in contact_page(client, contact)
 
 
 def _nhs(body: str) -> str:
@@ -308,12 +283,8 @@ def _family(referrer, child: str, *, adults_on_contact: int, related: int, child
 
 def _page_queries(client, contact) -> int:
     with CaptureQueriesContext(connection) as queries:
-        _page(client, contact)
+        contact_page(client, contact)
     return len(queries)
-
-
-def _family_section(page: str) -> str:
-    return page.split('id="family"', 1)[1].split('id="signs-of-safety"', 1)[0]
 
 
 def test_the_family_panel_takes_the_same_queries_for_a_family_of_2_and_of_12(
@@ -327,10 +298,14 @@ def test_the_family_panel_takes_the_same_queries_for_a_family_of_2_and_of_12(
         decide(screener, relative.contact, level)
     client.force_login(screener)
     cards = "govuk-summary-card__title-wrapper"
-    assert _family_section(_page(client, small)).count(cards) == 1  # the child and one
-    large_family = _family_section(_page(client, large))
+    assert family_section(contact_page(client, small)).count(cards) == 1  # the child and one
+    large_family = family_section(contact_page(client, large))
     assert large_family.count(cards) == 11  # the child and eleven
-    assert large_family.count("Strategy discussion (s47), threshold 4: ") == 1
+    # The seven with earlier contacts (the four adults on it are new) show them on asking.
+    assert large_family.count("Show earlier contacts") == 7
+    oliver = Person.objects.get(first_name="Oliver", last_name="Vasquez")
+    history = member_history(client, large, oliver.pk).text
+    assert history.count("Strategy discussion (s47), threshold 4: ") == 1
     assert _page_queries(client, small) == _page_queries(client, large)
 
 
@@ -353,14 +328,14 @@ def test_a_family_of_2_new_to_the_front_door_takes_the_queries_of_a_family_of_12
         decide(screener, relative.contact, level)
     client.force_login(screener)
     cards = "govuk-summary-card__title-wrapper"
-    assert _family_section(_page(client, pair)).count(cards) == 1  # Rose
-    assert "No earlier contacts." in _family_section(_page(client, pair))
-    assert _family_section(_page(client, large)).count(cards) == 11
+    assert family_section(contact_page(client, pair)).count(cards) == 1  # Rose
+    assert "No earlier contacts." in family_section(contact_page(client, pair))
+    assert family_section(contact_page(client, large)).count(cards) == 11
     assert _page_queries(client, pair) == _page_queries(client, large)
 
 
 def test_open_downstream_work_shows_beside_the_person(client, screener, manager, referrer, level):
-    first = _first_contact(referrer)
+    first = first_contact(referrer)
     services.screening_claim(actor=screener, contact=first)
     decision = decide(screener, first, level)
     services.decision_approve(actor=manager, decision=decision)
@@ -373,18 +348,19 @@ def test_open_downstream_work_shows_beside_the_person(client, screener, manager,
         source=DownstreamOutcome.Source.FORM,
         recorded_by=manager,
     )
-    later = _later_contact(referrer)
+    later = later_contact(referrer)
     client.force_login(screener)
-    related = _page(client, later).split("Related people on record", 1)[1]
+    related = contact_page(client, later).split("Related people on record", 1)[1]
     assert "Section 47 enquiry since" in related
-    assert "Strategy discussion (s47), threshold 4: " in related
+    history = member_history(client, later, gary.person_id).text
+    assert "Strategy discussion (s47), threshold 4: " in history
 
 
 def test_a_restricted_relative_is_masked_for_those_not_named(client, screener, manager, referrer):
     from frontdoor.roles import Role
     from tests.factories import UserFactory
 
-    first = _first_contact(referrer)
+    first = first_contact(referrer)
     gary = first.subjects.get(first_name="Gary").person
     named = UserFactory(roles=[Role.SCREENER])
     referral_services.restriction_add(
@@ -395,37 +371,43 @@ def test_a_restricted_relative_is_masked_for_those_not_named(client, screener, m
         allowed=[named],
         review_due=timezone.localdate() + timedelta(days=30),
     )
-    later = _later_contact(referrer)
-    link = _father_link()
+    later = later_contact(referrer)
+    link = father_link()
 
     client.force_login(screener)
-    page = _page(client, later)
+    page = contact_page(client, later)
     assert "Gary" not in page
     # Amelia's own history lists that contact (as it did before); the panel does not.
-    assert first.reference not in _family_section(page)
+    assert first.reference not in family_section(page)
     assert f"Ask {manager.full_name}" in page
     assert "A relationship with someone whose record is restricted" in page
-    assert _post(client, later, link, action="confirm").status_code == 403
+    assert relationship_post(client, later, link, action="confirm").status_code == 403
+    relationship_page = reverse("screening:relationship", args=[later.reference, link.pk])
+    assert client.get(relationship_page).status_code == 403
+    refused = member_history(client, later, gary.pk)
+    assert refused.status_code == 403
+    assert "Gary" not in refused.text
     seen = AuditEvent.objects.filter(
         actor=screener, record_type="person", record_id=str(gary.pk), action="view"
     )
-    # Only the refused confirmation is logged against him, as a refusal.
-    assert [event.detail.get("refused") for event in seen] == ["restricted"]
+    # Only the refused confirmation and pages are logged against him, as refusals.
+    assert [event.detail.get("refused") for event in seen] == ["restricted"] * 3
 
     client.force_login(named)
-    page = _page(client, later)
+    page = contact_page(client, later)
     assert "Gary Harrison" in page
     assert first.reference in page
     assert AuditEvent.objects.filter(
         actor=named, record_type="person", record_id=str(gary.pk), action="view"
     ).exists()
+    assert first.reference in member_history(client, later, gary.pk).text
 
 
 def test_a_partner_member_sees_the_people_the_check_is_about_and_nothing_else(
     client, screener, referrer, police, police_member
 ):
-    first = _first_contact(referrer)
-    later = _later_contact(referrer, adult_input())  # Dawn, the mother, is on it
+    first = first_contact(referrer)
+    later = later_contact(referrer, adult_input())  # Dawn, the mother, is on it
     services.screening_claim(actor=screener, contact=later)
     check = services.check_request(
         actor=screener, contact=later, agency=police, question="Anything known?"
@@ -439,14 +421,17 @@ def test_a_partner_member_sees_the_people_the_check_is_about_and_nothing_else(
     assert first.reference not in page
     assert "The family" not in page
     assert "Relationships" not in page
-    relationship = _father_link()
+    relationship = father_link()
     url = reverse("screening:relationship", args=[later.reference, relationship.pk])
     assert client.post(url, {}).status_code == 404
+    assert client.get(url).status_code == 404
+    for person in (relationship.person, relationship.relative):
+        assert member_history(client, later, person.pk).status_code == 404
 
 
 def test_a_relatives_warning_shows_in_the_family_panel(client, screener, referrer):
-    first = _first_contact(referrer)
-    father = _father_link().person
+    first = first_contact(referrer)
+    father = father_link().person
     referral_services.warning_set(
         actor=screener,
         person=father,
@@ -455,9 +440,9 @@ def test_a_relatives_warning_shows_in_the_family_panel(client, screener, referre
         review_due=timezone.localdate() + timedelta(days=30),
     )
     client.force_login(screener)
-    assert _post(client, first, _father_link(), action="confirm").status_code == 302
-    later = _later_contact(referrer)
-    related = _family_section(_page(client, later)).split("Related people on record", 1)[1]
+    assert relationship_post(client, first, father_link(), action="confirm").status_code == 302
+    later = later_contact(referrer)
+    related = family_section(contact_page(client, later)).split("Related people on record", 1)[1]
     related = related.split("Other children", 1)[0]
     assert "Gary Harrison" in related
     assert "Risk to staff" in related

@@ -148,9 +148,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # A person's chronology and its PDF: who may open the person record (person_get).
     "outcomes:person-chronology": (only(404, STAFF), None),
     "outcomes:person-chronology-pdf": (only(404, STAFF), None),
-    # The family panel's forms: an empty one is the page again with its error.
-    "screening:relationship": (POST_ONLY, only(404, {S: 400, M: 400})),
+    # The family panel's forms: an empty one is the page again with its error. Each
+    # relationship has its page; a family member's earlier contacts are one too.
+    "screening:relationship": (only(404, STAFF), only(404, {S: 400, M: 400})),
     "screening:relationship-add": (POST_ONLY, only(404, {S: 400, M: 400})),
+    "screening:family-member-history": (only(404, STAFF), None),
     "outcomes:my-referrals": (only(403, {REF: 200, REFERRER_B: 200}), None),
     "outcomes:my-referral": (only(404, {REF: 200}), None),
     "outcomes:contact-notices": (only(403, STAFF), None),
@@ -246,6 +248,7 @@ ARGS = {
     "screening:child-census": ["reference", "subject_id"],
     "screening:relationship": ["reference", "relationship_id"],
     "screening:relationship-add": ["reference"],
+    "screening:family-member-history": ["reference", "person_id"],
     "outcomes:my-referral": ["reference"],
     "outcomes:person-chronology": ["person_id"],
     "outcomes:person-chronology-pdf": ["person_id"],
