@@ -78,3 +78,36 @@ class UnmergeForm(LengthMessagesMixin, forms.Form):
 
     def clean_reason(self) -> str:
         return _reason(self.cleaned_data["reason"], "Why the merge is being undone")
+
+
+class MergePickForm(forms.Form):
+    """Two people picked from search results to compare for a merge: their record
+    numbers (ticked boxes named ``pick``), exactly two and different."""
+
+    def clean(self):
+        cleaned = super().clean()
+        picked = self.data.getlist("pick") if hasattr(self.data, "getlist") else []
+        numbers = []
+        for value in picked:
+            # Only the page's own boxes send these; anything else is no record.
+            if not (value.isascii() and value.isdigit() and 0 < len(value) < 11):
+                raise ValidationError("Select people from the results to compare")
+            if int(value) not in numbers:
+                numbers.append(int(value))
+        if len(numbers) < 2:
+            raise ValidationError(
+                "Select 2 people to compare: the two records you think are the same person"
+            )
+        if len(numbers) > 2:
+            raise ValidationError(
+                f"Select only 2 people to compare: you selected {len(numbers)}. "
+                "Two records are compared and merged at a time"
+            )
+        cleaned["people"] = numbers
+        return cleaned
+
+    @property
+    def picked(self) -> set[int]:
+        """The boxes that were ticked, to tick them again on the page."""
+        values = self.data.getlist("pick") if hasattr(self.data, "getlist") else []
+        return {int(v) for v in values if v.isascii() and v.isdigit() and 0 < len(v) < 11}

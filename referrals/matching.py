@@ -23,10 +23,13 @@ from datetime import date
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Left, Lower
+from django.db.models.lookups import GreaterThanOrEqual
 
 from referrals.models import DoubleMetaphone, Person
 
-# pg_trgm's similarity threshold for the % operator is 0.3 by default.
+# pg_trgm's similarity threshold for the % operator (pg_trgm.similarity_threshold),
+# which the app leaves at its default; the name search tests it without the operator too.
+SIMILAR = 0.3
 CANDIDATE_THRESHOLD = 0.5
 CANDIDATE_LIMIT = 5
 CANDIDATE_POOL = 50
@@ -86,27 +89,51 @@ def _likeness(first: str, last: str) -> Greatest:
     )
 
 
-def people_named_like(name: str) -> QuerySet[Person]:
+def _similar(column: str, word: str, *, by_index: bool) -> Q:
+    """``column`` (on ``_with_names``) trigram-similar to ``word``: pg_trgm's ``%``, which
+    the trigram index serves, or (``by_index=False``) the very same test written as
+    ``similarity() >= SIMILAR``, which no index serves, for rows another index has
+    already narrowed to a few."""
+    if by_index:
+        return Q(**{f"{column}__trigram_similar": word})
+    return Q(GreaterThanOrEqual(TrigramSimilarity(column, word), Value(SIMILAR)))
+
+
+def people_named_like(name: str, *, among_few: bool = False) -> QuerySet[Person]:
     """People whose name is like ``name`` (as typed into a search: one name, or first
     and last in either order), annotated ``likeness`` to order them by: the same
-    measures as ``likely_matches``, on the same indexes, with no date to lean on, so
-    the name must carry it. Two or more words: both names trigram-similar (pg_trgm's
-    ``%``, either way round) or both sounding alike. One word: either name like it,
-    or the surname sounding like it."""
+    measures as ``likely_matches``, with no date to lean on, so the name must carry
+    it. Two or more words: both names trigram-similar (pg_trgm's ``%``, either way
+    round) or both sounding alike. One word: either name like it, or the surname
+    sounding like it.
+
+    Alone, the names are found from their indexes: both names in one scan of
+    ``person_names_trgm``, the sounds from ``person_name_sounds_idx``. ``among_few``:
+    the caller narrows the people by something more selective (a date of birth), so
+    the names are checked on those rows only, by the same tests in a form no index
+    serves: PostgreSQL then starts from the caller's index, never from the names (a
+    common first name is thousands of rows). Either way the same people are found."""
     words = name.lower().split()
     if not words:
         return Person.objects.none()
     first, last = words[0], words[-1]
+    by_index = not among_few
     if len(words) == 1:
         like = (
-            Q(last_lower__trigram_similar=first)
-            | Q(first_lower__trigram_similar=first)
+            _similar("last_lower", first, by_index=by_index)
+            | _similar("first_lower", first, by_index=by_index)
             | Q(last_sound=DoubleMetaphone(Value(first)))
         )
     else:
         like = (
-            (Q(first_lower__trigram_similar=first) & Q(last_lower__trigram_similar=last))
-            | (Q(first_lower__trigram_similar=last) & Q(last_lower__trigram_similar=first))
+            (
+                _similar("first_lower", first, by_index=by_index)
+                & _similar("last_lower", last, by_index=by_index)
+            )
+            | (
+                _similar("first_lower", last, by_index=by_index)
+                & _similar("last_lower", first, by_index=by_index)
+            )
             | _sounds_alike(first, last)
         )
     return (

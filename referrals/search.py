@@ -137,7 +137,11 @@ class SearchResults:
 
 
 def _people(criteria: SearchCriteria) -> QuerySet[Person]:
-    people = people_named_like(criteria.name) if criteria.name else Person.objects.current()
+    people = Person.objects.current()
+    if criteria.name:
+        # With a date of birth, the date leads (a few hundred people are born on any
+        # day in 2.4 million) and the names are checked on that day's people only.
+        people = people_named_like(criteria.name, among_few=criteria.date_of_birth is not None)
     if criteria.date_of_birth:
         people = people.filter(
             Q(date_of_birth=criteria.date_of_birth)

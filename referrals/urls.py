@@ -36,6 +36,11 @@ urlpatterns = [
         name="subject-match",
     ),
     path("people/search/", views_people.people_search, name="people-search"),
+    path(
+        "people/search/compare/",
+        views_people.people_search_compare,
+        name="people-search-compare",
+    ),
     path("people/<int:person_id>/", views_people.person_detail, name="person-detail"),
     path("people/<int:person_id>/upn/", views_people.person_upn, name="person-upn"),
     path("people/<int:person_id>/access/", views_people.person_access, name="person-access"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
 from referrals import (
+    forms_merges,
     forms_people,
     forms_search,
     merge_rules,
@@ -29,6 +30,27 @@ from referrals import (
 def people_search(request: HttpRequest) -> HttpResponse:
     """The one search of people and contacts (referrals.search). By POST, so nothing
     typed reaches a URL or a log; the result page shows the form as it was filled."""
+    return _search_page(request)
+
+
+@require_POST
+def people_search_compare(request: HttpRequest) -> HttpResponse:
+    """Two people ticked in the search results, to compare for a merge (managers):
+    sent on to the merge comparison of those two records, which checks each as it
+    does when reached from a person's page. Anything but two: the results again,
+    with the search as it was and the boxes as ticked, saying what to do."""
+    if not selectors.can_screen(request.user) or not services.may_merge(request.user):
+        raise PermissionDenied
+    pick = forms_merges.MergePickForm(request.POST)
+    if pick.is_valid():
+        left, right = pick.cleaned_data["people"]
+        return redirect("referrals:person-merge-compare", person_id=left, other_id=right)
+    return _search_page(request, pick=pick)
+
+
+def _search_page(
+    request: HttpRequest, pick: forms_merges.MergePickForm | None = None
+) -> HttpResponse:
     if not selectors.can_screen(request.user):
         raise PermissionDenied
     may_search_concerns = search.may_search_concerns(request.user)
@@ -56,6 +78,11 @@ def people_search(request: HttpRequest) -> HttpResponse:
             request=request,
             detail={"criteria": criteria.given(), "results": results.record_ids},
         )
+    # People a manager may tick to compare for a merge: those shown in full (a
+    # restricted row has no details to judge by), when there are two to tick.
+    pickable = []
+    if results is not None and results.kind == "people" and services.may_merge(request.user):
+        pickable = [found.person_id for found in results.rows if found.person is not None]
     return render(
         request,
         "referrals/people_search.html",
@@ -65,6 +92,11 @@ def people_search(request: HttpRequest) -> HttpResponse:
             "show_errors": request.method == "POST",
             "may_search_concerns": may_search_concerns,
             "count_limit": search.COUNT_LIMIT,
+            "pickable": pickable if len(pickable) >= 2 else [],
+            # Only with results to tick again: with the search itself wrong, its own
+            # errors say what to do first.
+            "pick": pick if pick is not None and results is not None else None,
+            "picked": pick.picked if pick is not None else set(),
         },
     )
 

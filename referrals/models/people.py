@@ -109,12 +109,17 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            # Trigram indexes keep fuzzy name search fast at millions of people.
+            # Fuzzy names at millions of people (referrals.matching.people_named_like):
+            # both names' trigrams in one index, so "first like X and last like Y" is
+            # one scan needing both, and only people alike in both names are read
+            # from the table. (Two one-name indexes left the planner to AND two large
+            # bitmaps or, guessing a common first name rare, read every "Dawn" and
+            # "David" to check the surname.) A condition on either name alone uses it
+            # too.
             GinIndex(
-                OpClass(Lower("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"
-            ),
-            GinIndex(
-                OpClass(Lower("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"
+                OpClass(Lower("first_name"), name="gin_trgm_ops"),
+                OpClass(Lower("last_name"), name="gin_trgm_ops"),
+                name="person_names_trgm",
             ),
             # Born that day with either name starting as given: matching checks the
             # initials in the index, so it reads only those people's rows however
@@ -124,6 +129,13 @@ class Person(models.Model):
                 Left(Lower("first_name"), 1),
                 Left(Lower("last_name"), 1),
                 name="person_dob_initials_idx",
+            ),
+            # An unborn child's due date: with the date of birth (person_dob_initials_idx),
+            # a search by date reads only the people born or due that day.
+            models.Index(
+                fields=["expected_date_of_birth"],
+                condition=models.Q(expected_date_of_birth__isnull=False),
+                name="person_expected_dob_idx",
             ),
             models.Index(fields=["postcode"], name="person_postcode_idx"),
             models.Index(

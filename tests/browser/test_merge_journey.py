@@ -77,3 +77,37 @@ def test_manager_compares_merges_follows_the_old_record_and_undoes_it(
     assert_no_axe_violations(page)
     page.goto(f"/referrals/people/{b.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amelia Harrisson")
+
+
+def test_manager_finds_both_records_in_search_and_compares_them(
+    page, referrer, screener, manager, password, assert_no_axe_violations
+):
+    dup = duplicates(referrer=referrer, screener=screener, manager=manager)
+    a, b = dup.a, dup.b
+    sign_in(page, manager, password)
+    page.goto("/referrals/people/search/")
+    page.get_by_label("Name").fill("Amelia Harrison")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("heading", name="2 people found")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    # One ticked is not a pair: said so, with the results and the tick kept.
+    page.get_by_label(f"Select Amelia Harrison, record {a.pk}, to compare").check()
+    page.get_by_role("button", name="Compare the 2 selected records").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select 2 people to compare")
+    expect(page).to_have_title(re.compile("^Error: Search people and contacts"))
+    expect(page.get_by_label(f"Select Amelia Harrison, record {a.pk}, to compare")).to_be_checked()
+    expect(page.get_by_label("Name")).to_have_value("Amelia Harrison")
+    assert_no_axe_violations(page)
+    summary.get_by_role("link").click()
+    expect(page.get_by_label(f"Select Amelia Harrison, record {a.pk}, to compare")).to_be_focused()
+
+    page.get_by_label(f"Select Amelia Harrisson, record {b.pk}, to compare").check()
+    page.get_by_role("button", name="Compare the 2 selected records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Compare person records {a.pk} and {b.pk}"
+    )
+    # Record numbers only in the address: nothing typed into the search.
+    assert page.url.endswith(f"/referrals/people/{a.pk}/merge/{b.pk}/")
+    assert_no_axe_violations(page)

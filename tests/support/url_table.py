@@ -101,6 +101,10 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # The one search of people and contacts; a POST with nothing typed is answered
     # with the form and its error (tests/referrals/test_search.py).
     "referrals:people-search": (only(403, STAFF), only(403, STAFF)),
+    # Two people ticked in the results, sent on to the merge comparison: managers; an
+    # empty POST is the search page again with its error (tests/referrals/
+    # test_merge_from_search.py).
+    "referrals:people-search-compare": (POST_ONLY, only(403, {M: 200})),
     "referrals:person-detail": (only(404, STAFF), None),
     # Who looked at a child's record: managers; screeners are told it is not there.
     # A POST with nothing typed re-shows the person page with the error.
