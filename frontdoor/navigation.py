@@ -86,6 +86,8 @@ AREAS: tuple[Area, ...] = (
         ),
         within=(
             "screening:contact",
+            "screening:relationship",
+            "screening:family-member-history",
             "screening:approval",
             "screening:member-check",
             "referrals:contact-detail",

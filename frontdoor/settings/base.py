@@ -277,6 +277,7 @@ OTP_TOTP_ISSUER = env.str("SERVICE_NAME", default="Front Door")
 # Signed-in pages warn this long before the session ends, with a way to stay signed in.
 SESSION_TIMEOUT_WARNING = timedelta(minutes=env.int("SESSION_WARNING_MINUTES", default=2))
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 5
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -43,3 +43,6 @@ DATABASES = {"default": copy.deepcopy(DATABASE_ROLES["owner"] or DATABASE_ROLES[
 # the last test rows, which the next run recreates. Commits (every transactional test, the
 # live server's requests, the worker's tasks, migrate) then cost a round trip, not a flush.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+# Every signed-in request writes the session, so a page's query count does not depend on
+# how long ago the test's last page was (tests/test_sign_in.py sets the real interval).
+SESSION_REFRESH_SECONDS = 0
