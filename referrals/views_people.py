@@ -39,7 +39,7 @@ def people_search_compare(request: HttpRequest) -> HttpResponse:
     sent on to the merge comparison of those two records, which checks each as it
     does when reached from a person's page. Anything but two: the results again,
     with the search as it was and the boxes as ticked, saying what to do."""
-    if not selectors.can_screen(request.user) or not services.may_merge(request.user):
+    if not selectors.can_screen(request.user) or not merge_rules.may_merge(request.user):
         raise PermissionDenied
     pick = forms_merges.MergePickForm(request.POST)
     if pick.is_valid():
@@ -81,7 +81,7 @@ def _search_page(
     # People a manager may tick to compare for a merge: those shown in full (a
     # restricted row has no details to judge by), when there are two to tick.
     pickable = []
-    if results is not None and results.kind == "people" and services.may_merge(request.user):
+    if results is not None and results.kind == "people" and merge_rules.may_merge(request.user):
         pickable = [found.person_id for found in results.rows if found.person is not None]
     return render(
         request,
