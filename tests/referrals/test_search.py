@@ -434,7 +434,7 @@ def test_a_search_page_costs_the_same_queries_for_1_or_20_rows(client, screener,
     [
         ({"concern_words": "knife"}, ["contact_concerns_search"]),
         ({"place": "Mill Lane"}, ["person_address_trgm"]),
-        ({"place": "LS1"}, ["person_postcode_compact_idx"]),
+        ({"place": "LS1"}, ["person_place_order_idx"]),
         ({"name": "Amelia Harrison"}, ["person_names_trgm", "person_name_sounds_idx"]),
         ({"name": "Harrison"}, ["person_names_trgm", "person_name_sounds_idx"]),
     ],
