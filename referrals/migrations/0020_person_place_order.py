@@ -8,9 +8,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     # Built and dropped CONCURRENTLY: Person holds millions of rows and a live service
-    # keeps searching them. The new index serves every search the one it replaces did
-    # (searches read current records only), so it comes first and the old one goes
-    # after it: a search by postcode always has an index.
+    # keeps searching them. The new index serves every search the one it replaces did,
+    # so it comes first and the old one goes after it: a search by postcode always has
+    # an index.
     atomic = False
 
     dependencies = [
@@ -32,8 +32,7 @@ class Migration(migrations.Migration):
                 models.F("last_name"),
                 models.F("first_name"),
                 models.F("id"),
-                condition=models.Q(("merged_into__isnull", True)),
-                include=("postcode",),
+                include=("postcode", "merged_into"),
                 name="person_place_order_idx",
             ),
         ),

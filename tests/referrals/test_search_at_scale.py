@@ -80,7 +80,8 @@ def test_a_place_alone_finds_the_same_people_in_the_same_order(screener, distric
 
 def test_a_district_is_put_in_name_order_from_its_index_alone(screener, district):
     """Neither the table nor a bitmap: the postcode's matches come with their names from
-    person_place_order_idx (the postcode is in it, so the expression can be read too)."""
+    person_place_order_idx (the postcode and merged_into are in it too, so the
+    expression and whether the record is current are read from it)."""
     with CaptureQueriesContext(connection) as queries:
         records_search(user=screener, criteria=SearchCriteria(place="HG1"))
     (page,) = [query["sql"] for query in queries if "UNION ALL" in query["sql"]]
