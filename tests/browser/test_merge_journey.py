@@ -80,11 +80,11 @@ def test_manager_compares_merges_follows_the_old_record_and_undoes_it(
 
 
 def test_manager_finds_both_records_in_search_and_compares_them(
-    page, referrer, screener, manager, password, assert_no_axe_violations
+    page, referrer, screener, manager, assert_no_axe_violations
 ):
     dup = duplicates(referrer=referrer, screener=screener, manager=manager)
     a, b = dup.a, dup.b
-    sign_in(page, manager, password)
+    sign_in(page, manager)
     page.goto("/referrals/people/search/")
     page.get_by_label("Name").fill("Amelia Harrison")
     page.get_by_role("button", name="Search", exact=True).click()
