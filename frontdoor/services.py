@@ -142,3 +142,27 @@ def sessions_clear_expired() -> int:
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def user_phone_set(*, actor: User, phone: str) -> User:
+    """Change the phone number on the actor's own account (already checked by
+    ``frontdoor.phones.uk_phone_clean``); audited without the number itself."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.phone == phone:
+        return user
+    had = bool(user.phone)
+    user.phone = phone
+    user.save(update_fields=["phone"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="user",
+        record_id=user.pk,
+        via="account:phone",
+        detail={
+            "field": "phone",
+            "change": "removed" if not phone else "changed" if had else "added",
+        },
+    )
+    return user

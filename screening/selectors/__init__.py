@@ -33,6 +33,7 @@ from screening.selectors.history import (
     histories_of,
     is_re_referral,
 )
+from screening.selectors.log import LogItem, log_entry_get, log_for
 from screening.selectors.queue import (
     AMBER_WHEN_LEFT,
     Clock,
@@ -53,6 +54,7 @@ __all__ = [
     "Family",
     "FamilyMember",
     "HistoryRow",
+    "LogItem",
     "QueueFilters",
     "approval_get",
     "approvals_pending",
@@ -70,6 +72,8 @@ __all__ = [
     "histories_of",
     "immediate_risk",
     "is_re_referral",
+    "log_entry_get",
+    "log_for",
     "primary_need_labels",
     "queue",
     "queue_flags",
