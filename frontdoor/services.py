@@ -40,6 +40,7 @@ def user_create(
     roles: Iterable[Role],
     password: str | None,
     job_title: str = "",
+    phone: str = "",
 ) -> User:
     """Create an account holding ``roles``; administrators may use the admin screens."""
     roles = list(roles)
@@ -48,6 +49,7 @@ def user_create(
         password=password,
         full_name=full_name,
         job_title=job_title,
+        phone=phone,
         agency=agency,
         is_staff=Role.ADMINISTRATOR in roles,
     )

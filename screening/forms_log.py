@@ -42,13 +42,17 @@ class LogEntryForm(LengthMessagesMixin, forms.Form):
         label="Who was it with?",
         choices=ContactLogEntry.WithWhom.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who it was with"},
+        error_messages={
+            "required": "Select who it was with",
+            "invalid_choice": "Select who it was with",
+        },
     )
     agency = forms.ModelChoiceField(
         label="Which agency (if it was with a partner agency)",
         queryset=Agency.objects.filter(is_active=True),
         required=False,
         empty_label="Select an agency",
+        error_messages={"invalid_choice": "Select which agency"},
     )
     with_name = forms.CharField(
         label="Their name or role (optional)",
@@ -61,13 +65,16 @@ class LogEntryForm(LengthMessagesMixin, forms.Form):
         label="How?",
         choices=ContactLogEntry.How.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how it happened"},
+        error_messages={
+            "required": "Select how it happened",
+            "invalid_choice": "Select how it happened",
+        },
     )
     occurred_on = DateField(label="Date", past=True, help_text="For example, 27 3 2026")
     occurred_time = forms.CharField(
         label="Time",
         help_text="For example, 15:10 or 3:10pm",
-        max_length=10,
+        max_length=20,
         error_messages={"required": "Enter the time", NUL: "Enter a time, like 15:10"},
     )
     note = forms.CharField(

@@ -14,7 +14,12 @@ from frontdoor.london import start_of
 from frontdoor.models import User
 
 # Imported to register their sources.
-from outcomes.chronology import sources, sources_merges, sources_warnings  # noqa: F401
+from outcomes.chronology import (  # noqa: F401
+    sources,
+    sources_log,
+    sources_merges,
+    sources_warnings,
+)
 from outcomes.chronology.entries import SOURCES, Entry, EntryKey, Source, Stream
 from referrals.models import Person
 from referrals.selectors import restrictions_barring_contacts

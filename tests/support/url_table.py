@@ -20,8 +20,8 @@ from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import ContactSubject, Person, Relationship, WarningKind
 from screening import services as screening_services
-from screening.meetings import services as meeting_services
 from screening import services_log as log_services
+from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
 
