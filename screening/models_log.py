@@ -26,7 +26,7 @@ class ContactLogEntry(models.Model):
         EMAIL = "email", "Email"
         IN_PERSON = "in_person", "In person"
         MEETING = "meeting", "Meeting"
-        OTHER = "other", "Other"
+        OTHER = "other", "Other contact"
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="log_entries")
     with_whom = models.CharField(max_length=20, choices=WithWhom.choices)
@@ -95,11 +95,13 @@ class ContactLogEntry(models.Model):
 
     @property
     def with_words(self) -> str:
-        """Who it was with, in words: "Demo Police (DS Khan)", "The referrer"."""
+        """Who it was with, as words that go after "with": "Demo Police (DS Khan)",
+        "the referrer (Mrs Shah)"."""
         if self.with_whom == self.WithWhom.AGENCY and self.agency_id:
             who = self.agency.name
         elif self.with_whom == self.WithWhom.OTHER:
             return self.with_name
         else:
-            who = self.get_with_whom_display()
+            label = self.get_with_whom_display()
+            who = label[0].lower() + label[1:]
         return f"{who} ({self.with_name})" if self.with_name else who

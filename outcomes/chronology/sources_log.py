@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from frontdoor.models import User
 from outcomes.chronology.entries import Entry, EntryKey, Stream, source
@@ -39,7 +40,7 @@ def _load_entries(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]
     found = {}
     for entry in rows:
         contact = entry.contact
-        details = [("With", entry.with_words), ("How", entry.get_how_display())]
+        details = [("With", capfirst(entry.with_words)), ("How", entry.get_how_display())]
         text = [("What was said or done", entry.note)]
         if entry.corrects_id:
             title = (

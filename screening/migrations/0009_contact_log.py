@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                             ("email", "Email"),
                             ("in_person", "In person"),
                             ("meeting", "Meeting"),
-                            ("other", "Other"),
+                            ("other", "Other contact"),
                         ],
                         max_length=20,
                     ),

@@ -101,7 +101,7 @@ def test_a_screener_logs_a_call_and_sees_it_on_the_contact_newest_first(
     page = client.get(_page(contact.reference))
     log = _log_section(page.text)
     # Newest first: the email (a minute ago) above the call (half an hour ago).
-    assert log.index("Email with Demo Police (DS Khan)") < log.index("Phone call with The referrer")
+    assert log.index("Email with Demo Police (DS Khan)") < log.index("Phone call with the referrer")
     assert "Asked the police for the call-out log." in log
     assert "Sam Screener" in log
     assert AuditEvent.objects.filter(
