@@ -86,6 +86,7 @@ AREAS: tuple[Area, ...] = (
         ),
         within=(
             "screening:contact",
+            "screening:log-*",
             "screening:approval",
             "screening:member-check",
             "referrals:contact-detail",
