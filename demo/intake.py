@@ -420,13 +420,15 @@ def _demo_referrers() -> list[User]:
     from frontdoor import services as account_services
 
     accounts = []
-    for email, name, title, agency_name in DEMO_REFERRERS:
+    for number, (email, name, title, agency_name) in enumerate(DEMO_REFERRERS, start=1):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             user = account_services.user_create(
                 email=email,
                 full_name=name,
                 job_title=title,
+                # Ofcom's range kept for drama: a number that looks real and reaches no one.
+                phone=f"01632 960{number:03d}",
                 agency=Agency.objects.get(name=agency_name),
                 roles=[Role.REFERRER],
                 password=None,

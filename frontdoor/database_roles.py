@@ -9,7 +9,8 @@ and less on the append-only ones, exactly what the app does with them:
 - the audit trail: read and append, nothing else;
 - decisions: read, append, and update, because an approval is recorded on the decision
   and erasure under the retention policy replaces its free text (the guard trigger
-  still refuses every other change, and every delete);
+  still refuses every other change, and every delete); the contact log likewise
+  (update only for erasure's marker);
 - change history (django-pghistory's event tables): read, append, and delete, because
   erasure purges the history of the records it erases (outcomes/retention.py, past the
   append-only trigger with ``pgtrigger.ignore``); never update;
@@ -40,6 +41,8 @@ ROW_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 APPEND_ONLY_PRIVILEGES = {
     "frontdoor.AuditEvent": "SELECT, INSERT",
     "screening.Decision": "SELECT, INSERT, UPDATE",
+    # Update only for erasure's marker; the trigger refuses every other change.
+    "screening.ContactLogEntry": "SELECT, INSERT, UPDATE",
 }
 HISTORY_PRIVILEGES = "SELECT, INSERT, DELETE"
 MIGRATIONS_TABLE = "django_migrations"

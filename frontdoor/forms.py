@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from frontdoor.phones import uk_phone_clean
+
 
 class SignInForm(AuthenticationForm):
     """Email and password, with GOV.UK wording for every error."""
@@ -74,3 +76,24 @@ class TwoFactorSetupForm(TwoFactorCodeForm):
 
     def clean_current_code(self) -> str:
         return _six_digits(self.cleaned_data["current_code"])
+
+
+class PhoneForm(forms.Form):
+    """The phone number someone keeps on their account (frontdoor.phones)."""
+
+    phone = forms.CharField(
+        label="Your telephone number",
+        help_text="A UK number the front door can call you back on, for example 01632 960 001 "
+        "or 07700 900 982. Leave it empty to remove it.",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        error_messages={
+            "max_length": "Your telephone number must be 30 characters or fewer",
+            "null_characters_not_allowed": "Enter a UK telephone number, like 01632 960 001 "
+            "or 07700 900 982",
+        },
+    )
+
+    def clean_phone(self) -> str:
+        return uk_phone_clean(self.cleaned_data["phone"])

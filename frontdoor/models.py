@@ -152,6 +152,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="A UK number the front door can call them on; they keep it up to date.",
+    )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )

@@ -88,6 +88,7 @@ AREAS: tuple[Area, ...] = (
             "screening:contact",
             "screening:relationship",
             "screening:family-member-history",
+            "screening:log-*",
             "screening:approval",
             "screening:member-check",
             "referrals:contact-detail",

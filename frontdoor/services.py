@@ -40,6 +40,7 @@ def user_create(
     roles: Iterable[Role],
     password: str | None,
     job_title: str = "",
+    phone: str = "",
 ) -> User:
     """Create an account holding ``roles``; administrators may use the admin screens."""
     roles = list(roles)
@@ -48,6 +49,7 @@ def user_create(
         password=password,
         full_name=full_name,
         job_title=job_title,
+        phone=phone,
         agency=agency,
         is_staff=Role.ADMINISTRATOR in roles,
     )
@@ -142,3 +144,27 @@ def sessions_clear_expired() -> int:
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def user_phone_set(*, actor: User, phone: str) -> User:
+    """Change the phone number on the actor's own account (already checked by
+    ``frontdoor.phones.uk_phone_clean``); audited without the number itself."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.phone == phone:
+        return user
+    had = bool(user.phone)
+    user.phone = phone
+    user.save(update_fields=["phone"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="user",
+        record_id=user.pk,
+        via="account:phone",
+        detail={
+            "field": "phone",
+            "change": "removed" if not phone else "changed" if had else "added",
+        },
+    )
+    return user

@@ -23,6 +23,7 @@ urlpatterns = [
     path("session/timed-out/", views.session_timed_out, name="session-timed-out"),
     path("account/two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("account/two-factor/", views.two_factor_verify, name="two-factor-verify"),
+    path("account/phone/", views.account_phone, name="account-phone"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontdoor import selectors, two_factor
 from frontdoor.errors import RecordRestricted
 from frontdoor.forms import SignInForm
+from frontdoor.services import user_phone_set
 from frontdoor.sessions import session_refresh
 
 
@@ -200,3 +201,28 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
         )
         return render(request, "restricted.html", {"ask": restriction.ask}, status=403)
     return render(request, "403.html", status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def account_phone(request: HttpRequest) -> HttpResponse:
+    """Anyone signed in keeps their own phone number, shown to the front door on every
+    contact they send (templates/referrals/_referrer.html)."""
+    from frontdoor.forms import PhoneForm
+
+    # An empty POST is bound too: it removes the number.
+    form = PhoneForm(
+        request.POST if request.method == "POST" else None, initial={"phone": request.user.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        user_phone_set(actor=request.user, phone=form.cleaned_data["phone"])
+        if form.cleaned_data["phone"]:
+            messages.success(request, f"Your telephone number is now {form.cleaned_data['phone']}.")
+        else:
+            messages.success(request, "Your telephone number has been removed.")
+        return redirect("home")
+    return render(
+        request,
+        "auth/account_phone.html",
+        {"form": form, "show_errors": request.method == "POST"},
+        status=400 if request.method == "POST" else 200,
+    )

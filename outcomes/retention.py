@@ -42,6 +42,7 @@ from screening.models import (
     AgencyCheck,
     AgencyContribution,
     ComplexCaseEntry,
+    ContactLogEntry,
     Decision,
     Route,
     Screening,
@@ -319,6 +320,13 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     ComplexCaseEntry.objects.filter(contact_id__in=ids).update(actions=ERASED, owners="")
     AgencyContribution.objects.filter(entry__contact_id__in=ids).update(information=ERASED)
     Notice.objects.filter(contact_id__in=ids).update(recipient=ERASED)
+    # The contact log keeps who, how and when; what was said and whom by name go. Its
+    # rows are append-only: the database lets erasure change only these texts.
+    ContactLogEntry.objects.filter(contact_id__in=ids).update(
+        note=ERASED,
+        with_name=_erased_unless_empty("with_name"),
+        correction_reason=_erased_unless_empty("correction_reason"),
+    )
     approver = run.approved_by
     for contact in contacts:
         audit_record(

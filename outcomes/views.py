@@ -29,6 +29,7 @@ from outcomes import downstream, imports, selectors, services
 from outcomes.models import DownstreamOutcome, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.fields import DateField
+from referrals.selectors_referrer import referrer_details
 
 
 def my_referrals(request: HttpRequest) -> HttpResponse:
@@ -49,7 +50,11 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
     outcome = selectors.my_referral(user=request.user, reference=reference)
     audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
-    return render(request, "outcomes/my_referral.html", {"outcome": outcome})
+    return render(
+        request,
+        "outcomes/my_referral.html",
+        {"outcome": outcome, "referrer": referrer_details(outcome.contact)},
+    )
 
 
 def contact_notices(request: HttpRequest, reference: str) -> HttpResponse:

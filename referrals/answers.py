@@ -75,6 +75,9 @@ QUESTIONS: dict[str, Question] = {
     "phone": Question("Telephone number", "their telephone number"),
     "email": Question("Email address", "their email address"),
     "advice_given": Question("Advice given", "the advice you gave"),
+    # A referring professional's own details (asked only when their account lacks them).
+    "your_job_title": Question("Your job title", "your job title"),
+    "your_phone": Question("Your telephone number", "your telephone number"),
     "outcome": Question("What happens next", "what happens next"),
 }
 # The referrer form's "role" is the person's job, not an adult's place in the family.
@@ -182,7 +185,9 @@ def check_answers(
     conversation: tuple[Answer, ...] = ()
     if referrer is not None:
         asked = [name for name in referrer.fields if name not in CONVERSATION_FIELDS]
-        heading = "The caller" if kind == "phone" else "Who raised the concern"
+        heading = {"phone": "The caller", "referral": "Your details"}.get(
+            kind, "Who raised the concern"
+        )
         groups.append(AnswerGroup(heading, answers_for(referrer, only=asked)))
         conversation = answers_for(referrer, only=CONVERSATION_FIELDS)
     for noun, formset in (("Child", children), ("Adult", adults)):

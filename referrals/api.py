@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from frontdoor.limits import LIMITS, in_megabytes, too_many
 from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
+from referrals.api_referrer import ReferrerFields, ReferrerOutput, referrer_of
 from referrals.api_voice import (
     ChildVoiceFields,
     ChildVoiceOutput,
@@ -42,7 +43,6 @@ from referrals.validators import (
     check_nhs_numbers_distinct,
     check_received_at,
     clean_nhs_number,
-    clean_phone,
     clean_postcode,
     clean_unique_pupil_number,
 )
@@ -204,22 +204,6 @@ class AdultInput(PersonFields):
         return value and _django_validator(lambda day: check_date_of_birth(day, adult=True))(value)
 
 
-class ReferrerFields(serializers.Serializer):
-    name = serializers.CharField(max_length=LIMITS.short_text)
-    role = serializers.CharField(
-        max_length=LIMITS.short_text, required=False, allow_blank=True, default=""
-    )
-    phone = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=LIMITS.phone
-    )
-    email = serializers.EmailField(
-        required=False, allow_blank=True, default="", max_length=LIMITS.email
-    )
-
-    def validate_phone(self, value):
-        return _django_validator(clean_phone)(value)
-
-
 @extend_schema_field(
     {
         "type": "array",
@@ -264,7 +248,11 @@ class ContactInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=LIMITS.reason
     )
     referrer = ReferrerFields(
-        required=False, help_text="The professional at the partner who raised the concern."
+        required=False,
+        help_text="The professional at the partner who raised the concern. Screeners see "
+        "their name, role, your agency, telephone number and email address on the contact, "
+        "with links to call or email them: send a phone number or an email address, or the "
+        "front door cannot reach them about it.",
     )
 
     def validate_received_at(self, value):
@@ -381,6 +369,10 @@ class ContactFieldsSerializer(serializers.Serializer):
     voices = serializers.SerializerMethodField(
         help_text="The child's voice as sent, for each child it was given for."
     )
+    referrer = serializers.SerializerMethodField(
+        help_text="Who sent it and how the front door can reach them, as recorded; null "
+        "for an anonymous contact or one erased under the retention policy."
+    )
 
     def get_children(self, contact) -> int:
         return len(contact.children)
@@ -388,6 +380,10 @@ class ContactFieldsSerializer(serializers.Serializer):
     @extend_schema_field(ChildVoiceOutput(many=True))
     def get_voices(self, contact) -> list[dict]:
         return voices_of(contact)
+
+    @extend_schema_field(ReferrerOutput(allow_null=True))
+    def get_referrer(self, contact) -> dict | None:
+        return referrer_of(contact)
 
 
 # The answer to a submission: nothing is decided at receipt, so ``outcome`` is null here (a

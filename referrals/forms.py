@@ -410,6 +410,20 @@ class CallerForm(ReferrerForm):
 
     channel = None
     anonymous = None
+    phone = forms.CharField(
+        label="Their telephone number",
+        help_text="A telephone number or an email address (or both), to call them back on",
+        required=False,
+        max_length=LIMITS.phone,
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        max_length=LIMITS.email,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
     advice_given = forms.CharField(
         label="Advice you gave",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -430,6 +444,17 @@ class CallerForm(ReferrerForm):
         cleaned = forms.Form.clean(self)
         if not cleaned.get("name", "").strip():
             self.add_error("name", "Enter the caller's name")
+        # A professional on the phone can always give a way back to them: ask for it now,
+        # or no one can follow the advice up with them.
+        if (
+            "phone" not in self.errors
+            and "email" not in self.errors
+            and not cleaned.get("phone")
+            and not cleaned.get("email")
+        ):
+            self.add_error(
+                "phone", "Enter a telephone number or email address to reach the caller on"
+            )
         return cleaned
 
     def to_referrer(self) -> ReferrerInput:

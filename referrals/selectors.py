@@ -178,7 +178,7 @@ def contact_get(*, user: User, reference: str) -> Contact:
     try:
         contact = (
             contacts_visible_to(user=user)
-            .select_related("referrer", "recorded_by", "api_client")
+            .select_related("referrer__agency", "source_agency", "recorded_by", "api_client")
             .prefetch_related(Prefetch("subjects", queryset=subjects))
             .get(reference=reference)
         )

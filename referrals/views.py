@@ -26,7 +26,9 @@ from frontdoor.limits import LIMITS
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
+from referrals.forms_referrer import YourDetailsForm
 from referrals.models import Contact, MatchCandidate
+from referrals.selectors_referrer import referrer_details
 
 
 @dataclass(frozen=True)
@@ -129,11 +131,17 @@ EMPTY_DRAFT = {
 }
 
 
-def _bind(journey: Journey, data: QueryDict):
+def _bind(journey: Journey, data: QueryDict, user):
     children = forms.ChildFormSet(data, prefix="children")
     adults = forms.AdultFormSet(data, prefix="adults")
     concern = forms.ConcernForm(data, prefix="concern")
-    referrer = journey.referrer_form(data, prefix="referrer") if journey.referrer_form else None
+    if journey.referrer_form:
+        referrer = journey.referrer_form(data, prefix="referrer")
+    elif journey.kind == "referral" and YourDetailsForm.asks(user):
+        # A referring professional is asked only what their account lacks.
+        referrer = YourDetailsForm(data, prefix="referrer", account=user)
+    else:
+        referrer = None
     return children, adults, concern, referrer
 
 
@@ -232,7 +240,7 @@ def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
             request, "Your answers are saved. You can come back to finish this at any time."
         )
         return redirect(journey.form_url)
-    bound = _bind(journey, _draft_querydict(data))
+    bound = _bind(journey, _draft_querydict(data), request.user)
     if _all_valid(*bound):
         return redirect(journey.check_url)
     return _render_form(request, journey, _draft_querydict(data), show_errors=True, bound=bound)
@@ -241,7 +249,7 @@ def contact_form(request: HttpRequest, kind: str) -> HttpResponse:
 def _render_form(
     request, journey, data, *, show_errors=False, has_draft=True, bound=None
 ) -> HttpResponse:
-    children, adults, concern, referrer = bound or _bind(journey, data)
+    children, adults, concern, referrer = bound or _bind(journey, data, request.user)
     summary = _error_summary(children, adults, concern, referrer) if show_errors else []
     return render(
         request,
@@ -266,7 +274,7 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
     draft = selectors.draft_get(owner=request.user, kind=kind)
     if not draft:
         return redirect(journey.form_url)
-    bound = _bind(journey, _draft_querydict(draft))
+    bound = _bind(journey, _draft_querydict(draft), request.user)
     if not _all_valid(*bound):
         return _render_form(
             request, journey, _draft_querydict(draft), show_errors=True, bound=bound
@@ -361,6 +369,8 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "is_screener": is_screener,
             "histories": histories,
             "barred": barred,
+            "referrer": referrer_details(contact),
+            "own_view": contact.referrer_id == request.user.pk and not is_screener,
         },
     )
 

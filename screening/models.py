@@ -460,3 +460,7 @@ class AgencyContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} on {self.entry_id}"
+
+
+# The contact log has its own module; imported here so Django registers it with the app.
+from screening.models_log import ContactLogEntry  # noqa: E402, F401

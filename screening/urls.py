@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views, views_approvals, views_family
+from screening import views, views_approvals, views_family, views_log
 from screening.meetings import views as meetings
 
 app_name = "screening"
@@ -35,6 +35,8 @@ urlpatterns = [
     path("<str:reference>/checks/", views.request_check, name="request-check"),
     path("<str:reference>/proceed/", views.proceed_without_checks, name="proceed"),
     path("<str:reference>/decision/", views.decide, name="decide"),
+    path("<str:reference>/log/", views_log.log_add, name="log-add"),
+    path("<str:reference>/log/<int:entry_id>/correct/", views_log.log_correct, name="log-correct"),
     path(
         "<str:reference>/children/<int:subject_id>/census/",
         views.child_census,

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor import page_parts
@@ -21,8 +22,10 @@ from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
+from referrals.selectors_referrer import referrer_details
 from screening import forms, selectors, services
 from screening.family_page import family_context
+from screening.forms_log import LogEntryForm
 from screening.models import Decision
 
 SEARCH_SESSION_KEY = "screening-queue-search"
@@ -261,6 +264,11 @@ def page_render(
             "decision_form": bound.get("decision_form")
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
             "census_forms": _census_forms(contact, census_choices, census_form),
+            "referrer": referrer_details(contact),
+            # The contact log, newest first, and its form (kept as typed when it failed).
+            "log": selectors.log_for(user=request.user, contact=contact),
+            "log_form": bound.get("log_form")
+            or LogEntryForm(contact=contact, initial={"occurred_on": timezone.localdate()}),
             "census_summaries": _census_summaries(contact, census_choices),
             "census_form": census_form[1] if census_form else None,
             "primary_need_labels": dict(census_choices.primary_need),

@@ -32,6 +32,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@agency.example")
     full_name = factory.Faker("name", locale="en_GB")
+    # What a referring professional's account holds, so the referral form has nothing
+    # to ask them (tests of what it asks make an account without them).
+    job_title = "Designated safeguarding lead"
+    phone = "01632 960001"
     agency = factory.SubFactory(AgencyFactory)
 
     @factory.post_generation

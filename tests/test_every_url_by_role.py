@@ -163,6 +163,8 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:request-check": {"post": {S: 200, M: 200}},
     "screening:proceed": {"post": {S: 200, M: 200}},
     "screening:decide": {"post": {S: 200, M: 200}},
+    "screening:log-add": {"post": {S: 400, M: 400}},
+    "screening:log-correct": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:child-census": {"post": {S: 302, M: 302}},
     "screening:relationship": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:family-member-history": {"get": {S: 200, M: 200}},
@@ -195,6 +197,7 @@ RECORD_ARGS = {
     "notice_id",
     "warning_id",
     "relationship_id",
+    "log_entry_id",
 }
 
 

@@ -31,7 +31,14 @@ def world(django_db_setup, django_db_blocker):
 # them too (with their own contacts) but is not offered to them a second time.
 NOT_OFFERED = {(Role.REFERRER.value, "referrals:contact-list")}
 # Pages about the account or the whole service, not one area's work.
-ACCOUNT_PAGES = {"home", "signed-out", "two-factor-setup", "two-factor-verify", "api-docs"}
+ACCOUNT_PAGES = {
+    "home",
+    "signed-out",
+    "two-factor-setup",
+    "two-factor-verify",
+    "account-phone",
+    "api-docs",
+}
 # Data rather than pages.
 NOT_PAGES = {"api-schema"}
 

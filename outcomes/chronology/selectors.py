@@ -17,6 +17,7 @@ from frontdoor.models import User
 from outcomes.chronology import (  # noqa: F401
     sources,
     sources_downstream,
+    sources_log,
     sources_merges,
     sources_warnings,
 )

@@ -5,7 +5,7 @@ at intake and when a screener confirms or rejects the likely matches."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
@@ -72,6 +72,21 @@ def _referral_source(*, referrer_account: User | None, data: ContactInput) -> Re
     return ReferralSource.objects.get(code=UNKNOWN_SOURCE_CODE)
 
 
+def _from_account(referrer: ReferrerInput, account: User) -> ReferrerInput:
+    """A referring professional's details as they stand when they send it: what the
+    form asked (what the account lacked) and the rest from the account. Kept on the
+    contact, so it still says who sent it after they change job or agency. (A partner
+    system's account is not the person: the API's referrer block stands alone.)"""
+    return replace(
+        referrer,
+        name=referrer.name or account.full_name,
+        role=referrer.role or account.job_title,
+        organisation=referrer.organisation or (account.agency.name if account.agency_id else ""),
+        phone=referrer.phone or account.phone,
+        email=referrer.email or account.email,
+    )
+
+
 def _check(data: ContactInput, channel: Contact.Channel) -> None:
     if not any(subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects):
         raise ContactRejected("A contact must be about at least one child.")
@@ -111,6 +126,8 @@ def contact_submit(
     _check(data, channel)
     received_at = data.received_at or timezone.now()
     referrer = data.referrer or ReferrerInput()
+    if referrer_account is not None and api_client is None:
+        referrer = _from_account(referrer, referrer_account)
     census = [_subject_census(subject, received_at) for subject in data.subjects]
     # Everything that only reads comes first: taking the year's next reference locks
     # its counter until the caller commits, and every other intake waits for it.

@@ -41,6 +41,7 @@ from screening.selectors.history import (
     histories_of,
     is_re_referral,
 )
+from screening.selectors.log import LogItem, log_entry_get, log_for
 from screening.selectors.queue import (
     AMBER_WHEN_LEFT,
     Clock,
@@ -61,6 +62,7 @@ __all__ = [
     "Family",
     "FamilyMember",
     "HistoryRow",
+    "LogItem",
     "MemberHistory",
     "QueueFilters",
     "approval_get",
@@ -80,6 +82,8 @@ __all__ = [
     "histories_of",
     "immediate_risk",
     "is_re_referral",
+    "log_entry_get",
+    "log_for",
     "member_history",
     "primary_need_labels",
     "queue",

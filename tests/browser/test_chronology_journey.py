@@ -52,7 +52,7 @@ def test_screener_opens_filters_and_prints_a_chronology(
     expect(page.locator("form[method=get]")).to_be_hidden()
     expect(page.locator(".govuk-footer")).to_be_hidden()
     expect(page.locator(".app-print-only")).to_be_visible()
-    expect(titles).to_have_count(12)
+    expect(titles).to_have_count(14)  # with a contact log entry and its correction
     expect(titles.first).to_be_visible()
     expect(titles.last).to_be_visible()
     page.emulate_media(media="screen")

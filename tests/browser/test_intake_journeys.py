@@ -69,6 +69,7 @@ def test_screener_records_a_phone_consultation(page, screener, assert_no_axe_vio
 
     page.get_by_label("Their name").fill("Dr Asha Patel")
     page.get_by_label("Their job, or relationship to the child").fill("GP")
+    page.get_by_label("Their telephone number").fill("01632 960 002")
     page.get_by_label("Referral source (for the Children in Need census)").select_option(
         label="3A: Health services: GP"
     )

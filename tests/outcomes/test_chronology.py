@@ -54,6 +54,8 @@ WORDED = [
     "Outcome: notice to the family",
     "This person&#x27;s record restricted",
     "Restriction lifted: this person&#x27;s record",
+    "Contact log: phone call with Demo Police (DS Khan)",
+    "Contact log corrected: phone call with Demo Police (DC Patel)",
 ]
 
 
@@ -71,6 +73,8 @@ def test_every_kind_appears_worded_with_links_to_its_records(client, screener, h
         "3A: ",  # a census factor with its words
         "Two call-outs in May.",
         "Whom to ask",
+        "It was DC Patel, not DS Khan.",
+        "DS Khan confirmed the call-outs in May.",
     ):
         assert words in text
     for code in ("social_care_assessment", "child_in_need", "assessment_completed", "None"):

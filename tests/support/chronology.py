@@ -16,8 +16,9 @@ from outcomes.models import DownstreamOutcome, Notice
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject, Person
 from screening import services as screening_services
+from screening import services_log as log_services
 from screening.meetings import services as meeting_services
-from screening.models import ComplexCaseEntry, Decision, Route, ThresholdLevel
+from screening.models import ComplexCaseEntry, ContactLogEntry, Decision, Route, ThresholdLevel
 from tests.factories import child_input, submit_contact
 from tests.support.screening import decide
 
@@ -61,6 +62,31 @@ def full_contact(
         outcome=ComplexCaseEntry.Outcome.MORE_INFORMATION,
         actions="Ask the school nurse.",
         owners="Sam",
+    )
+    logged = log_services.log_entry_record(
+        actor=screener,
+        contact=contact,
+        data=log_services.LogInput(
+            with_whom=ContactLogEntry.WithWhom.AGENCY,
+            agency=member.agency,
+            with_name="DS Khan",
+            how=ContactLogEntry.How.PHONE,
+            occurred_at=timezone.now(),
+            note="DS Khan confirmed the call-outs in May.",
+        ),
+    )
+    log_services.log_entry_correct(
+        actor=screener,
+        entry=logged,
+        data=log_services.LogInput(
+            with_whom=ContactLogEntry.WithWhom.AGENCY,
+            agency=member.agency,
+            with_name="DC Patel",
+            how=ContactLogEntry.How.PHONE,
+            occurred_at=timezone.now(),
+            note="DC Patel confirmed the call-outs in May.",
+        ),
+        reason="It was DC Patel, not DS Khan.",
     )
     decision = decide(
         screener, contact, ThresholdLevel.objects.get(number=3), route=Route.SOCIAL_CARE_ASSESSMENT

@@ -77,6 +77,7 @@ def phone_call(outcome):
         "referrer-name": "Dr Asha Patel",
         "referrer-role": "GP",
         "referrer-referral_source": str(ReferralSource.objects.get(code="3A").pk),
+        "referrer-phone": "01632 960002",
         "referrer-advice_given": "Discuss an early help assessment with the family.",
         "referrer-outcome": outcome,
         "action": "continue",

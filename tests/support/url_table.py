@@ -20,8 +20,9 @@ from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import ContactSubject, Person, Relationship, WarningKind
 from screening import services as screening_services
+from screening import services_log as log_services
 from screening.meetings import services as meeting_services
-from screening.models import Route, ThresholdLevel
+from screening.models import ContactLogEntry, Route, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
 
 ANON = "anonymous"
@@ -72,6 +73,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Everyone here has already given a code (tests/test_two_factor.py covers the steps).
     "two-factor-setup": (everyone(200), everyone(200)),
     "two-factor-verify": (everyone(200), everyone(200)),
+    # Anyone keeps their own phone number; an empty form removes it.
+    "account-phone": (everyone(200), everyone(302)),
     "admin:index": (only(302, {ADM: 200}), None),
     # A referrer's list of their referrals is outcomes:my-referrals; this leads there.
     "referrals:contact-list": (only(403, {**STAFF, REF: 302, REFERRER_B: 302}), None),
@@ -147,6 +150,9 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:request-check": (POST_ONLY, only(404, STAFF)),
     "screening:proceed": (POST_ONLY, only(404, STAFF)),
     "screening:decide": (POST_ONLY, only(404, STAFF)),
+    # The contact log: screening staff only; an empty form is the page with its errors.
+    "screening:log-add": (POST_ONLY, only(404, {S: 400, M: 400})),
+    "screening:log-correct": (only(404, STAFF), only(404, {S: 400, M: 400})),
     # An empty form is a child whose ethnicity and disabilities are not yet known.
     "screening:child-census": (POST_ONLY, SCREENING_POST),
     # A person's chronology and its PDF: who may open the person record (person_get).
@@ -249,6 +255,8 @@ ARGS = {
     "screening:request-check": ["reference"],
     "screening:proceed": ["reference"],
     "screening:decide": ["reference"],
+    "screening:log-add": ["reference"],
+    "screening:log-correct": ["reference", "log_entry_id"],
     "screening:child-census": ["reference", "subject_id"],
     "screening:relationship": ["reference", "relationship_id"],
     "screening:relationship-add": ["reference"],
@@ -307,6 +315,16 @@ def url_world() -> tuple[dict, dict]:
         family_notice="notify",
         primary_need="N1",
     )
+    log_entry = log_services.log_entry_record(
+        actor=screener,
+        contact=contact,
+        data=log_services.LogInput(
+            with_whom=ContactLogEntry.WithWhom.REFERRER,
+            how=ContactLogEntry.How.PHONE,
+            occurred_at=timezone.now(),
+            note="Spoke to the referrer: the child is at school today.",
+        ),
+    )
     warning = referral_services.warning_set(
         actor=screener,
         person=subject.person,
@@ -329,6 +347,7 @@ def url_world() -> tuple[dict, dict]:
         "other_id": duplicate.pk,
         "merge_id": merge.pk,
         "warning_id": warning.pk,
+        "log_entry_id": log_entry.pk,
         "reference": contact.reference,
         "subject_id": subject.pk,
         "person_id": subject.person_id,
