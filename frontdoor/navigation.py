@@ -82,6 +82,11 @@ AREAS: tuple[Area, ...] = (
             Page("Record a contact", "referrals:staff-form", _SCREENS),
             Page("Phone consultation", "referrals:phone-form", _SCREENS),
             Page("Approvals", "screening:approvals", _holds_any(Permission.APPROVE_DECISIONS)),
+            Page(
+                "Letters to post",
+                "outcomes:print-batches",
+                _holds_any(Permission.APPROVE_DECISIONS),
+            ),
             Page("Checks", "screening:member-checks", _holds_any(Permission.ANSWER_AGENCY_CHECKS)),
         ),
         within=(
@@ -89,6 +94,7 @@ AREAS: tuple[Area, ...] = (
             "screening:relationship",
             "screening:family-member-history",
             "screening:log-*",
+            "screening:family-address",
             "screening:approval",
             "screening:member-check",
             "referrals:contact-detail",
@@ -98,6 +104,7 @@ AREAS: tuple[Area, ...] = (
             "referrals:phone-*",
             "outcomes:contact-*",
             "outcomes:import*",
+            "outcomes:print-batch-*",
         ),
     ),
     Area(

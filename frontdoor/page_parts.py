@@ -19,7 +19,8 @@ from typing import Any
 
 # The screening contact page: user=User, contact=Contact. Outcomes provides
 # ``guidance`` (the re-referral guidance: earlier referrals and cases closed since) and
-# ``deadlines`` (each child's statutory deadlines), in outcomes/apps.py.
+# ``deadlines`` (each child's statutory deadlines) and ``family_letters`` (the letters
+# the council prints and posts, each with its state), in outcomes/apps.py.
 SCREENING_CONTACT = "screening.contact"
 # The family panel on that page: user=User, contact=Contact, person_ids=list[int] (the
 # family members whose records the user may open). Outcomes provides ``family_work``

@@ -45,6 +45,9 @@ class Notice(models.Model):
         DELIVERED = "delivered", "Delivered"
         TEMPORARY_FAILURE = "temporary_failure", "Failed for now; will retry"
         PERMANENT_FAILURE = "permanent_failure", "Failed: needs a person"
+        # A letter the council prints and posts itself (outcomes/models_letters.py):
+        # sent once a manager marks it posted.
+        TO_POST = "to_post", "To be printed and posted by the council"
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="notices")
     decision = models.ForeignKey(
@@ -344,3 +347,7 @@ class OutcomeImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+# Letters printed and posted by the council; imported here so Django finds them.
+from outcomes.models_letters import Letter, PrintBatch  # noqa: E402, F401

@@ -25,10 +25,11 @@ from frontdoor.dispatch import dispatch, waiting_ids
 from frontdoor.london import years_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from outcomes.models import Notice, RetentionRun
+from outcomes.models import Letter, Notice, RetentionRun
 from referrals.models import (
     Contact,
     ContactSubject,
+    FamilyAddress,
     MatchCandidate,
     Person,
     PersonMerge,
@@ -89,6 +90,8 @@ HISTORY_TRIGGERS = [
         "screening.ComplexCaseEntry",
         "screening.AgencyContribution",
         "outcomes.Notice",
+        "outcomes.Letter",
+        "referrals.FamilyAddress",
     )
 ]
 
@@ -252,6 +255,8 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (ComplexCaseEntry.events.field.model, "contact_id", ids),
             (AgencyContribution.events.field.model, "entry__contact_id", ids),
             (Notice.events.field.model, "contact_id", ids),
+            (Letter.events.field.model, "contact_id", ids),
+            (FamilyAddress.events.field.model, "contact_id", ids),
         ):
             model.objects.filter(**{f"{field}__in": values}).delete()
     now = timezone.now()
@@ -320,6 +325,10 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     ComplexCaseEntry.objects.filter(contact_id__in=ids).update(actions=ERASED, owners="")
     AgencyContribution.objects.filter(entry__contact_id__in=ids).update(information=ERASED)
     Notice.objects.filter(contact_id__in=ids).update(recipient=ERASED)
+    # A printed letter keeps its state and dates (and its batch, which holds no
+    # personal details); its address and words go, as does the address staff set.
+    Letter.objects.filter(contact_id__in=ids).update(recipient=ERASED, subject=ERASED, body=ERASED)
+    FamilyAddress.objects.filter(contact_id__in=ids).update(addressee="", lines="", postcode="")
     # The contact log keeps who, how and when; what was said and whom by name go. Its
     # rows are append-only: the database lets erasure change only these texts.
     ContactLogEntry.objects.filter(contact_id__in=ids).update(

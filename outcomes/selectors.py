@@ -16,6 +16,7 @@ from frontdoor.models import CensusCode, User
 from frontdoor.roles import Permission
 from outcomes import deadlines
 from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
+from outcomes.selectors_letters import letters_on
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 from screening import selectors as screening_selectors
@@ -380,8 +381,10 @@ def re_referral_guidance(*, user: User, contact: Contact) -> list[ReReferralGuid
 
 def screening_contact_parts(*, user: User, contact: Contact) -> dict:
     """What the screening contact page shows of outcomes (``frontdoor.page_parts``): the
-    re-referral guidance and each child's statutory deadlines."""
+    re-referral guidance, each child's statutory deadlines and the family letters the
+    council prints and posts, with where each one is."""
     return {
         "guidance": re_referral_guidance(user=user, contact=contact),
         "deadlines": deadlines_for(contact, user=user),
+        "family_letters": letters_on(user=user, contact=contact),
     }

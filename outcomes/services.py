@@ -24,16 +24,16 @@ from frontdoor.audit import audit_record
 from frontdoor.dispatch import dispatch
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from outcomes import notify
+from outcomes import letters, notify
 from outcomes.models import Notice
-from referrals.models import Contact, ContactSubject
+from referrals.models import Contact
+from referrals.selectors_family_address import letter_address
 from screening.models import Decision
 
 logger = logging.getLogger(__name__)
 
 STUCK_PENDING_AFTER = timedelta(minutes=2)
 STUCK_SENDING_AFTER = timedelta(minutes=15)
-FAMILY_ROLES = (ContactSubject.Role.PARENT, ContactSubject.Role.CARER)
 
 
 class TemporaryDeliveryFailure(Exception):
@@ -57,14 +57,12 @@ def _referrer_address(contact: Contact) -> tuple[str, str] | None:
 
 
 def _family_address(contact: Contact) -> str:
-    for subject in contact.subjects.all():
-        if subject.role in FAMILY_ROLES and subject.address and subject.postcode:
-            lines = [subject.full_name, *subject.address.splitlines(), subject.postcode]
-            return "\n".join(line.strip() for line in lines if line.strip())
-    return ""
+    address = letter_address(contact)
+    return address.as_text() if address is not None else ""
 
 
 NOTICE_DELIVER = "outcomes.tasks.notice_deliver"
+NO_ADDRESS = "No postal address for the family: add one on the contact"
 
 
 def _enqueue_after_commit(notice_ids: list[int]) -> None:
@@ -129,7 +127,7 @@ def notices_for_decision(*, decision: Decision) -> list[Notice]:
         )
         if not family:
             notice.status = Notice.Status.PERMANENT_FAILURE
-            notice.failure_reason = "No postal address for a parent or carer on the contact"
+            notice.failure_reason = NO_ADDRESS
             notice.save(update_fields=["status", "failure_reason", "updated_at"])
         created.append(notice)
     _enqueue_after_commit([n.pk for n in created if n.status == Notice.Status.PENDING])
@@ -199,7 +197,8 @@ def _deliver(notice: Notice) -> str:
     subject, body = render_notice(notice)
     if not notify.enabled():
         if notice.channel != Notice.Channel.EMAIL:
-            raise NoticeRefused("Texts and letters need GOV.UK Notify, which is not set up")
+            # Letters are printed here when Notify is not set up (notice_deliver).
+            raise NoticeRefused("Texts need GOV.UK Notify, which is not set up")
         return _send_email(notice, subject, body)
     reference = str(notice.reference)
     if notice.attempts > 1:
@@ -225,6 +224,10 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)
     notice = Notice.objects.select_related("contact", "decision", "contact__referrer").get(
         pk=notice_id
     )
+    if letters.printed_here(notice):
+        subject, body = render_notice(notice)
+        letters.letter_make(notice=notice, subject=subject, body=body)
+        return "to print"
     try:
         provider_id = _deliver(notice)
     except (TemporaryDeliveryFailure, notify.NotifyTemporaryFailure) as failure:
@@ -303,22 +306,52 @@ def notices_sweep(*, now: datetime | None = None) -> list[int]:
     return due
 
 
+def notice_resend_problem(notice: Notice) -> str:
+    """Why sending this notice again cannot work now, in words for the notices page;
+    empty when it can. One rule for the page's button and the service."""
+    if notice.status != Notice.Status.PERMANENT_FAILURE:
+        return "Only a failed notice can be sent again."
+    if notice.audience == Notice.Audience.FAMILY:
+        if letter_address(notice.contact) is None:
+            return "No address: add one on the contact"
+        return ""
+    if not notice.recipient:
+        return "No email address or phone number for the referrer"
+    if notice.channel == Notice.Channel.SMS and not notify.enabled():
+        return "Texts need GOV.UK Notify, which is not set up"
+    return ""
+
+
+def notice_resend_route(notice: Notice) -> str:
+    """How a notice sent again would go, when that is not plain: letters the council
+    prints itself go in the next print batch."""
+    if notice.channel == Notice.Channel.LETTER and letters.printed_here(notice):
+        if not notify.enabled():
+            return "Notify not configured: this letter goes in the print batch"
+        return "The council posts these letters: this one goes in the print batch"
+    return ""
+
+
 @transaction.atomic
 def notice_resend(*, actor: User, notice: Notice) -> Notice:
-    """A manager sends a failed notice again, as a new attempt with its own row."""
+    """A manager sends a failed notice again, as a new attempt with its own row. A
+    family letter goes to the family's address as it is now (staff may have added or
+    corrected it since)."""
     if not actor.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise NoticeRefused("Only a manager can resend a notice.")
-    if notice.status != Notice.Status.PERMANENT_FAILURE:
-        raise NoticeRefused("Only a failed notice can be sent again.")
-    if not notice.recipient:
-        raise NoticeRefused("There is no address to send it to.")
+    problem = notice_resend_problem(notice)
+    if problem:
+        raise NoticeRefused(problem)
+    recipient = notice.recipient
+    if notice.audience == Notice.Audience.FAMILY:
+        recipient = _family_address(notice.contact)
     again = Notice.objects.create(
         contact=notice.contact,
         decision=notice.decision,
         kind=notice.kind,
         audience=notice.audience,
         channel=notice.channel,
-        recipient=notice.recipient,
+        recipient=recipient,
         resend_of=notice,
         requested_by=actor,
     )

@@ -4,7 +4,7 @@ import this module, so the imports run one way."""
 
 from celery import shared_task
 
-from outcomes import imports, retention, services
+from outcomes import imports, letters, retention, services
 from outcomes.returns import services as returns_services
 from outcomes.scorecard import services as scorecard_services
 from outcomes.scorecard.periods import Period
@@ -42,6 +42,13 @@ def waiting_work_sweep() -> int:
         + len(returns_services.census_checks_sweep())
         + len(retention.retention_erasures_sweep())
     )
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
+def print_batch_gather() -> int | None:
+    """Put the letters waiting into today's print batch (hourly; safe to run again)."""
+    batch = letters.print_batch_gather()
+    return batch.pk if batch else None
 
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)

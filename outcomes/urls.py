@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outcomes import views
+from outcomes import views, views_letters
 from outcomes.chronology import views as chronology
 from outcomes.returns import views as returns
 from outcomes.returns import views_annex_a
@@ -27,6 +27,20 @@ urlpatterns = [
     path("import/<int:import_id>/check/", views.outcome_import_check, name="import-check"),
     path("notify/delivery-receipts/", views.notify_delivery_receipt, name="notify-receipts"),
     path("retention/", views.retention, name="retention"),
+    path("letters/", views_letters.print_batches, name="print-batches"),
+    path(
+        "letters/<int:batch_id>/letters.pdf", views_letters.print_batch_pdf, name="print-batch-pdf"
+    ),
+    path(
+        "letters/<int:batch_id>/printed/",
+        views_letters.print_batch_printed,
+        name="print-batch-printed",
+    ),
+    path(
+        "letters/<int:batch_id>/posted/",
+        views_letters.print_batch_posted,
+        name="print-batch-posted",
+    ),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
     path("scorecard/figure/", scorecard.scorecard_figure, name="scorecard-figure"),
     path("scorecard/scorecard.csv", scorecard.scorecard_csv, name="scorecard-csv"),

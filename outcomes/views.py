@@ -26,7 +26,7 @@ from frontdoor.limits import in_megabytes, limits
 from frontdoor.models import CensusCode
 from frontdoor.roles import Permission
 from outcomes import downstream, imports, selectors, services
-from outcomes.models import DownstreamOutcome, OutcomeImport
+from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from referrals import selectors as referral_selectors
 from referrals.fields import DateField
 from referrals.selectors_referrer import referrer_details
@@ -63,12 +63,19 @@ def contact_notices(request: HttpRequest, reference: str) -> HttpResponse:
     contact = referral_selectors.contact_get(user=request.user, reference=reference)
     notices = selectors.notices_for_staff(user=request.user, contact=contact)
     audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
+    # Each failed notice says whether sending it again can work, and how it would go.
+    rows = [
+        (notice, services.notice_resend_problem(notice), services.notice_resend_route(notice))
+        if notice.status == Notice.Status.PERMANENT_FAILURE
+        else (notice, "", "")
+        for notice in notices
+    ]
     return render(
         request,
         "outcomes/contact_notices.html",
         {
             "contact": contact,
-            "notices": notices,
+            "rows": rows,
             "can_resend": request.user.has_perm(Permission.APPROVE_DECISIONS.perm),
         },
     )

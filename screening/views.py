@@ -22,6 +22,7 @@ from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
+from referrals.selectors_family_address import letter_address
 from referrals.selectors_referrer import referrer_details
 from screening import forms, selectors, services
 from screening.family_page import family_context
@@ -265,6 +266,8 @@ def page_render(
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
             "census_forms": _census_forms(contact, census_choices, census_form),
             "referrer": referrer_details(contact),
+            # Where family letters go (None: nowhere yet, so the decision form warns).
+            "letter_address": letter_address(contact),
             # The contact log, newest first, and its form (kept as typed when it failed).
             "log": selectors.log_for(user=request.user, contact=contact),
             "log_form": bound.get("log_form")
@@ -411,6 +414,12 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, "Decision recorded. It is waiting for a manager to approve it.")
     else:
         messages.success(request, f"Decision recorded: {decision.get_route_display()}.")
+    if decision.family_notice == Decision.FamilyNotice.NOTIFY and letter_address(contact) is None:
+        messages.warning(
+            request,
+            "No postal address is known for the family, so the letter telling them cannot "
+            "be sent: add their address under Letters to the family.",
+        )
     return redirect("screening:contact", reference=reference)
 
 

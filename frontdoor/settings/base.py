@@ -348,6 +348,25 @@ NOTIFY_TEMPLATE_EMAIL = env.str("NOTIFY_TEMPLATE_EMAIL", default="")
 NOTIFY_TEMPLATE_SMS = env.str("NOTIFY_TEMPLATE_SMS", default="")
 NOTIFY_TEMPLATE_LETTER = env.str("NOTIFY_TEMPLATE_LETTER", default="")
 NOTIFY_RATE_PER_MINUTE = env.int("NOTIFY_RATE_PER_MINUTE", default=3000)
+# Family letters the council prints and posts itself rather than through Notify: "all",
+# or kinds of notice ("outcome", "correction"). Without a Notify key every letter is
+# printed here (outcomes/letters.py); the letters carry these return details.
+LETTERS_POSTED_BY_COUNCIL = env.list("LETTERS_POSTED_BY_COUNCIL", default=[])
+if not set(LETTERS_POSTED_BY_COUNCIL) <= {"all", "outcome", "correction"}:
+    raise ImproperlyConfigured(
+        "LETTERS_POSTED_BY_COUNCIL is a list of: all, outcome, correction "
+        f"(it is {','.join(LETTERS_POSTED_BY_COUNCIL)})."
+    )
+# The council's postal address, its lines separated by commas, printed on each letter
+# (and as the return address above the window).
+COUNCIL_POSTAL_ADDRESS = [
+    line.strip()
+    for line in env.str(
+        "COUNCIL_POSTAL_ADDRESS", default="County Hall, Market Street, Anytown, AN1 1AA"
+    ).split(",")
+    if line.strip()
+]
+COUNCIL_EMAIL = env.str("COUNCIL_EMAIL", default="")
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
@@ -427,6 +446,12 @@ CELERY_BEAT_SCHEDULE = {
     "scorecard-snapshots": {
         "task": "outcomes.tasks.scorecard_snapshots_take",
         "schedule": crontab(minute=30, hour=1),
+    },
+    # Letters the council posts itself join the day's print batch each hour, until a
+    # manager first downloads it (outcomes/letters.py); safe to run again.
+    "print-batch-gather": {
+        "task": "outcomes.tasks.print_batch_gather",
+        "schedule": crontab(minute=5),
     },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",

@@ -23,6 +23,7 @@ from referrals.models.contacts import (
     queue_priority,
 )
 from referrals.models.drafts import ReferralDraft
+from referrals.models.family_address import FamilyAddress
 from referrals.models.merges import PersonMerge, PersonMergeMove
 from referrals.models.people import DoubleMetaphone, Person, PersonQuerySet, Sex
 from referrals.models.relationships import Relationship, RelationshipQuerySet
@@ -46,6 +47,7 @@ __all__ = [
     "Contact",
     "ContactSubject",
     "DoubleMetaphone",
+    "FamilyAddress",
     "MatchCandidate",
     "Person",
     "PersonMerge",

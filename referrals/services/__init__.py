@@ -3,8 +3,8 @@
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
 ``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings``,
-``relationships`` and ``merges``. Their public names are re-exported here, so callers write
-``from referrals import services`` and
+``relationships``, ``merges`` and ``family_address``. Their public names are
+re-exported here, so callers write ``from referrals import services`` and
 ``services.contact_submit`` whichever module holds it.
 """
 
@@ -22,6 +22,11 @@ from referrals.services.census import (
     subject_census_set,
 )
 from referrals.services.drafts import draft_discard, draft_save
+from referrals.services.family_address import (
+    FamilyAddressRefused,
+    family_address_clean,
+    family_address_set,
+)
 from referrals.services.inputs import (
     ContactInput,
     ContactRejected,
@@ -85,6 +90,7 @@ __all__ = [
     "ContactInput",
     "ContactRejected",
     "ContactStatusRefused",
+    "FamilyAddressRefused",
     "IdempotencyKeyReused",
     "MatchPlan",
     "MergeRefused",
@@ -102,6 +108,8 @@ __all__ = [
     "contact_submit",
     "draft_discard",
     "draft_save",
+    "family_address_clean",
+    "family_address_set",
     "kind_guess",
     "match_confirm",
     "match_reject_all",

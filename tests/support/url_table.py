@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from frontdoor.roles import Role
+from outcomes import letters
+from outcomes import services as notice_services
 from outcomes.models import Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
@@ -24,6 +26,7 @@ from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.support.screening import decide as screening_decide
 
 ANON = "anonymous"
 REFERRER_B = "referrer_b"
@@ -153,6 +156,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # The contact log: screening staff only; an empty form is the page with its errors.
     "screening:log-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     "screening:log-correct": (only(404, STAFF), only(404, {S: 400, M: 400})),
+    # The family's postal address for letters; an empty form is the page with its errors.
+    "screening:family-address": (only(404, STAFF), only(404, {S: 400, M: 400})),
     # An empty form is a child whose ethnicity and disabilities are not yet known.
     "screening:child-census": (POST_ONLY, SCREENING_POST),
     # A person's chronology and its PDF: who may open the person record (person_get).
@@ -185,6 +190,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Ofsted Annex A, Lists 1 and 3 (outcomes/returns/annex_a.py): child-level, managers only.
     "outcomes:scorecard-inspection": (only(403, {M: 200}), None),
     "outcomes:notice-resend": (POST_ONLY, only(403, {M: 302})),
+    # Family letters the council prints: managers download a day's batch and mark it.
+    "outcomes:print-batches": (only(403, {M: 200}), None),
+    "outcomes:print-batch-pdf": (only(403, {M: 200}), None),
+    "outcomes:print-batch-printed": (POST_ONLY, only(403, {M: 302})),
+    "outcomes:print-batch-posted": (POST_ONLY, only(403, {M: 302})),
     # An empty form: 400 with "Select the return year", for those who make returns.
     "outcomes:census": (only(403, {M: 200, PV: 200}), only(403, {M: 400, PV: 400})),
     "outcomes:census-export": (only(403, {M: 200, PV: 200}), None),
@@ -257,6 +267,7 @@ ARGS = {
     "screening:decide": ["reference"],
     "screening:log-add": ["reference"],
     "screening:log-correct": ["reference", "log_entry_id"],
+    "screening:family-address": ["reference"],
     "screening:child-census": ["reference", "subject_id"],
     "screening:relationship": ["reference", "relationship_id"],
     "screening:relationship-add": ["reference"],
@@ -267,6 +278,9 @@ ARGS = {
     "outcomes:contact-notices": ["reference"],
     "outcomes:contact-outcomes": ["reference"],
     "outcomes:notice-resend": ["reference", "notice_id"],
+    "outcomes:print-batch-pdf": ["batch_id"],
+    "outcomes:print-batch-printed": ["batch_id"],
+    "outcomes:print-batch-posted": ["batch_id"],
     "outcomes:census-export": ["export_id"],
     "outcomes:census-check": ["export_id"],
     "outcomes:import-job": ["import_id"],
@@ -343,7 +357,17 @@ def url_world() -> tuple[dict, dict]:
         merged=Person.objects.create(first_name="Kay", last_name="Walker"),
         reason="The same child: the school confirmed the date of birth.",
     )
+    # A family letter, printed here (no Notify key in tests), in today's print batch.
+    told = submit_contact(
+        referrer, subjects=[child_input(), adult_input(address="1 Mill Lane\nYork")]
+    )
+    screening_services.screening_claim(actor=screener, contact=told)
+    screening_decide(screener, told, ThresholdLevel.objects.get(number=2), route=Route.EARLY_HELP)
+    family = Notice.objects.get(contact=told, audience=Notice.Audience.FAMILY)
+    notice_services.notice_deliver(notice_id=family.pk)
+    batch = letters.print_batch_gather()
     ids = {
+        "batch_id": batch.pk,
         "other_id": duplicate.pk,
         "merge_id": merge.pk,
         "warning_id": warning.pk,
