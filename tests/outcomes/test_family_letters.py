@@ -396,3 +396,24 @@ def test_a_real_worker_makes_the_letter_and_the_beat_job_gathers_it(
     second = print_batch_gather.apply_async(ignore_result=False).get(timeout=20)
     assert first == second == PrintBatch.objects.get().pk
     assert Letter.objects.get(contact=contact).batch_id == first
+
+
+def test_an_address_as_the_referrer_typed_it_prints_as_text(
+    client, screener, manager, referrer, level
+):
+    from tests.factories import adult_input
+
+    contact, _ = told_family(
+        referrer,
+        screener,
+        level,
+        subjects=[
+            child_input(),
+            adult_input(address='<b>1 Mill Lane</b>\n<img src="http://example.com/x">York'),
+        ],
+    )
+    letter_made(contact)
+    batch = letters.print_batch_gather()
+    client.force_login(manager)
+    text = pdf_text(_batch_pdf(client, batch).content)
+    assert '<b>1 Mill Lane</b> <img src="http://example.com/x">York' in text
