@@ -314,19 +314,24 @@ def demo_outcomes_load(*, seed: int = 2026, now: datetime | None = None) -> int:
 def demo_notices_summary(*, emails_go: str) -> str:
     """One line on what becomes of the notices the demo's contacts and decisions made,
     instead of a line per delivery: emails are written as files in development; texts
-    and letters need GOV.UK Notify, so without it they fail, as a real service's would,
-    and show as failed on each contact's notices page."""
+    need GOV.UK Notify, so without it they fail, as a real service's would; family
+    letters go through Notify when it is set up, and into the council's own print
+    batch (Letters to post) when it is not."""
     notices = Notice.objects.all()
     emails = notices.filter(channel=Notice.Channel.EMAIL).count()
-    others = notices.exclude(channel=Notice.Channel.EMAIL)
+    texts = notices.filter(channel=Notice.Channel.SMS).count()
+    family = notices.filter(channel=Notice.Channel.LETTER)
+    unaddressed = family.filter(status=Notice.Status.PERMANENT_FAILURE).count()
+    addressed = family.count() - unaddressed
     if notify.enabled():
-        unaddressed = others.filter(status=Notice.Status.PERMANENT_FAILURE).count()
-        line = f"{others.count() - unaddressed} texts and letters go through GOV.UK Notify"
-        if unaddressed:
-            line += f"; {unaddressed} family letters had no postal address and are marked failed"
-        return f"Notices: {emails} emails, {emails_go}; {line}."
-    return (
-        f"Notices: {emails} emails, {emails_go}; {others.count()} texts and letters "
-        "are marked failed because GOV.UK Notify is not set up (NOTIFY_API_KEY), as they "
-        "would be on a real service without it."
-    )
+        line = f"{texts} texts and {addressed} letters go through GOV.UK Notify"
+    else:
+        line = (
+            f"{addressed} family letters go in the print batch a manager downloads from "
+            "Letters to post, as GOV.UK Notify is not set up (NOTIFY_API_KEY)"
+        )
+        if texts:
+            line += f"; {texts} texts are marked failed without it"
+    if unaddressed:
+        line += f"; {unaddressed} family letters had no postal address and are marked failed"
+    return f"Notices: {emails} emails, {emails_go}; {line}."

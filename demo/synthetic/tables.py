@@ -237,7 +237,7 @@ CHECK_ANSWERS = [
 ]
 RETURN_COMMENT = "Please add the police check to the rationale before I approve this."
 WITHHOLD_REASON = "Telling the family now could prejudice the police investigation."
-NO_FAMILY_ADDRESS = "No postal address for a parent or carer on the contact"
+NO_FAMILY_ADDRESS = "No postal address for the family: add one on the contact"
 NICKNAMES = {
     "Elizabeth": "Beth", "William": "Will", "Thomas": "Tom", "James": "Jim", "Robert": "Bob",
     "Rebecca": "Becky", "Samantha": "Sam", "Alexander": "Alex", "Jessica": "Jess",
