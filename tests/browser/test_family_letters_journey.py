@@ -6,6 +6,7 @@ downloads the day's print batch from "Letters to post", reads the letter in it, 
 the batch printed and then posted, and sees it posted on the contact. Axe finds nothing
 at each step. Screenshots at 1280 and 375 px go to /tmp/family-letters/."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -46,6 +47,16 @@ def test_a_family_letter_is_addressed_printed_and_posted(
     assert_no_axe_violations(page)
     section.get_by_role("link", name="Add an address for the family").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The family's postal address")
+    page.get_by_role("button", name="Save the address").click()
+    summary = page.locator(".govuk-error-summary")
+    for message in (
+        "Enter the name to put on the letter",
+        "Enter the first line of the address",
+        "Enter the town or city",
+        "Enter the postcode",
+    ):
+        expect(summary).to_contain_text(message)
+    expect(page).to_have_title(re.compile(r"^Error: "))
     page.get_by_label("Name on the letter").fill("Ms Dawn Harrison")
     page.get_by_label("Address line 1").fill("<script>alert(1)</script>")
     page.get_by_label("Town or city").fill("Selby")
