@@ -83,10 +83,12 @@ def _require_manager(actor: User) -> None:
 
 
 def letters_open_to(*, user: User, batch: PrintBatch) -> QuerySet[Letter]:
-    """The batch's letters whose contacts ``user`` may open, in print order."""
+    """The batch's letters whose contacts ``user`` may open, in print order. A letter
+    whose contact was erased before it was printed holds the erasure marker in place of
+    an address and words: it is never printed."""
     return (
         batch.letters.annotate(closed=referral_selectors.closed_to(user, "contact_id"))
-        .filter(closed=False)
+        .filter(closed=False, contact__erased_at__isnull=True)
         .select_related("contact", "notice")
         .order_by("pk")
     )
@@ -149,7 +151,7 @@ def print_batch_mark_printed(*, actor: User, batch: PrintBatch, request=None) ->
     Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
         state=Letter.State.PRINTED, printed_at=now, printed_by=actor
     )
-    _audit_change(actor, letters, "outcomes.print_batch_printed", batch, request)
+    _audit_change(actor, letters, "outcomes.print_batch_printed", request)
     return len(letters)
 
 
@@ -169,11 +171,11 @@ def print_batch_mark_posted(*, actor: User, batch: PrintBatch, request=None) -> 
     Notice.objects.filter(pk__in=[letter.notice_id for letter in letters]).update(
         status=Notice.Status.SENT, sent_at=now, updated_at=now
     )
-    _audit_change(actor, letters, "outcomes.print_batch_posted", batch, request)
+    _audit_change(actor, letters, "outcomes.print_batch_posted", request)
     return len(letters)
 
 
-def _audit_change(actor, letters, via, batch, request) -> None:
+def _audit_change(actor: User, letters: list[Letter], via: str, request) -> None:
     audit_views(
         actor=actor,
         action=AuditEvent.Action.CHANGE,

@@ -365,6 +365,10 @@ def test_erasure_takes_the_letters_words_and_the_address(screener, manager, refe
     letter.refresh_from_db()
     assert (letter.recipient, letter.subject, letter.body) == (retention.ERASED,) * 3
     assert (letter.state, letter.batch) == (Letter.State.TO_PRINT, batch)  # the shape stays
+    # Its batch never prints the erasure marker as an address.
+    assert not letters.letters_open_to(user=manager, batch=batch).exists()
+    with pytest.raises(letters.LetterRefused):
+        letters.print_batch_pdf(actor=manager, batch=batch)
     address = FamilyAddress.objects.get(contact=contact)
     assert (address.addressee, address.lines, address.postcode) == ("", "", "")
     for model in (Letter, FamilyAddress):
