@@ -48,7 +48,7 @@ class _OnContactsOf(Func):
         super().__init__(F("contact_id"), Subquery(appearances))
 
 
-def _on_contacts_of(person: Person) -> Q:
+def on_contacts_of(person: Person) -> Q:
     """The rows of any table with a ``contact_id`` about the contacts this person is on,
     in whatever role."""
     return Q(_OnContactsOf(person))
@@ -66,7 +66,7 @@ def name_of(user: User | None) -> str:
     return user.full_name if user is not None else ""
 
 
-def _contact_links(user: User, contact: Contact, *extra: tuple[str, str]) -> list:
+def contact_links(user: User, contact: Contact, *extra: tuple[str, str]) -> list:
     """Links to the contact's own pages, for those who may open them (the contact's
     restriction is applied later, to every entry of it, by the selector)."""
     if not can_screen(user):
@@ -133,7 +133,7 @@ def _load_contacts(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
             text=text,
             contact_id=contact.pk,
             reference=contact.reference,
-            links=_contact_links(user, contact),
+            links=contact_links(user, contact),
         )
     return found
 
@@ -156,7 +156,7 @@ def child_voice_text(subject: ContactSubject) -> list[tuple[str, str]]:
 
 @source(kind="decisions", label="Decisions")
 def decisions(person: Person) -> list[Stream]:
-    made = Decision.objects.filter(_on_contacts_of(person))
+    made = Decision.objects.filter(on_contacts_of(person))
     answered = made.filter(
         approval__in=[Decision.Approval.APPROVED, Decision.Approval.RETURNED],
         approval_at__isnull=False,
@@ -174,7 +174,7 @@ def _load_decisions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entr
     ).select_related("contact", "threshold_level", "decided_by", "approved_by", "supersedes")
     for decision in rows:
         contact = decision.contact
-        links = _contact_links(user, contact, ("Screening of the contact", "screening:contact"))
+        links = contact_links(user, contact, ("Screening of the contact", "screening:contact"))
         if ("decision", decision.pk) in keys:
             details = [
                 ("Route", decision.get_route_display()),
@@ -243,7 +243,7 @@ def _load_decisions(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entr
 
 @source(kind="checks", label="Multi-agency checks")
 def checks(person: Person) -> list[Stream]:
-    asked = AgencyCheck.objects.filter(_on_contacts_of(person))
+    asked = AgencyCheck.objects.filter(on_contacts_of(person))
     answered = asked.filter(answered_at__isnull=False)
     return [
         Stream("check-asked", rows_at(asked, "requested_at"), _load_checks),
@@ -258,7 +258,7 @@ def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     ).select_related("contact", "agency", "requested_by", "answered_by")
     for check in rows:
         contact = check.contact
-        links = _contact_links(user, contact, ("Screening of the contact", "screening:contact"))
+        links = contact_links(user, contact, ("Screening of the contact", "screening:contact"))
         common = {
             "row_id": check.pk,
             "contact_id": contact.pk,
@@ -293,7 +293,7 @@ def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
 @source(kind="meetings", label="Complex-case meetings")
 def meetings(person: Person) -> list[Stream]:
     discussed = ComplexCaseEntry.objects.filter(
-        _on_contacts_of(person), recorded_at__isnull=False
+        on_contacts_of(person), recorded_at__isnull=False
     ).exclude(outcome=ComplexCaseEntry.Outcome.PENDING)
     return [Stream("meeting-outcome", rows_at(discussed, "recorded_at"), _load_meetings)]
 
@@ -306,7 +306,7 @@ def _load_meetings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
     for case in rows:
         run = case.run
         meeting = f"{run.meeting_date:%-d %B %Y}, {run.slot:%H:%M}"
-        links = _contact_links(user, case.contact)
+        links = contact_links(user, case.contact)
         if can_screen(user):
             links.append((f"Meeting of {meeting}", reverse("screening:meeting", args=[run.pk])))
         text = [("Actions", case.actions)] if case.actions else []

@@ -20,7 +20,7 @@ from django.urls import reverse
 from frontdoor.models import CensusCode, User
 from frontdoor.roles import Permission
 from outcomes.chronology.entries import Entry, EntryKey, Stream, source
-from outcomes.chronology.sources import _contact_links, _on_contacts_of, ids_of, name_of, rows_at
+from outcomes.chronology.sources import contact_links, ids_of, name_of, on_contacts_of, rows_at
 from outcomes.models import DownstreamOutcome, Notice
 from referrals.models import Person, Restriction
 
@@ -91,7 +91,7 @@ def _load_outcomes(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
             text=[("Why it was late", outcome.late_reason)] if outcome.late_reason else [],
             contact_id=contact.pk,
             reference=contact.reference,
-            links=_contact_links(
+            links=contact_links(
                 user, contact, ("What happened after the referral", "outcomes:contact-outcomes")
             ),
         )
@@ -108,7 +108,7 @@ def _midnight(day: date) -> datetime:
 
 @source(kind="notices", label="Notices to referrers and families")
 def notices(person: Person) -> list[Stream]:
-    sent = Notice.objects.filter(_on_contacts_of(person))
+    sent = Notice.objects.filter(on_contacts_of(person))
     return [Stream("notice", rows_at(sent, "created_at"), _load_notices)]
 
 
@@ -137,7 +137,7 @@ def _load_notices(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]
             details=details,
             contact_id=contact.pk,
             reference=contact.reference,
-            links=_contact_links(
+            links=contact_links(
                 user, contact, ("Notices about the contact", "outcomes:contact-notices")
             ),
         )
@@ -149,7 +149,7 @@ def _load_notices(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]
 
 @source(kind="restrictions", label="Restrictions")
 def restrictions(person: Person) -> list[Stream]:
-    made = Restriction.objects.filter(Q(person=person) | _on_contacts_of(person))
+    made = Restriction.objects.filter(Q(person=person) | on_contacts_of(person))
     lifted = made.filter(lifted_at__isnull=False)
     return [
         Stream("restricted", rows_at(made, "created_at"), _load_restrictions),
