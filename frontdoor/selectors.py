@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
 
 from frontdoor.models import Agency, User
 from frontdoor.roles import Permission, Role
 
-# Where a user object keeps its group names once read (see user_group_names).
+# Where a user object keeps its group names once read (see user_group_names), beside
+# the caches Django's ModelBackend keeps its permissions in.
 _GROUP_NAMES = "_frontdoor_group_names"
+_PERMISSION_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
+
+
+def user_access_load(*, user: User) -> None:
+    """Read the user's groups, their groups' permissions and their own permissions in
+    one query, and keep them on the user object where ``user_group_names`` and Django's
+    ModelBackend look (frontdoor.auth_backends). Every signed-in page needs all three:
+    Django asked for them in three queries."""
+    through_groups = User.groups.through.objects.filter(user_id=user.pk)
+    through_own = User.user_permissions.through.objects.filter(user_id=user.pk)
+    rows = through_groups.values_list(
+        "group__name",
+        "group__permissions__content_type__app_label",
+        "group__permissions__codename",
+    ).union(
+        through_own.values_list(
+            Value(None, output_field=CharField()),
+            "permission__content_type__app_label",
+            "permission__codename",
+        ),
+        all=True,
+    )
+    names: set[str] = set()
+    from_groups: set[str] = set()
+    own: set[str] = set()
+    for group, app_label, codename in rows:
+        if group is None:
+            own.add(f"{app_label}.{codename}")
+            continue
+        names.add(group)
+        if codename is not None:
+            from_groups.add(f"{app_label}.{codename}")
+    setattr(user, _GROUP_NAMES, frozenset(names))
+    user._user_perm_cache = own
+    user._group_perm_cache = from_groups
+    user._perm_cache = own | from_groups
 
 
 def user_group_names(*, user: User) -> frozenset[str]:
@@ -19,14 +56,17 @@ def user_group_names(*, user: User) -> frozenset[str]:
     groups of a user object it goes on using calls ``user_group_names_forget``."""
     names = getattr(user, _GROUP_NAMES, None)
     if names is None:
-        names = frozenset(group.name for group in user.groups.all())
-        setattr(user, _GROUP_NAMES, names)
+        user_access_load(user=user)
+        names = getattr(user, _GROUP_NAMES)
     return names
 
 
 def user_group_names_forget(*, user: User) -> None:
-    if hasattr(user, _GROUP_NAMES):
-        delattr(user, _GROUP_NAMES)
+    """Forget the groups and permissions read for ``user``: they are read again when
+    next asked for."""
+    for cache in (_GROUP_NAMES, *_PERMISSION_CACHES):
+        if hasattr(user, cache):
+            delattr(user, cache)
 
 
 def user_roles(*, user: User | AnonymousUser) -> list[Role]:

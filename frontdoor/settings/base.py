@@ -233,7 +233,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 AUTH_USER_MODEL = "frontdoor.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "frontdoor.auth_backends.RoleBackend",
 ]
 # Lock out a (username, client address) pair after repeated failures, so an
 # attacker cannot lock a real person out from elsewhere.
