@@ -90,6 +90,7 @@ AREAS: tuple[Area, ...] = (
             "screening:family-member-history",
             "screening:log-*",
             "screening:approval",
+            "screening:check-approval",
             "screening:member-check",
             "referrals:contact-detail",
             "referrals:contact-sent",

@@ -19,10 +19,11 @@ from django.utils import timezone
 from frontdoor.roles import Role
 from referrals import services as referral_services
 from referrals.models import Contact, Person
-from screening import services as screening_services
+from screening import services_checks
 from screening.models import Decision
 from tests.conftest import VerifiedClient
 from tests.factories import AgencyFactory, UserFactory
+from tests.support.checks import consented
 from tests.support.sessions import session_after_sign_in, sign_in_with
 from tests.support.url_table import (
     ANON,
@@ -104,11 +105,12 @@ def test_every_url_as_every_role(client, world, settings):
 def test_a_partner_member_cannot_open_a_check_for_another_agency(client, world):
     users, ids = world
     contact = Contact.objects.get(reference=ids["reference"])
-    other = screening_services.check_request(
+    other = services_checks.check_request(
         actor=users["screener"],
         contact=contact,
         agency=AgencyFactory(name="Other Police"),
         question="Anything known?",
+        sharing=consented(),
     )
     client.force_login(users[PAM])
     assert client.get(reverse("screening:member-check", args=[other.pk])).status_code == 404

@@ -349,6 +349,13 @@ NOTIFY_TEMPLATE_SMS = env.str("NOTIFY_TEMPLATE_SMS", default="")
 NOTIFY_TEMPLATE_LETTER = env.str("NOTIFY_TEMPLATE_LETTER", default="")
 NOTIFY_RATE_PER_MINUTE = env.int("NOTIFY_RATE_PER_MINUTE", default=3000)
 
+# --- Information sharing -------------------------------------------------------------
+# Whether a multi-agency check asked without the family's consent waits for a manager's
+# approval before the agency sees it (the council's information-sharing procedure).
+CHECKS_WITHOUT_CONSENT_NEED_APPROVAL = env.bool(
+    "CHECKS_WITHOUT_CONSENT_NEED_APPROVAL", default=False
+)
+
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -20,10 +20,12 @@ from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import ContactSubject, Person, Relationship, WarningKind
 from screening import services as screening_services
+from screening import services_checks
 from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.support.checks import consented
 
 ANON = "anonymous"
 REFERRER_B = "referrer_b"
@@ -299,8 +301,12 @@ def url_world() -> tuple[dict, dict]:
     )
     subject = contact.subjects.get(role=ContactSubject.Role.CHILD)
     screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=police, question="Anything known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police,
+        question="Anything known?",
+        sharing=consented(),
     )
     run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
 
