@@ -65,7 +65,7 @@ def check_approval(request: HttpRequest, check_id: int) -> HttpResponse:
     if not selectors.can_approve(request.user):
         raise PermissionDenied
     check = selectors.check_get_for_approval(user=request.user, check_id=check_id)
-    form = CheckApprovalForm(request.POST or None)
+    form = CheckApprovalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
