@@ -6,6 +6,7 @@ HTTP as they use it, through the services, and against the database."""
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from datetime import timedelta
 
@@ -319,3 +320,24 @@ def test_a_hostile_reason_is_shown_as_text(client, screener, contact, police, po
     check = contact.agency_checks.get()
     response = client.get(reverse("screening:member-check", args=[check.pk]))
     assert "&lt;b&gt;s47&lt;/b&gt; =SUM(A1)" in response.text
+
+
+def test_checks_asked_before_the_basis_was_recorded_say_not_recorded():
+    """Migration 0010 gives every check already asked "not recorded" (nobody can now say
+    on what basis it went), and a sent time equal to when it was asked; a new check has
+    no default basis, so one cannot be written without saying."""
+    from django.db.migrations.operations import AddField, RunSQL
+
+    migration = importlib.import_module("screening.migrations.0010_check_sharing_basis")
+    basis = next(
+        op
+        for op in migration.Migration.operations
+        if isinstance(op, AddField) and (op.model_name, op.name) == ("agencycheck", "basis")
+    )
+    assert basis.field.default == SharingBasis.NOT_RECORDED
+    assert basis.preserve_default is False
+    assert AgencyCheck._meta.get_field("basis").has_default() is False
+    assert any(
+        isinstance(op, RunSQL) and "SET sent_at = requested_at" in op.sql
+        for op in migration.Migration.operations
+    )
