@@ -341,3 +341,21 @@ def test_checks_asked_before_the_basis_was_recorded_say_not_recorded():
         isinstance(op, RunSQL) and "SET sent_at = requested_at" in op.sql
         for op in migration.Migration.operations
     )
+
+
+def test_a_held_check_does_not_open_the_meeting_case_to_the_agency(
+    client, approval_needed, screener, manager, referrer, police, police_member
+):
+    from datetime import date, time
+
+    from screening.meetings import services as meetings
+
+    contact = submit_contact(referrer, concern_categories=["child_exploitation"])
+    services.screening_claim(actor=screener, contact=contact)
+    check = _ask(screener, contact, police)
+    run, _ = meetings.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    client.force_login(police_member)
+    assert client.get(reverse("screening:meeting", args=[run.pk])).status_code == 404
+
+    services_checks.check_approve(actor=manager, check=check)
+    assert client.get(reverse("screening:meeting", args=[run.pk])).status_code == 200
