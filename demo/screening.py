@@ -20,7 +20,7 @@ from frontdoor.roles import Role
 from frontdoor.working_days import add_working_time, is_working_day
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
-from screening import services
+from screening import services, services_checks
 from screening.meetings import services as meeting_services
 from screening.meetings.slots import slot_moment, slot_times
 from screening.models import (
@@ -32,6 +32,7 @@ from screening.models import (
     Decision,
     Route,
     Screening,
+    SharingBasis,
     ThresholdLevel,
 )
 
@@ -147,8 +148,12 @@ class _Demo:
         )
         self._start(contact, scaling=self.rng.randint(2, 6), **flagged)
         if planned.stage == "checks" and self.police is not None:
-            services.check_request(
-                actor=self.screener, contact=contact, agency=self.police, question=CHECK_QUESTION
+            services_checks.check_request(
+                actor=self.screener,
+                contact=contact,
+                agency=self.police,
+                question=CHECK_QUESTION,
+                sharing=_demo_sharing(contact),
             )
         elif planned.stage in ("approval", "returned"):
             route = Route.SOCIAL_CARE_ASSESSMENT
@@ -178,6 +183,17 @@ class _Demo:
                 decision=decision,
                 approved_at=min(decided_at + timedelta(hours=1), now),
             )
+
+
+def _demo_sharing(contact: Contact) -> services_checks.Sharing:
+    """A parent on the contact agreed on the phone today; with no adult named, the
+    screener shares without consent as a child may be at risk of significant harm."""
+    adult = (
+        contact.subjects.exclude(role__in=ContactSubject.CHILD_ROLES).order_by("position").first()
+    )
+    if adult is None:
+        return services_checks.Sharing(SharingBasis.SIGNIFICANT_HARM)
+    return services_checks.Sharing.consent(given_by=adult, given_on=timezone.localdate())
 
 
 def _case_open(contact: Contact) -> bool:

@@ -96,6 +96,7 @@ AREAS: tuple[Area, ...] = (
             "screening:log-*",
             "screening:family-address",
             "screening:approval",
+            "screening:check-approval",
             "screening:member-check",
             "referrals:contact-detail",
             "referrals:contact-sent",

@@ -314,7 +314,15 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         **dict.fromkeys(SOS_TEXT, ERASED),
         checks_waived_reason="",
     )
-    AgencyCheck.objects.filter(contact_id__in=ids).update(question=ERASED, response=ERASED)
+    # A check keeps its agency, dates and basis for sharing; who gave consent by name,
+    # why it went without, and a manager's comment go with the question and answer.
+    AgencyCheck.objects.filter(contact_id__in=ids).update(
+        question=ERASED,
+        response=ERASED,
+        consent_given_by_name=_erased_unless_empty("consent_given_by_name"),
+        basis_reason=_erased_unless_empty("basis_reason"),
+        review_comment=_erased_unless_empty("review_comment"),
+    )
     Decision.objects.filter(contact_id__in=ids).update(
         rationale=ERASED,
         complex_reason="",

@@ -17,7 +17,6 @@ from frontdoor.models import Agency
 from referrals.models import Contact
 from screening import services
 from screening.models import (
-    CHECK_AGENCY_TYPES,
     AdviceRecipient,
     Decision,
     Route,
@@ -101,21 +100,6 @@ class SignsOfSafetyForm(LengthMessagesMixin, forms.Form):
         if cleaned.get("complex_flag") and not cleaned.get("complex_reason", "").strip():
             self.add_error("complex_reason", "Enter why this contact needs the meeting")
         return cleaned
-
-
-class CheckRequestForm(LengthMessagesMixin, forms.Form):
-    agency = forms.ModelChoiceField(
-        label="Agency to ask",
-        queryset=Agency.objects.filter(is_active=True, type__in=CHECK_AGENCY_TYPES),
-        empty_label="Select an agency",
-        error_messages={"required": "Select the agency to ask"},
-    )
-    question = forms.CharField(
-        label="What do you need to know?",
-        widget=forms.Textarea(attrs=TEXT),
-        max_length=LIMITS.reason,
-        error_messages={"required": "Enter what you need to know"},
-    )
 
 
 class ProceedWithoutChecksForm(LengthMessagesMixin, forms.Form):

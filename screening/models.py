@@ -96,56 +96,6 @@ class Screening(models.Model):
         return f"Screening of {self.contact_id}"
 
 
-CHECK_AGENCY_TYPES = [
-    Agency.Type.POLICE,
-    Agency.Type.HEALTH,
-    Agency.Type.EDUCATION,
-    Agency.Type.MENTAL_HEALTH,
-    Agency.Type.PROBATION,
-    Agency.Type.HOUSING,
-    Agency.Type.EARLY_HELP,
-]
-
-
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
-)
-class AgencyCheck(models.Model):
-    """A multi-agency check: a question to a partner agency's MAST member."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ANSWERED = "answered", "Answered"
-
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="agency_checks")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="checks_asked")
-    question = models.TextField()
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    response = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["requested_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="pending", answered_at__isnull=True)
-                | models.Q(status="answered", answered_at__isnull=False) & ~models.Q(response=""),
-                name="check_answer_complete",
-            ),
-        ]
-        indexes = [models.Index(fields=["agency", "status"], name="check_agency_status_idx")]
-
-    def __str__(self) -> str:
-        return f"Check of {self.agency} on {self.contact_id}"
-
-
 class Route(models.TextChoices):
     INFORMATION_AND_ADVICE = "information_and_advice", "Information and advice"
     EARLY_HELP = "early_help", "Early help (prevention)"
@@ -462,5 +412,7 @@ class AgencyContribution(models.Model):
         return f"{self.agency} on {self.entry_id}"
 
 
-# The contact log has its own module; imported here so Django registers it with the app.
+# The contact log and the checks have their own modules; imported here so Django
+# registers them with the app and callers keep ``from screening.models import …``.
+from screening.models_checks import CHECK_AGENCY_TYPES, AgencyCheck, SharingBasis  # noqa: E402, F401
 from screening.models_log import ContactLogEntry  # noqa: E402, F401

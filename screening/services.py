@@ -17,22 +17,21 @@ from django.utils import timezone
 from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.census_codes import census_codes, return_year_key, return_year_of
-from frontdoor.models import Agency, AuditEvent, User
+from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import OPEN_STATUSES, Contact, Restriction, queue_priority
 from referrals.services import ContactStatusRefused, contact_status_move
 from screening import selectors
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
-    CHECK_AGENCY_TYPES,
     ROUTES_NEEDING_APPROVAL,
     AdviceRecipient,
-    AgencyCheck,
     Decision,
     Route,
     Screening,
     ThresholdLevel,
 )
+from screening.models_checks import WAITING_STATUSES
 
 CLAIMABLE_STATUSES = (*OPEN_STATUSES, Contact.Status.DECIDED)
 MINIMUM_RATIONALE_LENGTH = 40
@@ -197,49 +196,9 @@ def screening_save(*, actor: User, contact: Contact, values: dict) -> Screening:
     return screening
 
 
-@transaction.atomic
-def check_request(*, actor: User, contact: Contact, agency: Agency, question: str) -> AgencyCheck:
-    contact = _locked(contact)
-    _held(actor=actor, contact=contact)
-    if agency.type not in CHECK_AGENCY_TYPES:
-        raise ScreeningRefused(f"{agency.name} is not a partner agency that answers checks.")
-    if not question.strip():
-        raise ScreeningRefused("Say what you need to know.")
-    check = AgencyCheck.objects.create(
-        contact=contact, agency=agency, question=question.strip(), requested_by=actor
-    )
-    if contact.status in (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING):
-        _move(contact, Contact.Status.AWAITING_CHECKS)
-    _audit(actor, contact, "check_request", check=check.pk, agency=agency.pk)
-    return check
-
-
 def _checks_settled(contact: Contact) -> None:
     if contact.status == Contact.Status.AWAITING_CHECKS:
         _move(contact, Contact.Status.IN_SCREENING)
-
-
-@transaction.atomic
-def check_answer(*, actor: User, check: AgencyCheck, response: str) -> AgencyCheck:
-    _require(actor, Permission.ANSWER_AGENCY_CHECKS)
-    check = AgencyCheck.objects.select_for_update().select_related("contact").get(pk=check.pk)
-    if actor.agency_id != check.agency_id:
-        raise ScreeningRefused("Only a member of the agency asked can answer this check.")
-    _require_named(actor, check.contact_id)
-    if check.status != AgencyCheck.Status.PENDING:
-        raise ScreeningRefused("This check has already been answered.")
-    if not response.strip():
-        raise ScreeningRefused("Enter what your agency knows, or that it knows nothing.")
-    check.status = AgencyCheck.Status.ANSWERED
-    check.response = response.strip()
-    check.answered_by = actor
-    check.answered_at = timezone.now()
-    check.save(update_fields=["status", "response", "answered_by", "answered_at"])
-    contact = Contact.objects.select_for_update().get(pk=check.contact_id)
-    if not contact.agency_checks.filter(status=AgencyCheck.Status.PENDING).exists():
-        _checks_settled(contact)
-    _audit(actor, contact, "check_answer", check=check.pk)
-    return check
 
 
 @transaction.atomic
@@ -385,7 +344,7 @@ def decision_record(
         advice_given=advice_given,
         advice_given_to=advice_given_to,
     )
-    pending = contact.agency_checks.filter(status=AgencyCheck.Status.PENDING).exists()
+    pending = contact.agency_checks.filter(status__in=WAITING_STATUSES).exists()
     if pending and not screening.checks_waived_reason:
         raise ScreeningRefused(
             "Checks are still awaited: wait for the answers or record why you are going ahead."

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views, views_address, views_approvals, views_family, views_log
+from screening import views, views_address, views_approvals, views_checks, views_family, views_log
 from screening.meetings import views as meetings
 
 app_name = "screening"
@@ -11,8 +11,9 @@ urlpatterns = [
     path("take-next/", views.claim_next, name="claim-next"),
     path("approvals/", views_approvals.approvals, name="approvals"),
     path("approvals/<int:decision_id>/", views_approvals.approval, name="approval"),
-    path("checks/", views.member_checks, name="member-checks"),
-    path("checks/<int:check_id>/", views.member_check_answer, name="member-check"),
+    path("approvals/checks/<int:check_id>/", views_checks.check_approval, name="check-approval"),
+    path("checks/", views_checks.member_checks, name="member-checks"),
+    path("checks/<int:check_id>/", views_checks.member_check_answer, name="member-check"),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<int:run_id>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:run_id>/print/", meetings.meeting_print, name="meeting-print"),
@@ -32,7 +33,7 @@ urlpatterns = [
     path("<str:reference>/release/", views.release, name="release"),
     path("<str:reference>/reassign/", views.reassign, name="reassign"),
     path("<str:reference>/signs-of-safety/", views.signs_of_safety, name="signs-of-safety"),
-    path("<str:reference>/checks/", views.request_check, name="request-check"),
+    path("<str:reference>/checks/", views_checks.request_check, name="request-check"),
     path("<str:reference>/proceed/", views.proceed_without_checks, name="proceed"),
     path("<str:reference>/decision/", views.decide, name="decide"),
     path("<str:reference>/log/", views_log.log_add, name="log-add"),

@@ -1,11 +1,12 @@
 """HTML views for the queue, screening, checks and decisions.
 
-Validate, call a service or selector, render. Screening staff only, except the
-partner-agency checks pages, which show a member only what their agency was asked.
+Validate, call a service or selector, render. Screening staff only; the checks
+asked of partner agencies have their own module (views_checks).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor import page_parts
 from frontdoor.audit import audit_views
-from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
@@ -26,8 +26,10 @@ from referrals.selectors_family_address import letter_address
 from referrals.selectors_referrer import referrer_details
 from screening import forms, selectors, services
 from screening.family_page import family_context
+from screening.forms_checks import CheckRequestForm
 from screening.forms_log import LogEntryForm
 from screening.models import Decision
+from screening.models_checks import WAITING_STATUSES
 
 SEARCH_SESSION_KEY = "screening-queue-search"
 SEARCH_REFUSED = (
@@ -256,11 +258,12 @@ def page_render(
                 user=request.user, person_ids=[s.person_id for s in contact.subjects.all()]
             ),
             "checks": checks,
-            "pending_checks": [c for c in checks if c.status == "pending"],
+            "pending_checks": [c for c in checks if c.status in WAITING_STATUSES],
+            "checks_need_approval": settings.CHECKS_WITHOUT_CONSENT_NEED_APPROVAL,
             "decisions": decisions,
             "current": current,
             "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
-            "check_form": bound.get("check_form") or forms.CheckRequestForm(),
+            "check_form": bound.get("check_form") or CheckRequestForm(contact=contact),
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
             "decision_form": bound.get("decision_form")
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
@@ -314,25 +317,6 @@ def signs_of_safety(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "screening/_saved.html", {"screening": screening})
     messages.success(request, "Signs of Safety screening saved.")
     return redirect(f"{reverse('screening:contact', args=[reference])}#signs-of-safety")
-
-
-@require_POST
-def request_check(request: HttpRequest, reference: str) -> HttpResponse:
-    contact, _ = selectors.screening_get(user=request.user, reference=reference)
-    form = forms.CheckRequestForm(request.POST)
-    if not form.is_valid():
-        return page_render(request, reference, check_form=form)
-    try:
-        check = services.check_request(
-            actor=request.user,
-            contact=contact,
-            agency=form.cleaned_data["agency"],
-            question=form.cleaned_data["question"],
-        )
-        messages.success(request, f"Check sent to {check.agency.name}.")
-    except services.ScreeningRefused as refused:
-        messages.error(request, str(refused))
-    return redirect(f"{reverse('screening:contact', args=[reference])}#checks")
 
 
 @require_POST
@@ -421,45 +405,3 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             "be sent: add their address under Letters to the family.",
         )
     return redirect("screening:contact", reference=reference)
-
-
-def member_checks(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
-        raise PermissionDenied
-    checks = list(selectors.checks_for_member(user=request.user))
-    audit_views(
-        actor=request.user,
-        record_type="contact",
-        record_ids={check.contact.reference for check in checks if not check.closed},
-        request=request,
-    )
-    asks = selectors.restricted_asks(user=request.user, rows=[c for c in checks if c.closed])
-    return render(request, "screening/member_checks.html", {"checks": checks, "asks": asks})
-
-
-@require_http_methods(["GET", "POST"])
-def member_check_answer(request: HttpRequest, check_id: int) -> HttpResponse:
-    if not request.user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
-        raise PermissionDenied
-    check = selectors.check_get_for_member(user=request.user, check_id=check_id)
-    form = forms.CheckAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.check_answer(
-                actor=request.user, check=check, response=form.cleaned_data["response"]
-            )
-            messages.success(request, f"Your answer on {check.contact.reference} has been sent.")
-            return redirect("screening:member-checks")
-        except services.ScreeningRefused as refused:
-            form.add_error(None, str(refused))
-    audit_views(
-        actor=request.user,
-        record_type="contact",
-        record_ids=[check.contact.reference],
-        request=request,
-    )
-    return render(
-        request,
-        "screening/member_check.html",
-        {"check": check, "form": form, "show_errors": request.method == "POST"},
-    )

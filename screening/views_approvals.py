@@ -1,4 +1,6 @@
-"""A manager's approvals: the decisions waiting for them, and approving or returning one."""
+"""A manager's approvals: the decisions waiting for them, and approving or returning
+one. Checks asked without consent that wait for a manager are listed here too; their
+page is ``views_checks.check_approval``."""
 
 from __future__ import annotations
 
@@ -16,14 +18,15 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if not selectors.can_approve(request.user):
         raise PermissionDenied
     decisions = list(selectors.approvals_pending(user=request.user))
+    checks = list(selectors.checks_awaiting_approval(user=request.user))
+    closed = [row for row in [*decisions, *checks] if row.closed]
     return render(
         request,
         "screening/approvals.html",
         {
             "decisions": decisions,
-            "asks": selectors.restricted_asks(
-                user=request.user, rows=[d for d in decisions if d.closed]
-            ),
+            "checks": checks,
+            "asks": selectors.restricted_asks(user=request.user, rows=closed),
         },
     )
 

@@ -19,10 +19,11 @@ from django.utils import timezone
 from frontdoor.roles import Role
 from referrals import services as referral_services
 from referrals.models import Contact, Person
-from screening import services as screening_services
+from screening import services_checks
 from screening.models import Decision
 from tests.conftest import VerifiedClient
 from tests.factories import AgencyFactory, UserFactory
+from tests.support.checks import consented
 from tests.support.sessions import session_after_sign_in, sign_in_with
 from tests.support.url_table import (
     ANON,
@@ -104,11 +105,12 @@ def test_every_url_as_every_role(client, world, settings):
 def test_a_partner_member_cannot_open_a_check_for_another_agency(client, world):
     users, ids = world
     contact = Contact.objects.get(reference=ids["reference"])
-    other = screening_services.check_request(
+    other = services_checks.check_request(
         actor=users["screener"],
         contact=contact,
         agency=AgencyFactory(name="Other Police"),
         question="Anything known?",
+        sharing=consented(),
     )
     client.force_login(users[PAM])
     assert client.get(reverse("screening:member-check", args=[other.pk])).status_code == 404
@@ -152,6 +154,7 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "referrals:warning-review": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "referrals:warning-end": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "screening:approval": {"get": {M: 200}, "post": {M: 200}},
+    "screening:check-approval": {"get": {M: 200}, "post": {M: 400}},
     "screening:member-check": {"get": {PAM: 200}, "post": {PAM: 200}},
     "screening:meeting-outcome": {"post": {M: 302}},
     "screening:meeting-contribution": {"post": {S: 302, M: 302, PAM: 302}},
@@ -194,6 +197,7 @@ RECORD_ARGS = {
     "person_id",
     "decision_id",
     "check_id",
+    "held_check_id",
     "entry_id",
     "notice_id",
     "warning_id",

@@ -8,6 +8,7 @@ from demo.synthetic.tables import (
     CHECK_ANSWERS,
     CHECK_QUESTIONS,
     COMPLEX_REASONS,
+    CONSENT_GIVERS,
     NULL,
     RETURN_COMMENT,
     SCALING,
@@ -62,6 +63,16 @@ class DecisionMixin:
             self.world.check_agencies, min(len(plan.checks), len(self.world.check_agencies))
         )
         for (asked, answered), (agency, members) in zip(plan.checks, agencies, strict=False):
+            # Most with a parent's consent, given the day it was asked; some without,
+            # where a child is at risk of significant harm or asking would prejudice.
+            roll = self.rng.random()
+            if roll < 0.8:
+                given_on = self.cal.date_of(self.cal.day_of(asked)).isoformat()
+                basis = ("consent", self._one(CONSENT_GIVERS), given_on, "")
+            elif roll < 0.95:
+                basis = ("significant_harm", "", NULL, "")
+            else:
+                basis = ("prejudice", "", NULL, "A police investigation is under way.")
             row = (
                 str(self._id("screening_agencycheck")),
                 self._one(CHECK_QUESTIONS),
@@ -73,6 +84,9 @@ class DecisionMixin:
                 str(self._one(members)) if answered and members else NULL,
                 str(contact_id),
                 str(screener),
+                *basis,
+                ts(asked),  # sent when asked: the demo's council approves none first
+                "",
             )
             rows.append("\t".join(row))
 

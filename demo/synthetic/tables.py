@@ -222,6 +222,14 @@ COMPLEX_REASONS = [
     "Going missing and signs of exploitation: needs the partners together.",
     "Third contact this year; the picture only makes sense with every agency's view.",
 ]
+# Who gave consent to a check, as a screener would write it.
+CONSENT_GIVERS = [
+    "The child's mother",
+    "The child's father",
+    "Both parents",
+    "The child's carer",
+    "The young person and their mother",
+]
 CHECK_QUESTIONS = [
     "Any incidents or intelligence about the adults at this address?",
     "Are the children registered and seen recently? Any missed appointments?",
@@ -260,7 +268,7 @@ COLUMNS = {
     "referrals_personwarningreview": "id, reviewed_at, review_due, note, reviewed_by_id, warning_id",
     "referrals_matchcandidate": "id, score, reasons, decision, decided_at, decided_by_id, subject_id, person_id",
     "screening_screening": "id, claimed_at, past_harm, danger_statement, complicating_factors, strengths, existing_safety, safety_goals, next_steps, scaling, checks_waived_reason, updated_at, assigned_to_id, contact_id, updated_by_id, complex_flag, complex_reason",
-    "screening_agencycheck": "id, question, requested_at, status, response, answered_at, agency_id, answered_by_id, contact_id, requested_by_id",
+    "screening_agencycheck": "id, question, requested_at, status, response, answered_at, agency_id, answered_by_id, contact_id, requested_by_id, basis, consent_given_by_name, consent_given_on, basis_reason, sent_at, review_comment",
     "screening_decision": "id, route, rationale, is_complex, complex_reason, family_notice, withhold_reason, decided_at, approval, approval_at, approval_comment, approved_by_id, contact_id, decided_by_id, supersedes_id, threshold_level_id, primary_need, is_re_referral",
     "outcomes_notice": "id, kind, audience, channel, recipient, reference, status, attempts, failure_reason, provider_id, created_at, sending_started_at, next_attempt_at, sent_at, updated_at, contact_id, decision_id, requested_by_id, resend_of_id",
     "outcomes_downstreamoutcome": "id, event, occurred_on, assessment_outcome, source, external_id, recorded_at, contact_id, recorded_by_id, subject_id, factors, reason_for_closure, late_reason",

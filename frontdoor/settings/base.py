@@ -368,6 +368,13 @@ COUNCIL_POSTAL_ADDRESS = [
 ]
 COUNCIL_EMAIL = env.str("COUNCIL_EMAIL", default="")
 
+# --- Information sharing -------------------------------------------------------------
+# Whether a multi-agency check asked without the family's consent waits for a manager's
+# approval before the agency sees it (the council's information-sharing procedure).
+CHECKS_WITHOUT_CONSENT_NEED_APPROVAL = env.bool(
+    "CHECKS_WITHOUT_CONSENT_NEED_APPROVAL", default=False
+)
+
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

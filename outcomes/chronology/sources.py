@@ -29,7 +29,7 @@ from frontdoor.models import User
 from outcomes.chronology.entries import Entry, EntryKey, Stream, source
 from referrals.models import Contact, ContactSubject, Person
 from referrals.selectors import can_screen
-from screening.models import AgencyCheck, ComplexCaseEntry, Decision
+from screening.models import AgencyCheck, ComplexCaseEntry, Decision, SharingBasis
 
 
 class _OnContactsOf(Func):
@@ -251,11 +251,19 @@ def checks(person: Person) -> list[Stream]:
     ]
 
 
+def _sharing_words(check: AgencyCheck) -> str:
+    """The basis for sharing in one line: who consented and when, or why not."""
+    words = check.get_basis_display()
+    if check.basis == SharingBasis.CONSENT:
+        return f"{words}: given by {check.consent_giver} on {check.consent_given_on:%-d %B %Y}"
+    return f"{words}: {check.basis_reason}" if check.basis_reason else words
+
+
 def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
     rows = AgencyCheck.objects.filter(
         pk__in=ids_of(keys, "check-asked", "check-answered")
-    ).select_related("contact", "agency", "requested_by", "answered_by")
+    ).select_related("contact", "agency", "requested_by", "answered_by", "consent_given_by")
     for check in rows:
         contact = check.contact
         links = contact_links(user, contact, ("Screening of the contact", "screening:contact"))
@@ -271,7 +279,10 @@ def _load_checks(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
                 at=check.requested_at,
                 title=f"Check asked of {check.agency.name}",
                 by=name_of(check.requested_by),
-                details=[("Status", check.get_status_display())],
+                details=[
+                    ("Status", check.get_status_display()),
+                    ("Basis for sharing", _sharing_words(check)),
+                ],
                 text=[("Question", check.question)],
                 **common,
             )

@@ -26,7 +26,7 @@ from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.working_days import working_time_between
 from outcomes.models import DownstreamOutcome
 from referrals.models import Contact, ContactSubject
-from screening.models import Decision
+from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
 # child as named on that contact alone (who then has no history to count).
@@ -64,6 +64,18 @@ class ContactFact:
             return None
         elapsed = working_time_between(self.received_at, self.first_decided_at)
         return max(elapsed.total_seconds(), 0) / 3600
+
+
+@dataclass(frozen=True)
+class CheckFact:
+    """A multi-agency check: the contact it is about, the London day it was asked and
+    the basis for sharing. ``agency_id`` is the contact's source agency, so a check
+    goes with its contact when the scorecard is split by agency."""
+
+    contact_id: int
+    asked_on: date
+    basis: str
+    agency_id: int | None
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,7 @@ class Facts:
     contacts: dict[int, ContactFact]
     outcomes: list[OutcomeFact]
     contacts_by_child: dict[ChildKey, list[ContactFact]]
+    checks: list[CheckFact] = field(default_factory=list)
 
     @cached_property
     def outcome_maps(self) -> OutcomeMaps:
@@ -154,6 +167,17 @@ class Facts:
 
     def decided_in(self, months: list[date]) -> list[ContactFact]:
         return [fact for month in months for fact in self._decided_by_month.get(month, ())]
+
+    @cached_property
+    def _checks_by_month(self) -> dict[date, list[CheckFact]]:
+        months: dict[date, list[CheckFact]] = defaultdict(list)
+        for check in self.checks:
+            months[_month(check.asked_on)].append(check)
+        return months
+
+    def checks_asked_in(self, months: list[date]) -> list[CheckFact]:
+        """Checks asked in these months, in the order they were asked."""
+        return [check for month in months for check in self._checks_by_month.get(month, ())]
 
     @cached_property
     def re_referrals(self) -> set[int]:
@@ -272,9 +296,20 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         history.sort(key=lambda fact: (fact.received_at, fact.id))
 
     outcomes = [OutcomeFact(*row[:5]) for row in outcome_rows if row[0] in contacts]
+    # Checks asked in the window (about any contact, however long ago received), as
+    # recorded at as_at: one asked later is not counted yet.
+    checks = [
+        CheckFact(contact_id, london_date(asked_at), basis, agency_id)
+        for contact_id, asked_at, basis, agency_id in AgencyCheck.objects.filter(
+            requested_at__gte=window_start, requested_at__lt=window_end, requested_at__lte=as_at
+        )
+        .order_by("requested_at", "pk")
+        .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")
+    ]
     return Facts(
         as_at=as_at,
         contacts=contacts,
         outcomes=outcomes,
         contacts_by_child=dict(contacts_by_child),
+        checks=checks,
     )

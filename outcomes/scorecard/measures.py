@@ -24,6 +24,11 @@ Definitions, where DOMAIN.md leaves a choice (docs/adr/0008-scorecard-definition
   strategy discussion for that child on that referral on or before it.
 * Timeliness counts contacts received in the period that were decided or are past
   their due time; one still inside its time counts once it is decided.
+* Checks by basis for sharing: multi-agency checks asked in the period (the London
+  date the screener asked), by the basis recorded; a check waiting for a manager or
+  refused by one counts, as it was asked. A check goes with its contact's source
+  agency in the split by agency. Checks asked before the basis was recorded count
+  as "not recorded".
 * Median: the middle value (mean of the middle two). 90th percentile: the
   nearest-rank value (the smallest value at or above 90% of the decisions).
 """
@@ -43,7 +48,7 @@ from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
 from referrals.models import Contact
-from screening.models import REFERRAL_ROUTES, Route
+from screening.models import REFERRAL_ROUTES, Route, SharingBasis
 
 NOT_PROGRESSED_ROUTES = (Route.INFORMATION_AND_ADVICE, Route.EARLY_HELP)
 NOT_DECIDED = "not_decided"
@@ -181,6 +186,9 @@ HEADLINE_MEASURES: tuple[Measure, ...] = (
     ),
 )
 MEASURES_BY_KEY = {measure.key: measure for measure in HEADLINE_MEASURES}
+# Figures shown outside the headline whose absence makes a kept count out of date.
+CHECKS_WITHOUT_CONSENT = "checks_without_consent"
+ALWAYS_COUNTED = (*MEASURES_BY_KEY, CHECKS_WITHOUT_CONSENT)
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,31 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
     figures["repeat_not_progressed"] = _repeat_figure(facts, received)
     figures.update(_conference_figures(facts, period, mine))
     figures.update(_timeliness_figures(facts, received))
+    figures.update(_check_figures(facts, months, belongs))
+    return figures
+
+
+def _check_figures(facts: Facts, months: list[date], belongs: AgencyFilter | None) -> Figures:
+    """Checks asked in the period by basis for sharing, each counted as its contact
+    (a contact asked about twice is listed twice); the reasons without consent are
+    always shown, a zero included, as the steering group looks for them."""
+    checks = facts.checks_asked_in(months)
+    if belongs is not None:
+        # A check carries its contact's source agency, which is all the filter reads.
+        checks = [check for check in checks if belongs(check)]  # type: ignore[arg-type]
+    asked = tuple(check.contact_id for check in checks)
+    shown = {*SharingBasis.choosable(), *(check.basis for check in checks)}
+    figures: Figures = {
+        f"check_basis:{basis.value}": Figure(
+            tuple(check.contact_id for check in checks if check.basis == basis), asked
+        )
+        for basis in SharingBasis
+        if basis in shown
+    }
+    without = SharingBasis.without_consent()
+    figures[CHECKS_WITHOUT_CONSENT] = Figure(
+        tuple(check.contact_id for check in checks if check.basis in without), asked
+    )
     return figures
 
 

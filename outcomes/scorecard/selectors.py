@@ -20,7 +20,7 @@ from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
-from outcomes.scorecard.measures import HEADLINE_MEASURES, Figure, Figures, Totals, compute
+from outcomes.scorecard.measures import ALWAYS_COUNTED, Figure, Figures, Totals, compute
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -114,7 +114,7 @@ def snapshot_is_complete(snapshot: ScorecardSnapshot) -> bool:
     """Whether a kept count holds every measure the scorecard now shows; one kept
     before a measure was added is counted afresh instead (until tonight's count)."""
     trend = snapshot.figures.get("trend") or []
-    return bool(trend) and all(measure.key in trend[-1][1] for measure in HEADLINE_MEASURES)
+    return bool(trend) and all(key in trend[-1][1] for key in ALWAYS_COUNTED)
 
 
 def _totals(figures: dict) -> dict[str, Totals]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.measures import (
+    CHECKS_WITHOUT_CONSENT,
     HEADLINE_MEASURES,
     NOT_DECIDED,
     Figure,
@@ -17,11 +18,12 @@ from outcomes.scorecard.measures import (
 )
 from outcomes.scorecard.selectors import Scorecard
 from referrals.models import Contact
-from screening.models import Route
+from screening.models import Route, SharingBasis
 
 EXTRA_FIGURES = {
     "overdue": ("Contacts still waiting past their due time", Kind.COUNT),
     "cp_plans": ("Child protection plans started (children)", Kind.COUNT),
+    CHECKS_WITHOUT_CONSENT: ("Multi-agency checks asked without the family's consent", Kind.RATE),
 }
 BREAKDOWN_TITLES = {
     "source": "Contacts by referral source (CIN census code)",
@@ -29,6 +31,7 @@ BREAKDOWN_TITLES = {
     "route": "Contacts by route (standing decision)",
     "route_share": "Contacts decided in the period, by route",
     "assessment_outcome": "Assessments completed, by outcome",
+    "check_basis": "Multi-agency checks asked, by basis for sharing",
 }
 
 
@@ -78,6 +81,8 @@ def value_label(dimension: str, value: str, source_labels: dict[str, str]) -> st
         return route_label(value)
     if dimension == "assessment_outcome":
         return DownstreamOutcome.AssessmentOutcome(value).label
+    if dimension == "check_basis":
+        return SharingBasis(value).label
     return value
 
 
@@ -87,6 +92,8 @@ def _sort_key(dimension: str, value: str):
         return order.index(value)
     if dimension == "channel":
         return [channel.value for channel in Contact.Channel].index(value)
+    if dimension == "check_basis":
+        return [basis.value for basis in SharingBasis].index(value)
     if dimension == "source":
         number = "".join(c for c in value if c.isdigit())
         return (int(number or 0), value)

@@ -59,11 +59,15 @@ def _sees_every_case(user: User) -> bool:
 
 
 def _agency_involved(user: User, entry_ref: str = "pk") -> Exists:
-    """Subquery on entries: the user's agency was asked a check about the case's
+    """Subquery on entries: the user's agency was sent a check about the case's
     contact, or has added its information to the case."""
     return Exists(
         ComplexCaseEntry.objects.filter(pk=OuterRef(entry_ref)).filter(
-            Q(contact__agency_checks__agency_id=user.agency_id)
+            # A check held for a manager (or refused) was never sent: it opens nothing.
+            Q(
+                contact__agency_checks__agency_id=user.agency_id,
+                contact__agency_checks__sent_at__isnull=False,
+            )
             | Q(contributions__agency_id=user.agency_id)
         )
     )

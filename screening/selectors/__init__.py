@@ -9,7 +9,9 @@ names are re-exported here, so callers write ``from screening import selectors``
 
 from screening.selectors.access import can_approve, can_screen, screening_get
 from screening.selectors.checks import (
+    check_get_for_approval,
     check_get_for_member,
+    checks_awaiting_approval,
     checks_for_member,
     checks_on,
     restricted_asks,
@@ -69,7 +71,9 @@ __all__ = [
     "approvals_pending",
     "can_approve",
     "can_screen",
+    "check_get_for_approval",
     "check_get_for_member",
+    "checks_awaiting_approval",
     "checks_for_member",
     "checks_on",
     "child_histories",

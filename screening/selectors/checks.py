@@ -1,4 +1,6 @@
-"""Agency checks: those on a contact, and those a partner agency's member answers."""
+"""Agency checks: those on a contact, those a partner agency's member answers (only
+once sent: a check held for a manager's approval, or refused, is not theirs to
+see), and those without consent waiting for a manager."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 from screening.models import AgencyCheck
-from screening.selectors.access import can_screen
+from screening.selectors.access import can_approve, can_screen
+
+SENT_STATUSES = (AgencyCheck.Status.PENDING, AgencyCheck.Status.ANSWERED)
 
 
 def checks_on(*, user: User, contact: Contact) -> list[AgencyCheck]:
@@ -20,7 +24,7 @@ def checks_on(*, user: User, contact: Contact) -> list[AgencyCheck]:
         return []
     return list(
         AgencyCheck.objects.filter(contact=contact).select_related(
-            "agency", "requested_by", "answered_by"
+            "agency", "requested_by", "answered_by", "consent_given_by", "reviewed_by"
         )
     )
 
@@ -33,9 +37,9 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
     if not user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm) or not user.agency_id:
         return AgencyCheck.objects.none()
     return (
-        AgencyCheck.objects.filter(agency_id=user.agency_id)
+        AgencyCheck.objects.filter(agency_id=user.agency_id, status__in=SENT_STATUSES)
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
-        .select_related("contact", "requested_by", "answered_by")
+        .select_related("contact", "requested_by", "answered_by", "consent_given_by", "reviewed_by")
         .prefetch_related(
             # The people the question is about, adults included (the member's page
             # shows both; the list, the children): nothing from their records.
@@ -54,7 +58,7 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
             # Spelled out: the status values sort "answered" before "pending".
             Case(When(status=AgencyCheck.Status.PENDING, then=0), default=1),
             F("answered_at").desc(nulls_last=True),
-            "requested_at",
+            "sent_at",
         )
     )
 
@@ -64,6 +68,31 @@ def check_get_for_member(*, user: User, check_id: int) -> AgencyCheck:
     restricted-record refusal when it is about a record not open to them."""
     try:
         check = checks_for_member(user=user).get(pk=check_id)
+    except AgencyCheck.DoesNotExist:
+        raise Http404("No check found") from None
+    referral_selectors.contact_ensure_open(user=user, contact=check.contact)
+    return check
+
+
+def checks_awaiting_approval(*, user: User) -> QuerySet[AgencyCheck]:
+    """Checks without consent held for a manager, the longest waiting first; each
+    carries ``closed`` (its contact is restricted to others), for the list to leave
+    out everything but the reference."""
+    if not can_approve(user):
+        return AgencyCheck.objects.none()
+    return (
+        AgencyCheck.objects.filter(status=AgencyCheck.Status.AWAITING_APPROVAL)
+        .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
+        .select_related("contact", "agency", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def check_get_for_approval(*, user: User, check_id: int) -> AgencyCheck:
+    """A check waiting for approval, to read and approve or refuse: 404 when there is
+    none, the restricted-record refusal when its contact is not open to this manager."""
+    try:
+        check = checks_awaiting_approval(user=user).get(pk=check_id)
     except AgencyCheck.DoesNotExist:
         raise Http404("No check found") from None
     referral_selectors.contact_ensure_open(user=user, contact=check.contact)

@@ -16,9 +16,11 @@ from playwright.sync_api import expect
 
 from outcomes.models import CensusExport
 from screening import services as screening_services
+from screening import services_checks
 from screening.meetings import services as meeting_services
 from tests.factories import PersonFactory, child_input, submit_contact
 from tests.support.browser import sign_in
+from tests.support.checks import consented
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,11 +124,15 @@ def test_partner_member_checks_list(
         contact = submit_contact(referrer)
         screening_services.screening_claim(actor=screener, contact=contact)
         checks.append(
-            screening_services.check_request(
-                actor=screener, contact=contact, agency=police, question="Anything known?"
+            services_checks.check_request(
+                actor=screener,
+                contact=contact,
+                agency=police,
+                question="Anything known?",
+                sharing=consented(),
             )
         )
-    screening_services.check_answer(actor=police_member, check=checks[0], response="Nothing.")
+    services_checks.check_answer(actor=police_member, check=checks[0], response="Nothing.")
     sign_in(page, police_member)
     page.goto(reverse("screening:member-checks"))
     rows = page.locator("tbody tr")

@@ -40,6 +40,7 @@ def test_screen_check_decide_and_approve(
 
     page.get_by_label("Agency to ask").select_option(label="Demo Police")
     page.get_by_label("What do you need to know?").fill("Any incidents at the family's address?")
+    page.get_by_label("Without consent: a child is at risk of significant harm").check()
     page.get_by_role("button", name="Send check").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Check sent to Demo Police")
     sign_out(page)

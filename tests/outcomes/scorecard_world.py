@@ -21,7 +21,9 @@ from outcomes.models import DownstreamOutcome
 from referrals.models import Contact
 from referrals.services import ReferrerInput, contact_submit
 from screening import services as screening_services
-from screening.models import Decision, Route, ThresholdLevel
+from screening import services_checks
+from screening.models import AgencyCheck, Decision, Route, SharingBasis, ThresholdLevel
+from screening.services_checks import Sharing
 from tests.factories import ADVICE, AgencyFactory, UserFactory, child_input, contact_input
 
 _nhs_base = itertools.count(400_000_001)
@@ -94,6 +96,31 @@ class World:
                 actor=self.manager, decision=decision, approved_at=approved
             )
         return decision
+
+    def check(self, key, basis, asked) -> None:
+        """A check asked of the police about contact ``key`` at ``asked``, on ``basis``
+        ("not_recorded" for one asked before the basis was recorded)."""
+        contact = Contact.objects.get(pk=self.contacts[key].pk)
+        screening_services.screening_claim(actor=self.screener, contact=contact)
+        if basis == SharingBasis.CONSENT:
+            sharing = Sharing.consent(given_by_name="Their mother", given_on=asked.date())
+        else:
+            sharing = Sharing(basis, reason="Asking would tip off the alleged abuser.")
+        check = services_checks.check_request(
+            actor=self.screener,
+            contact=contact,
+            agency=self.police,
+            question="Anything known?",
+            # What a check asked before the basis was recorded holds after migration 0010.
+            sharing=Sharing(SharingBasis.OTHER, reason="x")
+            if basis == SharingBasis.NOT_RECORDED
+            else sharing,
+        )
+        AgencyCheck.objects.filter(pk=check.pk).update(
+            requested_at=asked,
+            sent_at=asked,
+            **({"basis": basis, "basis_reason": ""} if basis == SharingBasis.NOT_RECORDED else {}),
+        )
 
     def outcome(self, key, event, on, result="", late_reason=""):
         downstream.outcome_event_record(
@@ -212,6 +239,20 @@ def build_world(screener, manager) -> World:
 
     # Kit: half an hour into the next quarter (23:30 UTC on 30 September).
     world.contact("c13", child="Kit", received=at(2026, 10, 1, 0, 30), agency=school)
+
+    # Checks asked of the police, by London date: Jay's before the quarter; Ben's with
+    # consent; Ava's without (significant harm); Gus's twice without (prejudice, then
+    # significant harm); Cai's before the basis was recorded; Dee's at 23:30 on the
+    # quarter's last day (22:30 UTC, in) and at 00:30 on 1 October (23:30 UTC on
+    # 30 September, out), both for another lawful reason.
+    world.check("c12", SharingBasis.SIGNIFICANT_HARM, at(2026, 5, 5, 11))
+    world.check("c3", SharingBasis.CONSENT, at(2026, 7, 13, 9, 30))
+    world.check("c1", SharingBasis.SIGNIFICANT_HARM, at(2026, 8, 14, 11))
+    world.check("c9", SharingBasis.PREJUDICE, at(2026, 9, 10, 10, 30))
+    world.check("c9", SharingBasis.SIGNIFICANT_HARM, at(2026, 9, 11, 10))
+    world.check("c4", SharingBasis.NOT_RECORDED, at(2026, 7, 6, 10))
+    world.check("c6", SharingBasis.OTHER, at(2026, 9, 30, 23, 30))
+    world.check("c6", SharingBasis.OTHER, at(2026, 10, 1, 0, 30))
     return world
 
 

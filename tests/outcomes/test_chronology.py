@@ -332,3 +332,13 @@ def test_the_pdf_is_a_real_pdf_with_every_entry(client, manager, history, tmp_pa
         record_type="person",
         record_id=str(history.person.pk),
     ).exists()
+
+
+def test_a_check_asked_shows_its_basis_for_sharing(client, screener, history):
+    client.force_login(screener)
+    response = client.get(_url(history.person), {"kind": ["checks"]})
+    today = timezone.localdate()
+    assert (
+        f"With the family&#x27;s consent: given by The child&#x27;s mother on {today:%-d %B %Y}"
+        in response.text
+    )

@@ -171,6 +171,31 @@ def test_every_measure_split_by_source_agency(world, card):
     assert any(group.key == NO_AGENCY for group, _ in card.by_agency)
 
 
+def test_checks_counted_by_basis_for_sharing(world, card):
+    figures = card.figures
+    # Asked in the quarter by London date: c3 (consent), c1 and c9's second
+    # (significant harm), c9's first (prejudice), c6's at 23:30 on 30 September
+    # (another reason) and c4 (not recorded): 6. Out: c12 (May) and c6's at 00:30
+    # on 1 October, though 23:30 UTC on 30 September.
+    assert ratio(figures["check_basis:consent"]) == (1, 6)
+    assert ratio(figures["check_basis:significant_harm"]) == (2, 6)
+    assert ratio(figures["check_basis:prejudice"]) == (1, 6)
+    assert ratio(figures["check_basis:other"]) == (1, 6)
+    assert ratio(figures["check_basis:not_recorded"]) == (1, 6)
+    assert refs(world, figures["check_basis:significant_harm"]) == ["c1", "c9"]
+    # Without consent: c1, c9 twice, c6.
+    assert ratio(figures["checks_without_consent"]) == (4, 6)
+    assert refs(world, figures["checks_without_consent"]) == ["c1", "c6", "c9"]
+    groups = {group.name: figures for group, figures in card.by_agency}
+    assert ratio(groups["County Police"]["checks_without_consent"]) == (3, 3)  # c1 c9 c9
+    assert ratio(groups["Riverside Primary"]["checks_without_consent"]) == (1, 3)  # c6
+    trend = dict((period.key, figures) for period, figures in card.trend)
+    assert ratio(trend["2026-Q2"]["checks_without_consent"]) == (1, 1)  # c12
+    # A reason without consent shows even when none was asked.
+    assert ratio(trend["2025-Q4"]["check_basis:prejudice"]) == (0, 0)
+    assert "check_basis:not_recorded" not in trend["2025-Q4"]
+
+
 def test_trend_shows_the_previous_four_quarters(world, card):
     keys = [period.key for period, _ in card.trend]
     assert keys == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]

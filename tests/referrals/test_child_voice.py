@@ -13,6 +13,7 @@ from referrals import services
 from referrals.models import Contact
 from referrals.services import api_client_create
 from tests.factories import UserFactory, child_input, submit_contact
+from tests.support.checks import consented
 from tests.support.contact_forms import CONCERN, child, management, staff_referrer
 from tests.support.partner_api import VALID
 
@@ -233,12 +234,17 @@ def test_a_partner_member_never_reads_the_childs_words(client, referrer, screene
     from datetime import time
 
     from screening import services as screening_services
+    from screening import services_checks
     from screening.meetings import services as meeting_services
 
     contact = _heard(referrer)
     screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=police_member.agency, question="Known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police_member.agency,
+        question="Known?",
+        sharing=consented(),
     )
     run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
     client.force_login(screener)

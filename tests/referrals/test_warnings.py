@@ -15,8 +15,10 @@ from frontdoor.roles import Role
 from referrals import services
 from referrals.models import PersonWarning, PersonWarningReview, WarningKind
 from screening import services as screening_services
+from screening import services_checks
 from screening.meetings import services as meeting_services
 from tests.factories import UserFactory, adult_input, child_input, submit_contact
+from tests.support.checks import consented
 
 pytestmark = pytest.mark.django_db
 
@@ -248,10 +250,14 @@ def test_a_partner_member_at_the_meeting_and_a_performance_viewer_see_no_warning
     person = contact.subjects.get().person
     _warn(screener, person, kind=WarningKind.MARAC)
     screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=police_member.agency, question="Known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police_member.agency,
+        question="Known?",
+        sharing=consented(),
     )
-    screening_services.check_answer(actor=police_member, check=check, response="Seen twice.")
+    services_checks.check_answer(actor=police_member, check=check, response="Seen twice.")
     run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
     meeting = reverse("screening:meeting", args=[run.pk])
 

@@ -21,8 +21,9 @@ from frontdoor.nhs_numbers import nhs_number_from
 from outcomes.models import DownstreamOutcome
 from referrals import services as referral_services
 from referrals.models import ContactSubject, MatchCandidate, Person, Relationship, WarningKind
-from screening import services
+from screening import services, services_checks
 from tests.factories import adult_input, child_input, submit_contact
+from tests.support.checks import consented
 from tests.support.family import (
     AMELIA_NHS,
     FATHER,
@@ -409,8 +410,12 @@ def test_a_partner_member_sees_the_people_the_check_is_about_and_nothing_else(
     first = first_contact(referrer)
     later = later_contact(referrer, adult_input())  # Dawn, the mother, is on it
     services.screening_claim(actor=screener, contact=later)
-    check = services.check_request(
-        actor=screener, contact=later, agency=police, question="Anything known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=later,
+        agency=police,
+        question="Anything known?",
+        sharing=consented(),
     )
     client.force_login(police_member)
     page = client.get(reverse("screening:member-check", args=[check.pk])).text

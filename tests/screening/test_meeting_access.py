@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from frontdoor.models import Agency
 from frontdoor.roles import Role
-from screening import services
+from screening import services, services_checks
 from screening.meetings import services as meetings
 from tests.factories import AgencyFactory, UserFactory, child_input, submit_contact
+from tests.support.checks import consented
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,15 @@ def table(referrer, screener, police, health_member):
     asked = submit_contact(referrer, concern_categories=["child_exploitation"], concerns=CONCERNS)
     services.screening_claim(actor=screener, contact=asked)
     for agency, answer in ((police, "Police: seen twice."), (health_member.agency, "Health: A&E.")):
-        check = services.check_request(
-            actor=screener, contact=asked, agency=agency, question="Anything known?"
+        check = services_checks.check_request(
+            actor=screener,
+            contact=asked,
+            agency=agency,
+            question="Anything known?",
+            sharing=consented(),
         )
         member = UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER], agency=agency)
-        services.check_answer(actor=member, check=check, response=answer)
+        services_checks.check_answer(actor=member, check=check, response=answer)
     other = submit_contact(
         referrer,
         concern_categories=["child_exploitation"],

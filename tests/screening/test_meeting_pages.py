@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from frontdoor.roles import Role
 from screening import services as screening_services
+from screening import services_checks
 from screening.meetings import services
 from screening.models import ComplexCaseEntry
 from tests.factories import submit_contact
+from tests.support.checks import consented
 from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +55,12 @@ def test_the_chair_records_attendance_and_outcomes_and_agencies_contribute(
     entry = run.entries.get()
     # The police were asked about the case, so their member comes to the meeting.
     screening_services.screening_claim(actor=screener, contact=contact)
-    screening_services.check_request(
-        actor=screener, contact=contact, agency=police_member.agency, question="Anything known?"
+    services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police_member.agency,
+        question="Anything known?",
+        sharing=consented(),
     )
     client.force_login(police_member)
     page = client.get(reverse("screening:meeting", args=[run.pk]))

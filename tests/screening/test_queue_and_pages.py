@@ -8,9 +8,10 @@ from django.utils import timezone
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals.models import Contact
-from screening import selectors, services
+from screening import selectors, services, services_checks
 from screening.models import AgencyCheck, Route
 from tests.factories import UserFactory, child_input, submit_contact
+from tests.support.checks import consent_form, consented
 from tests.support.screening import RATIONALE, decide
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_screening_journey_over_http(
     assert "Saved at" in saved.text
     client.post(
         reverse("screening:request-check", args=[contact.reference]),
-        {"agency": police.pk, "question": "Any domestic incidents at the address?"},
+        consent_form(agency=police.pk, question="Any domestic incidents at the address?"),
     )
 
     client.force_login(police_member)
@@ -217,7 +218,9 @@ def test_screening_journey_over_http(
 def test_a_member_cannot_open_another_agencys_check(client, screener, referrer, police):
     contact = submit_contact(referrer)
     services.screening_claim(actor=screener, contact=contact)
-    check = services.check_request(actor=screener, contact=contact, agency=police, question="Any?")
+    check = services_checks.check_request(
+        actor=screener, contact=contact, agency=police, question="Any?", sharing=consented()
+    )
     outsider = UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER])
     client.force_login(outsider)
     assert client.get(reverse("screening:member-check", args=[check.pk])).status_code == 404
@@ -262,12 +265,14 @@ def test_a_members_checks_list_waiting_ones_first_then_the_latest_answers(
     for hour in range(4):
         contact = submit_contact(referrer)
         services.screening_claim(actor=screener, contact=contact)
-        check = services.check_request(actor=screener, contact=contact, agency=police, question="?")
+        check = services_checks.check_request(
+            actor=screener, contact=contact, agency=police, question="?", sharing=consented()
+        )
         AgencyCheck.objects.filter(pk=check.pk).update(requested_at=day + timedelta(hours=hour))
         checks.append(check)
     first, second, third, fourth = checks
-    services.check_answer(actor=police_member, check=first, response="Nothing known.")
-    services.check_answer(actor=police_member, check=third, response="One incident.")
+    services_checks.check_answer(actor=police_member, check=first, response="Nothing known.")
+    services_checks.check_answer(actor=police_member, check=third, response="One incident.")
     AgencyCheck.objects.filter(pk=first.pk).update(answered_at=day + timedelta(days=1))
     AgencyCheck.objects.filter(pk=third.pk).update(answered_at=day + timedelta(days=2))
 

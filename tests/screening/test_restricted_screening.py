@@ -14,9 +14,10 @@ from django.utils import timezone
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals import services as referral_services
-from screening import services
+from screening import services, services_checks
 from screening.models import Decision, Route
 from tests.factories import UserFactory, submit_contact
+from tests.support.checks import consented
 from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,12 @@ def _restrict(manager, contact, allowed):
 def checked(referrer, screener, police):
     contact = submit_contact(referrer)
     services.screening_claim(actor=screener, contact=contact)
-    check = services.check_request(
-        actor=screener, contact=contact, agency=police, question="Anything known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police,
+        question="Anything known?",
+        sharing=consented(),
     )
     return contact, check
 
@@ -204,8 +209,12 @@ def test_having_referred_opens_no_check_on_a_restricted_record(client, manager, 
     )
     contact = submit_contact(officer)
     services.screening_claim(actor=screener, contact=contact)
-    check = services.check_request(
-        actor=screener, contact=contact, agency=police, question="Anything known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police,
+        question="Anything known?",
+        sharing=consented(),
     )
     _restrict(manager, contact, [screener])
     client.force_login(officer)

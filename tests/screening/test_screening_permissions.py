@@ -5,10 +5,11 @@ from django.urls import reverse
 
 from frontdoor.models import Agency, ReferralSource
 from frontdoor.roles import Role
-from screening import services
+from screening import services, services_checks
 from screening.models import Route, ThresholdLevel
 from tests.conftest import VerifiedClient
 from tests.factories import AgencyFactory, UserFactory, submit_contact
+from tests.support.checks import consented
 from tests.support.screening import decide
 from tests.support.sessions import session_after_sign_in, sign_in_with
 from tests.support.worlds import built_once
@@ -31,7 +32,9 @@ def _build() -> dict:
     )
     contact = submit_contact(referrer)
     services.screening_claim(actor=screener, contact=contact)
-    check = services.check_request(actor=screener, contact=contact, agency=police, question="Any?")
+    check = services_checks.check_request(
+        actor=screener, contact=contact, agency=police, question="Any?", sharing=consented()
+    )
     services.checks_proceed_without(actor=screener, contact=contact, reason="Cannot wait, at risk.")
     level = ThresholdLevel.objects.get(number=4)
     decision = decide(screener, contact, level, route=Route.STRATEGY_DISCUSSION)

@@ -4,9 +4,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from referrals.models import Contact
-from screening import services
+from screening import services, services_checks
 from screening.models import AgencyCheck, Decision, Route, Screening
 from tests.factories import UserFactory, submit_contact
+from tests.support.checks import consented
 from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
@@ -99,15 +100,21 @@ def test_only_the_holder_edits_the_signs_of_safety(screener, contact):
 
 def test_checks_hold_the_contact_until_answered(screener, contact, police, police_member, level):
     services.screening_claim(actor=screener, contact=contact)
-    check = services.check_request(
-        actor=screener, contact=contact, agency=police, question="Any incidents at the address?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police,
+        question="Any incidents at the address?",
+        sharing=consented(),
     )
     contact.refresh_from_db()
     assert contact.status == Contact.Status.AWAITING_CHECKS
     with pytest.raises(services.ScreeningRefused, match="Checks are still awaited"):
         decide(screener, contact, level)
 
-    services.check_answer(actor=police_member, check=check, response="Two DA incidents in 2026.")
+    services_checks.check_answer(
+        actor=police_member, check=check, response="Two DA incidents in 2026."
+    )
 
     check.refresh_from_db()
     contact.refresh_from_db()
@@ -120,17 +127,21 @@ def test_only_the_asked_agency_answers_a_check(screener, contact, police, level)
     from frontdoor.roles import Role
 
     services.screening_claim(actor=screener, contact=contact)
-    check = services.check_request(actor=screener, contact=contact, agency=police, question="Any?")
+    check = services_checks.check_request(
+        actor=screener, contact=contact, agency=police, question="Any?", sharing=consented()
+    )
     health_member = UserFactory(roles=[Role.PARTNER_AGENCY_MEMBER])
     with pytest.raises(services.ScreeningRefused, match="agency asked"):
-        services.check_answer(actor=health_member, check=check, response="Nothing")
+        services_checks.check_answer(actor=health_member, check=check, response="Nothing")
     with pytest.raises(services.ScreeningRefused):
-        services.check_answer(actor=screener, check=check, response="Nothing")
+        services_checks.check_answer(actor=screener, check=check, response="Nothing")
 
 
 def test_screener_may_go_ahead_with_a_recorded_reason(screener, contact, police, level):
     services.screening_claim(actor=screener, contact=contact)
-    services.check_request(actor=screener, contact=contact, agency=police, question="Any?")
+    services_checks.check_request(
+        actor=screener, contact=contact, agency=police, question="Any?", sharing=consented()
+    )
     services.checks_proceed_without(
         actor=screener, contact=contact, reason="Child at immediate risk; cannot wait for police."
     )

@@ -16,10 +16,12 @@ from outcomes.models import DownstreamOutcome, Notice
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject, Person
 from screening import services as screening_services
+from screening import services_checks
 from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ComplexCaseEntry, ContactLogEntry, Decision, Route, ThresholdLevel
 from tests.factories import child_input, submit_contact
+from tests.support.checks import consented
 from tests.support.screening import decide
 
 NHS_NUMBER = "9434765919"
@@ -50,10 +52,14 @@ def full_contact(
         concern_categories=["child_exploitation"],
     )
     screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=member.agency, question="Anything known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=member.agency,
+        question="Anything known?",
+        sharing=consented(),
     )
-    screening_services.check_answer(actor=member, check=check, response="Two call-outs in May.")
+    services_checks.check_answer(actor=member, check=check, response="Two call-outs in May.")
     run, _ = meeting_services.complex_case_run(meeting_date=meeting_day, slot=time(9, 30))
     entry = run.entries.get(contact=contact)
     meeting_services.meeting_outcome_record(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -22,10 +23,12 @@ from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import ContactSubject, Person, Relationship, WarningKind
 from screening import services as screening_services
+from screening import services_checks
 from screening import services_log as log_services
 from screening.meetings import services as meeting_services
-from screening.models import ContactLogEntry, Route, ThresholdLevel
+from screening.models import ContactLogEntry, Route, SharingBasis, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.support.checks import consented
 from tests.support.screening import decide as screening_decide
 
 ANON = "anonymous"
@@ -136,6 +139,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
     "screening:approvals": (only(403, {M: 200}), None),
     "screening:approval": (only(403, {M: 200}), only(403, {M: 200})),
+    # A check without consent held for a manager: an empty form is the page with its error.
+    "screening:check-approval": (only(403, {M: 200}), only(403, {M: 400})),
     "screening:member-checks": (only(403, {PAM: 200}), None),
     "screening:member-check": (only(403, {PAM: 200}), only(403, {PAM: 200})),
     "screening:meetings": (only(403, {**STAFF, PAM: 200}), None),
@@ -251,6 +256,7 @@ ARGS = {
     "referrals:warning-review": ["person_id", "warning_id"],
     "referrals:warning-end": ["person_id", "warning_id"],
     "screening:approval": ["decision_id"],
+    "screening:check-approval": ["held_check_id"],
     "screening:member-check": ["check_id"],
     "screening:meeting": ["run_id"],
     "screening:meeting-print": ["run_id"],
@@ -313,9 +319,21 @@ def url_world() -> tuple[dict, dict]:
     )
     subject = contact.subjects.get(role=ContactSubject.Role.CHILD)
     screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=police, question="Anything known?"
+    check = services_checks.check_request(
+        actor=screener,
+        contact=contact,
+        agency=police,
+        question="Anything known?",
+        sharing=consented(),
     )
+    with override_settings(CHECKS_WITHOUT_CONSENT_NEED_APPROVAL=True):
+        held_check = services_checks.check_request(
+            actor=screener,
+            contact=contact,
+            agency=police,
+            question="Any incidents at the address?",
+            sharing=services_checks.Sharing(SharingBasis.PREJUDICE),
+        )
     run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
 
     waiting = submit_contact(referrer)
@@ -376,6 +394,7 @@ def url_world() -> tuple[dict, dict]:
         "subject_id": subject.pk,
         "person_id": subject.person_id,
         "check_id": check.pk,
+        "held_check_id": held_check.pk,
         "run_id": run.pk,
         "entry_id": run.entries.get().pk,
         "notice_id": Notice.objects.filter(contact=contact).first().pk,
