@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
-import os
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
@@ -21,18 +19,7 @@ from django.utils.csp import CSP
 
 from frontdoor import embedded
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-
-def env_secret(name: str, default: str | None = None) -> str | None:
-    """``NAME`` from the environment, or the contents of the file ``NAME_FILE`` names."""
-    file_path = os.environ.get(f"{name}_FILE")
-    if file_path:
-        return Path(file_path).read_text().strip()
-    return os.environ.get(name, default)
+from .environment import BASE_DIR, env, env_secret
 
 
 def _release() -> str:
@@ -316,64 +303,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- Mail and GOV.UK Notify ----------------------------------------------------------
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-
-
-def mailer(backend: str) -> dict[str, object]:
-    """Django 6.1's ``MAILERS`` entry; SMTP details come from ``EMAIL_*`` variables."""
-    if backend != SMTP_BACKEND:
-        return {"BACKEND": backend}
-    return {
-        "BACKEND": backend,
-        "OPTIONS": {
-            "host": env.str("EMAIL_HOST", default="localhost"),
-            "port": env.int("EMAIL_PORT", default=25),
-            "username": env.str("EMAIL_HOST_USER", default=""),
-            "password": env_secret("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-            "timeout": env.int("EMAIL_TIMEOUT", default=10),
-        },
-    }
-
-
-MAILERS = {"default": mailer(env.str("EMAIL_BACKEND", default=SMTP_BACKEND))}
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="front-door@example.invalid")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY", default="")
-NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
-NOTIFY_CALLBACK_BEARER_TOKEN = env_secret("NOTIFY_CALLBACK_BEARER_TOKEN", default="")
-# Generic templates whose content is personalisation: ((subject)) and ((body)).
-NOTIFY_TEMPLATE_EMAIL = env.str("NOTIFY_TEMPLATE_EMAIL", default="")
-NOTIFY_TEMPLATE_SMS = env.str("NOTIFY_TEMPLATE_SMS", default="")
-NOTIFY_TEMPLATE_LETTER = env.str("NOTIFY_TEMPLATE_LETTER", default="")
-NOTIFY_RATE_PER_MINUTE = env.int("NOTIFY_RATE_PER_MINUTE", default=3000)
-# Family letters the council prints and posts itself rather than through Notify: "all",
-# or kinds of notice ("outcome", "correction"). Without a Notify key every letter is
-# printed here (outcomes/letters.py); the letters carry these return details.
-LETTERS_POSTED_BY_COUNCIL = env.list("LETTERS_POSTED_BY_COUNCIL", default=[])
-if not set(LETTERS_POSTED_BY_COUNCIL) <= {"all", "outcome", "correction"}:
-    raise ImproperlyConfigured(
-        "LETTERS_POSTED_BY_COUNCIL is a list of: all, outcome, correction "
-        f"(it is {','.join(LETTERS_POSTED_BY_COUNCIL)})."
-    )
-# The council's postal address, its lines separated by commas, printed on each letter
-# (and as the return address above the window).
-COUNCIL_POSTAL_ADDRESS = [
-    line.strip()
-    for line in env.str(
-        "COUNCIL_POSTAL_ADDRESS", default="County Hall, Market Street, Anytown, AN1 1AA"
-    ).split(",")
-    if line.strip()
-]
-COUNCIL_EMAIL = env.str("COUNCIL_EMAIL", default="")
-
-# --- Information sharing -------------------------------------------------------------
-# Whether a multi-agency check asked without the family's consent waits for a manager's
-# approval before the agency sees it (the council's information-sharing procedure).
-CHECKS_WITHOUT_CONSENT_NEED_APPROVAL = env.bool(
-    "CHECKS_WITHOUT_CONSENT_NEED_APPROVAL", default=False
-)
+# Mail, GOV.UK Notify, family letters and information sharing: correspondence.py.
+from .correspondence import *  # noqa: E402, F403
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
