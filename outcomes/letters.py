@@ -25,6 +25,7 @@ from outcomes import notify
 from outcomes.models import Letter, Notice, PrintBatch
 from outcomes.scorecard.exports import static_only_fetcher
 from referrals import selectors as referral_selectors
+from referrals.selectors_family_address import letter_address
 
 
 class LetterRefused(Exception):
@@ -126,6 +127,7 @@ def print_batch_pdf(*, actor: User, batch: PrintBatch, request=None) -> bytes:
         letters = list(letters_open_to(user=actor, batch=batch))
         if not letters:
             raise LetterRefused("There are no letters in this batch that you can open.")
+        _fix_addresses(letters)
         audit_views(
             actor=actor,
             action=AuditEvent.Action.EXPORT,
@@ -137,6 +139,23 @@ def print_batch_pdf(*, actor: User, batch: PrintBatch, request=None) -> bytes:
     return _render_pdf(batch, letters)
 
 
+def _fix_addresses(letters: list[Letter]) -> None:
+    """A letter downloaded for the first time goes to the family's address as it is
+    now (staff may have corrected it since the letter was made), and is fixed there."""
+    now = timezone.now()
+    for letter in letters:
+        if letter.downloaded_at is not None:
+            continue
+        address = letter_address(letter.contact)
+        if address is not None and address.as_text() != letter.recipient:
+            letter.recipient = address.as_text()
+            Notice.objects.filter(pk=letter.notice_id).update(
+                recipient=letter.recipient, updated_at=now
+            )
+        letter.downloaded_at = now
+        Letter.objects.filter(pk=letter.pk).update(recipient=letter.recipient, downloaded_at=now)
+
+
 @transaction.atomic
 def print_batch_mark_printed(*, actor: User, batch: PrintBatch, request=None) -> int:
     """Mark the batch's letters (those open to the actor, still to print) printed."""
@@ -144,9 +163,17 @@ def print_batch_mark_printed(*, actor: User, batch: PrintBatch, request=None) ->
     batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
     if not batch.frozen:
         raise LetterRefused("Download and print the batch before marking it printed.")
-    letters = list(letters_open_to(user=actor, batch=batch).filter(state=Letter.State.TO_PRINT))
+    # Only letters someone has downloaded: a letter on a restricted contact waits for a
+    # manager named on it to download it, even after the batch was first downloaded.
+    letters = list(
+        letters_open_to(user=actor, batch=batch).filter(
+            state=Letter.State.TO_PRINT, downloaded_at__isnull=False
+        )
+    )
     if not letters:
-        raise LetterRefused("No letters in this batch are waiting to be printed.")
+        raise LetterRefused(
+            "No letters in this batch are waiting to be printed: download the batch first."
+        )
     now = timezone.now()
     Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
         state=Letter.State.PRINTED, printed_at=now, printed_by=actor

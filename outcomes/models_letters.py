@@ -72,6 +72,9 @@ class Letter(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     made_at = models.DateTimeField(auto_now_add=True)
+    # When it was first in a downloaded PDF: its address was fixed then, and only a
+    # letter someone has downloaded can be marked printed.
+    downloaded_at = models.DateTimeField(null=True, blank=True)
     printed_at = models.DateTimeField(null=True, blank=True)
     printed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -311,6 +311,8 @@ def notice_resend_problem(notice: Notice) -> str:
     empty when it can. One rule for the page's button and the service."""
     if notice.status != Notice.Status.PERMANENT_FAILURE:
         return "Only a failed notice can be sent again."
+    if notice.resends.exists():
+        return "It has already been sent again: see the notice below it."
     if notice.audience == Notice.Audience.FAMILY:
         if letter_address(notice.contact) is None:
             return "No address: add one on the contact"
@@ -339,6 +341,8 @@ def notice_resend(*, actor: User, notice: Notice) -> Notice:
     corrected it since)."""
     if not actor.has_perm(Permission.APPROVE_DECISIONS.perm):
         raise NoticeRefused("Only a manager can resend a notice.")
+    # Two managers (or a double click) sending it again make one new notice, not two.
+    notice = Notice.objects.select_for_update().select_related("contact").get(pk=notice.pk)
     problem = notice_resend_problem(notice)
     if problem:
         raise NoticeRefused(problem)

@@ -421,3 +421,78 @@ def test_an_address_as_the_referrer_typed_it_prints_as_text(
     client.force_login(manager)
     text = pdf_text(_batch_pdf(client, batch).content)
     assert '<b>1 Mill Lane</b> <img src="http://example.com/x">York' in text
+
+
+def test_a_corrected_address_reaches_the_letter_not_yet_printed(
+    client, screener, manager, referrer, level, settings
+):
+    settings.NOTIFY_API_KEY = ""
+    contact, _ = told_family(referrer, screener, level)
+    letter_made(contact)  # made at delivery, with the referrer's address
+    referral_services.family_address_set(
+        actor=screener,
+        contact=contact,
+        addressee="Ms Dawn Harrison",
+        lines=ADDRESS_LINES,
+        postcode="YO8 4AA",
+    )
+    client.force_login(screener)
+    page = client.get(reverse("screening:family-address", args=[contact.reference]))
+    assert "22 Acacia Avenue" in page.text  # "Letters go to this address now"
+    batch = letters.print_batch_gather()
+    client.force_login(manager)
+    text = pdf_text(client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk])).content)
+    assert "22 Acacia Avenue" in text, text[:300]
+    assert "1 Mill Lane" not in text
+
+
+def test_send_again_twice_makes_one_letter(client, screener, manager, referrer, level, settings):
+    settings.NOTIFY_API_KEY = ""
+    contact, _ = told_family(referrer, screener, level, subjects=[child_input()])
+    failed = family_notice(contact)
+    referral_services.family_address_set(
+        actor=screener,
+        contact=contact,
+        addressee="Ms Dawn Harrison",
+        lines=ADDRESS_LINES,
+        postcode="YO8 4AA",
+    )
+    client.force_login(manager)
+    resend = reverse("outcomes:notice-resend", args=[contact.reference, failed.pk])
+    client.post(resend)
+    page = client.get(reverse("outcomes:contact-notices", args=[contact.reference]))
+    offered_again = "Send again<span" in page.text
+    client.post(resend)
+    for again in Notice.objects.filter(resend_of=failed):
+        services.notice_deliver(notice_id=again.pk)
+    assert not offered_again
+    assert Letter.objects.filter(contact=contact).count() == 1
+
+
+def test_marking_printed_only_takes_letters_someone_downloaded(
+    client, screener, manager, manager_b, referrer, level
+):
+    open_one, _ = told_family(referrer, screener, level)
+    closed_one, _ = told_family(referrer, screener, level)
+    letter_made(open_one)
+    closed_letter = letter_made(closed_one)
+    referral_services.restriction_add(
+        actor=manager_b,
+        reason="A member of staff's relative: only the named manager.",
+        ask=manager_b,
+        allowed=[manager_b],
+        review_due=timezone.localdate() + timedelta(days=30),
+        contact=closed_one,
+    )
+    batch = letters.print_batch_gather()
+    client.force_login(manager)
+    client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk]))  # 1 letter, not the closed one
+    client.force_login(manager_b)  # never downloads
+    client.post(reverse("outcomes:print-batch-printed", args=[batch.pk]))
+    client.post(reverse("outcomes:print-batch-posted", args=[batch.pk]))
+    closed_letter.refresh_from_db()
+    closed_letter.notice.refresh_from_db()
+    assert closed_letter.state == Letter.State.TO_PRINT, (
+        closed_letter.state,
+        closed_letter.notice.status,
+    )
