@@ -19,7 +19,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from frontdoor import embedded
+from frontdoor import embedded, embedded_clamd
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -314,7 +314,57 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Attached documents, encrypted before they reach it (frontdoor/file_crypto.py). Any
+    # django-storages backend will do: set DOCUMENT_STORAGE_BACKEND and its own settings.
+    "documents": {
+        "BACKEND": env.str(
+            "DOCUMENT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": (
+            {}
+            if env.str("DOCUMENT_STORAGE_BACKEND", default="")
+            else {
+                "location": str(embedded.STATE_DIR / "documents"),
+                "directory_permissions_mode": 0o700,
+                "file_permissions_mode": 0o600,
+            }
+        ),
+    },
 }
+
+# --- Documents: size, encryption and malware scanning (docs/adr/0030) --------------------
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# A form's files are read to disk past this size rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+
+def _document_keys() -> list[str]:
+    """Fernet keys, newest first; a development or test install without DOCUMENT_KEYS
+    keeps a generated key under .frontdoor/ (production refuses to start without them)."""
+    given = env_secret("DOCUMENT_KEYS")
+    if given:
+        return [key.strip() for key in given.split(",") if key.strip()]
+    key_file = embedded.STATE_DIR / "document-key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        embedded.STATE_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(Fernet.generate_key().decode())
+    return [key_file.read_text().strip()]
+
+
+DOCUMENT_KEYS = _document_keys()
+DOCUMENT_KEYS_GIVEN = bool(env_secret("DOCUMENT_KEYS"))
+# ClamAV's daemon: a Unix socket, or a host and port; neither means the embedded one.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=60.0)
+CLAMD_EMBEDDED = not (CLAMD_SOCKET or CLAMD_HOST)
+if CLAMD_EMBEDDED:
+    CLAMD_SOCKET = embedded_clamd.socket_path()
 
 # --- Mail and GOV.UK Notify ----------------------------------------------------------
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -427,6 +477,11 @@ CELERY_BEAT_SCHEDULE = {
     "scorecard-snapshots": {
         "task": "outcomes.tasks.scorecard_snapshots_take",
         "schedule": crontab(minute=30, hour=1),
+    },
+    # Documents held because clamd could not be asked: scanned once it answers again.
+    "documents-scan-quarantined": {
+        "task": "referrals.tasks.documents_scan_quarantined",
+        "schedule": 300.0,
     },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",
