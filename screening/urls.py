@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views, views_approvals, views_family, views_log
+from screening import views, views_approvals, views_documents, views_family, views_log
 from screening.meetings import views as meetings
 
 app_name = "screening"
@@ -36,6 +36,7 @@ urlpatterns = [
     path("<str:reference>/proceed/", views.proceed_without_checks, name="proceed"),
     path("<str:reference>/decision/", views.decide, name="decide"),
     path("<str:reference>/log/", views_log.log_add, name="log-add"),
+    path("<str:reference>/documents/", views_documents.document_add, name="document-add"),
     path("<str:reference>/log/<int:entry_id>/correct/", views_log.log_correct, name="log-correct"),
     path(
         "<str:reference>/children/<int:subject_id>/census/",

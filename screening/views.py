@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontdoor import page_parts
+from frontdoor import malware, page_parts
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
+from referrals.forms_documents import DocumentForm
 from referrals.models import Contact, ContactSubject
+from referrals.selectors_documents import documents_for
 from referrals.selectors_referrer import referrer_details
 from screening import forms, selectors, services
 from screening.family_page import family_context
@@ -269,6 +271,10 @@ def page_render(
             "log": selectors.log_for(user=request.user, contact=contact),
             "log_form": bound.get("log_form")
             or LogEntryForm(contact=contact, initial={"occurred_on": timezone.localdate()}),
+            # Files on the contact and the form to attach one (docs/adr/0030).
+            "documents": documents_for(user=request.user, contact=contact),
+            "document_form": bound.get("document_form") or DocumentForm(),
+            "scanner": malware.scanner_state(),
             "census_summaries": _census_summaries(contact, census_choices),
             "census_form": census_form[1] if census_form else None,
             "primary_need_labels": dict(census_choices.primary_need),

@@ -6,36 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0020_person_place_order'),
+        ("referrals", "0020_person_place_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('storage_name', models.CharField(blank=True, max_length=200)),
-                ('via', models.CharField(choices=[('referral', 'Referral'), ('screening', 'Screening'), ('partner_api', 'Partner system')], max_length=20)),
-                ('uploaded_at', models.DateTimeField()),
-                ('scan_state', models.CharField(choices=[('clean', 'Scanned: no malware found'), ('quarantined', 'Held until it can be scanned'), ('refused', 'Refused: malware found')], max_length=20)),
-                ('scanned_at', models.DateTimeField(blank=True, null=True)),
-                ('scanner', models.CharField(blank=True, max_length=200)),
-                ('signature', models.CharField(blank=True, max_length=200)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='referrals.contact')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("storage_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("referral", "Referral"),
+                            ("screening", "Screening"),
+                            ("partner_api", "Partner system"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "scan_state",
+                    models.CharField(
+                        choices=[
+                            ("clean", "Scanned: no malware found"),
+                            ("quarantined", "Held until it can be scanned"),
+                            ("refused", "Refused: malware found"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("scanned_at", models.DateTimeField(blank=True, null=True)),
+                ("scanner", models.CharField(blank=True, max_length=200)),
+                ("signature", models.CharField(blank=True, max_length=200)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="referrals.contact",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('scan_state', 'quarantined')), fields=['uploaded_at'], name='document_quarantined_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('scan_state__in', ['clean', 'quarantined', 'refused'])), name='document_scan_state_known'), models.CheckConstraint(condition=models.Q(models.Q(models.Q(('scan_state', 'refused'), _negated=True), models.Q(('storage_name', ''), _negated=True)), models.Q(('scan_state', 'refused'), ('storage_name', '')), _connector='OR'), name='document_bytes_unless_refused'), models.CheckConstraint(condition=models.Q(('scan_state', 'quarantined'), ('scanned_at__isnull', False), _connector='OR'), name='document_scanned_unless_quarantined'), models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='document_sha256_hex')],
+                "ordering": ["uploaded_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("scan_state", "quarantined")),
+                        fields=["uploaded_at"],
+                        name="document_quarantined_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("scan_state__in", ["clean", "quarantined", "refused"])),
+                        name="document_scan_state_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                models.Q(("scan_state", "refused"), _negated=True),
+                                models.Q(("storage_name", ""), _negated=True),
+                            ),
+                            models.Q(("scan_state", "refused"), ("storage_name", "")),
+                            _connector="OR",
+                        ),
+                        name="document_bytes_unless_refused",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("scan_state", "quarantined"),
+                            ("scanned_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="document_scanned_unless_quarantined",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")),
+                        name="document_sha256_hex",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,8 +7,8 @@ subject is linked to by matching, confirmed by a screener unless the NHS number
 settles it. Restrictions close a contact or person record to everyone not named on
 it; warnings on a person say what anyone dealing with them must know
 first; relationships link person records to each other across contacts; merges join two
-records of one person (and can be undone); documents are the files attached to a contact; drafts keep
-a referrer's unfinished form; API clients are the partner systems.
+records of one person (and can be undone); documents are the files attached to a contact;
+drafts keep a referrer's unfinished form; API clients are the partner systems.
 """
 
 from referrals.models.api_clients import ApiClient

@@ -18,6 +18,23 @@ from referrals.models.contacts import Contact
 
 
 class Document(models.Model):
+    # What a front door is sent: reports and letters, photographs and body maps, Word
+    # documents, and emails saved from a mail client. Read from the bytes, not the name.
+    CONTENT_TYPES = {
+        "application/pdf": "PDF",
+        "image/jpeg": "JPEG image",
+        "image/png": "PNG image",
+        "image/gif": "GIF image",
+        "image/tiff": "TIFF image",
+        "image/heic": "HEIC photo",
+        "image/webp": "WebP image",
+        "application/msword": "Word document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+        "application/vnd.oasis.opendocument.text": "OpenDocument text",
+        "message/rfc822": "Email",
+        "text/plain": "Text",
+    }
+
     class ScanState(models.TextChoices):
         CLEAN = "clean", "Scanned: no malware found"
         QUARANTINED = "quarantined", "Held until it can be scanned"
@@ -79,6 +96,10 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def kind_words(self) -> str:
+        return self.CONTENT_TYPES.get(self.content_type, "File")
 
     @property
     def readable(self) -> bool:

@@ -32,23 +32,10 @@ from referrals.selectors import can_screen
 
 logger = logging.getLogger(__name__)
 
-# What a front door is sent: reports and letters, photographs and body maps, Word
-# documents, and emails saved from a mail client. Read from the bytes, not the name.
-ALLOWED_TYPES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG image",
-    "image/png": "PNG image",
-    "image/gif": "GIF image",
-    "image/tiff": "TIFF image",
-    "image/heic": "HEIC photo",
-    "image/webp": "WebP image",
-    "application/msword": "Word document",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "message/rfc822": "Email",
-    "text/plain": "Text",
-}
-KINDS_IN_WORDS = "a PDF, an image (JPEG, PNG, GIF, TIFF, HEIC or WebP), a Word document or an email"
+ALLOWED_TYPES = Document.CONTENT_TYPES
+KINDS_IN_WORDS = (
+    "a PDF, an image (JPEG, PNG, GIF, TIFF, HEIC or WebP), a Word document, an email or a text file"
+)
 NAME_LIMIT = Document._meta.get_field("filename").max_length
 DESCRIPTION_LIMIT = Document._meta.get_field("description").max_length
 
@@ -56,10 +43,11 @@ DESCRIPTION_LIMIT = Document._meta.get_field("description").max_length
 class DocumentRefused(Exception):
     """The file was not attached; ``message`` says why, for the person who sent it."""
 
-    def __init__(self, message: str, *, field: str = "file") -> None:
+    def __init__(self, message: str, *, field: str = "file", infected: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.infected = infected
 
 
 @dataclass(frozen=True)
@@ -144,7 +132,8 @@ def document_attach(
         )
         raise DocumentRefused(
             f"The selected file was not attached: the virus scanner found malware in it "
-            f"({result.signature}). Nothing was kept. Ask the sender for a clean copy."
+            f"({result.signature}). Nothing was kept. Ask the sender for a clean copy.",
+            infected=True,
         )
     now = timezone.now()
     storage_name = _storage().save(
