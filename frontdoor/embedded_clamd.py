@@ -94,7 +94,6 @@ def start(clamd_dir: Path, socket_path: Path, database_dir: Path) -> None:
             "or set CLAMD_SOCKET or CLAMD_HOST to a ClamAV daemon."
         )
     clamd_dir.mkdir(parents=True, exist_ok=True)
-    database_write(database_dir)
     config = clamd_dir / "clamd.conf"
     config.write_text(
         "\n".join(
@@ -162,6 +161,7 @@ def socket_path() -> str:
     registry = _ClientRegistry(clamd_dir / "clients.json")
     with registry.locked():
         if not answers(path):
+            database_write(database_dir)
             start(clamd_dir, path, database_dir)
         registry.add(os.getpid())
     atexit.register(_stop_if_last, registry, path)

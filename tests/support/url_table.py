@@ -24,6 +24,7 @@ from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.support.documents import small_pdf
 
 ANON = "anonymous"
 REFERRER_B = "referrer_b"
@@ -100,6 +101,13 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
+    # Files on a contact: staff and the referrer who sent it; an empty form is 400.
+    "referrals:document-add": (
+        only(404, {**STAFF, REF: 200}),
+        only(404, {S: 400, M: 400, REF: 400}),
+    ),
+    # The world's file was attached by referrer A: theirs and the staff's to download.
+    "referrals:document-download": (only(404, {**STAFF, REF: 200}), everyone(405)),
     "referrals:subject-match": (POST_ONLY, only(403, {S: 404, M: 404})),
     # The one search of people and contacts; a POST with nothing typed is answered
     # with the form and its error (tests/referrals/test_search.py).
@@ -153,6 +161,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # The contact log: screening staff only; an empty form is the page with its errors.
     "screening:log-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     "screening:log-correct": (only(404, STAFF), only(404, {S: 400, M: 400})),
+    "screening:document-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     # An empty form is a child whose ethnicity and disabilities are not yet known.
     "screening:child-census": (POST_ONLY, SCREENING_POST),
     # A person's chronology and its PDF: who may open the person record (person_get).
@@ -196,6 +205,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "api-contact-detail": (everyone(401, anon=401), None),
     "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-create": (everyone(401, anon=401), everyone(401, anon=401)),
+    "api-contact-documents": (everyone(401, anon=401), everyone(401, anon=401)),
     # No period given: 400 with the reason, for those allowed to read it.
     "api-scorecard": (only(403, {M: 400, PAM: 400, PV: 400}, anon=401), None),
     "api-schema": (everyone(200, anon=403), None),
@@ -227,6 +237,8 @@ def url_names() -> list[str]:
 ARGS = {
     "referrals:contact-sent": ["reference"],
     "referrals:contact-detail": ["reference"],
+    "referrals:document-add": ["reference"],
+    "referrals:document-download": ["reference", "document_id"],
     "referrals:subject-match": ["reference", "subject_id"],
     "referrals:person-detail": ["person_id"],
     "referrals:person-upn": ["person_id"],
@@ -257,6 +269,7 @@ ARGS = {
     "screening:decide": ["reference"],
     "screening:log-add": ["reference"],
     "screening:log-correct": ["reference", "log_entry_id"],
+    "screening:document-add": ["reference"],
     "screening:child-census": ["reference", "subject_id"],
     "screening:relationship": ["reference", "relationship_id"],
     "screening:relationship-add": ["reference"],
@@ -274,6 +287,7 @@ ARGS = {
     "outcomes:census-xml": ["export_id"],
     "outcomes:census-report": ["export_id"],
     "api-contact-detail": ["reference"],
+    "api-contact-documents": ["reference"],
 }
 
 
@@ -325,6 +339,12 @@ def url_world() -> tuple[dict, dict]:
             note="Spoke to the referrer: the child is at school today.",
         ),
     )
+    document = referral_services.document_attach(
+        actor=referrer,
+        contact=contact,
+        upload=referral_services.DocumentUpload(filename="school-report.pdf", data=small_pdf()),
+        via="referral",
+    )
     warning = referral_services.warning_set(
         actor=screener,
         person=subject.person,
@@ -348,6 +368,7 @@ def url_world() -> tuple[dict, dict]:
         "merge_id": merge.pk,
         "warning_id": warning.pk,
         "log_entry_id": log_entry.pk,
+        "document_id": document.pk,
         "reference": contact.reference,
         "subject_id": subject.pk,
         "person_id": subject.person_id,
