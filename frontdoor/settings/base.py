@@ -324,7 +324,7 @@ STORAGES = {
             {}
             if env.str("DOCUMENT_STORAGE_BACKEND", default="")
             else {
-                "location": str(embedded.STATE_DIR / "documents"),
+                "location": env.str("DOCUMENT_ROOT", default=str(embedded.STATE_DIR / "documents")),
                 "directory_permissions_mode": 0o700,
                 "file_permissions_mode": 0o600,
             }
