@@ -263,3 +263,28 @@ def documents_erase(*, contact_ids: list[int]) -> int:
 
     transaction.on_commit(files_delete)
     return deleted
+
+
+def documents_rekey() -> int:
+    """Encrypt every stored document again under the newest key (``DOCUMENT_KEYS``'s
+    first), so an old key can then be removed; one document per transaction, the old
+    bytes deleted after each commit. Returns how many were re-encrypted."""
+    done = 0
+    stored = Document.objects.exclude(storage_name="").values_list("pk", flat=True)
+    for document_id in stored.iterator():
+        with transaction.atomic():
+            document = (
+                Document.objects.select_for_update().exclude(storage_name="").filter(pk=document_id)
+            ).first()
+            if document is None:
+                continue
+            with _storage().open(document.storage_name, "rb") as handle:
+                token = file_crypto.rotate(handle.read())
+            old = document.storage_name
+            document.storage_name = _storage().save(
+                f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.bin", ContentFile(token)
+            )
+            document.save(update_fields=["storage_name"])
+            transaction.on_commit(lambda old=old: _storage().delete(old))
+        done += 1
+    return done

@@ -3,15 +3,19 @@ whose signature database the test wrote (the EICAR test file's signature)."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet, InvalidToken
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor import file_crypto
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from referrals import services
@@ -236,3 +240,28 @@ def test_erasing_a_contact_removes_its_files_and_their_rows(
 
     assert not Document.objects.filter(contact=contact).exists()
     assert not path.exists()
+
+
+def test_a_key_is_rotated_by_putting_a_new_one_first_and_rekeying(
+    client, clamd, screener, referrer, settings, django_capture_on_commit_callbacks
+):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.DOCUMENT_KEYS = [old]
+    contact = submit_contact(referrer)
+    document = attach(screener, contact)
+    before = stored_bytes(document)
+
+    settings.DOCUMENT_KEYS = [new, old]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("documents_rekey", stdout=io.StringIO())
+    document.refresh_from_db()
+    settings.DOCUMENT_KEYS = [new]
+
+    after = stored_bytes(document)
+    assert after != before
+    assert file_crypto.decrypt(after) == small_pdf()
+    with pytest.raises(InvalidToken):
+        file_crypto.decrypt(before)
+    client.force_login(screener)
+    url = reverse("referrals:document-download", args=[contact.reference, document.pk])
+    assert client.get(url).content == small_pdf()
