@@ -81,6 +81,12 @@ def document_download(request: HttpRequest, reference: str, document_id: int) ->
             ),
         )
         return redirect(reverse("referrals:document-add", args=[reference]))
+    return download_response(request, document)
+
+
+def download_response(request: HttpRequest, document: Document) -> HttpResponse:
+    """The file as a download: the caller fetched ``document`` with its access function
+    and checked it is readable. Read and audited by ``document_read``."""
     data = services.document_read(actor=request.user, document=document)
     response = HttpResponse(data, content_type=document.content_type)
     # Always a download, never shown in the page's origin; the type as libmagic read it.

@@ -14,7 +14,7 @@ from frontdoor.census_codes import (
 )
 from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
-from referrals.models import Contact
+from referrals.models import Contact, Document
 from screening import services
 from screening.models import (
     CHECK_AGENCY_TYPES,
@@ -116,6 +116,25 @@ class CheckRequestForm(LengthMessagesMixin, forms.Form):
         max_length=LIMITS.reason,
         error_messages={"required": "Enter what you need to know"},
     )
+    documents = forms.ModelMultipleChoiceField(
+        label="Files to share with the agency (optional)",
+        help_text="Only the files you tick are shown to the agency with your question.",
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select files attached to this contact"},
+    )
+
+    def __init__(self, *args, shareable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The contact's files scanned clean; with none, the question is asked alone.
+        if shareable:
+            self.fields["documents"].queryset = Document.objects.filter(
+                pk__in=[d.pk for d in shareable]
+            )
+            self.fields["documents"].choices = [(d.pk, d.filename) for d in shareable]
+        else:
+            del self.fields["documents"]
 
 
 class ProceedWithoutChecksForm(LengthMessagesMixin, forms.Form):

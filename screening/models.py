@@ -130,6 +130,11 @@ class AgencyCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Files on the contact the screener chose to show the agency with the question: the
+    # member sees these and no others (docs/adr/0030).
+    shared_documents = models.ManyToManyField(
+        "referrals.Document", blank=True, related_name="shared_on_checks"
+    )
 
     class Meta:
         ordering = ["requested_at"]

@@ -13,6 +13,11 @@ urlpatterns = [
     path("approvals/<int:decision_id>/", views_approvals.approval, name="approval"),
     path("checks/", views.member_checks, name="member-checks"),
     path("checks/<int:check_id>/", views.member_check_answer, name="member-check"),
+    path(
+        "checks/<int:check_id>/files/<int:document_id>/",
+        views_documents.check_document,
+        name="member-check-document",
+    ),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<int:run_id>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:run_id>/print/", meetings.meeting_print, name="meeting-print"),

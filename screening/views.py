@@ -29,6 +29,7 @@ from screening import forms, selectors, services
 from screening.family_page import family_context
 from screening.forms_log import LogEntryForm
 from screening.models import Decision
+from screening.services_documents import check_request_sharing
 
 SEARCH_SESSION_KEY = "screening-queue-search"
 SEARCH_REFUSED = (
@@ -243,6 +244,7 @@ def page_render(
         request=request,
     )
     current = decisions[0] if decisions else None
+    documents = documents_for(user=request.user, contact=contact)
     bound_forms = [form[1] if isinstance(form, tuple) else form for form in bound.values()]
     return render(
         request,
@@ -261,7 +263,8 @@ def page_render(
             "decisions": decisions,
             "current": current,
             "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
-            "check_form": bound.get("check_form") or forms.CheckRequestForm(),
+            "check_form": bound.get("check_form")
+            or forms.CheckRequestForm(shareable=[d for d in documents if d.readable]),
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
             "decision_form": bound.get("decision_form")
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
@@ -272,7 +275,7 @@ def page_render(
             "log_form": bound.get("log_form")
             or LogEntryForm(contact=contact, initial={"occurred_on": timezone.localdate()}),
             # Files on the contact and the form to attach one (docs/adr/0030).
-            "documents": documents_for(user=request.user, contact=contact),
+            "documents": documents,
             "document_form": bound.get("document_form") or DocumentForm(),
             "scanner": malware.scanner_state(),
             "census_summaries": _census_summaries(contact, census_choices),
@@ -319,18 +322,23 @@ def signs_of_safety(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(f"{reverse('screening:contact', args=[reference])}#signs-of-safety")
 
 
+def _shareable(request: HttpRequest, contact: Contact) -> list:
+    return [d for d in documents_for(user=request.user, contact=contact) if d.readable]
+
+
 @require_POST
 def request_check(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
-    form = forms.CheckRequestForm(request.POST)
+    form = forms.CheckRequestForm(request.POST, shareable=_shareable(request, contact))
     if not form.is_valid():
         return page_render(request, reference, check_form=form)
     try:
-        check = services.check_request(
+        check = check_request_sharing(
             actor=request.user,
             contact=contact,
             agency=form.cleaned_data["agency"],
             question=form.cleaned_data["question"],
+            documents=list(form.cleaned_data.get("documents") or []),
         )
         messages.success(request, f"Check sent to {check.agency.name}.")
     except services.ScreeningRefused as refused:

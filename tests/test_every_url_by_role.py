@@ -155,6 +155,7 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "referrals:warning-end": {"get": {S: 200, M: 200}, "post": {S: 200, M: 200}},
     "screening:approval": {"get": {M: 200}, "post": {M: 200}},
     "screening:member-check": {"get": {PAM: 200}, "post": {PAM: 200}},
+    "screening:member-check-document": {"get": {PAM: 200}},
     "screening:meeting-outcome": {"post": {M: 302}},
     "screening:meeting-contribution": {"post": {S: 302, M: 302, PAM: 302}},
     "screening:contact": {"get": {S: 200, M: 200}},

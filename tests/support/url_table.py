@@ -23,6 +23,7 @@ from screening import services as screening_services
 from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, ThresholdLevel
+from screening.services_documents import check_request_sharing
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
 from tests.support.documents import small_pdf
 
@@ -142,6 +143,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:approvals": (only(403, {M: 200}), None),
     "screening:approval": (only(403, {M: 200}), only(403, {M: 200})),
     "screening:member-checks": (only(403, {PAM: 200}), None),
+    # A file the screener shared on the check: its agency's member only.
+    "screening:member-check-document": (only(403, {PAM: 200}), everyone(405)),
     "screening:member-check": (only(403, {PAM: 200}), only(403, {PAM: 200})),
     "screening:meetings": (only(403, {**STAFF, PAM: 200}), None),
     "screening:meeting": (only(403, {**STAFF, PAM: 200}), None),
@@ -254,6 +257,7 @@ ARGS = {
     "referrals:warning-end": ["person_id", "warning_id"],
     "screening:approval": ["decision_id"],
     "screening:member-check": ["check_id"],
+    "screening:member-check-document": ["check_id", "document_id"],
     "screening:meeting": ["run_id"],
     "screening:meeting-print": ["run_id"],
     "screening:meeting-attendance": ["run_id"],
@@ -313,8 +317,19 @@ def url_world() -> tuple[dict, dict]:
     )
     subject = contact.subjects.get(role=ContactSubject.Role.CHILD)
     screening_services.screening_claim(actor=screener, contact=contact)
-    check = screening_services.check_request(
-        actor=screener, contact=contact, agency=police, question="Anything known?"
+    document = referral_services.document_attach(
+        actor=referrer,
+        contact=contact,
+        upload=referral_services.DocumentUpload(filename="school-report.pdf", data=small_pdf()),
+        via="referral",
+    )
+    # The referrer's file is shared with the police on the check.
+    check = check_request_sharing(
+        actor=screener,
+        contact=contact,
+        agency=police,
+        question="Anything known?",
+        documents=[document],
     )
     run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
 
@@ -338,12 +353,6 @@ def url_world() -> tuple[dict, dict]:
             occurred_at=timezone.now(),
             note="Spoke to the referrer: the child is at school today.",
         ),
-    )
-    document = referral_services.document_attach(
-        actor=referrer,
-        contact=contact,
-        upload=referral_services.DocumentUpload(filename="school-report.pdf", data=small_pdf()),
-        via="referral",
     )
     warning = referral_services.warning_set(
         actor=screener,
