@@ -265,3 +265,21 @@ def test_a_key_is_rotated_by_putting_a_new_one_first_and_rekeying(
     client.force_login(screener)
     url = reverse("referrals:document-download", args=[contact.reference, document.pk])
     assert client.get(url).content == small_pdf()
+
+
+def test_a_hostile_or_long_name_is_kept_as_a_plain_name(client, clamd, screener, referrer):
+    contact = submit_contact(referrer)
+    long_name = "=SUM(A1)" + "é" * 300 + ".pdf"
+
+    named = attach(screener, contact, name='..\\..\\evil"\r\nX-Header: 1<script>.pdf')
+    long = attach(screener, contact, name=long_name)
+
+    assert named.filename == "evilX-Header: 1<script>.pdf"
+    assert len(long.filename) == 200
+    assert long.filename.endswith(".pdf")
+    client.force_login(screener)
+    page = client.get(reverse("screening:contact", args=[contact.reference]))
+    assert "evilX-Header: 1&lt;script&gt;.pdf" in page.text
+    got = client.get(reverse("referrals:document-download", args=[contact.reference, long.pk]))
+    assert got["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert "\n" not in got["Content-Disposition"]
