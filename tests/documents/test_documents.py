@@ -283,3 +283,27 @@ def test_a_hostile_or_long_name_is_kept_as_a_plain_name(client, clamd, screener,
     got = client.get(reverse("referrals:document-download", args=[contact.reference, long.pk]))
     assert got["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     assert "\n" not in got["Content-Disposition"]
+
+
+def test_a_file_up_to_the_document_limit_passes_the_body_size_limit(
+    client, clamd, screener, referrer, settings
+):
+    # Larger than a form's body limit plus the outcomes import's file limit (7 MB by
+    # default), smaller than the documents' 20 MB: the middleware lets it through.
+    contact = submit_contact(referrer)
+    big = small_pdf() + b"%" + b"0" * (8 * 1024 * 1024)
+    client.force_login(screener)
+
+    response = client.post(
+        reverse("screening:document-add", args=[contact.reference]),
+        {"file": SimpleUploadedFile("scan.pdf", big)},
+    )
+
+    assert response.status_code == 302
+    assert Document.objects.get(contact=contact).size == len(big)
+    settings.DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    refused = client.post(
+        reverse("screening:document-add", args=[contact.reference]),
+        {"file": SimpleUploadedFile("scan.pdf", big + big)},
+    )
+    assert refused.status_code == 413
