@@ -119,7 +119,9 @@ class DocumentCreateApi(APIView):
         summary="Attach a file to a contact you submitted",
         description=f"{KINDS_IN_WORDS[0].upper()}{KINDS_IN_WORDS[1:]}, up to "
         f"{in_megabytes(limits().document_bytes)}; the type is read from the bytes. Each "
-        "file is scanned for malware: one with malware is refused (422) and not kept.",
+        "file is scanned for malware: one with malware is refused (422) and not kept. Send "
+        "JSON with content_base64, or multipart/form-data with the same fields and file "
+        "in place of filename and content_base64.",
     )
     def post(self, request, reference: str):
         if not selectors.can_refer(request.user):
