@@ -24,6 +24,11 @@ class DocumentForm(LengthMessagesMixin, forms.Form):
         help_text="For example, police report of 12 March, body map, school chronology",
         max_length=DESCRIPTION_LIMIT,
         required=False,
+        error_messages={
+            "null_characters_not_allowed": (
+                "The description has a null character (\\0) in it: type it again"
+            )
+        },
     )
 
     @staticmethod

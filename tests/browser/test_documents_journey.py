@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from referrals.models import Document
 from tests.factories import submit_contact
 from tests.support.browser import sign_in
-from tests.support.documents import small_pdf
+from tests.support.documents import EICAR, small_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir()) / "documents"
@@ -90,3 +90,35 @@ def test_a_referrer_attaches_a_file_to_their_referral(
     expect(files).to_contain_text(referrer.full_name)
     assert_no_axe_violations(page)
     shoot(page, "screener-sees-it")
+
+
+def test_a_screener_is_told_at_once_when_a_file_has_malware(
+    page, screener, referrer, tmp_path, assert_no_axe_violations
+):
+    contact = submit_contact(referrer)
+    sign_in(page, screener)
+    page.goto(reverse("screening:contact", args=[contact.reference]))
+    page.get_by_text("Attach a file").click()
+    infected = tmp_path / "invoice.txt"
+    infected.write_bytes(EICAR)
+    form = page.locator("form", has=page.get_by_role("button", name="Attach file"))
+    form.get_by_label("File").set_input_files(str(infected))
+    form.get_by_label("What is it? (optional)").fill("Invoice\u0000 =SUM(A1)")
+    form.get_by_role("button", name="Attach file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The description has a null character (\\0) in it: type it again"
+    )
+    form = page.locator("form", has=page.get_by_role("button", name="Attach file"))
+    expect(form.get_by_label("What is it? (optional)")).to_be_visible()
+    form.get_by_label("What is it? (optional)").fill("Invoice =SUM(A1)")
+    form.get_by_label("File").set_input_files(str(infected))
+    form.get_by_role("button", name="Attach file").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("the virus scanner found malware in it")
+    expect(page).to_have_title(re.compile(rf"^Error: Screening {contact.reference}\b"))
+    assert_no_axe_violations(page)
+    summary.get_by_role("link", name=re.compile("malware")).click()
+    expect(page.get_by_label("File")).to_be_focused()
+    assert not Document.objects.exists()
+    shoot(page, "screener-malware-refused")
