@@ -57,6 +57,12 @@ class Operation:
     body_required: bool
     responses: list[Response]
 
+    @property
+    def path_breakable(self) -> SafeString:
+        """The path with a line-break opportunity after each slash: a long one (the
+        documents upload) is wider than a 320 px screen in one piece."""
+        return mark_safe(escape(self.path).replace("/", "/<wbr>"))  # noqa: S308 - escaped
+
 
 @dataclass(frozen=True)
 class Structure:

@@ -26,6 +26,7 @@ class Limits:
     import_bytes: int
     import_inline_rows: int
     request_body_bytes: int
+    document_bytes: int  # one attached file (DOCUMENT_MAX_BYTES)
     # As wide as their database columns, so not settings.
     name: int = 100
     other_names: int = 200
@@ -51,6 +52,7 @@ def limits() -> Limits:
         import_bytes=values["import_bytes"],
         import_inline_rows=values["import_inline_rows"],
         request_body_bytes=settings.REQUEST_BODY_MAX_BYTES,
+        document_bytes=settings.DOCUMENT_MAX_BYTES,
     )
 
 

@@ -53,7 +53,8 @@ class BodySizeLimitMiddleware:
 
     Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) covers form fields only when they
     are read, not uploaded files and not the API's JSON, which is read as a stream.
-    A form with a file (the outcomes import) may be as large as the file limit allows.
+    A form with a file (the outcomes import, a document) may be as large as the file limit
+    allows; so may the partner API's document upload.
     """
 
     def __init__(self, get_response):
@@ -68,8 +69,12 @@ class BodySizeLimitMiddleware:
             length = 0
         current = limits()
         limit = current.request_body_bytes
-        if request.content_type == "multipart/form-data" and not request.path.startswith("/api/"):
-            limit += current.import_bytes
+        is_api = request.path.startswith("/api/")
+        if request.content_type == "multipart/form-data" and not is_api:
+            limit += max(current.import_bytes, current.document_bytes)
+        elif is_api and request.path.endswith("/documents/"):
+            # A partner's document, as a file or in base64 (a third larger), and its fields.
+            limit += current.document_bytes * 4 // 3 + 4
         if length > limit:
             return too_large_response(request, current.request_body_bytes)
         return self.get_response(request)

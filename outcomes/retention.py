@@ -38,6 +38,7 @@ from referrals.models import (
     ReferralDraft,
     Relationship,
 )
+from referrals.services.documents import documents_erase
 from screening.models import (
     REFERRAL_ROUTES,
     AgencyCheck,
@@ -283,6 +284,9 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         child_not_seen_reason=_erased_unless_empty("child_not_seen_reason"),
     )
     MatchCandidate.objects.filter(subject_id__in=subject_ids).delete()
+    # Attached files go whole, bytes and row: a file's name and description are as
+    # personal as the concerns (docs/adr/0032).
+    documents_erase(contact_ids=ids)
     Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
     PersonMerge.objects.filter(pk__in=merges).update(
         reason=ERASED,

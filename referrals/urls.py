@@ -4,6 +4,7 @@ from django.urls import path
 
 from referrals import (
     views,
+    views_documents,
     views_draft,
     views_merges,
     views_people,
@@ -30,6 +31,16 @@ urlpatterns = [
     path("phone/discard/", views_draft.contact_discard, {"kind": "phone"}, name="phone-discard"),
     path("sent/<str:reference>/", views.contact_sent, name="contact-sent"),
     path("contacts/<str:reference>/", views.contact_detail, name="contact-detail"),
+    path(
+        "contacts/<str:reference>/documents/",
+        views_documents.document_add,
+        name="document-add",
+    ),
+    path(
+        "contacts/<str:reference>/documents/<int:document_id>/",
+        views_documents.document_download,
+        name="document-download",
+    ),
     path(
         "contacts/<str:reference>/people/<int:subject_id>/match/",
         views.subject_match,

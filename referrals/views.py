@@ -28,6 +28,7 @@ from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
 from referrals.forms_referrer import YourDetailsForm
 from referrals.models import Contact, MatchCandidate
+from referrals.selectors_documents import documents_for
 from referrals.selectors_referrer import referrer_details
 
 
@@ -371,6 +372,7 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "barred": barred,
             "referrer": referrer_details(contact),
             "own_view": contact.referrer_id == request.user.pk and not is_screener,
+            "documents": documents_for(user=request.user, contact=contact),
         },
     )
 

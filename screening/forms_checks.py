@@ -9,7 +9,7 @@ from django.utils import timezone
 from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
 from referrals.fields import DateField
-from referrals.models import Contact, ContactSubject
+from referrals.models import Contact, ContactSubject, Document
 from screening.models_checks import CHECK_AGENCY_TYPES, SharingBasis
 from screening.services_checks import Sharing, sharing_problems
 
@@ -76,9 +76,26 @@ class CheckRequestForm(LengthMessagesMixin, forms.Form):
         error_messages={NUL: "The reason has a null character (\\0) in it: type it again"},
     )
 
-    def __init__(self, *args, contact: Contact, **kwargs):
+    documents = forms.ModelMultipleChoiceField(
+        label="Files to share with the agency (optional)",
+        help_text="Only the files you tick are shown to the agency with your question.",
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select files attached to this contact"},
+    )
+
+    def __init__(self, *args, contact: Contact, shareable: list[Document] = (), **kwargs):
         self.contact = contact
         super().__init__(*args, **kwargs)
+        # The contact's files scanned clean; with none, the question is asked alone.
+        if shareable:
+            self.fields["documents"].queryset = Document.objects.filter(
+                pk__in=[d.pk for d in shareable]
+            )
+            self.fields["documents"].choices = [(d.pk, d.filename) for d in shareable]
+        else:
+            del self.fields["documents"]
         # The people on the contact, adults first: consent is usually a parent's.
         people = sorted(
             contact.subjects.all(),

@@ -107,6 +107,12 @@ class AgencyCheck(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    # Files on the contact the screener chose to show the agency with the question: the
+    # member sees these and no others, once the check is sent (docs/adr/0032).
+    shared_documents = models.ManyToManyField(
+        "referrals.Document", blank=True, related_name="shared_on_checks"
+    )
+
     class Meta:
         ordering = ["requested_at"]
         constraints = [

@@ -10,6 +10,7 @@ agency's members do not see it (``screening.selectors.checks_for_member``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from frontdoor.limits import LIMITS
 from frontdoor.models import Agency, User
 from frontdoor.roles import Permission
-from referrals.models import Contact, ContactSubject
+from referrals.models import Contact, ContactSubject, Document
 from screening.models_checks import (
     CHECK_AGENCY_TYPES,
     WAITING_STATUSES,
@@ -112,16 +113,26 @@ def approval_needed(basis: str) -> bool:
 
 @transaction.atomic
 def check_request(
-    *, actor: User, contact: Contact, agency: Agency, question: str, sharing: Sharing
+    *,
+    actor: User,
+    contact: Contact,
+    agency: Agency,
+    question: str,
+    sharing: Sharing,
+    documents: Sequence[Document] = (),
 ) -> AgencyCheck:
-    """Ask ``agency`` what it knows. Sent at once, or held for a manager when the
-    council wants checks without consent approved first."""
+    """Ask ``agency`` what it knows, showing it ``documents``: files on this contact
+    scanned clean, which its member may download from the check once it is sent (and
+    no others; docs/adr/0032). Sent at once, or held for a manager when the council
+    wants checks without consent approved first."""
     contact = _locked(contact)
     _held(actor=actor, contact=contact)
     if agency.type not in CHECK_AGENCY_TYPES:
         raise ScreeningRefused(f"{agency.name} is not a partner agency that answers checks.")
     if not question.strip():
         raise ScreeningRefused("Say what you need to know.")
+    if any(d.contact_id != contact.pk or not d.readable for d in documents):
+        raise ScreeningRefused("Only files on this contact that were scanned clean can be shared.")
     problems = sharing_problems(sharing, contact=contact, today=timezone.localdate())
     if problems:
         raise SharingRefused(problems)
@@ -144,6 +155,8 @@ def check_request(
         status=AgencyCheck.Status.AWAITING_APPROVAL if held else AgencyCheck.Status.PENDING,
         sent_at=None if held else timezone.now(),
     )
+    if documents:
+        check.shared_documents.set(documents)
     if contact.status in (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING):
         _move(contact, Contact.Status.AWAITING_CHECKS)
     _audit(
@@ -154,6 +167,7 @@ def check_request(
         agency=agency.pk,
         basis=check.basis,
         held_for_approval=held,
+        documents_shared=[d.pk for d in documents],
     )
     return check
 

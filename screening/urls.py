@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from screening import views, views_address, views_approvals, views_checks, views_family, views_log
+from screening import (
+    views,
+    views_address,
+    views_approvals,
+    views_checks,
+    views_documents,
+    views_family,
+    views_log,
+)
 from screening.meetings import views as meetings
 
 app_name = "screening"
@@ -14,6 +22,11 @@ urlpatterns = [
     path("approvals/checks/<int:check_id>/", views_checks.check_approval, name="check-approval"),
     path("checks/", views_checks.member_checks, name="member-checks"),
     path("checks/<int:check_id>/", views_checks.member_check_answer, name="member-check"),
+    path(
+        "checks/<int:check_id>/files/<int:document_id>/",
+        views_documents.check_document,
+        name="member-check-document",
+    ),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<int:run_id>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:run_id>/print/", meetings.meeting_print, name="meeting-print"),
@@ -38,6 +51,7 @@ urlpatterns = [
     path("<str:reference>/decision/", views.decide, name="decide"),
     path("<str:reference>/log/", views_log.log_add, name="log-add"),
     path("<str:reference>/family-address/", views_address.family_address, name="family-address"),
+    path("<str:reference>/documents/", views_documents.document_add, name="document-add"),
     path("<str:reference>/log/<int:entry_id>/correct/", views_log.log_correct, name="log-correct"),
     path(
         "<str:reference>/children/<int:subject_id>/census/",

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontdoor import page_parts
+from frontdoor import malware, page_parts
 from frontdoor.audit import audit_views
 from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
+from referrals.forms_documents import DocumentForm
 from referrals.models import Contact, ContactSubject
+from referrals.selectors_documents import documents_for
 from referrals.selectors_family_address import letter_address
 from referrals.selectors_referrer import referrer_details
 from screening import forms, selectors, services
@@ -244,6 +246,7 @@ def page_render(
         request=request,
     )
     current = decisions[0] if decisions else None
+    documents = documents_for(user=request.user, contact=contact)
     bound_forms = [form[1] if isinstance(form, tuple) else form for form in bound.values()]
     return render(
         request,
@@ -263,7 +266,8 @@ def page_render(
             "decisions": decisions,
             "current": current,
             "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
-            "check_form": bound.get("check_form") or CheckRequestForm(contact=contact),
+            "check_form": bound.get("check_form")
+            or CheckRequestForm(contact=contact, shareable=shareable_documents(documents)),
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
             "decision_form": bound.get("decision_form")
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
@@ -275,6 +279,10 @@ def page_render(
             "log": selectors.log_for(user=request.user, contact=contact),
             "log_form": bound.get("log_form")
             or LogEntryForm(contact=contact, initial={"occurred_on": timezone.localdate()}),
+            # Files on the contact and the form to attach one (docs/adr/0032).
+            "documents": documents,
+            "document_form": bound.get("document_form") or DocumentForm(),
+            "scanner": malware.scanner_state(),
             "census_summaries": _census_summaries(contact, census_choices),
             "census_form": census_form[1] if census_form else None,
             "primary_need_labels": dict(census_choices.primary_need),
@@ -317,6 +325,11 @@ def signs_of_safety(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "screening/_saved.html", {"screening": screening})
     messages.success(request, "Signs of Safety screening saved.")
     return redirect(f"{reverse('screening:contact', args=[reference])}#signs-of-safety")
+
+
+def shareable_documents(documents: list) -> list:
+    """The contact's files a screener may show an agency with a check: those scanned clean."""
+    return [d for d in documents if d.readable]
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
 from frontdoor.roles import Permission
+from referrals.selectors_documents import documents_for
 from screening import selectors
 from screening.forms import CheckAnswerForm
 from screening.forms_checks import CheckApprovalForm, CheckRequestForm
@@ -25,13 +26,14 @@ from screening.services_checks import (
     check_refuse,
     check_request,
 )
-from screening.views import page_render
+from screening.views import page_render, shareable_documents
 
 
 @require_POST
 def request_check(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
-    form = CheckRequestForm(request.POST, contact=contact)
+    shareable = shareable_documents(documents_for(user=request.user, contact=contact))
+    form = CheckRequestForm(request.POST, contact=contact, shareable=shareable)
     if not form.is_valid():
         return page_render(request, reference, check_form=form)
     try:
@@ -41,6 +43,7 @@ def request_check(request: HttpRequest, reference: str) -> HttpResponse:
             agency=form.cleaned_data["agency"],
             question=form.cleaned_data["question"],
             sharing=form.sharing(),
+            documents=list(form.cleaned_data.get("documents") or []),
         )
     except SharingRefused as refused:
         form.add_service_errors(refused.errors)

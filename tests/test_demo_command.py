@@ -59,6 +59,14 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, loaded
     assert Contact.objects.filter(status=Contact.Status.IN_SCREENING).exists()
     assert Decision.objects.filter(approval=Decision.Approval.PENDING).exists()
     assert Decision.objects.filter(approval=Decision.Approval.RETURNED).exists()
+    # Two made-up files on contacts in screening, scanned by the embedded clamd; once only.
+    from referrals.models import Document
+
+    assert "Attached 2 made-up files" in printed
+    assert sorted(Document.objects.values_list("filename", "scan_state")) == [
+        ("police-notification.pdf", "clean"),
+        ("school-chronology.pdf", "clean"),
+    ]
 
 
 def test_demo_accounts_are_written_for_this_user_only_and_notices_summed_up(db, loaded):

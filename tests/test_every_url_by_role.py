@@ -140,6 +140,8 @@ def test_a_partner_member_cannot_open_a_meeting_their_agency_is_not_at(client, w
 RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "referrals:contact-sent": {"get": {S: 200, M: 200, REF: 200}},
     "referrals:contact-detail": {"get": {S: 200, M: 200, REF: 200}},
+    "referrals:document-add": {"get": {S: 200, M: 200, REF: 200}, "post": {S: 400, M: 400}},
+    "referrals:document-download": {"get": {S: 200, M: 200, REF: 200}},
     "referrals:subject-match": {"post": {S: 302, M: 302}},
     "referrals:person-detail": {"get": {S: 200, M: 200}},
     "referrals:person-upn": {"post": {S: 200, M: 200}},
@@ -156,6 +158,7 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:approval": {"get": {M: 200}, "post": {M: 200}},
     "screening:check-approval": {"get": {M: 200}, "post": {M: 400}},
     "screening:member-check": {"get": {PAM: 200}, "post": {PAM: 200}},
+    "screening:member-check-document": {"get": {PAM: 200}},
     "screening:meeting-outcome": {"post": {M: 302}},
     "screening:meeting-contribution": {"post": {S: 302, M: 302, PAM: 302}},
     "screening:contact": {"get": {S: 200, M: 200}},
@@ -169,6 +172,7 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:log-add": {"post": {S: 400, M: 400}},
     "screening:log-correct": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:family-address": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
+    "screening:document-add": {"post": {S: 400, M: 400}},
     "screening:child-census": {"post": {S: 302, M: 302}},
     "screening:relationship": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:family-member-history": {"get": {S: 200, M: 200}},
@@ -190,6 +194,8 @@ NOT_RESTRICTABLE = {
     # The partner API answers a referrer about the contacts they made, which the
     # writer's rule always opens (tests/referrals/test_api.py).
     "api-contact-detail",
+    # The same for attaching a file through the partner API (tests/referrals/test_documents_api.py).
+    "api-contact-documents",
 }
 RECORD_ARGS = {
     "reference",
@@ -203,6 +209,7 @@ RECORD_ARGS = {
     "warning_id",
     "relationship_id",
     "log_entry_id",
+    "document_id",
 }
 
 

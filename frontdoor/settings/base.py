@@ -301,10 +301,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Attached documents, encrypted before they reach it (frontdoor/file_crypto.py). Any
+    # django-storages backend will do: set DOCUMENT_STORAGE_BACKEND and its own settings.
+    "documents": {
+        "BACKEND": env.str(
+            "DOCUMENT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": (
+            {}
+            if env.str("DOCUMENT_STORAGE_BACKEND", default="")
+            else {
+                "location": env.str("DOCUMENT_ROOT", default=str(embedded.STATE_DIR / "documents")),
+                "directory_permissions_mode": 0o700,
+                "file_permissions_mode": 0o600,
+            }
+        ),
+    },
 }
 
+# Attached documents: size, encryption and malware scanning: documents.py.
 # Mail, GOV.UK Notify, family letters and information sharing: correspondence.py.
 from .correspondence import *  # noqa: E402, F403
+from .documents import *  # noqa: E402, F403
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
@@ -390,6 +408,11 @@ CELERY_BEAT_SCHEDULE = {
     "print-batch-gather": {
         "task": "outcomes.tasks.print_batch_gather",
         "schedule": crontab(minute=5),
+    },
+    # Documents held because clamd could not be asked: scanned once it answers again.
+    "documents-scan-quarantined": {
+        "task": "referrals.tasks.documents_scan_quarantined",
+        "schedule": 300.0,
     },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",

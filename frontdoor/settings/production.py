@@ -12,6 +12,12 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
         "Set SECRET_KEY (or SECRET_KEY_FILE) to 50 or more random characters."
     )
 
+if not DOCUMENT_KEYS_GIVEN:  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set DOCUMENT_KEYS (or DOCUMENT_KEYS_FILE) to one or more Fernet keys, newest first:"
+        " python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    )
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -29,6 +29,7 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": STORAGES["documents"],  # noqa: F405
 }
 # Static files are served from STATICFILES_DIRS by WhiteNoise's finders; nothing is collected.
 STATIC_ROOT = None

@@ -7,8 +7,8 @@ subject is linked to by matching, confirmed by a screener unless the NHS number
 settles it. Restrictions close a contact or person record to everyone not named on
 it; warnings on a person say what anyone dealing with them must know
 first; relationships link person records to each other across contacts; merges join two
-records of one person (and can be undone); drafts keep
-a referrer's unfinished form; API clients are the partner systems.
+records of one person (and can be undone); documents are the files attached to a contact;
+drafts keep a referrer's unfinished form; API clients are the partner systems.
 """
 
 from referrals.models.api_clients import ApiClient
@@ -22,6 +22,7 @@ from referrals.models.contacts import (
     ReferenceCounter,
     queue_priority,
 )
+from referrals.models.documents import Document
 from referrals.models.drafts import ReferralDraft
 from referrals.models.family_address import FamilyAddress
 from referrals.models.merges import PersonMerge, PersonMergeMove
@@ -46,6 +47,7 @@ __all__ = [
     "ConcernCategory",
     "Contact",
     "ContactSubject",
+    "Document",
     "DoubleMetaphone",
     "FamilyAddress",
     "MatchCandidate",

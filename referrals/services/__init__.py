@@ -2,7 +2,7 @@
 
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
-``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings``,
+``documents``, ``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings``,
 ``relationships``, ``merges`` and ``family_address``. Their public names are
 re-exported here, so callers write ``from referrals import services`` and
 ``services.contact_submit`` whichever module holds it.
@@ -20,6 +20,15 @@ from referrals.services.census import (
     census_return_year,
     person_upn_set,
     subject_census_set,
+)
+from referrals.services.documents import (
+    DocumentRefused,
+    DocumentUpload,
+    document_attach,
+    document_read,
+    document_scan_held,
+    documents_erase,
+    documents_scan_quarantined,
 )
 from referrals.services.drafts import draft_discard, draft_save
 from referrals.services.family_address import (
@@ -90,6 +99,8 @@ __all__ = [
     "ContactInput",
     "ContactRejected",
     "ContactStatusRefused",
+    "DocumentRefused",
+    "DocumentUpload",
     "FamilyAddressRefused",
     "IdempotencyKeyReused",
     "MatchPlan",
@@ -106,6 +117,11 @@ __all__ = [
     "census_return_year",
     "contact_status_move",
     "contact_submit",
+    "document_attach",
+    "document_read",
+    "document_scan_held",
+    "documents_erase",
+    "documents_scan_quarantined",
     "draft_discard",
     "draft_save",
     "family_address_clean",

@@ -9,6 +9,7 @@ names are re-exported here, so callers write ``from screening import selectors``
 
 from screening.selectors.access import can_approve, can_screen, screening_get
 from screening.selectors.checks import (
+    check_document_get,
     check_get_for_approval,
     check_get_for_member,
     checks_awaiting_approval,
@@ -71,6 +72,7 @@ __all__ = [
     "approvals_pending",
     "can_approve",
     "can_screen",
+    "check_document_get",
     "check_get_for_approval",
     "check_get_for_member",
     "checks_awaiting_approval",

@@ -106,3 +106,15 @@ def restricted_asks(*, user: User, rows: Iterable) -> dict[int, User]:
         user=user, contact_ids={row.contact_id for row in rows}
     )
     return {contact_id: restriction.ask for contact_id, restriction in barring.items()}
+
+
+def check_document_get(*, user: User, check_id: int, document_id: int):
+    """A file shared with a check, for its agency's member: ``check_get_for_member`` (404
+    for another agency's check, the restricted-record refusal), then one of the files the
+    screener shared on it, scanned clean; 404 alike for any other."""
+    check = check_get_for_member(user=user, check_id=check_id)
+    document = check.shared_documents.filter(pk=document_id, scan_state="clean").first()
+    if document is None:
+        raise Http404("No file found")
+    document.contact = check.contact
+    return check, document

@@ -5,8 +5,10 @@ change history."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,9 +17,11 @@ from outcomes import retention
 from outcomes.models import RetentionRun
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_get
-from referrals.models import Contact, Person, ReferralDraft
+from referrals import services as referral_services
+from referrals.models import Contact, Document, Person, ReferralDraft
 from screening.models import Decision, Route
 from tests.outcomes.scorecard_world import World, build_world
+from tests.support.documents import small_pdf
 
 
 @pytest.fixture
@@ -40,7 +44,7 @@ def test_the_daily_review_proposes_what_is_due_once(old_world, settings):
 
 
 def test_erasure_needs_a_manager_and_keeps_the_shape_and_the_audit(
-    client, old_world, manager, screener, settings
+    client, old_world, manager, screener, settings, django_capture_on_commit_callbacks
 ):
     settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 3, "referral": 25}
     contacts = old_world.contacts
@@ -49,6 +53,13 @@ def test_erasure_needs_a_manager_and_keeps_the_shape_and_the_audit(
     before = scorecard_get(user=manager, period=q3).figures
     [run] = [run for run in retention.retention_review() if run.kind == "information_and_advice"]
     assert c5.pk in run.contact_ids
+    document = referral_services.document_attach(
+        actor=screener,
+        contact=c5,
+        upload=referral_services.DocumentUpload(filename="report.pdf", data=small_pdf()),
+        via="screening",
+    )
+    stored = Path(storages["documents"].path(document.storage_name))
 
     with pytest.raises(retention.RetentionRefused):
         retention.retention_erase(run_id=run.pk)
@@ -61,8 +72,12 @@ def test_erasure_needs_a_manager_and_keeps_the_shape_and_the_audit(
     assert run.status == RetentionRun.Status.APPROVED
     assert run.approved_by == manager
 
-    erased = retention.retention_erase(run_id=run.pk)  # what the worker runs
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = retention.retention_erase(run_id=run.pk)  # what the worker runs
     assert erased == len(run.contact_ids)
+    # Attached files go whole: the row and the encrypted bytes.
+    assert not Document.objects.filter(contact=c5).exists()
+    assert not stored.exists()
     c5.refresh_from_db()
     assert c5.erased_at is not None
     assert c5.concerns == retention.ERASED

@@ -13,7 +13,8 @@ from screening.models import ThresholdLevel
 from tests.support.url_table import ADM, EXPECTED, HEALTH, M, url_for, url_names
 
 # Answers for programs, not pages (the downloads' URLs end in a file name).
-NOT_PAGES = {"api-schema"}
+# An attached file is downloaded, not looked at (its URL names no file type).
+NOT_PAGES = {"api-schema", "referrals:document-download", "screening:member-check-document"}
 
 
 def _extra_pages(users: dict) -> dict[str, list[tuple[str, str]]]:

@@ -29,6 +29,7 @@ from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, SharingBasis, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
 from tests.support.checks import consented
+from tests.support.documents import small_pdf
 from tests.support.screening import decide as screening_decide
 
 ANON = "anonymous"
@@ -106,6 +107,13 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
+    # Files on a contact: staff and the referrer who sent it; an empty form is 400.
+    "referrals:document-add": (
+        only(404, {**STAFF, REF: 200}),
+        only(404, {S: 400, M: 400, REF: 400}),
+    ),
+    # The world's file was attached by referrer A: theirs and the staff's to download.
+    "referrals:document-download": (only(404, {**STAFF, REF: 200}), everyone(405)),
     "referrals:subject-match": (POST_ONLY, only(403, {S: 404, M: 404})),
     # The one search of people and contacts; a POST with nothing typed is answered
     # with the form and its error (tests/referrals/test_search.py).
@@ -142,6 +150,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # A check without consent held for a manager: an empty form is the page with its error.
     "screening:check-approval": (only(403, {M: 200}), only(403, {M: 400})),
     "screening:member-checks": (only(403, {PAM: 200}), None),
+    # A file the screener shared on the check: its agency's member only.
+    "screening:member-check-document": (only(403, {PAM: 200}), everyone(405)),
     "screening:member-check": (only(403, {PAM: 200}), only(403, {PAM: 200})),
     "screening:meetings": (only(403, {**STAFF, PAM: 200}), None),
     "screening:meeting": (only(403, {**STAFF, PAM: 200}), None),
@@ -163,6 +173,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:log-correct": (only(404, STAFF), only(404, {S: 400, M: 400})),
     # The family's postal address for letters; an empty form is the page with its errors.
     "screening:family-address": (only(404, STAFF), only(404, {S: 400, M: 400})),
+    "screening:document-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     # An empty form is a child whose ethnicity and disabilities are not yet known.
     "screening:child-census": (POST_ONLY, SCREENING_POST),
     # A person's chronology and its PDF: who may open the person record (person_get).
@@ -211,6 +222,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "api-contact-detail": (everyone(401, anon=401), None),
     "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-create": (everyone(401, anon=401), everyone(401, anon=401)),
+    "api-contact-documents": (everyone(401, anon=401), everyone(401, anon=401)),
     # No period given: 400 with the reason, for those allowed to read it.
     "api-scorecard": (only(403, {M: 400, PAM: 400, PV: 400}, anon=401), None),
     "api-schema": (everyone(200, anon=403), None),
@@ -242,6 +254,8 @@ def url_names() -> list[str]:
 ARGS = {
     "referrals:contact-sent": ["reference"],
     "referrals:contact-detail": ["reference"],
+    "referrals:document-add": ["reference"],
+    "referrals:document-download": ["reference", "document_id"],
     "referrals:subject-match": ["reference", "subject_id"],
     "referrals:person-detail": ["person_id"],
     "referrals:person-upn": ["person_id"],
@@ -258,6 +272,7 @@ ARGS = {
     "screening:approval": ["decision_id"],
     "screening:check-approval": ["held_check_id"],
     "screening:member-check": ["check_id"],
+    "screening:member-check-document": ["check_id", "document_id"],
     "screening:meeting": ["run_id"],
     "screening:meeting-print": ["run_id"],
     "screening:meeting-attendance": ["run_id"],
@@ -274,6 +289,7 @@ ARGS = {
     "screening:log-add": ["reference"],
     "screening:log-correct": ["reference", "log_entry_id"],
     "screening:family-address": ["reference"],
+    "screening:document-add": ["reference"],
     "screening:child-census": ["reference", "subject_id"],
     "screening:relationship": ["reference", "relationship_id"],
     "screening:relationship-add": ["reference"],
@@ -294,6 +310,7 @@ ARGS = {
     "outcomes:census-xml": ["export_id"],
     "outcomes:census-report": ["export_id"],
     "api-contact-detail": ["reference"],
+    "api-contact-documents": ["reference"],
 }
 
 
@@ -319,12 +336,20 @@ def url_world() -> tuple[dict, dict]:
     )
     subject = contact.subjects.get(role=ContactSubject.Role.CHILD)
     screening_services.screening_claim(actor=screener, contact=contact)
+    document = referral_services.document_attach(
+        actor=referrer,
+        contact=contact,
+        upload=referral_services.DocumentUpload(filename="school-report.pdf", data=small_pdf()),
+        via="referral",
+    )
+    # The referrer's file is shared with the police on the check.
     check = services_checks.check_request(
         actor=screener,
         contact=contact,
         agency=police,
         question="Anything known?",
         sharing=consented(),
+        documents=[document],
     )
     with override_settings(CHECKS_WITHOUT_CONSENT_NEED_APPROVAL=True):
         held_check = services_checks.check_request(
@@ -390,6 +415,7 @@ def url_world() -> tuple[dict, dict]:
         "merge_id": merge.pk,
         "warning_id": warning.pk,
         "log_entry_id": log_entry.pk,
+        "document_id": document.pk,
         "reference": contact.reference,
         "subject_id": subject.pk,
         "person_id": subject.person_id,

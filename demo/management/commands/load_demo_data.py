@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
+from demo.documents import demo_documents_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
 from demo.screening import demo_meetings_load, demo_screening_load
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         screened = demo_screening_load(now=now)
         meetings = demo_meetings_load(now=now)
         outcomes = demo_outcomes_load(now=now)
+        documents = demo_documents_load()
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Held {meetings} complex-case meetings.")
         if outcomes:
             self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")
+        if documents:
+            self.stdout.write(f"Attached {documents} made-up files to contacts in screening.")
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
         path = demo_accounts_write(
