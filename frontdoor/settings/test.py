@@ -29,7 +29,15 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "documents": STORAGES["documents"],  # noqa: F405
+    # Each test process its own folder of stored files, as its own queue: a test that
+    # counts the files its upload left sees no other process's.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            **STORAGES["documents"]["OPTIONS"],  # noqa: F405
+            "location": str(embedded.STATE_DIR / f"documents{_TEST_SUFFIX}"),  # noqa: F405
+        },
+    },
 }
 # Static files are served from STATICFILES_DIRS by WhiteNoise's finders; nothing is collected.
 STATIC_ROOT = None
