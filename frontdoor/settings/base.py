@@ -270,6 +270,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# Messages after an action can name people ("Added to the contact log: … with Mrs
+# Shah"): kept in the server's session, not in a cookie the browser holds.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 # --- Security headers ----------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],

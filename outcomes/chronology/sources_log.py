@@ -13,8 +13,8 @@ from django.utils.text import capfirst
 
 from frontdoor.models import User
 from outcomes.chronology.entries import Entry, EntryKey, Stream, source
-from outcomes.chronology.sources import ids_of, name_of, rows_at
-from referrals.models import ContactSubject, Person
+from outcomes.chronology.sources import ids_of, name_of, on_contacts_of, rows_at
+from referrals.models import Person
 from referrals.selectors import can_screen
 from screening.models import ContactLogEntry
 
@@ -23,9 +23,7 @@ LOGGED = "log-entry"
 
 @source(kind="contact-log", label="Contact log: conversations and actions")
 def contact_log(person: Person) -> list[Stream]:
-    on_their_contacts = ContactLogEntry.objects.filter(
-        contact_id__in=ContactSubject.objects.filter(person=person).values("contact_id")
-    )
+    on_their_contacts = ContactLogEntry.objects.filter(on_contacts_of(person))
     return [Stream(LOGGED, rows_at(on_their_contacts, "occurred_at"), _load_entries)]
 
 

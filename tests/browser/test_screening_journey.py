@@ -66,7 +66,10 @@ def test_screen_check_decide_and_approve(
     page.get_by_label("Rationale").fill(RATIONALE)
     page.get_by_label("Tell the family a referral was made").check()
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("waiting for a manager")
+    banners = page.locator(".govuk-notification-banner")
+    expect(banners.filter(has_text="waiting for a manager")).to_have_count(1)
+    # The family is to be told and the referral gave no address for them: said at once.
+    expect(banners.filter(has_text="No postal address is known for the family")).to_have_count(1)
     assert_no_axe_violations(page)
     sign_out(page)
 
