@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from referrals.models import Contact, ContactSubject, FamilyAddress
+from referrals.models.family_address import ADDRESS_LINE_LENGTH, ADDRESS_LINES_MAX
 
 FAMILY_ROLES = (ContactSubject.Role.PARENT, ContactSubject.Role.CARER)
 
@@ -25,15 +26,31 @@ class LetterAddress:
         return "\n".join([self.addressee, *self.lines, self.postcode])
 
 
+def _fits_the_window(lines: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A referrer's address lines as a letter prints them: within the lines an address
+    set by staff may have (the middle ones share the second line), or None when a line
+    would still be too long for the envelope's window, where the postcode would be cut
+    off (a letter without its postcode may not arrive)."""
+    if len(lines) > ADDRESS_LINES_MAX:
+        keep = ADDRESS_LINES_MAX - 2
+        lines = (lines[0], ", ".join(lines[1 : len(lines) - keep]), *lines[len(lines) - keep :])
+    if any(len(line) > ADDRESS_LINE_LENGTH for line in lines):
+        return None
+    return lines
+
+
 def letter_address(contact: Contact) -> LetterAddress | None:
     """Where a letter to the family goes: the address staff set on the contact, else
-    the first parent or carer the referrer gave an address and postcode for; None
-    when there is neither. Uses the contact's prefetched subjects where it has them."""
+    the first parent or carer the referrer gave an address and postcode for that fits
+    an envelope's window; None when there is neither (staff are asked to set one).
+    Uses the contact's prefetched subjects where it has them."""
     kept = FamilyAddress.objects.filter(contact=contact).exclude(postcode="").first()
     if kept is not None:
         return LetterAddress(kept.addressee, tuple(kept.lines.splitlines()), kept.postcode, True)
     for subject in contact.subjects.all():
         if subject.role in FAMILY_ROLES and subject.address.strip() and subject.postcode.strip():
-            lines = tuple(line.strip() for line in subject.address.splitlines() if line.strip())
-            return LetterAddress(subject.full_name, lines, subject.postcode.strip(), False)
+            given = tuple(line.strip() for line in subject.address.splitlines() if line.strip())
+            lines = _fits_the_window(given)
+            if lines is not None and len(subject.full_name) <= ADDRESS_LINE_LENGTH:
+                return LetterAddress(subject.full_name, lines, subject.postcode.strip(), False)
     return None

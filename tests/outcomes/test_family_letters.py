@@ -19,7 +19,7 @@ from outcomes.models import Letter, Notice, PrintBatch, RetentionRun
 from referrals import services as referral_services
 from referrals.models import FamilyAddress
 from screening import services as screening
-from tests.factories import child_input, submit_contact
+from tests.factories import adult_input, child_input, submit_contact
 from tests.support.letters import family_notice, letter_made, pdf_pages, pdf_text, told_family
 from tests.support.waiting import wait_until
 
@@ -496,3 +496,26 @@ def test_marking_printed_only_takes_letters_someone_downloaded(
         closed_letter.state,
         closed_letter.notice.status,
     )
+
+
+def test_a_referrers_address_prints_only_if_it_fits_the_window(referrer):
+    from referrals.selectors_family_address import letter_address
+
+    def parent_at(address: str, postcode: str = "YO1 7HH"):
+        parent = adult_input(address=address, postcode=postcode)
+        return submit_contact(referrer, subjects=[child_input(), parent])
+
+    seven = "Flat 2\nThe Old Mill\nMill Lane\nBishopthorpe\nNear York\nNorth Yorkshire\nEngland"
+    folded = letter_address(parent_at(seven))
+    # Seven lines become five: the middle ones share the second, and the postcode follows.
+    assert folded.lines == (
+        "Flat 2",
+        "The Old Mill, Mill Lane, Bishopthorpe",
+        "Near York",
+        "North Yorkshire",
+        "England",
+    )
+    assert folded.as_text().endswith("England\nYO1 7HH")
+    # A line the window cannot hold: nowhere to send it, so staff are asked for one.
+    assert letter_address(parent_at("1 " + "Very Long Road Name " * 4 + "\nYork")) is None
+    assert letter_address(parent_at("1 Mill Lane\nYork")).lines == ("1 Mill Lane", "York")
