@@ -306,6 +306,9 @@ def notices_sweep(*, now: datetime | None = None) -> list[int]:
     return due
 
 
+NO_FAMILY_ADDRESS = "No address: add one on the contact"
+
+
 def notice_resend_problem(notice: Notice) -> str:
     """Why sending this notice again cannot work now, in words for the notices page;
     empty when it can. One rule for the page's button and the service."""
@@ -315,7 +318,7 @@ def notice_resend_problem(notice: Notice) -> str:
         return "It has already been sent again: see the notice below it."
     if notice.audience == Notice.Audience.FAMILY:
         if letter_address(notice.contact) is None:
-            return "No address: add one on the contact"
+            return NO_FAMILY_ADDRESS
         return ""
     if not notice.recipient:
         return "No email address or phone number for the referrer"

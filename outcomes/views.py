@@ -77,6 +77,7 @@ def contact_notices(request: HttpRequest, reference: str) -> HttpResponse:
             "contact": contact,
             "rows": rows,
             "can_resend": request.user.has_perm(Permission.APPROVE_DECISIONS.perm),
+            "no_family_address": services.NO_FAMILY_ADDRESS,
         },
     )
 

@@ -462,6 +462,9 @@ def test_send_again_twice_makes_one_letter(client, screener, manager, referrer, 
     client.post(resend)
     page = client.get(reverse("outcomes:contact-notices", args=[contact.reference]))
     offered_again = "Send again<span" in page.text
+    # Why not, in words, and not dressed as the link to add an address.
+    assert "Cannot be sent again: It has already been sent again" in page.text
+    assert ">It has already been sent again" not in page.text
     client.post(resend)
     for again in Notice.objects.filter(resend_of=failed):
         services.notice_deliver(notice_id=again.pk)
