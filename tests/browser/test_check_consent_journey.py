@@ -7,29 +7,17 @@ not see it; a manager finds it on their approvals and approves it; the member th
 reads it with its basis. axe finds nothing at each step. Screenshots at 1280 and 375 px
 go to /tmp/check-consent/."""
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from screening import services
 from tests.factories import adult_input, child_input, submit_contact
-from tests.support.browser import sign_in
+from tests.support.browser import reflows, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir()) / "check-consent"
+JOURNEY = "check-consent"
 REASON = "Mum's partner is under police investigation <script>alert(1)</script> =SUM(A1)"
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_check_without_consent_waits_for_a_manager_then_reaches_the_agency(
@@ -67,7 +55,7 @@ def test_a_check_without_consent_waits_for_a_manager_then_reaches_the_agency(
     expect(card).to_contain_text("Waiting for a manager's approval")
     expect(card).to_contain_text(REASON)  # as text: the script never ran
     assert_no_axe_violations(page)
-    shoot(page, "screener-waiting")
+    reflows(page, "screener-waiting", journey=JOURNEY)
 
     sign_in(page, police_member)
     page.goto(reverse("screening:member-checks"))
@@ -97,4 +85,4 @@ def test_a_check_without_consent_waits_for_a_manager_then_reaches_the_agency(
     expect(basis).to_contain_text(REASON)
     expect(basis).to_contain_text(f"Approved by a manager{manager.full_name}")
     assert_no_axe_violations(page)
-    shoot(page, "member-reads-basis")
+    reflows(page, "member-reads-basis", journey=JOURNEY)

@@ -4,10 +4,7 @@ page does not scroll sideways."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, time
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -19,21 +16,19 @@ from screening import services as screening_services
 from screening import services_checks
 from screening.meetings import services as meeting_services
 from tests.factories import PersonFactory, child_input, submit_contact
-from tests.support.browser import sign_in
+from tests.support.browser import keep_screenshot, sign_in
 from tests.support.checks import consented
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("FRONTDOOR_SCREENSHOTS", Path(tempfile.gettempdir()) / "B2"))
 WIDTHS = (1280, 375)
 
 
 def _look(page, name: str, assert_no_axe_violations) -> None:
-    """At each width: a screenshot to read, axe, and no sideways scrolling."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """At each width: axe, and no sideways scrolling (and a screenshot when asked)."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        keep_screenshot(page, name, journey="checks-search-meeting-census")
         assert_no_axe_violations(page)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"

@@ -7,9 +7,7 @@ referral shows their details and leads to changing their number. Screenshots at 
 375 px go to /tmp/contact-log/."""
 
 import re
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,19 +16,10 @@ from playwright.sync_api import expect
 
 from screening.models import ContactLogEntry
 from tests.factories import submit_contact
-from tests.support.browser import sign_in
+from tests.support.browser import reflows, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir()) / "contact-log"
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    page.set_viewport_size({"width": 1280, "height": 900})
+JOURNEY = "contact-log"
 
 
 def test_a_screener_logs_a_call_and_corrects_it(
@@ -86,7 +75,7 @@ def test_a_screener_logs_a_call_and_corrects_it(
     expect(card).to_contain_text(f"Phone call with {police.name} (DS Khan)")
     expect(card).to_contain_text("<script>alert(1)</script>")  # as text, not run
     assert_no_axe_violations(page)
-    shoot(page, "logged")
+    reflows(page, "logged", journey=JOURNEY)
 
     card.get_by_role("link", name="Correct").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Correct a contact log entry")
@@ -110,7 +99,7 @@ def test_a_screener_logs_a_call_and_corrects_it(
     expect(card.locator(f"#log-entry-{entry.pk}")).to_contain_text("DS Khan: two call-outs")
     expect(card.get_by_role("heading", name="It corrects this entry")).to_be_visible()
     assert_no_axe_violations(page)
-    shoot(page, "corrected")
+    reflows(page, "corrected", journey=JOURNEY)
 
 
 def test_a_referrer_sees_their_details_and_changes_their_number(

@@ -3,28 +3,17 @@ on what the person acted on or the new content, never the page body. Screenshots
 the contact and decision pages at 1280 and 375 px go to /tmp/screening-page/."""
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import submit_contact
-from tests.support.browser import sign_in
+from tests.support.browser import reflows, sign_in
 from tests.support.screening import RATIONALE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir()) / "screening-page"
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    page.set_viewport_size({"width": 1280, "height": 900})
+JOURNEY = "screening-page"
 
 
 def test_focus_follows_the_screeners_actions(page, screener, referrer, assert_no_axe_violations):
@@ -43,7 +32,7 @@ def test_focus_follows_the_screeners_actions(page, screener, referrer, assert_no
     danger.fill("School are worried Amelia will be hurt again.")
     page.wait_for_function("document.querySelector('#sos-status').textContent.includes('Saved')")
     expect(danger).to_be_focused()
-    shoot(page, "contact")
+    reflows(page, "contact", journey=JOURNEY)
     assert_no_axe_violations(page)
 
     page.get_by_role("radio", name="Information and advice").check()
@@ -54,7 +43,7 @@ def test_focus_follows_the_screeners_actions(page, screener, referrer, assert_no
     expect(page).to_have_title(re.compile(rf"^Error: Screening {contact.reference} "))
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the advice that was given")
     expect(page.locator(".govuk-error-summary")).to_be_focused()
-    shoot(page, "decision-errors")
+    reflows(page, "decision-errors", journey=JOURNEY)
     assert_no_axe_violations(page)
 
     page.get_by_label("What advice was given?", exact=False).fill(
@@ -64,7 +53,7 @@ def test_focus_follows_the_screeners_actions(page, screener, referrer, assert_no
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision recorded")
     expect(page.get_by_text("Decided on time")).to_be_visible()
-    shoot(page, "decided")
+    reflows(page, "decided", journey=JOURNEY)
     assert_no_axe_violations(page)
 
 

@@ -6,7 +6,6 @@ on the contact's screening page. axe finds nothing at each step; screenshots at 
 375 px go to /tmp/documents/."""
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,11 @@ from playwright.sync_api import expect
 
 from referrals.models import Document
 from tests.factories import submit_contact
-from tests.support.browser import sign_in
+from tests.support.browser import reflows, sign_in
 from tests.support.documents import EICAR, small_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir()) / "documents"
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    page.set_viewport_size({"width": 1280, "height": 900})
+JOURNEY = "documents"
 
 
 def test_a_referrer_attaches_a_file_to_their_referral(
@@ -75,7 +65,7 @@ def test_a_referrer_attaches_a_file_to_their_referral(
     expect(row).to_contain_text("Attendance and concerns, spring term")
     expect(row).to_contain_text("No malware found")
     assert_no_axe_violations(page)
-    shoot(page, "referrer-attached")
+    reflows(page, "referrer-attached", journey=JOURNEY)
 
     with page.expect_download() as download:
         row.get_by_role("link", name=re.compile("school-report.pdf")).click()
@@ -89,7 +79,7 @@ def test_a_referrer_attaches_a_file_to_their_referral(
     expect(files).to_contain_text("school-report.pdf")
     expect(files).to_contain_text(referrer.full_name)
     assert_no_axe_violations(page)
-    shoot(page, "screener-sees-it")
+    reflows(page, "screener-sees-it", journey=JOURNEY)
 
 
 def test_a_screener_is_told_at_once_when_a_file_has_malware(
@@ -121,4 +111,4 @@ def test_a_screener_is_told_at_once_when_a_file_has_malware(
     summary.get_by_role("link", name=re.compile("malware")).click()
     expect(page.get_by_label("File")).to_be_focused()
     assert not Document.objects.exists()
-    shoot(page, "screener-malware-refused")
+    reflows(page, "screener-malware-refused", journey=JOURNEY)

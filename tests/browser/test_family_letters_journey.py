@@ -7,7 +7,6 @@ the batch printed and then posted, and sees it posted on the contact. Axe finds 
 at each step. Screenshots at 1280 and 375 px go to /tmp/family-letters/."""
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,11 @@ from playwright.sync_api import expect
 from outcomes import letters, services
 from outcomes.models import Notice
 from tests.factories import child_input
-from tests.support.browser import sign_in
+from tests.support.browser import reflows, sign_in
 from tests.support.letters import family_notice, pdf_text, told_family
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir()) / "family-letters"
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    page.set_viewport_size({"width": 1280, "height": 900})
+JOURNEY = "family-letters"
 
 
 def test_a_family_letter_is_addressed_printed_and_posted(
@@ -67,7 +57,7 @@ def test_a_family_letter_is_addressed_printed_and_posted(
     expect(page.get_by_label("Address line 1")).to_have_value("<script>alert(1)</script>")
     expect(page.get_by_label("Name on the letter")).to_have_value("Ms Dawn Harrison")
     assert_no_axe_violations(page)
-    shoot(page, "address-errors")
+    reflows(page, "address-errors", journey=JOURNEY)
     page.get_by_label("Address line 1").fill("22 Acacia Avenue")
     page.get_by_role("button", name="Save the address").click()
     expect(summary).to_contain_text("Enter a real postcode, like YO1 7HH")
@@ -96,7 +86,7 @@ def test_a_family_letter_is_addressed_printed_and_posted(
     row = page.locator(f"#batch-{batch.pk}")
     expect(row).to_contain_text("1 to print")
     assert_no_axe_violations(page)
-    shoot(page, "batches")
+    reflows(page, "batches", journey=JOURNEY)
     with page.expect_download() as download:
         row.get_by_role("link", name="Download the letters (PDF)").click()
     text = pdf_text(Path(download.value.path()).read_bytes())
@@ -118,4 +108,4 @@ def test_a_family_letter_is_addressed_printed_and_posted(
     page.goto(reverse("screening:contact", args=[contact.reference]))
     expect(page.locator("#family-letters")).to_contain_text("Posted on")
     assert_no_axe_violations(page)
-    shoot(page, "contact-posted")
+    reflows(page, "contact-posted", journey=JOURNEY)

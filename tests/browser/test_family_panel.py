@@ -8,9 +8,7 @@ lost), ends another with one; axe finds nothing at each step. Screenshots at 128
 
 import datetime
 import re
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -20,20 +18,11 @@ from playwright.sync_api import expect
 from frontdoor.nhs_numbers import nhs_number_from
 from referrals.models import Relationship
 from tests.factories import adult_input, child_input, submit_contact
-from tests.support.browser import sign_in
+from tests.support.browser import reflows, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir()) / "family-panel"
+JOURNEY = "family-panel"
 AMELIA = nhs_number_from("943476591")
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
@@ -62,7 +51,7 @@ def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
     expect(gary.get_by_role("link", name=earlier.reference)).to_have_count(0)
     dawn = page.locator(".govuk-summary-card", has_text="Dawn Harrison")
     expect(dawn).to_contain_text("Parent: Mother")
-    shoot(page, "panel")
+    reflows(page, "panel", journey=JOURNEY)
     assert_no_axe_violations(page)
 
     # His earlier contact, into the panel; focus goes to what came in.
@@ -71,7 +60,7 @@ def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
     expect(gary.locator("table")).to_contain_text("Parent")
     region = gary.locator("[id^=family-history-]")
     expect(region).to_be_focused()
-    shoot(page, "history-shown")
+    reflows(page, "history-shown", journey=JOURNEY)
     assert_no_axe_violations(page)
     # Without JavaScript the same link is a page of its own.
     history_url = reverse("screening:family-member-history", args=[today.reference, gary_id()])
@@ -89,7 +78,7 @@ def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Relationship between Gary Harrison and Amelia Harrison"
     )
-    shoot(page, "relationship")
+    reflows(page, "relationship", journey=JOURNEY)
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Confirm the relationship").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
@@ -108,7 +97,7 @@ def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter why the relationship has ended or was wrong")
     expect(page.get_by_label("Change the kind to")).to_have_value("step_parent")  # kept
-    shoot(page, "end-refused")
+    reflows(page, "end-refused", journey=JOURNEY)
     assert_no_axe_violations(page)
     summary.get_by_role("link", name="Enter why the relationship has ended or was wrong").click()
     expect(page.get_by_label("Why it has ended, or was wrong")).to_be_focused()

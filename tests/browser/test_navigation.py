@@ -1,13 +1,10 @@
 """The service navigation in Chromium, for each role: one row at 1280 px, the "Menu" toggle
 at 375 px, the area's sub-navigation without sideways scroll, and axe on each.
 
-Screenshots go to /tmp/navigation/ (FRONTDOOR_SCREENSHOTS overrides) to look at.
+Screenshots are kept when asked for (tests/support/browser.py).
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,12 +12,11 @@ from playwright.sync_api import expect
 from frontdoor.navigation import navigation_for
 from frontdoor.roles import Role
 from tests.factories import UserFactory
-from tests.support.browser import sign_in
+from tests.support.browser import keep_screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Pictures for people to look at, not files anything reads back.
-SCREENSHOTS = Path(os.environ.get("FRONTDOOR_SCREENSHOTS", "/tmp/navigation"))  # noqa: S108
 ROLES = [
     Role.MANAGER,
     Role.SCREENER,
@@ -59,7 +55,6 @@ def _widest_area_page(user) -> str:
 @pytest.mark.parametrize("role", ROLES, ids=[role.value for role in ROLES])
 def test_navigation_is_one_row_wide_and_a_menu_narrow(page, role, assert_no_axe_violations):
     user = UserFactory(roles=[role])
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, user)
     page.goto(_widest_area_page(user))
@@ -75,7 +70,7 @@ def test_navigation_is_one_row_wide_and_a_menu_narrow(page, role, assert_no_axe_
         expect(menu.locator("[aria-current=true]")).to_have_count(1)
     assert _fits_across(page, ".govuk-service-navigation")
     assert_no_axe_violations(page)
-    page.screenshot(path=SCREENSHOTS / f"{role.value}-1280.png")
+    keep_screenshot(page, role.value, journey="navigation", full_page=False)
 
     page.set_viewport_size({"width": 375, "height": 800})
     expect(toggle).to_be_visible()
@@ -86,7 +81,7 @@ def test_navigation_is_one_row_wide_and_a_menu_narrow(page, role, assert_no_axe_
     else:
         assert _fits_across(page, ".govuk-service-navigation")
     assert_no_axe_violations(page)
-    page.screenshot(path=SCREENSHOTS / f"{role.value}-375.png")
+    keep_screenshot(page, role.value, journey="navigation", full_page=False)
 
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
@@ -96,4 +91,4 @@ def test_navigation_is_one_row_wide_and_a_menu_narrow(page, role, assert_no_axe_
     expect(menu.get_by_role("button", name="Sign out")).to_be_visible()
     assert _fits_across(page, ".govuk-service-navigation")
     assert_no_axe_violations(page)
-    page.screenshot(path=SCREENSHOTS / f"{role.value}-375-menu-open.png")
+    keep_screenshot(page, f"{role.value}-menu-open", journey="navigation", full_page=False)

@@ -2,16 +2,14 @@
 a blank submit names Child 1's missing fields, a "Change" link lands in its field,
 and deleting a draft is asked first."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from referrals.models import ReferralDraft
 from tests.browser.navigation import navigate
-from tests.support.browser import fill_person, sign_in
+from tests.support.browser import fill_person, keep_screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +17,13 @@ WIDTHS = (1280, 375)
 
 
 @pytest.fixture
-def look(page, assert_no_axe_violations, tmp_path):
-    """Check the page with axe at each width, keeping a screenshot of each (in
-    $SCREENSHOTS if set, to look at them, else the test's own temporary folder)."""
-    folder = Path(os.environ.get("SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
+def look(page, assert_no_axe_violations):
+    """Check the page with axe at each width (and keep a screenshot when asked)."""
 
     def check(name: str) -> None:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+            keep_screenshot(page, name, journey="referral-form")
             assert_no_axe_violations(page)
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 

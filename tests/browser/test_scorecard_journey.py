@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.navigation import navigate
 from tests.outcomes.scorecard_world import build_world
-from tests.support.browser import sign_in
+from tests.support.browser import keep_screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _look(page, name: str, check) -> None:
     """The period chooser at a desktop and a phone width, clear of axe violations
-    at both; FRONTDOOR_SCREENSHOTS=<folder> keeps the pictures to look at."""
-    folder = os.environ.get("FRONTDOOR_SCREENSHOTS")
+    at both (tests/support/browser.py keeps screenshots when asked)."""
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         check(page)
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{folder}/scorecard-{name}-{width}.png", full_page=False)
+        keep_screenshot(page, name, journey="scorecard", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -1,5 +1,8 @@
-"""Steps every browser journey shares: starting signed in, filling in a person."""
+"""Steps every browser journey shares: starting signed in, filling in a person, checking
+a page reflows."""
 
+import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -35,3 +38,28 @@ def fill_person(section, first, last, dob=None):
         date.get_by_label("Day").fill(day)
         date.get_by_label("Month").fill(month)
         date.get_by_label("Year").fill(year)
+
+
+# Screenshots of the pages journeys check, for a person to look at, taken only when
+# asked for (FRONTDOOR_SCREENSHOTS=<folder>, a folder in it a journey): a full-page
+# screenshot costs a journey more than the checks it goes with.
+SCREENSHOTS = os.environ.get("FRONTDOOR_SCREENSHOTS", "")
+
+
+def keep_screenshot(page, name: str, *, journey: str, full_page: bool = True) -> None:
+    if not SCREENSHOTS:
+        return
+    folder = Path(SCREENSHOTS) / journey
+    folder.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=folder / f"{name}-{width}.png", full_page=full_page)
+
+
+def reflows(page, name: str, *, journey: str) -> None:
+    """The page as it is fits a desktop and a phone without scrolling sideways (WCAG
+    1.4.10 asks for 320 px; 375 px is the commonest phone)."""
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        keep_screenshot(page, name, journey=journey)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    page.set_viewport_size({"width": 1280, "height": 900})
