@@ -2,10 +2,15 @@
 
 from django.urls import path
 
-from referrals import api
+from referrals import api, api_case_system
 
 urlpatterns = [
     path("contacts/", api.ContactCreateApi.as_view(), name="api-contact-create"),
+    path(
+        "contacts/<str:reference>/case-system-id/",
+        api_case_system.ContactCaseSystemIdApi.as_view(),
+        name="api-contact-case-system-id",
+    ),
     # GET contacts/<reference>/ is outcomes.api.ContactWithOutcomeApi (frontdoor/urls.py):
     # the outcome comes from screening, above this app.
 ]

@@ -121,6 +121,12 @@ class Contact(models.Model):
     api_client = models.ForeignKey(
         "ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
+    case_system_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The council's case-management system's own id for this contact, "
+        "as that system sent it, so staff can find it there.",
+    )
     idempotency_key = models.CharField(max_length=100, blank=True)
     idempotency_body_sha256 = models.CharField(
         max_length=64,
