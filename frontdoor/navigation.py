@@ -153,7 +153,7 @@ AREAS: tuple[Area, ...] = (
                 _holds_any(Permission.ADMINISTER_SERVICE),
             ),
         ),
-        within=("admin:*", "referrals:system-*"),
+        within=("admin:*", "referrals:system", "referrals:system-*"),
     ),
 )
 

@@ -57,8 +57,8 @@ class ScorecardSerializer(serializers.Serializer):
         "Send it back as as_at to get exactly these figures again."
     )
     kept = serializers.BooleanField(
-        help_text="True when these figures are a count kept at that moment (overnight, or "
-        "a recount someone asked for); false when counted for this request."
+        help_text="Whether these figures are a count kept at that moment (overnight, or "
+        "a recount someone asked for) rather than one counted for this request."
     )
     figures = FigureSerializer(many=True)
     by_agency = AgencyFiguresSerializer(many=True)

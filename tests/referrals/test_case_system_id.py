@@ -118,3 +118,23 @@ def test_the_schema_describes_the_endpoint(client, screener):
     text = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/contacts/{reference}/case-system-id/" in text
     assert "contacts_case_system_id_update" in text
+
+
+def test_a_restricted_contact_takes_the_id_and_the_answer_shows_nothing_of_it(
+    contact, case_system_token, manager
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    services.restriction_add(
+        actor=manager,
+        contact=contact,
+        reason="A member of staff's family.",
+        ask=manager,
+        allowed=[manager],
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    response = put(case_system_token, contact.reference, {"case_system_id": "R-1"})
+    assert response.status_code == 200
+    assert set(response.json()) == {"contact_reference", "case_system_id"}
