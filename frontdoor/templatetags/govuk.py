@@ -1,7 +1,8 @@
 """Small helpers for rendering Django form fields as GOV.UK Frontend components."""
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -71,6 +72,13 @@ def duration_hours(value) -> str:
     if days:
         return f"{days} day{'s' if days != 1 else ''} {hours}h"
     return f"{hours}h {minutes:02d}m"
+
+
+@register.filter
+def path_breaks(path: str) -> str:
+    """An API path that may wrap after each slash on a narrow screen, where a long one
+    (``/api/v1/contacts/{reference}/case-system-id/``) would make the page scroll."""
+    return format_html_join(mark_safe("/<wbr>"), "{}", ((part,) for part in str(path).split("/")))
 
 
 @register.simple_block_tag

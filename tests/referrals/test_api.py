@@ -183,7 +183,10 @@ def test_the_api_documentation_is_a_page_of_the_service_under_its_own_csp(client
     assert response.status_code == 200
     page = response.text
     assert '<html lang="en"' in page
-    assert "POST</strong> /api/v1/contacts/" in page
+    assert "POST</strong> /<wbr>api/<wbr>v1/<wbr>contacts/<wbr>" in page  # wraps at each /
+    assert (
+        "PUT</strong> /<wbr>api/<wbr>v1/<wbr>contacts/<wbr>{reference}/<wbr>case-system-id/" in page
+    )
     assert "Idempotency-Key (header)" in page
     assert 'href="#schema-ContactInputRequest"' in page
     assert 'id="schema-ContactInputRequest"' in page
