@@ -134,6 +134,7 @@ class Migration(migrations.Migration):
             name="case_system_id",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="The council's case-management system's own id for this contact, as that system sent it, so staff can find it there.",
                 max_length=100,
             ),
@@ -143,6 +144,7 @@ class Migration(migrations.Migration):
             name="case_system_id",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="The council's case-management system's own id for this contact, as that system sent it, so staff can find it there.",
                 max_length=100,
             ),

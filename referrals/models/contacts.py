@@ -124,6 +124,8 @@ class Contact(models.Model):
     case_system_id = models.CharField(
         max_length=100,
         blank=True,
+        # A default in the database too: the synthetic data's COPY lists its columns.
+        db_default="",
         help_text="The council's case-management system's own id for this contact, "
         "as that system sent it, so staff can find it there.",
     )
