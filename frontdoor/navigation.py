@@ -150,8 +150,15 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         "Administration",
-        (Page("Agencies and accounts", "admin:index", _administers),),
-        within=("admin:*",),
+        (
+            Page("Agencies and accounts", "admin:index", _administers),
+            Page(
+                "Partner systems",
+                "referrals:systems",
+                _holds_any(Permission.ADMINISTER_SERVICE),
+            ),
+        ),
+        within=("admin:*", "referrals:system", "referrals:system-*"),
     ),
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,7 +27,9 @@ from referrals.api import (
     PartnerRateThrottle,
     error_responses,
 )
+from referrals.api_scopes import scope_required
 from referrals.authentication import PartnerTokenAuthentication
+from referrals.models import Scope
 from screening.models import AdviceRecipient
 
 
@@ -53,6 +56,7 @@ class ContactWithOutcomeSerializer(ContactFieldsSerializer):
 
 class ContactWithOutcomeApi(APIView):
     authentication_classes = [PartnerTokenAuthentication]
+    permission_classes = [IsAuthenticated, scope_required(Scope.READ_OWN_CONTACTS)]
     throttle_classes = [PartnerRateThrottle]
 
     @extend_schema(
@@ -135,6 +139,7 @@ class OutcomeEventOutputSerializer(serializers.Serializer):
 
 class OutcomeEventApi(APIView):
     authentication_classes = [PartnerTokenAuthentication]
+    permission_classes = [IsAuthenticated, scope_required(Scope.POST_OUTCOME_EVENTS)]
     throttle_classes = [PartnerRateThrottle]
 
     @extend_schema(

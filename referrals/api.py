@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +29,7 @@ from frontdoor.limits import LIMITS, in_megabytes, too_many
 from frontdoor.throttling import SharedOrLocalRateThrottle
 from referrals import selectors, services
 from referrals.api_referrer import ReferrerFields, ReferrerOutput, referrer_of
+from referrals.api_scopes import scope_required
 from referrals.api_voice import (
     ChildVoiceFields,
     ChildVoiceOutput,
@@ -36,7 +38,7 @@ from referrals.api_voice import (
     voices_of,
 )
 from referrals.authentication import PartnerTokenAuthentication
-from referrals.models import ConcernCategory, Contact, ContactSubject, Sex
+from referrals.models import ConcernCategory, Contact, ContactSubject, Scope, Sex
 from referrals.validators import (
     check_date_of_birth,
     check_expected_date_of_birth,
@@ -438,6 +440,7 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 class ContactCreateApi(APIView):
     authentication_classes = [PartnerTokenAuthentication]
+    permission_classes = [IsAuthenticated, scope_required(Scope.SUBMIT_CONTACTS)]
     throttle_classes = [PartnerRateThrottle]
 
     @extend_schema(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import api, api_documents
+from referrals import api, api_case_system, api_documents
 
 urlpatterns = [
     path("contacts/", api.ContactCreateApi.as_view(), name="api-contact-create"),
@@ -10,6 +10,11 @@ urlpatterns = [
         "contacts/<str:reference>/documents/",
         api_documents.DocumentCreateApi.as_view(),
         name="api-contact-documents",
+    ),
+    path(
+        "contacts/<str:reference>/case-system-id/",
+        api_case_system.ContactCaseSystemIdApi.as_view(),
+        name="api-contact-case-system-id",
     ),
     # GET contacts/<reference>/ is outcomes.api.ContactWithOutcomeApi (frontdoor/urls.py):
     # the outcome comes from screening, above this app.

@@ -189,6 +189,18 @@ def contact_get(*, user: User, reference: str) -> Contact:
     return contact
 
 
+def contact_get_for_case_system(*, user: User, reference: str) -> Contact:
+    """The contact a case-management system writes back to (its own id for it), by
+    reference. Such a system records what happened after referrals to any contact, as
+    outcome events do, without reading it: 404 when missing, 403 without the role."""
+    if not user.has_perm(Permission.RECORD_OUTCOMES.perm):
+        raise PermissionDenied
+    try:
+        return Contact.objects.get(reference=reference.strip())
+    except Contact.DoesNotExist:
+        raise Http404("No contact found") from None
+
+
 def subject_get(
     *, user: User, reference: str, subject_id: int, children_only: bool = False
 ) -> ContactSubject:

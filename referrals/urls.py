@@ -9,6 +9,7 @@ from referrals import (
     views_merges,
     views_people,
     views_restrictions,
+    views_systems,
     views_warnings,
 )
 
@@ -89,4 +90,34 @@ urlpatterns = [
         name="contact-restrict",
     ),
     path("restricted/", views_restrictions.restrictions, name="restrictions"),
+    path("partner-systems/", views_systems.systems, name="systems"),
+    path("partner-systems/add/", views_systems.system_add, name="system-add"),
+    path("partner-systems/<int:client_id>/", views_systems.system, name="system"),
+    path("partner-systems/<int:client_id>/token/", views_systems.system_token, name="system-token"),
+    path(
+        "partner-systems/<int:client_id>/change/",
+        views_systems.system_change,
+        name="system-change",
+    ),
+    path(
+        "partner-systems/<int:client_id>/enable-or-disable/",
+        views_systems.system_active,
+        name="system-active",
+    ),
+    path(
+        "partner-systems/<int:client_id>/rotate/",
+        views_systems.system_rotate,
+        name="system-rotate",
+    ),
+    path(
+        "partner-systems/<int:client_id>/tokens/<int:token_id>/revoke/",
+        views_systems.token_revoke,
+        name="system-token-revoke",
+    ),
+    # Last: the URL walk (tests/test_every_url_by_role.py) deletes the system here.
+    path(
+        "partner-systems/<int:client_id>/delete/",
+        views_systems.system_delete,
+        name="system-delete",
+    ),
 ]

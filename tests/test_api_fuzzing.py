@@ -26,6 +26,7 @@ ACCOUNT_FOR = {
     "contacts_create": Role.REFERRER,
     "contacts_retrieve": Role.REFERRER,
     "outcome_events_create": Role.CASE_SYSTEM,
+    "contacts_case_system_id_update": Role.CASE_SYSTEM,
     "scorecard_retrieve": Role.PERFORMANCE_VIEWER,
 }
 
@@ -170,3 +171,43 @@ def test_a_nul_in_a_reference_is_a_documented_400(tokens, reference):
     response = api.get(f"/api/v1/contacts/{quote(reference, safe='')}/")
     assert response.status_code in (400, 404)
     assert response.json()["detail"]
+
+
+@given(
+    value=st.one_of(st.text(max_size=120), nul_text, st.integers(), st.none(), st.booleans()),
+    moment=st.one_of(st.text(max_size=30), absurd_moment),
+)
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_case_system_id_and_the_scorecard_moment_answer_bad_input_with_json(
+    tokens, value, moment
+):
+    """Issue 21: any id sent for a real contact is kept or refused with a reason, and
+    any as_at for the scorecard is counted or refused with one; never a 500."""
+    from rest_framework.test import APIClient
+
+    from referrals.models import Contact
+
+    contact = Contact.objects.order_by("pk").first()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['contacts_case_system_id_update']}")
+    response = api.put(
+        f"/api/v1/contacts/{contact.reference}/case-system-id/",
+        {"case_system_id": value},
+        format="json",
+    )
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 200:
+        kept = Contact.objects.get(pk=contact.pk).case_system_id
+        assert kept == response.json()["case_system_id"]
+        assert "\x00" not in kept
+    else:
+        assert response.json()["case_system_id"]
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['scorecard_retrieve']}")
+    card = api.get("/api/v1/scorecard/", {"period": "2026-07", "as_at": moment})
+    assert card.status_code in (200, 400), card.content[:300]
+    assert card.json()

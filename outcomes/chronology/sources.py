@@ -113,6 +113,8 @@ def _load_contacts(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
         ]
         if contact.source_agency is not None:
             details.insert(3, ("Agency", contact.source_agency.name))
+        if contact.case_system_id:
+            details.append(("Case system's id", contact.case_system_id))
         if subject.relationship_to_children:
             details.insert(1, ("Relationship to the children", subject.relationship_to_children))
         text = child_voice_text(subject)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +16,9 @@ from outcomes.scorecard.measures import Figures
 from outcomes.scorecard.periods import Period, PeriodError
 from outcomes.scorecard.tables import all_rows, headline_rows
 from referrals.api import PartnerRateThrottle, error_responses
+from referrals.api_scopes import scope_required
 from referrals.authentication import PartnerTokenAuthentication
+from referrals.models import Scope
 
 
 class FigureSerializer(serializers.Serializer):
@@ -48,7 +51,15 @@ class TrendSerializer(serializers.Serializer):
 
 class ScorecardSerializer(serializers.Serializer):
     period = PeriodSerializer()
-    as_at = serializers.DateTimeField(help_text="The figures count records as at this moment.")
+    as_at = serializers.DateTimeField(
+        help_text="The moment the figures count records as at: the one asked for (or now, "
+        "for a moment still to come), or the latest kept count's when none was asked for. "
+        "Send it back as as_at to get exactly these figures again."
+    )
+    kept = serializers.BooleanField(
+        help_text="Whether these figures are a count kept at that moment (overnight, or "
+        "a recount someone asked for) rather than one counted for this request."
+    )
     figures = FigureSerializer(many=True)
     by_agency = AgencyFiguresSerializer(many=True)
     trend = TrendSerializer(many=True)
@@ -72,6 +83,7 @@ def _rows(figures: Figures, labels: dict[str, str]):
 
 class ScorecardApi(APIView):
     authentication_classes = [PartnerTokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated, scope_required(Scope.READ_SCORECARD)]
     throttle_classes = [PartnerRateThrottle]
 
     @extend_schema(
@@ -87,7 +99,18 @@ class ScorecardApi(APIView):
                     "taken too (July 2026, Q3 2026, 2025/26); the response gives the "
                     "period's key."
                 ),
-            )
+            ),
+            OpenApiParameter(
+                "as_at",
+                str,
+                required=False,
+                description=(
+                    "Count the records as they stood at this moment (ISO 8601, e.g. "
+                    "2026-10-01T09:00:00+01:00; London time when no offset is given; a "
+                    "moment still to come counts as now). Left out: the latest kept count. "
+                    "The response's as_at says which moment was counted."
+                ),
+            ),
         ],
         responses={
             200: ScorecardSerializer,
@@ -97,6 +120,9 @@ class ScorecardApi(APIView):
                 {
                     "period": serializers.CharField(
                         required=False, help_text="Why the period could not be read."
+                    ),
+                    "as_at": serializers.CharField(
+                        required=False, help_text="Why the moment could not be read."
                     ),
                     "detail": serializers.CharField(
                         required=False,
@@ -115,7 +141,17 @@ class ScorecardApi(APIView):
             period = Period.parse(request.query_params.get("period", ""))
         except PeriodError as error:
             return Response({"period": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        card = selectors.scorecard_get(user=request.user, period=period)
+        try:
+            as_at = selectors.as_at_parse(request.query_params.get("as_at", ""))
+        except ValueError:
+            return Response(
+                {
+                    "as_at": "Give the moment as an ISO 8601 date and time, "
+                    "e.g. 2026-10-01T09:00:00+01:00."
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        card = selectors.scorecard_get(user=request.user, period=period, as_at=as_at)
         labels = card.source_labels
 
         def period_data(each: Period) -> dict:
@@ -124,6 +160,7 @@ class ScorecardApi(APIView):
         data = {
             "period": period_data(period),
             "as_at": card.as_at,
+            "kept": card.kept is not None,
             "figures": _rows(card.figures, labels),
             "by_agency": [
                 {"agency": group.name, "figures": _rows(figures, labels)}

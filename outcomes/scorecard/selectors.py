@@ -9,13 +9,14 @@ viewers, partner-agency members of the MAST); the contacts behind a figure only 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from frontdoor.london import LONDON
 from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
@@ -95,6 +96,23 @@ def scorecard_count(*, period: Period, as_at: datetime) -> Scorecard:
         national=national_figures(),
         source_labels=source_labels(),
     )
+
+
+def as_at_parse(text: str) -> datetime | None:
+    """The moment a scorecard link, download or API call asks to count at: an ISO 8601
+    date and time, London time when it gives no offset; a moment still to come counts
+    as now. None for no moment (the latest kept count). ValueError when unreadable."""
+    text = text.strip()
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=LONDON)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # "0001-01-01T00:00+14:00" is before the first moment there is
+        raise ValueError("out of range") from None
+    return min(moment, timezone.now())
 
 
 def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) -> Scorecard:

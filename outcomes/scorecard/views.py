@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
-from frontdoor.london import LONDON
 from frontdoor.models import AuditEvent
 from outcomes.downloads import XLSX, attachment
 from outcomes.scorecard import exports, selectors, services
@@ -43,17 +42,10 @@ def _period(request: HttpRequest) -> tuple[Period, str, str]:
 def _as_at(request: HttpRequest) -> datetime | None:
     """The moment the figures are counted at; links and downloads carry it so they
     show exactly what the page showed. None: the latest kept count (or now)."""
-    text = request.GET.get("as_at", "")
-    now = timezone.now()
-    if not text:
-        return None
     try:
-        moment = datetime.fromisoformat(text)
+        return selectors.as_at_parse(request.GET.get("as_at", ""))
     except ValueError:
         raise Http404("That link is not complete") from None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=LONDON)
-    return min(moment, now)
 
 
 def _require_viewer(request: HttpRequest) -> None:

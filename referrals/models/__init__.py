@@ -11,7 +11,7 @@ records of one person (and can be undone); documents are the files attached to a
 drafts keep a referrer's unfinished form; API clients are the partner systems.
 """
 
-from referrals.models.api_clients import ApiClient
+from referrals.models.api_clients import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
 from referrals.models.contacts import (
     OPEN_STATUSES,
     STATUS_MOVES,
@@ -40,10 +40,12 @@ from referrals.models.warnings import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "SCOPE_PERMISSIONS",
     "STATUS_MOVES",
     "WARNING_EVIDENCE_MIN_LENGTH",
     "WARNING_NOTE_MIN_LENGTH",
     "ApiClient",
+    "ApiToken",
     "ConcernCategory",
     "Contact",
     "ContactSubject",
@@ -64,6 +66,7 @@ __all__ = [
     "RelationshipQuerySet",
     "Restriction",
     "RestrictionQuerySet",
+    "Scope",
     "Sex",
     "WarningKind",
     "queue_priority",

@@ -121,6 +121,14 @@ class Contact(models.Model):
     api_client = models.ForeignKey(
         "ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
+    case_system_id = models.CharField(
+        max_length=100,
+        blank=True,
+        # A default in the database too: the synthetic data's COPY lists its columns.
+        db_default="",
+        help_text="The council's case-management system's own id for this contact, "
+        "as that system sent it, so staff can find it there.",
+    )
     idempotency_key = models.CharField(max_length=100, blank=True)
     idempotency_body_sha256 = models.CharField(
         max_length=64,

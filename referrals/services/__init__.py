@@ -2,16 +2,30 @@
 
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
-``documents``, ``drafts``, ``api_clients``, ``status``, ``restrictions``, ``warnings``,
-``relationships``, ``merges`` and ``family_address``. Their public names are
-re-exported here, so callers write ``from referrals import services`` and
-``services.contact_submit`` whichever module holds it.
+``documents``, ``drafts``, ``api_clients``, ``case_system``, ``status``,
+``restrictions``, ``warnings``, ``relationships``, ``merges`` and ``family_address``.
+Their public names are re-exported here, so callers write ``from referrals import
+services`` and ``services.contact_submit`` whichever module holds it.
 """
 
 from referrals.services.api_clients import (
     API_CLIENT_LAST_USED_TO,
+    GRACE_PERIOD_LONGEST,
+    ApiClientRefused,
     api_client_authenticate,
+    api_client_change,
     api_client_create,
+    api_client_delete,
+    api_client_set_active,
+    api_token_issue,
+    api_token_revoke,
+    scopes_allowed,
+)
+from referrals.services.case_system import (
+    CASE_SYSTEM_ID_LONGEST,
+    CaseSystemIdRefused,
+    case_system_id_clean,
+    contact_case_system_id_set,
 )
 from referrals.services.census import (
     DISABILITY_NONE,
@@ -89,12 +103,16 @@ from referrals.services.warnings import (
 __all__ = [
     "ANONYMOUS_SOURCE_CODE",
     "API_CLIENT_LAST_USED_TO",
+    "CASE_SYSTEM_ID_LONGEST",
     "DISABILITY_NONE",
+    "GRACE_PERIOD_LONGEST",
     "MERGE_REASON_MIN_LENGTH",
     "RESTRICTION_REVIEW_EVERY",
     "UNKNOWN_SOURCE_CODE",
     "WARNING_REVIEW_AT_MOST",
     "WARNING_REVIEW_NOTICE",
+    "ApiClientRefused",
+    "CaseSystemIdRefused",
     "CensusDetailsInvalid",
     "ContactInput",
     "ContactRejected",
@@ -112,9 +130,16 @@ __all__ = [
     "SubjectInput",
     "WarningRefused",
     "api_client_authenticate",
+    "api_client_change",
     "api_client_create",
+    "api_client_delete",
+    "api_client_set_active",
+    "api_token_issue",
+    "api_token_revoke",
+    "case_system_id_clean",
     "census_details_clean",
     "census_return_year",
+    "contact_case_system_id_set",
     "contact_status_move",
     "contact_submit",
     "document_attach",
@@ -142,6 +167,7 @@ __all__ = [
     "restriction_lift",
     "restriction_review",
     "restrictions_due_count",
+    "scopes_allowed",
     "subject_census_set",
     "warning_end",
     "warning_review",

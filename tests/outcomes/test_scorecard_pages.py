@@ -328,3 +328,54 @@ def test_a_download_for_a_period_that_is_not_one_goes_to_the_page_that_says_why(
     assert page.status_code == 400
     assert "Enter a quarter from Q1 to Q4, like Q3 2026" in page.content.decode()
     assert 'value="Q5 2026"' in page.content.decode()
+
+
+def test_api_counts_as_at_the_moment_asked_like_the_downloads(client, world, performance_viewer):
+    """Issue 21, part 5: a partner can reproduce a past count, and is told which
+    moment was counted."""
+    from datetime import datetime, timedelta
+
+    from tests.outcomes.scorecard_world import at
+
+    _, token = api_client_create(name="Steering group dashboard", account=performance_viewer)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    before = timezone.now()
+    world.contact("late-api", child="Lou", received=at(2026, 9, 29), agency=world.police)
+
+    def contacts(data) -> int:
+        return {row["key"]: row for row in data["figures"]}["contacts"]["numerator"]
+
+    then = client.get(reverse("api-scorecard"), {**Q3, "as_at": before.isoformat()}, **auth)
+    assert then.status_code == 200
+    assert datetime.fromisoformat(then.json()["as_at"]) == before
+    assert then.json()["kept"] is False
+    now = client.get(reverse("api-scorecard"), Q3, **auth).json()
+    assert contacts(now) == contacts(then.json()) + 1
+    assert datetime.fromisoformat(now["as_at"]) > before
+
+    downloaded = _csv_rows(
+        _signed_in(client, world.manager).get(
+            reverse("outcomes:scorecard-csv"), {**Q3, "as_at": before.isoformat()}
+        )
+    )
+    overall = {
+        r["Figure key"]: r
+        for r in downloaded
+        if r["Period"] == "2026-Q3" and r["Source agency"] == "All agencies"
+    }
+    assert int(overall["contacts"]["Numerator"]) == contacts(then.json())
+
+    # London time when no offset is given; a moment to come counts as now.
+    naive = before.astimezone(timezone.get_default_timezone()).replace(tzinfo=None)
+    london = client.get(reverse("api-scorecard"), {**Q3, "as_at": naive.isoformat()}, **auth)
+    assert contacts(london.json()) == contacts(then.json())
+    future = client.get(
+        reverse("api-scorecard"),
+        {**Q3, "as_at": (timezone.now() + timedelta(days=365)).isoformat()},
+        **auth,
+    )
+    assert datetime.fromisoformat(future.json()["as_at"]) <= timezone.now()
+    for bad in ("yesterday", "2026-13-01T00:00", "0001-01-01T00:00:00+14:00", "1\x00"):
+        refused = client.get(reverse("api-scorecard"), {**Q3, "as_at": bad}, **auth)
+        assert refused.status_code == 400, bad
+        assert "as_at" in refused.json() or "detail" in refused.json(), bad

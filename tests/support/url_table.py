@@ -218,7 +218,19 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "outcomes:census-check": (POST_ONLY, only(403, {M: 302, PV: 302})),
     "outcomes:census-xml": (only(403, {M: 200, PV: 200}), None),
     "outcomes:census-report": (only(403, {M: 200, PV: 200}), None),
+    # Partner systems: administrators only. An empty form is answered with its errors;
+    # the token page sends back to the system when no token waits to be shown.
+    "referrals:systems": (only(403, {ADM: 200}), None),
+    "referrals:system-add": (only(403, {ADM: 200}), only(403, {ADM: 200})),
+    "referrals:system": (only(403, {ADM: 200}), None),
+    "referrals:system-token": (only(403, {ADM: 302}), None),
+    "referrals:system-change": (only(403, {ADM: 200}), only(403, {ADM: 200})),
+    "referrals:system-active": (POST_ONLY, only(403, {ADM: 302})),
+    "referrals:system-rotate": (only(403, {ADM: 200}), only(403, {ADM: 200})),
+    "referrals:system-token-revoke": (only(403, {ADM: 200}), only(403, {ADM: 302})),
+    "referrals:system-delete": (only(403, {ADM: 200}), only(403, {ADM: 302})),
     # The partner API takes bearer tokens only (tested with tokens in tests/referrals).
+    "api-contact-case-system-id": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-detail": (everyone(401, anon=401), None),
     "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-create": (everyone(401, anon=401), everyone(401, anon=401)),
@@ -311,6 +323,14 @@ ARGS = {
     "outcomes:census-report": ["export_id"],
     "api-contact-detail": ["reference"],
     "api-contact-documents": ["reference"],
+    "api-contact-case-system-id": ["reference"],
+    "referrals:system": ["client_id"],
+    "referrals:system-token": ["client_id"],
+    "referrals:system-change": ["client_id"],
+    "referrals:system-active": ["client_id"],
+    "referrals:system-rotate": ["client_id"],
+    "referrals:system-token-revoke": ["client_id", "token_id"],
+    "referrals:system-delete": ["client_id"],
 }
 
 
@@ -409,8 +429,13 @@ def url_world() -> tuple[dict, dict]:
     family = Notice.objects.get(contact=told, audience=Notice.Audience.FAMILY)
     notice_services.notice_deliver(notice_id=family.pk)
     batch = letters.print_batch_gather()
+    partner, _ = referral_services.api_client_create(
+        name="Walk case system", account=users["case_system"]
+    )
     ids = {
         "batch_id": batch.pk,
+        "client_id": partner.pk,
+        "token_id": partner.tokens.get().pk,
         "other_id": duplicate.pk,
         "merge_id": merge.pk,
         "warning_id": warning.pk,
