@@ -28,6 +28,13 @@ def run_manage(*args, env_overrides):
     )
 
 
+# What production needs besides its secret key: document keys and a real clamd.
+PRODUCTION_SERVICES = {
+    "DOCUMENT_KEYS": "p1xo2vA9l8PLbmDP0i7jAbKQ5D6eFzt2I7p0qsYVmxM=",
+    "CLAMD_HOST": "clamd.internal",
+}
+
+
 def test_production_profile_passes_the_deployment_checklist():
     result = run_manage(
         "check",
@@ -38,6 +45,7 @@ def test_production_profile_passes_the_deployment_checklist():
             "DJANGO_SETTINGS_MODULE": "frontdoor.settings.production",
             "SECRET_KEY": "p" * 10 + "r0duct10n-k3y-" + "z" * 40,
             "ALLOWED_HOSTS": "frontdoor.example.gov.uk",
+            **PRODUCTION_SERVICES,
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -51,6 +59,22 @@ def test_production_profile_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("missing", "said"),
+    [("DOCUMENT_KEYS", "Set DOCUMENT_KEYS"), ("CLAMD_HOST", "Set CLAMD_SOCKET")],
+)
+def test_production_refuses_to_start_without_document_keys_or_a_real_scanner(missing, said):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "frontdoor.settings.production",
+        "SECRET_KEY": "p" * 10 + "r0duct10n-k3y-" + "z" * 40,
+        **PRODUCTION_SERVICES,
+        missing: "",
+    }
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert said in result.stderr
+
+
 def test_secret_can_come_from_a_file(tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text("f" * 60 + "\n")
@@ -62,6 +86,7 @@ def test_secret_can_come_from_a_file(tmp_path):
             "DJANGO_SETTINGS_MODULE": "frontdoor.settings.production",
             "SECRET_KEY": "",
             "SECRET_KEY_FILE": str(secret_file),
+            **PRODUCTION_SERVICES,
         },
     )
     assert result.returncode == 0, result.stderr

@@ -18,6 +18,13 @@ if not DOCUMENT_KEYS_GIVEN:  # noqa: F405
         " python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
     )
 
+# The embedded scanner's database knows only the EICAR test file (docs/adr/0032): real
+# uploads need a clamd that freshclam keeps current.
+if CLAMD_EMBEDDED:  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT, to a clamd kept current by freshclam."
+    )
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -82,6 +82,7 @@ def test_a_district_is_found_through_the_place_order_index(screener, district):
     """The postcode's matches come from person_place_order_idx. (Whether PostgreSQL
     reads them from the index alone depends on the table's visibility map, which a
     test's fresh rows do not have: the bench's EXPLAIN shows it, ADR 0028.)"""
+    screener.get_all_permissions()  # read first: that query is a UNION ALL too
     with CaptureQueriesContext(connection) as queries:
         records_search(user=screener, criteria=SearchCriteria(place="HG1"))
     (page,) = [query["sql"] for query in queries if "UNION ALL" in query["sql"]]
