@@ -45,7 +45,7 @@ def test_a_referrer_attaches_a_file_to_their_referral(
 
     page.get_by_role("button", name="Attach file").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select a file")
-    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page).to_have_title(re.compile(rf"^Error: Files attached to {contact.reference}"))
     assert_no_axe_violations(page)
 
     program = tmp_path / "body-map.pdf"
