@@ -106,15 +106,19 @@ def role_membership_counts(*, user: User) -> dict[Role, int]:
 
 
 def service_health() -> dict[str, dict[str, object]]:
-    """Whether the database, Redis and a Celery worker for our queue answer.
+    """Whether the database, Redis, a Celery worker for our queue and the virus scanner
+    answer.
 
     Each check is bounded so a dead dependency makes the endpoint slow by seconds,
     not minutes; a failure reports its exception class, never connection strings.
+    The scanner's check also says which signature database it scans with and its date,
+    so a monitor can alert on signatures that stopped updating.
     """
     return {
         "database": _check(_database_answers),
         "redis": _check(_redis_answers),
         "worker": _check(_worker_answers),
+        "scanner": _scanner_check(),
     }
 
 
@@ -124,6 +128,27 @@ def _check(probe) -> dict[str, object]:
     except Exception as error:
         return {"ok": False, "detail": type(error).__name__}
     return {"ok": ok, "detail": detail}
+
+
+def _scanner_check() -> dict[str, object]:
+    """clamd's version and signature database, in the words the documents pages use;
+    never its socket path or host (``scanner_state`` keeps them to itself)."""
+    from frontdoor.malware import scanner_state
+
+    try:
+        state = scanner_state()
+    except Exception as error:
+        return {"ok": False, "detail": type(error).__name__}
+    if not state.reachable:
+        # Uploads wait in quarantine while it is down: nothing is attached unscanned.
+        return {"ok": False, "detail": "the virus scanner did not answer"}
+    return {
+        "ok": True,
+        "detail": "answered",
+        "version": state.version,
+        "signatures": state.database,
+        "signatures_date": state.database_date.isoformat() if state.database_date else None,
+    }
 
 
 def _database_answers() -> tuple[bool, str]:

@@ -46,3 +46,24 @@ class DocumentForm(LengthMessagesMixin, forms.Form):
 
     def add_refusal(self, field: str, message: str) -> None:
         self.add_error(field if field in self.fields else None, message)
+
+
+class ReferralFileForm(DocumentForm):
+    """The file a referrer may attach on the page that sends the referral: optional,
+    checked and scanned before the referral is sent (views ``contact_check``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False
+        self.fields["file"].label = "File (optional)"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("description") and not cleaned.get("file") and "file" not in self.errors:
+            self.add_error(
+                "file", "Select the file your description is for, or delete the description"
+            )
+        return cleaned
+
+    def upload(self) -> DocumentUpload | None:
+        return super().upload() if self.cleaned_data.get("file") else None

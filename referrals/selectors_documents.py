@@ -29,6 +29,18 @@ def documents_for(*, user: User, contact: Contact) -> list[Document]:
     return list(_scoped(user=user, contact=contact).order_by("uploaded_at", "pk"))
 
 
+def document_downloadable(*, user: User, document: Document) -> bool:
+    """Whether the download (``document_get``, then readable) lets ``user`` have this
+    file, for a list that has already applied the contact's restriction to the user (the
+    chronology does): what ``_scoped`` and ``contacts_visible_to`` allow, asked of the
+    row in hand rather than by a query per file. ``document.contact`` must be loaded."""
+    if not document.readable:
+        return False
+    if can_screen(user):
+        return True
+    return document.contact.referrer_id == user.pk and document.uploaded_by_id == user.pk
+
+
 def document_get(*, user: User, reference: str, document_id: int) -> Document:
     """The access function for a document: ``contact_get`` (404 for a contact that is not
     theirs, ``RecordRestricted`` for a restricted one they are not named on), then a

@@ -21,15 +21,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor import malware
 from frontdoor.audit import audit_views
 from frontdoor.limits import LIMITS
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
+from referrals.forms_documents import ReferralFileForm
 from referrals.forms_referrer import YourDetailsForm
-from referrals.models import Contact, MatchCandidate
+from referrals.models import Contact, Document, MatchCandidate
 from referrals.selectors_documents import documents_for
 from referrals.selectors_referrer import referrer_details
+from referrals.views_documents import attached_message
 
 
 @dataclass(frozen=True)
@@ -281,7 +284,22 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
             request, journey, _draft_querydict(draft), show_errors=True, bound=bound
         )
     children, adults, concern, referrer = bound
+    # A referrer may send one file with the referral (more from the page after sending):
+    # checked and scanned first, so a refused file sends nothing and keeps every answer.
+    file_form = ReferralFileForm() if kind == "referral" else None
+    upload = None
     if request.method == "POST":
+        if file_form is not None:
+            file_form = ReferralFileForm(request.POST, request.FILES)
+            if file_form.is_valid():
+                upload = file_form.upload()
+            refusal = upload and services.document_refusal_before_sending(
+                actor=request.user, upload=upload
+            )
+            if refusal:
+                file_form.add_refusal(refusal.field, refusal.message)
+            if file_form.errors:
+                return _render_check(request, journey, bound, file_form)
         data = forms.contact_input_from_forms(
             children=children, adults=adults, concern=concern, referrer=referrer
         )
@@ -295,11 +313,43 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
             actor=request.user, data=data, channel=channel, referrer_account=referrer_account
         )
         services.draft_discard(owner=request.user, kind=kind)
+        if upload is not None:
+            _attach_sent(request, contact, upload)
         return redirect("referrals:contact-sent", reference=contact.reference)
+    return _render_check(request, journey, bound, file_form)
+
+
+def _render_check(request, journey, bound, file_form) -> HttpResponse:
+    children, adults, concern, referrer = bound
     answers = check_answers(
-        children=children, adults=adults, concern=concern, referrer=referrer, kind=kind
+        children=children, adults=adults, concern=concern, referrer=referrer, kind=journey.kind
     )
-    return render(request, "referrals/contact_check.html", {"journey": journey, "answers": answers})
+    refused = file_form is not None and bool(file_form.errors)
+    return render(
+        request,
+        "referrals/contact_check.html",
+        {
+            "journey": journey,
+            "answers": answers,
+            "form": file_form,
+            "show_errors": refused,
+            "scanner": malware.scanner_state() if file_form is not None else None,
+        },
+        status=400 if refused else 200,
+    )
+
+
+def _attach_sent(request, contact: Contact, upload) -> None:
+    """The referral's file, on the contact just sent; it passed the same checks moments
+    ago, so a refusal now (clamd's database updated in between) is said, not hidden."""
+    try:
+        document = services.document_attach(
+            actor=request.user, contact=contact, upload=upload, via=Document.Via.REFERRAL
+        )
+    except services.DocumentRefused as refused:
+        messages.error(request, f"Your referral was sent, without its file. {refused.message}")
+    else:
+        messages.success(request, attached_message(document))
 
 
 def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:

@@ -9,7 +9,7 @@ def no_worker_wait(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_healthz_is_ok_when_database_redis_and_worker_answer(client, celery_worker):
+def test_healthz_is_ok_when_database_redis_worker_and_scanner_answer(client, celery_worker):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
@@ -19,6 +19,7 @@ def test_healthz_is_ok_when_database_redis_and_worker_answer(client, celery_work
         "database": True,
         "redis": True,
         "worker": True,
+        "scanner": True,
     }
 
 

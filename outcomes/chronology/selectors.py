@@ -16,6 +16,7 @@ from frontdoor.models import User
 # Imported to register their sources.
 from outcomes.chronology import (  # noqa: F401
     sources,
+    sources_documents,
     sources_downstream,
     sources_log,
     sources_merges,

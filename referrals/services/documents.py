@@ -130,11 +130,7 @@ def document_attach(
             via="referrals.document_attach",
             detail={"document_refused": result.signature, "sha256": sha256},
         )
-        raise DocumentRefused(
-            f"The selected file was not attached: the virus scanner found malware in it "
-            f"({result.signature}). Nothing was kept. Ask the sender for a clean copy.",
-            infected=True,
-        )
+        raise DocumentRefused(_infected_message(result.signature), infected=True)
     now = timezone.now()
     storage_name = _storage().save(
         f"{now:%Y/%m}/{uuid.uuid4().hex}.bin", ContentFile(file_crypto.encrypt(upload.data))
@@ -170,6 +166,42 @@ def document_attach(
         _storage().delete(storage_name)
         raise
     return document
+
+
+def _infected_message(signature: str) -> str:
+    return (
+        f"The selected file was not attached: the virus scanner found malware in it "
+        f"({signature}). Nothing was kept. Ask the sender for a clean copy."
+    )
+
+
+def document_refusal_before_sending(
+    *, actor: User, upload: DocumentUpload
+) -> DocumentRefused | None:
+    """What ``document_attach`` would refuse, asked before the contact the file is for
+    exists: the referral form checks its file before sending, so a refused file sends
+    nothing and the referrer can choose another with every answer kept. A file clamd
+    cannot be asked about now is not refused: once attached it is held in quarantine.
+    A malware refusal is audited against the referrer's unsent form, as ``document_attach``
+    audits one against the contact."""
+    problem = upload_problems(upload)
+    if problem:
+        return DocumentRefused(problem[1], field=problem[0])
+    result = malware.scan(upload.data)
+    if not result.infected:
+        return None
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        record_type="referral_draft",
+        record_id=actor.pk,
+        via="referrals.document_refusal_before_sending",
+        detail={
+            "document_refused": result.signature,
+            "sha256": hashlib.sha256(upload.data).hexdigest(),
+        },
+    )
+    return DocumentRefused(_infected_message(result.signature), infected=True)
 
 
 def document_read(*, actor: User, document: Document) -> bytes:

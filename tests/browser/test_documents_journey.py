@@ -35,7 +35,7 @@ def test_a_referrer_attaches_a_file_to_their_referral(
 
     page.get_by_role("button", name="Attach file").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select a file")
-    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page).to_have_title(re.compile(rf"^Error: Files attached to {contact.reference}"))
     assert_no_axe_violations(page)
 
     program = tmp_path / "body-map.pdf"
@@ -112,3 +112,47 @@ def test_a_screener_is_told_at_once_when_a_file_has_malware(
     expect(page.get_by_label("File")).to_be_focused()
     assert not Document.objects.exists()
     reflows(page, "screener-malware-refused", journey=JOURNEY)
+
+
+def test_a_referrer_sends_a_file_with_the_referral(
+    page, referrer, tmp_path, assert_no_axe_violations
+):
+    """On "Check your answers": malware is refused at the field with nothing sent and the
+    answers still there; a clean file then goes with the referral."""
+    from referrals import services
+    from referrals.models import Contact
+    from tests.support.contact_forms import full_referral
+
+    answers = {
+        key: value if isinstance(value, list) else [value] for key, value in full_referral().items()
+    }
+    services.draft_save(owner=referrer, kind="referral", data=answers)
+    sign_in(page, referrer)
+    page.goto(reverse("referrals:referral-check"))
+    expect(page.get_by_role("heading", name="Attach a file (optional)")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    infected = tmp_path / "photos.txt"
+    infected.write_bytes(EICAR)
+    page.get_by_label("File (optional)").set_input_files(str(infected))
+    page.get_by_label("What is it? (optional)").fill("=SUM(A1) photos")
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("found malware in it")
+    expect(page).to_have_title(re.compile(r"^Error: Check your answers"))
+    expect(page.get_by_label("What is it? (optional)")).to_have_value("=SUM(A1) photos")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Amelia")
+    assert Contact.objects.count() == 0
+    assert_no_axe_violations(page)
+    reflows(page, "referral-file-refused", journey=JOURNEY)
+
+    report = tmp_path / "school-report.pdf"
+    report.write_bytes(small_pdf("School report"))
+    page.get_by_label("File (optional)").set_input_files(str(report))
+    page.get_by_label("What is it? (optional)").fill("Attendance, spring term")
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.get_by_role("heading", name="Referral sent")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "school-report.pdf is attached. The virus scanner found no malware in it."
+    )
+    assert_no_axe_violations(page)
+    assert Document.objects.get().contact == Contact.objects.get()
