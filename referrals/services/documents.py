@@ -132,9 +132,18 @@ def document_attach(
         )
         raise DocumentRefused(_infected_message(result.signature), infected=True)
     now = timezone.now()
-    storage_name = _storage().save(
-        f"{now:%Y/%m}/{uuid.uuid4().hex}.bin", ContentFile(file_crypto.encrypt(upload.data))
-    )
+    try:
+        storage_name = _storage().save(
+            f"{now:%Y/%m}/{uuid.uuid4().hex}.bin", ContentFile(file_crypto.encrypt(upload.data))
+        )
+    except OSError as failed:
+        # A full disk, or an object store that did not answer: nothing is kept, and the
+        # person is told to try again rather than shown an error page.
+        logger.error("The document store refused a file: %s", type(failed).__name__)
+        raise DocumentRefused(
+            "The file could not be stored just now, so it was not attached: "
+            "try attaching it again in a few minutes."
+        ) from None
     try:
         with transaction.atomic():
             document = Document.objects.create(

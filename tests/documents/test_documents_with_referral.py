@@ -126,3 +126,32 @@ def test_with_the_scanner_down_the_referral_is_sent_and_its_file_held(
     document = Document.objects.get()
     assert document.scan_state == Document.ScanState.QUARANTINED
     assert "held, unopened" in client.get(sent.url).text
+
+
+def test_with_the_document_store_failing_the_referral_is_sent_and_says_so(
+    client, clamd, settings, tmp_path, answered
+):
+    # A store that cannot be written, as a full disk or an unanswering object store: its
+    # folder would be inside a file (permissions would not stop root, which CI runs as).
+    (tmp_path / "a-file").write_text("")
+    full = tmp_path / "a-file" / "store"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(full)},
+        },
+    }
+    from django.core.files.storage import storages
+
+    storages._storages.pop("documents", None)
+    try:
+        sent = send(client, "report.pdf", small_pdf())
+        assert sent.status_code == 302
+        page = client.get(sent.url).text
+        assert "Your referral was sent, without its file" in page
+        assert "could not be stored just now" in page
+        assert Contact.objects.count() == 1
+        assert not Document.objects.exists()
+    finally:
+        storages._storages.pop("documents", None)
