@@ -75,6 +75,25 @@ def test_production_refuses_to_start_without_document_keys_or_a_real_scanner(mis
     assert said in result.stderr
 
 
+@pytest.mark.parametrize("profile", ["development", "production"])
+def test_every_profile_keeps_every_store_the_app_uses(profile):
+    """A profile that sets its own STORAGES (development does, for static files) still
+    has the documents' store: without it `make run` stopped at the demo's first file."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; "
+        "print(sorted(name for name in ('default', 'staticfiles', 'documents') if storages[name]))",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": f"frontdoor.settings.{profile}",
+            "SECRET_KEY": "p" * 10 + "r0duct10n-k3y-" + "z" * 40,
+            **PRODUCTION_SERVICES,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("['default', 'documents', 'staticfiles']")
+
+
 def test_secret_can_come_from_a_file(tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text("f" * 60 + "\n")

@@ -16,6 +16,6 @@ if MAILERS["default"]["BACKEND"] == FILE_MAIL_BACKEND:
 # collected, so there is no manifest to fingerprint names with.
 STATIC_ROOT = None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
