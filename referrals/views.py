@@ -93,6 +93,10 @@ JOURNEYS = {
 }
 
 
+# The journeys whose check page takes a file with the contact.
+FILE_JOURNEYS = ("referral", "staff")
+
+
 def journey_for(request: HttpRequest, kind: str) -> Journey:
     journey = JOURNEYS[kind]
     if not request.user.has_perm(journey.permission.perm):
@@ -284,9 +288,10 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
             request, journey, _draft_querydict(draft), show_errors=True, bound=bound
         )
     children, adults, concern, referrer = bound
-    # A referrer may send one file with the referral (more from the page after sending):
-    # checked and scanned first, so a refused file sends nothing and keeps every answer.
-    file_form = ReferralFileForm() if kind == "referral" else None
+    # A referrer, or staff recording a contact for someone, may send one file with it
+    # (more from the contact's pages after): checked and scanned first, so a refused file
+    # sends nothing and keeps every answer. A phone consultation is advice: no file.
+    file_form = ReferralFileForm() if kind in FILE_JOURNEYS else None
     upload = None
     if request.method == "POST":
         if file_form is not None:
@@ -347,9 +352,15 @@ def _attach_sent(request, contact: Contact, upload) -> None:
             actor=request.user, contact=contact, upload=upload, via=Document.Via.REFERRAL
         )
     except services.DocumentRefused as refused:
-        messages.error(request, f"Your referral was sent, without its file. {refused.message}")
+        messages.error(request, f"{_sent_words(contact)}, without its file. {refused.message}")
     else:
         messages.success(request, attached_message(document))
+
+
+def _sent_words(contact: Contact) -> str:
+    if contact.channel == Contact.Channel.ONLINE_FORM:
+        return "Your referral was sent"
+    return "The contact was recorded"
 
 
 def contact_sent(request: HttpRequest, reference: str) -> HttpResponse:

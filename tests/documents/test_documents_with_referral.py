@@ -155,3 +155,37 @@ def test_with_the_document_store_failing_the_referral_is_sent_and_says_so(
         assert not Document.objects.exists()
     finally:
         storages._storages.pop("documents", None)
+
+
+def test_staff_recording_a_contact_attach_a_file_with_it(client, clamd, screener):
+    from frontdoor.models import ReferralSource
+    from tests.support.contact_forms import staff_referrer
+
+    source = ReferralSource.objects.get(code="3A")
+    client.force_login(screener)
+    form = {**full_referral(), **staff_referrer(**{"referrer-referral_source": str(source.pk)})}
+    assert client.post(reverse("referrals:staff-form"), form).status_code == 302
+    page = client.get(reverse("referrals:staff-check"))
+    assert "It is attached to the contact when you record it" in page.text
+
+    upload = SimpleUploadedFile("letter.pdf", small_pdf("Neighbour's letter"))
+    sent = client.post(reverse("referrals:staff-check"), {"file": upload, "description": ""})
+
+    assert sent.status_code == 302
+    document = Document.objects.get()
+    assert document.contact == Contact.objects.get(channel=Contact.Channel.CONTACT_CENTRE)
+    assert (document.via, document.uploaded_by) == (Document.Via.REFERRAL, screener)
+    assert "letter.pdf is attached" in client.get(sent.url).text
+
+
+def test_a_phone_consultation_takes_no_file(client, clamd, screener):
+    from tests.support.contact_forms import phone_call
+
+    client.force_login(screener)
+    assert (
+        client.post(reverse("referrals:phone-form"), phone_call("advice_only")).status_code == 302
+    )
+    page = client.get(reverse("referrals:phone-check"))
+    assert page.status_code == 200
+    assert "Check your answers" in page.text
+    assert "Attach a file" not in page.text
