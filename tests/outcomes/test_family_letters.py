@@ -19,16 +19,19 @@ from outcomes.models import Letter, Notice, PrintBatch, RetentionRun
 from referrals import services as referral_services
 from referrals.models import FamilyAddress
 from screening import services as screening
-from tests.factories import adult_input, child_input, submit_contact
-from tests.support.letters import family_notice, letter_made, pdf_pages, pdf_text, told_family
+from tests.factories import child_input, submit_contact
+from tests.support.letters import (
+    ADDRESS_LINES,
+    batch_pdf,
+    family_notice,
+    letter_made,
+    pdf_pages,
+    pdf_text,
+    told_family,
+)
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
-ADDRESS_LINES = [("line_1", "22 Acacia Avenue"), ("line_2", ""), ("town", "Selby")]
-
-
-def _batch_pdf(client, batch):
-    return client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk]))
 
 
 def test_without_notify_a_family_letter_goes_to_the_print_batch_once(
@@ -89,9 +92,9 @@ def test_a_manager_downloads_the_batch_as_print_ready_letters(
     batch = letters.print_batch_gather()
 
     client.force_login(screener)
-    assert _batch_pdf(client, batch).status_code == 403
+    assert batch_pdf(client, batch).status_code == 403
     client.force_login(manager)
-    response = _batch_pdf(client, batch)
+    response = batch_pdf(client, batch)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -141,7 +144,7 @@ def test_printed_then_posted_and_the_state_shows_on_the_contact(
         "Mark the letters printed before marking them posted"
         in client.post(posted, follow=True).text
     )
-    _batch_pdf(client, batch)
+    batch_pdf(client, batch)
     client.post(printed)
     letter.refresh_from_db()
     assert (letter.state, letter.printed_by) == (Letter.State.PRINTED, manager)
@@ -168,7 +171,7 @@ def test_the_first_download_closes_the_batch(client, screener, manager, referrer
     letter_made(first)
     batch = letters.print_batch_gather()
     client.force_login(manager)
-    _batch_pdf(client, batch)
+    batch_pdf(client, batch)
     later, _ = told_family(referrer, screener, level)
     late = letter_made(later)
     assert letters.print_batch_gather() == batch
@@ -198,15 +201,15 @@ def test_a_restricted_contacts_letter_is_only_for_managers_named_on_it(
     client.force_login(manager)
     listing = client.get(reverse("outcomes:print-batches"))
     assert "1 letter on restricted records you are not named on" in listing.text
-    text = pdf_text(_batch_pdf(client, batch).content)
+    text = pdf_text(batch_pdf(client, batch).content)
     assert open_one.reference in text
     assert closed_one.reference not in text
-    _batch_pdf(client, batch)
+    batch_pdf(client, batch)
     client.post(reverse("outcomes:print-batch-printed", args=[batch.pk]))
     closed_letter.refresh_from_db()
     assert closed_letter.state == Letter.State.TO_PRINT  # waits for the named manager
     client.force_login(manager_b)
-    assert closed_one.reference in pdf_text(_batch_pdf(client, batch).content)
+    assert closed_one.reference in pdf_text(batch_pdf(client, batch).content)
     client.post(reverse("outcomes:print-batch-printed", args=[batch.pk]))
     closed_letter.refresh_from_db()
     assert closed_letter.state == Letter.State.PRINTED
@@ -400,125 +403,3 @@ def test_a_real_worker_makes_the_letter_and_the_beat_job_gathers_it(
     second = print_batch_gather.apply_async(ignore_result=False).get(timeout=20)
     assert first == second == PrintBatch.objects.get().pk
     assert Letter.objects.get(contact=contact).batch_id == first
-
-
-def test_an_address_as_the_referrer_typed_it_prints_as_text(
-    client, screener, manager, referrer, level
-):
-    from tests.factories import adult_input
-
-    contact, _ = told_family(
-        referrer,
-        screener,
-        level,
-        subjects=[
-            child_input(),
-            adult_input(address='<b>1 Mill Lane</b>\n<img src="http://example.com/x">York'),
-        ],
-    )
-    letter_made(contact)
-    batch = letters.print_batch_gather()
-    client.force_login(manager)
-    text = pdf_text(_batch_pdf(client, batch).content)
-    assert '<b>1 Mill Lane</b> <img src="http://example.com/x">York' in text
-
-
-def test_a_corrected_address_reaches_the_letter_not_yet_printed(
-    client, screener, manager, referrer, level, settings
-):
-    settings.NOTIFY_API_KEY = ""
-    contact, _ = told_family(referrer, screener, level)
-    letter_made(contact)  # made at delivery, with the referrer's address
-    referral_services.family_address_set(
-        actor=screener,
-        contact=contact,
-        addressee="Ms Dawn Harrison",
-        lines=ADDRESS_LINES,
-        postcode="YO8 4AA",
-    )
-    client.force_login(screener)
-    page = client.get(reverse("screening:family-address", args=[contact.reference]))
-    assert "22 Acacia Avenue" in page.text  # "Letters go to this address now"
-    batch = letters.print_batch_gather()
-    client.force_login(manager)
-    text = pdf_text(client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk])).content)
-    assert "22 Acacia Avenue" in text, text[:300]
-    assert "1 Mill Lane" not in text
-
-
-def test_send_again_twice_makes_one_letter(client, screener, manager, referrer, level, settings):
-    settings.NOTIFY_API_KEY = ""
-    contact, _ = told_family(referrer, screener, level, subjects=[child_input()])
-    failed = family_notice(contact)
-    referral_services.family_address_set(
-        actor=screener,
-        contact=contact,
-        addressee="Ms Dawn Harrison",
-        lines=ADDRESS_LINES,
-        postcode="YO8 4AA",
-    )
-    client.force_login(manager)
-    resend = reverse("outcomes:notice-resend", args=[contact.reference, failed.pk])
-    client.post(resend)
-    page = client.get(reverse("outcomes:contact-notices", args=[contact.reference]))
-    offered_again = "Send again<span" in page.text
-    # Why not, in words, and not dressed as the link to add an address.
-    assert "Cannot be sent again: It has already been sent again" in page.text
-    assert ">It has already been sent again" not in page.text
-    client.post(resend)
-    for again in Notice.objects.filter(resend_of=failed):
-        services.notice_deliver(notice_id=again.pk)
-    assert not offered_again
-    assert Letter.objects.filter(contact=contact).count() == 1
-
-
-def test_marking_printed_only_takes_letters_someone_downloaded(
-    client, screener, manager, manager_b, referrer, level
-):
-    open_one, _ = told_family(referrer, screener, level)
-    closed_one, _ = told_family(referrer, screener, level)
-    letter_made(open_one)
-    closed_letter = letter_made(closed_one)
-    referral_services.restriction_add(
-        actor=manager_b,
-        reason="A member of staff's relative: only the named manager.",
-        ask=manager_b,
-        allowed=[manager_b],
-        review_due=timezone.localdate() + timedelta(days=30),
-        contact=closed_one,
-    )
-    batch = letters.print_batch_gather()
-    client.force_login(manager)
-    client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk]))  # 1 letter, not the closed one
-    client.force_login(manager_b)  # never downloads
-    client.post(reverse("outcomes:print-batch-printed", args=[batch.pk]))
-    client.post(reverse("outcomes:print-batch-posted", args=[batch.pk]))
-    closed_letter.refresh_from_db()
-    closed_letter.notice.refresh_from_db()
-    assert closed_letter.state == Letter.State.TO_PRINT, (
-        closed_letter.state,
-        closed_letter.notice.status,
-    )
-
-
-def test_a_referrers_address_prints_only_if_it_fits_the_window(referrer):
-    from referrals.selectors_family_address import letter_address
-
-    def parent_at(address: str, postcode: str = "YO1 7HH"):
-        parent = adult_input(address=address, postcode=postcode)
-        return submit_contact(referrer, subjects=[child_input(), parent])
-
-    seven = "Flat 2\nThe Old Mill\nMill Lane\nBishopthorpe\nNear York\nNorth Yorkshire\nEngland"
-    folded = letter_address(parent_at(seven))
-    # Seven lines become five: the middle ones share the second, and the postcode follows.
-    assert folded.lines == (
-        "Flat 2",
-        "The Old Mill, Mill Lane, Bishopthorpe",
-        "Near York",
-        "North Yorkshire",
-        "England",
-    )
-    assert folded.as_text().endswith("England\nYO1 7HH")
-    # A line the window cannot hold: nowhere to send it, so staff are asked for one.
-    assert letter_address(parent_at("1 " + "Very Long Road Name " * 4 + "\nYork")) is None
-    assert letter_address(parent_at("1 Mill Lane\nYork")).lines == ("1 Mill Lane", "York")

@@ -65,3 +65,14 @@ def pdf_text(content: bytes) -> str:
 
 def pdf_pages(content: bytes) -> int:
     return pdf_text_raw(content).count("\f")
+
+
+# A staff-set address for the family, as the address form's fields give it.
+ADDRESS_LINES = [("line_1", "22 Acacia Avenue"), ("line_2", ""), ("town", "Selby")]
+
+
+def batch_pdf(client, batch):
+    """The print batch downloaded as its PDF, by whoever ``client`` is signed in as."""
+    from django.urls import reverse
+
+    return client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk]))
