@@ -12,7 +12,7 @@ def no_worker_wait(settings):
 def test_healthz_is_ok_when_database_redis_worker_and_scanner_answer(client, celery_worker):
     response = client.get(reverse("healthz"))
 
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"
     assert {name: check["ok"] for name, check in body["checks"].items()} == {
