@@ -1,5 +1,8 @@
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
+
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -10,6 +13,20 @@ def no_worker_wait(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_ok_when_database_redis_worker_and_scanner_answer(client, celery_worker):
+    from frontdoor.celery import app
+
+    # The test's worker starts in a thread without waiting to answer control messages;
+    # on a busy machine its first answer can come after /healthz has stopped waiting.
+    queue = django_settings.CELERY_TASK_DEFAULT_QUEUE
+    wait_until(
+        lambda: any(
+            q.get("name") == queue
+            for queues in (app.control.inspect(timeout=1).active_queues() or {}).values()
+            for q in queues
+        ),
+        30,
+        "the test's worker never said which queue it consumes",
+    )
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200, response.content
