@@ -178,8 +178,13 @@ def _worker_answers() -> tuple[bool, str]:
     from frontdoor.celery import app
 
     queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    inspect = app.control.inspect(timeout=settings.HEALTH_WORKER_REPLY_SECONDS)
-    replies = inspect.active_queues() or {}
+    # A connection of its own: one kept in the pool from before a Redis restart is
+    # broken, and would report the workers down when only that connection is.
+    with app.connection_for_write() as connection:
+        inspect = app.control.inspect(
+            timeout=settings.HEALTH_WORKER_REPLY_SECONDS, connection=connection
+        )
+        replies = inspect.active_queues() or {}
     consuming = [
         worker for worker, queues in replies.items() if any(q.get("name") == queue for q in queues)
     ]

@@ -18,15 +18,13 @@ def test_healthz_is_ok_when_database_redis_worker_and_scanner_answer(client, cel
     # The test's worker starts in a thread without waiting to answer control messages;
     # on a busy machine its first answer can come after /healthz has stopped waiting.
     queue = django_settings.CELERY_TASK_DEFAULT_QUEUE
-    wait_until(
-        lambda: any(
-            q.get("name") == queue
-            for queues in (app.control.inspect(timeout=1).active_queues() or {}).values()
-            for q in queues
-        ),
-        30,
-        "the test's worker never said which queue it consumes",
-    )
+
+    def consuming() -> bool:
+        with app.connection_for_write() as connection:
+            replies = app.control.inspect(timeout=1, connection=connection).active_queues()
+        return any(q.get("name") == queue for queues in (replies or {}).values() for q in queues)
+
+    wait_until(consuming, 30, "the test's worker never said which queue it consumes")
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200, response.content
