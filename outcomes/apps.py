@@ -8,6 +8,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from frontdoor import events, page_parts
         from outcomes import family, selectors, services
+        from outcomes.handoff import recording
 
         # Notices are written inside the transaction that implies them.
         events.subscribe(
@@ -16,6 +17,11 @@ class OutcomesConfig(AppConfig):
         events.subscribe(
             events.DECISION_STANDS,
             lambda decision: services.notices_for_decision(decision=decision),
+        )
+        # Events for case systems, written in the decision's transaction (the outbox).
+        events.subscribe(
+            events.DECISION_STANDS,
+            lambda decision: recording.case_events_for_decision(decision=decision),
         )
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)

@@ -350,4 +350,12 @@ class OutcomeImport(models.Model):
 
 
 # Letters printed and posted by the council; imported here so Django finds them.
+# Events handed to case-management and partner systems (webhooks and the pull feed).
+from outcomes.models_handoff import (  # noqa: E402, F401
+    CaseEvent,
+    Delivery,
+    DeliveryAttempt,
+    WebhookEndpoint,
+    WebhookSecret,
+)
 from outcomes.models_letters import Letter, PrintBatch  # noqa: E402, F401

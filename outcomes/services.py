@@ -28,6 +28,7 @@ from outcomes import letters, notify
 from outcomes.models import Notice
 from referrals.models import Contact
 from referrals.selectors_family_address import letter_address
+from screening import selectors as screening_selectors
 from screening.models import Decision
 
 logger = logging.getLogger(__name__)
@@ -97,22 +98,11 @@ def notices_for_receipt(*, contact: Contact) -> list[Notice]:
     return [notice]
 
 
-def _previous_standing(decision: Decision) -> Decision | None:
-    """What stood before ``decision`` did: what the referrer and family were told."""
-    return (
-        Decision.objects.standing()
-        .filter(contact=decision.contact_id, decided_at__lte=decision.decided_at)
-        .exclude(pk=decision.pk)
-        .latest_first()
-        .first()
-    )
-
-
 def notices_for_decision(*, decision: Decision) -> list[Notice]:
     """The notices a standing decision implies: an outcome (or, when it changes an
     earlier route, a correction) to the referrer and, unless withheld, to the family."""
     contact = decision.contact
-    previous = _previous_standing(decision)
+    previous = screening_selectors.previous_standing(decision)
     if previous is not None and previous.route == decision.route:
         return []  # Nothing the referrer or family were told has changed.
     kind = Notice.Kind.CORRECTION if previous is not None else Notice.Kind.OUTCOME

@@ -5,6 +5,7 @@ import this module, so the imports run one way."""
 from celery import shared_task
 
 from outcomes import imports, letters, retention, services
+from outcomes.handoff import delivery as webhook_delivery
 from outcomes.returns import services as returns_services
 from outcomes.scorecard import services as scorecard_services
 from outcomes.scorecard.periods import Period
@@ -99,3 +100,16 @@ def census_export_check_task(export_id: int) -> str:
 def outcome_import_task(import_id: int) -> str:
     """Check and apply an uploaded outcomes CSV (by id; the file stays in the database)."""
     return imports.outcome_import_run(import_id=import_id).status
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def webhook_endpoint_drain(endpoint_id: int) -> int:
+    """Send an endpoint's waiting events (by id: the events stay in the database).
+    Killed part-way, it loses nothing: what was not marked delivered is sent again."""
+    return webhook_delivery.endpoint_drain(endpoint_id=endpoint_id).delivered
+
+
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
+def webhooks_sweep() -> int:
+    """Every 30 seconds: feed positions left ungiven, and senders for due deliveries."""
+    return len(webhook_delivery.webhooks_sweep())

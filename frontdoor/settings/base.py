@@ -382,6 +382,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "screening.tasks.complex_case_runs_due",
         "schedule": 300.0,
     },
+    # Events to case systems: retries when due, and whatever a lost task left.
+    "sweep-webhooks": {
+        "task": "outcomes.tasks.webhooks_sweep",
+        "schedule": 30.0,
+    },
     "sweep-notices": {
         "task": "outcomes.tasks.notices_sweep",
         "schedule": 60.0,

@@ -66,3 +66,19 @@ COUNCIL_EMAIL = env.str("COUNCIL_EMAIL", default="")
 CHECKS_WITHOUT_CONSENT_NEED_APPROVAL = env.bool(
     "CHECKS_WITHOUT_CONSENT_NEED_APPROVAL", default=False
 )
+
+# --- Events to case-management and partner systems (docs/adr/0034) ------------------
+# After the first try, a delivery is tried again after each of these waits (seconds):
+# the Standard Webhooks schedule, 5 s to 10 h, about 27 hours in all. Then it is dead
+# until an administrator replays it.
+WEBHOOK_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in env.list(
+        "WEBHOOK_RETRY_DELAYS", default=["5", "300", "1800", "7200", "18000", "36000", "36000"]
+    )
+]
+# How long a receiver has to answer one delivery.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Endpoints must use https; plain http only where this says so (development, tests,
+# a receiver on the same host). Production refuses it (production.py).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)

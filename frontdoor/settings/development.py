@@ -6,6 +6,8 @@ from .base import embedded, env, mailer
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed key is acceptable only here: development data is synthetic.
 SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-not-for-real-data-" + "x" * 20)
+# A receiver on this machine (a developer's) answers plain http.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=True)
 # Mail is written to files in .frontdoor/mail/ (one per message) unless EMAIL_BACKEND
 # names another backend, e.g. the SMTP one with a local mail catcher.
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

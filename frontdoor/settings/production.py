@@ -25,6 +25,10 @@ if CLAMD_EMBEDDED:  # noqa: F405
         "Set CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT, to a clamd kept current by freshclam."
     )
 
+# Events to case systems carry children's details: only over TLS.
+if WEBHOOK_ALLOW_HTTP:  # noqa: F405
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_HTTP is for development and tests: unset it.")
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

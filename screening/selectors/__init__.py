@@ -22,6 +22,7 @@ from screening.selectors.decisions import (
     approvals_pending,
     decided_at,
     decision_chain,
+    previous_standing,
     primary_need_labels,
     screeners,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "log_entry_get",
     "log_for",
     "member_history",
+    "previous_standing",
     "primary_need_labels",
     "queue",
     "queue_flags",

@@ -28,6 +28,18 @@ def decided_at(contact: Contact) -> datetime | None:
     )
 
 
+def previous_standing(decision: Decision) -> Decision | None:
+    """What stood before ``decision`` did: what the referrer and family were told, and
+    what a case system was last sent."""
+    return (
+        Decision.objects.standing()
+        .filter(contact=decision.contact_id, decided_at__lte=decision.decided_at)
+        .exclude(pk=decision.pk)
+        .latest_first()
+        .first()
+    )
+
+
 def decision_chain(*, user: User, contact: Contact) -> list[Decision]:
     """Every decision on the contact, newest first, with who made and approved it."""
     if not can_screen(user):

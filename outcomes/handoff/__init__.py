@@ -1,0 +1,1 @@
+"""Handing decisions to case-management and partner systems (docs/adr/0034)."""

@@ -1,0 +1,170 @@
+"""What an event tells a case system: the ``data`` of its Standard Webhooks payload,
+fixed when the event is written. Everything a case system needs to open its own
+record without re-keying: the decision, the people with their identifiers, the Signs
+of Safety screening, the checks, the child's voice and the documents' details (not
+their bytes: those are fetched, with a token, by a person who may read them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from referrals.models import Contact, ContactSubject, Document
+from screening.models import AgencyCheck, Decision, Screening
+
+CHILD_ROLES = (ContactSubject.Role.CHILD, ContactSubject.Role.UNBORN_CHILD)
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _person(subject: ContactSubject) -> dict[str, Any]:
+    person = {
+        "front_door_person_id": subject.person_id,
+        "role": subject.role,
+        "relationship_to_children": subject.relationship_to_children,
+        "first_name": subject.first_name,
+        "last_name": subject.last_name,
+        "other_names": subject.other_names,
+        "date_of_birth": _date(subject.date_of_birth),
+        "expected_date_of_birth": _date(subject.expected_date_of_birth),
+        "sex": subject.sex,
+        "nhs_number": subject.nhs_number,
+        "unique_pupil_number": subject.unique_pupil_number,
+        "ethnicity": subject.ethnicity,
+        "disabilities": list(subject.disabilities),
+        "address": subject.address,
+        "postcode": subject.postcode,
+    }
+    if subject.role in CHILD_ROLES:
+        person["voice"] = {
+            "seen": subject.child_seen,
+            "seen_on": _date(subject.child_seen_on),
+            "seen_by": subject.child_seen_by,
+            "said": subject.child_said,
+            "not_seen_reason": subject.child_not_seen_reason,
+        }
+    return person
+
+
+def _signs_of_safety(contact: Contact) -> dict[str, Any] | None:
+    screening = Screening.objects.filter(contact=contact).first()
+    if screening is None:
+        return None
+    return {
+        "past_harm": screening.past_harm,
+        "danger_statement": screening.danger_statement,
+        "complicating_factors": screening.complicating_factors,
+        "strengths": screening.strengths,
+        "existing_safety": screening.existing_safety,
+        "safety_goals": screening.safety_goals,
+        "next_steps": screening.next_steps,
+        "scaling": screening.scaling,
+    }
+
+
+def _checks(contact: Contact) -> list[dict[str, Any]]:
+    checks = AgencyCheck.objects.filter(contact=contact).select_related("agency").order_by("pk")
+    return [
+        {
+            "agency": check.agency.name,
+            "question": check.question,
+            "status": check.status,
+            "sharing_basis": check.basis,
+            "asked_at": check.requested_at.isoformat(),
+            "answer": check.response,
+            "answered_at": check.answered_at.isoformat() if check.answered_at else None,
+        }
+        for check in checks
+    ]
+
+
+def _documents(contact: Contact) -> list[dict[str, Any]]:
+    documents = Document.objects.filter(contact=contact).order_by("uploaded_at", "pk")
+    return [
+        {
+            "id": document.pk,
+            "filename": document.filename,
+            "description": document.description,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+            "malware_scan": document.scan_state,
+            "attached_at": document.uploaded_at.isoformat(),
+        }
+        for document in documents
+    ]
+
+
+def _who(user) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"name": user.get_full_name() or user.email, "email": user.email}
+
+
+def contact_summary(contact: Contact) -> dict[str, Any]:
+    return {
+        "reference": contact.reference,
+        "received_at": contact.received_at.isoformat(),
+        "channel": contact.channel,
+        "case_system_id": contact.case_system_id,
+    }
+
+
+def decision_data(decision: Decision) -> dict[str, Any]:
+    """A standing decision, and the contact as it stood when it was made."""
+    contact = decision.contact
+    subjects = ContactSubject.objects.filter(contact=contact).order_by("position", "pk")
+    return {
+        "contact": {
+            **contact_summary(contact),
+            "concerns": contact.concerns,
+            "concern_categories": list(contact.concern_categories),
+            "urgency": contact.urgency,
+            "referrer": {
+                "name": contact.referrer_name,
+                "role": contact.referrer_role,
+                "organisation": contact.referrer_organisation,
+                "phone": contact.referrer_phone,
+                "email": contact.referrer_email,
+                "anonymous": contact.referrer_anonymous,
+            },
+        },
+        "decision": {
+            "id": decision.pk,
+            "route": decision.route,
+            "route_name": decision.get_route_display(),
+            "threshold_level": decision.threshold_level.number,
+            "threshold_name": decision.threshold_level.name,
+            "primary_need": decision.primary_need,
+            "rationale": decision.rationale,
+            "is_re_referral": decision.is_re_referral,
+            "family_told": decision.family_notice == Decision.FamilyNotice.NOTIFY,
+            "advice_given": decision.advice_given,
+            "advice_given_to": list(decision.advice_given_to),
+            "decided_at": decision.decided_at.isoformat(),
+            "decided_by": _who(decision.decided_by),
+            "approved_at": decision.approval_at.isoformat() if decision.approval_at else None,
+            "approved_by": _who(decision.approved_by),
+            "supersedes": decision.supersedes_id,
+        },
+        "children": [_person(s) for s in subjects if s.role in CHILD_ROLES],
+        "adults": [_person(s) for s in subjects if s.role not in CHILD_ROLES],
+        "signs_of_safety": _signs_of_safety(contact),
+        "checks": _checks(contact),
+        "documents": _documents(contact),
+    }
+
+
+def superseded_data(superseded: Decision, by: Decision) -> dict[str, Any]:
+    """A standing decision replaced by a later one: the case system undoes what it did
+    with the first (the ``decision.stands`` event that follows says what stands now)."""
+    return {
+        "contact": contact_summary(superseded.contact),
+        "superseded_decision": {
+            "id": superseded.pk,
+            "route": superseded.route,
+            "decided_at": superseded.decided_at.isoformat(),
+        },
+        "superseded_by": {"id": by.pk, "route": by.route, "rationale": by.rationale},
+    }

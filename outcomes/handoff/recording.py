@@ -1,0 +1,78 @@
+"""Writing events, in the transaction of what they report (the outbox), and a delivery
+for each webhook endpoint then listening. After commit, the events get their feed
+positions and the endpoints' senders are woken; if either is lost (a crash between
+commit and that moment, a broker down), the beat sweep does both within a minute."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from frontdoor.dispatch import dispatch
+from outcomes.handoff import payloads
+from outcomes.handoff.sequencer import events_sequence
+from outcomes.models import CaseEvent, Delivery, WebhookEndpoint
+from referrals.models import Contact, Scope
+from screening import selectors as screening_selectors
+from screening.models import Decision, Route
+
+DRAIN_TASK = "outcomes.tasks.webhook_endpoint_drain"
+
+
+def endpoints_listening():
+    """Endpoints that are sent events: not deleted, of a system not deleted that may
+    receive them. A paused endpoint or disabled system still gets its deliveries
+    written; they wait until it is resumed."""
+    return WebhookEndpoint.objects.filter(
+        deleted_at__isnull=True,
+        client__deleted_at__isnull=True,
+        client__scopes__contains=[Scope.RECEIVE_EVENTS],
+    )
+
+
+def _after_commit(endpoint_ids: list[int]) -> None:
+    def wake() -> None:
+        events_sequence()
+
+    transaction.on_commit(wake, robust=True)
+    for endpoint_id in endpoint_ids:
+        dispatch(DRAIN_TASK, endpoint_id)
+
+
+def _record(kind: CaseEvent.Kind, contact: Contact, data: dict, decision=None) -> CaseEvent:
+    event = CaseEvent.objects.create(kind=kind, contact=contact, decision=decision, data=data)
+    endpoint_ids = list(endpoints_listening().values_list("pk", flat=True))
+    Delivery.objects.bulk_create(
+        Delivery(endpoint_id=pk, event=event, contact_id_for_order=contact.pk)
+        for pk in endpoint_ids
+    )
+    _after_commit(endpoint_ids)
+    return event
+
+
+def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
+    """The events a standing decision implies: a correction of the decision it replaces
+    (if one stood), then the decision itself, as a closure with advice where that is
+    its route. Called inside the decision's transaction (``DECISION_STANDS``)."""
+    decision = Decision.objects.select_related(
+        "contact", "threshold_level", "decided_by", "approved_by"
+    ).get(pk=decision.pk)
+    written = []
+    previous = screening_selectors.previous_standing(decision)
+    if previous is not None:
+        written.append(
+            _record(
+                CaseEvent.Kind.DECISION_SUPERSEDED,
+                decision.contact,
+                payloads.superseded_data(previous, decision),
+                decision=previous,
+            )
+        )
+    kind = (
+        CaseEvent.Kind.CONTACT_CLOSED_AS_ADVICE
+        if decision.route == Route.INFORMATION_AND_ADVICE
+        else CaseEvent.Kind.DECISION_STANDS
+    )
+    written.append(
+        _record(kind, decision.contact, payloads.decision_data(decision), decision=decision)
+    )
+    return written
