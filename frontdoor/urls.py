@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from frontdoor import views
 from frontdoor.api_docs import api_docs
 from outcomes.api import ContactWithOutcomeApi, OutcomeEventApi
+from outcomes.api_events import EventFeedApi
 from outcomes.scorecard.api import ScorecardApi
 
 admin.site.site_header = "Front Door administration"
@@ -36,6 +37,7 @@ urlpatterns = [
         name="api-contact-detail",
     ),
     path("api/v1/outcome-events/", OutcomeEventApi.as_view(), name="api-outcome-events"),
+    path("api/v1/events/", EventFeedApi.as_view(), name="api-events"),
     path("api/v1/scorecard/", ScorecardApi.as_view(), name="api-scorecard"),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

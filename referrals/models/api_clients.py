@@ -23,8 +23,7 @@ class Scope(models.TextChoices):
         "Post outcome events and its own ids for contacts",
     )
     READ_SCORECARD = "read_scorecard", "Read the scorecard"
-    # For outbound events (webhooks and the pull feed), which are not built yet: no
-    # endpoint checks it today.
+    # Outbound events: the pull feed (GET /api/v1/events/) and webhook endpoints.
     RECEIVE_EVENTS = "receive_events", "Receive events about decisions"
 
 
