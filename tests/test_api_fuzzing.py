@@ -27,6 +27,7 @@ ACCOUNT_FOR = {
     "contacts_retrieve": Role.REFERRER,
     "outcome_events_create": Role.CASE_SYSTEM,
     "contacts_case_system_id_update": Role.CASE_SYSTEM,
+    "events_list": Role.CASE_SYSTEM,
     "scorecard_retrieve": Role.PERFORMANCE_VIEWER,
 }
 

@@ -235,6 +235,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-create": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-documents": (everyone(401, anon=401), everyone(401, anon=401)),
+    "api-events": (everyone(401, anon=401), everyone(401, anon=401)),
     # No period given: 400 with the reason, for those allowed to read it.
     "api-scorecard": (only(403, {M: 400, PAM: 400, PV: 400}, anon=401), None),
     "api-schema": (everyone(200, anon=403), None),
