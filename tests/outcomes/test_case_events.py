@@ -4,6 +4,7 @@ receiver that is down for a while; corrections; the closing of advice; erasure."
 
 from __future__ import annotations
 
+import signal
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from outcomes.models import CaseEvent, Delivery
 from screening import services as screening
 from screening.models import Route
 from tests.factories import child_input, submit_contact
+from tests.support import worker_process
 from tests.support.screening import decide
 from tests.support.waiting import wait_until
 from tests.support.webhooks import Receiver, case_system, listening
@@ -234,3 +236,41 @@ def test_one_sender_at_a_time_per_endpoint(receiver, endpoint, screener, referre
         receiver.hold.set()
         first.join(20)
     assert len(receiver.received) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_killed_mid_delivery_loses_nothing_and_repeats_only_that_event(
+    receiver, endpoint, screener, referrer, level
+):
+    """SIGKILL while the receiver holds the first delivery: the receiver got it, the
+    sender never heard back. After a restart, that event comes again with the same
+    ``webhook-id`` (the specification's at-least-once) and every other exactly once."""
+    from frontdoor.celery import app
+
+    app.control.purge()
+    receiver.hold.clear()
+    workers = [worker_process.start_worker()]
+    try:
+        contacts = [_decided(screener, referrer, level) for _ in range(3)]
+        assert receiver.arrived.wait(60), "the worker never started sending"
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(10)
+        receiver.hold.set()
+
+        workers.append(worker_process.start_worker())
+        _sweep_until(
+            lambda: not Delivery.objects.filter(state=Delivery.State.PENDING).exists(),
+            "not every event was delivered after the restart",
+            timeout=60,
+        )
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait(10)
+    written = list(CaseEvent.objects.order_by("pk").values_list("event_id", flat=True))
+    first, *others = written
+    assert sorted(receiver.ids()) == sorted([first, *written])  # the held one twice
+    assert [d["data"]["contact"]["reference"] for d in receiver.received[1:]] == [
+        c.reference for c in contacts
+    ]
+    assert all(receiver.ids().count(event_id) == 1 for event_id in others)

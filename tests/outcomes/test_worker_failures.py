@@ -6,19 +6,14 @@ first message open until the worker has been killed.
 """
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,11 +22,9 @@ from outcomes.models import CensusExport, Notice, RetentionRun
 from outcomes.returns import services as returns
 from outcomes.tasks import waiting_work_sweep
 from tests.factories import submit_contact
-from tests.support import broker
+from tests.support import broker, worker_process
 from tests.support.embedded_redis import needs_embedded_redis, restart_embedded_redis
 from tests.support.waiting import wait_until
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 class StallFirstMessage:
@@ -59,29 +52,11 @@ def free_port() -> int:
 
 
 def start_worker(smtp_port: int) -> subprocess.Popen:
-    database = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "frontdoor.settings.development",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{quote(database['HOST'], safe='')}/{database['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "DEBUG": "false",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "frontdoor", "worker",
-            "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo", "--loglevel", "WARNING",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-    )  # fmt: skip
+    return worker_process.start_worker(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+    )
 
 
 @pytest.mark.django_db(transaction=True)
