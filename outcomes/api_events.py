@@ -91,6 +91,15 @@ class EventFeedApi(APIView):
     def get(self, request):
         if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):
             raise PermissionDenied("This system may not receive events.")
+        unknown = sorted(set(request.query_params) - {"after", "limit"})
+        if unknown:
+            # A misspelt "after" would otherwise start the reader at the first event.
+            raise ValidationError(
+                {
+                    name or "(empty name)": ["Not a parameter of this feed: use after and limit."]
+                    for name in unknown
+                }
+            )
         limit_text = request.query_params.get("limit", str(feed.PAGE_DEFAULT))
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= feed.PAGE_MOST:
             raise ValidationError({"limit": [f"Give a whole number from 1 to {feed.PAGE_MOST}."]})

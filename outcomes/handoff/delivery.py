@@ -133,8 +133,11 @@ def _record_try(delivery: Delivery, *, succeeded: bool, status, excerpt, error, 
     else:
         wait = settings.WEBHOOK_RETRY_DELAYS[attempts - 1]
         changes.update(next_attempt_at=now + timedelta(seconds=wait))
-    # Only a delivery still waiting changes: a replay or an erasure since it was read wins.
-    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.PENDING).update(**changes)
+    # Only the delivery as this sender read it changes: a replay (which resets the count)
+    # or an erasure since then wins.
+    Delivery.objects.filter(
+        pk=delivery.pk, state=Delivery.State.PENDING, attempts=delivery.attempts
+    ).update(**changes)
 
 
 def _send_one(session, endpoint: WebhookEndpoint, secrets: list[str], delivery: Delivery) -> bool:
