@@ -26,8 +26,8 @@ class EndpointForm(forms.Form):
         label="Address events are sent to",
         max_length=URL_LONGEST,
         strip=True,
-        help_text="The full address of the system's receiver, starting with https://, for "
-        "example https://cases.example.gov.uk/front-door/events",
+        help_text="The full address of the system's receiver, starting with https://, as its "
+        "supplier gives it.",
         error_messages={
             "required": "Enter the address events are sent to",
             "max_length": f"The address must be {URL_LONGEST} characters or fewer",

@@ -70,9 +70,7 @@ def url_problem(url: str) -> str | None:
         return "The address cannot contain spaces, line breaks or control characters"
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return (
-            "Enter a full address starting with https://, like https://cases.example.gov.uk/events"
-        )
+        return "Enter the full address, starting with https://"
     if parts.scheme == "http" and not settings.WEBHOOK_ALLOW_HTTP:
         return "The address must start with https://: events carry children's details"
     if "@" in parts.netloc:
@@ -86,9 +84,7 @@ def url_problem(url: str) -> str | None:
         parts.port  # noqa: B018 - raises for a port that is not a number in range
         URLValidator(schemes=["http", "https"])(url)
     except (ValueError, ValidationError):
-        return (
-            "Enter a full address starting with https://, like https://cases.example.gov.uk/events"
-        )
+        return "Enter the full address, starting with https://"
     return None
 
 

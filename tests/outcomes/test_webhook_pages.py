@@ -86,8 +86,8 @@ def test_adding_an_endpoint_shows_its_secret_once(admin, system):
     ("typed", "said"),
     [
         ("", "Enter the address events are sent to"),
-        ("<script>alert(1)</script>", "Enter a full address starting with https://"),
-        ("=SUM(A1)", "Enter a full address starting with https://"),
+        ("<script>alert(1)</script>", "Enter the full address, starting with https://"),
+        ("=SUM(A1)", "Enter the full address, starting with https://"),
         ("https://cases.example.gov.uk/\x00", "The address cannot contain a null character"),
         ("https://x.example/" + "a" * 600, "500 characters or fewer"),
         ("https://mosaic:pw@cases.example.gov.uk/", "Take the user name and password out"),
