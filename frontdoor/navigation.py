@@ -158,7 +158,7 @@ AREAS: tuple[Area, ...] = (
                 _holds_any(Permission.ADMINISTER_SERVICE),
             ),
         ),
-        within=("admin:*", "referrals:system", "referrals:system-*"),
+        within=("admin:*", "referrals:system", "referrals:system-*", "outcomes:webhook-*"),
     ),
 )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outcomes import views, views_letters
+from outcomes import views, views_handoff, views_letters
 from outcomes.chronology import views as chronology
 from outcomes.returns import views as returns
 from outcomes.returns import views_annex_a
@@ -52,6 +52,56 @@ urlpatterns = [
     path("returns/census/<int:pk>/check/", returns.census_export_check, name="census-check"),
     path("returns/census/<int:pk>/census.xml", returns.census_export_xml, name="census-xml"),
     path("returns/census/<int:pk>/report.csv", returns.census_export_report, name="census-report"),
+    # Webhook endpoints of partner systems (administrators).
+    path(
+        "partner-systems/<int:client_id>/webhooks/",
+        views_handoff.webhook_endpoints,
+        name="webhook-endpoints",
+    ),
+    path(
+        "partner-systems/<int:client_id>/webhooks/add/",
+        views_handoff.webhook_endpoint_add,
+        name="webhook-endpoint-add",
+    ),
+    path("webhooks/<int:endpoint_id>/", views_handoff.webhook_endpoint, name="webhook-endpoint"),
+    path("webhooks/<int:endpoint_id>/secret/", views_handoff.webhook_secret, name="webhook-secret"),
+    path(
+        "webhooks/<int:endpoint_id>/change/",
+        views_handoff.webhook_endpoint_change,
+        name="webhook-endpoint-change",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/pause-or-resume/",
+        views_handoff.webhook_endpoint_active,
+        name="webhook-endpoint-active",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/",
+        views_handoff.webhook_delivery,
+        name="webhook-delivery",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay/",
+        views_handoff.webhook_delivery_replay,
+        name="webhook-delivery-replay",
+    ),
+    # Rotate before revoke, and delete last: the URL walk (tests/test_every_url_by_role.py)
+    # posts to them in this order.
+    path(
+        "webhooks/<int:endpoint_id>/rotate/",
+        views_handoff.webhook_secret_rotate,
+        name="webhook-secret-rotate",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/secrets/<int:secret_id>/revoke/",
+        views_handoff.webhook_secret_revoke,
+        name="webhook-secret-revoke",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/delete/",
+        views_handoff.webhook_endpoint_delete,
+        name="webhook-endpoint-delete",
+    ),
     path(
         "contacts/<str:reference>/notices/<int:notice_id>/resend/",
         views.notice_resend,

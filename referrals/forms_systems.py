@@ -33,7 +33,7 @@ class SystemForm(forms.Form):
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text="Only what its service account's roles also allow. Receiving events "
-        "is for the outbound events still to come: no endpoint uses it yet.",
+        "lets it have webhook endpoints, set on its page once it is added.",
         error_messages={
             "required": "Choose at least one thing the system may do",
             "invalid_choice": "Choose what the system may do from the list",

@@ -18,10 +18,11 @@ from django.utils import timezone
 from frontdoor.roles import Role
 from outcomes import letters
 from outcomes import services as notice_services
-from outcomes.models import Notice, OutcomeImport
+from outcomes.handoff import endpoints as webhook_services
+from outcomes.models import Delivery, Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
-from referrals.models import ContactSubject, Person, Relationship, WarningKind
+from referrals.models import ContactSubject, Person, Relationship, Scope, WarningKind
 from screening import services as screening_services
 from screening import services_checks
 from screening import services_log as log_services
@@ -229,6 +230,20 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:system-rotate": (only(403, {ADM: 200}), only(403, {ADM: 200})),
     "referrals:system-token-revoke": (only(403, {ADM: 200}), only(403, {ADM: 302})),
     "referrals:system-delete": (only(403, {ADM: 200}), only(403, {ADM: 302})),
+    # Webhook endpoints of a partner system: administrators only, as the system's pages.
+    # An empty form is answered with its errors; the secret page sends back to the
+    # endpoint when no secret waits to be shown; the replay asks before it sends.
+    "outcomes:webhook-endpoints": (only(403, {ADM: 200}), None),
+    "outcomes:webhook-endpoint-add": (only(403, {ADM: 200}), only(403, {ADM: 200})),
+    "outcomes:webhook-endpoint": (only(403, {ADM: 200}), None),
+    "outcomes:webhook-secret": (only(403, {ADM: 302}), None),
+    "outcomes:webhook-endpoint-change": (only(403, {ADM: 200}), only(403, {ADM: 200})),
+    "outcomes:webhook-endpoint-active": (POST_ONLY, only(403, {ADM: 302})),
+    "outcomes:webhook-delivery": (only(403, {ADM: 200}), None),
+    "outcomes:webhook-delivery-replay": (only(403, {ADM: 200}), only(403, {ADM: 302})),
+    "outcomes:webhook-secret-rotate": (only(403, {ADM: 200}), only(403, {ADM: 200})),
+    "outcomes:webhook-secret-revoke": (only(403, {ADM: 200}), only(403, {ADM: 302})),
+    "outcomes:webhook-endpoint-delete": (only(403, {ADM: 200}), only(403, {ADM: 302})),
     # The partner API takes bearer tokens only (tested with tokens in tests/referrals).
     "api-contact-case-system-id": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-detail": (everyone(401, anon=401), None),
@@ -332,6 +347,17 @@ ARGS = {
     "referrals:system-rotate": ["client_id"],
     "referrals:system-token-revoke": ["client_id", "token_id"],
     "referrals:system-delete": ["client_id"],
+    "outcomes:webhook-endpoints": ["receiver_id"],
+    "outcomes:webhook-endpoint-add": ["receiver_id"],
+    "outcomes:webhook-endpoint": ["endpoint_id"],
+    "outcomes:webhook-secret": ["endpoint_id"],
+    "outcomes:webhook-endpoint-change": ["endpoint_id"],
+    "outcomes:webhook-endpoint-active": ["endpoint_id"],
+    "outcomes:webhook-delivery": ["endpoint_id", "delivery_id"],
+    "outcomes:webhook-delivery-replay": ["endpoint_id", "delivery_id"],
+    "outcomes:webhook-secret-rotate": ["endpoint_id"],
+    "outcomes:webhook-secret-revoke": ["endpoint_id", "secret_id"],
+    "outcomes:webhook-endpoint-delete": ["endpoint_id"],
 }
 
 
@@ -421,6 +447,15 @@ def url_world() -> tuple[dict, dict]:
         merged=Person.objects.create(first_name="Kay", last_name="Walker"),
         reason="The same child: the school confirmed the date of birth.",
     )
+    # A case system receiving events at a webhook endpoint (a system of its own: the
+    # walk deletes the first one before it reaches these pages), added before the
+    # decision below, so that decision's event has a delivery to it.
+    receiver, _ = referral_services.api_client_create(
+        name="Walk event receiver", account=users["case_system"], scopes=[Scope.RECEIVE_EVENTS]
+    )
+    endpoint, _ = webhook_services.webhook_endpoint_create(
+        actor=users["administrator"], client=receiver, url="https://cases.example.gov.uk/events"
+    )
     # A family letter, printed here (no Notify key in tests), in today's print batch.
     told = submit_contact(
         referrer, subjects=[child_input(), adult_input(address="1 Mill Lane\nYork")]
@@ -434,6 +469,10 @@ def url_world() -> tuple[dict, dict]:
         name="Walk case system", account=users["case_system"]
     )
     ids = {
+        "receiver_id": receiver.pk,
+        "endpoint_id": endpoint.pk,
+        "secret_id": endpoint.secrets.get().pk,
+        "delivery_id": Delivery.objects.filter(endpoint=endpoint).first().pk,
         "batch_id": batch.pk,
         "client_id": partner.pk,
         "token_id": partner.tokens.get().pk,
