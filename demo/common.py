@@ -11,7 +11,9 @@ from django.db import transaction
 from frontdoor import services
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
+from referrals.models import ApiClient
 from referrals.models import ConcernCategory as C
+from referrals.services import api_client_create
 
 DEMO_PASSWORD = "front-door-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -53,6 +55,8 @@ class DemoAccount:
     agency_name: str
     also: tuple[Role, ...] = ()  # roles held as well (a head of service is a manager too)
 
+
+DEMO_CASE_SYSTEM_EMAIL = "case-system@children.demo-council.example"
 
 DEMO_ACCOUNTS = [
     DemoAccount(
@@ -99,7 +103,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         Role.CASE_SYSTEM,
-        "case-system@children.demo-council.example",
+        DEMO_CASE_SYSTEM_EMAIL,
         "Demo case-management system",
         "Service account",
         DEMO_AGENCIES[0][0],
@@ -136,6 +140,12 @@ def demo_data_load() -> list[DemoAccount]:
                 roles=[account.role, *account.also],
                 password=DEMO_PASSWORD,
             )
+    # The case-management system as a partner system, so its events (the pull feed,
+    # webhook endpoints) can be tried. Its first token is not shown anywhere: an
+    # administrator rotates it on the system's page to be given one.
+    case_system = User.objects.get(email__iexact=DEMO_CASE_SYSTEM_EMAIL)
+    if not ApiClient.objects.filter(account=case_system).exists():
+        api_client_create(name="Demo case-management system", account=case_system)
     return DEMO_ACCOUNTS
 
 

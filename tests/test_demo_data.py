@@ -82,3 +82,15 @@ def test_routine_worker_lines_go_to_the_file_and_problems_to_the_console(tmp_pat
                 handler.close()
     assert console_lines == ["Task raised", "Our own line"]
     assert "Task done: 'failed'" in (tmp_path / "tasks.log").read_text()
+
+
+def test_the_demo_case_system_is_a_partner_system_that_may_receive_events(db):
+    from demo.common import DEMO_CASE_SYSTEM_EMAIL, demo_data_load
+    from referrals.models import ApiClient, Scope
+
+    demo_data_load()
+    demo_data_load()  # safe to run again
+    [client] = ApiClient.objects.filter(account__email=DEMO_CASE_SYSTEM_EMAIL)
+    assert client.has_scope(Scope.RECEIVE_EVENTS)
+    assert client.has_scope(Scope.POST_OUTCOME_EVENTS)
+    assert not client.has_scope(Scope.SUBMIT_CONTACTS)
