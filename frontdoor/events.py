@@ -14,6 +14,9 @@ from collections.abc import Callable
 
 CONTACT_RECEIVED = "contact.received"  # contact=Contact, a new one (not an API replay)
 DECISION_STANDS = "decision.stands"  # decision=Decision, final or just approved
+# No payload: documents_rekey has sealed every document under the newest key; whatever
+# else is sealed with DOCUMENT_KEYS (webhook secrets) is sealed again by its owner.
+DOCUMENT_KEYS_ROTATED = "document_keys.rotated"
 
 _subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 

@@ -3,6 +3,8 @@ every event, which is also the body of each signed webhook (docs/adr/0034)."""
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -101,7 +103,10 @@ class EventFeedApi(APIView):
                 }
             )
         limit_text = request.query_params.get("limit", str(feed.PAGE_DEFAULT))
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= feed.PAGE_MOST:
+        if (
+            not re.fullmatch(r"[0-9]{1,3}", limit_text)
+            or not 1 <= int(limit_text) <= feed.PAGE_MOST
+        ):
             raise ValidationError({"limit": [f"Give a whole number from 1 to {feed.PAGE_MOST}."]})
         try:
             page = feed.events_after(

@@ -8,7 +8,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from frontdoor import events, page_parts
         from outcomes import family, selectors, services
-        from outcomes.handoff import recording
+        from outcomes.handoff import recording, secrets
 
         # Notices are written inside the transaction that implies them.
         events.subscribe(
@@ -23,6 +23,7 @@ class OutcomesConfig(AppConfig):
             events.DECISION_STANDS,
             lambda decision: recording.case_events_for_decision(decision=decision),
         )
+        events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)
         page_parts.provide(page_parts.SCREENING_FAMILY, family.screening_family_parts)

@@ -25,7 +25,14 @@ from frontdoor.dispatch import dispatch, waiting_ids
 from frontdoor.london import years_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from outcomes.models import CaseEvent, Delivery, Letter, Notice, RetentionRun
+from outcomes.models import (
+    CaseEvent,
+    Delivery,
+    DeliveryAttempt,
+    Letter,
+    Notice,
+    RetentionRun,
+)
 from referrals.models import (
     Contact,
     ContactSubject,
@@ -289,10 +296,11 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     documents_erase(contact_ids=ids)
     # Events sent to case systems keep their kind and place in the feed; what they said
     # goes, and a delivery not yet made is not made (docs/adr/0034).
+    # A receiver's answers may echo what it was sent, so they go too; a delivery in any
+    # state is never sent again (a replay skips erased ones).
     CaseEvent.objects.filter(contact_id__in=ids).update(data={"erased": True}, erased_at=now)
-    Delivery.objects.filter(event__contact_id__in=ids, state=Delivery.State.PENDING).update(
-        state=Delivery.State.ERASED
-    )
+    DeliveryAttempt.objects.filter(delivery__event__contact_id__in=ids).update(response_excerpt="")
+    Delivery.objects.filter(event__contact_id__in=ids).update(state=Delivery.State.ERASED)
     Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
     PersonMerge.objects.filter(pk__in=merges).update(
         reason=ERASED,

@@ -282,7 +282,11 @@ def webhook_delivery_replay(
 def webhook_endpoint_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.webhook_endpoint_get(user=request.user, endpoint_id=endpoint_id)
     if request.method == "POST":
-        left = services.webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
+        try:
+            left = services.webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
+        except services.WebhookRefused as refused:  # deleted meanwhile, by someone else
+            messages.error(request, str(refused))
+            return redirect("outcomes:webhook-endpoints", client_id=endpoint.client_id)
         unsent = (
             f" {left} waiting deliver{'y was' if left == 1 else 'ies were'} not sent."
             if left

@@ -269,7 +269,9 @@ def webhook_secret_revoke(*, actor: User, secret: WebhookSecret) -> WebhookSecre
 
 def _replayed(delivery: Delivery):
     return Delivery.objects.filter(
-        endpoint_id=delivery.endpoint_id, event_id__gte=delivery.event_id
+        endpoint_id=delivery.endpoint_id,
+        event_id__gte=delivery.event_id,
+        event__erased_at__isnull=True,
     ).exclude(state=Delivery.State.ERASED)
 
 
@@ -285,7 +287,7 @@ def delivery_replay_from(*, actor: User, delivery: Delivery) -> int:
     earlier tries stay in the log. The receiver sees the same ``webhook-id`` for an
     event it had, as the specification lets it expect. Returns how many."""
     endpoint = _locked(delivery.endpoint)
-    if delivery.state == Delivery.State.ERASED:
+    if delivery.state == Delivery.State.ERASED or delivery.event.erased_at is not None:
         raise WebhookRefused("The contact was erased: its event is not sent again")
     now = timezone.now()
     count = _replayed(delivery).update(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 
 from outcomes.handoff.sequencer import events_sequence
@@ -41,7 +42,7 @@ def position_of(cursor: str) -> int:
         raise BadCursor(
             "This is not a cursor this feed gave: start without one, or use next_cursor."
         ) from error
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", text):
         raise BadCursor(
             "This is not a cursor this feed gave: start without one, or use next_cursor."
         )

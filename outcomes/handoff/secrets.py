@@ -10,6 +10,7 @@ import base64
 import secrets
 
 from frontdoor import file_crypto
+from outcomes.models import WebhookSecret
 
 PREFIX = "whsec_"
 
@@ -29,3 +30,19 @@ def secret_open(sealed: bytes | memoryview) -> str:
 def secret_prefix(secret: str) -> str:
     """Enough of a secret to tell it apart on a page, not enough to use."""
     return secret[: len(PREFIX) + 6]
+
+
+def webhook_secrets_reseal() -> int:
+    """Seal every webhook secret again under the newest document key, after
+    ``documents_rekey`` (``DOCUMENT_KEYS_ROTATED``), so the old key can be removed. A
+    secret no key opens any more is left: it cannot sign, and the endpoint's page says
+    to rotate it. Returns how many were sealed again."""
+    done = 0
+    for secret in WebhookSecret.objects.usable().only("pk", "sealed"):
+        try:
+            sealed = file_crypto.rotate(bytes(secret.sealed))
+        except file_crypto.InvalidToken:
+            continue
+        WebhookSecret.objects.filter(pk=secret.pk).update(sealed=sealed)
+        done += 1
+    return done

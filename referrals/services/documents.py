@@ -23,7 +23,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor import file_crypto, malware
+from frontdoor import events, file_crypto, malware
 from frontdoor.audit import audit_record
 from frontdoor.limits import in_megabytes
 from frontdoor.models import AuditEvent, User
@@ -309,7 +309,9 @@ def documents_erase(*, contact_ids: list[int]) -> int:
 def documents_rekey() -> int:
     """Encrypt every stored document again under the newest key (``DOCUMENT_KEYS``'s
     first), so an old key can then be removed; one document per transaction, the old
-    bytes deleted after each commit. Returns how many were re-encrypted."""
+    bytes deleted after each commit. Then everything else sealed with the same keys is
+    sealed again by its app (``DOCUMENT_KEYS_ROTATED``). Returns how many documents
+    were re-encrypted."""
     done = 0
     stored = Document.objects.exclude(storage_name="").values_list("pk", flat=True)
     for document_id in stored.iterator():
@@ -328,4 +330,5 @@ def documents_rekey() -> int:
             document.save(update_fields=["storage_name"])
             transaction.on_commit(lambda old=old: _storage().delete(old))
         done += 1
+    events.publish(events.DOCUMENT_KEYS_ROTATED)
     return done

@@ -4,14 +4,19 @@ receiver that is down for a while; corrections; the closing of advice; erasure."
 
 from __future__ import annotations
 
+import io
 import signal
 import time
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from outcomes import retention
 from outcomes.handoff import delivery as webhook_delivery
+from outcomes.handoff.endpoints import WebhookRefused, delivery_replay_from
 from outcomes.models import CaseEvent, Delivery
 from screening import services as screening
 from screening.models import Route
@@ -274,3 +279,44 @@ def test_a_sender_killed_mid_delivery_loses_nothing_and_repeats_only_that_event(
         c.reference for c in contacts
     ]
     assert all(receiver.ids().count(event_id) == 1 for event_id in others)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(WEBHOOK_RETRY_DELAYS=[3600])
+def test_erasure_takes_what_an_event_and_its_answers_said_and_nothing_is_sent_again(
+    receiver, endpoint, screener, manager, administrator, referrer, level, settings
+):
+    receiver.answer_status = 500
+    contact = _decided(screener, referrer, level)
+    webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk)
+    delivery = Delivery.objects.get(event__contact=contact)
+    assert delivery.tries.get().response_excerpt  # what the receiver answered
+
+    settings.RETENTION_YEARS = {"information_and_advice": 6, "early_help": 0, "referral": 25}
+    [run] = [run for run in retention.retention_review() if run.kind == "early_help"]
+    retention.retention_approve(actor=manager, run=run)
+    retention.retention_erase(run_id=run.pk)
+
+    assert CaseEvent.objects.get(contact=contact).data == {"erased": True}
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.ERASED
+    assert delivery.tries.get().response_excerpt == ""
+    with pytest.raises(WebhookRefused):
+        delivery_replay_from(actor=administrator, delivery=delivery)
+    receiver.answer_status = 200
+    assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).delivered == 0
+    assert receiver.received == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rekeying_the_documents_seals_the_webhook_secrets_again(
+    receiver, endpoint, screener, referrer, level, settings
+):
+    old, new = settings.DOCUMENT_KEYS[0], Fernet.generate_key().decode()
+    settings.DOCUMENT_KEYS = [new, old]
+    call_command("documents_rekey", stdout=io.StringIO())
+    settings.DOCUMENT_KEYS = [new]  # the old key removed, as SECURITY.md says
+
+    _decided(screener, referrer, level)
+    assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).delivered == 1
+    assert len(receiver.received) == 1

@@ -167,6 +167,8 @@ def test_only_a_system_that_may_receive_events_reads_the_feed(referrer):
         ({"limit": "ten"}, "limit"),
         ({"limit": "-1"}, "limit"),
         ({"afterr": "fd1.MA"}, "afterr"),
+        ({"limit": "²"}, "limit"),
+        ({"after": "fd1.wrI"}, "after"),  # "²", a digit to str.isdigit
     ],
 )
 def test_a_cursor_or_limit_the_feed_did_not_give_is_refused_with_the_reason(query, field):

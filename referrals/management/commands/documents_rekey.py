@@ -5,7 +5,8 @@ from referrals.services.documents import documents_rekey
 
 class Command(BaseCommand):
     help = (
-        "Encrypt every stored document again under the first key in DOCUMENT_KEYS, so the "
+        "Encrypt every stored document (and seal every webhook secret) again under the first "
+        "key in DOCUMENT_KEYS, so the "
         "older keys can be removed (SECURITY.md, docs/adr/0032)."
     )
 
