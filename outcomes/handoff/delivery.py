@@ -22,9 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
@@ -62,6 +60,22 @@ def _endpoint_lock(endpoint_id: int) -> Iterator[bool]:
         if held:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ENDPOINT_LOCK, endpoint_id])
+
+
+@contextmanager
+def _commits_not_waiting_for_disk() -> Iterator[None]:
+    """For a sender's own writes (each try and its outcome), commits that do not wait
+    for their WAL to reach the disk: waiting was most of a sender's time. Only a crash
+    of PostgreSQL itself could lose the last moment of them, and a delivery whose
+    record was lost is sent again with the same webhook-id, as when a worker dies
+    between the receiver's answer and the record (which the specification allows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def event_body(event: CaseEvent) -> str:
@@ -113,49 +127,54 @@ def _post(
     return response.status_code, excerpt.decode("utf-8", "replace").replace("\x00", ""), error_name
 
 
+# The try and what it changes in one statement (one round trip, atomic on its own).
+# Only a delivery still waiting changes: a replay or an erasure since it was read wins;
+# the try is logged either way.
+_RECORD_TRY = """
+WITH attempt AS (
+    INSERT INTO outcomes_deliveryattempt
+        (delivery_id, attempted_at, status_code, error, response_ms, response_excerpt, succeeded)
+    VALUES (%(delivery)s, %(now)s, %(status)s, %(error)s, %(took_ms)s, %(excerpt)s,
+            %(succeeded)s)
+)
+UPDATE outcomes_delivery
+SET attempts = attempts + 1,
+    first_attempt_at = coalesce(first_attempt_at, %(now)s),
+    state = %(state)s,
+    delivered_at = %(delivered_at)s,
+    dead_at = %(dead_at)s,
+    next_attempt_at = coalesce(%(next_attempt_at)s, next_attempt_at)
+WHERE id = %(delivery)s AND state = 'pending'
+"""
+
+
 def _record_try(delivery: Delivery, *, succeeded: bool, status, excerpt, error, took_ms) -> None:
-    # The try and its outcome in one transaction, which does not wait for its WAL to
-    # reach the disk: only a crash of PostgreSQL itself could lose the last moment of
-    # these, and a delivery whose record was lost is sent again with the same
-    # webhook-id, as when a worker dies between the answer and this record. Waiting
-    # for the disk twice per delivery (two commits) was most of a sender's time.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        _record_try_written(
-            delivery,
-            succeeded=succeeded,
-            status=status,
-            excerpt=excerpt,
-            error=error,
-            took_ms=took_ms,
-        )
-
-
-def _record_try_written(
-    delivery: Delivery, *, succeeded: bool, status, excerpt, error, took_ms
-) -> None:
     now = timezone.now()
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        attempted_at=now,
-        status_code=status,
-        error=error[:200],
-        response_ms=took_ms,
-        response_excerpt=excerpt,
-        succeeded=succeeded,
-    )
     attempts = delivery.attempts + 1
-    changes: dict = {"attempts": attempts, "first_attempt_at": Coalesce(F("first_attempt_at"), now)}
+    outcome = {"state": Delivery.State.PENDING, "delivered_at": None, "dead_at": None}
+    next_attempt_at = None
     if succeeded:
-        changes.update(state=Delivery.State.DELIVERED, delivered_at=now)
+        outcome.update(state=Delivery.State.DELIVERED, delivered_at=now)
     elif attempts > len(settings.WEBHOOK_RETRY_DELAYS):
-        changes.update(state=Delivery.State.DEAD, dead_at=now)
+        outcome.update(state=Delivery.State.DEAD, dead_at=now)
     else:
         wait = settings.WEBHOOK_RETRY_DELAYS[attempts - 1]
-        changes.update(next_attempt_at=now + timedelta(seconds=wait))
-    # Only a delivery still waiting changes: a replay or an erasure since it was read wins.
-    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.PENDING).update(**changes)
+        next_attempt_at = now + timedelta(seconds=wait)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECORD_TRY,
+            {
+                "delivery": delivery.pk,
+                "now": now,
+                "status": status,
+                "error": error[:200],
+                "took_ms": took_ms,
+                "excerpt": excerpt,
+                "succeeded": succeeded,
+                "next_attempt_at": next_attempt_at,
+                **outcome,
+            },
+        )
 
 
 def _send_one(session, endpoint: WebhookEndpoint, secrets: list[str], delivery: Delivery) -> bool:
@@ -204,7 +223,7 @@ def endpoint_drain(*, endpoint_id: int, budget_seconds: float = 90.0) -> DrainRe
         if not secrets:
             return result
         deadline = time.monotonic() + budget_seconds
-        with requests.Session() as session:
+        with _commits_not_waiting_for_disk(), requests.Session() as session:
             while time.monotonic() < deadline:
                 sent_this_pass = _one_pass(session, endpoint, secrets, result, deadline)
                 if not sent_this_pass or result.failed >= FAILURES_BEFORE_PAUSE:
