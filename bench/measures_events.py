@@ -141,7 +141,7 @@ def _wait_delivered(endpoint: WebhookEndpoint, total: int) -> None:
                 f"Events: {waiting.count()} of {total} not delivered within "
                 f"{DELIVERY_WAIT_SECONDS} s"
             )
-        # A sender stops after its time budget, as the beat's sweep would, ask again.
+        # A sender stops after its time budget: ask again, as the beat's sweep would.
         if time.monotonic() - nudged > 30:
             send(DRAIN_TASK, endpoint.pk)
             nudged = time.monotonic()
