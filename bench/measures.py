@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from bench.load import claiming, close_intake_contacts, intake_api, notices
+from bench.measures_events import events
 from bench.measures_family import chronology, family_pages
 from bench.report import Result
 from bench.sampling import member_of, page_timed, query_count, signed_in, timed
@@ -254,6 +255,7 @@ MEASURE_GROUPS = (
     "complex",
     "scorecard",
     "intake",
+    "events",
 )
 
 
@@ -299,6 +301,9 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
             add(notices())
         finally:
             close_intake_contacts()
+    if wanted("events"):
+        for result in events(repeats):
+            add(result)
     base = results[0].median
     compared = (
         "queue_page",
@@ -309,6 +314,7 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
         "family_small",
         "family_large",
         "chronology",
+        "events_feed",
     )
     for result in [r for r in results[1:] if r.key in compared]:
         result.floor_ratio = result.median / base

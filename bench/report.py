@@ -24,6 +24,9 @@ TARGETS: dict[str, tuple[str, object]] = {
     "chronology": ("p95 < 150 ms", lambda r: r.p95 < 150),
     "intake_api": ("≥ 200/s, p95 < 100 ms", lambda r: r.rate >= 200 and r.p95 < 100),
     "notices": ("≥ 100/s per worker process", lambda r: r.rate >= 100),
+    # Issue 21: the pull feed, and signed webhooks to a local receiver.
+    "events_feed": ("p95 < 50 ms", lambda r: r.p95 < 50),
+    "events_delivered": ("≥ 200/s per worker process", lambda r: (r.rate or 0) >= 200),
     "complex_queue": ("< 5 s", lambda r: r.p95 < 5000),
     "scorecard_year": ("< 500 ms", lambda r: r.p95 < 500),
 }

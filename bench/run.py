@@ -16,7 +16,12 @@ measures, each as median and p95 over repeated runs with the SQL queries per run
 - contact intake through the partner API under gunicorn, several clients at once;
 - decision to notices delivered, by one Celery worker process to a local server
   in GOV.UK Notify's shape;
-- the complex-case queue computation and the yearly scorecard page.
+- the complex-case queue computation and the yearly scorecard page;
+- the pull feed of events for case systems, a page of 100 from anywhere in it, and
+  events delivered, signed, by one Celery worker process to a local receiver.
+
+Decisions the database holds without their events for case systems (data made
+before events existed) get them first, so the feed is in proportion to the size.
 
 Pages are timed in-process through Django's full middleware stack (server time,
 no network), and compared with the floor measured in the same run so figures from
@@ -63,6 +68,7 @@ from django.db import connection  # noqa: E402
 
 from bench import measures  # noqa: E402
 from bench.report import Result, growth_table, results_markdown, results_table  # noqa: E402
+from demo.synthetic.events import case_events_backfill  # noqa: E402
 from frontdoor.database_roles import manage_as_owner  # noqa: E402
 from referrals.models import Contact  # noqa: E402
 
@@ -87,8 +93,21 @@ def dataset(size: int) -> float:
     return time.perf_counter() - started
 
 
+def events_in_proportion() -> None:
+    """Events for every standing decision that has none: bench databases made before
+    events existed, or grown by an older generator."""
+    started = time.perf_counter()
+    written = case_events_backfill()
+    if written:
+        print(
+            f"Wrote {written:,} events for case systems ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+
+
 def run_size(size: int, repeats: int, only: frozenset[str]) -> tuple[list[Result], dict]:
     generated_in = dataset(size)
+    events_in_proportion()
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         (pg_version,) = cursor.fetchone()

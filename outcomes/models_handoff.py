@@ -163,6 +163,11 @@ class Delivery(models.Model):
                 condition=Q(state="pending"),
             ),
             models.Index(fields=["endpoint", "state", "-event"], name="delivery_log_idx"),
+            # "Is an earlier delivery of this contact still undelivered?" (the sweep).
+            models.Index(
+                fields=["endpoint", "contact_id_for_order", "event"],
+                name="delivery_contact_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -111,3 +111,35 @@ def test_a_family_is_counted_as_the_panel_shows_it(referrer):
     # Relationships belong to the people, so the first contact's panel now has Frank
     # too; the later one Ada, Frank, Mary as named (unmatched) and Mary on record.
     assert sizes == {first.reference: 3, later.reference: 4}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_measures_page_the_feed_and_deliver_through_a_real_worker(
+    bench_urls, celery_worker, screener, referrer, level
+):
+    """The feed is paged from cursors across it and the latest events are delivered,
+    signed and verified, by the worker; the bench's partner system, endpoint and
+    deliveries are gone afterwards, so no later decision is sent anywhere."""
+    from contextlib import nullcontext
+
+    from bench.measures_events import PAGE, SYSTEM_NAME, events
+    from outcomes.models import CaseEvent, Delivery, WebhookEndpoint
+    from referrals.models import ApiClient
+
+    for _ in range(PAGE + 5):  # the feed's cursors need more than a page of events
+        contact = submit_contact(referrer)
+        screening_services.screening_claim(actor=screener, contact=contact)
+        decide(screener, contact, level, route=Route.EARLY_HELP)
+    assert CaseEvent.objects.filter(position__isnull=False).count() == PAGE + 5
+
+    feed, delivered = events(repeats=2, worker=nullcontext)
+
+    assert feed.key == "events_feed"
+    assert feed.samples_ms
+    assert feed.queries
+    assert delivered.key == "events_delivered"
+    assert len(delivered.samples_ms) == PAGE + 5  # one try each: the receiver said 200
+    assert delivered.rate > 0
+    assert not WebhookEndpoint.objects.exists()
+    assert not Delivery.objects.exists()
+    assert not ApiClient.objects.filter(name=SYSTEM_NAME, deleted_at__isnull=True).exists()

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.synthetic.calendar import Calendar
+from demo.synthetic.events import case_events_backfill
 from demo.synthetic.generator import Generator
 from demo.synthetic.tables import COLUMNS, DAY, MONTH_FACTOR, TABLES
 from demo.synthetic.world import world_load
@@ -288,6 +289,10 @@ def synthetic_generate(
         # Back to normal for anything else this transaction does (a caller's test).
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         cursor.execute("SET LOCAL maintenance_work_mem = DEFAULT")
+    # After the load, as the app would: events and their positions for what now stands.
+    started = timer.monotonic()
+    events = case_events_backfill()
+    say(f"  wrote {events:,} events for case systems ({timer.monotonic() - started:.1f} s)")
     say(
         f"Added {counts['referrals_contact']:,} contacts in {timer.monotonic() - began:,.0f} s"
         f" (peak memory {_peak_rss_mb():,} MB): "

@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 import signal
 import time
+from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from outcomes import retention
 from outcomes.handoff import delivery as webhook_delivery
@@ -184,14 +186,21 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_in_order_per_contact(
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(WEBHOOK_RETRY_DELAYS=[0])
+@override_settings(WEBHOOK_RETRY_DELAYS=[60])
 def test_after_its_last_try_a_delivery_is_dead_and_holds_back_only_its_contact(
     receiver, endpoint, screener, referrer, level
 ):
     receiver.answer_status = 500
     first = _decided(screener, referrer, level)
     webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk)  # first try
-    webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk)  # the one retry
+    waiting = Delivery.objects.get(event__contact=first)
+    assert waiting.state == Delivery.State.PENDING
+    assert waiting.attempts == 1
+    assert waiting.next_attempt_at > timezone.now() + timedelta(seconds=50)
+    assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).failed == 0  # not due
+    # A minute on: the one retry is due.
+    Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
+    webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk)
     dead = Delivery.objects.get(event__contact=first)
     assert dead.state == Delivery.State.DEAD
     assert dead.attempts == 2
@@ -275,9 +284,11 @@ def test_a_sender_killed_mid_delivery_loses_nothing_and_repeats_only_that_event(
     written = list(CaseEvent.objects.order_by("pk").values_list("event_id", flat=True))
     first, *others = written
     assert sorted(receiver.ids()) == sorted([first, *written])  # the held one twice
-    assert [d["data"]["contact"]["reference"] for d in receiver.received[1:]] == [
+    # The killed try counted: the held event waited its retry while the others went.
+    assert {d["data"]["contact"]["reference"] for d in receiver.received[1:]} == {
         c.reference for c in contacts
-    ]
+    }
+    assert Delivery.objects.get(event__event_id=first).attempts == 2
     assert all(receiver.ids().count(event_id) == 1 for event_id in others)
 
 
@@ -320,3 +331,44 @@ def test_rekeying_the_documents_seals_the_webhook_secrets_again(
     _decided(screener, referrer, level)
     assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).delivered == 1
     assert len(receiver.received) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_goes_to_a_system_whose_account_may_no_longer_receive(
+    receiver, endpoint, screener, referrer, level
+):
+    _decided(screener, referrer, level)
+    account = endpoint.client.account
+    account.is_active = False
+    account.save()
+    assert webhook_delivery.webhooks_sweep() == []
+    assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).delivered == 0
+    account.is_active = True
+    account.save()
+    assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).delivered == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_secret_no_key_opens_is_skipped_not_a_crash(
+    receiver, endpoint, screener, referrer, level, settings
+):
+    _decided(screener, referrer, level)
+    settings.DOCUMENT_KEYS = [Fernet.generate_key().decode()]  # the old key gone, no rekey
+    assert webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk).delivered == 0
+    assert Delivery.objects.get().state == Delivery.State.PENDING  # waits, untried
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(WEBHOOK_RETRY_DELAYS=[])
+def test_the_sweep_wakes_no_sender_for_events_waiting_behind_a_dead_one(
+    receiver, endpoint, screener, referrer, level
+):
+    receiver.answer_status = 500
+    contact = _decided(screener, referrer, level)
+    webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk)
+    assert Delivery.objects.get().state == Delivery.State.DEAD
+    _correct(screener, contact, level, Route.INFORMATION_AND_ADVICE)  # two more, held back
+    assert Delivery.objects.filter(state=Delivery.State.PENDING).count() == 2
+    assert webhook_delivery.webhooks_sweep() == []
+    _decided(screener, referrer, level)  # another contact's event can go
+    assert webhook_delivery.webhooks_sweep() == [endpoint.pk]
