@@ -12,6 +12,10 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from outcomes.handoff import wire
 from outcomes.handoff.sequencer import events_sequence
 from outcomes.models import CaseEvent
 
@@ -51,9 +55,13 @@ def position_of(cursor: str) -> int:
 
 @dataclass(frozen=True)
 class FeedPage:
-    events: list[CaseEvent]
+    items: list[str]  # each event as JSON (``wire.feed_item``)
+    contact_references: list[str]  # the contacts the page shows, for the audit
     next_cursor: str
     has_more: bool
+
+    def as_json(self) -> str:
+        return wire.feed_page(self.items, next_cursor=self.next_cursor, has_more=self.has_more)
 
 
 def events_after(*, cursor: str, limit: int = PAGE_DEFAULT) -> FeedPage:
@@ -66,10 +74,25 @@ def events_after(*, cursor: str, limit: int = PAGE_DEFAULT) -> FeedPage:
     events_sequence()
     rows = list(
         CaseEvent.objects.filter(position__gt=after)
-        .select_related("contact")
-        .only("event_id", "kind", "occurred_at", "data", "position", "contact__reference")
-        .order_by("position")[: limit + 1]
+        .order_by("position")
+        .annotate(data_text=Cast("data", TextField()))
+        .values_list(
+            "event_id", "kind", "occurred_at", "contact__reference", "data_text", "position"
+        )[: limit + 1]
     )
-    events = rows[:limit]
-    last = events[-1].position if events else after
-    return FeedPage(events=events, next_cursor=cursor_for(last), has_more=len(rows) > limit)
+    page = rows[:limit]
+    return FeedPage(
+        items=[
+            wire.feed_item(
+                event_id=event_id,
+                kind=kind,
+                occurred_at=occurred_at,
+                contact_reference=reference,
+                data_text=data_text,
+            )
+            for event_id, kind, occurred_at, reference, data_text, _ in page
+        ],
+        contact_references=sorted({row[3] for row in page}),
+        next_cursor=cursor_for(page[-1][5] if page else after),
+        has_more=len(rows) > limit,
+    )
