@@ -372,3 +372,20 @@ def test_the_sweep_wakes_no_sender_for_events_waiting_behind_a_dead_one(
     assert webhook_delivery.webhooks_sweep() == []
     _decided(screener, referrer, level)  # another contact's event can go
     assert webhook_delivery.webhooks_sweep() == [endpoint.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_that_pauses_gives_back_the_tries_it_claimed_and_did_not_make(
+    receiver, endpoint, screener, referrer, level
+):
+    receiver.answer_status = 503
+    for _ in range(5):
+        _decided(screener, referrer, level)
+    result = webhook_delivery.endpoint_drain(endpoint_id=endpoint.pk)
+    assert result.failed == webhook_delivery.FAILURES_BEFORE_PAUSE == 3
+    tried = Delivery.objects.filter(attempts=1)
+    untried = Delivery.objects.filter(attempts=0)
+    assert tried.count() == 3
+    assert untried.count() == 2
+    assert not untried.filter(first_attempt_at__isnull=False).exists()
+    assert not untried.filter(next_attempt_at__gt=timezone.now()).exists()  # due at once
