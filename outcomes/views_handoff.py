@@ -16,13 +16,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor.shown_once import keep_to_show, take_to_show
 from outcomes import forms_handoff
 from outcomes.handoff import endpoints as services
 from outcomes.handoff import selectors
 from referrals.models import Scope
 
-# The secret is handed from the change to the page that shows it through the session,
-# popped on first display: shown once, never in a URL or a page a reload could bring back.
 SHOWN_ONCE = "webhook-secret"
 
 
@@ -31,7 +30,7 @@ def _endpoint_url(endpoint_id: int) -> str:
 
 
 def _show_secret_once(request: HttpRequest, endpoint_id: int, secret: str) -> HttpResponse:
-    request.session[SHOWN_ONCE] = {"endpoint": endpoint_id, "secret": secret}
+    keep_to_show(request, SHOWN_ONCE, owner=endpoint_id, value=secret)
     return redirect("outcomes:webhook-secret", endpoint_id=endpoint_id)
 
 
@@ -114,8 +113,8 @@ def webhook_endpoint(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def webhook_secret(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.webhook_endpoint_get(user=request.user, endpoint_id=endpoint_id)
-    shown = request.session.pop(SHOWN_ONCE, None)
-    if not shown or shown.get("endpoint") != endpoint.pk:
+    secret = take_to_show(request, SHOWN_ONCE, owner=endpoint.pk)
+    if secret is None:
         messages.info(
             request,
             "A signing secret is shown only once, when it is issued. If it was not stored, "
@@ -125,7 +124,7 @@ def webhook_secret(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     return render(
         request,
         "outcomes/handoff/secret.html",
-        {"endpoint": endpoint, "client": endpoint.client, "secret": shown["secret"]},
+        {"endpoint": endpoint, "client": endpoint.client, "secret": secret},
     )
 
 

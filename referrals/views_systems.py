@@ -12,12 +12,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontdoor.shown_once import keep_to_show, take_to_show
 from referrals import forms_systems, services
 from referrals import selectors_api_clients as selectors
 
-# The token is handed from the change to the page that shows it through the session,
-# popped on first display: shown once, and never in a URL or a page that a reload or
-# the back button could bring back.
 SHOWN_ONCE = "partner-system-token"
 
 
@@ -26,7 +24,7 @@ def _system_url(client_id: int) -> str:
 
 
 def _show_token_once(request: HttpRequest, client_id: int, token: str) -> HttpResponse:
-    request.session[SHOWN_ONCE] = {"client": client_id, "token": token}
+    keep_to_show(request, SHOWN_ONCE, owner=client_id, value=token)
     return redirect("referrals:system-token", client_id=client_id)
 
 
@@ -77,17 +75,15 @@ def system(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def system_token(request: HttpRequest, client_id: int) -> HttpResponse:
     client = selectors.api_client_get(user=request.user, client_id=client_id)
-    shown = request.session.pop(SHOWN_ONCE, None)
-    if not shown or shown.get("client") != client.pk:
+    token = take_to_show(request, SHOWN_ONCE, owner=client.pk)
+    if token is None:
         messages.info(
             request,
             "A token is shown only once, when it is issued. If it was not stored, "
             "rotate the token to issue a new one.",
         )
         return redirect(_system_url(client.pk))
-    return render(
-        request, "referrals/systems/token.html", {"client": client, "token": shown["token"]}
-    )
+    return render(request, "referrals/systems/token.html", {"client": client, "token": token})
 
 
 @require_http_methods(["GET", "POST"])
