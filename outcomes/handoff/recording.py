@@ -38,8 +38,18 @@ def _after_commit(endpoint_ids: list[int]) -> None:
         dispatch(DRAIN_TASK, endpoint_id)
 
 
-def _record(kind: CaseEvent.Kind, contact: Contact, data: dict, decision=None) -> CaseEvent:
-    event = CaseEvent.objects.create(kind=kind, contact=contact, decision=decision, data=data)
+def _record(
+    kind: CaseEvent.Kind, contact: Contact, data: dict, *, decision: Decision, stood: Decision
+) -> CaseEvent:
+    # When the decision stood (made, or approved), not when the row was written: the
+    # same for a decision made now, and true for history loaded later (demo, migration).
+    event = CaseEvent.objects.create(
+        kind=kind,
+        contact=contact,
+        decision=decision,
+        data=data,
+        occurred_at=stood.approval_at or stood.decided_at,
+    )
     endpoint_ids = list(endpoints_listening().values_list("pk", flat=True))
     Delivery.objects.bulk_create(
         Delivery(endpoint_id=pk, event=event, contact_id_for_order=contact.pk)
@@ -65,6 +75,7 @@ def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
                 decision.contact,
                 payloads.superseded_data(previous, decision),
                 decision=previous,
+                stood=decision,
             )
         )
     kind = (
@@ -73,6 +84,12 @@ def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
         else CaseEvent.Kind.DECISION_STANDS
     )
     written.append(
-        _record(kind, decision.contact, payloads.decision_data(decision), decision=decision)
+        _record(
+            kind,
+            decision.contact,
+            payloads.decision_data(decision),
+            decision=decision,
+            stood=decision,
+        )
     )
     return written

@@ -389,3 +389,13 @@ def test_a_sender_that_pauses_gives_back_the_tries_it_claimed_and_did_not_make(
     assert untried.count() == 2
     assert not untried.filter(first_attempt_at__isnull=False).exists()
     assert not untried.filter(next_attempt_at__gt=timezone.now()).exists()  # due at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_is_dated_when_its_decision_stood(endpoint, screener, manager, referrer, level):
+    contact = submit_contact(referrer)
+    screening.screening_claim(actor=screener, contact=contact)
+    decision = decide(screener, contact, level, route=Route.STRATEGY_DISCUSSION)
+    screening.decision_approve(actor=manager, decision=decision)
+    decision.refresh_from_db()
+    assert CaseEvent.objects.get().occurred_at == decision.approval_at
