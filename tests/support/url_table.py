@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from frontdoor.roles import Role
@@ -32,6 +32,7 @@ from tests.factories import AgencyFactory, UserFactory, adult_input, child_input
 from tests.support.checks import consented
 from tests.support.documents import small_pdf
 from tests.support.screening import decide as screening_decide
+from tests.support.url_args import ARGS, url_for  # noqa: F401  (the walks import them from here)
 
 ANON = "anonymous"
 REFERRER_B = "referrer_b"
@@ -279,88 +280,6 @@ def url_names() -> list[str]:
     return names
 
 
-ARGS = {
-    "referrals:contact-sent": ["reference"],
-    "referrals:contact-detail": ["reference"],
-    "referrals:document-add": ["reference"],
-    "referrals:document-download": ["reference", "document_id"],
-    "referrals:subject-match": ["reference", "subject_id"],
-    "referrals:person-detail": ["person_id"],
-    "referrals:person-upn": ["person_id"],
-    "referrals:person-access": ["person_id"],
-    "referrals:person-restrict": ["person_id"],
-    "referrals:contact-restrict": ["reference"],
-    "referrals:person-merge-choose": ["person_id"],
-    "referrals:person-merge-compare": ["person_id", "other_id"],
-    "referrals:person-merge": ["merge_id"],
-    "referrals:person-merge-undo": ["merge_id"],
-    "referrals:warning-add": ["person_id"],
-    "referrals:warning-review": ["person_id", "warning_id"],
-    "referrals:warning-end": ["person_id", "warning_id"],
-    "screening:approval": ["decision_id"],
-    "screening:check-approval": ["held_check_id"],
-    "screening:member-check": ["check_id"],
-    "screening:member-check-document": ["check_id", "document_id"],
-    "screening:meeting": ["run_id"],
-    "screening:meeting-print": ["run_id"],
-    "screening:meeting-attendance": ["run_id"],
-    "screening:meeting-outcome": ["entry_id"],
-    "screening:meeting-contribution": ["entry_id"],
-    "screening:contact": ["reference"],
-    "screening:claim": ["reference"],
-    "screening:release": ["reference"],
-    "screening:reassign": ["reference"],
-    "screening:signs-of-safety": ["reference"],
-    "screening:request-check": ["reference"],
-    "screening:proceed": ["reference"],
-    "screening:decide": ["reference"],
-    "screening:log-add": ["reference"],
-    "screening:log-correct": ["reference", "log_entry_id"],
-    "screening:family-address": ["reference"],
-    "screening:document-add": ["reference"],
-    "screening:child-census": ["reference", "subject_id"],
-    "screening:relationship": ["reference", "relationship_id"],
-    "screening:relationship-add": ["reference"],
-    "screening:family-member-history": ["reference", "person_id"],
-    "outcomes:my-referral": ["reference"],
-    "outcomes:person-chronology": ["person_id"],
-    "outcomes:person-chronology-pdf": ["person_id"],
-    "outcomes:contact-notices": ["reference"],
-    "outcomes:contact-outcomes": ["reference"],
-    "outcomes:notice-resend": ["reference", "notice_id"],
-    "outcomes:print-batch-pdf": ["batch_id"],
-    "outcomes:print-batch-printed": ["batch_id"],
-    "outcomes:print-batch-posted": ["batch_id"],
-    "outcomes:census-export": ["export_id"],
-    "outcomes:census-check": ["export_id"],
-    "outcomes:import-job": ["import_id"],
-    "outcomes:import-check": ["import_id"],
-    "outcomes:census-xml": ["export_id"],
-    "outcomes:census-report": ["export_id"],
-    "api-contact-detail": ["reference"],
-    "api-contact-documents": ["reference"],
-    "api-contact-case-system-id": ["reference"],
-    "referrals:system": ["client_id"],
-    "referrals:system-token": ["client_id"],
-    "referrals:system-change": ["client_id"],
-    "referrals:system-active": ["client_id"],
-    "referrals:system-rotate": ["client_id"],
-    "referrals:system-token-revoke": ["client_id", "token_id"],
-    "referrals:system-delete": ["client_id"],
-    "outcomes:webhook-endpoints": ["receiver_id"],
-    "outcomes:webhook-endpoint-add": ["receiver_id"],
-    "outcomes:webhook-endpoint": ["endpoint_id"],
-    "outcomes:webhook-secret": ["endpoint_id"],
-    "outcomes:webhook-endpoint-change": ["endpoint_id"],
-    "outcomes:webhook-endpoint-active": ["endpoint_id"],
-    "outcomes:webhook-delivery": ["endpoint_id", "delivery_id"],
-    "outcomes:webhook-delivery-replay": ["endpoint_id", "delivery_id"],
-    "outcomes:webhook-secret-rotate": ["endpoint_id"],
-    "outcomes:webhook-secret-revoke": ["endpoint_id", "secret_id"],
-    "outcomes:webhook-endpoint-delete": ["endpoint_id"],
-}
-
-
 def url_world() -> tuple[dict, dict]:
     """Users for every role (and referrer B), and the ids the URLs take: records belonging
     to referrer A (the referrer role's user), at the stages the URLs need: a contact being
@@ -496,7 +415,3 @@ def url_world() -> tuple[dict, dict]:
         "relationship_id": Relationship.objects.get(relative_id=subject.person_id).pk,
     }
     return users, ids
-
-
-def url_for(name: str, ids: dict) -> str:
-    return reverse(name, args=[ids[arg] for arg in ARGS.get(name, [])])
