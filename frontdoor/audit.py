@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 
 from frontdoor.models import AuditEvent, User
 
@@ -56,15 +58,31 @@ def audit_views(
     via: str = "",
     action: AuditEvent.Action = AuditEvent.Action.VIEW,
 ) -> None:
-    ip, where = _client_ip(request), _via(request, via)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action=action,
-            record_type=record_type,
-            record_id=str(record_id),
-            via=where,
-            ip_address=ip,
+    """One row per record, written in one statement: a list page or a feed page of a
+    hundred contacts costs one round trip, not a hundred model instances' worth of SQL
+    (bulk_create took four times as long, and was most of a feed page's time)."""
+    ids = [str(record_id) for record_id in record_ids]
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_VIEWS,
+            [
+                timezone.now(),
+                actor.pk,
+                action,
+                record_type,
+                _via(request, via),
+                _client_ip(request),
+                ids,
+            ],
         )
-        for record_id in record_ids
-    )
+
+
+_INSERT_VIEWS = """
+INSERT INTO frontdoor_auditevent
+    (occurred_at, actor_id, action, record_type, via, ip_address, detail, record_id)
+SELECT %s, %s, %s, %s, %s, %s::inet, '{}'::jsonb, record_id
+FROM unnest(%s::text[]) WITH ORDINALITY AS ids (record_id, n)
+ORDER BY n
+"""
