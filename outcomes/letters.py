@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,6 +26,9 @@ from outcomes.models import Letter, Notice, PrintBatch
 from outcomes.scorecard.exports import static_only_fetcher
 from referrals import selectors as referral_selectors
 from referrals.selectors_family_address import letter_address
+
+# Any number unique among the app's advisory locks (outcomes/handoff/ has others).
+GATHER_LOCK = 0x46_44_50_42  # "FDPB"
 
 
 class LetterRefused(Exception):
@@ -62,20 +65,34 @@ def letter_make(*, notice: Notice, subject: str, body: str) -> Letter:
 
 @transaction.atomic
 def print_batch_gather(*, day: date | None = None) -> PrintBatch | None:
-    """Put every letter waiting into the day's batch, unless that batch has been
-    downloaded (then they wait for the next day's). Safe to run again: one batch a
-    day, and a letter joins one batch. None when nothing waits and no batch exists."""
+    """Put the letters waiting, oldest first, into the day's last batch until it holds
+    ``PRINT_BATCH_MAX_LETTERS``, then into the day's next batch. Once the day's last
+    batch has been downloaded, letters wait for the next day's. Safe
+    to run again: a letter joins one batch. Returns the day's last batch, or None when
+    nothing waits and the day has none."""
     day = day or timezone.localdate()
+    limit = settings.PRINT_BATCH_MAX_LETTERS
     waiting = Letter.objects.filter(batch__isnull=True, state=Letter.State.TO_PRINT)
-    batch = PrintBatch.objects.select_for_update().filter(day=day).first()
-    if batch is None:
-        if not waiting.exists():
-            return None
-        PrintBatch.objects.bulk_create([PrintBatch(day=day)], ignore_conflicts=True)
-        batch = PrintBatch.objects.select_for_update().get(day=day)
-    if not batch.frozen:
-        waiting.update(batch=batch)
-    return batch
+    # One gatherer at a time, whether or not the day's first batch exists yet; the
+    # batch's row lock waits for a download freezing it (and a download waits for this).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GATHER_LOCK])
+    batch = PrintBatch.objects.select_for_update().filter(day=day).order_by("-number").first()
+    while True:
+        held = batch.letters.count() if batch else 0
+        if batch is not None and batch.frozen:
+            return batch  # downloaded: the rest wait for the next day's batch
+        if batch is None or held >= limit:
+            if not waiting.exists():
+                return batch
+            batch = PrintBatch.objects.create(day=day, number=batch.number + 1 if batch else 1)
+            held = 0
+        chosen = list(
+            waiting.order_by("made_at", "pk").values_list("pk", flat=True)[: limit - held]
+        )
+        if not chosen:
+            return batch
+        Letter.objects.filter(pk__in=chosen, batch__isnull=True).update(batch=batch)
 
 
 def _require_manager(actor: User) -> None:

@@ -18,11 +18,15 @@ from django.db.models import Q
 
 
 class PrintBatch(models.Model):
-    """One day's letters to print. Letters join it until the first download, which
-    freezes it: what was downloaded is what gets marked printed. No personal details
-    here (a day and times), so erasure leaves it; its letters' words are erased."""
+    """A day's letters to print, at most ``PRINT_BATCH_MAX_LETTERS`` of them: a busy day
+    has batches 1, 2, ... Letters join the day's last batch until it is full or first
+    downloaded, which freezes it: what was downloaded is what gets marked printed. No
+    personal details here (a day and times), so erasure leaves it; its letters' words
+    are erased."""
 
-    day = models.DateField(unique=True)
+    day = models.DateField()
+    # Which of the day's batches: 1 unless the day's letters filled one.
+    number = models.PositiveSmallIntegerField(default=1)
     made_at = models.DateTimeField(auto_now_add=True)
     first_downloaded_at = models.DateTimeField(null=True, blank=True)
     first_downloaded_by = models.ForeignKey(
@@ -30,8 +34,10 @@ class PrintBatch(models.Model):
     )
 
     class Meta:
-        ordering = ["-day"]
+        ordering = ["-day", "-number"]
         constraints = [
+            models.UniqueConstraint(fields=["day", "number"], name="print_batch_day_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="print_batch_number_from_1"),
             models.CheckConstraint(
                 condition=Q(first_downloaded_at__isnull=True)
                 | Q(first_downloaded_by__isnull=False),
@@ -40,7 +46,18 @@ class PrintBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Letters to print on {self.day:%-d %B %Y}"
+        return f"Letters to print on {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The day, and which of its batches when it is not the first."""
+        day = f"{self.day:%-d %B %Y}"
+        return day if self.number == 1 else f"{day}, batch {self.number} of the day"
+
+    @property
+    def filename(self) -> str:
+        suffix = "" if self.number == 1 else f"-{self.number}"
+        return f"letters-{self.day:%Y-%m-%d}{suffix}.pdf"
 
     @property
     def frozen(self) -> bool:

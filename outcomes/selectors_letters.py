@@ -71,7 +71,7 @@ def letters_on(*, user: User, contact: Contact) -> list[LetterOnContact]:
         elif letter.state == State.PRINTED:
             words = f"Printed on {localtime(letter.printed_at):%-d %B %Y}, waiting to be posted"
         elif letter.batch is not None:
-            words = f"To print: in the print batch of {letter.batch.day:%-d %B %Y}"
+            words = f"To print: in the print batch of {letter.batch.label}"
         else:
             words = "To print: it joins the next print batch within the hour"
         found.append(LetterOnContact(letter, words))

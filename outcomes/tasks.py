@@ -47,7 +47,8 @@ def waiting_work_sweep() -> int:
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def print_batch_gather() -> int | None:
-    """Put the letters waiting into today's print batch (hourly; safe to run again)."""
+    """Put the letters waiting into today's print batches, at most PRINT_BATCH_MAX_LETTERS
+    each (hourly; safe to run again). Returns the day's last batch."""
     batch = letters.print_batch_gather()
     return batch.pk if batch else None
 

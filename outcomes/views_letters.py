@@ -3,6 +3,7 @@ them printed and posted. Every view reaches a batch through ``print_batch_get``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +17,18 @@ def print_batches(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/letters/batches.html",
-        {"batches": batches[:60], "waiting": selectors_letters.letters_waiting()},
+        {
+            "batches": batches[:60],
+            "waiting": selectors_letters.letters_waiting(),
+            "limit": settings.PRINT_BATCH_MAX_LETTERS,
+        },
     )
 
 
+@require_POST
 def print_batch_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """A POST: the first download closes the batch and fixes its letters' addresses, which
+    a GET (a browser's prefetch, a link checker) must never do."""
     batch = selectors_letters.print_batch_get(user=request.user, batch_id=batch_id)
     try:
         pdf = letters.print_batch_pdf(actor=request.user, batch=batch, request=request)
@@ -28,7 +36,7 @@ def print_batch_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect("outcomes:print-batches")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="letters-{batch.day:%Y-%m-%d}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{batch.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

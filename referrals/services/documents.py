@@ -11,9 +11,11 @@ until ``documents_scan_quarantined`` (a beat job) scans it.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import unicodedata
 import uuid
+import zipfile
 from dataclasses import dataclass
 
 import magic
@@ -76,8 +78,28 @@ def filename_clean(name: str) -> str:
     return name
 
 
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The parts every Word (OOXML) document has, whatever order its writer put them in.
+WORD_PARTS = {"[Content_Types].xml", "_rels/.rels", "word/document.xml"}
+
+
 def content_type_of(data: bytes) -> str:
-    return magic.from_buffer(data[: 1024 * 1024], mime=True)
+    """The type libmagic reads from the bytes. libmagic knows a Word document only when
+    its first part is ``[Content_Types].xml``; some writers put another part first, and
+    that reads as a plain zip: one whose parts list has Word's parts is Word."""
+    found = magic.from_buffer(data[: 1024 * 1024], mime=True)
+    if found == "application/zip" and _zip_names(data) >= WORD_PARTS:
+        return WORD
+    return found
+
+
+def _zip_names(data: bytes) -> set[str]:
+    """The names in a zip's directory (nothing is extracted); none if it is not one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return set()
 
 
 def _may_attach(actor: User, contact: Contact) -> None:

@@ -88,7 +88,7 @@ def test_a_family_letter_is_addressed_printed_and_posted(
     assert_no_axe_violations(page)
     reflows(page, "batches", journey=JOURNEY)
     with page.expect_download() as download:
-        row.get_by_role("link", name="Download the letters (PDF)").click()
+        row.get_by_role("button", name="Download the letters (PDF)").click()
     text = pdf_text(Path(download.value.path()).read_bytes())
     assert "Ms Dawn Harrison 22 Acacia Avenue Selby YO8 4AA" in text
     assert f"Our reference: {contact.reference}" in text

@@ -189,3 +189,23 @@ def test_a_phone_consultation_takes_no_file(client, clamd, screener):
     assert page.status_code == 200
     assert "Check your answers" in page.text
     assert "Attach a file" not in page.text
+
+
+def test_a_phone_consultation_that_becomes_a_contact_takes_a_file(client, clamd, screener):
+    """The call becomes a contact for screening: what the caller emailed over (a GP's
+    letter) is attached as it is recorded, like any contact staff record."""
+    from tests.support.contact_forms import phone_call
+
+    client.force_login(screener)
+    assert client.post(reverse("referrals:phone-form"), phone_call("screening")).status_code == 302
+    page = client.get(reverse("referrals:phone-check"))
+    assert "Attach a file (optional)" in page.text
+
+    upload = SimpleUploadedFile("gp-letter.pdf", small_pdf("GP's letter"))
+    sent = client.post(reverse("referrals:phone-check"), {"file": upload, "description": ""})
+
+    assert sent.status_code == 302
+    document = Document.objects.get()
+    assert document.contact == Contact.objects.get(channel=Contact.Channel.PHONE_CONSULTATION)
+    assert (document.via, document.uploaded_by) == (Document.Via.REFERRAL, screener)
+    assert "gp-letter.pdf is attached" in client.get(sent.url).text

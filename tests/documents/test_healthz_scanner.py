@@ -54,3 +54,25 @@ def test_healthz_names_the_embedded_test_database_and_its_date(client, db, setti
     assert datetime.fromisoformat(scanner["signatures_date"]).year >= 2024
     assert ".frontdoor" not in response.text
     assert "clamd.sock" not in response.text
+
+
+def test_the_upload_page_names_the_scanner_its_database_and_the_signatures_date(
+    client, db, referrer
+):
+    """What the issue asks of the page: which signature database, of which date, the
+    embedded clamd scans with (here, as in `make run`: the install's own EICAR line)."""
+    from frontdoor import embedded_clamd
+    from tests.factories import submit_contact
+
+    _, _, database_dir = embedded_clamd.paths()
+    dated = embedded_clamd.database_date(database_dir)
+    contact = submit_contact(referrer)
+    client.force_login(referrer)
+
+    page = client.get(reverse("referrals:document-add", args=[contact.reference]))
+
+    assert page.status_code == 200
+    assert (
+        "with this install's own test database, which detects only the EICAR test file "
+        f"(signatures dated {dated:%-d %B %Y})"
+    ) in page.text.replace("&#x27;", "'")

@@ -325,6 +325,9 @@ def test_the_pdf_is_a_real_pdf_with_every_entry(client, manager, history, tmp_pa
     assert f"Chronology of {history.person.full_name}" in text
     for title in WORDED:
         assert title.replace("&#x27;", "'") in text
+    # The contact log is in the printed record with its notes, the correction's reason too.
+    for words in ("DS Khan confirmed the call-outs in May.", "It was DC Patel, not DS Khan."):
+        assert words in text
     assert "OFFICIAL-SENSITIVE" in text
     assert AuditEvent.objects.filter(
         actor=manager,

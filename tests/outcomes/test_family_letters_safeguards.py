@@ -66,7 +66,7 @@ def test_a_corrected_address_reaches_the_letter_not_yet_printed(
     assert "22 Acacia Avenue" in page.text  # "Letters go to this address now"
     batch = letters.print_batch_gather()
     client.force_login(manager)
-    text = pdf_text(client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk])).content)
+    text = pdf_text(batch_pdf(client, batch).content)
     assert "22 Acacia Avenue" in text, text[:300]
     assert "1 Mill Lane" not in text
 
@@ -114,7 +114,7 @@ def test_marking_printed_only_takes_letters_someone_downloaded(
     )
     batch = letters.print_batch_gather()
     client.force_login(manager)
-    client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk]))  # 1 letter, not the closed one
+    batch_pdf(client, batch)  # 1 letter, not the closed one
     client.force_login(manager_b)  # never downloads
     client.post(reverse("outcomes:print-batch-printed", args=[batch.pk]))
     client.post(reverse("outcomes:print-batch-posted", args=[batch.pk]))

@@ -379,3 +379,23 @@ def test_api_counts_as_at_the_moment_asked_like_the_downloads(client, world, per
         refused = client.get(reverse("api-scorecard"), {**Q3, "as_at": bad}, **auth)
         assert refused.status_code == 400, bad
         assert "as_at" in refused.json() or "detail" in refused.json(), bad
+
+
+def test_the_page_counts_checks_without_consent_by_reason(client, world, manager):
+    """Issue 20: the scorecard counts checks asked without consent, and why. In July to
+    September the hand-built world has six checks: four without consent (tests in
+    test_scorecard_measures.py prove which)."""
+    import html as html_module
+
+    body = html_module.unescape(_signed_in(client, manager).get(SCORECARD, Q3).text)
+
+    assert "Multi-agency checks asked, by basis for sharing" in body
+    for label in (
+        "With the family's consent",
+        "Without consent: a child is at risk of significant harm",
+        "Without consent: asking would prejudice an enquiry or put a child at risk",
+        "Multi-agency checks asked without the family's consent",
+    ):
+        assert label in body, label
+    assert "figure=checks_without_consent" in body
+    assert "figure=check_basis%3Asignificant_harm" in body

@@ -72,7 +72,8 @@ ADDRESS_LINES = [("line_1", "22 Acacia Avenue"), ("line_2", ""), ("town", "Selby
 
 
 def batch_pdf(client, batch):
-    """The print batch downloaded as its PDF, by whoever ``client`` is signed in as."""
+    """The print batch downloaded as its PDF (a POST: the first download closes the
+    batch), by whoever ``client`` is signed in as."""
     from django.urls import reverse
 
-    return client.get(reverse("outcomes:print-batch-pdf", args=[batch.pk]))
+    return client.post(reverse("outcomes:print-batch-pdf", args=[batch.pk]))

@@ -210,7 +210,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "outcomes:notice-resend": (POST_ONLY, only(403, {M: 302})),
     # Family letters the council prints: managers download a day's batch and mark it.
     "outcomes:print-batches": (only(403, {M: 200}), None),
-    "outcomes:print-batch-pdf": (only(403, {M: 200}), None),
+    # A POST: the first download closes the batch, which no GET may do.
+    "outcomes:print-batch-pdf": (POST_ONLY, only(403, {M: 200})),
     "outcomes:print-batch-printed": (POST_ONLY, only(403, {M: 302})),
     "outcomes:print-batch-posted": (POST_ONLY, only(403, {M: 302})),
     # An empty form: 400 with "Select the return year", for those who make returns.
