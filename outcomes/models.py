@@ -353,6 +353,7 @@ class OutcomeImport(models.Model):
 # Events handed to case-management and partner systems (webhooks and the pull feed).
 from outcomes.models_handoff import (  # noqa: E402, F401
     CaseEvent,
+    CaseEventWaiting,
     Delivery,
     DeliveryAttempt,
     WebhookEndpoint,

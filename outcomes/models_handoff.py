@@ -53,15 +53,28 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        indexes = [
-            models.Index(
-                fields=["id"], name="case_event_unsequenced_idx", condition=Q(position__isnull=True)
-            ),
-            models.Index(fields=["contact", "id"], name="case_event_contact_idx"),
-        ]
+        indexes = [models.Index(fields=["contact", "id"], name="case_event_contact_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_id}"
+
+
+class CaseEventWaiting(models.Model):
+    """An event without its feed position yet: the sequencer's to-do list, written with
+    the event and deleted when the sequencer gives it a position.
+
+    A table of its own rather than a partial index on ``CaseEvent`` (position empty):
+    each event left a dead entry in that index until the next VACUUM of the whole events
+    table, and every sequencing, one per decision and per feed page, read them all
+    (2,571 index pages, 139 ms, at 940,000 events). This table only ever holds the few
+    events of the moment."""
+
+    event = models.OneToOneField(
+        CaseEvent, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"waiting {self.event_id}"
 
 
 class WebhookEndpoint(models.Model):

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from frontdoor.models import AuditEvent
-from outcomes.models import CaseEvent
+from outcomes.models import CaseEvent, CaseEventWaiting
 from referrals.models import Scope
 from referrals.services import api_client_create, api_token_revoke
 from screening import services as screening
@@ -102,6 +102,9 @@ def test_an_event_committed_after_a_later_one_is_not_missed(screener, referrer, 
     slow.join(30)
     second_read, _ = _read_all(api, cursor)
     assert [e["contact_reference"] for e in second_read] == [early_contact.reference]
+    # The sequencer's list holds only events still without a position: none now.
+    assert not CaseEventWaiting.objects.exists()
+    assert not CaseEvent.objects.filter(position__isnull=True).exists()
 
 
 @pytest.mark.django_db(transaction=True)
