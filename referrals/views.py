@@ -302,11 +302,12 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
             file_form = ReferralFileForm(request.POST, request.FILES)
             if file_form.is_valid():
                 upload = file_form.upload()
-            refusal = upload and services.document_refusal_before_sending(
-                actor=request.user, upload=upload
-            )
-            if refusal:
-                file_form.add_refusal(refusal.field, refusal.message)
+            if upload is not None:
+                upload, refusal = services.document_check_before_sending(
+                    actor=request.user, upload=upload
+                )
+                if refusal:
+                    file_form.add_refusal(refusal.field, refusal.message)
             if file_form.errors:
                 return _render_check(request, journey, bound, file_form)
         data = forms.contact_input_from_forms(

@@ -16,7 +16,7 @@ import logging
 import unicodedata
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import magic
 from django.conf import settings
@@ -57,6 +57,9 @@ class DocumentUpload:
     filename: str
     data: bytes
     description: str = ""
+    # The clean scan of these very bytes, when they were scanned before the contact
+    # existed (``document_check_before_sending``): not scanned a second time moments later.
+    clean_scan: malware.ScanResult | None = None
 
 
 def _storage():
@@ -142,7 +145,7 @@ def document_attach(
     if problem:
         raise DocumentRefused(problem[1], field=problem[0])
     sha256 = hashlib.sha256(upload.data).hexdigest()
-    result = malware.scan(upload.data)
+    result = upload.clean_scan or malware.scan(upload.data)
     if result.infected:
         audit_record(
             actor=actor,
@@ -206,33 +209,36 @@ def _infected_message(signature: str) -> str:
     )
 
 
-def document_refusal_before_sending(
+def document_check_before_sending(
     *, actor: User, upload: DocumentUpload
-) -> DocumentRefused | None:
+) -> tuple[DocumentUpload, DocumentRefused | None]:
     """What ``document_attach`` would refuse, asked before the contact the file is for
     exists: the referral form checks its file before sending, so a refused file sends
     nothing and the referrer can choose another with every answer kept. A file clamd
     cannot be asked about now is not refused: once attached it is held in quarantine.
     A malware refusal is audited against the referrer's unsent form, as ``document_attach``
-    audits one against the contact."""
+    audits one against the contact. Returns the upload to attach, carrying its clean
+    scan so that attaching does not scan it again."""
     problem = upload_problems(upload)
     if problem:
-        return DocumentRefused(problem[1], field=problem[0])
+        return upload, DocumentRefused(problem[1], field=problem[0])
     result = malware.scan(upload.data)
+    if result.clean:
+        return replace(upload, clean_scan=result), None
     if not result.infected:
-        return None
+        return upload, None
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         record_type="referral_draft",
         record_id=actor.pk,
-        via="referrals.document_refusal_before_sending",
+        via="referrals.document_check_before_sending",
         detail={
             "document_refused": result.signature,
             "sha256": hashlib.sha256(upload.data).hexdigest(),
         },
     )
-    return DocumentRefused(_infected_message(result.signature), infected=True)
+    return upload, DocumentRefused(_infected_message(result.signature), infected=True)
 
 
 def document_read(*, actor: User, document: Document) -> bytes:

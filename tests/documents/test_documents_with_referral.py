@@ -83,7 +83,7 @@ def test_malware_sends_nothing_says_why_on_the_field_and_keeps_the_answers(clien
     assert AuditEvent.objects.filter(
         actor=answered,
         record_type="referral_draft",
-        via="referrals.document_refusal_before_sending",
+        via="referrals.document_check_before_sending",
         detail__document_refused__startswith="Eicar-Test-Signature",
     ).exists()
     # Another, clean, file then goes with the referral as usual.
@@ -209,3 +209,30 @@ def test_a_phone_consultation_that_becomes_a_contact_takes_a_file(client, clamd,
     assert document.contact == Contact.objects.get(channel=Contact.Channel.PHONE_CONSULTATION)
     assert (document.via, document.uploaded_by) == (Document.Via.REFERRAL, screener)
     assert "gp-letter.pdf is attached" in client.get(sent.url).text
+
+
+def test_a_file_checked_before_sending_is_not_scanned_again_when_attached(
+    settings, referrer, screener
+):
+    """The form's check and the attaching moments later read the same bytes: the clean
+    answer is kept, so the scanner is asked once. With the scanner stopped in between, the
+    checked file is still attached clean, while a file never checked is held."""
+    from referrals import services
+    from tests.factories import submit_contact
+    from tests.support.documents import own_clamd
+
+    contact = submit_contact(referrer)
+    with own_clamd() as clamd:
+        settings.CLAMD_SOCKET, settings.CLAMD_HOST = str(clamd.socket), ""
+        upload = services.DocumentUpload(filename="report.pdf", data=small_pdf())
+        checked, refusal = services.document_check_before_sending(actor=referrer, upload=upload)
+        assert refusal is None
+        clamd.stop()
+        sent = services.document_attach(
+            actor=referrer, contact=contact, upload=checked, via=Document.Via.REFERRAL
+        )
+        unchecked = services.document_attach(
+            actor=screener, contact=contact, upload=upload, via=Document.Via.SCREENING
+        )
+    assert sent.scan_state == Document.ScanState.CLEAN
+    assert unchecked.scan_state == Document.ScanState.QUARANTINED
