@@ -36,6 +36,7 @@ from outcomes.models import (
 from referrals.models import (
     Contact,
     ContactSubject,
+    ContactWithdrawal,
     FamilyAddress,
     MatchCandidate,
     Person,
@@ -44,6 +45,7 @@ from referrals.models import (
     PersonWarningReview,
     ReferralDraft,
     Relationship,
+    WithdrawalRequest,
 )
 from referrals.services.documents import documents_erase
 from screening.models import (
@@ -100,6 +102,8 @@ HISTORY_TRIGGERS = [
         "outcomes.Notice",
         "outcomes.Letter",
         "referrals.FamilyAddress",
+        "referrals.ContactWithdrawal",
+        "referrals.WithdrawalRequest",
     )
 ]
 
@@ -265,6 +269,8 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (Notice.events.field.model, "contact_id", ids),
             (Letter.events.field.model, "contact_id", ids),
             (FamilyAddress.events.field.model, "contact_id", ids),
+            (ContactWithdrawal.events.field.model, "contact_id", ids),
+            (WithdrawalRequest.events.field.model, "contact_id", ids),
         ):
             model.objects.filter(**{f"{field}__in": values}).delete()
     now = timezone.now()
@@ -362,6 +368,9 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         with_name=_erased_unless_empty("with_name"),
         correction_reason=_erased_unless_empty("correction_reason"),
     )
+    # A withdrawal keeps its reason, who and when; its note (and the referrer's) goes.
+    ContactWithdrawal.objects.filter(contact_id__in=ids).update(note=ERASED)
+    WithdrawalRequest.objects.filter(contact_id__in=ids).update(note=ERASED)
     approver = run.approved_by
     for contact in contacts:
         audit_record(
