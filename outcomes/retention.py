@@ -112,13 +112,21 @@ class RetentionRefused(Exception):
     pass
 
 
+# A contact withdrawn before any decision went no further than advice would have: it
+# is kept as long (docs/adr/0036), then erased with information and advice.
+WITHDRAWN_KIND = "information_and_advice"
+
+
 def contacts_due(*, kind: str, now: datetime | None = None):
     """Contacts of this kind received before the kind's retention period, not yet erased."""
     cutoff = years_before(now or timezone.now(), settings.RETENTION_YEARS[kind])
+    of_kind = Q(standing_route__in=KIND_ROUTES[kind])
+    if kind == WITHDRAWN_KIND:
+        of_kind |= Q(status=Contact.Status.WITHDRAWN)
     return (
         Contact.objects.filter(erased_at__isnull=True, received_at__lt=cutoff)
         .annotate(standing_route=Decision.objects.standing().route_for())
-        .filter(standing_route__in=KIND_ROUTES[kind])
+        .filter(of_kind)
     )
 
 
