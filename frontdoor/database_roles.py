@@ -9,8 +9,8 @@ and less on the append-only ones, exactly what the app does with them:
 - the audit trail: read and append, nothing else;
 - decisions: read, append, and update, because an approval is recorded on the decision
   and erasure under the retention policy replaces its free text (the guard trigger
-  still refuses every other change, and every delete); the contact log likewise
-  (update only for erasure's marker);
+  still refuses every other change, and every delete); the contact log, withdrawals
+  and requests for one likewise (update only for erasure's marker);
 - change history (django-pghistory's event tables): read, append, and delete, because
   erasure purges the history of the records it erases (outcomes/retention.py, past the
   append-only trigger with ``pgtrigger.ignore``); never update;
@@ -43,6 +43,9 @@ APPEND_ONLY_PRIVILEGES = {
     "screening.Decision": "SELECT, INSERT, UPDATE",
     # Update only for erasure's marker; the trigger refuses every other change.
     "screening.ContactLogEntry": "SELECT, INSERT, UPDATE",
+    # Withdrawals and referrers' requests for one (ADR 0036): the same.
+    "referrals.ContactWithdrawal": "SELECT, INSERT, UPDATE",
+    "referrals.WithdrawalRequest": "SELECT, INSERT, UPDATE",
 }
 HISTORY_PRIVILEGES = "SELECT, INSERT, DELETE"
 MIGRATIONS_TABLE = "django_migrations"

@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -363,3 +363,15 @@ def test_the_scorecard_counts_withdrawn_contacts_apart_and_the_census_not_at_all
     year = referral_services.census_return_year(received)
     assert withdrawn.pk not in census_return(year).contact_ids
     assert referral.pk in census_return(year).contact_ids
+
+
+def test_a_withdrawal_is_never_edited_or_deleted(screener, referrer):
+    withdrawal = _withdraw(screener, submit_contact(referrer))
+    for change in (
+        lambda: ContactWithdrawal.objects.filter(pk=withdrawal.pk).update(note="Rewritten"),
+        lambda: ContactWithdrawal.objects.filter(pk=withdrawal.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="never"), transaction.atomic():
+            change()
+    assert ContactWithdrawal.objects.get().note == NOTE
+    assert withdrawal.events.filter(pgh_label="insert").exists()  # its change history
