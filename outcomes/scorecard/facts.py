@@ -200,13 +200,17 @@ class Facts:
 
     @cached_property
     def repeat_children(self) -> set[tuple[int, ChildKey]]:
-        """(contact, child) where the child had another contact in the 12 months before."""
+        """(contact, child) where the child had another contact in the 12 months before
+        (not one withdrawn: sent in error, a duplicate, the wrong local authority)."""
         found = set()
         for child, history in self.contacts_by_child.items():
             if child[0] != "person":
                 continue
             for index, fact in enumerate(history):
-                if any(earlier_within_year(other, fact) for other in history[:index]):
+                if any(
+                    other.withdrawn_at is None and earlier_within_year(other, fact)
+                    for other in history[:index]
+                ):
                     found.add((fact.id, child))
         return found
 

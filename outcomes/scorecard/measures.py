@@ -15,7 +15,8 @@ Definitions, where DOMAIN.md leaves a choice (docs/adr/0008-scorecard-definition
   (a contact whose standing route is a referral) within the 12 months before.
 * Repeat contacts not progressed: children on contacts received in the period that
   ended in Information and Advice or Early Help; of those, the children who had
-  another contact (any outcome) in the 12 months before. Each child counts once.
+  another contact (any outcome, but not one withdrawn) in the 12 months before. Each
+  child counts once.
 * Assessments, strategy discussions and ICPCs are counted per child, as social
   care records them.
 * Working-day deadlines (outcomes/deadlines.py): an assessment completed on or

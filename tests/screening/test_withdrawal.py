@@ -18,6 +18,7 @@ from outcomes.returns.census import census_return
 from outcomes.scorecard.facts import load_facts
 from outcomes.scorecard.measures import compute
 from outcomes.scorecard.periods import Granularity, Period
+from outcomes.scorecard.tables import breakdown_rows
 from referrals import services as referral_services
 from referrals.models import Contact, ContactWithdrawal, WithdrawalReason
 from referrals.services import WithdrawalRefused
@@ -25,7 +26,7 @@ from screening import selectors, services, services_checks
 from screening.meetings.services import _open_contacts
 from screening.models import Route
 from screening.services_withdraw import contact_withdraw
-from tests.factories import referral_contact, submit_contact
+from tests.factories import child_input, referral_contact, submit_contact
 from tests.support.checks import consented
 from tests.support.screening import decide
 
@@ -360,6 +361,9 @@ def test_the_scorecard_counts_withdrawn_contacts_apart_and_the_census_not_at_all
     earlier = compute(load_facts(start=period.start, end=period.end, as_at=before), period)
     assert withdrawn.pk in earlier["overdue"].numerator
 
+    labels = [row.breakdown for row in breakdown_rows(figures, "route", {})]
+    assert labels[-2:] == ["Withdrawn", "Not decided yet"]
+
     year = referral_services.census_return_year(received)
     assert withdrawn.pk not in census_return(year).contact_ids
     assert referral.pk in census_return(year).contact_ids
@@ -375,3 +379,23 @@ def test_a_withdrawal_is_never_edited_or_deleted(screener, referrer):
             change()
     assert ContactWithdrawal.objects.get().note == NOTE
     assert withdrawal.events.filter(pgh_label="insert").exists()  # its change history
+
+
+def test_a_withdrawn_contact_makes_no_later_one_a_repeat(screener, manager, referrer, level):
+    """Repeat contacts not progressed: an earlier contact sent in error is no contact."""
+    child = child_input(nhs_number="9434765919")
+    earlier = submit_contact(
+        referrer, subjects=[child], received_at=timezone.now() - timedelta(days=9)
+    )
+    _withdraw(screener, earlier)
+    later = submit_contact(
+        referrer, subjects=[child], received_at=timezone.now() - timedelta(days=2)
+    )
+    services.screening_claim(actor=screener, contact=later)
+    decide(screener, later, level, route=Route.EARLY_HELP)
+    assert later.subjects.get().person_id == earlier.subjects.get().person_id
+
+    period = Period.containing(timezone.localdate(), Granularity.YEAR)
+    figures = compute(load_facts(start=period.start, end=period.end, as_at=timezone.now()), period)
+    assert figures["repeat_not_progressed"].base == 1
+    assert figures["repeat_not_progressed"].count == 0
