@@ -1,8 +1,8 @@
 """Writing events, in the transaction of what they report (the outbox): a decision
-that stands, or a contact withdrawn, and a delivery
-for each webhook endpoint then listening. After commit, the events get their feed
-positions and the endpoints' senders are woken; if either is lost (a crash between
-commit and that moment, a broker down), the beat sweep does both within a minute."""
+that stands, or a contact withdrawn (ADR 0036); and a delivery for each webhook
+endpoint then listening. After commit, the events get their feed positions and the
+endpoints' senders are woken; if either is lost (a crash between commit and that
+moment, a broker down), the beat sweep does both within a minute."""
 
 from __future__ import annotations
 

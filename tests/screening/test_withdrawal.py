@@ -224,6 +224,8 @@ def test_a_screener_withdraws_through_the_page(client, screener, referrer):
     assert "Sam Screener" in page.text
     assert "Withdraw this contact" not in page.text
     assert "Take this contact<" not in page.text
+    detail = client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert "A duplicate of another contact (" + other.reference in detail.text
     # Once withdrawn, the form leads back to the contact.
     assert client.get(url).status_code == 302
 
