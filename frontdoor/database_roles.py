@@ -9,8 +9,8 @@ and less on the append-only ones, exactly what the app does with them:
 - the audit trail: read and append, nothing else;
 - decisions: read, append, and update, because an approval is recorded on the decision
   and erasure under the retention policy replaces its free text (the guard trigger
-  still refuses every other change, and every delete); the contact log likewise
-  (update only for erasure's marker);
+  still refuses every other change, and every delete); the contact log, withdrawals
+  and requests for one likewise (update only for erasure's marker);
 - change history (django-pghistory's event tables): read, append, and delete, because
   erasure purges the history of the records it erases (outcomes/retention.py, past the
   append-only trigger with ``pgtrigger.ignore``); never update;
@@ -43,6 +43,9 @@ APPEND_ONLY_PRIVILEGES = {
     "screening.Decision": "SELECT, INSERT, UPDATE",
     # Update only for erasure's marker; the trigger refuses every other change.
     "screening.ContactLogEntry": "SELECT, INSERT, UPDATE",
+    # Withdrawals and referrers' requests for one (ADR 0036): the same.
+    "referrals.ContactWithdrawal": "SELECT, INSERT, UPDATE",
+    "referrals.WithdrawalRequest": "SELECT, INSERT, UPDATE",
 }
 HISTORY_PRIVILEGES = "SELECT, INSERT, DELETE"
 MIGRATIONS_TABLE = "django_migrations"
@@ -88,7 +91,11 @@ def app_privileges_grant(*, using: str = "default") -> bool:
         cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
         cursor.execute(f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        # Only the tables there now: migrated back, a later model's table is not.
+        present = set(connection.introspection.table_names(cursor))
         for table, privileges in restricted_tables().items():
+            if table not in present:
+                continue
             table = connection.ops.quote_name(table)
             cursor.execute(f"REVOKE ALL ON {table} FROM {role}")
             cursor.execute(f"GRANT {privileges} ON {table} TO {role}")

@@ -14,6 +14,9 @@ from collections.abc import Callable
 
 CONTACT_RECEIVED = "contact.received"  # contact=Contact, a new one (not an API replay)
 DECISION_STANDS = "decision.stands"  # decision=Decision, final or just approved
+# withdrawal=referrals.ContactWithdrawal, just recorded: the contact is withdrawn and
+# no decision on it stood (screening.services_withdraw.contact_withdraw; ADR 0036).
+CONTACT_WITHDRAWN = "contact.withdrawn"
 # No payload: documents_rekey has sealed every document under the newest key; whatever
 # else is sealed with DOCUMENT_KEYS (webhook secrets) is sealed again by its owner.
 DOCUMENT_KEYS_ROTATED = "document_keys.rotated"

@@ -73,6 +73,7 @@ AREAS: tuple[Area, ...] = (
             "referrals:contact-sent",
             "referrals:document-*",
             "outcomes:my-referral",
+            "outcomes:my-referral-withdraw",
         ),
     ),
     Area(
@@ -96,6 +97,7 @@ AREAS: tuple[Area, ...] = (
             "screening:family-member-history",
             "screening:log-*",
             "screening:family-address",
+            "screening:withdraw",
             "screening:approval",
             "screening:check-approval",
             "screening:member-check",

@@ -29,7 +29,10 @@ EVENTS_HELP = (
     "`decision.stands`: a decision stands (made without needing approval, or approved); "
     "`contact.closed_as_advice`: the same, for information and advice; "
     "`decision.superseded`: a standing decision was replaced (a correction), sent just before "
-    "the `decision.stands` or `contact.closed_as_advice` of the decision that replaced it."
+    "the `decision.stands` or `contact.closed_as_advice` of the decision that replaced it; "
+    "`referral.withdrawn`: the contact was withdrawn before any decision on it stood (sent in "
+    "error, a duplicate, the wrong local authority, or the referrer withdrew the concern): "
+    "close or drop whatever you opened for it. No decision event follows one."
 )
 
 
@@ -52,6 +55,11 @@ class EventSerializer(serializers.Serializer):
         "unique_pupil_number, ethnicity, disabilities, address, postcode; children also "
         "`voice`), `signs_of_safety`, `checks` and `documents` (details, not the file). "
         "For `decision.superseded`: `contact`, `superseded_decision` and `superseded_by`. "
+        "For `referral.withdrawn`: `contact` (as for a decision), `withdrawal` (reason: "
+        "sent_in_error, duplicate, wrong_local_authority or concern_withdrawn; reason_name, "
+        "duplicate_of (the other contact's reference, for a duplicate), note, asked_by: "
+        "referrer or staff, withdrawn_at, withdrawn_by), `children` and `adults` as for a "
+        "decision. "
         'After the contact is erased under the retention policy: `{"erased": true}`.'
     )
 
@@ -87,8 +95,8 @@ class EventFeedApi(APIView):
             ),
         ],
         responses={200: EventPageSerializer, **error_responses(400, 401, 403, 405, 406, 429)},
-        summary="Events about decisions, in order, for systems that poll instead of "
-        "receiving webhooks",
+        summary="Events about decisions and withdrawn referrals, in order, for systems that "
+        "poll instead of receiving webhooks",
     )
     def get(self, request):
         if not request.user.has_perm(Permission.RECORD_OUTCOMES.perm):

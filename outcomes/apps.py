@@ -23,6 +23,10 @@ class OutcomesConfig(AppConfig):
             events.DECISION_STANDS,
             lambda decision: recording.case_events_for_decision(decision=decision),
         )
+        events.subscribe(
+            events.CONTACT_WITHDRAWN,
+            lambda withdrawal: recording.case_event_for_withdrawal(withdrawal=withdrawal),
+        )
         events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)

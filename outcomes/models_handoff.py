@@ -34,6 +34,8 @@ class CaseEvent(models.Model):
             "contact.closed_as_advice",
             "A contact was closed with information and advice",
         )
+        # Withdrawn before any decision stood (docs/adr/0036): it has no decision.
+        REFERRAL_WITHDRAWN = "referral.withdrawn", "A referral was withdrawn"
 
     # The Standard Webhooks ``webhook-id``: the same for every delivery of the event,
     # replays included, so a receiver drops what it has seen.

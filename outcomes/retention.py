@@ -36,6 +36,7 @@ from outcomes.models import (
 from referrals.models import (
     Contact,
     ContactSubject,
+    ContactWithdrawal,
     FamilyAddress,
     MatchCandidate,
     Person,
@@ -44,6 +45,7 @@ from referrals.models import (
     PersonWarningReview,
     ReferralDraft,
     Relationship,
+    WithdrawalRequest,
 )
 from referrals.services.documents import documents_erase
 from screening.models import (
@@ -100,6 +102,8 @@ HISTORY_TRIGGERS = [
         "outcomes.Notice",
         "outcomes.Letter",
         "referrals.FamilyAddress",
+        "referrals.ContactWithdrawal",
+        "referrals.WithdrawalRequest",
     )
 ]
 
@@ -108,13 +112,21 @@ class RetentionRefused(Exception):
     pass
 
 
+# A contact withdrawn before any decision went no further than advice would have: it
+# is kept as long (docs/adr/0036), then erased with information and advice.
+WITHDRAWN_KIND = "information_and_advice"
+
+
 def contacts_due(*, kind: str, now: datetime | None = None):
     """Contacts of this kind received before the kind's retention period, not yet erased."""
     cutoff = years_before(now or timezone.now(), settings.RETENTION_YEARS[kind])
+    of_kind = Q(standing_route__in=KIND_ROUTES[kind])
+    if kind == WITHDRAWN_KIND:
+        of_kind |= Q(status=Contact.Status.WITHDRAWN)
     return (
         Contact.objects.filter(erased_at__isnull=True, received_at__lt=cutoff)
         .annotate(standing_route=Decision.objects.standing().route_for())
-        .filter(standing_route__in=KIND_ROUTES[kind])
+        .filter(of_kind)
     )
 
 
@@ -265,6 +277,8 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (Notice.events.field.model, "contact_id", ids),
             (Letter.events.field.model, "contact_id", ids),
             (FamilyAddress.events.field.model, "contact_id", ids),
+            (ContactWithdrawal.events.field.model, "contact_id", ids),
+            (WithdrawalRequest.events.field.model, "contact_id", ids),
         ):
             model.objects.filter(**{f"{field}__in": values}).delete()
     now = timezone.now()
@@ -362,6 +376,9 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         with_name=_erased_unless_empty("with_name"),
         correction_reason=_erased_unless_empty("correction_reason"),
     )
+    # A withdrawal keeps its reason, who and when; its note (and the referrer's) goes.
+    ContactWithdrawal.objects.filter(contact_id__in=ids).update(note=ERASED)
+    WithdrawalRequest.objects.filter(contact_id__in=ids).update(note=ERASED)
     approver = run.approved_by
     for contact in contacts:
         audit_record(

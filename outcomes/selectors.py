@@ -18,7 +18,13 @@ from outcomes import deadlines
 from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from outcomes.selectors_letters import letters_on
 from referrals import selectors as referral_selectors
-from referrals.models import Contact, ContactSubject
+from referrals.models import (
+    OPEN_STATUSES,
+    Contact,
+    ContactSubject,
+    ContactWithdrawal,
+    WithdrawalRequest,
+)
 from screening import selectors as screening_selectors
 from screening.models import Decision, Route
 from screening.selectors import EarlierReferral
@@ -65,13 +71,30 @@ def my_referrals(*, user: User) -> QuerySet[Contact]:
 class ReferralOutcome:
     contact: Contact
     decision: Decision | None
+    withdrawal: ContactWithdrawal | None = None
+    withdrawal_request: WithdrawalRequest | None = None
+
+    @property
+    def may_ask_to_withdraw(self) -> bool:
+        """Undecided, not withdrawn, and not asked already (docs/adr/0036)."""
+        return (
+            self.contact.status in OPEN_STATUSES
+            and self.decision is None
+            and self.withdrawal_request is None
+        )
 
 
 def my_referral(*, user: User, reference: str) -> ReferralOutcome:
+    """The referrer's own referral: 404 for anyone else's (or anyone else)."""
     contact = referral_selectors.contact_get(user=user, reference=reference)
     if contact.referrer_id != user.pk:
         raise Http404("No referral found")
-    return ReferralOutcome(contact=contact, decision=standing_decision(contact))
+    return ReferralOutcome(
+        contact=contact,
+        decision=standing_decision(contact),
+        withdrawal=ContactWithdrawal.objects.filter(contact=contact).first(),
+        withdrawal_request=WithdrawalRequest.objects.filter(contact=contact).first(),
+    )
 
 
 def notices_for_staff(*, user: User, contact: Contact) -> list[Notice]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outcomes import views, views_handoff, views_letters
+from outcomes import views, views_handoff, views_letters, views_withdrawals
 from outcomes.chronology import views as chronology
 from outcomes.returns import views as returns
 from outcomes.returns import views_annex_a
@@ -12,6 +12,11 @@ app_name = "outcomes"
 urlpatterns = [
     path("your-referrals/", views.my_referrals, name="my-referrals"),
     path("your-referrals/<str:reference>/", views.my_referral, name="my-referral"),
+    path(
+        "your-referrals/<str:reference>/withdraw/",
+        views_withdrawals.my_referral_withdraw,
+        name="my-referral-withdraw",
+    ),
     path("contacts/<str:reference>/notices/", views.contact_notices, name="contact-notices"),
     path("contacts/<str:reference>/outcomes/", views.contact_outcomes, name="contact-outcomes"),
     path(

@@ -322,7 +322,7 @@ class QueueFilterForm(forms.Form):
         + [
             (value, label)
             for value, label in Contact.Status.choices
-            if value not in ("decided", "closed")
+            if value not in ("decided", "closed", "withdrawn")
         ],
     )
     rag = forms.ChoiceField(

@@ -88,6 +88,11 @@ def _locked(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
+def _not_withdrawn(contact: Contact) -> None:
+    if contact.status == Contact.Status.WITHDRAWN:
+        raise ScreeningRefused(f"{contact.reference} was withdrawn: it is not screened any more.")
+
+
 def _require(actor: User, permission: Permission) -> None:
     if not actor.has_perm(permission.perm):
         raise ScreeningRefused("Your role does not allow this.")
@@ -138,6 +143,7 @@ def screening_claim_next(*, actor: User) -> Screening | None:
 def screening_claim(*, actor: User, contact: Contact) -> Screening:
     _require(actor, Permission.SCREEN_CONTACTS)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _not_withdrawn(contact)
     if contact.advice_only or contact.status not in CLAIMABLE_STATUSES:
         raise ScreeningRefused("This contact is closed and cannot be screened.")
     holder = (
@@ -328,6 +334,7 @@ def decision_record(
     system); it must lie between receipt and now.
     """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _not_withdrawn(contact)
     decided_at = decided_at or timezone.now()
     if not contact.received_at <= decided_at <= timezone.now():
         raise ScreeningRefused("A decision cannot predate its contact or lie in the future.")
@@ -403,6 +410,7 @@ def decision_approve(
     *, actor: User, decision: Decision, comment: str = "", approved_at: datetime | None = None
 ) -> Decision:
     decision = _pending_for_manager(actor, decision)
+    _not_withdrawn(decision.contact)
     approved_at = approved_at or timezone.now()
     if not decision.decided_at <= approved_at <= timezone.now():
         raise ScreeningRefused("An approval cannot predate its decision or lie in the future.")

@@ -10,6 +10,7 @@ from screening import (
     views_documents,
     views_family,
     views_log,
+    views_withdraw,
 )
 from screening.meetings import views as meetings
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("<str:reference>/checks/", views_checks.request_check, name="request-check"),
     path("<str:reference>/proceed/", views.proceed_without_checks, name="proceed"),
     path("<str:reference>/decision/", views.decide, name="decide"),
+    path("<str:reference>/withdraw/", views_withdraw.withdraw, name="withdraw"),
     path("<str:reference>/log/", views_log.log_add, name="log-add"),
     path("<str:reference>/family-address/", views_address.family_address, name="family-address"),
     path("<str:reference>/documents/", views_documents.document_add, name="document-add"),

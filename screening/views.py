@@ -291,6 +291,8 @@ def page_render(
             "has_errors": any(form.errors for form in bound_forms),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
+            # The withdrawal, or the referrer's request for one (docs/adr/0036).
+            **selectors.withdrawal_parts(contact),
             # What later apps show here: the re-referral guidance and the statutory
             # deadlines, from outcomes (which holds what social care did).
             **page_parts.context_for(

@@ -2,13 +2,14 @@
 fixed when the event is written. Everything a case system needs to open its own
 record without re-keying: the decision, the people with their identifiers, the Signs
 of Safety screening, the checks, the child's voice and the documents' details (not
-their bytes: those are fetched, with a token, by a person who may read them)."""
+their bytes: those are fetched, with a token, by a person who may read them); for a
+withdrawn contact, the contact, its people and why it was withdrawn."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from referrals.models import Contact, ContactSubject, Document
+from referrals.models import Contact, ContactSubject, ContactWithdrawal, Document
 from screening.models import AgencyCheck, Decision, Screening
 
 CHILD_ROLES = (ContactSubject.Role.CHILD, ContactSubject.Role.UNBORN_CHILD)
@@ -111,25 +112,55 @@ def contact_summary(contact: Contact) -> dict[str, Any]:
     }
 
 
+def _contact_as_sent(contact: Contact) -> dict[str, Any]:
+    return {
+        **contact_summary(contact),
+        "concerns": contact.concerns,
+        "concern_categories": list(contact.concern_categories),
+        "urgency": contact.urgency,
+        "referrer": {
+            "name": contact.referrer_name,
+            "role": contact.referrer_role,
+            "organisation": contact.referrer_organisation,
+            "phone": contact.referrer_phone,
+            "email": contact.referrer_email,
+            "anonymous": contact.referrer_anonymous,
+        },
+    }
+
+
+def _subjects(contact: Contact) -> list[ContactSubject]:
+    return list(ContactSubject.objects.filter(contact=contact).order_by("position", "pk"))
+
+
+def withdrawal_data(withdrawal: ContactWithdrawal) -> dict[str, Any]:
+    """A contact withdrawn before any decision stood: the contact and its people, as
+    in a decision's event (a case system that opened a record from an earlier
+    system's copy finds it by the same identifiers), and why it was withdrawn."""
+    contact = withdrawal.contact
+    subjects = _subjects(contact)
+    return {
+        "contact": _contact_as_sent(contact),
+        "withdrawal": {
+            "reason": withdrawal.reason,
+            "reason_name": withdrawal.get_reason_display(),
+            "duplicate_of": withdrawal.duplicate_of.reference if withdrawal.duplicate_of else None,
+            "note": withdrawal.note,
+            "asked_by": withdrawal.asked_by,
+            "withdrawn_at": withdrawal.withdrawn_at.isoformat(),
+            "withdrawn_by": _who(withdrawal.withdrawn_by),
+        },
+        "children": [_person(s) for s in subjects if s.role in CHILD_ROLES],
+        "adults": [_person(s) for s in subjects if s.role not in CHILD_ROLES],
+    }
+
+
 def decision_data(decision: Decision) -> dict[str, Any]:
     """A standing decision, and the contact as it stood when it was made."""
     contact = decision.contact
-    subjects = ContactSubject.objects.filter(contact=contact).order_by("position", "pk")
+    subjects = _subjects(contact)
     return {
-        "contact": {
-            **contact_summary(contact),
-            "concerns": contact.concerns,
-            "concern_categories": list(contact.concern_categories),
-            "urgency": contact.urgency,
-            "referrer": {
-                "name": contact.referrer_name,
-                "role": contact.referrer_role,
-                "organisation": contact.referrer_organisation,
-                "phone": contact.referrer_phone,
-                "email": contact.referrer_email,
-                "anonymous": contact.referrer_anonymous,
-            },
-        },
+        "contact": _contact_as_sent(contact),
         "decision": {
             "id": decision.pk,
             "route": decision.route,

@@ -1,9 +1,12 @@
-"""Writing events, in the transaction of what they report (the outbox), and a delivery
-for each webhook endpoint then listening. After commit, the events get their feed
-positions and the endpoints' senders are woken; if either is lost (a crash between
-commit and that moment, a broker down), the beat sweep does both within a minute."""
+"""Writing events, in the transaction of what they report (the outbox): a decision
+that stands, or a contact withdrawn (ADR 0036); and a delivery for each webhook
+endpoint then listening. After commit, the events get their feed positions and the
+endpoints' senders are woken; if either is lost (a crash between commit and that
+moment, a broker down), the beat sweep does both within a minute."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.db import transaction
 
@@ -11,7 +14,7 @@ from frontdoor.dispatch import dispatch
 from outcomes.handoff import payloads
 from outcomes.handoff.sequencer import events_sequence
 from outcomes.models import CaseEvent, CaseEventWaiting, Delivery, WebhookEndpoint
-from referrals.models import Contact, Scope
+from referrals.models import Contact, ContactWithdrawal, Scope
 from screening import selectors as screening_selectors
 from screening.models import Decision, Route
 
@@ -39,16 +42,19 @@ def _after_commit(endpoint_ids: list[int]) -> None:
 
 
 def _record(
-    kind: CaseEvent.Kind, contact: Contact, data: dict, *, decision: Decision, stood: Decision
+    kind: CaseEvent.Kind,
+    contact: Contact,
+    data: dict,
+    *,
+    decision: Decision | None,
+    occurred_at: datetime,
 ) -> CaseEvent:
-    # When the decision stood (made, or approved), not when the row was written: the
-    # same for a decision made now, and true for history loaded later (demo, migration).
     event = CaseEvent.objects.create(
         kind=kind,
         contact=contact,
         decision=decision,
         data=data,
-        occurred_at=stood.approval_at or stood.decided_at,
+        occurred_at=occurred_at,
     )
     CaseEventWaiting.objects.create(event=event)
     endpoint_ids = list(endpoints_listening().values_list("pk", flat=True))
@@ -58,6 +64,12 @@ def _record(
     )
     _after_commit(endpoint_ids)
     return event
+
+
+def _stood_at(decision: Decision) -> datetime:
+    # When the decision stood (made, or approved), not when the row was written: the
+    # same for a decision made now, and true for history loaded later (demo, migration).
+    return decision.approval_at or decision.decided_at
 
 
 def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
@@ -76,7 +88,7 @@ def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
                 decision.contact,
                 payloads.superseded_data(previous, decision),
                 decision=previous,
-                stood=decision,
+                occurred_at=_stood_at(decision),
             )
         )
     kind = (
@@ -90,7 +102,24 @@ def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
             decision.contact,
             payloads.decision_data(decision),
             decision=decision,
-            stood=decision,
+            occurred_at=_stood_at(decision),
         )
     )
     return written
+
+
+def case_event_for_withdrawal(*, withdrawal: ContactWithdrawal) -> CaseEvent:
+    """The ``referral.withdrawn`` event: the contact was withdrawn before any decision
+    on it stood (docs/adr/0036), so it has no decision. Called inside the
+    withdrawal's transaction (``CONTACT_WITHDRAWN``); ordered with the contact's
+    other events like any of them."""
+    withdrawal = ContactWithdrawal.objects.select_related(
+        "contact", "duplicate_of", "withdrawn_by"
+    ).get(pk=withdrawal.pk)
+    return _record(
+        CaseEvent.Kind.REFERRAL_WITHDRAWN,
+        withdrawal.contact,
+        payloads.withdrawal_data(withdrawal),
+        decision=None,
+        occurred_at=withdrawal.withdrawn_at,
+    )

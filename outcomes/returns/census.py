@@ -104,6 +104,9 @@ def _census_referrals(first_day: date, last_day: date) -> Iterator[Contact]:
             received_at__lt=start_of(last_day + timedelta(days=1)),
             erased_at__isnull=True,
         )
+        # Withdrawn before any decision stood, so never a referral (docs/adr/0036);
+        # said here too, as the census must never count one.
+        .exclude(status=Contact.Status.WITHDRAWN)
         .annotate(
             census_route=standing.route_for(),
             census_primary_need=standing.latest_for("primary_need"),

@@ -20,12 +20,12 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.working_days import working_time_between
 from outcomes.models import DownstreamOutcome
-from referrals.models import Contact, ContactSubject
+from referrals.models import Contact, ContactSubject, ContactWithdrawal
 from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
@@ -52,6 +52,8 @@ class ContactFact:
     route: str = ""  # of the decision standing at as_at; "" when none stands
     first_decided_at: datetime | None = None
     decided_on: date | None = None
+    # Withdrawn (as recorded at as_at): no decision stood, and none will (ADR 0036).
+    withdrawn_at: datetime | None = None
     children: list[tuple[int, ChildKey]] = field(default_factory=list)
 
     @cached_property
@@ -198,13 +200,17 @@ class Facts:
 
     @cached_property
     def repeat_children(self) -> set[tuple[int, ChildKey]]:
-        """(contact, child) where the child had another contact in the 12 months before."""
+        """(contact, child) where the child had another contact in the 12 months before
+        (not one withdrawn: sent in error, a duplicate, the wrong local authority)."""
         found = set()
         for child, history in self.contacts_by_child.items():
             if child[0] != "person":
                 continue
             for index, fact in enumerate(history):
-                if any(earlier_within_year(other, fact) for other in history[:index]):
+                if any(
+                    other.withdrawn_at is None and earlier_within_year(other, fact)
+                    for other in history[:index]
+                ):
                     found.add((fact.id, child))
         return found
 
@@ -250,6 +256,11 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         .annotate(
             first_decided_at=standing.decided_at_for(),
             standing_route=standing.route_for(),
+            withdrawn_at=Subquery(
+                ContactWithdrawal.objects.filter(
+                    contact=OuterRef("pk"), withdrawn_at__lte=as_at
+                ).values("withdrawn_at")[:1]
+            ),
         )
         .order_by("pk")
         .values_list(
@@ -261,9 +272,10 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             "referral_source__code",
             "first_decided_at",
             "standing_route",
+            "withdrawn_at",
         )
     )
-    for pk, received_at, due_at, channel, agency_id, code, decided, route in rows:
+    for pk, received_at, due_at, channel, agency_id, code, decided, route, withdrawn in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
@@ -275,6 +287,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             route=route or "",
             first_decided_at=decided,
             decided_on=london_date(decided) if decided else None,
+            withdrawn_at=withdrawn,
         )
 
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)

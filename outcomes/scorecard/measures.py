@@ -15,7 +15,8 @@ Definitions, where DOMAIN.md leaves a choice (docs/adr/0008-scorecard-definition
   (a contact whose standing route is a referral) within the 12 months before.
 * Repeat contacts not progressed: children on contacts received in the period that
   ended in Information and Advice or Early Help; of those, the children who had
-  another contact (any outcome) in the 12 months before. Each child counts once.
+  another contact (any outcome, but not one withdrawn) in the 12 months before. Each
+  child counts once.
 * Assessments, strategy discussions and ICPCs are counted per child, as social
   care records them.
 * Working-day deadlines (outcomes/deadlines.py): an assessment completed on or
@@ -23,7 +24,9 @@ Definitions, where DOMAIN.md leaves a choice (docs/adr/0008-scorecard-definition
   received) is in time; an ICPC on or before 15 working days after the latest
   strategy discussion for that child on that referral on or before it.
 * Timeliness counts contacts received in the period that were decided or are past
-  their due time; one still inside its time counts once it is decided.
+  their due time; one still inside its time counts once it is decided. A contact
+  withdrawn before any decision (docs/adr/0036) is in neither: it is counted by
+  outcome as "Withdrawn".
 * Checks by basis for sharing: multi-agency checks asked in the period (the London
   date the screener asked), by the basis recorded; a check waiting for a manager or
   refused by one counts, as it was asked. A check goes with its contact's source
@@ -52,6 +55,9 @@ from screening.models import REFERRAL_ROUTES, Route, SharingBasis
 
 NOT_PROGRESSED_ROUTES = (Route.INFORMATION_AND_ADVICE, Route.EARLY_HELP)
 NOT_DECIDED = "not_decided"
+# Contacts withdrawn before any decision (docs/adr/0036): counted by outcome as their
+# own row, never in timeliness (their clock stopped without a decision).
+WITHDRAWN = "withdrawn"
 ASSESSMENT_EVENTS = (
     DownstreamOutcome.Event.ASSESSMENT_STARTED,
     DownstreamOutcome.Event.ASSESSMENT_COMPLETED,
@@ -284,7 +290,7 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
     ):
         groups: dict[str, list[ContactFact]] = {}
         for fact in received:
-            groups.setdefault(getattr(fact, attribute) or NOT_DECIDED, []).append(fact)
+            groups.setdefault(getattr(fact, attribute) or _undecided(fact), []).append(fact)
         for value, members in groups.items():
             figures[f"{dimension}:{value}"] = Figure(_contact_items(members), contacts)
 
@@ -310,6 +316,10 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
     figures.update(_timeliness_figures(facts, received))
     figures.update(_check_figures(facts, months, belongs))
     return figures
+
+
+def _undecided(fact: ContactFact) -> str:
+    return WITHDRAWN if fact.withdrawn_at is not None else NOT_DECIDED
 
 
 def _check_figures(facts: Facts, months: list[date], belongs: AgencyFilter | None) -> Figures:
@@ -402,7 +412,13 @@ def _conference_figures(facts: Facts, period: Period, mine) -> Figures:
 
 def _timeliness_figures(facts: Facts, received: list[ContactFact]) -> Figures:
     decided = [f for f in received if f.first_decided_at is not None]
-    overdue = [f for f in received if f.first_decided_at is None and f.due_at <= facts.as_at]
+    # A withdrawn contact is neither decided nor overdue: its clock stopped when it was
+    # withdrawn, and it is not in the "decided within one working day" denominator.
+    overdue = [
+        f
+        for f in received
+        if f.first_decided_at is None and f.withdrawn_at is None and f.due_at <= facts.as_at
+    ]
     in_time = [
         f for f in decided if decided_in_time(decided_at=f.first_decided_at, due_at=f.due_at)
     ]
@@ -442,6 +458,8 @@ def funnel(figures: Figures) -> list[tuple[str, str, int]]:
 def route_label(value: str) -> str:
     if value == NOT_DECIDED:
         return "Not decided yet"
+    if value == WITHDRAWN:
+        return "Withdrawn"
     return Route(value).label
 
 

@@ -22,6 +22,9 @@ from outcomes.scorecard.tables import (
 )
 from screening.models import Route
 
+# After the routes: contacts withdrawn before any decision (ADR 0036), then undecided.
+UNDECIDED_KEYS = ("withdrawn", "not_decided")
+WITHDRAWN_COLOUR = "#912b88"  # GOV.UK magenta: 7:1 against white, apart from the routes'
 ROUTE_COLOURS = dict(zip([route.value for route in Route], charts.PALETTE, strict=False))
 
 AGENCY_MEASURES = (
@@ -194,12 +197,12 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
             {
                 "month": month,
                 "counts": [figures.get(f"route:{route.value}", Figure(())).count for route in Route]
-                + [figures.get("route:not_decided", Figure(())).count],
+                + [figures.get(f"route:{key}", Figure(())).count for key in UNDECIDED_KEYS],
                 "total": figures["contacts"].count,
             }
             for month, figures in card.monthly
         ],
-        "route_labels": [route.label for route in Route] + ["Not decided yet"],
+        "route_labels": [route.label for route in Route] + ["Withdrawn", "Not decided yet"],
         "funnel": funnel(card.figures),
         "links": links,
         "can_open": can_open,
@@ -217,10 +220,15 @@ def _charts(card: selectors.Scorecard) -> dict:
         for route in Route
     ] + [
         charts.Series(
+            "Withdrawn",
+            [figures.get("route:withdrawn", Figure(())).count for _, figures in card.monthly],
+            WITHDRAWN_COLOUR,
+        ),
+        charts.Series(
             "Not decided yet",
             [figures.get("route:not_decided", Figure(())).count for _, figures in card.monthly],
             charts.PALETTE[5],
-        )
+        ),
     ]
     trend_labels = [period.short_label for period, _ in card.trend]
     re_referral = card.national.get("re_referrals")

@@ -10,6 +10,7 @@ from outcomes.scorecard.measures import (
     CHECKS_WITHOUT_CONSENT,
     HEADLINE_MEASURES,
     NOT_DECIDED,
+    WITHDRAWN,
     Figure,
     Figures,
     Kind,
@@ -88,7 +89,7 @@ def value_label(dimension: str, value: str, source_labels: dict[str, str]) -> st
 
 def _sort_key(dimension: str, value: str):
     if dimension in ("route", "route_share"):
-        order = [route.value for route in Route] + [NOT_DECIDED]
+        order = [route.value for route in Route] + [WITHDRAWN, NOT_DECIDED]
         return order.index(value)
     if dimension == "channel":
         return [channel.value for channel in Contact.Channel].index(value)

@@ -8,7 +8,8 @@ settles it. Restrictions close a contact or person record to everyone not named 
 it; warnings on a person say what anyone dealing with them must know
 first; relationships link person records to each other across contacts; merges join two
 records of one person (and can be undone); documents are the files attached to a contact;
-drafts keep a referrer's unfinished form; API clients are the partner systems.
+drafts keep a referrer's unfinished form; API clients are the partner systems;
+withdrawals end a contact that should not be screened (and a referrer's ask for one).
 """
 
 from referrals.models.api_clients import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
@@ -37,6 +38,12 @@ from referrals.models.warnings import (
     PersonWarningReview,
     WarningKind,
 )
+from referrals.models.withdrawals import (
+    ContactWithdrawal,
+    WithdrawalAskedBy,
+    WithdrawalReason,
+    WithdrawalRequest,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -49,6 +56,7 @@ __all__ = [
     "ConcernCategory",
     "Contact",
     "ContactSubject",
+    "ContactWithdrawal",
     "Document",
     "DoubleMetaphone",
     "FamilyAddress",
@@ -69,5 +77,8 @@ __all__ = [
     "Scope",
     "Sex",
     "WarningKind",
+    "WithdrawalAskedBy",
+    "WithdrawalReason",
+    "WithdrawalRequest",
     "queue_priority",
 ]

@@ -56,6 +56,8 @@ class Contact(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
         DECIDED = "decided", "Decided"
         CLOSED = "closed", "Closed"
+        # Ended before any decision stood: not a referral (docs/adr/0036).
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Urgency(models.TextChoices):
         IMMEDIATE = "immediate", "Today: I think the child may be at risk of significant harm"
@@ -223,14 +225,17 @@ _S = Contact.Status
 # The contact's workflow: the statuses each may move to, and no others (a contact is
 # created received, or closed when a phone consultation ended in advice). Moving is
 # ``contact_status_move``'s alone: a conditional update from the status it was read in.
+# Any open contact may be withdrawn (screening.services_withdraw), never a decided one.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
-    _S.RECEIVED: (_S.IN_SCREENING, _S.AWAITING_CHECKS),  # taken; or a check asked
-    _S.IN_SCREENING: (_S.AWAITING_CHECKS, _S.AWAITING_APPROVAL, _S.DECIDED),
+    _S.RECEIVED: (_S.IN_SCREENING, _S.AWAITING_CHECKS, _S.WITHDRAWN),  # taken; or a check asked
+    _S.IN_SCREENING: (_S.AWAITING_CHECKS, _S.AWAITING_APPROVAL, _S.DECIDED, _S.WITHDRAWN),
     # Answered, or the screener goes ahead without; or decided with the reason recorded.
-    _S.AWAITING_CHECKS: (_S.IN_SCREENING, _S.AWAITING_APPROVAL, _S.DECIDED),
-    _S.AWAITING_APPROVAL: (_S.DECIDED, _S.IN_SCREENING),  # approved, or returned
+    _S.AWAITING_CHECKS: (_S.IN_SCREENING, _S.AWAITING_APPROVAL, _S.DECIDED, _S.WITHDRAWN),
+    # Approved, or returned; or withdrawn (the decision waiting never stands).
+    _S.AWAITING_APPROVAL: (_S.DECIDED, _S.IN_SCREENING, _S.WITHDRAWN),
     _S.DECIDED: (_S.AWAITING_APPROVAL,),  # decided again, needing a manager this time
     _S.CLOSED: (),
+    _S.WITHDRAWN: (),
 }
 
 

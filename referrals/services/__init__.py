@@ -3,7 +3,8 @@
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
 ``documents``, ``drafts``, ``api_clients``, ``case_system``, ``status``,
-``restrictions``, ``warnings``, ``relationships``, ``merges`` and ``family_address``.
+``restrictions``, ``warnings``, ``relationships``, ``merges``, ``family_address`` and
+``withdrawals``.
 Their public names are re-exported here, so callers write ``from referrals import
 services`` and ``services.contact_submit`` whichever module holds it.
 """
@@ -100,6 +101,11 @@ from referrals.services.warnings import (
     warning_review,
     warning_set,
 )
+from referrals.services.withdrawals import (
+    WithdrawalRefused,
+    withdrawal_problems,
+    withdrawal_request_record,
+)
 
 __all__ = [
     "ANONYMOUS_SOURCE_CODE",
@@ -130,6 +136,7 @@ __all__ = [
     "RestrictionRefused",
     "SubjectInput",
     "WarningRefused",
+    "WithdrawalRefused",
     "api_client_authenticate",
     "api_client_change",
     "api_client_create",
@@ -174,4 +181,6 @@ __all__ = [
     "warning_end",
     "warning_review",
     "warning_set",
+    "withdrawal_problems",
+    "withdrawal_request_record",
 ]

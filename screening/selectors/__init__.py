@@ -2,7 +2,7 @@
 
 One module per seam: ``access`` (who may screen or approve), ``decisions``, ``queue``,
 ``history`` (earlier contacts and the re-referral rule), ``family`` (the family
-panel) and ``checks``. Their public
+panel), ``checks`` and ``withdrawals``. Their public
 names are re-exported here, so callers write ``from screening import selectors`` and
 ``selectors.queue`` whichever module holds it.
 """
@@ -55,6 +55,7 @@ from screening.selectors.queue import (
     queue,
     queue_flags,
 )
+from screening.selectors.withdrawals import withdrawal_parts
 
 __all__ = [
     "AMBER_WHEN_LEFT",
@@ -99,4 +100,5 @@ __all__ = [
     "restricted_asks",
     "screeners",
     "screening_get",
+    "withdrawal_parts",
 ]

@@ -64,6 +64,8 @@ def approvals_pending(*, user: User) -> QuerySet[Decision]:
         return Decision.objects.none()
     return (
         Decision.objects.filter(approval=Decision.Approval.PENDING)
+        # A contact withdrawn while its decision waited: that decision never stands.
+        .exclude(contact__status=Contact.Status.WITHDRAWN)
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
         .select_related("contact", "decided_by", "threshold_level")
         .order_by("decided_at")

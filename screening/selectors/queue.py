@@ -12,7 +12,13 @@ from frontdoor.london import TwelveMonthsBefore
 from frontdoor.models import User
 from frontdoor.working_days import add_working_time, decided_in_time, working_time_between
 from referrals import selectors as referral_selectors
-from referrals.models import OPEN_STATUSES, Contact, ContactSubject, queue_priority
+from referrals.models import (
+    OPEN_STATUSES,
+    Contact,
+    ContactSubject,
+    WithdrawalRequest,
+    queue_priority,
+)
 from screening.models import REFERRAL_ROUTES, Decision
 from screening.selectors.access import can_screen
 
@@ -28,6 +34,9 @@ class Clock:
     due_at: datetime
     working_time_left: timedelta  # at the decision, once decided
     decided_at: datetime | None = None
+    # Withdrawn before any decision (ADR 0036): the clock stopped then, neither on
+    # time nor late, and the contact is in no timeliness figure.
+    withdrawn_at: datetime | None = None
 
     @property
     def on_time(self) -> bool:
@@ -44,6 +53,8 @@ class Clock:
 
     @property
     def label(self) -> str:
+        if self.withdrawn_at is not None:
+            return "withdrawn before a decision"
         if self.decided_at is not None:
             return "decided on time" if self.on_time else f"decided {self.amount} late"
         return f"{self.amount} overdue" if self.rag == "red" else f"{self.amount} left"
@@ -52,7 +63,16 @@ class Clock:
 def clock_for(
     contact: Contact, now: datetime | None = None, *, decided_at: datetime | None = None
 ) -> Clock:
-    """The contact's clock; ``decided_at`` (see decided_at()) stops it."""
+    """The contact's clock; ``decided_at`` (see decided_at()) stops it, and so does a
+    withdrawal (the contact's ``withdrawal``, read only for a withdrawn contact)."""
+    if contact.status == Contact.Status.WITHDRAWN:
+        withdrawal = getattr(contact, "withdrawal", None)
+        return Clock(
+            rag="grey",
+            due_at=contact.decision_due_at,
+            working_time_left=timedelta(0),
+            withdrawn_at=withdrawal.withdrawn_at if withdrawal else None,
+        )
     if decided_at is not None:
         late_by = working_time_between(contact.decision_due_at, decided_at)
         on_time = decided_in_time(decided_at=decided_at, due_at=contact.decision_due_at)
@@ -160,26 +180,31 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
 
 
 def queue_flags(contacts: list[Contact]) -> list[Contact]:
-    """Mark each contact ``is_re_referral``, ``is_complex`` and ``first_decided_at``,
+    """Mark each contact ``is_re_referral``, ``is_complex``, ``first_decided_at`` and
+    ``withdrawal_asked`` (its referrer asked for it to be withdrawn),
     in one query for the rows on the page. As columns of the queue query itself, the
     planner would work them out for every open contact before choosing the page (at
     regional scale, by hashing every complex decision ever made)."""
     flags = {
-        pk: (re_referral, complex_, decided)
-        for pk, re_referral, complex_, decided in Contact.objects.filter(
+        pk: (re_referral, complex_, decided, asked)
+        for pk, re_referral, complex_, decided, asked in Contact.objects.filter(
             pk__in=[c.pk for c in contacts]
         )
         .annotate(
             is_re_referral=_standing_referral_earlier(),
             is_complex=_latest_decision_complex(),
             first_decided_at=Decision.objects.standing().decided_at_for(),
+            withdrawal_asked=Exists(WithdrawalRequest.objects.filter(contact=OuterRef("pk"))),
         )
-        .values_list("pk", "is_re_referral", "is_complex", "first_decided_at")
+        .values_list("pk", "is_re_referral", "is_complex", "first_decided_at", "withdrawal_asked")
     }
     for contact in contacts:
-        contact.is_re_referral, contact.is_complex, contact.first_decided_at = flags.get(
-            contact.pk, (False, False, None)
-        )
+        (
+            contact.is_re_referral,
+            contact.is_complex,
+            contact.first_decided_at,
+            contact.withdrawal_asked,
+        ) = flags.get(contact.pk, (False, False, None, False))
     return contacts
 
 

@@ -170,6 +170,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:request-check": (POST_ONLY, only(404, STAFF)),
     "screening:proceed": (POST_ONLY, only(404, STAFF)),
     "screening:decide": (POST_ONLY, only(404, STAFF)),
+    # Withdrawing a contact: its own page; an empty form is the page with its errors.
+    "screening:withdraw": (only(404, STAFF), only(404, {S: 400, M: 400})),
     # The contact log: screening staff only; an empty form is the page with its errors.
     "screening:log-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     "screening:log-correct": (only(404, STAFF), only(404, {S: 400, M: 400})),
@@ -188,6 +190,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:family-member-history": (only(404, STAFF), None),
     "outcomes:my-referrals": (only(403, {REF: 200, REFERRER_B: 200}), None),
     "outcomes:my-referral": (only(404, {REF: 200}), None),
+    # Only the referrer who sent it may ask for it to be withdrawn; an empty form is 400.
+    "outcomes:my-referral-withdraw": (only(404, {REF: 200}), only(404, {REF: 400})),
     "outcomes:contact-notices": (only(403, STAFF), None),
     "outcomes:contact-outcomes": (only(403, {**STAFF, CS: 404}), only(403, {**STAFF, CS: 404})),
     # An empty upload is answered with the page and its error.

@@ -1,0 +1,27 @@
+"""A contact's withdrawal, and its referrer's request for one, as the screening page
+and the withdrawal page show them (docs/adr/0036). Read for a contact the caller
+opened through ``screening_get``."""
+
+from __future__ import annotations
+
+from referrals.models import OPEN_STATUSES, Contact, ContactWithdrawal, WithdrawalRequest
+from screening.models import Decision
+
+
+def withdrawal_parts(contact: Contact) -> dict:
+    """``withdrawal`` (or None), ``withdrawal_request`` (or None), whether the request
+    was ``withdrawal_declined`` (staff decided the contact instead) and whether the
+    contact ``can_withdraw`` (open, and no decision on it stands)."""
+    withdrawal = (
+        ContactWithdrawal.objects.select_related("withdrawn_by", "duplicate_of")
+        .filter(contact=contact)
+        .first()
+    )
+    asked = WithdrawalRequest.objects.select_related("asked_by").filter(contact=contact).first()
+    standing = Decision.objects.standing().filter(contact=contact).exists()
+    return {
+        "withdrawal": withdrawal,
+        "withdrawal_request": asked,
+        "withdrawal_declined": asked is not None and standing,
+        "can_withdraw": contact.status in OPEN_STATUSES and not standing,
+    }

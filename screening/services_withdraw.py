@@ -1,0 +1,133 @@
+"""Withdrawing a contact (docs/adr/0036): screening staff end a contact that should not
+be screened (sent in error, a duplicate, the wrong local authority, the referrer has
+withdrawn the concern) while no decision on it stands. One transaction: the status
+moves by ``contact_status_move`` (a conditional update, so a decision or another
+withdrawal made at the same moment loses cleanly), the withdrawal is written, the
+screening is let go, the change is audited, and ``CONTACT_WITHDRAWN`` is published
+for the event to case systems, written in this same transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from frontdoor import events
+from frontdoor.audit import audit_record
+from frontdoor.errors import RecordRestricted
+from frontdoor.models import AuditEvent, User
+from frontdoor.roles import Permission
+from referrals import selectors as referral_selectors
+from referrals.models import (
+    OPEN_STATUSES,
+    Contact,
+    ContactWithdrawal,
+    Restriction,
+    WithdrawalAskedBy,
+    WithdrawalReason,
+)
+from referrals.services import (
+    ContactStatusRefused,
+    WithdrawalRefused,
+    contact_status_move,
+    withdrawal_problems,
+)
+from screening.models import Decision, Screening
+
+
+def _duplicate_of(*, actor: User, contact: Contact, reference: str) -> Contact:
+    """The contact this one duplicates: one that exists and is open to ``actor`` (the
+    same rule as opening it), and is not this one."""
+    reference = reference.strip().upper()
+    if not reference:
+        raise WithdrawalRefused({"duplicate_of": "Enter the reference of the other contact"})
+    if "\x00" in reference or len(reference) > 20:
+        raise WithdrawalRefused({"duplicate_of": "Enter a reference like FD-2026-000123"})
+    if reference == contact.reference:
+        raise WithdrawalRefused(
+            {"duplicate_of": "Enter the reference of the other contact, not this one"}
+        )
+    try:
+        return referral_selectors.contact_get(user=actor, reference=reference)
+    except Http404:
+        raise WithdrawalRefused(
+            {"duplicate_of": f"There is no contact {reference} that you can open"}
+        ) from None
+    except RecordRestricted:
+        raise WithdrawalRefused(
+            {"duplicate_of": f"{reference} is restricted to the people named on it"}
+        ) from None
+
+
+@transaction.atomic
+def contact_withdraw(
+    *,
+    actor: User,
+    contact: Contact,
+    reason: str,
+    note: str,
+    asked_by: str = WithdrawalAskedBy.STAFF,
+    duplicate_of: str = "",
+) -> ContactWithdrawal:
+    """Withdraw ``contact``: screeners and managers named on it if it is restricted,
+    from any open status, never once a decision on it stands. ``duplicate_of`` is the
+    other contact's reference, for a duplicate only."""
+    if not actor.has_perm(Permission.SCREEN_CONTACTS.perm):
+        raise WithdrawalRefused({None: "Your role does not allow this."})
+    if Restriction.objects.closed_to(actor).on_contact(contact.pk).exists():
+        raise WithdrawalRefused({None: "This record is restricted to the people named on it."})
+    problems = withdrawal_problems(reason=reason, note=note)
+    if asked_by not in WithdrawalAskedBy.values:
+        problems["asked_by"] = "Select who asked for it to be withdrawn"
+    other = None
+    if reason == WithdrawalReason.DUPLICATE and "duplicate_of" not in problems:
+        try:
+            other = _duplicate_of(actor=actor, contact=contact, reference=duplicate_of)
+        except WithdrawalRefused as refused:
+            problems.update(refused.errors)
+    if problems:
+        raise WithdrawalRefused(problems)
+    # As it is now, locked: a decision being recorded holds the same lock.
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.status == Contact.Status.WITHDRAWN:
+        raise WithdrawalRefused({None: f"{contact.reference} has already been withdrawn."})
+    if contact.status not in OPEN_STATUSES or (
+        Decision.objects.standing().filter(contact=contact).exists()
+    ):
+        raise WithdrawalRefused(
+            {
+                None: f"{contact.reference} has been decided: a decided contact cannot be "
+                "withdrawn. Record a new decision instead."
+            }
+        )
+    try:
+        contact_status_move(contact=contact, to=Contact.Status.WITHDRAWN)
+    except ContactStatusRefused as refused:
+        raise WithdrawalRefused({None: str(refused)}) from None
+    withdrawal = ContactWithdrawal.objects.create(
+        contact=contact,
+        reason=reason,
+        duplicate_of=other,
+        note=note.strip(),
+        asked_by=asked_by,
+        withdrawn_by=actor,
+        withdrawn_at=timezone.now(),
+    )
+    # Nobody screens it any more: it leaves whoever held it.
+    Screening.objects.filter(contact=contact).update(
+        assigned_to=None, claimed_at=None, updated_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=contact.reference,
+        via="screening.withdraw",
+        detail={
+            "withdrawal": withdrawal.pk,
+            "reason": reason,
+            "status": {"to": Contact.Status.WITHDRAWN},
+        },
+    )
+    events.publish(events.CONTACT_WITHDRAWN, withdrawal=withdrawal)
+    return withdrawal
