@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import connection
 from django.http import HttpRequest
@@ -61,7 +61,26 @@ def audit_views(
     """One row per record, written in one statement: a list page or a feed page of a
     hundred contacts costs one round trip, not a hundred model instances' worth of SQL
     (bulk_create took four times as long, and was most of a feed page's time)."""
-    ids = [str(record_id) for record_id in record_ids]
+    audit_views_of(
+        actor=actor, records={record_type: record_ids}, request=request, via=via, action=action
+    )
+
+
+def audit_views_of(
+    *,
+    actor: User,
+    records: Mapping[str, Iterable[str | int]],
+    request: HttpRequest | None = None,
+    via: str = "",
+    action: AuditEvent.Action = AuditEvent.Action.VIEW,
+) -> None:
+    """``audit_views`` for a page showing records of more than one kind (a contact and
+    the people on it): every row in the one statement, in the order given."""
+    kinds, ids = [], []
+    for record_type, record_ids in records.items():
+        for record_id in record_ids:
+            kinds.append(record_type)
+            ids.append(str(record_id))
     if not ids:
         return
     with connection.cursor() as cursor:
@@ -71,9 +90,9 @@ def audit_views(
                 timezone.now(),
                 actor.pk,
                 action,
-                record_type,
                 _via(request, via),
                 _client_ip(request),
+                kinds,
                 ids,
             ],
         )
@@ -82,7 +101,7 @@ def audit_views(
 _INSERT_VIEWS = """
 INSERT INTO frontdoor_auditevent
     (occurred_at, actor_id, action, record_type, via, ip_address, detail, record_id)
-SELECT %s, %s, %s, %s, %s, %s::inet, '{}'::jsonb, record_id
-FROM unnest(%s::text[]) WITH ORDINALITY AS ids (record_id, n)
+SELECT %s, %s, %s, record_type, %s, %s::inet, '{}'::jsonb, record_id
+FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS ids (record_type, record_id, n)
 ORDER BY n
 """

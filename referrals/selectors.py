@@ -164,17 +164,21 @@ def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
     return contacts.none()
 
 
-def contact_get(*, user: User, reference: str) -> Contact:
-    """The contact, with its people, or 404 whether it is missing or not theirs."""
-    subjects = ContactSubject.objects.select_related("person").prefetch_related(
-        Prefetch(
-            "match_candidates",
-            # A candidate left on a merged record's tombstone is not offered.
-            queryset=MatchCandidate.objects.filter(person__merged_into__isnull=True).select_related(
-                "person"
-            ),
+def contact_get(*, user: User, reference: str, candidates: bool = True) -> Contact:
+    """The contact, with its people, or 404 whether it is missing or not theirs. With
+    each person's likely matches unless ``candidates`` is false: pages that do not offer
+    matching (screening) are spared a query and its records."""
+    subjects = ContactSubject.objects.select_related("person")
+    if candidates:
+        subjects = subjects.prefetch_related(
+            Prefetch(
+                "match_candidates",
+                # A candidate left on a merged record's tombstone is not offered.
+                queryset=MatchCandidate.objects.filter(
+                    person__merged_into__isnull=True
+                ).select_related("person"),
+            )
         )
-    )
     try:
         contact = (
             contacts_visible_to(user=user)

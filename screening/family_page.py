@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 from django.forms import Form
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from frontdoor import page_parts
 from frontdoor.models import User
-from referrals.models import Contact
+from referrals.models import Contact, Relationship
 from screening.forms_family import RelationshipAddForm
 from screening.selectors.family import Family, family_of
 
@@ -30,6 +31,35 @@ def urls_by_id(name: str, reference: str, ids: Iterable[int]) -> dict[int, str]:
     return {pk: pattern.replace(str(_ANY_ID), str(pk)) for pk in ids}
 
 
+def relationship_rows(family: Family, urls: dict[int, str]) -> list[dict]:
+    """The family's current relationships as the panel's rows show them, each a plain
+    dict: a family of thirteen has sixty-odd, and the template looking each one's
+    people, kind and recorder up on the model (a failed subscript, then an attribute,
+    for every name) was most of the panel's time."""
+    rows = []
+    for item in family.current:
+        rel = item.relationship
+        if item.masked:
+            rows.append({"pk": rel.pk, "masked": True})
+            continue
+        rows.append(
+            {
+                "pk": rel.pk,
+                "masked": False,
+                "person": rel.person.full_name,
+                "relative": rel.relative.full_name,
+                "words": capfirst(rel.in_words),
+                "suggested": rel.basis == Relationship.Basis.SUGGESTED,
+                "recorded_on": rel.recorded_on_reference or "",
+                "recorded_at": rel.recorded_at,
+                "confirmed_by": rel.confirmed_by.full_name if rel.confirmed_by else "",
+                "confirmed_at": rel.confirmed_at,
+                "url": urls[rel.pk],
+            }
+        )
+    return rows
+
+
 def family_context(
     *, user: User, contact: Contact, relationship_add_form: Form | None = None
 ) -> tuple[Family | None, dict]:
@@ -37,11 +67,12 @@ def family_context(
     if family is None:
         return None, {}
     ref = contact.reference
+    relationship_urls = urls_by_id(
+        "screening:relationship", ref, (item.relationship.pk for item in family.current)
+    )
     return family, {
         "family": family,
-        "relationship_urls": urls_by_id(
-            "screening:relationship", ref, (item.relationship.pk for item in family.current)
-        ),
+        "relationship_rows": relationship_rows(family, relationship_urls),
         "member_history_urls": urls_by_id(
             "screening:family-member-history", ref, family.person_ids
         ),

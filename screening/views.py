@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor import malware, page_parts
-from frontdoor.audit import audit_views
+from frontdoor.audit import audit_views, audit_views_of
 from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
@@ -223,26 +223,30 @@ def page_render(
     contact, screening = selectors.screening_get(user=request.user, reference=reference)
     holds = screening is not None and screening.assigned_to_id == request.user.pk
     histories = selectors.child_histories(user=request.user, contact=contact)
+    # Every decision on the contact, newest first; its standing one and when it was
+    # decided come from these, not two more queries (the deadlines read the former).
     decisions = selectors.decision_chain(user=request.user, contact=contact)
+    contact.standing_decisions = selectors.standing_in(decisions)
     census_form = bound.get("census_form")
     census_choices = forms.census_choices(_year(contact))
     checks = selectors.checks_on(user=request.user, contact=contact)
     sos_initial = (
         {name: getattr(screening, name) for name in services.SOS_FIELDS} if screening else {}
     )
-    audit_views(actor=request.user, record_type="contact", record_ids=[reference], request=request)
     family, family_parts = family_context(
         user=request.user,
         contact=contact,
         relationship_add_form=bound.get("relationship_add_form"),
     )
-    audit_views(
+    subject_ids = [s.person_id for s in contact.subjects.all()]
+    audit_views_of(
         actor=request.user,
-        record_type="person",
-        # The family panel shows related people's records too (names, warnings, open
-        # work); each one's earlier contacts, when asked for, are audited again.
-        record_ids={s.person_id for s in contact.subjects.all() if s.person_id}
-        | set(family.person_ids if family else []),
+        records={
+            "contact": [reference],
+            # The family panel shows related people's records too (names, warnings, open
+            # work); each one's earlier contacts, when asked for, are audited again.
+            "person": {pk for pk in subject_ids if pk} | set(family.person_ids if family else []),
+        },
         request=request,
     )
     current = decisions[0] if decisions else None
@@ -255,11 +259,14 @@ def page_render(
             "contact": contact,
             "screening": screening,
             "holds": holds,
-            "clock": selectors.clock_for(contact, decided_at=selectors.decided_at(contact)),
-            "histories": histories,
-            "warnings": selectors_warnings.warnings_active(
-                user=request.user, person_ids=[s.person_id for s in contact.subjects.all()]
+            "clock": selectors.clock_for(
+                contact, decided_at=selectors.decided_at_in(contact, decisions)
             ),
+            "histories": histories,
+            # The family panel read everyone's warnings, those on the contact with them.
+            "warnings": family.warnings
+            if family
+            else selectors_warnings.warnings_active(user=request.user, person_ids=subject_ids),
             "checks": checks,
             "pending_checks": [c for c in checks if c.status in WAITING_STATUSES],
             "checks_need_approval": settings.CHECKS_WITHOUT_CONSENT_NEED_APPROVAL,

@@ -1,11 +1,12 @@
 """The audit trail: every view and change of a child's record, append-only."""
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdoor.models import AuditEvent
-from tests.factories import PersonFactory, child_input, submit_contact
+from tests.factories import PersonFactory, adult_input, child_input, submit_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,29 @@ def test_viewing_a_contact_records_the_contact_and_each_person_shown(client, scr
     event = viewed.get(record_type="contact")
     assert event.via == "referrals:contact-detail"
     assert event.ip_address == "10.1.2.3"
+
+
+def test_the_screening_page_records_the_contact_and_its_people_in_one_statement(
+    client, screener, referrer
+):
+    contact = submit_contact(referrer, subjects=[child_input(), adult_input()])
+    client.force_login(screener)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("screening:contact", args=[contact.reference]), REMOTE_ADDR="10.1.2.4")
+
+    viewed = AuditEvent.objects.filter(actor=screener, action="view")
+    people = {str(s.person_id) for s in contact.subjects.all()}
+    assert len(people) == 2
+    assert {(e.record_type, e.record_id) for e in viewed} == {
+        ("contact", contact.reference),
+        *(("person", person_id) for person_id in people),
+    }
+    assert {(e.via, e.ip_address) for e in viewed} == {("screening:contact", "10.1.2.4")}
+    # The contact first, then its people, as the page shows them.
+    assert viewed.order_by("pk").first().record_type == "contact"
+    inserts = [q for q in queries if "INSERT INTO frontdoor_auditevent" in q["sql"]]
+    assert len(inserts) == 1
 
 
 def test_a_refused_view_records_nothing(client, referrer, referrer_b):

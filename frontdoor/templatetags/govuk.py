@@ -37,6 +37,26 @@ def is_selected(value, bound_field) -> bool:
 
 
 @register.filter
+def options(bound_field) -> list[tuple[str, str, bool, str]]:
+    """(value, label, selected, id) for each of the field's choices, worked out once
+    per field: asked of each option in turn (``is_selected``, ``auto_id``), a radio
+    group of 20 took as long as the rest of its page's form, and a model choice's
+    options were counted by a query of their own before being read by another."""
+    current = bound_field.value()
+    if current is None:
+        chosen: set[str] = set()
+    elif isinstance(current, list | tuple):
+        chosen = {str(item) for item in current}
+    else:
+        chosen = {str(current)}
+    first = bound_field.auto_id
+    return [
+        (value, label, str(value) in chosen, first if index == 0 else f"{first}_{index}")
+        for index, (value, label) in enumerate(bound_field.field.choices)
+    ]
+
+
+@register.filter
 def date_parts(bound_field) -> list[tuple[str, str, str, str]]:
     """(suffix, label, name, value) for the day, month and year boxes."""
     value = bound_field.value()

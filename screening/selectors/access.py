@@ -21,6 +21,7 @@ def can_approve(user: User) -> bool:
 def screening_get(*, user: User, reference: str) -> tuple[Contact, Screening | None]:
     if not can_screen(user):
         raise Http404("No contact found")
-    contact = referral_selectors.contact_get(user=user, reference=reference)
+    # The screening pages do not offer matching: the contact without its likely matches.
+    contact = referral_selectors.contact_get(user=user, reference=reference, candidates=False)
     screening = Screening.objects.select_related("assigned_to").filter(contact=contact).first()
     return contact, screening

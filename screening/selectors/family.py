@@ -83,6 +83,9 @@ class Family:
     ended: list[RelationshipItem]
     people: list[Person]  # on this contact, matched: whom a screener may relate
     person_ids: list[int]  # every family member with a record the user may open
+    # Active warnings by person id: the family's and those of everyone on the contact,
+    # children too, read together for the page's warnings (one query, not two).
+    warnings: dict[int, list[PersonWarning]] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -218,7 +221,7 @@ def family_of(*, user: User, contact: Contact) -> Family | None:
     adult_subjects = [s for s in contact.subjects.all() if not s.is_child]
     open_ids = {s.person_id for s in adult_subjects if s.person_id} | (set(related) - set(barring))
     counts = _counts(contact=contact, person_ids=open_ids)
-    warned = warnings_active(user=user, person_ids=open_ids)
+    warned = warnings_active(user=user, person_ids=open_ids | on_contact)
 
     def member(person_id: int, **values) -> FamilyMember:
         count = counts.get(person_id, {"total": 0, "open": 0, "latest": None})
@@ -266,4 +269,5 @@ def family_of(*, user: User, contact: Contact) -> Family | None:
         ended=[item for item in items if not item.relationship.is_current],
         people=people,
         person_ids=sorted(open_ids),
+        warnings=warned,
     )
