@@ -223,10 +223,7 @@ def page_render(
     contact, screening = selectors.screening_get(user=request.user, reference=reference)
     holds = screening is not None and screening.assigned_to_id == request.user.pk
     histories = selectors.child_histories(user=request.user, contact=contact)
-    # Every decision on the contact, newest first; its standing one and when it was
-    # decided come from these, not two more queries (the deadlines read the former).
     decisions = selectors.decision_chain(user=request.user, contact=contact)
-    contact.standing_decisions = selectors.standing_in(decisions)
     census_form = bound.get("census_form")
     census_choices = forms.census_choices(_year(contact))
     checks = selectors.checks_on(user=request.user, contact=contact)
@@ -259,9 +256,7 @@ def page_render(
             "contact": contact,
             "screening": screening,
             "holds": holds,
-            "clock": selectors.clock_for(
-                contact, decided_at=selectors.decided_at_in(contact, decisions)
-            ),
+            "clock": selectors.clock_for(contact, decided_at=selectors.decided_at(contact)),
             "histories": histories,
             # The family panel read everyone's warnings, those on the contact with them.
             "warnings": family.warnings

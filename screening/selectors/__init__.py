@@ -21,12 +21,10 @@ from screening.selectors.decisions import (
     approval_get,
     approvals_pending,
     decided_at,
-    decided_at_in,
     decision_chain,
     previous_standing,
     primary_need_labels,
     screeners,
-    standing_in,
 )
 from screening.selectors.family import (
     FAMILY_HISTORY_SHOWN,
@@ -85,7 +83,6 @@ __all__ = [
     "child_histories",
     "clock_for",
     "decided_at",
-    "decided_at_in",
     "decision_chain",
     "earlier_referrals",
     "family_member_get",
@@ -103,6 +100,5 @@ __all__ = [
     "restricted_asks",
     "screeners",
     "screening_get",
-    "standing_in",
     "withdrawal_parts",
 ]

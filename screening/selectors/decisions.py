@@ -14,7 +14,7 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals.models import Contact
-from screening.models import STANDING_APPROVALS, Decision
+from screening.models import Decision
 from screening.selectors.access import can_approve, can_screen
 
 
@@ -26,25 +26,6 @@ def decided_at(contact: Contact) -> datetime | None:
         .values_list("decided", flat=True)
         .first()
     )
-
-
-def standing_in(chain: list[Decision]) -> list[Decision]:
-    """The contact's standing decision, as a one-item list (none: empty), from all its
-    decisions already read (``decision_chain``): ``standing().latest_first()[:1]``
-    without asking again. The form ``outcomes.selectors.standing_decision`` takes as
-    the contact's ``standing_decisions``, as from a prefetch."""
-    standing = [d for d in chain if d.approval in STANDING_APPROVALS]
-    return sorted(standing, key=lambda d: (d.decided_at, d.pk), reverse=True)[:1]
-
-
-def decided_at_in(contact: Contact, chain: list[Decision]) -> datetime | None:
-    """``decided_at`` (``DecisionQuerySet.decided_at_for``) from all the contact's
-    decisions already read: advice given during the call, or its first standing
-    decision made."""
-    if contact.advice_only:
-        return contact.received_at
-    standing = [d for d in chain if d.approval in STANDING_APPROVALS]
-    return min(standing, key=lambda d: (d.decided_at, d.pk)).decided_at if standing else None
 
 
 def previous_standing(decision: Decision) -> Decision | None:
