@@ -401,3 +401,35 @@ def test_a_withdrawn_contact_makes_no_later_one_a_repeat(screener, manager, refe
     figures = compute(load_facts(start=period.start, end=period.end, as_at=timezone.now()), period)
     assert figures["repeat_not_progressed"].base == 1
     assert figures["repeat_not_progressed"].count == 0
+
+
+def test_a_duplicate_of_a_contact_itself_withdrawn_is_refused(screener, referrer):
+    """Two contacts withdrawn as duplicates of each other would leave no contact at all."""
+    first, second = submit_contact(referrer), submit_contact(referrer)
+    _withdraw(screener, first, WithdrawalReason.DUPLICATE, duplicate_of=second.reference)
+    with pytest.raises(WithdrawalRefused, match="was itself withdrawn") as refused:
+        _withdraw(screener, second, WithdrawalReason.DUPLICATE, duplicate_of=first.reference)
+    assert "duplicate_of" in refused.value.errors
+    second.refresh_from_db()
+    assert second.status == Contact.Status.RECEIVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_contacts_withdrawn_as_each_others_duplicate_at_once_one_is_refused(
+    screener, manager, referrer
+):
+    for _ in range(3):
+        first, second = submit_contact(referrer), submit_contact(referrer)
+        outcomes = _at_once(
+            lambda a=first, b=second: _withdraw(
+                screener, a, WithdrawalReason.DUPLICATE, duplicate_of=b.reference
+            ),
+            lambda a=first, b=second: _withdraw(
+                manager, b, WithdrawalReason.DUPLICATE, duplicate_of=a.reference
+            ),
+        )
+        assert outcomes.count("done") == 1, outcomes
+        [refused] = [o for o in outcomes if o != "done"]
+        assert isinstance(refused, WithdrawalRefused)
+        assert "duplicate_of" in refused.errors
+        assert ContactWithdrawal.objects.filter(contact__in=[first, second]).count() == 1
