@@ -24,7 +24,7 @@ from referrals.models import Contact, ContactWithdrawal, WithdrawalReason
 from referrals.services import WithdrawalRefused
 from screening import selectors, services, services_checks
 from screening.meetings.services import _open_contacts
-from screening.models import Route
+from screening.models import Route, Screening
 from screening.services_withdraw import contact_withdraw
 from tests.factories import child_input, referral_contact, submit_contact
 from tests.support.checks import consented
@@ -412,6 +412,18 @@ def test_a_duplicate_of_a_contact_itself_withdrawn_is_refused(screener, referrer
     assert "duplicate_of" in refused.value.errors
     second.refresh_from_db()
     assert second.status == Contact.Status.RECEIVED
+
+
+def test_a_withdrawn_contact_cannot_be_given_to_a_screener(screener, manager, referrer):
+    """A manager's reassign form left open while the contact was withdrawn: refused, so
+    nobody holds it (and no check can be asked on it)."""
+    contact = submit_contact(referrer)
+    _withdraw(screener, contact)
+    with pytest.raises(services.ScreeningRefused, match="withdrawn"):
+        services.screening_reassign(actor=manager, contact=contact, to=screener)
+    assert not Screening.objects.filter(contact=contact, assigned_to__isnull=False).exists()
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.WITHDRAWN
 
 
 @pytest.mark.django_db(transaction=True)
