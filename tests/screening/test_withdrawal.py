@@ -426,6 +426,30 @@ def test_a_withdrawn_contact_cannot_be_given_to_a_screener(screener, manager, re
     assert contact.status == Contact.Status.WITHDRAWN
 
 
+def test_a_withdrawn_contact_makes_no_later_one_a_repeat_on_the_screening_page(
+    client, screener, referrer
+):
+    """The screener's "Repeat contact" flag follows the scorecard's rule: a contact sent
+    in error, or a duplicate of this one, is no earlier contact."""
+    child = child_input(nhs_number="9434765919")
+    earlier = submit_contact(
+        referrer, subjects=[child], received_at=timezone.now() - timedelta(days=9)
+    )
+    _withdraw(screener, earlier)
+    later = submit_contact(
+        referrer, subjects=[child], received_at=timezone.now() - timedelta(days=2)
+    )
+    assert later.subjects.get().person_id == earlier.subjects.get().person_id
+    later_child = later.subjects.get()
+
+    histories = selectors.histories_of(contact=later, subjects=[later_child])
+    assert histories[later_child.pk].repeat_contact is False
+    assert histories[later_child.pk].rows  # still listed in the history
+    client.force_login(screener)
+    detail = client.get(reverse("referrals:contact-detail", args=[later.reference]))
+    assert "Repeat contact" not in detail.text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_contacts_withdrawn_as_each_others_duplicate_at_once_one_is_refused(
     screener, manager, referrer
