@@ -450,6 +450,17 @@ def test_a_withdrawn_contact_makes_no_later_one_a_repeat_on_the_screening_page(
     assert "Repeat contact" not in detail.text
 
 
+def test_the_referrer_is_not_shown_the_other_contacts_reference(client, screener, referrer):
+    """The contact a duplicate repeats may be someone else's referral about the family."""
+    contact, other = submit_contact(referrer), submit_contact(referrer)
+    _withdraw(screener, contact, WithdrawalReason.DUPLICATE, duplicate_of=other.reference)
+    client.force_login(referrer)
+    detail = client.get(reverse("referrals:contact-detail", args=[contact.reference]))
+    assert detail.status_code == 200
+    assert "A duplicate of another contact" in detail.text
+    assert other.reference not in detail.text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_contacts_withdrawn_as_each_others_duplicate_at_once_one_is_refused(
     screener, manager, referrer
