@@ -101,7 +101,10 @@ def histories_of(
             HistoryRow(
                 appearance.contact,
                 appearance.get_role_display(),
-                latest.get(appearance.contact_id),
+                # A withdrawn contact's decision left waiting never stood.
+                None
+                if appearance.contact.status == Contact.Status.WITHDRAWN
+                else latest.get(appearance.contact_id),
             )
         )
     histories = {}

@@ -480,3 +480,32 @@ def test_two_contacts_withdrawn_as_each_others_duplicate_at_once_one_is_refused(
         assert isinstance(refused, WithdrawalRefused)
         assert "duplicate_of" in refused.errors
         assert ContactWithdrawal.objects.filter(contact__in=[first, second]).count() == 1
+
+
+def test_a_decision_left_waiting_by_a_withdrawal_is_not_shown_as_waiting(
+    client, screener, manager, referrer, level
+):
+    """It never stands: the page says so, not "Waiting for a manager" as the current one."""
+    child = child_input(nhs_number="9434765919")
+    contact = submit_contact(referrer, subjects=[child])
+    services.screening_claim(actor=screener, contact=contact)
+    decide(screener, contact, level, route=Route.STRATEGY_DISCUSSION)
+    _withdraw(manager, contact)
+    client.force_login(manager)
+    page = client.get(reverse("screening:contact", args=[contact.reference]))
+    assert page.status_code == 200
+    assert "Waiting for a manager" not in page.text
+    assert "(current)" not in page.text
+    assert "Never approved: the contact was withdrawn" in page.text
+
+    # A later contact about the same child lists it as withdrawn, not awaiting approval.
+    later = submit_contact(referrer, subjects=[child])
+    later_child = later.subjects.get()
+    assert later_child.person_id == contact.subjects.get().person_id
+    [row] = selectors.histories_of(contact=later, subjects=[later_child])[later_child.pk].rows
+    assert row.decision is None
+    services.screening_claim(actor=screener, contact=later)
+    page = client.get(reverse("screening:contact", args=[later.reference]))
+    assert "(awaiting approval)" not in page.text
+    history = selectors.member_history(user=manager, contact=later, person=later_child.person).rows
+    assert [(r.status, r.decision) for r in history] == [("Withdrawn", None)]
