@@ -91,7 +91,9 @@ def audit_views_of(
                 actor.pk,
                 action,
                 _via(request, via),
-                _client_ip(request),
+                # An empty address (a Unix socket's) is none, as the ORM writes it for
+                # one row: cast as it is, '' is not an inet and the page would fail.
+                _client_ip(request) or None,
                 kinds,
                 ids,
             ],

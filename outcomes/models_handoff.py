@@ -63,7 +63,9 @@ class CaseEvent(models.Model):
 
 class CaseEventWaiting(models.Model):
     """An event without its feed position yet: the sequencer's to-do list, written with
-    the event and deleted when the sequencer gives it a position.
+    the event by a trigger on the events table (migration 0019: whatever code wrote the
+    event, even a release from before this list) and deleted when the sequencer gives
+    it a position.
 
     A table of its own rather than a partial index on ``CaseEvent`` (position empty):
     each event left a dead entry in that index until the next VACUUM of the whole events

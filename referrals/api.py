@@ -356,14 +356,22 @@ class ContactInputSerializer(serializers.Serializer):
         )
 
 
-OUTCOME_HELP = "The decision's route once the contact is decided; null until then."
+OUTCOME_HELP = (
+    "The decision's route once the contact is decided; null until then, and for good "
+    "once it is withdrawn (status `withdrawn`)."
+)
 
 
 # What the partner API says of any contact; each answer adds its own ``outcome``. (Comments,
 # not docstrings: a serializer's docstring would become its description in the schema.)
 class ContactFieldsSerializer(serializers.Serializer):
     reference = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="received, in_screening, awaiting_checks, awaiting_approval, decided, "
+        "closed (a phone consultation that ended in advice) or withdrawn (ended before any "
+        "decision: sent in error, a duplicate, the wrong local authority, or the concern "
+        "withdrawn)."
+    )
     status_label = serializers.CharField(source="get_status_display")
     received_at = serializers.DateTimeField()
     channel = serializers.CharField()

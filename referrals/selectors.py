@@ -249,7 +249,12 @@ def person_history(*, user: User, person: Person, before: Contact | None = None)
         appearances = appearances.exclude(contact=before)
     entries = [HistoryEntry(a.contact, a.get_role_display()) for a in appearances]
     window_start = twelve_months_before(before.received_at if before else timezone.now())
-    repeat = any(entry.contact.received_at >= window_start for entry in entries)
+    # A withdrawn contact makes no later one a repeat (docs/adr/0036).
+    repeat = any(
+        entry.contact.received_at >= window_start
+        and entry.contact.status != Contact.Status.WITHDRAWN
+        for entry in entries
+    )
     return PersonHistory(person=person, entries=entries, repeat_contact=repeat)
 
 

@@ -176,6 +176,7 @@ def screening_reassign(*, actor: User, contact: Contact, to: User) -> Screening:
     if not to.is_active or not to.has_perm(Permission.SCREEN_CONTACTS.perm):
         raise ScreeningRefused(f"{to.full_name} cannot screen contacts.")
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _not_withdrawn(contact)  # nobody holds a withdrawn contact (a form left open)
     return _assign(actor=actor, contact=contact, to=to)
 
 

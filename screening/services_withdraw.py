@@ -37,7 +37,7 @@ from screening.models import Decision, Screening
 
 def _duplicate_of(*, actor: User, contact: Contact, reference: str) -> Contact:
     """The contact this one duplicates: one that exists and is open to ``actor`` (the
-    same rule as opening it), and is not this one."""
+    same rule as opening it), is not this one, and is not withdrawn itself."""
     reference = reference.strip().upper()
     if not reference:
         raise WithdrawalRefused({"duplicate_of": "Enter the reference of the other contact"})
@@ -48,7 +48,7 @@ def _duplicate_of(*, actor: User, contact: Contact, reference: str) -> Contact:
             {"duplicate_of": "Enter the reference of the other contact, not this one"}
         )
     try:
-        return referral_selectors.contact_get(user=actor, reference=reference)
+        other = referral_selectors.contact_get(user=actor, reference=reference)
     except Http404:
         raise WithdrawalRefused(
             {"duplicate_of": f"There is no contact {reference} that you can open"}
@@ -57,6 +57,16 @@ def _duplicate_of(*, actor: User, contact: Contact, reference: str) -> Contact:
         raise WithdrawalRefused(
             {"duplicate_of": f"{reference} is restricted to the people named on it"}
         ) from None
+    # The contact it repeats carries the concern on: one withdrawn itself (perhaps as a
+    # duplicate of this one) would leave none.
+    if other.status == Contact.Status.WITHDRAWN:
+        raise WithdrawalRefused(
+            {
+                "duplicate_of": f"{reference} was itself withdrawn: enter the contact "
+                "that is carrying on, or choose another reason"
+            }
+        )
+    return other
 
 
 @transaction.atomic
@@ -87,8 +97,20 @@ def contact_withdraw(
             problems.update(refused.errors)
     if problems:
         raise WithdrawalRefused(problems)
-    # As it is now, locked: a decision being recorded holds the same lock.
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    # As it is now, locked: a decision being recorded holds the same lock. The contact
+    # it duplicates too (both in one statement, in id order, so two contacts withdrawn
+    # as each other's duplicate at once wait in turn and the second is refused).
+    locked = {
+        row.pk: row
+        for row in Contact.objects.select_for_update()
+        .filter(pk__in={contact.pk, other.pk if other else contact.pk})
+        .order_by("pk")
+    }
+    contact = locked[contact.pk]
+    if other is not None and locked[other.pk].status == Contact.Status.WITHDRAWN:
+        raise WithdrawalRefused(
+            {"duplicate_of": f"{other.reference} was itself withdrawn a moment ago"}
+        )
     if contact.status == Contact.Status.WITHDRAWN:
         raise WithdrawalRefused({None: f"{contact.reference} has already been withdrawn."})
     if contact.status not in OPEN_STATUSES or (

@@ -151,3 +151,20 @@ def test_the_audit_records_the_clients_address_behind_a_trusted_proxy(
     )
     event = AuditEvent.objects.filter(actor=screener, record_id=contact.reference).latest("pk")
     assert event.ip_address == "8.8.4.4"
+
+
+def test_a_view_from_a_client_without_an_address_is_recorded_without_one(
+    client, screener, referrer
+):
+    """A server on a Unix socket gives an empty REMOTE_ADDR: the page still opens, and
+    its audit rows (written in one statement) have no address, as a single row's does."""
+    contact = submit_contact(referrer)
+    client.force_login(screener)
+
+    response = client.get(
+        reverse("referrals:contact-detail", args=[contact.reference]), REMOTE_ADDR=""
+    )
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(actor=screener, action="view", record_type="contact")
+    assert event.ip_address is None

@@ -179,19 +179,15 @@ written AS (
     JOIN screening_thresholdlevel t ON t.id = d.threshold_level_id
     JOIN frontdoor_user decider ON decider.id = d.decided_by_id
     LEFT JOIN frontdoor_user approver ON approver.id = d.approved_by_id
-),
-inserted AS (
-    INSERT INTO outcomes_caseevent (event_id, kind, contact_id, decision_id, occurred_at,
-                                    data, position, erased_at)
-    SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''), kind, contact_id,
-           decision_id, stood_at, data, NULL, erased_at
-    FROM written
-    -- Ids in the order the services would have written them: the feed follows.
-    ORDER BY stood_at, for_decision, step
-    RETURNING id
 )
--- Listed for the sequencer, as recording lists each event it writes.
-INSERT INTO outcomes_caseeventwaiting (event_id) SELECT id FROM inserted
+-- Listed for the sequencer by the table's trigger (outcomes migration 0019).
+INSERT INTO outcomes_caseevent (event_id, kind, contact_id, decision_id, occurred_at, data,
+                                position, erased_at)
+SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''), kind, contact_id, decision_id,
+       stood_at, data, NULL, erased_at
+FROM written
+-- Ids in the order the services would have written them: the feed follows.
+ORDER BY stood_at, for_decision, step
 """  # noqa: S608 -- every interpolation is a constant of this module
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from frontdoor.dispatch import dispatch
 from outcomes.handoff import payloads
 from outcomes.handoff.sequencer import events_sequence
-from outcomes.models import CaseEvent, CaseEventWaiting, Delivery, WebhookEndpoint
+from outcomes.models import CaseEvent, Delivery, WebhookEndpoint
 from referrals.models import Contact, ContactWithdrawal, Scope
 from screening import selectors as screening_selectors
 from screening.models import Decision, Route
@@ -56,7 +56,7 @@ def _record(
         data=data,
         occurred_at=occurred_at,
     )
-    CaseEventWaiting.objects.create(event=event)
+    # Listed for the sequencer by the database's trigger (outcomes migration 0019).
     endpoint_ids = list(endpoints_listening().values_list("pk", flat=True))
     Delivery.objects.bulk_create(
         Delivery(endpoint_id=pk, event=event, contact_id_for_order=contact.pk)

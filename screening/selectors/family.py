@@ -167,7 +167,10 @@ def member_history(*, user: User, contact: Contact, person: Person) -> MemberHis
             is_open=appearance.contact.status in OPEN_STATUSES,
             restricted=appearance.restricted,
             status=appearance.contact.get_status_display(),
-            decision=None if appearance.restricted else latest.get(appearance.contact_id),
+            # A withdrawn contact's decision left waiting never stood: "Withdrawn" says it.
+            decision=None
+            if appearance.restricted or appearance.contact.status == Contact.Status.WITHDRAWN
+            else latest.get(appearance.contact_id),
         )
         for appearance in recent
     ]

@@ -69,7 +69,9 @@ def histories_of(
         .values("person_id")
         .annotate(
             total=Count("pk"),
-            recent=Count("pk", filter=window),
+            # A withdrawn contact makes no later one a repeat (docs/adr/0036), as the
+            # scorecard counts repeat contacts.
+            recent=Count("pk", filter=window & ~Q(contact__status=Contact.Status.WITHDRAWN)),
             recent_referrals=Count("pk", filter=window & Q(standing_referral=True)),
         )
     }
@@ -99,7 +101,10 @@ def histories_of(
             HistoryRow(
                 appearance.contact,
                 appearance.get_role_display(),
-                latest.get(appearance.contact_id),
+                # A withdrawn contact's decision left waiting never stood.
+                None
+                if appearance.contact.status == Contact.Status.WITHDRAWN
+                else latest.get(appearance.contact_id),
             )
         )
     histories = {}

@@ -179,3 +179,27 @@ def test_a_cursor_or_limit_the_feed_did_not_give_is_refused_with_the_reason(quer
     response = _api(token).get(URL, query)
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_written_without_listing_it_is_still_sequenced(screener, referrer, level):
+    """Code from before the waiting list (a worker still running the last release
+    while the deploy migrates) writes an event and nothing else: the feed still
+    serves it, once."""
+    _, token = case_system()
+    api = _api(token)
+    contact = _decide_new(screener, referrer, level)
+    first, cursor = _read_all(api)
+    assert [e["contact_reference"] for e in first] == [contact.reference]
+
+    written = CaseEvent.objects.create(
+        kind=CaseEvent.Kind.DECISION_STANDS,
+        contact=contact,
+        decision=contact.decisions.get(),
+        data={"written": "as the last release wrote it"},
+        occurred_at=contact.received_at,
+    )
+
+    more, _ = _read_all(api, cursor)
+    assert [e["id"] for e in more] == [written.event_id]
+    assert not CaseEventWaiting.objects.exists()

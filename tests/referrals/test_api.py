@@ -381,3 +381,14 @@ def test_intake_links_one_nhs_number_given_twice_to_one_person(feed_account):
 
     people = {subject.person_id for subject in contact.subjects.all()}
     assert len(people) == 1
+
+
+def test_the_openapi_schema_names_every_status_a_contact_can_have(client, screener):
+    """A partner system reading back a contact may find it withdrawn (docs/adr/0036):
+    the schema says so, and that its outcome stays null."""
+    client.force_login(screener)
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
+    fields = schema["components"]["schemas"]["ContactWithOutcome"]["properties"]
+    for status in Contact.Status.values:
+        assert status in fields["status"]["description"]
+    assert "withdrawn" in fields["outcome"]["description"]
