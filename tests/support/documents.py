@@ -70,8 +70,9 @@ def own_clamd() -> Iterator[OwnClamd]:
         database.mkdir()
         (database / "eicar-test.hdb").write_text(embedded_clamd.eicar_signature_line())
         clamd = OwnClamd(directory=root, socket=root / "clamd.sock", database=database)
-        clamd.start()
         try:
+            # Inside: a start that fails part-way may still leave a daemon to stop.
+            clamd.start()
             yield clamd
         finally:
             clamd.stop()
