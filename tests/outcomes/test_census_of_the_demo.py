@@ -20,7 +20,12 @@ from outcomes.models import DownstreamOutcome
 from referrals.models import ContactSubject
 from screening.models import Decision
 from tests.census_invariants import census_problems, census_shares
-from tests.outcomes.test_census_generated import EXPECTED_QUERIES, _checked, _errors, _queries
+from tests.support.census_checks import (
+    EXPECTED_QUERIES,
+    census_checked,
+    census_errors,
+    census_queries,
+)
 from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +56,10 @@ def demo(django_db_setup, django_db_blocker):
 
 def test_the_census_of_the_demo_data_passes_the_dfe_rules(demo):
     for year in (2026, 2027):
-        checked = _checked(year)
+        checked = census_checked(year)
         assert checked.episodes > 0
-        assert _errors(checked) == Counter(), year
-        assert _queries(checked) <= EXPECTED_QUERIES
+        assert census_errors(checked) == Counter(), year
+        assert census_queries(checked) <= EXPECTED_QUERIES
 
 
 def test_a_census_return_of_the_demo_would_keep_the_dfe_rules(demo):
