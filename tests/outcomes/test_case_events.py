@@ -26,21 +26,6 @@ from tests.factories import child_input, submit_contact
 from tests.support import worker_process
 from tests.support.screening import decide
 from tests.support.waiting import wait_until
-from tests.support.webhooks import Receiver, case_system, listening
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def endpoint(receiver, transactional_db):
-    client, _ = case_system()
-    endpoint, receiver.secret = listening(client, receiver.url)
-    return endpoint
 
 
 def _decided(screener, referrer, level, route=Route.EARLY_HELP, **contact):

@@ -19,23 +19,9 @@ from screening.services_withdraw import contact_withdraw
 from tests.factories import adult_input, child_input, submit_contact
 from tests.support.screening import decide
 from tests.support.waiting import wait_until
-from tests.support.webhooks import Receiver, case_system, listening
+from tests.support.webhooks import case_system
 
 NOTE = "The referrer rang: a neighbour's misunderstanding, explained by the school."
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def endpoint(receiver, transactional_db):
-    client, _ = case_system()
-    endpoint, receiver.secret = listening(client, receiver.url)
-    return endpoint
 
 
 def _withdraw(actor, contact, **extra):

@@ -11,6 +11,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from frontdoor.roles import Role
@@ -110,3 +111,19 @@ def listening(client, url: str) -> tuple[WebhookEndpoint, str]:
         endpoint=endpoint, prefix=secret_prefix(secret), sealed=secret_seal(secret)
     )
     return endpoint, secret
+
+
+# Fixtures for tests of delivery: a receiver on loopback, and an endpoint of the case
+# system pointing at it (tests/outcomes/conftest.py offers both).
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def endpoint(receiver, transactional_db):
+    client, _ = case_system()
+    endpoint, receiver.secret = listening(client, receiver.url)
+    return endpoint
