@@ -19,7 +19,6 @@ from outcomes.models import DownstreamOutcome, Notice, OutcomeImport
 from outcomes.selectors_letters import letters_on
 from referrals import selectors as referral_selectors
 from referrals.models import (
-    OPEN_STATUSES,
     Contact,
     ContactSubject,
     ContactWithdrawal,
@@ -77,10 +76,8 @@ class ReferralOutcome:
     @property
     def may_ask_to_withdraw(self) -> bool:
         """Undecided, not withdrawn, and not asked already (docs/adr/0036)."""
-        return (
-            self.contact.status in OPEN_STATUSES
-            and self.decision is None
-            and self.withdrawal_request is None
+        return self.withdrawal_request is None and screening_selectors.withdrawable(
+            self.contact, standing=self.decision is not None
         )
 
 

@@ -19,7 +19,6 @@ from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals.models import (
-    OPEN_STATUSES,
     Contact,
     ContactWithdrawal,
     Restriction,
@@ -32,7 +31,8 @@ from referrals.services import (
     contact_status_move,
     withdrawal_problems,
 )
-from screening.models import Decision, Screening
+from screening.models import Screening
+from screening.selectors.withdrawals import withdrawable
 
 
 def _duplicate_of(*, actor: User, contact: Contact, reference: str) -> Contact:
@@ -113,9 +113,7 @@ def contact_withdraw(
         )
     if contact.status == Contact.Status.WITHDRAWN:
         raise WithdrawalRefused({None: f"{contact.reference} has already been withdrawn."})
-    if contact.status not in OPEN_STATUSES or (
-        Decision.objects.standing().filter(contact=contact).exists()
-    ):
+    if not withdrawable(contact):
         raise WithdrawalRefused(
             {
                 None: f"{contact.reference} has been decided: a decided contact cannot be "

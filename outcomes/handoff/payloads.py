@@ -129,8 +129,13 @@ def _contact_as_sent(contact: Contact) -> dict[str, Any]:
     }
 
 
-def _subjects(contact: Contact) -> list[ContactSubject]:
-    return list(ContactSubject.objects.filter(contact=contact).order_by("position", "pk"))
+def _people_of(contact: Contact) -> dict[str, list[dict[str, Any]]]:
+    """The contact's ``children`` and ``adults``, in the order the referrer gave them."""
+    subjects = ContactSubject.objects.filter(contact=contact).order_by("position", "pk")
+    return {
+        "children": [_person(s) for s in subjects if s.role in CHILD_ROLES],
+        "adults": [_person(s) for s in subjects if s.role not in CHILD_ROLES],
+    }
 
 
 def withdrawal_data(withdrawal: ContactWithdrawal) -> dict[str, Any]:
@@ -138,7 +143,6 @@ def withdrawal_data(withdrawal: ContactWithdrawal) -> dict[str, Any]:
     in a decision's event (a case system that opened a record from an earlier
     system's copy finds it by the same identifiers), and why it was withdrawn."""
     contact = withdrawal.contact
-    subjects = _subjects(contact)
     return {
         "contact": _contact_as_sent(contact),
         "withdrawal": {
@@ -150,15 +154,13 @@ def withdrawal_data(withdrawal: ContactWithdrawal) -> dict[str, Any]:
             "withdrawn_at": withdrawal.withdrawn_at.isoformat(),
             "withdrawn_by": _who(withdrawal.withdrawn_by),
         },
-        "children": [_person(s) for s in subjects if s.role in CHILD_ROLES],
-        "adults": [_person(s) for s in subjects if s.role not in CHILD_ROLES],
+        **_people_of(contact),
     }
 
 
 def decision_data(decision: Decision) -> dict[str, Any]:
     """A standing decision, and the contact as it stood when it was made."""
     contact = decision.contact
-    subjects = _subjects(contact)
     return {
         "contact": _contact_as_sent(contact),
         "decision": {
@@ -179,8 +181,7 @@ def decision_data(decision: Decision) -> dict[str, Any]:
             "approved_by": _who(decision.approved_by),
             "supersedes": decision.supersedes_id,
         },
-        "children": [_person(s) for s in subjects if s.role in CHILD_ROLES],
-        "adults": [_person(s) for s in subjects if s.role not in CHILD_ROLES],
+        **_people_of(contact),
         "signs_of_safety": _signs_of_safety(contact),
         "checks": _checks(contact),
         "documents": _documents(contact),

@@ -55,7 +55,7 @@ from screening.selectors.queue import (
     queue,
     queue_flags,
 )
-from screening.selectors.withdrawals import withdrawal_parts
+from screening.selectors.withdrawals import withdrawable, withdrawal_parts
 
 __all__ = [
     "AMBER_WHEN_LEFT",
@@ -100,5 +100,6 @@ __all__ = [
     "restricted_asks",
     "screeners",
     "screening_get",
+    "withdrawable",
     "withdrawal_parts",
 ]

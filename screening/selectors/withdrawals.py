@@ -8,6 +8,18 @@ from referrals.models import OPEN_STATUSES, Contact, ContactWithdrawal, Withdraw
 from screening.models import Decision
 
 
+def withdrawable(contact: Contact, *, standing: bool | None = None) -> bool:
+    """Whether ``contact`` may be withdrawn: still open, and no decision on it stands
+    (one decided again waits in awaiting approval with its old decision standing). The
+    one rule the screening page, the referrer's request and ``contact_withdraw`` share;
+    ``standing`` when the caller already knows whether a decision stands."""
+    if contact.status not in OPEN_STATUSES:
+        return False
+    if standing is None:
+        standing = Decision.objects.standing().filter(contact=contact).exists()
+    return not standing
+
+
 def withdrawal_parts(contact: Contact) -> dict:
     """``withdrawal`` (or None), ``withdrawal_request`` (or None), whether the request
     was ``withdrawal_declined`` (staff decided the contact instead) and whether the
@@ -23,5 +35,5 @@ def withdrawal_parts(contact: Contact) -> dict:
         "withdrawal": withdrawal,
         "withdrawal_request": asked,
         "withdrawal_declined": asked is not None and standing,
-        "can_withdraw": contact.status in OPEN_STATUSES and not standing,
+        "can_withdraw": withdrawable(contact, standing=standing),
     }
