@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from referrals.models import Contact, ContactWithdrawal
+from referrals.models import Contact, ContactWithdrawal, WithdrawalRequest
 from tests.factories import submit_contact
 from tests.support.browser import reflows, sign_in
 
@@ -60,3 +60,39 @@ def test_a_screener_withdraws_a_contact_as_a_duplicate(
     page.goto(reverse("screening:queue"))
     expect(page.get_by_role("link", name=first.reference)).to_be_visible()
     expect(page.get_by_role("link", name=second.reference)).to_have_count(0)
+
+
+def test_a_referrer_asks_for_their_referral_to_be_withdrawn(
+    page, referrer, assert_no_axe_violations
+):
+    """From their own referral: sent empty, then with a NUL in the note (told each time,
+    nothing typed lost), then sent; the referral says the front door has the request."""
+    contact = submit_contact(referrer)
+    sign_in(page, referrer)
+    page.goto(reverse("outcomes:my-referral", args=[contact.reference]))
+    page.get_by_role("link", name="Ask us to withdraw this referral").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask us to withdraw this referral")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Ask us to withdraw it").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select why the contact should be withdrawn")
+    expect(summary).to_contain_text("Enter a note saying what happened")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert_no_axe_violations(page)
+
+    page.get_by_label("I sent it in error").check()
+    note = page.get_by_label("Tell us what happened")
+    # A NUL typed into the note (pasted from another system) is refused with a reason.
+    note.evaluate("(box, text) => { box.value = text; }", "Wrong family\u0000 " + NOTE)
+    page.get_by_role("button", name="Ask us to withdraw it").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("null character")
+    expect(page.get_by_label("I sent it in error")).to_be_checked()
+    reflows(page, "referrer-nul", journey=JOURNEY)
+
+    page.get_by_label("Tell us what happened").fill(NOTE)
+    page.get_by_role("button", name="Ask us to withdraw it").click()
+    expect(page.locator("#withdrawal-request")).to_contain_text("The front door has your request")
+    expect(page.get_by_role("link", name="Ask us to withdraw this referral")).to_have_count(0)
+    assert_no_axe_violations(page)
+    assert WithdrawalRequest.objects.filter(contact=contact).count() == 1
