@@ -9,7 +9,8 @@ it; warnings on a person say what anyone dealing with them must know
 first; relationships link person records to each other across contacts; merges join two
 records of one person (and can be undone); documents are the files attached to a contact;
 drafts keep a referrer's unfinished form; API clients are the partner systems;
-withdrawals end a contact that should not be screened (and a referrer's ask for one).
+withdrawals end a contact that should not be screened (and a referrer's ask for one);
+police notifications hold what a force adds to a contact (the incident and its grade).
 """
 
 from referrals.models.api_clients import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
@@ -28,6 +29,14 @@ from referrals.models.drafts import ReferralDraft
 from referrals.models.family_address import FamilyAddress
 from referrals.models.merges import PersonMerge, PersonMergeMove
 from referrals.models.people import DoubleMetaphone, Person, PersonQuerySet, Sex
+from referrals.models.police import (
+    CHILD_INVOLVEMENTS,
+    IncidentType,
+    Involvement,
+    PoliceInvolvement,
+    PoliceNotification,
+    RiskGrade,
+)
 from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 from referrals.models.warnings import (
@@ -46,6 +55,7 @@ from referrals.models.withdrawals import (
 )
 
 __all__ = [
+    "CHILD_INVOLVEMENTS",
     "OPEN_STATUSES",
     "SCOPE_PERMISSIONS",
     "STATUS_MOVES",
@@ -60,6 +70,8 @@ __all__ = [
     "Document",
     "DoubleMetaphone",
     "FamilyAddress",
+    "IncidentType",
+    "Involvement",
     "MatchCandidate",
     "Person",
     "PersonMerge",
@@ -68,12 +80,15 @@ __all__ = [
     "PersonWarning",
     "PersonWarningQuerySet",
     "PersonWarningReview",
+    "PoliceInvolvement",
+    "PoliceNotification",
     "ReferenceCounter",
     "ReferralDraft",
     "Relationship",
     "RelationshipQuerySet",
     "Restriction",
     "RestrictionQuerySet",
+    "RiskGrade",
     "Scope",
     "Sex",
     "WarningKind",
