@@ -17,6 +17,10 @@ DECISION_STANDS = "decision.stands"  # decision=Decision, final or just approved
 # withdrawal=referrals.ContactWithdrawal, just recorded: the contact is withdrawn and
 # no decision on it stood (screening.services_withdraw.contact_withdraw; ADR 0036).
 CONTACT_WITHDRAWN = "contact.withdrawn"
+# notification=referrals.PoliceNotification, a new one with its involvements (a force's
+# re-send of one already recorded is not published): outcomes raises the Operation
+# Encompass notices for a domestic-abuse incident in the same transaction.
+POLICE_NOTIFICATION_RECORDED = "police_notification.recorded"
 # No payload: documents_rekey has sealed every document under the newest key; whatever
 # else is sealed with DOCUMENT_KEYS (webhook secrets) is sealed again by its owner.
 DOCUMENT_KEYS_ROTATED = "document_keys.rotated"
