@@ -184,24 +184,6 @@ def _census_prefix(subject: ContactSubject) -> str:
     return f"child-{subject.pk}"  # one form per child on the page, each its own ids
 
 
-def _census_forms(
-    contact: Contact,
-    choices: forms.CensusChoices,
-    bound: tuple[int, forms.ChildCensusForm] | None,
-) -> dict[int, forms.ChildCensusForm]:
-    census_forms = {
-        subject.pk: forms.ChildCensusForm(
-            prefix=_census_prefix(subject),
-            choices=choices,
-            initial={"ethnicity": subject.ethnicity, "disabilities": subject.disabilities},
-        )
-        for subject in contact.children
-    }
-    if bound is not None:
-        census_forms[bound[0]] = bound[1]
-    return census_forms
-
-
 def _census_summaries(contact: Contact, choices: forms.CensusChoices) -> dict[int, str]:
     """What is recorded for each child, in words, for the closed details summary."""
     ethnicities, disabilities = dict(choices.ethnicity), dict(choices.disability)
@@ -224,7 +206,6 @@ def page_render(
     holds = screening is not None and screening.assigned_to_id == request.user.pk
     histories = selectors.child_histories(user=request.user, contact=contact)
     decisions = selectors.decision_chain(user=request.user, contact=contact)
-    census_form = bound.get("census_form")
     census_choices = forms.census_choices(_year(contact))
     checks = selectors.checks_on(user=request.user, contact=contact)
     sos_initial = (
@@ -273,7 +254,6 @@ def page_render(
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
             "decision_form": bound.get("decision_form")
             or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
-            "census_forms": _census_forms(contact, census_choices, census_form),
             "referrer": referrer_details(contact),
             # Where family letters go (None: nowhere yet, so the decision form warns).
             "letter_address": letter_address(contact),
@@ -286,7 +266,6 @@ def page_render(
             "document_form": bound.get("document_form") or DocumentForm(),
             "scanner": malware.scanner_state(),
             "census_summaries": _census_summaries(contact, census_choices),
-            "census_form": census_form[1] if census_form else None,
             "primary_need_labels": dict(census_choices.primary_need),
             "show_errors": bool(bound),
             # The title says "Error: " whichever of the page's forms failed.
@@ -351,36 +330,60 @@ def proceed_without_checks(request: HttpRequest, reference: str) -> HttpResponse
     return redirect(f"{reverse('screening:contact', args=[reference])}#decision")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def child_census(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
-    """A child's ethnicity and disabilities, for the census: anyone screening may
-    record them whoever holds the contact, as families tell any of them."""
+    """A child's ethnicity and disabilities, for the census, on a page of their own:
+    anyone screening may record them whoever holds the contact, as families tell any
+    of them."""
     subject = referral_selectors.subject_get(
         user=request.user, reference=reference, subject_id=subject_id, children_only=True
     )
     contact = subject.contact
-    form = forms.ChildCensusForm(
-        request.POST,
-        prefix=_census_prefix(subject),
-        choices=forms.census_choices(_year(contact)),
-    )
-    if not form.is_valid():
-        return page_render(request, reference, census_form=(subject.pk, form))
-    try:
-        referral_services.subject_census_set(
-            actor=request.user,
-            subject=subject,
-            ethnicity=form.cleaned_data["ethnicity"],
-            disabilities=form.cleaned_data["disabilities"],
+    choices = forms.census_choices(_year(contact))
+    prefix = _census_prefix(subject)
+    if request.method != "POST":
+        form = forms.ChildCensusForm(
+            prefix=prefix,
+            choices=choices,
+            initial={"ethnicity": subject.ethnicity, "disabilities": subject.disabilities},
         )
-    except referral_services.CensusDetailsInvalid as invalid:
-        form.add_error(invalid.field_name, str(invalid))
-        return page_render(request, reference, census_form=(subject.pk, form))
-    except referral_services.ContactRejected as refused:
-        form.add_error(None, str(refused))
-        return page_render(request, reference, census_form=(subject.pk, form))
-    messages.success(request, f"Ethnicity and disabilities saved for {subject.full_name}.")
-    return redirect(f"{reverse('screening:contact', args=[reference])}#child-{subject.pk}")
+        audit_views(
+            actor=request.user, record_type="contact", record_ids=[reference], request=request
+        )
+        return _census_page(request, contact, subject, form)
+    form = forms.ChildCensusForm(request.POST, prefix=prefix, choices=choices)
+    if form.is_valid():
+        try:
+            referral_services.subject_census_set(
+                actor=request.user,
+                subject=subject,
+                ethnicity=form.cleaned_data["ethnicity"],
+                disabilities=form.cleaned_data["disabilities"],
+            )
+        except referral_services.CensusDetailsInvalid as invalid:
+            form.add_error(invalid.field_name, str(invalid))
+        except referral_services.ContactRejected as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Ethnicity and disabilities saved for {subject.full_name}.")
+            return redirect(f"{reverse('screening:contact', args=[reference])}#child-{subject.pk}")
+    return _census_page(request, contact, subject, form, status=400)
+
+
+def _census_page(
+    request: HttpRequest,
+    contact: Contact,
+    subject: ContactSubject,
+    form: forms.ChildCensusForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "screening/child_census.html",
+        {"contact": contact, "subject": subject, "form": form, "show_errors": status == 400},
+        status=status,
+    )
 
 
 @require_POST

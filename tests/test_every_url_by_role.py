@@ -174,7 +174,7 @@ RESTRICTED: dict[str, dict[str, dict[str, int]]] = {
     "screening:log-correct": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:family-address": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:document-add": {"post": {S: 400, M: 400}},
-    "screening:child-census": {"post": {S: 302, M: 302}},
+    "screening:child-census": {"get": {S: 200, M: 200}, "post": {S: 302, M: 302}},
     "screening:relationship": {"get": {S: 200, M: 200}, "post": {S: 400, M: 400}},
     "screening:family-member-history": {"get": {S: 200, M: 200}},
     "screening:relationship-add": {"post": {S: 400, M: 400}},

@@ -24,13 +24,22 @@ def withdrawal_parts(contact: Contact) -> dict:
     """``withdrawal`` (or None), ``withdrawal_request`` (or None), whether the request
     was ``withdrawal_declined`` (staff decided the contact instead) and whether the
     contact ``can_withdraw`` (open, and no decision on it stands)."""
+    # Only a withdrawn contact has a withdrawal, and whether a decision stands only
+    # matters to a request or an open contact: a decided contact's page, the most
+    # opened, asks one question here rather than three.
     withdrawal = (
         ContactWithdrawal.objects.select_related("withdrawn_by", "duplicate_of")
         .filter(contact=contact)
         .first()
+        if contact.status == Contact.Status.WITHDRAWN
+        else None
     )
     asked = WithdrawalRequest.objects.select_related("asked_by").filter(contact=contact).first()
-    standing = Decision.objects.standing().filter(contact=contact).exists()
+    standing = (
+        Decision.objects.standing().filter(contact=contact).exists()
+        if asked is not None or contact.status in OPEN_STATUSES
+        else False
+    )
     return {
         "withdrawal": withdrawal,
         "withdrawal_request": asked,

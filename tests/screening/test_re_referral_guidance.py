@@ -288,6 +288,34 @@ def test_a_screener_records_a_childs_ethnicity_and_disabilities(client, screener
     ) in page
 
 
+def test_the_census_details_have_a_page_of_their_own_linked_from_the_contact(
+    client, screener, referrer
+):
+    contact = submit_contact(referrer, subjects=[child_input(nhs_number=NHS)])
+    child = contact.subjects.get()
+    referral_services.subject_census_set(
+        actor=screener, subject=child, ethnicity="WBRI", disabilities=["NONE"]
+    )
+    client.force_login(screener)
+
+    contact_page = _page(client, contact).text
+    assert "For the census: ethnicity WBRI: White: British; disabilities NONE" in contact_page
+    assert f'href="{_census_url(contact, child)}"' in contact_page
+    # The forms are on their own page, not repeated for every child on the contact's.
+    assert f'name="child-{child.pk}-ethnicity"' not in contact_page
+    views = AuditEvent.objects.filter(
+        actor=screener, action="view", record_type="contact", record_id=contact.reference
+    )
+    seen_before = views.count()
+
+    page = client.get(_census_url(contact, child))
+
+    assert page.status_code == 200
+    assert 'value="WBRI" selected' in page.text
+    assert 'value="NONE" checked' in page.text
+    assert views.count() == seen_before + 1
+
+
 @pytest.mark.parametrize(
     ("values", "message", "kept"),
     [
@@ -320,7 +348,7 @@ def test_census_details_are_checked_and_what_was_typed_is_kept(
         _census_url(contact, child), {prefix + name: value for name, value in values.items()}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text.replace("&#x27;", "'")
     assert "There is a problem" in response.text
     for html in kept:

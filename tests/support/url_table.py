@@ -179,7 +179,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:family-address": (only(404, STAFF), only(404, {S: 400, M: 400})),
     "screening:document-add": (POST_ONLY, only(404, {S: 400, M: 400})),
     # An empty form is a child whose ethnicity and disabilities are not yet known.
-    "screening:child-census": (POST_ONLY, SCREENING_POST),
+    "screening:child-census": (only(404, STAFF), SCREENING_POST),
     # A person's chronology and its PDF: who may open the person record (person_get).
     "outcomes:person-chronology": (only(404, STAFF), None),
     "outcomes:person-chronology-pdf": (only(404, STAFF), None),
