@@ -17,7 +17,7 @@ from demo.intake import RecentContact, recent_plan
 from frontdoor.london import LONDON
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
-from frontdoor.working_days import add_working_time, is_working_day
+from frontdoor.working_days import add_working_time, is_working_day, next_working_day
 from referrals import services as referral_services
 from referrals.models import Contact, ContactSubject
 from screening import services, services_checks
@@ -276,18 +276,42 @@ def demo_meetings_load(*, now: datetime | None = None) -> int:
     meeting_services.meeting_attendance_record(
         actor=chair, run=past, attendees=attendees, notes="Police and health attended."
     )
+    guest_agency = Agency.objects.filter(type=Agency.Type.EDUCATION).order_by("pk").first()
+    if guest_agency is not None:
+        meeting_services.meeting_guest_add(
+            actor=chair,
+            run=past,
+            name="Jo Whitfield",
+            agency=guest_agency,
+            role="Designated safeguarding lead",
+        )
+    owner = next((a for a in attendees if a.groups.filter(name=Role.SCREENER).exists()), chair)
     for entry in past.entries.order_by("priority"):
         if entry.priority == 1:
             meeting_services.meeting_outcome_record(
                 actor=chair,
                 entry=entry,
                 outcome=ComplexCaseEntry.Outcome.MORE_INFORMATION,
-                actions="Ask the school about attendance and who collects the child.",
-                owners="MAST practitioner, by the next meeting",
+                actions="The school has seen a change in the child since half term.",
+                action=meeting_services.ActionInput(
+                    "Ask the school about attendance and who collects the child.",
+                    owner,
+                    # Due the next working day after the later of the meeting and
+                    # today: the demo may be loaded as at a day already past.
+                    next_working_day(max(now.astimezone(LONDON).date(), timezone.localdate())),
+                ),
             )
         else:
             meeting_services.meeting_outcome_record(
-                actor=chair, entry=entry, outcome=ComplexCaseEntry.Outcome.DECISION
+                actor=chair,
+                entry=entry,
+                outcome=ComplexCaseEntry.Outcome.DECISION,
+                agreed_route=Route.STRATEGY_DISCUSSION,
+                agreed_threshold=ThresholdLevel.objects.get(number=4),
+                agreed_reasoning=(
+                    "Police and health information together show significant harm is "
+                    "likely: a strategy discussion today."
+                ),
             )
     meeting_services.complex_case_run(
         meeting_date=current_day,

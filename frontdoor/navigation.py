@@ -97,6 +97,7 @@ AREAS: tuple[Area, ...] = (
             "screening:family-member-history",
             "screening:log-*",
             "screening:family-address",
+            "screening:child-census",
             "screening:withdraw",
             "screening:approval",
             "screening:check-approval",

@@ -27,6 +27,9 @@ SCREENING_CONTACT = "screening.contact"
 # (each person's open downstream work: an assessment, a child protection plan), in
 # outcomes/apps.py.
 SCREENING_FAMILY = "screening.family"
+# A signed-in user's home page: user=User. Screening provides ``meeting_actions`` (the
+# open actions complex-case meetings gave the user), in screening/apps.py.
+HOME = "frontdoor.home"
 
 _providers: dict[str, list[Callable[..., dict[str, Any]]]] = defaultdict(list)
 

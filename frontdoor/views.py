@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frontdoor import selectors, two_factor
+from frontdoor import page_parts, selectors, two_factor
 from frontdoor.errors import RecordRestricted
 from frontdoor.forms import SignInForm
 from frontdoor.services import user_phone_set
@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if role is None:
         return render(request, "home/no_role.html", context)
+    context.update(page_parts.context_for(page_parts.HOME, user=request.user))
     if role == role.ADMINISTRATOR:
         context["agencies"] = selectors.agencies_with_user_counts(user=request.user)
         context["role_counts"] = selectors.role_membership_counts(user=request.user)

@@ -376,6 +376,13 @@ class ComplexCaseEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # What the meeting decided, for a case it decided: the screening decision form on
+    # the contact is filled in from it (the screener still records the decision).
+    agreed_route = models.CharField(max_length=30, choices=Route.choices, blank=True)
+    agreed_threshold = models.ForeignKey(
+        ThresholdLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_reasoning = models.TextField(blank=True)
 
     class Meta:
         ordering = ["run", "priority"]
@@ -416,3 +423,4 @@ class AgencyContribution(models.Model):
 # registers them with the app and callers keep ``from screening.models import …``.
 from screening.models_checks import CHECK_AGENCY_TYPES, AgencyCheck, SharingBasis  # noqa: E402, F401
 from screening.models_log import ContactLogEntry  # noqa: E402, F401
+from screening.models_meetings import MeetingAction, MeetingGuest  # noqa: E402, F401

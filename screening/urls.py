@@ -38,6 +38,17 @@ urlpatterns = [
         "meetings/cases/<int:entry_id>/outcome/", meetings.meeting_outcome, name="meeting-outcome"
     ),
     path(
+        "meetings/cases/<int:entry_id>/actions/new/",
+        meetings.meeting_action_add,
+        name="meeting-action-add",
+    ),
+    path(
+        "meetings/actions/<int:action_id>/done/",
+        meetings.meeting_action_done,
+        name="meeting-action-done",
+    ),
+    path("meetings/<int:run_id>/guests/new/", meetings.meeting_guest_add, name="meeting-guest-add"),
+    path(
         "meetings/cases/<int:entry_id>/contribution/",
         meetings.meeting_contribution,
         name="meeting-contribution",

@@ -22,7 +22,7 @@ from referrals import selectors as referral_selectors
 from referrals import selectors_warnings
 from referrals import services as referral_services
 from referrals.forms_documents import DocumentForm
-from referrals.models import Contact, ContactSubject
+from referrals.models import OPEN_STATUSES, Contact, ContactSubject
 from referrals.selectors_documents import documents_for
 from referrals.selectors_family_address import letter_address
 from referrals.selectors_referrer import referrer_details
@@ -30,7 +30,8 @@ from screening import forms, selectors, services
 from screening.family_page import family_context
 from screening.forms_checks import CheckRequestForm
 from screening.forms_log import LogEntryForm
-from screening.models import Decision
+from screening.meetings import selectors as meeting_selectors
+from screening.models import ComplexCaseEntry, Decision
 from screening.models_checks import WAITING_STATUSES
 
 SEARCH_SESSION_KEY = "screening-queue-search"
@@ -199,6 +200,16 @@ def _census_summaries(contact: Contact, choices: forms.CensusChoices) -> dict[in
     return summaries
 
 
+def _agreed_initial(agreed: ComplexCaseEntry | None) -> dict:
+    if agreed is None:
+        return {}
+    return {
+        "route": agreed.agreed_route,
+        "threshold_level": agreed.agreed_threshold_id,
+        "rationale": agreed.agreed_reasoning,
+    }
+
+
 def page_render(
     request: HttpRequest, reference: str, *, status: int = 200, **bound
 ) -> HttpResponse:
@@ -229,6 +240,13 @@ def page_render(
     )
     current = decisions[0] if decisions else None
     documents = documents_for(user=request.user, contact=contact)
+    # A case the complex-case meeting decided: the decision form starts from what it
+    # agreed (only an open contact can be waiting for that decision).
+    agreed = (
+        meeting_selectors.agreed_at_meeting(contact=contact)
+        if contact.status in OPEN_STATUSES
+        else None
+    )
     bound_forms = [form[1] if isinstance(form, tuple) else form for form in bound.values()]
     return render(
         request,
@@ -253,7 +271,12 @@ def page_render(
             or CheckRequestForm(contact=contact, shareable=shareable_documents(documents)),
             "proceed_form": bound.get("proceed_form") or forms.ProceedWithoutChecksForm(),
             "decision_form": bound.get("decision_form")
-            or forms.DecisionForm(year=_year(contact), primary_needs=census_choices.primary_need),
+            or forms.DecisionForm(
+                year=_year(contact),
+                primary_needs=census_choices.primary_need,
+                initial=_agreed_initial(agreed),
+            ),
+            "agreed": agreed,
             "referrer": referrer_details(contact),
             # Where family letters go (None: nowhere yet, so the decision form warns).
             "letter_address": letter_address(contact),

@@ -335,8 +335,10 @@ def meetings(person: Person) -> list[Stream]:
 
 def _load_meetings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]:
     found = {}
-    rows = ComplexCaseEntry.objects.filter(pk__in=ids_of(keys, "meeting-outcome")).select_related(
-        "contact", "run", "recorded_by"
+    rows = (
+        ComplexCaseEntry.objects.filter(pk__in=ids_of(keys, "meeting-outcome"))
+        .select_related("contact", "run", "recorded_by", "agreed_threshold")
+        .prefetch_related("action_items__owner")
     )
     for case in rows:
         run = case.run
@@ -344,7 +346,21 @@ def _load_meetings(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry
         links = contact_links(user, case.contact)
         if can_screen(user):
             links.append((f"Meeting of {meeting}", reverse("screening:meeting", args=[run.pk])))
-        text = [("Actions", case.actions)] if case.actions else []
+        text = []
+        if case.agreed_route:
+            agreed = case.get_agreed_route_display()
+            if case.agreed_threshold:
+                agreed += f", {case.agreed_threshold}"
+            text.append(("Agreed", f"{agreed}: {case.agreed_reasoning}"))
+        for item in case.action_items.all():
+            text.append(
+                (
+                    "Action",
+                    f"{item.description} ({item.owner.full_name}, due {item.due_on:%-d %B %Y})",
+                )
+            )
+        if case.actions:
+            text.append(("Notes", case.actions))
         if case.owners:
             text.append(("Who will do them", case.owners))
         found[("meeting-outcome", case.pk)] = Entry(

@@ -19,6 +19,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    F,
     Func,
     OuterRef,
     Prefetch,
@@ -29,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
@@ -43,6 +45,7 @@ from screening.models import (
     ComplexCaseEntry,
     ComplexCaseRun,
     Decision,
+    MeetingAction,
 )
 from screening.selectors import ChildHistory, histories_of
 
@@ -180,7 +183,12 @@ class CaseView:
 
 def run_get(*, user: User, run_id: int) -> ComplexCaseRun:
     try:
-        return runs(user=user).select_related("chaired_by").get(pk=run_id)
+        return (
+            runs(user=user)
+            .select_related("chaired_by")
+            .prefetch_related("guests__agency")
+            .get(pk=run_id)
+        )
     except ComplexCaseRun.DoesNotExist:
         raise Http404("No meeting found") from None
 
@@ -192,7 +200,9 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
         return []
     everything = _sees_every_case(user)
     entries = (
-        run.entries.select_related("contact", "contact__source_agency", "recorded_by")
+        run.entries.select_related(
+            "contact", "contact__source_agency", "recorded_by", "agreed_threshold"
+        )
         .annotate(
             closed=referral_selectors.closed_to(user, "contact_id"),
             involved=_agency_involved(user) if user.agency_id else Value(False),
@@ -216,6 +226,10 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
             Prefetch(
                 "contributions",
                 queryset=AgencyContribution.objects.select_related("agency", "recorded_by"),
+            ),
+            Prefetch(
+                "action_items",
+                queryset=MeetingAction.objects.select_related("owner__agency", "done_by"),
             ),
         )
         .order_by("priority")
@@ -279,19 +293,35 @@ def cases(*, user: User, run: ComplexCaseRun) -> list[CaseView]:
     return views
 
 
-def eligible_attendees(*, user: User) -> QuerySet[User]:
-    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
-        return User.objects.none()
+def _mast_people() -> QuerySet[User]:
+    """Active screening staff, managers and partner agencies' MAST members: who
+    attends the meeting and who may be given its actions."""
     return (
         User.objects.filter(is_active=True)
         .filter(
             Q(groups__permissions__codename=Permission.SCREEN_CONTACTS.value)
+            | Q(groups__permissions__codename=Permission.APPROVE_DECISIONS.value)
             | Q(groups__permissions__codename=Permission.ANSWER_AGENCY_CHECKS.value)
         )
         .select_related("agency")
         .distinct()
         .order_by("full_name")
     )
+
+
+def eligible_attendees(*, user: User) -> QuerySet[User]:
+    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        return User.objects.none()
+    return _mast_people()
+
+
+def action_owners() -> QuerySet[User]:
+    """Whom the meeting may give an action: the people who may attend it."""
+    return _mast_people()
+
+
+def may_own_actions(person: User) -> bool:
+    return _mast_people().filter(pk=person.pk).exists()
 
 
 def entry_get(*, user: User, entry_id: int) -> ComplexCaseEntry:
@@ -323,3 +353,65 @@ def average_waits(*, runs: list[ComplexCaseRun]) -> dict[int, timedelta]:
     ):
         waits.setdefault(run_id, []).append(held[run_id] - received_at)
     return {run_id: sum(found, timedelta()) / len(found) for run_id, found in waits.items()}
+
+
+@dataclass(frozen=True)
+class OwnedAction:
+    action: MeetingAction
+    reference: str
+    # The contact is restricted and the restriction does not name the owner: they see
+    # that the action exists and its reference, not what it says.
+    restricted: bool
+    overdue: bool
+
+
+def actions_owned(*, user: User) -> list[OwnedAction]:
+    """The open actions complex-case meetings gave ``user``, soonest due first, for
+    their home page. One query."""
+    if not can_attend(user):
+        return []
+    today = timezone.localdate()
+    rows = (
+        MeetingAction.objects.filter(owner=user, done_at__isnull=True)
+        .select_related("entry__run")
+        .annotate(
+            reference=F("entry__contact__reference"),
+            restricted=referral_selectors.closed_to(user, "entry__contact_id"),
+        )
+        .order_by("due_on", "pk")
+    )
+    return [OwnedAction(row, row.reference, row.restricted, row.due_on < today) for row in rows]
+
+
+def owned_action_get(*, user: User, action_id: int) -> MeetingAction:
+    """An action, for its owner or a manager (404 for anyone else, as for one that
+    does not exist); then the restricted-record refusal when its contact is not open
+    to them."""
+    actions = MeetingAction.objects.select_related("entry__contact", "entry__run", "owner")
+    if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+        actions = actions.filter(owner_id=user.pk)
+    try:
+        action = actions.get(pk=action_id)
+    except MeetingAction.DoesNotExist:
+        raise Http404("No action found") from None
+    referral_selectors.contact_ensure_open(user=user, contact=action.entry.contact)
+    return action
+
+
+def agreed_at_meeting(*, contact) -> ComplexCaseEntry | None:
+    """The latest complex-case meeting decision on ``contact`` recorded since its
+    latest screening decision (or ever, with none): what the decision form starts
+    from."""
+    agreed = (
+        ComplexCaseEntry.objects.filter(contact=contact, outcome=ComplexCaseEntry.Outcome.DECISION)
+        .exclude(agreed_route="")
+        .select_related("run", "recorded_by", "agreed_threshold")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if agreed is None:
+        return None
+    latest = contact.decisions.order_by("-decided_at").values_list("decided_at", flat=True)[:1]
+    if latest and latest[0] >= agreed.recorded_at:
+        return None
+    return agreed

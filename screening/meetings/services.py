@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
@@ -12,9 +13,25 @@ from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import Contact
-from screening.meetings import rules, slots
-from screening.models import AgencyContribution, ComplexCaseEntry, ComplexCaseRun
+from screening.meetings import rules, selectors, slots
+from screening.models import (
+    AgencyContribution,
+    ComplexCaseEntry,
+    ComplexCaseRun,
+    MeetingAction,
+    MeetingGuest,
+    Route,
+    ThresholdLevel,
+)
 from screening.services import OPEN_STATUSES, ScreeningRefused
+
+
+class MeetingOutcomeRefused(ScreeningRefused):
+    """What was wrong, by field, so a form can show each message by its field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
 
 
 def _open_contacts(received_by: datetime | None = None) -> list[Contact]:
@@ -101,6 +118,28 @@ def meeting_attendance_record(
     return run
 
 
+@dataclass(frozen=True)
+class ActionInput:
+    description: str
+    owner: User
+    due_on: date
+
+
+# The fewest characters of what a meeting agreed, for the decision form it fills in.
+MINIMUM_REASONING_LENGTH = 10
+
+
+def _action_refusals(action: ActionInput, *, today: date) -> dict[str, str]:
+    errors = {}
+    if not action.description.strip():
+        errors["action_description"] = "Enter what needs doing"
+    if not action.owner.is_active or not selectors.may_own_actions(action.owner):
+        errors["action_owner"] = "Select someone from the MAST or a partner agency to do it"
+    if action.due_on < today:
+        errors["action_due_on"] = "The date it is due must be today or later"
+    return errors
+
+
 @transaction.atomic
 def meeting_outcome_record(
     *,
@@ -109,16 +148,54 @@ def meeting_outcome_record(
     outcome: ComplexCaseEntry.Outcome,
     actions: str = "",
     owners: str = "",
+    agreed_route: str = "",
+    agreed_threshold: ThresholdLevel | None = None,
+    agreed_reasoning: str = "",
+    action: ActionInput | None = None,
 ) -> ComplexCaseEntry:
+    """The meeting's outcome for one case. Decided: the route it agreed and why (the
+    screening decision form on the contact is filled in from them). More information:
+    at least one action with an owner and a date, given here or already on the case.
+    ``actions`` and ``owners`` are the chair's notes of the discussion, if any.
+    Refused with ``MeetingOutcomeRefused`` (each field's message) otherwise."""
     _require_chair(actor)
-    if outcome == ComplexCaseEntry.Outcome.MORE_INFORMATION and not (
-        actions.strip() and owners.strip()
-    ):
-        raise ScreeningRefused("Say what more information is needed and who will get it.")
+    errors: dict[str, str] = {}
+    agreed_reasoning = agreed_reasoning.strip()
+    if outcome == ComplexCaseEntry.Outcome.DECISION:
+        if agreed_route not in Route.values:
+            errors["agreed_route"] = "Select the route the meeting agreed"
+        if len(agreed_reasoning) < MINIMUM_REASONING_LENGTH:
+            errors["agreed_reasoning"] = "Say why the meeting agreed it"
+    elif outcome == ComplexCaseEntry.Outcome.MORE_INFORMATION:
+        agreed_route, agreed_threshold, agreed_reasoning = "", None, ""
+        has_open = entry.action_items.filter(done_at__isnull=True).exists()
+        if action is None and not has_open:
+            errors["action_description"] = "Say what more information is needed and who will get it"
+    else:
+        errors["outcome"] = "Select the outcome"
+    if action is not None:
+        errors.update(_action_refusals(action, today=timezone.localdate()))
+    if errors:
+        raise MeetingOutcomeRefused(errors)
     entry.outcome = outcome
     entry.actions, entry.owners = actions.strip(), owners.strip()
+    entry.agreed_route, entry.agreed_threshold = agreed_route, agreed_threshold
+    entry.agreed_reasoning = agreed_reasoning
     entry.recorded_by, entry.recorded_at = actor, timezone.now()
-    entry.save(update_fields=["outcome", "actions", "owners", "recorded_by", "recorded_at"])
+    entry.save(
+        update_fields=[
+            "outcome",
+            "actions",
+            "owners",
+            "agreed_route",
+            "agreed_threshold",
+            "agreed_reasoning",
+            "recorded_by",
+            "recorded_at",
+        ]
+    )
+    if action is not None:
+        _action_create(actor=actor, entry=entry, action=action)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CHANGE,
@@ -128,6 +205,72 @@ def meeting_outcome_record(
         detail={"run": entry.run_id, "outcome": outcome},
     )
     return entry
+
+
+def _action_create(*, actor: User, entry: ComplexCaseEntry, action: ActionInput) -> MeetingAction:
+    return MeetingAction.objects.create(
+        entry=entry,
+        description=action.description.strip(),
+        owner=action.owner,
+        due_on=action.due_on,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def meeting_action_add(
+    *, actor: User, entry: ComplexCaseEntry, action: ActionInput
+) -> MeetingAction:
+    """Another action on a case the meeting discussed: the chair's."""
+    _require_chair(actor)
+    errors = _action_refusals(action, today=timezone.localdate())
+    if errors:
+        raise MeetingOutcomeRefused(errors)
+    made = _action_create(actor=actor, entry=entry, action=action)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=entry.contact.reference,
+        via="screening.meeting_action_add",
+        detail={"run": entry.run_id, "action": made.pk},
+    )
+    return made
+
+
+@transaction.atomic
+def meeting_action_done(*, actor: User, action: MeetingAction, note: str = "") -> MeetingAction:
+    """Its owner (or a manager) marks an action done; once only, whoever asks twice."""
+    if actor.pk != action.owner_id and not actor.has_perm(Permission.APPROVE_DECISIONS.perm):
+        raise ScreeningRefused("Only the person it was given to, or a manager, can mark it done.")
+    updated = MeetingAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor, done_note=note.strip()
+    )
+    if not updated:
+        raise ScreeningRefused("This action is already marked as done.")
+    action.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=action.entry.contact.reference,
+        via="screening.meeting_action_done",
+        detail={"action": action.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def meeting_guest_add(
+    *, actor: User, run: ComplexCaseRun, name: str, agency: Agency, role: str = ""
+) -> MeetingGuest:
+    """Someone at the meeting who has no account, by name and agency: the chair's."""
+    _require_chair(actor)
+    if not name.strip():
+        raise MeetingOutcomeRefused({"name": "Enter the name of the person at the meeting"})
+    return MeetingGuest.objects.create(
+        run=run, name=name.strip(), agency=agency, role=role.strip(), recorded_by=actor
+    )
 
 
 @transaction.atomic

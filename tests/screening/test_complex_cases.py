@@ -189,8 +189,11 @@ def test_more_information_is_carried_to_the_next_slot(referrer, manager):
         actor=manager,
         entry=entry,
         outcome=ComplexCaseEntry.Outcome.MORE_INFORMATION,
-        actions="Police to check the address history",
-        owners="Priya (police)",
+        action=services.ActionInput(
+            "Police to check the address history",
+            manager,
+            timezone.localdate() + timedelta(days=3),
+        ),
     )
     Contact.objects.filter(pk=contact.pk).update(concern_categories=["neglect"])
     later, _ = services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(14, 0))

@@ -1,8 +1,9 @@
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.roles import Role
 from screening import services as screening_services
@@ -14,6 +15,18 @@ from tests.support.checks import consented
 from tests.support.screening import decide
 
 pytestmark = pytest.mark.django_db
+
+
+def an_action(description, owner, *, days=7):
+    """The outcome page's action fields: what, who and when."""
+    due = timezone.localdate() + timedelta(days=days)
+    return {
+        "action_description": description,
+        "action_owner": owner.pk,
+        "action_due_on_0": due.day,
+        "action_due_on_1": due.month,
+        "action_due_on_2": due.year,
+    }
 
 
 @pytest.fixture
@@ -65,7 +78,7 @@ def test_the_chair_records_attendance_and_outcomes_and_agencies_contribute(
     client.force_login(police_member)
     page = client.get(reverse("screening:meeting", args=[run.pk]))
     assert "Concern: child exploitation" in page.text
-    assert "Record outcome" not in page.text
+    assert "Record the outcome" not in page.text
     client.post(
         reverse("screening:meeting-contribution", args=[entry.pk]),
         {"information": "Known to the exploitation team since June."},
@@ -84,7 +97,7 @@ def test_the_chair_records_attendance_and_outcomes_and_agencies_contribute(
     )
     client.post(
         reverse("screening:meeting-outcome", args=[entry.pk]),
-        {"outcome": "more_information", "actions": "Check school attendance", "owners": "Sam"},
+        {"outcome": "more_information", **an_action("Check school attendance", screener)},
     )
     entry.refresh_from_db()
     assert entry.outcome == ComplexCaseEntry.Outcome.MORE_INFORMATION
@@ -99,14 +112,17 @@ def test_the_chair_records_attendance_and_outcomes_and_agencies_contribute(
     assert "Average wait" in listing.text
 
 
-def test_more_information_needs_actions_and_owners(client, manager, meeting):
+def test_more_information_needs_an_action_with_an_owner(client, manager, meeting):
     run, _ = meeting
     entry = run.entries.get()
     client.force_login(manager)
     response = client.post(
-        reverse("screening:meeting-outcome", args=[entry.pk]), {"outcome": "more_information"}
+        reverse("screening:meeting-outcome", args=[entry.pk]),
+        {"outcome": "more_information", "actions": "Talked it through"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "Say what more information is needed and who will get it" in response.text
+    assert "Talked it through" in response.text  # kept as typed
     entry.refresh_from_db()
     assert entry.outcome == ComplexCaseEntry.Outcome.PENDING
 
@@ -122,7 +138,11 @@ def test_a_case_reads_decided_only_once_its_decision_stands(
     client.force_login(manager)
     client.post(
         reverse("screening:meeting-outcome", args=[entry.pk]),
-        {"outcome": "decision", "actions": "Strategy discussion today.", "owners": "Sam."},
+        {
+            "outcome": "decision",
+            "agreed_route": "strategy_discussion",
+            "agreed_reasoning": "Exploitation risk rising; strategy discussion today.",
+        },
     )
     pages = (
         reverse("screening:meeting", args=[run.pk]),
@@ -158,7 +178,7 @@ def test_the_meeting_record_ends_each_sentence_once(client, manager, meeting):
     client.force_login(manager)
     client.post(
         reverse("screening:meeting-outcome", args=[entry.pk]),
-        {"outcome": "more_information", "actions": "Check school attendance.", "owners": "Sam"},
+        {"outcome": "more_information", **an_action("Check school attendance.", manager)},
     )
     printed = client.get(reverse("screening:meeting-print", args=[run.pk])).text
     assert "Check school attendance." in printed

@@ -179,7 +179,11 @@ def test_staff_not_named_cannot_record_or_add_to_a_restricted_meeting_case(
     """Issue 18: the meeting's case access let screening staff past the restriction."""
     entry = restricted_case
     outcome_url = reverse("screening:meeting-outcome", args=[entry.pk])
-    decided = {"outcome": "decision", "actions": "Strategy discussion today.", "owners": "Chair"}
+    decided = {
+        "outcome": "decision",
+        "agreed_route": "strategy_discussion",
+        "agreed_reasoning": "Strategy discussion today.",
+    }
     colleague = UserFactory(roles=[Role.SCREENER])
 
     client.force_login(manager_b)

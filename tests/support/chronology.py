@@ -68,6 +68,9 @@ def full_contact(
         outcome=ComplexCaseEntry.Outcome.MORE_INFORMATION,
         actions="Ask the school nurse.",
         owners="Sam",
+        action=meeting_services.ActionInput(
+            "Ask the school nurse.", manager, timezone.localdate() + timedelta(days=7)
+        ),
     )
     logged = log_services.log_entry_record(
         actor=screener,

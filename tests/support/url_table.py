@@ -159,7 +159,18 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:meeting": (only(403, {**STAFF, PAM: 200}), None),
     "screening:meeting-print": (only(403, {**STAFF, PAM: 200}), None),
     "screening:meeting-attendance": (POST_ONLY, only(403, {M: 302})),
-    "screening:meeting-outcome": (POST_ONLY, only(404, {M: 302, S: 403, PAM: 403})),
+    # The chair's pages for a case's outcome and actions; an empty form is the page
+    # with its errors. An action is marked done by its owner (the screener) or a manager.
+    "screening:meeting-outcome": (
+        only(404, {M: 200, S: 403, PAM: 403}),
+        only(404, {M: 400, S: 403, PAM: 403}),
+    ),
+    "screening:meeting-action-add": (
+        only(404, {M: 200, S: 403, PAM: 403}),
+        only(404, {M: 400, S: 403, PAM: 403}),
+    ),
+    "screening:meeting-action-done": (POST_ONLY, only(404, {M: 302, S: 302})),
+    "screening:meeting-guest-add": (only(403, {M: 200}), only(403, {M: 400})),
     "screening:meeting-contribution": (POST_ONLY, only(404, {M: 302, S: 302, PAM: 302})),
     "screening:contact": (only(404, STAFF), None),
     "screening:claim": (POST_ONLY, SCREENING_POST),
@@ -331,6 +342,13 @@ def url_world() -> tuple[dict, dict]:
             sharing=services_checks.Sharing(SharingBasis.PREJUDICE),
         )
     run, _ = meeting_services.complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+    action = meeting_services.meeting_action_add(
+        actor=users["manager"],
+        entry=run.entries.get(),
+        action=meeting_services.ActionInput(
+            "Ask the school about attendance.", screener, timezone.localdate()
+        ),
+    )
 
     waiting = submit_contact(referrer)
     screening_services.screening_claim(actor=screener, contact=waiting)
@@ -412,6 +430,7 @@ def url_world() -> tuple[dict, dict]:
         "held_check_id": held_check.pk,
         "run_id": run.pk,
         "entry_id": run.entries.get().pk,
+        "action_id": action.pk,
         "notice_id": Notice.objects.filter(contact=contact).first().pk,
         "decision_id": decision.pk,
         "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
