@@ -64,9 +64,7 @@ def test_a_case_decided_at_the_meeting_fills_in_the_screening_decision(
     assert "Agreed at the complex-case meeting" not in page
 
 
-def test_a_decided_outcome_needs_the_route_and_why_and_keeps_what_was_typed(
-    client, manager, case
-):
+def test_a_decided_outcome_needs_the_route_and_why_and_keeps_what_was_typed(client, manager, case):
     client.force_login(manager)
     response = client.post(
         _outcome_url(case),
@@ -130,10 +128,7 @@ def test_actions_have_owners_and_dates_and_appear_on_the_owners_home_page(
 
     # Someone else's action is not theirs to mark done: as if it did not exist.
     other = MeetingAction.objects.get(owner=screener)
-    assert (
-        client.post(reverse("screening:meeting-action-done", args=[other.pk])).status_code
-        == 404
-    )
+    assert client.post(reverse("screening:meeting-action-done", args=[other.pk])).status_code == 404
 
 
 def test_an_overdue_action_is_marked_overdue(client, manager, screener, case):
@@ -156,9 +151,7 @@ def test_an_action_must_go_to_someone_at_the_mast_and_be_due_from_today(
         services.meeting_action_add(
             actor=manager,
             entry=case,
-            action=services.ActionInput(
-                "Ask", referrer, timezone.localdate() - timedelta(days=1)
-            ),
+            action=services.ActionInput("Ask", referrer, timezone.localdate() - timedelta(days=1)),
         )
     assert set(refused.value.errors) == {"action_owner", "action_due_on"}
     assert not MeetingAction.objects.exists()
