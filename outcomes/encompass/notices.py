@@ -121,7 +121,7 @@ def releases_due(*, now: datetime | None = None) -> list[int]:
     released = []
     with transaction.atomic():
         held = (
-            EncompassNotice.objects.select_for_update(skip_locked=True)
+            EncompassNotice.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("school")
             .filter(state=State.HELD, release_at__lte=now)
         )
