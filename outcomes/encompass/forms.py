@@ -129,7 +129,7 @@ class TermsForm(forms.Form):
         help_text="Name, first day, last day: for example, Autumn 1, 2026-09-03, 2026-10-23",
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=20000,
-        required=False,
+        error_messages={"required": "Enter the terms, one a line"},
     )
     is_default = forms.BooleanField(
         label="The default calendar (for schools without their own)", required=False

@@ -30,6 +30,11 @@ from outcomes.encompass.forms import (
 PAGE_SIZE = 50
 
 
+def _posted(request: HttpRequest):
+    """The form's data when posted, even empty (an empty form is answered with errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def encompass_notices(request: HttpRequest) -> HttpResponse:
     if not selectors.may_see(request.user):
         raise PermissionDenied
@@ -67,7 +72,7 @@ def encompass_school(request: HttpRequest, notice_id: int) -> HttpResponse:
     if encompass.suggested_school_id:
         initial = {"answer": "school", "school": encompass.suggested_school_id}
     form = ConfirmSchoolForm(
-        request.POST or None, initial=initial, schools=selectors.schools_open()
+        _posted(request), initial=initial, schools=selectors.schools_open()
     )
     waiting = encompass.state == encompass.State.AWAITING_SCHOOL
     if request.method == "POST" and waiting and form.is_valid():
@@ -161,7 +166,7 @@ def schools(request: HttpRequest) -> HttpResponse:
 def school(request: HttpRequest, school_id: int) -> HttpResponse:
     _administrators_only(request)
     found = selectors.school_get(user=request.user, school_id=school_id)
-    form = SchoolForm(request.POST or None, instance=found)
+    form = SchoolForm(_posted(request), instance=found)
     if request.method == "POST" and form.is_valid():
         directory.school_change(actor=request.user, school=found, values=form.cleaned_data)
         messages.success(request, f"{found.name} changed.")
@@ -179,7 +184,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schools_upload(request: HttpRequest) -> HttpResponse:
     _administrators_only(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(_posted(request), request.FILES or None)
     report, problem = None, ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read(limits().import_bytes + 1)
@@ -216,7 +221,7 @@ def schools_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def term_calendars(request: HttpRequest) -> HttpResponse:
     _administrators_only(request)
-    form = CalendarForm(request.POST or None)
+    form = CalendarForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             calendar = terms.calendar_create(actor=request.user, name=form.cleaned_data["name"])
@@ -241,7 +246,7 @@ def term_calendar(request: HttpRequest, calendar_id: int) -> HttpResponse:
     _administrators_only(request)
     calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
     form = TermsForm(
-        request.POST or None,
+        _posted(request),
         initial={"lines": terms.terms_as_lines(calendar), "is_default": calendar.is_default},
     )
     if request.method == "POST" and form.is_valid():
