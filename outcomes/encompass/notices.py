@@ -147,7 +147,7 @@ def school_confirm(
     if not may_confirm(actor):
         raise EncompassRefused("Only screeners and managers confirm a child's school.")
     encompass = (
-        EncompassNotice.objects.select_for_update()
+        EncompassNotice.objects.select_for_update(of=("self",))
         .select_related("notification__contact", "subject__person")
         .get(pk=encompass.pk)
     )

@@ -90,7 +90,11 @@ def police_notification(
 def calendar_2026_27(*, default: bool = True) -> TermCalendar:
     """Northshire's terms for 2026-27: half term 26-30 October 2026, Christmas from
     19 December, February half term 15-19 February 2027."""
-    calendar = TermCalendar.objects.create(name="Northshire schools", is_default=default)
+    calendar, made = TermCalendar.objects.get_or_create(
+        name="Northshire schools", defaults={"is_default": default}
+    )
+    if not made:
+        return calendar
     for name, start, end in [
         ("Autumn 1", date(2026, 9, 3), date(2026, 10, 23)),
         ("Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),
