@@ -187,6 +187,11 @@ def _gias_import(rows, report: DirectoryReport) -> None:
             changed.append(school)
         else:
             report.unchanged += 1
+    for school in [*new, *changed]:
+        if not school.is_open:
+            # A closed school gets no notices: its Key Adult's details are not kept.
+            school.key_adult_name = school.key_adult_email = school.key_adult_phone = ""
+            school.secure_email = ""
     School.objects.bulk_create(new, batch_size=1000)
     School.objects.bulk_update(changed, fields=list(_GIAS_FIELDS), batch_size=1000)
     report.created, report.updated = len(new), len({s.urn for s in changed})
@@ -202,6 +207,10 @@ _GIAS_FIELDS = (
     "postcode",
     "is_open",
     "is_early_years",
+    "key_adult_name",
+    "key_adult_email",
+    "key_adult_phone",
+    "secure_email",
 )
 
 

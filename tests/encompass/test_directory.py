@@ -19,11 +19,15 @@ GIAS = (
     "URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,"
     "TypeOfEstablishment (name),EstablishmentStatus (name),PhaseOfEducation (name),"
     "StatutoryLowAge,Postcode\n"
-    "121212,815,North Yorkshire,2001,Millbrook Primary School,Community school,Open,Primary,4,YO1 7HH\n"
-    "121213,815,North Yorkshire,4002,Oakfield Academy,Academy converter,Open,Secondary,11,YO1 8AA\n"
+    "121212,815,North Yorkshire,2001,Millbrook Primary School,"
+    "Community school,Open,Primary,4,YO1 7HH\n"
+    "121213,815,North Yorkshire,4002,Oakfield Academy,"
+    "Academy converter,Open,Secondary,11,YO1 8AA\n"
     "abc,815,North Yorkshire,2003,No Number School,Community school,Open,Primary,4,YO1 9AA\n"
-    '121214,815,North Yorkshire,2004,"=HYPERLINK(""http://x"")",Community school,Open,Primary,4,YO1 9AB\n'
-    "121215,815,North Yorkshire,1005,Little Acorns Nursery,Local authority nursery school,Open,Nursery,2,YO1 9AC\n"
+    '121214,815,North Yorkshire,2004,"=HYPERLINK(""http://x"")",'
+    "Community school,Open,Primary,4,YO1 9AB\n"
+    "121215,815,North Yorkshire,1005,Little Acorns Nursery,"
+    "Local authority nursery school,Open,Nursery,2,YO1 9AC\n"
     "121216,815,North Yorkshire,2006,Old Mill School,Community school,Closed,Primary,4,YO1 9AD\n"
     "121217,999,Elsewhere,2007,Far Away School,Community school,Open,Primary,4,ZZ1 1ZZ\n"
 )
@@ -58,7 +62,8 @@ def test_gias_extract_with_bad_rows(client, administrator, settings):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "4 new" in page and "1 of other local authorities left out" in page
+    assert "4 new" in page
+    assert "1 of other local authorities left out" in page
     assert "URN must be a number" in page
     assert "EstablishmentName holds a spreadsheet formula" in page
     millbrook = School.objects.get(urn="121212")
@@ -92,15 +97,18 @@ def test_key_adults_and_term_dates(client, administrator):
     assert millbrook.notice_address == "dsl@millbrook.example.sch.uk"
     assert millbrook.key_adult_phone == "01632 960001"
     nursery = School.objects.get(urn="121215")
-    assert nursery.open_all_year and nursery.term_calendar == northshire
+    assert nursery.open_all_year
+    assert nursery.term_calendar == northshire
 
 
 def test_damaged_files_are_refused_clearly(client, administrator):
     client.force_login(administrator)
     nul = _upload(client, "gias", "URN,EstablishmentName\n1\x00,x\n")
-    assert nul.status_code == 400 and "null character" in nul.content.decode()
+    assert nul.status_code == 400
+    assert "null character" in nul.content.decode()
     wrong = _upload(client, "key_adults", GIAS)
-    assert wrong.status_code == 400 and "no column Key Adult name" in wrong.content.decode()
+    assert wrong.status_code == 400
+    assert "no column Key Adult name" in wrong.content.decode()
     windows = _upload(client, "gias", GIAS.replace("Millbrook", "Millbrøøk").encode("cp1252"))
     assert windows.status_code == 200
     assert School.objects.filter(name="Millbrøøk Primary School").exists()
@@ -123,7 +131,8 @@ def test_an_administrator_edits_a_school_and_others_may_not(client, administrato
     )
     assert saved.status_code == 302
     millbrook.refresh_from_db()
-    assert millbrook.open_all_year and millbrook.key_adult_email == "jo@m.sch.uk"
+    assert millbrook.open_all_year
+    assert millbrook.key_adult_email == "jo@m.sch.uk"
 
     client.force_login(manager)
     assert client.get(url).status_code == 403
