@@ -71,9 +71,7 @@ def encompass_school(request: HttpRequest, notice_id: int) -> HttpResponse:
     initial = {}
     if encompass.suggested_school_id:
         initial = {"answer": "school", "school": encompass.suggested_school_id}
-    form = ConfirmSchoolForm(
-        _posted(request), initial=initial, schools=selectors.schools_open()
-    )
+    form = ConfirmSchoolForm(_posted(request), initial=initial, schools=selectors.schools_open())
     waiting = encompass.state == encompass.State.AWAITING_SCHOOL
     if request.method == "POST" and waiting and form.is_valid():
         data = form.cleaned_data
@@ -155,6 +153,13 @@ def schools(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.schools_for(user=request.user, words=words), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    audit_views(
+        actor=request.user,
+        record_type="school",
+        record_ids=[found.urn for found in page.object_list],
+        request=request,
+        via="outcomes.encompass.schools",
+    )
     return render(
         request,
         "outcomes/encompass/schools.html",
@@ -173,6 +178,13 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         return redirect("outcomes:schools")
     if request.method == "POST":
         found.refresh_from_db()  # the heading shows the school as it is, not as typed
+    audit_views(
+        actor=request.user,
+        record_type="school",
+        record_ids=[found.urn],
+        request=request,
+        via="outcomes.encompass.school",
+    )
     return render(
         request,
         "outcomes/encompass/school.html",
