@@ -90,7 +90,7 @@ class SchoolForm(forms.ModelForm):
         self.fields["agency"].queryset = Agency.objects.filter(
             type=Agency.Type.EDUCATION, is_active=True
         )
-        self.fields["agency"].empty_label = "None"
+        self.fields["agency"].empty_label = "No agency"
 
     def clean_key_adult_phone(self) -> str:
         return uk_phone_clean(self.cleaned_data["key_adult_phone"])
