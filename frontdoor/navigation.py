@@ -90,6 +90,7 @@ AREAS: tuple[Area, ...] = (
                 _holds_any(Permission.APPROVE_DECISIONS),
             ),
             Page("Checks", "screening:member-checks", _holds_any(Permission.ANSWER_AGENCY_CHECKS)),
+            Page("Operation Encompass", "outcomes:encompass", _SCREENS),
         ),
         within=(
             "screening:contact",
@@ -113,6 +114,7 @@ AREAS: tuple[Area, ...] = (
             "outcomes:contact-*",
             "outcomes:import*",
             "outcomes:print-batch-*",
+            "outcomes:encompass-school",
         ),
     ),
     Area(
@@ -160,8 +162,17 @@ AREAS: tuple[Area, ...] = (
                 "referrals:systems",
                 _holds_any(Permission.ADMINISTER_SERVICE),
             ),
+            Page("Schools", "outcomes:schools", _holds_any(Permission.ADMINISTER_SERVICE)),
         ),
-        within=("admin:*", "referrals:system", "referrals:system-*", "outcomes:webhook-*"),
+        within=(
+            "admin:*",
+            "referrals:system",
+            "referrals:system-*",
+            "outcomes:webhook-*",
+            "outcomes:school",
+            "outcomes:schools-*",
+            "outcomes:term-*",
+        ),
     ),
 )
 

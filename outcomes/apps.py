@@ -8,6 +8,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from frontdoor import events, page_parts
         from outcomes import family, selectors, services
+        from outcomes.encompass import notices as encompass_notices
         from outcomes.handoff import recording, secrets
 
         # Notices are written inside the transaction that implies them.
@@ -26,6 +27,13 @@ class OutcomesConfig(AppConfig):
         events.subscribe(
             events.CONTACT_WITHDRAWN,
             lambda withdrawal: recording.case_event_for_withdrawal(withdrawal=withdrawal),
+        )
+        # Operation Encompass: the schools' notices, raised in the recording transaction.
+        events.subscribe(
+            events.POLICE_NOTIFICATION_RECORDED,
+            lambda notification: encompass_notices.notices_for_notification(
+                notification=notification
+            ),
         )
         events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
         # What the screening contact page shows of outcomes, computed by its view.

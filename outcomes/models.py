@@ -28,10 +28,14 @@ class Notice(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
         OUTCOME = "outcome", "Outcome"
         CORRECTION = "correction", "Correction of an earlier outcome"
+        # To a child's school after police attended a domestic abuse incident
+        # (outcomes/models_encompass.py).
+        ENCOMPASS = "encompass", "Operation Encompass notice"
 
     class Audience(models.TextChoices):
         REFERRER = "referrer", "Referrer"
         FAMILY = "family", "Family"
+        SCHOOL = "school", "School's Key Adult"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -351,6 +355,13 @@ class OutcomeImport(models.Model):
 
 # Letters printed and posted by the council; imported here so Django finds them.
 # Events handed to case-management and partner systems (webhooks and the pull feed).
+from outcomes.models_encompass import (  # noqa: E402, F401
+    EncompassNotice,
+    PupilSchool,
+    School,
+    TermCalendar,
+    TermPeriod,
+)
 from outcomes.models_handoff import (  # noqa: E402, F401
     CaseEvent,
     CaseEventWaiting,

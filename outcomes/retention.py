@@ -31,6 +31,7 @@ from outcomes.models import (
     DeliveryAttempt,
     Letter,
     Notice,
+    PupilSchool,
     RetentionRun,
 )
 from referrals.models import (
@@ -316,6 +317,10 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     DeliveryAttempt.objects.filter(delivery__event__contact_id__in=ids).update(response_excerpt="")
     Delivery.objects.filter(event__contact_id__in=ids).update(state=Delivery.State.ERASED)
     Person.objects.filter(pk__in=only_here).update(**ERASED_IDENTITY, aliases=[])
+    # Which school an erased child attends goes with them; the notices to schools keep
+    # their times (for the Encompass scorecard), their words were never kept, and the
+    # address each went to is erased with the notice above. The directory holds no child.
+    PupilSchool.objects.filter(person_id__in=only_here).delete()
     PersonMerge.objects.filter(pk__in=merges).update(
         reason=ERASED,
         kept_changes={},

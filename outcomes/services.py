@@ -145,6 +145,13 @@ def _claim(notice_id: int) -> bool:
 def render_notice(notice: Notice) -> tuple[str, str]:
     """(subject, body) in plain language for this recipient; nothing they may not know."""
     decision = notice.decision
+    extra = {}
+    if notice.audience == Notice.Audience.SCHOOL:
+        # Operation Encompass: the minimum the school is told (imported here, as that
+        # module queues through this one's task name).
+        from outcomes.encompass.notices import notice_context
+
+        extra = notice_context(notice)
     text = render_to_string(
         f"notices/{notice.kind}_{notice.audience}.txt",
         {
@@ -154,6 +161,7 @@ def render_notice(notice: Notice) -> tuple[str, str]:
             "service_name": settings.SERVICE_NAME,
             "council_name": settings.COUNCIL_NAME,
             "front_door_phone": settings.FRONT_DOOR_PHONE,
+            **extra,
         },
     ).strip()
     subject, _, body = text.partition("\n")
@@ -310,6 +318,9 @@ def notice_resend_problem(notice: Notice) -> str:
         if letter_address(notice.contact) is None:
             return NO_FAMILY_ADDRESS
         return ""
+    if notice.audience == Notice.Audience.SCHOOL:
+        school = notice.encompass.school
+        return "" if school.notice_address else f"No email address for {school.name}'s Key Adult"
     if not notice.recipient:
         return "No email address or phone number for the referrer"
     if notice.channel == Notice.Channel.SMS and not notify.enabled():
@@ -342,6 +353,9 @@ def notice_resend(*, actor: User, notice: Notice) -> Notice:
     recipient = notice.recipient
     if notice.audience == Notice.Audience.FAMILY:
         recipient = _family_address(notice.contact)
+    encompass = notice.encompass if notice.audience == Notice.Audience.SCHOOL else None
+    if encompass is not None:
+        recipient = encompass.school.notice_address  # the directory as it is now
     again = Notice.objects.create(
         contact=notice.contact,
         decision=notice.decision,
@@ -352,6 +366,10 @@ def notice_resend(*, actor: User, notice: Notice) -> Notice:
         resend_of=notice,
         requested_by=actor,
     )
+    if encompass is not None:
+        # The school's notice is now the new one (its link and delivery are tracked there).
+        encompass.notice = again
+        encompass.save(update_fields=["notice"])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CHANGE,

@@ -4,6 +4,7 @@ from django.urls import path
 
 from outcomes import views, views_handoff, views_letters, views_withdrawals
 from outcomes.chronology import views as chronology
+from outcomes.encompass import views as encompass
 from outcomes.returns import views as returns
 from outcomes.returns import views_annex_a
 from outcomes.scorecard import views as scorecard
@@ -107,6 +108,20 @@ urlpatterns = [
         views_handoff.webhook_endpoint_delete,
         name="webhook-endpoint-delete",
     ),
+    # Operation Encompass: schools told after a domestic abuse incident.
+    path("encompass/", encompass.encompass_notices, name="encompass"),
+    path("encompass/<int:notice_id>/school/", encompass.encompass_school, name="encompass-school"),
+    # The link in a school's notice: a signed token, no sign-in, nothing personal in it.
+    path(
+        "encompass/read/<str:token>/",
+        encompass.encompass_acknowledge,
+        name="encompass-acknowledge",
+    ),
+    path("schools/", encompass.schools, name="schools"),
+    path("schools/upload/", encompass.schools_upload, name="schools-upload"),
+    path("schools/<int:school_id>/", encompass.school, name="school"),
+    path("schools/term-dates/", encompass.term_calendars, name="term-calendars"),
+    path("schools/term-dates/<int:calendar_id>/", encompass.term_calendar, name="term-calendar"),
     path(
         "contacts/<str:reference>/notices/<int:notice_id>/resend/",
         views.notice_resend,

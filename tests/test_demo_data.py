@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.db.models import F
 
 # ``load_demo_data`` itself, its accounts and what it prints: tests/test_demo_command.py.
 
@@ -94,3 +95,21 @@ def test_the_demo_case_system_is_a_partner_system_that_may_receive_events(db):
     assert client.has_scope(Scope.RECEIVE_EVENTS)
     assert client.has_scope(Scope.POST_OUTCOME_EVENTS)
     assert not client.has_scope(Scope.SUBMIT_CONTACTS)
+
+
+def test_demo_schools_and_encompass_notices_in_each_state(db):
+    from demo.common import demo_data_load
+    from demo.encompass import demo_encompass_load
+    from outcomes.encompass import selectors
+    from outcomes.models_encompass import EncompassNotice, School
+
+    demo_data_load()
+    assert demo_encompass_load() == 8
+    assert demo_encompass_load() == 0  # loading again adds nothing
+
+    assert School.objects.exclude(key_adult_email="").count() >= 4
+    states = {selectors.status_of(notice) for notice in EncompassNotice.objects.all()}
+    assert states == {"awaiting_school", "held", "due", "sent", "failed", "not_sent"}
+    assert EncompassNotice.objects.filter(acknowledged_at__isnull=False).exists()
+    late = EncompassNotice.objects.filter(notice__sent_at__gt=F("due_at"))
+    assert late.exists()

@@ -492,3 +492,6 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# --- Operation Encompass: schools told after a domestic abuse incident -------------------
+from .encompass import *  # noqa: E402, F403

@@ -106,7 +106,7 @@ def _midnight(day: date) -> datetime:
 # --- Notices ----------------------------------------------------------------------------
 
 
-@source(kind="notices", label="Notices to referrers and families")
+@source(kind="notices", label="Notices to referrers, families and schools")
 def notices(person: Person) -> list[Stream]:
     sent = Notice.objects.filter(on_contacts_of(person))
     return [Stream("notice", rows_at(sent, "created_at"), _load_notices)]
@@ -119,7 +119,10 @@ def _load_notices(keys: Sequence[EntryKey], user: User) -> dict[EntryKey, Entry]
     )
     for notice in rows:
         contact = notice.contact
-        audience = "the family" if notice.audience == Notice.Audience.FAMILY else "the referrer"
+        audience = {
+            Notice.Audience.FAMILY: "the family",
+            Notice.Audience.SCHOOL: "the child's school",
+        }.get(notice.audience, "the referrer")
         details = [
             ("Sent by", notice.get_channel_display()),
             ("Status", notice.get_status_display()),

@@ -20,11 +20,11 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 
 from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.working_days import working_time_between
-from outcomes.models import DownstreamOutcome
+from outcomes.models import DownstreamOutcome, EncompassNotice
 from referrals.models import Contact, ContactSubject, ContactWithdrawal
 from screening.models import AgencyCheck, Decision
 
@@ -89,6 +89,18 @@ class OutcomeFact:
     assessment_outcome: str
 
 
+@dataclass(frozen=True)
+class EncompassFact:
+    """An Operation Encompass notice to a child's school: when it was due, and when it
+    was sent (None: not sent as at the moment counted)."""
+
+    contact_id: int
+    subject_id: int
+    due_on: date
+    due_at: datetime
+    sent_at: datetime | None
+
+
 @dataclass
 class OutcomeMaps:
     """Downstream outcomes by (contact, child), as the measures need them."""
@@ -143,6 +155,7 @@ class Facts:
     outcomes: list[OutcomeFact]
     contacts_by_child: dict[ChildKey, list[ContactFact]]
     checks: list[CheckFact] = field(default_factory=list)
+    encompass: list[EncompassFact] = field(default_factory=list)
 
     @cached_property
     def outcome_maps(self) -> OutcomeMaps:
@@ -319,10 +332,22 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         .order_by("requested_at", "pk")
         .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")
     ]
+    # Schools' notices due in the period (not those a screener found no school for).
+    encompass = [
+        EncompassFact(contact_id, subject_id, london_date(due_at), due_at, sent)
+        for contact_id, subject_id, due_at, sent in EncompassNotice.objects.filter(
+            due_at__gte=start_of(start), due_at__lt=window_end, created_at__lte=as_at
+        )
+        .exclude(state=EncompassNotice.State.NOT_SENT)
+        .annotate(sent=Case(When(notice__sent_at__lte=as_at, then=F("notice__sent_at"))))
+        .order_by("due_at", "pk")
+        .values_list("contact_id", "subject_id", "due_at", "sent")
+    ]
     return Facts(
         as_at=as_at,
         contacts=contacts,
         outcomes=outcomes,
         contacts_by_child=dict(contacts_by_child),
         checks=checks,
+        encompass=encompass,
     )

@@ -47,6 +47,7 @@ from enum import StrEnum
 
 from frontdoor.working_days import decided_in_time
 from outcomes.deadlines import assessment_due, icpc_due, strategy_for_icpc
+from outcomes.encompass.schooldays import sent_in_time
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
@@ -174,6 +175,16 @@ HEADLINE_MEASURES: tuple[Measure, ...] = (
         Kind.RATE,
         "decided in time",
         "decided or overdue",
+        higher_is_better=True,
+    ),
+    Measure(
+        "encompass_on_time",
+        "Operation Encompass notices on time",
+        "Notices to a child's school after a domestic abuse incident, due in the period, "
+        "sent before 08:30 on the school's next school day; one not sent by then is late.",
+        Kind.RATE,
+        "sent on time",
+        "notices due",
         higher_is_better=True,
     ),
     Measure(
@@ -315,7 +326,25 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
     figures.update(_conference_figures(facts, period, mine))
     figures.update(_timeliness_figures(facts, received))
     figures.update(_check_figures(facts, months, belongs))
+    figures["encompass_on_time"] = _encompass_figure(facts, months, mine)
     return figures
+
+
+def _encompass_figure(facts: Facts, months: list[date], mine) -> Figure:
+    """Notices due in the period, once due or sent; on time by the Encompass page's test."""
+    due = [
+        n
+        for n in facts.encompass
+        if n.due_on.replace(day=1) in months
+        and (n.sent_at is not None or n.due_at <= facts.as_at)
+        and n.contact_id in facts.contacts
+        and mine(n.contact_id)
+    ]
+    on_time = [n for n in due if sent_in_time(sent_at=n.sent_at, due_at=n.due_at)]
+    return Figure(
+        _pair_items((n.contact_id, n.subject_id) for n in on_time),
+        _pair_items((n.contact_id, n.subject_id) for n in due),
+    )
 
 
 def _undecided(fact: ContactFact) -> str:

@@ -240,7 +240,8 @@ def test_queries_do_not_grow_with_the_records(world, manager):
         world.decide(f"extra{day}", Route.EARLY_HELP, at(2026, 9, day, 12))
     with CaptureQueriesContext(connection) as after:
         scorecard_get(user=manager, period=Q3)
-    assert len(after) == len(before) <= 8
+    # Nine: one of them reads the Operation Encompass notices (outcomes/encompass).
+    assert len(after) == len(before) <= 9
 
 
 def test_assessments_completed_within_45_working_days(world, manager):

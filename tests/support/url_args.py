@@ -89,6 +89,10 @@ ARGS = {
     "outcomes:webhook-secret-rotate": ["endpoint_id"],
     "outcomes:webhook-secret-revoke": ["endpoint_id", "secret_id"],
     "outcomes:webhook-endpoint-delete": ["endpoint_id"],
+    "outcomes:encompass-school": ["encompass_id"],
+    "outcomes:encompass-acknowledge": ["ack_token"],
+    "outcomes:school": ["school_id"],
+    "outcomes:term-calendar": ["calendar_id"],
 }
 
 

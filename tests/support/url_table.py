@@ -18,8 +18,9 @@ from django.utils import timezone
 from frontdoor.roles import Role
 from outcomes import letters
 from outcomes import services as notice_services
+from outcomes.encompass import notices as encompass_notices
 from outcomes.handoff import endpoints as webhook_services
-from outcomes.models import Delivery, Notice, OutcomeImport
+from outcomes.models import Delivery, EncompassNotice, Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import ContactSubject, Person, Relationship, Scope, WarningKind
@@ -29,6 +30,7 @@ from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, SharingBasis, ThresholdLevel
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.support import encompass as encompass_support
 from tests.support.checks import consented
 from tests.support.documents import small_pdf
 from tests.support.screening import decide as screening_decide
@@ -261,6 +263,16 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "outcomes:webhook-secret-rotate": (only(403, {ADM: 200}), only(403, {ADM: 200})),
     "outcomes:webhook-secret-revoke": (only(403, {ADM: 200}), only(403, {ADM: 302})),
     "outcomes:webhook-endpoint-delete": (only(403, {ADM: 200}), only(403, {ADM: 302})),
+    # Operation Encompass: notices for screening staff, the directory for administrators,
+    # and the school's acknowledgement link for anyone holding it (used by the first POST).
+    "outcomes:encompass": (only(403, STAFF), None),
+    "outcomes:encompass-school": (only(404, STAFF), only(404, {S: 400, M: 400})),
+    "outcomes:encompass-acknowledge": (everyone(200, anon=200), everyone(400, anon=200)),
+    "outcomes:schools": (only(403, {ADM: 200}), None),
+    "outcomes:schools-upload": (only(403, {ADM: 200}), only(403, {ADM: 400})),
+    "outcomes:school": (only(403, {ADM: 200}), only(403, {ADM: 400})),
+    "outcomes:term-calendars": (only(403, {ADM: 200}), only(403, {ADM: 400})),
+    "outcomes:term-calendar": (only(403, {ADM: 200}), only(403, {ADM: 400})),
     # The partner API takes bearer tokens only (tested with tokens in tests/referrals).
     "api-contact-case-system-id": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-detail": (everyone(401, anon=401), None),
@@ -410,7 +422,19 @@ def url_world() -> tuple[dict, dict]:
     partner, _ = referral_services.api_client_create(
         name="Walk case system", account=users["case_system"]
     )
+    # An Operation Encompass notice waiting for its school, and the directory's records.
+    encompass_notice = EncompassNotice.objects.get(
+        notification=encompass_support.police_notification(
+            screener, incident_at=timezone.now() - timedelta(hours=3)
+        )
+    )
+    calendar = encompass_support.calendar_2026_27()
+    directory_school = encompass_support.school()
     ids = {
+        "encompass_id": encompass_notice.pk,
+        "ack_token": encompass_notices.acknowledge_token(encompass_notice),
+        "school_id": directory_school.pk,
+        "calendar_id": calendar.pk,
         "receiver_id": receiver.pk,
         "endpoint_id": endpoint.pk,
         "secret_id": endpoint.secrets.get().pk,

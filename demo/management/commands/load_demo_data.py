@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
 from demo.documents import demo_documents_load
+from demo.encompass import demo_encompass_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
 from demo.screening import demo_meetings_load, demo_screening_load
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         meetings = demo_meetings_load(now=now)
         outcomes = demo_outcomes_load(now=now)
         documents = demo_documents_load()
+        schools_told = demo_encompass_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -63,6 +65,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")
         if documents:
             self.stdout.write(f"Attached {documents} made-up files to contacts in screening.")
+        if schools_told:
+            self.stdout.write(
+                f"Raised {schools_told} Operation Encompass notices to made-up schools."
+            )
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
         path = demo_accounts_write(

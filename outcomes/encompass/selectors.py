@@ -1,0 +1,174 @@
+"""Reads for Operation Encompass: the notices page (managers and screeners), one notice
+for a screener to confirm its school (the access function for the kind), and the
+schools directory and term calendars (administrators)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from frontdoor.models import User
+from frontdoor.roles import Permission
+from outcomes.encompass.schooldays import is_late
+from outcomes.models import Notice
+from outcomes.models_encompass import EncompassNotice, School, TermCalendar
+from referrals import selectors as referral_selectors
+
+State = EncompassNotice.State
+SENT = (Notice.Status.SENT, Notice.Status.DELIVERED)
+FAILED = (Notice.Status.PERMANENT_FAILURE,)
+# Where a notice stands, as the page shows and filters it.
+STATUSES = {
+    "awaiting_school": "Waiting for the school to be confirmed",
+    "held": "Held for the first day back",
+    "due": "Being sent",
+    "sent": "Sent",
+    "failed": "Failed: needs a person",
+    "late": "Late",
+    "not_sent": "Not sent",
+}
+
+
+def may_see(user: User) -> bool:
+    return user.has_perm(Permission.SCREEN_CONTACTS.perm)
+
+
+def _status_filter(status: str, now: datetime) -> Q:
+    released = Q(state=State.RELEASED)
+    return {
+        "awaiting_school": Q(state=State.AWAITING_SCHOOL),
+        "held": Q(state=State.HELD),
+        "due": released & ~Q(notice__status__in=(*SENT, *FAILED)),
+        "sent": released & Q(notice__status__in=SENT),
+        "failed": released & Q(notice__status__in=FAILED),
+        "late": Q(notice__sent_at__gte=F("due_at"))
+        | (Q(notice__sent_at__isnull=True, due_at__lte=now) & ~Q(state=State.NOT_SENT)),
+        "not_sent": Q(state=State.NOT_SENT),
+    }[status]
+
+
+def status_of(encompass: EncompassNotice) -> str:
+    if encompass.state != State.RELEASED:
+        return encompass.state
+    if encompass.notice.status in SENT:
+        return "sent"
+    return "failed" if encompass.notice.status in FAILED else "due"
+
+
+@dataclass(frozen=True)
+class Row:
+    encompass: EncompassNotice
+    status: str
+    late: bool
+    restricted: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+
+def notices_page(*, user: User, status: str = "", school: str = "") -> QuerySet[EncompassNotice]:
+    """The notices for the page, soonest due first, filtered by where they stand and by
+    school (name or URN). Restricted contacts are listed without the child's name."""
+    if not may_see(user):
+        return EncompassNotice.objects.none()
+    notices = EncompassNotice.objects.select_related(
+        "school", "notice", "subject", "contact", "notification"
+    ).annotate(closed=referral_selectors.closed_to(user, "contact_id"))
+    if status in STATUSES:
+        notices = notices.filter(_status_filter(status, timezone.now()))
+    if school.strip():
+        words = school.strip()
+        notices = notices.filter(Q(school__name__icontains=words) | Q(school__urn=words))
+    return notices.order_by("-due_at", "pk")
+
+
+def rows(notices) -> list[Row]:
+    now = timezone.now()
+    return [
+        Row(
+            encompass=notice,
+            status=status_of(notice),
+            late=notice.state != State.NOT_SENT
+            and is_late(
+                sent_at=notice.notice.sent_at if notice.notice_id else None,
+                due_at=notice.due_at,
+                now=now,
+            ),
+            restricted=notice.closed,
+        )
+        for notice in notices
+    ]
+
+
+def counts() -> dict[str, int]:
+    """How many notices stand in each state, for the page's summary."""
+    now = timezone.now()
+    return {
+        status: EncompassNotice.objects.filter(_status_filter(status, now)).count()
+        for status in ("awaiting_school", "held", "due", "failed", "late")
+    }
+
+
+def notice_get(*, user: User, notice_id: int) -> EncompassNotice:
+    """One notice, for screening staff, by its contact's rule: 404 alike for missing and
+    not theirs, then the restricted-record refusal."""
+    if not may_see(user):
+        raise Http404("No notice found")
+    try:
+        encompass = EncompassNotice.objects.select_related(
+            "contact", "subject", "notification", "school", "suggested_school", "notice"
+        ).get(pk=notice_id)
+    except EncompassNotice.DoesNotExist:
+        raise Http404("No notice found") from None
+    referral_selectors.contact_ensure_open(user=user, contact=encompass.contact)
+    return encompass
+
+
+def schools_open() -> QuerySet[School]:
+    return School.objects.filter(is_open=True).order_by("name", "urn")
+
+
+# --- The directory, for administrators ----------------------------------------------------
+
+
+def may_administer(user: User) -> bool:
+    return user.has_perm(Permission.ADMINISTER_SERVICE.perm)
+
+
+def schools_for(*, user: User, words: str = "") -> QuerySet[School]:
+    if not may_administer(user):
+        return School.objects.none()
+    schools = School.objects.select_related("term_calendar")
+    words = words.strip()
+    if words:
+        schools = schools.filter(
+            Q(name__icontains=words) | Q(urn=words) | Q(local_authority__icontains=words)
+        )
+    return schools.order_by("-is_open", "name", "urn")
+
+
+def school_get(*, user: User, school_id: int) -> School:
+    if not may_administer(user):
+        raise Http404("No school found")
+    try:
+        return School.objects.select_related("term_calendar", "agency").get(pk=school_id)
+    except School.DoesNotExist:
+        raise Http404("No school found") from None
+
+
+def calendars_for(*, user: User) -> QuerySet[TermCalendar]:
+    if not may_administer(user):
+        return TermCalendar.objects.none()
+    return TermCalendar.objects.prefetch_related("terms")
+
+
+def calendar_get(*, user: User, calendar_id: int) -> TermCalendar:
+    try:
+        return calendars_for(user=user).get(pk=calendar_id)
+    except TermCalendar.DoesNotExist:
+        raise Http404("No calendar found") from None
