@@ -492,3 +492,5 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+from .police import *  # noqa: E402, F403
