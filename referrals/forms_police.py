@@ -212,7 +212,7 @@ class AdultSlotForm(PersonSlotForm):
     adult = True
     involvement = forms.ChoiceField(
         label="How were they involved?",
-        choices=[("", "Select how")] + ADULT_INVOLVEMENTS,
+        choices=[("", "Select how"), *ADULT_INVOLVEMENTS],
         required=False,
     )
     relationship_to_children = forms.CharField(

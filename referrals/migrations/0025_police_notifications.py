@@ -9,135 +9,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0018_user_phone'),
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('referrals', '0024_contact_withdrawal'),
+        ("frontdoor", "0018_user_phone"),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("referrals", "0024_contact_withdrawal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PoliceInvolvement',
+            name="PoliceInvolvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('involvement', models.CharField(choices=[('child_present', 'Child present at the incident'), ('child_resident', 'Child normally resident, not present'), ('victim', 'Victim'), ('alleged_perpetrator', 'Alleged perpetrator'), ('witness', 'Witness'), ('other_adult', 'Other adult involved')], max_length=30)),
-                ('subject', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='police_involvement', to='referrals.contactsubject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "involvement",
+                    models.CharField(
+                        choices=[
+                            ("child_present", "Child present at the incident"),
+                            ("child_resident", "Child normally resident, not present"),
+                            ("victim", "Victim"),
+                            ("alleged_perpetrator", "Alleged perpetrator"),
+                            ("witness", "Witness"),
+                            ("other_adult", "Other adult involved"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_involvement",
+                        to="referrals.contactsubject",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PoliceNotification',
+            name="PoliceNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('police_reference', models.CharField(help_text="The force's own reference for the notification.", max_length=50)),
-                ('incident_number', models.CharField(blank=True, max_length=50)),
-                ('incident_at', models.DateTimeField(help_text='When the incident happened.')),
-                ('incident_type', models.CharField(choices=[('domestic_abuse', 'Domestic abuse'), ('missing_episode', 'Missing episode'), ('exploitation_concern', 'Exploitation concern'), ('child_arrested', 'Child arrested'), ('other', 'Other')], max_length=30)),
-                ('risk_grade', models.CharField(choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('officer_account', models.TextField(help_text='What the attending officer found and did.')),
-                ('officer_name', models.CharField(blank=True, max_length=200)),
-                ('family_told', models.BooleanField(blank=True, help_text='Whether the family was told police would share this.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='police_notification', to='referrals.contact')),
-                ('force', models.ForeignKey(help_text='The police force that sent it.', on_delete=django.db.models.deletion.PROTECT, related_name='police_notifications', to='frontdoor.agency')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "police_reference",
+                    models.CharField(
+                        help_text="The force's own reference for the notification.", max_length=50
+                    ),
+                ),
+                ("incident_number", models.CharField(blank=True, max_length=50)),
+                ("incident_at", models.DateTimeField(help_text="When the incident happened.")),
+                (
+                    "incident_type",
+                    models.CharField(
+                        choices=[
+                            ("domestic_abuse", "Domestic abuse"),
+                            ("missing_episode", "Missing episode"),
+                            ("exploitation_concern", "Exploitation concern"),
+                            ("child_arrested", "Child arrested"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "risk_grade",
+                    models.CharField(
+                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "officer_account",
+                    models.TextField(help_text="What the attending officer found and did."),
+                ),
+                ("officer_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "family_told",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Whether the family was told police would share this.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_notification",
+                        to="referrals.contact",
+                    ),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        help_text="The police force that sent it.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_notifications",
+                        to="frontdoor.agency",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PoliceInvolvementEvent',
+            name="PoliceInvolvementEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('involvement', models.CharField(choices=[('child_present', 'Child present at the incident'), ('child_resident', 'Child normally resident, not present'), ('victim', 'Victim'), ('alleged_perpetrator', 'Alleged perpetrator'), ('witness', 'Witness'), ('other_adult', 'Other adult involved')], max_length=30)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.policeinvolvement')),
-                ('subject', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.contactsubject')),
-                ('notification', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.policenotification')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "involvement",
+                    models.CharField(
+                        choices=[
+                            ("child_present", "Child present at the incident"),
+                            ("child_resident", "Child normally resident, not present"),
+                            ("victim", "Victim"),
+                            ("alleged_perpetrator", "Alleged perpetrator"),
+                            ("witness", "Witness"),
+                            ("other_adult", "Other adult involved"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="referrals.policeinvolvement",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="referrals.contactsubject",
+                    ),
+                ),
+                (
+                    "notification",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="referrals.policenotification",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='policeinvolvement',
-            name='notification',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='referrals.policenotification'),
+            model_name="policeinvolvement",
+            name="notification",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="involvements",
+                to="referrals.policenotification",
+            ),
         ),
         migrations.CreateModel(
-            name='PoliceNotificationEvent',
+            name="PoliceNotificationEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('police_reference', models.CharField(help_text="The force's own reference for the notification.", max_length=50)),
-                ('incident_number', models.CharField(blank=True, max_length=50)),
-                ('incident_at', models.DateTimeField(help_text='When the incident happened.')),
-                ('incident_type', models.CharField(choices=[('domestic_abuse', 'Domestic abuse'), ('missing_episode', 'Missing episode'), ('exploitation_concern', 'Exploitation concern'), ('child_arrested', 'Child arrested'), ('other', 'Other')], max_length=30)),
-                ('risk_grade', models.CharField(choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('officer_account', models.TextField(help_text='What the attending officer found and did.')),
-                ('officer_name', models.CharField(blank=True, max_length=200)),
-                ('family_told', models.BooleanField(blank=True, help_text='Whether the family was told police would share this.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.contact')),
-                ('force', models.ForeignKey(db_constraint=False, help_text='The police force that sent it.', on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='frontdoor.agency')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.policenotification')),
-                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "police_reference",
+                    models.CharField(
+                        help_text="The force's own reference for the notification.", max_length=50
+                    ),
+                ),
+                ("incident_number", models.CharField(blank=True, max_length=50)),
+                ("incident_at", models.DateTimeField(help_text="When the incident happened.")),
+                (
+                    "incident_type",
+                    models.CharField(
+                        choices=[
+                            ("domestic_abuse", "Domestic abuse"),
+                            ("missing_episode", "Missing episode"),
+                            ("exploitation_concern", "Exploitation concern"),
+                            ("child_arrested", "Child arrested"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "risk_grade",
+                    models.CharField(
+                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "officer_account",
+                    models.TextField(help_text="What the attending officer found and did."),
+                ),
+                ("officer_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "family_told",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Whether the family was told police would share this.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="referrals.contact",
+                    ),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        help_text="The police force that sent it.",
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="frontdoor.agency",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="referrals.policenotification",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='policenotification',
-            index=models.Index(fields=['incident_type', 'incident_at'], name='police_type_incident_idx'),
+            model_name="policenotification",
+            index=models.Index(
+                fields=["incident_type", "incident_at"], name="police_type_incident_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='policenotification',
-            index=models.Index(fields=['risk_grade'], name='police_grade_idx'),
+            model_name="policenotification",
+            index=models.Index(fields=["risk_grade"], name="police_grade_idx"),
         ),
         migrations.AddConstraint(
-            model_name='policenotification',
-            constraint=models.UniqueConstraint(models.F('force'), django.db.models.functions.text.Upper('police_reference'), name='police_notification_reference_unique_per_force'),
+            model_name="policenotification",
+            constraint=models.UniqueConstraint(
+                models.F("force"),
+                django.db.models.functions.text.Upper("police_reference"),
+                name="police_notification_reference_unique_per_force",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policenotification',
-            constraint=models.CheckConstraint(condition=models.Q(('police_reference', ''), _negated=True), name='police_notification_has_reference'),
+            model_name="policenotification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("police_reference", ""), _negated=True),
+                name="police_notification_has_reference",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policenotification',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_policenotificationevent" ("contact_id", "created_at", "family_told", "force_id", "id", "incident_at", "incident_number", "incident_type", "officer_account", "officer_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "police_reference", "recorded_by_id", "risk_grade") VALUES (NEW."contact_id", NEW."created_at", NEW."family_told", NEW."force_id", NEW."id", NEW."incident_at", NEW."incident_number", NEW."incident_type", NEW."officer_account", NEW."officer_name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."police_reference", NEW."recorded_by_id", NEW."risk_grade"); RETURN NULL;', hash='e3895aa023c99efb94e7420347a46c4ee8311b72', operation='INSERT', pgid='pgtrigger_insert_insert_4842e', table='referrals_policenotification', when='AFTER')),
+            model_name="policenotification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "referrals_policenotificationevent" ("contact_id", "created_at", "family_told", "force_id", "id", "incident_at", "incident_number", "incident_type", "officer_account", "officer_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "police_reference", "recorded_by_id", "risk_grade") VALUES (NEW."contact_id", NEW."created_at", NEW."family_told", NEW."force_id", NEW."id", NEW."incident_at", NEW."incident_number", NEW."incident_type", NEW."officer_account", NEW."officer_name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."police_reference", NEW."recorded_by_id", NEW."risk_grade"); RETURN NULL;',
+                    hash="e3895aa023c99efb94e7420347a46c4ee8311b72",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_4842e",
+                    table="referrals_policenotification",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policenotification',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_policenotificationevent" ("contact_id", "created_at", "family_told", "force_id", "id", "incident_at", "incident_number", "incident_type", "officer_account", "officer_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "police_reference", "recorded_by_id", "risk_grade") VALUES (NEW."contact_id", NEW."created_at", NEW."family_told", NEW."force_id", NEW."id", NEW."incident_at", NEW."incident_number", NEW."incident_type", NEW."officer_account", NEW."officer_name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."police_reference", NEW."recorded_by_id", NEW."risk_grade"); RETURN NULL;', hash='b81d66aaba64a4b6d2b00f84f0505c7db5fc8cb9', operation='UPDATE', pgid='pgtrigger_update_update_e162a', table='referrals_policenotification', when='AFTER')),
+            model_name="policenotification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "referrals_policenotificationevent" ("contact_id", "created_at", "family_told", "force_id", "id", "incident_at", "incident_number", "incident_type", "officer_account", "officer_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "police_reference", "recorded_by_id", "risk_grade") VALUES (NEW."contact_id", NEW."created_at", NEW."family_told", NEW."force_id", NEW."id", NEW."incident_at", NEW."incident_number", NEW."incident_type", NEW."officer_account", NEW."officer_name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."police_reference", NEW."recorded_by_id", NEW."risk_grade"); RETURN NULL;',
+                    hash="b81d66aaba64a4b6d2b00f84f0505c7db5fc8cb9",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_e162a",
+                    table="referrals_policenotification",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policenotification',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_policenotificationevent" ("contact_id", "created_at", "family_told", "force_id", "id", "incident_at", "incident_number", "incident_type", "officer_account", "officer_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "police_reference", "recorded_by_id", "risk_grade") VALUES (OLD."contact_id", OLD."created_at", OLD."family_told", OLD."force_id", OLD."id", OLD."incident_at", OLD."incident_number", OLD."incident_type", OLD."officer_account", OLD."officer_name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."police_reference", OLD."recorded_by_id", OLD."risk_grade"); RETURN NULL;', hash='6b44ec592b926fc48084c1c9e081b2ffbcc60230', operation='DELETE', pgid='pgtrigger_delete_delete_7000f', table='referrals_policenotification', when='AFTER')),
+            model_name="policenotification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "referrals_policenotificationevent" ("contact_id", "created_at", "family_told", "force_id", "id", "incident_at", "incident_number", "incident_type", "officer_account", "officer_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "police_reference", "recorded_by_id", "risk_grade") VALUES (OLD."contact_id", OLD."created_at", OLD."family_told", OLD."force_id", OLD."id", OLD."incident_at", OLD."incident_number", OLD."incident_type", OLD."officer_account", OLD."officer_name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."police_reference", OLD."recorded_by_id", OLD."risk_grade"); RETURN NULL;',
+                    hash="6b44ec592b926fc48084c1c9e081b2ffbcc60230",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_7000f",
+                    table="referrals_policenotification",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policeinvolvementevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='c84a86fd388fe2dddcdbab9104ad78656081d113', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_48abd', table='referrals_policeinvolvementevent', when='BEFORE')),
+            model_name="policeinvolvementevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="c84a86fd388fe2dddcdbab9104ad78656081d113",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_48abd",
+                    table="referrals_policeinvolvementevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policeinvolvement',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_policeinvolvementevent" ("id", "involvement", "notification_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "subject_id") VALUES (NEW."id", NEW."involvement", NEW."notification_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."subject_id"); RETURN NULL;', hash='84ac305eb83593a1ca4001be8ef4210f76119a24', operation='INSERT', pgid='pgtrigger_insert_insert_4e8ea', table='referrals_policeinvolvement', when='AFTER')),
+            model_name="policeinvolvement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "referrals_policeinvolvementevent" ("id", "involvement", "notification_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "subject_id") VALUES (NEW."id", NEW."involvement", NEW."notification_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."subject_id"); RETURN NULL;',
+                    hash="84ac305eb83593a1ca4001be8ef4210f76119a24",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_4e8ea",
+                    table="referrals_policeinvolvement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policeinvolvement',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_policeinvolvementevent" ("id", "involvement", "notification_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "subject_id") VALUES (NEW."id", NEW."involvement", NEW."notification_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."subject_id"); RETURN NULL;', hash='003b8045207de951593d1dc96bf81a7253ce04f2', operation='UPDATE', pgid='pgtrigger_update_update_0924c', table='referrals_policeinvolvement', when='AFTER')),
+            model_name="policeinvolvement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "referrals_policeinvolvementevent" ("id", "involvement", "notification_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "subject_id") VALUES (NEW."id", NEW."involvement", NEW."notification_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."subject_id"); RETURN NULL;',
+                    hash="003b8045207de951593d1dc96bf81a7253ce04f2",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_0924c",
+                    table="referrals_policeinvolvement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policeinvolvement',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_policeinvolvementevent" ("id", "involvement", "notification_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "subject_id") VALUES (OLD."id", OLD."involvement", OLD."notification_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."subject_id"); RETURN NULL;', hash='f1d0f46aadb0344dfdf1150bf0817f9af0c5b1ce', operation='DELETE', pgid='pgtrigger_delete_delete_e70af', table='referrals_policeinvolvement', when='AFTER')),
+            model_name="policeinvolvement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "referrals_policeinvolvementevent" ("id", "involvement", "notification_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "subject_id") VALUES (OLD."id", OLD."involvement", OLD."notification_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."subject_id"); RETURN NULL;',
+                    hash="f1d0f46aadb0344dfdf1150bf0817f9af0c5b1ce",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_e70af",
+                    table="referrals_policeinvolvement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='policenotificationevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='fbbd0154bdb449b7fcc24e09c400e279db07139e', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_fd94b', table='referrals_policenotificationevent', when='BEFORE')),
+            model_name="policenotificationevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="fbbd0154bdb449b7fcc24e09c400e279db07139e",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_fd94b",
+                    table="referrals_policenotificationevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -162,9 +162,7 @@ def _contact_input(data: PoliceNotificationInput, received_at: datetime) -> Cont
         urgency=URGENCY_OF_GRADE[RiskGrade(details.risk_grade)],
         referrer=data.referrer,
         received_at=received_at,
-        decision_due_at=police_decision_due(
-            received_at=received_at, risk_grade=details.risk_grade
-        ),
+        decision_due_at=police_decision_due(received_at=received_at, risk_grade=details.risk_grade),
     )
 
 

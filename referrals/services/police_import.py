@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -195,14 +195,12 @@ def row_input(row: dict) -> PoliceNotificationInput:
         child = _person(row, prefix, adult=False, postcode=postcode, address=address)
         said = _cell(row, f"{prefix}_said", limit=LIMITS.narrative)
         if said:
-            child = SubjectInput(
-                **{
-                    **child.__dict__,
-                    "child_seen": True,
-                    "child_seen_on": timezone.localdate(incident_at),
-                    "child_seen_by": officer or "The attending officer",
-                    "child_said": said,
-                }
+            child = replace(
+                child,
+                child_seen=True,
+                child_seen_on=timezone.localdate(incident_at),
+                child_seen_by=officer or "The attending officer",
+                child_said=said,
             )
         subjects.append(child)
         involvements.append(
@@ -221,7 +219,9 @@ def row_input(row: dict) -> PoliceNotificationInput:
             else ContactSubject.Role.OTHER_ADULT
         )
         subjects.append(
-            SubjectInput(**{**adult.__dict__, "role": role, "relationship_to_children": relationship})
+            SubjectInput(
+                **{**adult.__dict__, "role": role, "relationship_to_children": relationship}
+            )
         )
         involvements.append(involvement)
     incident_words = {value: value for value in IncidentType.values}
@@ -233,9 +233,7 @@ def row_input(row: dict) -> PoliceNotificationInput:
             incident_at=incident_at,
             incident_type=_choice(row, "incident_type", incident_words, "the type of incident"),
             risk_grade=_choice(row, "risk_grade", grade_words, "the officer's risk grade"),
-            officer_account=_cell(
-                row, "officer_account", required=True, limit=LIMITS.narrative
-            ),
+            officer_account=_cell(row, "officer_account", required=True, limit=LIMITS.narrative),
             officer_name=officer,
             family_told=TOLD[told],
         ),
@@ -307,5 +305,7 @@ def police_notifications_import(*, actor: User, force: Agency, data: bytes) -> P
             report.errors.append((number, "", str(rejected)))
             continue
         reference = notification.details.police_reference
-        (report.created if created else report.resent).append((number, reference, contact.reference))
+        (report.created if created else report.resent).append(
+            (number, reference, contact.reference)
+        )
     return report
