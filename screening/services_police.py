@@ -59,7 +59,8 @@ def bulk_check(
     for item in items:
         if "\x00" in item.rationale or "\x00" in advice_given:
             problems[item.contact.pk] = {
-                "rationale": "The rationale or advice has a null character (\\0) in it: type it again"
+                "rationale": "The rationale or advice has a null character (\\0) in it: "
+                "type it again"
             }
             continue
         if len(item.rationale) > LIMITS.narrative or len(advice_given) > LIMITS.narrative:

@@ -202,6 +202,6 @@ def test_high_grade_goes_to_the_top_with_the_immediate_risk_banner(client, scree
     assert "police graded the risk high" in response.text
     assert "Police: high risk" in response.text
     page = client.get(reverse("screening:contact", args=[high.reference])).text
-    assert "The officer’s account" in page
+    assert "The officer\u2019s account" in page
     assert "Officers attended a verbal argument" in page
     assert "Domestic abuse" in page
