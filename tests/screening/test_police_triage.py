@@ -205,3 +205,35 @@ def test_high_grade_goes_to_the_top_with_the_immediate_risk_banner(client, scree
     assert "The officer\u2019s account" in page
     assert "Officers attended a verbal argument" in page
     assert "Domestic abuse" in page
+
+
+def test_the_case_system_gets_the_officers_account_and_the_partner_api_does_not(screener, police):
+    from rest_framework.test import APIClient
+
+    from frontdoor.roles import Role
+    from outcomes.handoff.payloads import decision_data
+    from referrals.models import Scope
+    from referrals.services import api_client_create
+    from tests.factories import UserFactory
+    from tests.support.police import ACCOUNT, police_input
+
+    account = UserFactory(roles=[Role.REFERRER], agency=police)
+    client, token = api_client_create(
+        name="Force", account=account, scopes=[Scope.READ_OWN_CONTACTS]
+    )
+    contact, _ = referral_services.police_notification_record(
+        actor=account, data=police_input("CS-1"), force=police, api_client=client
+    )
+    [decision] = bulk_decide(
+        actor=screener,
+        route=Route.EARLY_HELP,
+        items=[BulkItem(contact, "A verbal argument only; early help offered to the family.")],
+    ).decided
+    sent = decision_data(decision)["contact"]["police_notification"]
+    assert sent["officer_account"] == ACCOUNT
+    assert sent["risk_grade"] == "standard"
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    read = api.get(reverse("api-contact-detail", args=[contact.reference]))
+    assert read.status_code == 200
+    assert ACCOUNT not in read.text
