@@ -1,4 +1,5 @@
-"""Reads for police notifications: who may record one, a force's notification found
+"""Reads for police notifications: who may record one (``can_record_police``, defined
+in frontdoor.selectors for the navigation), a force's notification found
 by its reference (a re-send), and the cumulative rule (docs/adr/0037)."""
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from frontdoor.london import LONDON, months_before
-from frontdoor.models import Agency, User
-from frontdoor.roles import Permission
+from frontdoor.models import Agency
 from referrals.models import Contact, ContactSubject, PoliceNotification
 
 
@@ -21,19 +21,6 @@ def police_reference_clean(value: str) -> str:
     """A force's reference as kept and compared: spaces gone, upper case ("ny 24/1234"
     and "NY24/1234" are one notification)."""
     return "".join(value.split()).upper()
-
-
-def can_record_police(user: User) -> bool:
-    """Police staff seconded to the front door: an account of a police force that
-    screens or answers checks (a screener or partner-agency member). They record what
-    their own force sends; nobody else records a notification by hand (ADR 0037)."""
-    if not user.is_authenticated or not user.agency_id:
-        return False
-    if user.agency.type != Agency.Type.POLICE or not user.agency.is_active:
-        return False
-    return user.has_perm(Permission.SCREEN_CONTACTS.perm) or user.has_perm(
-        Permission.ANSWER_AGENCY_CHECKS.perm
-    )
 
 
 def notification_sent_before(*, force: Agency, police_reference: str) -> PoliceNotification | None:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.audit import audit_views
 from frontdoor.limits import in_megabytes
+from frontdoor.selectors import can_record_police
 from referrals import services
 from referrals.forms_police import PoliceNotificationForms
-from referrals.selectors_police import can_record_police
 from referrals.services.police_import import COLUMNS, REQUIRED
 
 

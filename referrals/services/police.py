@@ -18,6 +18,7 @@ from django.utils import timezone
 from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, User
+from frontdoor.selectors import can_record_police
 from frontdoor.working_days import add_working_time, decision_due
 from referrals.models import (
     CHILD_INVOLVEMENTS,
@@ -30,11 +31,7 @@ from referrals.models import (
     PoliceNotification,
     RiskGrade,
 )
-from referrals.selectors_police import (
-    can_record_police,
-    notification_sent_before,
-    police_reference_clean,
-)
+from referrals.selectors_police import notification_sent_before, police_reference_clean
 from referrals.services.inputs import ContactInput, ContactRejected, ReferrerInput, SubjectInput
 from referrals.services.intake import contact_submit
 
