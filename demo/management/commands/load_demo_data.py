@@ -8,6 +8,7 @@ from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
 from demo.documents import demo_documents_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
+from demo.police import demo_police_load
 from demo.screening import demo_meetings_load, demo_screening_load
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         meetings = demo_meetings_load(now=now)
         outcomes = demo_outcomes_load(now=now)
         documents = demo_documents_load()
+        police = demo_police_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -63,6 +65,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")
         if documents:
             self.stdout.write(f"Attached {documents} made-up files to contacts in screening.")
+        if police:
+            self.stdout.write(f"Recorded {police} police notifications from the demo force.")
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
         path = demo_accounts_write(
