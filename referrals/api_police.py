@@ -204,7 +204,7 @@ class PoliceNotificationOutputSerializer(serializers.Serializer):
     risk_grade = serializers.CharField()
     decision_due_at = serializers.DateTimeField(source="contact.decision_due_at")
     resent = serializers.SerializerMethodField(
-        help_text="True when this reference was sent before: nothing new was recorded."
+        help_text="Whether this reference was sent before; if so (true), nothing new was recorded."
     )
 
     def get_resent(self, notification) -> bool:
