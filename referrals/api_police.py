@@ -36,6 +36,12 @@ ADULT_INVOLVEMENTS = [
 ]
 
 
+CHILD_INVOLVEMENTS = [
+    (Involvement.CHILD_PRESENT, Involvement.CHILD_PRESENT.label),
+    (Involvement.CHILD_RESIDENT, Involvement.CHILD_RESIDENT.label),
+]
+
+
 def _reference(value: str) -> str:
     value = value.strip()
     if not REFERENCE.match(value):
@@ -45,18 +51,13 @@ def _reference(value: str) -> str:
     return value
 
 
-class PoliceChildInput(PersonFields):
+class PoliceChild(PersonFields):
     plural = "children"
 
     class Meta:
         list_serializer_class = AtMostListSerializer
 
-    involvement = serializers.ChoiceField(
-        choices=[
-            (Involvement.CHILD_PRESENT, Involvement.CHILD_PRESENT.label),
-            (Involvement.CHILD_RESIDENT, Involvement.CHILD_RESIDENT.label),
-        ]
-    )
+    involvement = serializers.ChoiceField(choices=CHILD_INVOLVEMENTS)
     said = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -69,12 +70,12 @@ class PoliceChildInput(PersonFields):
         return value and _django_validator(lambda day: check_date_of_birth(day, adult=False))(value)
 
 
-class PoliceAdultInput(AdultInput):
+class PoliceAdult(AdultInput):
     role = None  # the involvement says it
     involvement = serializers.ChoiceField(choices=ADULT_INVOLVEMENTS)
 
 
-class PoliceNotificationInputSerializer(serializers.Serializer):
+class PoliceInput(serializers.Serializer):
     police_reference = serializers.CharField(
         max_length=50,
         help_text="Your force's reference for this notification. Sending a reference "
@@ -107,10 +108,8 @@ class PoliceNotificationInputSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(
         required=False, help_text="When the force sent it, if earlier; the clock starts here."
     )
-    children = PoliceChildInput(
-        many=True, allow_empty=False, max_length=LIMITS.children_per_contact
-    )
-    adults = PoliceAdultInput(
+    children = PoliceChild(many=True, allow_empty=False, max_length=LIMITS.children_per_contact)
+    adults = PoliceAdult(
         many=True, required=False, default=list, max_length=LIMITS.adults_per_contact
     )
     referrer = ReferrerFields(
@@ -197,7 +196,7 @@ class PoliceNotificationInputSerializer(serializers.Serializer):
 
 # The answer: the contact the notification made (or made when first sent). Never the
 # officer's account or the people: the force has them.
-class PoliceNotificationOutputSerializer(serializers.Serializer):
+class PoliceOutput(serializers.Serializer):
     reference = serializers.CharField(source="contact.reference")
     status = serializers.CharField(source="contact.status")
     police_reference = serializers.CharField()
@@ -218,10 +217,10 @@ class PoliceNotificationCreateApi(APIView):
 
     @extend_schema(
         operation_id="police_notifications_create",
-        request=PoliceNotificationInputSerializer,
+        request=PoliceInput,
         responses={
-            201: PoliceNotificationOutputSerializer,
-            200: PoliceNotificationOutputSerializer,
+            201: PoliceOutput,
+            200: PoliceOutput,
             **error_responses(400, 401, 403, 405, 406, 413, 415, 429),
         },
         summary="Send a police notification (police forces' systems)",
@@ -237,7 +236,7 @@ class PoliceNotificationCreateApi(APIView):
             or agency.type != Agency.Type.POLICE
         ):
             raise PermissionDenied("Only a police force's system may send police notifications.")
-        serializer = PoliceNotificationInputSerializer(data=request.data)
+        serializer = PoliceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             contact, created = services.police_notification_record(
@@ -254,8 +253,6 @@ class PoliceNotificationCreateApi(APIView):
         except services.ContactRejected as rejected:
             return Response({"detail": str(rejected)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(
-            PoliceNotificationOutputSerializer(
-                contact.police_notification, context={"resent": not created}
-            ).data,
+            PoliceOutput(contact.police_notification, context={"resent": not created}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

@@ -451,6 +451,10 @@ REST_FRAMEWORK = {
 API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=10)
 API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", default=300)
 SPECTACULAR_SETTINGS = {
+    "ENUM_NAME_OVERRIDES": {  # short: the docs page must reflow at 320 px (ADR 0037)
+        "ChildInvolvementEnum": "referrals.api_police.CHILD_INVOLVEMENTS",
+        "AdultInvolvementEnum": "referrals.api_police.ADULT_INVOLVEMENTS",
+    },
     "TITLE": "Front Door partner API",
     "DESCRIPTION": (
         "Partner systems (police notification feeds, health and education case systems) "
