@@ -10,6 +10,7 @@ from itertools import cycle
 from django.db import connection, transaction
 from django.urls import reverse
 
+from bench import measures_police
 from bench.load import claiming, close_intake_contacts, intake_api, notices
 from bench.measures_events import events
 from bench.measures_family import chronology, family_pages
@@ -256,6 +257,7 @@ MEASURE_GROUPS = (
     "scorecard",
     "intake",
     "events",
+    "police",
 )
 
 
@@ -304,6 +306,9 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
     if wanted("events"):
         for result in events(repeats):
             add(result)
+    if wanted("police"):
+        add(measures_police.bulk_triage(repeats))
+        add(measures_police.police_import())
     base = results[0].median
     compared = (
         "queue_page",

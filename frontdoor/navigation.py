@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
+from frontdoor.selectors import can_record_police
 
 ShownTo = Callable[[User], bool]
 
@@ -90,6 +91,8 @@ AREAS: tuple[Area, ...] = (
                 _holds_any(Permission.APPROVE_DECISIONS),
             ),
             Page("Checks", "screening:member-checks", _holds_any(Permission.ANSWER_AGENCY_CHECKS)),
+            Page("Police notification", "referrals:police-form", can_record_police),
+            Page("Police bulk triage", "screening:police-triage", _SCREENS),
             Page("Operation Encompass", "outcomes:encompass", _SCREENS),
         ),
         within=(
@@ -105,6 +108,7 @@ AREAS: tuple[Area, ...] = (
             "screening:member-check",
             "screening:member-check-document",
             "screening:document-add",
+            "referrals:police-*",
             "referrals:contact-detail",
             "referrals:document-*",
             "referrals:contact-sent",

@@ -191,3 +191,17 @@ def _worker_answers() -> tuple[bool, str]:
     if consuming:
         return True, f"{len(consuming)} worker(s) consuming"
     return False, "no worker is consuming the task queue"
+
+
+def can_record_police(user: User | AnonymousUser) -> bool:
+    """Police staff seconded to the front door: an account of an active police force
+    that screens or answers checks (a screener or partner-agency member). They record
+    what their own force sends (docs/adr/0037). Here, below every app, so the
+    navigation asks the same rule as the pages."""
+    if not user.is_authenticated or not user.agency_id:
+        return False
+    if user.agency.type != Agency.Type.POLICE or not user.agency.is_active:
+        return False
+    return user.has_perm(Permission.SCREEN_CONTACTS.perm) or user.has_perm(
+        Permission.ANSWER_AGENCY_CHECKS.perm
+    )

@@ -47,7 +47,11 @@ class EventSerializer(serializers.Serializer):
     contact_reference = serializers.CharField(source="contact.reference")
     data = serializers.JSONField(
         help_text="For a decision: `contact` (reference, received_at, channel, "
-        "case_system_id, concerns, concern_categories, urgency, referrer), `decision` "
+        "case_system_id, police_notification, concerns, concern_categories, urgency, "
+        "referrer; police_notification is null unless the contact is a police "
+        "notification: then force, police_reference, incident_number, incident_at, "
+        "incident_type, risk_grade, officer_name, officer_account, family_told and "
+        "involvements, each front_door_person_id and involvement), `decision` "
         "(id, route, route_name, threshold_level, threshold_name, primary_need, rationale, "
         "is_re_referral, family_told, advice_given, advice_given_to, decided_at, decided_by, "
         "approved_at, approved_by, supersedes), `children` and `adults` (each with "

@@ -44,6 +44,7 @@ from referrals.models import (
     PersonMerge,
     PersonWarning,
     PersonWarningReview,
+    PoliceNotification,
     ReferralDraft,
     Relationship,
     WithdrawalRequest,
@@ -105,6 +106,7 @@ HISTORY_TRIGGERS = [
         "referrals.FamilyAddress",
         "referrals.ContactWithdrawal",
         "referrals.WithdrawalRequest",
+        "referrals.PoliceNotification",
     )
 ]
 
@@ -280,6 +282,7 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (FamilyAddress.events.field.model, "contact_id", ids),
             (ContactWithdrawal.events.field.model, "contact_id", ids),
             (WithdrawalRequest.events.field.model, "contact_id", ids),
+            (PoliceNotification.events.field.model, "contact_id", ids),
         ):
             model.objects.filter(**{f"{field}__in": values}).delete()
     now = timezone.now()
@@ -384,6 +387,11 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
     # A withdrawal keeps its reason, who and when; its note (and the referrer's) goes.
     ContactWithdrawal.objects.filter(contact_id__in=ids).update(note=ERASED)
     WithdrawalRequest.objects.filter(contact_id__in=ids).update(note=ERASED)
+    # A police notification keeps its force, reference, incident, grade and who was
+    # involved how; the officer's account and name go (docs/adr/0037).
+    PoliceNotification.objects.filter(contact_id__in=ids).update(
+        officer_account=ERASED, officer_name=""
+    )
     approver = run.approved_by
     for contact in contacts:
         audit_record(

@@ -2,10 +2,15 @@
 
 from django.urls import path
 
-from referrals import api, api_case_system, api_documents
+from referrals import api, api_case_system, api_documents, api_police
 
 urlpatterns = [
     path("contacts/", api.ContactCreateApi.as_view(), name="api-contact-create"),
+    path(
+        "police-notifications/",
+        api_police.PoliceNotificationCreateApi.as_view(),
+        name="api-police-notification-create",
+    ),
     path(
         "contacts/<str:reference>/documents/",
         api_documents.DocumentCreateApi.as_view(),

@@ -8,6 +8,7 @@ from referrals import (
     views_draft,
     views_merges,
     views_people,
+    views_police,
     views_restrictions,
     views_systems,
     views_warnings,
@@ -30,6 +31,8 @@ urlpatterns = [
     path("phone/check/", views.contact_check, {"kind": "phone"}, name="phone-check"),
     path("phone/delete/", views_draft.contact_delete, {"kind": "phone"}, name="phone-delete"),
     path("phone/discard/", views_draft.contact_discard, {"kind": "phone"}, name="phone-discard"),
+    path("police/new/", views_police.police_notification_form, name="police-form"),
+    path("police/import/", views_police.police_import, name="police-import"),
     path("sent/<str:reference>/", views.contact_sent, name="contact-sent"),
     path("contacts/<str:reference>/", views.contact_detail, name="contact-detail"),
     path(

@@ -10,6 +10,7 @@ from screening import (
     views_documents,
     views_family,
     views_log,
+    views_police,
     views_withdraw,
 )
 from screening.meetings import views as meetings
@@ -18,6 +19,7 @@ app_name = "screening"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("take-next/", views.claim_next, name="claim-next"),
+    path("police-triage/", views_police.police_triage, name="police-triage"),
     path("approvals/", views_approvals.approvals, name="approvals"),
     path("approvals/<int:decision_id>/", views_approvals.approval, name="approval"),
     path("approvals/checks/<int:check_id>/", views_checks.check_approval, name="check-approval"),

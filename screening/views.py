@@ -33,6 +33,7 @@ from screening.forms_log import LogEntryForm
 from screening.meetings import selectors as meeting_selectors
 from screening.models import ComplexCaseEntry, Decision
 from screening.models_checks import WAITING_STATUSES
+from screening.selectors.police import police_parts
 
 SEARCH_SESSION_KEY = "screening-queue-search"
 SEARCH_REFUSED = (
@@ -295,6 +296,8 @@ def page_render(
             "has_errors": any(form.errors for form in bound_forms),
             "can_approve": selectors.can_approve(request.user),
             "screeners": selectors.screeners(user=request.user),
+            # A police notification's incident, grade and cumulative rule (ADR 0037).
+            **police_parts(contact),
             # The withdrawal, or the referrer's request for one (docs/adr/0036).
             **selectors.withdrawal_parts(contact),
             # What later apps show here: the re-referral guidance and the statutory

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from referrals.models import Contact, ContactSubject, ContactWithdrawal, Document
+from referrals.models import (
+    Contact,
+    ContactSubject,
+    ContactWithdrawal,
+    Document,
+    PoliceNotification,
+)
 from screening.models import AgencyCheck, Decision, Screening
 
 CHILD_ROLES = (ContactSubject.Role.CHILD, ContactSubject.Role.UNBORN_CHILD)
@@ -112,9 +118,37 @@ def contact_summary(contact: Contact) -> dict[str, Any]:
     }
 
 
+def _police(contact: Contact) -> dict[str, Any] | None:
+    """A police notification's incident and grade, and the officer's account: the case
+    system keeps the council's record of the concern (docs/adr/0037). None otherwise."""
+    notification = (
+        PoliceNotification.objects.filter(contact=contact).select_related("force").first()
+    )
+    if notification is None:
+        return None
+    return {
+        "force": notification.force.name,
+        "police_reference": notification.police_reference,
+        "incident_number": notification.incident_number,
+        "incident_at": notification.incident_at.isoformat(),
+        "incident_type": notification.incident_type,
+        "risk_grade": notification.risk_grade,
+        "officer_name": notification.officer_name,
+        "officer_account": notification.officer_account,
+        "family_told": notification.family_told,
+        "involvements": [
+            {"front_door_person_id": inv.subject.person_id, "involvement": inv.involvement}
+            for inv in notification.involvements.select_related("subject").order_by(
+                "subject__position"
+            )
+        ],
+    }
+
+
 def _contact_as_sent(contact: Contact) -> dict[str, Any]:
     return {
         **contact_summary(contact),
+        "police_notification": _police(contact),
         "concerns": contact.concerns,
         "concern_categories": list(contact.concern_categories),
         "urgency": contact.urgency,

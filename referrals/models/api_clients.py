@@ -17,6 +17,8 @@ class Scope(models.TextChoices):
     the scope narrows what the account may do through the API, never widens it."""
 
     SUBMIT_CONTACTS = "submit_contacts", "Submit contacts"
+    # A police force's system only (its service account's agency is a police force).
+    SUBMIT_POLICE_NOTIFICATIONS = "submit_police_notifications", "Submit police notifications"
     READ_OWN_CONTACTS = "read_own_contacts", "Read the contacts it submitted"
     POST_OUTCOME_EVENTS = (
         "post_outcome_events",
@@ -29,6 +31,7 @@ class Scope(models.TextChoices):
 
 SCOPE_PERMISSIONS: dict[str, Permission] = {
     Scope.SUBMIT_CONTACTS: Permission.SUBMIT_REFERRALS,
+    Scope.SUBMIT_POLICE_NOTIFICATIONS: Permission.SUBMIT_REFERRALS,
     Scope.READ_OWN_CONTACTS: Permission.SUBMIT_REFERRALS,
     Scope.POST_OUTCOME_EVENTS: Permission.RECORD_OUTCOMES,
     Scope.READ_SCORECARD: Permission.VIEW_PERFORMANCE,

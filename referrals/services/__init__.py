@@ -3,8 +3,8 @@
 Keyword-only, typed, one transaction each. ``inputs`` (what a channel hands intake, and
 its refusals), ``intake`` (``contact_submit`` and matching its people), ``census``,
 ``documents``, ``drafts``, ``api_clients``, ``case_system``, ``status``,
-``restrictions``, ``warnings``, ``relationships``, ``merges``, ``family_address`` and
-``withdrawals``.
+``restrictions``, ``warnings``, ``relationships``, ``merges``, ``family_address``,
+``withdrawals`` and ``police`` / ``police_import`` (police notifications).
 Their public names are re-exported here, so callers write ``from referrals import
 services`` and ``services.contact_submit`` whichever module holds it.
 """
@@ -73,6 +73,18 @@ from referrals.services.merges import (
     person_merge,
     person_unmerge,
 )
+from referrals.services.police import (
+    PoliceDetails,
+    PoliceNotificationInput,
+    PoliceNotificationRefused,
+    police_decision_due,
+    police_notification_record,
+)
+from referrals.services.police_import import (
+    ImportFileRefused,
+    PoliceImportReport,
+    police_notifications_import,
+)
 from referrals.services.relationships import (
     RelationshipRefused,
     kind_guess,
@@ -128,8 +140,13 @@ __all__ = [
     "DocumentUpload",
     "FamilyAddressRefused",
     "IdempotencyKeyReused",
+    "ImportFileRefused",
     "MatchPlan",
     "MergeRefused",
+    "PoliceDetails",
+    "PoliceImportReport",
+    "PoliceNotificationInput",
+    "PoliceNotificationRefused",
     "ReferrerInput",
     "RelationshipRefused",
     "RestrictionNotNamed",
@@ -167,6 +184,9 @@ __all__ = [
     "person_merge",
     "person_unmerge",
     "person_upn_set",
+    "police_decision_due",
+    "police_notification_record",
+    "police_notifications_import",
     "relationship_add",
     "relationship_change_kind",
     "relationship_confirm",

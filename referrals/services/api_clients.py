@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
-from frontdoor.models import AuditEvent, User
+from frontdoor.models import Agency, AuditEvent, User
 from referrals.models import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
 from referrals.models.api_clients import PERSON_ROLES
 
@@ -43,11 +43,15 @@ def _hash_token(token: str) -> str:
 
 def scopes_allowed(account: User) -> list[str]:
     """The scopes a system acting as ``account`` may be given: those whose permission
-    the account holds (a case system's account holds outcome recording, not referral)."""
+    the account holds (a case system's account holds outcome recording, not referral);
+    police notifications only for an account of a police force."""
+    police = account.agency_id is not None and account.agency.type == Agency.Type.POLICE
     return [
         scope
         for scope in Scope.values
-        if account.is_active and account.has_perm(SCOPE_PERMISSIONS[scope].perm)
+        if account.is_active
+        and account.has_perm(SCOPE_PERMISSIONS[scope].perm)
+        and (police or scope != Scope.SUBMIT_POLICE_NOTIFICATIONS)
     ]
 
 

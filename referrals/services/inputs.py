@@ -134,3 +134,6 @@ class ContactInput:
     advice_given: str = ""
     advice_only: bool = False
     received_at: datetime | None = None
+    # When the decision is due, for a channel with its own clock (a police
+    # notification's grade); otherwise one working day from receipt.
+    decision_due_at: datetime | None = None

@@ -138,7 +138,7 @@ def contact_submit(
             contact = Contact.objects.create(
                 reference=_next_reference(timezone.localtime(received_at).year),
                 received_at=received_at,
-                decision_due_at=decision_due(received_at),
+                decision_due_at=data.decision_due_at or decision_due(received_at),
                 channel=channel,
                 status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
                 source_agency=data.source_agency

@@ -1,6 +1,7 @@
 """Why a contact comes to the complex-case meeting.
 
-Rules and thresholds come from ``settings.COMPLEX_CASE_RULES``; each reason is a
+Rules and thresholds come from ``settings.COMPLEX_CASE_RULES`` (and the police
+cumulative rule's from ``POLICE_CUMULATIVE_*``); each reason is a
 sentence the meeting reads. Evaluated over all open contacts in a fixed number of
 queries, whatever their count.
 """
@@ -14,6 +15,7 @@ from django.conf import settings
 
 from frontdoor.london import twelve_months_before
 from referrals.models import ConcernCategory, Contact, ContactSubject
+from referrals.selectors_police import cumulative_flags
 
 TWENTY_EIGHT_DAYS = timedelta(days=28)
 
@@ -84,4 +86,7 @@ def reasons_for(contacts: list[Contact]) -> dict[int, list[str]]:
         }
         if len(agencies) >= rules["agencies_in_28_days"]:
             reasons[contact.pk].append(f"{len(agencies)} agencies worried about {name} in 28 days")
+    # The police cumulative rule (docs/adr/0037), its one definition.
+    for contact_id, flags in cumulative_flags(contacts).items():
+        reasons[contact_id].extend(f"Cumulative rule: {flag.sentence}" for flag in flags)
     return {contact_id: found for contact_id, found in reasons.items() if found}

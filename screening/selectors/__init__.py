@@ -2,7 +2,7 @@
 
 One module per seam: ``access`` (who may screen or approve), ``decisions``, ``queue``,
 ``history`` (earlier contacts and the re-referral rule), ``family`` (the family
-panel), ``checks`` and ``withdrawals``. Their public
+panel), ``checks``, ``withdrawals`` and ``police`` (police notifications, bulk triage). Their public
 names are re-exported here, so callers write ``from screening import selectors`` and
 ``selectors.queue`` whichever module holds it.
 """
@@ -46,6 +46,12 @@ from screening.selectors.history import (
     is_re_referral,
 )
 from screening.selectors.log import LogItem, log_entry_get, log_for
+from screening.selectors.police import (
+    TriageRow,
+    bulk_refusals,
+    bulk_triage,
+    police_parts,
+)
 from screening.selectors.queue import (
     AMBER_WHEN_LEFT,
     Clock,
@@ -70,8 +76,11 @@ __all__ = [
     "LogItem",
     "MemberHistory",
     "QueueFilters",
+    "TriageRow",
     "approval_get",
     "approvals_pending",
+    "bulk_refusals",
+    "bulk_triage",
     "can_approve",
     "can_screen",
     "check_document_get",
@@ -93,6 +102,7 @@ __all__ = [
     "log_entry_get",
     "log_for",
     "member_history",
+    "police_parts",
     "previous_standing",
     "primary_need_labels",
     "queue",

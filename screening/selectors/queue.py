@@ -19,6 +19,7 @@ from referrals.models import (
     WithdrawalRequest,
     queue_priority,
 )
+from referrals.selectors_police import cumulative_flags
 from screening.models import REFERRAL_ROUTES, Decision
 from screening.selectors.access import can_screen
 
@@ -131,7 +132,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     contacts = (
         referral_selectors.contacts_visible_to(user=user)
         .filter(status__in=OPEN_STATUSES, advice_only=False)
-        .select_related("screening__assigned_to")
+        .select_related("screening__assigned_to", "police_notification")
         .prefetch_related(
             Prefetch(
                 "subjects",
@@ -180,8 +181,9 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
 
 
 def queue_flags(contacts: list[Contact]) -> list[Contact]:
-    """Mark each contact ``is_re_referral``, ``is_complex``, ``first_decided_at`` and
-    ``withdrawal_asked`` (its referrer asked for it to be withdrawn),
+    """Mark each contact ``is_re_referral``, ``is_complex``, ``first_decided_at``,
+    ``withdrawal_asked`` (its referrer asked for it to be withdrawn) and ``cumulative``
+    (the children meeting the police cumulative rule, docs/adr/0037),
     in one query for the rows on the page. As columns of the queue query itself, the
     planner would work them out for every open contact before choosing the page (at
     regional scale, by hashing every complex decision ever made)."""
@@ -205,6 +207,9 @@ def queue_flags(contacts: list[Contact]) -> list[Contact]:
             contact.first_decided_at,
             contact.withdrawal_asked,
         ) = flags.get(contact.pk, (False, False, None, False))
+    cumulative = cumulative_flags(contacts)
+    for contact in contacts:
+        contact.cumulative = cumulative.get(contact.pk, [])
     return contacts
 
 
@@ -242,6 +247,6 @@ def immediate_risk(*, user: User) -> list[Contact]:
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
         .annotate(first_decided_at=Decision.objects.standing().decided_at_for())
-        .only("reference", "decision_due_at", "urgency")
+        .only("reference", "decision_due_at", "urgency", "channel")
         .order_by(queue_priority(), "decision_due_at", "pk")[:20]
     )

@@ -258,3 +258,29 @@ def test_erasing_a_kept_record_erases_its_tombstones_and_its_merges(old_world, m
         referral_services.person_unmerge(
             actor=manager, merge=done, reason="Two different girls after all."
         )
+
+
+def test_a_police_notifications_officer_account_is_erased_with_its_contact(
+    screener, manager, police_member, settings, django_capture_on_commit_callbacks
+):
+    from referrals.models import PoliceNotification
+    from screening.services_police import BulkItem, bulk_decide
+    from tests.support.police import ACCOUNT, record
+
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 0, "referral": 25}
+    contact, _ = record(police_member, "RET-1", received_at=timezone.now() - timedelta(days=3))
+    bulk_decide(
+        actor=screener,
+        route=Route.EARLY_HELP,
+        items=[BulkItem(contact, "A verbal argument only; early help offered to the family.")],
+    )
+    [run] = [run for run in retention.retention_review() if contact.pk in run.contact_ids]
+    retention.retention_approve(actor=manager, run=run)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.retention_erase(run_id=run.pk)
+    notification = PoliceNotification.objects.get(contact=contact)
+    assert notification.officer_account == retention.ERASED
+    assert notification.officer_name == ""
+    assert notification.police_reference == "RET-1"  # the shape stays
+    history = PoliceNotification.events.field.model.objects.filter(contact_id=contact.pk)
+    assert not history.filter(officer_account=ACCOUNT).exists()

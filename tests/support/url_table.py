@@ -108,6 +108,17 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:phone-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
     "referrals:phone-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
     "referrals:phone-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
+    # Police notifications (docs/adr/0037): police staff who screen or answer checks. In
+    # this world every account's agency is a police force, so screeners and managers may
+    # too; an empty form (or no file) is the page again with its errors.
+    "referrals:police-form": (
+        only(403, {**STAFF, PAM: 200}),
+        only(403, {S: 400, M: 400, PAM: 400}),
+    ),
+    "referrals:police-import": (
+        only(403, {**STAFF, PAM: 200}),
+        only(403, {S: 400, M: 400, PAM: 400}),
+    ),
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
@@ -148,6 +159,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:warning-review": (only(404, STAFF), only(404, STAFF)),
     "referrals:warning-end": (only(404, STAFF), only(404, STAFF)),
     "screening:queue": (only(403, STAFF), None),
+    # Bulk triage of standard-risk police notifications; nothing ticked is a 400.
+    "screening:police-triage": (only(403, STAFF), only(403, {S: 400, M: 400})),
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
     "screening:approvals": (only(403, {M: 200}), None),
     "screening:approval": (only(403, {M: 200}), only(403, {M: 200})),
@@ -278,6 +291,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "api-contact-detail": (everyone(401, anon=401), None),
     "api-outcome-events": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-create": (everyone(401, anon=401), everyone(401, anon=401)),
+    "api-police-notification-create": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-contact-documents": (everyone(401, anon=401), everyone(401, anon=401)),
     "api-events": (everyone(401, anon=401), everyone(401, anon=401)),
     # No period given: 400 with the reason, for those allowed to read it.

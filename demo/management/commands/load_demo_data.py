@@ -9,6 +9,7 @@ from demo.documents import demo_documents_load
 from demo.encompass import demo_encompass_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
+from demo.police import demo_police_load
 from demo.screening import demo_meetings_load, demo_screening_load
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         meetings = demo_meetings_load(now=now)
         outcomes = demo_outcomes_load(now=now)
         documents = demo_documents_load()
+        police = demo_police_load(now=now)
         schools_told = demo_encompass_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
@@ -65,6 +67,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")
         if documents:
             self.stdout.write(f"Attached {documents} made-up files to contacts in screening.")
+        if police:
+            self.stdout.write(f"Recorded {police} police notifications from the demo force.")
         if schools_told:
             self.stdout.write(
                 f"Raised {schools_told} Operation Encompass notices to made-up schools."

@@ -1,0 +1,157 @@
+"""Issue 22's figures (docs/adr/0037): bulk triage of 50 standard-risk police
+notifications in one request, and a force's batch file of 5,000 notifications.
+
+Each run records its own notifications first (untimed), about made-up children with
+names no one else has, so none has a history flag and all 50 may be bulk-decided;
+they stay in the bench database, decided (bench databases only grow)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import string
+import time
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from bench.report import Result
+from bench.sampling import WARM_UP, member_of, signed_in
+from frontdoor.models import User
+from frontdoor.roles import Role
+from referrals.models import ContactSubject, Involvement
+from referrals.services import (
+    PoliceDetails,
+    PoliceNotificationInput,
+    SubjectInput,
+    police_notification_record,
+    police_notifications_import,
+)
+from referrals.services.police_import import COLUMNS
+from screening.models import Route
+from screening.services_police import rationale_template
+
+POLICE_MEMBER = "mast.police@police.example"
+BULK = 50
+IMPORT_ROWS = 5000
+BULK_REPEATS = 20  # each records 50 notifications first
+
+
+def _police_member() -> User:
+    user = User.objects.filter(email__iexact=POLICE_MEMBER).select_related("agency").first()
+    if user is None:
+        raise SystemExit("Police figures: no demo police member; load the demo data first.")
+    return user
+
+
+def _name(rng: random.Random) -> str:
+    # Letters no real name has together, so matching finds no one (and no history).
+    return "Zq" + "".join(rng.choices(string.ascii_lowercase, k=9))
+
+
+def _reference(rng: random.Random) -> str:
+    return "BENCH-" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=12))
+
+
+def _standard_notifications(member: User, rng: random.Random, count: int) -> list:
+    contacts = []
+    for _ in range(count):
+        contact, _ = police_notification_record(
+            actor=member,
+            force=member.agency,
+            via="bench",
+            data=PoliceNotificationInput(
+                details=PoliceDetails(
+                    police_reference=_reference(rng),
+                    incident_at=timezone.now() - timedelta(hours=6),
+                    incident_type="domestic_abuse",
+                    risk_grade="standard",
+                    officer_account="A verbal argument; no injuries; children asleep.",
+                ),
+                subjects=[
+                    SubjectInput(
+                        role=ContactSubject.Role.CHILD,
+                        first_name=_name(rng),
+                        last_name=_name(rng),
+                        date_of_birth=date(2015, 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                    )
+                ],
+                involvements=[Involvement.CHILD_PRESENT],
+            ),
+        )
+        contacts.append(contact)
+    return contacts
+
+
+def bulk_triage(repeats: int, batch: int = BULK) -> Result:
+    """One POST of the triage page deciding ``batch`` notifications (early help), each
+    with its own rationale; timed from the request to the redirect."""
+    member, client = _police_member(), signed_in(member_of(Role.SCREENER))
+    rng = random.Random(22)
+    samples = []
+    runs = min(repeats, BULK_REPEATS)
+    for run in range(WARM_UP + runs):
+        contacts = _standard_notifications(member, rng, batch)
+        data = {"contact": [c.reference for c in contacts], "route": Route.EARLY_HELP}
+        for contact in contacts:
+            data[f"rationale-{contact.reference}"] = (
+                rationale_template(contact) + "a verbal argument only; early help offered."
+            )
+        started = time.perf_counter()
+        response = client.post(reverse("screening:police-triage"), data)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 302 or response.url != reverse("screening:police-triage"):
+            raise SystemExit(f"Bulk triage: {response.status_code} from the page")
+        if run >= WARM_UP:
+            samples.append(elapsed)
+    result = Result("police_bulk_triage", f"Bulk triage of {batch} police notifications", samples)
+    result.notes.append(
+        f"{runs} requests, each deciding {batch} standard-risk notifications recorded just "
+        "before (untimed), each its own decision, notices and audit"
+    )
+    return result
+
+
+def _batch_file(rng: random.Random, rows: int) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    for _ in range(rows):
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(
+            police_reference=_reference(rng),
+            incident_date=day,
+            incident_time="21:40",
+            incident_type="domestic_abuse",
+            risk_grade=rng.choice(["medium", "medium", "high"]),
+            officer_account="Officers attended an argument between the parents.",
+            child_1_first_name=_name(rng),
+            child_1_last_name=_name(rng),
+            child_1_date_of_birth="2016-05-04",
+            child_1_involvement="present",
+            adult_1_first_name=_name(rng),
+            adult_1_last_name=_name(rng),
+            adult_1_involvement="victim",
+        )
+        writer.writerow(row)
+    return buffer.getvalue().encode()
+
+
+def police_import(rows: int = IMPORT_ROWS) -> Result:
+    """A force's file of ``rows`` notifications through the import service, once."""
+    member = _police_member()
+    data = _batch_file(random.Random(2205), rows)
+    started = time.perf_counter()
+    report = police_notifications_import(actor=member, force=member.agency, data=data)
+    elapsed = (time.perf_counter() - started) * 1000
+    if report.errors or len(report.created) != rows:
+        raise SystemExit(f"Police import: {report.errors[:3]} ({len(report.created)} recorded)")
+    result = Result("police_import", f"Import of {rows:,} police notifications", [elapsed])
+    result.rate = rows / (elapsed / 1000)
+    result.notes.append(
+        f"one file of {rows:,} rows (a child and an adult each), every row recorded"
+    )
+    return result

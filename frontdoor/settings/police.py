@@ -1,0 +1,25 @@
+"""Settings for police notifications (docs/adr/0037): how soon each risk grade must be
+decided, the cumulative rule, and the CSV import's limits. Part of every profile
+through base.py."""
+
+from __future__ import annotations
+
+from .environment import env
+
+# Working hours from receipt to the decision, by the officer's risk grade. Never later
+# than the one-working-day clock every contact has (frontdoor.working_days.decision_due):
+# a longer figure here is capped at it.
+POLICE_RESPONSE_WORKING_HOURS = {
+    "high": env.float("POLICE_RESPONSE_HOURS_HIGH", default=2.0),
+    "medium": env.float("POLICE_RESPONSE_HOURS_MEDIUM", default=8.0),
+    "standard": env.float("POLICE_RESPONSE_HOURS_STANDARD", default=24.0),
+}
+# The cumulative rule: this many police notifications about one child (matched to one
+# person record, whatever the address) within this many months flags the child.
+POLICE_CUMULATIVE_NOTIFICATIONS = env.int("POLICE_CUMULATIVE_NOTIFICATIONS", default=3)
+POLICE_CUMULATIVE_MONTHS = env.int("POLICE_CUMULATIVE_MONTHS", default=12)
+# A force's batch file (the upload page and the import_police_notifications command).
+POLICE_IMPORT_MAX_ROWS = env.int("POLICE_IMPORT_MAX_ROWS", default=5000)
+POLICE_IMPORT_MAX_BYTES = env.int("POLICE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# How many standard-grade notifications the bulk triage page lists (and takes) at once.
+POLICE_BULK_TRIAGE_MAX = env.int("POLICE_BULK_TRIAGE_MAX", default=50)

@@ -1,0 +1,319 @@
+"""A force's batch of police notifications as a CSV file: the upload page and the
+``import_police_notifications`` command both call ``police_notifications_import``.
+
+One row is one notification (its children and adults in numbered columns). Each good
+row is recorded by ``police_notification_record`` in its own transaction, so a bad row
+never costs the good ones; each bad row is reported by its row number and field; a
+reference the force already sent (in an earlier file or earlier in this one) is a
+re-send, reported as such and not recorded again. A cell that starts like a
+spreadsheet formula (= + @) is refused, never stored; a NUL byte fails its row only."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.limits import LIMITS, in_megabytes
+from frontdoor.models import Agency, User
+from referrals.models import ContactSubject, IncidentType, Involvement, RiskGrade
+from referrals.services.inputs import ContactRejected, SubjectInput
+from referrals.services.police import (
+    PoliceDetails,
+    PoliceNotificationInput,
+    PoliceNotificationRefused,
+    police_notification_record,
+)
+from referrals.validators import check_date_of_birth, clean_postcode
+
+CHILD_COLUMNS = 4
+CHUNK = 100  # rows committed together
+VIA = "referrals.police_notifications_import"
+ADULT_COLUMNS = 3
+REQUIRED = [
+    "police_reference",
+    "incident_date",
+    "incident_time",
+    "incident_type",
+    "risk_grade",
+    "officer_account",
+    "child_1_first_name",
+    "child_1_last_name",
+    "child_1_involvement",
+]
+OPTIONAL = [
+    "incident_number",
+    "officer_name",
+    "family_told",
+    "address",
+    "postcode",
+    *[
+        f"child_{n}_{part}"
+        for n in range(1, CHILD_COLUMNS + 1)
+        for part in ("first_name", "last_name", "date_of_birth", "involvement", "said")
+    ],
+    *[
+        f"adult_{n}_{part}"
+        for n in range(1, ADULT_COLUMNS + 1)
+        for part in ("first_name", "last_name", "date_of_birth", "involvement", "relationship")
+    ],
+]
+COLUMNS = [*REQUIRED, *[name for name in OPTIONAL if name not in REQUIRED]]
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+CHILD_WORDS = {
+    "present": Involvement.CHILD_PRESENT,
+    "resident": Involvement.CHILD_RESIDENT,
+    Involvement.CHILD_PRESENT.value: Involvement.CHILD_PRESENT,
+    Involvement.CHILD_RESIDENT.value: Involvement.CHILD_RESIDENT,
+}
+ADULT_WORDS = {
+    value: value
+    for value in (
+        Involvement.VICTIM,
+        Involvement.ALLEGED_PERPETRATOR,
+        Involvement.WITNESS,
+        Involvement.OTHER_ADULT,
+    )
+}
+TOLD = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False, "": None}
+
+
+class ImportFileRefused(Exception):
+    """The file as a whole cannot be imported (too big, not a CSV, no header)."""
+
+
+class RowRefused(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass
+class PoliceImportReport:
+    created: list[tuple[int, str, str]] = field(default_factory=list)  # row, police ref, contact
+    resent: list[tuple[int, str, str]] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
+
+    @property
+    def rows(self) -> int:
+        return len(self.created) + len(self.resent) + len(self.errors)
+
+
+def _cell(row: dict, column: str, *, required: bool = False, limit: int = 0) -> str:
+    value = row.get(column) or ""
+    if "\x00" in value:
+        raise RowRefused(column, "has a null character: save the file again as CSV (UTF-8)")
+    if value.startswith(FORMULA_STARTS):
+        raise RowRefused(
+            column, "starts like a spreadsheet formula (= + @): send the value, not a formula"
+        )
+    value = value.strip()
+    if required and not value:
+        raise RowRefused(column, "is empty")
+    if limit and len(value) > limit:
+        raise RowRefused(column, f"must be {limit:,} characters or fewer (it has {len(value):,})")
+    return value
+
+
+def _date(row: dict, column: str, *, required: bool = False) -> datetime.date | None:
+    value = _cell(row, column, required=required)
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise RowRefused(column, "must be a date like 2026-11-23 or 23/11/2026")
+
+
+def _incident_at(row: dict) -> datetime.datetime:
+    day = _date(row, "incident_date", required=True)
+    value = _cell(row, "incident_time", required=True)
+    try:
+        time = datetime.datetime.strptime(value.replace(".", ":"), "%H:%M").time()
+    except ValueError:
+        raise RowRefused("incident_time", "must be a 24-hour time like 22:15") from None
+    moment = timezone.make_aware(datetime.datetime.combine(day, time))
+    if moment > timezone.now():
+        raise RowRefused("incident_time", "the incident cannot be in the future")
+    return moment
+
+
+def _choice(row: dict, column: str, words: dict, what: str) -> str:
+    value = _cell(row, column, required=True).lower().replace(" ", "_")
+    if value not in words:
+        raise RowRefused(column, f"must be one of: {', '.join(sorted(set(words)))} ({what})")
+    return words[value]
+
+
+def _person(row: dict, prefix: str, *, adult: bool, postcode: str, address: str) -> SubjectInput:
+    first = _cell(row, f"{prefix}_first_name", required=True, limit=LIMITS.name)
+    last = _cell(row, f"{prefix}_last_name", required=True, limit=LIMITS.name)
+    born = _date(row, f"{prefix}_date_of_birth")
+    if born:
+        try:
+            check_date_of_birth(born, adult=adult)
+        except ValidationError as wrong:
+            raise RowRefused(f"{prefix}_date_of_birth", wrong.messages[0]) from None
+    return SubjectInput(
+        role=ContactSubject.Role.CHILD if not adult else ContactSubject.Role.OTHER_ADULT,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        address=address,
+        postcode=postcode,
+    )
+
+
+def _present(row: dict, prefix: str) -> bool:
+    return any((row.get(f"{prefix}_{part}") or "").strip() for part in ("first_name", "last_name"))
+
+
+def row_input(row: dict) -> PoliceNotificationInput:
+    """One row as what the recording service takes; raises ``RowRefused``."""
+    incident_at = _incident_at(row)
+    postcode = _cell(row, "postcode", limit=LIMITS.postcode)
+    if postcode:
+        try:
+            postcode = clean_postcode(postcode)
+        except ValidationError as wrong:
+            raise RowRefused("postcode", wrong.messages[0]) from None
+    address = _cell(row, "address", limit=LIMITS.address)
+    officer = _cell(row, "officer_name", limit=LIMITS.short_text)
+    told = _cell(row, "family_told").lower()
+    if told not in TOLD:
+        raise RowRefused("family_told", "must be yes, no or empty (not said)")
+    subjects, involvements = [], []
+    for n in range(1, CHILD_COLUMNS + 1):
+        prefix = f"child_{n}"
+        if n > 1 and not _present(row, prefix):
+            continue
+        child = _person(row, prefix, adult=False, postcode=postcode, address=address)
+        said = _cell(row, f"{prefix}_said", limit=LIMITS.narrative)
+        if said:
+            child = replace(
+                child,
+                child_seen=True,
+                child_seen_on=timezone.localdate(incident_at),
+                child_seen_by=officer or "The attending officer",
+                child_said=said,
+            )
+        subjects.append(child)
+        involvements.append(
+            _choice(row, f"{prefix}_involvement", CHILD_WORDS, "was the child there")
+        )
+    for n in range(1, ADULT_COLUMNS + 1):
+        prefix = f"adult_{n}"
+        if not _present(row, prefix):
+            continue
+        adult = _person(row, prefix, adult=True, postcode=postcode, address=address)
+        involvement = _choice(row, f"{prefix}_involvement", ADULT_WORDS, "how they were involved")
+        relationship = _cell(row, f"{prefix}_relationship", limit=LIMITS.short_text)
+        role = (
+            ContactSubject.Role.ALLEGED_PERPETRATOR
+            if involvement == Involvement.ALLEGED_PERPETRATOR
+            else ContactSubject.Role.OTHER_ADULT
+        )
+        subjects.append(
+            SubjectInput(
+                **{**adult.__dict__, "role": role, "relationship_to_children": relationship}
+            )
+        )
+        involvements.append(involvement)
+    incident_words = {value: value for value in IncidentType.values}
+    grade_words = {value: value for value in RiskGrade.values}
+    return PoliceNotificationInput(
+        details=PoliceDetails(
+            police_reference=_cell(row, "police_reference", required=True, limit=50),
+            incident_number=_cell(row, "incident_number", limit=50),
+            incident_at=incident_at,
+            incident_type=_choice(row, "incident_type", incident_words, "the type of incident"),
+            risk_grade=_choice(row, "risk_grade", grade_words, "the officer's risk grade"),
+            officer_account=_cell(row, "officer_account", required=True, limit=LIMITS.narrative),
+            officer_name=officer,
+            family_told=TOLD[told],
+        ),
+        subjects=subjects,
+        involvements=involvements,
+    )
+
+
+def _text(data: bytes) -> str:
+    if len(data) > settings.POLICE_IMPORT_MAX_BYTES:
+        raise ImportFileRefused(
+            f"The file must be smaller than {in_megabytes(settings.POLICE_IMPORT_MAX_BYTES)}"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileRefused("The file must be a CSV saved as UTF-8") from None
+    if not text.strip():
+        raise ImportFileRefused("The file is empty: choose a CSV file with a header row")
+    return text
+
+
+def _rows(text: str) -> list[tuple[int, dict]]:
+    """The rows with their numbers as a spreadsheet shows them (the header is row 1,
+    blank rows are counted and skipped)."""
+    # newline="" lets the csv module see quoted line breaks and stray carriage returns.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, dict]] = []
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        missing = [column for column in REQUIRED if column not in header]
+        if missing:
+            raise ImportFileRefused(f"Row 1 (the header) is missing: {', '.join(missing)}")
+        for number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            rows.append((number, dict(zip(header, values, strict=False))))
+            if len(rows) > settings.POLICE_IMPORT_MAX_ROWS:
+                raise ImportFileRefused(
+                    f"The file has more than {settings.POLICE_IMPORT_MAX_ROWS:,} notifications: "
+                    "split it into smaller files"
+                )
+    except csv.Error as error:
+        raise ImportFileRefused(
+            f"Line {reader.line_num:,} is not readable as CSV ({error}): nothing was imported"
+        ) from None
+    return rows
+
+
+def _import_row(actor: User, force: Agency, number: int, row: dict, report) -> None:
+    try:
+        notification = row_input(row)
+        contact, created = police_notification_record(
+            actor=actor, data=notification, force=force, via=VIA
+        )
+    except RowRefused as refused:
+        report.errors.append((number, refused.column, str(refused)))
+        return
+    except PoliceNotificationRefused as refused:
+        report.errors.append((number, refused.field or "", str(refused)))
+        return
+    except ContactRejected as rejected:
+        report.errors.append((number, "", str(rejected)))
+        return
+    kept = report.created if created else report.resent
+    kept.append((number, notification.details.police_reference, contact.reference))
+
+
+def police_notifications_import(*, actor: User, force: Agency, data: bytes) -> PoliceImportReport:
+    """Import a force's CSV file; raises ``ImportFileRefused`` for a file that cannot be
+    read at all (nothing imported). Rows are numbered as a spreadsheet shows them."""
+    rows = _rows(_text(data))
+    report = PoliceImportReport()
+    # Rows are committed a chunk at a time (each row in its own savepoint inside it),
+    # sparing a disk flush per row; a bad row still costs only itself.
+    for start in range(0, len(rows), CHUNK):
+        with transaction.atomic():
+            for number, row in rows[start : start + CHUNK]:
+                _import_row(actor, force, number, row, report)
+    return report

@@ -1,0 +1,194 @@
+"""Police notifications on the screening side (docs/adr/0037): the incident shown on the
+screening page, and bulk triage of standard-risk notifications with the one rule for
+whether a contact may be bulk-decided (``bulk_refusals``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from frontdoor.models import User
+from referrals import selectors as referral_selectors
+from referrals.models import (
+    Contact,
+    ContactSubject,
+    PersonWarning,
+    PoliceNotification,
+    Restriction,
+    RiskGrade,
+)
+from referrals.selectors_police import CumulativeFlag, cumulative_flags
+from screening.selectors.access import can_screen
+
+# Bulk triage takes contacts nobody has started on, or the screener's own.
+BULK_STATUSES = (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING)
+
+
+def police_parts(contact: Contact) -> dict:
+    """What the screening page shows of a police notification: the incident, how each
+    person was involved, and the cumulative rule's flags. Empty for other contacts."""
+    if contact.channel != Contact.Channel.POLICE_NOTIFICATION:
+        return {}
+    notification = (
+        PoliceNotification.objects.select_related("force")
+        .prefetch_related("involvements__subject")
+        .filter(contact=contact)
+        .first()
+    )
+    if notification is None:
+        return {}
+    return {
+        "police": notification,
+        "police_involvements": sorted(
+            notification.involvements.all(), key=lambda inv: inv.subject.position
+        ),
+        "cumulative": cumulative_flags([contact]).get(contact.pk, []),
+    }
+
+
+def _under_one(born: date | None, today: date) -> bool:
+    return born is not None and born > today.replace(year=today.year - 1)
+
+
+def bulk_refusals(contacts: Iterable[Contact]) -> dict[int, list[str]]:
+    """Why each contact may not be bulk-decided, by contact id; a contact with no
+    reasons may be. The one definition (the triage page and ``bulk_decide`` both ask
+    it), in a fixed number of queries however many contacts. A contact may be
+    bulk-decided only if it is a standard-grade police notification waiting for a
+    first decision, not restricted, and none of these holds: a child on it has an
+    earlier contact (or is not yet matched to a record, so their history is unknown),
+    anyone on it has an active warning, a child is under one (or not yet born, or has
+    no date of birth), or a child meets the cumulative rule."""
+    contacts = list(contacts)
+    ids = [contact.pk for contact in contacts]
+    if not ids:
+        return {}
+    reasons: dict[int, list[str]] = {pk: [] for pk in ids}
+    grades = dict(
+        PoliceNotification.objects.filter(contact_id__in=ids).values_list(
+            "contact_id", "risk_grade"
+        )
+    )
+    for contact in contacts:
+        if grades.get(contact.pk) != RiskGrade.STANDARD:
+            reasons[contact.pk].append("Not a standard-risk police notification")
+        if contact.status not in BULK_STATUSES:
+            reasons[contact.pk].append(f"It is {contact.get_status_display().lower()}")
+    restricted = set(
+        Contact.objects.filter(pk__in=ids)
+        .filter(Exists(Restriction.objects.active().on_contact(OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    for pk in restricted:
+        reasons[pk].append("The record is restricted")
+    subjects = list(
+        ContactSubject.objects.filter(contact_id__in=ids).values(
+            "contact_id", "person_id", "role", "date_of_birth", "first_name"
+        )
+    )
+    today = timezone.localdate()
+    people = {s["person_id"] for s in subjects if s["person_id"]}
+    warned = set(
+        PersonWarning.objects.active()
+        .filter(person_id__in=people)
+        .values_list("person_id", flat=True)
+    )
+    received = {contact.pk: contact.received_at for contact in contacts}
+    # Person id to the (contact id, received at) of every contact they are a child on.
+    earlier: dict[int, set[tuple[int, datetime]]] = defaultdict(set)
+    for person_id, contact_id, at in (
+        ContactSubject.objects.filter(
+            person_id__in={
+                s["person_id"]
+                for s in subjects
+                if s["person_id"] and s["role"] in ContactSubject.CHILD_ROLES
+            },
+            role__in=ContactSubject.CHILD_ROLES,
+        )
+        .filter(~Q(contact__status=Contact.Status.WITHDRAWN))
+        .values_list("person_id", "contact_id", "contact__received_at")
+    ):
+        earlier[person_id].add((contact_id, at))
+    for s in subjects:
+        said = reasons[s["contact_id"]]
+        if s["person_id"] in warned and "Someone on it has a warning" not in said:
+            said.append("Someone on it has a warning")
+        if s["role"] not in ContactSubject.CHILD_ROLES:
+            continue
+        name = s["first_name"]
+        if s["role"] == ContactSubject.Role.UNBORN_CHILD:
+            said.append(f"{name} is not yet born")
+        elif s["date_of_birth"] is None:
+            said.append(f"{name}'s date of birth is not known")
+        elif _under_one(s["date_of_birth"], today):
+            said.append(f"{name} is under one")
+        if s["person_id"] is None:
+            said.append(f"{name} is not yet matched to a record, so their history is unknown")
+        elif any(
+            contact_id != s["contact_id"] and at <= received[s["contact_id"]]
+            for contact_id, at in earlier[s["person_id"]]
+        ):
+            said.append(f"{name} has earlier contacts")
+    for contact_id, flags in cumulative_flags(contacts).items():
+        reasons[contact_id].extend(flag.sentence for flag in flags)
+    return reasons
+
+
+@dataclass
+class TriageRow:
+    contact: Contact
+    notification: PoliceNotification
+    children: list[ContactSubject] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    cumulative: list[CumulativeFlag] = field(default_factory=list)
+
+    @property
+    def may_bulk_decide(self) -> bool:
+        return not self.refusals
+
+
+def bulk_triage(*, user: User) -> list[TriageRow]:
+    """Waiting standard-grade police notifications, due soonest first (at most
+    ``POLICE_BULK_TRIAGE_MAX``), each with why it may not be bulk-decided, if it may
+    not. Those another screener has taken are left to them."""
+    if not can_screen(user):
+        return []
+    contacts = list(
+        referral_selectors.contacts_visible_to(user=user)
+        .filter(
+            channel=Contact.Channel.POLICE_NOTIFICATION,
+            status__in=BULK_STATUSES,
+            advice_only=False,
+            police_notification__risk_grade=RiskGrade.STANDARD,
+        )
+        .filter(
+            Q(screening__isnull=True)
+            | Q(screening__assigned_to__isnull=True)
+            | Q(screening__assigned_to=user)
+        )
+        .select_related("police_notification")
+        .order_by("decision_due_at", "pk")[: settings.POLICE_BULK_TRIAGE_MAX]
+    )
+    refusals = bulk_refusals(contacts)
+    flags = cumulative_flags(contacts)
+    children: dict[int, list[ContactSubject]] = defaultdict(list)
+    for subject in ContactSubject.objects.filter(
+        contact_id__in=[c.pk for c in contacts], role__in=ContactSubject.CHILD_ROLES
+    ).order_by("position"):
+        children[subject.contact_id].append(subject)
+    return [
+        TriageRow(
+            contact=contact,
+            notification=contact.police_notification,
+            children=children[contact.pk],
+            refusals=refusals[contact.pk],
+            cumulative=flags.get(contact.pk, []),
+        )
+        for contact in contacts
+    ]
