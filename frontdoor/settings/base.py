@@ -458,5 +458,5 @@ LOGGING = {
 
 # --- The partner API; police notifications (grades, clocks, imports); Operation Encompass
 from .api import *  # noqa: E402, F403
-from .police import *  # noqa: E402, F403
 from .encompass import *  # noqa: E402, F403
+from .police import *  # noqa: E402, F403
