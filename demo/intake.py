@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -92,14 +93,18 @@ class RecentContact:
     stage: str
     hours_left: float
     complex: bool = False
+    # Marked immediate risk by the referrer: due IMMEDIATE_RISK_WORKING_HOURS after
+    # receipt rather than one working day (frontdoor.working_days.response_due).
+    immediate: bool = False
 
     def received_at(self, now: datetime) -> datetime:
-        if self.hours_left >= 24:
+        clock = settings.IMMEDIATE_RISK_WORKING_HOURS if self.immediate else 24
+        if self.hours_left >= clock:
             return now - timedelta(minutes=5)  # just arrived
         # Due one working day after receipt, so receipt is the working time already
         # used before ``now``: on a Saturday that falls on Friday (or earlier), and
         # the clock shows what is left of Monday, not a flat 24 hours.
-        return working_time_before(now, timedelta(hours=24 - self.hours_left))
+        return working_time_before(now, timedelta(hours=clock - self.hours_left))
 
 
 # Green (more than six working hours left), amber (six or fewer) and red (overdue),
@@ -126,6 +131,8 @@ RECENT_PLAN = [
     RecentContact("approval", -1),
     RecentContact("returned", 10),
     RecentContact("returned", -4),
+    RecentContact("new", 1.5, immediate=True),
+    RecentContact("screening", -1, immediate=True),
 ]
 
 
@@ -307,7 +314,12 @@ def demo_contacts_load(
             # Decisions waiting for approval are referrals: a new family's, so no
             # open case sends them to an allocated worker instead.
             new_family = planned.complex or planned.stage in ("approval", "returned")
-            intake.submit(received_at, worrying_teenager=planned.complex, new_family=new_family)
+            intake.submit(
+                received_at,
+                worrying_teenager=planned.complex,
+                new_family=new_family,
+                immediate=planned.immediate,
+            )
             made += 1
     # Screening the demo asks about each child's earlier contacts; statistics taken
     # before this load (or none, inside a test's transaction) would plan those look-ups
@@ -315,6 +327,18 @@ def demo_contacts_load(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE referrals_contact, referrals_contactsubject, referrals_person")
     return made
+
+
+def _urgency(rng: random.Random, immediate: bool | None) -> str:
+    """As referrers choose (one in ten immediate risk); for today's queue, as its plan
+    says, since an immediate-risk contact runs on a shorter clock. One draw either way,
+    so the rest of the demo is the same whatever the plan asks."""
+    chosen = rng.choices(list(Contact.Urgency), weights=[10, 40, 50])[0]
+    if immediate:
+        return Contact.Urgency.IMMEDIATE
+    if immediate is False and chosen == Contact.Urgency.IMMEDIATE:
+        return Contact.Urgency.SOON
+    return chosen
 
 
 class _Intake:
@@ -328,9 +352,15 @@ class _Intake:
         self.police = Agency.objects.filter(type=Agency.Type.POLICE).first()
         self.families: list[_Family] = []
         self.tally = _Tally()
+        self.submitted = 0
 
     def submit(
-        self, received_at: datetime, *, worrying_teenager: bool = False, new_family: bool = False
+        self,
+        received_at: datetime,
+        *,
+        worrying_teenager: bool = False,
+        new_family: bool = False,
+        immediate: bool | None = None,
     ) -> None:
         """One contact; a ``worrying_teenager`` is a new family's teenager missing from
         home or being exploited, which brings the contact to the complex-case meeting."""
@@ -345,6 +375,10 @@ class _Intake:
         if not known:
             self.families.append(family)
         channel = rng.choices(*zip(*CHANNEL_WEIGHTS, strict=True))[0]
+        if self.submitted < len(CHANNEL_WEIGHTS):
+            # Every channel at least once, however few contacts and whatever the draw.
+            channel = CHANNEL_WEIGHTS[self.submitted][0]
+        self.submitted += 1
         child = family.children[0]
         age = age_on(child.born, day)
         if worrying_teenager:
@@ -363,7 +397,7 @@ class _Intake:
             subjects=_subjects(family, rng, misspell=known and rng.random() < 0.3),
             concerns=concerns,
             concern_categories=[str(c) for c in categories],
-            urgency=rng.choices(list(Contact.Urgency), weights=[10, 40, 50])[0],
+            urgency=_urgency(rng, immediate),
             family_awareness=awareness,
             family_not_told_reason=""
             if awareness == Contact.FamilyAwareness.AWARE_CONSENTED

@@ -25,7 +25,6 @@ from screening.meetings import services as meeting_services
 from screening.meetings.slots import slot_moment, slot_times
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
-    ROUTES_NEEDING_APPROVAL,
     AdviceRecipient,
     ComplexCaseEntry,
     ComplexCaseRun,
@@ -34,6 +33,7 @@ from screening.models import (
     Screening,
     SharingBasis,
     ThresholdLevel,
+    needs_manager_approval,
 )
 
 ROUTE_WEIGHTS = [
@@ -159,7 +159,8 @@ class _Demo:
             route = Route.SOCIAL_CARE_ASSESSMENT
             if _case_open(contact):
                 route = Route.EARLY_HELP  # a referral would go to the allocated worker
-            if route not in ROUTES_NEEDING_APPROVAL:
+            immediate = contact.urgency == Contact.Urgency.IMMEDIATE
+            if not needs_manager_approval(route=route, withholding=False, immediate=immediate):
                 return 1
             decided_at = contact.received_at + (self.now - contact.received_at) / 2
             decision = self._decide(contact, route, decided_at)

@@ -96,6 +96,18 @@ def decision_due(received_at: datetime) -> datetime:
     return start_of(next_working_day(start))
 
 
+def response_due(received_at: datetime, *, immediate: bool) -> datetime:
+    """When the front door aims to decide a contact received at ``received_at``: one
+    working day after (``decision_due``, the statutory timescale the scorecard
+    measures); for one marked immediate risk, IMMEDIATE_RISK_WORKING_HOURS working
+    hours after, never later than one working day."""
+    statutory = decision_due(received_at)
+    if not immediate:
+        return statutory
+    hours = timedelta(hours=settings.IMMEDIATE_RISK_WORKING_HOURS)
+    return min(add_working_time(received_at, hours), statutory)
+
+
 def decided_in_time(*, decided_at: datetime, due_at: datetime) -> bool:
     """Whether a decision made at ``decided_at`` met the one-working-day rule: the one
     test the scorecard's timeliness and the screening pages both use."""

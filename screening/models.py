@@ -110,6 +110,23 @@ REFERRAL_ROUTES = (
     Route.ALREADY_OPEN,
 )
 ROUTES_NEEDING_APPROVAL = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
+# A contact whose referrer (or the police's high grade) said a child may be at risk of
+# significant harm today is not closed with advice or early help on one person's word.
+ROUTES_NEEDING_APPROVAL_WHEN_IMMEDIATE = (Route.INFORMATION_AND_ADVICE, Route.EARLY_HELP)
+
+
+def needs_manager_approval(*, route: str, withholding: bool, immediate: bool) -> bool:
+    """Whether a decision waits for a manager before it stands: a referral to social
+    care, telling the family nothing, or an immediate-risk contact closed with
+    information and advice or early help. The one rule ``decision_record`` applies
+    (and the demo's history follows)."""
+    return (
+        route in ROUTES_NEEDING_APPROVAL
+        or withholding
+        or (immediate and route in ROUTES_NEEDING_APPROVAL_WHEN_IMMEDIATE)
+    )
+
+
 # A referral in the DfE's sense (CIN census, Annex A List 3): a child newly sent to social
 # care. A case passed to its allocated worker is not one, though the scorecard counts it
 # among referrals (ADR 0008, ADR 0011). These decisions also record the primary need.

@@ -24,12 +24,12 @@ from referrals.services import ContactStatusRefused, contact_status_move
 from screening import selectors
 from screening.models import (
     CENSUS_REFERRAL_ROUTES,
-    ROUTES_NEEDING_APPROVAL,
     AdviceRecipient,
     Decision,
     Route,
     Screening,
     ThresholdLevel,
+    needs_manager_approval,
 )
 from screening.models_checks import WAITING_STATUSES
 
@@ -363,7 +363,9 @@ def decision_record(
             "The last decision is waiting for a manager to approve or return it."
         )
     withholding = family_notice == Decision.FamilyNotice.WITHHOLD
-    needs_approval = route in ROUTES_NEEDING_APPROVAL or withholding
+    needs_approval = needs_manager_approval(
+        route=route, withholding=withholding, immediate=contact.urgency == Contact.Urgency.IMMEDIATE
+    )
     decision = Decision.objects.create(
         contact=contact,
         route=route,

@@ -31,7 +31,13 @@ from frontdoor.london import one_year_before
 from frontdoor.models import Agency
 from outcomes.models import Notice
 from referrals.models import Contact
-from screening.models import CENSUS_REFERRAL_ROUTES, REFERRAL_ROUTES, ROUTES_NEEDING_APPROVAL, Route
+from screening.models import (
+    CENSUS_REFERRAL_ROUTES,
+    REFERRAL_ROUTES,
+    ROUTES_NEEDING_APPROVAL,
+    Route,
+    needs_manager_approval,
+)
 
 # Referrals that open a CIN census episode; "already open" is not a new referral.
 NO_DISABILITIES = f"{{{NO_DISABILITY}}}"  # as COPY writes the list
@@ -305,7 +311,10 @@ class ContactMixin:
                 self._working(ready, 0.15, 1),
             )
             plan.withhold = rnd() < WITHHOLD_SHARE.get(route, 0)
-            plan.needs_approval = route in ROUTES_NEEDING_APPROVAL or plan.withhold
+            # Synthetic contacts are all routine (none immediate-risk).
+            plan.needs_approval = needs_manager_approval(
+                route=route, withholding=plan.withhold, immediate=False
+            )
         if status == Status.DECIDED:
             if plan.needs_approval and rnd() < RETURNED_DECISION_SHARE:
                 plan.returned = self._working(plan.decided, 0.5, 3)

@@ -1,16 +1,18 @@
-"""Settings for police notifications (docs/adr/0037): how soon each risk grade must be
-decided, the cumulative rule, and the CSV import's limits. Part of every profile
-through base.py."""
+"""Settings for the clocks (an immediate-risk contact's, each police risk grade's) and
+for police notifications (docs/adr/0037): the cumulative rule and the CSV import's
+limits. Part of every profile through base.py."""
 
 from __future__ import annotations
 
 from .environment import env
 
-# Working hours from receipt to the decision, by the officer's risk grade. Never later
-# than the one-working-day clock every contact has (frontdoor.working_days.decision_due):
-# a longer figure here is capped at it.
+# Working hours from receipt to the decision on an immediate-risk contact (the referrer
+# said a child may be at risk of significant harm today, or the police graded the risk
+# high). Never later than the one-working-day clock every contact has
+# (frontdoor.working_days.decision_due): a longer figure is capped at it.
+IMMEDIATE_RISK_WORKING_HOURS = env.float("IMMEDIATE_RISK_WORKING_HOURS", default=2.0)
+# The same for police notifications graded medium and standard (high is immediate risk).
 POLICE_RESPONSE_WORKING_HOURS = {
-    "high": env.float("POLICE_RESPONSE_HOURS_HIGH", default=2.0),
     "medium": env.float("POLICE_RESPONSE_HOURS_MEDIUM", default=8.0),
     "standard": env.float("POLICE_RESPONSE_HOURS_STANDARD", default=24.0),
 }

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 
 from frontdoor.london import london_date, one_year_before, start_of
-from frontdoor.working_days import working_time_between
+from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
 from referrals.models import Contact, ContactSubject, ContactWithdrawal
 from screening.models import AgencyCheck, Decision
@@ -279,7 +279,6 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         .values_list(
             "pk",
             "received_at",
-            "decision_due_at",
             "channel",
             "source_agency_id",
             "referral_source__code",
@@ -288,12 +287,15 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             "withdrawn_at",
         )
     )
-    for pk, received_at, due_at, channel, agency_id, code, decided, route, withdrawn in rows:
+    for pk, received_at, channel, agency_id, code, decided, route, withdrawn in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
             received_on=london_date(received_at),
-            due_at=due_at,
+            # One working day from receipt, the statutory timescale, whatever clock the
+            # front door set itself (an immediate-risk contact's or a police grade's
+            # shorter one, in ``decision_due_at``): ADR 0008.
+            due_at=decision_due(received_at),
             channel=channel,
             agency_id=agency_id,
             source_code=code,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, ReferralSource, User
-from frontdoor.working_days import decision_due
+from frontdoor.working_days import response_due
 from referrals import matching
 from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
 from referrals.models.people import alias_of
@@ -138,7 +138,8 @@ def contact_submit(
             contact = Contact.objects.create(
                 reference=_next_reference(timezone.localtime(received_at).year),
                 received_at=received_at,
-                decision_due_at=data.decision_due_at or decision_due(received_at),
+                decision_due_at=data.decision_due_at
+                or response_due(received_at, immediate=data.urgency == Contact.Urgency.IMMEDIATE),
                 channel=channel,
                 status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
                 source_agency=data.source_agency

@@ -19,7 +19,7 @@ from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.selectors import can_record_police
-from frontdoor.working_days import add_working_time, decision_due
+from frontdoor.working_days import add_working_time, decision_due, response_due
 from referrals.models import (
     CHILD_INVOLVEMENTS,
     ApiClient,
@@ -85,9 +85,12 @@ class PoliceNotificationInput:
 
 
 def police_decision_due(*, received_at: datetime, risk_grade: str) -> datetime:
-    """When the decision on a notification of this grade is due: the grade's working
-    hours from receipt (POLICE_RESPONSE_WORKING_HOURS), never later than the
-    one-working-day clock every contact has."""
+    """When the decision on a notification of this grade is due: high is immediate
+    risk, with its clock (``response_due``); the others the grade's working hours from
+    receipt (POLICE_RESPONSE_WORKING_HOURS), never later than the one-working-day
+    clock every contact has."""
+    if risk_grade == RiskGrade.HIGH:
+        return response_due(received_at, immediate=True)
     hours = settings.POLICE_RESPONSE_WORKING_HOURS[RiskGrade(risk_grade).value]
     return min(add_working_time(received_at, timedelta(hours=hours)), decision_due(received_at))
 

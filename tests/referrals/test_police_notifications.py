@@ -127,7 +127,9 @@ def test_the_grade_sets_the_clock_and_high_is_immediate(police_member):
     )
 
 
-@override_settings(POLICE_RESPONSE_WORKING_HOURS={"high": 1, "medium": 4, "standard": 99})
+@override_settings(
+    IMMEDIATE_RISK_WORKING_HOURS=1, POLICE_RESPONSE_WORKING_HOURS={"medium": 4, "standard": 99}
+)
 def test_response_times_come_from_settings_and_never_pass_one_working_day(police_member):
     received = timezone.now()
     high, _ = record(police_member, "R1", grade="high", received_at=received)
