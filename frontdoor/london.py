@@ -41,6 +41,11 @@ def one_year_before(day: date) -> date:
     return years_before(day, 1)
 
 
+def one_year_after(day: date) -> date:
+    """The same date a year later; 29 February falls back to the 28th (ADR 0008)."""
+    return years_before(day, -1)
+
+
 def twelve_months_before(moment: datetime) -> datetime:
     """Where "within the 12 months before" ``moment`` starts: the start of the same
     London date a year before (ADR 0008)."""
@@ -68,5 +73,18 @@ class TwelveMonthsBefore(models.Func):
     template = (
         "(date_trunc('day', (%(expressions)s AT TIME ZONE 'Europe/London') - interval '1 year')"
         " AT TIME ZONE 'Europe/London')"
+    )
+    output_field = models.DateTimeField()
+
+
+class TwelveMonthsAfterEnd(models.Func):
+    """Where "within the 12 months after" a moment column (or ``OuterRef``) ends, in the
+    database: the start of the London day after the same date a year later (29 February
+    goes forward to the 28th, as ``one_year_after``), so a query and the Python rule
+    agree on the anniversary day, which is inside (ADR 0008)."""
+
+    template = (
+        "((date_trunc('day', (%(expressions)s AT TIME ZONE 'Europe/London') + interval '1 year')"
+        " + interval '1 day') AT TIME ZONE 'Europe/London')"
     )
     output_field = models.DateTimeField()

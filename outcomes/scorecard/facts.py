@@ -20,9 +20,9 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
-from frontdoor.london import london_date, one_year_before, start_of
+from frontdoor.london import TwelveMonthsAfterEnd, london_date, one_year_before, start_of
 from frontdoor.working_days import working_time_between
 from outcomes.models import DownstreamOutcome
 from referrals.models import Contact, ContactSubject, ContactWithdrawal
@@ -198,27 +198,63 @@ class Facts:
                     found.add(fact.id)
         return found
 
-    @cached_property
-    def repeat_children(self) -> set[tuple[int, ChildKey]]:
-        """(contact, child) where the child had another contact in the 12 months before
-        (not one withdrawn: sent in error, a duplicate, the wrong local authority)."""
-        found = set()
-        for child, history in self.contacts_by_child.items():
-            if child[0] != "person":
-                continue
-            for index, fact in enumerate(history):
-                if any(
-                    other.withdrawn_at is None and earlier_within_year(other, fact)
-                    for other in history[:index]
-                ):
-                    found.add((fact.id, child))
-        return found
+    # (contact, child subject) -> the contact the child came back with: the first
+    # other contact about the same person record received in the 12 months after,
+    # as recorded at as_at and not withdrawn (``_came_back``), for contacts received
+    # from ``start`` on. Worked out by PostgreSQL in one query.
+    came_back: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, int], int]:
+    """For each child matched to a person record on a contact received from ``start``
+    up to ``end`` (as recorded at ``as_at``), the first other contact about that person
+    received after it and on or before the same London date a year later, recorded
+    and received by ``as_at`` and not withdrawn by then (ADR 0036): what "came back
+    within the 12 months after" counts. Only children who came back are returned.
+    One set-based query (a lookup by person per child, index contactsubject.person_id);
+    the measure keeps the pairs whose contact ended in advice or early help."""
+    withdrawn = ContactWithdrawal.objects.filter(
+        contact=OuterRef("contact_id"), withdrawn_at__lte=as_at
+    )
+    later = (
+        ContactSubject.objects.filter(
+            person_id=OuterRef("person_id"),
+            role__in=ContactSubject.CHILD_ROLES,
+            contact__created_at__lte=as_at,
+            contact__received_at__lte=as_at,
+            contact__received_at__lt=TwelveMonthsAfterEnd(OuterRef("contact__received_at")),
+        )
+        .filter(
+            Q(contact__received_at__gt=OuterRef("contact__received_at"))
+            | Q(
+                contact__received_at=OuterRef("contact__received_at"),
+                contact_id__gt=OuterRef("contact_id"),
+            )
+        )
+        .exclude(Exists(withdrawn))
+        .order_by("contact__received_at", "contact_id")
+        .values("contact_id")[:1]
+    )
+    rows = (
+        ContactSubject.objects.filter(
+            role__in=ContactSubject.CHILD_ROLES,
+            person_id__isnull=False,
+            contact__received_at__gte=start_of(start),
+            contact__received_at__lt=start_of(end),
+            contact__created_at__lte=as_at,
+        )
+        .annotate(returned_with=Subquery(later))
+        .filter(returned_with__isnull=False)
+        .values_list("contact_id", "pk", "returned_with")
+    )
+    return {(contact_id, subject_id): returned for contact_id, subject_id, returned in rows}
 
 
 def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
-    is what re-referrals and repeat contacts look back over), their children,
-    decisions and downstream outcomes, as recorded at ``as_at``."""
+    is what re-referrals look back over), their children, decisions and downstream
+    outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
+    on came back with another contact in the 12 months after (up to ``as_at``)."""
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
     in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
@@ -325,4 +361,5 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         outcomes=outcomes,
         contacts_by_child=dict(contacts_by_child),
         checks=checks,
+        came_back=_came_back(start=start, end=end, as_at=as_at),
     )

@@ -21,7 +21,14 @@ from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
-from outcomes.scorecard.measures import ALWAYS_COUNTED, Figure, Figures, Totals, compute
+from outcomes.scorecard.measures import (
+    ALWAYS_COUNTED,
+    DEFINITIONS_VERSION,
+    Figure,
+    Figures,
+    Totals,
+    compute,
+)
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -129,8 +136,11 @@ def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) 
 
 
 def snapshot_is_complete(snapshot: ScorecardSnapshot) -> bool:
-    """Whether a kept count holds every measure the scorecard now shows; one kept
-    before a measure was added is counted afresh instead (until tonight's count)."""
+    """Whether a kept count holds every measure the scorecard now shows, under today's
+    definitions; one kept before a measure was added or redefined (repeat contacts
+    counted forward) is counted afresh instead (until tonight's count)."""
+    if snapshot.figures.get("definitions") != DEFINITIONS_VERSION:
+        return False
     trend = snapshot.figures.get("trend") or []
     return bool(trend) and all(key in trend[-1][1] for key in ALWAYS_COUNTED)
 
