@@ -34,10 +34,12 @@ ChildKey = tuple[str, int]
 
 
 class Item(NamedTuple):
-    """One thing a figure counts: a contact, or one child on a contact."""
+    """One thing a figure counts: a contact, or one child on a contact; for a child
+    who came back (repeat contacts not progressed), the contact they came back with."""
 
     contact_id: int
     subject_id: int = 0
+    returned_with: int = 0
 
 
 @dataclass(eq=False)

@@ -398,7 +398,7 @@ def _repeat_figure(facts: Facts, received: list[ContactFact]) -> Figure:
         for subject_id, child in fact.children:
             children[child] = Item(fact.id, subject_id)
             if (fact.id, subject_id) in came_back:
-                returned[child] = Item(fact.id, subject_id)
+                returned[child] = Item(fact.id, subject_id, came_back[fact.id, subject_id])
     return Figure(tuple(sorted(returned.values())), tuple(sorted(children.values())))
 
 

@@ -192,6 +192,7 @@ def figure_get(
 class FigureRow:
     contact: Contact
     child: ContactSubject | None
+    returned_with: Contact | None = None  # the contact a child came back with
 
 
 def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
@@ -211,11 +212,17 @@ def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
         )
     )
     by_id = {contact.pk: contact for contact in contacts}
+    returns = {
+        contact.pk: contact
+        for contact in referral_selectors.contacts_visible_to(user=user).filter(
+            pk__in={item.returned_with for item in items if item.returned_with}
+        )
+    }
     rows = []
     for item in items:
         contact = by_id[item.contact_id]
         child = next((s for s in contact.child_subjects if s.pk == item.subject_id), None)
-        rows.append(FigureRow(contact, child))
+        rows.append(FigureRow(contact, child, returns.get(item.returned_with)))
     return rows
 
 

@@ -118,7 +118,11 @@ def scorecard_figure(request: HttpRequest) -> HttpResponse:
     audit_views(
         actor=request.user,
         record_type="contact",
-        record_ids=sorted({row.contact.reference for row in rows}),
+        # With the contacts children came back with, whose references the list shows.
+        record_ids=sorted(
+            {row.contact.reference for row in rows}
+            | {row.returned_with.reference for row in rows if row.returned_with}
+        ),
         request=request,
     )
     measure_key = key.split(":")[0]
@@ -146,6 +150,7 @@ def scorecard_figure(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "count": len(items),
             "per_child": any(item.subject_id for item in items),
+            "came_back": any(row.returned_with for row in rows),
             "maturing": maturing_until(key, period, as_at),
             "as_at_local": as_at.astimezone(LONDON),
             "back": reverse("outcomes:scorecard")

@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from frontdoor.models import AuditEvent
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_get
 from referrals.models import Contact, ContactWithdrawal
@@ -152,7 +153,13 @@ def test_the_drill_down_lists_the_children_who_came_back(client, world):
     )
     assert page.status_code == 200
     listed = {key for key, c in world.contacts.items() if c.reference in page.text}
-    assert listed == {"amy1", "cy1", "di1"}  # Di's return was withdrawn only later
+    # Each child with the contact they came back with (Di's was withdrawn only later).
+    assert listed == {"amy1", "amy2", "cy1", "cy2", "di1", "di2"}
+    assert "Came back with" in page.text
+    audited = AuditEvent.objects.filter(actor=world.manager, action=AuditEvent.Action.VIEW)
+    assert {world.contacts[key].reference for key in listed} <= set(
+        audited.values_list("record_id", flat=True)
+    )
     assert "this list can grow until 31 March 2026" in page.text
 
 
