@@ -75,16 +75,3 @@ class TwelveMonthsBefore(models.Func):
         " AT TIME ZONE 'Europe/London')"
     )
     output_field = models.DateTimeField()
-
-
-class TwelveMonthsAfterEnd(models.Func):
-    """Where "within the 12 months after" a moment column (or ``OuterRef``) ends, in the
-    database: the start of the London day after the same date a year later (29 February
-    goes forward to the 28th, as ``one_year_after``), so a query and the Python rule
-    agree on the anniversary day, which is inside (ADR 0008)."""
-
-    template = (
-        "((date_trunc('day', (%(expressions)s AT TIME ZONE 'Europe/London') + interval '1 year')"
-        " + interval '1 day') AT TIME ZONE 'Europe/London')"
-    )
-    output_field = models.DateTimeField()

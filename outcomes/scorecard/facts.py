@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Q, Subquery
 
-from frontdoor.london import TwelveMonthsAfterEnd, london_date, one_year_before, start_of
+from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from frontdoor.working_days import working_time_between
 from outcomes.models import DownstreamOutcome
 from referrals.models import Contact, ContactSubject, ContactWithdrawal
@@ -207,49 +208,74 @@ class Facts:
     came_back: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
+# For each child matched to a person record, the next contact about that person (by
+# receipt, then id) among the contacts that count: recorded and received by as_at and
+# not withdrawn by then (ADR 0036). One pass over the persons' appearances in the span
+# and the 12 months after it, ordered per person by PostgreSQL (a window, not a lookup
+# per child); a child who came back is one whose next contact was received on or
+# before the same London date a year later (29 February goes forward to the 28th, as
+# ``one_year_after``), so the anniversary day is inside.
+_CAME_BACK_SQL = """
+WITH appearances AS (
+    SELECT DISTINCT subject.person_id, subject.contact_id, contact.received_at
+    FROM {subject} subject
+    JOIN {contact} contact ON contact.id = subject.contact_id
+    WHERE subject.person_id IS NOT NULL
+      AND subject.role = ANY(%(roles)s)
+      AND contact.received_at >= %(span_start)s
+      AND contact.received_at < %(horizon)s
+      AND contact.received_at <= %(as_at)s
+      AND contact.created_at <= %(as_at)s
+      AND NOT EXISTS (
+          SELECT 1 FROM {withdrawal} withdrawal
+          WHERE withdrawal.contact_id = contact.id AND withdrawal.withdrawn_at <= %(as_at)s
+      )
+), followed AS (
+    SELECT person_id, contact_id, received_at,
+           LEAD(contact_id) OVER later AS next_id,
+           LEAD(received_at) OVER later AS next_at
+    FROM appearances
+    WINDOW later AS (PARTITION BY person_id ORDER BY received_at, contact_id)
+)
+SELECT subject.contact_id, subject.id, followed.next_id
+FROM followed
+JOIN {subject} subject
+  ON subject.contact_id = followed.contact_id
+ AND subject.person_id = followed.person_id
+ AND subject.role = ANY(%(roles)s)
+WHERE followed.received_at < %(span_end)s
+  AND followed.next_at < (
+      (date_trunc('day', (followed.received_at AT TIME ZONE 'Europe/London') + interval '1 year')
+       + interval '1 day') AT TIME ZONE 'Europe/London'
+  )
+"""
+
+
 def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, int], int]:
     """For each child matched to a person record on a contact received from ``start``
-    up to ``end`` (as recorded at ``as_at``), the first other contact about that person
-    received after it and on or before the same London date a year later, recorded
-    and received by ``as_at`` and not withdrawn by then (ADR 0036): what "came back
-    within the 12 months after" counts. Only children who came back are returned.
-    One set-based query (a lookup by person per child, index contactsubject.person_id);
-    the measure keeps the pairs whose contact ended in advice or early help."""
-    withdrawn = ContactWithdrawal.objects.filter(
-        contact=OuterRef("contact_id"), withdrawn_at__lte=as_at
+    up to ``end`` (as recorded at ``as_at``), the contact they came back with: the next
+    other contact about that person, if it was received on or before the same London
+    date a year later, recorded and received by ``as_at`` and not withdrawn by then.
+    Only children who came back are returned; the measure keeps those whose contact
+    ended in advice or early help. One set-based query (``_CAME_BACK_SQL``)."""
+    last_day = end - timedelta(days=1)
+    sql = _CAME_BACK_SQL.format(
+        subject=connection.ops.quote_name(ContactSubject._meta.db_table),
+        contact=connection.ops.quote_name(Contact._meta.db_table),
+        withdrawal=connection.ops.quote_name(ContactWithdrawal._meta.db_table),
     )
-    later = (
-        ContactSubject.objects.filter(
-            person_id=OuterRef("person_id"),
-            role__in=ContactSubject.CHILD_ROLES,
-            contact__created_at__lte=as_at,
-            contact__received_at__lte=as_at,
-            contact__received_at__lt=TwelveMonthsAfterEnd(OuterRef("contact__received_at")),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "roles": [role.value for role in ContactSubject.CHILD_ROLES],
+                "span_start": start_of(start),
+                "span_end": start_of(end),
+                "horizon": start_of(one_year_after(last_day) + timedelta(days=1)),
+                "as_at": as_at,
+            },
         )
-        .filter(
-            Q(contact__received_at__gt=OuterRef("contact__received_at"))
-            | Q(
-                contact__received_at=OuterRef("contact__received_at"),
-                contact_id__gt=OuterRef("contact_id"),
-            )
-        )
-        .exclude(Exists(withdrawn))
-        .order_by("contact__received_at", "contact_id")
-        .values("contact_id")[:1]
-    )
-    rows = (
-        ContactSubject.objects.filter(
-            role__in=ContactSubject.CHILD_ROLES,
-            person_id__isnull=False,
-            contact__received_at__gte=start_of(start),
-            contact__received_at__lt=start_of(end),
-            contact__created_at__lte=as_at,
-        )
-        .annotate(returned_with=Subquery(later))
-        .filter(returned_with__isnull=False)
-        .values_list("contact_id", "pk", "returned_with")
-    )
-    return {(contact_id, subject_id): returned for contact_id, subject_id, returned in rows}
+        return {(contact_id, subject_id): returned for contact_id, subject_id, returned in cursor}
 
 
 def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
