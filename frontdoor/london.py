@@ -41,6 +41,11 @@ def one_year_before(day: date) -> date:
     return years_before(day, 1)
 
 
+def one_year_after(day: date) -> date:
+    """The same date a year later; 29 February falls back to the 28th (ADR 0008)."""
+    return years_before(day, -1)
+
+
 def twelve_months_before(moment: datetime) -> datetime:
     """Where "within the 12 months before" ``moment`` starts: the start of the same
     London date a year before (ADR 0008)."""

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.scorecard import selectors
-from outcomes.scorecard.measures import Figures
+from outcomes.scorecard.measures import Figures, maturing_until
 from outcomes.scorecard.periods import Period, PeriodError
 from outcomes.scorecard.tables import all_rows, headline_rows
 from referrals.api import PartnerRateThrottle, error_responses
@@ -30,6 +30,15 @@ class FigureSerializer(serializers.Serializer):
     denominator = serializers.IntegerField(allow_null=True)
     percent = serializers.FloatField(allow_null=True)
     working_hours = serializers.FloatField(allow_null=True, source="hours")
+    still_maturing = serializers.BooleanField(
+        help_text="A figure counted forward (repeat contacts not progressed: children who "
+        "come back within 12 months) that can still rise, as its period ended less than "
+        "12 months before the moment counted. False once final, and for every other figure."
+    )
+    maturing_until = serializers.DateField(
+        allow_null=True,
+        help_text="While still maturing, the last day the figure can still rise; null once final.",
+    )
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -65,9 +74,10 @@ class ScorecardSerializer(serializers.Serializer):
     trend = TrendSerializer(many=True)
 
 
-def _rows(figures: Figures, labels: dict[str, str]):
+def _rows(figures: Figures, labels: dict[str, str], period: Period, as_at):
     return [
         {
+            **_maturing(maturing_until(row.key, period, as_at)),
             "key": row.key,
             "measure": row.measure,
             "breakdown": row.breakdown,
@@ -79,6 +89,10 @@ def _rows(figures: Figures, labels: dict[str, str]):
         }
         for row in all_rows(figures, labels)
     ]
+
+
+def _maturing(until) -> dict:
+    return {"still_maturing": until is not None, "maturing_until": until}
 
 
 class ScorecardApi(APIView):
@@ -161,9 +175,9 @@ class ScorecardApi(APIView):
             "period": period_data(period),
             "as_at": card.as_at,
             "kept": card.kept is not None,
-            "figures": _rows(card.figures, labels),
+            "figures": _rows(card.figures, labels, period, card.as_at),
             "by_agency": [
-                {"agency": group.name, "figures": _rows(figures, labels)}
+                {"agency": group.name, "figures": _rows(figures, labels, period, card.as_at)}
                 for group, figures in card.by_agency
             ],
             "trend": [
@@ -171,7 +185,7 @@ class ScorecardApi(APIView):
                     "period": period_data(each),
                     "figures": [
                         row
-                        for row in _rows(figures, labels)
+                        for row in _rows(figures, labels, each, card.as_at)
                         if row["key"] in {r.key for r in headline_rows(figures)}
                     ],
                 }

@@ -227,8 +227,11 @@ def lines(
     *,
     percent: bool = True,
     reference: tuple[str, float] | None = None,
+    hollow: Sequence[bool] = (),
 ) -> SafeString:
-    """Points joined period to period; a gap where a period has no figure."""
+    """Points joined period to period; a gap where a period has no figure. A point
+    is drawn hollow, and its tooltip says "still maturing", where ``hollow`` says so
+    (a figure that can still rise)."""
     highest = max(
         [v for s in series for v in s.values if v is not None] + [reference[1] if reference else 0],
         default=0,
@@ -260,26 +263,31 @@ def lines(
         )
     for each in series:
         points = [
-            (centres[i], y_of(v), labels[i], v) for i, v in enumerate(each.values) if v is not None
+            (centres[i], y_of(v), labels[i], v, i < len(hollow) and hollow[i])
+            for i, v in enumerate(each.values)
+            if v is not None
         ]
         if len(points) > 1:
             parts.append(
                 format_html(
                     '<polyline points="{}" fill="none" stroke="{}" stroke-width="3"/>',
-                    " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points),
+                    " ".join(f"{x:.1f},{y:.1f}" for x, y, *_ in points),
                     each.colour,
                 )
             )
-        for x, y, label, value in points:
+        for x, y, label, value, open_point in points:
             parts.append(
                 format_html(
-                    '<circle cx="{}" cy="{}" r="5" fill="{}"><title>{}: {}{}</title></circle>',
+                    '<circle cx="{}" cy="{}" r="5" fill="{}" stroke="{}" stroke-width="2">'
+                    "<title>{}: {}{}{}</title></circle>",
                     f"{x:.1f}",
                     f"{y:.1f}",
+                    "#ffffff" if open_point else each.colour,
                     each.colour,
                     label,
                     f"{value:.1f}",
                     "%" if percent else "",
+                    " (still maturing)" if open_point else "",
                 )
             )
     body = axis + mark_safe("".join(parts))  # noqa: S308 - each part escaped above

@@ -27,6 +27,9 @@ LONG_HEADER = (
     "Percent",
     "Working hours",
     "Figure key",
+    # A figure counted forward (repeat contacts not progressed) can still rise until
+    # this day; blank once final, and for every figure final when its period ends.
+    "Still maturing until",
 )
 
 
@@ -45,6 +48,7 @@ def _long_values(line: LongRow) -> list:
         percent,
         hours,
         row.key,
+        line.maturing.isoformat() if line.maturing else None,
     ]
 
 
@@ -59,6 +63,12 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         ("Counted from the records as at", card.as_at.astimezone(LONDON).isoformat()),
         ("Service", settings.SERVICE_NAME),
         ("Council", settings.COUNCIL_NAME),
+        (
+            "Still maturing",
+            "Repeat contacts not progressed counts children who come back within 12 months "
+            "of their contact, so a period's figure can still rise until 12 months after it "
+            "ends; until then the 'Still maturing until' column gives the last day it can.",
+        ),
     ]
     chosen = [_long_values(line) for line in lines if line.period == card.period.key]
     return xlsx_bytes(

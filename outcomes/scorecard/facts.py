@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 
-from frontdoor.london import london_date, one_year_before, start_of
+from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
 from referrals.models import Contact, ContactSubject, ContactWithdrawal
@@ -34,10 +35,12 @@ ChildKey = tuple[str, int]
 
 
 class Item(NamedTuple):
-    """One thing a figure counts: a contact, or one child on a contact."""
+    """One thing a figure counts: a contact, or one child on a contact; for a child
+    who came back (repeat contacts not progressed), the contact they came back with."""
 
     contact_id: int
     subject_id: int = 0
+    returned_with: int = 0
 
 
 @dataclass(eq=False)
@@ -211,27 +214,88 @@ class Facts:
                     found.add(fact.id)
         return found
 
-    @cached_property
-    def repeat_children(self) -> set[tuple[int, ChildKey]]:
-        """(contact, child) where the child had another contact in the 12 months before
-        (not one withdrawn: sent in error, a duplicate, the wrong local authority)."""
-        found = set()
-        for child, history in self.contacts_by_child.items():
-            if child[0] != "person":
-                continue
-            for index, fact in enumerate(history):
-                if any(
-                    other.withdrawn_at is None and earlier_within_year(other, fact)
-                    for other in history[:index]
-                ):
-                    found.add((fact.id, child))
-        return found
+    # (contact, child subject) -> the contact the child came back with: the first
+    # other contact about the same person record received in the 12 months after,
+    # as recorded at as_at and not withdrawn (``_came_back``), for contacts received
+    # from ``start`` on. Worked out by PostgreSQL in one query.
+    came_back: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+# For each child matched to a person record, the next contact about that person (by
+# receipt, then id) among the contacts that count: recorded and received by as_at and
+# not withdrawn by then (ADR 0036). One pass over the persons' appearances in the span
+# and the 12 months after it, ordered per person by PostgreSQL (a window, not a lookup
+# per child); a child who came back is one whose next contact was received on or
+# before the same London date a year later (29 February goes forward to the 28th, as
+# ``one_year_after``), so the anniversary day is inside.
+_CAME_BACK_SQL = """
+WITH appearances AS (
+    SELECT DISTINCT subject.person_id, subject.contact_id, contact.received_at
+    FROM {subject} subject
+    JOIN {contact} contact ON contact.id = subject.contact_id
+    WHERE subject.person_id IS NOT NULL
+      AND subject.role = ANY(%(roles)s)
+      AND contact.received_at >= %(span_start)s
+      AND contact.received_at < %(horizon)s
+      AND contact.received_at <= %(as_at)s
+      AND contact.created_at <= %(as_at)s
+      AND NOT EXISTS (
+          SELECT 1 FROM {withdrawal} withdrawal
+          WHERE withdrawal.contact_id = contact.id AND withdrawal.withdrawn_at <= %(as_at)s
+      )
+), followed AS (
+    SELECT person_id, contact_id, received_at,
+           LEAD(contact_id) OVER later AS next_id,
+           LEAD(received_at) OVER later AS next_at
+    FROM appearances
+    WINDOW later AS (PARTITION BY person_id ORDER BY received_at, contact_id)
+)
+SELECT subject.contact_id, subject.id, followed.next_id
+FROM followed
+JOIN {subject} subject
+  ON subject.contact_id = followed.contact_id
+ AND subject.person_id = followed.person_id
+ AND subject.role = ANY(%(roles)s)
+WHERE followed.received_at < %(span_end)s
+  AND followed.next_at < (
+      (date_trunc('day', (followed.received_at AT TIME ZONE 'Europe/London') + interval '1 year')
+       + interval '1 day') AT TIME ZONE 'Europe/London'
+  )
+"""
+
+
+def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, int], int]:
+    """For each child matched to a person record on a contact received from ``start``
+    up to ``end`` (as recorded at ``as_at``), the contact they came back with: the next
+    other contact about that person, if it was received on or before the same London
+    date a year later, recorded and received by ``as_at`` and not withdrawn by then.
+    Only children who came back are returned; the measure keeps those whose contact
+    ended in advice or early help. One set-based query (``_CAME_BACK_SQL``)."""
+    last_day = end - timedelta(days=1)
+    sql = _CAME_BACK_SQL.format(
+        subject=connection.ops.quote_name(ContactSubject._meta.db_table),
+        contact=connection.ops.quote_name(Contact._meta.db_table),
+        withdrawal=connection.ops.quote_name(ContactWithdrawal._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "roles": [role.value for role in ContactSubject.CHILD_ROLES],
+                "span_start": start_of(start),
+                "span_end": start_of(end),
+                "horizon": start_of(one_year_after(last_day) + timedelta(days=1)),
+                "as_at": as_at,
+            },
+        )
+        return {(contact_id, subject_id): returned for contact_id, subject_id, returned in cursor}
 
 
 def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
-    is what re-referrals and repeat contacts look back over), their children,
-    decisions and downstream outcomes, as recorded at ``as_at``."""
+    is what re-referrals look back over), their children, decisions and downstream
+    outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
+    on came back with another contact in the 12 months after (up to ``as_at``)."""
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
     in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
@@ -352,4 +416,5 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         contacts_by_child=dict(contacts_by_child),
         checks=checks,
         encompass=encompass,
+        came_back=_came_back(start=start, end=end, as_at=as_at),
     )

@@ -14,9 +14,11 @@ Definitions, where DOMAIN.md leaves a choice (docs/adr/0008-scorecard-definition
 * Re-referral: a referral in the period where a child on it had another referral
   (a contact whose standing route is a referral) within the 12 months before.
 * Repeat contacts not progressed: children on contacts received in the period that
-  ended in Information and Advice or Early Help; of those, the children who had
-  another contact (any outcome, but not one withdrawn) in the 12 months before. Each
-  child counts once.
+  ended in Information and Advice or Early Help; of those, the children who came
+  back with another contact (any outcome, but not one withdrawn) in the 12 months
+  after it, counted forward as recorded at the counting moment. Each child counts
+  once. A period's figure can still rise until 12 months after it ends: it is
+  *still maturing* until then (``maturing_until``).
 * Assessments, strategy discussions and ICPCs are counted per child, as social
   care records them.
 * Working-day deadlines (outcomes/deadlines.py): an assessment completed on or
@@ -42,16 +44,16 @@ import math
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from frontdoor.london import one_year_after, start_of
 from frontdoor.working_days import decided_in_time
 from outcomes.deadlines import assessment_due, icpc_due, strategy_for_icpc
 from outcomes.encompass.schooldays import sent_in_time
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
-from referrals.models import Contact
 from screening.models import REFERRAL_ROUTES, Route, SharingBasis
 
 NOT_PROGRESSED_ROUTES = (Route.INFORMATION_AND_ADVICE, Route.EARLY_HELP)
@@ -81,6 +83,9 @@ class Measure:
     denominator_label: str = ""
     # A higher figure is better (timeliness) or worse (re-referrals); None: neither.
     higher_is_better: bool | None = None
+    # Counted forward over the 12 months after each contact: a period's figure can
+    # still rise until 12 months after the period ends ("still maturing").
+    counted_forward: bool = False
 
 
 HEADLINE_MEASURES: tuple[Measure, ...] = (
@@ -132,11 +137,14 @@ HEADLINE_MEASURES: tuple[Measure, ...] = (
         "repeat_not_progressed",
         "Repeat contacts not progressed",
         "Children whose contact in the period ended in Information and Advice or Early "
-        "Help, and who had another contact in the 12 months before.",
+        "Help, and who came back with another contact within the 12 months after it. "
+        "Counted forward, so the figure can still rise until 12 months after the period "
+        "ends (still maturing until then).",
         Kind.RATE,
-        "children with an earlier contact",
+        "children who came back within 12 months",
         "children not progressed",
         higher_is_better=False,
+        counted_forward=True,
     ),
     Measure(
         "strategy_icpc",
@@ -203,6 +211,9 @@ HEADLINE_MEASURES: tuple[Measure, ...] = (
     ),
 )
 MEASURES_BY_KEY = {measure.key: measure for measure in HEADLINE_MEASURES}
+# Raised whenever a measure's definition changes, so a count kept under the old
+# definition is counted afresh rather than shown under the new one's name (selectors).
+DEFINITIONS_VERSION = 2  # 2: repeat contacts not progressed counted forward (ADR 0008)
 # Figures shown outside the headline whose absence makes a kept count out of date.
 CHECKS_WITHOUT_CONSENT = "checks_without_consent"
 ALWAYS_COUNTED = (*MEASURES_BY_KEY, CHECKS_WITHOUT_CONSENT)
@@ -403,18 +414,20 @@ def _assessment_figures(facts: Facts, period: Period, mine) -> Figures:
 
 
 def _repeat_figure(facts: Facts, received: list[ContactFact]) -> Figure:
-    # One item per child: the child's latest not-progressed contact in the period, or
-    # for the numerator the latest one that followed an earlier contact.
+    """Children on contacts in the period that ended in advice or early help, and of
+    them those who came back within the 12 months after (``Facts.came_back``). One item
+    per child: their latest such contact in the period, or for the numerator the
+    latest one they came back after."""
     children: dict[ChildKey, Item] = {}
-    repeats: dict[ChildKey, Item] = {}
-    repeat_children = facts.repeat_children
+    returned: dict[ChildKey, Item] = {}
+    came_back = facts.came_back
     not_progressed = [fact for fact in received if fact.route in NOT_PROGRESSED_ROUTES]
     for fact in sorted(not_progressed, key=lambda fact: (fact.received_at, fact.id)):
         for subject_id, child in fact.children:
             children[child] = Item(fact.id, subject_id)
-            if (fact.id, child) in repeat_children:
-                repeats[child] = Item(fact.id, subject_id)
-    return Figure(tuple(sorted(repeats.values())), tuple(sorted(children.values())))
+            if (fact.id, subject_id) in came_back:
+                returned[child] = Item(fact.id, subject_id, came_back[fact.id, subject_id])
+    return Figure(tuple(sorted(returned.values())), tuple(sorted(children.values())))
 
 
 def _conference_figures(facts: Facts, period: Period, mine) -> Figures:
@@ -466,31 +479,14 @@ def _timeliness_figures(facts: Facts, received: list[ContactFact]) -> Figures:
     }
 
 
-def funnel(figures: Figures) -> list[tuple[str, str, int]]:
-    """Steps from contact to plan, each (figure key, label, count), for the chart."""
-    return [
-        ("contacts", "Contacts", figures["contacts"].count),
-        ("referrals", "Referrals", figures["referrals"].count),
-        ("assessment_conversion", "Referrals assessed", figures["assessment_conversion"].count),
-        (
-            "assessment_nfa:denominator",
-            "Assessments completed",
-            figures["assessment_nfa"].base or 0,
-        ),
-        ("assessment_nfa", "Ended in no further action", figures["assessment_nfa"].count),
-        ("cp_plans", "Child protection plans started", figures["cp_plans"].count),
-        ("strategy_icpc:denominator", "Strategy discussions", figures["strategy_icpc"].base or 0),
-        ("strategy_icpc", "Followed by an ICPC", figures["strategy_icpc"].count),
-    ]
-
-
-def route_label(value: str) -> str:
-    if value == NOT_DECIDED:
-        return "Not decided yet"
-    if value == WITHDRAWN:
-        return "Withdrawn"
-    return Route(value).label
-
-
-def channel_label(value: str) -> str:
-    return Contact.Channel(value).label
+def maturing_until(key: str, period: Period, as_at: datetime) -> date | None:
+    """For a figure counted forward (repeat contacts not progressed), the last London
+    day on which its figure for ``period`` can still rise (a contact on the period's
+    last day can come back until the same date a year later), while that day has not
+    ended at ``as_at``: the figure is *still maturing*. None once it is final, and for
+    every figure final when its period ends."""
+    measure = MEASURES_BY_KEY.get(key.split(":")[0])
+    if measure is None or not measure.counted_forward:
+        return None
+    last = one_year_after(period.end - timedelta(days=1))
+    return last if as_at < start_of(last + timedelta(days=1)) else None

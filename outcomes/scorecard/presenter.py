@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from frontdoor.london import LONDON
 from outcomes.scorecard import charts, selectors
-from outcomes.scorecard.measures import HEADLINE_MEASURES, MEASURES_BY_KEY, Figure, Kind, funnel
+from outcomes.scorecard.measures import (
+    HEADLINE_MEASURES,
+    MEASURES_BY_KEY,
+    Figure,
+    Figures,
+    Kind,
+    maturing_until,
+)
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.tables import (
     BREAKDOWN_TITLES,
@@ -76,11 +83,14 @@ def _cell(
     agency: str = "",
     period=None,
     label: str = "",
+    maturing=None,
 ):
-    """One figure on the page; ``label`` tells a screen reader what a bare number is."""
+    """One figure on the page; ``label`` tells a screen reader what a bare number is;
+    ``maturing`` is the last day a figure counted forward can still rise, if it can."""
     has_base = kind is Kind.RATE and figure.base is not None
     return {
         "label": label,
+        "maturing": maturing,
         "display": display(kind, figure),
         "numerator": figure.count if kind is not Kind.HOURS else None,
         "denominator": figure.base if has_base else None,
@@ -112,6 +122,11 @@ def _change(kind: Kind, now: Figure, before: Figure) -> str:
 def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
     links = Links(period=card.period, as_at=card.as_at, can_open=can_open)
     previous = card.trend[-2][1] if len(card.trend) > 1 else None
+    previous_period = card.trend[-2][0] if previous else None
+
+    def maturing(key: str, period: Period):
+        return maturing_until(key, period, card.as_at)
+
     headline = []
     for row in headline_rows(card.figures):
         national = card.national.get(row.key)
@@ -119,8 +134,16 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
             {
                 "row": row,
                 "definition": MEASURES_BY_KEY[row.key].definition,
-                "cell": _cell(row.figure, row.kind, row.key, links, label=row.measure),
+                "cell": _cell(
+                    row.figure,
+                    row.kind,
+                    row.key,
+                    links,
+                    label=row.measure,
+                    maturing=maturing(row.key, card.period),
+                ),
                 "previous": display(row.kind, previous[row.key]) if previous else "",
+                "previous_maturing": maturing(row.key, previous_period) if previous else None,
                 "change": _change(row.kind, row.figure, previous[row.key]) if previous else "",
                 "national": national,
             }
@@ -158,6 +181,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
                     links,
                     period=period,
                     label=f"{measure.title}, {period.label}",
+                    maturing=maturing(measure.key, period),
                 )
                 for period, figures in card.trend
             ],
@@ -175,6 +199,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
                     links,
                     agency=group.key,
                     label=f"{MEASURES_BY_KEY[key].title}, {group.name}",
+                    maturing=maturing(key, card.period),
                 )
                 for key in AGENCY_MEASURES
             ],
@@ -193,6 +218,7 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
         "agency_measures": [MEASURES_BY_KEY[key] for key in AGENCY_MEASURES],
         "by_agency": by_agency,
         "charts": _charts(card),
+        "maturing": _maturing_note(card),
         "monthly": [
             {
                 "month": month,
@@ -207,6 +233,16 @@ def scorecard_context(card: selectors.Scorecard, *, can_open: bool) -> dict:
         "links": links,
         "can_open": can_open,
     }
+
+
+def _maturing_note(card: selectors.Scorecard) -> dict | None:
+    """What the page says when the chosen period's figures counted forward can still
+    rise: which measure, and until when."""
+    for measure in HEADLINE_MEASURES:
+        until = maturing_until(measure.key, card.period, card.as_at)
+        if until is not None:
+            return {"measure": measure, "until": until}
+    return None
 
 
 def _charts(card: selectors.Scorecard) -> dict:
@@ -248,6 +284,24 @@ def _charts(card: selectors.Scorecard) -> dict:
             [charts.Series("Re-referrals", [f["re_referrals"].percent for _, f in card.trend])],
             reference=("England", float(re_referral.percent)) if re_referral else None,
         ),
+        "repeats": charts.lines(
+            "Repeat contacts not progressed",
+            "Percentage of children whose contact ended in advice or early help who came "
+            "back with another contact within 12 months, by period. A hollow point is a "
+            "period still maturing: its figure can still rise until 12 months after it ends.",
+            trend_labels,
+            [
+                charts.Series(
+                    "Came back within 12 months",
+                    [f["repeat_not_progressed"].percent for _, f in card.trend],
+                    charts.PALETTE[4],
+                )
+            ],
+            hollow=[
+                maturing_until("repeat_not_progressed", period, card.as_at) is not None
+                for period, _ in card.trend
+            ],
+        ),
         "timeliness": charts.lines(
             "Decided within one working day",
             "Percentage of contacts decided within one working day, by period.",
@@ -267,3 +321,21 @@ def _charts(card: selectors.Scorecard) -> dict:
             [(label, value) for _, label, value in funnel(card.figures)],
         ),
     }
+
+
+def funnel(figures: Figures) -> list[tuple[str, str, int]]:
+    """Steps from contact to plan, each (figure key, label, count), for the chart."""
+    return [
+        ("contacts", "Contacts", figures["contacts"].count),
+        ("referrals", "Referrals", figures["referrals"].count),
+        ("assessment_conversion", "Referrals assessed", figures["assessment_conversion"].count),
+        (
+            "assessment_nfa:denominator",
+            "Assessments completed",
+            figures["assessment_nfa"].base or 0,
+        ),
+        ("assessment_nfa", "Ended in no further action", figures["assessment_nfa"].count),
+        ("cp_plans", "Child protection plans started", figures["cp_plans"].count),
+        ("strategy_icpc:denominator", "Strategy discussions", figures["strategy_icpc"].base or 0),
+        ("strategy_icpc", "Followed by an ICPC", figures["strategy_icpc"].count),
+    ]

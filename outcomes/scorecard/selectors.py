@@ -21,7 +21,14 @@ from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
-from outcomes.scorecard.measures import ALWAYS_COUNTED, Figure, Figures, Totals, compute
+from outcomes.scorecard.measures import (
+    ALWAYS_COUNTED,
+    DEFINITIONS_VERSION,
+    Figure,
+    Figures,
+    Totals,
+    compute,
+)
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -129,8 +136,11 @@ def scorecard_get(*, user: User, period: Period, as_at: datetime | None = None) 
 
 
 def snapshot_is_complete(snapshot: ScorecardSnapshot) -> bool:
-    """Whether a kept count holds every measure the scorecard now shows; one kept
-    before a measure was added is counted afresh instead (until tonight's count)."""
+    """Whether a kept count holds every measure the scorecard now shows, under today's
+    definitions; one kept before a measure was added or redefined (repeat contacts
+    counted forward) is counted afresh instead (until tonight's count)."""
+    if snapshot.figures.get("definitions") != DEFINITIONS_VERSION:
+        return False
     trend = snapshot.figures.get("trend") or []
     return bool(trend) and all(key in trend[-1][1] for key in ALWAYS_COUNTED)
 
@@ -182,6 +192,7 @@ def figure_get(
 class FigureRow:
     contact: Contact
     child: ContactSubject | None
+    returned_with: Contact | None = None  # the contact a child came back with
 
 
 def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
@@ -201,11 +212,17 @@ def figure_rows(*, user: User, items: tuple[Item, ...]) -> list[FigureRow]:
         )
     )
     by_id = {contact.pk: contact for contact in contacts}
+    returns = {
+        contact.pk: contact
+        for contact in referral_selectors.contacts_visible_to(user=user).filter(
+            pk__in={item.returned_with for item in items if item.returned_with}
+        )
+    }
     rows = []
     for item in items:
         contact = by_id[item.contact_id]
         child = next((s for s in contact.child_subjects if s.pk == item.subject_id), None)
-        rows.append(FigureRow(contact, child))
+        rows.append(FigureRow(contact, child, returns.get(item.returned_with)))
     return rows
 
 

@@ -11,7 +11,12 @@ from django.utils import timezone
 from frontdoor.dispatch import send
 from frontdoor.london import london_date
 from outcomes.models import ScorecardSnapshot
-from outcomes.scorecard.measures import Figures
+from outcomes.scorecard.measures import (
+    DEFINITIONS_VERSION,
+    HEADLINE_MEASURES,
+    Figures,
+    maturing_until,
+)
 from outcomes.scorecard.periods import Period, recent_choices
 from outcomes.scorecard.selectors import scorecard_count
 
@@ -32,6 +37,7 @@ def snapshot_take(*, period: Period, as_at: datetime | None = None) -> Scorecard
     started = time.perf_counter()
     card = scorecard_count(period=period, as_at=as_at)
     figures = {
+        "definitions": DEFINITIONS_VERSION,
         "trend": [[each.key, _numbers(figures)] for each, figures in card.trend],
         "monthly": [[month.key, _numbers(figures)] for month, figures in card.monthly],
         "by_agency": [[g.key, g.name, _numbers(figures)] for g, figures in card.by_agency],
@@ -55,12 +61,29 @@ def periods_to_keep(today) -> list[Period]:
     return [choice.period for choice in recent_choices(today)]
 
 
+def maturing_kept_periods(now: datetime) -> list[Period]:
+    """Other periods with a kept count (someone asked for a recount) whose figures can
+    still rise at ``now``: a figure counted forward (repeat contacts not progressed) is
+    not final until 12 months after its period ends, so their counts are renewed each
+    night rather than left as they stood when kept."""
+    forward = [measure.key for measure in HEADLINE_MEASURES if measure.counted_forward]
+    keys = set(ScorecardSnapshot.objects.order_by().values_list("period", flat=True).distinct())
+    return [
+        period
+        for period in sorted(Period.parse(key) for key in keys)
+        if any(maturing_until(key, period, now) for key in forward)
+    ]
+
+
 def snapshots_take_due(*, now: datetime | None = None) -> list[ScorecardSnapshot]:
-    """The overnight count: every period in ``periods_to_keep``, as at one moment."""
+    """The overnight count: every period in ``periods_to_keep``, and every other kept
+    period still maturing, as at one moment."""
     now = now or timezone.now()
     ScorecardSnapshot.objects.filter(computed_at__lt=now - KEEP_SNAPSHOTS_FOR).delete()
     today = london_date(now)
-    return [snapshot_take(period=period, as_at=now) for period in periods_to_keep(today)]
+    due = periods_to_keep(today)
+    due += [period for period in maturing_kept_periods(now) if period not in due]
+    return [snapshot_take(period=period, as_at=now) for period in due]
 
 
 class RecountUnavailable(Exception):

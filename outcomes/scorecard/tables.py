@@ -4,6 +4,7 @@ the CSV and XLSX exports, the PDF pack and the API, so they cannot disagree."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.measures import (
@@ -14,8 +15,7 @@ from outcomes.scorecard.measures import (
     Figure,
     Figures,
     Kind,
-    channel_label,
-    route_label,
+    maturing_until,
 )
 from outcomes.scorecard.selectors import Scorecard
 from referrals.models import Contact
@@ -145,22 +145,40 @@ class LongRow:
     period_label: str
     agency: str
     row: Row
+    # The last day a figure counted forward can still rise, while it can (ADR 0008).
+    maturing: date | None = None
 
 
 def long_rows(card: Scorecard) -> list[LongRow]:
     """The chosen period for everyone and per agency, then the trend of every figure."""
-    result = [
-        LongRow(card.period.key, card.period.label, "All agencies", row)
-        for row in all_rows(card.figures, card.source_labels)
-    ]
+
+    def lines(period, agency: str, figures: Figures) -> list[LongRow]:
+        return [
+            LongRow(
+                period.key,
+                period.label,
+                agency,
+                row,
+                maturing_until(row.key, period, card.as_at),
+            )
+            for row in all_rows(figures, card.source_labels)
+        ]
+
+    result = lines(card.period, "All agencies", card.figures)
     for group, figures in card.by_agency:
-        result += [
-            LongRow(card.period.key, card.period.label, group.name, row)
-            for row in all_rows(figures, card.source_labels)
-        ]
+        result += lines(card.period, group.name, figures)
     for period, figures in card.trend[:-1]:
-        result += [
-            LongRow(period.key, period.label, "All agencies", row)
-            for row in all_rows(figures, card.source_labels)
-        ]
+        result += lines(period, "All agencies", figures)
     return result
+
+
+def route_label(value: str) -> str:
+    if value == NOT_DECIDED:
+        return "Not decided yet"
+    if value == WITHDRAWN:
+        return "Withdrawn"
+    return Route(value).label
+
+
+def channel_label(value: str) -> str:
+    return Contact.Channel(value).label

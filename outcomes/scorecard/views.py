@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
+from frontdoor.london import LONDON
 from frontdoor.models import AuditEvent
 from outcomes.downloads import XLSX, attachment
 from outcomes.scorecard import exports, selectors, services
-from outcomes.scorecard.measures import MEASURES_BY_KEY
+from outcomes.scorecard.measures import MEASURES_BY_KEY, maturing_until
 from outcomes.scorecard.periods import Granularity, Period, PeriodError, recent_choices
 from outcomes.scorecard.presenter import query_string, scorecard_context
 from outcomes.scorecard.tables import BREAKDOWN_TITLES, EXTRA_FIGURES, value_label
@@ -117,7 +118,11 @@ def scorecard_figure(request: HttpRequest) -> HttpResponse:
     audit_views(
         actor=request.user,
         record_type="contact",
-        record_ids=sorted({row.contact.reference for row in rows}),
+        # With the contacts children came back with, whose references the list shows.
+        record_ids=sorted(
+            {row.contact.reference for row in rows}
+            | {row.returned_with.reference for row in rows if row.returned_with}
+        ),
         request=request,
     )
     measure_key = key.split(":")[0]
@@ -145,6 +150,9 @@ def scorecard_figure(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "count": len(items),
             "per_child": any(item.subject_id for item in items),
+            "came_back": any(row.returned_with for row in rows),
+            "maturing": maturing_until(key, period, as_at),
+            "as_at_local": as_at.astimezone(LONDON),
             "back": reverse("outcomes:scorecard")
             + "?"
             + query_string(period=period.key, as_at=as_at.isoformat()),

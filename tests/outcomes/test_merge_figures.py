@@ -68,14 +68,53 @@ def test_re_referrals_and_repeat_contacts_follow_a_merge_and_its_undoing(
     assert _child(third).person_id == b.pk
 
     # Apart: B's September referral had no referral before it (its August contact was
-    # early help), and B's August contact had no contact before it.
-    assert _counts(manager) == ((0, 2), (0, 1))
+    # early help); B came back after August's early help with September's referral
+    # (counted forward, so the merge does not change it: see the test below).
+    assert _counts(manager) == ((0, 2), (1, 1))
 
     merge = services.person_merge(
         actor=manager, kept=a, merged=b, reason="Same child: school confirmed the spelling."
     )
-    # One child: September follows July's referral; August follows July's contact.
+    # One child: September follows July's referral.
     assert _counts(manager) == ((1, 2), (1, 1))
 
     services.person_unmerge(actor=manager, merge=merge, reason="Two children: cousins.")
-    assert _counts(manager) == ((0, 2), (0, 1))
+    assert _counts(manager) == ((0, 2), (1, 1))
+
+
+def test_a_child_who_came_back_as_a_duplicate_record_counts_once_merged(
+    referrer, screener, manager
+):
+    """Counted forward by the standing person record: July's early help for Amelia (A)
+    is followed in August by a contact about "Amelie Harrisson", made a new record (B)."""
+    july = referral_contact(
+        screener=screener,
+        manager=manager,
+        referrer=referrer,
+        received_at=datetime(2026, 7, 10, 10, tzinfo=UTC),
+        subjects=[child_input()],
+        route=Route.EARLY_HELP,
+    )
+    august = referral_contact(
+        screener=screener,
+        manager=manager,
+        referrer=referrer,
+        received_at=datetime(2026, 8, 20, 10, tzinfo=UTC),
+        subjects=[child_input(first_name="Amelie", last_name="Harrisson")],
+        route=Route.STRATEGY_DISCUSSION,
+    )
+    services.match_reject_all(actor=screener, subject=_child(august))
+    a, b = _child(july).person, _child(august).person
+    assert a.pk != b.pk
+
+    def repeats():
+        figure = scorecard_get(user=manager, period=Q3).figures["repeat_not_progressed"]
+        return figure.count, figure.base
+
+    assert repeats() == (0, 1)  # A never came back
+    merge = services.person_merge(
+        actor=manager, kept=a, merged=b, reason="Same child: school confirmed the spelling."
+    )
+    assert repeats() == (1, 1)  # one child, back in August
+    services.person_unmerge(actor=manager, merge=merge, reason="Two children: cousins.")
+    assert repeats() == (0, 1)

@@ -140,6 +140,13 @@ def test_the_pack_as_printed(client, screener, manager, settings, tmp_path):
     assert not [w for w in words if re.search(rf"\d({MONTHS})|({MONTHS})\S*({MONTHS})", w)]
     # England's figure is keyed in the legend.
     assert "England: 22%" in charts.text
+    # The quarter ended under 12 months ago: its repeat-contact figure can still rise,
+    # charted on the page after the others.
+    following = pages[pages.index(charts) + 1].text
+    assert following.startswith("Repeat contacts not progressed"), following[:80]
+    text = " ".join(page.text for page in pages)
+    assert "Repeat contacts not progressed for July to September 2026 is still maturing" in text
+    assert "can still rise until 30 September 2027" in text
 
     images = _images(pdf)
     assert len(images) == len(pages)

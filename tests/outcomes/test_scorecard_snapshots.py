@@ -1,5 +1,7 @@
 """Kept scorecards: counted once (overnight, or when asked), shown without counting again."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -7,7 +9,7 @@ from django.utils import timezone
 from frontdoor.celery import app as celery_app
 from outcomes.models import ScorecardSnapshot
 from outcomes.scorecard import services
-from outcomes.scorecard.periods import Period
+from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.selectors import scorecard_count, scorecard_get
 from tests.outcomes.scorecard_world import build_world_with_staff
 from tests.support import broker
@@ -144,3 +146,39 @@ def test_a_count_kept_before_a_measure_existed_is_counted_afresh(screener, manag
 
     assert card.kept is None
     assert card.figures["assessment_within_45_days"].base == 2
+
+
+def test_a_count_kept_under_an_earlier_definition_is_counted_afresh(screener, manager):
+    """Counts kept before repeat contacts were counted forward (no definitions mark)
+    hold the old figure under the same name: they are not shown."""
+    old = services.snapshot_take(period=Q3)
+    old.figures.pop("definitions")
+    old.save()
+
+    card = scorecard_get(user=manager, period=Q3)
+
+    assert card.kept is None
+    # Counted forward: Cai came back after c4 (tests/outcomes/test_scorecard_measures.py).
+    assert card.figures["repeat_not_progressed"].count == 1
+
+
+def test_the_overnight_count_renews_kept_periods_still_maturing(manager):
+    """A period kept by a recount whose repeat figure can still rise is counted again
+    each night, not left as it stood; one whose 12 months have passed is not."""
+    now = timezone.now()
+    earlier = timezone.localdate(now)
+    this_quarter = Period.containing(earlier, Granularity.QUARTER)
+    maturing = this_quarter.shifted(-2)  # ended under six months ago
+    matured = this_quarter.shifted(-6)  # ended over 15 months ago
+    for period in (maturing, matured):
+        services.snapshot_take(period=period, as_at=now - timedelta(days=1))
+
+    kept = services.snapshots_take_due(now=now)
+
+    renewed = {s.period for s in kept}
+    assert maturing.key in renewed
+    assert matured.key not in renewed
+    assert renewed - {maturing.key} == {p.key for p in services.periods_to_keep(earlier)}
+    latest = scorecard_get(user=manager, period=maturing)
+    assert latest.kept is not None
+    assert latest.as_at == now

@@ -24,22 +24,32 @@ from tests.support.withdrawals import at_once, withdraw
 pytestmark = pytest.mark.django_db
 
 
-def test_a_withdrawn_contact_makes_no_later_one_a_repeat(screener, manager, referrer, level):
-    """Repeat contacts not progressed: an earlier contact sent in error is no contact."""
+def test_a_withdrawn_contact_is_neither_a_repeat_nor_one_that_came_back(
+    screener, manager, referrer, level
+):
+    """Repeat contacts not progressed: a contact sent in error is no contact, neither
+    as the one a child came back after nor as the one they came back with."""
     child = child_input(nhs_number="9434765919")
     earlier = submit_contact(
         referrer, subjects=[child], received_at=timezone.now() - timedelta(days=9)
     )
     withdraw(screener, earlier)
+    middle = submit_contact(
+        referrer, subjects=[child], received_at=timezone.now() - timedelta(days=5)
+    )
+    services.screening_claim(actor=screener, contact=middle)
+    decide(screener, middle, level, route=Route.EARLY_HELP)
     later = submit_contact(
         referrer, subjects=[child], received_at=timezone.now() - timedelta(days=2)
     )
-    services.screening_claim(actor=screener, contact=later)
-    decide(screener, later, level, route=Route.EARLY_HELP)
+    withdraw(screener, later)
     assert later.subjects.get().person_id == earlier.subjects.get().person_id
+    assert middle.subjects.get().person_id == earlier.subjects.get().person_id
 
     period = Period.containing(timezone.localdate(), Granularity.YEAR)
     figures = compute(load_facts(start=period.start, end=period.end, as_at=timezone.now()), period)
+    # The early help only: the withdrawn contact before it ended in no decision, and
+    # the withdrawn one after it is not a return.
     assert figures["repeat_not_progressed"].base == 1
     assert figures["repeat_not_progressed"].count == 0
 
