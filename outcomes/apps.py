@@ -35,6 +35,11 @@ class OutcomesConfig(AppConfig):
                 notification=notification
             ),
         )
+        # A withdrawn contact's schools' notices not yet sent are not sent.
+        events.subscribe(
+            events.CONTACT_WITHDRAWN,
+            lambda withdrawal: encompass_notices.notices_for_withdrawal(withdrawal=withdrawal),
+        )
         events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)

@@ -156,6 +156,7 @@ class EncompassNotice(models.Model):
         NOT_AT_SCHOOL = "not_at_school", "Not at a school or setting (home educated, too young)"
         OUTSIDE_DIRECTORY = "outside_directory", "At a school outside the directory"
         DUPLICATE = "duplicate", "The school already knows of this incident"
+        WITHDRAWN = "withdrawn", "Not sent: the contact was withdrawn"
 
     notification = models.ForeignKey(
         "referrals.PoliceNotification", on_delete=models.PROTECT, related_name="encompass_notices"
