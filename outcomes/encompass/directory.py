@@ -6,7 +6,8 @@ and term dates, each a CSV; one service for the administrators' upload page and 
 Unlike the outcomes import, a directory file is applied row by row: the good rows are
 kept and each bad row is reported with its line and what is wrong (one school's odd
 postcode must not hold up four hundred Key Adults). A term-dates calendar is changed
-only when all of its rows are good, as half a calendar would hold notices wrongly.
+only when all of its rows are good, as half a calendar would hold notices wrongly,
+and only from its first day there to its last (the terms before and after are kept).
 """
 
 from __future__ import annotations
@@ -298,7 +299,7 @@ def _term_dates_import(rows, report: DirectoryReport) -> None:
         if bad or overlap:
             continue
         calendar, created = term_rules.calendar_for(_limited(name, "Calendar", 200))
-        term_rules.terms_replace(calendar, terms)
+        term_rules.terms_replace(calendar, terms, only_their_dates=True)
         report.created += created
         report.updated += not created
 
