@@ -85,7 +85,9 @@ def notices_page(*, user: User, status: str = "", school: str = "") -> QuerySet[
         notices = notices.filter(_status_filter(status, timezone.now()))
     if school.strip():
         words = school.strip()
+        # A restricted record's school is not shown, nor found by it.
         notices = notices.filter(Q(school__name__icontains=words) | Q(school__urn=words))
+        notices = notices.filter(closed=False)
     return notices.order_by("-due_at", "pk")
 
 
