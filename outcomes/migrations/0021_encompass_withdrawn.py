@@ -4,30 +4,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outcomes', '0020_encompass'),
+        ("outcomes", "0020_encompass"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='encompassnotice',
-            name='not_sent_reason',
-            field=models.CharField(blank=True, choices=[('not_at_school', 'Not at a school or setting (home educated, too young)'), ('outside_directory', 'At a school outside the directory'), ('duplicate', 'The school already knows of this incident'), ('withdrawn', 'Not sent: the contact was withdrawn')], max_length=30),
+            model_name="encompassnotice",
+            name="not_sent_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_at_school", "Not at a school or setting (home educated, too young)"),
+                    ("outside_directory", "At a school outside the directory"),
+                    ("duplicate", "The school already knows of this incident"),
+                    ("withdrawn", "Not sent: the contact was withdrawn"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('temporary_failure', 'Failed for now; will retry'), ('permanent_failure', 'Failed: needs a person'), ('withdrawn', 'Not sent: the contact was withdrawn'), ('to_post', 'To be printed and posted by the council')], default='pending', max_length=20),
+            model_name="notice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting to be sent"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("delivered", "Delivered"),
+                    ("temporary_failure", "Failed for now; will retry"),
+                    ("permanent_failure", "Failed: needs a person"),
+                    ("withdrawn", "Not sent: the contact was withdrawn"),
+                    ("to_post", "To be printed and posted by the council"),
+                ],
+                default="pending",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='noticeevent',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('temporary_failure', 'Failed for now; will retry'), ('permanent_failure', 'Failed: needs a person'), ('withdrawn', 'Not sent: the contact was withdrawn'), ('to_post', 'To be printed and posted by the council')], default='pending', max_length=20),
+            model_name="noticeevent",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting to be sent"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("delivered", "Delivered"),
+                    ("temporary_failure", "Failed for now; will retry"),
+                    ("permanent_failure", "Failed: needs a person"),
+                    ("withdrawn", "Not sent: the contact was withdrawn"),
+                    ("to_post", "To be printed and posted by the council"),
+                ],
+                default="pending",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='school',
-            name='is_open',
-            field=models.BooleanField(default=True, help_text='GIAS status is Open (or Open, but proposed to close).'),
+            model_name="school",
+            name="is_open",
+            field=models.BooleanField(
+                default=True, help_text="GIAS status is Open (or Open, but proposed to close)."
+            ),
         ),
     ]
