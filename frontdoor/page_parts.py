@@ -27,6 +27,12 @@ SCREENING_CONTACT = "screening.contact"
 # (each person's open downstream work: an assessment, a child protection plan), in
 # outcomes/apps.py.
 SCREENING_FAMILY = "screening.family"
+# The screening queue: user=User. Outcomes provides ``encompass_due_soon`` (schools'
+# Operation Encompass notices waiting for a screener to confirm the child's school and
+# due within ``ENCOMPASS_DUE_SOON_HOURS``, or overdue) and ``encompass_due_soon_more``
+# (how many more than are listed; ``encompass_waiting_url`` lists them all), in
+# outcomes/apps.py.
+SCREENING_QUEUE = "screening.queue"
 # A signed-in user's home page: user=User. Screening provides ``meeting_actions`` (the
 # open actions complex-case meetings gave the user), in screening/apps.py.
 HOME = "frontdoor.home"

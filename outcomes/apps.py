@@ -9,6 +9,7 @@ class OutcomesConfig(AppConfig):
         from frontdoor import events, page_parts
         from outcomes import family, selectors, services
         from outcomes.encompass import notices as encompass_notices
+        from outcomes.encompass import selectors as encompass_selectors
         from outcomes.handoff import recording, secrets
 
         # Notices are written inside the transaction that implies them.
@@ -35,7 +36,13 @@ class OutcomesConfig(AppConfig):
                 notification=notification
             ),
         )
+        # A withdrawn contact's schools' notices not yet sent are not sent.
+        events.subscribe(
+            events.CONTACT_WITHDRAWN,
+            lambda withdrawal: encompass_notices.notices_for_withdrawal(withdrawal=withdrawal),
+        )
         events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)
         page_parts.provide(page_parts.SCREENING_FAMILY, family.screening_family_parts)
+        page_parts.provide(page_parts.SCREENING_QUEUE, encompass_selectors.due_soon_parts)

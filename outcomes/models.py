@@ -49,6 +49,8 @@ class Notice(models.Model):
         DELIVERED = "delivered", "Delivered"
         TEMPORARY_FAILURE = "temporary_failure", "Failed for now; will retry"
         PERMANENT_FAILURE = "permanent_failure", "Failed: needs a person"
+        # A school's Operation Encompass notice stopped because its contact was withdrawn.
+        WITHDRAWN = "withdrawn", "Not sent: the contact was withdrawn"
         # A letter the council prints and posts itself (outcomes/models_letters.py):
         # sent once a manager marks it posted.
         TO_POST = "to_post", "To be printed and posted by the council"

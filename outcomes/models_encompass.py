@@ -77,7 +77,9 @@ class School(models.Model):
     la_code = models.CharField(max_length=3, blank=True)
     establishment_number = models.CharField(max_length=4, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
-    is_open = models.BooleanField(default=True, help_text="GIAS status is not Closed.")
+    is_open = models.BooleanField(
+        default=True, help_text="GIAS status is Open (or Open, but proposed to close)."
+    )
     is_early_years = models.BooleanField(
         default=False, help_text="A registered early-years setting (nursery)."
     )
@@ -156,6 +158,7 @@ class EncompassNotice(models.Model):
         NOT_AT_SCHOOL = "not_at_school", "Not at a school or setting (home educated, too young)"
         OUTSIDE_DIRECTORY = "outside_directory", "At a school outside the directory"
         DUPLICATE = "duplicate", "The school already knows of this incident"
+        WITHDRAWN = "withdrawn", "Not sent: the contact was withdrawn"
 
     notification = models.ForeignKey(
         "referrals.PoliceNotification", on_delete=models.PROTECT, related_name="encompass_notices"

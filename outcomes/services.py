@@ -222,6 +222,12 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)
     notice = Notice.objects.select_related("contact", "decision", "contact__referrer").get(
         pk=notice_id
     )
+    if notice.audience == Notice.Audience.SCHOOL:
+        # Operation Encompass: never to a school once the contact is withdrawn.
+        from outcomes.encompass.notices import notice_stop_if_withdrawn
+
+        if notice_stop_if_withdrawn(notice):
+            return "withdrawn"
     if letters.printed_here(notice):
         subject, body = render_notice(notice)
         letters.letter_make(notice=notice, subject=subject, body=body)
@@ -319,6 +325,8 @@ def notice_resend_problem(notice: Notice) -> str:
             return NO_FAMILY_ADDRESS
         return ""
     if notice.audience == Notice.Audience.SCHOOL:
+        if notice.contact.status == Contact.Status.WITHDRAWN:
+            return "The contact was withdrawn: no notice goes to the school"
         school = notice.encompass.school
         return "" if school.notice_address else f"No email address for {school.name}'s Key Adult"
     if not notice.recipient:

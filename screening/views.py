@@ -123,6 +123,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
             "search": filters.search,
             "immediate": immediate,
+            # Schools' notices a screener must confirm before their 08:30 (outcomes).
+            **page_parts.context_for(page_parts.SCREENING_QUEUE, user=request.user),
             "query": query.urlencode(),
             "can_approve": selectors.can_approve(request.user),
         },

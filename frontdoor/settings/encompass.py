@@ -36,3 +36,6 @@ ENCOMPASS_SUPPORT_TEXT = env.str(
         "door if you are worried."
     ),
 )
+# The screening queue's banner lists notices waiting for their school that are due
+# within this many hours (a notice due at 08:30 needs a screener the evening before).
+ENCOMPASS_DUE_SOON_HOURS = env.int("ENCOMPASS_DUE_SOON_HOURS", default=12)

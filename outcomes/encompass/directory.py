@@ -6,7 +6,8 @@ and term dates, each a CSV; one service for the administrators' upload page and 
 Unlike the outcomes import, a directory file is applied row by row: the good rows are
 kept and each bad row is reported with its line and what is wrong (one school's odd
 postcode must not hold up four hundred Key Adults). A term-dates calendar is changed
-only when all of its rows are good, as half a calendar would hold notices wrongly.
+only when all of its rows are good, as half a calendar would hold notices wrongly,
+and only from its first day there to its last (the terms before and after are kept).
 """
 
 from __future__ import annotations
@@ -124,9 +125,15 @@ def _rows(text: str, kind: Kind) -> list[tuple[int, dict[str, str]]]:
         ) from None
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (after spaces).
+FORMULA_STARTS = ("=", "+", "-", "@")
+# GIAS statuses of a school that is open now ("Proposed to open" is not yet).
+OPEN_STATUSES = {"open", "open, but proposed to close"}
+
+
 def _no_formulas(row: dict[str, str]) -> None:
     for name, value in row.items():
-        if value.startswith("="):
+        if value.strip().startswith(FORMULA_STARTS):
             raise RowProblem(f"{name} holds a spreadsheet formula: save the values, not formulas")
 
 
@@ -157,7 +164,7 @@ def _gias_values(row: dict[str, str]) -> dict:
         "la_code": la_code,
         "establishment_number": number.zfill(4) if number else "",
         "postcode": _limited(row["Postcode"].upper(), "Postcode", 8),
-        "is_open": row["EstablishmentStatus (name)"].lower() != "closed",
+        "is_open": row["EstablishmentStatus (name)"].strip().lower() in OPEN_STATUSES,
         "is_early_years": phase.lower() == "nursery" or "nursery" in kind.lower(),
     }
 
@@ -166,10 +173,21 @@ def _gias_import(rows, report: DirectoryReport) -> None:
     wanted = {name.lower() for name in settings.ENCOMPASS_LOCAL_AUTHORITIES}
     existing = {school.urn: school for school in School.objects.all()}
     new, changed = [], []
+    seen: dict[str, int] = {}
     for line, row in rows:
         if wanted and row["LA (name)"].lower() not in wanted:
             report.skipped += 1
             continue
+        if row["URN"] in seen:
+            report.errors.append(
+                (
+                    line,
+                    f"URN {row['URN'][:20]} is also on line {seen[row['URN']]:,}: "
+                    "only the first row was loaded",
+                )
+            )
+            continue
+        seen[row["URN"]] = line
         try:
             _no_formulas(row)
             values = _gias_values(row)
@@ -264,6 +282,11 @@ def _key_adults_import(rows, report: DirectoryReport) -> None:
                 raise RowProblem(
                     f"URN {row['URN'][:20]} is not in the directory: import the GIAS file first"
                 )
+            if not school.is_open:
+                raise RowProblem(
+                    f"{school.name} ({school.urn}) is not open, as GIAS lists it: a closed "
+                    "school keeps no Key Adult"
+                )
             values = _key_adult_values(row, calendars)
         except RowProblem as problem:
             report.errors.append((line, str(problem)))
@@ -298,7 +321,7 @@ def _term_dates_import(rows, report: DirectoryReport) -> None:
         if bad or overlap:
             continue
         calendar, created = term_rules.calendar_for(_limited(name, "Calendar", 200))
-        term_rules.terms_replace(calendar, terms)
+        term_rules.terms_replace(calendar, terms, only_their_dates=True)
         report.created += created
         report.updated += not created
 

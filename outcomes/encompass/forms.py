@@ -36,7 +36,10 @@ class ConfirmSchoolForm(forms.Form):
         error_messages={"required": "Say whether the child attends a school in the directory"},
     )
     school = SchoolChoiceField(
-        label="School or setting", queryset=School.objects.none(), required=False
+        label="School or setting",
+        queryset=School.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Choose the child's school from the list"},
     )
     not_sent_reason = forms.ChoiceField(
         label="Why no notice can go",
@@ -52,7 +55,11 @@ class ConfirmSchoolForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("answer") == "school" and not data.get("school"):
+        if (
+            data.get("answer") == "school"
+            and not data.get("school")
+            and "school" not in self.errors
+        ):
             self.add_error("school", "Choose the child's school")
         if data.get("answer") == "none" and not data.get("not_sent_reason"):
             self.add_error("not_sent_reason", "Say why no notice can go")

@@ -26,11 +26,18 @@ from outcomes.encompass import matching
 from outcomes.encompass.schooldays import notice_timing, terms_for
 from outcomes.models import Notice
 from outcomes.models_encompass import EncompassNotice, School
-from referrals.models import ContactSubject, PoliceNotification
+from referrals.models import Contact, ContactSubject, ContactWithdrawal, PoliceNotification
 from referrals.models.police import IncidentType, Involvement
 
 NOTICE_DELIVER = "outcomes.tasks.notice_deliver"
 NO_SCHOOL_ADDRESS = "No email address for the school's Key Adult: add one in the directory"
+WITHDRAWN_REFUSAL = "The contact was withdrawn: no notice goes to the school."
+# An outbox notice not yet handed to the mail server; one "sending" is on its way.
+UNSENT = (
+    Notice.Status.PENDING,
+    Notice.Status.TEMPORARY_FAILURE,
+    Notice.Status.PERMANENT_FAILURE,
+)
 ACKNOWLEDGE_SALT = "outcomes.encompass.acknowledge"
 State = EncompassNotice.State
 
@@ -93,8 +100,23 @@ def _place(encompass: EncompassNotice, school: School, since: datetime) -> None:
         _release(encompass)
 
 
-def _release(encompass: EncompassNotice) -> Notice:
-    """Give the notice to the outbox: sent once the transaction commits."""
+def _withdrawn(contact_id: int) -> bool:
+    """Whether the contact is withdrawn, as committed now (not as loaded earlier)."""
+    return Contact.objects.filter(pk=contact_id, status=Contact.Status.WITHDRAWN).exists()
+
+
+def _not_sent_withdrawn(encompass: EncompassNotice) -> None:
+    encompass.state = State.NOT_SENT
+    encompass.not_sent_reason = EncompassNotice.NotSentReason.WITHDRAWN
+    encompass.save(update_fields=["state", "not_sent_reason"])
+
+
+def _release(encompass: EncompassNotice) -> Notice | None:
+    """Give the notice to the outbox: sent once the transaction commits. None, and the
+    notice is not sent, when its contact has been withdrawn."""
+    if _withdrawn(encompass.contact_id):
+        _not_sent_withdrawn(encompass)
+        return None
     address = encompass.school.notice_address
     notice = Notice.objects.create(
         contact_id=encompass.contact_id,
@@ -126,8 +148,52 @@ def releases_due(*, now: datetime | None = None) -> list[int]:
             .filter(state=State.HELD, release_at__lte=now)
         )
         for encompass in held:
-            released.append(_release(encompass).pk)
+            notice = _release(encompass)
+            if notice is not None:
+                released.append(notice.pk)
     return released
+
+
+def notices_for_withdrawal(*, withdrawal: ContactWithdrawal) -> list[int]:
+    """A withdrawn contact's notices not yet sent (waiting for the school, held, or in
+    the outbox and not yet handed to the mail server) are not sent, with the reason
+    (in the withdrawal's transaction: subscribed to ``CONTACT_WITHDRAWN`` in outcomes'
+    ``apps.py``). One already sent, or being sent this moment, stays as it is: the
+    school has it. Returns the notices stopped."""
+    stopped = []
+    notices = EncompassNotice.objects.select_for_update(of=("self",)).filter(
+        contact_id=withdrawal.contact_id,
+        state__in=(State.AWAITING_SCHOOL, State.HELD, State.RELEASED),
+    )
+    for encompass in notices.order_by("pk"):
+        if encompass.state == State.RELEASED:
+            # Conditional: the sender claims a notice by the same kind of update.
+            taken_back = Notice.objects.filter(pk=encompass.notice_id, status__in=UNSENT).update(
+                status=Notice.Status.WITHDRAWN,
+                failure_reason="",
+                next_attempt_at=None,
+                updated_at=timezone.now(),
+            )
+            if not taken_back:
+                continue
+        _not_sent_withdrawn(encompass)
+        stopped.append(encompass.pk)
+    return stopped
+
+
+def notice_stop_if_withdrawn(notice: Notice) -> bool:
+    """The sender's last look, after claiming a school's notice: its contact withdrawn
+    since, the notice is not sent (True)."""
+    if not _withdrawn(notice.contact_id):
+        return False
+    with transaction.atomic():
+        Notice.objects.filter(pk=notice.pk).update(
+            status=Notice.Status.WITHDRAWN, failure_reason="", updated_at=timezone.now()
+        )
+        EncompassNotice.objects.filter(notice=notice).update(
+            state=State.NOT_SENT, not_sent_reason=EncompassNotice.NotSentReason.WITHDRAWN
+        )
+    return True
 
 
 def may_confirm(user: User) -> bool:
@@ -151,6 +217,8 @@ def school_confirm(
         .select_related("notification__contact", "subject__person")
         .get(pk=encompass.pk)
     )
+    if _withdrawn(encompass.contact_id):
+        raise EncompassRefused(WITHDRAWN_REFUSAL)
     if encompass.state != State.AWAITING_SCHOOL:
         raise EncompassRefused("This notice's school has already been confirmed.")
     encompass.confirmed_by = actor

@@ -2,9 +2,13 @@
 
 A school day is a weekday that is not one of England's bank holidays
 (``frontdoor.working_days``) and, unless the school is open all year, falls in one of
-its calendar's terms (the school's own calendar, else the default one). Where no
-calendar says (none is set up, or the day is past its last term), every such weekday
-counts: a missing calendar may send a notice early, never hold it for ever.
+its calendar's terms (the school's own calendar, else the default one) when that
+calendar covers the day. A calendar covers the school years (1 September to 31 August)
+it has terms in, holidays and all: so the summer holiday after its last term is a
+holiday, and a day in a school year it has no terms for (before its first term's year,
+or after its last) is decided by no calendar, and every such weekday counts. Only a
+calendar that covers a day says it is a holiday: a missing calendar may send a notice
+early, never hold it for ever.
 
 A notice is due at 08:30 (``ENCOMPASS_DUE_TIME``) on the first school day whose 08:30
 comes after the incident, or after police told the front door if that was later. A
@@ -36,13 +40,24 @@ class Terms:
     open_all_year: bool = False
 
     @property
-    def last_day(self) -> date | None:
-        return max((end for _, end in self.periods), default=None)
+    def school_years(self) -> frozenset[int]:
+        """The school years the calendar covers, each by the year its September is in."""
+        return frozenset(school_year(day) for period in self.periods for day in period)
+
+    def covers(self, day: date) -> bool:
+        return school_year(day) in self.school_years
 
     def in_term(self, day: date) -> bool:
-        if self.open_all_year or not self.periods or day > self.last_day:
+        """Open: in a term, or on a day no calendar covers (never held on a guess)."""
+        if self.open_all_year or not self.covers(day):
             return True
         return any(start <= day <= end for start, end in self.periods)
+
+
+def school_year(day: date) -> int:
+    """The school year a day falls in, named by its first calendar year: 1 September
+    2026 to 31 August 2027 is 2026."""
+    return day.year if day.month >= 9 else day.year - 1
 
 
 def terms_for(school: School | None) -> Terms:

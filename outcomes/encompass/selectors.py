@@ -5,10 +5,12 @@ schools directory and term calendars (administrators)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.models import User
@@ -83,7 +85,9 @@ def notices_page(*, user: User, status: str = "", school: str = "") -> QuerySet[
         notices = notices.filter(_status_filter(status, timezone.now()))
     if school.strip():
         words = school.strip()
+        # A restricted record's school is not shown, nor found by it.
         notices = notices.filter(Q(school__name__icontains=words) | Q(school__urn=words))
+        notices = notices.filter(closed=False)
     return notices.order_by("-due_at", "pk")
 
 
@@ -111,6 +115,36 @@ def counts() -> dict[str, int]:
     return {
         status: EncompassNotice.objects.filter(_status_filter(status, now)).count()
         for status in ("awaiting_school", "held", "due", "failed", "late")
+    }
+
+
+DUE_SOON_LISTED = 20
+
+
+def due_soon_parts(*, user: User) -> dict:
+    """For the screening queue's banner: the notices waiting for a screener to confirm
+    the school that are due within ``ENCOMPASS_DUE_SOON_HOURS`` (or already overdue),
+    soonest first. No child's name: the contact's reference and the time."""
+    if not may_see(user):
+        return {}
+    soon = EncompassNotice.objects.filter(
+        state=State.AWAITING_SCHOOL,
+        due_at__lte=timezone.now() + timedelta(hours=settings.ENCOMPASS_DUE_SOON_HOURS),
+    )
+    listed = list(
+        soon.select_related("contact")
+        .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
+        .order_by("due_at", "pk")[:DUE_SOON_LISTED]
+    )
+    more = soon.count() - len(listed) if len(listed) == DUE_SOON_LISTED else 0
+    now = timezone.now()
+    for encompass in listed:
+        encompass.overdue = encompass.due_at <= now
+        encompass.confirm_url = reverse("outcomes:encompass-school", args=[encompass.pk])
+    return {
+        "encompass_due_soon": listed,
+        "encompass_due_soon_more": more,
+        "encompass_waiting_url": reverse("outcomes:encompass") + "?status=awaiting_school",
     }
 
 

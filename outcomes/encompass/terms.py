@@ -1,6 +1,7 @@
 """Term dates: calendars of terms, edited by administrators (a page with one term a
-line, or the term-dates CSV). A calendar's terms are replaced whole, only when every
-one given is good."""
+line, or the term-dates CSV), only when every term given is good. The page shows and
+replaces a calendar's terms whole; the CSV replaces only those from its first day to
+its last (next year's dates, loaded in November, leave this year's as they are)."""
 
 from __future__ import annotations
 
@@ -94,11 +95,22 @@ def overlap_problem(terms: list[Term]) -> str:
     return ""
 
 
-def terms_replace(calendar: TermCalendar, terms: list[Term]) -> None:
+def terms_replace(
+    calendar: TermCalendar, terms: list[Term], *, only_their_dates: bool = False
+) -> None:
+    """The calendar's terms become ``terms``: all of them, or with ``only_their_dates``
+    those from the first day of ``terms`` to the last, the terms before and after kept
+    (they cannot overlap the new ones)."""
     overlap = overlap_problem(terms)
     if overlap:
         raise TermProblem(overlap)
-    calendar.terms.all().delete()
+    replaced = calendar.terms.all()
+    if only_their_dates and terms:
+        replaced = replaced.filter(
+            starts_on__lte=max(term.ends_on for term in terms),
+            ends_on__gte=min(term.starts_on for term in terms),
+        )
+    replaced.delete()
     TermPeriod.objects.bulk_create(
         TermPeriod(calendar=calendar, name=t.name, starts_on=t.starts_on, ends_on=t.ends_on)
         for t in terms

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -64,6 +66,18 @@ def encompass_notices(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _confirmed_message(encompass) -> str:
+    if encompass.school_id is None:
+        return "Recorded: no notice will go to a school."
+    if encompass.state == encompass.State.HELD:
+        goes = date_format(timezone.localtime(encompass.release_at), r"l j F \a\t H:i")
+        return (
+            "School confirmed: the school is closed for the holiday, so the notice is held "
+            f"and goes on {goes}, before the first day back."
+        )
+    return "School confirmed: the notice is on its way."
+
+
 @require_http_methods(["GET", "POST"])
 def encompass_school(request: HttpRequest, notice_id: int) -> HttpResponse:
     """A screener confirms the school of a child whose school was not known for certain."""
@@ -85,12 +99,7 @@ def encompass_school(request: HttpRequest, notice_id: int) -> HttpResponse:
         except notices.EncompassRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(
-                request,
-                "School confirmed: the notice is on its way."
-                if encompass.school_id
-                else "Recorded: no notice will go to a school.",
-            )
+            messages.success(request, _confirmed_message(encompass))
             return redirect("outcomes:encompass")
     audit_views(
         actor=request.user,
