@@ -144,10 +144,12 @@ def test_a_resend_that_differs_answers_200_saying_how(force_account):
     [
         ("0001-01-01T00:00:00Z", "out of range"),
         ("1900-01-01T10:00:00Z", "within the 12 months before"),
-        ((timezone.now() - timedelta(days=400)).isoformat(), "within the 12 months before"),
+        (400, "within the 12 months before"),  # days ago
     ],
 )
 def test_an_implausible_incident_time_is_a_400(force_account, incident_at, message):
+    if isinstance(incident_at, int):
+        incident_at = (timezone.now() - timedelta(days=incident_at)).isoformat()
     api = client_for(force_account, [Scope.SUBMIT_POLICE_NOTIFICATIONS])
     response = api.post(reverse(URL), body(incident_at=incident_at), format="json")
     assert response.status_code == 400
