@@ -69,6 +69,7 @@ def _standard_notifications(member: User, rng: random.Random, count: int) -> lis
                     incident_type="domestic_abuse",
                     risk_grade="standard",
                     officer_account="A verbal argument; no injuries; children asleep.",
+                    family_told=True,  # bulk triage refuses one the family was not told of
                 ),
                 subjects=[
                     SubjectInput(

@@ -21,6 +21,10 @@ CONTACT_WITHDRAWN = "contact.withdrawn"
 # re-send of one already recorded is not published): outcomes raises the Operation
 # Encompass notices for a domestic-abuse incident in the same transaction.
 POLICE_NOTIFICATION_RECORDED = "police_notification.recorded"
+# notification=referrals.PoliceNotification, actor=User, note=str: a force re-sent one
+# already recorded saying something different (referrals.services.police_resend);
+# screening writes the note, the differences, on the contact log for the screener.
+POLICE_NOTIFICATION_RESENT = "police_notification.resent_with_changes"
 # No payload: documents_rekey has sealed every document under the newest key; whatever
 # else is sealed with DOCUMENT_KEYS (webhook secrets) is sealed again by its owner.
 DOCUMENT_KEYS_ROTATED = "document_keys.rotated"

@@ -8,7 +8,7 @@ falling back to the 28th. Working days (``frontdoor.working_days``) build on thi
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -25,6 +25,28 @@ def start_of(day: date) -> datetime:
     """London midnight at the start of ``day``: a day runs from ``start_of(day)`` up
     to, not including, ``start_of(day + 1 day)``."""
     return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+class NoSuchLondonTime(ValueError):
+    """A wall-clock time that did not happen in London: the hour the clocks skip when
+    they go forward in March."""
+
+
+def london_wall_clock(day: date, at: time) -> datetime:
+    """The moment a London clock showed ``at`` on ``day``, as a person types it (a form,
+    a spreadsheet). Raises ``NoSuchLondonTime`` for a time the spring change skipped
+    (01:00 to 01:59). A time the autumn change repeats (01:00 to 01:59 twice) is taken
+    as the first, still on summer time: at most an hour early, never later than it was
+    (docs/adr/0037)."""
+    moment = datetime.combine(day, at, tzinfo=LONDON)  # fold=0: the first of two
+    if moment.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != moment.replace(
+        tzinfo=None
+    ):
+        raise NoSuchLondonTime(
+            f"{at:%H:%M} on {day:%-d %B %Y} did not happen in the UK: the clocks went "
+            "forward an hour at 01:00 that night. Check the time"
+        )
+    return moment
 
 
 def years_before[When: (date, datetime)](when: When, years: int) -> When:

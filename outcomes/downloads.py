@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import xlsxwriter
 from django.http import HttpResponse
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from frontdoor.spreadsheets import FORMULA_PREFIXES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

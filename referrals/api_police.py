@@ -1,10 +1,10 @@
 """The partner API for police forces' systems: send a police notification
 (docs/adr/0037). The police reference is the key: sending one the force already sent
-answers 200 with the contact it made, and records nothing new."""
+answers 200 with the contact it made; one that differs says how (``changed``)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -194,6 +194,11 @@ class PoliceInput(serializers.Serializer):
         )
 
 
+class PoliceChange(serializers.Serializer):
+    field = serializers.CharField(help_text="Which part of the notification differs.")
+    description = serializers.CharField(help_text="How, in words.")
+
+
 # The answer: the contact the notification made (or made when first sent). Never the
 # officer's account or the people: the force has them.
 class PoliceOutput(serializers.Serializer):
@@ -203,11 +208,31 @@ class PoliceOutput(serializers.Serializer):
     risk_grade = serializers.CharField()
     decision_due_at = serializers.DateTimeField(source="contact.decision_due_at")
     resent = serializers.SerializerMethodField(
-        help_text="Whether this reference was sent before; if so (true), nothing new was recorded."
+        help_text="Whether this reference was sent before (then the contact is the one it "
+        "made first)."
+    )
+    changed = serializers.SerializerMethodField(
+        help_text="A re-send that differs from what was first sent: true, with ``changes``. "
+        "Nothing is replaced: the differences are recorded on the contact for the screener, "
+        "and a higher grade raises its urgency while it waits for a decision."
+    )
+    changes = serializers.SerializerMethodField(
+        help_text="How a re-send differs, one item per field (risk_grade, incident_at, "
+        "incident_type, family_told, children, adults, officer_account); empty otherwise."
     )
 
     def get_resent(self, notification) -> bool:
         return bool(self.context.get("resent"))
+
+    def get_changed(self, notification) -> bool:
+        return bool(self.context.get("changes"))
+
+    @extend_schema_field(PoliceChange(many=True))
+    def get_changes(self, notification) -> list[dict[str, str]]:
+        return [
+            {"field": change.field, "description": change.sentence}
+            for change in self.context.get("changes", [])
+        ]
 
 
 class PoliceNotificationCreateApi(APIView):
@@ -226,7 +251,9 @@ class PoliceNotificationCreateApi(APIView):
         summary="Send a police notification (police forces' systems)",
         description="One incident with its grade, the children present or normally "
         "resident and the adults involved. 201 with the new contact; 200 with the contact "
-        "a re-sent police reference made before (nothing new is recorded).",
+        "a re-sent police reference made before: nothing new is recorded if it says the same; "
+        "if it differs, ``changed`` is true and ``changes`` says how (recorded on the "
+        "contact for the screener, never replacing what was first sent).",
     )
     def post(self, request):
         agency = request.user.agency
@@ -239,7 +266,7 @@ class PoliceNotificationCreateApi(APIView):
         serializer = PoliceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            contact, created = services.police_notification_record(
+            receipt = services.police_notification_receive(
                 actor=request.user,
                 data=serializer.to_input(agency=agency),
                 force=agency,
@@ -253,6 +280,9 @@ class PoliceNotificationCreateApi(APIView):
         except services.ContactRejected as rejected:
             return Response({"detail": str(rejected)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(
-            PoliceOutput(contact.police_notification, context={"resent": not created}).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            PoliceOutput(
+                receipt.contact.police_notification,
+                context={"resent": not receipt.created, "changes": receipt.changes},
+            ).data,
+            status=status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK,
         )

@@ -13,19 +13,19 @@ from django import forms
 from django.utils import timezone
 
 from frontdoor.limits import LIMITS, LengthMessagesMixin
+from frontdoor.london import NoSuchLondonTime, london_wall_clock
 from referrals.fields import DateField
 from referrals.models import ContactSubject, IncidentType, Involvement, RiskGrade
 from referrals.services.inputs import SubjectInput
 from referrals.services.police import PoliceDetails, PoliceNotificationInput
-from referrals.validators import check_date_of_birth, clean_postcode
+from referrals.validators import POLICE_REFERENCE, check_date_of_birth, clean_postcode
 
 CHILD_SLOTS = 4
 ADULT_SLOTS = 3
 NUL = "null_characters_not_allowed"
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-# A reference or incident number: what forces use, and nothing a spreadsheet would
-# run as a formula (no leading = + - @).
-REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /_.\-]*$")
+# A reference or incident number: the one rule (referrals.validators).
+REFERENCE = POLICE_REFERENCE
 FAMILY_TOLD = [("yes", "Yes"), ("no", "No"), ("unknown", "The officer did not say")]
 ADULT_INVOLVEMENTS = [
     (Involvement.VICTIM, Involvement.VICTIM.label),
@@ -138,7 +138,11 @@ class PoliceIncidentForm(LengthMessagesMixin, forms.Form):
         data = super().clean()
         day, time = data.get("incident_date"), data.get("incident_time")
         if day and time:
-            moment = timezone.make_aware(datetime.datetime.combine(day, time))
+            try:
+                moment = london_wall_clock(day, time)
+            except NoSuchLondonTime as wrong:
+                self.add_error("incident_time", str(wrong))
+                return data
             if moment > timezone.now():
                 self.add_error("incident_time", "The incident cannot be in the future")
             data["incident_at"] = moment

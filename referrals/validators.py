@@ -8,6 +8,7 @@ the partner API and imports all call these.
 from __future__ import annotations
 
 import datetime
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -192,3 +193,9 @@ def check_received_at(
             code="old_receipt",
         )
     return min(value, now)
+
+
+# A police reference or incident number: what forces use, and nothing a spreadsheet
+# would run as a formula or a page as markup (no leading = + - @, no < >). The form, the
+# API and the recording service (so the CSV import too) all ask it (docs/adr/0037).
+POLICE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /_.\-]*$")

@@ -33,23 +33,34 @@ def police_notification_form(request: HttpRequest) -> HttpResponse:
         if forms.is_valid():
             data = forms.to_input(officer_fallback=request.user.full_name)
             try:
-                contact, created = services.police_notification_record(
+                receipt = services.police_notification_receive(
                     actor=request.user,
                     data=data,
                     force=request.user.agency,
                     via="referrals.police_notification_form",
                 )
             except services.PoliceNotificationRefused as refused:
-                target = refused.field if refused.field in forms.incident.fields else None
+                # The form has the incident's date and time apart; the service one moment.
+                field = {"incident_at": "incident_date"}.get(refused.field, refused.field)
+                target = field if field in forms.incident.fields else None
                 forms.incident.add_error(target, str(refused))
             except services.ContactRejected as rejected:
                 forms.incident.add_error(None, str(rejected))
             else:
-                if created:
+                contact = receipt.contact
+                if receipt.created:
                     messages.success(
                         request,
                         f"Notification {data.details.police_reference} is recorded as "
                         f"{contact.reference}.",
+                    )
+                elif receipt.changes:
+                    differences = "; ".join(change.sentence for change in receipt.changes)
+                    messages.warning(
+                        request,
+                        f"Notification {data.details.police_reference} was already sent: it "
+                        f"is {contact.reference}. This one differs ({differences}): the "
+                        "differences are on the contact's log for the screener.",
                     )
                 else:
                     messages.info(

@@ -6,8 +6,11 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening and decisions"
 
     def ready(self) -> None:
-        from frontdoor import page_parts
+        from frontdoor import events, page_parts
         from screening.meetings import selectors
+        from screening.services_log import police_resend_logged
+
+        events.subscribe(events.POLICE_NOTIFICATION_RESENT, police_resend_logged)
 
         page_parts.provide(
             page_parts.HOME,

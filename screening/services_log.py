@@ -162,3 +162,26 @@ def log_entry_correct(
         detail={"log_entry": correction.pk, "corrects": entry.pk},
     )
     return correction
+
+
+def police_resend_logged(*, notification, actor: User, note: str) -> None:
+    """A force's re-send that differs from what was recorded, on the contact's log for
+    the screener (``events.POLICE_NOTIFICATION_RESENT``, docs/adr/0037): an entry with
+    the force, written by whoever sent it (the force's account or its seconded staff)."""
+    contact = notification.contact
+    if contact.erased_at is not None:
+        return
+    if len(note) > NOTE_LIMIT:
+        note = note[: NOTE_LIMIT - 1] + "…"
+    _create(
+        actor=actor,
+        contact=contact,
+        data=LogInput(
+            with_whom=ContactLogEntry.WithWhom.AGENCY,
+            how=ContactLogEntry.How.OTHER,
+            occurred_at=timezone.now(),
+            note=note,
+            agency=notification.force,
+            with_name=notification.officer_name,
+        ),
+    )

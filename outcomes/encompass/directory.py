@@ -27,6 +27,7 @@ from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, User
 from frontdoor.phones import uk_phone_clean
 from frontdoor.roles import Permission
+from frontdoor.spreadsheets import csv_text
 from outcomes.encompass import terms as term_rules
 from outcomes.models_encompass import School, TermCalendar
 
@@ -85,13 +86,9 @@ class DirectoryReport:
 
 def _text(data: bytes) -> str:
     """UTF-8 (with or without its mark), else Windows-1252, as GIAS's extract is saved."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise DirectoryRefused("The file must be a CSV saved as UTF-8") from None
+    text = csv_text(data)
+    if text is None:
+        raise DirectoryRefused("The file must be a CSV saved as UTF-8")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DirectoryRefused(

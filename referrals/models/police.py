@@ -81,6 +81,12 @@ class PoliceNotification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    resent_with_changes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the force last re-sent it saying something different (the "
+        "differences are on the contact log); such a one is screened on its own.",
+    )
 
     class Meta:
         constraints = [

@@ -77,7 +77,9 @@ from referrals.services.police import (
     PoliceDetails,
     PoliceNotificationInput,
     PoliceNotificationRefused,
+    PoliceReceipt,
     police_decision_due,
+    police_notification_receive,
     police_notification_record,
 )
 from referrals.services.police_import import (
@@ -147,6 +149,7 @@ __all__ = [
     "PoliceImportReport",
     "PoliceNotificationInput",
     "PoliceNotificationRefused",
+    "PoliceReceipt",
     "ReferrerInput",
     "RelationshipRefused",
     "RestrictionNotNamed",
@@ -185,6 +188,7 @@ __all__ = [
     "person_unmerge",
     "person_upn_set",
     "police_decision_due",
+    "police_notification_receive",
     "police_notification_record",
     "police_notifications_import",
     "relationship_add",

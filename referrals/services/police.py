@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from frontdoor import events
 from frontdoor.audit import audit_record
+from frontdoor.london import years_before
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.selectors import can_record_police
 from frontdoor.working_days import add_working_time, decision_due, response_due
@@ -34,6 +35,8 @@ from referrals.models import (
 from referrals.selectors_police import notification_sent_before, police_reference_clean
 from referrals.services.inputs import ContactInput, ContactRejected, ReferrerInput, SubjectInput
 from referrals.services.intake import contact_submit
+from referrals.services.police_resend import ResendChange, resend_changes, resent_with_changes
+from referrals.validators import POLICE_REFERENCE
 
 URGENCY_OF_GRADE = {
     RiskGrade.HIGH: Contact.Urgency.IMMEDIATE,
@@ -95,6 +98,42 @@ def police_decision_due(*, received_at: datetime, risk_grade: str) -> datetime:
     return min(add_working_time(received_at, timedelta(hours=hours)), decision_due(received_at))
 
 
+# The earliest incident a notification may be about: police notify within days, so
+# anything older than this before receipt is a mistyped date (1900, 0001-01-01).
+INCIDENT_AT_MOST_BEFORE_RECEIPT_YEARS = 1
+
+
+def _check_reference(value: str, what: str, field: str) -> None:
+    if not POLICE_REFERENCE.match(value.strip()):
+        raise PoliceNotificationRefused(
+            f"The {what} must start with a letter or number and use only letters, numbers, "
+            "spaces and / _ . -",
+            field=field,
+        )
+
+
+def _check_incident_at(incident_at: datetime, received_at: datetime | None) -> None:
+    """Not after receipt (nor in the future), not more than a year before receipt."""
+    now = timezone.now()
+    if incident_at > now + timedelta(minutes=5):
+        raise PoliceNotificationRefused(
+            "The incident's date and time cannot be in the future", field="incident_at"
+        )
+    received = received_at or now
+    if incident_at > received + timedelta(minutes=5):
+        raise PoliceNotificationRefused(
+            "The incident's date and time cannot be after the notification was received",
+            field="incident_at",
+        )
+    earliest = years_before(received, INCIDENT_AT_MOST_BEFORE_RECEIPT_YEARS)
+    if incident_at < earliest:
+        raise PoliceNotificationRefused(
+            "The incident's date must be within the 12 months before the notification was "
+            f"received (on or after {timezone.localtime(earliest):%-d %B %Y}): check the year",
+            field="incident_at",
+        )
+
+
 def _check(data: PoliceNotificationInput, force: Agency) -> str:
     details = data.details
     if force.type != Agency.Type.POLICE or not force.is_active:
@@ -112,10 +151,10 @@ def _check(data: PoliceNotificationInput, force: Agency) -> str:
         raise PoliceNotificationRefused("Select the type of incident", field="incident_type")
     if not details.officer_account.strip():
         raise PoliceNotificationRefused("Enter the officer's account", field="officer_account")
-    if details.incident_at > timezone.now() + timedelta(minutes=5):
-        raise PoliceNotificationRefused(
-            "The incident's date and time cannot be in the future", field="incident_at"
-        )
+    _check_reference(details.police_reference, "police reference", "police_reference")
+    if details.incident_number.strip():
+        _check_reference(details.incident_number, "incident number", "incident_number")
+    _check_incident_at(details.incident_at, data.received_at)
     if len(data.involvements) != len(data.subjects):
         raise PoliceNotificationRefused("Say how each person was involved", field="involvement")
     for subject, involvement in zip(data.subjects, data.involvements, strict=True):
@@ -166,16 +205,34 @@ def _contact_input(data: PoliceNotificationInput, received_at: datetime) -> Cont
     )
 
 
-def _resent(actor: User, notification: PoliceNotification, via: str) -> tuple[Contact, bool]:
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.VIEW,
-        record_type="contact",
-        record_id=notification.contact.reference,
-        via=via,
-        detail={"police_notification": notification.pk, "resent": True},
-    )
-    return notification.contact, False
+@dataclass(frozen=True)
+class PoliceReceipt:
+    """What became of a send: the contact, whether it is new, and how a re-send differs
+    from what was recorded (empty for a new one or a re-send that says the same)."""
+
+    contact: Contact
+    created: bool
+    changes: list[ResendChange] = field(default_factory=list)
+
+
+def _resent(
+    actor: User, notification: PoliceNotification, data: PoliceNotificationInput, via: str
+) -> PoliceReceipt:
+    changes = resend_changes(notification, data)
+    if changes:
+        resent_with_changes(
+            actor=actor, notification=notification, data=data, changes=changes, via=via
+        )
+    else:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.VIEW,
+            record_type="contact",
+            record_id=notification.contact.reference,
+            via=via,
+            detail={"police_notification": notification.pk, "resent": True},
+        )
+    return PoliceReceipt(notification.contact, False, changes)
 
 
 def _lock_reference(force: Agency, reference: str) -> None:
@@ -186,7 +243,6 @@ def _lock_reference(force: Agency, reference: str) -> None:
         )
 
 
-@transaction.atomic
 def police_notification_record(
     *,
     actor: User,
@@ -195,9 +251,27 @@ def police_notification_record(
     api_client: ApiClient | None = None,
     via: str = "referrals.police_notification_record",
 ) -> tuple[Contact, bool]:
-    """Record a force's notification; return (contact, created). A re-send of a
-    reference the force already sent returns that contact with ``created`` false and
-    records nothing new. Raises ``PoliceNotificationRefused`` (a ``ContactRejected``)."""
+    """``police_notification_receive`` for callers that need only (contact, created)."""
+    receipt = police_notification_receive(
+        actor=actor, data=data, force=force, api_client=api_client, via=via
+    )
+    return receipt.contact, receipt.created
+
+
+@transaction.atomic
+def police_notification_receive(
+    *,
+    actor: User,
+    data: PoliceNotificationInput,
+    force: Agency,
+    api_client: ApiClient | None = None,
+    via: str = "referrals.police_notification_record",
+) -> PoliceReceipt:
+    """Record a force's notification. A re-send of a reference the force already sent
+    returns that contact with ``created`` false; if it says the same nothing new is
+    recorded, and if it differs the receipt's ``changes`` say how, and those are
+    recorded for the screener (``police_resend``). Raises ``PoliceNotificationRefused``
+    (a ``ContactRejected``)."""
     if api_client is None and not can_record_police(actor):
         raise PoliceNotificationRefused("Only police staff can record a police notification.")
     if api_client is None and actor.agency_id != force.pk:
@@ -206,7 +280,7 @@ def police_notification_record(
     _lock_reference(force, reference)
     existing = notification_sent_before(force=force, police_reference=reference)
     if existing is not None:
-        return _resent(actor, existing, via)
+        return _resent(actor, existing, data, via)
     received_at = data.received_at or timezone.now()
     try:
         with transaction.atomic():
@@ -236,7 +310,7 @@ def police_notification_record(
         existing = notification_sent_before(force=force, police_reference=reference)
         if existing is None:
             raise
-        return _resent(actor, existing, via)
+        return _resent(actor, existing, data, via)
     subjects = list(contact.subjects.order_by("position"))
     PoliceInvolvement.objects.bulk_create(
         PoliceInvolvement(notification=notification, subject=subject, involvement=involvement)
@@ -251,4 +325,4 @@ def police_notification_record(
         detail={"police_notification": notification.pk, "risk_grade": details.risk_grade},
     )
     events.publish(events.POLICE_NOTIFICATION_RECORDED, notification=notification)
-    return contact, True
+    return PoliceReceipt(contact, True)

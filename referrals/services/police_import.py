@@ -6,7 +6,8 @@ row is recorded by ``police_notification_record`` in its own transaction, so a b
 never costs the good ones; each bad row is reported by its row number and field; a
 reference the force already sent (in an earlier file or earlier in this one) is a
 re-send, reported as such and not recorded again. A cell that starts like a
-spreadsheet formula (= + @) is refused, never stored; a NUL byte fails its row only."""
+spreadsheet formula (= + - @, spaces before it aside) is refused, never stored; a NUL
+byte fails its row only."""
 
 from __future__ import annotations
 
@@ -21,14 +22,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.limits import LIMITS, in_megabytes
+from frontdoor.london import NoSuchLondonTime, london_wall_clock
 from frontdoor.models import Agency, User
+from frontdoor.spreadsheets import csv_text, looks_like_formula
 from referrals.models import ContactSubject, IncidentType, Involvement, RiskGrade
 from referrals.services.inputs import ContactRejected, SubjectInput
 from referrals.services.police import (
     PoliceDetails,
     PoliceNotificationInput,
     PoliceNotificationRefused,
-    police_notification_record,
+    police_notification_receive,
 )
 from referrals.validators import check_date_of_birth, clean_postcode
 
@@ -65,7 +68,6 @@ OPTIONAL = [
     ],
 ]
 COLUMNS = [*REQUIRED, *[name for name in OPTIONAL if name not in REQUIRED]]
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 CHILD_WORDS = {
     "present": Involvement.CHILD_PRESENT,
     "resident": Involvement.CHILD_RESIDENT,
@@ -98,6 +100,8 @@ class RowRefused(Exception):
 class PoliceImportReport:
     created: list[tuple[int, str, str]] = field(default_factory=list)  # row, police ref, contact
     resent: list[tuple[int, str, str]] = field(default_factory=list)
+    # Re-sends that differ (also in ``resent``): row, police ref, contact, how.
+    changed: list[tuple[int, str, str, str]] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
 
     @property
@@ -109,9 +113,9 @@ def _cell(row: dict, column: str, *, required: bool = False, limit: int = 0) -> 
     value = row.get(column) or ""
     if "\x00" in value:
         raise RowRefused(column, "has a null character: save the file again as CSV (UTF-8)")
-    if value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         raise RowRefused(
-            column, "starts like a spreadsheet formula (= + @): send the value, not a formula"
+            column, "starts like a spreadsheet formula (= + - @): send the value, not a formula"
         )
     value = value.strip()
     if required and not value:
@@ -140,7 +144,10 @@ def _incident_at(row: dict) -> datetime.datetime:
         time = datetime.datetime.strptime(value.replace(".", ":"), "%H:%M").time()
     except ValueError:
         raise RowRefused("incident_time", "must be a 24-hour time like 22:15") from None
-    moment = timezone.make_aware(datetime.datetime.combine(day, time))
+    try:
+        moment = london_wall_clock(day, time)
+    except NoSuchLondonTime as wrong:
+        raise RowRefused("incident_time", str(wrong)) from None
     if moment > timezone.now():
         raise RowRefused("incident_time", "the incident cannot be in the future")
     return moment
@@ -154,6 +161,13 @@ def _choice(row: dict, column: str, words: dict, what: str) -> str:
 
 
 def _person(row: dict, prefix: str, *, adult: bool, postcode: str, address: str) -> SubjectInput:
+    for part in ("first_name", "last_name"):
+        if not (row.get(f"{prefix}_{part}") or "").strip():
+            raise RowRefused(
+                f"{prefix}_{part}",
+                f"is empty, but the {prefix} columns are not: give their name, or leave "
+                f"every {prefix} column empty",
+            )
     first = _cell(row, f"{prefix}_first_name", required=True, limit=LIMITS.name)
     last = _cell(row, f"{prefix}_last_name", required=True, limit=LIMITS.name)
     born = _date(row, f"{prefix}_date_of_birth")
@@ -173,7 +187,10 @@ def _person(row: dict, prefix: str, *, adult: bool, postcode: str, address: str)
 
 
 def _present(row: dict, prefix: str) -> bool:
-    return any((row.get(f"{prefix}_{part}") or "").strip() for part in ("first_name", "last_name"))
+    """Anything in the slot's columns: then it is someone, and needs a name."""
+    return any(
+        (value or "").strip() for column, value in row.items() if column.startswith(f"{prefix}_")
+    )
 
 
 def row_input(row: dict) -> PoliceNotificationInput:
@@ -250,10 +267,9 @@ def _text(data: bytes) -> str:
         raise ImportFileRefused(
             f"The file must be smaller than {in_megabytes(settings.POLICE_IMPORT_MAX_BYTES)}"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileRefused("The file must be a CSV saved as UTF-8") from None
+    text = csv_text(data)  # UTF-8, else Windows-1252 (as Excel saves it)
+    if text is None:
+        raise ImportFileRefused("The file must be a CSV saved as UTF-8 or Windows-1252")
     if not text.strip():
         raise ImportFileRefused("The file is empty: choose a CSV file with a header row")
     return text
@@ -289,9 +305,7 @@ def _rows(text: str) -> list[tuple[int, dict]]:
 def _import_row(actor: User, force: Agency, number: int, row: dict, report) -> None:
     try:
         notification = row_input(row)
-        contact, created = police_notification_record(
-            actor=actor, data=notification, force=force, via=VIA
-        )
+        receipt = police_notification_receive(actor=actor, data=notification, force=force, via=VIA)
     except RowRefused as refused:
         report.errors.append((number, refused.column, str(refused)))
         return
@@ -301,8 +315,12 @@ def _import_row(actor: User, force: Agency, number: int, row: dict, report) -> N
     except ContactRejected as rejected:
         report.errors.append((number, "", str(rejected)))
         return
-    kept = report.created if created else report.resent
-    kept.append((number, notification.details.police_reference, contact.reference))
+    reference, contact = notification.details.police_reference, receipt.contact.reference
+    kept = report.created if receipt.created else report.resent
+    kept.append((number, reference, contact))
+    if receipt.changes:
+        how = "; ".join(change.sentence for change in receipt.changes)
+        report.changed.append((number, reference, contact, how))
 
 
 def police_notifications_import(*, actor: User, force: Agency, data: bytes) -> PoliceImportReport:

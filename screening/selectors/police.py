@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from frontdoor.london import one_year_before
 from frontdoor.models import User
 from referrals import selectors as referral_selectors
 from referrals.models import (
@@ -28,6 +29,14 @@ from screening.selectors.access import can_screen
 
 # Bulk triage takes contacts nobody has started on, or the screener's own.
 BULK_STATUSES = (Contact.Status.RECEIVED, Contact.Status.IN_SCREENING)
+# Not yet decided (or ended): another of these about a child, whatever its date, may
+# say more than this one (a later, graver notification), so a person screens both.
+OPEN_STATUSES = (
+    Contact.Status.RECEIVED,
+    Contact.Status.IN_SCREENING,
+    Contact.Status.AWAITING_CHECKS,
+    Contact.Status.AWAITING_APPROVAL,
+)
 
 
 def police_parts(contact: Contact) -> dict:
@@ -53,31 +62,55 @@ def police_parts(contact: Contact) -> dict:
 
 
 def _under_one(born: date | None, today: date) -> bool:
-    return born is not None and born > today.replace(year=today.year - 1)
+    # one_year_before: on 29 February, a year before is 28 February (ADR 0008).
+    return born is not None and born > one_year_before(today)
 
 
-def bulk_refusals(contacts: Iterable[Contact]) -> dict[int, list[str]]:
+def _family_refusal(told: bool | None) -> str:
+    """A bulk decision tells the family; unless police told them, a person decides."""
+    if told is None:
+        return (
+            "The notification does not say the family was told, and a bulk decision "
+            "tells the family"
+        )
+    return "The family was not told police would share it, and a bulk decision tells the family"
+
+
+def bulk_refusals(
+    contacts: Iterable[Contact], *, today: date | None = None
+) -> dict[int, list[str]]:
     """Why each contact may not be bulk-decided, by contact id; a contact with no
     reasons may be. The one definition (the triage page and ``bulk_decide`` both ask
     it), in a fixed number of queries however many contacts. A contact may be
     bulk-decided only if it is a standard-grade police notification waiting for a
-    first decision, not restricted, and none of these holds: a child on it has an
-    earlier contact (or is not yet matched to a record, so their history is unknown),
-    anyone on it has an active warning, a child is under one (or not yet born, or has
-    no date of birth), or a child meets the cumulative rule."""
+    first decision, not restricted, not re-sent with changes, saying police told the
+    family (a bulk decision tells them: for domestic abuse a letter to a household
+    with the alleged perpetrator is a person's decision), and none of these holds: a
+    child on it has another contact that is earlier or still open whatever its date
+    (or is not yet matched to a record, so their history is unknown), anyone on it has
+    an active warning, a child is under one on ``today`` (or not yet born, or has no
+    date of birth), or a child meets the cumulative rule."""
     contacts = list(contacts)
     ids = [contact.pk for contact in contacts]
     if not ids:
         return {}
     reasons: dict[int, list[str]] = {pk: [] for pk in ids}
-    grades = dict(
-        PoliceNotification.objects.filter(contact_id__in=ids).values_list(
-            "contact_id", "risk_grade"
-        )
-    )
+    notifications = {
+        contact_id: (grade, told, resent)
+        for contact_id, grade, told, resent in PoliceNotification.objects.filter(
+            contact_id__in=ids
+        ).values_list("contact_id", "risk_grade", "family_told", "resent_with_changes_at")
+    }
     for contact in contacts:
-        if grades.get(contact.pk) != RiskGrade.STANDARD:
+        grade, told, resent = notifications.get(contact.pk, (None, None, None))
+        if grade != RiskGrade.STANDARD:
             reasons[contact.pk].append("Not a standard-risk police notification")
+        if resent:
+            reasons[contact.pk].append(
+                "Police re-sent it with changes (see the contact log on its page)"
+            )
+        if grade is not None and told is not True:
+            reasons[contact.pk].append(_family_refusal(told))
         if contact.status not in BULK_STATUSES:
             reasons[contact.pk].append(f"It is {contact.get_status_display().lower()}")
     restricted = set(
@@ -92,7 +125,7 @@ def bulk_refusals(contacts: Iterable[Contact]) -> dict[int, list[str]]:
             "contact_id", "person_id", "role", "date_of_birth", "first_name"
         )
     )
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     people = {s["person_id"] for s in subjects if s["person_id"]}
     warned = set(
         PersonWarning.objects.active()
@@ -100,9 +133,10 @@ def bulk_refusals(contacts: Iterable[Contact]) -> dict[int, list[str]]:
         .values_list("person_id", flat=True)
     )
     received = {contact.pk: contact.received_at for contact in contacts}
-    # Person id to the (contact id, received at) of every contact they are a child on.
-    earlier: dict[int, set[tuple[int, datetime]]] = defaultdict(set)
-    for person_id, contact_id, at in (
+    # Person id to the (contact id, received at, status) of every contact they are a
+    # child on: another one earlier, or open whatever its date, means screening alone.
+    history: dict[int, set[tuple[int, datetime, str]]] = defaultdict(set)
+    for person_id, contact_id, at, status in (
         ContactSubject.objects.filter(
             person_id__in={
                 s["person_id"]
@@ -112,9 +146,9 @@ def bulk_refusals(contacts: Iterable[Contact]) -> dict[int, list[str]]:
             role__in=ContactSubject.CHILD_ROLES,
         )
         .filter(~Q(contact__status=Contact.Status.WITHDRAWN))
-        .values_list("person_id", "contact_id", "contact__received_at")
+        .values_list("person_id", "contact_id", "contact__received_at", "contact__status")
     ):
-        earlier[person_id].add((contact_id, at))
+        history[person_id].add((contact_id, at, status))
     for s in subjects:
         said = reasons[s["contact_id"]]
         if s["person_id"] in warned and "Someone on it has a warning" not in said:
@@ -130,11 +164,16 @@ def bulk_refusals(contacts: Iterable[Contact]) -> dict[int, list[str]]:
             said.append(f"{name} is under one")
         if s["person_id"] is None:
             said.append(f"{name} is not yet matched to a record, so their history is unknown")
-        elif any(
-            contact_id != s["contact_id"] and at <= received[s["contact_id"]]
-            for contact_id, at in earlier[s["person_id"]]
-        ):
-            said.append(f"{name} has earlier contacts")
+        else:
+            others = [
+                (at, status)
+                for contact_id, at, status in history[s["person_id"]]
+                if contact_id != s["contact_id"]
+            ]
+            if any(at <= received[s["contact_id"]] for at, _ in others):
+                said.append(f"{name} has earlier contacts")
+            elif any(status in OPEN_STATUSES for _, status in others):
+                said.append(f"{name} has another contact still open")
     for contact_id, flags in cumulative_flags(contacts).items():
         reasons[contact_id].extend(flag.sentence for flag in flags)
     return reasons

@@ -117,3 +117,41 @@ def test_the_schema_documents_the_endpoint(client, screener):
     docs = client.get(reverse("api-docs")).text
     assert "Send a police notification" in docs
     assert "/api/v1/police-notifications/" in docs
+
+
+def test_a_resend_that_differs_answers_200_saying_how(force_account):
+    api = client_for(force_account, [Scope.SUBMIT_POLICE_NOTIFICATIONS])
+    api.post(reverse(URL), body(risk_grade="medium"), format="json")
+    same = api.post(reverse(URL), body(risk_grade="medium"), format="json")
+    changed = api.post(
+        reverse(URL), body(risk_grade="high", incident_type="missing_episode"), format="json"
+    )
+    assert same.status_code == 200
+    assert same.json()["changed"] is False
+    assert same.json()["changes"] == []
+    assert changed.status_code == 200
+    answer = changed.json()
+    assert answer["resent"] is True
+    assert answer["changed"] is True
+    assert [c["field"] for c in answer["changes"]] == ["risk_grade", "incident_type"]
+    assert answer["risk_grade"] == "high"
+    assert ACCOUNT not in changed.text
+    assert Contact.objects.get().urgency == Contact.Urgency.IMMEDIATE
+
+
+@pytest.mark.parametrize(
+    ("incident_at", "message"),
+    [
+        ("0001-01-01T00:00:00Z", "out of range"),
+        ("1900-01-01T10:00:00Z", "within the 12 months before"),
+        (400, "within the 12 months before"),  # days ago
+    ],
+)
+def test_an_implausible_incident_time_is_a_400(force_account, incident_at, message):
+    if isinstance(incident_at, int):
+        incident_at = (timezone.now() - timedelta(days=incident_at)).isoformat()
+    api = client_for(force_account, [Scope.SUBMIT_POLICE_NOTIFICATIONS])
+    response = api.post(reverse(URL), body(incident_at=incident_at), format="json")
+    assert response.status_code == 400
+    assert message in response.json()["incident_at"][0]
+    assert not Contact.objects.exists()

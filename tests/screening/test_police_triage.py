@@ -123,7 +123,7 @@ def test_a_child_with_a_warning_cannot_be_bulk_decided(client, screener, police_
     page = client.get(reverse(TRIAGE)).text
     assert "Decide " + clear.reference in page
     assert "Decide " + warned.reference not in page
-    assert "someone on it has a warning" in page
+    assert "Someone on it has a warning" in page
 
     # A forged POST naming it is refused by the service all the same.
     result = bulk_decide(
@@ -237,3 +237,79 @@ def test_the_case_system_gets_the_officers_account_and_the_partner_api_does_not(
     read = api.get(reverse("api-contact-detail", args=[contact.reference]))
     assert read.status_code == 200
     assert ACCOUNT not in read.text
+
+
+@pytest.mark.parametrize(("told", "why"), [(False, "was not told"), (None, "does not say")])
+def test_one_the_family_was_not_told_of_cannot_be_bulk_decided(
+    client, screener, police_member, told, why
+):
+    """A bulk decision tells the family: for domestic abuse, a letter to a household
+    with the alleged perpetrator, so a person decides unless police told them."""
+    contact, _ = record(
+        police_member, "TOLD-1", family_told=told, subjects=[police_child(first_name="Ada")]
+    )
+    reasons = selectors.bulk_refusals([contact])[contact.pk]
+    assert any(why in reason and "a bulk decision tells the family" in reason for reason in reasons)
+    client.force_login(screener)
+    page = client.get(reverse(TRIAGE)).text
+    assert "Decide " + contact.reference not in page
+    result = bulk_decide(
+        actor=screener,
+        route=Route.EARLY_HELP,
+        items=[BulkItem(contact, "A verbal argument only; early help offered, " * 2)],
+    )
+    assert not result.decided
+    assert not Decision.objects.exists()
+
+
+def test_the_earliest_of_several_cannot_be_bulk_decided_while_a_later_one_is_open(police_member):
+    nhs = "9434765919"
+    earliest, _ = record(
+        police_member,
+        "OPEN-1",
+        received_at=timezone.now() - timedelta(days=2),
+        subjects=[police_child(nhs_number=nhs)],
+    )
+    later, _ = record(
+        police_member, "OPEN-2", grade="high", subjects=[police_child(nhs_number=nhs)]
+    )
+    reasons = selectors.bulk_refusals([earliest, later])
+    assert "Mia has another contact still open" in reasons[earliest.pk]
+    assert "Mia has earlier contacts" in reasons[later.pk]
+
+
+def test_under_one_on_29_february(police_member):
+    leap = date(2024, 2, 29)
+    baby, _ = record(
+        police_member,
+        "LEAP-1",
+        subjects=[police_child(first_name="Nell", date_of_birth=date(2023, 3, 1))],
+    )
+    one, _ = record(
+        police_member,
+        "LEAP-2",
+        subjects=[
+            police_child(
+                first_name="Olly",
+                last_name="Quist",
+                postcode="YO9 9ZZ",
+                date_of_birth=date(2023, 2, 28),
+            )
+        ],
+    )
+    reasons = selectors.bulk_refusals([baby, one], today=leap)
+    assert "Nell is under one" in reasons[baby.pk]
+    assert not any("under one" in reason for reason in reasons[one.pk])
+
+
+def test_the_page_keeps_names_as_written_and_shows_the_officers_account(
+    client, screener, police_member
+):
+    baby = _standard(police_member, 2, date_of_birth=timezone.localdate() - timedelta(days=100))
+    client.force_login(screener)
+    page = client.get(reverse(TRIAGE)).text
+    assert "<li>Bilal is under one</li>" in page
+    assert "bilal is under one" not in page
+    assert '<details class="govuk-details">' in page
+    assert "Officers attended a verbal argument between the parents" in page
+    assert baby.reference in page

@@ -45,6 +45,7 @@ def police_input(
     incident_at: datetime | None = None,
     received_at: datetime | None = None,
     account: str = ACCOUNT,
+    family_told: bool | None = True,
 ) -> PoliceNotificationInput:
     subjects = subjects if subjects is not None else [police_child()]
     if involvements is None:
@@ -58,12 +59,12 @@ def police_input(
         details=PoliceDetails(
             police_reference=reference,
             incident_number="INC-42",
-            incident_at=incident_at or timezone.now() - timedelta(hours=3),
+            incident_at=incident_at or (received_at or timezone.now()) - timedelta(hours=3),
             incident_type=incident_type,
             risk_grade=grade,
             officer_account=account,
             officer_name="PC 1234 Reid",
-            family_told=True,
+            family_told=family_told,
         ),
         subjects=subjects,
         involvements=involvements,

@@ -47,6 +47,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{where}: {message}")
         for number, police_reference, reference in report.resent:
             self.stdout.write(f"Row {number}: {police_reference} was already sent as {reference}")
+        for number, police_reference, reference, how in report.changed:
+            self.stdout.write(
+                f"Row {number}: {police_reference} ({reference}) differs from what was first "
+                f"sent, recorded on its contact log: {how}"
+            )
         self.stdout.write(
             f"{len(report.created)} recorded, {len(report.resent)} already sent, "
             f"{len(report.errors)} with problems"
