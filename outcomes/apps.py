@@ -42,6 +42,14 @@ class OutcomesConfig(AppConfig):
             lambda withdrawal: encompass_notices.notices_for_withdrawal(withdrawal=withdrawal),
         )
         events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
+        # A school a screener confirmed stays with the record it was confirmed on: after
+        # a merge the kept record's own (or a screener confirms again), never a guess.
+        from outcomes.models_encompass import PupilSchool
+        from referrals.services.merges import person_column_not_moved
+
+        person_column_not_moved(
+            PupilSchool, "person", "a confirmed school is confirmed again, not carried over"
+        )
         # What the screening contact page shows of outcomes, computed by its view.
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)
         page_parts.provide(page_parts.SCREENING_FAMILY, family.screening_family_parts)

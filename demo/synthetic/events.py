@@ -81,6 +81,8 @@ _CONTACT_SUMMARY = f"""
 _DECISION_DATA = f"""jsonb_build_object(
     'contact', jsonb_build_object(
         {_CONTACT_SUMMARY},
+        -- Generated contacts have no police notification record of their own.
+        'police_notification', NULL::jsonb,
         'concerns', c.concerns, 'concern_categories', to_jsonb(c.concern_categories),
         'urgency', c.urgency,
         'referrer', jsonb_build_object(

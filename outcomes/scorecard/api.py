@@ -33,7 +33,8 @@ class FigureSerializer(serializers.Serializer):
     still_maturing = serializers.BooleanField(
         help_text="A figure counted forward (repeat contacts not progressed: children who "
         "come back within 12 months) that can still rise, as its period ended less than "
-        "12 months before the moment counted. False once final, and for every other figure."
+        "12 months before the moment counted. `false` once final, and for every other "
+        "figure."
     )
     maturing_until = serializers.DateField(
         allow_null=True,

@@ -63,6 +63,12 @@ NOT_MOVED = {
 }
 
 
+def person_column_not_moved(model, column: str, why: str) -> None:
+    """A later app's foreign key to Person that a merge leaves alone, and why: declared
+    in its ``AppConfig.ready`` (apps depend one way, so this app cannot name it)."""
+    NOT_MOVED[(model, column)] = why
+
+
 class MergeRefused(Exception):
     """The records cannot be merged, or the merge undone; the message says why."""
 

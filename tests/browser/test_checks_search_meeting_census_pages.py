@@ -48,7 +48,8 @@ def test_manager_pages(page, manager, screener, referrer, assert_no_axe_violatio
         entry=entry,
         outcome=entry.Outcome.DECISION,
         actions="Check school attendance.",
-        owners="Sam.",
+        agreed_route="early_help",
+        agreed_reasoning="Needs are additional, not complex: early help with the school.",
     )
     child = contact.subjects.get()
     export = CensusExport.objects.create(
