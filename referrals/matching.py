@@ -160,12 +160,24 @@ def likely_matches(
         if date_of_birth
         else Q(pk__in=[])
     )
-    people = (
+    likeness = _likeness(first, last) + Case(
+        When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0)
+    )
+    # With many look-alikes, rank in SQL first so the best are never cut off; only the
+    # ranking's own measures are worked out for everyone in the pool (many born that
+    # day share an initial), the reasons' measures for the best CANDIDATE_POOL only.
+    pool = (
         _with_names(Person.objects.current())
         .annotate(
             first_initial=Left(Lower("first_name"), 1), last_initial=Left(Lower("last_name"), 1)
         )
         .filter(born_that_day | sounds_alike)
+        .annotate(likeness=likeness)
+        .order_by("-likeness")
+        .values("pk")[:CANDIDATE_POOL]
+    )
+    people = (
+        _with_names(Person.objects.filter(pk__in=pool))
         .annotate(
             first_similarity=TrigramSimilarity("first_lower", first),
             last_similarity=TrigramSimilarity("last_lower", last),
@@ -173,14 +185,10 @@ def likely_matches(
             swapped_last_similarity=TrigramSimilarity("last_lower", first),
             given_first_sound=DoubleMetaphone(Value(first_name)),
             given_last_sound=DoubleMetaphone(Value(last_name)),
-        )
-        # With many look-alikes, score in SQL first so the best are never cut off.
-        .annotate(
-            likeness=_likeness(first, last)
-            + Case(When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0))
+            likeness=likeness,
         )
         .order_by("-likeness")
-        .only("id", "date_of_birth", "expected_date_of_birth", "postcode")[:CANDIDATE_POOL]
+        .only("id", "date_of_birth", "expected_date_of_birth", "postcode")
     )
     candidates = []
     for person in people:
