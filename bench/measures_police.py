@@ -131,7 +131,13 @@ def _batch_file(rng: random.Random, rows: int) -> bytes:
             officer_account="Officers attended an argument between the parents.",
             child_1_first_name=_name(rng),
             child_1_last_name=_name(rng),
-            child_1_date_of_birth="2016-05-04",
+            # Born on different days, as a force's children are: one date for all would
+            # make each child a look-alike of every bench child before it (the same day
+            # and initial), which matching must score, and no file holds. All of school
+            # age, so each still raises a school's notice.
+            child_1_date_of_birth=date(
+                2010 + rng.randrange(10), 1 + rng.randrange(12), 1 + rng.randrange(28)
+            ).isoformat(),
             child_1_involvement="present",
             adult_1_first_name=_name(rng),
             adult_1_last_name=_name(rng),

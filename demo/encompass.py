@@ -3,31 +3,37 @@ the council's term dates, and domestic-abuse police notifications whose schools'
 notices stand in each state (waiting for a school, held, being sent, sent, late,
 failed, read by the school, not sent).
 
-The notifications are written as the police-notification recording service does (a
-police contact, its notification and involvements, then POLICE_NOTIFICATION_RECORDED
-in the same transaction); states a notice reaches over hours (sent, read) are set as
-they would stand.
+The notifications are recorded by the demo force's officer through the recording
+service, whose POLICE_NOTIFICATION_RECORDED raises the notices; states a notice reaches
+over hours (sent, read) are set as they would stand. The demo's other police
+notifications (demo/police.py, loaded first) raised notices before there was a
+directory: today's wait for a screener to confirm the school; older ones a screener
+dealt with at the time, so their schools are confirmed and the notices went in time.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
-from frontdoor import events
+from demo.police import POLICE_MEMBER
 from frontdoor.london import LONDON
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
 from outcomes.encompass import notices as encompass
-from outcomes.encompass.matching import school_year_start
+from outcomes.encompass.matching import age_at_start_of_school_year, school_year_start
 from outcomes.encompass.schooldays import notice_timing, terms_for
 from outcomes.models import Notice
 from outcomes.models_encompass import EncompassNotice, School, TermCalendar, TermPeriod
-from referrals.models import Contact, ContactSubject, PoliceInvolvement, PoliceNotification
+from referrals.models import ContactSubject, PoliceNotification
 from referrals.models.police import IncidentType, Involvement, RiskGrade
-from referrals.services import ContactInput, SubjectInput, contact_submit
+from referrals.services import (
+    PoliceDetails,
+    PoliceNotificationInput,
+    SubjectInput,
+    police_notification_record,
+)
 
 # (URN, name, phase, Key Adult, email domain, open all year)
 SCHOOLS = [
@@ -95,55 +101,42 @@ def _directory(today: date) -> dict[str, School]:
 
 def _notification(police: User, child, incident_at: datetime) -> PoliceNotification:
     first, last, born, _, _ = child
-    with transaction.atomic():
-        contact, _ = contact_submit(
-            actor=police,
-            referrer_account=police,
-            channel=Contact.Channel.POLICE_NOTIFICATION,
-            data=ContactInput(
-                subjects=[
-                    SubjectInput(
-                        role=ContactSubject.Role.CHILD,
-                        first_name=first,
-                        last_name=last,
-                        date_of_birth=born,
-                        postcode="YO1 7HH",
-                    ),
-                    SubjectInput(
-                        role=ContactSubject.Role.PARENT,
-                        first_name="Sam",
-                        last_name=last,
-                        relationship_to_children="Mother",
-                        postcode="YO1 7HH",
-                    ),
-                ],
-                concerns="Police attended a domestic abuse incident at the family home.",
-                concern_categories=["domestic_abuse"],
-                family_awareness=Contact.FamilyAwareness.AWARE_CONSENTED,
-                source_agency=police.agency,
-                received_at=incident_at + timedelta(minutes=50),
+    reference = f"DEMO-DA-{first.upper()}-{last.upper()}"
+    police_notification_record(
+        actor=police,
+        force=police.agency,
+        data=PoliceNotificationInput(
+            details=PoliceDetails(
+                police_reference=reference,
+                incident_at=incident_at,
+                incident_type=IncidentType.DOMESTIC_ABUSE,
+                risk_grade=RiskGrade.STANDARD,
+                officer_account="Made-up account: officers attended after a 999 call; "
+                "the adults were separated and advice given.",
+                family_told=True,
             ),
-        )
-        notification = PoliceNotification.objects.create(
-            contact=contact,
-            force=police.agency,
-            police_reference=f"DEMO-DA-{first.upper()}-{last.upper()}",
-            incident_at=incident_at,
-            incident_type=IncidentType.DOMESTIC_ABUSE,
-            risk_grade=RiskGrade.STANDARD,
-            officer_account="Made-up account: officers attended after a 999 call; "
-            "the adults were separated and advice given.",
-            family_told=True,
-            recorded_by=police,
-        )
-        for subject in contact.subjects.all():
-            PoliceInvolvement.objects.create(
-                notification=notification,
-                subject=subject,
-                involvement=Involvement.CHILD_PRESENT if subject.is_child else Involvement.VICTIM,
-            )
-        events.publish(events.POLICE_NOTIFICATION_RECORDED, notification=notification)
-    return notification
+            subjects=[
+                SubjectInput(
+                    role=ContactSubject.Role.CHILD,
+                    first_name=first,
+                    last_name=last,
+                    date_of_birth=born,
+                    postcode="YO1 7HH",
+                ),
+                SubjectInput(
+                    role=ContactSubject.Role.PARENT,
+                    first_name="Sam",
+                    last_name=last,
+                    relationship_to_children="Mother",
+                    postcode="YO1 7HH",
+                ),
+            ],
+            involvements=[Involvement.CHILD_PRESENT, Involvement.VICTIM],
+            received_at=incident_at + timedelta(minutes=50),
+        ),
+        via="demo",
+    )
+    return PoliceNotification.objects.get(force=police.agency, police_reference=reference)
 
 
 def _leave_in(state: str, notice: EncompassNotice, screener: User, school: School | None) -> None:
@@ -184,16 +177,33 @@ def _leave_in(state: str, notice: EncompassNotice, screener: User, school: Schoo
             )
 
 
+def _settle_earlier(screener: User, schools: dict[str, School], now: datetime) -> None:
+    """The notices the demo's older police notifications raised before there was a
+    directory: a screener confirmed each child's school at the time (a primary child's
+    Riverside, a secondary one's Castle Hill) and the notice went in time."""
+    waiting = EncompassNotice.objects.filter(
+        state=EncompassNotice.State.AWAITING_SCHOOL,
+        notification__incident_at__lt=now - timedelta(days=7),
+    ).select_related("subject", "notification")
+    for notice in waiting.order_by("notification__incident_at", "pk"):
+        day = timezone.localdate(notice.notification.incident_at)
+        born = notice.subject.date_of_birth
+        secondary = born is not None and age_at_start_of_school_year(born, day) >= 11
+        _leave_in("sent", notice, screener, schools["900002" if secondary else "900001"])
+
+
 def demo_encompass_load(*, now: datetime | None = None) -> int:
-    """The schools and the notices; nothing when the directory is already there."""
+    """The schools and the notices; nothing when the directory is already there.
+    Returns how many Operation Encompass notices the demo then has."""
     if School.objects.exists():
         return 0
     now = now or timezone.now()
     schools = _directory(timezone.localdate(now))
-    police = User.objects.filter(groups__name=Role.PARTNER_AGENCY_MEMBER).first()
+    police = User.objects.filter(email__iexact=POLICE_MEMBER).select_related("agency").first()
     screener = User.objects.filter(groups__name=Role.SCREENER).first()
     if police is None or screener is None or police.agency is None:
         return 0
+    _settle_earlier(screener, schools, now)
     for days_ago, child in enumerate(NOTIFIED):
         day = timezone.localdate(now) - timedelta(days=len(NOTIFIED) - days_ago)
         incident_at = datetime.combine(day, time(21, 15), tzinfo=LONDON)
@@ -202,4 +212,4 @@ def demo_encompass_load(*, now: datetime | None = None) -> int:
         notification = _notification(police, child, incident_at)
         notice = EncompassNotice.objects.get(notification=notification)
         _leave_in(child[4], notice, screener, schools.get(child[3]))
-    return len(NOTIFIED)
+    return EncompassNotice.objects.count()

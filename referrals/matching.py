@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Left, Lower
 from django.db.models.lookups import GreaterThanOrEqual
@@ -141,6 +143,113 @@ def people_named_like(name: str, *, among_few: bool = False) -> QuerySet[Person]
     )
 
 
+def _people_alike(
+    *, first: str, last: str, first_name: str, last_name: str, date_of_birth, initials
+) -> QuerySet[Person]:
+    """The pool ``likely_matches`` scores, best CANDIDATE_POOL first, with the measures
+    its reasons use (``first``/``last`` lower case; ``initials`` both names' first
+    letters). With many look-alikes, they are ranked in SQL first so the best are never
+    cut off; only the ranking's own measures are worked out for everyone in the pool
+    (many born that day may share an initial), the reasons' for the best only."""
+    sounds_alike = _sounds_alike(first_name, last_name)
+    born_that_day = (
+        Q(date_of_birth=date_of_birth)
+        & (Q(first_initial__in=initials) | Q(last_initial__in=initials))
+        if date_of_birth
+        else Q(pk__in=[])
+    )
+    likeness = _likeness(first, last) + Case(
+        When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0)
+    )
+    pool = (
+        _with_names(Person.objects.current())
+        .annotate(
+            first_initial=Left(Lower("first_name"), 1), last_initial=Left(Lower("last_name"), 1)
+        )
+        .filter(born_that_day | sounds_alike)
+        .annotate(likeness=likeness)
+        .order_by("-likeness", "pk")
+        .values("pk")[:CANDIDATE_POOL]
+    )
+    return (
+        _with_names(Person.objects.filter(pk__in=pool))
+        .annotate(
+            first_similarity=TrigramSimilarity("first_lower", first),
+            last_similarity=TrigramSimilarity("last_lower", last),
+            swapped_first_similarity=TrigramSimilarity("first_lower", last),
+            swapped_last_similarity=TrigramSimilarity("last_lower", first),
+            given_first_sound=DoubleMetaphone(Value(first_name)),
+            given_last_sound=DoubleMetaphone(Value(last_name)),
+            likeness=likeness,
+        )
+        .order_by("-likeness", "pk")
+        .values(
+            "id",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "postcode",
+            "first_sound",
+            "last_sound",
+            "first_similarity",
+            "last_similarity",
+            "swapped_first_similarity",
+            "swapped_last_similarity",
+            "given_first_sound",
+            "given_last_sound",
+        )
+    )
+
+
+# Stand-ins for what is looked up, distinct from any value the query holds of itself:
+# the query is compiled once per shape with these, then run with the real values in
+# their places (building it through the ORM took longer than running it: intake
+# matches every person on every contact, and a force's file thousands at a time).
+_GIVEN = {
+    "first": "\x01first",
+    "last": "\x01last",
+    "first_name": "\x01First",
+    "last_name": "\x01Last",
+    "date_of_birth": date(1, 1, 2),
+}
+_INITIALS = ("\x01i", "\x01j")
+_compiled: dict[tuple[bool, int], tuple[str, tuple]] = {}
+
+
+def _people_alike_rows(*, date_of_birth: date | None, initials: list[str], **given) -> list:
+    # Without a date of birth, the initials are not looked at.
+    shape = (date_of_birth is not None, len(initials) if date_of_birth else 0)
+    if shape not in _compiled:
+        stand_ins = _INITIALS[: shape[1]]
+        query = _people_alike(
+            **{name: _GIVEN[name] for name in given},
+            date_of_birth=_GIVEN["date_of_birth"] if date_of_birth else None,
+            initials=list(stand_ins),
+        ).query
+        sql, params = query.sql_with_params()
+        wanted = {*(_GIVEN[name] for name in given), *stand_ins}
+        if date_of_birth:
+            wanted.add(_GIVEN["date_of_birth"])
+        if not wanted <= {param for param in params if isinstance(param, str | date)}:
+            # Every stand-in must be a parameter, never written into the SQL itself.
+            raise RuntimeError("Matching's query no longer takes what it looks up as parameters")
+        _compiled[shape] = (sql, params)
+    sql, template = _compiled[shape]
+    values = {
+        **{_GIVEN[name]: value for name, value in given.items()},
+        _GIVEN["date_of_birth"]: date_of_birth,
+        **dict(zip(_INITIALS, initials, strict=False)),
+    }
+    params = [
+        values.get(param, param) if isinstance(param, str | date) else param for param in template
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        return [
+            SimpleNamespace(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()
+        ]
+
+
 def likely_matches(
     *,
     first_name: str,
@@ -152,35 +261,13 @@ def likely_matches(
     first, last = first_name.strip().lower(), last_name.strip().lower()
     if not first and not last:
         return []
-    sounds_alike = _sounds_alike(first_name, last_name)
-    initials = {first[:1], last[:1]}
-    born_that_day = (
-        Q(date_of_birth=date_of_birth)
-        & (Q(first_initial__in=initials) | Q(last_initial__in=initials))
-        if date_of_birth
-        else Q(pk__in=[])
-    )
-    people = (
-        _with_names(Person.objects.current())
-        .annotate(
-            first_initial=Left(Lower("first_name"), 1), last_initial=Left(Lower("last_name"), 1)
-        )
-        .filter(born_that_day | sounds_alike)
-        .annotate(
-            first_similarity=TrigramSimilarity("first_lower", first),
-            last_similarity=TrigramSimilarity("last_lower", last),
-            swapped_first_similarity=TrigramSimilarity("first_lower", last),
-            swapped_last_similarity=TrigramSimilarity("last_lower", first),
-            given_first_sound=DoubleMetaphone(Value(first_name)),
-            given_last_sound=DoubleMetaphone(Value(last_name)),
-        )
-        # With many look-alikes, score in SQL first so the best are never cut off.
-        .annotate(
-            likeness=_likeness(first, last)
-            + Case(When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0))
-        )
-        .order_by("-likeness")
-        .only("id", "date_of_birth", "expected_date_of_birth", "postcode")[:CANDIDATE_POOL]
+    people = _people_alike_rows(
+        first=first,
+        last=last,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        initials=sorted({first[:1], last[:1]}),
     )
     candidates = []
     for person in people:
@@ -213,6 +300,6 @@ def likely_matches(
             score += 0.1
             reasons.append("Same postcode")
         if score >= CANDIDATE_THRESHOLD:
-            candidates.append(Candidate(person.pk, round(score, 3), reasons))
+            candidates.append(Candidate(person.id, round(score, 3), reasons))
     candidates.sort(key=lambda candidate: candidate.score, reverse=True)
     return candidates[:limit]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.core.management import call_command
 from django.db.models import F
 
@@ -113,3 +115,31 @@ def test_demo_schools_and_encompass_notices_in_each_state(db):
     assert EncompassNotice.objects.filter(acknowledged_at__isnull=False).exists()
     late = EncompassNotice.objects.filter(notice__sent_at__gt=F("due_at"))
     assert late.exists()
+
+
+def test_the_police_demo_then_encompass_one_notice_a_child_and_none_left_from_before(db):
+    from django.utils import timezone
+
+    from demo.common import demo_data_load
+    from demo.encompass import demo_encompass_load
+    from demo.police import demo_police_load
+    from outcomes.encompass import selectors
+    from outcomes.models_encompass import EncompassNotice
+    from referrals.models import PoliceNotification
+
+    demo_data_load()
+    now = timezone.now()
+    police = demo_police_load(now=now)
+    # Raised by the recording service for the police demo's children too (not the baby).
+    told = demo_encompass_load(now=now)
+    assert told == EncompassNotice.objects.count() == police + 8 - 1
+    assert PoliceNotification.objects.count() == police + 8
+    notices = EncompassNotice.objects.all()
+    assert len({notice.subject.person_id for notice in notices}) == told - 2  # Tilly's three
+    states = {selectors.status_of(notice) for notice in notices}
+    assert states == {"awaiting_school", "held", "due", "sent", "failed", "not_sent"}
+    # Tilly's earlier notices went to her school at the time; none waits from before.
+    stale = notices.filter(state="awaiting_school", due_at__lt=now - timedelta(days=7))
+    assert not stale.exists()
+    tilly = notices.filter(subject__first_name="Tilly").order_by("due_at")
+    assert [selectors.status_of(notice) for notice in tilly] == ["sent", "sent", "awaiting_school"]

@@ -5,6 +5,7 @@ at intake and when a screener confirms or rejects the likely matches."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -133,8 +134,11 @@ def contact_submit(
     # its counter until the caller commits, and every other intake waits for it.
     plans = _plans_locked([_match_find(subject) for subject in data.subjects], data.subjects)
     referral_source = _referral_source(referrer_account=referrer_account, data=data)
+    # A savepoint only where a concurrent retry of the same API submission may collide
+    # (the idempotency key's constraint); any other failure fails the whole contact.
+    collide = transaction.atomic() if api_client is not None and idempotency_key else nullcontext()
     try:
-        with transaction.atomic():
+        with collide:
             contact = Contact.objects.create(
                 reference=_next_reference(timezone.localtime(received_at).year),
                 received_at=received_at,

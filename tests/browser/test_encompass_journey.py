@@ -24,10 +24,8 @@ def test_a_manager_sees_the_encompass_page_and_a_screener_confirms_a_school(
 ):
     calendar_2026_27()
     millbrook = school()
-    police_notification(screener, incident_at=FRIDAY_NIGHT, children=[child_input()])
-    sent = police_notification(
-        screener, incident_at=FRIDAY_NIGHT, children=[child_input(first_name="Oscar")]
-    )
+    police_notification(incident_at=FRIDAY_NIGHT, children=[child_input()])
+    sent = police_notification(incident_at=FRIDAY_NIGHT, children=[child_input(first_name="Oscar")])
     encompass.school_confirm(
         actor=screener,
         encompass=EncompassNotice.objects.get(notification=sent),

@@ -41,46 +41,52 @@ def _known_school(subject_person, the_school, when=None):
     )
 
 
-def _child_with_school(screener, the_school, **child):
+def _child_with_school(the_school, **child):
     """A child whose school a screener confirmed this school year (an earlier notice)."""
     child = {"nhs_number": AMELIA_NHS, **child}
     earlier = police_notification(
-        screener, incident_at=timezone.now() - timedelta(days=1), children=[child_input(**child)]
+        incident_at=timezone.now() - timedelta(days=1), children=[child_input(**child)]
     )
     person = earlier.contact.subjects.get(role="child").person
     _known_school(person, the_school)
     return person
 
 
-def _half_term_ahead() -> tuple[TermCalendar, date, date]:
-    """A calendar whose half term (a week of weekdays) starts on a Monday at least two
-    weeks from today: (calendar, the half term's Monday, the first day back)."""
-    monday = timezone.localdate() + timedelta(days=14)
-    monday += timedelta(days=-monday.weekday())
-    while not all(is_working_day(monday + timedelta(days=n)) for n in (-3, 7)):
-        monday += timedelta(days=7)
-    calendar = TermCalendar.objects.create(name="Ahead", is_default=True)
+def _open_weekday(day: date) -> date:
+    """``day``, or the first weekday after it that is not a bank holiday."""
+    while day.weekday() >= 5 or not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _half_term_now() -> tuple[datetime, date]:
+    """A default calendar whose half term began yesterday and runs for at least a week
+    (a notification cannot be of an incident still to come): (an incident at 21:00
+    last night, in the half term; the first day back)."""
+    today = timezone.localdate()
+    first_day_back = _open_weekday(today + timedelta(days=7))
+    calendar = TermCalendar.objects.create(name="Now", is_default=True)
     TermPeriod.objects.create(
         calendar=calendar,
         name="Before",
-        starts_on=monday - timedelta(days=60),
-        ends_on=monday - timedelta(days=3),
+        starts_on=today - timedelta(days=60),
+        ends_on=today - timedelta(days=2),
     )
     TermPeriod.objects.create(
         calendar=calendar,
         name="After",
-        starts_on=monday + timedelta(days=7),
-        ends_on=monday + timedelta(days=60),
+        starts_on=first_day_back,
+        ends_on=first_day_back + timedelta(days=60),
     )
-    return calendar, monday, monday + timedelta(days=7)
+    return _at(today - timedelta(days=1), 21), first_day_back
 
 
-def test_a_friday_night_incident_is_due_before_0830_monday_and_goes_at_once(screener):
+def test_a_friday_night_incident_is_due_before_0830_monday_and_goes_at_once():
     calendar_2026_27()
     millbrook = school()
-    _child_with_school(screener, millbrook)
+    _child_with_school(millbrook)
 
-    notification = police_notification(screener, incident_at=_at(date(2026, 11, 27), 22, 40))
+    notification = police_notification(incident_at=_at(date(2026, 11, 27), 22, 40))
 
     notice = EncompassNotice.objects.get(notification=notification)
     assert notice.state == State.RELEASED
@@ -96,13 +102,12 @@ def test_a_friday_night_incident_is_due_before_0830_monday_and_goes_at_once(scre
     )
 
 
-def test_an_incident_in_half_term_waits_for_the_first_day_back(screener):
-    _, half_term, first_day_back = _half_term_ahead()
+def test_an_incident_in_half_term_waits_for_the_first_day_back():
+    last_night, first_day_back = _half_term_now()
     millbrook = school()
-    _child_with_school(screener, millbrook)
-    tuesday_night = _at(half_term + timedelta(days=1), 21)
+    _child_with_school(millbrook)
 
-    notification = police_notification(screener, incident_at=tuesday_night)
+    notification = police_notification(incident_at=last_night)
 
     notice = EncompassNotice.objects.get(notification=notification)
     assert notice.state == State.HELD
@@ -117,47 +122,44 @@ def test_an_incident_in_half_term_waits_for_the_first_day_back(screener):
     assert released == [notice.notice_id]
 
 
-def test_a_school_open_all_year_gets_it_next_morning(screener):
-    _, half_term, _ = _half_term_ahead()
+def test_a_school_open_all_year_gets_it_next_morning():
+    last_night, _ = _half_term_now()
     residential = school(name="Oakfield Residential School", open_all_year=True)
-    _child_with_school(screener, residential)
+    _child_with_school(residential)
 
-    notification = police_notification(screener, incident_at=_at(half_term + timedelta(days=1), 21))
+    notification = police_notification(incident_at=last_night)
 
     notice = EncompassNotice.objects.get(notification=notification)
     assert notice.state == State.RELEASED
-    assert notice.due_at == _at(half_term + timedelta(days=2), 8, 30)
+    assert notice.due_at == _at(_open_weekday(timezone.localdate()), 8, 30)
 
 
-def test_only_domestic_abuse_and_only_children_of_school_age(screener, settings):
+def test_only_domestic_abuse_and_only_children_of_school_age(settings):
     calendar_2026_27()
     settings.ENCOMPASS_EARLY_YEARS = False
     baby = child_input(first_name="Ivy", date_of_birth=date(2025, 1, 5))
     pupil = child_input(first_name="Leo", date_of_birth=date(2015, 3, 1))
     police_notification(
-        screener,
         incident_at=_at(date(2026, 11, 27), 22),
         incident_type=IncidentType.MISSING_EPISODE,
         children=[pupil],
     )
     assert not EncompassNotice.objects.exists()
 
-    police_notification(screener, incident_at=_at(date(2026, 11, 27), 22), children=[baby, pupil])
+    police_notification(incident_at=_at(date(2026, 11, 27), 22), children=[baby, pupil])
     assert [n.subject.first_name for n in EncompassNotice.objects.all()] == ["Leo"]
 
     settings.ENCOMPASS_EARLY_YEARS = True
-    police_notification(screener, incident_at=_at(date(2026, 11, 27), 22), children=[baby])
+    police_notification(incident_at=_at(date(2026, 11, 27), 22), children=[baby])
     assert EncompassNotice.objects.filter(subject__first_name="Ivy", early_years=True).exists()
 
 
-def test_an_unknown_school_waits_for_a_screener_with_a_suggestion_from_the_upn(screener):
+def test_an_unknown_school_waits_for_a_screener_with_a_suggestion_from_the_upn():
     calendar_2026_27()
     first_school = school(la_code="815", establishment_number="2001")
     child = child_input(unique_pupil_number="A815200126001")
 
-    notification = police_notification(
-        screener, incident_at=_at(date(2026, 11, 27), 22), children=[child]
-    )
+    notification = police_notification(incident_at=_at(date(2026, 11, 27), 22), children=[child])
 
     notice = EncompassNotice.objects.get(notification=notification)
     assert notice.state == State.AWAITING_SCHOOL
@@ -167,23 +169,23 @@ def test_an_unknown_school_waits_for_a_screener_with_a_suggestion_from_the_upn(s
     assert not Notice.objects.filter(audience="school").exists()
 
 
-def test_last_years_school_is_only_a_suggestion(screener):
+def test_last_years_school_is_only_a_suggestion():
     calendar_2026_27()
     millbrook = school()
-    person = _child_with_school(screener, millbrook)
+    person = _child_with_school(millbrook)
     PupilSchool.objects.filter(person=person).update(confirmed_at=_at(date(2026, 7, 1), 9))
 
-    notification = police_notification(screener, incident_at=_at(date(2026, 11, 27), 22))
+    notification = police_notification(incident_at=_at(date(2026, 11, 27), 22))
 
     notice = EncompassNotice.objects.get(notification=notification)
     assert (notice.state, notice.suggested_school) == (State.AWAITING_SCHOOL, millbrook)
 
 
-def test_the_notice_never_holds_the_officers_account(screener, smtp):  # noqa: F811
+def test_the_notice_never_holds_the_officers_account(smtp):  # noqa: F811
     calendar_2026_27()
-    _child_with_school(screener, school())
+    _child_with_school(school())
     notification = police_notification(
-        screener, incident_at=_at(date(2026, 11, 27), 22, 40), present=(False,)
+        incident_at=_at(date(2026, 11, 27), 22, 40), present=(False,)
     )
     notice = EncompassNotice.objects.get(notification=notification).notice
 
@@ -208,10 +210,10 @@ def test_the_notice_never_holds_the_officers_account(screener, smtp):  # noqa: F
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_school_its_notice_once(celery_worker, screener, smtp):  # noqa: F811
+def test_a_real_worker_sends_the_school_its_notice_once(celery_worker, smtp):  # noqa: F811
     calendar_2026_27()
-    _child_with_school(screener, school())
-    notification = police_notification(screener, incident_at=timezone.now() - timedelta(hours=2))
+    _child_with_school(school())
+    notification = police_notification(incident_at=timezone.now() - timedelta(hours=2))
     notice = EncompassNotice.objects.get(notification=notification).notice
 
     wait_until(

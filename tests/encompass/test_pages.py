@@ -25,7 +25,7 @@ FRIDAY_NIGHT = datetime(2026, 11, 27, 22, 40, tzinfo=LONDON)
 
 def _awaiting(screener) -> EncompassNotice:
     calendar_2026_27()
-    notification = police_notification(screener, incident_at=FRIDAY_NIGHT)
+    notification = police_notification(incident_at=FRIDAY_NIGHT)
     return EncompassNotice.objects.get(notification=notification)
 
 
@@ -60,7 +60,7 @@ def test_unknown_school_a_screener_confirms_then_it_goes(client, screener, smtp)
     assert AuditEvent.objects.filter(
         actor=screener, via="outcomes.encompass.school_confirm", record_id=notice.contact.reference
     ).exists()
-    next_one = police_notification(screener, incident_at=timezone.now() - timedelta(hours=1))
+    next_one = police_notification(incident_at=timezone.now() - timedelta(hours=1))
     assert EncompassNotice.objects.get(notification=next_one).state == "released"
 
 

@@ -17,13 +17,13 @@ from tests.support.encompass import calendar_2026_27, police_notification, schoo
 pytestmark = pytest.mark.django_db
 
 
-def test_erasure_takes_the_school_link_and_keeps_the_directory(screener, manager):
+def test_erasure_takes_the_school_link_and_keeps_the_directory(manager):
     calendar_2026_27()
     millbrook = school()
-    first = police_notification(screener, incident_at=timezone.now() - timedelta(days=2))
+    first = police_notification(incident_at=timezone.now() - timedelta(days=2))
     person = first.contact.subjects.get(role="child").person
     PupilSchool.objects.create(person=person, school=millbrook, confirmed_at=timezone.now())
-    second = police_notification(screener, incident_at=timezone.now() - timedelta(hours=5))
+    second = police_notification(incident_at=timezone.now() - timedelta(hours=5))
     notice = EncompassNotice.objects.get(notification=second)
     assert notice.notice.recipient == "dsl@millbrook.example.sch.uk"
 

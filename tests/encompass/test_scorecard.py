@@ -29,7 +29,6 @@ def test_the_share_sent_before_0830_on_the_next_school_day(client, manager, scre
     notices = []
     for name in ("Ava", "Ben", "Cal"):
         notification = police_notification(
-            screener,
             incident_at=friday_night,
             children=[child_input(first_name=name)],
         )

@@ -1,8 +1,9 @@
 """Police notifications for the Operation Encompass tests, and a small schools directory.
 
-``police_notification`` stands in for the recording service (written in parallel in
-referrals/): it submits the contact, writes the notification and its involvements, and
-publishes POLICE_NOTIFICATION_RECORDED in the same transaction, as that service does.
+``police_notification`` records one through the real recording service
+(``police_notification_record``), as an officer of the test force, so the notices come
+from the POLICE_NOTIFICATION_RECORDED the service publishes once the involvements are
+written.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime
 
-from django.db import transaction
-
-from frontdoor import events
-from frontdoor.models import Agency, ReferralSource
+from frontdoor.models import Agency, ReferralSource, User
+from frontdoor.roles import Role
 from outcomes.models_encompass import School, TermCalendar, TermPeriod
-from referrals.models import Contact, ContactSubject, PoliceInvolvement, PoliceNotification
+from referrals.models import ContactSubject, PoliceNotification
 from referrals.models.police import IncidentType, Involvement, RiskGrade
-from tests.factories import AgencyFactory, adult_input, child_input, submit_contact
+from referrals.services import PoliceDetails, PoliceNotificationInput, police_notification_record
+from tests.factories import AgencyFactory, UserFactory, adult_input, child_input
 
 OFFICER_ACCOUNT = (
     "Officers attended after a neighbour called. The mother had a cut lip and said her "
@@ -37,8 +37,16 @@ def force() -> Agency:
     )
 
 
+def officer() -> User:
+    """The force's officer seconded to the front door, who records its notifications."""
+    police = force()
+    found = User.objects.filter(agency=police).first()
+    return found or UserFactory(
+        roles=[Role.PARTNER_AGENCY_MEMBER], agency=police, full_name="Pat Officer"
+    )
+
+
 def police_notification(
-    recorder,
     *,
     incident_at: datetime,
     received_at: datetime | None = None,
@@ -47,44 +55,37 @@ def police_notification(
     incident_type=IncidentType.DOMESTIC_ABUSE,
 ) -> PoliceNotification:
     """A police notification of an incident, its children ``present`` (True) or only
-    resident (False), in order; recorded as the recording service does."""
+    resident (False), in order, and their mother the victim; recorded by the force's
+    officer through the recording service, received when ``received_at`` says (else at
+    the incident)."""
     children = children if children is not None else [child_input(nhs_number=AMELIA_NHS)]
-    with transaction.atomic():
-        contact = submit_contact(
-            recorder,
-            channel=Contact.Channel.POLICE_NOTIFICATION,
-            subjects=[*children, adult_input(role=ContactSubject.Role.PARENT)],
+    subjects = [*children, adult_input(role=ContactSubject.Role.PARENT)]
+    involvements = [
+        Involvement.CHILD_PRESENT if was_present else Involvement.CHILD_RESIDENT
+        for _, was_present in zip(children, itertools.cycle(present), strict=False)
+    ] + [Involvement.VICTIM]
+    reference = f"DA/{next(_references):05d}/26"
+    police = officer()
+    contact, created = police_notification_record(
+        actor=police,
+        force=police.agency,
+        data=PoliceNotificationInput(
+            details=PoliceDetails(
+                police_reference=reference,
+                incident_at=incident_at,
+                incident_type=incident_type,
+                risk_grade=RiskGrade.STANDARD,
+                officer_account=OFFICER_ACCOUNT,
+                officer_name="PC 1234 Jones",
+                family_told=True,
+            ),
+            subjects=subjects,
+            involvements=involvements,
             received_at=received_at or incident_at,
-            concerns="Police attended a domestic abuse incident at the family home.",
-            concern_categories=["domestic_abuse"],
-        )
-        notification = PoliceNotification.objects.create(
-            contact=contact,
-            force=force(),
-            police_reference=f"DA/{next(_references):05d}/26",
-            incident_at=incident_at,
-            incident_type=incident_type,
-            risk_grade=RiskGrade.STANDARD,
-            officer_account=OFFICER_ACCOUNT,
-            officer_name="PC 1234 Jones",
-            family_told=True,
-            recorded_by=recorder,
-        )
-        kids = list(contact.subjects.filter(role=ContactSubject.Role.CHILD).order_by("position"))
-        for subject, was_present in zip(kids, itertools.cycle(present), strict=False):
-            PoliceInvolvement.objects.create(
-                notification=notification,
-                subject=subject,
-                involvement=(
-                    Involvement.CHILD_PRESENT if was_present else Involvement.CHILD_RESIDENT
-                ),
-            )
-        for subject in contact.subjects.exclude(role=ContactSubject.Role.CHILD):
-            PoliceInvolvement.objects.create(
-                notification=notification, subject=subject, involvement=Involvement.VICTIM
-            )
-        events.publish(events.POLICE_NOTIFICATION_RECORDED, notification=notification)
-    return notification
+        ),
+    )
+    assert created, reference
+    return contact.police_notification
 
 
 def calendar_2026_27(*, default: bool = True) -> TermCalendar:

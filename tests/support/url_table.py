@@ -439,7 +439,7 @@ def url_world() -> tuple[dict, dict]:
     # An Operation Encompass notice waiting for its school, and the directory's records.
     encompass_notice = EncompassNotice.objects.get(
         notification=encompass_support.police_notification(
-            screener, incident_at=timezone.now() - timedelta(hours=3)
+            incident_at=timezone.now() - timedelta(hours=3)
         )
     )
     calendar = encompass_support.calendar_2026_27()

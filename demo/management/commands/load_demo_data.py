@@ -71,7 +71,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded {police} police notifications from the demo force.")
         if schools_told:
             self.stdout.write(
-                f"Raised {schools_told} Operation Encompass notices to made-up schools."
+                f"Raised {schools_told} Operation Encompass notices to made-up schools, "
+                "for the demo's domestic-abuse notifications."
             )
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
