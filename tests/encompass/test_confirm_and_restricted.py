@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from outcomes.models_encompass import EncompassNotice
 from referrals import services as referral_services
-from tests.encompass.test_notices import _at, _child_with_school, _half_term_ahead
+from tests.encompass.test_notices import _child_with_school, _half_term_now
 from tests.factories import child_input
 from tests.support.encompass import police_notification, school
 
@@ -20,10 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _awaiting_in_half_term(screener) -> EncompassNotice:
-    _, half_term, _ = _half_term_ahead()
+    last_night, _ = _half_term_now()
     notification = police_notification(
-        screener,
-        incident_at=_at(half_term + timedelta(days=1), 21),
+        incident_at=last_night,
         children=[child_input(first_name="Leo")],
     )
     return EncompassNotice.objects.get(notification=notification)
@@ -66,8 +65,8 @@ def test_a_school_not_in_the_list_gets_one_clear_message(client, screener):
 
 def test_a_restricted_row_shows_no_school(client, screener, manager):
     millbrook = school(name="Millbrook Primary School")
-    _child_with_school(screener, millbrook)
-    notification = police_notification(screener, incident_at=timezone.now() - timedelta(hours=2))
+    _child_with_school(millbrook)
+    notification = police_notification(incident_at=timezone.now() - timedelta(hours=2))
     referral_services.restriction_add(
         actor=manager,
         contact=notification.contact,

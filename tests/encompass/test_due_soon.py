@@ -25,7 +25,7 @@ def _queue(client) -> str:
 def test_a_notice_waiting_for_its_school_and_due_soon_is_on_the_queue(client, screener, settings):
     calendar_2026_27()
     notice = EncompassNotice.objects.get(
-        notification=police_notification(screener, incident_at=timezone.now() - timedelta(hours=1))
+        notification=police_notification(incident_at=timezone.now() - timedelta(hours=1))
     )
     assert notice.state == EncompassNotice.State.AWAITING_SCHOOL
     hours_to_go = (notice.due_at - timezone.now()) / timedelta(hours=1)
@@ -46,9 +46,7 @@ def test_an_overdue_one_is_shown_as_overdue_until_confirmed(client, screener, se
     calendar_2026_27()
     settings.ENCOMPASS_DUE_SOON_HOURS = 0
     friday_night = datetime(2026, 11, 27, 22, 40, tzinfo=LONDON)
-    notice = EncompassNotice.objects.get(
-        notification=police_notification(screener, incident_at=friday_night)
-    )
+    notice = EncompassNotice.objects.get(notification=police_notification(incident_at=friday_night))
     client.force_login(screener)
 
     assert "overdue, was due Mon 30 Nov, 08:30" in _queue(client)

@@ -14,7 +14,7 @@ from outcomes import services
 from outcomes.encompass import notices as encompass
 from outcomes.models import Notice
 from outcomes.models_encompass import EncompassNotice
-from tests.encompass.test_notices import _at, _child_with_school, _half_term_ahead
+from tests.encompass.test_notices import _child_with_school, _half_term_now
 from tests.factories import child_input
 from tests.outcomes.test_notices import smtp  # noqa: F401 (a real SMTP server on loopback)
 from tests.support.encompass import AMELIA_NHS, police_notification, school
@@ -29,15 +29,19 @@ LEO = child_input(first_name="Leo", date_of_birth=date(2014, 6, 2))
 def _three_waiting(screener):
     """On one contact a notice held over half term and one waiting for its school; on
     another, one in the outbox not yet sent."""
-    _, half_term, _ = _half_term_ahead()
+    last_night, _ = _half_term_now()
     millbrook = school()
-    _child_with_school(screener, millbrook)
+    _child_with_school(millbrook)
     in_half_term = police_notification(
-        screener,
-        incident_at=_at(half_term + timedelta(days=1), 21),
+        incident_at=last_night,
         children=[child_input(nhs_number=AMELIA_NHS), LEO],
     )
-    earlier_today = police_notification(screener, incident_at=timezone.now() - timedelta(hours=2))
+    # A child at a school open all year: the half term holds nothing for it.
+    mia = {"first_name": "Mia", "last_name": "Stone", "nhs_number": "9434765005"}
+    _child_with_school(school(name="Oakfield Residential School", open_all_year=True), **mia)
+    earlier_today = police_notification(
+        incident_at=timezone.now() - timedelta(hours=2), children=[child_input(**mia)]
+    )
     held, awaiting = EncompassNotice.objects.filter(notification=in_half_term).order_by(
         "subject__position"
     )
