@@ -73,8 +73,16 @@ def _enqueue_after_commit(notice_ids: list[int]) -> None:
 
 
 def _create(
-    contact: Contact, decision: Decision | None, kind: str, audience: str, address
+    contact: Contact,
+    decision: Decision | None,
+    kind: str,
+    audience: str,
+    address,
+    *,
+    failure_reason: str = "",
 ) -> Notice:
+    """A pending notice, or with ``failure_reason`` one that can never go (written so
+    at once: one statement, not a pending row changed straight after)."""
     channel, recipient = address
     return Notice.objects.create(
         contact=contact,
@@ -83,6 +91,8 @@ def _create(
         audience=audience,
         channel=channel,
         recipient=recipient,
+        status=Notice.Status.PERMANENT_FAILURE if failure_reason else Notice.Status.PENDING,
+        failure_reason=failure_reason,
     )
 
 
@@ -112,14 +122,16 @@ def notices_for_decision(*, decision: Decision) -> list[Notice]:
         created.append(_create(contact, decision, kind, Notice.Audience.REFERRER, referrer))
     if decision.family_notice == Decision.FamilyNotice.NOTIFY:
         family = _family_address(contact)
-        notice = _create(
-            contact, decision, kind, Notice.Audience.FAMILY, (Notice.Channel.LETTER, family)
+        created.append(
+            _create(
+                contact,
+                decision,
+                kind,
+                Notice.Audience.FAMILY,
+                (Notice.Channel.LETTER, family),
+                failure_reason="" if family else NO_ADDRESS,
+            )
         )
-        if not family:
-            notice.status = Notice.Status.PERMANENT_FAILURE
-            notice.failure_reason = NO_ADDRESS
-            notice.save(update_fields=["status", "failure_reason", "updated_at"])
-        created.append(notice)
     _enqueue_after_commit([n.pk for n in created if n.status == Notice.Status.PENDING])
     return created
 
