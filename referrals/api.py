@@ -90,6 +90,21 @@ class AtMostListSerializer(serializers.ListSerializer):
         return super().to_internal_value(data)
 
 
+def person_fields(person: dict) -> dict:
+    """The ``PersonFields`` of a child or adult as ``SubjectInput`` takes them: what every
+    partner payload (contacts, police notifications) says of anyone on it."""
+    return {
+        "first_name": person["first_name"],
+        "last_name": person["last_name"],
+        "other_names": person.get("other_names", ""),
+        "date_of_birth": person.get("date_of_birth"),
+        "sex": person["sex"],
+        "nhs_number": person["nhs_number"],
+        "address": person["address"],
+        "postcode": person["postcode"],
+    }
+
+
 class PersonFields(serializers.Serializer):
     first_name = serializers.CharField(max_length=LIMITS.name)
     last_name = serializers.CharField(max_length=LIMITS.name)
@@ -304,16 +319,9 @@ class ContactInputSerializer(serializers.Serializer):
                 role=ContactSubject.Role.UNBORN_CHILD
                 if child["unborn"]
                 else ContactSubject.Role.CHILD,
-                first_name=child["first_name"],
-                last_name=child["last_name"],
-                other_names=child.get("other_names", ""),
-                date_of_birth=child.get("date_of_birth"),
+                **person_fields(child),
                 expected_date_of_birth=child.get("expected_date_of_birth"),
-                sex=child["sex"],
-                nhs_number=child["nhs_number"],
                 unique_pupil_number=child["unique_pupil_number"],
-                address=child["address"],
-                postcode=child["postcode"],
                 ethnicity=child["ethnicity"],
                 disabilities=tuple(child["disabilities"]),
                 **voice_input(child.get("voice")),
@@ -322,14 +330,7 @@ class ContactInputSerializer(serializers.Serializer):
         ] + [
             services.SubjectInput(
                 role=adult["role"],
-                first_name=adult["first_name"],
-                last_name=adult["last_name"],
-                other_names=adult.get("other_names", ""),
-                date_of_birth=adult.get("date_of_birth"),
-                sex=adult["sex"],
-                nhs_number=adult["nhs_number"],
-                address=adult["address"],
-                postcode=adult["postcode"],
+                **person_fields(adult),
                 relationship_to_children=adult["relationship_to_children"],
             )
             for adult in data["adults"]

@@ -20,6 +20,7 @@ from referrals.api import (
     PartnerRateThrottle,
     PersonFields,
     _django_validator,
+    person_fields,
 )
 from referrals.api_errors import error_responses
 from referrals.api_referrer import ReferrerFields
@@ -134,14 +135,7 @@ class PoliceInput(serializers.Serializer):
             subjects.append(
                 services.SubjectInput(
                     role=ContactSubject.Role.CHILD,
-                    first_name=child["first_name"],
-                    last_name=child["last_name"],
-                    other_names=child.get("other_names", ""),
-                    date_of_birth=child.get("date_of_birth"),
-                    sex=child["sex"],
-                    nhs_number=child["nhs_number"],
-                    address=child["address"],
-                    postcode=child["postcode"],
+                    **person_fields(child),
                     child_seen=True if said else None,
                     child_seen_on=data["incident_at"].date() if said else None,
                     child_seen_by=officer if said else "",
@@ -155,14 +149,7 @@ class PoliceInput(serializers.Serializer):
                     role=ContactSubject.Role.ALLEGED_PERPETRATOR
                     if adult["involvement"] == Involvement.ALLEGED_PERPETRATOR
                     else ContactSubject.Role.OTHER_ADULT,
-                    first_name=adult["first_name"],
-                    last_name=adult["last_name"],
-                    other_names=adult.get("other_names", ""),
-                    date_of_birth=adult.get("date_of_birth"),
-                    sex=adult["sex"],
-                    nhs_number=adult["nhs_number"],
-                    address=adult["address"],
-                    postcode=adult["postcode"],
+                    **person_fields(adult),
                     relationship_to_children=adult["relationship_to_children"],
                 )
             )
