@@ -88,13 +88,13 @@ def _standard_notifications(member: User, rng: random.Random, count: int) -> lis
     return contacts
 
 
-def _withdraw_bench_rows(screener: User, *, keep: bool) -> list[Contact]:
+def _withdraw_bench_rows(screener: User, *, keep: bool) -> tuple[list[Contact], int]:
     """The bench's own standard notifications the triage page lists: withdrawn (sent in
     error) unless they may be bulk-decided and ``keep``; those kept are returned. The
     page lists the 50 due soonest, so an earlier run's leftovers, or a child offered a
     likely match (not bulk-decidable until a screener matches them), would take the
-    places of the run's own. Untimed."""
-    kept = []
+    places of the run's own. Untimed. Returns those kept, and how many were withdrawn."""
+    kept, withdrawn = [], 0
     for row in bulk_triage_rows(user=screener):
         if not row.notification.police_reference.startswith("BENCH-"):
             continue
@@ -107,17 +107,19 @@ def _withdraw_bench_rows(screener: User, *, keep: bool) -> list[Contact]:
             reason=WithdrawalReason.SENT_IN_ERROR,
             note="A bench notification the triage run does not decide.",
         )
-    return kept
+        withdrawn += 1
+    return kept, withdrawn
 
 
 def _offered(screener: User, member: User, rng: random.Random, batch: int) -> list[Contact]:
     """``batch`` new standard notifications the page offers for bulk triage."""
-    while _withdraw_bench_rows(screener, keep=False):
+    # The page lists 50 at a time: clear until it lists none of the bench's.
+    while _withdraw_bench_rows(screener, keep=False)[1]:
         pass
     offered: list[Contact] = []
     for _ in range(5):
         _standard_notifications(member, rng, batch - len(offered))
-        offered = _withdraw_bench_rows(screener, keep=True)
+        offered, _ = _withdraw_bench_rows(screener, keep=True)
         if len(offered) >= batch:
             return offered[:batch]
     raise SystemExit(f"Bulk triage: only {len(offered)} of {batch} may be bulk-decided")
