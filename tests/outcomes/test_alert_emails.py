@@ -143,7 +143,8 @@ def test_the_digest_is_one_email_listing_the_days_alerts_sent_once(
     for contact in contacts:
         assert contact.reference in body
     assert "once a day" in body
-    assert "Harrison" not in body and manager.full_name not in body
+    assert "Harrison" not in body
+    assert manager.full_name not in body
     assert set(Alert.objects.values_list("email_status", flat=True)) == {"in_digest"}
 
 
@@ -285,3 +286,33 @@ def test_the_preference_page_saves_a_choice_and_shows_it(client, screener):
     assert "Your alerts will be emailed once a day, at 08:00." in response.text
     assert AlertPreference.objects.get(user=screener).delivery == DIGEST
     assert 'value="digest" checked' in client.get(reverse("alerts:preferences")).text
+
+
+# --- Through GOV.UK Notify ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_alerts_go_through_notify_when_it_is_set_up_and_a_failure_is_retried(
+    settings, manager, referrer
+):
+    from tests.outcomes.fake_notify import TEST_API_KEY, FakeNotify
+
+    contact = _past_due(referrer)
+    scan.alerts_scan(now=contact.decision_due_at + timedelta(seconds=1))
+    alert = Alert.objects.get(recipient=manager)
+    with FakeNotify() as notify:
+        settings.NOTIFY_API_KEY = TEST_API_KEY
+        settings.NOTIFY_BASE_URL = notify.url
+        settings.NOTIFY_TEMPLATE_EMAIL = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+        notify.fail_next(500)
+        with pytest.raises(delivery.AlertTemporaryFailure):
+            delivery.alert_deliver(alert_id=alert.pk, retry_in=timedelta(0))
+        assert _refreshed(alert).email_status == Alert.Email.TEMPORARY_FAILURE
+        assert delivery.alert_deliver(alert_id=alert.pk) == "sent"
+
+    [sent] = [n for n in notify.sent if n["reference"] == str(alert.reference)]
+    personalisation = sent["payload"]["personalisation"]
+    assert sent["payload"]["email_address"] == manager.email
+    assert contact.reference in personalisation["subject"]
+    assert "Harrison" not in personalisation["body"]
+    assert manager.full_name not in str(sent)
