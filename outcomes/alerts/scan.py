@@ -148,7 +148,8 @@ def immediate_not_taken(now: datetime, since: datetime, everyone: list) -> int:
 
 def clocks_breached(now: datetime, since: datetime, everyone: list) -> int:
     """Each contact in the queue whose clock has run out: every manager, once for each
-    due time."""
+    due time. Passed over in the query once alerted after its current due time (so a
+    clock set later and run out again is found again)."""
     contacts = _not_yet_alerted(
         Contact.objects.filter(
             screening_selectors.in_queue(),

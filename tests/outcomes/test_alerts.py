@@ -292,3 +292,16 @@ def test_an_alert_on_a_contact_restricted_since_leaves_the_home_page(
     assert contact.reference not in client.get(reverse("home")).text
     client.force_login(manager)
     assert contact.reference in client.get(reverse("home")).text
+
+
+def test_a_scan_with_nothing_new_costs_the_same_few_queries_however_much_was_alerted(
+    manager, manager_b, referrer, django_assert_max_num_queries
+):
+    contacts = [submit_contact(referrer) for _ in range(5)]
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
+        decision_due_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert scan.alerts_scan() == 10
+    # The managers, then one query for each of the five rules.
+    with django_assert_max_num_queries(6):
+        assert scan.alerts_scan() == 0
