@@ -25,6 +25,13 @@ POLICE_NOTIFICATION_RECORDED = "police_notification.recorded"
 # already recorded saying something different (referrals.services.police_resend);
 # screening writes the note, the differences, on the contact log for the screener.
 POLICE_NOTIFICATION_RESENT = "police_notification.resent_with_changes"
+# check=screening.AgencyCheck, just sent to its agency: asked, or approved by a manager
+# when it waited for one (screening.services_checks). Outcomes alerts the agency's MAST
+# members (docs/adr/0042).
+CHECK_SENT = "check.sent"
+# decision=Decision, just returned by a manager to the screener who made it
+# (screening.services.decision_return). Outcomes alerts the screener (docs/adr/0042).
+DECISION_RETURNED = "decision.returned"
 # No payload: documents_rekey has sealed every document under the newest key; whatever
 # else is sealed with DOCUMENT_KEYS (webhook secrets) is sealed again by its owner.
 DOCUMENT_KEYS_ROTATED = "document_keys.rotated"

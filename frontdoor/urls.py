@@ -25,6 +25,8 @@ urlpatterns = [
     path("account/two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("account/two-factor/", views.two_factor_verify, name="two-factor-verify"),
     path("account/phone/", views.account_phone, name="account-phone"),
+    # Alerts: how they are emailed, and marking them seen (outcomes/alerts).
+    path("account/alerts/", include("outcomes.alerts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),

@@ -8,6 +8,8 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from frontdoor import events, page_parts
         from outcomes import family, selectors, services
+        from outcomes.alerts import raising as alerts
+        from outcomes.alerts import selectors as alert_selectors
         from outcomes.encompass import notices as encompass_notices
         from outcomes.encompass import selectors as encompass_selectors
         from outcomes.handoff import recording, secrets
@@ -42,6 +44,12 @@ class OutcomesConfig(AppConfig):
             lambda withdrawal: encompass_notices.notices_for_withdrawal(withdrawal=withdrawal),
         )
         events.subscribe(events.DOCUMENT_KEYS_ROTATED, secrets.webhook_secrets_reseal)
+        # Alerts to the people who must act, written in the action's transaction (ADR 0042).
+        events.subscribe(events.CHECK_SENT, lambda check: alerts.alerts_for_check_sent(check=check))
+        events.subscribe(
+            events.DECISION_RETURNED,
+            lambda decision: alerts.alerts_for_decision_returned(decision=decision),
+        )
         # A school a screener confirmed stays with the record it was confirmed on: after
         # a merge the kept record's own (or a screener confirms again), never a guess.
         from outcomes.models_encompass import PupilSchool
@@ -54,3 +62,4 @@ class OutcomesConfig(AppConfig):
         page_parts.provide(page_parts.SCREENING_CONTACT, selectors.screening_contact_parts)
         page_parts.provide(page_parts.SCREENING_FAMILY, family.screening_family_parts)
         page_parts.provide(page_parts.SCREENING_QUEUE, encompass_selectors.due_soon_parts)
+        page_parts.provide(page_parts.HOME, alert_selectors.home_parts)

@@ -10,11 +10,9 @@ a notice is handed to the mail server at most once.
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, make_msgid
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -24,7 +22,7 @@ from frontdoor.audit import audit_record
 from frontdoor.dispatch import dispatch
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from outcomes import letters, notify
+from outcomes import letters, mail, notify
 from outcomes.models import Notice
 from referrals.models import Contact
 from referrals.selectors_family_address import letter_address
@@ -181,25 +179,14 @@ def render_notice(notice: Notice) -> tuple[str, str]:
 
 
 def _send_email(notice: Notice, subject: str, body: str) -> str:
-    message_id = make_msgid(idstring=str(notice.reference))
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notice.recipient],
-        headers={"Message-ID": message_id},
-    )
     try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused as error:
-        raise NoticeRefused("The mail server refused the address") from error
-    except smtplib.SMTPResponseException as error:
-        if 400 <= error.smtp_code < 500:
-            raise TemporaryDeliveryFailure(f"SMTP {error.smtp_code}") from error
-        raise NoticeRefused(f"SMTP {error.smtp_code}") from error
-    except (TimeoutError, smtplib.SMTPException, OSError) as error:
-        raise TemporaryDeliveryFailure(type(error).__name__) from error
-    return message_id
+        return mail.smtp_send(
+            to=notice.recipient, subject=subject, body=body, reference=str(notice.reference)
+        )
+    except mail.MailRefused as refused:
+        raise NoticeRefused(str(refused)) from refused
+    except mail.MailTemporaryFailure as failure:
+        raise TemporaryDeliveryFailure(str(failure)) from failure
 
 
 def _deliver(notice: Notice) -> str:

@@ -5,6 +5,7 @@ import this module, so the imports run one way."""
 from celery import shared_task
 
 from outcomes import imports, letters, retention, services
+from outcomes.alerts import tasks as alert_tasks  # noqa: F401  (registers the alerts' tasks)
 from outcomes.encompass import notices as encompass_notices
 from outcomes.handoff import delivery as webhook_delivery
 from outcomes.returns import services as returns_services

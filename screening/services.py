@@ -446,4 +446,5 @@ def decision_return(*, actor: User, decision: Decision, comment: str) -> Decisio
     _move(decision.contact, Contact.Status.IN_SCREENING)
     _audit(actor, decision.contact, "decision_return", decision=decision.pk)
     decision.refresh_from_db()
+    events.publish(events.DECISION_RETURNED, decision=decision)
     return decision

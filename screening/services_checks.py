@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from frontdoor import events
 from frontdoor.limits import LIMITS
 from frontdoor.models import Agency, User
 from frontdoor.roles import Permission
@@ -169,6 +170,8 @@ def check_request(
         held_for_approval=held,
         documents_shared=[d.pk for d in documents],
     )
+    if not held:
+        events.publish(events.CHECK_SENT, check=check)
     return check
 
 
@@ -195,6 +198,7 @@ def check_approve(*, actor: User, check: AgencyCheck, comment: str = "") -> Agen
     check.review_comment = comment.strip()
     check.save(update_fields=["status", "sent_at", "reviewed_by", "reviewed_at", "review_comment"])
     _audit(actor, check.contact, "check_approve", check=check.pk)
+    events.publish(events.CHECK_SENT, check=check)
     return check
 
 

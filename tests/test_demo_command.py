@@ -69,6 +69,26 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, loaded
     ]
 
 
+def test_the_demo_has_alerts_for_the_people_who_must_act(db, loaded):
+    from outcomes.models import Alert
+
+    def account(role):
+        return User.objects.get(email=next(a.email for a in DEMO_ACCOUNTS if a.role == role))
+
+    kinds = {
+        role: set(Alert.objects.filter(recipient=account(role)).values_list("kind", flat=True))
+        for role in (Role.PARTNER_AGENCY_MEMBER, Role.SCREENER, Role.MANAGER, Role.HEAD_OF_SERVICE)
+    }
+    assert Alert.Kind.CHECK_ASKED in kinds[Role.PARTNER_AGENCY_MEMBER]
+    assert Alert.Kind.DECISION_RETURNED in kinds[Role.SCREENER]
+    assert Alert.Kind.CLOCK_BREACHED in kinds[Role.MANAGER]
+    assert kinds[Role.HEAD_OF_SERVICE] == kinds[Role.MANAGER]
+    # The head of service chose the daily digest; the others get theirs at once.
+    head = Alert.objects.filter(recipient=account(Role.HEAD_OF_SERVICE))
+    assert set(head.values_list("email_status", flat=True)) == {Alert.Email.DIGEST}
+    assert "alerts are on the home pages of the people who must act" in loaded.printed
+
+
 def test_demo_accounts_are_written_for_this_user_only_and_notices_summed_up(db, loaded):
     import stat
 

@@ -37,6 +37,7 @@ ACCOUNT_PAGES = {
     "two-factor-setup",
     "two-factor-verify",
     "account-phone",
+    "alerts:preferences",
     "api-docs",
 }
 # Data rather than pages.

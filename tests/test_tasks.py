@@ -42,6 +42,8 @@ def test_session_clearing_is_on_the_beat_schedule_in_utc(settings):
         "complex-case-runs",
         "restrictions-review-due",
         "retention-review",
+        "alerts-scan",
+        "alerts-digests",
     ],
 )
 def test_every_scheduled_task_has_consistent_time_limits(settings, name):

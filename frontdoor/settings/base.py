@@ -423,6 +423,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.documents_scan_quarantined",
         "schedule": 300.0,
     },
+    # Alerts (docs/adr/0042): conditions found and emails swept each minute; the daily
+    # digest goes at ALERTS_DIGEST_TIME London time, which the task works out.
+    "alerts-scan": {
+        "task": "outcomes.alerts.tasks.alerts_scan",
+        "schedule": 60.0,
+    },
+    "alerts-digests": {
+        "task": "outcomes.alerts.tasks.alert_digests_due",
+        "schedule": 300.0,
+    },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",
         "schedule": crontab(minute=17, hour=3),
@@ -456,7 +466,9 @@ LOGGING = {
     },
 }
 
-# --- The partner API; police notifications (grades, clocks, imports); Operation Encompass
+# --- The partner API; police notifications (grades, clocks, imports); Operation Encompass;
+# alerts to the people who must act
+from .alerts import *  # noqa: E402, F403
 from .api import *  # noqa: E402, F403
 from .encompass import *  # noqa: E402, F403
 from .police import *  # noqa: E402, F403

@@ -9,12 +9,14 @@ names are re-exported here, so callers write ``from screening import selectors``
 
 from screening.selectors.access import can_approve, can_screen, screening_get
 from screening.selectors.checks import (
+    check_answer_due,
     check_document_get,
     check_get_for_approval,
     check_get_for_member,
     checks_awaiting_approval,
     checks_for_member,
     checks_on,
+    checks_overdue,
     restricted_asks,
 )
 from screening.selectors.decisions import (
@@ -58,6 +60,9 @@ from screening.selectors.queue import (
     QueueFilters,
     clock_for,
     immediate_risk,
+    in_queue,
+    not_taken,
+    past_due,
     queue,
     queue_flags,
 )
@@ -83,12 +88,14 @@ __all__ = [
     "bulk_triage",
     "can_approve",
     "can_screen",
+    "check_answer_due",
     "check_document_get",
     "check_get_for_approval",
     "check_get_for_member",
     "checks_awaiting_approval",
     "checks_for_member",
     "checks_on",
+    "checks_overdue",
     "child_histories",
     "clock_for",
     "decided_at",
@@ -98,10 +105,13 @@ __all__ = [
     "family_of",
     "histories_of",
     "immediate_risk",
+    "in_queue",
     "is_re_referral",
     "log_entry_get",
     "log_for",
     "member_history",
+    "not_taken",
+    "past_due",
     "police_parts",
     "previous_standing",
     "primary_need_labels",

@@ -5,12 +5,16 @@ see), and those without consent waiting for a manager."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.http import Http404
+from django.utils import timezone
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
+from frontdoor.working_days import add_working_time, working_time_before
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 from screening.models import AgencyCheck
@@ -60,6 +64,23 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
             F("answered_at").desc(nulls_last=True),
             "sent_at",
         )
+    )
+
+
+def check_answer_due(sent_at: datetime) -> datetime:
+    """When a check sent at ``sent_at`` is due back from its agency:
+    ``CHECK_ANSWER_WORKING_HOURS`` working hours later."""
+    return add_working_time(sent_at, timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS))
+
+
+def checks_overdue(*, now: datetime | None = None) -> QuerySet[AgencyCheck]:
+    """Checks sent and still unanswered past ``check_answer_due``: the one rule for an
+    overdue check, for the alerts' scan and any count of them (unscoped: callers that
+    list them for a person scope them as ``checks_for_member`` does)."""
+    now = now or timezone.now()
+    hours = timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS)
+    return AgencyCheck.objects.filter(
+        status=AgencyCheck.Status.PENDING, sent_at__lte=working_time_before(now, hours)
     )
 
 

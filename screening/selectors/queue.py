@@ -94,6 +94,22 @@ def clock_for(
     return Clock(rag=rag, due_at=contact.decision_due_at, working_time_left=left)
 
 
+def in_queue() -> Q:
+    """The contacts the screening queue holds: open, and not advice only."""
+    return Q(status__in=OPEN_STATUSES, advice_only=False)
+
+
+def past_due(now: datetime) -> Q:
+    """The queue's red: a contact whose clock has run out (``clock_for`` says "overdue"
+    from its due time on). The one rule for a contact breaching its clock."""
+    return Q(decision_due_at__lte=now)
+
+
+def not_taken() -> Q:
+    """No screener holds the contact (the queue's "unassigned")."""
+    return Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
+
+
 def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = "received_at"):
     """A standing referral decision, in the 12 months before, about a child on this contact."""
     return Exists(
@@ -131,7 +147,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     now = now or timezone.now()
     contacts = (
         referral_selectors.contacts_visible_to(user=user)
-        .filter(status__in=OPEN_STATUSES, advice_only=False)
+        .filter(in_queue())
         .select_related("screening__assigned_to", "police_notification")
         .prefetch_related(
             Prefetch(
@@ -151,9 +167,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     if filters.assigned == "me":
         contacts = contacts.filter(screening__assigned_to=user)
     elif filters.assigned == "unassigned":
-        contacts = contacts.filter(
-            Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
-        )
+        contacts = contacts.filter(not_taken())
     elif filters.assigned.isdigit():
         contacts = contacts.filter(screening__assigned_to_id=int(filters.assigned))
     # The flags are worked out for the rows shown (queue_flags); filtering by one
@@ -165,7 +179,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
             is_re_referral=True
         )
     if filters.rag == "red":
-        contacts = contacts.filter(decision_due_at__lte=now)
+        contacts = contacts.filter(past_due(now))
     elif filters.rag == "amber":
         contacts = contacts.filter(
             decision_due_at__gt=now, decision_due_at__lte=add_working_time(now, AMBER_WHEN_LEFT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 ARGS = {
+    "alerts:seen": ["alert_id"],
     "referrals:contact-sent": ["reference"],
     "referrals:contact-detail": ["reference"],
     "referrals:document-add": ["reference"],

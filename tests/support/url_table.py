@@ -20,7 +20,7 @@ from outcomes import letters
 from outcomes import services as notice_services
 from outcomes.encompass import notices as encompass_notices
 from outcomes.handoff import endpoints as webhook_services
-from outcomes.models import Delivery, EncompassNotice, Notice, OutcomeImport
+from outcomes.models import Alert, Delivery, EncompassNotice, Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import ContactSubject, Person, Relationship, Scope, WarningKind
@@ -86,6 +86,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "two-factor-verify": (everyone(200), everyone(200)),
     # Anyone keeps their own phone number; an empty form removes it.
     "account-phone": (everyone(200), everyone(302)),
+    # How one's alerts are emailed (an empty form is the page with its error), and
+    # marking alerts seen: one's own only (the world's alert is the member's).
+    "alerts:preferences": (everyone(200), everyone(400)),
+    "alerts:seen-all": (POST_ONLY, everyone(302)),
+    "alerts:seen": (POST_ONLY, only(404, {PAM: 302})),
     "admin:index": (only(302, {ADM: 200}), None),
     # A referrer's list of their referrals is outcomes:my-referrals; this leads there.
     "referrals:contact-list": (only(403, {**STAFF, REF: 302, REFERRER_B: 302}), None),
@@ -445,6 +450,8 @@ def url_world() -> tuple[dict, dict]:
     calendar = encompass_support.calendar_2026_27()
     directory_school = encompass_support.school()
     ids = {
+        # The check to the police alerted the member (outcomes/alerts).
+        "alert_id": Alert.objects.get(recipient=member, subject_id=check.pk).pk,
         "encompass_id": encompass_notice.pk,
         "ack_token": encompass_notices.acknowledge_token(encompass_notice),
         "school_id": directory_school.pk,

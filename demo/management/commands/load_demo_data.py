@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.alerts import demo_alerts_load
 from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
 from demo.documents import demo_documents_load
 from demo.encompass import demo_encompass_load
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         documents = demo_documents_load()
         police = demo_police_load(now=now)
         schools_told = demo_encompass_load(now=now)
+        alerts = demo_alerts_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -73,6 +75,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Raised {schools_told} Operation Encompass notices to made-up schools, "
                 "for the demo's domestic-abuse notifications."
+            )
+        if alerts:
+            self.stdout.write(
+                f"{alerts} alerts are on the home pages of the people who must act "
+                "(checks asked, a decision returned, approvals waiting, contacts past due)."
             )
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))

@@ -1,0 +1,49 @@
+"""Settings for alerts to the people who must act (outcomes/alerts, docs/adr/0042): the
+thresholds the periodic scan applies, when checks fall due, and the daily digest. Part
+of every profile through base.py."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .environment import env
+
+
+def _positive(name: str, default: float) -> float:
+    value = env.float(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(
+            f"{name} is a number of hours or minutes above 0 (it is {value})."
+        )
+    return value
+
+
+def _london_time(name: str, default: str) -> time:
+    given = env.str(name, default=default)
+    try:
+        return time.fromisoformat(given)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is a time of day like 08:00 (it is {given}).") from None
+
+
+# A multi-agency check sent to an agency is due back within this many working hours of
+# being sent; after that it is overdue (screening.selectors.checks_overdue, the one rule
+# the alerts and any page use), and the agency's MAST members are alerted.
+CHECK_ANSWER_WORKING_HOURS = _positive("CHECK_ANSWER_WORKING_HOURS", 4.0)
+# Managers are alerted when a decision (or a check without consent) has waited this many
+# working hours for a manager's approval.
+ALERTS_APPROVAL_WAIT_WORKING_HOURS = _positive("ALERTS_APPROVAL_WAIT_WORKING_HOURS", 2.0)
+# Managers are alerted when an immediate-risk contact has not been taken by a screener
+# this many working minutes after it was received.
+ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES = _positive("ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES", 30.0)
+# The periodic scan looks back this many hours for conditions that arose: a deployment
+# (or a scheduler back after days down) does not email every manager about every old
+# contact at once. 72 hours spans a weekend.
+ALERTS_LOOKBACK_HOURS = _positive("ALERTS_LOOKBACK_HOURS", 72.0)
+# Those who choose a daily digest get one email at or after this London time each day,
+# listing the alerts waiting for it.
+ALERTS_DIGEST_TIME = _london_time("ALERTS_DIGEST_TIME", "08:00")
+# The address the links in alert emails start with (this service, as staff reach it).
+ALERTS_LINK_BASE_URL = env.str("SERVICE_BASE_URL", default="http://localhost:8000").rstrip("/")

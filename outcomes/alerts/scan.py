@@ -1,0 +1,187 @@
+"""The periodic scan: conditions that arise with the passing of time, not at an action.
+
+Each rule is the project's own, never a second definition: an overdue check is
+``screening.selectors.checks_overdue``; a contact past its due time is the queue's red
+(``in_queue`` and ``past_due`` on ``decision_due_at``, which intake sets from
+``frontdoor.working_days.response_due``); "not taken" is the queue's unassigned. The
+thresholds are working time (``frontdoor.working_days``), like the clocks they sit
+beside, and come from settings (frontdoor/settings/alerts.py).
+
+A condition is looked for only where it arose within ``ALERTS_LOOKBACK_HOURS``, and a
+subject already alerted on is passed over in the query itself, so a run costs the
+new conditions only. Each subject's alerts commit on their own: a run killed part-way
+keeps what it wrote, and the next run writes the rest (``alerts_raise`` writes each
+alert once however often it is asked).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from frontdoor.working_days import working_time_before
+from outcomes.alerts.raising import agency_members, alerts_raise, managers
+from outcomes.models_alerts import Alert
+from referrals.models import Contact
+from screening import selectors as screening_selectors
+from screening.models import AgencyCheck, Decision
+
+
+def _not_yet_alerted(rows: QuerySet, kind: Alert.Kind, **since_field: str) -> QuerySet:
+    """Leave out subjects already alerted on for ``kind`` (for this occasion: after the
+    moment in ``since_field``, when one is given)."""
+    already = Alert.objects.filter(kind=kind, subject_id=OuterRef("pk"))
+    for alert_field, outer in since_field.items():
+        already = already.filter(**{alert_field: OuterRef(outer)})
+    return rows.exclude(Exists(already))
+
+
+def breach_occasion(due_at: datetime) -> str:
+    """A breach is news once per due time: a clock set again (a police re-send) and
+    run out again is a new occasion."""
+    return due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hours(value: float) -> timedelta:
+    return timedelta(hours=value)
+
+
+def checks_overdue(now: datetime, since: datetime) -> int:
+    """Each check newly overdue: its agency's MAST members."""
+    became_overdue_since = working_time_before(since, _hours(settings.CHECK_ANSWER_WORKING_HOURS))
+    checks = _not_yet_alerted(
+        screening_selectors.checks_overdue(now=now).filter(sent_at__gte=became_overdue_since),
+        Alert.Kind.CHECK_OVERDUE,
+    ).select_related("contact")
+    written = 0
+    members: dict[int, list] = {}
+    for check in checks.order_by("sent_at", "pk"):
+        if check.agency_id not in members:
+            members[check.agency_id] = agency_members(check.agency_id)
+        with transaction.atomic():
+            written += len(
+                alerts_raise(
+                    kind=Alert.Kind.CHECK_OVERDUE,
+                    contact=check.contact,
+                    subject_id=check.pk,
+                    recipients=members[check.agency_id],
+                )
+            )
+    return written
+
+
+def approvals_waiting(now: datetime, since: datetime, everyone: list) -> int:
+    """Each decision (and check without consent) that has waited
+    ``ALERTS_APPROVAL_WAIT_WORKING_HOURS`` for a manager: every manager but the one who
+    made it (who may not approve it)."""
+    wait = _hours(settings.ALERTS_APPROVAL_WAIT_WORKING_HOURS)
+    waited_from, window_from = working_time_before(now, wait), working_time_before(since, wait)
+    decisions = _not_yet_alerted(
+        Decision.objects.filter(
+            approval=Decision.Approval.PENDING,
+            decided_at__lte=waited_from,
+            decided_at__gte=window_from,
+        ).exclude(contact__status=Contact.Status.WITHDRAWN),
+        Alert.Kind.APPROVAL_WAITING,
+    ).select_related("contact")
+    checks = _not_yet_alerted(
+        AgencyCheck.objects.filter(
+            status=AgencyCheck.Status.AWAITING_APPROVAL,
+            requested_at__lte=waited_from,
+            requested_at__gte=window_from,
+        ),
+        Alert.Kind.CHECK_APPROVAL_WAITING,
+    ).select_related("contact")
+    written = 0
+    for kind, rows, made_by in (
+        (Alert.Kind.APPROVAL_WAITING, decisions.order_by("decided_at", "pk"), "decided_by_id"),
+        (
+            Alert.Kind.CHECK_APPROVAL_WAITING,
+            checks.order_by("requested_at", "pk"),
+            "requested_by_id",
+        ),
+    ):
+        for row in rows:
+            with transaction.atomic():
+                written += len(
+                    alerts_raise(
+                        kind=kind,
+                        contact=row.contact,
+                        subject_id=row.pk,
+                        recipients=[m for m in everyone if m.pk != getattr(row, made_by)],
+                    )
+                )
+    return written
+
+
+def immediate_not_taken(now: datetime, since: datetime, everyone: list) -> int:
+    """Each immediate-risk contact no screener has taken
+    ``ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES`` working minutes after it came in: every manager."""
+    wait = timedelta(minutes=settings.ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES)
+    contacts = _not_yet_alerted(
+        Contact.objects.filter(
+            screening_selectors.in_queue(),
+            screening_selectors.not_taken(),
+            urgency=Contact.Urgency.IMMEDIATE,
+            received_at__lte=working_time_before(now, wait),
+            received_at__gte=working_time_before(since, wait),
+        ),
+        Alert.Kind.IMMEDIATE_NOT_TAKEN,
+    )
+    written = 0
+    for contact in contacts.order_by("received_at", "pk"):
+        with transaction.atomic():
+            written += len(
+                alerts_raise(
+                    kind=Alert.Kind.IMMEDIATE_NOT_TAKEN,
+                    contact=contact,
+                    subject_id=contact.pk,
+                    recipients=everyone,
+                )
+            )
+    return written
+
+
+def clocks_breached(now: datetime, since: datetime, everyone: list) -> int:
+    """Each contact in the queue whose clock has run out: every manager, once for each
+    due time. Passed over in the query once alerted after its current due time (so a
+    clock set later and run out again is found again)."""
+    contacts = _not_yet_alerted(
+        Contact.objects.filter(
+            screening_selectors.in_queue(),
+            screening_selectors.past_due(now),
+            decision_due_at__gte=since,
+        ),
+        Alert.Kind.CLOCK_BREACHED,
+        created_at__gte="decision_due_at",
+    )
+    written = 0
+    for contact in contacts.order_by("decision_due_at", "pk"):
+        with transaction.atomic():
+            written += len(
+                alerts_raise(
+                    kind=Alert.Kind.CLOCK_BREACHED,
+                    contact=contact,
+                    subject_id=contact.pk,
+                    recipients=everyone,
+                    occasion=breach_occasion(contact.decision_due_at),
+                )
+            )
+    return written
+
+
+def alerts_scan(*, now: datetime | None = None) -> int:
+    """Write the alerts the passing of time calls for; return how many were written."""
+    now = now or timezone.now()
+    since = now - _hours(settings.ALERTS_LOOKBACK_HOURS)
+    everyone = managers()
+    return (
+        checks_overdue(now, since)
+        + approvals_waiting(now, since, everyone)
+        + immediate_not_taken(now, since, everyone)
+        + clocks_breached(now, since, everyone)
+    )

@@ -1,0 +1,80 @@
+"""Reads of a person's own alerts, and their choice of email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.http import Http404
+
+from frontdoor.models import User
+from outcomes.alerts import wording
+from outcomes.models_alerts import Alert, AlertPreference
+from referrals.selectors import closed_to
+
+# How many unseen alerts the home page lists; it says how many more there are.
+HOME_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    pk: int
+    title: str
+    reference: str
+    path: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HomeAlerts:
+    rows: list[AlertRow]
+    more: int
+
+
+def alerts_unseen(*, user: User) -> HomeAlerts:
+    """The user's unseen alerts, newest first, about contacts they may open now (one
+    restricted since is left out: ``referrals.selectors.closed_to``, the access rule)."""
+    if not user.is_authenticated:
+        return HomeAlerts([], 0)
+    unseen = (
+        Alert.objects.filter(recipient=user, seen_at__isnull=True)
+        .exclude(closed_to(user, "contact_id"))
+        .order_by("-created_at", "-pk")
+    )
+    shown = list(
+        unseen.values_list("pk", "kind", "subject_id", "contact__reference", "created_at")[
+            : HOME_SHOWN + 1
+        ]
+    )
+    more = 0
+    if len(shown) > HOME_SHOWN:
+        shown = shown[:HOME_SHOWN]
+        more = unseen.count() - HOME_SHOWN
+    rows = []
+    for pk, kind, subject_id, reference, created_at in shown:
+        alert = Alert(kind=kind, subject_id=subject_id)
+        rows.append(
+            AlertRow(
+                pk, wording.title(alert), reference, wording.path(alert, reference), created_at
+            )
+        )
+    return HomeAlerts(rows, more)
+
+
+def home_parts(*, user: User) -> dict:
+    """The home page's part (frontdoor.page_parts.HOME): ``alerts``."""
+    return {"alerts": alerts_unseen(user=user)}
+
+
+def alert_get(*, user: User, alert_id: int) -> Alert:
+    """One of the user's own alerts; 404 for anyone else's, as for one that is not there."""
+    try:
+        return Alert.objects.get(pk=alert_id, recipient=user)
+    except Alert.DoesNotExist:
+        raise Http404("No alert found") from None
+
+
+def alert_delivery(*, user: User) -> str:
+    """How the user's alerts are emailed: their choice, or at once."""
+    chosen = AlertPreference.objects.filter(user=user).values_list("delivery", flat=True).first()
+    return chosen or AlertPreference.Delivery.IMMEDIATE

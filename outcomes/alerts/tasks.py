@@ -1,0 +1,58 @@
+"""Background work for alerts: ids only, each safe to run twice (registered through
+outcomes/tasks.py, which the worker discovers)."""
+
+from celery import shared_task
+
+from outcomes.alerts import delivery, scan
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+    time_limit=60,
+    soft_time_limit=45,
+)
+def alert_deliver(self, alert_id: int) -> str:
+    try:
+        return delivery.alert_deliver(alert_id=alert_id)
+    except delivery.AlertTemporaryFailure as failure:
+        # 1, 2, 4 … minutes, capped at an hour; the sweep is the backstop.
+        raise self.retry(
+            exc=failure, countdown=min(60 * 2**self.request.retries, 3600)
+        ) from failure
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+    time_limit=60,
+    soft_time_limit=45,
+)
+def alert_digest_deliver(self, digest_id: int) -> str:
+    try:
+        return delivery.alert_digest_deliver(digest_id=digest_id)
+    except delivery.AlertTemporaryFailure as failure:
+        raise self.retry(
+            exc=failure, countdown=min(60 * 2**self.request.retries, 3600)
+        ) from failure
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def alerts_scan() -> int:
+    """Each minute: write the alerts time calls for (overdue checks, approvals waiting,
+    immediate risk not taken, clocks run out), and queue again emails left behind.
+    Returns how many alerts were written."""
+    written = scan.alerts_scan()
+    delivery.alerts_sweep()
+    return written
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
+def alert_digests_due() -> int:
+    """Every five minutes: at or after ALERTS_DIGEST_TIME (London), make and queue the
+    day's digests not yet made. Returns how many were made."""
+    return len(delivery.digests_due())
