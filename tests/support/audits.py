@@ -30,6 +30,7 @@ def decided_in_week(
     approver=None,
     day: int = 1,
     hour: int = 10,
+    rationale: str | None = None,
     **contact_fields,
 ) -> Decision:
     week_start = week_start or last_complete_week()
@@ -37,7 +38,8 @@ def decided_in_week(
     contact = submit_contact(referrer, received_at=at - timedelta(hours=2), **contact_fields)
     screening_services.screening_claim(actor=screener, contact=contact)
     level = ThresholdLevel.objects.get(number=LEVELS.get(route, 4))
-    decision = decide(screener, contact, level, route=route, decided_at=at)
+    extra = {"rationale": rationale} if rationale else {}
+    decision = decide(screener, contact, level, route=route, decided_at=at, **extra)
     if decision.approval == Decision.Approval.PENDING:
         assert approver is not None, "this route needs a manager to approve it"
         decision = screening_services.decision_approve(
