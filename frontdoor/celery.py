@@ -41,8 +41,10 @@ def routine_lines_to_a_file(logger=None, format=None, **kwargs) -> None:
 @beat_init.connect
 def catch_up_on_start(sender, **kwargs) -> None:
     """Meeting slots missed while the scheduler was down are made as soon as it is back,
-    not at its first five-minute tick."""
+    not at its first five-minute tick; so is last week's decision audit sample, if the
+    scheduler was down on Monday morning (drawn once, so a second draw changes nothing)."""
     sender.app.send_task("screening.tasks.complex_case_runs_due")
+    sender.app.send_task("screening.tasks.decision_audit_sample_last_week")
 
 
 @task_prerun.connect

@@ -108,6 +108,8 @@ AREAS: tuple[Area, ...] = (
             "screening:member-check",
             "screening:member-check-document",
             "screening:document-add",
+            # The screener who made an audited decision reads its feedback.
+            "screening:audit-feedback",
             "referrals:police-*",
             "referrals:contact-detail",
             "referrals:document-*",
@@ -129,8 +131,11 @@ AREAS: tuple[Area, ...] = (
                 "screening:meetings",
                 _holds_any(Permission.SCREEN_CONTACTS, Permission.ANSWER_AGENCY_CHECKS),
             ),
+            Page(
+                "Joint review", "screening:joint-review", _holds_any(Permission.APPROVE_DECISIONS)
+            ),
         ),
-        within=("screening:meeting", "screening:meeting-*"),
+        within=("screening:meeting", "screening:meeting-*", "screening:joint-review-*"),
     ),
     Area(
         "People",
@@ -154,8 +159,18 @@ AREAS: tuple[Area, ...] = (
         (
             Page("Scorecard", "outcomes:scorecard", _holds_any(Permission.VIEW_PERFORMANCE)),
             Page("Census", "outcomes:census", _holds_any(Permission.MAKE_STATUTORY_RETURNS)),
+            Page("Decision audits", "screening:audits", _holds_any(Permission.APPROVE_DECISIONS)),
         ),
-        within=("outcomes:scorecard-*", "outcomes:census-*"),
+        within=(
+            "outcomes:scorecard-*",
+            "outcomes:census-*",
+            "screening:audit",
+            "screening:audits-*",
+            # Managers keep the rubric from the audits page; administrators reach it
+            # from their home page, in the Administration area below.
+            "screening:audit-rubric",
+            "screening:audit-criterion",
+        ),
     ),
     Area(
         "Administration",
@@ -176,6 +191,8 @@ AREAS: tuple[Area, ...] = (
             "outcomes:school",
             "outcomes:schools-*",
             "outcomes:term-*",
+            "screening:audit-rubric",
+            "screening:audit-criterion",
         ),
     ),
 )

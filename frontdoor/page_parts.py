@@ -34,8 +34,10 @@ SCREENING_FAMILY = "screening.family"
 # outcomes/apps.py.
 SCREENING_QUEUE = "screening.queue"
 # A signed-in user's home page: user=User. Screening provides ``meeting_actions`` (the
-# open actions complex-case meetings gave the user), in screening/apps.py; outcomes
-# provides ``alerts`` (the user's unseen alerts, outcomes/alerts), in outcomes/apps.py.
+# open actions complex-case meetings gave the user), ``audit_feedback`` (graded audits
+# of the user's decisions) and ``audits_to_grade`` (audits given to the user), in
+# screening/apps.py; outcomes provides ``alerts`` (the user's unseen alerts,
+# outcomes/alerts), in outcomes/apps.py.
 HOME = "frontdoor.home"
 
 _providers: dict[str, list[Callable[..., dict[str, Any]]]] = defaultdict(list)

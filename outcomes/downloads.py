@@ -8,32 +8,16 @@ LibreOffice and Google Sheets (OWASP, "CSV injection"). Numbers are written as n
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 from django.http import HttpResponse
 
-from frontdoor.spreadsheets import FORMULA_PREFIXES
+# One definition of each, shared with the pages outside outcomes that offer a CSV.
+from frontdoor.spreadsheets import csv_bytes, spreadsheet_safe  # noqa: F401
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for values in rows:
-        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in values])
-    # A byte-order mark so Excel opens it as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:

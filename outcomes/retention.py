@@ -54,9 +54,11 @@ from screening.models import (
     REFERRAL_ROUTES,
     AgencyCheck,
     AgencyContribution,
+    AuditCriterionGrade,
     ComplexCaseEntry,
     ContactLogEntry,
     Decision,
+    DecisionAudit,
     Route,
     Screening,
 )
@@ -107,6 +109,8 @@ HISTORY_TRIGGERS = [
         "referrals.ContactWithdrawal",
         "referrals.WithdrawalRequest",
         "referrals.PoliceNotification",
+        "screening.DecisionAudit",
+        "screening.AuditCriterionGrade",
     )
 ]
 
@@ -283,6 +287,8 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
             (ContactWithdrawal.events.field.model, "contact_id", ids),
             (WithdrawalRequest.events.field.model, "contact_id", ids),
             (PoliceNotification.events.field.model, "contact_id", ids),
+            (DecisionAudit.events.field.model, "decision__contact_id", ids),
+            (AuditCriterionGrade.events.field.model, "audit__decision__contact_id", ids),
         ):
             model.objects.filter(**{f"{field}__in": values}).delete()
     now = timezone.now()
@@ -369,6 +375,14 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         withhold_reason="",
         approval_comment="",
         advice_given="",
+    )
+    # A decision audit keeps its grades (the scorecard counts them); the manager's
+    # feedback and comments, which speak of the child, go (docs/adr/0043).
+    DecisionAudit.objects.filter(decision__contact_id__in=ids).update(
+        comments=_erased_unless_empty("comments")
+    )
+    AuditCriterionGrade.objects.filter(audit__decision__contact_id__in=ids).update(
+        comment=_erased_unless_empty("comment")
     )
     ComplexCaseEntry.objects.filter(contact_id__in=ids).update(actions=ERASED, owners="")
     AgencyContribution.objects.filter(entry__contact_id__in=ids).update(information=ERASED)

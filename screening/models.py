@@ -4,7 +4,7 @@ asked of partner agencies, and the decisions (never edited, only superseded).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pghistory
 from django.conf import settings
@@ -160,7 +160,8 @@ class DecisionQuerySet(models.QuerySet):
     Information and Advice decision made during the call.
 
     The queue, the contact and referral pages, the complex-case meeting, notices, the
-    scorecard, the census, Annex A and retention all ask these methods."""
+    scorecard, the census, Annex A, retention, the decision audits and the joint review
+    all ask these methods."""
 
     def standing(self) -> DecisionQuerySet:
         return self.filter(approval__in=STANDING_APPROVALS)
@@ -186,6 +187,16 @@ class DecisionQuerySet(models.QuerySet):
             contact=OuterRef("contact"),
         )
         return self.standing_at(moment).exclude(Exists(replaced_by))
+
+    def began_standing_between(self, start: datetime, end: datetime) -> DecisionQuerySet:
+        """The decisions that came to stand from ``start`` up to (not including)
+        ``end``, made then needing no approval or approved then, that were still their
+        contact's standing decision at ``end``: a week's decisions for its audit sample
+        and joint review. A past week's answer never changes (an approval is final)."""
+        return self.standing_latest(end - timedelta(microseconds=1)).filter(
+            Q(approval=Decision.Approval.NOT_NEEDED, decided_at__gte=start)
+            | Q(approval=Decision.Approval.APPROVED, approval_at__gte=start)
+        )
 
     def current(self) -> DecisionQuerySet:
         """The last of each contact's decisions, whatever its approval: what a new
@@ -323,6 +334,9 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["approval"], name="decision_approval_idx"),
             models.Index(fields=["contact", "-decided_at"], name="decision_contact_latest_idx"),
+            # A week's decisions (``began_standing_between``): made, or approved, then.
+            models.Index(fields=["decided_at"], name="decision_decided_at_idx"),
+            models.Index(fields=["approval_at"], name="decision_approval_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -438,6 +452,13 @@ class AgencyContribution(models.Model):
 
 # The contact log and the checks have their own modules; imported here so Django
 # registers them with the app and callers keep ``from screening.models import …``.
+from screening.models_audits import (  # noqa: E402, F401
+    AuditCriterion,
+    AuditCriterionGrade,
+    AuditGrade,
+    AuditSample,
+    DecisionAudit,
+)
 from screening.models_checks import CHECK_AGENCY_TYPES, AgencyCheck, SharingBasis  # noqa: E402, F401
 from screening.models_log import ContactLogEntry  # noqa: E402, F401
 from screening.models_meetings import MeetingAction, MeetingGuest  # noqa: E402, F401

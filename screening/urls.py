@@ -13,6 +13,8 @@ from screening import (
     views_police,
     views_withdraw,
 )
+from screening.audits import views as audits
+from screening.audits import views_review as joint_review
 from screening.meetings import views as meetings
 
 app_name = "screening"
@@ -55,6 +57,15 @@ urlpatterns = [
         meetings.meeting_contribution,
         name="meeting-contribution",
     ),
+    # Decision quality audits and the weekly joint review (docs/adr/0043).
+    path("audits/", audits.audits, name="audits"),
+    path("audits/draw/", audits.audits_draw, name="audits-draw"),
+    path("audits/<int:audit_id>/", audits.audit, name="audit"),
+    path("audits/<int:audit_id>/feedback/", audits.feedback, name="audit-feedback"),
+    path("audits/rubric/", audits.rubric, name="audit-rubric"),
+    path("audits/rubric/<int:criterion_id>/", audits.criterion, name="audit-criterion"),
+    path("joint-review/", joint_review.joint_review, name="joint-review"),
+    path("joint-review/decisions.csv", joint_review.joint_review_csv, name="joint-review-csv"),
     path("<str:reference>/", views.contact_page, name="contact"),
     path("<str:reference>/take/", views.claim, name="claim"),
     path("<str:reference>/release/", views.release, name="release"),

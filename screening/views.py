@@ -27,6 +27,7 @@ from referrals.selectors_documents import documents_for
 from referrals.selectors_family_address import letter_address
 from referrals.selectors_referrer import referrer_details
 from screening import forms, selectors, services
+from screening.audits import selectors as audit_selectors
 from screening.family_page import family_context
 from screening.forms_checks import CheckRequestForm
 from screening.forms_log import LogEntryForm
@@ -269,6 +270,8 @@ def page_render(
             "checks_need_approval": settings.CHECKS_WITHOUT_CONSENT_NEED_APPROVAL,
             "decisions": decisions,
             "current": current,
+            # Quality audits of these decisions the user may read (docs/adr/0043).
+            "decision_audits": audit_selectors.audits_on(user=request.user, contact=contact),
             "sos_form": bound.get("sos_form") or forms.SignsOfSafetyForm(initial=sos_initial),
             "check_form": bound.get("check_form")
             or CheckRequestForm(contact=contact, shareable=shareable_documents(documents)),

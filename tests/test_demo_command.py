@@ -59,6 +59,15 @@ def test_demo_data_gives_one_account_per_role_and_can_be_loaded_twice(db, loaded
     assert Contact.objects.filter(status=Contact.Status.IN_SCREENING).exists()
     assert Decision.objects.filter(approval=Decision.Approval.PENDING).exists()
     assert Decision.objects.filter(approval=Decision.Approval.RETURNED).exists()
+    # Weekly decision audits: graded ones (one not yet read by its screener), and the
+    # latest week's waiting for its manager.
+    from screening.models import DecisionAudit
+
+    assert "sampled decisions in weekly quality audits" in printed
+    graded = DecisionAudit.objects.filter(graded_at__isnull=False)
+    assert graded.exists()
+    assert graded.filter(read_at__isnull=True).count() == 1
+    assert DecisionAudit.objects.filter(graded_at__isnull=True).exists()
     # Two made-up files on contacts in screening, scanned by the embedded clamd; once only.
     from referrals.models import Document
 

@@ -363,6 +363,11 @@ COMPLEX_CASE_RULES = {
     "concern_categories": ["missing_from_home", "child_exploitation"],
     "agencies_in_28_days": env.int("COMPLEX_CASE_AGENCIES_IN_28_DAYS", default=2),
 }
+# Decision quality audits (docs/adr/0043): the share of each week's decisions sampled
+# for a manager to grade (at least one of each screener's whatever the share).
+DECISION_AUDIT_SAMPLE_PERCENT = env.float("DECISION_AUDIT_SAMPLE_PERCENT", default=5.0)
+if not 0 < DECISION_AUDIT_SAMPLE_PERCENT <= 100:
+    raise ImproperlyConfigured("DECISION_AUDIT_SAMPLE_PERCENT must be more than 0 and at most 100")
 # How long contacts are kept, by where they went, before their personal details are
 # proposed for erasure (a manager approves each batch). Referrals to social care are
 # kept far longer: councils keep children's social care records to the child's 25th
@@ -432,6 +437,12 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-digests": {
         "task": "outcomes.alerts.tasks.alert_digests_due",
         "schedule": 300.0,
+    },
+    # Each Monday, the week just ended's decision audit sample (once per week whatever
+    # runs it: screening/audits/services.py), and any audit still waiting for a manager.
+    "decision-audit-sample": {
+        "task": "screening.tasks.decision_audit_sample_last_week",
+        "schedule": crontab(minute=40, hour=2, day_of_week="mon"),
     },
     "clear-expired-sessions": {
         "task": "frontdoor.tasks.sessions_clear_expired",

@@ -17,6 +17,8 @@ from frontdoor.london import LONDON
 from frontdoor.models import AuditEvent
 from outcomes.downloads import XLSX, attachment
 from outcomes.scorecard import exports, selectors, services
+from outcomes.scorecard.audits import GRADES as AUDIT_GRADES
+from outcomes.scorecard.audits import audit_results
 from outcomes.scorecard.measures import MEASURES_BY_KEY, maturing_until
 from outcomes.scorecard.periods import Granularity, Period, PeriodError, recent_choices
 from outcomes.scorecard.presenter import query_string, scorecard_context
@@ -69,6 +71,9 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "kept": card.kept,
             "views": [Period.containing(period.start, granularity) for granularity in Granularity],
             "recent": recent_choices(timezone.localdate()),
+            # Decision quality audits, at the same moment as the figures (ADR 0043).
+            "audits": audit_results(period=period, as_at=card.as_at),
+            "audit_grades": AUDIT_GRADES,
             "downloads": [
                 ("Every figure (CSV)", context["links"].download("outcomes:scorecard-csv")),
                 ("Every figure (Excel)", context["links"].download("outcomes:scorecard-xlsx")),

@@ -284,3 +284,42 @@ def test_a_police_notifications_officer_account_is_erased_with_its_contact(
     assert notification.police_reference == "RET-1"  # the shape stays
     history = PoliceNotification.events.field.model.objects.filter(contact_id=contact.pk)
     assert not history.filter(officer_account=ACCOUNT).exists()
+
+
+def test_a_decision_audit_keeps_its_grades_and_loses_its_feedback_on_erasure(
+    screener, manager, referrer, settings, django_capture_on_commit_callbacks
+):
+    from screening.audits import services as audit_services
+    from screening.audits.weeks import last_complete_week
+    from screening.models import AuditCriterion, AuditCriterionGrade, DecisionAudit
+    from tests.support.audits import decided_in_week
+
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 0, "referral": 25}
+    decision = decided_in_week(screener=screener, referrer=referrer)
+    sample, _ = audit_services.audit_sample_draw(week_start=last_complete_week())
+    audit = sample.audits.get()
+    words = "Amelia's bruising deserved a strategy discussion."
+    audit_services.decision_audit_grade(
+        actor=manager,
+        audit=audit,
+        grade="inadequate",
+        comments=words,
+        criteria={
+            c.pk: audit_services.CriterionGrade("good", words)
+            for c in AuditCriterion.objects.filter(is_active=True)
+        },
+    )
+    [run] = [run for run in retention.retention_review() if decision.contact_id in run.contact_ids]
+    retention.retention_approve(actor=manager, run=run)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.retention_erase(run_id=run.pk)
+
+    audit = DecisionAudit.objects.get(pk=audit.pk)
+    assert audit.comments == retention.ERASED
+    assert audit.grade == "inadequate"  # the shape (and the scorecard's count) stays
+    grades = AuditCriterionGrade.objects.filter(audit=audit)
+    assert {g.comment for g in grades} == {retention.ERASED}
+    assert {g.grade for g in grades} == {"good"}
+    for model in (DecisionAudit, AuditCriterionGrade):
+        history = model.events.field.model.objects.all()
+        assert not [row for row in history.values() if words in str(row)]

@@ -222,4 +222,7 @@ def test_the_scheduler_catches_up_as_soon_as_it_starts(monkeypatch):
     sent = []
     monkeypatch.setattr(app, "send_task", lambda name, *a, **k: sent.append(name))
     catch_up_on_start(sender=SimpleNamespace(app=app))
-    assert sent == ["screening.tasks.complex_case_runs_due"]
+    assert sent == [
+        "screening.tasks.complex_case_runs_due",
+        "screening.tasks.decision_audit_sample_last_week",
+    ]

@@ -27,10 +27,19 @@ from referrals.models import ContactSubject, Person, Relationship, Scope, Warnin
 from screening import services as screening_services
 from screening import services_checks
 from screening import services_log as log_services
+from screening.audits import services as audit_services
+from screening.audits.weeks import last_complete_week
 from screening.meetings import services as meeting_services
-from screening.models import ContactLogEntry, Route, SharingBasis, ThresholdLevel
+from screening.models import (
+    AuditCriterion,
+    ContactLogEntry,
+    Route,
+    SharingBasis,
+    ThresholdLevel,
+)
 from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
 from tests.support import encompass as encompass_support
+from tests.support.audits import decided_in_week
 from tests.support.checks import consented
 from tests.support.documents import small_pdf
 from tests.support.screening import decide as screening_decide
@@ -192,6 +201,19 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:meeting-action-done": (POST_ONLY, only(404, {M: 302, S: 302})),
     "screening:meeting-guest-add": (only(403, {M: 200}), only(403, {M: 400})),
     "screening:meeting-contribution": (POST_ONLY, only(404, {M: 302, S: 302, PAM: 302})),
+    # Decision quality audits (docs/adr/0043): managers; the audit is given to the
+    # walk's manager, so an empty grading is the page with its errors. The graded one's
+    # feedback is its decider's (the screener) only. The rubric is the managers' and
+    # administrators'; an empty form is the page with its errors.
+    "screening:audits": (only(403, {M: 200}), None),
+    "screening:audits-draw": (POST_ONLY, only(403, {M: 400})),
+    "screening:audit": (only(403, {M: 200}), only(403, {M: 400})),
+    "screening:audit-feedback": (only(404, {S: 200}), only(404, {S: 302})),
+    "screening:audit-rubric": (only(403, {M: 200, ADM: 200}), only(403, {M: 400, ADM: 400})),
+    "screening:audit-criterion": (only(403, {M: 200, ADM: 200}), only(403, {M: 400, ADM: 400})),
+    # The weekly joint review and its CSV: managers.
+    "screening:joint-review": (only(403, {M: 200}), None),
+    "screening:joint-review-csv": (only(403, {M: 200}), None),
     "screening:contact": (only(404, STAFF), None),
     "screening:claim": (POST_ONLY, SCREENING_POST),
     "screening:release": (POST_ONLY, SCREENING_POST),
@@ -392,6 +414,25 @@ def url_world() -> tuple[dict, dict]:
         family_notice="notify",
         primary_need="N1",
     )
+    # Two decisions of last week by the screener, both sampled (the whole week) and
+    # given to the manager, who has graded one.
+    audited = [decided_in_week(screener=screener, referrer=referrer, hour=9 + n) for n in range(2)]
+    with override_settings(DECISION_AUDIT_SAMPLE_PERCENT=100):
+        sample, _ = audit_services.audit_sample_draw(
+            week_start=last_complete_week(), actor=users["manager"]
+        )
+    to_grade, graded = sample.audits.order_by("decision_id")
+    assert {to_grade.decision_id, graded.decision_id} == {d.pk for d in audited}
+    audit_services.decision_audit_grade(
+        actor=users["manager"],
+        audit=graded,
+        grade="good",
+        comments="A clear rationale; name the worry for each child.",
+        criteria={
+            c.pk: audit_services.CriterionGrade("good")
+            for c in AuditCriterion.objects.filter(is_active=True)
+        },
+    )
     log_entry = log_services.log_entry_record(
         actor=screener,
         contact=contact,
@@ -478,6 +519,9 @@ def url_world() -> tuple[dict, dict]:
         "action_id": action.pk,
         "notice_id": Notice.objects.filter(contact=contact).first().pk,
         "decision_id": decision.pk,
+        "audit_id": to_grade.pk,
+        "graded_audit_id": graded.pk,
+        "criterion_id": AuditCriterion.objects.first().pk,
         "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
         "import_id": OutcomeImport.objects.create(uploaded_by=screener, content="x").pk,
         "screener_id": screener.pk,

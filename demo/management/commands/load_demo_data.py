@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo.alerts import demo_alerts_load
+from demo.audits import demo_audits_load
 from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
 from demo.documents import demo_documents_load
 from demo.encompass import demo_encompass_load
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         created = demo_contacts_load(count=contacts, now=now)
         screened = demo_screening_load(now=now)
         meetings = demo_meetings_load(now=now)
+        audited = demo_audits_load(now=now)
         outcomes = demo_outcomes_load(now=now)
         documents = demo_documents_load()
         police = demo_police_load(now=now)
@@ -65,6 +67,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Screened {screened} of them, as a MAST would have.")
         if meetings:
             self.stdout.write(f"Held {meetings} complex-case meetings.")
+        if audited:
+            self.stdout.write(
+                f"Graded {audited} sampled decisions in weekly quality audits "
+                "(the latest week's sample waits for its manager)."
+            )
         if outcomes:
             self.stdout.write(f"Recorded {outcomes} things social care did after referrals.")
         if documents:
