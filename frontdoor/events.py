@@ -14,6 +14,10 @@ from collections.abc import Callable
 
 CONTACT_RECEIVED = "contact.received"  # contact=Contact, a new one (not an API replay)
 DECISION_STANDS = "decision.stands"  # decision=Decision, final or just approved
+# decisions=list[Decision], several standing at once (bulk triage: one transaction):
+# what DECISION_STANDS means for each, handled in one go. A subscriber to one subscribes
+# to both (outcomes' handlers for one call their handlers for many).
+DECISIONS_STAND = "decisions.stand"
 # withdrawal=referrals.ContactWithdrawal, just recorded: the contact is withdrawn and
 # no decision on it stood (screening.services_withdraw.contact_withdraw; ADR 0036).
 CONTACT_WITHDRAWN = "contact.withdrawn"

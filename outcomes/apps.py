@@ -20,10 +20,18 @@ class OutcomesConfig(AppConfig):
             events.DECISION_STANDS,
             lambda decision: services.notices_for_decision(decision=decision),
         )
+        events.subscribe(
+            events.DECISIONS_STAND,
+            lambda decisions: services.notices_for_decisions(decisions=decisions),
+        )
         # Events for case systems, written in the decision's transaction (the outbox).
         events.subscribe(
             events.DECISION_STANDS,
             lambda decision: recording.case_events_for_decision(decision=decision),
+        )
+        events.subscribe(
+            events.DECISIONS_STAND,
+            lambda decisions: recording.case_events_for_decisions(decisions=decisions),
         )
         events.subscribe(
             events.CONTACT_WITHDRAWN,

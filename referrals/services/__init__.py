@@ -105,7 +105,11 @@ from referrals.services.restrictions import (
     restriction_review,
     restrictions_due_count,
 )
-from referrals.services.status import ContactStatusRefused, contact_status_move
+from referrals.services.status import (
+    ContactStatusRefused,
+    contact_status_move,
+    contacts_status_move,
+)
 from referrals.services.warnings import (
     WARNING_REVIEW_AT_MOST,
     WARNING_REVIEW_NOTICE,
@@ -170,6 +174,7 @@ __all__ = [
     "contact_case_system_id_set",
     "contact_status_move",
     "contact_submit",
+    "contacts_status_move",
     "document_attach",
     "document_check_before_sending",
     "document_read",

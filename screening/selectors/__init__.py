@@ -23,6 +23,7 @@ from screening.selectors.decisions import (
     decided_at,
     decision_chain,
     previous_standing,
+    previous_standing_of,
     primary_need_labels,
     screeners,
 )
@@ -44,6 +45,7 @@ from screening.selectors.history import (
     earlier_referrals,
     histories_of,
     is_re_referral,
+    re_referrals_of,
 )
 from screening.selectors.log import LogItem, log_entry_get, log_for
 from screening.selectors.police import (
@@ -104,9 +106,11 @@ __all__ = [
     "member_history",
     "police_parts",
     "previous_standing",
+    "previous_standing_of",
     "primary_need_labels",
     "queue",
     "queue_flags",
+    "re_referrals_of",
     "restricted_asks",
     "screeners",
     "screening_get",
