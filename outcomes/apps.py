@@ -14,7 +14,10 @@ class OutcomesConfig(AppConfig):
 
         # Notices are written inside the transaction that implies them.
         events.subscribe(
-            events.CONTACT_RECEIVED, lambda contact: services.notices_for_receipt(contact=contact)
+            events.CONTACT_RECEIVED,
+            lambda contact, acknowledge=True: (
+                services.notices_for_receipt(contact=contact) if acknowledge else []
+            ),
         )
         events.subscribe(
             events.DECISION_STANDS,
@@ -42,6 +45,12 @@ class OutcomesConfig(AppConfig):
             events.POLICE_NOTIFICATION_RECORDED,
             lambda notification: encompass_notices.notices_for_notification(
                 notification=notification
+            ),
+        )
+        events.subscribe(
+            events.POLICE_NOTIFICATIONS_RECORDED,
+            lambda notifications: encompass_notices.notices_for_notifications(
+                notifications=notifications
             ),
         )
         # A withdrawn contact's schools' notices not yet sent are not sent.

@@ -87,6 +87,12 @@ from referrals.services.police_import import (
     PoliceImportReport,
     police_notifications_import,
 )
+from referrals.services.police_import_jobs import (
+    police_import_keep,
+    police_import_queue,
+    police_import_run,
+    police_import_start,
+)
 from referrals.services.relationships import (
     RelationshipRefused,
     kind_guess,
@@ -193,6 +199,10 @@ __all__ = [
     "person_unmerge",
     "person_upn_set",
     "police_decision_due",
+    "police_import_keep",
+    "police_import_queue",
+    "police_import_run",
+    "police_import_start",
     "police_notification_receive",
     "police_notification_record",
     "police_notifications_import",
