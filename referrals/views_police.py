@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from frontdoor.audit import audit_views
@@ -117,6 +117,7 @@ def police_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def police_import_job(request: HttpRequest, import_id: int) -> HttpResponse:
     """One upload: how far the import has gone (polled by htmx while it runs, the page
     reloaded once it is done), then what became of each row."""
@@ -132,7 +133,7 @@ def police_import_job(request: HttpRequest, import_id: int) -> HttpResponse:
     audit_views(
         actor=request.user,
         record_type="contact",
-        record_ids=[row.contact_reference for row in rows if row.contact_reference],
+        record_ids=dict.fromkeys(row.contact_reference for row in rows if row.contact_reference),
         request=request,
     )
     return render(
