@@ -112,3 +112,29 @@ def test_a_real_worker_delivers_every_notice_queued_in_one_message(
         30,
         "the worker did not deliver every decision's notice",
     )
+
+
+@pytest.mark.django_db
+def test_one_another_screener_took_meanwhile_is_refused_and_the_rest_decided(
+    screener, police_member
+):
+    from frontdoor.roles import Role
+    from screening import services
+    from screening.services_police import BulkItem, bulk_decide
+    from tests.factories import UserFactory
+
+    taken, free = (_standard(police_member, n) for n in range(2))
+    other = UserFactory(roles=[Role.SCREENER], full_name="Olu Otherscreener")
+    services.screening_claim(actor=other, contact=taken)
+
+    result = bulk_decide(
+        actor=screener,
+        route=Route.EARLY_HELP,
+        items=[BulkItem(c, rationale_template(c) + "an argument only.") for c in (taken, free)],
+    )
+
+    assert [d.contact for d in result.decided] == [free]
+    assert result.refused == {taken.reference: "Olu Otherscreener is screening this contact."}
+    assert not Decision.objects.filter(contact=taken).exists()
+    assert Screening.objects.get(contact=taken).assigned_to == other
+    assert not AuditEvent.objects.filter(record_id=taken.reference, actor=screener).exists()
