@@ -14,10 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdoor.models import AuditEvent
+from frontdoor.roles import Role
 from outcomes.models import CaseEvent, Notice
 from outcomes.services import NO_ADDRESS
+from screening import services
 from screening.models import Decision, Route, Screening
-from screening.services_police import rationale_template
+from screening.services_police import BulkItem, bulk_decide, rationale_template
+from tests.factories import UserFactory
 from tests.support.police import police_child, record
 from tests.support.waiting import wait_until
 
@@ -118,10 +121,6 @@ def test_a_real_worker_delivers_every_notice_queued_in_one_message(
 def test_one_another_screener_took_meanwhile_is_refused_and_the_rest_decided(
     screener, police_member
 ):
-    from frontdoor.roles import Role
-    from screening import services
-    from screening.services_police import BulkItem, bulk_decide
-    from tests.factories import UserFactory
 
     taken, free = (_standard(police_member, n) for n in range(2))
     other = UserFactory(roles=[Role.SCREENER], full_name="Olu Otherscreener")
