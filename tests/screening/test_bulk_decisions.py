@@ -121,7 +121,6 @@ def test_a_real_worker_delivers_every_notice_queued_in_one_message(
 def test_one_another_screener_took_meanwhile_is_refused_and_the_rest_decided(
     screener, police_member
 ):
-
     taken, free = (_standard(police_member, n) for n in range(2))
     other = UserFactory(roles=[Role.SCREENER], full_name="Olu Otherscreener")
     services.screening_claim(actor=other, contact=taken)
