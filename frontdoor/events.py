@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-CONTACT_RECEIVED = "contact.received"  # contact=Contact, a new one (not an API replay)
+# contact=Contact, a new one (not an API replay); acknowledge=bool, False where the sender
+# is told once for many (a force's file: one summary for the file, docs/adr/0040).
+CONTACT_RECEIVED = "contact.received"
 DECISION_STANDS = "decision.stands"  # decision=Decision, final or just approved
+# decisions=list[Decision], several standing at once (bulk triage: one transaction):
+# what DECISION_STANDS means for each, handled in one go. A subscriber to one subscribes
+# to both (outcomes' handlers for one call their handlers for many).
+DECISIONS_STAND = "decisions.stand"
 # withdrawal=referrals.ContactWithdrawal, just recorded: the contact is withdrawn and
 # no decision on it stood (screening.services_withdraw.contact_withdraw; ADR 0036).
 CONTACT_WITHDRAWN = "contact.withdrawn"
@@ -21,6 +27,10 @@ CONTACT_WITHDRAWN = "contact.withdrawn"
 # re-send of one already recorded is not published): outcomes raises the Operation
 # Encompass notices for a domestic-abuse incident in the same transaction.
 POLICE_NOTIFICATION_RECORDED = "police_notification.recorded"
+# notifications=list[PoliceNotification], several new ones at once (a force's file, one
+# chunk of it): what POLICE_NOTIFICATION_RECORDED means for each, handled in one go. A
+# subscriber to one subscribes to both.
+POLICE_NOTIFICATIONS_RECORDED = "police_notifications.recorded"
 # notification=referrals.PoliceNotification, actor=User, note=str: a force re-sent one
 # already recorded saying something different (referrals.services.police_resend);
 # screening writes the note, the differences, on the contact log for the screener.

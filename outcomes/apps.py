@@ -16,16 +16,27 @@ class OutcomesConfig(AppConfig):
 
         # Notices are written inside the transaction that implies them.
         events.subscribe(
-            events.CONTACT_RECEIVED, lambda contact: services.notices_for_receipt(contact=contact)
+            events.CONTACT_RECEIVED,
+            lambda contact, acknowledge=True: (
+                services.notices_for_receipt(contact=contact) if acknowledge else []
+            ),
         )
         events.subscribe(
             events.DECISION_STANDS,
             lambda decision: services.notices_for_decision(decision=decision),
         )
+        events.subscribe(
+            events.DECISIONS_STAND,
+            lambda decisions: services.notices_for_decisions(decisions=decisions),
+        )
         # Events for case systems, written in the decision's transaction (the outbox).
         events.subscribe(
             events.DECISION_STANDS,
             lambda decision: recording.case_events_for_decision(decision=decision),
+        )
+        events.subscribe(
+            events.DECISIONS_STAND,
+            lambda decisions: recording.case_events_for_decisions(decisions=decisions),
         )
         events.subscribe(
             events.CONTACT_WITHDRAWN,
@@ -36,6 +47,12 @@ class OutcomesConfig(AppConfig):
             events.POLICE_NOTIFICATION_RECORDED,
             lambda notification: encompass_notices.notices_for_notification(
                 notification=notification
+            ),
+        )
+        events.subscribe(
+            events.POLICE_NOTIFICATIONS_RECORDED,
+            lambda notifications: encompass_notices.notices_for_notifications(
+                notifications=notifications
             ),
         )
         # A withdrawn contact's schools' notices not yet sent are not sent.

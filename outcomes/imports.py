@@ -2,7 +2,8 @@
 
 The file is stored on an ``OutcomeImport`` row before anything else happens, so a
 broker or worker outage loses nothing: the task takes the row's id only, and a
-sweeper queues any job a lost task or an unreachable broker left waiting. Small
+sweeper queues any job a lost task or an unreachable broker left waiting (the kept
+job's machinery is ``frontdoor.jobs``, shared with the police import). Small
 files (``OUTCOMES_IMPORT_INLINE_ROWS``) are checked while the person waits, since
 that takes under a second and needs no worker; larger ones run in the worker and the
 page shows how far the check has gone. The rules are ``downstream``'s, unchanged:
@@ -14,11 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
-from frontdoor.dispatch import dispatch
+from frontdoor import jobs
 from frontdoor.limits import in_megabytes, limits
 from frontdoor.models import User
 from frontdoor.roles import Permission
@@ -31,7 +32,7 @@ IMPORT_RUN = "outcomes.tasks.outcome_import_task"
 # The worker's limits for one import; a job still running after this was lost.
 TASK_TIME_LIMIT = 1800
 # A job waiting this long was not picked up (broker down, or its message lost).
-WAITING_TOO_LONG = timedelta(minutes=2)
+WAITING_TOO_LONG = jobs.WAITING_TOO_LONG
 
 
 class ImportRefused(Exception):
@@ -86,21 +87,13 @@ def outcome_import_start(*, actor: User, data: bytes) -> OutcomeImport:
 def outcome_import_queue(*, job: OutcomeImport) -> None:
     """Queue the check (by id) once the upload commits. If the broker cannot be reached
     the job stays kept and marked, and the sweeper queues it once the broker is back."""
-
-    def mark(sent: bool) -> None:
-        if sent:
-            OutcomeImport.objects.filter(pk=job.pk, not_queued=True).update(not_queued=False)
-        else:
-            OutcomeImport.objects.filter(pk=job.pk).update(not_queued=True)
-        job.not_queued = not sent
-
-    dispatch(IMPORT_RUN, job.pk, then=mark)
+    jobs.job_queue(OutcomeImport, job, IMPORT_RUN)
 
 
 def outcome_import_run(*, import_id: int) -> OutcomeImport:
     """Check and apply a waiting job; safe to run twice (only one run claims it)."""
-    claimed = OutcomeImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
-        status=Status.CHECKING, started_at=timezone.now(), rows_checked=0, not_queued=False
+    claimed = jobs.job_claim(
+        OutcomeImport, import_id, waiting=Status.QUEUED, working=Status.CHECKING, rows_checked=0
     )
     job = OutcomeImport.objects.select_related("uploaded_by").get(pk=import_id)
     if not claimed:
@@ -134,14 +127,11 @@ def outcome_import_run(*, import_id: int) -> OutcomeImport:
 def outcome_imports_sweep(*, now: datetime | None = None) -> list[int]:
     """Queue jobs left waiting (broker was down, message lost) or lost mid-run (worker
     killed): their file is still kept, and running a job again is safe."""
-    now = now or timezone.now()
-    OutcomeImport.objects.filter(
-        status__in=[Status.CHECKING, Status.SAVING],
-        started_at__lt=now - timedelta(seconds=TASK_TIME_LIMIT + 60),
-    ).update(status=Status.QUEUED)
-    waiting = list(
-        OutcomeImport.objects.filter(status=Status.QUEUED, uploaded_at__lt=now - WAITING_TOO_LONG)
+    return jobs.jobs_sweep(
+        OutcomeImport,
+        IMPORT_RUN,
+        waiting=Status.QUEUED,
+        working=[Status.CHECKING, Status.SAVING],
+        time_limit=TASK_TIME_LIMIT,
+        now=now,
     )
-    for job in waiting:
-        outcome_import_queue(job=job)
-    return [job.pk for job in waiting]

@@ -14,18 +14,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from frontdoor.audit import audit_record
-from frontdoor.dispatch import dispatch
+from frontdoor.dispatch import dispatch, send
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from outcomes import letters, mail, notify
 from outcomes.models import Notice
 from referrals.models import Contact
-from referrals.selectors_family_address import letter_address
+from referrals.selectors_family_address import letter_address, letter_addresses
 from screening import selectors as screening_selectors
 from screening.models import Decision
 
@@ -61,16 +61,29 @@ def _family_address(contact: Contact) -> str:
 
 
 NOTICE_DELIVER = "outcomes.tasks.notice_deliver"
+NOTICES_DELIVER = "outcomes.tasks.notices_deliver"
+# More notices than this from one transaction (bulk triage) are queued as one message
+# the worker turns into a delivery task each, so the request waits for one send.
+NOTICES_QUEUED_ONE_BY_ONE = 4
 NO_ADDRESS = "No postal address for the family: add one on the contact"
 
 
 def _enqueue_after_commit(notice_ids: list[int]) -> None:
     # A notice the broker did not take stays pending; notices_sweep queues it again.
+    if len(notice_ids) > NOTICES_QUEUED_ONE_BY_ONE:
+        dispatch(NOTICES_DELIVER, *notice_ids)
+        return
     for notice_id in notice_ids:
         dispatch(NOTICE_DELIVER, notice_id)
 
 
-def _create(
+def notices_deliver_queue(*, notice_ids: list[int]) -> int:
+    """In the worker: a delivery task for each notice, as if each had been queued by
+    itself. Returns how many the broker took; the sweep queues any it did not."""
+    return sum(send(NOTICE_DELIVER, notice_id) for notice_id in notice_ids)
+
+
+def _notice(
     contact: Contact,
     decision: Decision | None,
     kind: str,
@@ -80,9 +93,9 @@ def _create(
     failure_reason: str = "",
 ) -> Notice:
     """A pending notice, or with ``failure_reason`` one that can never go (written so
-    at once: one statement, not a pending row changed straight after)."""
+    at once: one statement, not a pending row changed straight after). Not saved."""
     channel, recipient = address
-    return Notice.objects.create(
+    return Notice(
         contact=contact,
         decision=decision,
         kind=kind,
@@ -101,7 +114,8 @@ def notices_for_receipt(*, contact: Contact) -> list[Notice]:
     address = _referrer_address(contact)
     if address is None:
         return []
-    notice = _create(contact, None, Notice.Kind.ACKNOWLEDGEMENT, Notice.Audience.REFERRER, address)
+    notice = _notice(contact, None, Notice.Kind.ACKNOWLEDGEMENT, Notice.Audience.REFERRER, address)
+    notice.save()
     _enqueue_after_commit([notice.pk])
     return [notice]
 
@@ -109,27 +123,44 @@ def notices_for_receipt(*, contact: Contact) -> list[Notice]:
 def notices_for_decision(*, decision: Decision) -> list[Notice]:
     """The notices a standing decision implies: an outcome (or, when it changes an
     earlier route, a correction) to the referrer and, unless withheld, to the family."""
-    contact = decision.contact
-    previous = screening_selectors.previous_standing(decision)
-    if previous is not None and previous.route == decision.route:
-        return []  # Nothing the referrer or family were told has changed.
-    kind = Notice.Kind.CORRECTION if previous is not None else Notice.Kind.OUTCOME
+    return notices_for_decisions(decisions=[decision])
+
+
+def notices_for_decisions(*, decisions: list[Decision]) -> list[Notice]:
+    """``notices_for_decision`` for each of several decisions standing at once
+    (``DECISIONS_STAND``: bulk triage): read and written a statement per kind of row,
+    and queued after commit in one message."""
+    previous = screening_selectors.previous_standing_of(decisions)
+    contacts = [decision.contact for decision in decisions]
+    prefetch_related_objects(contacts, "referrer")
+    told = [
+        decision
+        for decision in decisions
+        # Unchanged route: nothing the referrer or family were told has changed.
+        if previous[decision.pk] is None or previous[decision.pk].route != decision.route
+    ]
+    notify = Decision.FamilyNotice.NOTIFY
+    family = letter_addresses(d.contact for d in told if d.family_notice == notify)
     created = []
-    referrer = _referrer_address(contact)
-    if referrer is not None:
-        created.append(_create(contact, decision, kind, Notice.Audience.REFERRER, referrer))
-    if decision.family_notice == Decision.FamilyNotice.NOTIFY:
-        family = _family_address(contact)
-        created.append(
-            _create(
-                contact,
-                decision,
-                kind,
-                Notice.Audience.FAMILY,
-                (Notice.Channel.LETTER, family),
-                failure_reason="" if family else NO_ADDRESS,
+    for decision in told:
+        contact = decision.contact
+        kind = Notice.Kind.CORRECTION if previous[decision.pk] is not None else Notice.Kind.OUTCOME
+        referrer = _referrer_address(contact)
+        if referrer is not None:
+            created.append(_notice(contact, decision, kind, Notice.Audience.REFERRER, referrer))
+        if decision.family_notice == Decision.FamilyNotice.NOTIFY:
+            address = family[contact.pk]
+            created.append(
+                _notice(
+                    contact,
+                    decision,
+                    kind,
+                    Notice.Audience.FAMILY,
+                    (Notice.Channel.LETTER, address.as_text() if address is not None else ""),
+                    failure_reason="" if address is not None else NO_ADDRESS,
+                )
             )
-        )
+    created = Notice.objects.bulk_create(created)
     _enqueue_after_commit([n.pk for n in created if n.status == Notice.Status.PENDING])
     return created
 

@@ -30,6 +30,12 @@ def notice_deliver(self, notice_id: int) -> str:
         raise self.retry(exc=failure, countdown=delay) from failure
 
 
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=45)
+def notices_deliver(*notice_ids: int) -> int:
+    """Many notices queued by one transaction (bulk triage): a delivery task each."""
+    return services.notices_deliver_queue(notice_ids=list(notice_ids))
+
+
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def notices_sweep() -> int:
     # Schools' notices held over a holiday join the outbox when their time comes.

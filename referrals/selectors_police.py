@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from frontdoor.london import LONDON, months_before
 from frontdoor.models import Agency
-from referrals.models import Contact, ContactSubject, PoliceNotification
+from frontdoor.selectors import can_record_police
+from referrals.models import Contact, ContactSubject, PoliceImport, PoliceNotification
 
 
 def police_reference_clean(value: str) -> str:
@@ -119,3 +120,11 @@ def cumulative_flags(contacts: Iterable[Contact]) -> dict[int, list[CumulativeFl
                 )
             )
     return dict(flags)
+
+
+def police_imports_for(*, user) -> QuerySet[PoliceImport]:
+    """A person's own uploads of police notification files (their reports name rows of
+    the notifications they sent); police staff only. Without the kept file."""
+    if not can_record_police(user):
+        return PoliceImport.objects.none()
+    return PoliceImport.objects.filter(uploaded_by=user).defer("sealed_file")

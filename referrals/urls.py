@@ -33,6 +33,16 @@ urlpatterns = [
     path("phone/discard/", views_draft.contact_discard, {"kind": "phone"}, name="phone-discard"),
     path("police/new/", views_police.police_notification_form, name="police-form"),
     path("police/import/", views_police.police_import, name="police-import"),
+    path(
+        "police/import/<int:import_id>/",
+        views_police.police_import_job,
+        name="police-import-job",
+    ),
+    path(
+        "police/import/<int:import_id>/start/",
+        views_police.police_import_check,
+        name="police-import-check",
+    ),
     path("sent/<str:reference>/", views.contact_sent, name="contact-sent"),
     path("contacts/<str:reference>/", views.contact_detail, name="contact-detail"),
     path(

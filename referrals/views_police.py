@@ -1,6 +1,7 @@
 """Police staff recording their force's notifications (docs/adr/0037): one at a time on
-a form, or a batch as a CSV file. Who may is ``can_record_police``; both pages call
-the one recording service, and a refusal keeps what was typed."""
+a form, or a batch as a CSV file, kept and imported as a job with a report by row the
+uploader can come back to (docs/adr/0040). Who may is ``can_record_police``; a
+refusal keeps what was typed."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from frontdoor.audit import audit_views
 from frontdoor.limits import in_megabytes
 from frontdoor.selectors import can_record_police
 from referrals import services
 from referrals.forms_police import PoliceNotificationForms
+from referrals.models import PoliceImport, PoliceImportRow
+from referrals.selectors_police import police_imports_for
 from referrals.services.police_import import COLUMNS, REQUIRED
+
+Outcome = PoliceImportRow.Outcome
 
 
 def _police_only(request: HttpRequest) -> None:
@@ -80,8 +86,10 @@ def police_notification_form(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def police_import(request: HttpRequest) -> HttpResponse:
+    """Upload a force's file: checked as a whole at once, then kept and imported as a
+    job (small files while the uploader waits, larger ones by the worker)."""
     _police_only(request)
-    status, error, report = 200, "", None
+    error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -89,31 +97,71 @@ def police_import(request: HttpRequest) -> HttpResponse:
         else:
             data = upload.read(settings.POLICE_IMPORT_MAX_BYTES + 1)
             try:
-                report = services.police_notifications_import(
-                    actor=request.user, force=request.user.agency, data=data
-                )
+                job = services.police_import_start(actor=request.user, data=data)
             except services.ImportFileRefused as refused:
                 error = str(refused)
-        if error:
-            status = 400
-        else:
-            # The report lists the contacts by reference: record that this person saw them.
-            audit_views(
-                actor=request.user,
-                record_type="contact",
-                record_ids={ref for _, _, ref in report.created + report.resent},
-                request=request,
-            )
+            else:
+                return redirect("referrals:police-import-job", import_id=job.pk)
     return render(
         request,
         "referrals/police_import.html",
         {
             "error": error,
-            "report": report,
             "required": REQUIRED,
             "columns": COLUMNS,
             "max_size": in_megabytes(settings.POLICE_IMPORT_MAX_BYTES),
             "max_rows": settings.POLICE_IMPORT_MAX_ROWS,
+            "recent": police_imports_for(user=request.user)[:10],
         },
-        status=status,
+        status=400 if error else 200,
     )
+
+
+@require_GET
+def police_import_job(request: HttpRequest, import_id: int) -> HttpResponse:
+    """One upload: how far the import has gone (polled by htmx while it runs, the page
+    reloaded once it is done), then what became of each row."""
+    _police_only(request)
+    job = get_object_or_404(police_imports_for(user=request.user), pk=import_id)
+    if request.htmx:
+        if job.finished:
+            return HttpResponseClientRefresh()
+        return render(request, "referrals/police_import_job.html#progress", {"job": job})
+    rows = list(job.report_rows.all())
+    by_outcome = {outcome: [r for r in rows if r.outcome == outcome] for outcome in Outcome}
+    # The report lists the contacts by reference: record that this person saw them.
+    audit_views(
+        actor=request.user,
+        record_type="contact",
+        record_ids=dict.fromkeys(row.contact_reference for row in rows if row.contact_reference),
+        request=request,
+    )
+    return render(
+        request,
+        "referrals/police_import_job.html",
+        {
+            "job": job,
+            "refused": by_outcome[Outcome.REFUSED],
+            "changed": by_outcome[Outcome.CHANGED],
+            "resent": by_outcome[Outcome.RESENT] + by_outcome[Outcome.CHANGED],
+            "recorded": by_outcome[Outcome.RECORDED],
+            "report_gone": job.finished and job.rows_done > 0 and not rows,
+            "report_days": settings.POLICE_IMPORT_REPORT_DAYS,
+        },
+    )
+
+
+@require_POST
+def police_import_check(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Try queueing a waiting upload again (after the broker was unreachable)."""
+    _police_only(request)
+    job = get_object_or_404(police_imports_for(user=request.user), pk=import_id)
+    if job.status == PoliceImport.Status.QUEUED:
+        services.police_import_queue(job=job)
+        if job.not_queued:
+            messages.error(
+                request,
+                "The worker still cannot be reached. Your file is kept and will be imported "
+                "when it is back.",
+            )
+    return redirect("referrals:police-import-job", import_id=job.pk)

@@ -139,20 +139,26 @@ def screening_claim_next(*, actor: User) -> Screening | None:
         passed_over.append(contact.pk)
 
 
+def claim_refusal(*, actor: User, contact: Contact, screening: Screening | None) -> str:
+    """Why ``actor`` may not take ``contact`` (read locked) now, its screening row as it
+    stands; empty when they may. ``screening_claim``'s rule, and bulk triage's."""
+    if contact.status == Contact.Status.WITHDRAWN:
+        return f"{contact.reference} was withdrawn: it is not screened any more."
+    if contact.advice_only or contact.status not in CLAIMABLE_STATUSES:
+        return "This contact is closed and cannot be screened."
+    if screening is not None and screening.assigned_to_id not in (None, actor.pk):
+        return f"{screening.assigned_to.full_name} is screening this contact."
+    return ""
+
+
 @transaction.atomic
 def screening_claim(*, actor: User, contact: Contact) -> Screening:
     _require(actor, Permission.SCREEN_CONTACTS)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    _not_withdrawn(contact)
-    if contact.advice_only or contact.status not in CLAIMABLE_STATUSES:
-        raise ScreeningRefused("This contact is closed and cannot be screened.")
-    holder = (
-        Screening.objects.filter(contact=contact, assigned_to__isnull=False)
-        .select_related("assigned_to")
-        .first()
-    )
-    if holder is not None and holder.assigned_to_id != actor.pk:
-        raise ScreeningRefused(f"{holder.assigned_to.full_name} is screening this contact.")
+    holder = Screening.objects.filter(contact=contact).select_related("assigned_to").first()
+    refusal = claim_refusal(actor=actor, contact=contact, screening=holder)
+    if refusal:
+        raise ScreeningRefused(refusal)
     return _assign(actor=actor, contact=contact, to=actor)
 
 
@@ -353,20 +359,77 @@ def decision_record(
         advice_given_to=advice_given_to,
     )
     pending = contact.agency_checks.filter(status__in=WAITING_STATUSES).exists()
-    if pending and not screening.checks_waived_reason:
-        raise ScreeningRefused(
-            "Checks are still awaited: wait for the answers or record why you are going ahead."
-        )
     previous = current_decision(contact)
-    if previous is not None and previous.approval == Decision.Approval.PENDING:
-        raise ScreeningRefused(
-            "The last decision is waiting for a manager to approve or return it."
-        )
-    withholding = family_notice == Decision.FamilyNotice.WITHHOLD
+    waits = decision_waits(screening=screening, checks_waiting=pending, previous=previous)
+    if waits:
+        raise ScreeningRefused(waits)
     needs_approval = needs_manager_approval(
-        route=route, withholding=withholding, immediate=contact.urgency == Contact.Urgency.IMMEDIATE
+        route=route,
+        withholding=family_notice == Decision.FamilyNotice.WITHHOLD,
+        immediate=contact.urgency == Contact.Urgency.IMMEDIATE,
     )
-    decision = Decision.objects.create(
+    decision = decision_new(
+        actor=actor,
+        contact=contact,
+        route=route,
+        threshold_level=threshold_level,
+        rationale=rationale,
+        family_notice=family_notice,
+        withhold_reason=withhold_reason,
+        is_complex=is_complex,
+        complex_reason=complex_reason,
+        details=details,
+        decided_at=decided_at,
+        previous=previous,
+        needs_approval=needs_approval,
+        is_re_referral=selectors.is_re_referral(contact=contact),
+    )
+    decision.save(force_insert=True)
+    if needs_approval:
+        _move(contact, Contact.Status.AWAITING_APPROVAL)
+    else:
+        if contact.status != Contact.Status.DECIDED:  # a decided contact decided again
+            _move(contact, Contact.Status.DECIDED)
+        screening.assigned_to, screening.claimed_at = None, None
+        screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
+    _audit(actor, contact, "decision", decision=decision.pk, supersedes=previous and previous.pk)
+    if not needs_approval:
+        events.publish(events.DECISION_STANDS, decision=decision)
+    return decision
+
+
+def decision_waits(*, screening: Screening, checks_waiting: bool, previous: Decision | None) -> str:
+    """Why a decision cannot be recorded yet (checks awaited, or the last decision
+    waiting for a manager); empty when it can. ``decision_record``'s rule, and bulk
+    triage's."""
+    if checks_waiting and not screening.checks_waived_reason:
+        return "Checks are still awaited: wait for the answers or record why you are going ahead."
+    if previous is not None and previous.approval == Decision.Approval.PENDING:
+        return "The last decision is waiting for a manager to approve or return it."
+    return ""
+
+
+def decision_new(
+    *,
+    actor: User,
+    contact: Contact,
+    route: str,
+    threshold_level: ThresholdLevel,
+    rationale: str,
+    family_notice: str,
+    withhold_reason: str,
+    is_complex: bool,
+    complex_reason: str,
+    details: DecisionDetails,
+    decided_at: datetime,
+    previous: Decision | None,
+    needs_approval: bool,
+    is_re_referral: bool,
+) -> Decision:
+    """The decision's row as ``decision_record`` writes it (not yet saved): bulk triage
+    writes many of these at once."""
+    withholding = family_notice == Decision.FamilyNotice.WITHHOLD
+    return Decision(
         contact=contact,
         route=route,
         threshold_level=threshold_level,
@@ -380,21 +443,10 @@ def decision_record(
         supersedes=previous,
         approval=Decision.Approval.PENDING if needs_approval else Decision.Approval.NOT_NEEDED,
         primary_need=details.primary_need,
-        is_re_referral=selectors.is_re_referral(contact=contact),
+        is_re_referral=is_re_referral,
         advice_given=details.advice_given,
         advice_given_to=details.advice_given_to,
     )
-    if needs_approval:
-        _move(contact, Contact.Status.AWAITING_APPROVAL)
-    else:
-        if contact.status != Contact.Status.DECIDED:  # a decided contact decided again
-            _move(contact, Contact.Status.DECIDED)
-        screening.assigned_to, screening.claimed_at = None, None
-        screening.save(update_fields=["assigned_to", "claimed_at", "updated_at"])
-    _audit(actor, contact, "decision", decision=decision.pk, supersedes=previous and previous.pk)
-    if not needs_approval:
-        events.publish(events.DECISION_STANDS, decision=decision)
-    return decision
 
 
 def _pending_for_manager(actor: User, decision: Decision) -> Decision:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.census_codes import return_year_of
@@ -17,8 +16,9 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals.models import Contact, IncidentType
 from screening import services
-from screening.models import Decision, Route, Screening, ThresholdLevel
+from screening.models import Decision, Route, ThresholdLevel
 from screening.selectors.police import bulk_refusals
+from screening.services_bulk import DecisionAsked, decisions_record
 
 BULK_ROUTES = {
     Route.INFORMATION_AND_ADVICE: 1,  # the threshold level each is recorded at
@@ -97,51 +97,29 @@ def bulk_decide(
     advice_given_to: Iterable[str] = (),
 ) -> BulkResult:
     """Decide each item's contact on ``route`` (information and advice, or early help)
-    with its own rationale; the family is told, as on the decision form's default. Each
-    contact is taken and decided in its own transaction: one another screener took in
-    the meantime, or that may no longer be bulk-decided, is refused (and said why)
-    while the rest are decided."""
+    with its own rationale; the family is told, as on the decision form's default. The
+    contacts are taken and decided together (``services_bulk.decisions_record``), each
+    its own decision, notices and audit: one another screener took in the meantime, or
+    that may no longer be bulk-decided (asked again once they are locked), is refused
+    (and said why) while the rest are decided."""
     if not actor.has_perm(Permission.SCREEN_CONTACTS.perm):
         raise services.ScreeningRefused("Your role does not allow this.")
     if route not in BULK_ROUTES:
         raise services.ScreeningRefused(
             "Bulk triage records information and advice or early help only."
         )
-    level = ThresholdLevel.objects.get(number=BULK_ROUTES[route])
-    given_to = list(advice_given_to)
-    result = BulkResult()
-    contacts = {
-        contact.pk: contact
-        for contact in Contact.objects.filter(pk__in=[item.contact.pk for item in items])
-    }
-    refusals = bulk_refusals(contacts.values())
-    for item in items:
-        contact = contacts[item.contact.pk]
-        if refusals[contact.pk]:
-            result.refused[contact.reference] = "; ".join(refusals[contact.pk])
-            continue
-        try:
-            with transaction.atomic():
-                holder = (
-                    Screening.objects.select_for_update()
-                    .filter(contact=contact, assigned_to__isnull=False)
-                    .values_list("assigned_to_id", flat=True)
-                    .first()
-                )
-                if holder != actor.pk:
-                    services.screening_claim(actor=actor, contact=contact)
-                decision = services.decision_record(
-                    actor=actor,
-                    contact=contact,
-                    route=route,
-                    threshold_level=level,
-                    rationale=item.rationale,
-                    family_notice=Decision.FamilyNotice.NOTIFY,
-                    advice_given=advice_given,
-                    advice_given_to=given_to,
-                )
-        except services.ScreeningRefused as refused:
-            result.refused[contact.reference] = str(refused)
-            continue
-        result.decided.append(decision)
-    return result
+    recorded = decisions_record(
+        actor=actor,
+        asked=[DecisionAsked(item.contact, item.rationale) for item in items],
+        route=route,
+        threshold_level=ThresholdLevel.objects.get(number=BULK_ROUTES[route]),
+        family_notice=Decision.FamilyNotice.NOTIFY,
+        advice_given=advice_given,
+        advice_given_to=advice_given_to,
+        refusals=bulk_refusals,
+    )
+    references = {item.contact.pk: item.contact.reference for item in items}
+    return BulkResult(
+        decided=recorded.decided,
+        refused={references[pk]: why for pk, why in recorded.refused.items()},
+    )

@@ -407,6 +407,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.tasks.retention_review",
         "schedule": 24 * 3600.0,
     },
+    # Police notification files the broker did not take or a killed worker lost, their
+    # summaries not yet sent, and reports past POLICE_IMPORT_REPORT_DAYS (docs/adr/0040).
+    "sweep-police-imports": {
+        "task": "referrals.tasks.police_imports_sweep",
+        "schedule": 120.0,
+    },
     "restrictions-review-due": {
         "task": "referrals.tasks.restrictions_review_due",
         "schedule": 6 * 3600.0,

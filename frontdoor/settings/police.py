@@ -25,3 +25,12 @@ POLICE_IMPORT_MAX_ROWS = env.int("POLICE_IMPORT_MAX_ROWS", default=5000)
 POLICE_IMPORT_MAX_BYTES = env.int("POLICE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # How many standard-grade notifications the bulk triage page lists (and takes) at once.
 POLICE_BULK_TRIAGE_MAX = env.int("POLICE_BULK_TRIAGE_MAX", default=50)
+# Files of at most this many rows are imported while the uploader waits; larger ones by
+# the worker while the page shows how far it has gone (docs/adr/0040).
+POLICE_IMPORT_INLINE_ROWS = env.int("POLICE_IMPORT_INLINE_ROWS", default=25)
+# How long an import's report by row (which can name people, in a refusal or in how a
+# re-send differs) is kept for its uploader; the counts stay.
+POLICE_IMPORT_REPORT_DAYS = env.int("POLICE_IMPORT_REPORT_DAYS", default=30)
+# This service's address as staff reach it, without a trailing slash: the link to an
+# import's report in its summary email (the same variable as ENCOMPASS_LINK_BASE_URL).
+SERVICE_BASE_URL = env.str("SERVICE_BASE_URL", default="http://localhost:8000").rstrip("/")

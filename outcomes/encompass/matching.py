@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
 from outcomes.models_encompass import PupilSchool, School
@@ -68,36 +69,81 @@ def _person(subject: ContactSubject) -> Person | None:
 
 def school_for(subject: ContactSubject, *, on: date) -> SchoolMatch:
     """The child's school, with how sure it is; ``SchoolMatch(None)`` when nothing says."""
-    person = _person(subject)
-    if person is not None:
-        link = PupilSchool.objects.filter(person=person).select_related("school").first()
-        if link is not None and link.school.is_open:
-            if timezone.localdate(link.confirmed_at) >= school_year_start(on):
-                return SchoolMatch(link.school, certain=True, reason="Confirmed this school year")
-            return SchoolMatch(link.school, reason="Confirmed for the child last school year")
-        referred = (
+    return schools_for([subject], on={subject.pk: on})[subject.pk]
+
+
+def schools_for(subjects: list[ContactSubject], *, on: dict[int, date]) -> dict[int, SchoolMatch]:
+    """``school_for`` for each child, by subject id (``on``: each one's day), in a
+    fixed number of queries however many: a force's file raises thousands at once."""
+    people = {subject.pk: _person(subject) for subject in subjects}
+    person_ids = {person.pk for person in people.values() if person is not None}
+    links = {
+        link.person_id: link
+        for link in PupilSchool.objects.filter(person_id__in=person_ids).select_related("school")
+    }
+    referred: dict[int, list[tuple[int, int]]] = {}  # person: (contact, school), latest first
+    if person_ids:
+        for person_id, contact_id, school_id in (
             ContactSubject.objects.filter(
-                person=person,
+                person_id__in=person_ids,
                 contact__source_agency__school__isnull=False,
                 contact__source_agency__school__is_open=True,
             )
-            .exclude(contact_id=subject.contact_id)
             .order_by("-contact__received_at")
-            .values_list("contact__source_agency__school", flat=True)
-            .first()
-        )
-        if referred is not None:
-            return SchoolMatch(
-                School.objects.get(pk=referred), reason="The school referred the child before"
+            .values_list("person_id", "contact_id", "contact__source_agency__school")
+        ):
+            referred.setdefault(person_id, []).append((contact_id, school_id))
+    upns = {
+        subject.pk: (
+            subject.unique_pupil_number
+            or (people[subject.pk].unique_pupil_number if people[subject.pk] else "")
+        ).strip()
+        for subject in subjects
+    }
+    codes = {(upn[1:4], upn[4:8]) for upn in upns.values() if len(upn) == UPN_LENGTH}
+    by_code: dict[tuple[str, str], School] = {}
+    if codes:
+        wanted = Q()
+        for la_code, number in codes:
+            wanted |= Q(la_code=la_code, establishment_number=number)
+        for school in School.objects.filter(wanted, is_open=True):
+            by_code.setdefault((school.la_code, school.establishment_number), school)
+    schools = School.objects.in_bulk({school for pairs in referred.values() for _, school in pairs})
+    found = {}
+    for subject in subjects:
+        person = people[subject.pk]
+        match = None
+        if person is not None:
+            link = links.get(person.pk)
+            if link is not None and link.school.is_open:
+                if timezone.localdate(link.confirmed_at) >= school_year_start(on[subject.pk]):
+                    match = SchoolMatch(
+                        link.school, certain=True, reason="Confirmed this school year"
+                    )
+                else:
+                    match = SchoolMatch(
+                        link.school, reason="Confirmed for the child last school year"
+                    )
+            else:
+                school_id = next(
+                    (
+                        school
+                        for contact_id, school in referred.get(person.pk, [])
+                        if contact_id != subject.contact_id
+                    ),
+                    None,
+                )
+                if school_id is not None:
+                    match = SchoolMatch(
+                        schools[school_id], reason="The school referred the child before"
+                    )
+        upn = upns[subject.pk]
+        if match is None and len(upn) == UPN_LENGTH and (upn[1:4], upn[4:8]) in by_code:
+            match = SchoolMatch(
+                by_code[(upn[1:4], upn[4:8])], reason="The school that gave the child their UPN"
             )
-    upn = (subject.unique_pupil_number or (person.unique_pupil_number if person else "")).strip()
-    if len(upn) == UPN_LENGTH:
-        first_school = School.objects.filter(
-            la_code=upn[1:4], establishment_number=upn[4:8], is_open=True
-        ).first()
-        if first_school is not None:
-            return SchoolMatch(first_school, reason="The school that gave the child their UPN")
-    return SchoolMatch(None)
+        found[subject.pk] = match or SchoolMatch(None)
+    return found
 
 
 def school_remember(*, subject: ContactSubject, school: School, actor) -> None:

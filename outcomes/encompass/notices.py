@@ -26,7 +26,13 @@ from outcomes.encompass import matching
 from outcomes.encompass.schooldays import notice_timing, terms_for
 from outcomes.models import Notice
 from outcomes.models_encompass import EncompassNotice, School
-from referrals.models import Contact, ContactSubject, ContactWithdrawal, PoliceNotification
+from referrals.models import (
+    Contact,
+    ContactSubject,
+    ContactWithdrawal,
+    PoliceInvolvement,
+    PoliceNotification,
+)
 from referrals.models.police import IncidentType, Involvement
 
 NOTICE_DELIVER = "outcomes.tasks.notice_deliver"
@@ -54,18 +60,45 @@ def _since(notification: PoliceNotification) -> datetime:
 def notices_for_notification(*, notification: PoliceNotification) -> list[EncompassNotice]:
     """A notice for each child of school age (and, where the council chooses, each
     under-five) on a domestic-abuse notification."""
-    if notification.incident_type != IncidentType.DOMESTIC_ABUSE:
+    return notices_for_notifications(notifications=[notification])
+
+
+def notices_for_notifications(*, notifications: list[PoliceNotification]) -> list[EncompassNotice]:
+    """``notices_for_notification`` for several new notifications at once (a force's
+    file, ``POLICE_NOTIFICATIONS_RECORDED``): the children, their schools and the
+    notices waiting for a school read and written a statement each for all of them."""
+    abuse = [n for n in notifications if n.incident_type == IncidentType.DOMESTIC_ABUSE]
+    if not abuse:
         return []
-    since = _since(notification)
-    day = timezone.localdate(since)
-    involvement = dict(notification.involvements.values_list("subject_id", "involvement"))
-    made = []
-    children = notification.contact.subjects.filter(role=ContactSubject.Role.CHILD)
-    for subject in children.select_related("person").order_by("position", "pk"):
-        stage = matching.stage_of(subject.date_of_birth, day)
-        if stage is None or (stage == matching.EARLY_YEARS and not settings.ENCOMPASS_EARLY_YEARS):
-            continue
-        found = matching.school_for(subject, on=day)
+    involvement = dict(
+        PoliceInvolvement.objects.filter(notification__in=abuse).values_list(
+            "subject_id", "involvement"
+        )
+    )
+    children: dict[int, list[ContactSubject]] = {n.contact_id: [] for n in abuse}
+    for subject in (
+        ContactSubject.objects.filter(contact_id__in=list(children), role=ContactSubject.Role.CHILD)
+        .select_related("person")
+        .order_by("position", "pk")
+    ):
+        children[subject.contact_id].append(subject)
+    due = []  # (notification, when the clock started, child, stage)
+    for notification in abuse:
+        since = _since(notification)
+        day = timezone.localdate(since)
+        for subject in children[notification.contact_id]:
+            stage = matching.stage_of(subject.date_of_birth, day)
+            if stage is None or (
+                stage == matching.EARLY_YEARS and not settings.ENCOMPASS_EARLY_YEARS
+            ):
+                continue
+            due.append((notification, since, subject, stage))
+    found = matching.schools_for(
+        [subject for _, _, subject, _ in due],
+        on={subject.pk: timezone.localdate(since) for _, since, subject, _ in due},
+    )
+    made, waiting, unknown_terms = [], [], None
+    for notification, since, subject, stage in due:
         encompass = EncompassNotice(
             notification=notification,
             contact=notification.contact,
@@ -75,16 +108,20 @@ def notices_for_notification(*, notification: PoliceNotification) -> list[Encomp
             ),
             early_years=stage == matching.EARLY_YEARS,
         )
-        if found.certain:
+        school = found[subject.pk]
+        if school.certain:
             encompass.school_source = EncompassNotice.SchoolSource.CONFIRMED_BEFORE
-            _place(encompass, found.school, since)
+            _place(encompass, school.school, since)
         else:
+            if unknown_terms is None:
+                unknown_terms = terms_for(None)
             encompass.state = State.AWAITING_SCHOOL
-            encompass.suggested_school = found.school
-            encompass.suggestion_reason = found.reason
-            encompass.due_at = notice_timing(since=since, terms=terms_for(None)).due_at
-            encompass.save()
+            encompass.suggested_school = school.school
+            encompass.suggestion_reason = school.reason
+            encompass.due_at = notice_timing(since=since, terms=unknown_terms).due_at
+            waiting.append(encompass)
         made.append(encompass)
+    EncompassNotice.objects.bulk_create(waiting)
     return made
 
 

@@ -49,21 +49,27 @@ def _record(
     decision: Decision | None,
     occurred_at: datetime,
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        kind=kind,
-        contact=contact,
-        decision=decision,
-        data=data,
-        occurred_at=occurred_at,
+    event = CaseEvent(
+        kind=kind, contact=contact, decision=decision, data=data, occurred_at=occurred_at
     )
+    return _record_all([event])[0]
+
+
+def _record_all(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Write the events in their order (the feed's, once sequenced), and a delivery of
+    each to every endpoint listening: a statement each, however many events."""
+    if not events:
+        return []
     # Listed for the sequencer by the database's trigger (outcomes migration 0019).
+    events = CaseEvent.objects.bulk_create(events)
     endpoint_ids = list(endpoints_listening().values_list("pk", flat=True))
     Delivery.objects.bulk_create(
-        Delivery(endpoint_id=pk, event=event, contact_id_for_order=contact.pk)
+        Delivery(endpoint_id=pk, event=event, contact_id_for_order=event.contact_id)
+        for event in events
         for pk in endpoint_ids
     )
     _after_commit(endpoint_ids)
-    return event
+    return events
 
 
 def _stood_at(decision: Decision) -> datetime:
@@ -76,36 +82,47 @@ def case_events_for_decision(*, decision: Decision) -> list[CaseEvent]:
     """The events a standing decision implies: a correction of the decision it replaces
     (if one stood), then the decision itself, as a closure with advice where that is
     its route. Called inside the decision's transaction (``DECISION_STANDS``)."""
-    decision = Decision.objects.select_related(
-        "contact", "threshold_level", "decided_by", "approved_by"
-    ).get(pk=decision.pk)
-    written = []
-    previous = screening_selectors.previous_standing(decision)
-    if previous is not None:
-        written.append(
-            _record(
-                CaseEvent.Kind.DECISION_SUPERSEDED,
-                decision.contact,
-                payloads.superseded_data(previous, decision),
-                decision=previous,
-                occurred_at=_stood_at(decision),
+    return case_events_for_decisions(decisions=[decision])
+
+
+def case_events_for_decisions(*, decisions: list[Decision]) -> list[CaseEvent]:
+    """``case_events_for_decision`` for each of several decisions standing at once
+    (``DECISIONS_STAND``: bulk triage), each contact's events in that order, read and
+    written a statement per kind of row however many decisions."""
+    decisions = list(
+        Decision.objects.select_related(
+            "contact", "threshold_level", "decided_by", "approved_by"
+        ).filter(pk__in=[decision.pk for decision in decisions])
+    )
+    decisions.sort(key=lambda decision: decision.pk)
+    previous = screening_selectors.previous_standing_of(decisions)
+    parts = payloads.contact_parts(decision.contact_id for decision in decisions)
+    events = []
+    for decision in decisions:
+        stood_at = _stood_at(decision)
+        superseded = previous[decision.pk]
+        if superseded is not None:
+            events.append(
+                CaseEvent(
+                    kind=CaseEvent.Kind.DECISION_SUPERSEDED,
+                    contact=decision.contact,
+                    decision=superseded,
+                    data=payloads.superseded_data(superseded, decision),
+                    occurred_at=stood_at,
+                )
+            )
+        events.append(
+            CaseEvent(
+                kind=CaseEvent.Kind.CONTACT_CLOSED_AS_ADVICE
+                if decision.route == Route.INFORMATION_AND_ADVICE
+                else CaseEvent.Kind.DECISION_STANDS,
+                contact=decision.contact,
+                decision=decision,
+                data=payloads.decision_data(decision, parts[decision.contact_id]),
+                occurred_at=stood_at,
             )
         )
-    kind = (
-        CaseEvent.Kind.CONTACT_CLOSED_AS_ADVICE
-        if decision.route == Route.INFORMATION_AND_ADVICE
-        else CaseEvent.Kind.DECISION_STANDS
-    )
-    written.append(
-        _record(
-            kind,
-            decision.contact,
-            payloads.decision_data(decision),
-            decision=decision,
-            occurred_at=_stood_at(decision),
-        )
-    )
-    return written
+    return _record_all(events)
 
 
 def case_event_for_withdrawal(*, withdrawal: ContactWithdrawal) -> CaseEvent:

@@ -10,7 +10,8 @@ first; relationships link person records to each other across contacts; merges j
 records of one person (and can be undone); documents are the files attached to a contact;
 drafts keep a referrer's unfinished form; API clients are the partner systems;
 withdrawals end a contact that should not be screened (and a referrer's ask for one);
-police notifications hold what a force adds to a contact (the incident and its grade).
+police notifications hold what a force adds to a contact (the incident and its grade),
+and police imports a force's file of them as the worker imports it.
 """
 
 from referrals.models.api_clients import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
@@ -37,6 +38,7 @@ from referrals.models.police import (
     PoliceNotification,
     RiskGrade,
 )
+from referrals.models.police_imports import PoliceImport, PoliceImportRow
 from referrals.models.relationships import Relationship, RelationshipQuerySet
 from referrals.models.restrictions import Restriction, RestrictionQuerySet
 from referrals.models.warnings import (
@@ -80,6 +82,8 @@ __all__ = [
     "PersonWarning",
     "PersonWarningQuerySet",
     "PersonWarningReview",
+    "PoliceImport",
+    "PoliceImportRow",
     "PoliceInvolvement",
     "PoliceNotification",
     "ReferenceCounter",

@@ -87,6 +87,12 @@ from referrals.services.police_import import (
     PoliceImportReport,
     police_notifications_import,
 )
+from referrals.services.police_import_jobs import (
+    police_import_keep,
+    police_import_queue,
+    police_import_run,
+    police_import_start,
+)
 from referrals.services.relationships import (
     RelationshipRefused,
     kind_guess,
@@ -105,7 +111,11 @@ from referrals.services.restrictions import (
     restriction_review,
     restrictions_due_count,
 )
-from referrals.services.status import ContactStatusRefused, contact_status_move
+from referrals.services.status import (
+    ContactStatusRefused,
+    contact_status_move,
+    contacts_status_move,
+)
 from referrals.services.warnings import (
     WARNING_REVIEW_AT_MOST,
     WARNING_REVIEW_NOTICE,
@@ -170,6 +180,7 @@ __all__ = [
     "contact_case_system_id_set",
     "contact_status_move",
     "contact_submit",
+    "contacts_status_move",
     "document_attach",
     "document_check_before_sending",
     "document_read",
@@ -188,6 +199,10 @@ __all__ = [
     "person_unmerge",
     "person_upn_set",
     "police_decision_due",
+    "police_import_keep",
+    "police_import_queue",
+    "police_import_run",
+    "police_import_start",
     "police_notification_receive",
     "police_notification_record",
     "police_notifications_import",

@@ -43,19 +43,24 @@ def _repeat_of(contact: Contact, body_sha256: str) -> tuple[Contact, bool]:
 
 
 def _next_reference(year: int) -> str:
-    # One statement, so concurrent submissions can never draw the same number.
+    return next_references(year, 1)[0]
+
+
+def next_references(year: int, count: int) -> list[str]:
+    """The year's next ``count`` references, in order. One statement, so concurrent
+    submissions can never draw the same number."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, 1)
+            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, %s)
             ON CONFLICT (year) DO UPDATE
-              SET last_number = referrals_referencecounter.last_number + 1
+              SET last_number = referrals_referencecounter.last_number + EXCLUDED.last_number
             RETURNING last_number
             """,
-            [year],
+            [year, count],
         )
-        (number,) = cursor.fetchone()
-    return f"FD-{year}-{number:06d}"
+        (last,) = cursor.fetchone()
+    return [f"FD-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
 def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
@@ -139,35 +144,20 @@ def contact_submit(
     collide = transaction.atomic() if api_client is not None and idempotency_key else nullcontext()
     try:
         with collide:
-            contact = Contact.objects.create(
+            contact = contact_row(
+                actor=actor,
+                data=data,
+                channel=channel,
+                referrer=referrer,
+                referrer_account=referrer_account,
+                referral_source=referral_source,
                 reference=_next_reference(timezone.localtime(received_at).year),
                 received_at=received_at,
-                decision_due_at=data.decision_due_at
-                or response_due(received_at, immediate=data.urgency == Contact.Urgency.IMMEDIATE),
-                channel=channel,
-                status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
-                source_agency=data.source_agency
-                or (referrer_account.agency if referrer_account else None),
-                referral_source=referral_source,
-                referrer=referrer_account,
-                referrer_anonymous=referrer.anonymous,
-                referrer_name="" if referrer.anonymous else referrer.name,
-                referrer_role="" if referrer.anonymous else referrer.role,
-                referrer_organisation="" if referrer.anonymous else referrer.organisation,
-                referrer_phone="" if referrer.anonymous else referrer.phone,
-                referrer_email="" if referrer.anonymous else referrer.email,
-                concerns=data.concerns,
-                concern_categories=list(data.concern_categories),
-                urgency=data.urgency,
-                family_awareness=data.family_awareness,
-                family_not_told_reason=data.family_not_told_reason,
-                advice_given=data.advice_given,
-                advice_only=data.advice_only,
-                recorded_by=actor,
                 api_client=api_client,
                 idempotency_key=idempotency_key,
-                idempotency_body_sha256=idempotency_body_sha256 if idempotency_key else "",
+                idempotency_body_sha256=idempotency_body_sha256,
             )
+            contact.save(force_insert=True)
     except IntegrityError:
         if api_client is None or not idempotency_key:
             raise
@@ -208,6 +198,52 @@ def contact_submit(
     return contact, True
 
 
+def contact_row(
+    *,
+    actor: User,
+    data: ContactInput,
+    channel: Contact.Channel,
+    referrer: ReferrerInput,
+    referrer_account: User | None,
+    referral_source: ReferralSource,
+    reference: str,
+    received_at: datetime,
+    api_client: ApiClient | None = None,
+    idempotency_key: str = "",
+    idempotency_body_sha256: str = "",
+) -> Contact:
+    """The contact's row as intake writes it (not yet saved): the batch intake of a
+    force's file writes many at once."""
+    return Contact(
+        reference=reference,
+        received_at=received_at,
+        decision_due_at=data.decision_due_at
+        or response_due(received_at, immediate=data.urgency == Contact.Urgency.IMMEDIATE),
+        channel=channel,
+        status=Contact.Status.CLOSED if data.advice_only else Contact.Status.RECEIVED,
+        source_agency=data.source_agency or (referrer_account.agency if referrer_account else None),
+        referral_source=referral_source,
+        referrer=referrer_account,
+        referrer_anonymous=referrer.anonymous,
+        referrer_name="" if referrer.anonymous else referrer.name,
+        referrer_role="" if referrer.anonymous else referrer.role,
+        referrer_organisation="" if referrer.anonymous else referrer.organisation,
+        referrer_phone="" if referrer.anonymous else referrer.phone,
+        referrer_email="" if referrer.anonymous else referrer.email,
+        concerns=data.concerns,
+        concern_categories=list(data.concern_categories),
+        urgency=data.urgency,
+        family_awareness=data.family_awareness,
+        family_not_told_reason=data.family_not_told_reason,
+        advice_given=data.advice_given,
+        advice_only=data.advice_only,
+        recorded_by=actor,
+        api_client=api_client,
+        idempotency_key=idempotency_key,
+        idempotency_body_sha256=idempotency_body_sha256 if idempotency_key else "",
+    )
+
+
 def _subject_census(subject: SubjectInput, received_at: datetime) -> tuple[str, list[str]]:
     """The child's census details, checked against the contact's return year."""
     if not subject.ethnicity and not subject.disabilities:
@@ -236,7 +272,15 @@ def _person_census_fill(person: Person, subject: ContactSubject) -> None:
 
 
 def _person_from_subject(subject: ContactSubject) -> Person:
-    return Person.objects.create(
+    person = person_row(subject)
+    person.save(force_insert=True)
+    return person
+
+
+def person_row(subject: ContactSubject) -> Person:
+    """A new person record for someone on a contact matching found no one for (not
+    yet saved)."""
+    return Person(
         first_name=subject.first_name,
         last_name=subject.last_name,
         aliases=[subject.other_names] if subject.other_names else [],
@@ -308,7 +352,37 @@ def _subject_create(
     ethnicity: str = "",
     disabilities: list[str] | None = None,
 ) -> ContactSubject:
-    subject = ContactSubject(
+    subject = subject_row(
+        contact=contact,
+        position=position,
+        given=given,
+        ethnicity=ethnicity,
+        disabilities=disabilities,
+    )
+    if plan.person is not None:
+        subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
+        _person_census_fill(plan.person, subject)
+    elif not plan.candidates:
+        subject.person = _person_from_subject(subject)
+        subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
+    subject.save()
+    MatchCandidate.objects.bulk_create(
+        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
+        for c in plan.candidates
+    )
+    return subject
+
+
+def subject_row(
+    *,
+    contact: Contact,
+    position: int,
+    given: SubjectInput,
+    ethnicity: str = "",
+    disabilities: list[str] | None = None,
+) -> ContactSubject:
+    """Someone on a contact as the referrer gave them (not yet saved, nor matched)."""
+    return ContactSubject(
         contact=contact,
         position=position,
         role=given.role,
@@ -333,18 +407,6 @@ def _subject_create(
         if given.child_seen is False
         else "",
     )
-    if plan.person is not None:
-        subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
-        _person_census_fill(plan.person, subject)
-    elif not plan.candidates:
-        subject.person = _person_from_subject(subject)
-        subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
-    subject.save()
-    MatchCandidate.objects.bulk_create(
-        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
-        for c in plan.candidates
-    )
-    return subject
 
 
 def _audit_match(actor: User, subject: ContactSubject, *, via: str, match: str) -> None:

@@ -1,24 +1,26 @@
 """A force's batch of police notifications as a CSV file: the upload page and the
-``import_police_notifications`` command both call ``police_notifications_import``.
+``import_police_notifications`` command both keep it as a job (``police_import_jobs``)
+that reads it here a chunk at a time (``import_chunk``).
 
-One row is one notification (its children and adults in numbered columns). Each good
-row is recorded by ``police_notification_record`` in its own transaction, so a bad row
-never costs the good ones; each bad row is reported by its row number and field; a
-reference the force already sent (in an earlier file or earlier in this one) is a
-re-send, reported as such and not recorded again. A cell that starts like a
-spreadsheet formula (= + - @, spaces before it aside) is refused, never stored; a NUL
-byte fails its row only."""
+One row is one notification (its children and adults in numbered columns). The good
+rows of each chunk are recorded together (``police_notifications_receive_many``,
+docs/adr/0040) and a bad row never costs the good ones; each bad row is reported by
+its row number and field; a reference the force already sent (in an earlier file or
+earlier in this one) is a re-send, reported as such and not recorded again. A cell
+that starts like a spreadsheet formula (= + - @, spaces before it aside) is refused,
+never stored; a NUL byte fails its row only."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import logging
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from frontdoor.limits import LIMITS, in_megabytes
@@ -31,12 +33,15 @@ from referrals.services.police import (
     PoliceDetails,
     PoliceNotificationInput,
     PoliceNotificationRefused,
+    PoliceReceipt,
     police_notification_receive,
 )
+from referrals.services.police_batch import police_notifications_receive_many
 from referrals.validators import check_date_of_birth, clean_postcode
 
+logger = logging.getLogger(__name__)
 CHILD_COLUMNS = 4
-CHUNK = 100  # rows committed together
+CHUNK = 100  # rows recorded together and committed together
 VIA = "referrals.police_notifications_import"
 ADULT_COLUMNS = 3
 REQUIRED = [
@@ -107,6 +112,12 @@ class PoliceImportReport:
     @property
     def rows(self) -> int:
         return len(self.created) + len(self.resent) + len(self.errors)
+
+    def extend(self, other: PoliceImportReport) -> None:
+        self.created += other.created
+        self.resent += other.resent
+        self.changed += other.changed
+        self.errors += other.errors
 
 
 def _cell(row: dict, column: str, *, required: bool = False, limit: int = 0) -> str:
@@ -302,36 +313,73 @@ def _rows(text: str) -> list[tuple[int, dict]]:
     return rows
 
 
-def _import_row(actor: User, force: Agency, number: int, row: dict, report) -> None:
-    try:
-        notification = row_input(row)
-        receipt = police_notification_receive(actor=actor, data=notification, force=force, via=VIA)
-    except RowRefused as refused:
-        report.errors.append((number, refused.column, str(refused)))
+def _report(report: PoliceImportReport, number: int, notification, outcome) -> None:
+    """What became of one row: its receipt, or why it was refused."""
+    if isinstance(outcome, PoliceNotificationRefused):
+        report.errors.append((number, outcome.field or "", str(outcome)))
         return
-    except PoliceNotificationRefused as refused:
-        report.errors.append((number, refused.field or "", str(refused)))
+    if isinstance(outcome, ContactRejected):
+        report.errors.append((number, "", str(outcome)))
         return
-    except ContactRejected as rejected:
-        report.errors.append((number, "", str(rejected)))
-        return
-    reference, contact = notification.details.police_reference, receipt.contact.reference
-    kept = report.created if receipt.created else report.resent
+    reference, contact = notification.details.police_reference, outcome.contact.reference
+    kept = report.created if outcome.created else report.resent
     kept.append((number, reference, contact))
-    if receipt.changes:
-        how = "; ".join(change.sentence for change in receipt.changes)
+    if outcome.changes:
+        how = "; ".join(change.sentence for change in outcome.changes)
         report.changed.append((number, reference, contact, how))
 
 
-def police_notifications_import(*, actor: User, force: Agency, data: bytes) -> PoliceImportReport:
-    """Import a force's CSV file; raises ``ImportFileRefused`` for a file that cannot be
-    read at all (nothing imported). Rows are numbered as a spreadsheet shows them."""
-    rows = _rows(_text(data))
+def _one_by_one(actor: User, force: Agency, notification) -> PoliceReceipt | ContactRejected:
+    try:
+        return police_notification_receive(actor=actor, data=notification, force=force, via=VIA)
+    except ContactRejected as rejected:  # PoliceNotificationRefused among them
+        return rejected
+
+
+def import_chunk(*, actor: User, force: Agency, rows: list[tuple[int, dict]]) -> PoliceImportReport:
+    """Record a chunk of a file's rows (the caller holds its transaction): the rows read
+    as notifications are recorded together (``police_notifications_receive_many``); if
+    that fails as a whole (a fault no check foresaw), each is recorded alone in its own
+    savepoint, as the import always did, so a bad row costs only itself."""
     report = PoliceImportReport()
-    # Rows are committed a chunk at a time (each row in its own savepoint inside it),
-    # sparing a disk flush per row; a bad row still costs only itself.
+    parsed = []
+    for number, row in rows:
+        try:
+            parsed.append((number, row_input(row)))
+        except RowRefused as refused:
+            report.errors.append((number, refused.column, str(refused)))
+    notifications = [notification for _, notification in parsed]
+    try:
+        with transaction.atomic():
+            outcomes = police_notifications_receive_many(
+                actor=actor, force=force, data=notifications, via=VIA
+            )
+    except (DatabaseError, ContactRejected) as failed:
+        logger.warning(
+            "A chunk of a police import is recorded row by row (%s)", type(failed).__name__
+        )
+        outcomes = [_one_by_one(actor, force, notification) for _, notification in parsed]
+    for (number, notification), outcome in zip(parsed, outcomes, strict=True):
+        _report(report, number, notification, outcome)
+    for kept in (report.created, report.resent, report.changed, report.errors):
+        kept.sort(key=lambda entry: entry[0])
+    return report
+
+
+def police_notifications_import(*, actor: User, force: Agency, data: bytes) -> PoliceImportReport:
+    """Import a force's CSV file now, a chunk of rows to a transaction; raises
+    ``ImportFileRefused`` for a file that cannot be read at all (nothing imported).
+    Rows are numbered as a spreadsheet shows them. The upload page and the command
+    run it as a kept job (``police_import_jobs``)."""
+    rows = file_rows(data)
+    report = PoliceImportReport()
     for start in range(0, len(rows), CHUNK):
         with transaction.atomic():
-            for number, row in rows[start : start + CHUNK]:
-                _import_row(actor, force, number, row, report)
+            chunk = import_chunk(actor=actor, force=force, rows=rows[start : start + CHUNK])
+        report.extend(chunk)
     return report
+
+
+def file_rows(data: bytes) -> list[tuple[int, dict]]:
+    """The file's rows, numbered; ``ImportFileRefused`` for a file that cannot be read."""
+    return _rows(_text(data))

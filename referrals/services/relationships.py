@@ -101,7 +101,11 @@ def relationships_suggest(*, actor: User, contact: Contact) -> list[Relationship
     siblings. None where the two already have a current relationship of that kind's
     group. Safe to call again after each match: it adds only what is missing. Callers
     lock the contact's people first (``services.locks``), so none is a tombstone."""
-    subjects = [s for s in ContactSubject.objects.filter(contact=contact, person__isnull=False)]
+    return relationships_suggest_many(actor=actor, contacts=[contact])
+
+
+def _wanted(subjects: list[ContactSubject]) -> dict[tuple[int, int, str], tuple[int, int]]:
+    """One contact's guesses: (lower id, higher id, kind) to (person, relative)."""
     children = [s for s in subjects if s.is_child]
     adults = [s for s in subjects if not s.is_child]
     wanted: dict[tuple[int, int, str], tuple[int, int]] = {}
@@ -115,9 +119,25 @@ def relationships_suggest(*, actor: User, contact: Contact) -> list[Relationship
             if other.person_id != child.person_id:
                 key = (*_pair(child.person_id, other.person_id), Kind.SIBLING)
                 wanted.setdefault(key, _pair(child.person_id, other.person_id))
+    return wanted
+
+
+def relationships_suggest_many(*, actor: User, contacts: list[Contact]) -> list[Relationship]:
+    """``relationships_suggest`` for many new contacts at once (a force's file): a
+    statement per kind of row however many. A pair two of the contacts both suggest
+    is suggested once, on the first of them."""
+    on: dict[int, list[ContactSubject]] = {contact.pk: [] for contact in contacts}
+    for subject in ContactSubject.objects.filter(
+        contact_id__in=list(on), person__isnull=False
+    ).order_by("contact_id", "position", "pk"):
+        on[subject.contact_id].append(subject)
+    wanted: dict[tuple[int, int, str], tuple[int, int, int]] = {}
+    for contact in contacts:
+        for key, pair in _wanted(on[contact.pk]).items():
+            wanted.setdefault(key, (*pair, contact.pk))
     if not wanted:
         return []
-    people = {s.person_id for s in subjects}
+    people = {s.person_id for subjects in on.values() for s in subjects}
     current: dict[tuple[int, int], set[str]] = {}
     for person_id, relative_id, kind in (
         Relationship.objects.current()
@@ -132,11 +152,11 @@ def relationships_suggest(*, actor: User, contact: Contact) -> list[Relationship
             relative_id=relative_id,
             kind=kind,
             basis=Relationship.Basis.SUGGESTED,
-            recorded_on=contact,
+            recorded_on_id=contact_id,
             recorded_by=actor,
             recorded_at=now,
         )
-        for (low, high, kind), (person_id, relative_id) in wanted.items()
+        for (low, high, kind), (person_id, relative_id, contact_id) in wanted.items()
         if not current.get((low, high), set()) & _group(kind)
     ]
     if made:
@@ -144,8 +164,8 @@ def relationships_suggest(*, actor: User, contact: Contact) -> list[Relationship
         Relationship.objects.bulk_create(made, ignore_conflicts=True)
         made = list(
             Relationship.objects.filter(
-                recorded_on=contact, recorded_at=now, basis=Relationship.Basis.SUGGESTED
-            )
+                recorded_on_id__in=list(on), recorded_at=now, basis=Relationship.Basis.SUGGESTED
+            ).order_by("pk")
         )
         _audit(actor, made, change="suggested", via="referrals.relationships_suggest")
     return made

@@ -3,6 +3,9 @@ allows, by a conditional update, so two moves made at once cannot both happen.""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.utils import timezone
 
 from referrals.models import STATUS_MOVES, Contact
@@ -31,3 +34,29 @@ def contact_status_move(*, contact: Contact, to: Contact.Status) -> Contact:
         )
     contact.status = to
     return contact
+
+
+def contacts_status_move(*, contacts: Iterable[Contact], to: Contact.Status) -> None:
+    """``contact_status_move`` for many contacts at once (bulk triage): a conditional
+    update for each status they were read in. Refused, none moved, if the workflow has
+    no such move from one of them or one moved on since it was read (callers hold the
+    contacts locked, so that is a fault, not a race)."""
+    by_status: dict[str, list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        by_status[contact.status].append(contact)
+    now = timezone.now()
+    for was, group in by_status.items():
+        if to not in STATUS_MOVES[was]:
+            raise ContactStatusRefused(
+                f"A contact cannot move from {Contact.Status(was).label} to "
+                f"{Contact.Status(to).label}."
+            )
+        moved = Contact.objects.filter(pk__in=[c.pk for c in group], status=was).update(
+            status=to, updated_at=now
+        )
+        if moved != len(group):
+            raise ContactStatusRefused(
+                "A contact has changed since it was opened. Reload it and try again."
+            )
+        for contact in group:
+            contact.status = to

@@ -25,6 +25,7 @@ from screening.selectors.decisions import (
     decided_at,
     decision_chain,
     previous_standing,
+    previous_standing_of,
     primary_need_labels,
     screeners,
 )
@@ -46,6 +47,7 @@ from screening.selectors.history import (
     earlier_referrals,
     histories_of,
     is_re_referral,
+    re_referrals_of,
 )
 from screening.selectors.log import LogItem, log_entry_get, log_for
 from screening.selectors.police import (
@@ -114,9 +116,11 @@ __all__ = [
     "past_due",
     "police_parts",
     "previous_standing",
+    "previous_standing_of",
     "primary_need_labels",
     "queue",
     "queue_flags",
+    "re_referrals_of",
     "restricted_asks",
     "screeners",
     "screening_get",

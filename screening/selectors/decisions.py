@@ -3,6 +3,8 @@ decisions, and those waiting for a manager's approval."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -31,13 +33,31 @@ def decided_at(contact: Contact) -> datetime | None:
 def previous_standing(decision: Decision) -> Decision | None:
     """What stood before ``decision`` did: what the referrer and family were told, and
     what a case system was last sent."""
-    return (
-        Decision.objects.standing()
-        .filter(contact=decision.contact_id, decided_at__lte=decision.decided_at)
-        .exclude(pk=decision.pk)
-        .latest_first()
-        .first()
-    )
+    return previous_standing_of([decision])[decision.pk]
+
+
+def previous_standing_of(decisions: Iterable[Decision]) -> dict[int, Decision | None]:
+    """``previous_standing`` for each of ``decisions``, by decision id, in one query:
+    the latest standing decision on its contact made no later than it, itself aside."""
+    decisions = list(decisions)
+    if not decisions:
+        return {}
+    standing: dict[int, list[Decision]] = defaultdict(list)
+    for earlier in Decision.objects.standing().filter(
+        contact_id__in={decision.contact_id for decision in decisions},
+        decided_at__lte=max(decision.decided_at for decision in decisions),
+    ):
+        standing[earlier.contact_id].append(earlier)
+    found: dict[int, Decision | None] = {}
+    for decision in decisions:
+        before = [
+            earlier
+            for earlier in standing[decision.contact_id]
+            if earlier.pk != decision.pk and earlier.decided_at <= decision.decided_at
+        ]
+        # latest_first: the latest made, the last written of those made at once.
+        found[decision.pk] = max(before, key=lambda d: (d.decided_at, d.pk), default=None)
+    return found
 
 
 def decision_chain(*, user: User, contact: Contact) -> list[Decision]:

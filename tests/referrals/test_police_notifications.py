@@ -173,8 +173,10 @@ def test_a_batch_file_keeps_good_rows_reports_bad_ones_and_recognises_resends(
     response = client.post(
         reverse("referrals:police-import"),
         {"file": SimpleUploadedFile("batch.csv", csv_file(rows), content_type="text/csv")},
+        follow=True,
     )
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("/referrals/police/import/")
     text = response.text
     assert "1 recorded" in text
     assert "2 already sent, 4 with problems" in text

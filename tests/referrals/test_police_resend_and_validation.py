@@ -35,10 +35,12 @@ def _latest_change(month: int) -> date:
 
 
 def _import(client, member, rows):
+    """Upload a small file (imported while the uploader waits): its report page."""
     client.force_login(member)
     return client.post(
         reverse("referrals:police-import"),
         {"file": SimpleUploadedFile("batch.csv", csv_file(rows), content_type="text/csv")},
+        follow=True,
     )
 
 
@@ -162,6 +164,7 @@ def test_import_reads_a_windows_1252_file(client, police_member):
     response = client.post(
         reverse("referrals:police-import"),
         {"file": SimpleUploadedFile("batch.csv", windows, content_type="text/csv")},
+        follow=True,
     )
     assert "1 recorded" in response.text
     contact = Contact.objects.get()

@@ -69,6 +69,8 @@ ARGS = {
     "outcomes:census-export": ["export_id"],
     "outcomes:census-check": ["export_id"],
     "outcomes:import-job": ["import_id"],
+    "referrals:police-import-job": ["police_import_id"],
+    "referrals:police-import-check": ["police_import_id"],
     "outcomes:import-check": ["import_id"],
     "outcomes:census-xml": ["export_id"],
     "outcomes:census-report": ["export_id"],

@@ -23,7 +23,14 @@ from outcomes.handoff import endpoints as webhook_services
 from outcomes.models import Alert, Delivery, EncompassNotice, Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
-from referrals.models import ContactSubject, Person, Relationship, Scope, WarningKind
+from referrals.models import (
+    ContactSubject,
+    Person,
+    PoliceImport,
+    Relationship,
+    Scope,
+    WarningKind,
+)
 from screening import services as screening_services
 from screening import services_checks
 from screening import services_log as log_services
@@ -133,6 +140,9 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
         only(403, {**STAFF, PAM: 200}),
         only(403, {S: 400, M: 400, PAM: 400}),
     ),
+    # The screener's upload: its report is theirs alone (others who may import: 404).
+    "referrals:police-import-job": (only(403, {S: 200, M: 404, PAM: 404}), None),
+    "referrals:police-import-check": (POST_ONLY, only(403, {S: 302, M: 404, PAM: 404})),
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
@@ -524,6 +534,9 @@ def url_world() -> tuple[dict, dict]:
         "criterion_id": AuditCriterion.objects.first().pk,
         "export_id": returns_services.census_export_make(actor=None, year=2027).pk,
         "import_id": OutcomeImport.objects.create(uploaded_by=screener, content="x").pk,
+        "police_import_id": PoliceImport.objects.create(
+            uploaded_by=screener, force_id=screener.agency_id
+        ).pk,
         "screener_id": screener.pk,
         "relationship_id": Relationship.objects.get(relative_id=subject.person_id).pk,
     }

@@ -1,5 +1,5 @@
 """Import a force's CSV file of police notifications, as the upload page does: the same
-service, rules and report (docs/adr/0037)."""
+job, rules and report (docs/adr/0037, 0040), run here rather than by the worker."""
 
 from pathlib import Path
 
@@ -8,6 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.models import User
 from referrals import services
+from referrals.models import PoliceImportRow
+
+Outcome = PoliceImportRow.Outcome
 
 
 class Command(BaseCommand):
@@ -15,7 +18,7 @@ class Command(BaseCommand):
         "Import a CSV file of police notifications for the force of the account given "
         "(police staff who may record notifications). Good rows are recorded, re-sent "
         "references are reported and not recorded again, and each bad row is reported "
-        "by its row number and column."
+        "by its row number and column. The account gets the upload page's one summary email."
     )
 
     def add_arguments(self, parser):
@@ -35,24 +38,30 @@ class Command(BaseCommand):
         with file.open("rb") as handle:
             data = handle.read(settings.POLICE_IMPORT_MAX_BYTES + 1)
         try:
-            report = services.police_notifications_import(
-                actor=actor, force=actor.agency, data=data
-            )
+            job = services.police_import_keep(actor=actor, data=data)
         except services.ImportFileRefused as refused:
             raise CommandError(str(refused)) from None
-        except services.PoliceNotificationRefused as refused:
-            raise CommandError(str(refused)) from None
-        for number, column, message in report.errors:
-            where = f"Row {number}, {column}" if column else f"Row {number}"
-            self.stdout.write(f"{where}: {message}")
-        for number, police_reference, reference in report.resent:
-            self.stdout.write(f"Row {number}: {police_reference} was already sent as {reference}")
-        for number, police_reference, reference, how in report.changed:
-            self.stdout.write(
-                f"Row {number}: {police_reference} ({reference}) differs from what was first "
-                f"sent, recorded on its contact log: {how}"
-            )
+        job = services.police_import_run(import_id=job.pk)
+        rows = list(job.report_rows.all())
+        for row in rows:
+            if row.outcome == Outcome.REFUSED:
+                where = f"Row {row.number}, {row.column}" if row.column else f"Row {row.number}"
+                self.stdout.write(f"{where}: {row.message}")
+        for row in rows:
+            if row.outcome in (Outcome.RESENT, Outcome.CHANGED):
+                self.stdout.write(
+                    f"Row {row.number}: {row.police_reference} was already sent as "
+                    f"{row.contact_reference}"
+                )
+        for row in rows:
+            if row.outcome == Outcome.CHANGED:
+                self.stdout.write(
+                    f"Row {row.number}: {row.police_reference} ({row.contact_reference}) "
+                    f"differs from what was first sent, recorded on its contact log: "
+                    f"{row.message}"
+                )
+        if job.problem:
+            self.stdout.write(job.problem)
         self.stdout.write(
-            f"{len(report.created)} recorded, {len(report.resent)} already sent, "
-            f"{len(report.errors)} with problems"
+            f"{job.recorded} recorded, {job.resent} already sent, {job.refused} with problems"
         )
