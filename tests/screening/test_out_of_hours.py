@@ -40,7 +40,10 @@ MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
 TUESDAY_23 = datetime(2026, 11, 17, 23, 0, tzinfo=LONDON)
 WEDNESDAY = datetime(2026, 11, 18, tzinfo=LONDON)
 
-DONE = "Police attended at 23:40; Amelia is staying with her aunt tonight, who agreed to keep her safe."
+DONE = (
+    "Police attended at 23:40; Amelia is staying with her aunt tonight, who agreed to keep "
+    "her safe."
+)
 NEXT = "Call the school at 9am and hold a strategy discussion today."
 
 
@@ -123,7 +126,8 @@ def test_the_handover_is_in_the_contact_log_and_the_childs_chronology(client, ed
         actor=edt, contact=contact, what_was_done=DONE, for_the_day_team=NEXT
     )
     entry = ContactLogEntry.objects.get(contact=contact)
-    assert DONE in entry.note and NEXT in entry.note
+    assert DONE in entry.note
+    assert NEXT in entry.note
     assert entry.recorded_by == edt
     assert handover.handed_over_at >= handover.recorded_at
 
@@ -158,7 +162,8 @@ def test_the_edt_records_a_contact_through_its_own_form_and_hands_it_over(client
     response = client.post(response.url, {"what_was_done": DONE})
     assert response.url == reverse("screening:edt-work")
     work = client.get(response.url).content.decode()
-    assert contact.reference in work and "Handed over" in work
+    assert contact.reference in work
+    assert "Handed over" in work
     # Written once: a second handover is refused, the first kept.
     response = client.post(
         reverse("screening:edt-handover", args=[contact.reference]),
@@ -187,7 +192,8 @@ def test_the_edt_sees_only_what_it_recorded(client, edt, referrer, screener):
         assert client.post(url, {"what_was_done": DONE}).status_code == 404
     assert client.get(reverse("referrals:contact-detail", args=[own.reference])).status_code == 200
     work = client.get(reverse("screening:edt-work")).content.decode()
-    assert own.reference in work and theirs.reference not in work
+    assert own.reference in work
+    assert theirs.reference not in work
     # A screener reads the handover on the contact's page; it is not theirs to write.
     with pytest.raises(HandoverRefused):
         handover_record(actor=screener, contact=own, what_was_done=DONE)
@@ -231,7 +237,8 @@ def test_script_and_formulae_are_kept_as_text_and_shown_escaped(client, edt, scr
     )
     client.force_login(screener)
     html = client.get(reverse("screening:queue")).content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
     assert (
         "=SUM(A1)"
         in client.get(reverse("screening:contact", args=[contact.reference])).content.decode()

@@ -36,6 +36,7 @@ ARGS = {
     "screening:meeting-action-done": ["action_id"],
     "screening:meeting-guest-add": ["run_id"],
     "screening:meeting-contribution": ["entry_id"],
+    "screening:edt-handover": ["edt_reference"],
     "screening:contact": ["reference"],
     "screening:claim": ["reference"],
     "screening:release": ["reference"],

@@ -23,13 +23,20 @@ from outcomes.handoff import endpoints as webhook_services
 from outcomes.models import Alert, Delivery, EncompassNotice, Notice, OutcomeImport
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
-from referrals.models import ContactSubject, Person, Relationship, Scope, WarningKind
+from referrals.models import Contact, ContactSubject, Person, Relationship, Scope, WarningKind
 from screening import services as screening_services
 from screening import services_checks
 from screening import services_log as log_services
 from screening.meetings import services as meeting_services
 from screening.models import ContactLogEntry, Route, SharingBasis, ThresholdLevel
-from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.factories import (
+    AgencyFactory,
+    UserFactory,
+    adult_input,
+    child_input,
+    contact_input,
+    submit_contact,
+)
 from tests.support import encompass as encompass_support
 from tests.support.checks import consented
 from tests.support.documents import small_pdf
@@ -52,6 +59,7 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 
 
 M, S, PAM, PV = "manager", "screener", "partner_agency_member", "performance_viewer"
+EDT = "edt"
 REF, CS, ADM = "referrer", "case_system", "administrator"
 
 
@@ -109,6 +117,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:staff-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
     "referrals:staff-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
     "referrals:staff-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
+    # The emergency duty team's own contact form (docs/adr/0044); only the EDT.
+    "referrals:edt-form": (only(403, {EDT: 200}), only(403, {EDT: 200})),
+    "referrals:edt-check": (only(403, {EDT: 302}), only(403, {EDT: 302})),
+    "referrals:edt-delete": (only(403, {EDT: 302}), POST_ONLY),
+    "referrals:edt-discard": (POST_ONLY, only(403, {EDT: 302})),
     "referrals:phone-form": (only(403, STAFF), only(403, STAFF)),
     "referrals:phone-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
     "referrals:phone-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
@@ -127,6 +140,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
+    # The EDT's own work, and the handover of the contact the EDT recorded: the EDT
+    # member who recorded it only (the day team reads it on the contact's page); an
+    # empty handover form is the page again with its error.
+    "screening:edt-work": (only(403, {EDT: 200}), None),
+    "screening:edt-handover": (only(404, {EDT: 200}), only(404, {EDT: 400})),
     # Files on a contact: staff and the referrer who sent it; an empty form is 400.
     "referrals:document-add": (
         only(404, {**STAFF, REF: 200}),
@@ -449,6 +467,12 @@ def url_world() -> tuple[dict, dict]:
     )
     calendar = encompass_support.calendar_2026_27()
     directory_school = encompass_support.school()
+    # A contact the emergency duty team recorded out of hours, not yet handed over.
+    edt_contact, _ = referral_services.contact_submit(
+        actor=users[Role.EDT.value],
+        data=contact_input(out_of_hours=True),
+        channel=Contact.Channel.CONTACT_CENTRE,
+    )
     ids = {
         # The check to the police alerted the member (outcomes/alerts).
         "alert_id": Alert.objects.get(recipient=member, subject_id=check.pk).pk,
@@ -469,6 +493,7 @@ def url_world() -> tuple[dict, dict]:
         "log_entry_id": log_entry.pk,
         "document_id": document.pk,
         "reference": contact.reference,
+        "edt_reference": edt_contact.reference,
         "subject_id": subject.pk,
         "person_id": subject.person_id,
         "check_id": check.pk,
