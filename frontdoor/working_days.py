@@ -96,20 +96,25 @@ def decision_due(received_at: datetime) -> datetime:
     return start_of(next_working_day(start))
 
 
-def response_due(received_at: datetime, *, immediate: bool) -> datetime:
+def response_due(
+    received_at: datetime, *, immediate: bool = False, working_hours: float | None = None
+) -> datetime:
     """The operational clock (the contact's ``decision_due_at``, the queue's and the
     alerts'): when the front door aims to decide a contact received at ``received_at``.
     One working day after (``decision_due``, the statutory timescale the scorecard
     measures); for one marked immediate risk, IMMEDIATE_RISK_WORKING_HOURS working
     hours after, never later than one working day. Where the council has the clock
     follow its service hours (CLOCK_FOLLOWS_SERVICE_HOURS), the same rules run from
-    when the service next opens, and the immediate-risk hours are service hours."""
+    when the service next opens, and the immediate-risk hours are service hours.
+    ``working_hours`` gives a channel's own shorter clock (a police grade's), capped
+    the same way."""
     start = service_opens(received_at) if clock_follows_service_hours() else received_at
     day = decision_due(start)
-    if not immediate:
+    if immediate:
+        working_hours = settings.IMMEDIATE_RISK_WORKING_HOURS
+    if working_hours is None:
         return day
-    hours = timedelta(hours=settings.IMMEDIATE_RISK_WORKING_HOURS)
-    return min(add_clock_time(start, hours), day)
+    return min(add_clock_time(start, timedelta(hours=working_hours)), day)
 
 
 def decided_in_time(*, decided_at: datetime, due_at: datetime) -> bool:

@@ -307,3 +307,17 @@ def test_by_default_the_clock_is_the_working_day_clock(referrer):
 def test_an_immediate_risk_contact_out_of_hours_is_due_two_service_hours_after_opening(referrer):
     contact = submit_contact(referrer, received_at=TUESDAY_23, urgency=Contact.Urgency.IMMEDIATE)
     assert contact.decision_due_at == datetime(2026, 11, 18, 10, 0, tzinfo=LONDON)
+
+
+def test_a_police_grades_clock_follows_service_hours_where_chosen_too():
+    from referrals.services.police import police_decision_due
+
+    assert police_decision_due(received_at=TUESDAY_23, risk_grade="medium") == datetime(
+        2026, 11, 18, 7, 0, tzinfo=LONDON
+    )
+    with override_settings(
+        SERVICE_HOURS_WEEKDAYS=(time(8), time(22)), CLOCK_FOLLOWS_SERVICE_HOURS=True
+    ):
+        assert police_decision_due(received_at=TUESDAY_23, risk_grade="medium") == datetime(
+            2026, 11, 18, 16, 0, tzinfo=LONDON
+        )
