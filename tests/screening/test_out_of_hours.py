@@ -321,3 +321,41 @@ def test_a_police_grades_clock_follows_service_hours_where_chosen_too():
         assert police_decision_due(received_at=TUESDAY_23, risk_grade="medium") == datetime(
             2026, 11, 18, 16, 0, tzinfo=LONDON
         )
+
+
+@pytest.mark.parametrize(
+    ("given", "hours"),
+    [
+        ("08:00-22:00", (time(8), time(22))),
+        (" 10:00 - 16:00 ", (time(10), time(16))),
+        ("00:00-24:00", (time(0), time.max)),
+        ("closed", None),
+        ("", None),
+    ],
+)
+def test_service_hours_are_read_from_the_environment(monkeypatch, given, hours):
+    from frontdoor.settings.service_hours import service_hours
+
+    monkeypatch.setenv("SERVICE_HOURS_TEST", given)
+    assert service_hours("SERVICE_HOURS_TEST", "08:00-22:00") == hours
+
+
+@pytest.mark.parametrize("given", ["8am to 10pm", "22:00-08:00", "08:00"])
+def test_service_hours_that_make_no_sense_stop_the_app_starting(monkeypatch, given):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from frontdoor.settings.service_hours import service_hours
+
+    monkeypatch.setenv("SERVICE_HOURS_TEST", given)
+    with pytest.raises(ImproperlyConfigured, match="SERVICE_HOURS_TEST"):
+        service_hours("SERVICE_HOURS_TEST", "08:00-22:00")
+
+
+@override_settings(
+    SERVICE_HOURS_WEEKDAYS=(time(0), time.max),
+    SERVICE_HOURS_WEEKENDS=None,
+    CLOCK_FOLLOWS_SERVICE_HOURS=True,
+)
+def test_service_hours_round_the_clock_on_weekdays_are_the_working_day_clock(referrer):
+    contact = submit_contact(referrer, received_at=TUESDAY_23)
+    assert contact.decision_due_at == decision_due(TUESDAY_23)
