@@ -109,6 +109,13 @@ DEMO_ACCOUNTS = [
         DEMO_AGENCIES[0][0],
     ),
     DemoAccount(
+        Role.EDT,
+        "edt@children.demo-council.example",
+        "Eli Duncan",
+        "Emergency duty team social worker",
+        DEMO_AGENCIES[0][0],
+    ),
+    DemoAccount(
         Role.HEAD_OF_SERVICE,
         "head@children.demo-council.example",
         "Hana Whitfield",

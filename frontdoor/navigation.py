@@ -124,6 +124,20 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
+        "Out of hours",
+        (
+            Page(
+                "Record a contact", "referrals:edt-form", _holds_any(Permission.RECORD_OUT_OF_HOURS)
+            ),
+            Page(
+                "Your out-of-hours work",
+                "screening:edt-work",
+                _holds_any(Permission.RECORD_OUT_OF_HOURS),
+            ),
+        ),
+        within=("referrals:edt-*", "screening:edt-*"),
+    ),
+    Area(
         "Meetings",
         (
             Page(

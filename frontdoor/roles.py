@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     # restrictions they are not named on (docs/adr/0012-...): alone it opens nothing.
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     SCREENER = "screener", "Screener"
+    # Out of hours (docs/adr/0044): records contacts and what it did, and hands them
+    # over to the day team; sees only the contacts it recorded, never the queue.
+    EDT = "edt", "Emergency duty team"
     PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"
     PERFORMANCE_VIEWER = "performance_viewer", "Performance viewer"
     REFERRER = "referrer", "Referrer (partner professional)"
@@ -41,6 +44,10 @@ class Permission(models.TextChoices):
     LIFT_ANY_RESTRICTION = (
         "lift_any_restriction",
         "Can lift a restriction they are not named on, giving a recorded reason",
+    )
+    RECORD_OUT_OF_HOURS = (
+        "record_out_of_hours",
+        "Can record contacts out of hours and hand them over to the day team",
     )
 
     @property

@@ -96,16 +96,25 @@ def decision_due(received_at: datetime) -> datetime:
     return start_of(next_working_day(start))
 
 
-def response_due(received_at: datetime, *, immediate: bool) -> datetime:
-    """When the front door aims to decide a contact received at ``received_at``: one
-    working day after (``decision_due``, the statutory timescale the scorecard
+def response_due(
+    received_at: datetime, *, immediate: bool = False, working_hours: float | None = None
+) -> datetime:
+    """The operational clock (the contact's ``decision_due_at``, the queue's and the
+    alerts'): when the front door aims to decide a contact received at ``received_at``.
+    One working day after (``decision_due``, the statutory timescale the scorecard
     measures); for one marked immediate risk, IMMEDIATE_RISK_WORKING_HOURS working
-    hours after, never later than one working day."""
-    statutory = decision_due(received_at)
-    if not immediate:
-        return statutory
-    hours = timedelta(hours=settings.IMMEDIATE_RISK_WORKING_HOURS)
-    return min(add_working_time(received_at, hours), statutory)
+    hours after, never later than one working day. Where the council has the clock
+    follow its service hours (CLOCK_FOLLOWS_SERVICE_HOURS), the same rules run from
+    when the service next opens, and the immediate-risk hours are service hours.
+    ``working_hours`` gives a channel's own shorter clock (a police grade's), capped
+    the same way."""
+    start = service_opens(received_at) if clock_follows_service_hours() else received_at
+    day = decision_due(start)
+    if immediate:
+        working_hours = settings.IMMEDIATE_RISK_WORKING_HOURS
+    if working_hours is None:
+        return day
+    return min(add_clock_time(start, timedelta(hours=working_hours)), day)
 
 
 def decided_in_time(*, decided_at: datetime, due_at: datetime) -> bool:
@@ -163,3 +172,98 @@ def working_time_before(end: datetime, amount: timedelta) -> datetime:
             remaining -= available
         day -= timedelta(days=1)
         segment_end = segment_start
+
+
+# --- Service hours (frontdoor/settings/service_hours.py, docs/adr/0044): when the day
+# team is open. The statutory clock above never looks at them; the operational clock does
+# where the council chooses.
+
+
+def clock_follows_service_hours() -> bool:
+    return bool(getattr(settings, "CLOCK_FOLLOWS_SERVICE_HOURS", False))
+
+
+def service_hours_on(day: date) -> tuple[time, time] | None:
+    """(opens, closes) in London wall-clock time on ``day``, or None when closed:
+    weekday hours Monday to Friday, weekend hours at weekends and on bank holidays."""
+    weekday = day.weekday() < 5 and day not in _bank_holidays(day.year)
+    return settings.SERVICE_HOURS_WEEKDAYS if weekday else settings.SERVICE_HOURS_WEEKENDS
+
+
+def _open_spans(day: date) -> tuple[datetime, datetime] | None:
+    hours = service_hours_on(day)
+    if hours is None:
+        return None
+    opens, closes = hours
+    end = start_of(day + timedelta(days=1)) if closes == time.max else _at(day, closes)
+    return _at(day, opens), end
+
+
+def in_service_hours(moment: datetime) -> bool:
+    span = _open_spans(_local(moment).date())
+    return span is not None and span[0] <= _local(moment) < span[1]
+
+
+# Far more than any configuration closes for: a guard, not a rule.
+_DAYS_LOOKED_AHEAD = 31
+
+
+def service_opens(moment: datetime) -> datetime:
+    """``moment`` if the service is open then, else when it next opens: when an
+    out-of-hours contact is handed over to the day team."""
+    local = _local(moment)
+    day = local.date()
+    for _ in range(_DAYS_LOOKED_AHEAD):
+        span = _open_spans(day)
+        if span is not None and local < span[1]:
+            return max(local, span[0])
+        day += timedelta(days=1)
+    return local
+
+
+def service_time_between(start: datetime, end: datetime) -> timedelta:
+    """The part of [start, end) that falls in service hours (negative if end < start)."""
+    if end < start:
+        return -service_time_between(end, start)
+    total = timedelta()
+    day, last = _local(start).date(), _local(end).date()
+    while day <= last:
+        span = _open_spans(day)
+        if span is not None:
+            lower, upper = max(span[0], _local(start)), min(span[1], _local(end))
+            if upper > lower:
+                total += _elapsed(lower, upper)
+        day += timedelta(days=1)
+    return total
+
+
+def add_service_time(start: datetime, amount: timedelta) -> datetime:
+    """The moment ``amount`` of service hours after ``start``."""
+    cursor = _local(start)
+    remaining = amount
+    for _ in range(int(amount.total_seconds() // 3600) + _DAYS_LOOKED_AHEAD * 2):
+        span = _open_spans(cursor.date())
+        if span is not None and cursor < span[1]:
+            lower = max(cursor, span[0])
+            available = _elapsed(lower, span[1])
+            if remaining <= available:
+                return _later(lower, remaining)
+            remaining -= available
+        cursor = start_of(cursor.date() + timedelta(days=1))
+    return cursor
+
+
+def clock_time_between(start: datetime, end: datetime) -> timedelta:
+    """The operational clock's time between two moments: working time, or service
+    hours where the clock follows them. The queue's time left and its RAG use this; the
+    scorecard's statutory measure uses ``working_time_between`` always."""
+    if clock_follows_service_hours():
+        return service_time_between(start, end)
+    return working_time_between(start, end)
+
+
+def add_clock_time(start: datetime, amount: timedelta) -> datetime:
+    """``add_working_time`` or ``add_service_time``, as ``clock_time_between``."""
+    if clock_follows_service_hours():
+        return add_service_time(start, amount)
+    return add_working_time(start, amount)

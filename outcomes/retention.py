@@ -40,6 +40,7 @@ from referrals.models import (
     ContactWithdrawal,
     FamilyAddress,
     MatchCandidate,
+    OutOfHoursHandover,
     Person,
     PersonMerge,
     PersonWarning,
@@ -397,6 +398,10 @@ def _erase_chunk(run: RetentionRun, ids: list[int]) -> int:
         note=ERASED,
         with_name=_erased_unless_empty("with_name"),
         correction_reason=_erased_unless_empty("correction_reason"),
+    )
+    # The emergency duty team's handover keeps who and when; its words go.
+    OutOfHoursHandover.objects.filter(contact_id__in=ids).update(
+        what_was_done=ERASED, for_the_day_team=_erased_unless_empty("for_the_day_team")
     )
     # A withdrawal keeps its reason, who and when; its note (and the referrer's) goes.
     ContactWithdrawal.objects.filter(contact_id__in=ids).update(note=ERASED)

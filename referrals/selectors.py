@@ -152,16 +152,22 @@ def _restricted_contact_ids():
 
 
 def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
-    """Screening staff see every contact; a referrer only the contacts they made.
+    """Screening staff see every contact; a referrer only the contacts they made, the
+    emergency duty team only those it recorded out of hours.
     Each carries ``is_restricted``, so lists can leave out the names on it."""
     contacts = Contact.objects.select_related("referral_source", "source_agency").annotate(
         is_restricted=_restricted_contact_ids()
     )
     if can_screen(user):
         return contacts
+    # A referrer sees what they sent; the emergency duty team what it recorded out of
+    # hours (docs/adr/0044).
+    own = Q(pk__in=[])
     if can_refer(user):
-        return contacts.filter(referrer=user)
-    return contacts.none()
+        own |= Q(referrer=user)
+    if user.is_authenticated and user.has_perm(Permission.RECORD_OUT_OF_HOURS.perm):
+        own |= Q(recorded_by=user, out_of_hours=True)
+    return contacts.filter(own)
 
 
 def contact_get(*, user: User, reference: str, candidates: bool = True) -> Contact:

@@ -11,7 +11,7 @@ to a validation error, a closed tab or a session timeout.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -89,6 +89,19 @@ JOURNEYS = {
         referrer_form=forms.CallerForm,
         submit_label="Record consultation",
         draft_noun="phone consultation",
+    ),
+    # The emergency duty team, out of hours (docs/adr/0044): a contact as staff record
+    # one, marked out of hours, then handed over to the day team.
+    "edt": Journey(
+        kind="edt",
+        permission=Permission.RECORD_OUT_OF_HOURS,
+        title="Record a contact out of hours",
+        caption="Emergency duty team",
+        form_url="referrals:edt-form",
+        check_url="referrals:edt-check",
+        referrer_form=forms.ReferrerForm,
+        submit_label="Record contact",
+        draft_noun="contact",
     ),
 }
 
@@ -319,12 +332,16 @@ def contact_check(request: HttpRequest, kind: str) -> HttpResponse:
             channel, referrer_account = Contact.Channel.PHONE_CONSULTATION, None
         else:
             channel, referrer_account = referrer.cleaned_data["channel"], None
+        if kind == "edt":
+            data = replace(data, out_of_hours=True)
         contact, _ = services.contact_submit(
             actor=request.user, data=data, channel=channel, referrer_account=referrer_account
         )
         services.draft_discard(owner=request.user, kind=kind)
         if upload is not None:
             _attach_sent(request, contact, upload)
+        if kind == "edt":  # what the EDT did, for the day team, next
+            return redirect("screening:edt-handover", reference=contact.reference)
         return redirect("referrals:contact-sent", reference=contact.reference)
     return _render_check(request, journey, bound, file_form)
 

@@ -8,6 +8,7 @@ from screening import (
     views_approvals,
     views_checks,
     views_documents,
+    views_edt,
     views_family,
     views_log,
     views_police,
@@ -21,6 +22,8 @@ app_name = "screening"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("take-next/", views.claim_next, name="claim-next"),
+    path("out-of-hours/", views_edt.edt_work, name="edt-work"),
+    path("out-of-hours/<str:reference>/handover/", views_edt.edt_handover, name="edt-handover"),
     path("police-triage/", views_police.police_triage, name="police-triage"),
     path("approvals/", views_approvals.approvals, name="approvals"),
     path("approvals/<int:decision_id>/", views_approvals.approval, name="approval"),

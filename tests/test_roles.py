@@ -21,6 +21,8 @@ EXPECTED = {
     Role.PERFORMANCE_VIEWER: {Permission.VIEW_PERFORMANCE, Permission.MAKE_STATUTORY_RETURNS},
     Role.ADMINISTRATOR: {Permission.ADMINISTER_SERVICE},
     Role.CASE_SYSTEM: {Permission.RECORD_OUTCOMES},
+    # Least privilege (docs/adr/0044): records out of hours and sees only that.
+    Role.EDT: {Permission.RECORD_OUT_OF_HOURS},
 }
 
 

@@ -484,8 +484,9 @@ LOGGING = {
 }
 
 # --- The partner API; police notifications (grades, clocks, imports); Operation Encompass;
-# alerts to the people who must act
+# alerts to the people who must act; service hours and the emergency duty team
 from .alerts import *  # noqa: E402, F403
 from .api import *  # noqa: E402, F403
 from .encompass import *  # noqa: E402, F403
 from .police import *  # noqa: E402, F403
+from .service_hours import *  # noqa: E402, F403

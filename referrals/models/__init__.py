@@ -29,6 +29,7 @@ from referrals.models.documents import Document
 from referrals.models.drafts import ReferralDraft
 from referrals.models.family_address import FamilyAddress
 from referrals.models.merges import PersonMerge, PersonMergeMove
+from referrals.models.out_of_hours import OutOfHoursHandover
 from referrals.models.people import DoubleMetaphone, Person, PersonQuerySet, Sex
 from referrals.models.police import (
     CHILD_INVOLVEMENTS,
@@ -75,6 +76,7 @@ __all__ = [
     "IncidentType",
     "Involvement",
     "MatchCandidate",
+    "OutOfHoursHandover",
     "Person",
     "PersonMerge",
     "PersonMergeMove",

@@ -114,6 +114,14 @@ class Contact(models.Model):
         default=False, help_text="Ended as advice in the conversation; not screened further."
     )
 
+    # Recorded by the emergency duty team out of hours (docs/adr/0044): marked "from EDT"
+    # with its handover, and at the top of the queue until a screener takes it.
+    out_of_hours = models.BooleanField(
+        default=False,
+        # In the database too: the synthetic data's COPY lists its columns.
+        db_default=False,
+        help_text="Recorded by the emergency duty team out of hours.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -183,7 +191,8 @@ class Contact(models.Model):
             models.Index(
                 models.Case(
                     models.When(urgency="immediate", then=models.Value(0)),
-                    default=models.Value(1),
+                    models.When(out_of_hours=True, status="received", then=models.Value(1)),
+                    default=models.Value(2),
                     output_field=models.IntegerField(),
                 ),
                 "decision_due_at",
@@ -198,6 +207,17 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def edt_handover(self):
+        """The emergency duty team's handover (docs/adr/0044), or None: none yet, or
+        not recorded out of hours."""
+        if not self.out_of_hours:
+            return None
+        try:
+            return self.handover
+        except models.ObjectDoesNotExist:
+            return None
 
     @property
     def concern_category_labels(self) -> list[str]:
@@ -240,10 +260,13 @@ STATUS_MOVES: dict[str, tuple[str, ...]] = {
 
 
 def queue_priority() -> models.Case:
-    """Immediate-risk contacts first, then by when the decision is due."""
+    """Immediate-risk contacts first; then contacts the emergency duty team recorded out
+    of hours, until a screener takes one (docs/adr/0044); then the rest. Within each, by
+    when the decision is due."""
     return models.Case(
         models.When(urgency=Contact.Urgency.IMMEDIATE, then=models.Value(0)),
-        default=models.Value(1),
+        models.When(out_of_hours=True, status=Contact.Status.RECEIVED, then=models.Value(1)),
+        default=models.Value(2),
         output_field=models.IntegerField(),
     )
 

@@ -137,3 +137,5 @@ class ContactInput:
     # When the decision is due, for a channel with its own clock (a police
     # notification's grade); otherwise one working day from receipt.
     decision_due_at: datetime | None = None
+    # Recorded by the emergency duty team out of hours (docs/adr/0044).
+    out_of_hours: bool = False

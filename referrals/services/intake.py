@@ -15,6 +15,7 @@ from django.utils import timezone
 from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, ReferralSource, User
+from frontdoor.roles import Permission
 from frontdoor.working_days import response_due
 from referrals import matching
 from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
@@ -130,6 +131,8 @@ def contact_submit(
         if existing is not None:
             return _repeat_of(existing, idempotency_body_sha256)
     _check(data, channel)
+    if data.out_of_hours and not actor.has_perm(Permission.RECORD_OUT_OF_HOURS.perm):
+        raise ContactRejected("Only the emergency duty team records contacts out of hours.")
     received_at = data.received_at or timezone.now()
     referrer = data.referrer or ReferrerInput()
     if referrer_account is not None and api_client is None:
@@ -237,6 +240,7 @@ def contact_row(
         family_not_told_reason=data.family_not_told_reason,
         advice_given=data.advice_given,
         advice_only=data.advice_only,
+        out_of_hours=data.out_of_hours,
         recorded_by=actor,
         api_client=api_client,
         idempotency_key=idempotency_key,

@@ -20,7 +20,7 @@ from frontdoor.audit import audit_record
 from frontdoor.london import years_before
 from frontdoor.models import Agency, AuditEvent, User
 from frontdoor.selectors import can_record_police
-from frontdoor.working_days import add_working_time, decision_due, response_due
+from frontdoor.working_days import response_due
 from referrals.models import (
     CHILD_INVOLVEMENTS,
     ApiClient,
@@ -95,7 +95,7 @@ def police_decision_due(*, received_at: datetime, risk_grade: str) -> datetime:
     if risk_grade == RiskGrade.HIGH:
         return response_due(received_at, immediate=True)
     hours = settings.POLICE_RESPONSE_WORKING_HOURS[RiskGrade(risk_grade).value]
-    return min(add_working_time(received_at, timedelta(hours=hours)), decision_due(received_at))
+    return response_due(received_at, working_hours=hours)
 
 
 # The earliest incident a notification may be about: police notify within days, so

@@ -29,6 +29,12 @@ from screening.selectors.decisions import (
     primary_need_labels,
     screeners,
 )
+from screening.selectors.edt import (
+    can_record_out_of_hours,
+    edt_contact_get,
+    edt_work,
+    handover_of,
+)
 from screening.selectors.family import (
     FAMILY_HISTORY_SHOWN,
     Family,
@@ -89,6 +95,7 @@ __all__ = [
     "bulk_refusals",
     "bulk_triage",
     "can_approve",
+    "can_record_out_of_hours",
     "can_screen",
     "check_answer_due",
     "check_document_get",
@@ -103,8 +110,11 @@ __all__ = [
     "decided_at",
     "decision_chain",
     "earlier_referrals",
+    "edt_contact_get",
+    "edt_work",
     "family_member_get",
     "family_of",
+    "handover_of",
     "histories_of",
     "immediate_risk",
     "in_queue",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from frontdoor.london import TwelveMonthsBefore
 from frontdoor.models import User
-from frontdoor.working_days import add_working_time, decided_in_time, working_time_between
+from frontdoor.working_days import add_clock_time, clock_time_between, decided_in_time
 from referrals import selectors as referral_selectors
 from referrals.models import (
     OPEN_STATUSES,
@@ -75,7 +75,7 @@ def clock_for(
             withdrawn_at=withdrawal.withdrawn_at if withdrawal else None,
         )
     if decided_at is not None:
-        late_by = working_time_between(contact.decision_due_at, decided_at)
+        late_by = clock_time_between(contact.decision_due_at, decided_at)
         on_time = decided_in_time(decided_at=decided_at, due_at=contact.decision_due_at)
         return Clock(
             rag="green" if on_time else "red",
@@ -84,7 +84,7 @@ def clock_for(
             decided_at=decided_at,
         )
     now = now or timezone.now()
-    left = working_time_between(now, contact.decision_due_at)
+    left = clock_time_between(now, contact.decision_due_at)
     if left <= timedelta(0):
         rag = "red"
     elif left <= AMBER_WHEN_LEFT:
@@ -141,14 +141,15 @@ class QueueFilters:
 
 
 def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Contact]:
-    """Open contacts, immediate risk first, then by when the decision is due."""
+    """Open contacts, immediate risk first, then those the emergency duty team handed
+    over that no screener has taken yet (docs/adr/0044), then by when the decision is due."""
     if not can_screen(user):
         return Contact.objects.none()
     now = now or timezone.now()
     contacts = (
         referral_selectors.contacts_visible_to(user=user)
         .filter(in_queue())
-        .select_related("screening__assigned_to", "police_notification")
+        .select_related("screening__assigned_to", "police_notification", "handover")
         .prefetch_related(
             Prefetch(
                 "subjects",
@@ -182,10 +183,10 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         contacts = contacts.filter(past_due(now))
     elif filters.rag == "amber":
         contacts = contacts.filter(
-            decision_due_at__gt=now, decision_due_at__lte=add_working_time(now, AMBER_WHEN_LEFT)
+            decision_due_at__gt=now, decision_due_at__lte=add_clock_time(now, AMBER_WHEN_LEFT)
         )
     elif filters.rag == "green":
-        contacts = contacts.filter(decision_due_at__gt=add_working_time(now, AMBER_WHEN_LEFT))
+        contacts = contacts.filter(decision_due_at__gt=add_clock_time(now, AMBER_WHEN_LEFT))
     term = filters.search.strip()
     if term:
         contacts = contacts.filter(

@@ -323,3 +323,37 @@ def test_a_decision_audit_keeps_its_grades_and_loses_its_feedback_on_erasure(
     for model in (DecisionAudit, AuditCriterionGrade):
         history = model.events.field.model.objects.all()
         assert not [row for row in history.values() if words in str(row)]
+
+
+def test_an_edt_handover_is_erased_with_its_contact(
+    screener, manager, level, settings, django_capture_on_commit_callbacks
+):
+    """docs/adr/0044: the handover keeps who and when; its words go."""
+    from frontdoor.roles import Role
+    from referrals.models import OutOfHoursHandover
+    from referrals.services import contact_submit
+    from screening.services_edt import handover_record
+    from tests.factories import UserFactory, contact_input
+    from tests.support.screening import decide
+
+    settings.RETENTION_YEARS = {"information_and_advice": 0, "early_help": 0, "referral": 25}
+    edt = UserFactory(roles=[Role.EDT])
+    contact, _ = contact_submit(
+        actor=edt,
+        data=contact_input(received_at=timezone.now() - timedelta(days=3), out_of_hours=True),
+        channel=Contact.Channel.CONTACT_CENTRE,
+    )
+    handover_record(
+        actor=edt, contact=contact, what_was_done="Police visited.", for_the_day_team="Call."
+    )
+    from screening import services as screening_services
+
+    screening_services.screening_claim(actor=screener, contact=contact)
+    decide(screener, contact, level, route=Route.EARLY_HELP)
+    [run] = [run for run in retention.retention_review() if contact.pk in run.contact_ids]
+    retention.retention_approve(actor=manager, run=run)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.retention_erase(run_id=run.pk)
+    handover = OutOfHoursHandover.objects.get(contact=contact)
+    assert (handover.what_was_done, handover.for_the_day_team) == (retention.ERASED,) * 2
+    assert handover.recorded_by == edt

@@ -39,6 +39,7 @@ ARGS = {
     "screening:audit": ["audit_id"],
     "screening:audit-feedback": ["graded_audit_id"],
     "screening:audit-criterion": ["criterion_id"],
+    "screening:edt-handover": ["edt_reference"],
     "screening:contact": ["reference"],
     "screening:claim": ["reference"],
     "screening:release": ["reference"],

@@ -24,6 +24,7 @@ from outcomes.models import Alert, Delivery, EncompassNotice, Notice, OutcomeImp
 from outcomes.returns import services as returns_services
 from referrals import services as referral_services
 from referrals.models import (
+    Contact,
     ContactSubject,
     Person,
     PoliceImport,
@@ -44,7 +45,14 @@ from screening.models import (
     SharingBasis,
     ThresholdLevel,
 )
-from tests.factories import AgencyFactory, UserFactory, adult_input, child_input, submit_contact
+from tests.factories import (
+    AgencyFactory,
+    UserFactory,
+    adult_input,
+    child_input,
+    contact_input,
+    submit_contact,
+)
 from tests.support import encompass as encompass_support
 from tests.support.audits import decided_in_week
 from tests.support.checks import consented
@@ -68,6 +76,7 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 
 
 M, S, PAM, PV = "manager", "screener", "partner_agency_member", "performance_viewer"
+EDT = "edt"
 REF, CS, ADM = "referrer", "case_system", "administrator"
 
 
@@ -125,6 +134,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:staff-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
     "referrals:staff-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
     "referrals:staff-discard": (POST_ONLY, only(403, STAFF_REDIRECT)),
+    # The emergency duty team's own contact form (docs/adr/0044); only the EDT.
+    "referrals:edt-form": (only(403, {EDT: 200}), only(403, {EDT: 200})),
+    "referrals:edt-check": (only(403, {EDT: 302}), only(403, {EDT: 302})),
+    "referrals:edt-delete": (only(403, {EDT: 302}), POST_ONLY),
+    "referrals:edt-discard": (POST_ONLY, only(403, {EDT: 302})),
     "referrals:phone-form": (only(403, STAFF), only(403, STAFF)),
     "referrals:phone-check": (only(403, STAFF_REDIRECT), only(403, STAFF_REDIRECT)),
     "referrals:phone-delete": (only(403, STAFF_REDIRECT), POST_ONLY),
@@ -146,6 +160,11 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Referrer A's contact: referrer B, like anyone else without a reason, gets 404.
     "referrals:contact-sent": (only(404, {**STAFF, REF: 200}), None),
     "referrals:contact-detail": (only(404, {**STAFF, REF: 200}), None),
+    # The EDT's own work, and the handover of the contact the EDT recorded: the EDT
+    # member who recorded it only (the day team reads it on the contact's page); an
+    # empty handover form is the page again with its error.
+    "screening:edt-work": (only(403, {EDT: 200}), None),
+    "screening:edt-handover": (only(404, {EDT: 200}), only(404, {EDT: 400})),
     # Files on a contact: staff and the referrer who sent it; an empty form is 400.
     "referrals:document-add": (
         only(404, {**STAFF, REF: 200}),
@@ -500,6 +519,12 @@ def url_world() -> tuple[dict, dict]:
     )
     calendar = encompass_support.calendar_2026_27()
     directory_school = encompass_support.school()
+    # A contact the emergency duty team recorded out of hours, not yet handed over.
+    edt_contact, _ = referral_services.contact_submit(
+        actor=users[Role.EDT.value],
+        data=contact_input(out_of_hours=True),
+        channel=Contact.Channel.CONTACT_CENTRE,
+    )
     ids = {
         # The check to the police alerted the member (outcomes/alerts).
         "alert_id": Alert.objects.get(recipient=member, subject_id=check.pk).pk,
@@ -520,6 +545,7 @@ def url_world() -> tuple[dict, dict]:
         "log_entry_id": log_entry.pk,
         "document_id": document.pk,
         "reference": contact.reference,
+        "edt_reference": edt_contact.reference,
         "subject_id": subject.pk,
         "person_id": subject.person_id,
         "check_id": check.pk,

@@ -10,6 +10,7 @@ from demo.common import demo_accounts_lines, demo_accounts_write, demo_data_load
 from demo.documents import demo_documents_load
 from demo.encompass import demo_encompass_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
+from demo.out_of_hours import demo_out_of_hours_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
 from demo.police import demo_police_load
 from demo.screening import demo_meetings_load, demo_screening_load
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         police = demo_police_load(now=now)
         schools_told = demo_encompass_load(now=now)
         alerts = demo_alerts_load(now=now)
+        out_of_hours = demo_out_of_hours_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -87,6 +89,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{alerts} alerts are on the home pages of the people who must act "
                 "(checks asked, a decision returned, approvals waiting, contacts past due)."
+            )
+        if out_of_hours:
+            self.stdout.write(
+                "The emergency duty team recorded a contact last night and handed it over: "
+                "it is at the top of the queue, marked from EDT."
             )
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
