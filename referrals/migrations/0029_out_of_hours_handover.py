@@ -57,10 +57,6 @@ class Migration(migrations.Migration):
             model_name="contact",
             name="delete_delete",
         ),
-        migrations.RemoveIndex(
-            model_name="contact",
-            name="contact_open_queue_idx",
-        ),
         migrations.AddField(
             model_name="contact",
             name="out_of_hours",
@@ -77,27 +73,6 @@ class Migration(migrations.Migration):
                 db_default=False,
                 default=False,
                 help_text="Recorded by the emergency duty team out of hours.",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="contact",
-            index=models.Index(
-                models.Case(
-                    models.When(then=models.Value(0), urgency="immediate"),
-                    models.When(out_of_hours=True, status="received", then=models.Value(1)),
-                    default=models.Value(2),
-                    output_field=models.IntegerField(),
-                ),
-                models.F("decision_due_at"),
-                models.F("id"),
-                condition=models.Q(
-                    ("advice_only", False),
-                    (
-                        "status__in",
-                        ["received", "in_screening", "awaiting_checks", "awaiting_approval"],
-                    ),
-                ),
-                name="contact_open_queue_idx",
             ),
         ),
         pgtrigger.migrations.AddTrigger(

@@ -201,7 +201,7 @@ class Contact(models.Model):
                     status__in=["received", "in_screening", "awaiting_checks", "awaiting_approval"],
                     advice_only=False,
                 ),
-                name="contact_open_queue_idx",
+                name="contact_queue_order_idx",
             ),
         ]
 
