@@ -54,7 +54,9 @@ def checks_overdue(now: datetime, since: datetime) -> int:
     """Each check newly overdue: its agency's MAST members."""
     became_overdue_since = working_time_before(since, _hours(settings.CHECK_ANSWER_WORKING_HOURS))
     checks = _not_yet_alerted(
-        screening_selectors.checks_overdue(now=now).filter(sent_at__gte=became_overdue_since),
+        screening_selectors.checks_overdue(now=now)
+        .filter(sent_at__gte=became_overdue_since)
+        .exclude(contact__status=Contact.Status.WITHDRAWN),
         Alert.Kind.CHECK_OVERDUE,
     ).select_related("contact")
     written = 0
@@ -93,7 +95,7 @@ def approvals_waiting(now: datetime, since: datetime, everyone: list) -> int:
             status=AgencyCheck.Status.AWAITING_APPROVAL,
             requested_at__lte=waited_from,
             requested_at__gte=window_from,
-        ),
+        ).exclude(contact__status=Contact.Status.WITHDRAWN),
         Alert.Kind.CHECK_APPROVAL_WAITING,
     ).select_related("contact")
     written = 0
