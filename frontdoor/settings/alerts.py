@@ -47,3 +47,12 @@ ALERTS_LOOKBACK_HOURS = _positive("ALERTS_LOOKBACK_HOURS", 72.0)
 ALERTS_DIGEST_TIME = _london_time("ALERTS_DIGEST_TIME", "08:00")
 # The address the links in alert emails start with (this service, as staff reach it).
 ALERTS_LINK_BASE_URL = env.str("SERVICE_BASE_URL", default="http://localhost:8000").rstrip("/")
+# The outboxes (notices, alerts, alert digests; outcomes/outbox.py): an email that failed
+# for now is tried again after 1, 2, 4 … minutes, waiting at most this many minutes
+# between attempts, and fails for good (for a person to see) after this many attempts.
+OUTBOX_RETRY_MAX_MINUTES = _positive("OUTBOX_RETRY_MAX_MINUTES", 60.0)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+if not 1 <= OUTBOX_MAX_ATTEMPTS <= 1000:
+    raise ImproperlyConfigured(
+        f"OUTBOX_MAX_ATTEMPTS is a whole number from 1 to 1000 (it is {OUTBOX_MAX_ATTEMPTS})."
+    )

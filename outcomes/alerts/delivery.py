@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from frontdoor.dispatch import dispatch
 from frontdoor.london import LONDON
-from outcomes import mail, notify
+from outcomes import mail, notify, outbox
 from outcomes.alerts import wording
 from outcomes.alerts.raising import ALERT_DELIVER, may_open
 from outcomes.models_alerts import Alert, AlertDigest, EmailStatus
@@ -81,16 +81,26 @@ def _send(*, to: str, subject: str, body: str, reference: str, attempts: int) ->
         raise _Refused(str(refused)) from refused
 
 
-def _handed_over(model, status_field: str, pk: int, send, retry_in: timedelta) -> str:
-    """Send with ``send()`` and keep what happened on the row."""
+def _handed_over(
+    model, status_field: str, pk: int, send, attempts: int, retry_in: timedelta | None
+) -> str:
+    """Send with ``send()`` and keep what happened on the row: a failure for now waits
+    the outbox's backoff (``outcomes.outbox``), and fails for good after its attempts."""
     rows = model.objects.filter(pk=pk)
     try:
         provider_id = send()
     except AlertTemporaryFailure as failure:
+        if outbox.given_up(attempts):
+            rows.update(
+                **{status_field: EmailStatus.PERMANENT_FAILURE},
+                failure_reason=outbox.given_up_reason(attempts, str(failure)),
+                updated_at=timezone.now(),
+            )
+            return "failed"
         rows.update(
             **{status_field: EmailStatus.TEMPORARY_FAILURE},
             failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now() + retry_in,
+            next_attempt_at=timezone.now() + (retry_in or outbox.retry_in(attempts)),
             updated_at=timezone.now(),
         )
         raise
@@ -151,7 +161,7 @@ def render_digest(digest: AlertDigest, alerts: Sequence[Alert]) -> tuple[str, st
     return subject, "\n".join(lines) + "\n" + _footer(digest=True)
 
 
-def alert_deliver(*, alert_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
+def alert_deliver(*, alert_id: int, retry_in: timedelta | None = None) -> str:
     """Email one alert if no other attempt has; return what happened."""
     if not _claim(Alert, "email_status", alert_id):
         return "skipped"
@@ -173,6 +183,7 @@ def alert_deliver(*, alert_id: int, retry_in: timedelta = timedelta(minutes=1)) 
             reference=str(alert.reference),
             attempts=alert.attempts,
         ),
+        alert.attempts,
         retry_in,
     )
 
@@ -207,7 +218,7 @@ def digests_due(*, now: datetime | None = None) -> list[int]:
     return made
 
 
-def alert_digest_deliver(*, digest_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
+def alert_digest_deliver(*, digest_id: int, retry_in: timedelta | None = None) -> str:
     """Email one digest if no other attempt has; return what happened. Alerts the person
     may no longer open are left out (and marked so); with none left, nothing is sent."""
     if not _claim(AlertDigest, "status", digest_id):
@@ -237,6 +248,7 @@ def alert_digest_deliver(*, digest_id: int, retry_in: timedelta = timedelta(minu
             reference=str(digest.reference),
             attempts=digest.attempts,
         ),
+        digest.attempts,
         retry_in,
     )
 

@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from frontdoor.celery import app as celery_app
+from outcomes import services as notice_services
 from outcomes.alerts import delivery, scan
 from outcomes.alerts.services import alert_preference_set
 from outcomes.alerts.tasks import alerts_scan, alerts_sweep
-from outcomes.models import Alert, AlertPreference
+from outcomes.models import Alert, AlertPreference, Notice
 from referrals.models import Contact
 from tests.factories import submit_contact
 from tests.support.mail import smtp_inbox
@@ -121,3 +122,58 @@ def test_choosing_at_once_while_the_digest_takes_the_alerts_leaves_them_in_the_d
     alert.refresh_from_db()
     assert (alert.email_status, alert.digest_id is not None) == (Alert.Email.IN_DIGEST, True)
     assert AlertPreference.objects.get(user=manager).delivery == AlertPreference.Delivery.IMMEDIATE
+
+
+def _fail_until_given_up(deliver, row, status_field, settings, failure):
+    """Attempt after attempt with the mail server down, each when its retry is due: the
+    waits between them, and what the last attempt said."""
+    settings.MAILERS = DOWN
+    waits = []
+    for _ in range(settings.OUTBOX_MAX_ATTEMPTS - 1):
+        with pytest.raises(failure):
+            deliver(row.pk)
+        row.refresh_from_db()
+        assert getattr(row, status_field) == "temporary_failure"
+        waits.append(round((row.next_attempt_at - row.updated_at).total_seconds() / 60))
+        type(row).objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    return waits, deliver(row.pk)
+
+
+@pytest.mark.django_db
+def test_an_alert_email_backs_off_then_fails_for_good(manager, referrer, settings):
+    settings.OUTBOX_MAX_ATTEMPTS, settings.OUTBOX_RETRY_MAX_MINUTES = 6, 10
+    scan.alerts_scan(now=_past_due(referrer).decision_due_at + timedelta(seconds=1))
+    alert = Alert.objects.get(recipient=manager)
+
+    waits, last = _fail_until_given_up(
+        lambda pk: delivery.alert_deliver(alert_id=pk),
+        alert,
+        "email_status",
+        settings,
+        delivery.AlertTemporaryFailure,
+    )
+    assert waits == [1, 2, 4, 8, 10]
+    assert last == "failed"
+    alert.refresh_from_db()
+    assert (alert.email_status, alert.attempts) == (Alert.Email.PERMANENT_FAILURE, 6)
+    assert alert.failure_reason.startswith("Gave up after 6 attempts")
+    assert delivery.alerts_sweep(now=timezone.now() + timedelta(days=30)) == []
+
+
+@pytest.mark.django_db
+def test_a_notice_backs_off_the_same_way_then_fails_for_good(referrer, settings):
+    settings.OUTBOX_MAX_ATTEMPTS, settings.OUTBOX_RETRY_MAX_MINUTES = 6, 10
+    notice = submit_contact(referrer).notices.get()
+
+    waits, last = _fail_until_given_up(
+        lambda pk: notice_services.notice_deliver(notice_id=pk),
+        notice,
+        "status",
+        settings,
+        notice_services.TemporaryDeliveryFailure,
+    )
+    assert waits == [1, 2, 4, 8, 10]
+    assert last == "failed"
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == (Notice.Status.PERMANENT_FAILURE, 6)
+    assert notice_services.notices_sweep(now=timezone.now() + timedelta(days=30)) == []
