@@ -245,7 +245,8 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta | None = None) -> str:
         Notice.objects.filter(pk=notice_id).update(
             status=Notice.Status.TEMPORARY_FAILURE,
             failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now() + (retry_in or outbox.retry_in(notice.attempts)),
+            next_attempt_at=timezone.now()
+            + (outbox.retry_in(notice.attempts) if retry_in is None else retry_in),
             updated_at=timezone.now(),
         )
         raise TemporaryDeliveryFailure(str(failure)) from failure

@@ -100,7 +100,8 @@ def _handed_over(
         rows.update(
             **{status_field: EmailStatus.TEMPORARY_FAILURE},
             failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now() + (retry_in or outbox.retry_in(attempts)),
+            next_attempt_at=timezone.now()
+            + (outbox.retry_in(attempts) if retry_in is None else retry_in),
             updated_at=timezone.now(),
         )
         raise
