@@ -21,7 +21,7 @@ from frontdoor.dispatch import dispatch
 from frontdoor.london import LONDON
 from outcomes import mail, notify, outbox
 from outcomes.alerts import wording
-from outcomes.alerts.raising import ALERT_DELIVER, may_open
+from outcomes.alerts.raising import ALERT_DELIVER, still_theirs
 from outcomes.models_alerts import Alert, AlertDigest, EmailStatus
 
 DIGEST_DELIVER = "outcomes.alerts.tasks.alert_digest_deliver"
@@ -122,12 +122,6 @@ def _handed_over(
     return "sent"
 
 
-def _still_theirs(alert: Alert) -> bool:
-    """Whether the alert may still go: its recipient is active and may open the contact
-    now (a restriction added since the alert was written closes it)."""
-    return alert.recipient.is_active and may_open(alert.recipient, alert.contact)
-
-
 def _footer(digest: bool) -> str:
     preferences = settings.ALERTS_LINK_BASE_URL + reverse("alerts:preferences")
     how = "once a day" if digest else "as each alert happens"
@@ -167,7 +161,7 @@ def alert_deliver(*, alert_id: int, retry_in: timedelta | None = None) -> str:
     if not _claim(Alert, "email_status", alert_id):
         return "skipped"
     alert = Alert.objects.select_related("recipient", "contact").get(pk=alert_id)
-    if not _still_theirs(alert):
+    if not still_theirs(alert):
         Alert.objects.filter(pk=alert_id).update(
             email_status=Alert.Email.WITHHELD, updated_at=timezone.now()
         )
@@ -226,7 +220,7 @@ def alert_digest_deliver(*, digest_id: int, retry_in: timedelta | None = None) -
         return "skipped"
     digest = AlertDigest.objects.select_related("recipient").get(pk=digest_id)
     alerts = list(digest.alerts.select_related("recipient", "contact").order_by("created_at"))
-    kept = [alert for alert in alerts if _still_theirs(alert)]
+    kept = [alert for alert in alerts if still_theirs(alert)]
     gone = [alert.pk for alert in alerts if alert not in kept]
     if gone:
         Alert.objects.filter(pk__in=gone).update(

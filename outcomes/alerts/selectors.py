@@ -9,8 +9,8 @@ from django.http import Http404
 
 from frontdoor.models import User
 from outcomes.alerts import wording
+from outcomes.alerts.raising import hidden_from
 from outcomes.models_alerts import Alert, AlertPreference
-from referrals.selectors import closed_to
 
 # How many unseen alerts the home page lists; it says how many more there are.
 HOME_SHOWN = 20
@@ -32,13 +32,13 @@ class HomeAlerts:
 
 
 def alerts_unseen(*, user: User) -> HomeAlerts:
-    """The user's unseen alerts, newest first, about contacts they may open now (one
-    restricted since is left out: ``referrals.selectors.closed_to``, the access rule)."""
+    """The user's unseen alerts, newest first (one about a contact
+    no longer theirs to be told about is left out: ``raising.hidden_from``)."""
     if not user.is_authenticated:
         return HomeAlerts([], 0)
     unseen = (
         Alert.objects.filter(recipient=user, seen_at__isnull=True)
-        .exclude(closed_to(user, "contact_id"))
+        .exclude(hidden_from(user))
         .order_by("-created_at", "-pk")
     )
     shown = list(

@@ -228,15 +228,18 @@ def test_conditions_older_than_the_lookback_are_not_alerted(manager, referrer, s
 # --- Restricted records ----------------------------------------------------------------------
 
 
-def test_nobody_is_alerted_about_a_contact_closed_to_them(
+def test_a_restricted_contact_is_alerted_as_the_lists_show_it(
     screener, manager, manager_b, taken, police, police_member
 ):
     _restrict(taken, manager=manager, allowed=[screener])
     _ask(screener, taken, police)
     scan.alerts_scan(now=taken.decision_due_at + timedelta(minutes=1))
 
-    assert not Alert.objects.filter(recipient__in=[police_member, manager_b]).exists()
-    assert _recipients(Alert.Kind.CLOCK_BREACHED) == {manager.pk}  # named (asked) on it
+    # The agency's list shows the check and whom to ask: its members are told.
+    assert _recipients(Alert.Kind.CHECK_ASKED) == {police_member.pk}
+    # A manager is named (asked) on it: only they are told of its breach.
+    assert _recipients(Alert.Kind.CLOCK_BREACHED) == {manager.pk}
+    assert not Alert.objects.filter(recipient=manager_b).exists()
 
 
 # --- The home page -----------------------------------------------------------------------
