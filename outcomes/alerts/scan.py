@@ -122,20 +122,21 @@ def approvals_waiting(now: datetime, since: datetime, everyone: list) -> int:
 
 def immediate_not_taken(now: datetime, since: datetime, everyone: list) -> int:
     """Each immediate-risk contact no screener has taken
-    ``ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES`` working minutes after it came in: every manager."""
+    ``ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES`` working minutes after it became immediate risk
+    (at receipt, or when a police re-send raised it): every manager."""
     wait = timedelta(minutes=settings.ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES)
     contacts = _not_yet_alerted(
         Contact.objects.filter(
             screening_selectors.in_queue(),
             screening_selectors.not_taken(),
             urgency=Contact.Urgency.IMMEDIATE,
-            received_at__lte=working_time_before(now, wait),
-            received_at__gte=working_time_before(since, wait),
+            became_immediate_at__lte=working_time_before(now, wait),
+            became_immediate_at__gte=working_time_before(since, wait),
         ),
         Alert.Kind.IMMEDIATE_NOT_TAKEN,
     )
     written = 0
-    for contact in contacts.order_by("received_at", "pk"):
+    for contact in contacts.order_by("became_immediate_at", "pk"):
         with transaction.atomic():
             written += len(
                 alerts_raise(
