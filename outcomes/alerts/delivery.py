@@ -133,6 +133,10 @@ def _footer(digest: bool) -> str:
 
 def render_alert(alert: Alert) -> tuple[str, str]:
     """(subject, body): the contact's reference and a link, no name."""
+    if alert.is_summary:
+        subject = f"{settings.SERVICE_NAME}: {wording.title(alert)}"
+        body = f"{wording.sentence(alert, '')}\n\n{wording.link(alert, '')}\n\n" + _footer(False)
+        return subject, body
     reference = alert.contact.reference
     subject = f"{settings.SERVICE_NAME}: {wording.title(alert)}: {reference}"
     body = (
@@ -146,9 +150,9 @@ def render_digest(digest: AlertDigest, alerts: Sequence[Alert]) -> tuple[str, st
     subject = f"{settings.SERVICE_NAME}: your alerts for {digest.day:%-d %B %Y} ({len(alerts)})"
     lines = [f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''} since your last email:", ""]
     for alert in alerts:
-        reference = alert.contact.reference
+        reference = "" if alert.is_summary else alert.contact.reference
         lines += [
-            f"{wording.title(alert)}: {reference}",
+            f"{wording.title(alert)}: {reference}" if reference else wording.title(alert),
             wording.sentence(alert, reference),
             wording.link(alert, reference),
             "",

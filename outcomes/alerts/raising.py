@@ -90,14 +90,16 @@ def still_theirs(alert: Alert) -> bool:
     if not user.is_active:
         return False
     if alert.kind in AGENCY_KINDS:
+        if not user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
+            return False
+        if alert.is_summary:  # it leads to their own agency's list
+            return user.agency_id is not None
         agency_id = (
             AgencyCheck.objects.filter(pk=alert.subject_id)
             .values_list("agency_id", flat=True)
             .first()
         )
-        if agency_id is None or agency_id != user.agency_id:
-            return False
-        return user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm)
+        return agency_id is not None and agency_id == user.agency_id
     if alert.kind in MANAGER_KINDS:
         if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
             return False
@@ -140,8 +142,30 @@ def alerts_raise(
     recipients = [user for user in recipients if user.is_active]
     if not recipients:
         return []
-    recipients = told(kind, contact, recipients)
-    key = {"kind": kind, "subject_id": subject_id, "occasion": occasion}
+    return _write(
+        told(kind, contact, recipients),
+        {"kind": kind, "subject_id": subject_id, "occasion": occasion},
+        contact=contact,
+    )
+
+
+def alerts_summary_raise(*, kind: Alert.Kind, counts: dict[User, int], occasion: str) -> list[int]:
+    """One summary alert of ``kind`` for each person in ``counts`` (how many alerts of
+    that kind it stands for), once per ``occasion`` (the scan's window): no contact,
+    a count and a link to the list."""
+    written = []
+    for user, count in counts.items():
+        if user.is_active:
+            key = {"kind": kind, "subject_id": 0, "occasion": occasion}
+            written += _write([user], key, contact=None, summary_count=count)
+    return written
+
+
+def _write(
+    recipients: list[User], key: dict, *, contact: Contact | None, summary_count: int | None = None
+) -> list[int]:
+    """Write the alert with ``key`` for each recipient who has not had it; queue the
+    emails of those who want them at once; return the new alerts' ids."""
     had = set(
         Alert.objects.filter(recipient__in=recipients, **key).values_list("recipient_id", flat=True)
     )
@@ -158,6 +182,7 @@ def alerts_raise(
             Alert(
                 recipient=user,
                 contact=contact,
+                summary_count=summary_count,
                 email_status=Alert.Email.DIGEST if user.pk in digest else Alert.Email.PENDING,
                 **key,
             )

@@ -42,17 +42,18 @@ def alerts_unseen(*, user: User) -> HomeAlerts:
         .order_by("-created_at", "-pk")
     )
     shown = list(
-        unseen.values_list("pk", "kind", "subject_id", "contact__reference", "created_at")[
-            : HOME_SHOWN + 1
-        ]
+        unseen.values_list(
+            "pk", "kind", "subject_id", "summary_count", "contact__reference", "created_at"
+        )[: HOME_SHOWN + 1]
     )
     more = 0
     if len(shown) > HOME_SHOWN:
         shown = shown[:HOME_SHOWN]
         more = unseen.count() - HOME_SHOWN
     rows = []
-    for pk, kind, subject_id, reference, created_at in shown:
-        alert = Alert(kind=kind, subject_id=subject_id)
+    for pk, kind, subject_id, summary_count, reference, created_at in shown:
+        alert = Alert(kind=kind, subject_id=subject_id, summary_count=summary_count)
+        reference = reference or wording.SUMMARY_LINK_TEXT
         rows.append(
             AlertRow(
                 pk, wording.title(alert), reference, wording.path(alert, reference), created_at
