@@ -12,8 +12,10 @@ from outcomes.alerts import wording
 from outcomes.alerts.raising import hidden_from
 from outcomes.models_alerts import Alert, AlertPreference
 
-# How many unseen alerts the home page lists; it says how many more there are.
+# How many unseen alerts the home page lists; it says how many more there are, counting
+# (and testing each for restrictions) no further than HOME_COUNTED: "over 180 more".
 HOME_SHOWN = 20
+HOME_COUNTED = 200
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class AlertRow:
 class HomeAlerts:
     rows: list[AlertRow]
     more: int
+    # ``more`` is a floor: there are more than that many others.
+    more_than: bool = False
 
 
 def alerts_unseen(*, user: User) -> HomeAlerts:
@@ -46,10 +50,12 @@ def alerts_unseen(*, user: User) -> HomeAlerts:
             "pk", "kind", "subject_id", "summary_count", "contact__reference", "created_at"
         )[: HOME_SHOWN + 1]
     )
-    more = 0
+    more, more_than = 0, False
     if len(shown) > HOME_SHOWN:
         shown = shown[:HOME_SHOWN]
-        more = unseen.count() - HOME_SHOWN
+        counted = unseen.values("pk")[: HOME_COUNTED + 1].count()
+        more_than = counted > HOME_COUNTED
+        more = min(counted, HOME_COUNTED) - HOME_SHOWN
     rows = []
     for pk, kind, subject_id, summary_count, reference, created_at in shown:
         alert = Alert(kind=kind, subject_id=subject_id, summary_count=summary_count)
@@ -59,7 +65,7 @@ def alerts_unseen(*, user: User) -> HomeAlerts:
                 pk, wording.title(alert), reference, wording.path(alert, reference), created_at
             )
         )
-    return HomeAlerts(rows, more)
+    return HomeAlerts(rows, more, more_than)
 
 
 def home_parts(*, user: User) -> dict:

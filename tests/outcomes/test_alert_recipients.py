@@ -15,6 +15,7 @@ from django.utils import timezone
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_time
 from outcomes.alerts import delivery, scan
+from outcomes.alerts.selectors import HOME_COUNTED, HOME_SHOWN
 from outcomes.models import Alert
 from referrals import services as referral_services
 from screening import services, services_checks
@@ -166,3 +167,27 @@ def test_a_manager_no_longer_a_manager_is_not_emailed_a_managers_alert(
     )
     assert delivery.alert_deliver(alert_id=Alert.objects.get(recipient=manager).pk) == "sent"
     assert [m["To"] for m in inbox.messages if "Past its due" in m["Subject"]] == [manager.email]
+
+
+# --- The home page stays bounded however many alerts wait --------------------------------
+
+
+def test_the_home_page_counts_unseen_alerts_only_so_far(client, screener, taken):
+    Alert.objects.bulk_create(
+        Alert(
+            recipient=screener,
+            kind=Alert.Kind.DECISION_RETURNED,
+            contact=taken,
+            subject_id=n,
+            email_status=Alert.Email.SENT,
+            sent_at=timezone.now(),
+        )
+        for n in range(1, HOME_COUNTED + 31)
+    )
+    client.force_login(screener)
+    home = client.get(reverse("home")).text
+    assert home.count("Your decision was returned") == HOME_SHOWN
+    assert f"And over {HOME_COUNTED - HOME_SHOWN} more." in home
+
+    Alert.objects.filter(subject_id__gt=HOME_SHOWN + 5).delete()
+    assert "And 5 more." in client.get(reverse("home")).text
