@@ -126,8 +126,8 @@ def approvals_waiting(now: datetime, since: datetime, everyone: list) -> list[Fo
         ),
     ):
         for row in rows:
-            makers = [m for m in everyone if m.pk != getattr(row, made_by)]
-            found.append(Found(kind, row.contact, row.pk, makers))
+            others = [m for m in everyone if m.pk != getattr(row, made_by)]
+            found.append(Found(kind, row.contact, row.pk, others))
     return found
 
 
