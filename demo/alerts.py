@@ -7,8 +7,9 @@ hers in the daily digest."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from demo.common import DEMO_ACCOUNTS
@@ -26,5 +27,7 @@ def demo_alerts_load(*, now: datetime | None = None) -> int:
     user = User.objects.filter(email__iexact=head.email).first()
     if user is not None:
         alert_preference_set(actor=user, delivery=AlertPreference.Delivery.DIGEST)
-    scan.alerts_scan(now=now or timezone.now())
+    now = now or timezone.now()
+    # As if the scan had run every minute: what arose over the look-back is alerted.
+    scan.alerts_scan(now=now, since=now - timedelta(hours=settings.ALERTS_LOOKBACK_HOURS))
     return Alert.objects.count()

@@ -358,7 +358,12 @@ class OutcomeImport(models.Model):
 # Letters printed and posted by the council; imported here so Django finds them.
 # Events handed to case-management and partner systems (webhooks and the pull feed).
 # Alerts to the people who must act, and their emails (docs/adr/0042).
-from outcomes.models_alerts import Alert, AlertDigest, AlertPreference  # noqa: E402, F401
+from outcomes.models_alerts import (  # noqa: E402, F401
+    Alert,
+    AlertDigest,
+    AlertPreference,
+    AlertScanMark,
+)
 from outcomes.models_encompass import (  # noqa: E402, F401
     EncompassNotice,
     PupilSchool,

@@ -130,9 +130,16 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alerts"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="alerts")
-    # The id of the record the alert is about; the kind says which record kind it is.
+    # Empty only for a summary (``summary_count``): one alert standing for many contacts.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    # The id of the record the alert is about; the kind says which record kind it is
+    # (0 for a summary).
     subject_id = models.BigIntegerField()
+    # A summary: one scan would have given the person more than ALERTS_SUMMARY_OVER
+    # alerts of this kind, so they get this one, saying how many, linking to the list.
+    summary_count = models.PositiveIntegerField(null=True, blank=True)
     # What makes this an occasion of its own for the same subject: empty for most kinds;
     # a breach is one per due time (a clock set again and breached again is news).
     occasion = models.CharField(max_length=40, blank=True, default="")
@@ -165,6 +172,11 @@ class Alert(models.Model):
                 name="alert_sent_has_a_time",
             ),
             models.CheckConstraint(
+                condition=Q(contact__isnull=True, summary_count__isnull=False, subject_id=0)
+                | Q(contact__isnull=False, summary_count__isnull=True),
+                name="alert_summary_or_one_contact",
+            ),
+            models.CheckConstraint(
                 condition=Q(email_status="in_digest", digest__isnull=False)
                 | (~Q(email_status="in_digest") & Q(digest__isnull=True)),
                 name="alert_in_digest_has_its_digest",
@@ -183,3 +195,21 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.contact_id}) for {self.recipient_id}"
+
+    @property
+    def is_summary(self) -> bool:
+        return self.summary_count is not None
+
+
+class AlertScanMark(models.Model):
+    """Up to when the periodic scan last ran to the end: the next scan raises alerts
+    only for conditions that arose since (one row)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    scanned_to = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_alert_scan_mark")]
+
+    def __str__(self) -> str:
+        return f"Alerts scanned to {self.scanned_to:%Y-%m-%d %H:%M}"

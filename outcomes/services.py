@@ -22,7 +22,7 @@ from frontdoor.audit import audit_record
 from frontdoor.dispatch import dispatch, send
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
-from outcomes import letters, mail, notify
+from outcomes import letters, mail, notify, outbox
 from outcomes.models import Notice
 from referrals.models import Contact
 from referrals.selectors_family_address import letter_address, letter_addresses
@@ -245,8 +245,9 @@ def _deliver(notice: Notice) -> str:
     )
 
 
-def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
-    """Send one notice if no other attempt has; return what happened."""
+def notice_deliver(*, notice_id: int, retry_in: timedelta | None = None) -> str:
+    """Send one notice if no other attempt has; return what happened. A failure for now
+    waits the outbox's backoff (``outcomes.outbox``; ``retry_in`` instead, when given)."""
     if not _claim(notice_id):
         return "skipped"
     notice = Notice.objects.select_related("contact", "decision", "contact__referrer").get(
@@ -265,10 +266,18 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta = timedelta(minutes=1)
     try:
         provider_id = _deliver(notice)
     except (TemporaryDeliveryFailure, notify.NotifyTemporaryFailure) as failure:
+        if outbox.given_up(notice.attempts):
+            Notice.objects.filter(pk=notice_id).update(
+                status=Notice.Status.PERMANENT_FAILURE,
+                failure_reason=outbox.given_up_reason(notice.attempts, str(failure)),
+                updated_at=timezone.now(),
+            )
+            return "failed"
         Notice.objects.filter(pk=notice_id).update(
             status=Notice.Status.TEMPORARY_FAILURE,
             failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now() + retry_in,
+            next_attempt_at=timezone.now()
+            + (outbox.retry_in(notice.attempts) if retry_in is None else retry_in),
             updated_at=timezone.now(),
         )
         raise TemporaryDeliveryFailure(str(failure)) from failure

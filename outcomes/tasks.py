@@ -4,7 +4,7 @@ import this module, so the imports run one way."""
 
 from celery import shared_task
 
-from outcomes import imports, letters, retention, services
+from outcomes import imports, letters, outbox, retention, services
 from outcomes.alerts import tasks as alert_tasks  # noqa: F401  (registers the alerts' tasks)
 from outcomes.encompass import notices as encompass_notices
 from outcomes.handoff import delivery as webhook_delivery
@@ -25,8 +25,8 @@ def notice_deliver(self, notice_id: int) -> str:
     try:
         return services.notice_deliver(notice_id=notice_id)
     except services.TemporaryDeliveryFailure as failure:
-        # 1, 2, 4 … minutes, capped at an hour; the sweeper is the backstop.
-        delay = min(60 * 2**self.request.retries, 3600)
+        # The outbox's one backoff; the sweeper is the backstop.
+        delay = outbox.retry_in(self.request.retries + 1).total_seconds()
         raise self.retry(exc=failure, countdown=delay) from failure
 
 

@@ -43,6 +43,7 @@ def test_session_clearing_is_on_the_beat_schedule_in_utc(settings):
         "restrictions-review-due",
         "retention-review",
         "alerts-scan",
+        "alerts-sweep",
         "alerts-digests",
     ],
 )

@@ -434,10 +434,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.documents_scan_quarantined",
         "schedule": 300.0,
     },
-    # Alerts (docs/adr/0042): conditions found and emails swept each minute; the daily
-    # digest goes at ALERTS_DIGEST_TIME London time, which the task works out.
+    # Alerts (docs/adr/0042): conditions found and emails swept each minute, each on its
+    # own entry (a failing scan never stops retries); the daily digest goes at
+    # ALERTS_DIGEST_TIME London time, which the task works out.
     "alerts-scan": {
         "task": "outcomes.alerts.tasks.alerts_scan",
+        "schedule": 60.0,
+    },
+    "alerts-sweep": {
+        "task": "outcomes.alerts.tasks.alerts_sweep",
         "schedule": 60.0,
     },
     "alerts-digests": {

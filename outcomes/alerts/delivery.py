@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from frontdoor.dispatch import dispatch
 from frontdoor.london import LONDON
-from outcomes import mail, notify
+from outcomes import mail, notify, outbox
 from outcomes.alerts import wording
-from outcomes.alerts.raising import ALERT_DELIVER, may_open
+from outcomes.alerts.raising import ALERT_DELIVER, still_theirs
 from outcomes.models_alerts import Alert, AlertDigest, EmailStatus
 
 DIGEST_DELIVER = "outcomes.alerts.tasks.alert_digest_deliver"
@@ -81,16 +81,27 @@ def _send(*, to: str, subject: str, body: str, reference: str, attempts: int) ->
         raise _Refused(str(refused)) from refused
 
 
-def _handed_over(model, status_field: str, pk: int, send, retry_in: timedelta) -> str:
-    """Send with ``send()`` and keep what happened on the row."""
+def _handed_over(
+    model, status_field: str, pk: int, send, attempts: int, retry_in: timedelta | None
+) -> str:
+    """Send with ``send()`` and keep what happened on the row: a failure for now waits
+    the outbox's backoff (``outcomes.outbox``), and fails for good after its attempts."""
     rows = model.objects.filter(pk=pk)
     try:
         provider_id = send()
     except AlertTemporaryFailure as failure:
+        if outbox.given_up(attempts):
+            rows.update(
+                **{status_field: EmailStatus.PERMANENT_FAILURE},
+                failure_reason=outbox.given_up_reason(attempts, str(failure)),
+                updated_at=timezone.now(),
+            )
+            return "failed"
         rows.update(
             **{status_field: EmailStatus.TEMPORARY_FAILURE},
             failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now() + retry_in,
+            next_attempt_at=timezone.now()
+            + (outbox.retry_in(attempts) if retry_in is None else retry_in),
             updated_at=timezone.now(),
         )
         raise
@@ -111,12 +122,6 @@ def _handed_over(model, status_field: str, pk: int, send, retry_in: timedelta) -
     return "sent"
 
 
-def _still_theirs(alert: Alert) -> bool:
-    """Whether the alert may still go: its recipient is active and may open the contact
-    now (a restriction added since the alert was written closes it)."""
-    return alert.recipient.is_active and may_open(alert.recipient, alert.contact)
-
-
 def _footer(digest: bool) -> str:
     preferences = settings.ALERTS_LINK_BASE_URL + reverse("alerts:preferences")
     how = "once a day" if digest else "as each alert happens"
@@ -128,6 +133,10 @@ def _footer(digest: bool) -> str:
 
 def render_alert(alert: Alert) -> tuple[str, str]:
     """(subject, body): the contact's reference and a link, no name."""
+    if alert.is_summary:
+        subject = f"{settings.SERVICE_NAME}: {wording.title(alert)}"
+        body = f"{wording.sentence(alert, '')}\n\n{wording.link(alert, '')}\n\n" + _footer(False)
+        return subject, body
     reference = alert.contact.reference
     subject = f"{settings.SERVICE_NAME}: {wording.title(alert)}: {reference}"
     body = (
@@ -141,9 +150,9 @@ def render_digest(digest: AlertDigest, alerts: Sequence[Alert]) -> tuple[str, st
     subject = f"{settings.SERVICE_NAME}: your alerts for {digest.day:%-d %B %Y} ({len(alerts)})"
     lines = [f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''} since your last email:", ""]
     for alert in alerts:
-        reference = alert.contact.reference
+        reference = "" if alert.is_summary else alert.contact.reference
         lines += [
-            f"{wording.title(alert)}: {reference}",
+            f"{wording.title(alert)}: {reference}" if reference else wording.title(alert),
             wording.sentence(alert, reference),
             wording.link(alert, reference),
             "",
@@ -151,12 +160,12 @@ def render_digest(digest: AlertDigest, alerts: Sequence[Alert]) -> tuple[str, st
     return subject, "\n".join(lines) + "\n" + _footer(digest=True)
 
 
-def alert_deliver(*, alert_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
+def alert_deliver(*, alert_id: int, retry_in: timedelta | None = None) -> str:
     """Email one alert if no other attempt has; return what happened."""
     if not _claim(Alert, "email_status", alert_id):
         return "skipped"
     alert = Alert.objects.select_related("recipient", "contact").get(pk=alert_id)
-    if not _still_theirs(alert):
+    if not still_theirs(alert):
         Alert.objects.filter(pk=alert_id).update(
             email_status=Alert.Email.WITHHELD, updated_at=timezone.now()
         )
@@ -173,6 +182,7 @@ def alert_deliver(*, alert_id: int, retry_in: timedelta = timedelta(minutes=1)) 
             reference=str(alert.reference),
             attempts=alert.attempts,
         ),
+        alert.attempts,
         retry_in,
     )
 
@@ -207,14 +217,14 @@ def digests_due(*, now: datetime | None = None) -> list[int]:
     return made
 
 
-def alert_digest_deliver(*, digest_id: int, retry_in: timedelta = timedelta(minutes=1)) -> str:
+def alert_digest_deliver(*, digest_id: int, retry_in: timedelta | None = None) -> str:
     """Email one digest if no other attempt has; return what happened. Alerts the person
     may no longer open are left out (and marked so); with none left, nothing is sent."""
     if not _claim(AlertDigest, "status", digest_id):
         return "skipped"
     digest = AlertDigest.objects.select_related("recipient").get(pk=digest_id)
     alerts = list(digest.alerts.select_related("recipient", "contact").order_by("created_at"))
-    kept = [alert for alert in alerts if _still_theirs(alert)]
+    kept = [alert for alert in alerts if still_theirs(alert)]
     gone = [alert.pk for alert in alerts if alert not in kept]
     if gone:
         Alert.objects.filter(pk__in=gone).update(
@@ -237,6 +247,7 @@ def alert_digest_deliver(*, digest_id: int, retry_in: timedelta = timedelta(minu
             reference=str(digest.reference),
             attempts=digest.attempts,
         ),
+        digest.attempts,
         retry_in,
     )
 

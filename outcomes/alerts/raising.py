@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from frontdoor.dispatch import dispatch
 from frontdoor.errors import RecordRestricted
@@ -19,7 +19,7 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from outcomes.models_alerts import Alert, AlertPreference
 from referrals.models import Contact, Restriction
-from referrals.selectors import contact_ensure_open
+from referrals.selectors import closed_to, contact_ensure_open
 from screening.models import AgencyCheck, Decision
 
 ALERT_DELIVER = "outcomes.alerts.tasks.alert_deliver"
@@ -52,6 +52,80 @@ def agency_members(agency_id: int) -> list[User]:
     )
 
 
+# Whom each kind is for. A restricted contact is alerted as the lists these people use
+# show it (docs/adr/0042): a check asked of an agency is on its members' list with whom
+# to ask, so they are told (the page they reach shows the refusal and whom to ask); the
+# queue and the approvals list show a restricted contact's reference to every manager,
+# so managers are told: those named on the restriction, or every manager when none is.
+AGENCY_KINDS = frozenset({Alert.Kind.CHECK_ASKED, Alert.Kind.CHECK_OVERDUE})
+MANAGER_KINDS = frozenset(
+    {
+        Alert.Kind.APPROVAL_WAITING,
+        Alert.Kind.CHECK_APPROVAL_WAITING,
+        Alert.Kind.IMMEDIATE_NOT_TAKEN,
+        Alert.Kind.CLOCK_BREACHED,
+    }
+)
+
+
+def _restricted(contact: Contact) -> bool:
+    return Restriction.objects.active().on_contact(contact.pk).exists()
+
+
+def told(kind: Alert.Kind, contact: Contact, recipients: list[User]) -> list[User]:
+    """Of ``recipients`` (whom ``kind`` is for), those told about ``contact`` now."""
+    if kind in AGENCY_KINDS or not _restricted(contact):
+        return recipients
+    named = [user for user in recipients if may_open(user, contact)]
+    if kind in MANAGER_KINDS and not named:
+        return recipients
+    return named
+
+
+def still_theirs(alert: Alert) -> bool:
+    """Whether the alert may still be emailed to its recipient: they still hold what its
+    kind is for (a manager still approves; a member still answers for the check's
+    agency), and the contact is still theirs to be told about (``told``)."""
+    user = alert.recipient
+    if not user.is_active:
+        return False
+    if alert.kind in AGENCY_KINDS:
+        if not user.has_perm(Permission.ANSWER_AGENCY_CHECKS.perm):
+            return False
+        if alert.is_summary:  # it leads to their own agency's list
+            return user.agency_id is not None
+        agency_id = (
+            AgencyCheck.objects.filter(pk=alert.subject_id)
+            .values_list("agency_id", flat=True)
+            .first()
+        )
+        return agency_id is not None and agency_id == user.agency_id
+    if alert.kind in MANAGER_KINDS:
+        if not user.has_perm(Permission.APPROVE_DECISIONS.perm):
+            return False
+        if alert.contact_id is None:
+            return True
+        return user in told(alert.kind, alert.contact, managers())
+    return user in told(alert.kind, alert.contact, [user])
+
+
+def hidden_from(user: User) -> Q:
+    """For a query of ``user``'s alerts: those about a contact no longer theirs to be
+    told about (``told``, in the database), which leave their home page."""
+    barring = Restriction.objects.active().on_contact(OuterRef(OuterRef("contact_id")))
+    barring = barring.exclude(
+        Q(ask=OuterRef("pk")) | Q(created_by=OuterRef("pk")) | Q(allowed=OuterRef("pk"))
+    )
+    a_manager_may_open = Exists(
+        User.objects.filter(_holding(Permission.APPROVE_DECISIONS)).exclude(Exists(barring))
+    )
+    return (
+        Q(closed_to(user, "contact_id"))
+        & ~Q(kind__in=AGENCY_KINDS)
+        & (~Q(kind__in=MANAGER_KINDS) | Q(a_manager_may_open))
+    )
+
+
 def alerts_raise(
     *,
     kind: Alert.Kind,
@@ -68,9 +142,30 @@ def alerts_raise(
     recipients = [user for user in recipients if user.is_active]
     if not recipients:
         return []
-    if Restriction.objects.active().on_contact(contact.pk).exists():
-        recipients = [user for user in recipients if may_open(user, contact)]
-    key = {"kind": kind, "subject_id": subject_id, "occasion": occasion}
+    return _write(
+        told(kind, contact, recipients),
+        {"kind": kind, "subject_id": subject_id, "occasion": occasion},
+        contact=contact,
+    )
+
+
+def alerts_summary_raise(*, kind: Alert.Kind, counts: dict[User, int], occasion: str) -> list[int]:
+    """One summary alert of ``kind`` for each person in ``counts`` (how many alerts of
+    that kind it stands for), once per ``occasion`` (the scan's window): no contact,
+    a count and a link to the list."""
+    written = []
+    for user, count in counts.items():
+        if user.is_active:
+            key = {"kind": kind, "subject_id": 0, "occasion": occasion}
+            written += _write([user], key, contact=None, summary_count=count)
+    return written
+
+
+def _write(
+    recipients: list[User], key: dict, *, contact: Contact | None, summary_count: int | None = None
+) -> list[int]:
+    """Write the alert with ``key`` for each recipient who has not had it; queue the
+    emails of those who want them at once; return the new alerts' ids."""
     had = set(
         Alert.objects.filter(recipient__in=recipients, **key).values_list("recipient_id", flat=True)
     )
@@ -87,6 +182,7 @@ def alerts_raise(
             Alert(
                 recipient=user,
                 contact=contact,
+                summary_count=summary_count,
                 email_status=Alert.Email.DIGEST if user.pk in digest else Alert.Email.PENDING,
                 **key,
             )

@@ -7,15 +7,21 @@ Each rule is the project's own, never a second definition: an overdue check is
 thresholds are working time (``frontdoor.working_days``), like the clocks they sit
 beside, and come from settings (frontdoor/settings/alerts.py).
 
-A condition is looked for only where it arose within ``ALERTS_LOOKBACK_HOURS``, and a
-subject already alerted on is passed over in the query itself, so a run costs the
-new conditions only. Each subject's alerts commit on their own: a run killed part-way
-keeps what it wrote, and the next run writes the rest (``alerts_raise`` writes each
-alert once however often it is asked).
+A condition is alerted only where it arose since the last scan that ran to the end
+(``AlertScanMark``; the first scan ever looks back ``ALERTS_FIRST_SCAN_LOOKBACK_MINUTES``,
+none more than ``ALERTS_LOOKBACK_HOURS``), so a deployment alerts nobody about what was
+already there, and a subject already alerted on is passed over in the query itself.
+When one run would give one person more than ``ALERTS_SUMMARY_OVER`` alerts of one
+kind (a scheduler back after an outage), they get one summary saying how many instead,
+once for the run's window. Each subject's alerts commit on their own: a run killed
+part-way keeps what it wrote and leaves the mark where it was, and the next run writes
+the rest (``alerts_raise`` writes each alert once however often it is asked).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -23,9 +29,16 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from frontdoor.models import User
 from frontdoor.working_days import working_time_before
-from outcomes.alerts.raising import agency_members, alerts_raise, managers
-from outcomes.models_alerts import Alert
+from outcomes.alerts.raising import (
+    agency_members,
+    alerts_raise,
+    alerts_summary_raise,
+    managers,
+    told,
+)
+from outcomes.models_alerts import Alert, AlertScanMark
 from referrals.models import Contact
 from screening import selectors as screening_selectors
 from screening.models import AgencyCheck, Decision
@@ -50,31 +63,38 @@ def _hours(value: float) -> timedelta:
     return timedelta(hours=value)
 
 
-def checks_overdue(now: datetime, since: datetime) -> int:
+@dataclass
+class Found:
+    """One condition found: the alert it calls for, and whom it is for."""
+
+    kind: Alert.Kind
+    contact: Contact
+    subject_id: int
+    recipients: list[User]
+    occasion: str = ""
+
+
+def checks_overdue(now: datetime, since: datetime) -> list[Found]:
     """Each check newly overdue: its agency's MAST members."""
     became_overdue_since = working_time_before(since, _hours(settings.CHECK_ANSWER_WORKING_HOURS))
     checks = _not_yet_alerted(
-        screening_selectors.checks_overdue(now=now).filter(sent_at__gte=became_overdue_since),
+        screening_selectors.checks_overdue(now=now)
+        .filter(sent_at__gte=became_overdue_since)
+        .exclude(contact__status=Contact.Status.WITHDRAWN),
         Alert.Kind.CHECK_OVERDUE,
     ).select_related("contact")
-    written = 0
     members: dict[int, list] = {}
+    found = []
     for check in checks.order_by("sent_at", "pk"):
         if check.agency_id not in members:
             members[check.agency_id] = agency_members(check.agency_id)
-        with transaction.atomic():
-            written += len(
-                alerts_raise(
-                    kind=Alert.Kind.CHECK_OVERDUE,
-                    contact=check.contact,
-                    subject_id=check.pk,
-                    recipients=members[check.agency_id],
-                )
-            )
-    return written
+        found.append(
+            Found(Alert.Kind.CHECK_OVERDUE, check.contact, check.pk, members[check.agency_id])
+        )
+    return found
 
 
-def approvals_waiting(now: datetime, since: datetime, everyone: list) -> int:
+def approvals_waiting(now: datetime, since: datetime, everyone: list) -> list[Found]:
     """Each decision (and check without consent) that has waited
     ``ALERTS_APPROVAL_WAIT_WORKING_HOURS`` for a manager: every manager but the one who
     made it (who may not approve it)."""
@@ -93,10 +113,10 @@ def approvals_waiting(now: datetime, since: datetime, everyone: list) -> int:
             status=AgencyCheck.Status.AWAITING_APPROVAL,
             requested_at__lte=waited_from,
             requested_at__gte=window_from,
-        ),
+        ).exclude(contact__status=Contact.Status.WITHDRAWN),
         Alert.Kind.CHECK_APPROVAL_WAITING,
     ).select_related("contact")
-    written = 0
+    found = []
     for kind, rows, made_by in (
         (Alert.Kind.APPROVAL_WAITING, decisions.order_by("decided_at", "pk"), "decided_by_id"),
         (
@@ -106,47 +126,33 @@ def approvals_waiting(now: datetime, since: datetime, everyone: list) -> int:
         ),
     ):
         for row in rows:
-            with transaction.atomic():
-                written += len(
-                    alerts_raise(
-                        kind=kind,
-                        contact=row.contact,
-                        subject_id=row.pk,
-                        recipients=[m for m in everyone if m.pk != getattr(row, made_by)],
-                    )
-                )
-    return written
+            others = [m for m in everyone if m.pk != getattr(row, made_by)]
+            found.append(Found(kind, row.contact, row.pk, others))
+    return found
 
 
-def immediate_not_taken(now: datetime, since: datetime, everyone: list) -> int:
+def immediate_not_taken(now: datetime, since: datetime, everyone: list) -> list[Found]:
     """Each immediate-risk contact no screener has taken
-    ``ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES`` working minutes after it came in: every manager."""
+    ``ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES`` working minutes after it became immediate risk
+    (at receipt, or when a police re-send raised it): every manager."""
     wait = timedelta(minutes=settings.ALERTS_IMMEDIATE_NOT_TAKEN_MINUTES)
     contacts = _not_yet_alerted(
         Contact.objects.filter(
             screening_selectors.in_queue(),
             screening_selectors.not_taken(),
             urgency=Contact.Urgency.IMMEDIATE,
-            received_at__lte=working_time_before(now, wait),
-            received_at__gte=working_time_before(since, wait),
+            became_immediate_at__lte=working_time_before(now, wait),
+            became_immediate_at__gte=working_time_before(since, wait),
         ),
         Alert.Kind.IMMEDIATE_NOT_TAKEN,
     )
-    written = 0
-    for contact in contacts.order_by("received_at", "pk"):
-        with transaction.atomic():
-            written += len(
-                alerts_raise(
-                    kind=Alert.Kind.IMMEDIATE_NOT_TAKEN,
-                    contact=contact,
-                    subject_id=contact.pk,
-                    recipients=everyone,
-                )
-            )
-    return written
+    return [
+        Found(Alert.Kind.IMMEDIATE_NOT_TAKEN, contact, contact.pk, everyone)
+        for contact in contacts.order_by("became_immediate_at", "pk")
+    ]
 
 
-def clocks_breached(now: datetime, since: datetime, everyone: list) -> int:
+def clocks_breached(now: datetime, since: datetime, everyone: list) -> list[Found]:
     """Each contact in the queue whose clock has run out: every manager, once for each
     due time. Passed over in the query once alerted after its current due time (so a
     clock set later and run out again is found again)."""
@@ -159,29 +165,75 @@ def clocks_breached(now: datetime, since: datetime, everyone: list) -> int:
         Alert.Kind.CLOCK_BREACHED,
         created_at__gte="decision_due_at",
     )
+    return [
+        Found(
+            Alert.Kind.CLOCK_BREACHED,
+            contact,
+            contact.pk,
+            everyone,
+            occasion=breach_occasion(contact.decision_due_at),
+        )
+        for contact in contacts.order_by("decision_due_at", "pk")
+    ]
+
+
+def _window(now: datetime) -> datetime:
+    """Since when conditions are alerted: the last scan run to the end, or for the
+    first one ever the short look-back; never more than ``ALERTS_LOOKBACK_HOURS``."""
+    mark = AlertScanMark.objects.filter(pk=1).values_list("scanned_to", flat=True).first()
+    if mark is None:
+        mark = now - timedelta(minutes=settings.ALERTS_FIRST_SCAN_LOOKBACK_MINUTES)
+    return min(max(mark, now - _hours(settings.ALERTS_LOOKBACK_HOURS)), now)
+
+
+def _mark_scanned_to(now: datetime) -> None:
+    """The scan ran to the end at ``now``: the mark only moves forward."""
+    if not AlertScanMark.objects.filter(pk=1, scanned_to__lt=now).update(scanned_to=now):
+        AlertScanMark.objects.get_or_create(pk=1, defaults={"scanned_to": now})
+
+
+def _raise(found: list[Found], occasion: str) -> int:
+    """Write what was found: each alert, or, for a person more than
+    ``ALERTS_SUMMARY_OVER`` alerts of one kind would reach, one summary of them."""
+    for item in found:
+        item.recipients = told(item.kind, item.contact, [u for u in item.recipients if u.is_active])
+    counts = Counter((user, item.kind) for item in found for user in item.recipients)
+    summarised = {key: n for key, n in counts.items() if n > settings.ALERTS_SUMMARY_OVER}
     written = 0
-    for contact in contacts.order_by("decision_due_at", "pk"):
+    for item in found:
+        recipients = [u for u in item.recipients if (u, item.kind) not in summarised]
+        if not recipients:
+            continue
         with transaction.atomic():
             written += len(
                 alerts_raise(
-                    kind=Alert.Kind.CLOCK_BREACHED,
-                    contact=contact,
-                    subject_id=contact.pk,
-                    recipients=everyone,
-                    occasion=breach_occasion(contact.decision_due_at),
+                    kind=item.kind,
+                    contact=item.contact,
+                    subject_id=item.subject_id,
+                    recipients=recipients,
+                    occasion=item.occasion,
                 )
             )
+    for kind in {kind for _, kind in summarised}:
+        counted = {user: n for (user, k), n in summarised.items() if k == kind}
+        with transaction.atomic():
+            written += len(alerts_summary_raise(kind=kind, counts=counted, occasion=occasion))
     return written
 
 
-def alerts_scan(*, now: datetime | None = None) -> int:
-    """Write the alerts the passing of time calls for; return how many were written."""
+def alerts_scan(*, now: datetime | None = None, since: datetime | None = None) -> int:
+    """Write the alerts the passing of time calls for since the last scan (or since
+    ``since``, for the demo: as if the scan had run all along); return how many were
+    written."""
     now = now or timezone.now()
-    since = now - _hours(settings.ALERTS_LOOKBACK_HOURS)
+    since = _window(now) if since is None else since
     everyone = managers()
-    return (
+    found = (
         checks_overdue(now, since)
         + approvals_waiting(now, since, everyone)
         + immediate_not_taken(now, since, everyone)
         + clocks_breached(now, since, everyone)
     )
+    written = _raise(found, occasion=breach_occasion(since))
+    _mark_scanned_to(now)
+    return written

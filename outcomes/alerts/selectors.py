@@ -9,11 +9,13 @@ from django.http import Http404
 
 from frontdoor.models import User
 from outcomes.alerts import wording
+from outcomes.alerts.raising import hidden_from
 from outcomes.models_alerts import Alert, AlertPreference
-from referrals.selectors import closed_to
 
-# How many unseen alerts the home page lists; it says how many more there are.
+# How many unseen alerts the home page lists; it says how many more there are, counting
+# (and testing each for restrictions) no further than HOME_COUNTED: "over 180 more".
 HOME_SHOWN = 20
+HOME_COUNTED = 200
 
 
 @dataclass(frozen=True)
@@ -29,36 +31,41 @@ class AlertRow:
 class HomeAlerts:
     rows: list[AlertRow]
     more: int
+    # ``more`` is a floor: there are more than that many others.
+    more_than: bool = False
 
 
 def alerts_unseen(*, user: User) -> HomeAlerts:
-    """The user's unseen alerts, newest first, about contacts they may open now (one
-    restricted since is left out: ``referrals.selectors.closed_to``, the access rule)."""
+    """The user's unseen alerts, newest first (one about a contact
+    no longer theirs to be told about is left out: ``raising.hidden_from``)."""
     if not user.is_authenticated:
         return HomeAlerts([], 0)
     unseen = (
         Alert.objects.filter(recipient=user, seen_at__isnull=True)
-        .exclude(closed_to(user, "contact_id"))
+        .exclude(hidden_from(user))
         .order_by("-created_at", "-pk")
     )
     shown = list(
-        unseen.values_list("pk", "kind", "subject_id", "contact__reference", "created_at")[
-            : HOME_SHOWN + 1
-        ]
+        unseen.values_list(
+            "pk", "kind", "subject_id", "summary_count", "contact__reference", "created_at"
+        )[: HOME_SHOWN + 1]
     )
-    more = 0
+    more, more_than = 0, False
     if len(shown) > HOME_SHOWN:
         shown = shown[:HOME_SHOWN]
-        more = unseen.count() - HOME_SHOWN
+        counted = unseen.values("pk")[: HOME_COUNTED + 1].count()
+        more_than = counted > HOME_COUNTED
+        more = min(counted, HOME_COUNTED) - HOME_SHOWN
     rows = []
-    for pk, kind, subject_id, reference, created_at in shown:
-        alert = Alert(kind=kind, subject_id=subject_id)
+    for pk, kind, subject_id, summary_count, reference, created_at in shown:
+        alert = Alert(kind=kind, subject_id=subject_id, summary_count=summary_count)
+        reference = reference or wording.SUMMARY_LINK_TEXT
         rows.append(
             AlertRow(
                 pk, wording.title(alert), reference, wording.path(alert, reference), created_at
             )
         )
-    return HomeAlerts(rows, more)
+    return HomeAlerts(rows, more, more_than)
 
 
 def home_parts(*, user: User) -> dict:

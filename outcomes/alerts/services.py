@@ -41,8 +41,11 @@ def alert_preference_set(*, actor: User, delivery: AlertPreference.Delivery) -> 
     preference.save(update_fields=["delivery", "updated_at"])
     waiting = Alert.objects.filter(recipient=actor)
     if delivery == AlertPreference.Delivery.IMMEDIATE:
-        moved = list(waiting.filter(email_status=Alert.Email.DIGEST).values_list("pk", flat=True))
-        Alert.objects.filter(pk__in=moved).update(
+        # Locked, and moved only if still waiting: the digest run may be putting them in
+        # today's digest at this moment; those it took stay there.
+        still_digest = waiting.filter(email_status=Alert.Email.DIGEST)
+        moved = list(still_digest.select_for_update().values_list("pk", flat=True))
+        still_digest.filter(pk__in=moved).update(
             email_status=Alert.Email.PENDING, updated_at=timezone.now()
         )
         for alert_id in moved:

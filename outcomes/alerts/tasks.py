@@ -3,6 +3,7 @@ outcomes/tasks.py, which the worker discovers)."""
 
 from celery import shared_task
 
+from outcomes import outbox
 from outcomes.alerts import delivery, scan
 
 
@@ -18,10 +19,9 @@ def alert_deliver(self, alert_id: int) -> str:
     try:
         return delivery.alert_deliver(alert_id=alert_id)
     except delivery.AlertTemporaryFailure as failure:
-        # 1, 2, 4 … minutes, capped at an hour; the sweep is the backstop.
-        raise self.retry(
-            exc=failure, countdown=min(60 * 2**self.request.retries, 3600)
-        ) from failure
+        # The outbox's one backoff; the sweep is the backstop.
+        delay = outbox.retry_in(self.request.retries + 1).total_seconds()
+        raise self.retry(exc=failure, countdown=delay) from failure
 
 
 @shared_task(
@@ -36,19 +36,22 @@ def alert_digest_deliver(self, digest_id: int) -> str:
     try:
         return delivery.alert_digest_deliver(digest_id=digest_id)
     except delivery.AlertTemporaryFailure as failure:
-        raise self.retry(
-            exc=failure, countdown=min(60 * 2**self.request.retries, 3600)
-        ) from failure
+        delay = outbox.retry_in(self.request.retries + 1).total_seconds()
+        raise self.retry(exc=failure, countdown=delay) from failure
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def alerts_scan() -> int:
     """Each minute: write the alerts time calls for (overdue checks, approvals waiting,
-    immediate risk not taken, clocks run out), and queue again emails left behind.
-    Returns how many alerts were written."""
-    written = scan.alerts_scan()
-    delivery.alerts_sweep()
-    return written
+    immediate risk not taken, clocks run out). Returns how many alerts were written."""
+    return scan.alerts_scan()
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def alerts_sweep() -> int:
+    """Each minute, on its own beat entry (a scan that fails never stops it): queue
+    again the emails left behind and those whose retry is due. Returns how many."""
+    return len(delivery.alerts_sweep())
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=270)

@@ -49,17 +49,55 @@ WORDING: dict[str, tuple[str, str]] = {
 }
 
 
+# kind: (how many, in a line; where to see them) for a summary: one alert standing for
+# more than ALERTS_SUMMARY_OVER of that kind from one scan.
+SUMMARY: dict[str, tuple[str, str]] = {
+    Alert.Kind.CHECK_ASKED: ("{count} checks asked of your agency", "Open your checks."),
+    Alert.Kind.CHECK_OVERDUE: (
+        "{count} checks asked of your agency are overdue",
+        "Open your checks to answer them.",
+    ),
+    Alert.Kind.DECISION_RETURNED: ("{count} of your decisions were returned", "Open the queue."),
+    Alert.Kind.APPROVAL_WAITING: (
+        "{count} decisions waiting for approval",
+        "Open your approvals to approve or return them.",
+    ),
+    Alert.Kind.CHECK_APPROVAL_WAITING: (
+        "{count} checks waiting for approval",
+        "Open your approvals to agree or refuse them.",
+    ),
+    Alert.Kind.IMMEDIATE_NOT_TAKEN: (
+        "{count} immediate-risk contacts not taken",
+        "Open the unassigned contacts in the queue (immediate risk first) to take them or "
+        "give them to screeners.",
+    ),
+    Alert.Kind.CLOCK_BREACHED: (
+        "{count} contacts past their due time",
+        "Open the queue's overdue contacts to see who holds them.",
+    ),
+}
+# What a summary's link says where a single alert's gives the contact's reference.
+SUMMARY_LINK_TEXT = "the list"
+
+
 def title(alert: Alert) -> str:
+    if alert.summary_count is not None:
+        return SUMMARY[alert.kind][0].format(count=alert.summary_count)
     return WORDING[alert.kind][0]
 
 
 def sentence(alert: Alert, reference: str) -> str:
+    if alert.summary_count is not None:
+        return f"{title(alert)}. {SUMMARY[alert.kind][1]}"
     return WORDING[alert.kind][1].format(reference=reference)
 
 
 def path(alert: Alert, reference: str) -> str:
     """Where the alert leads, as a path on this service. Approvals lead to the list of
-    them, which stays right once another manager has acted."""
+    them, which stays right once another manager has acted; a summary to the list
+    filtered to what it counts."""
+    if alert.summary_count is not None:
+        return _summary_path(alert.kind)
     if alert.kind in (Alert.Kind.CHECK_ASKED, Alert.Kind.CHECK_OVERDUE):
         return reverse("screening:member-check", args=[alert.subject_id])
     if alert.kind in (Alert.Kind.APPROVAL_WAITING, Alert.Kind.CHECK_APPROVAL_WAITING):
@@ -70,3 +108,15 @@ def path(alert: Alert, reference: str) -> str:
 def link(alert: Alert, reference: str) -> str:
     """The full address for an email."""
     return settings.ALERTS_LINK_BASE_URL + path(alert, reference)
+
+
+def _summary_path(kind: str) -> str:
+    if kind in (Alert.Kind.CHECK_ASKED, Alert.Kind.CHECK_OVERDUE):
+        return reverse("screening:member-checks")
+    if kind in (Alert.Kind.APPROVAL_WAITING, Alert.Kind.CHECK_APPROVAL_WAITING):
+        return reverse("screening:approvals")
+    if kind == Alert.Kind.IMMEDIATE_NOT_TAKEN:
+        return reverse("screening:queue") + "?assigned=unassigned"
+    if kind == Alert.Kind.CLOCK_BREACHED:
+        return reverse("screening:queue") + "?rag=red"
+    return reverse("screening:queue")

@@ -105,6 +105,10 @@ class Contact(models.Model):
         models.CharField(max_length=40, choices=ConcernCategory.choices), default=list
     )
     urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
+    # When the contact became immediate risk: its receipt, or the police re-send that
+    # raised it (referrals.services.police_resend); empty while it is not. The clock an
+    # immediate-risk contact not taken is measured on (outcomes/alerts/scan.py).
+    became_immediate_at = models.DateTimeField(null=True, blank=True)
     family_awareness = models.CharField(max_length=30, choices=FamilyAwareness.choices)
     family_not_told_reason = models.TextField(blank=True)
 

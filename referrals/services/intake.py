@@ -236,6 +236,7 @@ def contact_row(
         concerns=data.concerns,
         concern_categories=list(data.concern_categories),
         urgency=data.urgency,
+        became_immediate_at=received_at if data.urgency == Contact.Urgency.IMMEDIATE else None,
         family_awareness=data.family_awareness,
         family_not_told_reason=data.family_not_told_reason,
         advice_given=data.advice_given,

@@ -145,9 +145,11 @@ def _raise_grade(notification: PoliceNotification, grade: str, now: datetime) ->
     urgency = URGENCY_OF_GRADE[RiskGrade(grade)]
     if URGENCY_ORDER.index(urgency) > URGENCY_ORDER.index(Contact.Urgency(contact.urgency)):
         contact.urgency = urgency
+        if urgency == Contact.Urgency.IMMEDIATE:
+            contact.became_immediate_at = now
     due = police_decision_due(received_at=now, risk_grade=grade)
     contact.decision_due_at = min(contact.decision_due_at, due) if contact.decision_due_at else due
-    contact.save(update_fields=["urgency", "decision_due_at"])
+    contact.save(update_fields=["urgency", "became_immediate_at", "decision_due_at"])
     notification.contact = contact
     return True
 

@@ -9,7 +9,6 @@ names are re-exported here, so callers write ``from screening import selectors``
 
 from screening.selectors.access import can_approve, can_screen, screening_get
 from screening.selectors.checks import (
-    check_answer_due,
     check_document_get,
     check_get_for_approval,
     check_get_for_member,
@@ -97,7 +96,6 @@ __all__ = [
     "can_approve",
     "can_record_out_of_hours",
     "can_screen",
-    "check_answer_due",
     "check_document_get",
     "check_get_for_approval",
     "check_get_for_member",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
-from frontdoor.working_days import add_working_time, working_time_before
+from frontdoor.working_days import working_time_before
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 from screening.models import AgencyCheck
@@ -67,15 +67,10 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
     )
 
 
-def check_answer_due(sent_at: datetime) -> datetime:
-    """When a check sent at ``sent_at`` is due back from its agency:
-    ``CHECK_ANSWER_WORKING_HOURS`` working hours later."""
-    return add_working_time(sent_at, timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS))
-
-
 def checks_overdue(*, now: datetime | None = None) -> QuerySet[AgencyCheck]:
-    """Checks sent and still unanswered past ``check_answer_due``: the one rule for an
-    overdue check, for the alerts' scan and any count of them (unscoped: callers that
+    """Checks sent and still unanswered ``CHECK_ANSWER_WORKING_HOURS`` working hours
+    after they were sent: the one rule (and the one definition of a check's due time) for
+    an overdue check, for the alerts' scan and any count of them (unscoped: callers that
     list them for a person scope them as ``checks_for_member`` does)."""
     now = now or timezone.now()
     hours = timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS)

@@ -258,7 +258,7 @@ def immediate_risk(*, user: User) -> list[Contact]:
     if not can_screen(user):
         return []
     return list(
-        Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
+        Contact.objects.filter(in_queue())
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
         .annotate(first_decided_at=Decision.objects.standing().decided_at_for())

@@ -171,7 +171,7 @@ def test_no_digest_before_its_time_and_alerts_after_it_wait_for_the_next_day(
     [made] = delivery.digests_due(now=after)
     assert delivery.alert_digest_deliver(digest_id=made) == "sent"
 
-    scan.alerts_scan(now=_past_due(referrer).decision_due_at + timedelta(seconds=1))
+    scan.alerts_scan(now=_past_due(referrer, 0).decision_due_at + timedelta(seconds=1))
     assert delivery.digests_due(now=after + timedelta(hours=1)) == []  # today's has gone
     [tomorrows] = delivery.digests_due(now=after + timedelta(days=1))
     assert delivery.alert_digest_deliver(digest_id=tomorrows) == "sent"
