@@ -290,6 +290,15 @@ class Decision(models.Model):
         db_default=[],
         help_text="For information and advice: who was given the advice.",
     )
+    # The council's onward service the contact goes to (docs/adr/0045): required when
+    # the route has active services, empty where it has none.
+    service = models.ForeignKey(
+        "screening.OnwardService",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -441,3 +450,4 @@ class AgencyContribution(models.Model):
 from screening.models_checks import CHECK_AGENCY_TYPES, AgencyCheck, SharingBasis  # noqa: E402, F401
 from screening.models_log import ContactLogEntry  # noqa: E402, F401
 from screening.models_meetings import MeetingAction, MeetingGuest  # noqa: E402, F401
+from screening.models_services import OnwardService  # noqa: E402, F401

@@ -53,6 +53,7 @@ class ContactFact:
     agency_id: int | None
     source_code: str
     route: str = ""  # of the decision standing at as_at; "" when none stands
+    service_id: int | None = None  # the onward service that decision names
     first_decided_at: datetime | None = None
     decided_on: date | None = None
     # Withdrawn (as recorded at as_at): no decision stood, and none will (ADR 0036).
@@ -333,6 +334,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         .annotate(
             first_decided_at=standing.decided_at_for(),
             standing_route=standing.route_for(),
+            standing_service=standing.latest_for("service_id"),
             withdrawn_at=Subquery(
                 ContactWithdrawal.objects.filter(
                     contact=OuterRef("pk"), withdrawn_at__lte=as_at
@@ -349,9 +351,10 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             "first_decided_at",
             "standing_route",
             "withdrawn_at",
+            "standing_service",
         )
     )
-    for pk, received_at, channel, agency_id, code, decided, route, withdrawn in rows:
+    for pk, received_at, channel, agency_id, code, decided, route, withdrawn, service in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
@@ -367,6 +370,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             first_decided_at=decided,
             decided_on=london_date(decided) if decided else None,
             withdrawn_at=withdrawn,
+            service_id=service,
         )
 
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)

@@ -52,6 +52,7 @@ from frontdoor.working_days import decided_in_time
 from outcomes.deadlines import assessment_due, icpc_due, strategy_for_icpc
 from outcomes.encompass.schooldays import sent_in_time
 from outcomes.models import DownstreamOutcome
+from outcomes.scorecard.by_service import service_figures
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
 from screening.models import REFERRAL_ROUTES, Route, SharingBasis
@@ -316,6 +317,7 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
         for value, members in groups.items():
             figures[f"{dimension}:{value}"] = Figure(_contact_items(members), contacts)
 
+    figures.update(service_figures(received, contacts))  # routes split by service
     decided_items = _contact_items(decided)
     for route in Route:
         figures[f"route_share:{route.value}"] = Figure(
