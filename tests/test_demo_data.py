@@ -49,8 +49,16 @@ def test_demo_screening_leaves_a_queue_and_a_decided_history(db):
     statuses = set(Contact.objects.values_list("status", flat=True))
     assert {Contact.Status.RECEIVED, Contact.Status.DECIDED} <= statuses
     assert Decision.objects.filter(approval=Decision.Approval.APPROVED).exists()
-    for decision in Decision.objects.select_related("contact"):
+    for decision in Decision.objects.select_related("contact", "service"):
         assert decision.contact.received_at <= decision.decided_at
+        # Early help names one of the council's services (docs/adr/0045), one needing
+        # consent only where the family agreed.
+        assert (decision.service is not None) == (decision.route == "early_help")
+        if decision.service and decision.service.needs_consent:
+            assert decision.contact.family_awareness == "aware_consented"
+    from screening.models import OnwardService
+
+    assert OnwardService.objects.filter(is_active=False).exists()  # the closed hub
 
 
 # The census rules over the whole demo: tests/outcomes/test_census_of_the_demo.py, which
