@@ -77,7 +77,6 @@ def demo_service_for(
     usable = [
         service
         for service in services
-        if not (service.name == CLOSED_HUB and closed)
-        and (consented or not service.needs_consent)
+        if not (service.name == CLOSED_HUB and closed) and (consented or not service.needs_consent)
     ]
     return rng.choice(usable)
