@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     # restrictions they are not named on (docs/adr/0012-...): alone it opens nothing.
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     SCREENER = "screener", "Screener"
+    # The local authority designated officer: allegations against adults who work with
+    # children (a specialist pathway, docs/adr/0046); nothing else.
+    LADO = "lado", "LADO (designated officer for allegations)"
     PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"
     PERFORMANCE_VIEWER = "performance_viewer", "Performance viewer"
     REFERRER = "referrer", "Referrer (partner professional)"
@@ -41,6 +44,10 @@ class Permission(models.TextChoices):
     LIFT_ANY_RESTRICTION = (
         "lift_any_restriction",
         "Can lift a restriction they are not named on, giving a recorded reason",
+    )
+    HANDLE_LADO = (
+        "handle_lado",
+        "Can record and handle allegations against adults who work with children (LADO)",
     )
 
     @property

@@ -92,6 +92,11 @@ def _locked(contact: Contact) -> Contact:
 def _not_withdrawn(contact: Contact) -> None:
     if contact.status == Contact.Status.WITHDRAWN:
         raise ScreeningRefused(f"{contact.reference} was withdrawn: it is not screened any more.")
+    if contact.pathway:
+        raise ScreeningRefused(
+            f"{contact.reference} is a {contact.get_pathway_display().lower()}: it has its "
+            "own form and outcomes, not a screening decision."
+        )
 
 
 def _require(actor: User, permission: Permission) -> None:
@@ -124,7 +129,7 @@ def screening_claim_next(*, actor: User) -> Screening | None:
     while True:
         contact = (
             Contact.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status__in=OPEN_STATUSES, advice_only=False)
+            .filter(selectors.in_queue())
             .exclude(screening__assigned_to__isnull=False)
             .exclude(pk__in=passed_over)
             .order_by(queue_priority(), "decision_due_at", "pk")

@@ -55,7 +55,7 @@ from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.by_service import service_figures
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
-from screening.models import REFERRAL_ROUTES, Route, SharingBasis
+from screening.models import Route, SharingBasis, is_referral
 
 NOT_PROGRESSED_ROUTES = (Route.INFORMATION_AND_ADVICE, Route.EARLY_HELP)
 NOT_DECIDED = "not_decided"
@@ -324,7 +324,7 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
             _contact_items(f for f in decided if f.route == route), decided_items
         )
 
-    referrals = [f for f in received if f.route in REFERRAL_ROUTES]
+    referrals = [f for f in received if is_referral(f.route)]  # facts hold no pathways
     referral_items = _contact_items(referrals)
     figures["referrals"] = Figure(referral_items, contacts)
     figures["re_referrals"] = Figure(

@@ -15,13 +15,16 @@ police notifications hold what a force adds to a contact (the incident and its g
 
 from referrals.models.api_clients import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
 from referrals.models.contacts import (
+    FRONT_DOOR,
     OPEN_STATUSES,
     STATUS_MOVES,
     ConcernCategory,
     Contact,
     ContactSubject,
     MatchCandidate,
+    Pathway,
     ReferenceCounter,
+    front_door,
     queue_priority,
 )
 from referrals.models.documents import Document
@@ -56,6 +59,7 @@ from referrals.models.withdrawals import (
 
 __all__ = [
     "CHILD_INVOLVEMENTS",
+    "FRONT_DOOR",
     "OPEN_STATUSES",
     "SCOPE_PERMISSIONS",
     "STATUS_MOVES",
@@ -73,6 +77,7 @@ __all__ = [
     "IncidentType",
     "Involvement",
     "MatchCandidate",
+    "Pathway",
     "Person",
     "PersonMerge",
     "PersonMergeMove",
@@ -95,5 +100,6 @@ __all__ = [
     "WithdrawalAskedBy",
     "WithdrawalReason",
     "WithdrawalRequest",
+    "front_door",
     "queue_priority",
 ]

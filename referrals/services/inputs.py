@@ -137,3 +137,5 @@ class ContactInput:
     # When the decision is due, for a channel with its own clock (a police
     # notification's grade); otherwise one working day from receipt.
     decision_due_at: datetime | None = None
+    # A specialist pathway's contact (docs/adr/0046); its clock is ``decision_due_at``.
+    pathway: str = ""

@@ -17,7 +17,15 @@ from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, ReferralSource, User
 from frontdoor.working_days import response_due
 from referrals import matching
-from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
+from referrals.models import (
+    ApiClient,
+    Contact,
+    ContactSubject,
+    MatchCandidate,
+    Pathway,
+    Person,
+    Restriction,
+)
 from referrals.models.people import alias_of
 from referrals.services.census import census_details_clean, census_return_year
 from referrals.services.inputs import (
@@ -89,7 +97,10 @@ def _from_account(referrer: ReferrerInput, account: User) -> ReferrerInput:
 
 
 def _check(data: ContactInput, channel: Contact.Channel) -> None:
-    if not any(subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects):
+    # An allegation against an adult (LADO) may name no child yet (docs/adr/0046).
+    if data.pathway != Pathway.LADO and not any(
+        subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects
+    ):
         raise ContactRejected("A contact must be about at least one child.")
     if not data.concern_categories:
         raise ContactRejected("A contact needs at least one category of concern.")
@@ -163,6 +174,7 @@ def contact_submit(
                 family_not_told_reason=data.family_not_told_reason,
                 advice_given=data.advice_given,
                 advice_only=data.advice_only,
+                pathway=data.pathway,
                 recorded_by=actor,
                 api_client=api_client,
                 idempotency_key=idempotency_key,
