@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from frontdoor.audit import audit_views, audit_views_of
 from screening import services_pathways
@@ -16,6 +16,7 @@ from screening.pathways import PATHWAYS
 from screening.selectors.pathways import pathway_config, pathway_get, pathway_list
 
 
+@require_GET
 def pathway_index(request: HttpRequest) -> HttpResponse:
     handled = _handled(request.user)
     if not handled:
@@ -23,6 +24,7 @@ def pathway_index(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/pathways/index.html", {"pathways": handled})
 
 
+@require_GET
 def pathways(request: HttpRequest, pathway: str) -> HttpResponse:
     config = pathway_config(user=request.user, pathway=pathway)
     records = list(pathway_list(user=request.user, pathway=pathway)[:200])
@@ -70,6 +72,7 @@ def _form_page(request, form: PathwayForm, status: int = 200) -> HttpResponse:
     )
 
 
+@require_GET
 def pathway(request: HttpRequest, reference: str) -> HttpResponse:
     record = pathway_get(user=request.user, reference=reference)
     config = PATHWAYS[record.contact.pathway]

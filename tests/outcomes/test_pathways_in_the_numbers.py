@@ -127,7 +127,8 @@ def test_pathways_leave_every_figure_for_the_referrals_as_it_was(
 
     assert before[0]["period"]["referrals"].count == 2
     assert before[0]["period"]["re_referrals"].count == 1
-    assert len(before[1]) == 1 and len(before[1][0][1]) == 2  # one child, two episodes
+    assert len(before[1]) == 1  # one child in the census …
+    assert len(before[1][0][1]) == 2  # … with two episodes
     assert after[0] == before[0]  # the scorecard, every figure, trend and split
     assert after[1] == before[1]  # the CIN census, child by child, episode by episode
     annex_before, annex_after = before[2], after[2]
