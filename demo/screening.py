@@ -98,7 +98,7 @@ def demo_screening_load(*, seed: int = 2026, now: datetime | None = None) -> int
     demo = _Demo(rng, now, screener, manager)
     plan = recent_plan(now)
     untouched = (
-        Contact.objects.filter(status=Contact.Status.RECEIVED, advice_only=False)
+        Contact.objects.filter(status=Contact.Status.RECEIVED, advice_only=False, pathway="")
         .exclude(pk__in=Screening.objects.values("contact_id"))
         .order_by("received_at")
     )

@@ -151,3 +151,20 @@ def test_the_police_demo_then_encompass_one_notice_a_child_and_none_left_from_be
     assert not stale.exists()
     tilly = notices.filter(subject__first_name="Tilly").order_by("due_at")
     assert [selectors.status_of(notice) for notice in tilly] == ["sent", "sent", "awaiting_school"]
+
+
+def test_demo_pathways_one_of_each_the_allegations_restricted(db):
+    from demo.common import demo_data_load
+    from demo.pathways import demo_pathways_load
+    from referrals.models import Pathway, Restriction
+    from screening.models import PathwayRecord
+
+    demo_data_load()
+    assert demo_pathways_load() > 0
+    assert demo_pathways_load() == 0  # once
+
+    kinds = set(PathwayRecord.objects.values_list("contact__pathway", flat=True))
+    assert kinds == set(Pathway.values)
+    lado = PathwayRecord.objects.filter(contact__pathway=Pathway.LADO)
+    assert Restriction.objects.filter(contact__in=lado.values("contact")).count() == lado.count()
+    assert PathwayRecord.objects.exclude(outcome="").exists()

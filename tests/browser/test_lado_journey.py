@@ -1,8 +1,9 @@
 """A LADO allegation in real Chromium (docs/adr/0046): the designated officer opens
-the specialist pathways from the navigation (the only page it offers them), records an allegation (sent empty first:
-told what is missing, nothing typed lost), sees the adult and employer recorded as
-such with the initial consideration's due time, and records the consideration. A
-screener is told the record does not exist. Axe finds nothing on any page."""
+the specialist pathways from the navigation (the only page it offers them), records
+an allegation (sent empty first: told what is missing, nothing typed lost), sees the
+adult and employer recorded as such with the initial consideration's due time, and
+records the consideration. A screener is told the record does not exist. Axe finds
+nothing on any page."""
 
 import re
 

@@ -10,6 +10,7 @@ from demo.documents import demo_documents_load
 from demo.encompass import demo_encompass_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
+from demo.pathways import demo_pathways_load
 from demo.police import demo_police_load
 from demo.screening import demo_meetings_load, demo_screening_load
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         police = demo_police_load(now=now)
         schools_told = demo_encompass_load(now=now)
         alerts = demo_alerts_load(now=now)
+        pathways = demo_pathways_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -80,6 +82,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{alerts} alerts are on the home pages of the people who must act "
                 "(checks asked, a decision returned, approvals waiting, contacts past due)."
+            )
+        if pathways:
+            self.stdout.write(
+                f"Recorded {pathways} specialist pathway contacts (LADO, private fostering, "
+                "NRPF, unaccompanied, requests from other councils), counted apart."
             )
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
