@@ -74,6 +74,13 @@ DEMO_ACCOUNTS = [
         DEMO_AGENCIES[0][0],
     ),
     DemoAccount(
+        Role.LADO,
+        "lado@children.demo-council.example",
+        "Lindsay Brennan",
+        "Local authority designated officer",
+        DEMO_AGENCIES[0][0],
+    ),
+    DemoAccount(
         Role.REFERRER,
         "referrer@riverside-primary.example",
         "Rita Okafor",

@@ -297,9 +297,11 @@ def demo_contacts_load(
     if there are already that many) and today's queue (RECENT_PLAN), unless a contact
     arrived in the last twelve hours. Returns how many were made."""
     now = now or timezone.now()
-    existing = Contact.objects.count()
+    existing = Contact.objects.filter(pathway="").count()
     history = max(count - len(RECENT_PLAN) - existing, 0)
-    queue = not Contact.objects.filter(received_at__gte=now - timedelta(hours=12)).exists()
+    queue = not Contact.objects.filter(
+        pathway="", received_at__gte=now - timedelta(hours=12)
+    ).exists()
     if not history and not queue:
         return 0
     rng = random.Random(seed + existing)

@@ -14,6 +14,11 @@ from django.utils import timezone
 
 from demo.common import NO_DISABILITY, PRIMARY_NEEDS, STRATEGY_NEED_IS_ABUSE
 from demo.intake import RecentContact, recent_plan
+from demo.onward_services import (
+    demo_onward_services_load,
+    demo_onward_services_retire,
+    demo_service_for,
+)
 from frontdoor.london import LONDON
 from frontdoor.models import Agency, User
 from frontdoor.roles import Role
@@ -89,10 +94,11 @@ def demo_screening_load(*, seed: int = 2026, now: datetime | None = None) -> int
     manager = User.objects.filter(groups__name=Role.MANAGER).first()
     if screener is None or manager is None:
         return 0
+    demo_onward_services_load()
     demo = _Demo(rng, now, screener, manager)
     plan = recent_plan(now)
     untouched = (
-        Contact.objects.filter(status=Contact.Status.RECEIVED, advice_only=False)
+        Contact.objects.filter(status=Contact.Status.RECEIVED, advice_only=False, pathway="")
         .exclude(pk__in=Screening.objects.values("contact_id"))
         .order_by("received_at")
     )
@@ -104,6 +110,7 @@ def demo_screening_load(*, seed: int = 2026, now: datetime | None = None) -> int
         elif now - contact.received_at > timedelta(hours=36):
             demo.decide_history(contact)
             screened += 1
+    demo_onward_services_retire()
     return screened
 
 
@@ -137,6 +144,7 @@ class _Demo:
             primary_need=_primary_need(self.rng, contact, route),
             advice_given=ADVICE,
             advice_given_to=[AdviceRecipient.REFERRER],
+            service=demo_service_for(self.rng, contact, route, decided_at, self.now),
         )
 
     def take_to(self, contact: Contact, planned: RecentContact) -> int:

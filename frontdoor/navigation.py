@@ -94,6 +94,11 @@ AREAS: tuple[Area, ...] = (
             Page("Police notification", "referrals:police-form", can_record_police),
             Page("Police bulk triage", "screening:police-triage", _SCREENS),
             Page("Operation Encompass", "outcomes:encompass", _SCREENS),
+            Page(
+                "Specialist pathways",
+                "screening:pathway-index",
+                _holds_any(Permission.SCREEN_CONTACTS, Permission.HANDLE_LADO),
+            ),
         ),
         within=(
             "screening:contact",
@@ -103,6 +108,7 @@ AREAS: tuple[Area, ...] = (
             "screening:family-address",
             "screening:child-census",
             "screening:withdraw",
+            "screening:pathway*",
             "screening:approval",
             "screening:check-approval",
             "screening:member-check",

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     # Out of hours (docs/adr/0044): records contacts and what it did, and hands them
     # over to the day team; sees only the contacts it recorded, never the queue.
     EDT = "edt", "Emergency duty team"
+    # The local authority designated officer: allegations against adults who work with
+    # children (a specialist pathway, docs/adr/0046); nothing else.
+    LADO = "lado", "LADO (designated officer for allegations)"
     PARTNER_AGENCY_MEMBER = "partner_agency_member", "Partner-agency member of the MAST"
     PERFORMANCE_VIEWER = "performance_viewer", "Performance viewer"
     REFERRER = "referrer", "Referrer (partner professional)"
@@ -44,6 +47,10 @@ class Permission(models.TextChoices):
     LIFT_ANY_RESTRICTION = (
         "lift_any_restriction",
         "Can lift a restriction they are not named on, giving a recorded reason",
+    )
+    HANDLE_LADO = (
+        "handle_lado",
+        "Can record and handle allegations against adults who work with children (LADO)",
     )
     RECORD_OUT_OF_HOURS = (
         "record_out_of_hours",

@@ -87,13 +87,21 @@ def _later(start: datetime, amount: timedelta) -> datetime:
 
 def decision_due(received_at: datetime) -> datetime:
     """When the decision on a contact received at ``received_at`` is due."""
+    return due_after_working_days(received_at, 1)
+
+
+def due_after_working_days(received_at: datetime, days: int) -> datetime:
+    """``days`` working days after ``received_at``: the same time of day that many
+    working days later, or, for something received on a day that is not a working
+    day, the start of the day that many working days after the next working day (one
+    day: ``decision_due``; seven: a private fostering visit, docs/adr/0046)."""
     local = _local(received_at)
     if is_working_day(local.date()):
-        return _at(next_working_day(local.date()), local.timetz().replace(tzinfo=None))
+        return _at(add_working_days(local.date(), days), local.timetz().replace(tzinfo=None))
     start = local.date()
     while not is_working_day(start):
         start += timedelta(days=1)
-    return start_of(next_working_day(start))
+    return start_of(add_working_days(start, days))
 
 
 def response_due(

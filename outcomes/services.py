@@ -183,6 +183,19 @@ def _claim(notice_id: int) -> bool:
     )
 
 
+def service_words(decision, audience: str) -> str:
+    """The decision's onward service's own words to this audience about what happens
+    next, or "" for the route's standard words (templates/notices/_next_steps.txt)."""
+    service = decision.service if decision is not None else None
+    if service is None:
+        return ""
+    if audience == Notice.Audience.REFERRER:
+        return service.referrer_wording.strip()
+    if audience == Notice.Audience.FAMILY:
+        return service.family_wording.strip()
+    return ""
+
+
 def render_notice(notice: Notice) -> tuple[str, str]:
     """(subject, body) in plain language for this recipient; nothing they may not know."""
     decision = notice.decision
@@ -202,6 +215,8 @@ def render_notice(notice: Notice) -> tuple[str, str]:
             "service_name": settings.SERVICE_NAME,
             "council_name": settings.COUNCIL_NAME,
             "front_door_phone": settings.FRONT_DOOR_PHONE,
+            # The onward service's own words for what happens next (docs/adr/0045).
+            "service_words": service_words(decision, notice.audience),
             **extra,
         },
     ).strip()

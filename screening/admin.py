@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from screening.models import ThresholdLevel
+from screening.models import OnwardService, ThresholdLevel
 
 
 @admin.register(ThresholdLevel)
@@ -11,3 +11,15 @@ class ThresholdLevelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # Decisions refer to levels for ever; retire one with is_active.
+
+
+@admin.register(OnwardService)
+class OnwardServiceAdmin(admin.ModelAdmin):
+    """The council's onward services under each route (docs/adr/0045)."""
+
+    list_display = ["name", "route", "needs_consent", "is_active"]
+    list_filter = ["route", "is_active", "needs_consent"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # Decisions name services for ever; retire one with is_active.

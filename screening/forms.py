@@ -19,6 +19,7 @@ from screening import services
 from screening.models import (
     AdviceRecipient,
     Decision,
+    OnwardService,
     Route,
     ThresholdLevel,
 )
@@ -179,6 +180,14 @@ class DecisionForm(LengthMessagesMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.",
     )
+    service = forms.ModelChoiceField(
+        label="Which service? (where the route has the council's own services)",
+        queryset=OnwardService.objects.active(),
+        required=False,
+        empty_label="No named service",
+        help_text="The council's service the contact goes to under the route selected.",
+        error_messages={"invalid_choice": "Select a current service from the list"},
+    )
     primary_need = forms.ChoiceField(
         label="Primary need (CIN census)",
         required=False,
@@ -190,12 +199,24 @@ class DecisionForm(LengthMessagesMixin, forms.Form):
     )
 
     def __init__(
-        self, *args, year: int, primary_needs: list[tuple[str, str]] | None = None, **kwargs
+        self,
+        *args,
+        year: int,
+        primary_needs: list[tuple[str, str]] | None = None,
+        consented: bool = True,
+        **kwargs,
     ):
         """``year``: the contact's census return year, whose primary need codes apply;
-        ``primary_needs``: those codes, when the page has read them already."""
+        ``primary_needs``: those codes, when the page has read them already;
+        ``consented``: whether the contact records the family's agreement."""
         super().__init__(*args, **kwargs)
         self.year = year
+        self.consented = consented
+        routes = dict(Route.choices)
+        self.fields["service"].label_from_instance = lambda service: (
+            f"{routes.get(service.route, service.route)}: {service.name}"
+            + (" (needs the family's consent)" if service.needs_consent else "")
+        )
         if primary_needs is None:
             primary_needs = census_code_choices("primary_need", year)
         self.fields["primary_need"].choices = [("", "Select the primary need"), *primary_needs]
@@ -216,6 +237,8 @@ class DecisionForm(LengthMessagesMixin, forms.Form):
                 primary_need=cleaned.get("primary_need", ""),
                 advice_given=cleaned.get("advice_given", ""),
                 advice_given_to=cleaned.get("advice_given_to", ()),
+                service=cleaned.get("service"),
+                consented=self.consented,
             )
         except services.DecisionRefused as refused:
             self.add_service_errors(refused)

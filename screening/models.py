@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from frontdoor.models import Agency
-from referrals.models import Contact
+from referrals.models import Contact, front_door
 
 
 class ThresholdLevel(models.Model):
@@ -131,6 +131,25 @@ def needs_manager_approval(*, route: str, withholding: bool, immediate: bool) ->
 # care. A case passed to its allocated worker is not one, though the scorecard counts it
 # among referrals (ADR 0008, ADR 0011). These decisions also record the primary need.
 CENSUS_REFERRAL_ROUTES = (Route.SOCIAL_CARE_ASSESSMENT, Route.STRATEGY_DISCUSSION)
+
+
+def is_referral(route: str | None, pathway: str = "", *, census: bool = False) -> bool:
+    """The one definition of a referral (ADR 0008, 0011, 0046): a front-door contact,
+    not a specialist pathway's (a LADO allegation, a private fostering notification …
+    is never one), whose standing decision's route is a referral: REFERRAL_ROUTES for
+    the scorecard, CENSUS_REFERRAL_ROUTES (``census``) for the CIN census and Annex A.
+    ``referral_q`` says the same as a filter; the scorecard, the census, Annex A,
+    re-referrals and the screening pages all ask one or the other."""
+    if pathway:
+        return False
+    return route in (CENSUS_REFERRAL_ROUTES if census else REFERRAL_ROUTES)
+
+
+def referral_q(route: str, contact: str = "", *, census: bool = False) -> Q:
+    """``is_referral`` as a filter: ``route`` names the route column or annotation,
+    ``contact`` the path to the contact ("" in a query over contacts)."""
+    routes = CENSUS_REFERRAL_ROUTES if census else REFERRAL_ROUTES
+    return front_door(contact) & Q(**{f"{route}__in": routes})
 
 
 class AdviceRecipient(models.TextChoices):
@@ -301,6 +320,15 @@ class Decision(models.Model):
         db_default=[],
         help_text="For information and advice: who was given the advice.",
     )
+    # The council's onward service the contact goes to (docs/adr/0045): required when
+    # the route has active services, empty where it has none.
+    service = models.ForeignKey(
+        "screening.OnwardService",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -344,7 +372,7 @@ class Decision(models.Model):
 
     @property
     def is_referral(self) -> bool:
-        return self.route in REFERRAL_ROUTES
+        return is_referral(self.route, self.contact.pathway)
 
     @property
     def advice_given_to_display(self) -> str:
@@ -462,3 +490,5 @@ from screening.models_audits import (  # noqa: E402, F401
 from screening.models_checks import CHECK_AGENCY_TYPES, AgencyCheck, SharingBasis  # noqa: E402, F401
 from screening.models_log import ContactLogEntry  # noqa: E402, F401
 from screening.models_meetings import MeetingAction, MeetingGuest  # noqa: E402, F401
+from screening.models_pathways import PathwayRecord  # noqa: E402, F401
+from screening.models_services import OnwardService  # noqa: E402, F401

@@ -26,6 +26,7 @@ from screening.models import (
     CENSUS_REFERRAL_ROUTES,
     AdviceRecipient,
     Decision,
+    OnwardService,
     Route,
     Screening,
     ThresholdLevel,
@@ -91,6 +92,11 @@ def _locked(contact: Contact) -> Contact:
 def _not_withdrawn(contact: Contact) -> None:
     if contact.status == Contact.Status.WITHDRAWN:
         raise ScreeningRefused(f"{contact.reference} was withdrawn: it is not screened any more.")
+    if contact.pathway:
+        raise ScreeningRefused(
+            f"{contact.reference} is a {contact.get_pathway_display().lower()}: it has its "
+            "own form and outcomes, not a screening decision."
+        )
 
 
 def _require(actor: User, permission: Permission) -> None:
@@ -123,7 +129,7 @@ def screening_claim_next(*, actor: User) -> Screening | None:
     while True:
         contact = (
             Contact.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status__in=OPEN_STATUSES, advice_only=False)
+            .filter(selectors.in_queue())
             .exclude(screening__assigned_to__isnull=False)
             .exclude(pk__in=passed_over)
             .order_by(queue_priority(), "decision_due_at", "pk")
@@ -227,6 +233,12 @@ def checks_proceed_without(*, actor: User, contact: Contact, reason: str) -> Scr
     return screening
 
 
+def family_consented(contact: Contact) -> bool:
+    """Whether the contact records that the family agreed to the referral: how consent
+    is recorded at the front door (the referrer's answer on the contact)."""
+    return contact.family_awareness == Contact.FamilyAwareness.AWARE_CONSENTED
+
+
 def current_decision(contact: Contact) -> Decision | None:
     return Decision.objects.filter(contact=contact).current().latest_first().first()
 
@@ -268,6 +280,30 @@ def _advice(
     return given.strip(), recipients
 
 
+def _service(
+    route: str, service: OnwardService | None, consented: bool, errors: dict[str, str]
+) -> OnwardService | None:
+    """The onward service to keep (docs/adr/0045): one of the route's active services,
+    required when the route has any; refused when it needs the family's consent and
+    the contact does not record that the family agreed."""
+    if service is not None:  # as it is now: it may have been retired since it was read
+        service = OnwardService.objects.filter(pk=service.pk).first()
+    if service is None:
+        if route and OnwardService.objects.active().under(route).exists():
+            errors["service"] = "Select the service the contact goes to"
+        return None
+    if service.route != route:
+        errors["service"] = f"{service.name} is not a service under the route selected"
+    elif not service.is_active:
+        errors["service"] = f"{service.name} has been retired: select a current service"
+    elif service.needs_consent and not consented:
+        errors["service"] = (
+            f"{service.name} needs the family's consent, and the contact does not record "
+            "that the family agreed to it: choose another service or route"
+        )
+    return service
+
+
 @dataclass(frozen=True)
 class DecisionDetails:
     """What a decision keeps once its rules are met (see ``decision_check``)."""
@@ -275,6 +311,7 @@ class DecisionDetails:
     primary_need: str
     advice_given: str
     advice_given_to: list[str]
+    service: OnwardService | None = None
 
 
 def decision_check(
@@ -289,12 +326,15 @@ def decision_check(
     primary_need: str = "",
     advice_given: str = "",
     advice_given_to: Iterable[str] = (),
+    service: OnwardService | None = None,
+    consented: bool = True,
 ) -> DecisionDetails:
     """The rules for what a decision must say, field by field, in one place: raises
     ``DecisionRefused`` naming every field that falls short (the decision form shows
     each on its field). ``year`` is the contact's census return year. Returns what
     to keep: a primary need only for a referral to social care, advice only for
-    information and advice."""
+    information and advice. ``service``: the onward service named (``consented``:
+    whether the contact records the family's agreement to the referral)."""
     errors: dict[str, str] = {}
     if len(rationale.strip()) < MINIMUM_RATIONALE_LENGTH:
         errors["rationale"] = "Explain the decision so it would stand up if questioned later"
@@ -305,6 +345,7 @@ def decision_check(
     details = DecisionDetails(
         _primary_need(year, route, primary_need, errors),
         *_advice(route, advice_given, advice_given_to, errors),
+        _service(route, service, consented, errors),
     )
     if errors:
         raise DecisionRefused(errors)
@@ -326,6 +367,7 @@ def decision_record(
     primary_need: str = "",
     advice_given: str = "",
     advice_given_to: Iterable[str] = (),
+    service: OnwardService | None = None,
     decided_at: datetime | None = None,
 ) -> Decision:
     """Record a decision, superseding the current one if there is one.
@@ -333,7 +375,8 @@ def decision_record(
     ``primary_need`` is a CIN census code valid in the contact's return year, needed
     for CENSUS_REFERRAL_ROUTES and not kept for other routes. ``advice_given`` and
     ``advice_given_to`` (AdviceRecipient values) are needed for information and advice
-    and not kept for other routes. Whether the
+    and not kept for other routes. ``service``: the council's onward service, needed
+    where the route has active services (docs/adr/0045). Whether the
     contact is a re-referral is worked out here, as things stand now: the decision
     is never edited afterwards.
 
@@ -357,6 +400,8 @@ def decision_record(
         primary_need=primary_need,
         advice_given=advice_given,
         advice_given_to=advice_given_to,
+        service=service,
+        consented=family_consented(contact),
     )
     pending = contact.agency_checks.filter(status__in=WAITING_STATUSES).exists()
     previous = current_decision(contact)
@@ -446,6 +491,7 @@ def decision_new(
         is_re_referral=is_re_referral,
         advice_given=details.advice_given,
         advice_given_to=details.advice_given_to,
+        service=details.service,
     )
 
 

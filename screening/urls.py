@@ -11,6 +11,7 @@ from screening import (
     views_edt,
     views_family,
     views_log,
+    views_pathways,
     views_police,
     views_withdraw,
 )
@@ -21,6 +22,15 @@ from screening.meetings import views as meetings
 app_name = "screening"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("pathways/", views_pathways.pathway_index, name="pathway-index"),
+    path("pathways/<str:pathway>/", views_pathways.pathways, name="pathways"),
+    path("pathways/<str:pathway>/new/", views_pathways.pathway_new, name="pathway-new"),
+    path("pathway/<str:reference>/", views_pathways.pathway, name="pathway"),
+    path(
+        "pathway/<str:reference>/outcome/",
+        views_pathways.pathway_outcome,
+        name="pathway-outcome",
+    ),
     path("take-next/", views.claim_next, name="claim-next"),
     path("out-of-hours/", views_edt.edt_work, name="edt-work"),
     path("out-of-hours/<str:reference>/handover/", views_edt.edt_handover, name="edt-handover"),

@@ -280,6 +280,7 @@ def page_render(
             or forms.DecisionForm(
                 year=_year(contact),
                 primary_needs=census_choices.primary_need,
+                consented=services.family_consented(contact),
                 initial=_agreed_initial(agreed),
             ),
             "agreed": agreed,
@@ -420,7 +421,9 @@ def _census_page(
 @require_POST
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
     contact, _ = selectors.screening_get(user=request.user, reference=reference)
-    form = forms.DecisionForm(request.POST, year=_year(contact))
+    form = forms.DecisionForm(
+        request.POST, year=_year(contact), consented=services.family_consented(contact)
+    )
     if not form.is_valid():
         return page_render(request, reference, decision_form=form)
     data = form.cleaned_data
@@ -438,6 +441,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             primary_need=data["primary_need"],
             advice_given=data["advice_given"],
             advice_given_to=data["advice_given_to"],
+            service=data["service"],
         )
     except services.DecisionRefused as refused:
         form.add_service_errors(refused)

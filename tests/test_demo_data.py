@@ -49,8 +49,16 @@ def test_demo_screening_leaves_a_queue_and_a_decided_history(db):
     statuses = set(Contact.objects.values_list("status", flat=True))
     assert {Contact.Status.RECEIVED, Contact.Status.DECIDED} <= statuses
     assert Decision.objects.filter(approval=Decision.Approval.APPROVED).exists()
-    for decision in Decision.objects.select_related("contact"):
+    for decision in Decision.objects.select_related("contact", "service"):
         assert decision.contact.received_at <= decision.decided_at
+        # Early help names one of the council's services (docs/adr/0045), one needing
+        # consent only where the family agreed.
+        assert (decision.service is not None) == (decision.route == "early_help")
+        if decision.service and decision.service.needs_consent:
+            assert decision.contact.family_awareness == "aware_consented"
+    from screening.models import OnwardService
+
+    assert OnwardService.objects.filter(is_active=False).exists()  # the closed hub
 
 
 # The census rules over the whole demo: tests/outcomes/test_census_of_the_demo.py, which
@@ -143,3 +151,20 @@ def test_the_police_demo_then_encompass_one_notice_a_child_and_none_left_from_be
     assert not stale.exists()
     tilly = notices.filter(subject__first_name="Tilly").order_by("due_at")
     assert [selectors.status_of(notice) for notice in tilly] == ["sent", "sent", "awaiting_school"]
+
+
+def test_demo_pathways_one_of_each_the_allegations_restricted(db):
+    from demo.common import demo_data_load
+    from demo.pathways import demo_pathways_load
+    from referrals.models import Pathway, Restriction
+    from screening.models import PathwayRecord
+
+    demo_data_load()
+    assert demo_pathways_load() > 0
+    assert demo_pathways_load() == 0  # once
+
+    kinds = set(PathwayRecord.objects.values_list("contact__pathway", flat=True))
+    assert kinds == set(Pathway.values)
+    lado = PathwayRecord.objects.filter(contact__pathway=Pathway.LADO)
+    assert Restriction.objects.filter(contact__in=lado.values("contact")).count() == lado.count()
+    assert PathwayRecord.objects.exclude(outcome="").exists()

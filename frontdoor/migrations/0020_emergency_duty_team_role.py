@@ -28,7 +28,7 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("frontdoor", "0018_user_phone")]
+    dependencies = [("frontdoor", "0019_lado_role")]
     operations = [
         migrations.AlterModelOptions(
             name="user",
@@ -53,6 +53,10 @@ class Migration(migrations.Migration):
                     (
                         "lift_any_restriction",
                         "Can lift a restriction they are not named on, giving a recorded reason",
+                    ),
+                    (
+                        "handle_lado",
+                        "Can record and handle allegations against adults who work with children (LADO)",
                     ),
                     (
                         "record_out_of_hours",

@@ -64,7 +64,7 @@ from outcomes.returns.return_referrals import (
 )
 from referrals.models import Sex
 from referrals.services import UNKNOWN_SOURCE_CODE
-from screening.models import CENSUS_REFERRAL_ROUTES
+from screening.models import referral_q
 
 # The routes that make a contact a referral for the statutory returns (see above).
 
@@ -211,6 +211,7 @@ _CHILD_FIELDS = (
     "person__sex",
     "person__ethnicity",
     "standing_route",
+    "contact__pathway",
 )
 
 
@@ -236,6 +237,7 @@ def _children(window: Window, as_at: datetime.datetime) -> list[_Child]:
         person_sex,
         person_ethnicity,
         route,
+        pathway,
     ) in rows.iterator(chunk_size=2000):
         children.append(
             _Child(
@@ -252,7 +254,7 @@ def _children(window: Window, as_at: datetime.datetime) -> list[_Child]:
                 ethnicity=ethnicity or person_ethnicity or "",
                 source_code=source_code,
                 source_label=source_label,
-                is_referral=is_return_referral(route),
+                is_referral=is_return_referral(route, pathway),
             )
         )
     return children
@@ -334,7 +336,8 @@ def _referral_counts(
                 last_day=window.start - timedelta(days=1),
                 as_at=as_at,
             )
-            .filter(person_id__in=people, standing_route__in=CENSUS_REFERRAL_ROUTES)
+            .filter(person_id__in=people)
+            .filter(referral_q("standing_route", "contact", census=True))
             .values_list("person_id", "contact__received_at", "contact_id")
         )
         for person_id, received_at, contact_id in earlier:

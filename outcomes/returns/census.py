@@ -26,7 +26,7 @@ from outcomes.models import DownstreamOutcome
 from outcomes.returns.codes import SEX_CODES
 from outcomes.returns.return_referrals import referral_nfa_subject_ids
 from referrals.models import Contact, ContactSubject, Sex
-from screening.models import CENSUS_REFERRAL_ROUTES, Decision
+from screening.models import Decision, referral_q
 
 Event = DownstreamOutcome.Event
 
@@ -111,7 +111,7 @@ def _census_referrals(first_day: date, last_day: date) -> Iterator[Contact]:
             census_route=standing.route_for(),
             census_primary_need=standing.latest_for("primary_need"),
         )
-        .filter(census_route__in=CENSUS_REFERRAL_ROUTES)
+        .filter(referral_q("census_route", census=True))
         .select_related("referral_source")
         .order_by("received_at", "pk")
         .iterator(chunk_size=2000)

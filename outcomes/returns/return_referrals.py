@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from frontdoor.london import start_of
 from outcomes.models import DownstreamOutcome
 from referrals.models import ContactSubject
-from screening.models import CENSUS_REFERRAL_ROUTES, Decision
+from screening.models import Decision, is_referral
 
 # Social care acted on the referral: what makes a closure not an NFA.
 ACTED_ON = (
@@ -39,9 +39,10 @@ def child_subjects_received(
     ).annotate(standing_route=Decision.objects.standing_at(as_at).route_for("contact"))
 
 
-def is_return_referral(standing_route: str | None) -> bool:
-    """Advice on a phone consultation stands as information and advice: never one."""
-    return standing_route in CENSUS_REFERRAL_ROUTES
+def is_return_referral(standing_route: str | None, pathway: str = "") -> bool:
+    """Advice on a phone consultation stands as information and advice: never one; nor
+    is a specialist pathway's contact (``screening.models.is_referral``)."""
+    return is_referral(standing_route, pathway, census=True)
 
 
 def referral_nfa_subject_ids(subject_ids: Iterable[int], as_of: date) -> set[int]:

@@ -26,7 +26,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
-from referrals.models import Contact, ContactSubject, ContactWithdrawal
+from referrals.models import FRONT_DOOR, Contact, ContactSubject, ContactWithdrawal
 from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
@@ -53,6 +53,7 @@ class ContactFact:
     agency_id: int | None
     source_code: str
     route: str = ""  # of the decision standing at as_at; "" when none stands
+    service_id: int | None = None  # the onward service that decision names
     first_decided_at: datetime | None = None
     decided_on: date | None = None
     # Withdrawn (as recorded at as_at): no decision stood, and none will (ADR 0036).
@@ -200,7 +201,7 @@ class Facts:
     @cached_property
     def re_referrals(self) -> set[int]:
         """Contacts with a child who had a referral in the 12 months before (any period)."""
-        from screening.models import REFERRAL_ROUTES
+        from screening.models import is_referral
 
         found = set()
         for child, history in self.contacts_by_child.items():
@@ -208,7 +209,7 @@ class Facts:
                 continue
             for index, fact in enumerate(history):
                 if any(
-                    other.route in REFERRAL_ROUTES and earlier_within_year(other, fact)
+                    is_referral(other.route) and earlier_within_year(other, fact)
                     for other in history[:index]
                 ):
                     found.add(fact.id)
@@ -239,6 +240,7 @@ WITH appearances AS (
       AND contact.received_at < %(horizon)s
       AND contact.received_at <= %(as_at)s
       AND contact.created_at <= %(as_at)s
+      AND contact.pathway = ''
       AND NOT EXISTS (
           SELECT 1 FROM {withdrawal} withdrawal
           WHERE withdrawal.contact_id = contact.id AND withdrawal.withdrawn_at <= %(as_at)s
@@ -317,7 +319,8 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     )
     # Outcomes in the window can belong to a referral received before it.
     extra_ids = {row[0] for row in outcome_rows if row[5] < window_start}
-    contact_filter = in_window | Q(pk__in=extra_ids, created_at__lte=as_at)
+    # A specialist pathway's contact is counted apart, never here (docs/adr/0046).
+    contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
     related_filter = Q(
         contact__received_at__gte=window_start,
         contact__received_at__lt=window_end,
@@ -333,6 +336,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         .annotate(
             first_decided_at=standing.decided_at_for(),
             standing_route=standing.route_for(),
+            standing_service=standing.latest_for("service_id"),
             withdrawn_at=Subquery(
                 ContactWithdrawal.objects.filter(
                     contact=OuterRef("pk"), withdrawn_at__lte=as_at
@@ -349,9 +353,10 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             "first_decided_at",
             "standing_route",
             "withdrawn_at",
+            "standing_service",
         )
     )
-    for pk, received_at, channel, agency_id, code, decided, route, withdrawn in rows:
+    for pk, received_at, channel, agency_id, code, decided, route, withdrawn, service in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
@@ -367,6 +372,7 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             first_decided_at=decided,
             decided_on=london_date(decided) if decided else None,
             withdrawn_at=withdrawn,
+            service_id=service,
         )
 
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)

@@ -52,9 +52,10 @@ from frontdoor.working_days import decided_in_time
 from outcomes.deadlines import assessment_due, icpc_due, strategy_for_icpc
 from outcomes.encompass.schooldays import sent_in_time
 from outcomes.models import DownstreamOutcome
+from outcomes.scorecard.by_service import service_figures
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
-from screening.models import REFERRAL_ROUTES, Route, SharingBasis
+from screening.models import Route, SharingBasis, is_referral
 
 NOT_PROGRESSED_ROUTES = (Route.INFORMATION_AND_ADVICE, Route.EARLY_HELP)
 NOT_DECIDED = "not_decided"
@@ -316,13 +317,14 @@ def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -
         for value, members in groups.items():
             figures[f"{dimension}:{value}"] = Figure(_contact_items(members), contacts)
 
+    figures.update(service_figures(received, contacts))  # routes split by service
     decided_items = _contact_items(decided)
     for route in Route:
         figures[f"route_share:{route.value}"] = Figure(
             _contact_items(f for f in decided if f.route == route), decided_items
         )
 
-    referrals = [f for f in received if f.route in REFERRAL_ROUTES]
+    referrals = [f for f in received if is_referral(f.route)]  # facts hold no pathways
     referral_items = _contact_items(referrals)
     figures["referrals"] = Figure(referral_items, contacts)
     figures["re_referrals"] = Figure(

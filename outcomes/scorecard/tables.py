@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from outcomes.models import DownstreamOutcome
+from outcomes.scorecard import by_service
 from outcomes.scorecard.measures import (
     CHECKS_WITHOUT_CONSENT,
     HEADLINE_MEASURES,
@@ -31,6 +32,7 @@ BREAKDOWN_TITLES = {
     "channel": "Contacts by channel",
     "route": "Contacts by route (standing decision)",
     "route_share": "Contacts decided in the period, by route",
+    by_service.DIMENSION: by_service.TITLE,
     "assessment_outcome": "Assessments completed, by outcome",
     "check_basis": "Multi-agency checks asked, by basis for sharing",
 }
@@ -80,6 +82,8 @@ def value_label(dimension: str, value: str, source_labels: dict[str, str]) -> st
         return channel_label(value)
     if dimension in ("route", "route_share"):
         return route_label(value)
+    if dimension == by_service.DIMENSION:
+        return by_service.service_label(value)
     if dimension == "assessment_outcome":
         return DownstreamOutcome.AssessmentOutcome(value).label
     if dimension == "check_basis":
@@ -110,6 +114,8 @@ def headline_rows(figures: Figures) -> list[Row]:
 
 def breakdown_rows(figures: Figures, dimension: str, source_labels: dict[str, str]) -> list[Row]:
     prefix = f"{dimension}:"
+    if dimension == by_service.DIMENSION:
+        return _service_rows(figures, prefix)
     keys = sorted(
         (key for key in figures if key.startswith(prefix)),
         key=lambda key: _sort_key(dimension, key[len(prefix) :]),
@@ -123,6 +129,22 @@ def breakdown_rows(figures: Figures, dimension: str, source_labels: dict[str, st
             figures[key],
         )
         for key in keys
+    ]
+
+
+def _service_rows(figures: Figures, prefix: str) -> list[Row]:
+    """The routes split by service: labels and order read in one query."""
+    values = [key[len(prefix) :] for key in figures if key.startswith(prefix)]
+    labels = by_service.service_labels(values) if values else {}
+    return [
+        Row(
+            f"{prefix}{value}",
+            by_service.TITLE,
+            labels[value][1],
+            Kind.RATE,
+            figures[prefix + value],
+        )
+        for value in sorted(values, key=lambda value: labels[value][0])
     ]
 
 

@@ -16,13 +16,16 @@ and police imports a force's file of them as the worker imports it.
 
 from referrals.models.api_clients import SCOPE_PERMISSIONS, ApiClient, ApiToken, Scope
 from referrals.models.contacts import (
+    FRONT_DOOR,
     OPEN_STATUSES,
     STATUS_MOVES,
     ConcernCategory,
     Contact,
     ContactSubject,
     MatchCandidate,
+    Pathway,
     ReferenceCounter,
+    front_door,
     queue_priority,
 )
 from referrals.models.documents import Document
@@ -59,6 +62,7 @@ from referrals.models.withdrawals import (
 
 __all__ = [
     "CHILD_INVOLVEMENTS",
+    "FRONT_DOOR",
     "OPEN_STATUSES",
     "SCOPE_PERMISSIONS",
     "STATUS_MOVES",
@@ -77,6 +81,7 @@ __all__ = [
     "Involvement",
     "MatchCandidate",
     "OutOfHoursHandover",
+    "Pathway",
     "Person",
     "PersonMerge",
     "PersonMergeMove",
@@ -101,5 +106,6 @@ __all__ = [
     "WithdrawalAskedBy",
     "WithdrawalReason",
     "WithdrawalRequest",
+    "front_door",
     "queue_priority",
 ]

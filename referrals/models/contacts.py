@@ -27,6 +27,30 @@ class ConcernCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Pathway(models.TextChoices):
+    """Specialist pathways (docs/adr/0046): contacts the front door records and answers
+    but that are not referrals to children's social care. Each has its own short form,
+    clock and outcomes (``screening/pathways.py``); they are counted apart: never in the
+    scorecard, the census's referrals, re-referrals or Annex A List 3
+    (``screening.models.is_referral``, the one definition)."""
+
+    LADO = "lado", "Allegation against an adult who works with children (LADO)"
+    PRIVATE_FOSTERING = "private_fostering", "Private fostering notification"
+    NRPF = "nrpf", "Family with no recourse to public funds"
+    UNACCOMPANIED = "unaccompanied", "Unaccompanied child"
+    INFORMATION_REQUEST = "information_request", "Request for information from another council"
+    CP_TRANSFER_IN = "cp_transfer_in", "Child protection transfer in"
+
+
+# A front-door contact, as against a specialist pathway's: the filter for querysets
+# over contacts (``FRONT_DOOR``) and over rows naming one (``front_door("contact")``).
+def front_door(contact: str = "") -> models.Q:
+    return models.Q(**{f"{contact}__pathway" if contact else "pathway": ""})
+
+
+FRONT_DOOR = front_door()
+
+
 class ReferenceCounter(models.Model):
     """Issues contact references per year: FD-2026-000001, FD-2026-000002, …"""
 
@@ -116,6 +140,10 @@ class Contact(models.Model):
     advice_given = models.TextField(blank=True)
     advice_only = models.BooleanField(
         default=False, help_text="Ended as advice in the conversation; not screened further."
+    )
+    # A specialist pathway's contact (docs/adr/0046), or "" for the front door's own.
+    pathway = models.CharField(
+        max_length=30, choices=Pathway.choices, blank=True, default="", db_default=""
     )
 
     # Recorded by the emergency duty team out of hours (docs/adr/0044): marked "from EDT"
@@ -251,7 +279,9 @@ _S = Contact.Status
 # ``contact_status_move``'s alone: a conditional update from the status it was read in.
 # Any open contact may be withdrawn (screening.services_withdraw), never a decided one.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
-    _S.RECEIVED: (_S.IN_SCREENING, _S.AWAITING_CHECKS, _S.WITHDRAWN),  # taken; or a check asked
+    # Taken; or a check asked; or a specialist pathway's contact closed with its
+    # outcome (docs/adr/0046: the service allows it for those alone).
+    _S.RECEIVED: (_S.IN_SCREENING, _S.AWAITING_CHECKS, _S.WITHDRAWN, _S.CLOSED),
     _S.IN_SCREENING: (_S.AWAITING_CHECKS, _S.AWAITING_APPROVAL, _S.DECIDED, _S.WITHDRAWN),
     # Answered, or the screener goes ahead without; or decided with the reason recorded.
     _S.AWAITING_CHECKS: (_S.IN_SCREENING, _S.AWAITING_APPROVAL, _S.DECIDED, _S.WITHDRAWN),

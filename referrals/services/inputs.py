@@ -139,3 +139,5 @@ class ContactInput:
     decision_due_at: datetime | None = None
     # Recorded by the emergency duty team out of hours (docs/adr/0044).
     out_of_hours: bool = False
+    # A specialist pathway's contact (docs/adr/0046); its clock is ``decision_due_at``.
+    pathway: str = ""

@@ -18,7 +18,15 @@ from frontdoor.models import AuditEvent, ReferralSource, User
 from frontdoor.roles import Permission
 from frontdoor.working_days import response_due
 from referrals import matching
-from referrals.models import ApiClient, Contact, ContactSubject, MatchCandidate, Person, Restriction
+from referrals.models import (
+    ApiClient,
+    Contact,
+    ContactSubject,
+    MatchCandidate,
+    Pathway,
+    Person,
+    Restriction,
+)
 from referrals.models.people import alias_of
 from referrals.services.census import census_details_clean, census_return_year
 from referrals.services.inputs import (
@@ -95,7 +103,10 @@ def _from_account(referrer: ReferrerInput, account: User) -> ReferrerInput:
 
 
 def _check(data: ContactInput, channel: Contact.Channel) -> None:
-    if not any(subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects):
+    # An allegation against an adult (LADO) may name no child yet (docs/adr/0046).
+    if data.pathway != Pathway.LADO and not any(
+        subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects
+    ):
         raise ContactRejected("A contact must be about at least one child.")
     if not data.concern_categories:
         raise ContactRejected("A contact needs at least one category of concern.")
@@ -242,6 +253,7 @@ def contact_row(
         advice_given=data.advice_given,
         advice_only=data.advice_only,
         out_of_hours=data.out_of_hours,
+        pathway=data.pathway,
         recorded_by=actor,
         api_client=api_client,
         idempotency_key=idempotency_key,

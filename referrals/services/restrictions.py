@@ -35,6 +35,37 @@ def _require_manager(actor: User) -> None:
         raise RestrictionRefused("Only a manager can restrict a record or lift a restriction.")
 
 
+def restriction_add_on_receipt(
+    *, actor: User, contact: Contact, reason: str, allowed: list[User]
+) -> Restriction:
+    """Restrict a specialist pathway's contact as it is recorded, by its pathway's rule
+    (a LADO allegation: to the LADO role and managers, docs/adr/0046), whoever records
+    it: the same restriction a manager makes, named people and all, so every list and
+    page that hides restricted records hides it. The recorder is named and asked."""
+    if not contact.pathway:
+        raise RestrictionRefused("Only a specialist pathway's contact is restricted on receipt.")
+    restriction = Restriction.objects.create(
+        contact=contact,
+        reason=reason,
+        ask=actor,
+        created_by=actor,
+        review_due=timezone.localdate() + RESTRICTION_REVIEW_EVERY,
+    )
+    restriction.allowed.set({*allowed, actor})
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        record_type="contact",
+        record_id=contact.reference,
+        via="referrals.restriction_add_on_receipt",
+        detail={
+            "restriction": restriction.pk,
+            "allowed": sorted(u.pk for u in restriction.allowed.all()),
+        },
+    )
+    return restriction
+
+
 @transaction.atomic
 def restriction_add(
     *,

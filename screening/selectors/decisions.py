@@ -66,7 +66,7 @@ def decision_chain(*, user: User, contact: Contact) -> list[Decision]:
         return []
     return list(
         Decision.objects.filter(contact=contact)
-        .select_related("decided_by", "approved_by", "threshold_level")
+        .select_related("decided_by", "approved_by", "threshold_level", "service")
         .order_by("-decided_at")
     )
 
@@ -87,7 +87,7 @@ def approvals_pending(*, user: User) -> QuerySet[Decision]:
         # A contact withdrawn while its decision waited: that decision never stands.
         .exclude(contact__status=Contact.Status.WITHDRAWN)
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
-        .select_related("contact", "decided_by", "threshold_level")
+        .select_related("contact", "decided_by", "threshold_level", "service")
         .order_by("decided_at")
     )
 

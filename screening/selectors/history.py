@@ -15,7 +15,7 @@ from frontdoor.london import twelve_months_before
 from frontdoor.models import User
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject, Person
-from screening.models import REFERRAL_ROUTES, Decision
+from screening.models import Decision, referral_q
 from screening.selectors.access import can_screen
 
 
@@ -126,7 +126,7 @@ def _standing_referral_on(contact_id: str = "contact_id"):
     """Subquery: the contact's standing decision makes it a referral."""
     return Exists(
         Decision.objects.standing_latest().filter(
-            contact=OuterRef(contact_id), route__in=REFERRAL_ROUTES
+            referral_q("route", "contact"), contact=OuterRef(contact_id)
         )
     )
 

@@ -20,7 +20,7 @@ from referrals.models import (
     queue_priority,
 )
 from referrals.selectors_police import cumulative_flags
-from screening.models import REFERRAL_ROUTES, Decision
+from screening.models import Decision, referral_q
 from screening.selectors.access import can_screen
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
@@ -95,8 +95,9 @@ def clock_for(
 
 
 def in_queue() -> Q:
-    """The contacts the screening queue holds: open, and not advice only."""
-    return Q(status__in=OPEN_STATUSES, advice_only=False)
+    """The contacts the screening queue holds: open, not advice only, and the front
+    door's own (a specialist pathway's contact has its own list: docs/adr/0046)."""
+    return Q(status__in=OPEN_STATUSES, advice_only=False, pathway="")
 
 
 def past_due(now: datetime) -> Q:
@@ -114,7 +115,7 @@ def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = 
     """A standing referral decision, in the 12 months before, about a child on this contact."""
     return Exists(
         Decision.objects.standing_latest().filter(
-            route__in=REFERRAL_ROUTES,
+            referral_q("route", "contact"),
             contact__received_at__lt=OuterRef(outer_received),
             contact__received_at__gte=TwelveMonthsBefore(OuterRef(outer_received)),
             contact__subjects__role__in=ContactSubject.CHILD_ROLES,

@@ -35,6 +35,7 @@ from referrals.models import (
 from screening import services as screening_services
 from screening import services_checks
 from screening import services_log as log_services
+from screening import services_pathways as pathway_services
 from screening.audits import services as audit_services
 from screening.audits.weeks import last_complete_week
 from screening.meetings import services as meeting_services
@@ -78,6 +79,7 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 M, S, PAM, PV = "manager", "screener", "partner_agency_member", "performance_viewer"
 EDT = "edt"
 REF, CS, ADM = "referrer", "case_system", "administrator"
+LADO = "lado"
 
 
 def only(status_for_others: int, allowed: dict[str, int], anon: int = IN) -> dict[str, int]:
@@ -244,6 +246,15 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:joint-review": (only(403, {M: 200}), None),
     "screening:joint-review-csv": (only(403, {M: 200}), None),
     "screening:contact": (only(404, STAFF), None),
+    # Specialist pathways (docs/adr/0046): the index for anyone handling one; the
+    # world's pathway is a LADO allegation, for the LADO role and managers only (its
+    # record restricted to them; screeners are told it does not exist). An empty form
+    # is the page again with its errors.
+    "screening:pathway-index": (only(403, {**STAFF, LADO: 200}), None),
+    "screening:pathways": (only(403, {M: 200, LADO: 200}), None),
+    "screening:pathway-new": (only(403, {M: 200, LADO: 200}), only(403, {M: 400, LADO: 400})),
+    "screening:pathway": (only(404, {M: 200, LADO: 200}), None),
+    "screening:pathway-outcome": (POST_ONLY, only(404, {M: 400, LADO: 400})),
     "screening:claim": (POST_ONLY, SCREENING_POST),
     "screening:release": (POST_ONLY, SCREENING_POST),
     "screening:reassign": (POST_ONLY, only(403, {M: 404})),
@@ -518,6 +529,22 @@ def url_world() -> tuple[dict, dict]:
         )
     )
     calendar = encompass_support.calendar_2026_27()
+    # A LADO allegation, restricted on receipt to the LADO role and managers.
+    allegation = pathway_services.pathway_record(
+        actor=users["lado"],
+        pathway="lado",
+        data=pathway_services.PathwayInput(
+            concerns="A pupil says a teacher hurt her.",
+            children=[child_input()],
+            referrer=referral_services.ReferrerInput(name="Jo Head"),
+            details={
+                "adult_name": "Mark Teacher",
+                "adult_role": "PE teacher",
+                "organisation": "Oak Primary School",
+                "organisation_contact": "Jo Head",
+            },
+        ),
+    )
     directory_school = encompass_support.school()
     # A contact the emergency duty team recorded out of hours, not yet handed over.
     edt_contact, _ = referral_services.contact_submit(
@@ -527,6 +554,8 @@ def url_world() -> tuple[dict, dict]:
     )
     ids = {
         # The check to the police alerted the member (outcomes/alerts).
+        "pathway_kind": "lado",
+        "pathway_reference": allegation.contact.reference,
         "alert_id": Alert.objects.get(recipient=member, subject_id=check.pk).pk,
         "encompass_id": encompass_notice.pk,
         "ack_token": encompass_notices.acknowledge_token(encompass_notice),

@@ -12,6 +12,7 @@ from demo.encompass import demo_encompass_load
 from demo.intake import DEMO_CONTACT_COUNT, demo_contacts_load
 from demo.out_of_hours import demo_out_of_hours_load
 from demo.outcomes import demo_notices_summary, demo_outcomes_load
+from demo.pathways import demo_pathways_load
 from demo.police import demo_police_load
 from demo.screening import demo_meetings_load, demo_screening_load
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         schools_told = demo_encompass_load(now=now)
         alerts = demo_alerts_load(now=now)
         out_of_hours = demo_out_of_hours_load(now=now)
+        pathways = demo_pathways_load(now=now)
         if created:
             self.stdout.write(f"Created {created} synthetic contacts (made-up people only).")
         if screened:
@@ -94,6 +96,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "The emergency duty team recorded a contact last night and handed it over: "
                 "it is at the top of the queue, marked from EDT."
+            )
+        if pathways:
+            self.stdout.write(
+                f"Recorded {pathways} specialist pathway contacts (LADO, private fostering, "
+                "NRPF, unaccompanied, requests from other councils), counted apart."
             )
         if created:
             self.stdout.write(demo_notices_summary(emails_go=self._where_emails_go()))
