@@ -70,6 +70,29 @@ class GradeForm(LengthMessagesMixin, forms.Form):
         }
 
 
+class MoveForm(forms.Form):
+    """Give an audit not yet graded to another manager who may grade it."""
+
+    to = forms.TypedChoiceField(
+        label="Give this audit to",
+        coerce=int,
+        error_messages={
+            "required": "Choose the manager to give this audit to",
+            "invalid_choice": "Choose a manager from the list",
+        },
+    )
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.managers = {m.pk: m for m in managers}
+        self.fields["to"].choices = [("", "Choose a manager")] + [
+            (m.pk, m.full_name) for m in managers
+        ]
+
+    def manager(self):
+        return self.managers[self.cleaned_data["to"]]
+
+
 class DrawForm(forms.Form):
     week = DateField(
         label="A day in the week",
