@@ -10,6 +10,8 @@ from referrals.fields import DateField
 from screening.audits.services import CriterionGrade, CriterionInput
 from screening.models_audits import AuditCriterion, AuditGrade
 
+NUL = "null_characters_not_allowed"
+
 
 def _grade_field(label: str, message: str, help_text: str = "") -> forms.ChoiceField:
     return forms.ChoiceField(
@@ -110,13 +112,17 @@ class CriterionForm(LengthMessagesMixin, forms.Form):
         label="What it asks",
         max_length=200,
         help_text="A few words, for example Rationale",
-        error_messages={"required": "Enter what the criterion asks"},
+        error_messages={
+            "required": "Enter what the criterion asks",
+            NUL: "What it asks has a null character (\\0) in it: type it again",
+        },
     )
     guidance = forms.CharField(
         label="What a good decision shows (optional)",
         required=False,
         widget=forms.Textarea({"rows": 3}),
         max_length=LIMITS.reason,
+        error_messages={NUL: "The guidance has a null character (\\0) in it: type it again"},
     )
     position = forms.IntegerField(
         label="Order",
