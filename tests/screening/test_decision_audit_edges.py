@@ -50,6 +50,16 @@ def test_the_day_a_sample_was_drawn_is_said_in_london_time(client, manager):
     assert "was already sampled on 1 July 2026" in again.text
 
 
+@pytest.mark.django_db
+def test_a_rubric_title_already_asked_is_said_so(client, manager):
+    client.force_login(manager)
+    duplicate = client.post(
+        reverse("screening:audit-rubric"), {"title": "rationale", "position": "1"}
+    )
+    assert duplicate.status_code == 400
+    assert "The rubric already asks" in duplicate.text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_adding_one_criterion_at_once_are_told_it_is_there():
     """The first manager's insert is held open; the second's page passes the check

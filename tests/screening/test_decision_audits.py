@@ -493,12 +493,3 @@ def test_a_hostile_rubric_title_gets_a_message_and_keeps_what_was_typed(client, 
     if "\x00" not in bad:
         assert bad in response.text
     assert not AuditCriterion.objects.filter(guidance=guidance).exists()
-
-
-def test_a_rubric_title_already_asked_is_said_so(client, manager):
-    client.force_login(manager)
-    duplicate = client.post(
-        reverse("screening:audit-rubric"), {"title": "rationale", "position": "1"}
-    )
-    assert duplicate.status_code == 400
-    assert "The rubric already asks" in duplicate.text
