@@ -212,9 +212,11 @@ class DecisionQuerySet(models.QuerySet):
         ``end``, made then needing no approval or approved then, that were still their
         contact's standing decision at ``end``: a week's decisions for its audit sample
         and joint review. A past week's answer never changes (an approval is final)."""
+        # Both ends in each branch, so each index (decided_at, approval_at) reads the
+        # week alone, not everything from then to now.
         return self.standing_latest(end - timedelta(microseconds=1)).filter(
-            Q(approval=Decision.Approval.NOT_NEEDED, decided_at__gte=start)
-            | Q(approval=Decision.Approval.APPROVED, approval_at__gte=start)
+            Q(approval=Decision.Approval.NOT_NEEDED, decided_at__gte=start, decided_at__lt=end)
+            | Q(approval=Decision.Approval.APPROVED, approval_at__gte=start, approval_at__lt=end)
         )
 
     def current(self) -> DecisionQuerySet:

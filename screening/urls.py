@@ -74,6 +74,7 @@ urlpatterns = [
     path("audits/", audits.audits, name="audits"),
     path("audits/draw/", audits.audits_draw, name="audits-draw"),
     path("audits/<int:audit_id>/", audits.audit, name="audit"),
+    path("audits/<int:audit_id>/move/", audits.audit_move, name="audit-move"),
     path("audits/<int:audit_id>/feedback/", audits.feedback, name="audit-feedback"),
     path("audits/rubric/", audits.rubric, name="audit-rubric"),
     path("audits/rubric/<int:criterion_id>/", audits.criterion, name="audit-criterion"),

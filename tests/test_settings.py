@@ -257,3 +257,11 @@ def test_a_council_name_set_empty_still_names_a_council():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "'Demonstration County Council'"
+
+
+@pytest.mark.parametrize("percent", ["0.001", "0", "-5", "100.5"])
+def test_a_decision_audit_share_the_samples_cannot_keep_refuses_to_start(percent):
+    """A sample keeps its share to two decimal places: 0.001 % would be kept as 0."""
+    result = run_manage("check", env_overrides={"DECISION_AUDIT_SAMPLE_PERCENT": percent})
+    assert result.returncode != 0
+    assert "DECISION_AUDIT_SAMPLE_PERCENT must be from 0.01 to 100" in result.stderr

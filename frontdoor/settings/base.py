@@ -365,9 +365,10 @@ COMPLEX_CASE_RULES = {
 }
 # Decision quality audits (docs/adr/0043): the share of each week's decisions sampled
 # for a manager to grade (at least one of each screener's whatever the share).
+# Each sample keeps its share to two decimal places, so less than 0.01 would be 0.
 DECISION_AUDIT_SAMPLE_PERCENT = env.float("DECISION_AUDIT_SAMPLE_PERCENT", default=5.0)
-if not 0 < DECISION_AUDIT_SAMPLE_PERCENT <= 100:
-    raise ImproperlyConfigured("DECISION_AUDIT_SAMPLE_PERCENT must be more than 0 and at most 100")
+if not 0.01 <= DECISION_AUDIT_SAMPLE_PERCENT <= 100:
+    raise ImproperlyConfigured("DECISION_AUDIT_SAMPLE_PERCENT must be from 0.01 to 100")
 # How long contacts are kept, by where they went, before their personal details are
 # proposed for erasure (a manager approves each batch). Referrals to social care are
 # kept far longer: councils keep children's social care records to the child's 25th

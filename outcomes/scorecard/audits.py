@@ -16,7 +16,13 @@ from datetime import datetime
 from django.db.models import Count
 
 from outcomes.scorecard.periods import Period
-from screening.models import AuditCriterionGrade, AuditGrade, DecisionAudit, Route
+from screening.models import (
+    AuditCriterion,
+    AuditCriterionGrade,
+    AuditGrade,
+    DecisionAudit,
+    Route,
+)
 from screening.models_audits import GOOD_OR_BETTER
 
 GRADES = list(AuditGrade)
@@ -83,14 +89,20 @@ def audit_results(*, period: Period, as_at: datetime) -> AuditResults:
     for row in rows:
         by_route.setdefault(row["decision__route"], Counter())[row["grade"]] += row["n"]
         overall[row["grade"]] += row["n"]
-    criteria: dict[str, Counter] = {}
+    # By criterion, under its wording now: a reworded criterion is still one line.
+    criteria: dict[int, Counter] = {}
     for row in (
         AuditCriterionGrade.objects.filter(audit__in=_graded(period, as_at))
-        .values("criterion_title", "grade")
+        .values("criterion_id", "grade")
         .annotate(n=Count("pk"))
-        .order_by("criterion_title")
+        .order_by()
     ):
-        criteria.setdefault(row["criterion_title"], Counter())[row["grade"]] += row["n"]
+        criteria.setdefault(row["criterion_id"], Counter())[row["grade"]] += row["n"]
+    titles = dict(
+        AuditCriterion.objects.filter(pk__in=criteria)
+        .order_by("position", "pk")
+        .values_list("pk", "title")
+    )
     trend = []
     for each in period.trend():
         counts: Counter = Counter(
@@ -104,6 +116,6 @@ def audit_results(*, period: Period, as_at: datetime) -> AuditResults:
         period=period,
         by_route=[_line(r.label, by_route[r.value]) for r in Route if r.value in by_route],
         overall=_line("All routes", overall),
-        by_criterion=[_line(title, counts) for title, counts in criteria.items()],
+        by_criterion=[_line(title, criteria[pk]) for pk, title in titles.items()],
         trend=trend,
     )

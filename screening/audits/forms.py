@@ -10,6 +10,8 @@ from referrals.fields import DateField
 from screening.audits.services import CriterionGrade, CriterionInput
 from screening.models_audits import AuditCriterion, AuditGrade
 
+NUL = "null_characters_not_allowed"
+
 
 def _grade_field(label: str, message: str, help_text: str = "") -> forms.ChoiceField:
     return forms.ChoiceField(
@@ -70,6 +72,29 @@ class GradeForm(LengthMessagesMixin, forms.Form):
         }
 
 
+class MoveForm(forms.Form):
+    """Give an audit not yet graded to another manager who may grade it."""
+
+    to = forms.TypedChoiceField(
+        label="Give this audit to",
+        coerce=int,
+        error_messages={
+            "required": "Choose the manager to give this audit to",
+            "invalid_choice": "Choose a manager from the list",
+        },
+    )
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.managers = {m.pk: m for m in managers}
+        self.fields["to"].choices = [("", "Choose a manager")] + [
+            (m.pk, m.full_name) for m in managers
+        ]
+
+    def manager(self):
+        return self.managers[self.cleaned_data["to"]]
+
+
 class DrawForm(forms.Form):
     week = DateField(
         label="A day in the week",
@@ -87,13 +112,17 @@ class CriterionForm(LengthMessagesMixin, forms.Form):
         label="What it asks",
         max_length=200,
         help_text="A few words, for example Rationale",
-        error_messages={"required": "Enter what the criterion asks"},
+        error_messages={
+            "required": "Enter what the criterion asks",
+            NUL: "What it asks has a null character (\\0) in it: type it again",
+        },
     )
     guidance = forms.CharField(
         label="What a good decision shows (optional)",
         required=False,
         widget=forms.Textarea({"rows": 3}),
         max_length=LIMITS.reason,
+        error_messages={NUL: "The guidance has a null character (\\0) in it: type it again"},
     )
     position = forms.IntegerField(
         label="Order",

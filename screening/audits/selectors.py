@@ -2,7 +2,9 @@
 
 Managers see every sample and audit (a restricted contact's only by reference unless
 it is open to them) and grade those given to them. The screener who made a decision
-sees its audit once it is graded, and no one else's. The rubric is the council's,
+sees its audit once it is graded, and no one else's; before then they see nothing of
+it, a manager who decided included. Feedback is read through the screening pages, so
+only by someone who may still screen. The rubric is the council's,
 kept by managers and administrators.
 """
 
@@ -20,6 +22,7 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals import selectors as referral_selectors
 from referrals.models import Contact
+from referrals.selectors import can_screen
 from screening.models_audits import AuditCriterion, AuditSample, DecisionAudit
 
 # The decider's home page lists feedback not yet read, and what was read recently.
@@ -62,6 +65,12 @@ def _audits() -> QuerySet[DecisionAudit]:
     )
 
 
+def _not_before_graded(audits: QuerySet[DecisionAudit], user: User) -> QuerySet[DecisionAudit]:
+    """Without the audits of ``user``'s own decisions not graded yet: before grading
+    the decider sees nothing of an audit (docs/adr/0043), even when a manager."""
+    return audits.exclude(decision__decided_by_id=user.pk, graded_at__isnull=True)
+
+
 def _with_closed(audits: QuerySet[DecisionAudit], user: User) -> QuerySet[DecisionAudit]:
     """Each carries ``closed``: its contact is restricted to people other than ``user``."""
     return audits.annotate(closed=referral_selectors.closed_to(user, "decision__contact_id"))
@@ -69,11 +78,12 @@ def _with_closed(audits: QuerySet[DecisionAudit], user: User) -> QuerySet[Decisi
 
 def audit_get(*, user: User, audit_id: int) -> DecisionAudit:
     """An audit, for a manager to read or grade: 403 for anyone else, 404 for one that
-    does not exist, then the restricted-record refusal when its contact is not open."""
+    does not exist or is of their own decision not graded yet, then the
+    restricted-record refusal when its contact is not open."""
     if not can_audit(user):
         raise PermissionDenied
     try:
-        audit = _audits().get(pk=audit_id)
+        audit = _not_before_graded(_audits(), user).get(pk=audit_id)
     except DecisionAudit.DoesNotExist:
         raise Http404("No audit found") from None
     referral_selectors.contact_ensure_open(user=user, contact=audit.decision.contact)
@@ -82,7 +92,10 @@ def audit_get(*, user: User, audit_id: int) -> DecisionAudit:
 
 def feedback_get(*, user: User, audit_id: int) -> DecisionAudit:
     """A graded audit of a decision ``user`` made, for them to read: 404 alike for one
-    that does not exist, is not graded yet or is of someone else's decision."""
+    that does not exist, is not graded yet or is of someone else's decision, and for
+    someone who may no longer screen (the feedback shows the screening)."""
+    if not can_screen(user):
+        raise Http404("No audit found")
     try:
         audit = _audits().get(pk=audit_id, decision__decided_by_id=user.pk, graded_at__isnull=False)
     except DecisionAudit.DoesNotExist:
@@ -134,26 +147,31 @@ def samples_recent(*, user: User, count: int = SAMPLES_SHOWN) -> list[SampleView
         return []
     samples = list(AuditSample.objects.select_related("drawn_by").order_by("-week_start")[:count])
     audits: dict[int, list[DecisionAudit]] = {sample.pk: [] for sample in samples}
-    for audit in _with_closed(_audits().filter(sample__in=samples), user).order_by("pk"):
+    shown = _not_before_graded(_audits().filter(sample__in=samples), user)
+    for audit in _with_closed(shown, user).order_by("pk"):
         audits[audit.sample_id].append(audit)
     return [SampleView(sample, audits[sample.pk]) for sample in samples]
 
 
 def audits_to_grade(*, user: User) -> list[DecisionAudit]:
-    """The audits given to ``user`` and not yet graded, oldest week first."""
+    """The audits given to ``user`` and not yet graded, oldest week first (not those of
+    a contact erased since: they are no longer graded)."""
     if not can_audit(user):
         return []
     return list(
-        _with_closed(_audits().filter(assigned_to=user, graded_at__isnull=True), user).order_by(
-            "sample__week_start", "pk"
-        )
+        _with_closed(
+            _audits().filter(
+                assigned_to=user, graded_at__isnull=True, decision__contact__erased_at__isnull=True
+            ),
+            user,
+        ).order_by("sample__week_start", "pk")
     )
 
 
 def feedback_for(*, user: User) -> list[DecisionAudit]:
     """Graded audits of ``user``'s decisions for their home page: every one not yet
     read, and those read in the last ``FEEDBACK_SHOWN_DAYS`` days; newest first."""
-    if not user.is_authenticated:
+    if not can_screen(user):
         return []
     recent = timezone.now() - timedelta(days=FEEDBACK_SHOWN_DAYS)
     return list(
@@ -170,8 +188,11 @@ def feedback_for(*, user: User) -> list[DecisionAudit]:
 
 def audits_on(*, user: User, contact: Contact) -> dict[int, DecisionAudit]:
     """Audits of the decisions on ``contact`` that ``user`` may read, by decision id:
-    every one for a manager, the graded audits of their own decisions for anyone else."""
-    audits = _audits().filter(decision__contact=contact)
+    every one for a manager but those of their own decisions not graded yet, the graded
+    audits of their own decisions for anyone else who may screen."""
+    audits = _not_before_graded(_audits().filter(decision__contact=contact), user)
     if not can_audit(user):
+        if not can_screen(user):
+            return {}
         audits = audits.filter(decision__decided_by_id=user.pk, graded_at__isnull=False)
     return {audit.decision_id: audit for audit in audits}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, User
 from referrals import selectors as referral_selectors
+from referrals.models import Contact
 from screening.audits import sampling
 from screening.audits.selectors import can_audit, can_edit_rubric, graders
 from screening.audits.weeks import has_ended, week_bounds, week_label, week_of
@@ -70,7 +71,8 @@ def audit_sample_draw(
             start, end
         ).values_list("pk", "decided_by_id")
     ]
-    percent = Decimal(str(settings.DECISION_AUDIT_SAMPLE_PERCENT))
+    # Kept to two decimal places; settings refuse a share that would be kept as 0.
+    percent = Decimal(str(settings.DECISION_AUDIT_SAMPLE_PERCENT)).quantize(Decimal("0.01"))
     try:
         # Two drawers at once (the task and a manager): the database keeps one sample
         # per week; the second waits for the first and then takes its sample.
@@ -83,7 +85,10 @@ def audit_sample_draw(
                 decisions_in_week=len(population),
             )
     except IntegrityError:
-        sample = AuditSample.objects.get(week_start=week_start)
+        # Only the unique week means "drawn already"; any other refusal is a fault.
+        sample = AuditSample.objects.filter(week_start=week_start).first()
+        if sample is None:
+            raise
         audits_assign_waiting(sample=sample, now=now)
         return sample, False
     chosen = sampling.sample_choose(population, week_start=week_start, percent=percent)
@@ -108,16 +113,50 @@ def audit_sample_draw(
     return sample, True
 
 
+def _stuck_release(ungraded, managers: list[User]) -> None:
+    """Take back each audit given to someone who can no longer grade it: no longer an
+    active manager, or the contact is now restricted to people other than them."""
+    assigned = list(
+        ungraded.filter(assigned_to__isnull=False).values_list(
+            "pk", "assigned_to_id", "decision__contact_id"
+        )
+    )
+    by_pk = {manager.pk: manager for manager in managers}
+    by_manager: dict[int, list[tuple[int, int]]] = {}
+    for audit_id, manager_id, contact_id in assigned:
+        by_manager.setdefault(manager_id, []).append((audit_id, contact_id))
+    stuck = []
+    for manager_id, audits in by_manager.items():
+        manager = by_pk.get(manager_id)
+        if manager is None:
+            stuck += [audit_id for audit_id, _ in audits]
+            continue
+        barred = referral_selectors.restrictions_barring_contacts(
+            user=manager, contact_ids={contact_id for _, contact_id in audits}
+        )
+        stuck += [audit_id for audit_id, contact_id in audits if contact_id in barred]
+    if stuck:
+        DecisionAudit.objects.filter(pk__in=stuck, graded_at__isnull=True).update(
+            assigned_to=None, assigned_at=None
+        )
+
+
 def audits_assign_waiting(*, sample: AuditSample | None = None, now: datetime | None = None) -> int:
     """Give each audit still waiting for a manager (of ``sample``, or of every sample)
-    to one who may grade it; how many were given."""
-    waiting = DecisionAudit.objects.filter(assigned_to__isnull=True, graded_at__isnull=True)
+    to one who may grade it, and give again each given to someone who no longer may
+    (left, no longer a manager, or the contact since restricted to others); how many
+    were given. One nobody may grade waits."""
+    ungraded = DecisionAudit.objects.filter(
+        graded_at__isnull=True, decision__contact__erased_at__isnull=True
+    )
     if sample is not None:
-        waiting = waiting.filter(sample=sample)
-    waiting = list(waiting.select_related("decision", "sample").order_by("pk"))
+        ungraded = ungraded.filter(sample=sample)
+    managers = list(graders())
+    _stuck_release(ungraded, managers)
+    waiting = ungraded.filter(assigned_to__isnull=True).select_related("decision", "sample")
+    waiting = list(waiting.order_by("pk"))
     if not waiting:
         return 0
-    managers = list(graders())
     contact_ids = {audit.decision.contact_id for audit in waiting}
     barred = {
         manager.pk: set(
@@ -203,6 +242,14 @@ def decision_audit_grade(
         raise AuditRefused("A decision is never graded by the person who made or approved it.")
     if audit.is_graded:
         raise AuditRefused("This audit has already been graded; a grade is not changed.")
+    # Locked as the retention erasure locks it: feedback is never written about a child
+    # whose details were erased (the erasure would not come back to erase it).
+    contact = Contact.objects.select_for_update().get(pk=decision.contact_id)
+    if contact.erased_at is not None:
+        raise AuditRefused(
+            "This contact's details were erased under the retention policy: "
+            "its decision is no longer graded."
+        )
     referral_selectors.contact_ensure_open(user=actor, contact=decision.contact)
     grades = set(AuditGrade.values)
     asked = list(AuditCriterion.objects.filter(is_active=True))
@@ -229,6 +276,50 @@ def decision_audit_grade(
     audit.save(update_fields=["grade", "comments", "graded_by", "graded_at"])
     _audit_change(actor, audit, "decision_audit_grade", grade=grade)
     return audit
+
+
+@transaction.atomic
+def decision_audit_move(*, actor: User, audit: DecisionAudit, to: User) -> DecisionAudit:
+    """A manager gives an audit not yet graded to another manager who may grade it
+    (the one it was given to is away, or has too many)."""
+    if not can_audit(actor):
+        raise AuditRefused("Only managers move an audit to another manager.")
+    audit = (
+        DecisionAudit.objects.select_for_update()
+        .select_related("decision__contact")
+        .get(pk=audit.pk)
+    )
+    referral_selectors.contact_ensure_open(user=actor, contact=audit.decision.contact)
+    if audit.is_graded:
+        raise AuditRefused("This audit has already been graded: it stays with who graded it.")
+    if to.pk not in {m.pk for m in audit_movable_to(audit)}:
+        raise AuditRefused(
+            "Choose a manager who may grade this audit: not its decider or approver, "
+            "and one the contact is open to."
+        )
+    if audit.assigned_to_id == to.pk:
+        return audit
+    previous = audit.assigned_to_id
+    audit.assigned_to, audit.assigned_at = to, timezone.now()
+    audit.save(update_fields=["assigned_to", "assigned_at"])
+    _audit_change(actor, audit, "decision_audit_move", moved_from=previous, moved_to=to.pk)
+    return audit
+
+
+def audit_movable_to(audit: DecisionAudit) -> list[User]:
+    """The managers ``audit`` may be given to: active managers but its decider and
+    approver, the contact open to them."""
+    decision = audit.decision
+    managers = [
+        m for m in graders() if m.pk not in (decision.decided_by_id, decision.approved_by_id)
+    ]
+    return [
+        m
+        for m in managers
+        if not referral_selectors.restrictions_barring_contacts(
+            user=m, contact_ids=[decision.contact_id]
+        )
+    ]
 
 
 @transaction.atomic
@@ -286,13 +377,20 @@ def _rubric_audit(actor: User, criterion: AuditCriterion, action: AuditEvent.Act
 @transaction.atomic
 def audit_criterion_add(*, actor: User, data: CriterionInput) -> AuditCriterion:
     title = _rubric_guard(actor, data)
-    criterion = AuditCriterion.objects.create(
-        title=title,
-        guidance=data.guidance.strip(),
-        position=data.position,
-        is_active=data.is_active,
-        changed_by=actor,
-    )
+    try:
+        # Another manager adding the same title at once: the unique title refuses one.
+        with transaction.atomic():
+            criterion = AuditCriterion.objects.create(
+                title=title,
+                guidance=data.guidance.strip(),
+                position=data.position,
+                is_active=data.is_active,
+                changed_by=actor,
+            )
+    except IntegrityError:
+        if AuditCriterion.objects.filter(title=title).exists():
+            raise AuditRefused(f"The rubric already asks “{title}”.") from None
+        raise
     _rubric_audit(actor, criterion, AuditEvent.Action.CREATE)
     return criterion
 
@@ -308,6 +406,12 @@ def audit_criterion_change(
     criterion.title, criterion.guidance = title, data.guidance.strip()
     criterion.position, criterion.is_active = data.position, data.is_active
     criterion.changed_by = actor
-    criterion.save()
+    try:
+        with transaction.atomic():
+            criterion.save()
+    except IntegrityError:
+        if AuditCriterion.objects.filter(title=title).exclude(pk=criterion.pk).exists():
+            raise AuditRefused(f"The rubric already asks “{title}”.") from None
+        raise
     _rubric_audit(actor, criterion, AuditEvent.Action.CHANGE)
     return criterion

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
 from screening import selectors as screening_selectors
 from screening.audits import selectors, services
-from screening.audits.forms import CriterionForm, DrawForm, GradeForm
+from screening.audits.forms import CriterionForm, DrawForm, GradeForm, MoveForm
 from screening.audits.weeks import last_complete_week, week_label
 from screening.models import Screening
 from screening.models_audits import DecisionAudit
@@ -75,7 +76,7 @@ def audits_draw(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"The week of {week} was already sampled on "
-                    f"{sample.drawn_at:%-d %B %Y}: it is the sample below.",
+                    f"{timezone.localtime(sample.drawn_at):%-d %B %Y}: it is the sample below.",
                 )
             return redirect(f"{reverse('screening:audits')}#week-{sample.week_start.isoformat()}")
     return _audits_page(request, form, status=400)
@@ -130,9 +131,56 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
                 )
                 return redirect("screening:audits")
         status = 400
+    return _audit_page(request, audit, form=form, move_form=_move_form(audit), status=status)
+
+
+def _move_form(audit: DecisionAudit, data=None) -> MoveForm | None:
+    """For an audit not yet graded: the other managers who may grade it (shown only
+    when there are some; a form posted without any says to choose one)."""
+    if audit.is_graded:
+        return None
+    managers = [m for m in services.audit_movable_to(audit) if m.pk != audit.assigned_to_id]
+    return MoveForm(data, managers=managers) if managers or data is not None else None
+
+
+def _audit_page(request, audit, *, form, move_form, status) -> HttpResponse:
     context = _decision_context(request, audit)
-    context.update({"form": form, "show_errors": status == 400})
+    errors = (form, move_form) if status == 400 else ()
+    context.update(
+        {
+            "form": form,
+            "move_form": move_form,
+            "error_form": next((f for f in errors if f is not None and f.errors), None),
+            "show_errors": status == 400,
+        }
+    )
     return render(request, "screening/audits/audit.html", context, status=status)
+
+
+@require_POST
+def audit_move(request: HttpRequest, audit_id: int) -> HttpResponse:
+    """A manager gives an audit not yet graded to another manager who may grade it."""
+    audit = selectors.audit_get(user=request.user, audit_id=audit_id)
+    move_form = _move_form(audit, request.POST)
+    if move_form is None:
+        raise PermissionDenied("A graded audit stays with the manager who graded it.")
+    if move_form.is_valid():
+        try:
+            moved = services.decision_audit_move(
+                actor=request.user, audit=audit, to=move_form.manager()
+            )
+        except services.AuditRefused as refused:
+            move_form.add_error("to", str(refused))
+        else:
+            messages.success(
+                request,
+                f"Audit of the decision on {audit.decision.contact.reference} given to "
+                f"{moved.assigned_to.full_name}.",
+            )
+            return redirect("screening:audit", audit_id=audit.pk)
+    may_grade = audit.assigned_to_id == request.user.pk
+    form = GradeForm(criteria=selectors.rubric_asked()) if may_grade else None
+    return _audit_page(request, audit, form=form, move_form=move_form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -37,7 +38,9 @@ def joint_review(request: HttpRequest) -> HttpResponse:
     if not can_audit(request.user):
         raise PermissionDenied
     week_start, error = _week(request)
-    data = review.joint_review(user=request.user, week_start=week_start)
+    data = review.joint_review(
+        user=request.user, week_start=week_start, page=request.GET.get("page")
+    )
     audit_views(actor=request.user, record_type="contact", record_ids=_shown(data), request=request)
     return render(
         request,
@@ -45,8 +48,10 @@ def joint_review(request: HttpRequest) -> HttpResponse:
         {
             "review": data,
             "routes": review.ROUTES,
-            "weeks": review.weeks_offered(),
+            "weeks": review.weeks_offered(earliest=data.earliest),
             "week_error": error,
+            "page": data.page,
+            "query": urlencode({"week": week_start.isoformat()}),
         },
         status=400 if error else 200,
     )
@@ -59,16 +64,16 @@ def joint_review_csv(request: HttpRequest) -> HttpResponse:
     week_start, error = _week(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    data = review.joint_review(user=request.user, week_start=week_start)
+    rows, shown = review.csv_rows(user=request.user, week_start=week_start)
     audit_views(
         actor=request.user,
         record_type="contact",
-        record_ids=_shown(data),
+        record_ids=shown,
         request=request,
         action=AuditEvent.Action.EXPORT,
     )
     response = HttpResponse(
-        csv_bytes(review.CSV_HEADER, review.csv_rows(data)), content_type="text/csv; charset=utf-8"
+        csv_bytes(review.CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = (
         f'attachment; filename="joint-review-{week_start.isoformat()}.csv"'

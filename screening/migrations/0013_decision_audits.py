@@ -281,14 +281,6 @@ class Migration(migrations.Migration):
                 "abstract": False,
             },
         ),
-        migrations.AddIndex(
-            model_name="decision",
-            index=models.Index(fields=["decided_at"], name="decision_decided_at_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="decision",
-            index=models.Index(fields=["approval_at"], name="decision_approval_at_idx"),
-        ),
         migrations.AddField(
             model_name="auditcriterion",
             name="changed_by",

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.london import london_date
 from frontdoor.roles import Role
@@ -78,3 +79,25 @@ def test_the_figures_are_those_graded_by_the_moment_counted(graded):
     before = audit_results(period=graded, as_at=graded.starts_at)
     assert before.overall.total == 0
     assert before.trend[-1].line.percent == ""
+
+
+def test_a_reworded_criterion_is_one_line_under_its_wording_now(graded):
+    rationale = AuditCriterion.objects.get(title="Rationale")
+    services.audit_criterion_change(
+        actor=UserFactory(roles=[Role.MANAGER]),
+        criterion=rationale,
+        data=services.CriterionInput(
+            title="Rationale and analysis", guidance="", position=rationale.position
+        ),
+    )
+
+    results = audit_results(period=graded, as_at=timezone.now())
+
+    labels = [line.label for line in results.by_criterion]
+    assert "Rationale" not in labels
+    assert labels.count("Rationale and analysis") == 1
+    line = results.by_criterion[labels.index("Rationale and analysis")]
+    assert line.counts == (1, 1, 0, 1)
+    # In the rubric's order.
+    asked = AuditCriterion.objects.order_by("position", "pk").values_list("title", flat=True)
+    assert labels == list(asked)

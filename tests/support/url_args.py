@@ -37,6 +37,7 @@ ARGS = {
     "screening:meeting-guest-add": ["run_id"],
     "screening:meeting-contribution": ["entry_id"],
     "screening:audit": ["audit_id"],
+    "screening:audit-move": ["audit_id"],
     "screening:audit-feedback": ["graded_audit_id"],
     "screening:audit-criterion": ["criterion_id"],
     "screening:edt-handover": ["edt_reference"],

@@ -239,6 +239,7 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "screening:audits": (only(403, {M: 200}), None),
     "screening:audits-draw": (POST_ONLY, only(403, {M: 400})),
     "screening:audit": (only(403, {M: 200}), only(403, {M: 400})),
+    "screening:audit-move": (POST_ONLY, only(403, {M: 400})),
     "screening:audit-feedback": (only(404, {S: 200}), only(404, {S: 302})),
     "screening:audit-rubric": (only(403, {M: 200, ADM: 200}), only(403, {M: 400, ADM: 400})),
     "screening:audit-criterion": (only(403, {M: 200, ADM: 200}), only(403, {M: 400, ADM: 400})),
