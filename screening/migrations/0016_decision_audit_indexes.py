@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("screening", "0013_decision_audits"),
+        ("screening", "0015_pathway_records"),
     ]
 
     operations = [
