@@ -11,13 +11,15 @@ from screening import (
     views_family,
     views_log,
     views_police,
+    views_queue,
     views_withdraw,
 )
 from screening.meetings import views as meetings
 
 app_name = "screening"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", views_queue.queue, name="queue"),
+    path("queue-updates/", views_queue.queue_updates, name="queue-updates"),
     path("take-next/", views.claim_next, name="claim-next"),
     path("police-triage/", views_police.police_triage, name="police-triage"),
     path("approvals/", views_approvals.approvals, name="approvals"),

@@ -456,7 +456,9 @@ LOGGING = {
     },
 }
 
-# --- The partner API; police notifications (grades, clocks, imports); Operation Encompass
+# --- The partner API; police notifications (grades, clocks, imports); Operation Encompass;
+# the pages that keep themselves current
 from .api import *  # noqa: E402, F403
 from .encompass import *  # noqa: E402, F403
+from .live import *  # noqa: E402, F403
 from .police import *  # noqa: E402, F403

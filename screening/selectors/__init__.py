@@ -54,17 +54,27 @@ from screening.selectors.police import (
 )
 from screening.selectors.queue import (
     AMBER_WHEN_LEFT,
+    CLOCK_STATES,
     Clock,
     QueueFilters,
+    breaching_within,
     clock_for,
+    clock_state,
     immediate_risk,
+    not_taken,
     queue,
     queue_flags,
+    taken_among,
+    waiting,
+    with_children,
+    with_decided_at,
+    with_overdue_check,
 )
 from screening.selectors.withdrawals import withdrawable, withdrawal_parts
 
 __all__ = [
     "AMBER_WHEN_LEFT",
+    "CLOCK_STATES",
     "FAMILY_HISTORY_SHOWN",
     "HISTORY_SHOWN",
     "ChildHistory",
@@ -79,6 +89,7 @@ __all__ = [
     "TriageRow",
     "approval_get",
     "approvals_pending",
+    "breaching_within",
     "bulk_refusals",
     "bulk_triage",
     "can_approve",
@@ -91,6 +102,7 @@ __all__ = [
     "checks_on",
     "child_histories",
     "clock_for",
+    "clock_state",
     "decided_at",
     "decision_chain",
     "earlier_referrals",
@@ -102,6 +114,7 @@ __all__ = [
     "log_entry_get",
     "log_for",
     "member_history",
+    "not_taken",
     "police_parts",
     "previous_standing",
     "primary_need_labels",
@@ -110,6 +123,11 @@ __all__ = [
     "restricted_asks",
     "screeners",
     "screening_get",
+    "taken_among",
+    "waiting",
+    "with_children",
+    "with_decided_at",
+    "with_overdue_check",
     "withdrawable",
     "withdrawal_parts",
 ]

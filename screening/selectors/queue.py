@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from frontdoor.london import TwelveMonthsBefore
@@ -20,10 +21,49 @@ from referrals.models import (
     queue_priority,
 )
 from referrals.selectors_police import cumulative_flags
-from screening.models import REFERRAL_ROUTES, Decision
+from screening.models import REFERRAL_ROUTES, AgencyCheck, Decision
+from screening.models_checks import answer_overdue
 from screening.selectors.access import can_screen
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
+CLOCK_STATES = ("red", "amber", "green", "breaching")
+
+
+def waiting() -> Q:
+    """Contacts waiting for a decision: the queue's rows before its filters (the partial
+    index ``contact_open_queue_idx`` holds exactly these)."""
+    return Q(status__in=OPEN_STATUSES, advice_only=False)
+
+
+def breaching_within() -> timedelta:
+    return timedelta(hours=settings.BREACHING_WITHIN_HOURS)
+
+
+def clock_state(rag: str, now: datetime) -> Q:
+    """Open contacts whose clock stands at ``rag`` at ``now``, as a filter: "red" (due
+    now or before), "amber" (due within AMBER_WHEN_LEFT of working time), "green"
+    (later), or "breaching" (due within BREACHING_WITHIN_HOURS of the clock: about to
+    turn red). The queue's filter and the today page's counts are both this."""
+    amber_until = add_working_time(now, AMBER_WHEN_LEFT)
+    return {
+        "red": Q(decision_due_at__lte=now),
+        "amber": Q(decision_due_at__gt=now, decision_due_at__lte=amber_until),
+        "green": Q(decision_due_at__gt=amber_until),
+        "breaching": Q(decision_due_at__gt=now, decision_due_at__lte=now + breaching_within()),
+    }[rag]
+
+
+def not_taken() -> Q:
+    """Open contacts no screener holds."""
+    return Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
+
+
+def with_overdue_check(now: datetime, agency_id: int | None = None) -> Exists:
+    """Contacts with a check overdue (``answer_overdue``), from ``agency_id`` or any."""
+    checks = AgencyCheck.objects.filter(answer_overdue(now), contact=OuterRef("pk"))
+    if agency_id is not None:
+        checks = checks.filter(agency_id=agency_id)
+    return Exists(checks)
 
 
 @dataclass(frozen=True)
@@ -119,6 +159,8 @@ class QueueFilters:
     channel: str = ""
     source_agency: str = ""
     assigned: str = ""  # "", "me", "unassigned" or a user id
+    immediate: bool = False
+    overdue_checks: str = ""  # "", "any" or an agency id
     complex: bool = False
     re_referral: bool = False
     search: str = ""
@@ -131,15 +173,9 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     now = now or timezone.now()
     contacts = (
         referral_selectors.contacts_visible_to(user=user)
-        .filter(status__in=OPEN_STATUSES, advice_only=False)
+        .filter(waiting())
         .select_related("screening__assigned_to", "police_notification")
-        .prefetch_related(
-            Prefetch(
-                "subjects",
-                queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
-                to_attr="child_subjects",
-            )
-        )
+        .prefetch_related(_children())
         .order_by(queue_priority(), "decision_due_at", "pk")
     )
     if filters.status:
@@ -151,9 +187,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     if filters.assigned == "me":
         contacts = contacts.filter(screening__assigned_to=user)
     elif filters.assigned == "unassigned":
-        contacts = contacts.filter(
-            Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
-        )
+        contacts = contacts.filter(not_taken())
     elif filters.assigned.isdigit():
         contacts = contacts.filter(screening__assigned_to_id=int(filters.assigned))
     # The flags are worked out for the rows shown (queue_flags); filtering by one
@@ -164,14 +198,14 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         contacts = contacts.annotate(is_re_referral=_standing_referral_earlier()).filter(
             is_re_referral=True
         )
-    if filters.rag == "red":
-        contacts = contacts.filter(decision_due_at__lte=now)
-    elif filters.rag == "amber":
-        contacts = contacts.filter(
-            decision_due_at__gt=now, decision_due_at__lte=add_working_time(now, AMBER_WHEN_LEFT)
-        )
-    elif filters.rag == "green":
-        contacts = contacts.filter(decision_due_at__gt=add_working_time(now, AMBER_WHEN_LEFT))
+    if filters.rag in CLOCK_STATES:
+        contacts = contacts.filter(clock_state(filters.rag, now))
+    if filters.immediate:
+        contacts = contacts.filter(urgency=Contact.Urgency.IMMEDIATE)
+    if filters.overdue_checks == "any":
+        contacts = contacts.filter(with_overdue_check(now))
+    elif filters.overdue_checks.isdigit():
+        contacts = contacts.filter(with_overdue_check(now, int(filters.overdue_checks)))
     term = filters.search.strip()
     if term:
         contacts = contacts.filter(
@@ -213,6 +247,46 @@ def queue_flags(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
+def _children() -> Prefetch:
+    return Prefetch(
+        "subjects",
+        queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
+        to_attr="child_subjects",
+    )
+
+
+def with_children(contacts: list[Contact]) -> list[Contact]:
+    """Give each contact its ``child_subjects`` (as ``queue`` does), in one query: for
+    rows read without them (a poll reads them only for the rows it draws)."""
+    prefetch_related_objects(contacts, _children())
+    return contacts
+
+
+def with_decided_at(contacts: list[Contact]) -> list[Contact]:
+    """Mark each contact ``first_decided_at`` (where its clock stopped), in one query:
+    all a poll of the queue needs to draw the clocks of the rows a page keeps."""
+    decided = dict(
+        Contact.objects.filter(pk__in=[c.pk for c in contacts])
+        .annotate(first_decided_at=Decision.objects.standing().decided_at_for())
+        .values_list("pk", "first_decided_at")
+    )
+    for contact in contacts:
+        contact.first_decided_at = decided.get(contact.pk)
+    return contacts
+
+
+def taken_among(*, user: User, references: list[str]) -> set[str]:
+    """Which of these contacts a screener now holds: those gone from a page because
+    they were taken (the queue filtered to contacts not yet taken)."""
+    if not can_screen(user) or not references:
+        return set()
+    return set(
+        Contact.objects.filter(
+            reference__in=references, screening__assigned_to__isnull=False
+        ).values_list("reference", flat=True)
+    )
+
+
 def _contacts_with_child_named(term: str):
     words = term.split()
     children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
@@ -243,7 +317,7 @@ def immediate_risk(*, user: User) -> list[Contact]:
     if not can_screen(user):
         return []
     return list(
-        Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
+        Contact.objects.filter(waiting())
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
         .annotate(first_decided_at=Decision.objects.standing().decided_at_for())

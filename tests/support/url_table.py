@@ -159,6 +159,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:warning-review": (only(404, STAFF), only(404, STAFF)),
     "referrals:warning-end": (only(404, STAFF), only(404, STAFF)),
     "screening:queue": (only(403, STAFF), None),
+    # What changed on a page of the queue, polled by htmx (docs/adr/0041).
+    "screening:queue-updates": (only(403, STAFF), None),
     # Bulk triage of standard-risk police notifications; nothing ticked is a 400.
     "screening:police-triage": (only(403, STAFF), only(403, {S: 400, M: 400})),
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),

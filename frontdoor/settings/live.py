@@ -1,0 +1,18 @@
+"""Settings for the pages that keep themselves current (the today page and the screening
+queue, docs/adr/0041), and the clock on a check asked of a partner agency. Part of every
+profile through base.py."""
+
+from __future__ import annotations
+
+from .environment import env
+
+# How often an open page asks the server what changed (htmx polling, one small request).
+LIVE_QUEUE_POLL_SECONDS = env.float("LIVE_QUEUE_POLL_SECONDS", default=15.0)
+LIVE_TODAY_POLL_SECONDS = env.float("LIVE_TODAY_POLL_SECONDS", default=30.0)
+# "Breaching soon" on the today page and the queue's filter: due within this many hours
+# of wall-clock time (the amber state, AMBER_WHEN_LEFT, counts working time).
+BREACHING_WITHIN_HOURS = env.float("BREACHING_WITHIN_HOURS", default=2.0)
+# A check sent to a partner agency and not answered within this many working hours is
+# overdue (screening.models_checks.answer_overdue): the one definition, for the today
+# page, the queue's filter and alerts.
+CHECK_ANSWER_WORKING_HOURS = env.float("CHECK_ANSWER_WORKING_HOURS", default=4.0)
