@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from frontdoor.london import TwelveMonthsBefore
@@ -21,7 +22,7 @@ from referrals.models import (
     queue_priority,
 )
 from referrals.selectors_police import cumulative_flags
-from screening.models import REFERRAL_ROUTES, AgencyCheck, Decision
+from screening.models import REFERRAL_ROUTES, AgencyCheck, Decision, Screening
 from screening.models_checks import answer_overdue
 from screening.selectors.access import can_screen
 
@@ -29,10 +30,11 @@ AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
 CLOCK_STATES = ("red", "amber", "green", "breaching")
 
 
-def waiting() -> Q:
+def waiting(through: str = "") -> Q:
     """Contacts waiting for a decision: the queue's rows before its filters (the partial
-    index ``contact_open_queue_idx`` holds exactly these)."""
-    return Q(status__in=OPEN_STATUSES, advice_only=False)
+    index ``contact_open_queue_idx`` holds exactly these). ``through``: the path to the
+    contact from another model ("contact__")."""
+    return Q(**{f"{through}status__in": OPEN_STATUSES, f"{through}advice_only": False})
 
 
 def breaching_within() -> timedelta:
@@ -53,9 +55,16 @@ def clock_state(rag: str, now: datetime) -> Q:
     }[rag]
 
 
-def not_taken() -> Q:
-    """Open contacts no screener holds."""
-    return Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
+def not_taken() -> Exists:
+    """Contacts no screener holds (a filter): those held are few, so this is an anti-join
+    against them, not a look-up for every open contact."""
+    return ~Exists(Screening.objects.filter(contact=OuterRef("pk"), assigned_to__isnull=False))
+
+
+def immediate() -> Exact:
+    """Contacts marked immediate risk (a filter), written as the queue index's first
+    column so that the index finds them among the open contacts."""
+    return Exact(queue_priority(), 0)
 
 
 def with_overdue_check(now: datetime, agency_id: int | None = None) -> Exists:
@@ -201,7 +210,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
     if filters.rag in CLOCK_STATES:
         contacts = contacts.filter(clock_state(filters.rag, now))
     if filters.immediate:
-        contacts = contacts.filter(urgency=Contact.Urgency.IMMEDIATE)
+        contacts = contacts.filter(immediate())
     if filters.overdue_checks == "any":
         contacts = contacts.filter(with_overdue_check(now))
     elif filters.overdue_checks.isdigit():

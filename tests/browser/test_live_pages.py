@@ -3,6 +3,7 @@ parts 1 and 3): a contact recorded after the page loaded appears without a reloa
 row the screener is reading stays where it was with focus on it, the polite live region
 says what changed, and axe finds nothing before or after."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from referrals.models import Contact
 from screening import services
+from tests.browser.navigation import navigate
 from tests.factories import child_input, submit_contact
 from tests.support.browser import sign_in
 
@@ -81,3 +83,37 @@ def test_the_queue_takes_in_new_contacts_without_moving_the_row_being_read(
     said = live.inner_text()
     page.wait_for_timeout(1500)  # three polls: nothing to wait on but time
     assert live.inner_text() == said
+
+
+def test_the_today_page_updates_its_figures_without_a_reload(
+    page, settings, manager, referrer, assert_no_axe_violations
+):
+    settings.LIVE_TODAY_POLL_SECONDS = 0.5
+    for _ in range(2):
+        submit_contact(referrer)
+
+    sign_in(page, manager)
+    navigate(page, "Screening", "Today")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today at the front door")
+    waiting = page.locator("#today-waiting")
+    expect(waiting).to_have_text(re.compile(r"^2 waiting in all$"))
+    waiting.focus()
+    assert_no_axe_violations(page)
+
+    submit_contact(referrer, urgency="immediate")
+
+    expect(page.locator("#today-immediate")).to_have_text(
+        re.compile(r"^1 immediate-risk contacts not yet taken$")
+    )
+    expect(waiting).to_have_text(re.compile(r"^3 waiting in all$"))
+    live = page.locator("#today-live")
+    expect(live).to_have_attribute("aria-live", "polite")
+    expect(live).to_contain_text("1 immediate risk not taken (was 0)")
+    expect(live).to_contain_text("3 waiting (was 2)")
+    # The figures were drawn again; focus is back on the figure it was on.
+    expect(page.locator("#today-waiting")).to_be_focused()
+    assert_no_axe_violations(page)
+    # Each figure opens the list behind it.
+    page.locator("#today-immediate").click()
+    expect(page.locator("#queue-count")).to_have_text("1 open contact.")
+    assert_no_axe_violations(page)
