@@ -175,18 +175,19 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
     the immediate-risk banner, and a sentence for the page's polite live region."""
     _screener_only(request)
     _, filters = _filters(request, search=_kept_search(request, quietly=True))
-    contacts = selectors.queue(user=request.user, filters=filters).prefetch_related(None)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    contacts = selectors.queue(user=request.user, filters=filters)
+    page = Paginator(selectors.queue_state(contacts), PAGE_SIZE).get_page(request.GET.get("page"))
     current = selectors.with_decided_at(list(page.object_list))
     shown = queue_changes.parse(request.GET.get("shown", ""))
     changes = queue_changes.compare(shown, current)
     immediate = _immediate(request.user)
     shown_immediate = set(shown.immediate) if shown else set()
     new_immediate = [c for c, _ in immediate if c.reference not in shown_immediate]
-    # The rows drawn in full (names and all): new ones, or every one when redrawn.
-    drawn = current if changes.redraw else changes.new
+    # The rows drawn in full (names and all), read again whole: new ones, or every one
+    # when the table is drawn afresh.
+    drawn = [contact.pk for contact in (current if changes.redraw else changes.new)]
     full = (
-        _row_context(request.user, selectors.with_children(list(drawn)))
+        _row_context(request.user, list(contacts.filter(pk__in=drawn)))
         if drawn
         else {"rows": [], "warnings": {}}
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -264,11 +264,24 @@ def _children() -> Prefetch:
     )
 
 
-def with_children(contacts: list[Contact]) -> list[Contact]:
-    """Give each contact its ``child_subjects`` (as ``queue`` does), in one query: for
-    rows read without them (a poll reads them only for the rows it draws)."""
-    prefetch_related_objects(contacts, _children())
-    return contacts
+def queue_state(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """``queue``'s contacts with only what a poll of the queue compares and draws again
+    (reference, status, screener, clock): planning the page's full query, with its joins
+    and restriction flag, costs more than running it."""
+    return (
+        contacts.prefetch_related(None)
+        .select_related(None)
+        .select_related("screening")
+        .only(
+            "reference",
+            "status",
+            "decision_due_at",
+            "urgency",
+            "advice_only",
+            "received_at",
+            "screening__assigned_to",
+        )
+    )
 
 
 def with_decided_at(contacts: list[Contact]) -> list[Contact]:
@@ -330,6 +343,6 @@ def immediate_risk(*, user: User) -> list[Contact]:
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
         .annotate(first_decided_at=Decision.objects.standing().decided_at_for())
-        .only("reference", "decision_due_at", "urgency", "channel")
+        .only("reference", "status", "decision_due_at", "urgency", "channel")
         .order_by(queue_priority(), "decision_due_at", "pk")[:20]
     )
