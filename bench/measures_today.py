@@ -2,7 +2,9 @@
 and one update cycle of a page that keeps itself current (a poll, as htmx sends it
 every few seconds while the page is open): the screening queue's, and the today
 page's. A poll is timed as the server serves it when nothing has changed, which is
-what almost every poll finds; its cost is per person with the page open."""
+what almost every poll finds; its cost is per person with the page open. What every
+open page polls for alike is worked out once every LIVE_SHARED_SECONDS and shared
+(frontdoor.shared_figures): the polls here find it shared, as most do."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import html
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -64,18 +67,32 @@ def _poll(key: str, label: str, client: Client, url: str, repeats: int) -> Resul
 
 def polls(repeats: int) -> list[Result]:
     screener = signed_in(member_of(Role.SCREENER))
-    queue = reverse("screening:queue")
-    shown = _field(screener, queue, "queue-shown")
-    queue_url = reverse("screening:queue-updates") + "?" + urlencode({"page": 1, "shown": shown})
+    shown = _field(screener, reverse("screening:queue"), "queue-shown")
+    updates = reverse("screening:queue-updates") + "?"
     label = "Queue page's poll, a screener's"
-    queue_poll = _poll("queue_poll", label, screener, queue_url, repeats)
-    queue_poll.notes.append(
-        "the first page of the whole queue, nothing changed since the page was drawn: the "
-        "rows' clocks drawn again, no row sent"
+    queue_poll = _poll(
+        "queue_poll", label, screener, updates + urlencode({"page": 1, "shown": shown}), repeats
     )
+    queue_poll.notes.append(
+        "the first page of the whole queue, nothing changed since it was drawn, within the "
+        "minute its clocks show (three polls in four at 15 s); the count and the banner as "
+        f"shared between screeners for {settings.LIVE_SHARED_SECONDS:g} s"
+    )
+    a_minute_on = shown[:-12] + "200001010000"  # the minute its clocks showed has passed
+    clocks = _poll(
+        "queue_poll_clocks",
+        "Queue page's poll, a new minute",
+        screener,
+        updates + urlencode({"page": 1, "shown": a_minute_on}),
+        repeats,
+    )
+    clocks.notes.append("as above, with every row's clock drawn again (one poll in four)")
     manager = signed_in(member_of(Role.MANAGER))
     seen = _field(manager, reverse("outcomes:today"), "today-seen")
     today_url = reverse("outcomes:today-figures") + "?" + urlencode({"seen": seen})
     today_poll = _poll("today_poll", "Today page's poll, a manager's", manager, today_url, repeats)
-    today_poll.notes.append("nothing changed: every figure counted again, 204 sent")
-    return [queue_poll, today_poll]
+    today_poll.notes.append(
+        f"nothing changed: the front door's figures as shared for {settings.LIVE_SHARED_SECONDS:g}"
+        " s (counted afresh as the today page is), 204 sent"
+    )
+    return [queue_poll, clocks, today_poll]

@@ -2,7 +2,8 @@
 (docs/adr/0041).
 
 The page carries, in one hidden field, what it shows: how many contacts match, the
-immediate-risk banner's references, and each row's reference, status and screener. Each
+immediate-risk banner's references, each row's reference, status and screener, and the
+minute its clocks show (they are drawn again only when that has passed). Each
 poll sends it back; the server compares it with the queue as it is now and answers with
 only the changes: rows to insert (each before the row it now precedes), rows to remove,
 the cells to update in the rows that stay. The rows the screener is reading are never
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from referrals.models import Contact
 
@@ -38,6 +40,7 @@ class Shown:
     count: int
     immediate: tuple[str, ...]
     rows: tuple[Row, ...]
+    minute: str  # when its clocks were drawn, to the minute they show ("202611301032")
 
     @property
     def references(self) -> list[str]:
@@ -49,12 +52,19 @@ def row_of(contact: Contact) -> Row:
     return Row(contact.reference, contact.status, screening.assigned_to_id if screening else None)
 
 
-def state_of(*, count: int, immediate: Sequence[Contact], contacts: Sequence[Contact]) -> str:
+def minute_of(moment: datetime) -> str:
+    return f"{moment:%Y%m%d%H%M}"
+
+
+def state_of(
+    *, count: int, immediate: Sequence[Contact], contacts: Sequence[Contact], minute: str
+) -> str:
     """What the page shows, for its hidden field."""
     rows = ",".join(
         f"{row.reference}.{row.status}.{row.screener_id or ''}" for row in map(row_of, contacts)
     )
-    return ";".join([VERSION, str(count), ",".join(c.reference for c in immediate), rows])
+    references = ",".join(c.reference for c in immediate)
+    return ";".join([VERSION, str(count), references, rows, minute])
 
 
 def parse(value: str) -> Shown | None:
@@ -62,7 +72,9 @@ def parse(value: str) -> Shown | None:
     if not isinstance(value, str) or len(value) > LONGEST:
         return None
     parts = value.split(";")
-    if len(parts) != 4 or parts[0] != VERSION or not parts[1].isdigit():
+    if len(parts) != 5 or parts[0] != VERSION or not parts[1].isdigit():
+        return None
+    if not (len(parts[4]) == 12 and parts[4].isdigit()):
         return None
     immediate = tuple(filter(None, parts[2].split(",")))
     if not all(_REFERENCE.fullmatch(reference) for reference in immediate):
@@ -76,7 +88,7 @@ def parse(value: str) -> Shown | None:
         rows.append(Row(reference, status, int(screener) if screener else None))
     if len({row.reference for row in rows}) != len(rows):
         return None
-    return Shown(int(parts[1]), immediate, tuple(rows))
+    return Shown(int(parts[1]), immediate, tuple(rows), parts[4])
 
 
 @dataclass

@@ -23,6 +23,7 @@ from frontdoor import page_parts
 from frontdoor.audit import audit_views
 from frontdoor.models import User
 from frontdoor.sessions import POLL_HEADER
+from frontdoor.shared_figures import shared
 from referrals import selectors_warnings
 from referrals.models import Contact
 from screening import forms, queue_changes, selectors
@@ -103,8 +104,24 @@ def _row_context(user: User, contacts: list[Contact]) -> dict:
     }
 
 
-def _immediate(user: User) -> list[tuple[Contact, selectors.Clock]]:
-    return _rows(selectors.immediate_risk(user=user))
+def _immediate(user: User, *, fresh: bool) -> list[tuple[Contact, selectors.Clock]]:
+    """The immediate-risk banner: the same for every screener, so shared between polls
+    (``frontdoor.shared_figures``); its clocks are drawn now."""
+    if not selectors.can_screen(user):
+        return []
+    contacts = shared("queue-immediate", lambda: selectors.immediate_risk(user=user), fresh=fresh)
+    return _rows(contacts)
+
+
+def _paged(request: HttpRequest, contacts, filters: selectors.QueueFilters, *, fresh: bool) -> Page:
+    """The page of the queue asked for. How many contacts match is shared between
+    everyone polling the same filters (``frontdoor.shared_figures``), unless ``fresh``
+    or the filters are the person's own ("me", a search)."""
+    paginator = Paginator(contacts, PAGE_SIZE)
+    if filters.assigned != "me" and not filters.search:
+        key = "queue-count:" + repr(filters)
+        paginator.count = shared(key, contacts.count, fresh=fresh)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _live_context(request: HttpRequest, page: Page, immediate: list) -> dict:
@@ -119,6 +136,7 @@ def _live_context(request: HttpRequest, page: Page, immediate: list) -> dict:
             count=page.paginator.count,
             immediate=[contact for contact, _ in immediate],
             contacts=list(page.object_list),
+            minute=queue_changes.minute_of(timezone.localtime()),
         ),
     }
 
@@ -138,11 +156,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             messages.error(request, SEARCH_REFUSED)
         return redirect(f"{reverse('screening:queue')}?{request.GET.urlencode()}")
     filter_form, filters = _filters(request, search=_kept_search(request))
-    page = Paginator(selectors.queue(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _paged(request, selectors.queue(user=request.user, filters=filters), filters, fresh=True)
     rows = _row_context(request.user, list(page.object_list))
-    immediate = _immediate(request.user)
+    immediate = _immediate(request.user, fresh=True)
     # A list shows children's names: record which contacts each person saw.
     audit_views(
         actor=request.user,
@@ -176,11 +192,14 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
     _screener_only(request)
     _, filters = _filters(request, search=_kept_search(request, quietly=True))
     contacts = selectors.queue(user=request.user, filters=filters)
-    page = Paginator(selectors.queue_state(contacts), PAGE_SIZE).get_page(request.GET.get("page"))
-    current = selectors.with_decided_at(list(page.object_list))
+    page = _paged(request, selectors.queue_state(contacts), filters, fresh=False)
+    current = list(page.object_list)
     shown = queue_changes.parse(request.GET.get("shown", ""))
     changes = queue_changes.compare(shown, current)
-    immediate = _immediate(request.user)
+    minute = queue_changes.minute_of(timezone.localtime())
+    # The kept rows' clocks are drawn again once the minute they show has passed.
+    clocks = shown is None or shown.minute != minute
+    immediate = _immediate(request.user, fresh=False)
     shown_immediate = set(shown.immediate) if shown else set()
     new_immediate = [c for c, _ in immediate if c.reference not in shown_immediate]
     # The rows drawn in full (names and all), read again whole: new ones, or every one
@@ -218,7 +237,9 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
             "warnings": full["warnings"],
             "anchors": anchors,
             "new_references": {c.reference for c in changes.new} if shown else set(),
-            "kept": _rows(changes.kept),
+            "kept": _rows(selectors.with_decided_at(changes.kept))
+            if clocks
+            else [(c, None) for c in changes.kept],
             "changed": {c.reference for c in changes.changed},
             "immediate": immediate,
             "immediate_changed": shown is None

@@ -98,6 +98,7 @@ def test_the_today_measures_run(bench_urls, screener, manager, referrer):
         "today_page",
         "today_page_screener",
         "queue_poll",
+        "queue_poll_clocks",
         "today_poll",
     ]
     for result in results:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from frontdoor.london import LONDON, start_of
 from frontdoor.models import User
+from frontdoor.shared_figures import shared
 from outcomes.encompass import selectors as encompass_selectors
 from outcomes.models_encompass import EncompassNotice
 from referrals.models import Contact
@@ -253,27 +254,73 @@ def _encompass(now: datetime) -> tuple[Figure, Figure]:
     )
 
 
-def today(*, user: User, now: datetime | None = None) -> Today | None:
-    """The figures this user's today page shows, or None for someone who may not see it."""
-    if not may_see(user):
-        return None
-    now = now or timezone.now()
-    everyone = sees_everyone(user)
-    clocks, waiting, breaching = _clocks(user, everyone, now)
-    approvals, checks_held = _approvals(user, everyone)
+@dataclass(frozen=True)
+class _Common:
+    """What every screener's page shows alike: worked out once for all of them."""
+
+    immediate_not_taken: Figure
+    received: list[Period]
+    encompass_overdue: Figure
+    encompass_due_soon: Figure
+
+
+def _common(now: datetime) -> _Common:
     encompass_overdue, encompass_due_soon = _encompass(now)
+    return _Common(_immediate_not_taken(), _received(now), encompass_overdue, encompass_due_soon)
+
+
+def _team(user: User, now: datetime) -> Today:
+    common = _common(now)
+    clocks, waiting, breaching = _clocks(user, True, now)
+    approvals, checks_held = _approvals(user, True)
     return Today(
-        everyone=everyone,
+        everyone=True,
         at=now,
         clocks=clocks,
         waiting=waiting,
         breaching=breaching,
-        immediate_not_taken=_immediate_not_taken(),
-        checks_overdue=_checks_overdue(user, everyone, now),
+        immediate_not_taken=common.immediate_not_taken,
+        checks_overdue=_checks_overdue(user, True, now),
         approvals=approvals,
         checks_held=checks_held,
-        screeners=_screeners(now) if everyone else [],
-        received=_received(now),
-        encompass_overdue=encompass_overdue,
-        encompass_due_soon=encompass_due_soon,
+        screeners=_screeners(now),
+        received=common.received,
+        encompass_overdue=common.encompass_overdue,
+        encompass_due_soon=common.encompass_due_soon,
     )
+
+
+def _own(user: User, now: datetime, common: _Common) -> Today:
+    clocks, waiting, breaching = _clocks(user, False, now)
+    approvals, _ = _approvals(user, False)
+    return Today(
+        everyone=False,
+        at=now,
+        clocks=clocks,
+        waiting=waiting,
+        breaching=breaching,
+        immediate_not_taken=common.immediate_not_taken,
+        checks_overdue=_checks_overdue(user, False, now),
+        approvals=approvals,
+        checks_held=None,
+        screeners=[],
+        received=common.received,
+        encompass_overdue=common.encompass_overdue,
+        encompass_due_soon=common.encompass_due_soon,
+    )
+
+
+def today(*, user: User, fresh: bool = True) -> Today | None:
+    """The figures this user's today page shows, or None for someone who may not see it.
+    A manager's are the whole front door's, the same for every manager; a screener's mix
+    their own work with what every screener sees alike. Unless ``fresh``, what is the
+    same for everyone may be as another request counted it in the last few seconds
+    (``frontdoor.shared_figures``): the page's polls, not a person opening the page."""
+    if not may_see(user):
+        return None
+    now = timezone.now()
+    if sees_everyone(user):
+        # Every manager's page counts alike (restricted contacts are counted, not named).
+        return shared("today:team", lambda: _team(user, now), fresh=fresh)
+    common = shared("today:common", lambda: _common(now), fresh=fresh)
+    return _own(user, now, common)

@@ -15,8 +15,8 @@ from frontdoor.sessions import POLL_HEADER
 from outcomes.today import changes, selectors
 
 
-def _figures(request: HttpRequest) -> selectors.Today:
-    figures = selectors.today(user=request.user)
+def _figures(request: HttpRequest, *, fresh: bool) -> selectors.Today:
+    figures = selectors.today(user=request.user, fresh=fresh)
     if figures is None:
         raise PermissionDenied
     return figures
@@ -36,14 +36,14 @@ def _context(figures: selectors.Today) -> dict:
 
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "outcomes/today.html", _context(_figures(request)))
+    return render(request, "outcomes/today.html", _context(_figures(request, fresh=True)))
 
 
 @require_GET
 def today_figures(request: HttpRequest) -> HttpResponse:
     """The figures again when they changed since the browser's (its hidden ``seen``
     field), with a sentence for the live region; 204 (htmx leaves the page) if not."""
-    figures = _figures(request)
+    figures = _figures(request, fresh=False)
     seen = request.GET.get("seen", "")
     context = _context(figures)
     if seen == context["seen"]:

@@ -359,3 +359,25 @@ def test_the_page_asks_the_same_number_of_queries_however_much_there_is(
             services.screening_claim(actor=holder, contact=held)
             _asked(holder, held, agency, hours_ago=9)
     assert queries() == few
+
+
+def test_polls_share_the_front_doors_figures_and_opening_the_page_counts_afresh(
+    client, manager, manager_b, referrer, settings
+):
+    """Every manager's page shows the same figures: a poll takes them as another request
+    counted them in the last LIVE_SHARED_SECONDS; opening the page counts them afresh."""
+    settings.LIVE_SHARED_SECONDS = 60
+    submit_contact(referrer)
+    client.force_login(manager)
+    seen = _seen(client.get(TODAY))
+    figures = reverse("outcomes:today-figures")
+    submit_contact(referrer)
+
+    assert client.get(figures, {"seen": seen}, **POLL).status_code == 204  # as shared
+
+    client.force_login(manager_b)
+    assert _figure(client.get(TODAY), "today-waiting")[0] == 2  # afresh, and shared
+    client.force_login(manager)
+    update = client.get(figures, {"seen": seen}, **POLL)
+    assert update.status_code == 200
+    assert "2 waiting (was 1)" in update.text

@@ -61,7 +61,8 @@ def test_the_page_polls_for_changes_and_can_be_refreshed_without_javascript(
         r'<a class="govuk-link" href="/screening/\?[^"]*page=1">Refresh the list</a>', text
     )
     first, second = two_waiting
-    assert _shown(page) == f"q1;2;;{first.reference}.received.,{second.reference}.received."
+    rows = f"{first.reference}.received.,{second.reference}.received."
+    assert re.fullmatch(rf"q1;2;;{rows};\d{{12}}", _shown(page))
 
 
 def test_a_new_contact_goes_in_before_the_row_it_now_precedes_and_is_announced(
@@ -84,9 +85,9 @@ def test_a_new_contact_goes_in_before_the_row_it_now_precedes_and_is_announced(
     assert 'hx-swap-oob="beforeend:#queue-rows"' in text
     assert "Cleo Marsh" in text
     assert "Dot Marsh" in text
-    # The rows already shown are not sent again: only their clocks.
+    # The rows already shown are not sent again, nor their clocks within the minute.
     assert f'id="queue-row-{first.reference}"' not in text
-    assert f'<div id="queue-clock-{first.reference}" hx-swap-oob="innerHTML">' in text
+    assert f'id="queue-clock-{first.reference}"' not in text
     assert "Ada" not in text
     live = r'<div id="queue-live" hx-swap-oob="innerHTML">\d\d:\d\d: (.*)\.</div>'
     assert re.search(live, text).group(1) == "2 new contacts, 4 open contacts in all (was 2)"
@@ -180,7 +181,14 @@ def test_a_restricted_contact_comes_in_without_its_childs_name(
 
 @pytest.mark.parametrize(
     "shown",
-    ["", "q1;2;;<script>alert(1)</script>", "=SUM(A1)", "x" * 10_000, "q1;9;;A.b.1,A.b.2"],
+    [
+        "",
+        "q1;2;;<script>alert(1)</script>;202611301032",
+        "=SUM(A1)",
+        "x" * 10_000,
+        "q1;9;;A.b.1,A.b.2;202611301032",
+        "q1;0;;;1032",
+    ],
 )
 def test_a_state_that_cannot_be_read_redraws_the_table_and_says_nothing(
     client, screener, two_waiting, shown
@@ -200,7 +208,7 @@ def test_the_poll_keeps_the_filters_and_the_search_kept_in_the_session(
     client.force_login(screener)
     client.post(reverse("screening:queue"), {"search": "Bea"})
     page = client.get(reverse("screening:queue"))
-    assert _shown(page) == f"q1;1;;{second.reference}.received."
+    assert re.fullmatch(rf"q1;1;;{second.reference}\.received\.;\d{{12}}", _shown(page))
     submit_contact(referrer, subjects=[child_input(first_name="Ada")])
     text = _poll(client, _shown(page)).text
     assert "queue-live" not in text  # another Ada: not what this screener searched for
@@ -219,3 +227,18 @@ def test_a_poll_does_not_keep_the_session_alive(client, screener, two_waiting):
 def test_only_screening_staff_may_poll(client, referrer, two_waiting):
     client.force_login(referrer)
     assert _poll(client, "").status_code == 403
+
+
+def test_the_kept_rows_clocks_are_drawn_again_once_their_minute_has_passed(
+    client, screener, two_waiting
+):
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+    a_minute_ago = shown[:-12] + "202001010000"
+
+    text = _poll(client, a_minute_ago).text
+
+    for contact in two_waiting:
+        assert f'<div id="queue-clock-{contact.reference}" hx-swap-oob="innerHTML">' in text
+    assert "0h 59m left" in text
+    assert "queue-live" not in text  # the clocks moved on: nothing to announce
