@@ -381,3 +381,50 @@ def test_polls_share_the_front_doors_figures_and_opening_the_page_counts_afresh(
     update = client.get(figures, {"seen": seen}, **POLL)
     assert update.status_code == 200
     assert "2 waiting (was 1)" in update.text
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        {"received_from": "<script>"},
+        {"received_from": "=SUM(A1)", "received_to": "2026-01-01"},
+        {"received_from": "2026-02-30"},
+        {"received_from": "2026-03-02", "received_to": "2026-03-01"},
+        {"received_to": "9" * 10_000},
+    ],
+)
+def test_the_contacts_list_says_when_it_cannot_read_the_days_and_lists_every_contact(
+    client, screener, referrer, days
+):
+    contact = submit_contact(referrer)
+    client.force_login(screener)
+    listed = client.get(reverse("referrals:contact-list"), days)
+    assert listed.status_code == 200
+    assert "Those days could not be read: every contact is listed." in listed.text
+    assert contact.reference in listed.text
+    assert "<script>" not in listed.text
+
+
+def test_an_overdue_check_is_one_whose_answer_was_due(screener, referrer, police, settings):
+    """The filter the figures use and the due time of one check agree, a weekend included."""
+    from screening.models_checks import answer_due, answer_overdue
+
+    settings.CHECK_ANSWER_WORKING_HOURS = 4
+    contact = submit_contact(referrer)
+    services.screening_claim(actor=screener, contact=contact)
+    check = _asked(screener, contact, police, hours_ago=0)
+    friday_3pm = datetime(2026, 11, 27, 15, 0, tzinfo=LONDON)
+    AgencyCheck.objects.filter(pk=check.pk).update(sent_at=friday_3pm)
+    assert answer_due(friday_3pm) == datetime(2026, 11, 27, 19, 0, tzinfo=LONDON)
+    for now, overdue in (
+        (datetime(2026, 11, 27, 18, 59, tzinfo=LONDON), False),
+        (datetime(2026, 11, 27, 19, 0, tzinfo=LONDON), True),
+        (datetime(2026, 11, 28, 12, 0, tzinfo=LONDON), True),
+    ):
+        found = AgencyCheck.objects.filter(answer_overdue(now), pk=check.pk).exists()
+        assert found is overdue, now
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)
+    AgencyCheck.objects.filter(pk=check.pk).update(sent_at=saturday)
+    assert answer_due(saturday) == datetime(2026, 11, 30, 4, 0, tzinfo=LONDON)
+    monday_3am = datetime(2026, 11, 30, 3, 0, tzinfo=LONDON)
+    assert not AgencyCheck.objects.filter(answer_overdue(monday_3am), pk=check.pk).exists()
