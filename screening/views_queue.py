@@ -113,15 +113,29 @@ def _immediate(user: User, *, fresh: bool) -> list[tuple[Contact, selectors.Cloc
     return _rows(contacts)
 
 
+def _page_number(request: HttpRequest) -> int:
+    number = request.GET.get("page", "1")
+    return max(int(number), 1) if number.isdigit() else 1
+
+
 def _paged(request: HttpRequest, contacts, filters: selectors.QueueFilters, *, fresh: bool) -> Page:
-    """The page of the queue asked for. How many contacts match is shared between
-    everyone polling the same filters (``frontdoor.shared_figures``), unless ``fresh``
-    or the filters are the person's own ("me", a search)."""
+    """The page of the queue asked for: always its own 25 rows, read first. On the last
+    page how many match follows from them; before it, the count is shared between
+    everyone polling the same filters (``frontdoor.shared_figures``), unless ``fresh`` or
+    the filters are the person's own ("me", a search). A count shared a few seconds ago
+    never changes which rows a page shows."""
     paginator = Paginator(contacts, PAGE_SIZE)
-    if filters.assigned != "me" and not filters.search:
+    number = _page_number(request)
+    bottom = (number - 1) * PAGE_SIZE
+    rows = list(contacts[bottom : bottom + PAGE_SIZE])
+    if not rows and number > 1:
+        return paginator.get_page(number)  # past the end (the queue shrank): the last page
+    if len(rows) < PAGE_SIZE:
+        paginator.count = bottom + len(rows)
+    elif filters.assigned != "me" and not filters.search:
         key = "queue-count:" + repr(filters)
-        paginator.count = shared(key, contacts.count, fresh=fresh)
-    return paginator.get_page(request.GET.get("page"))
+        paginator.count = max(shared(key, contacts.count, fresh=fresh), bottom + len(rows))
+    return Page(rows, number, paginator)
 
 
 def _live_context(request: HttpRequest, page: Page, immediate: list) -> dict:

@@ -242,3 +242,26 @@ def test_the_kept_rows_clocks_are_drawn_again_once_their_minute_has_passed(
         assert f'<div id="queue-clock-{contact.reference}" hx-swap-oob="innerHTML">' in text
     assert "0h 59m left" in text
     assert "queue-live" not in text  # the clocks moved on: nothing to announce
+
+
+def test_polls_share_the_count_which_never_changes_the_rows_a_page_shows(
+    client, screener, referrer, two_waiting, settings, monkeypatch
+):
+    """Before the last page, how many contacts match is shared between polls for a few
+    seconds (opening the page counts afresh); the page's rows are always read afresh."""
+    from screening import views_queue
+
+    settings.LIVE_SHARED_SECONDS = 60
+    monkeypatch.setattr(views_queue, "PAGE_SIZE", 1)
+    first, _ = two_waiting
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+    assert shown.startswith("q1;2;")
+    urgent = submit_contact(referrer, urgency="immediate")
+
+    text = _poll(client, shown).text
+
+    assert f'id="queue-row-{urgent.reference}"' in text  # first in the queue now
+    assert f'<tr id="queue-row-{first.reference}" hx-swap-oob="delete">' in text
+    assert "queue-count" not in text  # still 2, as shared
+    assert "3 open contacts." in client.get(reverse("screening:queue")).text
