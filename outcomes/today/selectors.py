@@ -54,12 +54,14 @@ class Figure:
 
 @dataclass(frozen=True)
 class AgencyChecks:
+    agency_id: int
     agency: str
     overdue: Figure
 
 
 @dataclass(frozen=True)
 class ScreenerWork:
+    user_id: int
     name: str
     holding: Figure
     overdue: Figure
@@ -131,6 +133,7 @@ def _checks_overdue(user: User, everyone: bool, now: datetime) -> list[AgencyChe
     mine = {} if everyone else {"assigned": "me"}
     return [
         AgencyChecks(
+            agency_id=row["agency"],
             agency=row["agency__name"],
             overdue=Figure(
                 row["count"], _queue(overdue_checks=str(row["agency"]), **mine), row["since"]
@@ -182,6 +185,7 @@ def _screeners(now: datetime) -> list[ScreenerWork]:
     )
     return [
         ScreenerWork(
+            user_id=row["screening__assigned_to"],
             name=row["screening__assigned_to__full_name"],
             holding=Figure(row["count"], _queue(assigned=str(row["screening__assigned_to"]))),
             overdue=Figure(

@@ -206,11 +206,12 @@ def test_work_in_progress_per_screener(client, manager, screener, referrer):
     client.force_login(manager)
     page = client.get(TODAY)
 
-    assert _figure(page, "today-holding-1")[0] == 3
-    assert _figure(page, "today-holding-overdue-1")[0] == 1
-    assert _figure(page, "today-holding-2")[0] == 1
+    ids = (f"today-holding-{screener.pk}", f"today-holding-overdue-{screener.pk}")
+    assert _figure(page, ids[0])[0] == 3
+    assert _figure(page, ids[1])[0] == 1
+    assert _figure(page, f"today-holding-{other.pk}")[0] == 1
     assert page.text.index(screener.full_name) < page.text.index("Omar Other")
-    for figure_id in ("today-holding-1", "today-holding-overdue-1", "today-holding-2"):
+    for figure_id in (*ids, f"today-holding-{other.pk}"):
         count, url = _figure(page, figure_id)
         assert _queue_count(client, url) == count
 
