@@ -40,6 +40,8 @@ def test_the_queue_takes_in_new_contacts_without_moving_the_row_being_read(
         waiting.append(contact)
 
     sign_in(page, screener)
+    polls = []
+    page.on("request", lambda r: polls.append(r) if "queue-updates" in r.url else None)
     page.set_viewport_size({"width": 1280, "height": 600})
     page.goto(reverse("screening:queue"))
     reading = page.get_by_role("link", name=waiting[6].reference, exact=True)
@@ -79,6 +81,9 @@ def test_the_queue_takes_in_new_contacts_without_moving_the_row_being_read(
     assert abs(_top(reading) - before) < 1
     assert_no_axe_violations(page)
 
+    # Each poll says it is one, so it does not keep the session alive.
+    assert polls
+    assert all(poll.headers.get("x-frontdoor-poll") == "1" for poll in polls)
     # The next poll says nothing new: the live region keeps its last sentence.
     said = live.inner_text()
     page.wait_for_timeout(1500)  # three polls: nothing to wait on but time
