@@ -140,10 +140,14 @@ def due_soon_parts(*, user: User) -> dict:
     if not may_see(user):
         return {}
     soon = EncompassNotice.objects.filter(due_soon(timezone.now()))
+    # The first 20 chosen alone, then read with their contacts: joined to the contacts
+    # before choosing, the planner read every contact (half a second at a million).
+    first = list(soon.order_by("due_at", "pk").values_list("pk", flat=True)[:DUE_SOON_LISTED])
     listed = list(
-        soon.select_related("contact")
+        EncompassNotice.objects.filter(pk__in=first)
+        .select_related("contact")
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
-        .order_by("due_at", "pk")[:DUE_SOON_LISTED]
+        .order_by("due_at", "pk")
     )
     more = soon.count() - len(listed) if len(listed) == DUE_SOON_LISTED else 0
     now = timezone.now()
