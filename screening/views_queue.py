@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -240,28 +241,30 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
         gone_taken=len(gone_taken),
         new_immediate=len(new_immediate),
     )
-    return render(
-        request,
-        "screening/_queue_updates.html",
-        {
-            "page": page,
-            "changes": changes,
-            "redraw": changes.redraw,
-            "rows": full["rows"],
-            "warnings": full["warnings"],
-            "anchors": anchors,
-            "new_references": {c.reference for c in changes.new} if shown else set(),
-            "kept": _rows(selectors.with_decided_at(changes.kept))
-            if clocks
-            else [(c, None) for c in changes.kept],
-            "changed": {c.reference for c in changes.changed},
-            "immediate": immediate,
-            "immediate_changed": shown is None
-            or [c.reference for c, _ in immediate] != list(shown.immediate),
-            "count_changed": shown is None or shown.count != page.paginator.count,
-            "summary": summary,
-            "at": timezone.localtime(),
-            "query": _query(request),
-            **_live_context(request, page, immediate),
-        },
+    # A fragment: drawn without the page's context processors (navigation, roles).
+    return HttpResponse(
+        render_to_string(
+            "screening/_queue_updates.html",
+            {
+                "page": page,
+                "changes": changes,
+                "redraw": changes.redraw,
+                "rows": full["rows"],
+                "warnings": full["warnings"],
+                "anchors": anchors,
+                "new_references": {c.reference for c in changes.new} if shown else set(),
+                "kept": _rows(selectors.with_decided_at(changes.kept))
+                if clocks
+                else [(c, None) for c in changes.kept],
+                "changed": {c.reference for c in changes.changed},
+                "immediate": immediate,
+                "immediate_changed": shown is None
+                or [c.reference for c, _ in immediate] != list(shown.immediate),
+                "count_changed": shown is None or shown.count != page.paginator.count,
+                "summary": summary,
+                "at": timezone.localtime(),
+                "query": _query(request),
+                **_live_context(request, page, immediate),
+            },
+        )
     )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -49,4 +50,5 @@ def today_figures(request: HttpRequest) -> HttpResponse:
     if seen == context["seen"]:
         return HttpResponse(status=204)
     context["summary"] = changes.summary(changes.parse(seen), figures)
-    return render(request, "outcomes/today_update.html", context)
+    # A fragment: drawn without the page's context processors (navigation, roles).
+    return HttpResponse(render_to_string("outcomes/today_update.html", context))
