@@ -10,7 +10,7 @@ from itertools import cycle
 from django.db import connection, transaction
 from django.urls import reverse
 
-from bench import measures_police
+from bench import measures_police, measures_today
 from bench.load import claiming, close_intake_contacts, intake_api, notices
 from bench.measures_events import events
 from bench.measures_family import chronology, family_pages
@@ -258,6 +258,7 @@ MEASURE_GROUPS = (
     "intake",
     "events",
     "police",
+    "today",
 )
 
 
@@ -309,6 +310,9 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
     if wanted("police"):
         add(measures_police.bulk_triage(repeats))
         add(measures_police.police_import())
+    if wanted("today"):
+        for result in measures_today.today_pages(repeats) + measures_today.polls(repeats):
+            add(result)
     base = results[0].median
     compared = (
         "queue_page",
@@ -320,6 +324,8 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
         "family_large",
         "chronology",
         "events_feed",
+        "today_page",
+        "today_page_screener",
     )
     for result in [r for r in results[1:] if r.key in compared]:
         result.floor_ratio = result.median / base

@@ -18,7 +18,10 @@ measures, each as median and p95 over repeated runs with the SQL queries per run
   in GOV.UK Notify's shape;
 - the complex-case queue computation and the yearly scorecard page;
 - the pull feed of events for case systems, a page of 100 from anywhere in it, and
-  events delivered, signed, by one Celery worker process to a local receiver.
+  events delivered, signed, by one Celery worker process to a local receiver;
+- bulk triage of police notifications, and a force's batch file;
+- the today page, a manager's and a screener's, and one poll of a page that keeps
+  itself current (the queue's, the today page's).
 
 Decisions the database holds without their events for case systems (data made
 before events existed) get them first, so the feed is in proportion to the size.

@@ -81,6 +81,7 @@ AREAS: tuple[Area, ...] = (
         "Screening",
         (
             Page("Queue", "screening:queue", _SCREENS),
+            Page("Today", "outcomes:today", _SCREENS),
             Page("Contacts", "referrals:contact-list", _SCREENS),
             Page("Record a contact", "referrals:staff-form", _SCREENS),
             Page("Phone consultation", "referrals:phone-form", _SCREENS),

@@ -5,7 +5,11 @@ written again only when it was last written at least ``refresh_interval()`` ago.
 browser's timer (static/js/session-timeout.js) ends its session a margin before the
 server's (10 s, or a tenth of a short timeout) counting from the last request; the
 interval is half that margin, so the server's session always outlives the browser's.
-"Stay signed in" always writes it."""
+"Stay signed in" always writes it.
+
+A page that keeps itself current (the queue, the today page) polls the server while it
+is open; those requests carry ``POLL_HEADER`` and do not push the session's end on, so a
+page left open still times out (docs/adr/0041)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 REFRESHED_AT = "_frontdoor_refreshed_at"
+# Sent by htmx with every poll (hx-headers on the polling element).
+POLL_HEADER = "X-Frontdoor-Poll"
 # Never more than half the browser's margin, min(10 s, a tenth of the timeout) / 2.
 REFRESH_SHARE_OF_TIMEOUT = 20
 
@@ -27,6 +33,11 @@ def refresh_interval() -> float:
     )
 
 
+def is_poll(request: HttpRequest) -> bool:
+    """A page asking by itself what changed, not a person doing something."""
+    return request.headers.get(POLL_HEADER) == "1"
+
+
 def session_refresh(request: HttpRequest, *, always: bool = False) -> None:
     """Push a signed-in session's end on when it is due (or ``always``): marking it
     changed makes SessionMiddleware write it with a new expiry."""
@@ -37,12 +48,13 @@ def session_refresh(request: HttpRequest, *, always: bool = False) -> None:
 
 
 class SlidingSessionMiddleware:
-    """After AuthenticationMiddleware: only a signed-in session slides."""
+    """After AuthenticationMiddleware: only a signed-in session slides, and only when a
+    person asked (a page's poll does not)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not is_poll(request):
             session_refresh(request)
         return self.get_response(request)

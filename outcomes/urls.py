@@ -8,9 +8,12 @@ from outcomes.encompass import views as encompass
 from outcomes.returns import views as returns
 from outcomes.returns import views_annex_a
 from outcomes.scorecard import views as scorecard
+from outcomes.today import views as today
 
 app_name = "outcomes"
 urlpatterns = [
+    path("today/", today.today, name="today"),
+    path("today/figures/", today.today_figures, name="today-figures"),
     path("your-referrals/", views.my_referrals, name="my-referrals"),
     path("your-referrals/<str:reference>/", views.my_referral, name="my-referral"),
     path(

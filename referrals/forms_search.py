@@ -145,3 +145,18 @@ class RecordSearchForm(LengthMessagesMixin, forms.Form):
         by hand) is the first page, and the search clamps it to the last."""
         value = str(self.data.get("page", ""))
         return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else 1
+
+
+class ReceivedBetweenForm(forms.Form):
+    """The contacts list's filter by day of receipt, from a link (the today page's
+    figures): ISO dates in the address, each day counted whole, in London time."""
+
+    received_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    received_to = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("received_from"), cleaned.get("received_to")
+        if first and last and first > last:
+            raise forms.ValidationError("The first day is after the last.")
+        return cleaned

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.errors import RecordMerged, RecordRestricted
-from frontdoor.london import twelve_months_before
+from frontdoor.london import start_of, twelve_months_before
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import Permission
 from referrals.models import (
@@ -168,6 +169,19 @@ def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
     if user.is_authenticated and user.has_perm(Permission.RECORD_OUT_OF_HOURS.perm):
         own |= Q(recorded_by=user, out_of_hours=True)
     return contacts.filter(own)
+
+
+def contacts_received(
+    *, user: User, first: date | None = None, last: date | None = None
+) -> QuerySet[Contact]:
+    """``contacts_visible_to``, received from the London day ``first`` to the end of the
+    day ``last`` (either open-ended)."""
+    contacts = contacts_visible_to(user=user)
+    if first is not None:
+        contacts = contacts.filter(received_at__gte=start_of(first))
+    if last is not None:
+        contacts = contacts.filter(received_at__lt=start_of(last + timedelta(days=1)))
+    return contacts
 
 
 def contact_get(*, user: User, reference: str, candidates: bool = True) -> Contact:

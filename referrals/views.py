@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -29,6 +30,7 @@ from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
 from referrals.forms_documents import ReferralFileForm
 from referrals.forms_referrer import YourDetailsForm
+from referrals.forms_search import ReceivedBetweenForm
 from referrals.models import Contact, Document, MatchCandidate
 from referrals.selectors_documents import documents_for
 from referrals.selectors_referrer import referrer_details
@@ -400,8 +402,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         # outcomes app's. This address, which they used to have, leads there.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(reverse("outcomes:my-referrals") + query)
-    contacts = selectors.contacts_visible_to(user=request.user).prefetch_related("subjects")
-    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    between = ReceivedBetweenForm(request.GET)
+    days = between.cleaned_data if between.is_valid() else {}
+    if between.errors:
+        messages.error(request, "Those days could not be read: every contact is listed.")
+    first, last = days.get("received_from"), days.get("received_to")
+    contacts = selectors.contacts_received(user=request.user, first=first, last=last)
+    page = Paginator(contacts.prefetch_related("subjects"), 25).get_page(request.GET.get("page"))
     audit_views(
         actor=request.user,
         record_type="contact",
@@ -411,7 +418,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/contact_list.html",
-        {"page": page},
+        {
+            "page": page,
+            "first": first,
+            "last": last,
+            "query": urlencode({k: v.isoformat() for k, v in days.items() if v}),
+        },
     )
 
 

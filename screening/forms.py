@@ -17,6 +17,7 @@ from frontdoor.models import Agency
 from referrals.models import Contact
 from screening import services
 from screening.models import (
+    CHECK_AGENCY_TYPES,
     AdviceRecipient,
     Decision,
     OnwardService,
@@ -351,20 +352,34 @@ class QueueFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="Time left",
         required=False,
-        choices=[("", "Any"), ("red", "Overdue"), ("amber", "Due soon"), ("green", "On time")],
+        choices=[
+            ("", "Any"),
+            ("red", "Overdue"),
+            ("breaching", "Overdue within 2 hours"),
+            ("amber", "Due soon"),
+            ("green", "On time"),
+        ],
     )
     channel = forms.ChoiceField(
         label="Channel", required=False, choices=[("", "Any"), *Contact.Channel.choices]
     )
     source_agency = forms.ChoiceField(label="Source agency", required=False)
     assigned = forms.ChoiceField(label="Screener", required=False)
+    overdue_checks = forms.ChoiceField(label="Checks overdue from", required=False)
+    immediate = forms.BooleanField(label="Immediate risk only", required=False)
     complex = forms.BooleanField(label="Complex cases only", required=False)
     re_referral = forms.BooleanField(label="Re-referrals only", required=False)
 
     def __init__(self, *args, screeners=(), **kwargs):
         super().__init__(*args, **kwargs)
+        agencies = list(Agency.objects.filter(is_active=True))
         self.fields["source_agency"].choices = [("", "Any")] + [
-            (str(agency.pk), agency.name) for agency in Agency.objects.filter(is_active=True)
+            (str(agency.pk), agency.name) for agency in agencies
+        ]
+        self.fields["overdue_checks"].choices = [("", "No filter"), ("any", "Any agency")] + [
+            (str(agency.pk), agency.name)
+            for agency in agencies
+            if agency.type in CHECK_AGENCY_TYPES
         ]
         self.fields["assigned"].choices = [
             ("", "Anyone"),

@@ -12,12 +12,15 @@ nobody can now say which it was.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from frontdoor.models import Agency
+from frontdoor.working_days import add_working_time, working_time_before
 from referrals.models import Contact, ContactSubject
 
 CHECK_AGENCY_TYPES = [
@@ -178,3 +181,17 @@ class AgencyCheck(models.Model):
 
 # A check still to come back: waiting for a manager, or sent and waiting for an answer.
 WAITING_STATUSES = (AgencyCheck.Status.AWAITING_APPROVAL, AgencyCheck.Status.PENDING)
+
+
+def answer_due(sent_at: datetime) -> datetime:
+    """When the agency's answer to a check sent at ``sent_at`` is due:
+    CHECK_ANSWER_WORKING_HOURS working hours after it was sent."""
+    return add_working_time(sent_at, timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS))
+
+
+def answer_overdue(now: datetime) -> Q:
+    """Checks sent and still waiting for an answer after their agency's time is up
+    (``answer_due``): the one definition of an overdue check, as a filter. A check held
+    for a manager's approval is not the agency's to answer yet, so never overdue."""
+    hours = timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS)
+    return Q(status=AgencyCheck.Status.PENDING, sent_at__lte=working_time_before(now, hours))

@@ -13,6 +13,7 @@ from screening import (
     views_log,
     views_pathways,
     views_police,
+    views_queue,
     views_withdraw,
 )
 from screening.audits import views as audits
@@ -21,7 +22,8 @@ from screening.meetings import views as meetings
 
 app_name = "screening"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", views_queue.queue, name="queue"),
+    path("queue-updates/", views_queue.queue_updates, name="queue-updates"),
     path("pathways/", views_pathways.pathway_index, name="pathway-index"),
     path("pathways/<str:pathway>/", views_pathways.pathways, name="pathways"),
     path("pathways/<str:pathway>/new/", views_pathways.pathway_new, name="pathway-new"),

@@ -1,7 +1,9 @@
-"""HTML views for the queue, screening, checks and decisions.
+"""HTML views for screening a contact: taking it, the Signs of Safety analysis, checks
+and decisions.
 
-Validate, call a service or selector, render. Screening staff only; the checks
-asked of partner agencies have their own module (views_checks).
+Validate, call a service or selector, render. Screening staff only; the queue
+(views_queue) and the checks asked of partner agencies (views_checks) have their own
+modules.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,100 +37,10 @@ from screening.models import ComplexCaseEntry, Decision
 from screening.models_checks import WAITING_STATUSES
 from screening.selectors.police import police_parts
 
-SEARCH_SESSION_KEY = "screening-queue-search"
-SEARCH_REFUSED = (
-    "The search had a null character (\\0) in it, which no name or reference has: type it again"
-)
-
-
-def _search_usable(term: object) -> bool:
-    # PostgreSQL cannot compare text holding NUL: kept in the session, one such search
-    # was a 500 on every visit to the queue.
-    return isinstance(term, str) and "\x00" not in term
-
-
-def _kept_search(request: HttpRequest) -> str:
-    """The queue search kept in the session; one that cannot be run is dropped."""
-    term = request.session.get(SEARCH_SESSION_KEY, "")
-    if _search_usable(term):
-        return term
-    request.session.pop(SEARCH_SESSION_KEY, None)
-    messages.error(request, SEARCH_REFUSED)
-    return ""
-
 
 def _screener_only(request: HttpRequest) -> None:
     if not selectors.can_screen(request.user):
         raise PermissionDenied
-
-
-@require_http_methods(["GET", "POST"])
-def queue(request: HttpRequest) -> HttpResponse:
-    _screener_only(request)
-    if request.method == "POST":
-        # Names are personal data: the search term travels in the body and the
-        # session, never in the URL.
-        term = request.POST.get("search", "")[:100]
-        if "clear" in request.POST:
-            request.session.pop(SEARCH_SESSION_KEY, None)
-        elif _search_usable(term):
-            request.session[SEARCH_SESSION_KEY] = term
-        else:
-            messages.error(request, SEARCH_REFUSED)
-        return redirect(f"{reverse('screening:queue')}?{request.GET.urlencode()}")
-    filter_form = forms.QueueFilterForm(
-        request.GET or None, screeners=selectors.screeners(user=request.user)
-    )
-    values = filter_form.cleaned_data if filter_form.is_valid() else {}
-    filters = selectors.QueueFilters(
-        status=values.get("status", ""),
-        rag=values.get("rag", ""),
-        channel=values.get("channel", ""),
-        source_agency=values.get("source_agency", ""),
-        assigned=values.get("assigned", ""),
-        complex=values.get("complex", False),
-        re_referral=values.get("re_referral", False),
-        search=_kept_search(request),
-    )
-    page = Paginator(selectors.queue(user=request.user, filters=filters), 25).get_page(
-        request.GET.get("page")
-    )
-    rows = [
-        (contact, selectors.clock_for(contact, decided_at=contact.first_decided_at))
-        for contact in selectors.queue_flags(list(page.object_list))
-    ]
-    immediate = [
-        (c, selectors.clock_for(c, decided_at=c.first_decided_at))
-        for c in selectors.immediate_risk(user=request.user)
-    ]
-    # A list shows children's names: record which contacts each person saw.
-    audit_views(
-        actor=request.user,
-        record_type="contact",
-        record_ids={c.reference for c, _ in rows + immediate},
-        request=request,
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "screening/queue.html",
-        {
-            "filter_form": filter_form,
-            "page": page,
-            "rows": rows,
-            # Every person on the page's contacts with a warning, in one query.
-            "warnings": selectors_warnings.warnings_on_contacts(
-                user=request.user, contact_ids=[contact.pk for contact, _ in rows]
-            ),
-            "search": filters.search,
-            "immediate": immediate,
-            # Schools' notices a screener must confirm before their 08:30 (outcomes).
-            **page_parts.context_for(page_parts.SCREENING_QUEUE, user=request.user),
-            "query": query.urlencode(),
-            "can_approve": selectors.can_approve(request.user),
-        },
-    )
 
 
 @require_POST

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from referrals.models import ReferralDraft
 from referrals.services import api_client_create
-from screening.views import SEARCH_SESSION_KEY
+from screening.views_queue import SEARCH_SESSION_KEY
 from tests.support import url_table as walk
 from tests.support.contact_forms import CONCERN, child, management
 from tests.support.sessions import session_after_sign_in, sign_in_with

@@ -86,6 +86,28 @@ def test_page_measures_run_against_the_app(bench_urls, screener, manager, referr
 
 
 @pytest.mark.django_db
+def test_the_today_measures_run(bench_urls, screener, manager, referrer):
+    """Issue 23's figures: the today page, a manager's and a screener's, and one poll of
+    the queue page and of the today page, each with its query count."""
+    from bench import measures_today
+
+    screening_services.screening_claim(actor=screener, contact=submit_contact(referrer))
+    submit_contact(referrer)
+    results = measures_today.today_pages(repeats=2) + measures_today.polls(repeats=2)
+    assert [r.key for r in results] == [
+        "today_page",
+        "today_page_screener",
+        "queue_poll",
+        "queue_poll_clocks",
+        "today_poll",
+    ]
+    for result in results:
+        assert result.samples_ms, result.key
+        assert result.queries, result.key
+        assert result.key in __import__("bench.report").report.TARGETS
+
+
+@pytest.mark.django_db
 def test_a_family_is_counted_as_the_panel_shows_it(referrer):
     """The family measure picks contacts by the people their panel holds: everyone on
     the contact, matched or not, and whoever is related on record to someone on it."""

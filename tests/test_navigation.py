@@ -40,8 +40,8 @@ ACCOUNT_PAGES = {
     "alerts:preferences",
     "api-docs",
 }
-# Data rather than pages.
-NOT_PAGES = {"api-schema"}
+# Data rather than pages, and the changes a live page polls for (parts of that page).
+NOT_PAGES = {"api-schema", "screening:queue-updates", "outcomes:today-figures"}
 # Pages for people outside the service, reached from a link sent to them (a school's
 # Key Adult acknowledging an Operation Encompass notice), in no area of the service.
 OUTSIDE_PAGES = {"outcomes:encompass-acknowledge"}

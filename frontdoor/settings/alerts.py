@@ -29,8 +29,9 @@ def _london_time(name: str, default: str) -> time:
 
 
 # A multi-agency check sent to an agency is due back within this many working hours of
-# being sent; after that it is overdue (screening.selectors.checks_overdue, the one rule
-# the alerts and any page use), and the agency's MAST members are alerted.
+# being sent; after that it is overdue (screening.models_checks.answer_overdue, the one
+# rule the alerts, the today page and the queue's filter use), and the agency's MAST
+# members are alerted.
 CHECK_ANSWER_WORKING_HOURS = _positive("CHECK_ANSWER_WORKING_HOURS", 4.0)
 # Managers are alerted when a decision (or a check without consent) has waited this many
 # working hours for a manager's approval.

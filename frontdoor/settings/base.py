@@ -492,7 +492,10 @@ LOGGING = {
 # --- The partner API; police notifications (grades, clocks, imports); Operation Encompass;
 # alerts to the people who must act; service hours and the emergency duty team
 from .alerts import *  # noqa: E402, F403
+
+# the pages that keep themselves current
 from .api import *  # noqa: E402, F403
 from .encompass import *  # noqa: E402, F403
+from .live import *  # noqa: E402, F403
 from .police import *  # noqa: E402, F403
 from .service_hours import *  # noqa: E402, F403

@@ -57,3 +57,6 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_comm
 # Every signed-in request writes the session, so a page's query count does not depend on
 # how long ago the test's last page was (tests/test_sign_in.py sets the real interval).
 SESSION_REFRESH_SECONDS = 0
+# Each test counts its own world: nothing is shared between requests through Redis
+# (tests/outcomes/test_today.py turns it on where it shows the sharing).
+LIVE_SHARED_SECONDS = 0

@@ -26,6 +26,8 @@ FAILED = (Notice.Status.PERMANENT_FAILURE,)
 # Where a notice stands, as the page shows and filters it.
 STATUSES = {
     "awaiting_school": "Waiting for the school to be confirmed",
+    "awaiting_school_soon": "Waiting for the school: due soon or overdue",
+    "awaiting_school_overdue": "Waiting for the school: overdue",
     "held": "Held for the first day back",
     "due": "Being sent",
     "sent": "Sent",
@@ -39,10 +41,20 @@ def may_see(user: User) -> bool:
     return user.has_perm(Permission.SCREEN_CONTACTS.perm)
 
 
+def due_soon(now: datetime) -> Q:
+    """Waiting for a screener to confirm the school, and due within
+    ``ENCOMPASS_DUE_SOON_HOURS`` of ``now`` or overdue: the queue's banner, the today page
+    and the notices page's filter."""
+    soon = now + timedelta(hours=settings.ENCOMPASS_DUE_SOON_HOURS)
+    return Q(state=State.AWAITING_SCHOOL, due_at__lte=soon)
+
+
 def _status_filter(status: str, now: datetime) -> Q:
     released = Q(state=State.RELEASED)
     return {
         "awaiting_school": Q(state=State.AWAITING_SCHOOL),
+        "awaiting_school_soon": due_soon(now),
+        "awaiting_school_overdue": Q(state=State.AWAITING_SCHOOL, due_at__lte=now),
         "held": Q(state=State.HELD),
         "due": released & ~Q(notice__status__in=(*SENT, *FAILED)),
         "sent": released & Q(notice__status__in=SENT),
@@ -127,14 +139,15 @@ def due_soon_parts(*, user: User) -> dict:
     soonest first. No child's name: the contact's reference and the time."""
     if not may_see(user):
         return {}
-    soon = EncompassNotice.objects.filter(
-        state=State.AWAITING_SCHOOL,
-        due_at__lte=timezone.now() + timedelta(hours=settings.ENCOMPASS_DUE_SOON_HOURS),
-    )
+    soon = EncompassNotice.objects.filter(due_soon(timezone.now()))
+    # The first 20 chosen alone, then read with their contacts: joined to the contacts
+    # before choosing, the planner read every contact (half a second at a million).
+    first = list(soon.order_by("due_at", "pk").values_list("pk", flat=True)[:DUE_SOON_LISTED])
     listed = list(
-        soon.select_related("contact")
+        EncompassNotice.objects.filter(pk__in=first)
+        .select_related("contact")
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
-        .order_by("due_at", "pk")[:DUE_SOON_LISTED]
+        .order_by("due_at", "pk")
     )
     more = soon.count() - len(listed) if len(listed) == DUE_SOON_LISTED else 0
     now = timezone.now()
@@ -144,7 +157,7 @@ def due_soon_parts(*, user: User) -> dict:
     return {
         "encompass_due_soon": listed,
         "encompass_due_soon_more": more,
-        "encompass_waiting_url": reverse("outcomes:encompass") + "?status=awaiting_school",
+        "encompass_waiting_url": reverse("outcomes:encompass") + "?status=awaiting_school_soon",
     }
 
 

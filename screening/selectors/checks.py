@@ -5,19 +5,18 @@ see), and those without consent waiting for a manager."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
-from frontdoor.working_days import working_time_before
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
 from screening.models import AgencyCheck
+from screening.models_checks import answer_overdue
 from screening.selectors.access import can_approve, can_screen
 
 SENT_STATUSES = (AgencyCheck.Status.PENDING, AgencyCheck.Status.ANSWERED)
@@ -68,15 +67,10 @@ def checks_for_member(*, user: User) -> QuerySet[AgencyCheck]:
 
 
 def checks_overdue(*, now: datetime | None = None) -> QuerySet[AgencyCheck]:
-    """Checks sent and still unanswered ``CHECK_ANSWER_WORKING_HOURS`` working hours
-    after they were sent: the one rule (and the one definition of a check's due time) for
-    an overdue check, for the alerts' scan and any count of them (unscoped: callers that
-    list them for a person scope them as ``checks_for_member`` does)."""
-    now = now or timezone.now()
-    hours = timedelta(hours=settings.CHECK_ANSWER_WORKING_HOURS)
-    return AgencyCheck.objects.filter(
-        status=AgencyCheck.Status.PENDING, sent_at__lte=working_time_before(now, hours)
-    )
+    """Checks overdue at ``now`` (``AgencyCheck``'s ``answer_overdue``, the one rule), for
+    the alerts' scan and any count of them (unscoped: callers that list them for a person
+    scope them as ``checks_for_member`` does)."""
+    return AgencyCheck.objects.filter(answer_overdue(now or timezone.now()))
 
 
 def check_get_for_member(*, user: User, check_id: int) -> AgencyCheck:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from frontdoor.london import TwelveMonthsBefore
@@ -20,10 +22,50 @@ from referrals.models import (
     queue_priority,
 )
 from referrals.selectors_police import cumulative_flags
-from screening.models import Decision, referral_q
+from screening.models import AgencyCheck, Decision, Screening, referral_q
+from screening.models_checks import answer_overdue
 from screening.selectors.access import can_screen
 
 AMBER_WHEN_LEFT = timedelta(hours=6)  # the last quarter of one working day
+CLOCK_STATES = ("red", "amber", "green", "breaching")
+
+
+def breaching_within() -> timedelta:
+    return timedelta(hours=settings.BREACHING_WITHIN_HOURS)
+
+
+def clock_state(rag: str, now: datetime) -> Q:
+    """Open contacts whose clock stands at ``rag`` at ``now``, as a filter: "red" (due
+    now or before), "amber" (due within AMBER_WHEN_LEFT of working time), "green"
+    (later), or "breaching" (due within BREACHING_WITHIN_HOURS of the clock: about to
+    turn red). The queue's filter and the today page's counts are both this."""
+    amber_until = add_clock_time(now, AMBER_WHEN_LEFT)
+    return {
+        "red": past_due(now),
+        "amber": Q(decision_due_at__gt=now, decision_due_at__lte=amber_until),
+        "green": Q(decision_due_at__gt=amber_until),
+        "breaching": Q(decision_due_at__gt=now, decision_due_at__lte=now + breaching_within()),
+    }[rag]
+
+
+def not_taken() -> Exists:
+    """Contacts no screener holds (a filter): those held are few, so this is an anti-join
+    against them, not a look-up for every open contact."""
+    return ~Exists(Screening.objects.filter(contact=OuterRef("pk"), assigned_to__isnull=False))
+
+
+def immediate() -> Exact:
+    """Contacts marked immediate risk (a filter), written as the queue index's first
+    column so that the index finds them among the open contacts."""
+    return Exact(queue_priority(), 0)
+
+
+def with_overdue_check(now: datetime, agency_id: int | None = None) -> Exists:
+    """Contacts with a check overdue (``answer_overdue``), from ``agency_id`` or any."""
+    checks = AgencyCheck.objects.filter(answer_overdue(now), contact=OuterRef("pk"))
+    if agency_id is not None:
+        checks = checks.filter(agency_id=agency_id)
+    return Exists(checks)
 
 
 @dataclass(frozen=True)
@@ -94,21 +136,24 @@ def clock_for(
     return Clock(rag=rag, due_at=contact.decision_due_at, working_time_left=left)
 
 
-def in_queue() -> Q:
-    """The contacts the screening queue holds: open, not advice only, and the front
-    door's own (a specialist pathway's contact has its own list: docs/adr/0046)."""
-    return Q(status__in=OPEN_STATUSES, advice_only=False, pathway="")
+def in_queue(through: str = "") -> Q:
+    """The contacts the screening queue holds, waiting for a decision: open, not advice
+    only, and the front door's own (a specialist pathway's contact has its own list:
+    docs/adr/0046). The queue's partial index holds these (and pathway contacts, never
+    open long). ``through``: the path to the contact from another model ("contact__")."""
+    return Q(
+        **{
+            f"{through}status__in": OPEN_STATUSES,
+            f"{through}advice_only": False,
+            f"{through}pathway": "",
+        }
+    )
 
 
 def past_due(now: datetime) -> Q:
     """The queue's red: a contact whose clock has run out (``clock_for`` says "overdue"
     from its due time on). The one rule for a contact breaching its clock."""
     return Q(decision_due_at__lte=now)
-
-
-def not_taken() -> Q:
-    """No screener holds the contact (the queue's "unassigned")."""
-    return Q(screening__isnull=True) | Q(screening__assigned_to__isnull=True)
 
 
 def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = "received_at"):
@@ -136,6 +181,8 @@ class QueueFilters:
     channel: str = ""
     source_agency: str = ""
     assigned: str = ""  # "", "me", "unassigned" or a user id
+    immediate: bool = False
+    overdue_checks: str = ""  # "", "any" or an agency id
     complex: bool = False
     re_referral: bool = False
     search: str = ""
@@ -151,13 +198,7 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         referral_selectors.contacts_visible_to(user=user)
         .filter(in_queue())
         .select_related("screening__assigned_to", "police_notification", "handover")
-        .prefetch_related(
-            Prefetch(
-                "subjects",
-                queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
-                to_attr="child_subjects",
-            )
-        )
+        .prefetch_related(_children())
         .order_by(queue_priority(), "decision_due_at", "pk")
     )
     if filters.status:
@@ -180,14 +221,14 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         contacts = contacts.annotate(is_re_referral=_standing_referral_earlier()).filter(
             is_re_referral=True
         )
-    if filters.rag == "red":
-        contacts = contacts.filter(past_due(now))
-    elif filters.rag == "amber":
-        contacts = contacts.filter(
-            decision_due_at__gt=now, decision_due_at__lte=add_clock_time(now, AMBER_WHEN_LEFT)
-        )
-    elif filters.rag == "green":
-        contacts = contacts.filter(decision_due_at__gt=add_clock_time(now, AMBER_WHEN_LEFT))
+    if filters.rag in CLOCK_STATES:
+        contacts = contacts.filter(clock_state(filters.rag, now))
+    if filters.immediate:
+        contacts = contacts.filter(immediate())
+    if filters.overdue_checks == "any":
+        contacts = contacts.filter(with_overdue_check(now))
+    elif filters.overdue_checks.isdigit():
+        contacts = contacts.filter(with_overdue_check(now, int(filters.overdue_checks)))
     term = filters.search.strip()
     if term:
         contacts = contacts.filter(
@@ -229,6 +270,59 @@ def queue_flags(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
+def _children() -> Prefetch:
+    return Prefetch(
+        "subjects",
+        queryset=ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES),
+        to_attr="child_subjects",
+    )
+
+
+def queue_state(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """``queue``'s contacts with only what a poll of the queue compares and draws again
+    (reference, status, screener, clock): planning the page's full query, with its joins
+    and restriction flag, costs more than running it."""
+    return (
+        contacts.prefetch_related(None)
+        .select_related(None)
+        .select_related("screening")
+        .only(
+            "reference",
+            "status",
+            "decision_due_at",
+            "urgency",
+            "advice_only",
+            "received_at",
+            "screening__assigned_to",
+        )
+    )
+
+
+def with_decided_at(contacts: list[Contact]) -> list[Contact]:
+    """Mark each contact ``first_decided_at`` (where its clock stopped), in one query:
+    all a poll of the queue needs to draw the clocks of the rows a page keeps."""
+    decided = dict(
+        Contact.objects.filter(pk__in=[c.pk for c in contacts])
+        .annotate(first_decided_at=Decision.objects.standing().decided_at_for())
+        .values_list("pk", "first_decided_at")
+    )
+    for contact in contacts:
+        contact.first_decided_at = decided.get(contact.pk)
+    return contacts
+
+
+def taken_among(*, user: User, references: list[str]) -> set[str]:
+    """Which of these contacts a screener now holds: those gone from a page because
+    they were taken (the queue filtered to contacts not yet taken)."""
+    if not can_screen(user) or not references:
+        return set()
+    return set(
+        Contact.objects.filter(
+            reference__in=references, screening__assigned_to__isnull=False
+        ).values_list("reference", flat=True)
+    )
+
+
 def _contacts_with_child_named(term: str):
     words = term.split()
     children = ContactSubject.objects.filter(role__in=ContactSubject.CHILD_ROLES)
@@ -263,6 +357,6 @@ def immediate_risk(*, user: User) -> list[Contact]:
         .annotate(awaiting_strategy_approval=_awaiting_strategy_approval())
         .filter(Q(urgency=Contact.Urgency.IMMEDIATE) | Q(awaiting_strategy_approval=True))
         .annotate(first_decided_at=Decision.objects.standing().decided_at_for())
-        .only("reference", "decision_due_at", "urgency", "channel")
+        .only("reference", "status", "decision_due_at", "urgency", "channel")
         .order_by(queue_priority(), "decision_due_at", "pk")[:20]
     )

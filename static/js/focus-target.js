@@ -73,6 +73,14 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     ? { id: active.id, region: region.id }
     : null;
 });
+// The same for a part a poll swaps out of band (the today page's figures).
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const active = document.activeElement;
+  const region = event.detail.target;
+  if (active && active !== document.body && region.contains(active)) {
+    lost = { id: active.id, region: region.id };
+  }
+});
 document.addEventListener("htmx:afterSettle", () => {
   if (!lost || (document.activeElement && document.activeElement !== document.body)) return;
   const element = (lost.id && document.getElementById(lost.id)) || document.getElementById(lost.region);

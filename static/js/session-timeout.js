@@ -219,9 +219,11 @@ function start(root) {
       expire();
     }
   });
-  // Any request to the server (a page, an htmx save) resets the server's clock.
+  // Any request to the server (a page, an htmx save) resets the server's clock; a
+  // page's own poll for changes does not (frontdoor/sessions.py, docs/adr/0041).
   document.body.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.successful) noteRequest();
+    const headers = event.detail.requestConfig?.headers || {};
+    if (event.detail.successful && headers["X-Frontdoor-Poll"] !== "1") noteRequest();
   });
   document.addEventListener("visibilitychange", tick);
 

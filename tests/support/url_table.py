@@ -204,6 +204,8 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     "referrals:warning-review": (only(404, STAFF), only(404, STAFF)),
     "referrals:warning-end": (only(404, STAFF), only(404, STAFF)),
     "screening:queue": (only(403, STAFF), None),
+    # What changed on a page of the queue, polled by htmx (docs/adr/0041).
+    "screening:queue-updates": (only(403, STAFF), None),
     # Bulk triage of standard-risk police notifications; nothing ticked is a 400.
     "screening:police-triage": (only(403, STAFF), only(403, {S: 400, M: 400})),
     "screening:claim-next": (POST_ONLY, only(403, STAFF_REDIRECT)),
@@ -347,6 +349,9 @@ EXPECTED: dict[str, tuple[dict[str, int], dict[str, int] | None]] = {
     # Operation Encompass: notices for screening staff, the directory for administrators,
     # and the school's acknowledgement link for anyone holding it (used by the first POST).
     "outcomes:encompass": (only(403, STAFF), None),
+    # The today page and its poll (docs/adr/0041): a manager's, or a screener's own.
+    "outcomes:today": (only(403, STAFF), None),
+    "outcomes:today-figures": (only(403, STAFF), None),
     "outcomes:encompass-school": (only(404, STAFF), only(404, {S: 400, M: 400})),
     "outcomes:encompass-acknowledge": (everyone(200, anon=200), everyone(400, anon=200)),
     "outcomes:schools": (only(403, {ADM: 200}), None),
