@@ -5,6 +5,7 @@ from frontdoor.roles import Role
 LANDING_HEADINGS = {
     Role.SCREENER: "Screening",
     Role.EDT: "Emergency duty team",
+    Role.LADO: "Allegations against adults who work with children",
     Role.MANAGER: "Managing the front door",
     Role.HEAD_OF_SERVICE: "Head of service",
     Role.REFERRER: "Referring a concern about a child",
