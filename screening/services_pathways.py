@@ -21,7 +21,13 @@ from frontdoor.roles import Permission, Role
 from frontdoor.working_days import due_after_working_days
 from referrals import services as referral_services
 from referrals.models import ConcernCategory, Contact, Pathway, Restriction
-from referrals.services import ContactInput, ContactRejected, ReferrerInput, SubjectInput
+from referrals.services import (
+    ContactInput,
+    ContactRejected,
+    ContactStatusRefused,
+    ReferrerInput,
+    SubjectInput,
+)
 from screening.models import PathwayRecord
 from screening.pathways import PATHWAYS, PathwayConfig
 
@@ -164,10 +170,18 @@ def pathway_outcome(
         errors["at"] = "The outcome cannot predate the contact or lie in the future"
     if errors:
         raise PathwayRefused(errors)
+    try:  # the contact as locked with the record; a change another made is refused
+        referral_services.contact_status_move(contact=contact, to=Contact.Status.CLOSED)
+    except ContactStatusRefused:
+        raise PathwayRefused(
+            {
+                "outcome": f"{contact.reference} is {contact.get_status_display().lower()} "
+                "now, so its outcome cannot be recorded: reload it to see what changed."
+            }
+        ) from None
     record.outcome, record.outcome_note = outcome, note.strip()
     record.outcome_at, record.outcome_by = at, actor
     record.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
-    referral_services.contact_status_move(contact=contact, to=Contact.Status.CLOSED)
     _audit(actor, contact, "pathway_outcome", outcome=outcome)
     return record
 

@@ -5,19 +5,24 @@ queue or takes a screening decision."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
+from outcomes import retention
+from outcomes.models import CaseEvent
 from referrals.models import Contact, ContactSubject, Pathway, Restriction
-from referrals.services import ReferrerInput
+from referrals.services import ReferrerInput, WithdrawalRefused
 from screening import services
 from screening import services_pathways as pathways
 from screening.models import PathwayRecord
+from screening.selectors.withdrawals import withdrawable
 from tests.factories import UserFactory, child_input
+from tests.support.withdrawals import withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +239,46 @@ def test_a_request_from_another_council_says_who_what_when_and_what_was_shared(
     record.refresh_from_db()
     assert record.outcome_note == "Two earlier contacts, both advice."
     assert record.outcome_at is not None  # answered when
+
+
+def test_a_pathway_contact_is_not_withdrawn_and_tells_no_case_system(manager, lado, screener):
+    contact = _lado(lado).contact
+
+    with pytest.raises(WithdrawalRefused, match="closes when its outcome is recorded"):
+        withdraw(manager, contact)
+
+    assert Contact.objects.get(pk=contact.pk).status == Contact.Status.RECEIVED
+    assert not CaseEvent.objects.filter(contact=contact).exists()
+    assert not withdrawable(contact)
+
+
+def test_retention_keeps_pathway_contacts_until_a_pathway_rule_exists(lado):
+    contact = _lado(lado).contact
+    # Received long ago, and left withdrawn (as the review found one could be).
+    Contact.objects.filter(pk=contact.pk).update(
+        received_at=timezone.now() - timedelta(days=365 * 30), status=Contact.Status.WITHDRAWN
+    )
+
+    for kind in retention.KIND_ROUTES:
+        assert contact.pk not in set(retention.contacts_due(kind=kind).values_list("pk", flat=True))
+    assert retention.retention_review() == []
+
+
+def test_an_outcome_after_another_change_is_refused_clearly(client, lado):
+    record = _lado(lado)
+    # Someone else moved the contact on while the LADO had the form open.
+    Contact.objects.filter(pk=record.contact_id).update(status=Contact.Status.WITHDRAWN)
+    client.force_login(lado)
+
+    response = client.post(
+        reverse("screening:pathway-outcome", args=[record.contact.reference]),
+        {"outcome": "allegation_meeting", "note": "Meeting with the school on Friday."},
+    )
+
+    assert response.status_code == 400
+    assert "is withdrawn now, so its outcome cannot be recorded" in response.text
+    record.refresh_from_db()
+    assert record.outcome == ""
 
 
 def test_only_the_lado_role_and_managers_record_allegations(screener):
