@@ -5,7 +5,7 @@ queue or takes a screening decision."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -19,6 +19,7 @@ from referrals.models import Contact, ContactSubject, Pathway, Restriction
 from referrals.services import ReferrerInput, WithdrawalRefused
 from screening import services
 from screening import services_pathways as pathways
+from screening.meetings.services import complex_case_run
 from screening.models import PathwayRecord
 from screening.selectors.withdrawals import withdrawable
 from tests.factories import UserFactory, child_input
@@ -303,3 +304,13 @@ def _lado(actor, **overrides) -> PathwayRecord:
             **overrides,
         ),
     )
+
+
+def test_a_pathway_contact_never_reaches_the_complex_case_meeting(lado, settings):
+    # Its concern (other) made a complex-case reason, as a council could configure.
+    settings.COMPLEX_CASE_RULES = {**settings.COMPLEX_CASE_RULES, "concern_categories": ["other"]}
+    contact = _lado(lado).contact
+
+    run, _ = complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+
+    assert not run.entries.filter(contact=contact).exists()
