@@ -32,6 +32,9 @@ class PathwayConfig:
     factor_hints: list[tuple[str, str]] = field(default_factory=list)
     # The words on the pathway's list and form.
     hint: str = ""
+    # Who the referrer's acknowledgement says will be in touch (outcomes' notice
+    # templates: a pathway's contact never promises a screening decision).
+    team_name: str = ""
 
     @property
     def label(self) -> str:
@@ -69,6 +72,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 ("police", "Referred to the police"),
             ],
             restricted=True,
+            team_name="The Local Authority Designated Officer (LADO)",
             hint="An adult who works with children has harmed, or may have harmed, a child; "
             "behaved in a way that may be a criminal offence against children; or behaved "
             "in a way that suggests they may not be suitable to work with children.",
@@ -91,6 +95,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                     "Not private fostering (close relative or under 28 days)",
                 ),
             ],
+            team_name="The private fostering team",
             hint="A child under 16 (18 if disabled) cared for for 28 days or more by someone "
             "who is not a parent or close relative.",
         ),
@@ -105,6 +110,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
             ],
             teams=["No Recourse to Public Funds team", "Children in Need team"],
             factor_hints=[("20", "Other (no recourse to public funds)")],
+            team_name="The No Recourse to Public Funds team",
             hint="A family with no recourse to public funds (immigration conditions).",
         ),
         PathwayConfig(
@@ -118,6 +124,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
             ],
             teams=["Children in Care (UASC) team", "Leaving Care team"],
             factor_hints=[("9A", "Unaccompanied asylum-seeking child")],
+            team_name="The team for unaccompanied children",
             hint="A child who arrived without a parent or carer (unaccompanied asylum-seeking).",
         ),
         PathwayConfig(
@@ -130,6 +137,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 ("nothing_known", "Answered: nothing known"),
                 ("declined", "Declined (no lawful basis)"),
             ],
+            team_name="The team that answers requests from other councils",
             hint="Another council asks what we know about a child or family.",
         ),
         PathwayConfig(
@@ -141,6 +149,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 ("shared", "Answered: records received and conference arranged"),
                 ("not_here", "The family does not live here"),
             ],
+            team_name="The child protection conference team",
             hint="Another council transfers a child on a child protection plan to us.",
         ),
     ]

@@ -205,3 +205,18 @@ def test_administrators_define_services_in_the_admin_and_cannot_delete_them(clie
     assert OnwardService.objects.filter(name="Parenting helpline").exists()
     delete = client.get(reverse("admin:screening_onwardservice_delete", args=[hub.pk]))
     assert delete.status_code == 403
+
+
+def test_a_new_service_on_the_same_route_sends_a_correction(screener, referrer, level, hub):
+    south = OnwardService.objects.create(route=Route.EARLY_HELP, name="Family Hub South")
+    contact = _held(referrer, screener)
+    first = decide(screener, contact, level, route=Route.EARLY_HELP, service=hub)
+    services.screening_claim(actor=screener, contact=contact)
+
+    second = decide(screener, contact, level, route=Route.EARLY_HELP, service=south)
+
+    assert second.supersedes == first
+    corrections = Notice.objects.filter(decision=second, kind=Notice.Kind.CORRECTION)
+    assert set(corrections.values_list("audience", flat=True)) == {"referrer", "family"}
+    body = render_notice(corrections.get(audience="referrer"))[1]
+    assert "Family Hub South" in body

@@ -14,7 +14,8 @@ from django.utils import timezone
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from outcomes import retention
-from outcomes.models import CaseEvent
+from outcomes.models import CaseEvent, Notice
+from outcomes.services import render_notice
 from referrals.models import Contact, ContactSubject, Pathway, Restriction
 from referrals.services import ReferrerInput, WithdrawalRefused
 from screening import services
@@ -314,3 +315,20 @@ def test_a_pathway_contact_never_reaches_the_complex_case_meeting(lado, settings
     run, _ = complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
 
     assert not run.entries.filter(contact=contact).exists()
+
+
+def test_a_pathway_contact_is_acknowledged_in_its_teams_name_without_a_decision_promised(
+    client, lado
+):
+    client.force_login(lado)
+    assert client.post(_new("lado"), LADO_FORM).status_code == 302
+    notice = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+
+    subject, body = render_notice(notice)
+
+    assert notice.recipient == "head@oak.example"
+    assert subject == f"We have received what you told us: {notice.contact.reference}"
+    assert "The Local Authority Designated Officer (LADO) will look at what you told us" in body
+    assert "decide" not in body
+    assert "one working day" not in body
+    assert "Mark Teacher" not in body
