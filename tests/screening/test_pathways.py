@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,3 +333,27 @@ def test_a_pathway_contact_is_acknowledged_in_its_teams_name_without_a_decision_
     assert "decide" not in body
     assert "one working day" not in body
     assert "Mark Teacher" not in body
+
+
+def test_the_lado_role_opens_allegations_whoever_was_named_at_receipt(client, lado, manager):
+    record = _lado(lado)
+    reference = record.contact.reference
+    joined_later = UserFactory(roles=[Role.LADO], full_name="Nia Newlado")
+    restriction = Restriction.objects.get(contact=record.contact)
+    assert joined_later not in restriction.allowed.all()
+
+    client.force_login(joined_later)
+    assert client.get(reverse("screening:pathway", args=[reference])).status_code == 200
+    response = client.post(
+        reverse("screening:pathway-outcome", args=[reference]),
+        {"outcome": "employer_to_manage", "note": "The school will manage it."},
+    )
+    assert response.status_code == 302
+
+    # A manager named at receipt who becomes a screener loses it; the names stay.
+    manager.groups.set([Group.objects.get(name=Role.SCREENER.value)])
+    client.force_login(manager)
+    assert client.get(reverse("screening:contact", args=[reference])).status_code == 403
+    assert client.get(reverse("screening:pathway", args=[reference])).status_code == 404
+    assert manager in restriction.allowed.all()
+    assert not restriction.opens_for(manager)
