@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from frontdoor.roles import Role
@@ -220,3 +221,35 @@ def test_a_new_service_on_the_same_route_sends_a_correction(screener, referrer, 
     assert set(corrections.values_list("audience", flat=True)) == {"referrer", "family"}
     body = render_notice(corrections.get(audience="referrer"))[1]
     assert "Family Hub South" in body
+
+
+def test_a_services_route_is_fixed_once_a_decision_names_it(client, screener, referrer, level, hub):
+    administrator = UserFactory(roles=[Role.ADMINISTRATOR])
+    client.force_login(administrator)
+    change = reverse("admin:screening_onwardservice_change", args=[hub.pk])
+    form = {
+        "route": Route.INFORMATION_AND_ADVICE,
+        "name": hub.name,
+        "contact_details": hub.contact_details,
+        "referrer_wording": "",
+        "family_wording": "",
+        "is_active": "on",
+    }
+    # Before any decision names it, it may still be moved (a mistake put right).
+    assert client.post(change, form).status_code == 302
+    hub.refresh_from_db()
+    assert hub.route == Route.INFORMATION_AND_ADVICE
+    hub.route = Route.EARLY_HELP
+    hub.save()
+    decide(screener, _held(referrer, screener), level, route=Route.EARLY_HELP, service=hub)
+
+    page = client.get(change)
+    assert 'name="route"' not in page.text  # shown, not editable
+    assert client.post(change, form).status_code == 302
+    hub.refresh_from_db()
+    assert hub.route == Route.EARLY_HELP
+    hub.route = Route.INFORMATION_AND_ADVICE
+    with pytest.raises(ValidationError, match="the route cannot change"):
+        hub.save()
+    with pytest.raises(ValidationError, match="the route cannot change"):
+        hub.full_clean()
