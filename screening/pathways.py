@@ -35,6 +35,9 @@ class PathwayConfig:
     # Who the referrer's acknowledgement says will be in touch (outcomes' notice
     # templates: a pathway's contact never promises a screening decision).
     team_name: str = ""
+    # A clock set in law: its working days are Monday to Friday less bank holidays
+    # whatever WORKING_DAYS_INCLUDE_WEEKENDS says (frontdoor.working_days).
+    statutory: bool = False
 
     @property
     def label(self) -> str:
@@ -85,6 +88,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 "organisation_contact": "Carer's address and phone",
             },
             working_days=7,
+            statutory=True,  # Children (Private Arrangements for Fostering) Regs 2005
             clock_label="Statutory visit due",
             factor_hints=[("8F", "Privately fostered (8B to 8F: say which)")],
             outcomes=[

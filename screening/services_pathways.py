@@ -76,11 +76,12 @@ class PathwayInput:
 def pathway_due(config: PathwayConfig, received_at: datetime, due_on: date | None) -> datetime:
     """The pathway's clock: its working days from receipt, or the asker's date."""
     if config.working_days is not None:
-        return due_after_working_days(received_at, config.working_days)
+        return due_after_working_days(received_at, config.working_days, statutory=config.statutory)
     return datetime.combine(due_on, time(17, 0), tzinfo=LONDON)
 
 
-def _check(config: PathwayConfig, data: PathwayInput) -> None:
+def _check(config: PathwayConfig, data: PathwayInput, received_at: datetime) -> None:
+    """Every field the pathway asks, each message once (the form shows them)."""
     errors = {}
     if not data.concerns.strip():
         errors["concerns"] = "Enter what we were told"
@@ -88,6 +89,11 @@ def _check(config: PathwayConfig, data: PathwayInput) -> None:
         if name == "due_on":
             if data.due_on is None:
                 errors["due_on"] = "Enter the date the answer is due"
+            elif data.due_on < timezone.localdate(received_at):
+                errors["due_on"] = (
+                    "The date the answer is due must be on or after the day the request "
+                    f"was received ({timezone.localdate(received_at):%-d %B %Y})"
+                )
         elif not data.details.get(name, "").strip():
             errors[name] = f"Enter {label[0].lower()}{label[1:]}"
     if config.teams and data.details.get("team") and data.details["team"] not in config.teams:
@@ -112,8 +118,8 @@ def pathway_record(*, actor: User, pathway: str, data: PathwayInput) -> PathwayR
     config = PATHWAYS.get(pathway)
     if config is None or not can_handle(actor, pathway):
         raise PathwayRefused({"pathway": "Your role does not allow this."})
-    _check(config, data)
     received_at = data.received_at or timezone.now()
+    _check(config, data, received_at)
     due_at = pathway_due(config, received_at, data.due_on)
     try:
         contact, _ = referral_services.contact_submit(

@@ -148,7 +148,12 @@ def test_a_lado_form_with_nothing_filled_in_says_what_is_missing(client, lado):
     assert not PathwayRecord.objects.exists()
 
 
-def test_the_private_fostering_visit_is_due_seven_working_days_later(client, screener):
+@pytest.mark.parametrize("weekends_count", [False, True])
+def test_the_private_fostering_visit_is_due_seven_working_days_later(
+    client, screener, settings, weekends_count
+):
+    # The statutory days are Monday to Friday whatever the council's own clocks count.
+    settings.WORKING_DAYS_INCLUDE_WEEKENDS = weekends_count
     received = datetime(2026, 7, 6, 10, 0, tzinfo=UTC)  # Monday, 11:00 in London
     record = pathways.pathway_record(
         actor=screener,
@@ -357,3 +362,25 @@ def test_the_lado_role_opens_allegations_whoever_was_named_at_receipt(client, la
     assert client.get(reverse("screening:pathway", args=[reference])).status_code == 404
     assert manager in restriction.allowed.all()
     assert not restriction.opens_for(manager)
+
+
+def test_an_answer_due_before_the_request_was_received_is_refused(client, screener):
+    client.force_login(screener)
+    form = {
+        "concerns": "Leeds ask what we know about Amelia.",
+        "organisation": "Leeds City Council",
+        "organisation_contact": "Sam Duty, 0113 000 0000",
+        "request": "Any previous contacts and their outcomes",
+        "due_on_0": "1",
+        "due_on_1": "1",
+        "due_on_2": "1901",
+        **CHILD,
+        **REFERRER,
+    }
+
+    page = client.post(_new("information_request"), form)
+
+    assert page.status_code == 400
+    assert page.text.count("must be on or after the day the request was received") == 2
+    assert "Leeds City Council" in page.text  # nothing typed lost
+    assert not PathwayRecord.objects.exists()
