@@ -10,13 +10,15 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdoor.roles import Role
 from outcomes.models import Notice
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count
-from outcomes.scorecard.tables import breakdown_rows
+from outcomes.scorecard.tables import breakdown_rows, long_rows
 from outcomes.services import render_notice
 from referrals.models import Contact
 from screening import services
@@ -253,3 +255,19 @@ def test_a_services_route_is_fixed_once_a_decision_names_it(client, screener, re
         hub.save()
     with pytest.raises(ValidationError, match="the route cannot change"):
         hub.full_clean()
+
+
+def test_the_all_figures_export_reads_the_service_labels_once(screener, referrer, level, hub):
+    received = datetime(2026, 7, 6, 9, tzinfo=UTC)
+    for month in (5, 6, 7):
+        contact = _held(referrer, screener, received_at=received.replace(month=month))
+        decide(screener, contact, level, route=Route.EARLY_HELP, service=hub)
+    card = scorecard_count(period=Period.parse("2026-07"), as_at=datetime.now(UTC))
+    sets = [card.figures, *(f for _, f in card.by_agency), *(f for _, f in card.trend)]
+    assert sum(f"service:{hub.pk}" in figures for figures in sets) > 2
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = long_rows(card)
+
+    assert len(queries) == 1
+    assert "Early help (prevention): Family Hub North" in {line.row.breakdown for line in rows}
