@@ -12,6 +12,11 @@ from django.db import models
 # Defined before screening.models imports this module at its end.
 from screening.models import Route
 
+ROUTE_FIXED = (
+    "Decisions name this service under its route, so the route cannot change: "
+    "retire this service and add one under the other route."
+)
+
 
 class OnwardServiceQuerySet(models.QuerySet):
     def active(self) -> OnwardServiceQuerySet:
@@ -62,10 +67,12 @@ class OnwardService(models.Model):
     def __str__(self) -> str:
         return self.name if self.is_active else f"{self.name} (retired)"
 
-    ROUTE_FIXED = (
-        "Decisions name this service under its route, so the route cannot change: "
-        "retire this service and add one under the other route."
-    )
+    def save(self, *args, **kwargs) -> None:
+        """Refused (``ValidationError``) when it would move a service decisions name to
+        another route, whoever saves it."""
+        if self.pk is not None and self._route_changed() and self.route_is_fixed():
+            raise ValidationError({"route": ROUTE_FIXED})
+        super().save(*args, **kwargs)
 
     def route_is_fixed(self) -> bool:
         """Whether a decision names the service: its route is then fixed for ever (the
@@ -79,11 +86,4 @@ class OnwardService(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.pk is not None and self._route_changed() and self.route_is_fixed():
-            raise ValidationError({"route": self.ROUTE_FIXED})
-
-    def save(self, *args, **kwargs) -> None:
-        """Refused (``ValidationError``) when it would move a service decisions name to
-        another route, whoever saves it."""
-        if self.pk is not None and self._route_changed() and self.route_is_fixed():
-            raise ValidationError({"route": self.ROUTE_FIXED})
-        super().save(*args, **kwargs)
+            raise ValidationError({"route": ROUTE_FIXED})

@@ -47,6 +47,19 @@ class PathwayConfig:
         return dict(self.outcomes).get(value, value)
 
 
+# What the form and the service say of a field left empty: written once, here.
+CONCERNS_MISSING = "Enter what we were told"
+DUE_ON_MISSING = "Enter the date the answer is due"
+TEAM_MISSING = "Select the team"
+OUTCOME_MISSING = "Select the outcome"
+NOTE_MISSING = "Enter what was done or shared"
+
+
+def missing(label: str) -> str:
+    """The message for an empty field asked under ``label``."""
+    return f"Enter {label[0].lower()}{label[1:]}"
+
+
 ASKER = {
     "organisation": "Council asking",
     "organisation_contact": "Who asked, and how to reach them",

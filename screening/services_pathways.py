@@ -29,7 +29,15 @@ from referrals.services import (
     SubjectInput,
 )
 from screening.models import PathwayRecord
-from screening.pathways import PATHWAYS, PathwayConfig
+from screening.pathways import (
+    CONCERNS_MISSING,
+    DUE_ON_MISSING,
+    NOTE_MISSING,
+    OUTCOME_MISSING,
+    PATHWAYS,
+    PathwayConfig,
+    missing,
+)
 
 DETAIL_FIELDS = (
     "adult_name",
@@ -84,18 +92,18 @@ def _check(config: PathwayConfig, data: PathwayInput, received_at: datetime) -> 
     """Every field the pathway asks, each message once (the form shows them)."""
     errors = {}
     if not data.concerns.strip():
-        errors["concerns"] = "Enter what we were told"
+        errors["concerns"] = CONCERNS_MISSING
     for name, label in config.fields.items():
         if name == "due_on":
             if data.due_on is None:
-                errors["due_on"] = "Enter the date the answer is due"
+                errors["due_on"] = DUE_ON_MISSING
             elif data.due_on < timezone.localdate(received_at):
                 errors["due_on"] = (
                     "The date the answer is due must be on or after the day the request "
                     f"was received ({timezone.localdate(received_at):%-d %B %Y})"
                 )
         elif not data.details.get(name, "").strip():
-            errors[name] = f"Enter {label[0].lower()}{label[1:]}"
+            errors[name] = missing(label)
     if config.teams and data.details.get("team") and data.details["team"] not in config.teams:
         errors["team"] = "Select a team from the list"
     if config.pathway != Pathway.LADO and not data.children:
@@ -168,9 +176,9 @@ def pathway_outcome(
     if record.outcome:
         errors["outcome"] = "The outcome is already recorded"
     elif outcome not in dict(config.outcomes):
-        errors["outcome"] = "Select the outcome"
+        errors["outcome"] = OUTCOME_MISSING
     if not note.strip():
-        errors["note"] = "Enter what was done or shared"
+        errors["note"] = NOTE_MISSING
     at = at or timezone.now()
     if not contact.received_at <= at <= timezone.now():
         errors["at"] = "The outcome cannot predate the contact or lie in the future"

@@ -11,7 +11,6 @@ from frontdoor.roles import Permission
 from referrals.models.contacts import Contact, Pathway
 from referrals.models.people import Person
 
-
 # A LADO allegation's restriction (docs/adr/0046): it opens by role, not by name.
 LADO_RESTRICTED = Q(contact__pathway=Pathway.LADO)
 

@@ -17,9 +17,9 @@ from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from outcomes.models import CaseEvent, Notice
 from outcomes.services import NO_ADDRESS
-from screening import services
 from referrals.models import Contact, Pathway
 from referrals.services import ReferrerInput
+from screening import services
 from screening.models import Decision, OnwardService, Route, Screening
 from screening.services_bulk import DecisionAsked, decisions_record
 from screening.services_pathways import PathwayInput, pathway_record
