@@ -40,7 +40,7 @@ from referrals.services import (
     police_notification_record,
 )
 from referrals.services.police_import import COLUMNS
-from screening.models import Route
+from screening.models import OnwardService, Route
 from screening.selectors.police import bulk_triage as bulk_triage_rows
 from screening.services_police import rationale_template
 from screening.services_withdraw import contact_withdraw
@@ -149,6 +149,16 @@ def bulk_triage(repeats: int, batch: int = BULK) -> Result:
     for run in range(WARM_UP + runs):
         contacts = _offered(screener, member, rng, batch)
         data = {"contact": [c.reference for c in contacts], "route": Route.EARLY_HELP}
+        # Where Early Help has the council's services (the demo's), one for the batch.
+        service = (
+            OnwardService.objects.active()
+            .under(Route.EARLY_HELP)
+            .filter(needs_consent=False)
+            .order_by("name")
+            .first()
+        )
+        if service is not None:
+            data["service"] = service.pk
         for contact in contacts:
             data[f"rationale-{contact.reference}"] = (
                 rationale_template(contact) + "a verbal argument only; early help offered."

@@ -90,18 +90,28 @@ def decision_due(received_at: datetime) -> datetime:
     return due_after_working_days(received_at, 1)
 
 
-def due_after_working_days(received_at: datetime, days: int) -> datetime:
+def due_after_working_days(
+    received_at: datetime, days: int, *, statutory: bool = False
+) -> datetime:
     """``days`` working days after ``received_at``: the same time of day that many
     working days later, or, for something received on a day that is not a working
     day, the start of the day that many working days after the next working day (one
-    day: ``decision_due``; seven: a private fostering visit, docs/adr/0046)."""
+    day: ``decision_due``; seven: a private fostering visit, docs/adr/0046).
+
+    ``statutory``: a time limit set in law, whose working days are always Monday to
+    Friday less England's bank holidays, whatever WORKING_DAYS_INCLUDE_WEEKENDS says
+    (that setting is for the council's own clocks, never the law's)."""
+    weekends = False if statutory else _weekends_count()
     local = _local(received_at)
-    if is_working_day(local.date()):
-        return _at(add_working_days(local.date(), days), local.timetz().replace(tzinfo=None))
+    if _is_working_day(local.date(), weekends):
+        return _at(
+            _add_working_days(local.date(), days, weekends),
+            local.timetz().replace(tzinfo=None),
+        )
     start = local.date()
-    while not is_working_day(start):
+    while not _is_working_day(start, weekends):
         start += timedelta(days=1)
-    return start_of(add_working_days(start, days))
+    return start_of(_add_working_days(start, days, weekends))
 
 
 def response_due(

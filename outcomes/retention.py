@@ -35,6 +35,7 @@ from outcomes.models import (
     RetentionRun,
 )
 from referrals.models import (
+    FRONT_DOOR,
     Contact,
     ContactSubject,
     ContactWithdrawal,
@@ -126,13 +127,15 @@ WITHDRAWN_KIND = "information_and_advice"
 
 
 def contacts_due(*, kind: str, now: datetime | None = None):
-    """Contacts of this kind received before the kind's retention period, not yet erased."""
+    """Contacts of this kind received before the kind's retention period, not yet erased.
+    Front-door contacts only: a specialist pathway's contact is kept until a retention
+    rule for its pathway exists (docs/adr/0046), whatever its status or decisions."""
     cutoff = years_before(now or timezone.now(), settings.RETENTION_YEARS[kind])
     of_kind = Q(standing_route__in=KIND_ROUTES[kind])
     if kind == WITHDRAWN_KIND:
         of_kind |= Q(status=Contact.Status.WITHDRAWN)
     return (
-        Contact.objects.filter(erased_at__isnull=True, received_at__lt=cutoff)
+        Contact.objects.filter(FRONT_DOOR, erased_at__isnull=True, received_at__lt=cutoff)
         .annotate(standing_route=Decision.objects.standing().route_for())
         .filter(of_kind)
     )

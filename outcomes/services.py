@@ -28,6 +28,7 @@ from referrals.models import Contact
 from referrals.selectors_family_address import letter_address, letter_addresses
 from screening import selectors as screening_selectors
 from screening.models import Decision
+from screening.pathways import PATHWAYS
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +137,11 @@ def notices_for_decisions(*, decisions: list[Decision]) -> list[Notice]:
     told = [
         decision
         for decision in decisions
-        # Unchanged route: nothing the referrer or family were told has changed.
-        if previous[decision.pk] is None or previous[decision.pk].route != decision.route
+        # Unchanged route and service: nothing the referrer or family were told has
+        # changed (the service names who will contact them, in its own words).
+        if previous[decision.pk] is None
+        or previous[decision.pk].route != decision.route
+        or previous[decision.pk].service_id != decision.service_id
     ]
     notify = Decision.FamilyNotice.NOTIFY
     family = letter_addresses(d.contact for d in told if d.family_notice == notify)
@@ -215,6 +219,9 @@ def render_notice(notice: Notice) -> tuple[str, str]:
             "service_name": settings.SERVICE_NAME,
             "council_name": settings.COUNCIL_NAME,
             "front_door_phone": settings.FRONT_DOOR_PHONE,
+            # A specialist pathway's contact is acknowledged in its team's name, with
+            # no screening decision promised (docs/adr/0046).
+            "pathway": PATHWAYS.get(notice.contact.pathway),
             # The onward service's own words for what happens next (docs/adr/0045).
             "service_words": service_words(decision, notice.audience),
             **extra,

@@ -23,3 +23,9 @@ class OnwardServiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # Decisions name services for ever; retire one with is_active.
+
+    def get_readonly_fields(self, request, obj=None):
+        """The route is fixed once a decision names the service (the model refuses
+        the change too: ``OnwardService.save``)."""
+        fixed = obj is not None and obj.route_is_fixed()
+        return [*super().get_readonly_fields(request, obj), *(["route"] if fixed else [])]

@@ -9,19 +9,38 @@ from frontdoor.limits import LIMITS, LengthMessagesMixin
 from referrals.fields import DateField
 from referrals.models import ContactSubject
 from referrals.services import ReferrerInput, SubjectInput
-from screening.pathways import PathwayConfig
+from screening.pathways import (
+    CONCERNS_MISSING,
+    DUE_ON_MISSING,
+    NOTE_MISSING,
+    OUTCOME_MISSING,
+    TEAM_MISSING,
+    PathwayConfig,
+    missing,
+)
 from screening.services_pathways import PathwayInput
 
 TEXT = {"rows": 3}
 LONG_FIELDS = ("organisation_contact", "request")
 
 
-class PathwayForm(LengthMessagesMixin, forms.Form):
+class ServiceErrors:
+    """Shows a ``PathwayRefused``'s messages: each on its field (unless the form's own
+    check already put one there), the rest above the form."""
+
+    def add_service_errors(self, errors: dict[str, str]) -> None:
+        for field, message in errors.items():
+            target = field if field in self.fields else None
+            if target is None or field not in self.errors:
+                self.add_error(target, message)
+
+
+class PathwayForm(ServiceErrors, LengthMessagesMixin, forms.Form):
     concerns = forms.CharField(
         label="What were we told?",
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=LIMITS.narrative,
-        error_messages={"required": "Enter what we were told"},
+        error_messages={"required": CONCERNS_MISSING},
     )
     child_first_name = forms.CharField(label="Child's first name", max_length=100, required=False)
     child_last_name = forms.CharField(label="Child's last name", max_length=100, required=False)
@@ -41,12 +60,13 @@ class PathwayForm(LengthMessagesMixin, forms.Form):
         for name, label in config.fields.items():
             if name == "due_on":
                 self.fields[name] = DateField(label=label)
+                self.fields[name].error_messages["required"] = DUE_ON_MISSING
             elif name == "team":
                 self.fields[name] = forms.ChoiceField(
                     label=label,
                     choices=[(team, team) for team in config.teams],
                     widget=forms.RadioSelect,
-                    error_messages={"required": "Select the team"},
+                    error_messages={"required": TEAM_MISSING},
                 )
             else:
                 long = name in LONG_FIELDS
@@ -54,13 +74,13 @@ class PathwayForm(LengthMessagesMixin, forms.Form):
                     label=label,
                     max_length=LIMITS.narrative if long else 200,
                     widget=forms.Textarea(attrs=TEXT) if long else forms.TextInput,
-                    error_messages={"required": f"Enter {label[0].lower()}{label[1:]}"},
+                    error_messages={"required": missing(label)},
                 )
         if config.pathway != "lado":
             for name in ("child_first_name", "child_last_name"):
                 self.fields[name].required = True
-                self.fields[name].error_messages["required"] = (
-                    f"Enter the {self.fields[name].label[0].lower()}{self.fields[name].label[1:]}"
+                self.fields[name].error_messages["required"] = missing(
+                    f"the {self.fields[name].label[0].lower()}{self.fields[name].label[1:]}"
                 )
         else:
             self.fields["child_first_name"].help_text = "If the allegation names a child."
@@ -95,32 +115,20 @@ class PathwayForm(LengthMessagesMixin, forms.Form):
             due_on=data.get("due_on"),
         )
 
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for field, message in errors.items():
-            target = field if field in self.fields else None
-            if target is None or field not in self.errors:
-                self.add_error(target, message)
 
-
-class PathwayOutcomeForm(LengthMessagesMixin, forms.Form):
+class PathwayOutcomeForm(ServiceErrors, LengthMessagesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the outcome"},
+        error_messages={"required": OUTCOME_MISSING},
     )
     note = forms.CharField(
         label="What was done, or what was shared",
         widget=forms.Textarea(attrs=TEXT),
         max_length=LIMITS.narrative,
-        error_messages={"required": "Enter what was done or shared"},
+        error_messages={"required": NOTE_MISSING},
     )
 
     def __init__(self, *args, config: PathwayConfig, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = config.outcomes
-
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for field, message in errors.items():
-            target = field if field in self.fields else None
-            if target is None or field not in self.errors:
-                self.add_error(target, message)

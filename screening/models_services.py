@@ -6,10 +6,16 @@ that named it (never deleted: decisions refer to it for ever)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 # Defined before screening.models imports this module at its end.
 from screening.models import Route
+
+ROUTE_FIXED = (
+    "Decisions name this service under its route, so the route cannot change: "
+    "retire this service and add one under the other route."
+)
 
 
 class OnwardServiceQuerySet(models.QuerySet):
@@ -60,3 +66,24 @@ class OnwardService(models.Model):
 
     def __str__(self) -> str:
         return self.name if self.is_active else f"{self.name} (retired)"
+
+    def save(self, *args, **kwargs) -> None:
+        """Refused (``ValidationError``) when it would move a service decisions name to
+        another route, whoever saves it."""
+        if self.pk is not None and self._route_changed() and self.route_is_fixed():
+            raise ValidationError({"route": ROUTE_FIXED})
+        super().save(*args, **kwargs)
+
+    def route_is_fixed(self) -> bool:
+        """Whether a decision names the service: its route is then fixed for ever (the
+        decisions, their notices and the scorecard's split read it)."""
+        return self.pk is not None and self.decisions.exists()
+
+    def _route_changed(self) -> bool:
+        stored = OnwardService.objects.filter(pk=self.pk).values_list("route", flat=True).first()
+        return stored is not None and stored != self.route
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is not None and self._route_changed() and self.route_is_fixed():
+            raise ValidationError({"route": ROUTE_FIXED})

@@ -32,6 +32,12 @@ class PathwayConfig:
     factor_hints: list[tuple[str, str]] = field(default_factory=list)
     # The words on the pathway's list and form.
     hint: str = ""
+    # Who the referrer's acknowledgement says will be in touch (outcomes' notice
+    # templates: a pathway's contact never promises a screening decision).
+    team_name: str = ""
+    # A clock set in law: its working days are Monday to Friday less bank holidays
+    # whatever WORKING_DAYS_INCLUDE_WEEKENDS says (frontdoor.working_days).
+    statutory: bool = False
 
     @property
     def label(self) -> str:
@@ -39,6 +45,19 @@ class PathwayConfig:
 
     def outcome_label(self, value: str) -> str:
         return dict(self.outcomes).get(value, value)
+
+
+# What the form and the service say of a field left empty: written once, here.
+CONCERNS_MISSING = "Enter what we were told"
+DUE_ON_MISSING = "Enter the date the answer is due"
+TEAM_MISSING = "Select the team"
+OUTCOME_MISSING = "Select the outcome"
+NOTE_MISSING = "Enter what was done or shared"
+
+
+def missing(label: str) -> str:
+    """The message for an empty field asked under ``label``."""
+    return f"Enter {label[0].lower()}{label[1:]}"
 
 
 ASKER = {
@@ -69,6 +88,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 ("police", "Referred to the police"),
             ],
             restricted=True,
+            team_name="The Local Authority Designated Officer (LADO)",
             hint="An adult who works with children has harmed, or may have harmed, a child; "
             "behaved in a way that may be a criminal offence against children; or behaved "
             "in a way that suggests they may not be suitable to work with children.",
@@ -81,6 +101,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 "organisation_contact": "Carer's address and phone",
             },
             working_days=7,
+            statutory=True,  # Children (Private Arrangements for Fostering) Regs 2005
             clock_label="Statutory visit due",
             factor_hints=[("8F", "Privately fostered (8B to 8F: say which)")],
             outcomes=[
@@ -91,6 +112,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                     "Not private fostering (close relative or under 28 days)",
                 ),
             ],
+            team_name="The private fostering team",
             hint="A child under 16 (18 if disabled) cared for for 28 days or more by someone "
             "who is not a parent or close relative.",
         ),
@@ -105,6 +127,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
             ],
             teams=["No Recourse to Public Funds team", "Children in Need team"],
             factor_hints=[("20", "Other (no recourse to public funds)")],
+            team_name="The No Recourse to Public Funds team",
             hint="A family with no recourse to public funds (immigration conditions).",
         ),
         PathwayConfig(
@@ -118,6 +141,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
             ],
             teams=["Children in Care (UASC) team", "Leaving Care team"],
             factor_hints=[("9A", "Unaccompanied asylum-seeking child")],
+            team_name="The team for unaccompanied children",
             hint="A child who arrived without a parent or carer (unaccompanied asylum-seeking).",
         ),
         PathwayConfig(
@@ -130,6 +154,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 ("nothing_known", "Answered: nothing known"),
                 ("declined", "Declined (no lawful basis)"),
             ],
+            team_name="The team that answers requests from other councils",
             hint="Another council asks what we know about a child or family.",
         ),
         PathwayConfig(
@@ -141,6 +166,7 @@ PATHWAYS: dict[str, PathwayConfig] = {
                 ("shared", "Answered: records received and conference arranged"),
                 ("not_here", "The family does not live here"),
             ],
+            team_name="The child protection conference team",
             hint="Another council transfers a child on a child protection plan to us.",
         ),
     ]

@@ -150,6 +150,11 @@ def claim_refusal(*, actor: User, contact: Contact, screening: Screening | None)
     stands; empty when they may. ``screening_claim``'s rule, and bulk triage's."""
     if contact.status == Contact.Status.WITHDRAWN:
         return f"{contact.reference} was withdrawn: it is not screened any more."
+    if contact.pathway:
+        return (
+            f"{contact.reference} is a {contact.get_pathway_display().lower()}: it has its "
+            "own form and outcomes, not a screening decision."
+        )
     if contact.advice_only or contact.status not in CLAIMABLE_STATUSES:
         return "This contact is closed and cannot be screened."
     if screening is not None and screening.assigned_to_id not in (None, actor.pk):
@@ -281,12 +286,27 @@ def _advice(
 
 
 def _service(
-    route: str, service: OnwardService | None, consented: bool, errors: dict[str, str]
+    route: str,
+    service: OnwardService | None,
+    consented: bool,
+    errors: dict[str, str],
+    active: list[OnwardService] | None = None,
 ) -> OnwardService | None:
     """The onward service to keep (docs/adr/0045): one of the route's active services,
     required when the route has any; refused when it needs the family's consent and
-    the contact does not record that the family agreed."""
-    if service is not None:  # as it is now: it may have been retired since it was read
+    the contact does not record that the family agreed. ``active``: every active
+    service, when the caller read them once for many decisions (bulk triage)."""
+    if active is not None:
+        if service is None:
+            if any(s.route == route for s in active):
+                errors["service"] = "Select the service the contact goes to"
+            return None
+        current = next((s for s in active if s.pk == service.pk), None)
+        if current is None:
+            errors["service"] = f"{service.name} has been retired: select a current service"
+            return service
+        service = current
+    elif service is not None:  # as it is now: it may have been retired since it was read
         service = OnwardService.objects.filter(pk=service.pk).first()
     if service is None:
         if route and OnwardService.objects.active().under(route).exists():
@@ -328,13 +348,15 @@ def decision_check(
     advice_given_to: Iterable[str] = (),
     service: OnwardService | None = None,
     consented: bool = True,
+    active_services: list[OnwardService] | None = None,
 ) -> DecisionDetails:
     """The rules for what a decision must say, field by field, in one place: raises
     ``DecisionRefused`` naming every field that falls short (the decision form shows
     each on its field). ``year`` is the contact's census return year. Returns what
     to keep: a primary need only for a referral to social care, advice only for
     information and advice. ``service``: the onward service named (``consented``:
-    whether the contact records the family's agreement to the referral)."""
+    whether the contact records the family's agreement to the referral;
+    ``active_services``: every active service, read once by a caller deciding many)."""
     errors: dict[str, str] = {}
     if len(rationale.strip()) < MINIMUM_RATIONALE_LENGTH:
         errors["rationale"] = "Explain the decision so it would stand up if questioned later"
@@ -345,7 +367,7 @@ def decision_check(
     details = DecisionDetails(
         _primary_need(year, route, primary_need, errors),
         *_advice(route, advice_given, advice_given_to, errors),
-        _service(route, service, consented, errors),
+        _service(route, service, consented, errors, active_services),
     )
     if errors:
         raise DecisionRefused(errors)

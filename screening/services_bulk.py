@@ -25,7 +25,13 @@ from frontdoor.roles import Permission
 from referrals.models import Contact
 from referrals.services import ContactStatusRefused, contacts_status_move
 from screening import selectors
-from screening.models import Decision, Screening, ThresholdLevel, needs_manager_approval
+from screening.models import (
+    Decision,
+    OnwardService,
+    Screening,
+    ThresholdLevel,
+    needs_manager_approval,
+)
 from screening.models_checks import WAITING_STATUSES, AgencyCheck
 from screening.services import (
     DecisionRefused,
@@ -34,6 +40,7 @@ from screening.services import (
     decision_check,
     decision_new,
     decision_waits,
+    family_consented,
 )
 
 
@@ -70,10 +77,13 @@ def decisions_record(
     advice_given: str = "",
     advice_given_to: Iterable[str] = (),
     refusals: Callable[[list[Contact]], dict[int, list[str]]] | None = None,
+    service: OnwardService | None = None,
 ) -> DecisionsRecorded:
     """Take and decide each asked contact on ``route`` as ``actor``; ``refusals`` (the
     caller's own rule, asked of the contacts once they are locked) may refuse some
-    first. Nothing is written for a refused contact."""
+    first. ``service``: the onward service every decision names, checked against each
+    contact's own consent answer (one whose family did not agree to a service needing
+    it is refused, saying so). Nothing is written for a refused contact."""
     if not actor.has_perm(Permission.SCREEN_CONTACTS.perm):
         raise ScreeningRefused("Your role does not allow this.")
     rationale = {item.contact.pk: item.rationale for item in asked}
@@ -98,6 +108,7 @@ def decisions_record(
     current = _current_decisions(ids)
     now = timezone.now()
     given_to = list(advice_given_to)
+    active_services = list(OnwardService.objects.active())  # once, for every contact
     plans = []
     for contact in contacts:
         if contact.pk in result.refused:
@@ -114,6 +125,9 @@ def decisions_record(
                 family_notice=family_notice,
                 advice_given=advice_given,
                 advice_given_to=given_to,
+                service=service,
+                consented=family_consented(contact),
+                active_services=active_services,
             )
         except DecisionRefused as refused:
             why = why or str(refused)

@@ -21,9 +21,23 @@ from frontdoor.roles import Permission, Role
 from frontdoor.working_days import due_after_working_days
 from referrals import services as referral_services
 from referrals.models import ConcernCategory, Contact, Pathway, Restriction
-from referrals.services import ContactInput, ContactRejected, ReferrerInput, SubjectInput
+from referrals.services import (
+    ContactInput,
+    ContactRejected,
+    ContactStatusRefused,
+    ReferrerInput,
+    SubjectInput,
+)
 from screening.models import PathwayRecord
-from screening.pathways import PATHWAYS, PathwayConfig
+from screening.pathways import (
+    CONCERNS_MISSING,
+    DUE_ON_MISSING,
+    NOTE_MISSING,
+    OUTCOME_MISSING,
+    PATHWAYS,
+    PathwayConfig,
+    missing,
+)
 
 DETAIL_FIELDS = (
     "adult_name",
@@ -70,20 +84,26 @@ class PathwayInput:
 def pathway_due(config: PathwayConfig, received_at: datetime, due_on: date | None) -> datetime:
     """The pathway's clock: its working days from receipt, or the asker's date."""
     if config.working_days is not None:
-        return due_after_working_days(received_at, config.working_days)
+        return due_after_working_days(received_at, config.working_days, statutory=config.statutory)
     return datetime.combine(due_on, time(17, 0), tzinfo=LONDON)
 
 
-def _check(config: PathwayConfig, data: PathwayInput) -> None:
+def _check(config: PathwayConfig, data: PathwayInput, received_at: datetime) -> None:
+    """Every field the pathway asks, each message once (the form shows them)."""
     errors = {}
     if not data.concerns.strip():
-        errors["concerns"] = "Enter what we were told"
+        errors["concerns"] = CONCERNS_MISSING
     for name, label in config.fields.items():
         if name == "due_on":
             if data.due_on is None:
-                errors["due_on"] = "Enter the date the answer is due"
+                errors["due_on"] = DUE_ON_MISSING
+            elif data.due_on < timezone.localdate(received_at):
+                errors["due_on"] = (
+                    "The date the answer is due must be on or after the day the request "
+                    f"was received ({timezone.localdate(received_at):%-d %B %Y})"
+                )
         elif not data.details.get(name, "").strip():
-            errors[name] = f"Enter {label[0].lower()}{label[1:]}"
+            errors[name] = missing(label)
     if config.teams and data.details.get("team") and data.details["team"] not in config.teams:
         errors["team"] = "Select a team from the list"
     if config.pathway != Pathway.LADO and not data.children:
@@ -106,8 +126,8 @@ def pathway_record(*, actor: User, pathway: str, data: PathwayInput) -> PathwayR
     config = PATHWAYS.get(pathway)
     if config is None or not can_handle(actor, pathway):
         raise PathwayRefused({"pathway": "Your role does not allow this."})
-    _check(config, data)
     received_at = data.received_at or timezone.now()
+    _check(config, data, received_at)
     due_at = pathway_due(config, received_at, data.due_on)
     try:
         contact, _ = referral_services.contact_submit(
@@ -156,18 +176,26 @@ def pathway_outcome(
     if record.outcome:
         errors["outcome"] = "The outcome is already recorded"
     elif outcome not in dict(config.outcomes):
-        errors["outcome"] = "Select the outcome"
+        errors["outcome"] = OUTCOME_MISSING
     if not note.strip():
-        errors["note"] = "Enter what was done or shared"
+        errors["note"] = NOTE_MISSING
     at = at or timezone.now()
     if not contact.received_at <= at <= timezone.now():
         errors["at"] = "The outcome cannot predate the contact or lie in the future"
     if errors:
         raise PathwayRefused(errors)
+    try:  # the contact as locked with the record; a change another made is refused
+        referral_services.contact_status_move(contact=contact, to=Contact.Status.CLOSED)
+    except ContactStatusRefused:
+        raise PathwayRefused(
+            {
+                "outcome": f"{contact.reference} is {contact.get_status_display().lower()} "
+                "now, so its outcome cannot be recorded: reload it to see what changed."
+            }
+        ) from None
     record.outcome, record.outcome_note = outcome, note.strip()
     record.outcome_at, record.outcome_by = at, actor
     record.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
-    referral_services.contact_status_move(contact=contact, to=Contact.Status.CLOSED)
     _audit(actor, contact, "pathway_outcome", outcome=outcome)
     return record
 

@@ -16,7 +16,7 @@ from frontdoor.models import User
 from frontdoor.roles import Permission
 from referrals.models import Contact, IncidentType
 from screening import services
-from screening.models import Decision, Route, ThresholdLevel
+from screening.models import Decision, OnwardService, Route, ThresholdLevel
 from screening.selectors.police import bulk_refusals
 from screening.services_bulk import DecisionAsked, decisions_record
 
@@ -50,12 +50,24 @@ class BulkResult:
     refused: dict[str, str] = field(default_factory=dict)  # contact reference: why
 
 
+def bulk_services() -> list[OnwardService]:
+    """The onward services bulk triage may name: the active ones under its routes."""
+    return list(OnwardService.objects.active().filter(route__in=list(BULK_ROUTES)))
+
+
 def bulk_check(
-    *, route: str, items: Iterable[BulkItem], advice_given: str, advice_given_to: list[str]
+    *,
+    route: str,
+    items: Iterable[BulkItem],
+    advice_given: str,
+    advice_given_to: list[str],
+    service: OnwardService | None = None,
 ) -> dict[int, dict[str, str]]:
     """What each item's decision would lack, by contact id and field (empty: none),
-    before anything is recorded: the decision form's own rules."""
+    before anything is recorded: the decision form's own rules. Each contact's own
+    consent answer is asked when it is decided (``bulk_decide`` refuses that one)."""
     problems: dict[int, dict[str, str]] = {}
+    active_services = list(OnwardService.objects.active())  # once, for every item
     for item in items:
         if "\x00" in item.rationale or "\x00" in advice_given:
             problems[item.contact.pk] = {
@@ -82,6 +94,8 @@ def bulk_check(
                 family_notice=Decision.FamilyNotice.NOTIFY,
                 advice_given=advice_given,
                 advice_given_to=advice_given_to,
+                service=service,
+                active_services=active_services,
             )
         except services.DecisionRefused as refused:
             problems[item.contact.pk] = refused.errors
@@ -95,13 +109,16 @@ def bulk_decide(
     items: list[BulkItem],
     advice_given: str = "",
     advice_given_to: Iterable[str] = (),
+    service: OnwardService | None = None,
 ) -> BulkResult:
     """Decide each item's contact on ``route`` (information and advice, or early help)
     with its own rationale; the family is told, as on the decision form's default. The
     contacts are taken and decided together (``services_bulk.decisions_record``), each
     its own decision, notices and audit: one another screener took in the meantime, or
-    that may no longer be bulk-decided (asked again once they are locked), is refused
-    (and said why) while the rest are decided."""
+    that may no longer be bulk-decided (asked again once they are locked), or whose
+    family did not agree to a ``service`` needing consent, is refused (and said why)
+    while the rest are decided. ``service``: the onward service every decision names
+    (required where the route has active services)."""
     if not actor.has_perm(Permission.SCREEN_CONTACTS.perm):
         raise services.ScreeningRefused("Your role does not allow this.")
     if route not in BULK_ROUTES:
@@ -117,6 +134,7 @@ def bulk_decide(
         advice_given=advice_given,
         advice_given_to=advice_given_to,
         refusals=bulk_refusals,
+        service=service,
     )
     references = {item.contact.pk: item.contact.reference for item in items}
     return BulkResult(

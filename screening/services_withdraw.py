@@ -86,6 +86,13 @@ def contact_withdraw(
         raise WithdrawalRefused({None: "Your role does not allow this."})
     if Restriction.objects.closed_to(actor).on_contact(contact.pk).exists():
         raise WithdrawalRefused({None: "This record is restricted to the people named on it."})
+    if contact.pathway:  # docs/adr/0046: never screened, so never withdrawn from screening
+        raise WithdrawalRefused(
+            {
+                None: f"{contact.reference} is a {contact.get_pathway_display().lower()}: it "
+                "is not withdrawn, it closes when its outcome is recorded on its pathway record."
+            }
+        )
     problems = withdrawal_problems(reason=reason, note=note)
     if asked_by not in WithdrawalAskedBy.values:
         problems["asked_by"] = "Select who asked for it to be withdrawn"

@@ -19,6 +19,7 @@ from screening.services_police import (
     BulkItem,
     bulk_check,
     bulk_decide,
+    bulk_services,
     rationale_template,
 )
 
@@ -41,6 +42,9 @@ def police_triage(request: HttpRequest) -> HttpResponse:
     route = request.POST.get("route", "")
     advice = request.POST.get("advice_given", ADVICE)
     advice_to = request.POST.getlist("advice_given_to") or [AdviceRecipient.REFERRER]
+    services = bulk_services()
+    service_id = request.POST.get("service", "")
+    service = next((s for s in services if str(s.pk) == service_id), None)
     if request.method == "POST":
         chosen = [ref for ref in request.POST.getlist("contact") if ref in by_reference]
         for reference in by_reference:
@@ -51,12 +55,18 @@ def police_triage(request: HttpRequest) -> HttpResponse:
             errors["route"] = "Select information and advice or early help"
         if not chosen:
             errors["contact"] = "Select the notifications to decide"
+        if service_id and service is None:
+            errors["service"] = "Select a current service from the list"
         items = [
             BulkItem(contact=by_reference[ref].contact, rationale=typed[ref]) for ref in chosen
         ]
         if not errors:
             for contact_id, problems in bulk_check(
-                route=route, items=items, advice_given=advice, advice_given_to=advice_to
+                route=route,
+                items=items,
+                advice_given=advice,
+                advice_given_to=advice_to,
+                service=service,
             ).items():
                 reference = next(i.contact.reference for i in items if i.contact.pk == contact_id)
                 for name, message in problems.items():
@@ -69,6 +79,7 @@ def police_triage(request: HttpRequest) -> HttpResponse:
                 items=items,
                 advice_given=advice,
                 advice_given_to=advice_to,
+                service=service,
             )
             if result.decided:
                 messages.success(
@@ -98,6 +109,15 @@ def police_triage(request: HttpRequest) -> HttpResponse:
             "advice": advice,
             "advice_to": advice_to,
             "advice_choices": AdviceRecipient.choices,
+            "services": [
+                (
+                    str(s.pk),
+                    f"{Route(s.route).label}: {s.name}"
+                    + (" (needs the family's consent)" if s.needs_consent else ""),
+                )
+                for s in services
+            ],
+            "service_id": service_id,
             "show_errors": status == 400,
         },
         status=status,

@@ -176,13 +176,16 @@ def test_the_police_measures_run(settings, police_member, celery_worker):
 
     from bench import measures_police
     from demo.common import demo_data_load
+    from demo.onward_services import demo_onward_services_load
     from screening.models import Decision
 
     settings.TWO_FACTOR_REQUIRED = False  # the bench signs in with force_login
     demo_data_load()
+    demo_onward_services_load()  # the demo's Early Help services: one named per batch
     triage = measures_police.bulk_triage(repeats=1, batch=4)
     assert len(triage.samples_ms) == 1
     assert Decision.objects.count() == 4 * (1 + 3)  # the warm-up runs decide too
+    assert not Decision.objects.filter(service__isnull=True).exists()
     imported = measures_police.police_import(rows=200, worker=nullcontext)
     assert imported.rate > 0
     assert imported.key in __import__("bench.report").report.TARGETS

@@ -11,10 +11,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes.scorecard import selectors
+from outcomes.scorecard import by_service, selectors
 from outcomes.scorecard.measures import Figures, maturing_until
 from outcomes.scorecard.periods import Period, PeriodError
-from outcomes.scorecard.tables import all_rows, headline_rows
+from outcomes.scorecard.tables import all_rows, card_figure_sets, headline_rows
 from referrals.api import PartnerRateThrottle, error_responses
 from referrals.api_scopes import scope_required
 from referrals.authentication import PartnerTokenAuthentication
@@ -75,7 +75,7 @@ class ScorecardSerializer(serializers.Serializer):
     trend = TrendSerializer(many=True)
 
 
-def _rows(figures: Figures, labels: dict[str, str], period: Period, as_at):
+def _rows(figures: Figures, labels: dict[str, str], period: Period, as_at, services=None):
     return [
         {
             **_maturing(maturing_until(row.key, period, as_at)),
@@ -88,7 +88,7 @@ def _rows(figures: Figures, labels: dict[str, str], period: Period, as_at):
             "percent": None if row.percent is None else round(row.percent, 1),
             "hours": None if row.hours is None else round(row.hours, 1),
         }
-        for row in all_rows(figures, labels)
+        for row in all_rows(figures, labels, services)
     ]
 
 
@@ -168,6 +168,7 @@ class ScorecardApi(APIView):
             )
         card = selectors.scorecard_get(user=request.user, period=period, as_at=as_at)
         labels = card.source_labels
+        services = by_service.labels_for(card_figure_sets(card))  # once, for every set
 
         def period_data(each: Period) -> dict:
             return {"key": each.key, "label": each.label, "start": each.start, "end": each.end}
@@ -176,9 +177,12 @@ class ScorecardApi(APIView):
             "period": period_data(period),
             "as_at": card.as_at,
             "kept": card.kept is not None,
-            "figures": _rows(card.figures, labels, period, card.as_at),
+            "figures": _rows(card.figures, labels, period, card.as_at, services),
             "by_agency": [
-                {"agency": group.name, "figures": _rows(figures, labels, period, card.as_at)}
+                {
+                    "agency": group.name,
+                    "figures": _rows(figures, labels, period, card.as_at, services),
+                }
                 for group, figures in card.by_agency
             ],
             "trend": [
@@ -186,7 +190,7 @@ class ScorecardApi(APIView):
                     "period": period_data(each),
                     "figures": [
                         row
-                        for row in _rows(figures, labels, each, card.as_at)
+                        for row in _rows(figures, labels, each, card.as_at, services)
                         if row["key"] in {r.key for r in headline_rows(figures)}
                     ],
                 }

@@ -51,5 +51,15 @@ def service_labels(values: Iterable[str]) -> dict[str, tuple[tuple, str]]:
     return result
 
 
+def labels_for(figure_sets: Iterable[dict]) -> dict[str, tuple[tuple, str]]:
+    """``service_labels`` for every ``service:`` figure in any of the sets, in one
+    query: an export or API answer covering every agency and period reads them once."""
+    prefix = f"{DIMENSION}:"
+    values = {
+        key[len(prefix) :] for figures in figure_sets for key in figures if key.startswith(prefix)
+    }
+    return service_labels(sorted(values)) if values else {}
+
+
 def service_label(value: str) -> str:
     return service_labels([value])[value][1]

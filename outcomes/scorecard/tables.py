@@ -112,10 +112,17 @@ def headline_rows(figures: Figures) -> list[Row]:
     ]
 
 
-def breakdown_rows(figures: Figures, dimension: str, source_labels: dict[str, str]) -> list[Row]:
+def breakdown_rows(
+    figures: Figures,
+    dimension: str,
+    source_labels: dict[str, str],
+    service_labels: dict[str, tuple[tuple, str]] | None = None,
+) -> list[Row]:
+    """``service_labels``: ``by_service.labels_for`` read once by a caller making rows
+    for many figure sets (otherwise read here)."""
     prefix = f"{dimension}:"
     if dimension == by_service.DIMENSION:
-        return _service_rows(figures, prefix)
+        return _service_rows(figures, prefix, service_labels)
     keys = sorted(
         (key for key in figures if key.startswith(prefix)),
         key=lambda key: _sort_key(dimension, key[len(prefix) :]),
@@ -132,10 +139,13 @@ def breakdown_rows(figures: Figures, dimension: str, source_labels: dict[str, st
     ]
 
 
-def _service_rows(figures: Figures, prefix: str) -> list[Row]:
-    """The routes split by service: labels and order read in one query."""
+def _service_rows(
+    figures: Figures, prefix: str, labels: dict[str, tuple[tuple, str]] | None
+) -> list[Row]:
+    """The routes split by service: labels and order read in one query (or given)."""
     values = [key[len(prefix) :] for key in figures if key.startswith(prefix)]
-    labels = by_service.service_labels(values) if values else {}
+    if labels is None:
+        labels = by_service.service_labels(values) if values else {}
     return [
         Row(
             f"{prefix}{value}",
@@ -148,14 +158,19 @@ def _service_rows(figures: Figures, prefix: str) -> list[Row]:
     ]
 
 
-def all_rows(figures: Figures, source_labels: dict[str, str]) -> list[Row]:
-    """Every figure for one period (and one agency, when the figures are an agency's)."""
+def all_rows(
+    figures: Figures,
+    source_labels: dict[str, str],
+    service_labels: dict[str, tuple[tuple, str]] | None = None,
+) -> list[Row]:
+    """Every figure for one period (and one agency, when the figures are an agency's);
+    ``service_labels`` as for ``breakdown_rows``."""
     rows = headline_rows(figures)
     rows += [
         Row(key, title, "", kind, figures[key]) for key, (title, kind) in EXTRA_FIGURES.items()
     ]
     for dimension in BREAKDOWN_TITLES:
-        rows += breakdown_rows(figures, dimension, source_labels)
+        rows += breakdown_rows(figures, dimension, source_labels, service_labels)
     return rows
 
 
@@ -171,8 +186,19 @@ class LongRow:
     maturing: date | None = None
 
 
+def card_figure_sets(card: Scorecard) -> list[Figures]:
+    """Every set of figures a scorecard holds: everyone's, each agency's, each period's."""
+    return [
+        card.figures,
+        *(figures for _, figures in card.by_agency),
+        *(figures for _, figures in card.trend),
+    ]
+
+
 def long_rows(card: Scorecard) -> list[LongRow]:
-    """The chosen period for everyone and per agency, then the trend of every figure."""
+    """The chosen period for everyone and per agency, then the trend of every figure
+    (the services' labels read once for them all)."""
+    services = by_service.labels_for(card_figure_sets(card))
 
     def lines(period, agency: str, figures: Figures) -> list[LongRow]:
         return [
@@ -183,7 +209,7 @@ def long_rows(card: Scorecard) -> list[LongRow]:
                 row,
                 maturing_until(row.key, period, card.as_at),
             )
-            for row in all_rows(figures, card.source_labels)
+            for row in all_rows(figures, card.source_labels, services)
         ]
 
     result = lines(card.period, "All agencies", card.figures)

@@ -7,20 +7,33 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from referrals.models.contacts import Contact
+from frontdoor.roles import Permission
+from referrals.models.contacts import Contact, Pathway
 from referrals.models.people import Person
+
+# A LADO allegation's restriction (docs/adr/0046): it opens by role, not by name.
+LADO_RESTRICTED = Q(contact__pathway=Pathway.LADO)
 
 
 class RestrictionQuerySet(models.QuerySet):
     """The restriction rule, in one place: an active restriction closes its record to
     everyone not named on it (named: on ``allowed``, the person to ask, or whoever made
-    it). ``opens_for`` and every list and page that hides restricted records use it."""
+    it). One on a LADO allegation opens to whoever holds ``handle_lado`` now, and to
+    nobody else, named or not (docs/adr/0046): a LADO who joins later may open it, a
+    manager who becomes a screener may not; its names stay for the audit trail.
+    ``opens_for`` and every list and page that hides restricted records use it."""
 
     def active(self) -> RestrictionQuerySet:
         return self.filter(lifted_at__isnull=True)
 
     def closed_to(self, user) -> RestrictionQuerySet:
-        return self.active().exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user))
+        active = self.active()
+        if user.has_perm(Permission.HANDLE_LADO.perm):
+            return active.exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user)).exclude(
+                LADO_RESTRICTED
+            )
+        not_naming = active.exclude(Q(ask=user) | Q(created_by=user) | Q(allowed=user))
+        return active.filter(Q(pk__in=not_naming.values("pk")) | LADO_RESTRICTED)
 
     def on_contact(self, contact_id) -> RestrictionQuerySet:
         """On the contact itself or on a person it is about; ``contact_id`` may be an
@@ -81,7 +94,8 @@ class Restriction(models.Model):
         return f"Restriction {self.pk}"
 
     def opens_for(self, user) -> bool:
-        """Whether ``user`` is named on it (a lifted restriction opens for everyone)."""
-        if self.lifted_at is not None or user.pk in (self.ask_id, self.created_by_id):
+        """Whether ``user`` is named on it, by the rule above (a lifted restriction opens
+        for everyone)."""
+        if self.lifted_at is not None:
             return True
         return not Restriction.objects.filter(pk=self.pk).closed_to(user).exists()

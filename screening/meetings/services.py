@@ -23,7 +23,8 @@ from screening.models import (
     Route,
     ThresholdLevel,
 )
-from screening.services import OPEN_STATUSES, ScreeningRefused
+from screening.selectors.queue import in_queue
+from screening.services import ScreeningRefused
 
 
 class MeetingOutcomeRefused(ScreeningRefused):
@@ -35,7 +36,8 @@ class MeetingOutcomeRefused(ScreeningRefused):
 
 
 def _open_contacts(received_by: datetime | None = None) -> list[Contact]:
-    contacts = Contact.objects.filter(status__in=OPEN_STATUSES, advice_only=False)
+    """The screening queue's contacts (never a specialist pathway's: docs/adr/0046)."""
+    contacts = Contact.objects.filter(in_queue())
     if received_by is not None:
         contacts = contacts.filter(received_at__lte=received_by)
     return list(contacts.select_related("screening"))

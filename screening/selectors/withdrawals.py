@@ -10,10 +10,11 @@ from screening.models import Decision
 
 def withdrawable(contact: Contact, *, standing: bool | None = None) -> bool:
     """Whether ``contact`` may be withdrawn: still open, and no decision on it stands
-    (one decided again waits in awaiting approval with its old decision standing). The
+    (one decided again waits in awaiting approval with its old decision standing), and
+    not a specialist pathway's (docs/adr/0046: it closes by its outcome). The
     one rule the screening page, the referrer's request and ``contact_withdraw`` share;
     ``standing`` when the caller already knows whether a decision stands."""
-    if contact.status not in OPEN_STATUSES:
+    if contact.status not in OPEN_STATUSES or contact.pathway:  # pathways close by outcome
         return False
     if standing is None:
         standing = Decision.objects.standing().filter(contact=contact).exists()

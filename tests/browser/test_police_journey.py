@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from referrals.models import PoliceNotification
-from screening.models import Decision
+from screening.models import Decision, OnwardService, Route
 from tests.support.browser import sign_in
 from tests.support.police import ACCOUNT, police_child, record
 
@@ -60,6 +60,10 @@ def test_a_police_member_records_a_notification(page, police_member, assert_no_a
 def test_a_screener_bulk_triages_five_standard_risk_notifications(
     page, screener, police_member, assert_no_axe_violations
 ):
+    hub = OnwardService.objects.create(route=Route.EARLY_HELP, name="Family Hub North")
+    OnwardService.objects.create(
+        route=Route.EARLY_HELP, name="Domestic Abuse Service", needs_consent=True
+    )
     contacts = [
         record(
             police_member,
@@ -81,7 +85,16 @@ def test_a_screener_bulk_triages_five_standard_risk_notifications(
     page.get_by_label("Early help (prevention)").check()
     page.get_by_role("button", name="Record a decision for each one ticked").click()
 
+    # Early help has the council's own services: one is named for the batch, its error
+    # linking to the field, and everything typed kept.
+    expect(page).to_have_title(re.compile("^Error: "))
+    page.get_by_role("link", name="Select the service the contact goes to").click()
+    expect(page.locator("#service")).to_be_focused()
+    assert_no_axe_violations(page)
+    page.locator("#service").select_option(label="Early help (prevention): Family Hub North")
+    page.get_by_role("button", name="Record a decision for each one ticked").click()
+
     expect(page.locator("body")).to_contain_text("Decided 5:")
     assert_no_axe_violations(page)
-    assert Decision.objects.filter(contact__in=contacts).count() == 5
+    assert Decision.objects.filter(contact__in=contacts, service=hub).count() == 5
     assert len({d.rationale for d in Decision.objects.all()}) == 5

@@ -17,10 +17,14 @@ from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
 from outcomes.models import CaseEvent, Notice
 from outcomes.services import NO_ADDRESS
+from referrals.models import Contact, Pathway
+from referrals.services import ReferrerInput
 from screening import services
-from screening.models import Decision, Route, Screening
+from screening.models import Decision, OnwardService, Route, Screening
+from screening.services_bulk import DecisionAsked, decisions_record
+from screening.services_pathways import PathwayInput, pathway_record
 from screening.services_police import BulkItem, bulk_decide, rationale_template
-from tests.factories import UserFactory
+from tests.factories import UserFactory, child_input
 from tests.support.police import police_child, record
 from tests.support.waiting import wait_until
 
@@ -39,8 +43,8 @@ def _standard(member, n: int):
     return record(member, f"BULK-{n}", subjects=[child])[0]
 
 
-def _post(client, contacts):
-    data = {"contact": [c.reference for c in contacts], "route": Route.EARLY_HELP}
+def _post(client, contacts, **extra):
+    data = {"contact": [c.reference for c in contacts], "route": Route.EARLY_HELP, **extra}
     for contact in contacts:
         data[f"rationale-{contact.reference}"] = (
             rationale_template(contact) + f"an argument only; early help for {contact.reference}."
@@ -136,3 +140,82 @@ def test_one_another_screener_took_meanwhile_is_refused_and_the_rest_decided(
     assert not Decision.objects.filter(contact=taken).exists()
     assert Screening.objects.get(contact=taken).assigned_to == other
     assert not AuditEvent.objects.filter(record_id=taken.reference, actor=screener).exists()
+
+
+@pytest.mark.django_db
+def test_bulk_triage_names_one_service_for_the_batch_where_the_route_has_services(
+    client, screener, police_member
+):
+    hub = OnwardService.objects.create(route=Route.EARLY_HELP, name="Family Hub North")
+    contacts = [_standard(police_member, n) for n in range(2)]
+    client.force_login(screener)
+
+    missing = _post(client, contacts)
+
+    # The error links to a field the page has.
+    assert missing.status_code == 400
+    assert "Select the service the contact goes to" in missing.text
+    assert 'href="#service"' in missing.text
+    assert 'id="service"' in missing.text
+    assert "Early help (prevention): Family Hub North" in missing.text
+    assert not Decision.objects.exists()
+
+    assert _post(client, contacts, service=hub.pk).status_code == 302
+    assert {d.service for d in Decision.objects.filter(contact__in=contacts)} == {hub}
+
+
+@pytest.mark.django_db
+def test_a_service_needing_consent_is_refused_for_contacts_without_it_and_the_rest_decided(
+    client, screener, police_member
+):
+    consent = OnwardService.objects.create(
+        route=Route.EARLY_HELP, name="Domestic Abuse Service", needs_consent=True
+    )
+    agreed, not_agreed = (_standard(police_member, n) for n in range(2))
+    # The screener recorded, on the contact, that the family agreed to the referral.
+    Contact.objects.filter(pk=agreed.pk).update(
+        family_awareness=Contact.FamilyAwareness.AWARE_CONSENTED
+    )
+    client.force_login(screener)
+
+    response = _post(client, [agreed, not_agreed], service=consent.pk)
+
+    assert response.status_code == 302
+    assert Decision.objects.get(contact=agreed).service == consent
+    assert not Decision.objects.filter(contact=not_agreed).exists()
+    page = client.get(response.url).text
+    assert f"{not_agreed.reference} was not decided: Domestic Abuse Service needs the" in page
+
+
+@pytest.mark.django_db
+def test_a_pathway_contact_is_never_taken_by_bulk_decisions(screener, manager, level):
+    lado = UserFactory(roles=[Role.LADO])
+    contact = pathway_record(
+        actor=lado,
+        pathway=Pathway.LADO,
+        data=PathwayInput(
+            concerns="A pupil says the PE teacher grabbed her arm hard enough to bruise it.",
+            children=[child_input()],
+            referrer=ReferrerInput(name="Jo Head", organisation="Oak Primary"),
+            details={
+                "adult_name": "Mark Teacher",
+                "adult_role": "PE teacher",
+                "organisation": "Oak Primary School",
+                "organisation_contact": "Jo Head",
+            },
+        ),
+    ).contact
+
+    result = decisions_record(
+        actor=manager,
+        asked=[DecisionAsked(contact, "A pathway contact is not screened, ever. " * 2)],
+        route=Route.INFORMATION_AND_ADVICE,
+        threshold_level=level,
+        family_notice=Decision.FamilyNotice.NOTIFY,
+        advice_given="Advice.",
+        advice_given_to=["referrer"],
+    )
+
+    assert "its own form and outcomes" in result.refused[contact.pk]
+    assert not Decision.objects.filter(contact=contact).exists()
+    assert not Screening.objects.filter(contact=contact).exists()

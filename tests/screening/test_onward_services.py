@@ -9,13 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdoor.roles import Role
 from outcomes.models import Notice
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count
-from outcomes.scorecard.tables import breakdown_rows
+from outcomes.scorecard.tables import breakdown_rows, long_rows
 from outcomes.services import render_notice
 from referrals.models import Contact
 from screening import services
@@ -205,3 +208,66 @@ def test_administrators_define_services_in_the_admin_and_cannot_delete_them(clie
     assert OnwardService.objects.filter(name="Parenting helpline").exists()
     delete = client.get(reverse("admin:screening_onwardservice_delete", args=[hub.pk]))
     assert delete.status_code == 403
+
+
+def test_a_new_service_on_the_same_route_sends_a_correction(screener, referrer, level, hub):
+    south = OnwardService.objects.create(route=Route.EARLY_HELP, name="Family Hub South")
+    contact = _held(referrer, screener)
+    first = decide(screener, contact, level, route=Route.EARLY_HELP, service=hub)
+    services.screening_claim(actor=screener, contact=contact)
+
+    second = decide(screener, contact, level, route=Route.EARLY_HELP, service=south)
+
+    assert second.supersedes == first
+    corrections = Notice.objects.filter(decision=second, kind=Notice.Kind.CORRECTION)
+    assert set(corrections.values_list("audience", flat=True)) == {"referrer", "family"}
+    body = render_notice(corrections.get(audience="referrer"))[1]
+    assert "Family Hub South" in body
+
+
+def test_a_services_route_is_fixed_once_a_decision_names_it(client, screener, referrer, level, hub):
+    administrator = UserFactory(roles=[Role.ADMINISTRATOR])
+    client.force_login(administrator)
+    change = reverse("admin:screening_onwardservice_change", args=[hub.pk])
+    form = {
+        "route": Route.INFORMATION_AND_ADVICE,
+        "name": hub.name,
+        "contact_details": hub.contact_details,
+        "referrer_wording": "",
+        "family_wording": "",
+        "is_active": "on",
+    }
+    # Before any decision names it, it may still be moved (a mistake put right).
+    assert client.post(change, form).status_code == 302
+    hub.refresh_from_db()
+    assert hub.route == Route.INFORMATION_AND_ADVICE
+    hub.route = Route.EARLY_HELP
+    hub.save()
+    decide(screener, _held(referrer, screener), level, route=Route.EARLY_HELP, service=hub)
+
+    page = client.get(change)
+    assert 'name="route"' not in page.text  # shown, not editable
+    assert client.post(change, form).status_code == 302
+    hub.refresh_from_db()
+    assert hub.route == Route.EARLY_HELP
+    hub.route = Route.INFORMATION_AND_ADVICE
+    with pytest.raises(ValidationError, match="the route cannot change"):
+        hub.save()
+    with pytest.raises(ValidationError, match="the route cannot change"):
+        hub.full_clean()
+
+
+def test_the_all_figures_export_reads_the_service_labels_once(screener, referrer, level, hub):
+    received = datetime(2026, 7, 6, 9, tzinfo=UTC)
+    for month in (5, 6, 7):
+        contact = _held(referrer, screener, received_at=received.replace(month=month))
+        decide(screener, contact, level, route=Route.EARLY_HELP, service=hub)
+    card = scorecard_count(period=Period.parse("2026-07"), as_at=datetime.now(UTC))
+    sets = [card.figures, *(f for _, f in card.by_agency), *(f for _, f in card.trend)]
+    assert sum(f"service:{hub.pk}" in figures for figures in sets) > 2
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = long_rows(card)
+
+    assert len(queries) == 1
+    assert "Early help (prevention): Family Hub North" in {line.row.breakdown for line in rows}

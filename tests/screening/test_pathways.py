@@ -5,19 +5,27 @@ queue or takes a screening decision."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.models import AuditEvent
 from frontdoor.roles import Role
+from outcomes import retention
+from outcomes.models import CaseEvent, Notice
+from outcomes.services import render_notice
 from referrals.models import Contact, ContactSubject, Pathway, Restriction
-from referrals.services import ReferrerInput
+from referrals.services import ReferrerInput, WithdrawalRefused
 from screening import services
 from screening import services_pathways as pathways
+from screening.meetings.services import complex_case_run
 from screening.models import PathwayRecord
+from screening.selectors.withdrawals import withdrawable
 from tests.factories import UserFactory, child_input
+from tests.support.withdrawals import withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +148,12 @@ def test_a_lado_form_with_nothing_filled_in_says_what_is_missing(client, lado):
     assert not PathwayRecord.objects.exists()
 
 
-def test_the_private_fostering_visit_is_due_seven_working_days_later(client, screener):
+@pytest.mark.parametrize("weekends_count", [False, True])
+def test_the_private_fostering_visit_is_due_seven_working_days_later(
+    client, screener, settings, weekends_count
+):
+    # The statutory days are Monday to Friday whatever the council's own clocks count.
+    settings.WORKING_DAYS_INCLUDE_WEEKENDS = weekends_count
     received = datetime(2026, 7, 6, 10, 0, tzinfo=UTC)  # Monday, 11:00 in London
     record = pathways.pathway_record(
         actor=screener,
@@ -236,6 +249,46 @@ def test_a_request_from_another_council_says_who_what_when_and_what_was_shared(
     assert record.outcome_at is not None  # answered when
 
 
+def test_a_pathway_contact_is_not_withdrawn_and_tells_no_case_system(manager, lado, screener):
+    contact = _lado(lado).contact
+
+    with pytest.raises(WithdrawalRefused, match="closes when its outcome is recorded"):
+        withdraw(manager, contact)
+
+    assert Contact.objects.get(pk=contact.pk).status == Contact.Status.RECEIVED
+    assert not CaseEvent.objects.filter(contact=contact).exists()
+    assert not withdrawable(contact)
+
+
+def test_retention_keeps_pathway_contacts_until_a_pathway_rule_exists(lado):
+    contact = _lado(lado).contact
+    # Received long ago, and left withdrawn (as the review found one could be).
+    Contact.objects.filter(pk=contact.pk).update(
+        received_at=timezone.now() - timedelta(days=365 * 30), status=Contact.Status.WITHDRAWN
+    )
+
+    for kind in retention.KIND_ROUTES:
+        assert contact.pk not in set(retention.contacts_due(kind=kind).values_list("pk", flat=True))
+    assert retention.retention_review() == []
+
+
+def test_an_outcome_after_another_change_is_refused_clearly(client, lado):
+    record = _lado(lado)
+    # Someone else moved the contact on while the LADO had the form open.
+    Contact.objects.filter(pk=record.contact_id).update(status=Contact.Status.WITHDRAWN)
+    client.force_login(lado)
+
+    response = client.post(
+        reverse("screening:pathway-outcome", args=[record.contact.reference]),
+        {"outcome": "allegation_meeting", "note": "Meeting with the school on Friday."},
+    )
+
+    assert response.status_code == 400
+    assert "is withdrawn now, so its outcome cannot be recorded" in response.text
+    record.refresh_from_db()
+    assert record.outcome == ""
+
+
 def test_only_the_lado_role_and_managers_record_allegations(screener):
     with pytest.raises(pathways.PathwayRefused):
         _lado(screener)
@@ -258,3 +311,76 @@ def _lado(actor, **overrides) -> PathwayRecord:
             **overrides,
         ),
     )
+
+
+def test_a_pathway_contact_never_reaches_the_complex_case_meeting(lado, settings):
+    # Its concern (other) made a complex-case reason, as a council could configure.
+    settings.COMPLEX_CASE_RULES = {**settings.COMPLEX_CASE_RULES, "concern_categories": ["other"]}
+    contact = _lado(lado).contact
+
+    run, _ = complex_case_run(meeting_date=date(2026, 11, 23), slot=time(9, 30))
+
+    assert not run.entries.filter(contact=contact).exists()
+
+
+def test_a_pathway_contact_is_acknowledged_in_its_teams_name_without_a_decision_promised(
+    client, lado
+):
+    client.force_login(lado)
+    assert client.post(_new("lado"), LADO_FORM).status_code == 302
+    notice = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+
+    subject, body = render_notice(notice)
+
+    assert notice.recipient == "head@oak.example"
+    assert subject == f"We have received what you told us: {notice.contact.reference}"
+    assert "The Local Authority Designated Officer (LADO) will look at what you told us" in body
+    assert "decide" not in body
+    assert "one working day" not in body
+    assert "Mark Teacher" not in body
+
+
+def test_the_lado_role_opens_allegations_whoever_was_named_at_receipt(client, lado, manager):
+    record = _lado(lado)
+    reference = record.contact.reference
+    joined_later = UserFactory(roles=[Role.LADO], full_name="Nia Newlado")
+    restriction = Restriction.objects.get(contact=record.contact)
+    assert joined_later not in restriction.allowed.all()
+
+    client.force_login(joined_later)
+    assert client.get(reverse("screening:pathway", args=[reference])).status_code == 200
+    response = client.post(
+        reverse("screening:pathway-outcome", args=[reference]),
+        {"outcome": "employer_to_manage", "note": "The school will manage it."},
+    )
+    assert response.status_code == 302
+
+    # A manager named at receipt who becomes a screener loses it; the names stay.
+    manager.groups.set([Group.objects.get(name=Role.SCREENER.value)])
+    client.force_login(manager)
+    assert client.get(reverse("screening:contact", args=[reference])).status_code == 403
+    assert client.get(reverse("screening:pathway", args=[reference])).status_code == 404
+    assert manager in restriction.allowed.all()
+    assert not restriction.opens_for(manager)
+
+
+def test_an_answer_due_before_the_request_was_received_is_refused(client, screener):
+    client.force_login(screener)
+    form = {
+        "concerns": "Leeds ask what we know about Amelia.",
+        "organisation": "Leeds City Council",
+        "organisation_contact": "Sam Duty, 0113 000 0000",
+        "request": "Any previous contacts and their outcomes",
+        "due_on_0": "1",
+        "due_on_1": "1",
+        "due_on_2": "1901",
+        **CHILD,
+        **REFERRER,
+    }
+
+    page = client.post(_new("information_request"), form)
+
+    assert page.status_code == 400
+    assert page.text.count("must be on or after the day the request was received") == 2
+    assert "Leeds City Council" in page.text  # nothing typed lost
+    assert not PathwayRecord.objects.exists()
