@@ -21,12 +21,12 @@ from frontdoor.working_days import decision_due, in_service_hours, service_opens
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count
 from referrals.models import Contact, ContactSubject, OutOfHoursHandover
-from referrals.services import contact_submit
+from referrals.services import contact_submit, restriction_add
 from screening import selectors, services
 from screening.models import ContactLogEntry, Route
 from screening.selectors import QueueFilters, clock_for
 from screening.services_edt import PART_LIMIT, HandoverRefused, handover_record
-from tests.factories import UserFactory, contact_input, submit_contact
+from tests.factories import UserFactory, child_input, contact_input, submit_contact
 from tests.support.contact_forms import CONCERN, child, management, staff_referrer
 from tests.support.screening import decide
 
@@ -365,3 +365,34 @@ def test_service_hours_that_make_no_sense_stop_the_app_starting(monkeypatch, giv
 def test_service_hours_round_the_clock_on_weekdays_are_the_working_day_clock(referrer):
     contact = submit_contact(referrer, received_at=TUESDAY_23)
     assert contact.decision_due_at == decision_due(TUESDAY_23)
+
+
+def test_the_edt_hands_over_its_contact_when_the_child_links_to_a_restricted_record(
+    client, edt, referrer, manager
+):
+    """The child's NHS number links the EDT's contact to a restricted record: the EDT,
+    not named on the restriction, still reaches and writes the handover of the contact
+    it recorded (whoever made a contact may always read it), as a referrer does."""
+    earlier = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+    restriction_add(
+        actor=manager,
+        reason="A member of staff's own family.",
+        ask=manager,
+        allowed=[],
+        review_due=timezone.localdate() + timedelta(days=30),
+        person=earlier.subjects.get().person,
+    )
+    contact = _edt_contact(edt, subjects=[child_input(nhs_number="9434765919")])
+    assert contact.subjects.get().person == earlier.subjects.get().person
+    client.force_login(edt)
+    url = reverse("screening:edt-handover", args=[contact.reference])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"what_was_done": DONE})
+
+    assert response.status_code == 302
+    assert OutOfHoursHandover.objects.get(contact=contact).what_was_done == DONE
+    # Another EDT member is no nearer the record than before.
+    other = UserFactory(roles=[Role.EDT])
+    with pytest.raises(HandoverRefused):
+        handover_record(actor=other, contact=contact, what_was_done=DONE)
