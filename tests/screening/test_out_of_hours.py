@@ -22,6 +22,8 @@ from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count
 from referrals.models import Contact, ContactSubject, OutOfHoursHandover
 from referrals.services import contact_submit, restriction_add
+from referrals.services.inputs import ContactRejected
+from referrals.services.intake_batch import contacts_submit_many
 from screening import selectors, services
 from screening.models import ContactLogEntry, Route
 from screening.selectors import QueueFilters, clock_for
@@ -396,3 +398,16 @@ def test_the_edt_hands_over_its_contact_when_the_child_links_to_a_restricted_rec
     other = UserFactory(roles=[Role.EDT])
     with pytest.raises(HandoverRefused):
         handover_record(actor=other, contact=contact, what_was_done=DONE)
+
+
+def test_only_the_edt_marks_contacts_out_of_hours_recorded_together_too(referrer):
+    results = contacts_submit_many(
+        actor=referrer,
+        data=[contact_input(out_of_hours=True), contact_input()],
+        channel=Contact.Channel.ONLINE_FORM,
+        referrer_account=referrer,
+    )
+    assert isinstance(results[0], ContactRejected)
+    assert "emergency duty team" in str(results[0])
+    assert not results[1].contact.out_of_hours
+    assert Contact.objects.filter(out_of_hours=True).count() == 0
