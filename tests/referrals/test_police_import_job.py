@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +32,10 @@ from referrals.models import (
     Relationship,
 )
 from referrals.services import police_import_jobs
-from tests.support.police import csv_file, csv_row, record
+from referrals.services.inputs import ContactRejected
+from referrals.services.police_batch import police_notifications_receive_many
+from referrals.services.police_import import ROW_FAILED
+from tests.support.police import csv_file, csv_row, police_child, police_input, record
 from tests.support.waiting import wait_until
 
 FIRST = ["Ada", "Bilal", "Cora", "Dev", "Esme", "Finn", "Gia", "Hal", "Ivo", "Juno", "Kit", "Lux"]
@@ -280,3 +284,63 @@ def test_the_report_by_row_goes_after_its_time_and_the_counts_stay(client, polic
     page = client.get(reverse("referrals:police-import-job", args=[job.pk]))
     assert "1 recorded" in page.text
     assert "this one's has gone" in page.text
+
+
+# A fault no check foresees: the database refuses one notification (JOB-1, row 3).
+REFUSE_JOB_1 = """
+CREATE FUNCTION test_refuse_job_1() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.police_reference = 'JOB-1' THEN RAISE EXCEPTION 'Rendall refused for the test'; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_refuse_job_1 BEFORE INSERT ON referrals_policenotification
+  FOR EACH ROW EXECUTE FUNCTION test_refuse_job_1();
+"""
+
+
+@pytest.mark.django_db
+def test_a_row_the_database_refuses_costs_only_itself_and_no_row_is_acknowledged(
+    police_member, caplog
+):
+    """The chunk fails as a whole, so its rows are recorded one by one: the row the
+    database refuses is reported refused (no one's details in the log), the rest are
+    recorded, and none of them sends an acknowledgement (the file has one summary)."""
+    with connection.cursor() as cursor:
+        cursor.execute(REFUSE_JOB_1)
+    job = services.police_import_keep(
+        actor=police_member, data=csv_file([_row(n) for n in range(4)])
+    )
+
+    job = services.police_import_run(import_id=job.pk)
+
+    assert (job.status, job.recorded, job.refused) == ("imported", 3, 1)
+    refused = job.report_rows.get(outcome="refused")
+    assert (refused.number, refused.message) == (3, ROW_FAILED)
+    assert set(PoliceNotification.objects.values_list("police_reference", flat=True)) == {
+        "JOB-0",
+        "JOB-2",
+        "JOB-3",
+    }
+    assert not Notice.objects.filter(kind=Notice.Kind.ACKNOWLEDGEMENT).exists()
+    assert "Rendall" not in caplog.text
+    assert "Bilal" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_reference_repeated_after_its_first_row_was_refused_sends_no_acknowledgement(
+    police_member,
+):
+    """The first REP-1 is refused (a child seen, with no date); the second is then new,
+    recorded through the single-notification path, and still unacknowledged."""
+    refused = police_input("REP-1", subjects=[police_child(child_seen=True)])
+    results = police_notifications_receive_many(
+        actor=police_member,
+        force=police_member.agency,
+        data=[refused, police_input("REP-1")],
+        via="referrals.police_notifications_import",
+    )
+    assert isinstance(results[0], ContactRejected)
+    assert results[1].created
+    assert not Notice.objects.filter(
+        contact=results[1].contact, kind=Notice.Kind.ACKNOWLEDGEMENT
+    ).exists()
