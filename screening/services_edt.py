@@ -14,7 +14,7 @@ from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, User
 from frontdoor.roles import is_out_of_hours_recorder
 from frontdoor.working_days import service_opens
-from referrals.models import Contact, OutOfHoursHandover
+from referrals.models import Contact, OutOfHoursHandover, Restriction
 from referrals.selectors import made_by
 from screening.services_log import NOTE_LIMIT, handover_logged
 
@@ -65,10 +65,15 @@ def handover_record(
     if not is_out_of_hours_recorder(actor):
         raise HandoverRefused({None: "Only the emergency duty team writes a handover."})
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    # Whoever made a contact may always reach it, a child on it restricted or not
-    # (``made_by``, the rule ``contact_get`` keeps): the EDT hands over what it recorded.
-    if not contact.out_of_hours or not made_by(actor, contact):
+    if not contact.out_of_hours or contact.recorded_by_id != actor.pk:
         raise HandoverRefused({None: "Only who recorded this contact out of hours hands it over."})
+    # Whoever made a contact may always reach it, a child on it restricted or not: the
+    # rule ``contact_get`` keeps (``made_by``), so the EDT hands over what it recorded.
+    if (
+        not made_by(actor, contact)
+        and Restriction.objects.closed_to(actor).on_contact(contact.pk).exists()
+    ):
+        raise HandoverRefused({None: "This record is restricted to the people named on it."})
     if contact.erased_at is not None:
         raise HandoverRefused({None: "This contact was erased under the retention policy."})
     if OutOfHoursHandover.objects.filter(contact=contact).exists():
