@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from frontdoor.models import User
 
 
 class Role(models.TextChoices):
@@ -60,3 +65,9 @@ class Permission(models.TextChoices):
     @property
     def perm(self) -> str:
         return f"frontdoor.{self.value}"
+
+
+def is_out_of_hours_recorder(user: User) -> bool:
+    """Whether ``user`` is the emergency duty team (docs/adr/0044): records contacts out
+    of hours and hands them over. The one test of it, wherever it is asked."""
+    return user.is_authenticated and user.has_perm(Permission.RECORD_OUT_OF_HOURS.perm)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from frontdoor.errors import RecordMerged, RecordRestricted
 from frontdoor.london import start_of, twelve_months_before
 from frontdoor.models import AuditEvent, User
-from frontdoor.roles import Permission
+from frontdoor.roles import Permission, is_out_of_hours_recorder
 from referrals.models import (
     Contact,
     ContactSubject,
@@ -166,7 +166,7 @@ def contacts_visible_to(*, user: User) -> QuerySet[Contact]:
     own = Q(pk__in=[])
     if can_refer(user):
         own |= Q(referrer=user)
-    if user.is_authenticated and user.has_perm(Permission.RECORD_OUT_OF_HOURS.perm):
+    if is_out_of_hours_recorder(user):
         own |= Q(recorded_by=user, out_of_hours=True)
     return contacts.filter(own)
 
@@ -208,9 +208,26 @@ def contact_get(*, user: User, reference: str, candidates: bool = True) -> Conta
         )
     except Contact.DoesNotExist:
         raise Http404("No contact found") from None
-    if contact.referrer_id != user.pk:  # a referrer may always read what they sent
+    if not made_by(user, contact):
         contact_ensure_open(user=user, contact=contact)
     return contact
+
+
+def made_by(user: User, contact: Contact) -> bool:
+    """Whether ``user`` made this contact: the referrer who sent it, or the emergency
+    duty team member who recorded it out of hours (docs/adr/0044). Whoever made a
+    contact may always read it, restricted or not (a restriction closes a child's
+    record, not what someone wrote themselves): the one rule ``contact_get`` and the
+    EDT's handover both ask."""
+    if user.pk is None:
+        return False
+    if contact.referrer_id == user.pk:
+        return True
+    return (
+        contact.out_of_hours
+        and contact.recorded_by_id == user.pk
+        and is_out_of_hours_recorder(user)
+    )
 
 
 def contact_get_for_case_system(*, user: User, reference: str) -> Contact:

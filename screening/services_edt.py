@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, User
-from frontdoor.roles import Permission
+from frontdoor.roles import is_out_of_hours_recorder
 from frontdoor.working_days import service_opens
 from referrals.models import Contact, OutOfHoursHandover, Restriction
-from screening.models import ContactLogEntry
-from screening.services_log import NOTE_LIMIT, LogInput, _create
+from referrals.selectors import made_by
+from screening.services_log import NOTE_LIMIT, handover_logged
 
 # Both parts go into one contact-log note, with their headings.
 PART_LIMIT = (NOTE_LIMIT - 100) // 2
@@ -62,12 +62,17 @@ def handover_record(
     *, actor: User, contact: Contact, what_was_done: str, for_the_day_team: str = ""
 ) -> OutOfHoursHandover:
     """Hand a contact the EDT recorded out of hours over to the day team."""
-    if not actor.has_perm(Permission.RECORD_OUT_OF_HOURS.perm):
+    if not is_out_of_hours_recorder(actor):
         raise HandoverRefused({None: "Only the emergency duty team writes a handover."})
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if not contact.out_of_hours or contact.recorded_by_id != actor.pk:
         raise HandoverRefused({None: "Only who recorded this contact out of hours hands it over."})
-    if Restriction.objects.closed_to(actor).on_contact(contact.pk).exists():
+    # Whoever made a contact may always reach it, a child on it restricted or not: the
+    # rule ``contact_get`` keeps (``made_by``), so the EDT hands over what it recorded.
+    if (
+        not made_by(actor, contact)
+        and Restriction.objects.closed_to(actor).on_contact(contact.pk).exists()
+    ):
         raise HandoverRefused({None: "This record is restricted to the people named on it."})
     if contact.erased_at is not None:
         raise HandoverRefused({None: "This contact was erased under the retention policy."})
@@ -89,16 +94,12 @@ def handover_record(
             )
     except IntegrityError:  # handed over by another request between our read and write
         raise HandoverRefused({None: "This contact has already been handed over."}) from None
-    entry = _create(
+    entry = handover_logged(
         actor=actor,
         contact=contact,
-        data=LogInput(
-            with_whom=ContactLogEntry.WithWhom.OTHER,
-            how=ContactLogEntry.How.OTHER,
-            occurred_at=now,
-            note=handover_note(what_was_done=what_was_done, for_the_day_team=for_the_day_team),
-            with_name=f"{EDT_NAME} (handover)",
-        ),
+        note=handover_note(what_was_done=what_was_done, for_the_day_team=for_the_day_team),
+        with_name=f"{EDT_NAME} (handover)",
+        at=now,
     )
     audit_record(
         actor=actor,

@@ -185,3 +185,22 @@ def police_resend_logged(*, notification, actor: User, note: str) -> None:
             with_name=notification.officer_name,
         ),
     )
+
+
+def handover_logged(
+    *, actor: User, contact: Contact, note: str, with_name: str, at: datetime
+) -> ContactLogEntry:
+    """The emergency duty team's handover on the contact's log (docs/adr/0044), so the
+    person's chronology has it: an entry written by the EDT member, who is not screening
+    staff (``handover_record`` checks who may hand over; this writes the entry only)."""
+    return _create(
+        actor=actor,
+        contact=contact,
+        data=LogInput(
+            with_whom=ContactLogEntry.WithWhom.OTHER,
+            how=ContactLogEntry.How.OTHER,
+            occurred_at=at,
+            note=note,
+            with_name=with_name,
+        ),
+    )

@@ -34,3 +34,7 @@ POLICE_IMPORT_REPORT_DAYS = env.int("POLICE_IMPORT_REPORT_DAYS", default=30)
 # This service's address as staff reach it, without a trailing slash: the link to an
 # import's report in its summary email (the same variable as ENCOMPASS_LINK_BASE_URL).
 SERVICE_BASE_URL = env.str("SERVICE_BASE_URL", default="http://localhost:8000").rstrip("/")
+
+# A kept job (frontdoor.jobs: a police or outcomes file) whose run was lost this many
+# times (the worker killed mid-file each time) is failed, its file emptied, not retried.
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)

@@ -1,9 +1,10 @@
 """The periodic scan: conditions that arise with the passing of time, not at an action.
 
 Each rule is the project's own, never a second definition: an overdue check is
-``screening.selectors.checks_overdue``; a contact past its due time is the queue's red
-(``in_queue`` and ``past_due`` on ``decision_due_at``, which intake sets from
-``frontdoor.working_days.response_due``); "not taken" is the queue's unassigned. The
+``screening.selectors.checks_overdue``; a contact past its due time is one in the
+queue (``in_queue``) past ``screening.selectors.breach_due``: its ``decision_due_at``
+(the queue's red), or the statutory one working day from receipt when that is earlier
+(the clock following service hours, docs/adr/0044); "not taken" is the queue's unassigned. The
 thresholds are working time (``frontdoor.working_days``), like the clocks they sit
 beside, and come from settings (frontdoor/settings/alerts.py).
 
@@ -26,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from frontdoor.models import User
@@ -153,27 +154,39 @@ def immediate_not_taken(now: datetime, since: datetime, everyone: list) -> list[
 
 
 def clocks_breached(now: datetime, since: datetime, everyone: list) -> list[Found]:
-    """Each contact in the queue whose clock has run out: every manager, once for each
-    due time. Passed over in the query once alerted after its current due time (so a
-    clock set later and run out again is found again)."""
-    contacts = _not_yet_alerted(
-        Contact.objects.filter(
-            screening_selectors.in_queue(),
-            screening_selectors.past_due(now),
-            decision_due_at__gte=since,
-        ),
-        Alert.Kind.CLOCK_BREACHED,
-        created_at__gte="decision_due_at",
+    """Each contact in the queue whose clock has run out (``breach_due``: its due time,
+    or the statutory one if earlier): every manager, once for each due time. Passed
+    over once alerted after that due time (so a clock set later and run out again is
+    found again)."""
+    contacts = Contact.objects.filter(
+        screening_selectors.in_queue(), screening_selectors.breach_due_may_be_between(since, now)
+    ).order_by("decision_due_at", "pk")
+    due = {}
+    for contact in contacts:
+        at = screening_selectors.breach_due(contact)
+        if since <= at <= now:
+            due[contact.pk] = at
+    alerted = dict(
+        Alert.objects.filter(kind=Alert.Kind.CLOCK_BREACHED, subject_id__in=due)
+        .values("subject_id")
+        .annotate(last=Max("created_at"))
+        .values_list("subject_id", "last")
     )
+    breached = [
+        contact
+        for contact in contacts
+        if contact.pk in due
+        and (contact.pk not in alerted or alerted[contact.pk] < due[contact.pk])
+    ]
     return [
         Found(
             Alert.Kind.CLOCK_BREACHED,
             contact,
             contact.pk,
             everyone,
-            occasion=breach_occasion(contact.decision_due_at),
+            occasion=breach_occasion(due[contact.pk]),
         )
-        for contact in contacts.order_by("decision_due_at", "pk")
+        for contact in sorted(breached, key=lambda contact: (due[contact.pk], contact.pk))
     ]
 
 

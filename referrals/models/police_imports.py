@@ -41,8 +41,12 @@ class PoliceImport(models.Model):
     # The broker could not be reached at upload: the sweeper queues it once it can.
     not_queued = models.BooleanField(default=False)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Runs that claimed it (``frontdoor.jobs``): past JOBS_MAX_ATTEMPTS lost runs it fails.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The one summary email to the uploader, once the import is done.
+    # The one summary email to the uploader, once the import is done: claimed by the run
+    # sending it (taken over once the claim is old, the run lost), then marked sent.
+    summary_claimed_at = models.DateTimeField(null=True, blank=True)
     summary_sent_at = models.DateTimeField(null=True, blank=True)
 
     FINISHED = (Status.IMPORTED, Status.FAILED)

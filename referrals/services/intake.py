@@ -15,7 +15,7 @@ from django.utils import timezone
 from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.models import AuditEvent, ReferralSource, User
-from frontdoor.roles import Permission
+from frontdoor.roles import is_out_of_hours_recorder
 from frontdoor.working_days import response_due
 from referrals import matching
 from referrals.models import (
@@ -102,7 +102,11 @@ def _from_account(referrer: ReferrerInput, account: User) -> ReferrerInput:
     )
 
 
-def _check(data: ContactInput, channel: Contact.Channel) -> None:
+def _check(data: ContactInput, channel: Contact.Channel, actor: User) -> None:
+    """The rules every contact meets, whichever way it is recorded (``contact_submit``
+    and ``contacts_submit_many`` both ask)."""
+    if data.out_of_hours and not is_out_of_hours_recorder(actor):
+        raise ContactRejected("Only the emergency duty team records contacts out of hours.")
     # An allegation against an adult (LADO) may name no child yet (docs/adr/0046).
     if data.pathway != Pathway.LADO and not any(
         subject.role in ContactSubject.CHILD_ROLES for subject in data.subjects
@@ -128,8 +132,11 @@ def contact_submit(
     api_client: ApiClient | None = None,
     idempotency_key: str = "",
     idempotency_body_sha256: str = "",
+    acknowledge: bool = True,
 ) -> tuple[Contact, bool]:
     """Record a contact and match its people; return (contact, created).
+    ``acknowledge`` false: the sender is told once for many (a force's file), not for
+    this one (``CONTACT_RECEIVED``'s flag).
 
     With an ``api_client`` and ``idempotency_key``, a repeat of an earlier
     submission returns the contact it created instead of making another; the same key
@@ -141,9 +148,7 @@ def contact_submit(
         ).first()
         if existing is not None:
             return _repeat_of(existing, idempotency_body_sha256)
-    _check(data, channel)
-    if data.out_of_hours and not actor.has_perm(Permission.RECORD_OUT_OF_HOURS.perm):
-        raise ContactRejected("Only the emergency duty team records contacts out of hours.")
+    _check(data, channel, actor)
     received_at = data.received_at or timezone.now()
     referrer = data.referrer or ReferrerInput()
     if referrer_account is not None and api_client is None:
@@ -208,7 +213,7 @@ def contact_submit(
         via=f"intake:{channel}",
         detail={"subjects": len(data.subjects)},
     )
-    events.publish(events.CONTACT_RECEIVED, contact=contact)
+    events.publish(events.CONTACT_RECEIVED, contact=contact, acknowledge=acknowledge)
     return contact, True
 
 

@@ -63,7 +63,7 @@ def contacts_submit_many(
     for index, item in enumerate(data):
         received_at = item.received_at or timezone.now()
         try:
-            _check(item, channel)
+            _check(item, channel, actor)
             census = [_subject_census(subject, received_at) for subject in item.subjects]
         except ContactRejected as rejected:
             results[index] = rejected

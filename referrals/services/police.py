@@ -266,12 +266,14 @@ def police_notification_receive(
     force: Agency,
     api_client: ApiClient | None = None,
     via: str = "referrals.police_notification_record",
+    acknowledge: bool = True,
 ) -> PoliceReceipt:
     """Record a force's notification. A re-send of a reference the force already sent
     returns that contact with ``created`` false; if it says the same nothing new is
     recorded, and if it differs the receipt's ``changes`` say how, and those are
     recorded for the screener (``police_resend``). Raises ``PoliceNotificationRefused``
-    (a ``ContactRejected``)."""
+    (a ``ContactRejected``). ``acknowledge`` false: the force is told once for a
+    whole file (docs/adr/0040), not for this notification."""
     if api_client is None and not can_record_police(actor):
         raise PoliceNotificationRefused("Only police staff can record a police notification.")
     if api_client is None and actor.agency_id != force.pk:
@@ -290,6 +292,7 @@ def police_notification_receive(
                 channel=Contact.Channel.POLICE_NOTIFICATION,
                 referrer_account=actor,
                 api_client=api_client,
+                acknowledge=acknowledge,
             )
             details = data.details
             notification = PoliceNotification.objects.create(

@@ -126,7 +126,7 @@ def police_notifications_receive_many(
     for index in resent:
         try:
             results[index] = police_notification_receive(
-                actor=actor, data=data[index], force=force, via=via
+                actor=actor, data=data[index], force=force, via=via, acknowledge=False
             )
         except ContactRejected as rejected:
             results[index] = rejected

@@ -329,11 +329,31 @@ def _report(report: PoliceImportReport, number: int, notification, outcome) -> N
         report.changed.append((number, reference, contact, how))
 
 
-def _one_by_one(actor: User, force: Agency, notification) -> PoliceReceipt | ContactRejected:
+# A row the database refused for a reason no check foresaw: said without its contents.
+ROW_FAILED = (
+    "This row could not be recorded (an error in the service, not in the row as far as "
+    "we know): send it again, and tell the service desk if it fails again"
+)
+
+
+def _one_by_one(
+    actor: User, force: Agency, number: int, notification
+) -> PoliceReceipt | ContactRejected:
+    """One row recorded alone in its own savepoint, no acknowledgement sent (the file
+    has one summary): a database error on it refuses this row only, the rest go on."""
     try:
-        return police_notification_receive(actor=actor, data=notification, force=force, via=VIA)
+        with transaction.atomic():
+            return police_notification_receive(
+                actor=actor, data=notification, force=force, via=VIA, acknowledge=False
+            )
     except ContactRejected as rejected:  # PoliceNotificationRefused among them
         return rejected
+    except DatabaseError as failed:
+        # The row number and the error's kind only: its message may quote the row.
+        logger.warning(
+            "Row %s of a police import failed in the database (%s)", number, type(failed).__name__
+        )
+        return ContactRejected(ROW_FAILED)
 
 
 def import_chunk(*, actor: User, force: Agency, rows: list[tuple[int, dict]]) -> PoliceImportReport:
@@ -358,7 +378,9 @@ def import_chunk(*, actor: User, force: Agency, rows: list[tuple[int, dict]]) ->
         logger.warning(
             "A chunk of a police import is recorded row by row (%s)", type(failed).__name__
         )
-        outcomes = [_one_by_one(actor, force, notification) for _, notification in parsed]
+        outcomes = [
+            _one_by_one(actor, force, number, notification) for number, notification in parsed
+        ]
     for (number, notification), outcome in zip(parsed, outcomes, strict=True):
         _report(report, number, notification, outcome)
     for kept in (report.created, report.resent, report.changed, report.errors):

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +44,9 @@ SUMMARY_SEND = "referrals.tasks.police_import_summary"
 TASK_TIME_LIMIT = 1800
 # A summary the broker did not take is queued again by the sweep until this old.
 SUMMARY_TRIED_FOR = timedelta(days=1)
+# A run sending the summary holds it this long (far longer than the mail server's
+# timeout); a claim older than this was a run lost mid-send, and the sweep takes over.
+SUMMARY_CLAIM_EXPIRES = timedelta(minutes=10)
 
 
 def police_import_start(*, actor: User, data: bytes) -> PoliceImport:
@@ -188,12 +191,24 @@ def summary_text(job: PoliceImport) -> tuple[str, str]:
     return subject, body
 
 
-def police_import_summary_send(*, import_id: int) -> bool:
+def _summary_unclaimed(now: datetime) -> Q:
+    """Not sent, and no run sending it now (never claimed, or the claim expired)."""
+    return Q(summary_sent_at__isnull=True) & (
+        Q(summary_claimed_at__isnull=True) | Q(summary_claimed_at__lt=now - SUMMARY_CLAIM_EXPIRES)
+    )
+
+
+def police_import_summary_send(*, import_id: int, now: datetime | None = None) -> bool:
     """Email the uploader the one summary of their finished import; False if it was
-    sent already (or another run is sending it)."""
-    claimed = PoliceImport.objects.filter(
-        pk=import_id, status__in=PoliceImport.FINISHED, summary_sent_at__isnull=True
-    ).update(summary_sent_at=timezone.now())
+    sent already (or another run is sending it). Claimed first, marked sent after, as
+    the outbox does: a run lost between leaves a claim that expires, and the sweep
+    sends it then."""
+    now = now or timezone.now()
+    claimed = (
+        PoliceImport.objects.filter(pk=import_id, status__in=PoliceImport.FINISHED)
+        .filter(_summary_unclaimed(now))
+        .update(summary_claimed_at=now)
+    )
     if not claimed:
         return False
     job = PoliceImport.objects.select_related("uploaded_by").get(pk=import_id)
@@ -202,8 +217,9 @@ def police_import_summary_send(*, import_id: int) -> bool:
         send_mail(subject, body, None, [job.uploaded_by.email])
     except Exception:
         # Not sent: the sweep tries again.
-        PoliceImport.objects.filter(pk=import_id).update(summary_sent_at=None)
+        PoliceImport.objects.filter(pk=import_id).update(summary_claimed_at=None)
         raise
+    PoliceImport.objects.filter(pk=import_id).update(summary_sent_at=timezone.now())
     return True
 
 
@@ -219,10 +235,11 @@ def police_imports_sweep(*, now: datetime | None = None) -> list[int]:
         working=[Status.IMPORTING],
         time_limit=TASK_TIME_LIMIT,
         now=now,
+        give_up=_give_up,
     )
     for job_id in PoliceImport.objects.filter(
+        _summary_unclaimed(now),
         status__in=PoliceImport.FINISHED,
-        summary_sent_at__isnull=True,
         finished_at__lt=now - jobs.WAITING_TOO_LONG,
         finished_at__gt=now - SUMMARY_TRIED_FOR,
     ).values_list("pk", flat=True):
@@ -231,6 +248,28 @@ def police_imports_sweep(*, now: datetime | None = None) -> list[int]:
         job__finished_at__lt=now - timedelta(days=settings.POLICE_IMPORT_REPORT_DAYS)
     ).delete()
     return queued
+
+
+def _give_up(import_id: int) -> None:
+    """A job whose run was lost JOBS_MAX_ATTEMPTS times: failed, saying so, its file
+    emptied (the rows already done stay recorded), and its uploader told."""
+    with transaction.atomic():
+        job = (
+            PoliceImport.objects.select_for_update()
+            .select_related("uploaded_by", "force")
+            .filter(pk=import_id, status=Status.IMPORTING)
+            .first()
+        )
+        if job is None:
+            return
+        logger.warning("Police import %s given up after %s lost runs", job.pk, job.attempts)
+        _finish(
+            job,
+            Status.FAILED,
+            problem=f"The import stopped {job.attempts} times before the end of the file, "
+            f"after {job.rows_done:,} of its {job.rows_total:,} rows, and was given up: those "
+            "rows are recorded. Split the rest into a smaller file and import that",
+        )
 
 
 def police_imports_reseal() -> int:

@@ -19,6 +19,7 @@ from referrals import selectors as referral_selectors
 from referrals.models import (
     Contact,
     ContactSubject,
+    MatchCandidate,
     PersonWarning,
     PoliceNotification,
     Restriction,
@@ -76,6 +77,37 @@ def _family_refusal(told: bool | None) -> str:
     return "The family was not told police would share it, and a bulk decision tells the family"
 
 
+WARNED = "Someone on it has a warning"
+MAYBE_WARNED = "Someone on it is not yet matched, and a record they may be has a warning"
+
+
+def _warned_subjects(contact_ids: list[int]) -> tuple[set[int], set[int]]:
+    """The ids of the people on these contacts whose record has an active warning, and
+    of those not yet matched with a likely match (a candidate waiting for a screener)
+    whose record has one; in one query. "Active" is ``PersonWarning.objects.active()``,
+    as the warnings selectors read it."""
+    active = PersonWarning.objects.active()
+    pending = MatchCandidate.objects.filter(
+        subject_id=OuterRef("pk"), decision=MatchCandidate.Decision.PENDING
+    ).filter(Exists(active.filter(person_id=OuterRef("person_id"))))
+    rows = (
+        ContactSubject.objects.filter(contact_id__in=contact_ids)
+        .annotate(
+            linked=Exists(active.filter(person_id=OuterRef("person_id"))),
+            candidate=Exists(pending),
+        )
+        .filter(Q(linked=True) | Q(candidate=True))
+        .values_list("pk", "linked", "candidate")
+    )
+    warned, maybe = set(), set()
+    for pk, linked, candidate in rows:
+        if linked:
+            warned.add(pk)
+        if candidate:
+            maybe.add(pk)
+    return warned, maybe
+
+
 def bulk_refusals(
     contacts: Iterable[Contact], *, today: date | None = None
 ) -> dict[int, list[str]]:
@@ -88,8 +120,9 @@ def bulk_refusals(
     with the alleged perpetrator is a person's decision), and none of these holds: a
     child on it has another contact that is earlier or still open whatever its date
     (or is not yet matched to a record, so their history is unknown), anyone on it has
-    an active warning, a child is under one on ``today`` (or not yet born, or has no
-    date of birth), or a child meets the cumulative rule."""
+    an active warning (or is not yet matched and a likely match's record has one), a
+    child is under one on ``today`` (or not yet born, or has no date of birth), or a
+    child meets the cumulative rule."""
     contacts = list(contacts)
     ids = [contact.pk for contact in contacts]
     if not ids:
@@ -122,16 +155,11 @@ def bulk_refusals(
         reasons[pk].append("The record is restricted")
     subjects = list(
         ContactSubject.objects.filter(contact_id__in=ids).values(
-            "contact_id", "person_id", "role", "date_of_birth", "first_name"
+            "pk", "contact_id", "person_id", "role", "date_of_birth", "first_name"
         )
     )
     today = today or timezone.localdate()
-    people = {s["person_id"] for s in subjects if s["person_id"]}
-    warned = set(
-        PersonWarning.objects.active()
-        .filter(person_id__in=people)
-        .values_list("person_id", flat=True)
-    )
+    warned, maybe_warned = _warned_subjects(ids)
     received = {contact.pk: contact.received_at for contact in contacts}
     # Person id to the (contact id, received at, status) of every contact they are a
     # child on: another one earlier, or open whatever its date, means screening alone.
@@ -151,8 +179,10 @@ def bulk_refusals(
         history[person_id].add((contact_id, at, status))
     for s in subjects:
         said = reasons[s["contact_id"]]
-        if s["person_id"] in warned and "Someone on it has a warning" not in said:
-            said.append("Someone on it has a warning")
+        if s["pk"] in warned and WARNED not in said:
+            said.append(WARNED)
+        if s["pk"] in maybe_warned and MAYBE_WARNED not in said:
+            said.append(MAYBE_WARNED)
         if s["role"] not in ContactSubject.CHILD_ROLES:
             continue
         name = s["first_name"]

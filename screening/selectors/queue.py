@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from frontdoor.london import TwelveMonthsBefore
 from frontdoor.models import User
-from frontdoor.working_days import add_clock_time, clock_time_between, decided_in_time
+from frontdoor.working_days import (
+    add_clock_time,
+    clock_time_between,
+    decided_in_time,
+    decision_due,
+)
 from referrals import selectors as referral_selectors
 from referrals.models import (
     OPEN_STATUSES,
@@ -152,8 +157,34 @@ def in_queue(through: str = "") -> Q:
 
 def past_due(now: datetime) -> Q:
     """The queue's red: a contact whose clock has run out (``clock_for`` says "overdue"
-    from its due time on). The one rule for a contact breaching its clock."""
+    from its due time on). The alerts add the statutory day to it (``breach_due``)."""
     return Q(decision_due_at__lte=now)
+
+
+# Bounds on the statutory clock (``decision_due``: one working day from receipt), for
+# finding in SQL the contacts ``breach_due`` may place in a window: never sooner than
+# this after receipt (a working day shortened by the spring clock change, with margin),
+# never later than this (Christmas or Easter: five days).
+STATUTORY_AT_LEAST = timedelta(hours=22)
+STATUTORY_AT_MOST = timedelta(days=10)
+
+
+def breach_due(contact: Contact) -> datetime:
+    """When a contact's clock counts as breached for the alerts (docs/adr/0042, 0044):
+    its due time, or the statutory due time (one working day from receipt, as the
+    scorecard measures) when that is earlier. The operational clock is never later
+    than the statutory one unless it follows service hours (CLOCK_FOLLOWS_SERVICE_HOURS):
+    then a contact received out of hours is due a working day after the service opens,
+    and a manager is still told when the statutory day has run out. The one rule."""
+    return min(contact.decision_due_at, decision_due(contact.received_at))
+
+
+def breach_due_may_be_between(since: datetime, now: datetime) -> Q:
+    """The contacts whose ``breach_due`` may fall in [since, now], in SQL: all of them,
+    and some others (``breach_due`` itself says which)."""
+    return Q(decision_due_at__gte=since, received_at__gte=since - STATUTORY_AT_MOST) & (
+        Q(decision_due_at__lte=now) | Q(received_at__lte=now - STATUTORY_AT_LEAST)
+    )
 
 
 def _standing_referral_earlier(outer_contact: str = "pk", outer_received: str = "received_at"):

@@ -4,13 +4,14 @@ the home page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.london import LONDON
 from frontdoor.roles import Role
 from frontdoor.working_days import add_working_time
 from outcomes.alerts import scan
@@ -207,11 +208,41 @@ def test_a_breach_is_alerted_once_per_due_time(manager, referrer):
     scan.alerts_scan(now=due + timedelta(minutes=5))
     assert _alerts(Alert.Kind.CLOCK_BREACHED, recipient=manager).count() == 1
 
-    # A clock set again (a police re-send) and run out again is news again.
+    # A clock set again and run out again is news again (moved with its receipt: the
+    # alert is never later than the statutory day from receipt, ``breach_due``).
     later = due + timedelta(hours=3)
-    Contact.objects.filter(pk=contact.pk).update(decision_due_at=later)
+    Contact.objects.filter(pk=contact.pk).update(
+        decision_due_at=later, received_at=contact.received_at + timedelta(hours=3)
+    )
     scan.alerts_scan(now=later + timedelta(minutes=1))
     assert _alerts(Alert.Kind.CLOCK_BREACHED, recipient=manager).count() == 2
+
+
+@override_settings(
+    SERVICE_HOURS_WEEKDAYS=(time(8), time(22)),
+    SERVICE_HOURS_WEEKENDS=None,
+    CLOCK_FOLLOWS_SERVICE_HOURS=True,
+)
+def test_with_the_clock_following_service_hours_a_breach_is_alerted_at_the_statutory_day(
+    manager, referrer
+):
+    """Received Tuesday 23:00, after hours: the operational clock runs from Wednesday
+    08:00 (due Thursday 08:00), but the statutory day runs out Wednesday 23:00, and
+    that is when the managers are told: the earlier of the two."""
+    tuesday_23 = datetime(2026, 11, 17, 23, 0, tzinfo=LONDON)
+    statutory = datetime(2026, 11, 18, 23, 0, tzinfo=LONDON)
+    contact = submit_contact(referrer, received_at=tuesday_23)
+    assert contact.decision_due_at == datetime(2026, 11, 19, 8, 0, tzinfo=LONDON)
+
+    scan.alerts_scan(now=statutory - timedelta(minutes=1))
+    assert not _alerts(Alert.Kind.CLOCK_BREACHED).exists()
+    scan.alerts_scan(now=statutory + timedelta(minutes=1))
+
+    alert = _alerts(Alert.Kind.CLOCK_BREACHED, recipient=manager).get()
+    assert alert.occasion == scan.breach_occasion(statutory)
+    # Its operational due time passing later is the same breach, not news again.
+    scan.alerts_scan(now=contact.decision_due_at + timedelta(minutes=1))
+    assert _alerts(Alert.Kind.CLOCK_BREACHED, recipient=manager).count() == 1
 
 
 def test_a_decided_contact_never_breaches(screener, manager, taken, level):

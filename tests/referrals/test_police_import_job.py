@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +32,10 @@ from referrals.models import (
     Relationship,
 )
 from referrals.services import police_import_jobs
-from tests.support.police import csv_file, csv_row, record
+from referrals.services.inputs import ContactRejected
+from referrals.services.police_batch import police_notifications_receive_many
+from referrals.services.police_import import ROW_FAILED
+from tests.support.police import csv_file, csv_row, police_child, police_input, record
 from tests.support.waiting import wait_until
 
 FIRST = ["Ada", "Bilal", "Cora", "Dev", "Esme", "Finn", "Gia", "Hal", "Ivo", "Juno", "Kit", "Lux"]
@@ -179,27 +183,143 @@ def test_a_small_file_is_imported_while_the_uploader_waits(client, police_member
     assert "1 recorded" in client.get(response["Location"]).text
 
 
-@pytest.mark.django_db
-def test_a_worker_lost_part_way_is_taken_over_where_it_stopped(police_member):
-    """Chunks commit with the job's place in the file: a run taken over by the sweep
-    starts after the rows already dealt with (here the first 2, as if a lost run had)."""
+# A worker lost mid-file, as when it is killed: the run's database connection is ended
+# as it commits its second chunk (two rows a chunk), and again as it records that it
+# stopped, so it leaves the job as it stood. Once (a sequence survives the rollbacks),
+# or every time.
+KILL_MID_FILE = """
+CREATE SEQUENCE test_kill_count;
+CREATE FUNCTION test_kill_mid_file() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF ((NEW.rows_done > 2 AND NEW.rows_done > OLD.rows_done)
+      OR (NEW.status = 'failed' AND NEW.problem LIKE 'The import stopped with an error%%'))
+     AND (%(every)s OR nextval('test_kill_count') <= 2) THEN
+    PERFORM pg_terminate_backend(pg_backend_pid());
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_kill_mid_file BEFORE UPDATE ON referrals_policeimport
+  FOR EACH ROW EXECUTE FUNCTION test_kill_mid_file();
+"""
+
+
+@pytest.fixture
+def two_row_chunks(monkeypatch):
+    monkeypatch.setattr(police_import_jobs, "CHUNK", 2)
+
+
+def _kill_mid_file(every: bool):
+    with connection.cursor() as cursor:
+        cursor.execute(KILL_MID_FILE % {"every": "true" if every else "false"})
+
+
+@pytest.fixture
+def killer():
+    """Installs the trigger when asked; always removes it (a transactional test's
+    flush empties tables, never drops triggers)."""
+    yield _kill_mid_file
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER IF EXISTS test_kill_mid_file ON referrals_policeimport;"
+            "DROP FUNCTION IF EXISTS test_kill_mid_file();"
+            "DROP SEQUENCE IF EXISTS test_kill_count;"
+        )
+
+
+def _a_run_lost_mid_file(job_id: int) -> None:
+    """Run the import as the task does; it is lost in the second chunk."""
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whichever a closed connection raises
+        services.police_import_run(import_id=job_id)
+    connection.close()  # the next query reconnects, as a new worker would
+
+
+def _after_the_time_limit() -> timezone.datetime:
+    return timezone.now() + timedelta(seconds=police_import_jobs.TASK_TIME_LIMIT + 61)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_lost_part_way_is_taken_over_where_it_stopped(
+    police_member, two_row_chunks, killer, celery_worker
+):
+    """The first chunk commits with the job's place in the file; the run is lost in the
+    second. The sweep queues it again and the real worker starts after the rows
+    already dealt with: each row recorded once, one summary."""
+    killer(every=False)
     job = services.police_import_keep(
         actor=police_member, data=csv_file([_row(n) for n in range(5)])
     )
-    PoliceImport.objects.filter(pk=job.pk).update(
-        status="importing", rows_done=2, started_at=timezone.now() - timedelta(hours=2)
+    mail.outbox.clear()
+
+    _a_run_lost_mid_file(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.recorded, job.attempts) == ("importing", 2, 2, 1)
+    assert police_import_jobs.police_imports_sweep(now=_after_the_time_limit()) == [job.pk]
+    wait_until(lambda: _finished(job.pk), 60, "the worker did not take the import over")
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.recorded, job.refused) == ("imported", 5, 5, 0)
+    assert job.attempts == 2
+    assert sorted(PoliceNotification.objects.values_list("police_reference", flat=True)) == [
+        f"JOB-{n}" for n in range(5)
+    ]
+    assert list(job.report_rows.values_list("number", flat=True)) == [2, 3, 4, 5, 6]
+    wait_until(lambda: len(mail.outbox) == 1, 30, "the summary email was not sent")
+    assert "5 recorded" in mail.outbox[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_loses_its_worker_every_time_is_given_up_after_the_attempt_cap(
+    police_member, two_row_chunks, killer, settings
+):
+    killer(every=True)
+    settings.JOBS_MAX_ATTEMPTS = 2
+    job = services.police_import_keep(
+        actor=police_member, data=csv_file([_row(n) for n in range(5)])
     )
-    later = timezone.now() + timedelta(minutes=3)
-    assert police_import_jobs.police_imports_sweep(now=later) == [job.pk]
-    assert PoliceImport.objects.get(pk=job.pk).status == "queued"
-    job = services.police_import_run(import_id=job.pk)
-    assert (job.status, job.rows_done, job.recorded) == ("imported", 5, 3)
-    assert set(PoliceNotification.objects.values_list("police_reference", flat=True)) == {
-        "JOB-2",
-        "JOB-3",
-        "JOB-4",
-    }
-    assert services.police_import_run(import_id=job.pk).recorded == 3  # a second run: nothing
+    for attempt in (1, 2):
+        _a_run_lost_mid_file(job.pk)
+        assert PoliceImport.objects.get(pk=job.pk).attempts == attempt
+        police_import_jobs.police_imports_sweep(now=_after_the_time_limit())
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.recorded) == ("failed", 2, 2)
+    assert bytes(job.sealed_file) == b""
+    assert "stopped 2 times before the end of the file, after 2 of its 5 rows" in job.problem
+    assert police_import_jobs.police_imports_sweep(now=_after_the_time_limit()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_summary_whose_sender_was_lost_mid_send_is_sent_by_the_sweep(
+    police_member, celery_worker
+):
+    """A run claimed the summary and was lost before sending it: within the claim's
+    time it is left to that run; after, the sweep queues it and the worker sends one."""
+    claimed = timezone.now() - police_import_jobs.SUMMARY_CLAIM_EXPIRES - timedelta(minutes=1)
+    job = PoliceImport.objects.create(
+        uploaded_by=police_member,
+        force=police_member.agency,
+        status=PoliceImport.Status.IMPORTED,
+        rows_total=1,
+        rows_done=1,
+        recorded=1,
+        finished_at=claimed - timedelta(seconds=5),
+        summary_claimed_at=claimed,  # the lost run's claim
+    )
+    mail.outbox.clear()
+    soon_after = claimed + timedelta(minutes=1)
+    assert not police_import_jobs.police_import_summary_send(import_id=job.pk, now=soon_after)
+
+    police_import_jobs.police_imports_sweep()
+
+    wait_until(
+        lambda: PoliceImport.objects.get(pk=job.pk).summary_sent_at is not None,
+        30,
+        "the sweep did not have the summary sent",
+    )
+    assert len(mail.outbox) == 1
+    assert "1 recorded" in mail.outbox[0].body
+    assert not police_import_jobs.police_import_summary_send(import_id=job.pk)
 
 
 @pytest.mark.django_db
@@ -280,3 +400,63 @@ def test_the_report_by_row_goes_after_its_time_and_the_counts_stay(client, polic
     page = client.get(reverse("referrals:police-import-job", args=[job.pk]))
     assert "1 recorded" in page.text
     assert "this one's has gone" in page.text
+
+
+# A fault no check foresees: the database refuses one notification (JOB-1, row 3).
+REFUSE_JOB_1 = """
+CREATE FUNCTION test_refuse_job_1() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.police_reference = 'JOB-1' THEN RAISE EXCEPTION 'Rendall refused for the test'; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_refuse_job_1 BEFORE INSERT ON referrals_policenotification
+  FOR EACH ROW EXECUTE FUNCTION test_refuse_job_1();
+"""
+
+
+@pytest.mark.django_db
+def test_a_row_the_database_refuses_costs_only_itself_and_no_row_is_acknowledged(
+    police_member, caplog
+):
+    """The chunk fails as a whole, so its rows are recorded one by one: the row the
+    database refuses is reported refused (no one's details in the log), the rest are
+    recorded, and none of them sends an acknowledgement (the file has one summary)."""
+    with connection.cursor() as cursor:
+        cursor.execute(REFUSE_JOB_1)
+    job = services.police_import_keep(
+        actor=police_member, data=csv_file([_row(n) for n in range(4)])
+    )
+
+    job = services.police_import_run(import_id=job.pk)
+
+    assert (job.status, job.recorded, job.refused) == ("imported", 3, 1)
+    refused = job.report_rows.get(outcome="refused")
+    assert (refused.number, refused.message) == (3, ROW_FAILED)
+    assert set(PoliceNotification.objects.values_list("police_reference", flat=True)) == {
+        "JOB-0",
+        "JOB-2",
+        "JOB-3",
+    }
+    assert not Notice.objects.filter(kind=Notice.Kind.ACKNOWLEDGEMENT).exists()
+    assert "Rendall" not in caplog.text
+    assert "Bilal" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_reference_repeated_after_its_first_row_was_refused_sends_no_acknowledgement(
+    police_member,
+):
+    """The first REP-1 is refused (a child seen, with no date); the second is then new,
+    recorded through the single-notification path, and still unacknowledged."""
+    refused = police_input("REP-1", subjects=[police_child(child_seen=True)])
+    results = police_notifications_receive_many(
+        actor=police_member,
+        force=police_member.agency,
+        data=[refused, police_input("REP-1")],
+        via="referrals.police_notifications_import",
+    )
+    assert isinstance(results[0], ContactRejected)
+    assert results[1].created
+    assert not Notice.objects.filter(
+        contact=results[1].contact, kind=Notice.Kind.ACKNOWLEDGEMENT
+    ).exists()

@@ -219,3 +219,44 @@ def test_a_pathway_contact_is_never_taken_by_bulk_decisions(screener, manager, l
     assert "its own form and outcomes" in result.refused[contact.pk]
     assert not Decision.objects.filter(contact=contact).exists()
     assert not Screening.objects.filter(contact=contact).exists()
+
+
+@pytest.mark.django_db
+def test_a_bulk_decision_that_needs_a_manager_waits_for_one_and_the_rest_stand(
+    screener, police_member, manager
+):
+    """Immediate risk closed with early help needs a manager's approval (the one rule,
+    ``needs_manager_approval``), in bulk as alone. No public path gives a standard-grade
+    notification immediate urgency (a re-send raising it is refused bulk triage), so it
+    is set here directly: the rule still holds for it."""
+    waiting, standing = (_standard(police_member, n) for n in range(2))
+    Contact.objects.filter(pk=waiting.pk).update(urgency=Contact.Urgency.IMMEDIATE)
+    waiting.refresh_from_db()
+
+    result = bulk_decide(
+        actor=screener,
+        route=Route.EARLY_HELP,
+        items=[
+            BulkItem(c, rationale_template(c) + "an argument only.") for c in (waiting, standing)
+        ],
+    )
+
+    assert not result.refused
+    held = Decision.objects.get(contact=waiting)
+    assert held.approval == Decision.Approval.PENDING
+    waiting.refresh_from_db()
+    assert waiting.status == "awaiting_approval"
+    assert Screening.objects.get(contact=waiting).assigned_to == screener
+    # Nothing goes out for it until a manager approves: no outcome, no case event.
+    assert not Notice.objects.filter(decision=held).exists()
+    assert not CaseEvent.objects.filter(decision=held).exists()
+    decided = Decision.objects.get(contact=standing)
+    assert decided.approval == Decision.Approval.NOT_NEEDED
+    assert Notice.objects.filter(decision=decided).exists()
+
+    services.decision_approve(actor=manager, decision=held)
+
+    waiting.refresh_from_db()
+    assert waiting.status == "decided"
+    assert Notice.objects.filter(decision=held).exists()
+    assert CaseEvent.objects.filter(decision=held).exists()

@@ -7,7 +7,7 @@ one working day does not."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.test import override_settings
@@ -21,12 +21,14 @@ from frontdoor.working_days import decision_due, in_service_hours, service_opens
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count
 from referrals.models import Contact, ContactSubject, OutOfHoursHandover
-from referrals.services import contact_submit
+from referrals.services import contact_submit, restriction_add
+from referrals.services.inputs import ContactRejected
+from referrals.services.intake_batch import contacts_submit_many
 from screening import selectors, services
 from screening.models import ContactLogEntry, Route
 from screening.selectors import QueueFilters, clock_for
 from screening.services_edt import PART_LIMIT, HandoverRefused, handover_record
-from tests.factories import UserFactory, contact_input, submit_contact
+from tests.factories import UserFactory, child_input, contact_input, submit_contact
 from tests.support.contact_forms import CONCERN, child, management, staff_referrer
 from tests.support.screening import decide
 
@@ -365,3 +367,98 @@ def test_service_hours_that_make_no_sense_stop_the_app_starting(monkeypatch, giv
 def test_service_hours_round_the_clock_on_weekdays_are_the_working_day_clock(referrer):
     contact = submit_contact(referrer, received_at=TUESDAY_23)
     assert contact.decision_due_at == decision_due(TUESDAY_23)
+
+
+def test_the_edt_hands_over_its_contact_when_the_child_links_to_a_restricted_record(
+    client, edt, referrer, manager
+):
+    """The child's NHS number links the EDT's contact to a restricted record: the EDT,
+    not named on the restriction, still reaches and writes the handover of the contact
+    it recorded (whoever made a contact may always read it), as a referrer does."""
+    earlier = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+    restriction_add(
+        actor=manager,
+        reason="A member of staff's own family.",
+        ask=manager,
+        allowed=[],
+        review_due=timezone.localdate() + timedelta(days=30),
+        person=earlier.subjects.get().person,
+    )
+    contact = _edt_contact(edt, subjects=[child_input(nhs_number="9434765919")])
+    assert contact.subjects.get().person == earlier.subjects.get().person
+    client.force_login(edt)
+    url = reverse("screening:edt-handover", args=[contact.reference])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"what_was_done": DONE})
+
+    assert response.status_code == 302
+    assert OutOfHoursHandover.objects.get(contact=contact).what_was_done == DONE
+    # Another EDT member is no nearer the record than before.
+    other = UserFactory(roles=[Role.EDT])
+    with pytest.raises(HandoverRefused):
+        handover_record(actor=other, contact=contact, what_was_done=DONE)
+
+
+def test_only_the_edt_marks_contacts_out_of_hours_recorded_together_too(referrer):
+    results = contacts_submit_many(
+        actor=referrer,
+        data=[contact_input(out_of_hours=True), contact_input()],
+        channel=Contact.Channel.ONLINE_FORM,
+        referrer_account=referrer,
+    )
+    assert isinstance(results[0], ContactRejected)
+    assert "emergency duty team" in str(results[0])
+    assert not results[1].contact.out_of_hours
+    assert Contact.objects.filter(out_of_hours=True).count() == 0
+
+
+@override_settings(
+    SERVICE_HOURS_WEEKDAYS=(time(8), time(22)),
+    SERVICE_HOURS_WEEKENDS=(time(10), time(16)),
+    CLOCK_FOLLOWS_SERVICE_HOURS=True,
+)
+def test_service_hours_over_the_october_clock_change(referrer):
+    """The clocks go back at 02:00 on Sunday 25 October 2026: an immediate-risk contact
+    recorded Saturday 23:30 (BST) is handed over at Sunday's opening, 10:00 GMT, and
+    due two service hours later, 12:00 GMT: 13 hours 30 minutes of real time after it
+    came in, an hour more than the wall clock says."""
+    saturday = datetime(2026, 10, 24, 23, 30, tzinfo=LONDON)
+    sunday_10 = datetime(2026, 10, 25, 10, 0, tzinfo=LONDON)
+    assert service_opens(saturday) == sunday_10
+    assert sunday_10.utcoffset() == timedelta(0)
+    contact = submit_contact(referrer, received_at=saturday, urgency=Contact.Urgency.IMMEDIATE)
+    assert contact.decision_due_at == datetime(2026, 10, 25, 12, 0, tzinfo=LONDON)
+    real_time = contact.decision_due_at.astimezone(UTC) - contact.received_at.astimezone(UTC)
+    assert real_time == timedelta(hours=13, minutes=30)
+    # Before opening none of its clock has run: two service hours are left.
+    clock = clock_for(contact, now=datetime(2026, 10, 25, 1, 30, tzinfo=LONDON))
+    assert clock.working_time_left == timedelta(hours=2)
+    # The statutory day is untouched by service hours: Monday's start, GMT.
+    assert decision_due(saturday) == datetime(2026, 10, 27, 0, 0, tzinfo=LONDON)
+
+
+@override_settings(
+    SERVICE_HOURS_WEEKDAYS=(time(8), time(22)),
+    SERVICE_HOURS_WEEKENDS=(time(10), time(16)),
+    CLOCK_FOLLOWS_SERVICE_HOURS=True,
+)
+def test_service_hours_over_a_bank_holiday(referrer):
+    """Monday 31 August 2026 is the summer bank holiday: the service keeps weekend hours
+    (10:00 to 16:00), and a working day's clock starts on the Tuesday."""
+    sunday_evening = datetime(2026, 8, 30, 17, 0, tzinfo=LONDON)
+    holiday_10 = datetime(2026, 8, 31, 10, 0, tzinfo=LONDON)
+    assert not in_service_hours(datetime(2026, 8, 31, 9, 0, tzinfo=LONDON))
+    assert service_opens(sunday_evening) == holiday_10
+    urgent = submit_contact(referrer, received_at=sunday_evening, urgency=Contact.Urgency.IMMEDIATE)
+    assert urgent.decision_due_at == datetime(2026, 8, 31, 12, 0, tzinfo=LONDON)
+    routine = submit_contact(referrer, received_at=sunday_evening, urgency=Contact.Urgency.ROUTINE)
+    # From the holiday's opening: one working day after the next working day's start.
+    assert routine.decision_due_at == datetime(2026, 9, 2, 0, 0, tzinfo=LONDON)
+    with override_settings(SERVICE_HOURS_WEEKENDS=None):
+        assert service_opens(sunday_evening) == datetime(2026, 9, 1, 8, 0, tzinfo=LONDON)
+        # Closed on the holiday: two service hours from Tuesday's opening.
+        late = submit_contact(
+            referrer, received_at=sunday_evening, urgency=Contact.Urgency.IMMEDIATE
+        )
+        assert late.decision_due_at == datetime(2026, 9, 1, 10, 0, tzinfo=LONDON)

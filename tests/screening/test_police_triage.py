@@ -313,3 +313,48 @@ def test_the_page_keeps_names_as_written_and_shows_the_officers_account(
     assert '<details class="govuk-details">' in page
     assert "Officers attended a verbal argument between the parents" in page
     assert baby.reference in page
+
+
+def test_an_unmatched_adult_whose_likely_record_has_a_warning_cannot_be_bulk_decided(
+    client, screener, police_member
+):
+    """The adult on the second notification is not yet matched, but a likely match
+    waiting for a screener is a record with an active warning: a person decides."""
+    adult = {
+        "role": "alleged_perpetrator",
+        "first_name": "Garrick",
+        "last_name": "Tolliver",
+        "date_of_birth": date(1984, 3, 9),
+        "postcode": "YO8 4QT",
+    }
+    first, _ = record(
+        police_member,
+        "WARN-1",
+        subjects=[police_child(first_name="Ada", last_name="Quinn"), police_child(**adult)],
+    )
+    second, _ = record(
+        police_member,
+        "WARN-2",
+        subjects=[
+            police_child(first_name="Bilal", last_name="Okafor", postcode="YO2 1AA"),
+            police_child(**adult),
+        ],
+    )
+    known = first.subjects.get(role="alleged_perpetrator").person
+    unmatched = second.subjects.get(role="alleged_perpetrator")
+    assert unmatched.person is None
+    assert unmatched.match_candidates.filter(person=known, decision="pending").exists()
+    referral_services.warning_set(
+        actor=screener,
+        person=known,
+        kind=WarningKind.RISK_TO_STAFF,
+        evidence="Threatened a social worker at the door in March.",
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+
+    reasons = selectors.bulk_refusals([second])[second.pk]
+
+    assert any("may be has a warning" in reason for reason in reasons)
+    result = bulk_decide(actor=screener, route=Route.EARLY_HELP, items=[BulkItem(second, "x" * 60)])
+    assert not result.decided
+    assert "warning" in result.refused[second.reference]
