@@ -22,7 +22,7 @@ from frontdoor.roles import Role
 from frontdoor.sessions import POLL_HEADER
 from referrals.models import Contact
 from screening.models import Screening
-from screening.selectors import waiting
+from screening.selectors import in_queue
 
 POLL = {"HTTP_" + POLL_HEADER.upper().replace("-", "_"): "1", "HTTP_HX_REQUEST": "true"}
 
@@ -47,7 +47,7 @@ def today_pages(repeats: int) -> list[Result]:
         [url],
         repeats,
     )
-    open_count = Contact.objects.filter(waiting()).count()
+    open_count = Contact.objects.filter(in_queue()).count()
     held = Screening.objects.filter(assigned_to__isnull=False).count()
     manager.notes.append(
         f"{open_count:,} contacts waiting, {held:,} held by screeners; every figure one "
