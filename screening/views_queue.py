@@ -233,7 +233,11 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     anchors = dict((contact.reference, anchor) for contact, anchor in changes.inserted)
-    gone_taken = selectors.taken_among(user=request.user, references=changes.gone)
+    screeners_shown = {row.reference: row.screener_id for row in shown.rows} if shown else {}
+    gone_taken = selectors.taken_among(
+        user=request.user,
+        shown=[(reference, screeners_shown.get(reference)) for reference in changes.gone],
+    )
     summary = queue_changes.summary(
         changes=changes,
         shown=shown,

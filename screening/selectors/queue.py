@@ -342,15 +342,21 @@ def with_decided_at(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
-def taken_among(*, user: User, references: list[str]) -> set[str]:
-    """Which of these contacts a screener now holds: those gone from a page because
-    they were taken (the queue filtered to contacts not yet taken)."""
+def taken_among(*, user: User, shown: list[tuple[str, int | None]]) -> set[str]:
+    """Which of the rows gone from a page were taken: shown with no screener, and now
+    held by one while still in the queue (the list filtered to contacts not yet taken).
+    A row already held when shown, pushed to another page or decided, was not taken.
+    ``shown``: each gone row's reference and the screener it showed."""
+    references = [reference for reference, screener_id in shown if screener_id is None]
     if not can_screen(user) or not references:
         return set()
     return set(
-        Contact.objects.filter(
-            reference__in=references, screening__assigned_to__isnull=False
-        ).values_list("reference", flat=True)
+        queue(user=user, filters=QueueFilters())
+        .prefetch_related(None)
+        .select_related(None)
+        .order_by()
+        .filter(reference__in=references, screening__assigned_to__isnull=False)
+        .values_list("reference", flat=True)
     )
 
 

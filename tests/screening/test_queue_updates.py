@@ -265,3 +265,28 @@ def test_polls_share_the_count_which_never_changes_the_rows_a_page_shows(
     assert f'<tr id="queue-row-{first.reference}" hx-swap-oob="delete">' in text
     assert "queue-count" not in text  # still 2, as shared
     assert "3 open contacts." in client.get(reverse("screening:queue")).text
+
+
+def test_a_row_already_held_that_leaves_the_page_is_not_said_to_be_taken(
+    client, screener, manager, referrer, two_waiting, monkeypatch
+):
+    """Only a row shown with no screener and now held was taken: one already held when
+    shown, pushed to the next page, merely left it."""
+    from screening import views_queue
+
+    monkeypatch.setattr(views_queue, "PAGE_SIZE", 1)
+    first, _ = two_waiting
+    services.screening_claim(actor=manager, contact=first)
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+    assert f"{first.reference}.in_screening.{manager.pk}" in shown
+    submit_contact(referrer, urgency="immediate")  # first in the queue now
+
+    text = _poll(client, shown).text
+
+    assert f'<tr id="queue-row-{first.reference}" hx-swap-oob="delete">' in text
+    live = re.search(r'<div id="queue-live" hx-swap-oob="innerHTML">\d\d:\d\d: (.*)\.</div>', text)
+    assert live.group(1) == (
+        "1 new immediate-risk contact, 1 new contact, 1 contact no longer on this page, "
+        "3 open contacts in all (was 2)"
+    )
