@@ -370,19 +370,26 @@ class QueueFilterForm(forms.Form):
     complex = forms.BooleanField(label="Complex cases only", required=False)
     re_referral = forms.BooleanField(label="Re-referrals only", required=False)
 
-    def __init__(self, *args, screeners=(), **kwargs):
+    def __init__(self, *args, screeners=(), check_agencies=None, **kwargs):
+        """``screeners`` and ``check_agencies``: whom and which agencies the queue may be
+        filtered by (screening.selectors.queue_choices); by default the active agencies
+        asked for checks."""
         super().__init__(*args, **kwargs)
         agencies = list(Agency.objects.filter(is_active=True))
         self.fields["source_agency"].choices = [("", "Any")] + [
             (str(agency.pk), agency.name) for agency in agencies
         ]
+        if check_agencies is None:
+            check_agencies = [a for a in agencies if a.type in CHECK_AGENCY_TYPES]
         self.fields["overdue_checks"].choices = [("", "No filter"), ("any", "Any agency")] + [
-            (str(agency.pk), agency.name)
-            for agency in agencies
-            if agency.type in CHECK_AGENCY_TYPES
+            (str(agency.pk), agency.name) for agency in check_agencies
         ]
         self.fields["assigned"].choices = [
             ("", "Anyone"),
             ("me", "Me"),
             ("unassigned", "Not taken"),
         ] + [(str(user.pk), user.full_name) for user in screeners]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = (
+                "This filter was not used: choose one from the list"
+            )

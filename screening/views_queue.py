@@ -63,9 +63,14 @@ def _filters(
     request: HttpRequest, *, search: str
 ) -> tuple[forms.QueueFilterForm, selectors.QueueFilters]:
     filter_form = forms.QueueFilterForm(
-        request.GET or None, screeners=selectors.screeners(user=request.user)
+        request.GET or None,
+        screeners=selectors.queue_screeners(user=request.user),
+        check_agencies=selectors.queue_check_agencies(),
     )
-    values = filter_form.cleaned_data if filter_form.is_valid() else {}
+    # Each filter stands on its own: one that cannot be used is said so on its field
+    # (the page draws the form's errors), the others still apply.
+    filter_form.is_valid()
+    values = getattr(filter_form, "cleaned_data", {})
     filters = selectors.QueueFilters(
         status=values.get("status", ""),
         rag=values.get("rag", ""),

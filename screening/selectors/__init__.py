@@ -83,6 +83,7 @@ from screening.selectors.queue import (
     with_decided_at,
     with_overdue_check,
 )
+from screening.selectors.queue_choices import queue_check_agencies, queue_screeners
 from screening.selectors.withdrawals import withdrawable, withdrawal_parts
 
 __all__ = [
@@ -143,7 +144,9 @@ __all__ = [
     "previous_standing_of",
     "primary_need_labels",
     "queue",
+    "queue_check_agencies",
     "queue_flags",
+    "queue_screeners",
     "queue_state",
     "re_referrals_of",
     "restricted_asks",
