@@ -120,8 +120,11 @@ def _immediate(user: User, *, fresh: bool) -> list[tuple[Contact, selectors.Cloc
 
 
 def _page_number(request: HttpRequest) -> int:
+    """The page asked for; any that is not a plain number of up to three digits ("²",
+    twenty nines) is the first (as forms_search's page)."""
     number = request.GET.get("page", "1")
-    return max(int(number), 1) if number.isdigit() else 1
+    usable = number.isascii() and number.isdigit() and len(number) < 4
+    return max(int(number), 1) if usable else 1
 
 
 def _paged(request: HttpRequest, contacts, filters: selectors.QueueFilters, *, fresh: bool) -> Page:

@@ -290,3 +290,14 @@ def test_a_row_already_held_that_leaves_the_page_is_not_said_to_be_taken(
         "1 new immediate-risk contact, 1 new contact, 1 contact no longer on this page, "
         "3 open contacts in all (was 2)"
     )
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 20, "9" * 5000, "-1", "1.5"])
+def test_a_page_number_that_is_not_one_shows_the_first_page(client, screener, two_waiting, number):
+    client.force_login(screener)
+    page = client.get(reverse("screening:queue"), {"page": number})
+    assert page.status_code == 200
+    assert "2 open contacts." in page.text
+    update = client.get(reverse("screening:queue-updates"), {"page": number, "shown": ""}, **POLL)
+    assert update.status_code == 200
+    assert f'id="queue-row-{two_waiting[0].reference}"' in update.text
