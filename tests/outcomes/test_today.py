@@ -392,6 +392,8 @@ def test_polls_share_the_front_doors_figures_and_opening_the_page_counts_afresh(
         {"received_from": "2026-02-30"},
         {"received_from": "2026-03-02", "received_to": "2026-03-01"},
         {"received_to": "9" * 10_000},
+        {"received_to": "9999-12-31"},
+        {"received_from": "0001-01-01"},
     ],
 )
 def test_the_contacts_list_says_when_it_cannot_read_the_days_and_lists_every_contact(
