@@ -270,7 +270,9 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
                 else [(c, None) for c in changes.kept],
                 "changed": {c.reference for c in changes.changed},
                 "immediate": immediate,
-                "immediate_changed": shown is None
+                # The banner shows clocks too: drawn again when they are.
+                "immediate_changed": (clocks and bool(immediate))
+                or shown is None
                 or [c.reference for c, _ in immediate] != list(shown.immediate),
                 "count_changed": shown is None or shown.count != page.paginator.count,
                 "summary": summary,

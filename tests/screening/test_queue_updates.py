@@ -301,3 +301,17 @@ def test_a_page_number_that_is_not_one_shows_the_first_page(client, screener, tw
     update = client.get(reverse("screening:queue-updates"), {"page": number, "shown": ""}, **POLL)
     assert update.status_code == 200
     assert f'id="queue-row-{two_waiting[0].reference}"' in update.text
+
+
+def test_the_immediate_risk_banners_clocks_are_drawn_again_once_their_minute_has_passed(
+    client, screener, referrer, two_waiting
+):
+    urgent = submit_contact(referrer, urgency="immediate")
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+
+    text = _poll(client, shown[:-12] + "202001010000").text
+
+    assert '<div id="queue-immediate" hx-swap-oob="true">' in text
+    assert f'href="/screening/{urgent.reference}/">{urgent.reference}</a>' in text
+    assert "queue-live" not in text  # the same contacts: nothing to announce
