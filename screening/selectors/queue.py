@@ -311,12 +311,12 @@ def _children() -> Prefetch:
 
 def queue_state(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     """``queue``'s contacts with only what a poll of the queue compares and draws again
-    (reference, status, screener, clock): planning the page's full query, with its joins
-    and restriction flag, costs more than running it."""
+    (reference, status, screener and their name, clock): planning the page's full query,
+    with its joins and restriction flag, costs more than running it."""
     return (
         contacts.prefetch_related(None)
         .select_related(None)
-        .select_related("screening")
+        .select_related("screening__assigned_to")
         .only(
             "reference",
             "status",
@@ -324,7 +324,7 @@ def queue_state(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
             "urgency",
             "advice_only",
             "received_at",
-            "screening__assigned_to",
+            "screening__assigned_to__full_name",
         )
     )
 

@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -315,3 +317,18 @@ def test_the_immediate_risk_banners_clocks_are_drawn_again_once_their_minute_has
     assert '<div id="queue-immediate" hx-swap-oob="true">' in text
     assert f'href="/screening/{urgent.reference}/">{urgent.reference}</a>' in text
     assert "queue-live" not in text  # the same contacts: nothing to announce
+
+
+def test_a_poll_asks_the_same_number_of_queries_however_many_rows_were_taken(
+    client, screener, manager, two_waiting
+):
+    first, second = two_waiting
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+    services.screening_claim(actor=manager, contact=first)
+    with CaptureQueriesContext(connection) as one:
+        assert ": 1 taken.</div>" in _poll(client, shown).text
+    services.screening_claim(actor=screener, contact=second)
+    with CaptureQueriesContext(connection) as two:
+        assert ": 2 taken.</div>" in _poll(client, shown).text
+    assert len(two) == len(one)
