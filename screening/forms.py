@@ -15,7 +15,7 @@ from frontdoor.census_codes import (
 from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
 from referrals.models import Contact
-from screening import services
+from screening import selectors, services
 from screening.models import (
     CHECK_AGENCY_TYPES,
     AdviceRecipient,
@@ -355,7 +355,7 @@ class QueueFilterForm(forms.Form):
         choices=[
             ("", "Any"),
             ("red", "Overdue"),
-            ("breaching", "Overdue within 2 hours"),
+            ("breaching", "About to be overdue"),  # the hours are added in __init__
             ("amber", "Due soon"),
             ("green", "On time"),
         ],
@@ -389,6 +389,15 @@ class QueueFilterForm(forms.Form):
             ("me", "Me"),
             ("unassigned", "Not taken"),
         ] + [(str(user.pk), user.full_name) for user in screeners]
+        self.fields["rag"].choices = [
+            (
+                value,
+                f"Overdue within {selectors.breaching_within_words()}"
+                if value == "breaching"
+                else label,
+            )
+            for value, label in self.fields["rag"].choices
+        ]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = (
                 "This filter was not used: choose one from the list"

@@ -39,11 +39,19 @@ def breaching_within() -> timedelta:
     return timedelta(hours=settings.BREACHING_WITHIN_HOURS)
 
 
+def breaching_within_words() -> str:
+    """BREACHING_WITHIN_HOURS as the pages say it: "2 hours", "1.5 hours", "1 hour"."""
+    hours = settings.BREACHING_WITHIN_HOURS
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
 def clock_state(rag: str, now: datetime) -> Q:
     """Open contacts whose clock stands at ``rag`` at ``now``, as a filter: "red" (due
-    now or before), "amber" (due within AMBER_WHEN_LEFT of working time), "green"
-    (later), or "breaching" (due within BREACHING_WITHIN_HOURS of the clock: about to
-    turn red). The queue's filter and the today page's counts are both this."""
+    now or before), "amber" (due within AMBER_WHEN_LEFT of the decision clock's time,
+    ``add_clock_time``), "green" (later), or "breaching" (due within the next
+    BREACHING_WITHIN_HOURS of wall-clock time, nights and weekends counted: about to turn
+    red as the hours pass). The queue's filter and the today page's counts are both
+    this."""
     amber_until = add_clock_time(now, AMBER_WHEN_LEFT)
     return {
         "red": past_due(now),

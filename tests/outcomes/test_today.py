@@ -463,3 +463,17 @@ def test_a_figure_lists_its_contacts_though_its_screener_or_agency_is_no_longer_
     listed = client.get(reverse("screening:queue"), {"assigned": "999999", "rag": "red"})
     assert "This filter was not used: choose one from the list" in listed.text
     assert _queue_count(client, reverse("screening:queue") + "?assigned=999999&rag=red") == 2
+
+
+def test_the_hours_before_overdue_are_the_settings_wherever_they_are_said(
+    client, manager, referrer, settings
+):
+    settings.BREACHING_WITHIN_HOURS = 3
+    client.force_login(manager)
+    assert "Overdue within 3 hours" in client.get(reverse("screening:queue")).text
+    seen = _seen(client.get(TODAY))
+    _due(submit_contact(referrer), timezone.now() + timedelta(hours=2, minutes=30))
+
+    update = client.get(reverse("outcomes:today-figures"), {"seen": seen}, **POLL)
+
+    assert "1 overdue within 3 hours (was 0)" in update.text
