@@ -11,7 +11,7 @@ from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
 from referrals.fields import DateField
 from referrals.search import SearchCriteria
-from referrals.validators import clean_nhs_number, clean_unique_pupil_number
+from referrals.validators import check_in_range, clean_nhs_number, clean_unique_pupil_number
 
 # FD-2026-000123: what a reference looks like (the hyphens may be left out or spaced).
 _REFERENCE = re.compile(r"^FD-?(\d{4})-?(\d{1,6})$")
@@ -153,6 +153,16 @@ class ReceivedBetweenForm(forms.Form):
 
     received_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
     received_to = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+    # Within the years other dates are (referrals.validators): the day after 31
+    # December 9999 is past Python's dates.
+    def clean_received_from(self):
+        value = self.cleaned_data["received_from"]
+        return value and check_in_range(value, noun="The first day")
+
+    def clean_received_to(self):
+        value = self.cleaned_data["received_to"]
+        return value and check_in_range(value, noun="The last day")
 
     def clean(self):
         cleaned = super().clean()

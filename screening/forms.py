@@ -15,7 +15,7 @@ from frontdoor.census_codes import (
 from frontdoor.limits import LIMITS, LengthMessagesMixin
 from frontdoor.models import Agency
 from referrals.models import Contact
-from screening import services
+from screening import selectors, services
 from screening.models import (
     CHECK_AGENCY_TYPES,
     AdviceRecipient,
@@ -355,7 +355,7 @@ class QueueFilterForm(forms.Form):
         choices=[
             ("", "Any"),
             ("red", "Overdue"),
-            ("breaching", "Overdue within 2 hours"),
+            ("breaching", "About to be overdue"),  # the hours are added in __init__
             ("amber", "Due soon"),
             ("green", "On time"),
         ],
@@ -370,19 +370,35 @@ class QueueFilterForm(forms.Form):
     complex = forms.BooleanField(label="Complex cases only", required=False)
     re_referral = forms.BooleanField(label="Re-referrals only", required=False)
 
-    def __init__(self, *args, screeners=(), **kwargs):
+    def __init__(self, *args, screeners=(), check_agencies=None, **kwargs):
+        """``screeners`` and ``check_agencies``: whom and which agencies the queue may be
+        filtered by (screening.selectors.queue_choices); by default the active agencies
+        asked for checks."""
         super().__init__(*args, **kwargs)
         agencies = list(Agency.objects.filter(is_active=True))
         self.fields["source_agency"].choices = [("", "Any")] + [
             (str(agency.pk), agency.name) for agency in agencies
         ]
+        if check_agencies is None:
+            check_agencies = [a for a in agencies if a.type in CHECK_AGENCY_TYPES]
         self.fields["overdue_checks"].choices = [("", "No filter"), ("any", "Any agency")] + [
-            (str(agency.pk), agency.name)
-            for agency in agencies
-            if agency.type in CHECK_AGENCY_TYPES
+            (str(agency.pk), agency.name) for agency in check_agencies
         ]
         self.fields["assigned"].choices = [
             ("", "Anyone"),
             ("me", "Me"),
             ("unassigned", "Not taken"),
         ] + [(str(user.pk), user.full_name) for user in screeners]
+        self.fields["rag"].choices = [
+            (
+                value,
+                f"Overdue within {selectors.breaching_within_words()}"
+                if value == "breaching"
+                else label,
+            )
+            for value, label in self.fields["rag"].choices
+        ]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = (
+                "This filter was not used: choose one from the list"
+            )

@@ -63,9 +63,14 @@ def _filters(
     request: HttpRequest, *, search: str
 ) -> tuple[forms.QueueFilterForm, selectors.QueueFilters]:
     filter_form = forms.QueueFilterForm(
-        request.GET or None, screeners=selectors.screeners(user=request.user)
+        request.GET or None,
+        screeners=selectors.queue_screeners(user=request.user),
+        check_agencies=selectors.queue_check_agencies(),
     )
-    values = filter_form.cleaned_data if filter_form.is_valid() else {}
+    # Each filter stands on its own: one that cannot be used is said so on its field
+    # (the page draws the form's errors), the others still apply.
+    filter_form.is_valid()
+    values = getattr(filter_form, "cleaned_data", {})
     filters = selectors.QueueFilters(
         status=values.get("status", ""),
         rag=values.get("rag", ""),
@@ -115,8 +120,11 @@ def _immediate(user: User, *, fresh: bool) -> list[tuple[Contact, selectors.Cloc
 
 
 def _page_number(request: HttpRequest) -> int:
+    """The page asked for; any that is not a plain number of up to three digits ("²",
+    twenty nines) is the first (as forms_search's page)."""
     number = request.GET.get("page", "1")
-    return max(int(number), 1) if number.isdigit() else 1
+    usable = number.isascii() and number.isdigit() and len(number) < 4
+    return max(int(number), 1) if usable else 1
 
 
 def _paged(request: HttpRequest, contacts, filters: selectors.QueueFilters, *, fresh: bool) -> Page:
@@ -233,7 +241,11 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     anchors = dict((contact.reference, anchor) for contact, anchor in changes.inserted)
-    gone_taken = selectors.taken_among(user=request.user, references=changes.gone)
+    screeners_shown = {row.reference: row.screener_id for row in shown.rows} if shown else {}
+    gone_taken = selectors.taken_among(
+        user=request.user,
+        shown=[(reference, screeners_shown.get(reference)) for reference in changes.gone],
+    )
     summary = queue_changes.summary(
         changes=changes,
         shown=shown,
@@ -258,7 +270,9 @@ def queue_updates(request: HttpRequest) -> HttpResponse:
                 else [(c, None) for c in changes.kept],
                 "changed": {c.reference for c in changes.changed},
                 "immediate": immediate,
-                "immediate_changed": shown is None
+                # The banner shows clocks too: drawn again when they are.
+                "immediate_changed": (clocks and bool(immediate))
+                or shown is None
                 or [c.reference for c, _ in immediate] != list(shown.immediate),
                 "count_changed": shown is None or shown.count != page.paginator.count,
                 "summary": summary,

@@ -14,6 +14,7 @@ import hashlib
 import re
 
 from outcomes.today.selectors import Today
+from screening import selectors as screening_selectors
 
 VERSION = "t1"
 LONGEST = 1000
@@ -21,7 +22,7 @@ LONGEST = 1000
 HEADLINES = {
     "immediate": "immediate risk not taken",
     "red": "overdue",
-    "breaching": "overdue within 2 hours",
+    "breaching": "overdue within {hours}",
     "waiting": "waiting",
     "approvals": "approvals waiting",
     "checks": "on overdue checks",
@@ -72,8 +73,9 @@ def summary(seen: dict[str, int] | None, today: Today) -> str:
     if seen is None:
         return ""
     now = headlines(today)
+    within = screening_selectors.breaching_within_words()
     return ", ".join(
-        f"{now[name]} {label} (was {seen[name]})"
+        f"{now[name]} {label.format(hours=within)} (was {seen[name]})"
         for name, label in HEADLINES.items()
         if name in seen and seen[name] != now[name]
     )

@@ -69,6 +69,7 @@ from screening.selectors.queue import (
     breach_due,
     breach_due_may_be_between,
     breaching_within,
+    breaching_within_words,
     clock_for,
     clock_state,
     immediate,
@@ -83,6 +84,7 @@ from screening.selectors.queue import (
     with_decided_at,
     with_overdue_check,
 )
+from screening.selectors.queue_choices import queue_check_agencies, queue_screeners
 from screening.selectors.withdrawals import withdrawable, withdrawal_parts
 
 __all__ = [
@@ -105,6 +107,7 @@ __all__ = [
     "breach_due",
     "breach_due_may_be_between",
     "breaching_within",
+    "breaching_within_words",
     "bulk_refusals",
     "bulk_triage",
     "can_approve",
@@ -143,7 +146,9 @@ __all__ = [
     "previous_standing_of",
     "primary_need_labels",
     "queue",
+    "queue_check_agencies",
     "queue_flags",
+    "queue_screeners",
     "queue_state",
     "re_referrals_of",
     "restricted_asks",

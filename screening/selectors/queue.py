@@ -39,11 +39,19 @@ def breaching_within() -> timedelta:
     return timedelta(hours=settings.BREACHING_WITHIN_HOURS)
 
 
+def breaching_within_words() -> str:
+    """BREACHING_WITHIN_HOURS as the pages say it: "2 hours", "1.5 hours", "1 hour"."""
+    hours = settings.BREACHING_WITHIN_HOURS
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
 def clock_state(rag: str, now: datetime) -> Q:
     """Open contacts whose clock stands at ``rag`` at ``now``, as a filter: "red" (due
-    now or before), "amber" (due within AMBER_WHEN_LEFT of working time), "green"
-    (later), or "breaching" (due within BREACHING_WITHIN_HOURS of the clock: about to
-    turn red). The queue's filter and the today page's counts are both this."""
+    now or before), "amber" (due within AMBER_WHEN_LEFT of the decision clock's time,
+    ``add_clock_time``), "green" (later), or "breaching" (due within the next
+    BREACHING_WITHIN_HOURS of wall-clock time, nights and weekends counted: about to turn
+    red as the hours pass). The queue's filter and the today page's counts are both
+    this."""
     amber_until = add_clock_time(now, AMBER_WHEN_LEFT)
     return {
         "red": past_due(now),
@@ -311,12 +319,12 @@ def _children() -> Prefetch:
 
 def queue_state(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     """``queue``'s contacts with only what a poll of the queue compares and draws again
-    (reference, status, screener, clock): planning the page's full query, with its joins
-    and restriction flag, costs more than running it."""
+    (reference, status, screener and their name, clock): planning the page's full query,
+    with its joins and restriction flag, costs more than running it."""
     return (
         contacts.prefetch_related(None)
         .select_related(None)
-        .select_related("screening")
+        .select_related("screening__assigned_to")
         .only(
             "reference",
             "status",
@@ -324,7 +332,7 @@ def queue_state(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
             "urgency",
             "advice_only",
             "received_at",
-            "screening__assigned_to",
+            "screening__assigned_to__full_name",
         )
     )
 
@@ -342,15 +350,21 @@ def with_decided_at(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
-def taken_among(*, user: User, references: list[str]) -> set[str]:
-    """Which of these contacts a screener now holds: those gone from a page because
-    they were taken (the queue filtered to contacts not yet taken)."""
+def taken_among(*, user: User, shown: list[tuple[str, int | None]]) -> set[str]:
+    """Which of the rows gone from a page were taken: shown with no screener, and now
+    held by one while still in the queue (the list filtered to contacts not yet taken).
+    A row already held when shown, pushed to another page or decided, was not taken.
+    ``shown``: each gone row's reference and the screener it showed."""
+    references = [reference for reference, screener_id in shown if screener_id is None]
     if not can_screen(user) or not references:
         return set()
     return set(
-        Contact.objects.filter(
-            reference__in=references, screening__assigned_to__isnull=False
-        ).values_list("reference", flat=True)
+        queue(user=user, filters=QueueFilters())
+        .prefetch_related(None)
+        .select_related(None)
+        .order_by()
+        .filter(reference__in=references, screening__assigned_to__isnull=False)
+        .values_list("reference", flat=True)
     )
 
 

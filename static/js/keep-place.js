@@ -10,7 +10,12 @@ const rowRead = (list) => {
   const active = document.activeElement;
   const focused = active && list.contains(active) ? active.closest("tr") : null;
   if (focused) return focused;
-  return Array.from(list.children).find((row) => row.getBoundingClientRect().top >= 0) || null;
+  // The first row whose top is on the screen: none when the list is above or below it.
+  const onScreen = (row) => {
+    const { top } = row.getBoundingClientRect();
+    return top >= 0 && top < window.innerHeight;
+  };
+  return Array.from(list.children).find(onScreen) || null;
 };
 
 let held = null;

@@ -90,6 +90,25 @@ def test_the_queue_takes_in_new_contacts_without_moving_the_row_being_read(
     assert live.inner_text() == said
 
 
+def test_the_queue_does_not_scroll_when_no_row_is_on_the_screen(page, settings, screener, referrer):
+    """With the list below the screen and nothing in it focused, no row is being read:
+    a row coming in above the others leaves the page where it is."""
+    settings.LIVE_QUEUE_POLL_SECONDS = 0.5
+    first = submit_contact(referrer)
+    _due_in(first, timedelta(hours=10))
+    sign_in(page, screener)
+    page.set_viewport_size({"width": 1280, "height": 200})
+    page.goto(reverse("screening:queue"))
+    row = page.locator(f"#queue-row-{first.reference}")
+    assert _top(row) > page.evaluate("window.innerHeight")
+    assert page.evaluate("window.scrollY") == 0
+
+    earlier = submit_contact(referrer, urgency="immediate")
+
+    expect(page.locator(f"#queue-row-{earlier.reference}")).to_be_attached()
+    assert page.evaluate("window.scrollY") == 0
+
+
 def test_the_today_page_updates_its_figures_without_a_reload(
     page, settings, manager, referrer, assert_no_axe_violations
 ):

@@ -392,6 +392,8 @@ def test_polls_share_the_front_doors_figures_and_opening_the_page_counts_afresh(
         {"received_from": "2026-02-30"},
         {"received_from": "2026-03-02", "received_to": "2026-03-01"},
         {"received_to": "9" * 10_000},
+        {"received_to": "9999-12-31"},
+        {"received_from": "0001-01-01"},
     ],
 )
 def test_the_contacts_list_says_when_it_cannot_read_the_days_and_lists_every_contact(
@@ -429,3 +431,49 @@ def test_an_overdue_check_is_one_whose_answer_was_due(screener, referrer, police
     assert answer_due(saturday) == datetime(2026, 11, 30, 4, 0, tzinfo=LONDON)
     monday_3am = datetime(2026, 11, 30, 3, 0, tzinfo=LONDON)
     assert not AgencyCheck.objects.filter(answer_overdue(monday_3am), pk=check.pk).exists()
+
+
+def test_a_figure_lists_its_contacts_though_its_screener_or_agency_is_no_longer_active(
+    client, manager, screener, referrer, settings
+):
+    """The queue's filters accept whoever holds contacts and any agency with checks on
+    them, not only those active now; a filter it cannot use is said so on its field and
+    the others still apply."""
+    settings.CHECK_ANSWER_WORKING_HOURS = 4
+    health = AgencyFactory(name="Demo Health", type=Agency.Type.HEALTH)
+    held = [submit_contact(referrer) for _ in range(2)]
+    for contact in held:
+        services.screening_claim(actor=screener, contact=contact)
+    _due(held[0], timezone.now() - timedelta(hours=1))
+    _asked(screener, held[1], health, hours_ago=6)
+    _due(submit_contact(referrer), timezone.now() - timedelta(hours=2))  # not taken
+    type(screener).objects.filter(pk=screener.pk).update(is_active=False)
+    Agency.objects.filter(pk=health.pk).update(is_active=False)
+
+    client.force_login(manager)
+    page = client.get(TODAY)
+
+    for figure_id in (
+        f"today-holding-{screener.pk}",
+        f"today-holding-overdue-{screener.pk}",
+        f"today-checks-{health.pk}",
+    ):
+        count, url = _figure(page, figure_id)
+        assert _queue_count(client, url) == count
+    listed = client.get(reverse("screening:queue"), {"assigned": "999999", "rag": "red"})
+    assert "This filter was not used: choose one from the list" in listed.text
+    assert _queue_count(client, reverse("screening:queue") + "?assigned=999999&rag=red") == 2
+
+
+def test_the_hours_before_overdue_are_the_settings_wherever_they_are_said(
+    client, manager, referrer, settings
+):
+    settings.BREACHING_WITHIN_HOURS = 3
+    client.force_login(manager)
+    assert "Overdue within 3 hours" in client.get(reverse("screening:queue")).text
+    seen = _seen(client.get(TODAY))
+    _due(submit_contact(referrer), timezone.now() + timedelta(hours=2, minutes=30))
+
+    update = client.get(reverse("outcomes:today-figures"), {"seen": seen}, **POLL)
+
+    assert "1 overdue within 3 hours (was 0)" in update.text

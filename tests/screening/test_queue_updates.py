@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,3 +267,68 @@ def test_polls_share_the_count_which_never_changes_the_rows_a_page_shows(
     assert f'<tr id="queue-row-{first.reference}" hx-swap-oob="delete">' in text
     assert "queue-count" not in text  # still 2, as shared
     assert "3 open contacts." in client.get(reverse("screening:queue")).text
+
+
+def test_a_row_already_held_that_leaves_the_page_is_not_said_to_be_taken(
+    client, screener, manager, referrer, two_waiting, monkeypatch
+):
+    """Only a row shown with no screener and now held was taken: one already held when
+    shown, pushed to the next page, merely left it."""
+    from screening import views_queue
+
+    monkeypatch.setattr(views_queue, "PAGE_SIZE", 1)
+    first, _ = two_waiting
+    services.screening_claim(actor=manager, contact=first)
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+    assert f"{first.reference}.in_screening.{manager.pk}" in shown
+    submit_contact(referrer, urgency="immediate")  # first in the queue now
+
+    text = _poll(client, shown).text
+
+    assert f'<tr id="queue-row-{first.reference}" hx-swap-oob="delete">' in text
+    live = re.search(r'<div id="queue-live" hx-swap-oob="innerHTML">\d\d:\d\d: (.*)\.</div>', text)
+    assert live.group(1) == (
+        "1 new immediate-risk contact, 1 new contact, 1 contact no longer on this page, "
+        "3 open contacts in all (was 2)"
+    )
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 20, "9" * 5000, "-1", "1.5"])
+def test_a_page_number_that_is_not_one_shows_the_first_page(client, screener, two_waiting, number):
+    client.force_login(screener)
+    page = client.get(reverse("screening:queue"), {"page": number})
+    assert page.status_code == 200
+    assert "2 open contacts." in page.text
+    update = client.get(reverse("screening:queue-updates"), {"page": number, "shown": ""}, **POLL)
+    assert update.status_code == 200
+    assert f'id="queue-row-{two_waiting[0].reference}"' in update.text
+
+
+def test_the_immediate_risk_banners_clocks_are_drawn_again_once_their_minute_has_passed(
+    client, screener, referrer, two_waiting
+):
+    urgent = submit_contact(referrer, urgency="immediate")
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+
+    text = _poll(client, shown[:-12] + "202001010000").text
+
+    assert '<div id="queue-immediate" hx-swap-oob="true">' in text
+    assert f'href="/screening/{urgent.reference}/">{urgent.reference}</a>' in text
+    assert "queue-live" not in text  # the same contacts: nothing to announce
+
+
+def test_a_poll_asks_the_same_number_of_queries_however_many_rows_were_taken(
+    client, screener, manager, two_waiting
+):
+    first, second = two_waiting
+    client.force_login(screener)
+    shown = _shown(client.get(reverse("screening:queue")))
+    services.screening_claim(actor=manager, contact=first)
+    with CaptureQueriesContext(connection) as one:
+        assert ": 1 taken.</div>" in _poll(client, shown).text
+    services.screening_claim(actor=screener, contact=second)
+    with CaptureQueriesContext(connection) as two:
+        assert ": 2 taken.</div>" in _poll(client, shown).text
+    assert len(two) == len(one)
