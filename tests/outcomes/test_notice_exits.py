@@ -116,9 +116,7 @@ def unused_port() -> int:
 
 
 @pytest.mark.django_db
-def test_an_unforeseen_error_before_sending_is_a_failure_for_now_not_sending(
-    referrer, settings
-):
+def test_an_unforeseen_error_before_sending_is_a_failure_for_now_not_sending(referrer, settings):
     with FakeNotify() as fake:
         settings.NOTIFY_API_KEY = TEST_API_KEY
         settings.NOTIFY_BASE_URL = fake.url
