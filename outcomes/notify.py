@@ -12,7 +12,7 @@ import functools
 
 from django.conf import settings
 from django.utils import timezone
-from notifications_python_client.errors import APIError
+from notifications_python_client.errors import APIError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
 
 MAX_ADDRESS_LINES = 7  # Notify's limit, postcode included
@@ -64,6 +64,10 @@ def _redis(url: str):
 
 def _raise_for(error: APIError) -> None:
     reason = f"GOV.UK Notify {error.status_code}"
+    if isinstance(error, InvalidResponse) or error.status_code < 400:
+        # A garbled answer: Notify may have taken it, so try again (asking by reference
+        # first, as after a lost worker) rather than call it refused.
+        raise NotifyTemporaryFailure(f"{reason}: an answer that could not be read") from error
     if error.status_code == 429 or error.status_code >= 500:
         raise NotifyTemporaryFailure(reason) from error
     raise NotifyPermanentFailure(reason) from error

@@ -33,7 +33,7 @@ from screening.pathways import PATHWAYS
 logger = logging.getLogger(__name__)
 
 STUCK_PENDING_AFTER = timedelta(minutes=2)
-STUCK_SENDING_AFTER = timedelta(minutes=15)
+STUCK_SENDING_AFTER = outbox.STUCK_SENDING_AFTER
 
 
 class TemporaryDeliveryFailure(Exception):
@@ -269,9 +269,19 @@ def _deliver(notice: Notice) -> str:
 
 def notice_deliver(*, notice_id: int, retry_in: timedelta | None = None) -> str:
     """Send one notice if no other attempt has; return what happened. A failure for now
-    waits the outbox's backoff (``outcomes.outbox``; ``retry_in`` instead, when given)."""
+    waits the outbox's backoff (``outcomes.outbox``; ``retry_in`` instead, when given),
+    whatever raised it: a claimed notice is never left "sending" (``outbox.delivered``)."""
     if not _claim(notice_id):
         return "skipped"
+    return outbox.claimed_body(
+        Notice.objects.filter(pk=notice_id),
+        field="status",
+        retry_as=TemporaryDeliveryFailure,
+        body=lambda: _deliver_claimed(notice_id, retry_in),
+    )
+
+
+def _deliver_claimed(notice_id: int, retry_in: timedelta | None) -> str:
     notice = Notice.objects.select_related("contact", "decision", "contact__referrer").get(
         pk=notice_id
     )
@@ -285,39 +295,16 @@ def notice_deliver(*, notice_id: int, retry_in: timedelta | None = None) -> str:
         subject, body = render_notice(notice)
         letters.letter_make(notice=notice, subject=subject, body=body)
         return "to print"
-    try:
-        provider_id = _deliver(notice)
-    except (TemporaryDeliveryFailure, notify.NotifyTemporaryFailure) as failure:
-        if outbox.given_up(notice.attempts):
-            Notice.objects.filter(pk=notice_id).update(
-                status=Notice.Status.PERMANENT_FAILURE,
-                failure_reason=outbox.given_up_reason(notice.attempts, str(failure)),
-                updated_at=timezone.now(),
-            )
-            return "failed"
-        Notice.objects.filter(pk=notice_id).update(
-            status=Notice.Status.TEMPORARY_FAILURE,
-            failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now()
-            + (outbox.retry_in(notice.attempts) if retry_in is None else retry_in),
-            updated_at=timezone.now(),
-        )
-        raise TemporaryDeliveryFailure(str(failure)) from failure
-    except (NoticeRefused, notify.NotifyPermanentFailure) as refused:
-        Notice.objects.filter(pk=notice_id).update(
-            status=Notice.Status.PERMANENT_FAILURE,
-            failure_reason=str(refused)[:200],
-            updated_at=timezone.now(),
-        )
-        return "failed"
-    Notice.objects.filter(pk=notice_id).update(
-        status=Notice.Status.SENT,
-        sent_at=timezone.now(),
-        provider_id=provider_id[:100],
-        failure_reason="",
-        updated_at=timezone.now(),
+    return outbox.delivered(
+        Notice.objects.filter(pk=notice_id),
+        field="status",
+        attempts=notice.attempts,
+        send=lambda: _deliver(notice),
+        temporary=(TemporaryDeliveryFailure, notify.NotifyTemporaryFailure),
+        refused=(NoticeRefused, notify.NotifyPermanentFailure),
+        retry_as=TemporaryDeliveryFailure,
+        wait=retry_in,
     )
-    return "sent"
 
 
 NOTIFY_STATUSES = {

@@ -18,8 +18,8 @@ from outcomes.scorecard.periods import Period
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=8,
-    time_limit=60,
-    soft_time_limit=45,
+    time_limit=outbox.DELIVERY_TIME_LIMIT,
+    soft_time_limit=outbox.DELIVERY_SOFT_TIME_LIMIT,
 )
 def notice_deliver(self, notice_id: int) -> str:
     try:

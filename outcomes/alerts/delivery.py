@@ -26,7 +26,7 @@ from outcomes.models_alerts import Alert, AlertDigest, EmailStatus
 
 DIGEST_DELIVER = "outcomes.alerts.tasks.alert_digest_deliver"
 STUCK_PENDING_AFTER = timedelta(minutes=2)
-STUCK_SENDING_AFTER = timedelta(minutes=15)
+STUCK_SENDING_AFTER = outbox.STUCK_SENDING_AFTER
 
 
 class AlertTemporaryFailure(Exception):
@@ -84,42 +84,17 @@ def _send(*, to: str, subject: str, body: str, reference: str, attempts: int) ->
 def _handed_over(
     model, status_field: str, pk: int, send, attempts: int, retry_in: timedelta | None
 ) -> str:
-    """Send with ``send()`` and keep what happened on the row: a failure for now waits
-    the outbox's backoff (``outcomes.outbox``), and fails for good after its attempts."""
-    rows = model.objects.filter(pk=pk)
-    try:
-        provider_id = send()
-    except AlertTemporaryFailure as failure:
-        if outbox.given_up(attempts):
-            rows.update(
-                **{status_field: EmailStatus.PERMANENT_FAILURE},
-                failure_reason=outbox.given_up_reason(attempts, str(failure)),
-                updated_at=timezone.now(),
-            )
-            return "failed"
-        rows.update(
-            **{status_field: EmailStatus.TEMPORARY_FAILURE},
-            failure_reason=str(failure)[:200],
-            next_attempt_at=timezone.now()
-            + (outbox.retry_in(attempts) if retry_in is None else retry_in),
-            updated_at=timezone.now(),
-        )
-        raise
-    except _Refused as refused:
-        rows.update(
-            **{status_field: EmailStatus.PERMANENT_FAILURE},
-            failure_reason=str(refused)[:200],
-            updated_at=timezone.now(),
-        )
-        return "failed"
-    rows.update(
-        **{status_field: EmailStatus.SENT},
-        sent_at=timezone.now(),
-        provider_id=provider_id[:100],
-        failure_reason="",
-        updated_at=timezone.now(),
+    """Send with ``send()`` and keep what happened on the row (``outbox.delivered``)."""
+    return outbox.delivered(
+        model.objects.filter(pk=pk),
+        field=status_field,
+        attempts=attempts,
+        send=send,
+        temporary=(AlertTemporaryFailure,),
+        refused=(_Refused,),
+        retry_as=AlertTemporaryFailure,
+        wait=retry_in,
     )
-    return "sent"
 
 
 def _footer(digest: bool) -> str:
@@ -164,6 +139,15 @@ def alert_deliver(*, alert_id: int, retry_in: timedelta | None = None) -> str:
     """Email one alert if no other attempt has; return what happened."""
     if not _claim(Alert, "email_status", alert_id):
         return "skipped"
+    return outbox.claimed_body(
+        Alert.objects.filter(pk=alert_id),
+        field="email_status",
+        retry_as=AlertTemporaryFailure,
+        body=lambda: _alert_deliver_claimed(alert_id, retry_in),
+    )
+
+
+def _alert_deliver_claimed(alert_id: int, retry_in: timedelta | None) -> str:
     alert = Alert.objects.select_related("recipient", "contact").get(pk=alert_id)
     if not still_theirs(alert):
         Alert.objects.filter(pk=alert_id).update(
@@ -222,6 +206,15 @@ def alert_digest_deliver(*, digest_id: int, retry_in: timedelta | None = None) -
     may no longer open are left out (and marked so); with none left, nothing is sent."""
     if not _claim(AlertDigest, "status", digest_id):
         return "skipped"
+    return outbox.claimed_body(
+        AlertDigest.objects.filter(pk=digest_id),
+        field="status",
+        retry_as=AlertTemporaryFailure,
+        body=lambda: _digest_deliver_claimed(digest_id, retry_in),
+    )
+
+
+def _digest_deliver_claimed(digest_id: int, retry_in: timedelta | None) -> str:
     digest = AlertDigest.objects.select_related("recipient").get(pk=digest_id)
     alerts = list(digest.alerts.select_related("recipient", "contact").order_by("created_at"))
     kept = [alert for alert in alerts if still_theirs(alert)]

@@ -12,8 +12,8 @@ from outcomes.alerts import delivery, scan
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=8,
-    time_limit=60,
-    soft_time_limit=45,
+    time_limit=outbox.DELIVERY_TIME_LIMIT,
+    soft_time_limit=outbox.DELIVERY_SOFT_TIME_LIMIT,
 )
 def alert_deliver(self, alert_id: int) -> str:
     try:
@@ -29,8 +29,8 @@ def alert_deliver(self, alert_id: int) -> str:
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=8,
-    time_limit=60,
-    soft_time_limit=45,
+    time_limit=outbox.DELIVERY_TIME_LIMIT,
+    soft_time_limit=outbox.DELIVERY_SOFT_TIME_LIMIT,
 )
 def alert_digest_deliver(self, digest_id: int) -> str:
     try:

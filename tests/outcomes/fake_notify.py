@@ -2,7 +2,9 @@
 
 Enough for the official client: send email / SMS / letter (201 with an id), list
 notifications by reference, and the failure responses Notify documents (400 and
-403 permanent, 429 rate limit and 500 temporary).
+403 permanent, 429 rate limit and 500 temporary), and the undocumented ones a busy
+network gives: a connection reset before the send is taken, and a garbled answer after
+it was.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ class FakeNotify:
         self.fail_with: int | None = None  # status to answer sends with, once each
         self.failures_left = 0
         self.auth_headers: list[str] = []
+        self.resets_left = 0  # sends to drop without an answer (not taken)
+        self.garbles_left = 0  # sends to take, then answer with something not JSON
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +44,11 @@ class FakeNotify:
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length) or b"{}")
                 kind = self.path.rsplit("/", 1)[-1]
+                if fake.resets_left > 0:
+                    fake.resets_left -= 1
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # a reset: no answer at all
+                    return
                 if fake.failures_left > 0:
                     fake.failures_left -= 1
                     status = fake.fail_with
@@ -61,6 +70,14 @@ class FakeNotify:
                     "payload": payload,
                 }
                 fake.sent.append(notification)
+                if fake.garbles_left > 0:
+                    fake.garbles_left -= 1
+                    data = b"<html>502 Bad Gateway</html>"
+                    self.send_response(201)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 self._reply(
                     201,
                     {

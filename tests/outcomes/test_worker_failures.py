@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_delivery_still_delivers_exactly_once(referrer):
 
         workers.append(start_worker(port))
         # The dead worker's message waits out the broker's visibility timeout; the
-        # sweeper is what brings the notice back, as it would after 15 minutes.
+        # sweeper brings the notice back, as it would after outbox.STUCK_SENDING_AFTER.
         services.notices_sweep(now=timezone.now() + timedelta(minutes=20))
         wait_until(
             lambda: Notice.objects.get(pk=notice.pk).status == Notice.Status.SENT,
