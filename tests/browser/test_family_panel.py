@@ -46,7 +46,7 @@ def test_a_screener_sees_the_fathers_earlier_contact_in_the_family_panel(
     expect(page.get_by_role("heading", name="The family", exact=True)).to_be_visible()
     gary = page.locator(".govuk-summary-card", has_text="Gary Harrison")
     expect(gary).to_contain_text("Parent of Amelia Harrison (suggested)")
-    when = earlier.received_at.strftime("%-d %b %Y")
+    when = timezone.localtime(earlier.received_at).strftime("%-d %b %Y")  # as the page: London
     expect(gary).to_contain_text(f"1 earlier contact, the latest received {when}")
     expect(gary.get_by_role("link", name=earlier.reference)).to_have_count(0)
     dawn = page.locator(".govuk-summary-card", has_text="Dawn Harrison")

@@ -57,7 +57,8 @@ def test_a_relationship_recorded_on_one_contact_appears_on_a_later_contact_about
     assert "Gary Harrison" in related
     assert "Parent of Amelia Harrison" in related
     # The father's earlier contact: counted, dated, and listed on asking.
-    assert f"1 earlier contact, the latest received {first.received_at:%-d %b %Y}" in related
+    received = timezone.localtime(first.received_at)  # the page says London dates
+    assert f"1 earlier contact, the latest received {received:%-d %b %Y}" in related
     history = member_history(client, later, link.person_id).text
     assert first.reference in history
     assert "Confirmed" in page.split('id="relationships"', 1)[1]
