@@ -262,57 +262,79 @@ MEASURE_GROUPS = (
 )
 
 
+def _reason(error: BaseException) -> str:
+    """What a measure said when it gave up: the bench's own messages, never data."""
+    if isinstance(error, SystemExit):
+        return str(error.code)
+    return f"{type(error).__name__}: {error}"[:300]
+
+
 def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]:
-    """Every measure, or the floor and the groups named in ``only`` (see MEASURE_GROUPS)."""
+    """Every measure, or the floor and the groups named in ``only`` (see MEASURE_GROUPS).
+    A measure that fails is recorded as failed with its reason and the run goes on, so
+    one stuck measure never loses the rest of a run's figures."""
     results: list[Result] = []
 
     def add(result: Result) -> None:
         results.append(result)
+        if result.failure:
+            print(f"  {result.label}: FAILED: {result.failure}", flush=True)
+            return
         rate = f"  {result.rate:,.0f}/s" if result.rate is not None else ""
         print(
             f"  {result.label}: median {result.median:,.1f} ms  p95 {result.p95:,.1f} ms{rate}",
             flush=True,
         )
 
+    def attempt(key: str, label: str, measure) -> None:
+        try:
+            produced = measure()
+        except (Exception, SystemExit) as error:  # recorded as failed, never hidden
+            add(Result.failed(key, label, _reason(error)))
+            return
+        for result in produced if isinstance(produced, list) else [produced]:
+            add(result)
+
     def wanted(group: str) -> bool:
         return not only or group in only
 
     add(floor(repeats))
     if wanted("queue"):
-        add(queue_page(repeats))
+        attempt("queue_page", "Screener queue page", lambda: queue_page(repeats))
     if wanted("contact"):
-        add(contact_page(repeats))
+        attempt("contact_page", "Contact page with history", lambda: contact_page(repeats))
     if wanted("matching"):
-        add(matching(repeats))
+        attempt("matching", "Person matching (likely_matches)", lambda: matching(repeats))
     if wanted("family"):
-        for result in family_pages(repeats):
-            add(result)
+        attempt("family_small", "Contact page with the family panel", lambda: family_pages(repeats))
     if wanted("chronology"):
-        add(chronology(repeats))
+        attempt("chronology", "Chronology", lambda: chronology(repeats))
     if wanted("search"):
-        add(search(repeats))
+        attempt("search", "Search (people and contacts)", lambda: search(repeats))
     if wanted("claiming"):
-        add(claiming(repeats))
+        attempt("claiming", "Claiming the next contact", lambda: claiming(repeats))
     if wanted("complex"):
-        add(complex_queue(repeats))
+        attempt("complex_queue", "Complex-case queue computation", lambda: complex_queue(repeats))
     if wanted("scorecard"):
-        for result in scorecard_year(repeats):
-            add(result)
+        attempt("scorecard_year", "Scorecard page, a year", lambda: scorecard_year(repeats))
     if wanted("intake"):
         try:
-            add(intake_api())
-            add(notices())
+            attempt("intake_api", "Contact intake (partner API)", intake_api)
+            attempt("notices", "Decision to notices delivered", notices)
         finally:
             close_intake_contacts()
     if wanted("events"):
-        for result in events(repeats):
-            add(result)
+        attempt("events_feed", "Events for case systems", lambda: events(repeats))
     if wanted("police"):
-        add(measures_police.bulk_triage(repeats))
-        add(measures_police.police_import())
+        attempt(
+            "police_bulk_triage",
+            "Bulk triage of police notifications",
+            lambda: measures_police.bulk_triage(repeats),
+        )
+        attempt("police_import", "Import of police notifications", measures_police.police_import)
     if wanted("today"):
-        for result in measures_today.today_pages(repeats) + measures_today.polls(repeats):
-            add(result)
+        attempt("today_page", "Today page", lambda: measures_today.today_pages(repeats))
+        attempt("queue_poll", "Polls of live pages", lambda: measures_today.polls(repeats))
     base = results[0].median
     compared = (
         "queue_page",
@@ -327,6 +349,6 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
         "today_page",
         "today_page_screener",
     )
-    for result in [r for r in results[1:] if r.key in compared]:
+    for result in [r for r in results[1:] if r.key in compared and not r.failure]:
         result.floor_ratio = result.median / base
     return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # What each figure is held to at 1,000,000 contacts on a 2-core machine.
 TARGETS: dict[str, tuple[str, object]] = {
@@ -62,14 +63,20 @@ class Result:
     panel_queries: int | None = None
     baseline_queries: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Why the measure could not finish; its row says so and the run goes on.
+    failure: str | None = None
+
+    @classmethod
+    def failed(cls, key: str, label: str, reason: str) -> Result:
+        return cls(key, label, [], failure=reason or "failed without saying why")
 
     @property
     def median(self) -> float:
-        return statistics.median(self.samples_ms)
+        return statistics.median(self.samples_ms) if self.samples_ms else math.nan
 
     @property
     def p95(self) -> float:
-        return percentile(self.samples_ms, 0.95)
+        return percentile(self.samples_ms, 0.95) if self.samples_ms else math.nan
 
     @property
     def target(self) -> str:
@@ -77,6 +84,8 @@ class Result:
 
     @property
     def met(self) -> bool | None:
+        if self.failure:
+            return False
         if self.key not in TARGETS:
             return None
         return bool(TARGETS[self.key][1](self))
@@ -87,6 +96,8 @@ def _ms(value: float) -> str:
 
 
 def _row(result: Result) -> list[str]:
+    if result.failure:
+        return [result.label, "", "", "", "", "", result.target, "FAILED"]
     met = {None: "", True: "met", False: "MISSED"}[result.met]
     return [
         result.label,
@@ -111,10 +122,15 @@ def _text_table(rows: list[list[str]]) -> str:
     )
 
 
+def _notes(result: Result) -> list[str]:
+    failure = [f"FAILED: {result.failure}"] if result.failure else []
+    return failure + result.notes
+
+
 def results_table(results: list[Result], facts: dict) -> str:
     lines = [_text_table([HEADINGS, *(_row(r) for r in results)])]
     for result in results:
-        lines += [f"  {result.label}: {note}" for note in result.notes]
+        lines += [f"  {result.label}: {note}" for note in _notes(result)]
     return "\n".join(lines)
 
 
@@ -124,6 +140,8 @@ def _growth_rows(small, large) -> list[list[str]]:
     rows = []
     for result in large_results:
         if result.key not in GROWTH_CHECKED or result.key not in before:
+            continue
+        if result.failure or before[result.key].failure:
             continue
         growth = result.median / before[result.key].median
         same_queries = result.queries == before[result.key].queries
@@ -158,7 +176,7 @@ def _markdown_table(headings: list[str], rows: list[list[str]]) -> str:
 
 def results_markdown(runs, machine: dict) -> str:
     parts = [
-        f"# Benchmarks, {machine['date']}",
+        f"# Benchmarks, {machine['date']}" + (f", {machine['time']}" if "time" in machine else ""),
         "",
         f"Machine: {machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']}. "
         f"Made by `make bench` (`bench/run.py`); pages {machine['repeats']} runs each after "
@@ -179,7 +197,7 @@ def results_markdown(runs, machine: dict) -> str:
             _markdown_table(HEADINGS, [_row(r) for r in results]),
             "",
         ]
-        parts += [f"- {r.label}: {note}" for r in results for note in r.notes]
+        parts += [f"- {r.label}: {note}" for r in results for note in _notes(r)]
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
         parts += [
@@ -191,3 +209,12 @@ def results_markdown(runs, machine: dict) -> str:
             _markdown_table(GROWTH_HEADINGS, _growth_rows(small, large)),
         ]
     return "\n".join(parts) + "\n"
+
+
+def results_write(out: Path, text: str) -> None:
+    """A day's file gains each run in turn: a second run the same day is added after
+    the first, never written over it."""
+    out.parent.mkdir(exist_ok=True)
+    if out.exists():
+        text = out.read_text().rstrip("\n") + "\n\n" + text
+    out.write_text(text)

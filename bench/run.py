@@ -70,7 +70,13 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench import measures  # noqa: E402
-from bench.report import Result, growth_table, results_markdown, results_table  # noqa: E402
+from bench.report import (  # noqa: E402
+    Result,
+    growth_table,
+    results_markdown,
+    results_table,
+    results_write,
+)
 from demo.synthetic.events import case_events_backfill  # noqa: E402
 from frontdoor.database_roles import manage_as_owner  # noqa: E402
 from referrals.models import Contact  # noqa: E402
@@ -149,15 +155,18 @@ def main() -> None:
         return
     machine = {
         "date": date.today().isoformat(),
+        "time": time.strftime("%H:%M %Z"),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
         "repeats": repeats,
     }
     out = ROOT / "bench" / "results" / f"{machine['date']}.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(results_markdown(runs, machine))
+    results_write(out, results_markdown(runs, machine))
     print(f"\nWritten to {out.relative_to(ROOT)}")
+    failed = [r.label for _, results, _ in runs for r in results if r.failure]
+    if failed:
+        raise SystemExit(f"Failed, and recorded as failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

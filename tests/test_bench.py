@@ -8,7 +8,14 @@ results table is judged by.
 import pytest
 
 from bench import measures
-from bench.report import Result, growth_table, percentile, results_markdown, results_table
+from bench.report import (
+    Result,
+    growth_table,
+    percentile,
+    results_markdown,
+    results_table,
+    results_write,
+)
 from screening import services as screening_services
 from screening.models import Route
 from tests.factories import child_input, submit_contact
@@ -189,3 +196,32 @@ def test_the_police_measures_run(settings, police_member, celery_worker):
     imported = measures_police.police_import(rows=200, worker=nullcontext)
     assert imported.rate > 0
     assert imported.key in __import__("bench.report").report.TARGETS
+
+
+@pytest.mark.django_db
+def test_a_failing_measure_is_recorded_with_its_reason_and_the_run_goes_on(bench_urls, screener):
+    """No contact has a history yet, so the contact page cannot be measured: its row
+    says FAILED and why, and the measures after it still run."""
+    results = measures.run_all(repeats=2, only=frozenset({"contact", "queue"}))
+
+    by_key = {r.key: r for r in results}
+    assert by_key["contact_page"].failure
+    assert by_key["contact_page"].met is False
+    assert by_key["queue_page"].samples_ms
+    assert by_key["queue_page"].failure is None
+    facts = {"contacts": 0, "generated_in": 0, "postgres": "PostgreSQL 18"}
+    machine = {"date": "2026-12-01", "cpus": 2, "platform": "Linux", "python": "3.12"}
+    text = results_markdown([(0, results, facts)], machine | {"repeats": 2})
+    assert "| Contact page with history |" in text
+    assert "FAILED" in text
+    assert f"- Contact page with history: FAILED: {by_key['contact_page'].failure}" in text
+    assert "FAILED" in results_table(results, facts)
+
+
+def test_a_second_run_the_same_day_is_added_to_the_days_file(tmp_path):
+    out = tmp_path / "results" / "2026-12-01.md"
+    results_write(out, "# Benchmarks, 2026-12-01, 01:00 UTC\n\nfirst\n")
+    results_write(out, "# Benchmarks, 2026-12-01, 02:00 UTC\n\nsecond\n")
+    text = out.read_text()
+    assert text.index("first") < text.index("second")
+    assert text.count("# Benchmarks") == 2
