@@ -134,38 +134,51 @@ def results_table(results: list[Result], facts: dict) -> str:
     return "\n".join(lines)
 
 
-def _growth_rows(small, large) -> list[list[str]]:
-    (_, small_results, _), (_, large_results, _) = small, large
-    before = {r.key: r for r in small_results}
+def _size(contacts: int) -> str:
+    for step, unit in ((1_000_000, "M"), (1_000, "k")):
+        if contacts >= step:
+            return f"{contacts / step:,.3g}{unit}"
+    return str(contacts)
+
+
+def _growth_rows(runs) -> list[list[str]]:
+    """One row per checked measure: its median at each size in turn, and whether it
+    grew by less than GROWTH_LIMIT, with the same queries, from the smallest to the
+    largest."""
+    by_size = [{r.key: r for r in results if not r.failure} for _, results, _ in runs]
     rows = []
-    for result in large_results:
-        if result.key not in GROWTH_CHECKED or result.key not in before:
+    for key in GROWTH_CHECKED:
+        measured = [results.get(key) for results in by_size]
+        if any(result is None for result in measured):
             continue
-        if result.failure or before[result.key].failure:
-            continue
-        growth = result.median / before[result.key].median
-        same_queries = result.queries == before[result.key].queries
-        met = growth < GROWTH_LIMIT and same_queries
+        first, last = measured[0], measured[-1]
+        growth = last.median / first.median
+        met = growth < GROWTH_LIMIT and len({r.queries for r in measured}) == 1
         rows.append(
             [
-                result.label,
-                _ms(before[result.key].median),
-                _ms(result.median),
+                last.label,
+                *(_ms(result.median) for result in measured),
                 f"{growth:.2f}x",
-                f"{before[result.key].queries} → {result.queries}",
+                " → ".join(str(result.queries) for result in measured),
                 "met" if met else "MISSED",
             ]
         )
     return rows
 
 
-GROWTH_HEADINGS = ["measure", "median ms (small)", "median ms (large)", "growth", "queries", ""]
+def _growth_headings(runs) -> list[str]:
+    sizes = [f"median ms ({_size(facts['contacts'])})" for _, _, facts in runs]
+    return ["measure", *sizes, "growth", "queries", ""]
 
 
-def growth_table(small, large) -> str:
-    title = f"\nGrowth from {small[2]['contacts']:,} to {large[2]['contacts']:,} contacts"
-    title += f" (target < {GROWTH_LIMIT}x, same query count)"
-    return title + "\n" + _text_table([GROWTH_HEADINGS, *_growth_rows(small, large)])
+def _growth_title(runs) -> str:
+    sizes = " → ".join(f"{facts['contacts']:,}" for _, _, facts in runs)
+    return f"Growth from {sizes} contacts"
+
+
+def growth_table(runs) -> str:
+    title = f"\n{_growth_title(runs)} (target < {GROWTH_LIMIT}x, same query count)"
+    return title + "\n" + _text_table([_growth_headings(runs), *_growth_rows(runs)])
 
 
 def _markdown_table(headings: list[str], rows: list[list[str]]) -> str:
@@ -199,14 +212,13 @@ def results_markdown(runs, machine: dict) -> str:
         ]
         parts += [f"- {r.label}: {note}" for r in results for note in _notes(r)]
     if len(runs) > 1:
-        small, large = runs[0], runs[-1]
         parts += [
             "",
-            f"## Growth from {small[2]['contacts']:,} to {large[2]['contacts']:,} contacts",
+            f"## {_growth_title(runs)}",
             "",
             f"Target: less than {GROWTH_LIMIT}x and the same number of queries.",
             "",
-            _markdown_table(GROWTH_HEADINGS, _growth_rows(small, large)),
+            _markdown_table(_growth_headings(runs), _growth_rows(runs)),
         ]
     return "\n".join(parts) + "\n"
 

@@ -150,7 +150,7 @@ def main() -> None:
         print(results_table(results, facts), flush=True)
         runs.append((size, results, facts))
     if len(runs) > 1:
-        print(growth_table(runs[0], runs[-1]))
+        print(growth_table(runs))
     if only:
         return
     machine = {

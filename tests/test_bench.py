@@ -47,8 +47,29 @@ def test_growth_is_judged_on_medians_and_an_unchanged_query_count():
     small = (100, [_result("queue_page", [10.0], queries=9)], {"contacts": 100})
     grown = (1000, [_result("queue_page", [14.0], queries=9)], {"contacts": 1000})
     more_queries = (1000, [_result("queue_page", [11.0], queries=10)], {"contacts": 1000})
-    assert "met" in growth_table(small, grown).splitlines()[-1]
-    assert "MISSED" in growth_table(small, more_queries).splitlines()[-1]
+    assert "met" in growth_table([small, grown]).splitlines()[-1]
+    assert "MISSED" in growth_table([small, more_queries]).splitlines()[-1]
+
+
+def test_growth_shows_every_size_in_turn_and_judges_smallest_to_largest():
+    """100k → 1M → 10M: a column per size; a measure is judged from the first to the
+    last, and must keep its query count at every size."""
+    runs = [
+        (n, [_result("queue_page", [ms], queries=q)], {"contacts": n})
+        for n, ms, q in ((100_000, 10.0, 9), (1_000_000, 12.0, 9), (10_000_000, 14.0, 9))
+    ]
+    table = growth_table(runs)
+    assert "100,000 → 1,000,000 → 10,000,000" in table
+    assert "median ms (100k)" in table
+    assert "median ms (10M)" in table
+    row = table.splitlines()[-1]
+    assert "10.0" in row
+    assert "14.0" in row
+    assert "1.40x" in row
+    assert "9 → 9 → 9" in row
+    assert row.endswith("met")
+    runs[1][1][0].queries = 10
+    assert growth_table(runs).splitlines()[-1].endswith("MISSED")
 
 
 def test_results_are_written_as_a_markdown_table_with_every_note():
