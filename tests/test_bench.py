@@ -111,6 +111,10 @@ def test_page_measures_run_against_the_app(bench_urls, screener, manager, referr
         for result in produced if isinstance(produced, list) else [produced]:
             assert result.samples_ms, measure.__name__
             assert result.median > 0, measure.__name__
+    page = measures.contact_page(repeats=2)
+    split = next(note for note in page.notes if "database round trips" in note)
+    in_database = float(split.split()[1])
+    assert 0 < in_database < page.median * 2, split  # a share of one page's own time
 
 
 @pytest.mark.django_db
