@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
 from frontdoor.london import twelve_months_before
@@ -51,9 +52,9 @@ def histories_of(
     *, contact: Contact, subjects: Iterable[ContactSubject]
 ) -> dict[int, ChildHistory]:
     """The history of every matched child on ``contact``, by subject id, for callers
-    that made their own permission check. Three queries however many children and
-    however long their histories: the flags count every earlier contact, the rows
-    are each child's most recent HISTORY_SHOWN."""
+    that made their own permission check. Two queries however many children and
+    however long their histories: each child's most recent HISTORY_SHOWN rows, with
+    the flags counted over every earlier contact; and those rows' decisions."""
     children = [s for s in subjects if s.is_child and s.person_id]
     if not children:
         return {}
@@ -64,36 +65,39 @@ def histories_of(
         contact__received_at__gte=twelve_months_before(contact.received_at),
         contact__received_at__lt=contact.received_at,
     )
-    counts = {
-        row["person_id"]: row
-        for row in earlier.annotate(standing_referral=_standing_referral_on())
-        .values("person_id")
-        .annotate(
-            total=Count("pk"),
-            # A withdrawn contact makes no later one a repeat (docs/adr/0036), as the
-            # scorecard counts repeat contacts.
-            recent=Count("pk", filter=window & ~Q(contact__status=Contact.Status.WITHDRAWN)),
-            recent_referrals=Count("pk", filter=window & Q(standing_referral=True)),
-        )
-    }
-    most_recent = (
+    each_child = {"partition_by": F("person_id")}
+    # One pass over every earlier contact, however long the history: each child's
+    # counts ride along on each of its most recent rows as window aggregates.
+    most_recent = list(
         earlier.annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=F("person_id"),
                 order_by=[F("contact__received_at").desc(), F("pk").desc()],
-            )
+                **each_child,
+            ),
+            total=Window(Count("pk"), **each_child),
+            # A withdrawn contact makes no later one a repeat (docs/adr/0036), as the
+            # scorecard counts repeat contacts.
+            recent=Window(
+                Count("pk", filter=window & ~Q(contact__status=Contact.Status.WITHDRAWN)),
+                **each_child,
+            ),
+            recent_referrals=Window(
+                Count("pk", filter=window & Q(_standing_referral_on())), **each_child
+            ),
         )
         .filter(rank__lte=HISTORY_SHOWN)
         .select_related("contact")
         .order_by("person_id", "-contact__received_at", "-pk")
     )
-    # By subquery, not a prefetch: a prefetch skips its query for a child with no
-    # history, and the page's query count must not depend on the family.
+    counts = {row.person_id: row for row in most_recent}
+    # Always asked, so the page's query count does not depend on the family (an
+    # empty list would skip the query).
+    shown = [appearance.contact_id for appearance in most_recent]
     latest = {
         decision.contact_id: decision
         for decision in Decision.objects.current().filter(
-            contact_id__in=most_recent.values("contact_id")
+            RawSQL('"screening_decision"."contact_id" = ANY(%s)', (shown,), BooleanField())
         )
     }
     rows_by_person: dict[int, list[HistoryRow]] = {}
@@ -111,13 +115,13 @@ def histories_of(
     histories = {}
     for child in children:
         rows = rows_by_person.get(child.person_id, [])
-        count = counts.get(child.person_id, {"total": 0, "recent": 0, "recent_referrals": 0})
+        count = counts.get(child.person_id)
         histories[child.pk] = ChildHistory(
             person=child.person,
             rows=rows,
-            repeat_contact=count["recent"] > 0,
-            re_referral=count["recent_referrals"] > 0,
-            not_shown=count["total"] - len(rows),
+            repeat_contact=bool(count and count.recent),
+            re_referral=bool(count and count.recent_referrals),
+            not_shown=(count.total if count else 0) - len(rows),
         )
     return histories
 
