@@ -279,7 +279,9 @@ def _documents_copy(storage, destination: Path) -> dict[str, str]:
     copied = {}
     for name in storage_names(storage):
         target = destination / name
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for directory in reversed(target.relative_to(destination.parent).parents[:-1]):
+            # One at a time: mkdir(parents=True) would give the parents the default mode.
+            (destination.parent / directory).mkdir(mode=0o700, exist_ok=True)
         digest = hashlib.sha256()
         with storage.open(name, "rb") as source, _private_file(target) as out:
             while chunk := source.read(CHUNK_BYTES):
