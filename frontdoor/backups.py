@@ -47,6 +47,8 @@ DUMP = "database.dump"
 DOCUMENTS = "documents"
 FORMAT = 1
 PREFIX = "frontdoor-backup-"
+# The model whose rows name the stored files (looked up, not imported: this is the core).
+DOCUMENT_MODEL = "referrals.Document"
 CHUNK_BYTES = 1024 * 1024
 CHECKSUM_BATCH_ROWS = 5000
 # libpq connection settings a database's OPTIONS may hold, by their environment names.
@@ -291,6 +293,19 @@ def _documents_copy(storage, destination: Path) -> dict[str, str]:
     return copied
 
 
+def referenced_files(db: psycopg.Connection) -> set[str]:
+    """The stored files the database's document rows name."""
+    table = apps.get_model(DOCUMENT_MODEL)._meta.db_table
+    if table not in tables(db):
+        return set()
+    rows = db.execute(
+        sql.SQL("SELECT storage_name FROM {} WHERE storage_name <> ''").format(
+            sql.Identifier(table)
+        )
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
 def _private_file(path: Path):
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
@@ -305,6 +320,7 @@ class BackupMade:
     rows: int
     checksummed: int
     documents: int
+    documents_missing: int
     dump_bytes: int
 
 
@@ -338,9 +354,12 @@ def backup_create(
                 database,
             )
             facts = database_facts(db)
+            referenced = referenced_files(db)
             db.rollback()
         (partial / DUMP).chmod(0o600)
         files = _documents_copy(storage, partial / DOCUMENTS)
+        # Deleted since the snapshot (an erasure, a refused quarantined file): say so.
+        missing = len(referenced - set(files))
         manifest = {
             "format": FORMAT,
             "created_at": now.isoformat(),
@@ -350,6 +369,7 @@ def backup_create(
             "dump": {"file": DUMP, "sha256": file_sha256(partial / DUMP)},
             **facts,
             "documents": files,
+            "documents_missing": missing,
             "document_keys_included": False,
             "note": KEYS_NOTE,
         }
@@ -365,6 +385,7 @@ def backup_create(
         rows=sum(facts["row_counts"].values()),
         checksummed=len(facts["checksums"]),
         documents=len(files),
+        documents_missing=missing,
         dump_bytes=(final / DUMP).stat().st_size,
     )
 

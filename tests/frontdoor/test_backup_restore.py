@@ -10,9 +10,9 @@ restored databases are compared here by queries of the test's own, not the backu
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -176,7 +176,10 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
     assert {path.name for path in backup.iterdir()} == {DUMP, MANIFEST, DOCUMENTS}
     # Nothing in it is readable by anyone but the account that made it.
     assert all(oct(path.stat().st_mode)[-3:] in ("600", "700") for path in backup.rglob("*"))
-    assert b"document_keys" in (backup / MANIFEST).read_bytes()
+    manifest = json.loads((backup / MANIFEST).read_text())
+    assert manifest["document_keys_included"] is False
+    assert manifest["documents_missing"] == 0
+    assert set(data) <= set(manifest["documents"])
     key = settings.DOCUMENT_KEYS[0].encode()
     assert not [p for p in backup.rglob("*") if p.is_file() and key in p.read_bytes()]
 
@@ -239,6 +242,15 @@ def test_a_database_that_is_not_empty_is_refused_unless_forced(data, fresh_datab
     said = _restore(backup, fresh_database, tmp_path / "documents", force=True)
     assert "checked against the backup" in said
     assert _counts(fresh_database) == before
+
+
+def test_a_backup_says_when_a_documents_file_is_missing(data, tmp_path):
+    storages["documents"].delete(next(iter(data)))
+    err = io.StringIO()
+    call_command("backup", to=str(tmp_path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith("1 files the database's documents name are not in")
+    [made] = tmp_path.iterdir()
+    assert json.loads((made / MANIFEST).read_text())["documents_missing"] == 1
 
 
 def _flip_a_byte(path: Path) -> None:

@@ -42,3 +42,10 @@ class Command(BaseCommand):
             f"tables checksummed) and {made.documents} documents to {made.path}. The document "
             "keys (DOCUMENT_KEYS) are not in the backup: keep them safe apart from it."
         )
+        if made.documents_missing:
+            self.stderr.write(
+                f"{made.documents_missing} files the database's documents name are not in "
+                "the documents storage, so their rows are in the backup without them "
+                "(deleted while the backup was taken, or lost before): run backups away "
+                "from the nightly jobs, and find out why if it happens again."
+            )
