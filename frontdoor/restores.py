@@ -115,9 +115,17 @@ def _document_path(backup: Path, name: str) -> Path:
 
 def database_objects(database: Database) -> int:
     """How many tables, views and sequences the database holds outside PostgreSQL's own
-    schemas: none in a freshly created database."""
+    schemas: none in a freshly created database. Refuses a role that could not create
+    the tables (the app's, when the owner's URL was not given)."""
     try:
         with database.connect(autocommit=True) as db:
+            if not db.execute("SELECT has_schema_privilege(current_schema(), 'CREATE')").fetchone()[
+                0
+            ]:
+                raise BackupError(
+                    f"{database.user} may not create tables in {database.name}: restore as "
+                    "the owner role (MIGRATION_DATABASE_URL and DATABASE_ROLE=owner)."
+                )
             return db.execute(
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname <> ALL(%s)"

@@ -26,7 +26,15 @@ from django.utils import timezone
 from psycopg import errors, sql
 
 from frontdoor import file_crypto
-from frontdoor.backups import DOCUMENTS, DUMP, MANIFEST, append_only_tables
+from frontdoor.backups import (
+    DOCUMENTS,
+    DUMP,
+    MANIFEST,
+    BackupError,
+    Database,
+    append_only_tables,
+)
+from frontdoor.restores import backup_restore
 from frontdoor.roles import Role
 from referrals import services as referral_services
 from tests.factories import UserFactory, referral_contact
@@ -290,3 +298,13 @@ def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_changed(
 
     with pytest.raises(CommandError, match="There is no backup at"):
         _restore(tmp_path / "nowhere", fresh_database, tmp_path / "documents")
+    with pytest.raises(CommandError, match="Cannot connect to the database test_frontdoor_gone"):
+        _restore(backup, "test_frontdoor_gone", tmp_path / "documents")
+
+    # The app's role may not create the tables: told to restore as the owner.
+    as_app = Database.from_settings(
+        {**connection.settings_dict, "USER": settings.DATABASE_APP_USER}, name=fresh_database
+    )
+    with pytest.raises(BackupError, match="restore as the owner role"):
+        backup_restore(backup=backup, database=as_app, storage=storages["documents"])
+    assert _counts(fresh_database) == {}

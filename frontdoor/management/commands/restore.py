@@ -67,8 +67,8 @@ class Command(BaseCommand):
             for problem in restored.problems:
                 self.stderr.write(f"Does not match the backup: {problem}")
             raise CommandError(
-                f"The restored database {target.name} does not match the backup in "
-                f"{len(restored.problems)} ways (above). Do not use it."
+                f"The restored database {target.name} does not match the backup "
+                f"(differences: {len(restored.problems)}, above). Do not use it."
             )
         self.stdout.write(
             f"Restored into {target.name} and checked against the backup: {restored.tables} "
