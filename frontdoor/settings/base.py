@@ -324,6 +324,8 @@ STORAGES = {
 
 # Attached documents: size, encryption and malware scanning: documents.py.
 # Mail, GOV.UK Notify, family letters and information sharing: correspondence.py.
+# Backups and restores: backups.py.
+from .backups import *  # noqa: E402, F403
 from .correspondence import *  # noqa: E402, F403
 from .documents import *  # noqa: E402, F403
 

@@ -1,0 +1,51 @@
+"""``manage.py backup``: the database and the attached files, into one dated directory
+(frontdoor/backups.py, docs/adr/0048-backups.md)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.management.base import BaseCommand, CommandError
+
+from frontdoor.backups import BackupError, backup_create, connected_as_app, this_database
+from frontdoor.database_roles import manage_as_owner
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database (pg_dump, as the owner role), the attached files (still "
+        "encrypted; the keys are not included) and a manifest to check a restore against."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--to",
+            default=None,
+            help="The directory to write the dated backup directory in (default BACKUP_DIR).",
+        )
+
+    def handle(self, *args, to: str | None, **options):
+        destination = Path(to or settings.BACKUP_DIR).resolve()
+        if connected_as_app():
+            code = manage_as_owner("backup", f"--to={destination}")
+            if code:
+                raise CommandError("The backup failed (see above).", returncode=code)
+            return
+        try:
+            made = backup_create(
+                database=this_database(), storage=storages["documents"], destination=destination
+            )
+        except BackupError as failed:
+            raise CommandError(str(failed)) from None
+        self.stdout.write(
+            f"Backed up {made.tables} tables ({made.rows} rows; {made.checksummed} append-only "
+            f"tables checksummed) and {made.documents} documents to {made.path}. The document "
+            "keys (DOCUMENT_KEYS) are not in the backup: keep them safe apart from it."
+        )
+        if made.documents_missing:
+            self.stderr.write(
+                f"{made.documents_missing} files the database's documents name are not in "
+                "the documents storage, so their rows are in the backup without them "
+                "(deleted while the backup was taken, or lost before): run backups away "
+                "from the nightly jobs, and find out why if it happens again."
+            )
