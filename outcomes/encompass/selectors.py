@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from frontdoor.models import User
 from frontdoor.roles import Permission
+from frontdoor.shared_figures import shared
 from outcomes.encompass.schooldays import is_late
 from outcomes.models import Notice
 from outcomes.models_encompass import EncompassNotice, School, TermCalendar
@@ -149,7 +150,9 @@ def due_soon_parts(*, user: User) -> dict:
         .annotate(closed=referral_selectors.closed_to(user, "contact_id"))
         .order_by("due_at", "pk")
     )
-    more = soon.count() - len(listed) if len(listed) == DUE_SOON_LISTED else 0
+    # Everyone's queue shows the same number, worked out once every few seconds.
+    waiting = shared("encompass-due-soon", soon.count) if len(listed) == DUE_SOON_LISTED else 0
+    more = max(waiting - len(listed), 0)
     now = timezone.now()
     for encompass in listed:
         encompass.overdue = encompass.due_at <= now
