@@ -110,6 +110,7 @@ def test_a_scorecard_download_is_counted_on_the_standby_and_audited_on_the_prima
     first = submit_contact(referrer)
     period = Period.containing(london_date(first.received_at), Granularity.MONTH)
     client.force_login(manager)
+    replica.catch_up()
     assert _contacts_counted(client, period) == 1
 
     with replica.lagging():

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
-from frontdoor.replica import reporting_connection, reporting_reads
+from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
 from referrals.models import FRONT_DOOR, Contact, ContactSubject, ContactWithdrawal
@@ -295,7 +295,6 @@ def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, in
         return {(contact_id, subject_id): returned for contact_id, subject_id, returned in cursor}
 
 
-@reporting_reads()
 def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals look back over), their children, decisions and downstream

@@ -80,6 +80,8 @@ def _agency_groups(facts_contacts, period: Period) -> list[AgencyGroup]:
     return groups
 
 
+# Counted on the replica when there is one (docs/adr/0047). Not figure_get: its items
+# are looked up on the primary next, and must all be there.
 @reporting_reads()
 def scorecard_count(*, period: Period, as_at: datetime) -> Scorecard:
     """Count every measure for ``period`` afresh, with its trend over earlier periods,
