@@ -11,6 +11,7 @@ socket (initdb's ``local replication all trust``).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -65,11 +66,33 @@ def _superuser(socket_dir: str) -> psycopg.Connection:
     )
 
 
+def _slot_drop(primary_socket_dir: str, slot: str) -> None:
+    """Drop the standby's replication slot once its walsender has let it go (a slot
+    nobody uses would keep the primary's WAL for ever)."""
+    with _superuser(primary_socket_dir) as primary:
+
+        def released() -> bool:
+            (active,) = primary.execute(
+                "SELECT coalesce(bool_or(active), false) FROM pg_replication_slots"
+                " WHERE slot_name = %s",
+                [slot],
+            ).fetchone()
+            return not active
+
+        wait_until(released, CATCH_UP_SECONDS, f"Replication slot {slot} is still in use")
+        primary.execute(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+            " WHERE slot_name = %s",
+            [slot],
+        )
+
+
 @dataclass
 class Standby:
     primary_socket_dir: str
     pgdata: Path
     socket_dir: str
+    slot: str
 
     def execute(self, sql: str, params=()) -> tuple:
         with _superuser(self.socket_dir) as db:
@@ -90,7 +113,7 @@ class Standby:
             (done,) = self.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [marker])
             return bool(done)
 
-        wait_until(replayed, CATCH_UP_SECONDS, "The standby did not catch up with the primary")
+        self._wait(replayed, "did not catch up with the primary")
 
     @contextmanager
     def lagging(self):
@@ -98,10 +121,9 @@ class Standby:
         none of them, as a standby far behind would, until the block ends."""
         self.catch_up()
         self.execute("SELECT pg_wal_replay_pause()")
-        wait_until(
+        self._wait(
             lambda: self.execute("SELECT pg_get_wal_replay_pause_state()") == ("paused",),
-            CATCH_UP_SECONDS,
-            "The standby's replay did not pause",
+            "did not pause its replay",
         )
         try:
             yield
@@ -109,26 +131,45 @@ class Standby:
             self.execute("SELECT pg_wal_replay_resume()")
         self.catch_up()
 
+    def _wait(self, predicate, what: str) -> None:
+        try:
+            wait_until(predicate, CATCH_UP_SECONDS, f"The standby {what}")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; its log ends:\n{self.log_tail()}") from None
+
+    def log_tail(self) -> str:
+        try:
+            return (self.pgdata / "standby.log").read_text(errors="replace")[-3000:]
+        except OSError as error:
+            return f"(no log: {error})"
+
     def stop(self) -> None:
         with suppress(RuntimeError, subprocess.TimeoutExpired):
             _run(_binary("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w")
         shutil.rmtree(self.pgdata, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
+        _slot_drop(self.primary_socket_dir, self.slot)
 
 
 def standby_start(name: str) -> Standby:
     """Copy the embedded primary and start the copy as a hot standby of it. ``name``
     keeps each test process's standby apart; one left running by a run that was killed
-    is stopped and made again."""
+    is stopped and made again.
+
+    The standby streams through a replication slot of its own, which keeps the WAL it
+    has not yet received: without one, a checkpoint (another process's copy asks for
+    one) can remove WAL the copy or the standby still needs, and it never catches up."""
     primary_socket_dir = embedded.postgres().socket_dir
     pgdata = embedded.STATE_DIR / f"standby-{name}"
+    slot = "frontdoor_tests_" + re.sub(r"[^a-z0-9_]", "_", name.lower())
     if (pgdata / "postmaster.pid").exists():
         with suppress(RuntimeError, subprocess.TimeoutExpired):
             _run(_binary("pg_ctl"), "stop", "-D", str(pgdata), "-m", "immediate", "-w")
     shutil.rmtree(pgdata, ignore_errors=True)
+    _slot_drop(primary_socket_dir, slot)
     # Short, whatever the state directory's path: a socket's path has a length limit.
     socket_dir = tempfile.mkdtemp(prefix="fd-standby-")
-    standby = Standby(primary_socket_dir, pgdata, socket_dir)
+    standby = Standby(primary_socket_dir, pgdata, socket_dir, slot)
     try:
         _owned_by_server_user(Path(socket_dir))
         _owned_by_server_user(pgdata)
@@ -137,7 +178,9 @@ def standby_start(name: str) -> Standby:
             f"--host={primary_socket_dir}",
             f"--username={embedded.SUPERUSER}",
             f"--pgdata={pgdata}",
-            "--write-recovery-conf",  # -R: standby.signal and primary_conninfo
+            "--write-recovery-conf",  # -R: standby.signal, primary_conninfo, the slot
+            f"--slot={slot}",
+            "--create-slot",
             "--wal-method=stream",
             "--checkpoint=fast",
             "--no-sync",
