@@ -169,6 +169,25 @@ if DATABASE_ROLES[DATABASE_ROLE] is None:
 DATABASES = {"default": copy.deepcopy(DATABASE_ROLES[DATABASE_ROLE])}
 # The role the owner grants row access to after each migrate (frontdoor/database_roles.py).
 DATABASE_APP_USER = DATABASE_ROLES["app"]["USER"]
+# A PostgreSQL streaming standby for reports that may lag by a moment (docs/adr/0047):
+# scorecard counts, downloads, the census, Annex A, the chronology PDF. Only what runs
+# inside frontdoor.replica.reporting_reads() reads from it; writes, and every other read,
+# go to the primary. Unset: everything is read from the primary. The standby is a copy of
+# the primary, roles included: connect as the app's role (DATABASE_URL's user).
+DATABASE_REPLICA = _database(env_secret("DATABASE_REPLICA_URL"))
+if DATABASE_REPLICA:
+    if DATABASE_REPLICA["USER"] != DATABASE_APP_USER:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL connects as the app's role ({DATABASE_APP_USER}),"
+            " never the owner or a superuser: reports only read."
+        )
+    DATABASE_REPLICA["CONN_HEALTH_CHECKS"] = True
+    DATABASE_REPLICA["ATOMIC_REQUESTS"] = False
+    DATABASE_REPLICA.setdefault("OPTIONS", {}).setdefault("application_name", "frontdoor-reports")
+    # Tests neither create nor flush a database there: it mirrors the test database.
+    DATABASE_REPLICA["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = DATABASE_REPLICA
+DATABASE_ROUTERS = ["frontdoor.replica.ReportingReplicaRouter"]
 
 REDIS_URL = env_secret("REDIS_URL") or embedded.redis_url()
 

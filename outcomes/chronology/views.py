@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from frontdoor.audit import audit_record, audit_views
 from frontdoor.models import AuditEvent
+from frontdoor.replica import reporting_reads
 from outcomes.chronology import pdf
 from outcomes.chronology.forms import NEWEST, ChronologyFilterForm
 from outcomes.chronology.selectors import (
@@ -78,6 +79,14 @@ def person_chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
         # The page says what is wrong with the dates, with what was typed still there.
         url = reverse("outcomes:person-chronology", args=[person.pk])
         return redirect(f"{url}?{_query(form)}")
+    # Who may see the person was decided on the primary (person_get); the entries, up to
+    # 2,000 of them, may lag it by a moment and come from the replica, and so does what
+    # the PDF looks up about them; its audit row is written to the primary (docs/adr/0047).
+    with reporting_reads():
+        return _chronology_pdf(request, person, form)
+
+
+def _chronology_pdf(request: HttpRequest, person, form: ChronologyFilterForm) -> HttpResponse:
     filters = form.filters()
     entries = list(
         chronology_all(user=request.user, person=person, filters=filters, most=PDF_MOST + 1)

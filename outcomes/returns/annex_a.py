@@ -54,6 +54,7 @@ from django.utils import timezone
 from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, annex_a_labels, return_year_of
 from frontdoor.london import london_date, months_before, one_year_before
 from frontdoor.models import CensusCode, ReferralSource, User
+from frontdoor.replica import reporting_reads
 from frontdoor.roles import Permission
 from outcomes.downloads import csv_bytes, xlsx_bytes
 from outcomes.returns.codes import SEX_CODES
@@ -372,6 +373,7 @@ def _unique(references: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(references))
 
 
+@reporting_reads()
 def annex_a_lists(*, user: User, window: Window, as_at: datetime.datetime) -> AnnexA:
     """Lists 1 and 3 for the window, as recorded at ``as_at``."""
     if not can_export_annex_a(user):

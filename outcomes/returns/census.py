@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from frontdoor.census_codes import ETHNICITY_NOT_OBTAINED, census_period
 from frontdoor.london import london_date, start_of
+from frontdoor.replica import reporting_reads
 from outcomes.deadlines import icpc_due, strategy_for_icpc
 from outcomes.models import DownstreamOutcome
 from outcomes.returns.codes import SEX_CODES
@@ -207,6 +208,7 @@ def _child(subject: ContactSubject) -> CensusChild:
     )
 
 
+@reporting_reads()
 def census_return(year: int) -> CensusReturn:
     """Every child referred in the return year, with their episodes as at 31 March."""
     first_day, last_day = census_period(year)

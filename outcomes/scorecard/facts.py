@@ -20,10 +20,10 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
+from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
 from referrals.models import FRONT_DOOR, Contact, ContactSubject, ContactWithdrawal
@@ -274,6 +274,8 @@ def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, in
     Only children who came back are returned; the measure keeps those whose contact
     ended in advice or early help. One set-based query (``_CAME_BACK_SQL``)."""
     last_day = end - timedelta(days=1)
+    # The replica, inside a report's reporting_reads(), as the ORM's reads (docs/adr/0047).
+    connection = reporting_connection(Contact)
     sql = _CAME_BACK_SQL.format(
         subject=connection.ops.quote_name(ContactSubject._meta.db_table),
         contact=connection.ops.quote_name(Contact._meta.db_table),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from frontdoor.london import LONDON
 from frontdoor.models import Agency, ReferralSource, User
+from frontdoor.replica import reporting_reads
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
@@ -79,6 +80,9 @@ def _agency_groups(facts_contacts, period: Period) -> list[AgencyGroup]:
     return groups
 
 
+# Counted on the replica when there is one (docs/adr/0047). Not figure_get: its items
+# are looked up on the primary next, and must all be there.
+@reporting_reads()
 def scorecard_count(*, period: Period, as_at: datetime) -> Scorecard:
     """Count every measure for ``period`` afresh, with its trend over earlier periods,
     the twelve months to its end (for the charts) and the split by source agency."""

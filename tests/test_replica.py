@@ -1,0 +1,166 @@
+"""Reports read from a real PostgreSQL streaming standby; a person's own writes, and
+everything else, from the primary (issue 25 part 4, docs/adr/0047).
+
+The standby is a ``pg_basebackup -R`` copy of the embedded server, taken once this test
+process's database exists (tests/support/standby.py). The tests commit (transactional),
+so what they write reaches the standby; ``standby.lagging()`` pauses its replay, so a row
+written then is on the primary only, and which server a read went to shows in what it
+finds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection, connections, router, transaction
+from django.urls import reverse
+
+from frontdoor.london import london_date
+from frontdoor.models import AuditEvent, User
+from frontdoor.replica import REPLICA, reporting_reads
+from frontdoor.settings.environment import env_secret
+from outcomes.models import CensusExport, ScorecardSnapshot
+from outcomes.returns.selectors import census_year_to_offer
+from outcomes.scorecard.periods import Granularity, Period
+from outcomes.scorecard.services import snapshot_take
+from referrals.models import Contact
+from tests.factories import submit_contact
+from tests.support.standby import Standby, standby_start
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+
+
+@pytest.fixture(scope="module")
+def standby(django_db_setup, django_db_blocker):
+    if env_secret("DATABASE_URL"):
+        pytest.skip("A standby is copied from the embedded server; DATABASE_URL names another")
+    made = standby_start(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    yield made
+    made.stop()
+
+
+@pytest.fixture(scope="module")
+def replica(standby):
+    """The "replica" alias, as DATABASE_REPLICA_URL makes it: the app's role, on the
+    standby, reading this process's test database there. Module-scoped, so it exists
+    before each test says which databases it may use."""
+    from django.conf import settings
+
+    primary = connections.settings["default"]
+    connections.settings[REPLICA] = connections.configure_settings(
+        {
+            "default": dict(primary),
+            REPLICA: {
+                **primary,
+                "USER": settings.DATABASE_ROLES["app"]["USER"],
+                "PASSWORD": settings.DATABASE_ROLES["app"].get("PASSWORD", ""),
+                "HOST": standby.socket_dir,
+                "OPTIONS": {"application_name": "frontdoor-reports"},
+                "TEST": {"MIRROR": "default"},
+            },
+        }
+    )[REPLICA]
+    yield standby
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    del connections.settings[REPLICA]
+
+
+def _in_recovery(alias: str) -> bool:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        return cursor.fetchone()[0]
+
+
+def _contacts_counted(client, period: Period) -> int:
+    response = client.get(reverse("outcomes:scorecard-csv"), {"period": period.key})
+    assert response.status_code == 200
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    overall = {
+        row["Figure key"]: row
+        for row in rows
+        if row["Period"] == period.key and row["Source agency"] == "All agencies"
+    }
+    return int(overall["contacts"]["Numerator"])
+
+
+def test_reads_inside_a_report_go_to_the_standby_and_nothing_else_does(replica: Standby):
+    with reporting_reads():
+        report_alias = router.db_for_read(Contact)
+        assert report_alias == REPLICA
+        assert _in_recovery(report_alias)
+        # Who may see what is never read from a copy that lags; writes go to the primary.
+        assert router.db_for_read(User) == "default"
+        assert router.db_for_write(Contact) == "default"
+        with transaction.atomic():
+            # This transaction's own writes are on the primary only, so are its reads.
+            assert router.db_for_read(Contact) == "default"
+    assert router.db_for_read(Contact) == "default"
+    assert not _in_recovery(router.db_for_read(Contact))
+    assert not _in_recovery(connection.alias)
+
+
+def test_a_scorecard_download_is_counted_on_the_standby_and_audited_on_the_primary(
+    replica: Standby, client, referrer, manager
+):
+    first = submit_contact(referrer)
+    period = Period.containing(london_date(first.received_at), Granularity.MONTH)
+    client.force_login(manager)
+    replica.catch_up()
+    assert _contacts_counted(client, period) == 1
+
+    with replica.lagging():
+        submit_contact(referrer)
+        assert Contact.objects.count() == 2  # on the primary
+        # The standby has not replayed the second contact: the download counted there.
+        assert _contacts_counted(client, period) == 1
+        # Each download's audit row was written to the primary, and is read from it.
+        downloads = AuditEvent.objects.filter(
+            action=AuditEvent.Action.EXPORT, record_type="scorecard"
+        )
+        assert downloads.count() == 2
+
+    # Caught up, the standby counts both.
+    assert _contacts_counted(client, period) == 2
+
+
+def test_a_recount_counts_on_the_standby_and_keeps_its_figures_on_the_primary(
+    replica: Standby, referrer
+):
+    first = submit_contact(referrer)
+    period = Period.containing(london_date(first.received_at), Granularity.MONTH)
+    with replica.lagging():
+        submit_contact(referrer)
+        kept = snapshot_take(period=period)
+        assert ScorecardSnapshot.objects.filter(pk=kept.pk).exists()  # on the primary
+    counted = dict(kept.figures["trend"])[period.key]
+    assert counted["contacts"][0] == 1  # what the lagging standby had
+
+
+def test_a_persons_own_export_shows_on_the_next_page_while_the_standby_lags(
+    replica: Standby, client, manager
+):
+    """The census is read from the standby; the export it makes is written to the
+    primary, numbered there inside its transaction, and the page the person is sent
+    to next reads it from the primary."""
+    client.force_login(manager)
+    year = census_year_to_offer()
+    with replica.lagging():
+        serials = []
+        for _ in range(2):
+            made = client.post(reverse("outcomes:census"), {"year": year})
+            assert made.status_code == 302
+            page = client.get(made["Location"])
+            assert page.status_code == 200
+            export = CensusExport.objects.order_by("pk").last()
+            assert f"Export {export.pk}" in page.content.decode()
+            serials.append(ET.fromstring(bytes(export.xml)).findtext(".//SerialNo"))
+        # A count of earlier exports read from the lagging standby would say 1 twice.
+        assert serials == ["1", "2"]
+        listed = client.get(reverse("outcomes:census")).content.decode()
+        for each in CensusExport.objects.all():
+            assert reverse("outcomes:census-export", args=[each.pk]) in listed
