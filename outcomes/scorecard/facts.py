@@ -293,14 +293,55 @@ def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, in
         return {(contact_id, subject_id): returned for contact_id, subject_id, returned in cursor}
 
 
-def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
+def _linked_lookback(start: date, end: date, window_start: datetime) -> Q:
+    """Contacts in the year before ``start`` about a child (a person record) on a
+    contact from ``start`` to ``end``: all a re-referral in the span looks back at."""
+    span_persons = ContactSubject.objects.filter(
+        contact__received_at__gte=start_of(start),
+        contact__received_at__lt=start_of(end),
+        role__in=ContactSubject.CHILD_ROLES,
+        person__isnull=False,
+    ).values("person_id")
+    span = {"gte": start_of(start), "lt": start_of(end)}
+    return (
+        Q(
+            pk__in=ContactSubject.objects.filter(
+                person_id__in=span_persons,
+                role__in=ContactSubject.CHILD_ROLES,
+                contact__received_at__gte=window_start,
+                contact__received_at__lt=start_of(start),
+            ).values("contact_id")
+        )
+        # Decided in the span (route share), or with a school's notice due in it.
+        | Q(
+            pk__in=Decision.objects.filter(
+                decided_at__gte=span["gte"], decided_at__lt=span["lt"]
+            ).values("contact_id")
+        )
+        | Q(
+            pk__in=EncompassNotice.objects.filter(
+                due_at__gte=span["gte"], due_at__lt=span["lt"]
+            ).values("contact_id")
+        )
+    ) & Q(received_at__gte=window_start, received_at__lt=start_of(start))
+
+
+def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = False) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals look back over), their children, decisions and downstream
     outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
-    on came back with another contact in the 12 months after (up to ``as_at``)."""
+    on came back with another contact in the 12 months after (up to ``as_at``).
+
+    ``linked_only``: of the year before, only the contacts about the span's children
+    and those with outcomes loaded, which is all that the figures of months from
+    ``start`` on read (kept months, docs/adr/0049), not the year before's own."""
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
     in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
+    if linked_only:
+        in_window = Q(
+            received_at__gte=start_of(start), received_at__lt=window_end, created_at__lte=as_at
+        ) | (Q(created_at__lte=as_at) & _linked_lookback(start, end, window_start))
 
     outcome_rows = list(
         DownstreamOutcome.objects.filter(recorded_at__lte=as_at)
@@ -318,7 +359,11 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         )
     )
     # Outcomes in the window can belong to a referral received before it.
-    extra_ids = {row[0] for row in outcome_rows if row[5] < window_start}
+    extra_ids = {
+        row[0]
+        for row in outcome_rows
+        if row[5] < (start_of(start) if linked_only else window_start)
+    }
     # A specialist pathway's contact is counted apart, never here (docs/adr/0046).
     contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
     related_filter = Q(

@@ -117,7 +117,9 @@ def _live_parts(months: list[date], as_at: datetime) -> dict[date, dict[str, Mon
         else:
             runs.append([month])
     for run in runs:
-        facts = load_facts(start=run[0], end=Period(run[-1], Granularity.MONTH).end, as_at=as_at)
+        facts = load_facts(
+            start=run[0], end=Period(run[-1], Granularity.MONTH).end, as_at=as_at, linked_only=True
+        )
         agencies = [
             AgencyGroup(NO_AGENCY if a is None else str(a), "")
             for a in {fact.agency_id for fact in facts.contacts.values()}

@@ -82,7 +82,7 @@ def months_keep(*, months: Iterable[date], as_at: datetime | None = None) -> int
     for run in _runs([m for m in months if start_of(Period(m, Granularity.MONTH).end) <= as_at]):
         started = time.perf_counter()
         last = Period(run[-1], Granularity.MONTH)
-        facts = load_facts(start=run[0], end=last.end, as_at=as_at)
+        facts = load_facts(start=run[0], end=last.end, as_at=as_at, linked_only=True)
         for start in run:
             month = Period(start, Granularity.MONTH)
             parts = {ALL: month_part(facts, month)}

@@ -192,3 +192,13 @@ def test_the_recount_keeps_the_cards_months_and_the_page_reads_them(world, clien
     client.force_login(world.manager)
     response = client.get(reverse("outcomes:scorecard"), {"period": "2026"})
     assert response.status_code == 200
+
+
+def test_a_month_kept_alone_counts_what_the_month_before_sent_into_it(world):
+    """Dee's September contact is decided on 1 October: October kept on its own (not
+    with September) still counts that decision in its route share."""
+    services_months.months_keep(months=[date(2026, 10, 1)])
+    as_at = timezone.now()
+    assert kept_parts([date(2026, 10, 1)], as_at)
+    _assert_as_fresh(Period.parse("2026-10"), as_at)
+    _assert_as_fresh(Period.parse("2026-Q4"), as_at)
