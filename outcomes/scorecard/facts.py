@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.expressions import RawSQL
 
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from frontdoor.working_days import decision_due, working_time_between
@@ -48,7 +49,6 @@ class ContactFact:
     id: int
     received_at: datetime
     received_on: date
-    due_at: datetime
     channel: str
     agency_id: int | None
     source_code: str
@@ -59,6 +59,14 @@ class ContactFact:
     # Withdrawn (as recorded at as_at): no decision stood, and none will (ADR 0036).
     withdrawn_at: datetime | None = None
     children: list[tuple[int, ChildKey]] = field(default_factory=list)
+
+    @cached_property
+    def due_at(self) -> datetime:
+        # One working day from receipt, the statutory timescale, whatever clock the
+        # front door set itself (an immediate-risk contact's or a police grade's
+        # shorter one, in ``decision_due_at``): ADR 0008. Worked out when asked: the
+        # year before a period, loaded for re-referrals, is never timed.
+        return decision_due(self.received_at)
 
     @cached_property
     def year_before(self) -> date:
@@ -406,10 +414,6 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
             id=pk,
             received_at=received_at,
             received_on=london_date(received_at),
-            # One working day from receipt, the statutory timescale, whatever clock the
-            # front door set itself (an immediate-risk contact's or a police grade's
-            # shorter one, in ``decision_due_at``): ADR 0008.
-            due_at=decision_due(received_at),
             channel=channel,
             agency_id=agency_id,
             source_code=code,
@@ -420,6 +424,10 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
             service_id=service,
         )
 
+    if linked_only:  # the children of the contacts loaded, not of the whole year before
+        # One array parameter, however many contacts (not a placeholder each).
+        loaded = RawSQL("SELECT unnest(%s::bigint[])", (list(contacts),))
+        related_filter = Q(contact_id__in=loaded)
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)
     for contact_id, subject_id, person_id in (
         ContactSubject.objects.filter(
@@ -444,7 +452,10 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
     checks = [
         CheckFact(contact_id, london_date(asked_at), basis, agency_id)
         for contact_id, asked_at, basis, agency_id in AgencyCheck.objects.filter(
-            requested_at__gte=window_start, requested_at__lt=window_end, requested_at__lte=as_at
+            # Only the span's are counted (kept months read no others).
+            requested_at__gte=start_of(start) if linked_only else window_start,
+            requested_at__lt=window_end,
+            requested_at__lte=as_at,
         )
         .order_by("requested_at", "pk")
         .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")
