@@ -264,7 +264,8 @@ def figure_get(
     """One figure, recomputed exactly as the scorecard showed it (same ``as_at``)."""
     if not can_open_records(user):
         raise PermissionDenied
-    facts = load_facts(start=period.start, end=period.end, as_at=as_at)
+    # Of the year before, only what the period's figures read (docs/adr/0049).
+    facts = load_facts(start=period.start, end=period.end, as_at=as_at, linked_only=True)
     belongs = None
     if agency:
         agency_name(agency)  # 404 for an agency that does not exist

@@ -16,6 +16,7 @@ from outcomes.scorecard.kept import kept_parts, months_holding
 from outcomes.scorecard.measures import DEFINITIONS_VERSION, MEASURES_BY_KEY
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.selectors import (
+    figure_get,
     months_of_card,
     scorecard_count,
     scorecard_count_afresh,
@@ -202,3 +203,16 @@ def test_a_month_kept_alone_counts_what_the_month_before_sent_into_it(world):
     assert kept_parts([date(2026, 10, 1)], as_at)
     _assert_as_fresh(Period.parse("2026-10"), as_at)
     _assert_as_fresh(Period.parse("2026-Q4"), as_at)
+
+
+def test_the_drill_down_lists_what_the_split_by_agency_counts(world):
+    """A figure's records (for everyone and for each agency) load only what the
+    period's figures read of the year before, and number what a fresh count shows."""
+    q3 = Period.parse("2026-Q3")
+    as_at = timezone.now()
+    fresh = scorecard_count_afresh(period=q3, as_at=as_at)
+    splits = [("", fresh.figures)] + [(g.key, f) for g, f in fresh.by_agency]
+    for agency, figures in splits:
+        for key in MEASURES_BY_KEY:
+            figure = figure_get(user=world.manager, period=q3, as_at=as_at, key=key, agency=agency)
+            assert (figure.count, figure.base) == (figures[key].count, figures[key].base), key
