@@ -351,13 +351,23 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
             received_at__gte=start_of(start), received_at__lt=window_end, created_at__lte=as_at
         ) | (Q(created_at__lte=as_at) & _linked_lookback(start, end, window_start))
 
-    outcome_rows = list(
-        DownstreamOutcome.objects.filter(recorded_at__lte=as_at)
-        .filter(
-            Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
-            | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
+    outcomes_counted = DownstreamOutcome.objects.filter(recorded_at__lte=as_at).filter(
+        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
+        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
+    )
+    if linked_only:
+        # Those on the span's contacts, or on a contact with an outcome in the span
+        # (whose earlier ones decide which is its first): no others reach its figures.
+        outcomes_counted = outcomes_counted.filter(
+            Q(contact__received_at__gte=start_of(start), contact__received_at__lt=window_end)
+            | Q(
+                contact_id__in=DownstreamOutcome.objects.filter(
+                    recorded_at__lte=as_at, occurred_on__gte=start, occurred_on__lt=end
+                ).values("contact_id")
+            )
         )
-        .values_list(
+    outcome_rows = list(
+        outcomes_counted.values_list(
             "contact_id",
             "subject_id",
             "event",
