@@ -208,22 +208,36 @@ def marks_for_contact_received(*, contact: Contact) -> None:
 
 
 def marks_for_decisions(*, decisions: list[Decision]) -> None:
-    """A decision standing (made, approved, or replacing one): its contact's month, the
-    months its contact's decisions were made in (decided and route share), and the
-    children's contacts in the year after (re-referrals look back at its route)."""
-    contacts = {decision.contact_id: decision for decision in decisions}
-    persons = _persons(list(contacts))
-    for contact in Contact.objects.filter(pk__in=list(contacts)):
-        decision = contacts[contact.pk]
-        months = {_month_of(contact.received_at)}
-        months |= {
-            _month_of(moment)
-            for moment in Decision.objects.filter(contact=contact).values_list(
-                "decided_at", flat=True
-            )
-        }
-        months |= _linked_months(contact, persons.get(contact.pk, set()), before=False)
-        _mark(months, decision.approval_at or decision.decided_at)
+    """Decisions standing (made, approved, or replacing one): each contact's month, the
+    months its decisions were made in (decided and route share), and the children's
+    contacts in the year after (re-referrals look back at its route). A few queries
+    however many decisions (bulk triage)."""
+    if not decisions:
+        return
+    ids = {decision.contact_id for decision in decisions}
+    received = dict(Contact.objects.filter(pk__in=ids).values_list("pk", "received_at"))
+    months = {_month_of(moment) for moment in received.values()}
+    months |= {
+        _month_of(moment)
+        for moment in Decision.objects.filter(contact_id__in=ids).values_list(
+            "decided_at", flat=True
+        )
+    }
+    persons = _persons(list(ids))
+    everyone = set().union(*persons.values()) if persons else set()
+    later = ContactSubject.objects.filter(
+        person_id__in=everyone,
+        role__in=ContactSubject.CHILD_ROLES,
+        contact__received_at__gt=min(received.values(), default=timezone.now()),
+    ).values_list("person_id", "contact__received_at")
+    for person, moment in later:
+        for contact_id, own in persons.items():
+            day = london_date(received[contact_id])
+            horizon = start_of(one_year_after(day) + timedelta(days=1))
+            if person in own and received[contact_id] < moment < horizon:
+                months.add(_month_of(moment))
+    stood = min(decision.approval_at or decision.decided_at for decision in decisions)
+    _mark(months, stood)
 
 
 def marks_for_withdrawal(*, withdrawal) -> None:
