@@ -148,7 +148,11 @@ def _scorecard_from_parts(period, as_at, trend, months, kept) -> Scorecard:
         Agency.objects.filter(pk__in=[k for k in counted if k.isdigit()]).values_list("pk", "name")
     )
     groups = sorted(
-        (AgencyGroup(key, names[int(key)]) for key in counted if key.isdigit()),
+        (
+            AgencyGroup(key, names.get(int(key), "A partner agency no longer known"))
+            for key in counted
+            if key.isdigit()
+        ),
         key=lambda group: group.name,
     )
     if NO_AGENCY in counted:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -97,24 +97,31 @@ def months_keep(*, months: Iterable[date], as_at: datetime | None = None) -> int
 
 
 def _month_write(month: date, parts, as_at: datetime, seconds: float) -> None:
-    with transaction.atomic():
-        ScorecardMonth.objects.filter(month=month).delete()
-        ScorecardMonth.objects.bulk_create(
-            ScorecardMonth(
-                month=month,
-                agency=key,
-                definitions=DEFINITIONS_VERSION,
-                counted_at=as_at,
-                figures=part.figures_json(),
-                hours=part.hours,
-                children=part.children,
-                returned=part.returned,
-                seconds=seconds,
-            )
-            for key, part in parts.items()
+    try:
+        with transaction.atomic():
+            _month_replace(month, parts, as_at, seconds)
+    except IntegrityError:
+        pass  # kept at the same time by another run: its count serves as well
+
+
+def _month_replace(month: date, parts, as_at: datetime, seconds: float) -> None:
+    ScorecardMonth.objects.filter(month=month).delete()
+    ScorecardMonth.objects.bulk_create(
+        ScorecardMonth(
+            month=month,
+            agency=key,
+            definitions=DEFINITIONS_VERSION,
+            counted_at=as_at,
+            figures=part.figures_json(),
+            hours=part.hours,
+            children=part.children,
+            returned=part.returned,
+            seconds=seconds,
         )
-        # Marks written before this count (less the settling time) are in it.
-        ScorecardMonthMark.objects.filter(month=month, marked_at__lt=as_at - settle()).delete()
+        for key, part in parts.items()
+    )
+    # Marks written before this count (less the settling time) are in it.
+    ScorecardMonthMark.objects.filter(month=month, marked_at__lt=as_at - settle()).delete()
 
 
 def closed_months(now: datetime, back: int = KEEP_MONTHS_BACK) -> list[date]:

@@ -216,3 +216,47 @@ def test_the_drill_down_lists_what_the_split_by_agency_counts(world):
         for key in MEASURES_BY_KEY:
             figure = figure_get(user=world.manager, period=q3, as_at=as_at, key=key, agency=agency)
             assert (figure.count, figure.base) == (figures[key].count, figures[key].base), key
+
+
+def test_a_contact_entered_late_marks_its_month_and_the_childs_previous_one(world):
+    services_months.months_keep_due()
+    q3 = Period.parse("2026-Q3")
+    before = scorecard_count(period=q3, as_at=timezone.now()).figures["repeat_not_progressed"]
+
+    # Dee comes back, on a contact received in October but recorded only now: her
+    # September contact (advice) is now one she came back from.
+    world.contact("late", child="Dee", received=at(2026, 10, 20))
+
+    october = date(2026, 10, 1)
+    assert set(ScorecardMonthMark.objects.values_list("month", flat=True)) == {SEPTEMBER, october}
+    as_at = timezone.now()
+    for period in _periods()[:4]:
+        _assert_as_fresh(period, as_at)
+    services_months.months_keep_due()
+    after = scorecard_count(period=q3, as_at=timezone.now()).figures["repeat_not_progressed"]
+    assert after.count == before.count + 1
+    _assert_as_fresh(q3, timezone.now())
+
+
+def test_a_contact_withdrawn_late_marks_its_month(world):
+    from referrals.models import Contact, WithdrawalReason
+    from screening.services_withdraw import contact_withdraw
+
+    services_months.months_keep_due()
+    q3 = Period.parse("2026-Q3")
+    overdue = scorecard_count(period=q3, as_at=timezone.now()).figures["overdue"].count
+
+    # Eve's contact (July, never decided) turns out to have been sent in error.
+    contact_withdraw(
+        actor=world.screener,
+        contact=Contact.objects.get(pk=world.contacts["c7"].pk),
+        reason=WithdrawalReason.SENT_IN_ERROR,
+        note="Sent to us in error by the contact centre.",
+    )
+
+    assert set(ScorecardMonthMark.objects.values_list("month", flat=True)) == {JULY}
+    _assert_as_fresh(q3, timezone.now())
+    services_months.months_keep_due()
+    card = scorecard_count(period=q3, as_at=timezone.now())
+    assert card.figures["overdue"].count == overdue - 1
+    _assert_as_fresh(q3, timezone.now())
