@@ -135,8 +135,11 @@ def months_keep_due(*, now: datetime | None = None, months: list[date] | None = 
     """Keep every closed month (of the last ``KEEP_MONTHS_BACK``, or ``months``) not
     kept yet, kept under an earlier definition, or marked since it was kept."""
     now = now or timezone.now()
-    closed = set(closed_months(now))
-    wanted = closed if months is None else closed & set(months)
+    if months is None:
+        wanted = set(closed_months(now))
+    else:  # on demand: any of them that has ended, however long ago
+        this_month = Period.containing(london_date(now), Granularity.MONTH).start
+        wanted = {month for month in months if month < this_month}
     return months_keep(months=months_to_keep(sorted(wanted), now), as_at=now)
 
 
