@@ -42,6 +42,26 @@ class OutcomesConfig(AppConfig):
             events.CONTACT_WITHDRAWN,
             lambda withdrawal: recording.case_event_for_withdrawal(withdrawal=withdrawal),
         )
+        # Closed months a late change touches are marked in its transaction, so their
+        # kept scorecard counts are not shown past it (docs/adr/0049).
+        from outcomes.scorecard import services_months as months
+
+        events.subscribe(
+            events.CONTACT_RECEIVED,
+            lambda contact, acknowledge=True: months.marks_for_contact_received(contact=contact),
+        )
+        events.subscribe(
+            events.DECISION_STANDS,
+            lambda decision: months.marks_for_decisions(decisions=[decision]),
+        )
+        events.subscribe(
+            events.DECISIONS_STAND,
+            lambda decisions: months.marks_for_decisions(decisions=decisions),
+        )
+        events.subscribe(
+            events.CONTACT_WITHDRAWN,
+            lambda withdrawal: months.marks_for_withdrawal(withdrawal=withdrawal),
+        )
         # Operation Encompass: the schools' notices, raised in the recording transaction.
         events.subscribe(
             events.POLICE_NOTIFICATION_RECORDED,

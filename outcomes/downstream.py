@@ -29,6 +29,7 @@ from frontdoor.models import AuditEvent, CensusCode, User
 from frontdoor.roles import Permission
 from outcomes import deadlines
 from outcomes.models import DownstreamOutcome
+from outcomes.scorecard.services_months import marks_for_outcome
 from outcomes.selectors import standing_decision
 from referrals.models import Contact, ContactSubject
 from referrals.validators import clean_nhs_number
@@ -300,6 +301,8 @@ def _create(
         external_id=data.external_id,
         recorded_by=actor,
     )
+    # However late it is recorded, the months it changes are counted again (ADR 0049).
+    marks_for_outcome(outcome=outcome)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

@@ -262,6 +262,52 @@ class ScorecardSnapshot(models.Model):
         return f"Scorecard {self.period} as at {self.as_at:%Y-%m-%d %H:%M}"
 
 
+class ScorecardMonth(models.Model):
+    """A closed month's scorecard facts, counted once and kept (docs/adr/0049): for
+    every contact source agency with anything that month, and for all (``agency`` "").
+    Any period's figures are sums of kept months plus the open month counted live.
+    Numbers only: counts and bases, decision times, and for repeat contacts the
+    children counted (person ids; a child on a contact alone as minus its subject id),
+    never a name."""
+
+    month = models.DateField(help_text="The month's first day.")
+    agency = models.CharField(max_length=20, blank=True, help_text="'' all; 'none'; an id.")
+    definitions = models.PositiveSmallIntegerField(help_text="measures.DEFINITIONS_VERSION")
+    counted_at = models.DateTimeField(help_text="The moment the figures are as at.")
+    # {"n": {figure key: [count, base]}, "due": [due time of each contact undecided
+    # at counted_at, as epoch seconds]} (outcomes/scorecard/parts.py).
+    figures = models.JSONField()
+    hours = ArrayField(models.FloatField(), default=list, help_text="Decision times, sorted.")
+    children = ArrayField(models.BigIntegerField(), default=list)
+    returned = ArrayField(models.BigIntegerField(), default=list)
+    seconds = models.FloatField(default=0, help_text="How long the month's count took.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency"], name="one_kept_month_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorecard month {self.month:%Y-%m} ({self.agency or 'all'})"
+
+
+class ScorecardMonthMark(models.Model):
+    """Something recorded that changes a month's figures (a decision standing or
+    superseded, a withdrawal, a late contact, a downstream outcome): a kept count of
+    that month taken before ``marked_at`` no longer holds for moments from
+    ``effective_at`` on, so those are counted live until the month is kept again."""
+
+    month = models.DateField()
+    effective_at = models.DateTimeField()
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "marked_at"], name="month_mark_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} changed from {self.effective_at:%Y-%m-%d %H:%M}"
+
+
 class CensusExport(models.Model):
     """One export of the Children in Need census for a return year, as made, with
     the DfE rules' report on it once the worker has run the validator."""

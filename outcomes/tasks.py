@@ -10,6 +10,7 @@ from outcomes.encompass import notices as encompass_notices
 from outcomes.handoff import delivery as webhook_delivery
 from outcomes.returns import services as returns_services
 from outcomes.scorecard import services as scorecard_services
+from outcomes.scorecard import services_months as scorecard_months
 from outcomes.scorecard.periods import Period
 
 
@@ -82,6 +83,12 @@ def retention_erase_task(run_id: int) -> int:
 def scorecard_snapshots_take() -> int:
     """Overnight: count this and the last month, quarter and year, and keep them."""
     return len(scorecard_services.snapshots_take_due())
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3300)
+def scorecard_months_keep() -> int:
+    """Keep closed months not kept yet, or changed since (docs/adr/0049)."""
+    return scorecard_months.months_keep_due()
 
 
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)

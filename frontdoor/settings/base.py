@@ -283,6 +283,9 @@ OTP_TOTP_ISSUER = env.str("SERVICE_NAME", default="Front Door")
 SESSION_TIMEOUT_WARNING = timedelta(minutes=env.int("SESSION_WARNING_MINUTES", default=2))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 5
+# A scorecard month kept less than this after a change to it was marked is not trusted
+# (the change may have been committed after the count began): docs/adr/0049.
+SCORECARD_MONTH_SETTLE_SECONDS = 300
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

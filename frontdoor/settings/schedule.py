@@ -47,6 +47,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.tasks.scorecard_snapshots_take",
         "schedule": crontab(minute=30, hour=1),
     },
+    # Closed months' scorecard facts, counted once and kept; a month a late change
+    # marked is kept again here (outcomes/scorecard/services_months.py, ADR 0049).
+    "scorecard-months-keep": {
+        "task": "outcomes.tasks.scorecard_months_keep",
+        "schedule": crontab(minute="*/10"),
+    },
     # Letters the council posts itself join the day's print batch each hour, until a
     # manager first downloads it (outcomes/letters.py); safe to run again.
     "print-batch-gather": {

@@ -60,3 +60,6 @@ SESSION_REFRESH_SECONDS = 0
 # Each test counts its own world: nothing is shared between requests through Redis
 # (tests/outcomes/test_today.py turns it on where it shows the sharing).
 LIVE_SHARED_SECONDS = 0
+# Tests keep scorecard months moments after the changes that marked them: no
+# transaction is in flight across a test's count (docs/adr/0049).
+SCORECARD_MONTH_SETTLE_SECONDS = 0

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.expressions import RawSQL
 
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from frontdoor.replica import reporting_connection
@@ -48,7 +49,6 @@ class ContactFact:
     id: int
     received_at: datetime
     received_on: date
-    due_at: datetime
     channel: str
     agency_id: int | None
     source_code: str
@@ -59,6 +59,14 @@ class ContactFact:
     # Withdrawn (as recorded at as_at): no decision stood, and none will (ADR 0036).
     withdrawn_at: datetime | None = None
     children: list[tuple[int, ChildKey]] = field(default_factory=list)
+
+    @cached_property
+    def due_at(self) -> datetime:
+        # One working day from receipt, the statutory timescale, whatever clock the
+        # front door set itself (an immediate-risk contact's or a police grade's
+        # shorter one, in ``decision_due_at``): ADR 0008. Worked out when asked: the
+        # year before a period, loaded for re-referrals, is never timed.
+        return decision_due(self.received_at)
 
     @cached_property
     def year_before(self) -> date:
@@ -295,22 +303,73 @@ def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, in
         return {(contact_id, subject_id): returned for contact_id, subject_id, returned in cursor}
 
 
-def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
+def _linked_lookback(start: date, end: date, window_start: datetime) -> Q:
+    """Contacts in the year before ``start`` about a child (a person record) on a
+    contact from ``start`` to ``end``: all a re-referral in the span looks back at."""
+    span_persons = ContactSubject.objects.filter(
+        contact__received_at__gte=start_of(start),
+        contact__received_at__lt=start_of(end),
+        role__in=ContactSubject.CHILD_ROLES,
+        person__isnull=False,
+    ).values("person_id")
+    span = {"gte": start_of(start), "lt": start_of(end)}
+    return (
+        Q(
+            pk__in=ContactSubject.objects.filter(
+                person_id__in=span_persons,
+                role__in=ContactSubject.CHILD_ROLES,
+                contact__received_at__gte=window_start,
+                contact__received_at__lt=start_of(start),
+            ).values("contact_id")
+        )
+        # Decided in the span (route share), or with a school's notice due in it.
+        | Q(
+            pk__in=Decision.objects.filter(
+                decided_at__gte=span["gte"], decided_at__lt=span["lt"]
+            ).values("contact_id")
+        )
+        | Q(
+            pk__in=EncompassNotice.objects.filter(
+                due_at__gte=span["gte"], due_at__lt=span["lt"]
+            ).values("contact_id")
+        )
+    ) & Q(received_at__gte=window_start, received_at__lt=start_of(start))
+
+
+def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = False) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals look back over), their children, decisions and downstream
     outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
-    on came back with another contact in the 12 months after (up to ``as_at``)."""
+    on came back with another contact in the 12 months after (up to ``as_at``).
+
+    ``linked_only``: of the year before, only the contacts about the span's children
+    and those with outcomes loaded, which is all that the figures of months from
+    ``start`` on read (kept months, docs/adr/0049), not the year before's own."""
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
     in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
+    if linked_only:
+        in_window = Q(
+            received_at__gte=start_of(start), received_at__lt=window_end, created_at__lte=as_at
+        ) | (Q(created_at__lte=as_at) & _linked_lookback(start, end, window_start))
 
-    outcome_rows = list(
-        DownstreamOutcome.objects.filter(recorded_at__lte=as_at)
-        .filter(
-            Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
-            | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
+    outcomes_counted = DownstreamOutcome.objects.filter(recorded_at__lte=as_at).filter(
+        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
+        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
+    )
+    if linked_only:
+        # Those on the span's contacts, or on a contact with an outcome in the span
+        # (whose earlier ones decide which is its first): no others reach its figures.
+        outcomes_counted = outcomes_counted.filter(
+            Q(contact__received_at__gte=start_of(start), contact__received_at__lt=window_end)
+            | Q(
+                contact_id__in=DownstreamOutcome.objects.filter(
+                    recorded_at__lte=as_at, occurred_on__gte=start, occurred_on__lt=end
+                ).values("contact_id")
+            )
         )
-        .values_list(
+    outcome_rows = list(
+        outcomes_counted.values_list(
             "contact_id",
             "subject_id",
             "event",
@@ -320,7 +379,11 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
         )
     )
     # Outcomes in the window can belong to a referral received before it.
-    extra_ids = {row[0] for row in outcome_rows if row[5] < window_start}
+    extra_ids = {
+        row[0]
+        for row in outcome_rows
+        if row[5] < (start_of(start) if linked_only else window_start)
+    }
     # A specialist pathway's contact is counted apart, never here (docs/adr/0046).
     contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
     related_filter = Q(
@@ -363,10 +426,6 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             id=pk,
             received_at=received_at,
             received_on=london_date(received_at),
-            # One working day from receipt, the statutory timescale, whatever clock the
-            # front door set itself (an immediate-risk contact's or a police grade's
-            # shorter one, in ``decision_due_at``): ADR 0008.
-            due_at=decision_due(received_at),
             channel=channel,
             agency_id=agency_id,
             source_code=code,
@@ -377,6 +436,10 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
             service_id=service,
         )
 
+    if linked_only:  # the children of the contacts loaded, not of the whole year before
+        # One array parameter, however many contacts (not a placeholder each).
+        loaded = RawSQL("SELECT unnest(%s::bigint[])", (list(contacts),))
+        related_filter = Q(contact_id__in=loaded)
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)
     for contact_id, subject_id, person_id in (
         ContactSubject.objects.filter(
@@ -401,7 +464,10 @@ def load_facts(*, start: date, end: date, as_at: datetime) -> Facts:
     checks = [
         CheckFact(contact_id, london_date(asked_at), basis, agency_id)
         for contact_id, asked_at, basis, agency_id in AgencyCheck.objects.filter(
-            requested_at__gte=window_start, requested_at__lt=window_end, requested_at__lte=as_at
+            # Only the span's are counted (kept months read no others).
+            requested_at__gte=start_of(start) if linked_only else window_start,
+            requested_at__lt=window_end,
+            requested_at__lte=as_at,
         )
         .order_by("requested_at", "pk")
         .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")

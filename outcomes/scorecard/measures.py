@@ -420,6 +420,15 @@ def _repeat_figure(facts: Facts, received: list[ContactFact]) -> Figure:
     them those who came back within the 12 months after (``Facts.came_back``). One item
     per child: their latest such contact in the period, or for the numerator the
     latest one they came back after."""
+    children, returned = repeat_children(facts, received)
+    return Figure(tuple(sorted(returned.values())), tuple(sorted(children.values())))
+
+
+def repeat_children(
+    facts: Facts, received: list[ContactFact]
+) -> tuple[dict[ChildKey, Item], dict[ChildKey, Item]]:
+    """(children not progressed, those of them who came back), each child once: what
+    ``_repeat_figure`` counts, by child, so kept months can be merged (parts.py)."""
     children: dict[ChildKey, Item] = {}
     returned: dict[ChildKey, Item] = {}
     came_back = facts.came_back
@@ -429,7 +438,7 @@ def _repeat_figure(facts: Facts, received: list[ContactFact]) -> Figure:
             children[child] = Item(fact.id, subject_id)
             if (fact.id, subject_id) in came_back:
                 returned[child] = Item(fact.id, subject_id, came_back[fact.id, subject_id])
-    return Figure(tuple(sorted(returned.values())), tuple(sorted(children.values())))
+    return children, returned
 
 
 def _conference_figures(facts: Facts, period: Period, mine) -> Figures:

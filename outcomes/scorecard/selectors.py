@@ -9,7 +9,7 @@ viewers, partner-agency members of the MAST); the contacts behind a figure only 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -22,6 +22,7 @@ from frontdoor.replica import reporting_reads
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
+from outcomes.scorecard.kept import ALL, kept_parts
 from outcomes.scorecard.measures import (
     ALWAYS_COUNTED,
     DEFINITIONS_VERSION,
@@ -30,6 +31,7 @@ from outcomes.scorecard.measures import (
     Totals,
     compute,
 )
+from outcomes.scorecard.parts import MonthPart, is_empty, merge, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -80,15 +82,104 @@ def _agency_groups(facts_contacts, period: Period) -> list[AgencyGroup]:
     return groups
 
 
+def _chart_months(period: Period) -> list[Period]:
+    last_month = Period.containing(period.end, Granularity.MONTH).previous()
+    return [last_month.shifted(offset) for offset in range(-11, 1)]
+
+
+def months_of_card(period: Period) -> list[date]:
+    """Every month a scorecard for ``period`` counts: its trend's and its chart's."""
+    return sorted(
+        {m.start for each in (*period.trend(), *_chart_months(period)) for m in each.months()}
+    )
+
+
 # Counted on the replica when there is one (docs/adr/0047). Not figure_get: its items
 # are looked up on the primary next, and must all be there.
 @reporting_reads()
 def scorecard_count(*, period: Period, as_at: datetime) -> Scorecard:
-    """Count every measure for ``period`` afresh, with its trend over earlier periods,
-    the twelve months to its end (for the charts) and the split by source agency."""
+    """Every measure for ``period`` as at ``as_at``, with its trend over earlier
+    periods, the twelve months to its end (for the charts) and the split by source
+    agency: the sums of kept months (docs/adr/0049) and the others counted live, or
+    all counted afresh when no kept month holds at ``as_at``."""
     trend = period.trend()
-    last_month = Period.containing(period.end, Granularity.MONTH).previous()
-    months = [last_month.shifted(offset) for offset in range(-11, 1)]
+    months = _chart_months(period)
+    kept = kept_parts(months_of_card(period), as_at)
+    if kept:
+        return _scorecard_from_parts(period, as_at, trend, months, kept)
+    return scorecard_count_afresh(period=period, as_at=as_at)
+
+
+def _live_parts(months: list[date], as_at: datetime) -> dict[date, dict[str, MonthPart]]:
+    """The parts of months not kept (or not holding at ``as_at``), counted live: each
+    run of consecutive months from one load of facts."""
+    parts: dict[date, dict[str, MonthPart]] = {}
+    runs: list[list[date]] = []
+    for month in sorted(months):
+        if runs and Period(runs[-1][-1], Granularity.MONTH).next().start == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    for run in runs:
+        facts = load_facts(
+            start=run[0], end=Period(run[-1], Granularity.MONTH).end, as_at=as_at, linked_only=True
+        )
+        agencies = [
+            AgencyGroup(NO_AGENCY if a is None else str(a), "")
+            for a in {fact.agency_id for fact in facts.contacts.values()}
+        ]
+        for start in run:
+            month = Period(start, Granularity.MONTH)
+            parts[start] = {ALL: month_part(facts, month)}
+            for group in agencies:
+                part = month_part(facts, month, group.includes)
+                if not is_empty(part):
+                    parts[start][group.key] = part
+    return parts
+
+
+def _scorecard_from_parts(period, as_at, trend, months, kept) -> Scorecard:
+    every_month = months_of_card(period)
+    parts = {**kept, **_live_parts([m for m in every_month if m not in kept], as_at)}
+
+    def figures(each: Period, agency: str = ALL) -> Figures:
+        return merge(
+            [parts[m.start][agency] for m in each.months() if agency in parts[m.start]], as_at
+        )
+
+    counted = {key for m in period.months() for key in parts[m.start] if key != ALL}
+    names = dict(
+        Agency.objects.filter(pk__in=[k for k in counted if k.isdigit()]).values_list("pk", "name")
+    )
+    groups = sorted(
+        (
+            AgencyGroup(key, names.get(int(key), "A partner agency no longer known"))
+            for key in counted
+            if key.isdigit()
+        ),
+        key=lambda group: group.name,
+    )
+    if NO_AGENCY in counted:
+        groups.append(AgencyGroup(NO_AGENCY, "No partner agency (public, anonymous)"))
+    by_agency = [(group, figures(period, group.key)) for group in groups]
+    trend_figures = [(each, figures(each)) for each in trend]
+    return Scorecard(
+        period=period,
+        as_at=as_at,
+        figures=trend_figures[-1][1],
+        trend=trend_figures,
+        monthly=[(month, figures(month)) for month in months],
+        by_agency=[(g, f) for g, f in by_agency if f["contacts"].count],
+        national=national_figures(),
+        source_labels=source_labels(),
+    )
+
+
+def scorecard_count_afresh(*, period: Period, as_at: datetime) -> Scorecard:
+    """Count every measure for ``period`` afresh from row-level facts (the live path:
+    what kept months are checked against)."""
+    trend = period.trend()
+    months = _chart_months(period)
     start = min(trend[0].start, months[0].start)
     facts = load_facts(start=start, end=period.end, as_at=as_at)
 
@@ -181,7 +272,8 @@ def figure_get(
     """One figure, recomputed exactly as the scorecard showed it (same ``as_at``)."""
     if not can_open_records(user):
         raise PermissionDenied
-    facts = load_facts(start=period.start, end=period.end, as_at=as_at)
+    # Of the year before, only what the period's figures read (docs/adr/0049).
+    facts = load_facts(start=period.start, end=period.end, as_at=as_at, linked_only=True)
     belongs = None
     if agency:
         agency_name(agency)  # 404 for an agency that does not exist

@@ -18,7 +18,8 @@ from outcomes.scorecard.measures import (
     maturing_until,
 )
 from outcomes.scorecard.periods import Period, recent_choices
-from outcomes.scorecard.selectors import scorecard_count
+from outcomes.scorecard.selectors import months_of_card, scorecard_count
+from outcomes.scorecard.services_months import months_keep_due
 
 SNAPSHOT_TAKE = "outcomes.tasks.scorecard_snapshot_take"
 
@@ -33,8 +34,12 @@ def _numbers(figures: Figures) -> dict[str, list]:
 
 def snapshot_take(*, period: Period, as_at: datetime | None = None) -> ScorecardSnapshot:
     """Count ``period``'s scorecard as at ``as_at`` (now) and keep its figures."""
-    as_at = as_at or timezone.now()
     started = time.perf_counter()
+    if as_at is None:
+        # On demand: closed months not kept yet (or changed since) are kept first, so
+        # the count is their sums and the open month's (docs/adr/0049).
+        as_at = timezone.now()
+        months_keep_due(now=as_at, months=months_of_card(period))
     card = scorecard_count(period=period, as_at=as_at)
     figures = {
         "definitions": DEFINITIONS_VERSION,
@@ -79,6 +84,7 @@ def snapshots_take_due(*, now: datetime | None = None) -> list[ScorecardSnapshot
     """The overnight count: every period in ``periods_to_keep``, and every other kept
     period still maturing, as at one moment."""
     now = now or timezone.now()
+    months_keep_due(now=now)
     ScorecardSnapshot.objects.filter(computed_at__lt=now - KEEP_SNAPSHOTS_FOR).delete()
     today = london_date(now)
     due = periods_to_keep(today)

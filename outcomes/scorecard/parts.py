@@ -1,0 +1,214 @@
+"""A month's scorecard as parts that add up (docs/adr/0049-kept-month-counts.md).
+
+A period's figures are the sums of its months' parts: a closed month's part is kept
+(``ScorecardMonth``, counted once), the open month's is counted live. What does not
+simply add is kept so that merging gives exactly what a fresh count of the whole
+period gives:
+
+* breakdown rows (``source:2A``, ``route:early_help``, ``check_basis:...``) exist in a
+  month only where something was counted; a month without one adds its base
+  (the month's contacts, or checks asked) and nothing counted;
+* decision times: every month's values (sorted), so the median and the nearest-rank
+  90th percentile of the merged values are those of a fresh count;
+* repeat contacts not progressed count each child once a period: the children
+  counted (and those who came back), so the merge counts the union;
+* contacts still waiting for a decision when the month was kept: their due times, so
+  "overdue" (and timeliness' base) is worked out for the moment asked.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+
+from outcomes.models import ScorecardMonth
+from outcomes.scorecard.facts import ChildKey, Facts
+from outcomes.scorecard.measures import (
+    CHECKS_WITHOUT_CONSENT,
+    AgencyFilter,
+    Totals,
+    compute,
+    repeat_children,
+)
+from outcomes.scorecard.periods import Period
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Worked out at merge rather than summed (see the module docstring).
+MERGED_APART = (
+    "timeliness",
+    "overdue",
+    "decision_hours_median",
+    "decision_hours_p90",
+    "repeat_not_progressed",
+)
+# A breakdown row a month does not have adds that month's base: (figure, count or base).
+FAMILY_BASE = {
+    "source": ("contacts", 0),
+    "channel": ("contacts", 0),
+    "route": ("contacts", 0),
+    "service": ("contacts", 0),
+    "check_basis": (CHECKS_WITHOUT_CONSENT, 1),
+}
+
+
+def micros(moment: datetime) -> int:
+    """A moment as whole microseconds since 1970, exact (kept due times compare so)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def child_number(child: ChildKey) -> int:
+    """A child as one number: the person record's id, or minus the subject's id."""
+    kind, number = child
+    return number if kind == "person" else -number
+
+
+@dataclass
+class MonthPart:
+    """One month's figures for everyone or one source agency. Kept ones leave their
+    decision times and children in the database (``row_id``) for the merge to read."""
+
+    n: dict[str, list]  # figure key -> [count, base]
+    due: list[int] = field(default_factory=list)  # micros() of contacts awaiting decision
+    hours: list[float] = field(default_factory=list)
+    children: list[int] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
+    row_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row: ScorecardMonth) -> MonthPart:
+        return cls(n=row.figures["n"], due=row.figures["due"], row_id=row.pk)
+
+    def figures_json(self) -> dict:
+        return {"n": self.n, "due": self.due}
+
+
+def month_part(facts: Facts, month: Period, belongs: AgencyFilter | None = None) -> MonthPart:
+    """``month``'s part from facts loaded for it (and for the year before it)."""
+    figures = compute(facts, month, belongs)
+    received = [
+        fact for fact in facts.received_in([month.start]) if belongs is None or belongs(fact)
+    ]
+    decided = [fact for fact in received if fact.first_decided_at is not None]
+    n = {key: [f.count, f.base] for key, f in figures.items() if key not in MERGED_APART}
+    n["timeliness"] = [figures["timeliness"].count, len(decided)]
+    n["decided"] = [len(decided), None]
+    children, returned = repeat_children(facts, received)
+    return MonthPart(
+        n=n,
+        due=sorted(
+            micros(fact.due_at)
+            for fact in received
+            if fact.first_decided_at is None and fact.withdrawn_at is None
+        ),
+        hours=sorted(fact.decision_working_hours for fact in decided),
+        children=sorted(child_number(child) for child in children),
+        returned=sorted(child_number(child) for child in returned),
+    )
+
+
+def is_empty(part: MonthPart) -> bool:
+    return not (part.due or part.hours or any(count for count, _ in part.n.values()))
+
+
+def _summed(parts: list[MonthPart]) -> dict[str, Totals]:
+    keys = {key for part in parts for key in part.n}
+    totals = {}
+    for key in keys - {"decided"}:
+        count, base, has_base = 0, 0, False
+        for part in parts:
+            if key in part.n:
+                part_count, part_base = part.n[key]
+                count += part_count
+                if part_base is not None:
+                    base, has_base = base + part_base, True
+                continue
+            family = FAMILY_BASE.get(key.split(":")[0])
+            if family is not None:
+                numbers = part.n.get(family[0])
+                base += (numbers[family[1]] or 0) if numbers else 0
+        totals[key] = Totals(count, base if has_base else None)
+    return totals
+
+
+def merge(parts: list[MonthPart], as_at: datetime) -> dict[str, Totals]:
+    """The figures of the months these parts are, as a fresh count at ``as_at`` gives."""
+    totals = _summed(parts)
+    now = micros(as_at)
+    overdue = sum(1 for part in parts for due in part.due if due <= now)
+    decided = sum(part.n["decided"][0] for part in parts)
+    median, p90, children, returned = _arrays(parts, decided)
+    in_time = totals["timeliness"].count
+    totals["timeliness"] = Totals(in_time, decided + overdue)
+    totals["overdue"] = Totals(overdue)
+    totals["decision_hours_median"] = Totals(decided, None, median)
+    totals["decision_hours_p90"] = Totals(decided, None, p90)
+    totals["repeat_not_progressed"] = Totals(returned, children)
+    return totals
+
+
+def _ranks(count: int) -> tuple[list[int], int]:
+    """1-based ranks of the middle value(s) and of the nearest-rank 90th percentile
+    (the same arithmetic as measures._nearest_rank)."""
+    middle = [count // 2 + 1] if count % 2 else [count // 2, count // 2 + 1]
+    return middle, max(math.ceil(90 / 100 * count), 1)
+
+
+_ARRAYS_SQL = """
+WITH kept AS (SELECT * FROM {table} WHERE id = ANY(%(ids)s)),
+hours AS (
+    SELECT value FROM kept CROSS JOIN LATERAL unnest(kept.hours) AS value
+    UNION ALL SELECT unnest(%(hours)s::float8[])
+), ranked AS (
+    SELECT value, row_number() OVER (ORDER BY value) AS rank FROM hours
+)
+SELECT 'hours', rank, value FROM ranked WHERE rank = ANY(%(ranks)s)
+UNION ALL
+SELECT 'children', count(DISTINCT child), NULL FROM (
+    SELECT unnest(kept.children) AS child FROM kept UNION ALL SELECT unnest(%(children)s::int8[])
+) children
+UNION ALL
+SELECT 'returned', count(DISTINCT child), NULL FROM (
+    SELECT unnest(kept.returned) AS child FROM kept UNION ALL SELECT unnest(%(returned)s::int8[])
+) returned
+"""
+
+
+def _arrays(parts: list[MonthPart], decided: int):
+    """(median hours, 90th percentile hours, children not progressed, of them came
+    back) over the parts: in Python when all are live, else one query over the kept
+    rows' arrays with the live parts' values beside them."""
+    hours = [value for part in parts for value in part.hours]
+    children = [child for part in parts for child in part.children]
+    returned = [child for part in parts for child in part.returned]
+    ids = [part.row_id for part in parts if part.row_id is not None]
+    if not ids:
+        hours.sort()
+        median = statistics.median(hours) if hours else None
+        p90 = hours[_ranks(len(hours))[1] - 1] if hours else None
+        return median, p90, len(set(children)), len(set(returned))
+    middle, p90_rank = _ranks(decided)
+    sql = _ARRAYS_SQL.format(table=connection.ops.quote_name(ScorecardMonth._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "ids": ids,
+                "hours": hours,
+                "ranks": [*middle, p90_rank] if decided else [],
+                "children": children,
+                "returned": returned,
+            },
+        )
+        rows = cursor.fetchall()
+    at_rank = {rank: value for kind, rank, value in rows if kind == "hours"}
+    counts = {kind: rank for kind, rank, _ in rows if kind != "hours"}
+    median = p90 = None
+    if decided:
+        values = [at_rank[rank] for rank in middle]
+        median = values[0] if len(values) == 1 else (values[0] + values[1]) / 2
+        p90 = at_rank[p90_rank]
+    return median, p90, counts["children"], counts["returned"]
