@@ -188,6 +188,7 @@ def contact_submit(
     # One NHS number is one person: a number given twice on one contact (the forms and
     # the API refuse it; this guards every other caller) links both to the same record.
     by_nhs_number: dict[str, Person] = {}
+    subjects: list[ContactSubject] = []
     for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
         zip(data.subjects, plans, census, strict=True)
     ):
@@ -203,8 +204,10 @@ def contact_submit(
         )
         if subject_input.nhs_number and subject.person is not None:
             by_nhs_number.setdefault(subject_input.nhs_number, subject.person)
+        subjects.append(subject)
     # The people already linked to records: their relationships' first guesses.
-    relationships_suggest(actor=actor, contact=contact)
+    relationships_suggest(actor=actor, contact=contact, subjects=subjects)
+    _subjects_known(contact, subjects)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -215,6 +218,15 @@ def contact_submit(
     )
     events.publish(events.CONTACT_RECEIVED, contact=contact, acknowledge=acknowledge)
     return contact, True
+
+
+def _subjects_known(contact: Contact, subjects: list[ContactSubject]) -> None:
+    """Keep the people just saved on the contact as if prefetched, so its answer to the
+    sender (``contact.children``) does not read them back."""
+    known = contact.subjects.all()
+    known._result_cache = subjects
+    known._prefetch_done = True
+    contact._prefetched_objects_cache = {"subjects": known}
 
 
 def contact_row(
