@@ -56,20 +56,14 @@ def _next_reference(year: int) -> str:
 
 
 def next_references(year: int, count: int) -> list[str]:
-    """The year's next ``count`` references, in order. One statement, so concurrent
-    submissions can never draw the same number."""
+    """The year's next ``count`` references, in order: FD-2026-000001, FD-2026-000002, …
+    From the year's PostgreSQL sequence (docs/adr/0050): unique however many intakes
+    draw at once, and no intake waits for another's commit. A contact that is not
+    recorded after all leaves its number unused."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, %s)
-            ON CONFLICT (year) DO UPDATE
-              SET last_number = referrals_referencecounter.last_number + EXCLUDED.last_number
-            RETURNING last_number
-            """,
-            [year, count],
-        )
-        (last,) = cursor.fetchone()
-    return [f"FD-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+        cursor.execute("SELECT referrals_reference_numbers(%s, %s)", [year, count])
+        numbers = [number for (number,) in cursor.fetchall()]
+    return [f"FD-{year}-{number:06d}" for number in numbers]
 
 
 def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
@@ -154,8 +148,6 @@ def contact_submit(
     if referrer_account is not None and api_client is None:
         referrer = _from_account(referrer, referrer_account)
     census = [_subject_census(subject, received_at) for subject in data.subjects]
-    # Everything that only reads comes first: taking the year's next reference locks
-    # its counter until the caller commits, and every other intake waits for it.
     plans = _plans_locked([_match_find(subject) for subject in data.subjects], data.subjects)
     referral_source = _referral_source(referrer_account=referrer_account, data=data)
     # A savepoint only where a concurrent retry of the same API submission may collide
