@@ -179,24 +179,11 @@ def contact_submit(
         )
     # One NHS number is one person: a number given twice on one contact (the forms and
     # the API refuse it; this guards every other caller) links both to the same record.
-    by_nhs_number: dict[str, Person] = {}
-    subjects: list[ContactSubject] = []
-    for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
-        zip(data.subjects, plans, census, strict=True)
-    ):
-        if plan.person is None and subject_input.nhs_number in by_nhs_number:
-            plan = MatchPlan(person=by_nhs_number[subject_input.nhs_number])
-        subject = _subject_create(
-            contact=contact,
-            position=position,
-            given=subject_input,
-            plan=plan,
-            ethnicity=ethnicity,
-            disabilities=disabilities,
-        )
-        if subject_input.nhs_number and subject.person is not None:
-            by_nhs_number.setdefault(subject_input.nhs_number, subject.person)
-        subjects.append(subject)
+    # The people in three statements however many (a force's file writes them so too).
+    from referrals.services.intake_batch import contact_people_write  # (which imports this)
+
+    kept = [(None, data, received_at, referrer, census, plans)]
+    subjects = contact_people_write(kept, [contact])[contact.pk]
     # The people already linked to records: their relationships' first guesses.
     relationships_suggest(actor=actor, contact=contact, subjects=subjects)
     _subjects_known(contact, subjects)
@@ -367,36 +354,6 @@ def _plans_locked(plans: list[MatchPlan], subjects: list[SubjectInput]) -> list[
     raise ContactRejected(
         "A person on this contact was being merged with another record: send it again."
     )
-
-
-def _subject_create(
-    *,
-    contact: Contact,
-    position: int,
-    given: SubjectInput,
-    plan: MatchPlan,
-    ethnicity: str = "",
-    disabilities: list[str] | None = None,
-) -> ContactSubject:
-    subject = subject_row(
-        contact=contact,
-        position=position,
-        given=given,
-        ethnicity=ethnicity,
-        disabilities=disabilities,
-    )
-    if plan.person is not None:
-        subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
-        _person_census_fill(plan.person, subject)
-    elif not plan.candidates:
-        subject.person = _person_from_subject(subject)
-        subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
-    subject.save()
-    MatchCandidate.objects.bulk_create(
-        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
-        for c in plan.candidates
-    )
-    return subject
 
 
 def subject_row(
