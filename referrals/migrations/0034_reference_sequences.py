@@ -61,12 +61,12 @@ DECLARE
     sequence record;
 BEGIN
     FOR sequence IN
-        SELECT sequencename, last_value FROM pg_sequences
+        SELECT sequencename, last_value, start_value FROM pg_sequences
         WHERE schemaname = 'public' AND sequencename ~ '^referrals_reference_[0-9]+$'
     LOOP
         INSERT INTO referrals_referencecounter (year, last_number)
         VALUES (substring(sequence.sequencename from '[0-9]+$')::integer,
-                coalesce(sequence.last_value, 0));
+                coalesce(sequence.last_value, sequence.start_value - 1));
         EXECUTE format('DROP SEQUENCE public.%I', sequence.sequencename);
     END LOOP;
 END
