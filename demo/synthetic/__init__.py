@@ -28,7 +28,7 @@ rows are generated in Python and streamed with ``COPY`` in one transaction:
 * Primary keys are assigned here, from the tables' largest ids read under a
   lock, and the identity sequences moved past them at the end, so the real
   services carry on from there. Contact references come from the per-year
-  ``ReferenceCounter`` in blocks, so later real intake never reuses one.
+  reference sequences the services draw from, so real intake never reuses one.
 * ``session_replication_role = replica`` for this transaction only: triggers do
   not fire. On these tables the triggers are django-pghistory's change history,
   the append-only and decision-immutability guards, and the foreign-key checks.

@@ -218,8 +218,7 @@ class ContactMixin:
         if channel == Channel.PHONE_CONSULTATION:
             advice = self._one(ADVICE_ONLY) if advice_only else ADVICE_FOR_SCREENING
         year = date.fromordinal(cal.first.toordinal() + cal.day_of(received)).year
-        number = self.references[year]
-        self.references[year] = number + 1
+        number = next(self.references[year])
         ts = cal.timestamp
         row = (
             str(contact_id),

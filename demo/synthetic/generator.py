@@ -66,7 +66,7 @@ class Generator(ContactMixin, PeopleMixin, NamesMixin, RelationsMixin, DecisionM
         calendar: Calendar,
         rng: random.Random,
         next_ids: dict[str, int],
-        references: dict[int, int],
+        references: dict[int, list[int]],
         existing_nhs: set[str],
         nhs_start: int,
         existing_upns: set[str],
@@ -75,7 +75,8 @@ class Generator(ContactMixin, PeopleMixin, NamesMixin, RelationsMixin, DecisionM
     ) -> None:
         self.world, self.cal, self.rng = world, calendar, rng
         self.next_ids = dict(next_ids)
-        self.references = dict(references)  # year -> next number to issue
+        # year -> the numbers still to issue, in order
+        self.references = {year: iter(numbers) for year, numbers in references.items()}
         self.existing_nhs, self.nhs_counter = existing_nhs, nhs_start
         self.existing_upns = existing_upns
         self.upn_counters: dict[int, int] = {}

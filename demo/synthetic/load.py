@@ -301,26 +301,20 @@ def synthetic_generate(
     return counts
 
 
-def _references_reserve(cursor, calendar: Calendar, per_day: dict[int, int]) -> dict[int, int]:
-    """Take a block of reference numbers per year from the counter the services use;
-    return the first number of each block."""
+def _references_reserve(
+    cursor, calendar: Calendar, per_day: dict[int, int]
+) -> dict[int, list[int]]:
+    """Take each year's reference numbers from the sequences the services draw from
+    (``referrals.services.next_references``), in order."""
     per_year: dict[int, int] = {}
     for day, count in per_day.items():
         year = (calendar.first + timedelta(day)).year
         per_year[year] = per_year.get(year, 0) + count
-    first_numbers = {}
+    numbers = {}
     for year, count in sorted(per_year.items()):
-        cursor.execute(
-            """
-            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, %s)
-            ON CONFLICT (year) DO UPDATE
-              SET last_number = referrals_referencecounter.last_number + EXCLUDED.last_number
-            RETURNING last_number
-            """,
-            [year, count],
-        )
-        first_numbers[year] = cursor.fetchone()[0] - count + 1
-    return first_numbers
+        cursor.execute("SELECT referrals_reference_numbers(%s, %s)", [year, count])
+        numbers[year] = [number for (number,) in cursor.fetchall()]
+    return numbers
 
 
 def _aliases_add(cursor, raw_connection, aliases: list[tuple[int, str, int]]) -> None:

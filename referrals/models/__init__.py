@@ -24,7 +24,6 @@ from referrals.models.contacts import (
     ContactSubject,
     MatchCandidate,
     Pathway,
-    ReferenceCounter,
     front_door,
     queue_priority,
 )
@@ -93,7 +92,6 @@ __all__ = [
     "PoliceImportRow",
     "PoliceInvolvement",
     "PoliceNotification",
-    "ReferenceCounter",
     "ReferralDraft",
     "Relationship",
     "RelationshipQuerySet",

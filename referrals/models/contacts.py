@@ -51,16 +51,6 @@ def front_door(contact: str = "") -> models.Q:
 FRONT_DOOR = front_door()
 
 
-class ReferenceCounter(models.Model):
-    """Issues contact references per year: FD-2026-000001, FD-2026-000002, …"""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
-
-
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
 )

@@ -246,7 +246,8 @@ def api_client_authenticate(*, token: str, at: datetime | None = None) -> ApiCli
     now = at or timezone.now()
     row = (
         ApiToken.objects.usable(now)
-        .select_related("client__account__agency")
+        # The agency's census code too: intake records it on every contact.
+        .select_related("client__account__agency__referral_source")
         .filter(
             token_hash=_hash_token(token),
             client__is_active=True,

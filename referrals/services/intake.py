@@ -56,20 +56,14 @@ def _next_reference(year: int) -> str:
 
 
 def next_references(year: int, count: int) -> list[str]:
-    """The year's next ``count`` references, in order. One statement, so concurrent
-    submissions can never draw the same number."""
+    """The year's next ``count`` references, in order: FD-2026-000001, FD-2026-000002, …
+    From the year's PostgreSQL sequence (docs/adr/0050): unique however many intakes
+    draw at once, and no intake waits for another's commit. A contact that is not
+    recorded after all leaves its number unused."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO referrals_referencecounter (year, last_number) VALUES (%s, %s)
-            ON CONFLICT (year) DO UPDATE
-              SET last_number = referrals_referencecounter.last_number + EXCLUDED.last_number
-            RETURNING last_number
-            """,
-            [year, count],
-        )
-        (last,) = cursor.fetchone()
-    return [f"FD-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+        cursor.execute("SELECT referrals_reference_numbers(%s, %s)", [year, count])
+        numbers = [number for (number,) in cursor.fetchall()]
+    return [f"FD-{year}-{number:06d}" for number in numbers]
 
 
 def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
@@ -154,8 +148,6 @@ def contact_submit(
     if referrer_account is not None and api_client is None:
         referrer = _from_account(referrer, referrer_account)
     census = [_subject_census(subject, received_at) for subject in data.subjects]
-    # Everything that only reads comes first: taking the year's next reference locks
-    # its counter until the caller commits, and every other intake waits for it.
     plans = _plans_locked([_match_find(subject) for subject in data.subjects], data.subjects)
     referral_source = _referral_source(referrer_account=referrer_account, data=data)
     # A savepoint only where a concurrent retry of the same API submission may collide
@@ -187,24 +179,14 @@ def contact_submit(
         )
     # One NHS number is one person: a number given twice on one contact (the forms and
     # the API refuse it; this guards every other caller) links both to the same record.
-    by_nhs_number: dict[str, Person] = {}
-    for position, (subject_input, plan, (ethnicity, disabilities)) in enumerate(
-        zip(data.subjects, plans, census, strict=True)
-    ):
-        if plan.person is None and subject_input.nhs_number in by_nhs_number:
-            plan = MatchPlan(person=by_nhs_number[subject_input.nhs_number])
-        subject = _subject_create(
-            contact=contact,
-            position=position,
-            given=subject_input,
-            plan=plan,
-            ethnicity=ethnicity,
-            disabilities=disabilities,
-        )
-        if subject_input.nhs_number and subject.person is not None:
-            by_nhs_number.setdefault(subject_input.nhs_number, subject.person)
+    # The people in three statements however many (a force's file writes them so too).
+    from referrals.services.intake_batch import contact_people_write  # (which imports this)
+
+    kept = [(None, data, received_at, referrer, census, plans)]
+    subjects = contact_people_write(kept, [contact])[contact.pk]
     # The people already linked to records: their relationships' first guesses.
-    relationships_suggest(actor=actor, contact=contact)
+    relationships_suggest(actor=actor, contact=contact, subjects=subjects)
+    _subjects_known(contact, subjects)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -215,6 +197,15 @@ def contact_submit(
     )
     events.publish(events.CONTACT_RECEIVED, contact=contact, acknowledge=acknowledge)
     return contact, True
+
+
+def _subjects_known(contact: Contact, subjects: list[ContactSubject]) -> None:
+    """Keep the people just saved on the contact as if prefetched, so its answer to the
+    sender (``contact.children``) does not read them back."""
+    known = contact.subjects.all()
+    known._result_cache = subjects
+    known._prefetch_done = True
+    contact._prefetched_objects_cache = {"subjects": known}
 
 
 def contact_row(
@@ -363,36 +354,6 @@ def _plans_locked(plans: list[MatchPlan], subjects: list[SubjectInput]) -> list[
     raise ContactRejected(
         "A person on this contact was being merged with another record: send it again."
     )
-
-
-def _subject_create(
-    *,
-    contact: Contact,
-    position: int,
-    given: SubjectInput,
-    plan: MatchPlan,
-    ethnicity: str = "",
-    disabilities: list[str] | None = None,
-) -> ContactSubject:
-    subject = subject_row(
-        contact=contact,
-        position=position,
-        given=given,
-        ethnicity=ethnicity,
-        disabilities=disabilities,
-    )
-    if plan.person is not None:
-        subject.person, subject.match_status = plan.person, ContactSubject.MatchStatus.NHS_NUMBER
-        _person_census_fill(plan.person, subject)
-    elif not plan.candidates:
-        subject.person = _person_from_subject(subject)
-        subject.match_status = ContactSubject.MatchStatus.NEW_PERSON
-    subject.save()
-    MatchCandidate.objects.bulk_create(
-        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
-        for c in plan.candidates
-    )
-    return subject
 
 
 def subject_row(

@@ -160,8 +160,8 @@ def _submit(
         )
         for index, item, received_at, referrer, _, _ in kept
     )
-    people = _people_write(kept, contacts)
-    relationships_suggest_many(actor=actor, contacts=contacts)
+    people = contact_people_write(kept, contacts)
+    relationships_suggest_many(actor=actor, contacts=contacts, known=people)
     audit_records(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -176,7 +176,7 @@ def _submit(
         results[entry[0]] = Submitted(contact, people[contact.pk])
 
 
-def _people_write(kept: list, contacts: list[Contact]) -> dict[int, list[ContactSubject]]:
+def contact_people_write(kept: list, contacts: list[Contact]) -> dict[int, list[ContactSubject]]:
     """Every contact's people, linked by NHS number, given a new record, or left for a
     screener with their likely matches: three inserts for the batch."""
     subjects: list[ContactSubject] = []

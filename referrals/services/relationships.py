@@ -95,13 +95,21 @@ def _audit(actor: User, relationships: Iterable[Relationship], *, change: str, v
     )
 
 
-def relationships_suggest(*, actor: User, contact: Contact) -> list[Relationship]:
+def relationships_suggest(
+    *, actor: User, contact: Contact, subjects: list[ContactSubject] | None = None
+) -> list[Relationship]:
     """First guesses from the contact's matched people: each adult to each child (kind
     from their role and the referrer's words), and children on one contact as
     siblings. None where the two already have a current relationship of that kind's
     group. Safe to call again after each match: it adds only what is missing. Callers
-    lock the contact's people first (``services.locks``), so none is a tombstone."""
-    return relationships_suggest_many(actor=actor, contacts=[contact])
+    lock the contact's people first (``services.locks``), so none is a tombstone.
+    ``subjects``: all the contact's people as just saved (intake has them in hand), in
+    place of reading them again."""
+    return relationships_suggest_many(
+        actor=actor,
+        contacts=[contact],
+        known=None if subjects is None else {contact.pk: subjects},
+    )
 
 
 def _wanted(subjects: list[ContactSubject]) -> dict[tuple[int, int, str], tuple[int, int]]:
@@ -122,15 +130,28 @@ def _wanted(subjects: list[ContactSubject]) -> dict[tuple[int, int, str], tuple[
     return wanted
 
 
-def relationships_suggest_many(*, actor: User, contacts: list[Contact]) -> list[Relationship]:
+def relationships_suggest_many(
+    *,
+    actor: User,
+    contacts: list[Contact],
+    known: dict[int, list[ContactSubject]] | None = None,
+) -> list[Relationship]:
     """``relationships_suggest`` for many new contacts at once (a force's file): a
     statement per kind of row however many. A pair two of the contacts both suggest
-    is suggested once, on the first of them."""
+    is suggested once, on the first of them. ``known``: each contact's people as just
+    saved, when the caller has them all (none is read then)."""
     on: dict[int, list[ContactSubject]] = {contact.pk: [] for contact in contacts}
-    for subject in ContactSubject.objects.filter(
-        contact_id__in=list(on), person__isnull=False
-    ).order_by("contact_id", "position", "pk"):
-        on[subject.contact_id].append(subject)
+    if known is not None:
+        for contact_id in on:
+            on[contact_id] = sorted(
+                (s for s in known[contact_id] if s.person_id is not None),
+                key=lambda s: (s.position, s.pk),
+            )
+    else:
+        for subject in ContactSubject.objects.filter(
+            contact_id__in=list(on), person__isnull=False
+        ).order_by("contact_id", "position", "pk"):
+            on[subject.contact_id].append(subject)
     wanted: dict[tuple[int, int, str], tuple[int, int, int]] = {}
     for contact in contacts:
         for key, pair in _wanted(on[contact.pk]).items():
