@@ -16,6 +16,9 @@ and less on the append-only ones, exactly what the app does with them:
   append-only trigger with ``pgtrigger.ignore``); never update;
 - the migration ledger: read only.
 
+Sequences: USAGE and SELECT, never UPDATE (no ``setval``). Functions that run as the
+owner (``OWNER_FUNCTIONS``): EXECUTE, which no other role has.
+
 Tables made by later migrations are covered twice: the owner's default privileges
 (scripts/database-roles.sql) give the app row access the moment a table is created, and
 this step, run at the end of every ``migrate``, narrows the append-only ones again.
@@ -49,6 +52,8 @@ APPEND_ONLY_PRIVILEGES = {
 }
 HISTORY_PRIVILEGES = "SELECT, INSERT, DELETE"
 MIGRATIONS_TABLE = "django_migrations"
+# SECURITY DEFINER functions the app calls (by signature): contact references (ADR 0050).
+OWNER_FUNCTIONS = ["referrals_reference_numbers(integer, integer)"]
 
 
 def restricted_tables() -> dict[str, str]:
@@ -90,7 +95,14 @@ def app_privileges_grant(*, using: str = "default") -> bool:
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
         cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
         cursor.execute(f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}")
+        # USAGE and SELECT only: without UPDATE no setval, so the app cannot move a
+        # year's reference numbering back (docs/adr/0050).
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        # The functions the app calls that run as the owner (none is PUBLIC's).
+        for function in OWNER_FUNCTIONS:
+            cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [function])
+            if cursor.fetchone()[0]:
+                cursor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {role}")
         # Only the tables there now: migrated back, a later model's table is not.
         present = set(connection.introspection.table_names(cursor))
         for table, privileges in restricted_tables().items():
