@@ -62,11 +62,11 @@ from referrals.services.inputs import (
 from referrals.services.intake import (
     ANONYMOUS_SOURCE_CODE,
     UNKNOWN_SOURCE_CODE,
-    MatchPlan,
     contact_submit,
     match_confirm,
     match_reject_all,
 )
+from referrals.services.intake_people import MatchPlan
 from referrals.services.merges import (
     MERGE_REASON_MIN_LENGTH,
     MergeRefused,
