@@ -53,7 +53,10 @@ APPEND_ONLY_PRIVILEGES = {
 HISTORY_PRIVILEGES = "SELECT, INSERT, DELETE"
 MIGRATIONS_TABLE = "django_migrations"
 # SECURITY DEFINER functions the app calls (by signature): contact references (ADR 0050).
-OWNER_FUNCTIONS = ["referrals_reference_numbers(integer, integer)"]
+OWNER_FUNCTIONS = [
+    "referrals_reference_numbers(integer, integer)",
+    "referrals_reference_year_open(integer)",
+]
 
 
 def restricted_tables() -> dict[str, str]:

@@ -63,13 +63,34 @@ def _next_reference(year: int) -> str:
 
 def next_references(year: int, count: int) -> list[str]:
     """The year's next ``count`` references, in order: FD-2026-000001, FD-2026-000002, …
-    From the year's PostgreSQL sequence (docs/adr/0050): unique however many intakes
-    draw at once, and no intake waits for another's commit. A contact that is not
-    recorded after all leaves its number unused."""
+    Unique however many intakes draw at once, and no intake waits for another's
+    commit. A contact that is not recorded after all leaves its number unused."""
+    return [f"FD-{year}-{number:06d}" for number in reference_numbers(year, count)]
+
+
+def reference_numbers(year: int, count: int) -> list[int]:
+    """The year's next ``count`` reference numbers, in order, from its PostgreSQL
+    sequence (docs/adr/0050). The year's first draw makes that sequence first, on a
+    connection of its own that commits at once: made in the caller's transaction, it
+    would stay uncommitted until the caller's commit, and every other intake of the year
+    would wait for it."""
+    numbers = _numbers_drawn(year, count)
+    if not numbers:
+        opener = connection.copy()  # the same database and role, its own session
+        try:
+            with opener.cursor() as cursor:  # in autocommit
+                cursor.execute("SELECT referrals_reference_year_open(%s)", [year])
+        finally:
+            opener.close()
+        numbers = _numbers_drawn(year, count)
+    return numbers
+
+
+def _numbers_drawn(year: int, count: int) -> list[int]:
+    """None when the year has no sequence yet."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT referrals_reference_numbers(%s, %s)", [year, count])
-        numbers = [number for (number,) in cursor.fetchall()]
-    return [f"FD-{year}-{number:06d}" for number in numbers]
+        return [number for (number,) in cursor.fetchall()]
 
 
 def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
