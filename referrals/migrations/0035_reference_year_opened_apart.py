@@ -62,15 +62,24 @@ VOLATILE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    first_number bigint;
 BEGIN
     IF p_year IS NULL OR p_year < 1900 OR p_year > 2999 THEN
         RAISE EXCEPTION 'referrals_reference_year_open: no year %', p_year
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- After any reference of the year already recorded: none in the normal course
+    -- (the year's first draw), but a database restored without its sequences, or one
+    -- dropped, carries on instead of refusing every contact until the numbers pass them.
+    SELECT coalesce(max(substring(reference from 9)::bigint), 0) + 1 INTO first_number
+    FROM public.referrals_contact
+    WHERE reference LIKE format('FD-%s-%%', p_year);
     BEGIN
         EXECUTE format(
-            'CREATE SEQUENCE IF NOT EXISTS public.referrals_reference_%s AS bigint MINVALUE 1',
-            p_year
+            'CREATE SEQUENCE IF NOT EXISTS public.referrals_reference_%s AS bigint MINVALUE 1'
+            ' START %s',
+            p_year, first_number
         );
     EXCEPTION WHEN unique_violation OR duplicate_table THEN
         -- Made by another connection at the same moment.

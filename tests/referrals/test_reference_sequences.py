@@ -190,3 +190,13 @@ def test_the_migrations_back_and_forth_keep_each_years_position(referrer):
     assert after == f"FD-{year}-{last + 1:06d}"
     with _connect("app") as db:
         assert _numbers(db, year) == [last + 2]
+
+
+def test_a_year_whose_sequence_went_missing_carries_on_after_its_last_reference(referrer):
+    """A database restored without its sequences (or one dropped): the year is opened
+    again after the highest reference it has recorded, not from 1."""
+    year = timezone.localdate().year
+    last = int(submit_contact(referrer).reference[-6:])
+    with _connect("owner") as db:
+        db.execute(f"DROP SEQUENCE public.referrals_reference_{year}")
+    assert submit_contact(referrer).reference == f"FD-{year}-{last + 1:06d}"
