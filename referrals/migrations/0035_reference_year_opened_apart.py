@@ -7,7 +7,9 @@ its own, only the app's role may call the functions, and a missing year is refus
   it, and could deadlock with it over the people each had locked. Now it only draws, and
   returns nothing for a year with no sequence yet; the caller then makes it with
   ``referrals_reference_year_open(year)`` on a connection of its own (committed at once)
-  and draws again (``referrals.services.intake.reference_numbers``).
+  and draws again (``referrals.services.intake.reference_numbers``). A year opened
+  when it has contacts already (restored without its sequences, or one dropped) starts
+  after the highest of their references.
 - A NULL year passed the year check (a comparison with NULL is not true) and made a
   sequence named ``referrals_reference_``; a NULL count drew nothing. Both are refused.
 - Any role may call a function unless PUBLIC's EXECUTE is revoked. These run as the
