@@ -43,9 +43,12 @@ class Command(BaseCommand):
             "keys (DOCUMENT_KEYS) are not in the backup: keep them safe apart from it."
         )
         if made.documents_missing:
-            self.stderr.write(
+            # Not a warning a timer's journal would keep to itself: the run fails, so
+            # OnFailure= (or cron's mail) tells someone. The backup is kept.
+            raise CommandError(
                 f"{made.documents_missing} files the database's documents name are not in "
-                "the documents storage, so their rows are in the backup without them "
-                "(deleted while the backup was taken, or lost before): run backups away "
-                "from the nightly jobs, and find out why if it happens again."
+                "the documents storage, so their rows are in the backup without them: "
+                "deleted while the backup was taken (run backups away from the nightly "
+                "jobs), lost before, or DOCUMENT_ROOT is not the app's. The backup is kept; "
+                "find out why before relying on it."
             )
