@@ -149,9 +149,10 @@ def postgres_program(name: str) -> str:
     return found
 
 
-def program_run(arguments: list[str], database: Database) -> None:
-    """Run a PostgreSQL client program; on failure, say so with its error lines only.
-    (Its CONTEXT, DETAIL and "Command was" lines may quote a row, so they are left out.)"""
+def program_run(arguments: list[str], database: Database) -> str:
+    """Run a PostgreSQL client program and return what it printed; on failure, say so
+    with its error lines only. (Its CONTEXT, DETAIL and "Command was" lines may quote a
+    row, so they are left out.)"""
     result = subprocess.run(  # noqa: S603 - a PostgreSQL program, arguments we built
         arguments, env=database.environment(), capture_output=True, text=True, check=False
     )
@@ -173,6 +174,7 @@ def program_run(arguments: list[str], database: Database) -> None:
             + " / ".join(_values_hidden(line) for line in errors[:3])
             + hint
         )
+    return result.stdout
 
 
 # PostgreSQL's messages that quote a value (a row's, when a COPY fails), and where.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,6 +311,20 @@ def _triggers_off(db: psycopg.Connection) -> list[str]:
     return [f"the trigger {name} on {table} is switched off" for table, name in rows]
 
 
+def _restore_list(backup: Path, database: Database, directory: Path) -> Path:
+    """The dump's contents less the extensions' comments: CREATE EXTENSION writes them
+    itself, and only the extension's owner may write them again, which the owner role
+    is not where a DBA created the extension first (as managed servers have it done)."""
+    contents = program_run(
+        [postgres_program("pg_restore"), "--list", str(backup / DUMP)], database
+    ).splitlines()
+    path = directory / "contents.list"
+    path.write_text(
+        "\n".join(line for line in contents if " COMMENT - EXTENSION " not in line) + "\n"
+    )
+    return path
+
+
 def _tables_not_in_backup(database: Database, manifest: dict) -> list[str]:
     with database.connect(autocommit=True) as db:
         return sorted(set(tables(db)) - set(manifest["row_counts"]))
@@ -344,20 +359,22 @@ def backup_restore(*, backup: Path, database: Database, storage, force: bool = F
             "backup's names with different contents, so nothing was restored. Restore into "
             "an empty documents storage, or give --force to replace them."
         )
-    program_run(
-        [
-            postgres_program("pg_restore"),
-            "--format=custom",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-password",
-            f"--dbname={database.name}",
-            *(["--clean", "--if-exists"] if existing else []),
-            str(backup / DUMP),
-        ],
-        database,
-    )
+    with tempfile.TemporaryDirectory(prefix="frontdoor-restore-") as directory:
+        program_run(
+            [
+                postgres_program("pg_restore"),
+                "--format=custom",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                "--no-password",
+                f"--dbname={database.name}",
+                f"--use-list={_restore_list(backup, database, Path(directory))}",
+                *(["--clean", "--if-exists"] if existing else []),
+                str(backup / DUMP),
+            ],
+            database,
+        )
     try:
         return _after_pg_restore(backup, manifest, database, storage)
     except (BackupError, psycopg.Error, OSError) as failed:

@@ -25,7 +25,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import errors, sql
 
-from frontdoor import file_crypto
+from frontdoor import embedded, file_crypto
 from frontdoor.backups import (
     DOCUMENTS,
     DUMP,
@@ -429,3 +429,23 @@ def test_a_backup_directory_that_cannot_be_written_is_said_plainly(data, tmp_pat
     for where in (in_the_way, in_the_way / "below"):
         with pytest.raises(CommandError, match=r"could not be made: .*Nothing was kept"):
             call_command("backup", to=str(where), stdout=io.StringIO())
+
+
+def test_a_restore_into_a_database_whose_extensions_a_dba_created(data, fresh_database, tmp_path):
+    """Managed servers have the DBA create pg_trgm and fuzzystrmatch: the owner role may
+    not then comment on them, so the dump's extension comments are left out."""
+    if not settings.DATABASE_EMBEDDED:
+        pytest.skip("needs the embedded server's superuser")
+    with psycopg.connect(
+        dbname=fresh_database,
+        user=embedded.SUPERUSER,
+        host=connection.settings_dict["HOST"],
+        autocommit=True,
+    ) as db:
+        db.execute("CREATE EXTENSION pg_trgm")
+        db.execute("CREATE EXTENSION fuzzystrmatch")
+    backup, _ = _backup(tmp_path)
+    said = _restore(backup, fresh_database, tmp_path / "documents")
+    assert "checked against the backup" in said
+    with _connect(fresh_database) as db:
+        assert db.execute("SELECT similarity('Harrison', 'Harison') > 0.5").fetchone()[0]
