@@ -164,9 +164,9 @@ def program_run(arguments: list[str], database: Database) -> str:
         ]
         program = Path(arguments[0]).name
         hint = (
-            f" Use the {program} of the server's major version or newer: set "
-            "BACKUP_PG_BIN_DIR to the directory holding it."
-            if any("version mismatch" in line for line in errors)
+            f". This {program} is older than the server (or the dump): use one of the "
+            "server's major version or later, setting BACKUP_PG_BIN_DIR to its directory."
+            if any("version mismatch" in line or "unsupported version" in line for line in errors)
             else ""
         )
         raise BackupError(
