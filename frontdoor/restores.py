@@ -165,9 +165,9 @@ def database_objects(database: Database) -> int:
             ).fetchone()[0]
     except psycopg.OperationalError as failed:
         raise BackupError(
-            f"Cannot connect to the database {database.name} as {database.user}: create it "
-            "first (scripts/database-roles.sql does, owned by the owner role). "
-            f"({type(failed).__name__})"
+            f"Cannot connect to the database {database.name} as {database.user} "
+            f"({postgres_reason(failed)}). If it does not exist, create it first "
+            "(scripts/database-roles.sql does, owned by the owner role)."
         ) from None
 
 
