@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
+import signal
 import threading
 import uuid
 from pathlib import Path
@@ -482,3 +484,43 @@ def test_a_backup_taken_while_the_app_writes_restores_whole(data, fresh_database
     said = _restore(backup, fresh_database, tmp_path / "documents")
     assert "checked against the backup" in said
     assert _counts(fresh_database)["django_session"] == backed_up
+
+
+def test_a_backup_stopped_by_sigterm_leaves_no_part_made_dump(data, tmp_path):
+    """systemd stops a run with SIGTERM (a stop, a timeout): the part-made backup, a
+    dump of personal data, is removed. pg_dump is held on a lock until the signal."""
+    source = connection.settings_dict["NAME"]
+    locked, failures = threading.Event(), []
+
+    def hold_a_lock_then_stop_the_backup() -> None:
+        try:
+            with _connect(source) as db, db.transaction():
+                db.execute("LOCK TABLE django_session IN ACCESS EXCLUSIVE MODE")
+                locked.set()
+                with _connect(source) as watcher:
+                    wait_until(
+                        lambda: watcher.execute(
+                            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE"
+                            " application_name = 'frontdoor-backup' AND wait_event_type = 'Lock')"
+                        ).fetchone()[0],
+                        30,
+                        "pg_dump never waited on the lock",
+                    )
+                os.kill(os.getpid(), signal.SIGTERM)
+        except BaseException as failed:  # reported by the test, not lost in the thread
+            failures.append(failed)
+            locked.set()
+
+    late_signal_ignored = signal.signal(signal.SIGTERM, lambda *_: None)
+    stopper = threading.Thread(target=hold_a_lock_then_stop_the_backup)
+    try:
+        stopper.start()
+        locked.wait(30)
+        with pytest.raises(CommandError, match=r"Stopped \(SIGTERM\)") as stopped:
+            call_command("backup", to=str(tmp_path), stdout=io.StringIO())
+    finally:
+        stopper.join()
+        signal.signal(signal.SIGTERM, late_signal_ignored)
+    assert not failures
+    assert stopped.value.returncode == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []
