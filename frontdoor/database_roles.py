@@ -64,6 +64,28 @@ def restricted_tables() -> dict[str, str]:
     return tables
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def app_privilege_statements(app_role: str, present: set[str]) -> list[str]:
+    """What gives the app's role exactly its privileges on the tables ``present``: run by
+    the owner after every ``migrate``, and by ``restore`` (frontdoor/restores.py), which
+    must not take them from the backup it restores."""
+    role = _quoted(app_role)
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+        f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    for table, privileges in restricted_tables().items():
+        if table in present:
+            statements.append(f"REVOKE ALL ON {_quoted(table)} FROM {role}")
+            statements.append(f"GRANT {privileges} ON {_quoted(table)} TO {role}")
+    return statements
+
+
 def app_privileges_grant(*, using: str = "default") -> bool:
     """Grant the app's role what it needs on every table; False when there is nobody to
     grant to (the app and the migrations share one role, as before issue 16)."""
@@ -86,19 +108,10 @@ def app_privileges_grant(*, using: str = "default") -> bool:
                 f"The app's database role {app_role} does not exist: run "
                 "scripts/database-roles.sql as a superuser (see README, Production)."
             )
-        role = connection.ops.quote_name(app_role)
-        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
-        cursor.execute(f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}")
-        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
         # Only the tables there now: migrated back, a later model's table is not.
         present = set(connection.introspection.table_names(cursor))
-        for table, privileges in restricted_tables().items():
-            if table not in present:
-                continue
-            table = connection.ops.quote_name(table)
-            cursor.execute(f"REVOKE ALL ON {table} FROM {role}")
-            cursor.execute(f"GRANT {privileges} ON {table} TO {role}")
+        for statement in app_privilege_statements(app_role, present):
+            cursor.execute(statement)
     return True
 
 
