@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
+import re
+import subprocess
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, router, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.london import london_date
 from frontdoor.models import AuditEvent, User
@@ -27,8 +33,10 @@ from outcomes.models import CensusExport, ScorecardSnapshot
 from outcomes.returns.selectors import census_year_to_offer
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.services import snapshot_take
+from referrals import services as referral_services
 from referrals.models import Contact
 from tests.factories import submit_contact
+from tests.support.chronology import child_with_history
 from tests.support.standby import Standby, standby_start
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
@@ -164,3 +172,71 @@ def test_a_persons_own_export_shows_on_the_next_page_while_the_standby_lags(
         listed = client.get(reverse("outcomes:census")).content.decode()
         for each in CensusExport.objects.all():
             assert reverse("outcomes:census-export", args=[each.pk]) in listed
+
+
+def _pdf_text(response, tmp_path) -> str:
+    assert response.status_code == 200
+    path = tmp_path / "chronology.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607 (poppler, as for the pack)
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def test_a_chronology_pdf_hides_a_contact_restricted_a_moment_ago_while_the_standby_lags(
+    replica: Standby, client, referrer, screener, manager, police_member, tmp_path
+):
+    """Who may open the person is decided on the primary; which entries the PDF hides
+    is decided by the restriction rows its own queries read. A standby that has not
+    replayed a restriction must not decide that: the PDF reads from the primary."""
+    history = child_with_history(
+        referrer=referrer, screener=screener, manager=manager, member=police_member, full=1
+    )
+    pdf_url = reverse("outcomes:person-chronology-pdf", args=[history.person.pk])
+    client.force_login(screener)
+    replica.catch_up()
+    with CaptureQueriesContext(connections[REPLICA]) as on_standby:
+        shown = _pdf_text(client.get(pdf_url), tmp_path)
+    assert "Two call-outs in May." in shown
+    # Caught up, the standby gave the entries.
+    assert any("referrals_contact" in query["sql"] for query in on_standby.captured_queries)
+
+    with replica.lagging():
+        referral_services.restriction_add(
+            actor=manager,
+            contact=history.contacts[0],
+            reason="A police investigation.",
+            ask=manager,
+            allowed=[],
+            review_due=timezone.localdate() + timedelta(days=30),
+        )
+        hidden = _pdf_text(client.get(pdf_url), tmp_path)
+    assert "Two call-outs in May." not in hidden
+    assert "Bruising consistent" not in hidden
+    assert f"Restricted record: ask {manager.full_name}" in hidden
+
+
+def test_a_report_after_the_standby_stopped_reads_from_the_primary(
+    replica: Standby, client, referrer, manager, caplog
+):
+    """A connection kept from an earlier report, to a standby that has since stopped,
+    is not used: the report reads from the primary (and says so in the log)."""
+    submit_contact(referrer)
+    with reporting_reads():
+        assert router.db_for_read(Contact) == REPLICA
+        Contact.objects.count()
+    assert connections[REPLICA].connection is not None  # kept, as CONN_MAX_AGE keeps it
+    replica.halt()
+    try:
+        with caplog.at_level(logging.WARNING, "frontdoor.replica"), reporting_reads():
+            assert router.db_for_read(Contact) == "default"
+            assert Contact.objects.count() == 1
+        assert "Reporting replica unavailable (OperationalError)" in caplog.text
+    finally:
+        replica.start()
+    with reporting_reads():
+        assert router.db_for_read(Contact) == REPLICA
