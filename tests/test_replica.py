@@ -149,6 +149,31 @@ def test_a_recount_counts_on_the_standby_and_keeps_its_figures_on_the_primary(
     assert counted["contacts"][0] == 1  # what the lagging standby had
 
 
+def test_a_download_of_a_count_kept_a_moment_ago_gives_the_kept_figures(
+    replica: Standby, client, referrer, manager
+):
+    """The page shows a kept count and its downloads carry its moment (as_at): the
+    download finds that kept count on the primary, where the page found it, rather than
+    missing it on a standby that lags and counting afresh there."""
+    first = submit_contact(referrer)
+    period = Period.containing(london_date(first.received_at), Granularity.MONTH)
+    client.force_login(manager)
+    with replica.lagging():
+        kept = snapshot_take(period=period)
+        with (
+            CaptureQueriesContext(connections[REPLICA]) as on_standby,
+            CaptureQueriesContext(connection) as on_primary,
+        ):
+            response = client.get(
+                reverse("outcomes:scorecard-csv"),
+                {"period": period.key, "as_at": kept.as_at.isoformat()},
+            )
+    assert response.status_code == 200
+    counted = on_standby.captured_queries + on_primary.captured_queries
+    assert not any("referrals_contact" in query["sql"] for query in counted)
+    assert any("outcomes_scorecardsnapshot" in query["sql"] for query in on_primary)
+
+
 def test_a_persons_own_export_shows_on_the_next_page_while_the_standby_lags(
     replica: Standby, client, manager
 ):
