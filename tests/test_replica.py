@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -110,6 +111,43 @@ def test_reads_inside_a_report_go_to_the_standby_and_nothing_else_does(replica: 
     assert router.db_for_read(Contact) == "default"
     assert not _in_recovery(router.db_for_read(Contact))
     assert not _in_recovery(connection.alias)
+
+
+def test_a_report_in_one_thread_sends_no_other_threads_reads_to_the_standby(replica: Standby):
+    """gunicorn's threads and a threaded Celery pool run requests and tasks side by side
+    in one process: the opt-in is the running thread's (a context variable), and a
+    thread started inside a report begins outside one."""
+    inside, done = threading.Event(), threading.Event()
+    seen: dict[str, str] = {}
+
+    def report() -> None:
+        try:
+            with reporting_reads():
+                seen["report"] = router.db_for_read(Contact)
+                inside.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    def other(name: str) -> None:
+        seen[name] = router.db_for_read(Contact)
+
+    reporter = threading.Thread(target=report)
+    reporter.start()
+    try:
+        assert inside.wait(30)
+        bystander = threading.Thread(target=other, args=["bystander"])
+        bystander.start()
+        bystander.join(30)
+        assert router.db_for_read(Contact) == "default"  # this thread, too
+        with reporting_reads():
+            started_inside = threading.Thread(target=other, args=["started inside"])
+            started_inside.start()
+            started_inside.join(30)
+    finally:
+        done.set()
+        reporter.join(30)
+    assert seen == {"report": REPLICA, "bystander": "default", "started inside": "default"}
 
 
 def test_a_scorecard_download_is_counted_on_the_standby_and_audited_on_the_primary(
