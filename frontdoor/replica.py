@@ -36,9 +36,6 @@ logger = logging.getLogger(__name__)
 REPLICA = "replica"
 # Models whose reads decide who may do what: never read from a copy that lags.
 PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "otp_totp", "otp_static", "axes"})
-# How long a caught_up report waits for the replica to replay what the primary had
-# written as it began, before reading from the primary instead.
-CATCH_UP_SECONDS = 1.0
 
 # The alias reads in the current report go to; None outside one (or with no replica).
 _reporting_alias: ContextVar[str | None] = ContextVar("frontdoor_reporting_alias", default=None)
@@ -69,12 +66,12 @@ def _replica_answers() -> bool:
 
 def _replica_caught_up() -> bool:
     """Whether the replica has replayed all the WAL the primary has written so far
-    (waiting up to CATCH_UP_SECONDS): then every transaction committed before this
+    (waiting up to DATABASE_REPLICA_CATCH_UP_SECONDS): then every transaction committed before this
     moment, a restriction included, is visible there."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_insert_lsn()")
         (written,) = cursor.fetchone()
-    deadline = time.monotonic() + CATCH_UP_SECONDS
+    deadline = time.monotonic() + settings.DATABASE_REPLICA_CATCH_UP_SECONDS
     try:
         with connections[REPLICA].cursor() as cursor:
             while True:

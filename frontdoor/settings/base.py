@@ -192,6 +192,10 @@ if DATABASE_REPLICA:
     DATABASE_REPLICA["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = DATABASE_REPLICA
 DATABASE_ROUTERS = ["frontdoor.replica.ReportingReplicaRouter"]
+# How long a report that must see everything committed before it (the chronology PDF,
+# which hides restricted entries) waits for the standby to replay that, before reading
+# from the primary instead.
+DATABASE_REPLICA_CATCH_UP_SECONDS = 1.0
 
 REDIS_URL = env_secret("REDIS_URL") or embedded.redis_url()
 
