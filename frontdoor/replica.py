@@ -39,6 +39,9 @@ PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "otp_totp", "otp_static", "ax
 
 # The alias reads in the current report go to; None outside one (or with no replica).
 _reporting_alias: ContextVar[str | None] = ContextVar("frontdoor_reporting_alias", default=None)
+# Per process: until when (time.monotonic()) a replica that did not answer, by where it
+# is, is not tried again.
+_given_up_until: dict[tuple, float] = {}
 
 
 def replica_configured() -> bool:
@@ -47,8 +50,13 @@ def replica_configured() -> bool:
 
 def _replica_answers() -> bool:
     """Connect to the replica (or keep the connection there is): a report on a replica
-    that is down is counted on the primary instead, with a warning in the log."""
+    that is down is counted on the primary instead, with a warning in the log. Then,
+    for DATABASE_REPLICA_RETRY_SECONDS, reports here do not try it: an unreachable host
+    costs one report its connect_timeout, not every report."""
     connection = connections[REPLICA]
+    where = tuple(connection.settings_dict.get(key) for key in ("HOST", "PORT", "NAME"))
+    if time.monotonic() < _given_up_until.get(where, 0.0):
+        return False
     try:
         # A connection kept from an earlier request or task may be to a standby that has
         # since stopped: Django would find that out only at the first query, and fail it.
@@ -60,14 +68,15 @@ def _replica_answers() -> bool:
             "Reporting replica unavailable (%s); reading from the primary", type(error).__name__
         )
         connection.close()
+        _given_up_until[where] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
         return False
     return True
 
 
 def _replica_caught_up() -> bool:
     """Whether the replica has replayed all the WAL the primary has written so far
-    (waiting up to DATABASE_REPLICA_CATCH_UP_SECONDS): then every transaction committed before this
-    moment, a restriction included, is visible there."""
+    (waiting up to DATABASE_REPLICA_CATCH_UP_SECONDS): then every transaction committed
+    before this moment, a restriction included, is visible there."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_insert_lsn()")
         (written,) = cursor.fetchone()

@@ -287,10 +287,12 @@ def test_a_chronology_pdf_hides_a_contact_restricted_a_moment_ago_while_the_stan
 
 
 def test_a_report_after_the_standby_stopped_reads_from_the_primary(
-    replica: Standby, client, referrer, manager, caplog
+    replica: Standby, client, referrer, manager, caplog, settings
 ):
     """A connection kept from an earlier report, to a standby that has since stopped,
     is not used: the report reads from the primary (and says so in the log)."""
+    # Tried again at once once it is back (tests/test_replica_router.py: the interval).
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 0
     submit_contact(referrer)
     with reporting_reads():
         assert router.db_for_read(Contact) == REPLICA

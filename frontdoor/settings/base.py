@@ -196,6 +196,9 @@ DATABASE_ROUTERS = ["frontdoor.replica.ReportingReplicaRouter"]
 # which hides restricted entries) waits for the standby to replay that, before reading
 # from the primary instead.
 DATABASE_REPLICA_CATCH_UP_SECONDS = 1.0
+# After the standby does not answer, how long each process reads reports from the primary
+# before trying it again.
+DATABASE_REPLICA_RETRY_SECONDS = 30.0
 
 REDIS_URL = env_secret("REDIS_URL") or embedded.redis_url()
 
