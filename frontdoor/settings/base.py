@@ -184,10 +184,21 @@ if DATABASE_REPLICA:
     DATABASE_REPLICA["CONN_HEALTH_CHECKS"] = True
     DATABASE_REPLICA["ATOMIC_REQUESTS"] = False
     DATABASE_REPLICA.setdefault("OPTIONS", {}).setdefault("application_name", "frontdoor-reports")
+    # A standby that is unreachable (host down, packets dropped) costs a report this many
+    # seconds before it reads from the primary, not the minutes TCP would wait.
+    # ?connect_timeout=N in the URL sets another.
+    DATABASE_REPLICA["OPTIONS"].setdefault("connect_timeout", 3)
     # Tests neither create nor flush a database there: it mirrors the test database.
     DATABASE_REPLICA["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = DATABASE_REPLICA
 DATABASE_ROUTERS = ["frontdoor.replica.ReportingReplicaRouter"]
+# How long a report that must see everything committed before it (the chronology PDF,
+# which hides restricted entries) waits for the standby to replay that, before reading
+# from the primary instead.
+DATABASE_REPLICA_CATCH_UP_SECONDS = 1.0
+# After the standby does not answer, how long each process reads reports from the primary
+# before trying it again.
+DATABASE_REPLICA_RETRY_SECONDS = 30.0
 
 REDIS_URL = env_secret("REDIS_URL") or embedded.redis_url()
 
