@@ -297,6 +297,9 @@ SESSION_REFRESH_SECONDS = 5
 # A scorecard month kept less than this after a change to it was marked is not trusted
 # (the change may have been committed after the count began): docs/adr/0049.
 SCORECARD_MONTH_SETTLE_SECONDS = 300
+# Memory a scorecard count may use per sort or hash (PostgreSQL's work_mem, for its
+# transaction only): its lists of linked contacts must fit to be hashed.
+SCORECARD_WORK_MEM = env.str("SCORECARD_WORK_MEM", default="128MB")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
