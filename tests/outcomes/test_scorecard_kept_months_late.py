@@ -1,0 +1,165 @@
+"""Kept months (docs/adr/0049) against a fresh count after late changes of every kind:
+whatever is recorded after a month was kept, the card merged from kept months equals
+a fresh count of the same period as at the same moment (every headline measure, the
+trend, the monthly chart and the split by agency), both before and after the months
+marked are kept again."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from outcomes.models import ScorecardMonthMark
+from outcomes.scorecard import services_months
+from outcomes.scorecard.periods import Period
+from outcomes.scorecard.selectors import scorecard_count, scorecard_count_afresh
+from referrals.models import Contact, ContactSubject, MatchCandidate, Person
+from referrals.services import contact_submit
+from screening.models import Route
+from tests.factories import child_input, contact_input
+from tests.outcomes.scorecard_world import E, at, build_world_with_staff
+from tests.outcomes.test_scorecard_kept_months import _card
+from tests.support.worlds import built_once
+
+pytestmark = pytest.mark.django_db
+MAY, JULY, SEPTEMBER = date(2026, 5, 1), date(2026, 7, 1), date(2026, 9, 1)
+PERIODS = ("2026-Q2", "2026-Q3", "2026-05", "FY2026-27", "2026")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world_with_staff)
+
+
+def _assert_all_as_fresh(as_at=None):
+    as_at = as_at or timezone.now()
+    for key in PERIODS:
+        period = Period.parse(key)
+        kept, fresh = (
+            _card(scorecard_count(period=period, as_at=as_at)),
+            _card(scorecard_count_afresh(period=period, as_at=as_at)),
+        )
+        assert kept == fresh, key
+
+
+def _after_keeping(change) -> set[date]:
+    """Keep every month, make the change, and compare with a fresh count: while the
+    marked months are counted live, and once they are kept again; and as at a moment
+    before the change, then and since. The months marked."""
+    services_months.months_keep_due()
+    before = timezone.now()
+    _assert_all_as_fresh(before)
+    change()
+    marked = _marked()
+    _assert_all_as_fresh()
+    _assert_all_as_fresh(before)
+    services_months.months_keep_due()
+    _assert_all_as_fresh()
+    _assert_all_as_fresh(before)
+    return marked
+
+
+def _marked():
+    return set(ScorecardMonthMark.objects.values_list("month", flat=True))
+
+
+def _unmatched_contact(world, name, received):
+    """A contact about ``name`` given without an NHS number: left for a screener to
+    match among the likely matches."""
+    given = {**world.children[name], "nhs_number": ""}
+    contact, _ = contact_submit(
+        actor=world.screener,
+        channel=Contact.Channel.EMAIL,
+        data=contact_input(subjects=[child_input(**given)], received_at=received),
+    )
+    return ContactSubject.objects.get(contact=contact, role__in=ContactSubject.CHILD_ROLES)
+
+
+def test_a_decision_superseded_months_later(world):
+    # Cai's second July contact (advice) turned into an assessment in December.
+    marked = _after_keeping(
+        lambda: world.decide("c5", Route.SOCIAL_CARE_ASSESSMENT, timezone.now(), timezone.now())
+    )
+    assert JULY in marked
+
+
+def test_a_decision_returned_then_made_again(world):
+    from screening import services as screening_services
+
+    def change():
+        decision = world.contacts["c10"].decisions.get()
+        screening_services.decision_return(
+            actor=world.manager, decision=decision, comment="Look at the history again."
+        )
+        world.decide("c10", Route.EARLY_HELP, timezone.now())
+
+    marked = _after_keeping(change)
+    assert SEPTEMBER in marked
+
+
+def test_a_contact_received_across_the_summer_time_month_boundary_recorded_late(world):
+    # 00:30 on 1 September in London is 23:30 UTC on 31 August: September's.
+    marked = _after_keeping(
+        lambda: world.contact("late", child="Cai", received=at(2026, 9, 1, 0, 30))
+    )
+    assert {SEPTEMBER, JULY} <= marked
+    assert date(2026, 8, 1) not in marked
+
+
+def test_an_outcome_recorded_late_on_a_contact_of_an_earlier_month(world):
+    # Ben's July referral: a second assessment started in October.
+    marked = _after_keeping(lambda: world.outcome("c3", E.ASSESSMENT_STARTED, date(2026, 10, 2)))
+    assert {JULY, date(2026, 10, 1)} <= marked
+
+
+def test_a_child_matched_by_a_screener_after_the_months_were_kept(world):
+    """Jay (early help in May) comes back on a contact without his NHS number; the
+    screener matches him to his record later: May's figure has a child who came back."""
+    subject = _unmatched_contact(world, "Jay", timezone.now() - timedelta(minutes=1))
+    assert subject.person_id is None
+
+    def change():
+        from referrals.services.intake import match_confirm
+
+        jay = ContactSubject.objects.get(contact=world.contacts["c12"]).person_id
+        candidate = MatchCandidate.objects.get(subject=subject, person_id=jay)
+        match_confirm(actor=world.screener, candidate=candidate)
+
+    marked = _after_keeping(change)
+    assert MAY in marked
+
+
+def test_two_records_of_one_child_merged_after_the_months_were_kept(world):
+    """Jay comes back as a new record; a manager merges it into his own later."""
+    from referrals.services.intake import match_reject_all
+    from referrals.services.merges import person_merge
+
+    subject = _unmatched_contact(world, "Jay", timezone.now() - timedelta(minutes=1))
+    subject = match_reject_all(actor=world.screener, subject=subject)
+    jay = Person.objects.get(appearances__contact=world.contacts["c12"])
+
+    marked = _after_keeping(
+        lambda: person_merge(
+            actor=world.manager, kept=jay, merged=subject.person, reason="The same boy."
+        )
+    )
+    assert MAY in marked
+
+
+def test_a_contact_received_costs_intake_one_statement_for_its_marks(
+    world, django_assert_num_queries
+):
+    """Intake's rate (200 contacts a second): the marks are one statement per contact,
+    writing nothing when no child on it has an earlier contact in a closed month."""
+    contact = world.contact("now", child="Zoe", received=timezone.now() - timedelta(minutes=1))
+    ScorecardMonthMark.objects.all().delete()
+    with django_assert_num_queries(1):
+        services_months.marks_for_contact_received(contact=contact)
+    assert not _marked()
+    # Cai again: his previous contact (July) is in a closed month.
+    again = world.contact("again", child="Cai", received=timezone.now() - timedelta(minutes=1))
+    assert _marked() == {JULY}
+    ScorecardMonthMark.objects.all().delete()
+    with django_assert_num_queries(1):
+        services_months.marks_for_contact_received(contact=again)
+    assert _marked() == {JULY}
