@@ -26,7 +26,7 @@ from outcomes.scorecard.measures import DEFINITIONS_VERSION
 from outcomes.scorecard.parts import is_empty, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.selectors import NO_AGENCY, AgencyGroup
-from referrals.models import Contact, ContactSubject
+from referrals.models import Contact, ContactSubject, ContactWithdrawal
 from screening.models import Decision
 
 MONTHS_KEEP_TASK = "outcomes.tasks.scorecard_months_keep"
@@ -181,6 +181,8 @@ def _persons(contact_ids: list[int]) -> dict[int, set[int]]:
 # The month of the contact and of each child's previous contact (by receipt, then id)
 # within the year before it, if closed: one statement, writing nothing in the usual case
 # (a contact received now about children with no earlier contact in a closed month).
+# The previous one as "came back" counts it (facts._CAME_BACK_SQL): at the front door
+# (a pathway's is counted apart) and not withdrawn; a withdrawal marks its own previous.
 _OWN_AND_PREVIOUS_SQL = """
 WITH received AS (
     SELECT %(received)s::timestamptz AS received_at
@@ -194,6 +196,10 @@ WITH received AS (
           AND contact.id <> %(contact)s
           AND (contact.received_at, contact.id) < (%(received)s::timestamptz, %(contact)s)
           AND contact.received_at >= %(year_before)s
+          AND contact.pathway = ''
+          AND NOT EXISTS (
+              SELECT 1 FROM {withdrawal} withdrawal WHERE withdrawal.contact_id = contact.id
+          )
         ORDER BY contact.received_at DESC, contact.id DESC
         LIMIT 1
     )
@@ -220,6 +226,7 @@ def _mark_own_and_previous(contact: Contact, effective_at: datetime) -> None:
         subject=quote(ContactSubject._meta.db_table),
         contact=quote(Contact._meta.db_table),
         mark=quote(ScorecardMonthMark._meta.db_table),
+        withdrawal=quote(ContactWithdrawal._meta.db_table),
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -313,3 +320,13 @@ def marks_for_outcome(*, outcome: DownstreamOutcome) -> None:
         )
     }
     _mark(months, outcome.recorded_at)
+
+
+def marks_for_notices(*, due: Iterable[datetime]) -> None:
+    """Schools' notices found to have no school or stopped (not sent: not counted), or
+    given a school's own due time: the months they were, and are, due in. Their state
+    is not kept as at a moment (the live count reads today's), so the mark takes effect
+    from the earliest month, as for links between records."""
+    months = {_month_of(moment) for moment in due}
+    if months:
+        _mark(months, start_of(min(months)))

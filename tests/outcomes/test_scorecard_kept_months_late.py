@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from frontdoor.london import london_date
 from outcomes.models import ScorecardMonthMark
 from outcomes.scorecard import services_months
 from outcomes.scorecard.periods import Period
@@ -39,7 +40,23 @@ def _assert_all_as_fresh(as_at=None):
             _card(scorecard_count(period=period, as_at=as_at)),
             _card(scorecard_count_afresh(period=period, as_at=as_at)),
         )
-        assert kept == fresh, key
+        assert kept == fresh, (key, _differences(kept, fresh))
+
+
+def _differences(kept: dict, fresh: dict) -> list:
+    """Where two cards differ: (part, row, figure, kept numbers, fresh numbers)."""
+    found = []
+    for part in ("figures", "trend", "monthly", "by_agency"):
+        rows = (
+            [("", kept[part], fresh[part])]
+            if part == "figures"
+            else [(a[0], a[-1], b[-1]) for a, b in zip(kept[part], fresh[part], strict=False)]
+        )
+        for row, mine, theirs in rows:
+            for key in sorted(set(mine) | set(theirs)):
+                if mine.get(key) != theirs.get(key):
+                    found.append((part, row, key, mine.get(key), theirs.get(key)))
+    return found
 
 
 def _after_keeping(change) -> set[date]:
@@ -163,3 +180,59 @@ def test_a_contact_received_costs_intake_one_statement_for_its_marks(
     with django_assert_num_queries(1):
         services_months.marks_for_contact_received(contact=again)
     assert _marked() == {JULY}
+
+
+def test_a_schools_notice_found_to_have_no_school_after_its_month_was_kept(world):
+    """A domestic-abuse notification from November; in December the screener finds the
+    child has no school: the notice leaves November's Encompass figure."""
+    from outcomes.encompass import notices as encompass
+    from outcomes.models_encompass import EncompassNotice
+    from tests.support.encompass import police_notification
+
+    notification = police_notification(
+        incident_at=at(2026, 11, 19, 22), children=[child_input(first_name="Noa")]
+    )
+    notice = EncompassNotice.objects.get(notification=notification)
+    assert notice.state == EncompassNotice.State.AWAITING_SCHOOL
+    assert london_date(notice.due_at).month == 11
+
+    marked = _after_keeping(
+        lambda: encompass.school_confirm(
+            actor=world.screener,
+            encompass=notice,
+            school=None,
+            not_sent_reason=EncompassNotice.NotSentReason.values[0],
+        )
+    )
+    assert date(2026, 11, 1) in marked
+
+
+def test_a_child_back_after_a_lado_allegation_marks_their_last_front_door_contact(world):
+    """Jay (early help in May) is the subject of a LADO allegation, then comes back to
+    the front door: May's figure has him coming back (a pathway is counted apart, so
+    his May contact is the one he came back from)."""
+    from frontdoor.roles import Role
+    from referrals.models import Pathway
+    from referrals.services import ReferrerInput
+    from screening.services_pathways import PathwayInput, pathway_record
+    from tests.factories import UserFactory
+
+    lado = pathway_record(
+        actor=UserFactory(roles=[Role.LADO]),
+        pathway=Pathway.LADO,
+        data=PathwayInput(
+            concerns="Jay says a coach grabbed his arm hard enough to bruise it.",
+            children=[world.child("Jay")],
+            referrer=ReferrerInput(name="Jo Head", organisation="Oak Primary"),
+            details={
+                "adult_name": "Mark Coach",
+                "adult_role": "Football coach",
+                "organisation": "Oak Juniors FC",
+                "organisation_contact": "Jo Head",
+            },
+        ),
+    )
+    jay = ContactSubject.objects.get(contact=world.contacts["c12"]).person_id
+    assert ContactSubject.objects.filter(contact=lado.contact, person_id=jay).exists()
+    marked = _after_keeping(lambda: world.contact("back", child="Jay", received=timezone.now()))
+    assert MAY in marked
