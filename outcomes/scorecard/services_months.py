@@ -292,12 +292,16 @@ def marks_for_decisions(*, decisions: list[Decision]) -> None:
         role__in=ContactSubject.CHILD_ROLES,
         contact__received_at__gt=min(received.values(), default=timezone.now()),
     ).values_list("person_id", "contact__received_at")
+    # Each child's contacts decided now, and the horizon a year after each.
+    looking_back: dict[int, list[tuple[datetime, datetime]]] = {}
+    for contact_id, own in persons.items():
+        day = london_date(received[contact_id])
+        horizon = start_of(one_year_after(day) + timedelta(days=1))
+        for person in own:
+            looking_back.setdefault(person, []).append((received[contact_id], horizon))
     for person, moment in later:
-        for contact_id, own in persons.items():
-            day = london_date(received[contact_id])
-            horizon = start_of(one_year_after(day) + timedelta(days=1))
-            if person in own and received[contact_id] < moment < horizon:
-                months.add(_month_of(moment))
+        if any(since < moment < horizon for since, horizon in looking_back[person]):
+            months.add(_month_of(moment))
     stood = min(decision.approval_at or decision.decided_at for decision in decisions)
     _mark(months, stood)
 

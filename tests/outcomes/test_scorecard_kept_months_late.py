@@ -236,3 +236,33 @@ def test_a_child_back_after_a_lado_allegation_marks_their_last_front_door_contac
     assert ContactSubject.objects.filter(contact=lado.contact, person_id=jay).exists()
     marked = _after_keeping(lambda: world.contact("back", child="Jay", received=timezone.now()))
     assert MAY in marked
+
+
+def test_police_notifications_triaged_in_bulk_after_their_month_was_kept(world):
+    """Two November notifications (Uma, Vic) closed with early help together in
+    December: one transaction, every month they change marked."""
+    from screening.services_police import BulkItem, bulk_decide, rationale_template
+    from tests.support.encompass import officer
+    from tests.support.police import record
+
+    contacts = [
+        record(
+            officer(),
+            f"NY-26-00090{n}",
+            subjects=[world.child(name)],
+            incident_type="missing_episode",
+            received_at=at(2026, 11, 30, 23, 30),
+        )[0]
+        for n, name in enumerate(("Uma", "Vic"))
+    ]
+
+    def change():
+        result = bulk_decide(
+            actor=world.screener,
+            route=Route.EARLY_HELP,
+            items=[BulkItem(c, rationale_template(c) + "an argument only.") for c in contacts],
+        )
+        assert len(result.decided) == 2, result.refused
+
+    marked = _after_keeping(change)
+    assert date(2026, 11, 1) in marked
