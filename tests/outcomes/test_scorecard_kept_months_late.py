@@ -266,3 +266,17 @@ def test_police_notifications_triaged_in_bulk_after_their_month_was_kept(world):
 
     marked = _after_keeping(change)
     assert date(2026, 11, 1) in marked
+
+
+def test_the_split_by_agency_is_in_the_order_a_fresh_count_lists_it(world):
+    """Names sorted as the database sorts them, as a fresh count does: under a
+    language's collation "Northshire NHS Trust" comes before "NSPCC", by code point
+    after (the test database sorts by code point, so both agree here)."""
+    from tests.factories import AgencyFactory
+
+    for name in ("NSPCC", "Northshire NHS Trust"):
+        world.contact(name, child="Cai", received=at(2026, 10, 12), agency=AgencyFactory(name=name))
+    services_months.months_keep_due()
+    _assert_all_as_fresh()
+    card = scorecard_count(period=Period.parse("2026"), as_at=timezone.now())
+    assert {"NSPCC", "Northshire NHS Trust"} <= {group.name for group, _ in card.by_agency}
