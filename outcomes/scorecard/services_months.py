@@ -184,10 +184,14 @@ def _persons(contact_ids: list[int]) -> dict[int, set[int]]:
 # The previous one as "came back" counts it (facts._CAME_BACK_SQL): at the front door
 # (a pathway's is counted apart) and not withdrawn; a withdrawal marks its own previous.
 _OWN_AND_PREVIOUS_SQL = """
-WITH received AS (
+INSERT INTO {mark} (month, effective_at, marked_at)
+SELECT DISTINCT month.start, %(effective)s, %(now)s
+FROM (
     SELECT %(received)s::timestamptz AS received_at
     UNION ALL
-    SELECT (
+    SELECT previous.received_at
+    FROM {subject} subject
+    CROSS JOIN LATERAL (
         SELECT contact.received_at
         FROM {subject} other
         JOIN {contact} contact ON contact.id = other.contact_id
@@ -202,18 +206,15 @@ WITH received AS (
           )
         ORDER BY contact.received_at DESC, contact.id DESC
         LIMIT 1
-    )
-    FROM {subject} subject
+    ) previous
     WHERE subject.contact_id = %(contact)s
       AND subject.role = ANY(%(roles)s)
       AND subject.person_id IS NOT NULL
-), months AS (
-    SELECT DISTINCT (date_trunc('month', received_at AT TIME ZONE 'Europe/London'))::date AS month
-    FROM received
-    WHERE received_at IS NOT NULL
-)
-INSERT INTO {mark} (month, effective_at, marked_at)
-SELECT month, %(effective)s, %(now)s FROM months WHERE month < %(open_month)s
+) received
+CROSS JOIN LATERAL (
+    SELECT (date_trunc('month', received.received_at AT TIME ZONE 'Europe/London'))::date AS start
+) month
+WHERE month.start < %(open_month)s
 """
 
 
