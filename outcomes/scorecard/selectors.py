@@ -21,16 +21,10 @@ from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.replica import reporting_reads
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
+from outcomes.scorecard.definitions import ALWAYS_COUNTED, DEFINITIONS_VERSION
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.kept import ALL, kept_parts
-from outcomes.scorecard.measures import (
-    ALWAYS_COUNTED,
-    DEFINITIONS_VERSION,
-    Figure,
-    Figures,
-    Totals,
-    compute,
-)
+from outcomes.scorecard.measures import Figure, Figures, Totals, compute
 from outcomes.scorecard.parts import MonthPart, is_empty, merge, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors

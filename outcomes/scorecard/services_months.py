@@ -20,9 +20,9 @@ from django.utils import timezone
 from frontdoor.dispatch import send
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from outcomes.models import DownstreamOutcome, ScorecardMonth, ScorecardMonthMark
+from outcomes.scorecard.definitions import DEFINITIONS_VERSION
 from outcomes.scorecard.facts import load_facts
 from outcomes.scorecard.kept import ALL, month_periods, months_to_keep, settle
-from outcomes.scorecard.measures import DEFINITIONS_VERSION
 from outcomes.scorecard.parts import is_empty, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.selectors import NO_AGENCY, AgencyGroup
