@@ -280,3 +280,16 @@ def test_the_split_by_agency_is_in_the_order_a_fresh_count_lists_it(world):
     _assert_all_as_fresh()
     card = scorecard_count(period=Period.parse("2026"), as_at=timezone.now())
     assert {"NSPCC", "Northshire NHS Trust"} <= {group.name for group, _ in card.by_agency}
+
+
+def test_a_decision_approved_by_a_manager_months_after_it_was_made(world):
+    """Hal's September strategy discussion, waiting for a manager, approved in December:
+    September's contact is decided (timed from September), and no longer overdue."""
+    from screening import services as screening_services
+
+    marked = _after_keeping(
+        lambda: screening_services.decision_approve(
+            actor=world.manager, decision=world.contacts["c10"].decisions.get()
+        )
+    )
+    assert SEPTEMBER in marked
