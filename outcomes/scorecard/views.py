@@ -19,7 +19,7 @@ from outcomes.downloads import XLSX, attachment
 from outcomes.scorecard import exports, selectors, services
 from outcomes.scorecard.audits import GRADES as AUDIT_GRADES
 from outcomes.scorecard.audits import audit_results
-from outcomes.scorecard.measures import MEASURES_BY_KEY, maturing_until
+from outcomes.scorecard.definitions import MEASURES_BY_KEY, maturing_until
 from outcomes.scorecard.periods import Granularity, Period, PeriodError, recent_choices
 from outcomes.scorecard.presenter import query_string, scorecard_context
 from outcomes.scorecard.tables import BREAKDOWN_TITLES, EXTRA_FIGURES, value_label
