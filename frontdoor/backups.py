@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -148,9 +149,10 @@ def postgres_program(name: str) -> str:
     return found
 
 
-def program_run(arguments: list[str], database: Database) -> None:
-    """Run a PostgreSQL client program; on failure, say so with its error lines only.
-    (Its CONTEXT, DETAIL and "Command was" lines may quote a row, so they are left out.)"""
+def program_run(arguments: list[str], database: Database) -> str:
+    """Run a PostgreSQL client program and return what it printed; on failure, say so
+    with its error lines only. (Its CONTEXT, DETAIL and "Command was" lines may quote a
+    row, so they are left out.)"""
     result = subprocess.run(  # noqa: S603 - a PostgreSQL program, arguments we built
         arguments, env=database.environment(), capture_output=True, text=True, check=False
     )
@@ -161,9 +163,35 @@ def program_run(arguments: list[str], database: Database) -> None:
             if ": error:" in line or line.startswith("FATAL") or ": fatal:" in line
         ]
         program = Path(arguments[0]).name
-        raise BackupError(
-            f"{program} failed (exit {result.returncode}): " + (" / ".join(errors[:3]) or "")
+        hint = (
+            f". This {program} is older than the server (or the dump): use one of the "
+            "server's major version or later, setting BACKUP_PG_BIN_DIR to its directory."
+            if any("version mismatch" in line or "unsupported version" in line for line in errors)
+            else ""
         )
+        raise BackupError(
+            f"{program} failed (exit {result.returncode}): "
+            + " / ".join(_values_hidden(line) for line in errors[:3])
+            + hint
+        )
+    return result.stdout
+
+
+# PostgreSQL's messages that quote a value (a row's, when a COPY fails), and where.
+QUOTED_VALUES = re.compile(
+    r"((?:invalid input (?:syntax|value) for (?:type|enum) [^:]+|"
+    r"value out of range|out of range for type [^:]+|too long for type [^:]+): )\".*"
+)
+
+
+def _values_hidden(line: str) -> str:
+    return QUOTED_VALUES.sub(r'\1"…"', line)
+
+
+def postgres_reason(failed: psycopg.Error) -> str:
+    """A psycopg error's primary message (never its DETAIL, which may quote a row)."""
+    primary = failed.diag.message_primary
+    return primary or (str(failed).splitlines() or [type(failed).__name__])[0]
 
 
 # --- What the database holds ------------------------------------------------------------
@@ -243,6 +271,16 @@ def app_grants(db: psycopg.Connection) -> dict[str, str]:
     return dict(rows)
 
 
+def triggers(db: psycopg.Connection) -> dict[str, list[str]]:
+    """Each table's triggers (the append-only guards, the change history's), by name."""
+    rows = db.execute(
+        "SELECT c.relname, array_agg(t.tgname::text ORDER BY t.tgname) FROM pg_trigger t"
+        " JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+        " AND c.relnamespace = current_schema()::regnamespace GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    return dict(rows)
+
+
 def database_facts(db: psycopg.Connection) -> dict[str, object]:
     """What the manifest records of a database, and what a restore must reproduce."""
     return {
@@ -250,6 +288,7 @@ def database_facts(db: psycopg.Connection) -> dict[str, object]:
         "row_counts": row_counts(db),
         "checksums": checksums(db),
         "app_grants": app_grants(db),
+        "triggers": triggers(db),
     }
 
 
@@ -310,6 +349,18 @@ def _private_file(path: Path):
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
 
+def _cannot_write(destination: Path, failed: OSError) -> str:
+    """Why a backup could not be written, for someone who has never seen a traceback:
+    a full disk, a directory the account may not write to, a file in the way."""
+    why = failed.strerror or type(failed).__name__
+    where = f" ({failed.filename})" if failed.filename else ""
+    return (
+        f"The backup in {destination} could not be made: {why}{where}. Nothing was kept: "
+        "give --to (or BACKUP_DIR) a directory this account may write to, with room for "
+        "the database and the documents."
+    )
+
+
 # --- Taking a backup ------------------------------------------------------------------------
 
 
@@ -331,12 +382,15 @@ def backup_create(
     ``destination``. Written as ``<name>.partial`` and renamed when complete, so a
     backup that failed part-way never looks like one that can be restored."""
     now = now or datetime.now(UTC)
-    destination.mkdir(mode=0o700, parents=True, exist_ok=True)
     final = destination / f"{PREFIX}{now:%Y-%m-%dT%H%M%SZ}"
     partial = final.with_name(final.name + ".partial")
-    if final.exists() or partial.exists():
-        raise BackupError(f"{final} already exists: wait a second and run it again.")
-    partial.mkdir(mode=0o700)
+    try:
+        destination.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if final.exists() or partial.exists():
+            raise BackupError(f"{final} already exists: wait a second and run it again.")
+        partial.mkdir(mode=0o700)
+    except OSError as failed:
+        raise BackupError(_cannot_write(destination, failed)) from None
     try:
         with database.connect() as db:
             db.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -376,6 +430,15 @@ def backup_create(
         with _private_file(partial / MANIFEST) as out:
             out.write(json.dumps(manifest, indent=2, sort_keys=True).encode())
         partial.rename(final)
+    except OSError as failed:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(_cannot_write(destination, failed)) from None
+    except psycopg.Error as failed:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(
+            f"The database {database.name} could not be read as {database.user}: "
+            f"{postgres_reason(failed)}. Nothing was kept."
+        ) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

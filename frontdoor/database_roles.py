@@ -72,6 +72,40 @@ def restricted_tables() -> dict[str, str]:
     return tables
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def app_privilege_statements(app_role: str, present: set[str]) -> list[str]:
+    """What gives the app's role exactly its privileges on the tables ``present``: run by
+    the owner after every ``migrate``, and by ``restore`` (frontdoor/restores.py), which
+    must not take them from the backup it restores."""
+    role = _quoted(app_role)
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+        f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}",
+        # USAGE and SELECT only: without UPDATE no setval, so the app cannot move a
+        # year's reference numbering back (docs/adr/0050).
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    # The functions the app calls that run as the owner: its alone, where they exist (a
+    # backup from before them restores without them).
+    literal = "'" + app_role.replace("'", "''") + "'"
+    for function in OWNER_FUNCTIONS:
+        statements.append(
+            f"DO $$ BEGIN IF to_regprocedure('{function}') IS NOT NULL THEN"
+            f" REVOKE ALL ON FUNCTION {function} FROM PUBLIC;"
+            f" EXECUTE 'GRANT EXECUTE ON FUNCTION {function} TO ' || quote_ident({literal});"
+            " END IF; END $$"
+        )
+    for table, privileges in restricted_tables().items():
+        if table in present:
+            statements.append(f"REVOKE ALL ON {_quoted(table)} FROM {role}")
+            statements.append(f"GRANT {privileges} ON {_quoted(table)} TO {role}")
+    return statements
+
+
 def app_privileges_grant(*, using: str = "default") -> bool:
     """Grant the app's role what it needs on every table; False when there is nobody to
     grant to (the app and the migrations share one role, as before issue 16)."""
@@ -94,26 +128,10 @@ def app_privileges_grant(*, using: str = "default") -> bool:
                 f"The app's database role {app_role} does not exist: run "
                 "scripts/database-roles.sql as a superuser (see README, Production)."
             )
-        role = connection.ops.quote_name(app_role)
-        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
-        cursor.execute(f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}")
-        # USAGE and SELECT only: without UPDATE no setval, so the app cannot move a
-        # year's reference numbering back (docs/adr/0050).
-        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
-        # The functions the app calls that run as the owner (none is PUBLIC's).
-        for function in OWNER_FUNCTIONS:
-            cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [function])
-            if cursor.fetchone()[0]:
-                cursor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {role}")
         # Only the tables there now: migrated back, a later model's table is not.
         present = set(connection.introspection.table_names(cursor))
-        for table, privileges in restricted_tables().items():
-            if table not in present:
-                continue
-            table = connection.ops.quote_name(table)
-            cursor.execute(f"REVOKE ALL ON {table} FROM {role}")
-            cursor.execute(f"GRANT {privileges} ON {table} TO {role}")
+        for statement in app_privilege_statements(app_role, present):
+            cursor.execute(statement)
     return True
 
 

@@ -42,6 +42,14 @@ CHECK_SENT = "check.sent"
 # decision=Decision, just returned by a manager to the screener who made it
 # (screening.services.decision_return). Outcomes alerts the screener (docs/adr/0042).
 DECISION_RETURNED = "decision.returned"
+# subject=referrals.ContactSubject, a child or adult just linked to a person record by a
+# screener (a likely match confirmed, or a new record started; referrals.services.intake).
+# Figures that follow a child across contacts read the link: outcomes marks the
+# scorecard's kept months (docs/adr/0049).
+SUBJECT_MATCHED = "subject.matched"
+# merge=referrals.PersonMerge, just made or undone (referrals.services.merges): one
+# record's appearances moved to the other. Outcomes marks the kept months, as above.
+PERSONS_MERGED = "persons.merged"
 # No payload: documents_rekey has sealed every document under the newest key; whatever
 # else is sealed with DOCUMENT_KEYS (webhook secrets) is sealed again by its owner.
 DOCUMENT_KEYS_ROTATED = "document_keys.rotated"

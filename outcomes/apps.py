@@ -62,6 +62,14 @@ class OutcomesConfig(AppConfig):
             events.CONTACT_WITHDRAWN,
             lambda withdrawal: months.marks_for_withdrawal(withdrawal=withdrawal),
         )
+        events.subscribe(
+            events.SUBJECT_MATCHED,
+            lambda subject: months.marks_for_people(person_ids=[subject.person_id]),
+        )
+        events.subscribe(
+            events.PERSONS_MERGED,
+            lambda merge: months.marks_for_people(person_ids=[merge.kept_id, merge.merged_id]),
+        )
         # Operation Encompass: the schools' notices, raised in the recording transaction.
         events.subscribe(
             events.POLICE_NOTIFICATION_RECORDED,

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
+import re
+import subprocess
+import threading
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, router, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.london import london_date
 from frontdoor.models import AuditEvent, User
@@ -27,9 +34,11 @@ from outcomes.models import CensusExport, ScorecardSnapshot
 from outcomes.returns.selectors import census_year_to_offer
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.services import snapshot_take
+from referrals import services as referral_services
 from referrals.models import Contact
 from tests.factories import submit_contact
-from tests.support.standby import Standby, standby_start
+from tests.support.chronology import child_with_history
+from tests.support.standby import CATCH_UP_SECONDS, Standby, standby_start
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 
@@ -104,6 +113,43 @@ def test_reads_inside_a_report_go_to_the_standby_and_nothing_else_does(replica: 
     assert not _in_recovery(connection.alias)
 
 
+def test_a_report_in_one_thread_sends_no_other_threads_reads_to_the_standby(replica: Standby):
+    """gunicorn's threads and a threaded Celery pool run requests and tasks side by side
+    in one process: the opt-in is the running thread's (a context variable), and a
+    thread started inside a report begins outside one."""
+    inside, done = threading.Event(), threading.Event()
+    seen: dict[str, str] = {}
+
+    def report() -> None:
+        try:
+            with reporting_reads():
+                seen["report"] = router.db_for_read(Contact)
+                inside.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    def other(name: str) -> None:
+        seen[name] = router.db_for_read(Contact)
+
+    reporter = threading.Thread(target=report)
+    reporter.start()
+    try:
+        assert inside.wait(30)
+        bystander = threading.Thread(target=other, args=["bystander"])
+        bystander.start()
+        bystander.join(30)
+        assert router.db_for_read(Contact) == "default"  # this thread, too
+        with reporting_reads():
+            started_inside = threading.Thread(target=other, args=["started inside"])
+            started_inside.start()
+            started_inside.join(30)
+    finally:
+        done.set()
+        reporter.join(30)
+    assert seen == {"report": REPLICA, "bystander": "default", "started inside": "default"}
+
+
 def test_a_scorecard_download_is_counted_on_the_standby_and_audited_on_the_primary(
     replica: Standby, client, referrer, manager
 ):
@@ -141,6 +187,31 @@ def test_a_recount_counts_on_the_standby_and_keeps_its_figures_on_the_primary(
     assert counted["contacts"][0] == 1  # what the lagging standby had
 
 
+def test_a_download_of_a_count_kept_a_moment_ago_gives_the_kept_figures(
+    replica: Standby, client, referrer, manager
+):
+    """The page shows a kept count and its downloads carry its moment (as_at): the
+    download finds that kept count on the primary, where the page found it, rather than
+    missing it on a standby that lags and counting afresh there."""
+    first = submit_contact(referrer)
+    period = Period.containing(london_date(first.received_at), Granularity.MONTH)
+    client.force_login(manager)
+    with replica.lagging():
+        kept = snapshot_take(period=period)
+        with (
+            CaptureQueriesContext(connections[REPLICA]) as on_standby,
+            CaptureQueriesContext(connection) as on_primary,
+        ):
+            response = client.get(
+                reverse("outcomes:scorecard-csv"),
+                {"period": period.key, "as_at": kept.as_at.isoformat()},
+            )
+    assert response.status_code == 200
+    counted = on_standby.captured_queries + on_primary.captured_queries
+    assert not any("referrals_contact" in query["sql"] for query in counted)
+    assert any("outcomes_scorecardsnapshot" in query["sql"] for query in on_primary)
+
+
 def test_a_persons_own_export_shows_on_the_next_page_while_the_standby_lags(
     replica: Standby, client, manager
 ):
@@ -164,3 +235,76 @@ def test_a_persons_own_export_shows_on_the_next_page_while_the_standby_lags(
         listed = client.get(reverse("outcomes:census")).content.decode()
         for each in CensusExport.objects.all():
             assert reverse("outcomes:census-export", args=[each.pk]) in listed
+
+
+def _pdf_text(response, tmp_path) -> str:
+    assert response.status_code == 200
+    path = tmp_path / "chronology.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607 (poppler, as for the pack)
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def test_a_chronology_pdf_hides_a_contact_restricted_a_moment_ago_while_the_standby_lags(
+    replica: Standby, client, referrer, screener, manager, police_member, tmp_path, settings
+):
+    """Who may open the person is decided on the primary; which entries the PDF hides
+    is decided by the restriction rows its own queries read. A standby that has not
+    replayed a restriction must not decide that: the PDF reads from the primary."""
+    history = child_with_history(
+        referrer=referrer, screener=screener, manager=manager, member=police_member, full=1
+    )
+    pdf_url = reverse("outcomes:person-chronology-pdf", args=[history.person.pk])
+    client.force_login(screener)
+    # However busy the machine, the standby catches up (with what the other test
+    # process writes too) within this: the PDF reads from it.
+    settings.DATABASE_REPLICA_CATCH_UP_SECONDS = CATCH_UP_SECONDS
+    with CaptureQueriesContext(connections[REPLICA]) as on_standby:
+        shown = _pdf_text(client.get(pdf_url), tmp_path)
+    assert "Two call-outs in May." in shown
+    # Caught up, the standby gave the entries.
+    assert any("referrals_contact" in query["sql"] for query in on_standby.captured_queries)
+
+    settings.DATABASE_REPLICA_CATCH_UP_SECONDS = 0.2
+    with replica.lagging():
+        referral_services.restriction_add(
+            actor=manager,
+            contact=history.contacts[0],
+            reason="A police investigation.",
+            ask=manager,
+            allowed=[],
+            review_due=timezone.localdate() + timedelta(days=30),
+        )
+        hidden = _pdf_text(client.get(pdf_url), tmp_path)
+    assert "Two call-outs in May." not in hidden
+    assert "Bruising consistent" not in hidden
+    assert f"Restricted record: ask {manager.full_name}" in hidden
+
+
+def test_a_report_after_the_standby_stopped_reads_from_the_primary(
+    replica: Standby, client, referrer, manager, caplog, settings
+):
+    """A connection kept from an earlier report, to a standby that has since stopped,
+    is not used: the report reads from the primary (and says so in the log)."""
+    # Tried again at once once it is back (tests/test_replica_router.py: the interval).
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 0
+    submit_contact(referrer)
+    with reporting_reads():
+        assert router.db_for_read(Contact) == REPLICA
+        Contact.objects.count()
+    assert connections[REPLICA].connection is not None  # kept, as CONN_MAX_AGE keeps it
+    replica.halt()
+    try:
+        with caplog.at_level(logging.WARNING, "frontdoor.replica"), reporting_reads():
+            assert router.db_for_read(Contact) == "default"
+            assert Contact.objects.count() == 1
+        assert "Reporting replica unavailable (OperationalError)" in caplog.text
+    finally:
+        replica.start()
+    with reporting_reads():
+        assert router.db_for_read(Contact) == REPLICA

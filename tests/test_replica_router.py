@@ -5,6 +5,7 @@ tests/test_replica.py."""
 from __future__ import annotations
 
 import logging
+import socket
 from contextlib import contextmanager
 
 import pytest
@@ -87,7 +88,8 @@ def test_the_replica_is_configured_from_a_file_and_only_as_the_apps_role(tmp_pat
     url.write_text("postgres://frontdoor_app:secret@standby.internal:5433/frontdoor\n")
     show = (
         "from django.conf import settings; r = settings.DATABASES['replica'];"
-        " print(r['HOST'], r['PORT'], r['USER'], r['TEST']['MIRROR'], settings.DATABASE_ROUTERS)"
+        " print(r['HOST'], r['PORT'], r['USER'], r['TEST']['MIRROR'],"
+        " r['OPTIONS']['connect_timeout'], settings.DATABASE_ROUTERS)"
     )
     development = {
         "DJANGO_SETTINGS_MODULE": "frontdoor.settings.development",
@@ -96,9 +98,45 @@ def test_the_replica_is_configured_from_a_file_and_only_as_the_apps_role(tmp_pat
     result = run_manage("shell", "-c", show, env_overrides=development)
     assert result.returncode == 0, result.stderr
     shown = result.stdout.strip().splitlines()[-1].split()
-    assert shown[:4] == ["standby.internal", "5433", "frontdoor_app", "default"]
+    # An unreachable standby costs a report seconds, not TCP's minutes (below).
+    assert shown[:5] == ["standby.internal", "5433", "frontdoor_app", "default", "3"]
 
     url.write_text("postgres://frontdoor_owner@standby.internal/frontdoor")
     result = run_manage("check", env_overrides=development)
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URL connects as the app's role" in result.stderr
+
+
+@pytest.mark.django_db(False)
+def test_a_standby_that_never_answers_costs_a_report_its_connect_timeout():
+    """A standby whose host takes the connection and says nothing (hung, or behind a
+    firewall that drops its packets) is given up after the URL's connect_timeout (3 s
+    unless set), and the report reads from the primary: it does not wait for TCP. The
+    reports after it do not try the standby for a while."""
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as silent:
+        port = silent.getsockname()[1]
+        report = (
+            "import time; from django.db import router; from referrals.models import Contact;"
+            " from frontdoor.replica import reporting_reads; started = time.monotonic()\n"
+            "with reporting_reads(): alias = router.db_for_read(Contact)\n"
+            "print(alias, round(time.monotonic() - started))\n"
+            "started = time.monotonic()\n"
+            "with reporting_reads(): alias = router.db_for_read(Contact)\n"
+            "print(alias, round(time.monotonic() - started))"
+        )
+        result = run_manage(
+            "shell",
+            "-c",
+            report,
+            env_overrides={
+                "DJANGO_SETTINGS_MODULE": "frontdoor.settings.development",
+                "DATABASE_REPLICA_URL": f"postgres://frontdoor_app@127.0.0.1:{port}/frontdoor",
+            },
+        )
+    assert result.returncode == 0, result.stderr
+    first, second = (line.split() for line in result.stdout.strip().splitlines()[-2:])
+    assert first[0] == "default"
+    assert 2 <= int(first[1]) <= 6
+    assert "Reporting replica unavailable" in result.stderr + result.stdout
+    # The next report (for DATABASE_REPLICA_RETRY_SECONDS) does not wait for it again.
+    assert second == ["default", "0"]

@@ -184,10 +184,21 @@ if DATABASE_REPLICA:
     DATABASE_REPLICA["CONN_HEALTH_CHECKS"] = True
     DATABASE_REPLICA["ATOMIC_REQUESTS"] = False
     DATABASE_REPLICA.setdefault("OPTIONS", {}).setdefault("application_name", "frontdoor-reports")
+    # A standby that is unreachable (host down, packets dropped) costs a report this many
+    # seconds before it reads from the primary, not the minutes TCP would wait.
+    # ?connect_timeout=N in the URL sets another.
+    DATABASE_REPLICA["OPTIONS"].setdefault("connect_timeout", 3)
     # Tests neither create nor flush a database there: it mirrors the test database.
     DATABASE_REPLICA["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = DATABASE_REPLICA
 DATABASE_ROUTERS = ["frontdoor.replica.ReportingReplicaRouter"]
+# How long a report that must see everything committed before it (the chronology PDF,
+# which hides restricted entries) waits for the standby to replay that, before reading
+# from the primary instead.
+DATABASE_REPLICA_CATCH_UP_SECONDS = 1.0
+# After the standby does not answer, how long each process reads reports from the primary
+# before trying it again.
+DATABASE_REPLICA_RETRY_SECONDS = 30.0
 
 REDIS_URL = env_secret("REDIS_URL") or embedded.redis_url()
 
@@ -286,6 +297,9 @@ SESSION_REFRESH_SECONDS = 5
 # A scorecard month kept less than this after a change to it was marked is not trusted
 # (the change may have been committed after the count began): docs/adr/0049.
 SCORECARD_MONTH_SETTLE_SECONDS = 300
+# Memory a scorecard count may use per sort or hash (PostgreSQL's work_mem, for its
+# transaction only): its lists of linked contacts must fit to be hashed.
+SCORECARD_WORK_MEM = env.str("SCORECARD_WORK_MEM", default="128MB")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

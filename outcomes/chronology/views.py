@@ -80,9 +80,11 @@ def person_chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
         url = reverse("outcomes:person-chronology", args=[person.pk])
         return redirect(f"{url}?{_query(form)}")
     # Who may see the person was decided on the primary (person_get); the entries, up to
-    # 2,000 of them, may lag it by a moment and come from the replica, and so does what
-    # the PDF looks up about them; its audit row is written to the primary (docs/adr/0047).
-    with reporting_reads():
+    # 2,000 of them, and the restrictions that hide some of them, come from the replica
+    # only once it has replayed all the primary had written by now (caught_up), so a
+    # restriction added a moment ago still hides its entries; its audit row is written
+    # to the primary (docs/adr/0047).
+    with reporting_reads(caught_up=True):
         return _chronology_pdf(request, person, form)
 
 

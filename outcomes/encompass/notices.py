@@ -26,6 +26,7 @@ from outcomes.encompass import matching
 from outcomes.encompass.schooldays import notice_timing, terms_for
 from outcomes.models import Notice
 from outcomes.models_encompass import EncompassNotice, School
+from outcomes.scorecard import services_months as months
 from referrals.models import (
     Contact,
     ContactSubject,
@@ -146,6 +147,7 @@ def _not_sent_withdrawn(encompass: EncompassNotice) -> None:
     encompass.state = State.NOT_SENT
     encompass.not_sent_reason = EncompassNotice.NotSentReason.WITHDRAWN
     encompass.save(update_fields=["state", "not_sent_reason"])
+    months.marks_for_notices(due=[encompass.due_at])
 
 
 def _release(encompass: EncompassNotice) -> Notice | None:
@@ -227,9 +229,11 @@ def notice_stop_if_withdrawn(notice: Notice) -> bool:
         Notice.objects.filter(pk=notice.pk).update(
             status=Notice.Status.WITHDRAWN, failure_reason="", updated_at=timezone.now()
         )
-        EncompassNotice.objects.filter(notice=notice).update(
+        stopped = EncompassNotice.objects.filter(notice=notice)
+        stopped.update(
             state=State.NOT_SENT, not_sent_reason=EncompassNotice.NotSentReason.WITHDRAWN
         )
+        months.marks_for_notices(due=stopped.values_list("due_at", flat=True))
     return True
 
 
@@ -258,6 +262,7 @@ def school_confirm(
         raise EncompassRefused(WITHDRAWN_REFUSAL)
     if encompass.state != State.AWAITING_SCHOOL:
         raise EncompassRefused("This notice's school has already been confirmed.")
+    was_due = encompass.due_at
     encompass.confirmed_by = actor
     encompass.confirmed_at = timezone.now()
     if school is None:
@@ -272,6 +277,8 @@ def school_confirm(
         encompass.school_source = EncompassNotice.SchoolSource.SCREENER
         _place(encompass, school, _since(encompass.notification))
         matching.school_remember(subject=encompass.subject, school=school, actor=actor)
+    # Not counted, or due when the school's terms say: the scorecard's months (ADR 0049).
+    months.marks_for_notices(due=[was_due, encompass.due_at])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CHANGE,

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes.scorecard import by_service, selectors
-from outcomes.scorecard.measures import Figures, maturing_until
+from outcomes.scorecard.definitions import maturing_until
+from outcomes.scorecard.measures import Figures
 from outcomes.scorecard.periods import Period, PeriodError
 from outcomes.scorecard.tables import all_rows, card_figure_sets, headline_rows
 from referrals.api import PartnerRateThrottle, error_responses

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 
-from frontdoor.london import london_date, one_year_after, one_year_before, start_of
+from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
+from outcomes.scorecard.came_back import came_back
 from referrals.models import FRONT_DOOR, Contact, ContactSubject, ContactWithdrawal
 from screening.models import AgencyCheck, Decision
 
@@ -225,82 +228,9 @@ class Facts:
 
     # (contact, child subject) -> the contact the child came back with: the first
     # other contact about the same person record received in the 12 months after,
-    # as recorded at as_at and not withdrawn (``_came_back``), for contacts received
+    # as recorded at as_at and not withdrawn (``came_back``), for contacts received
     # from ``start`` on. Worked out by PostgreSQL in one query.
     came_back: dict[tuple[int, int], int] = field(default_factory=dict)
-
-
-# For each child matched to a person record, the next contact about that person (by
-# receipt, then id) among the contacts that count: recorded and received by as_at and
-# not withdrawn by then (ADR 0036). One pass over the persons' appearances in the span
-# and the 12 months after it, ordered per person by PostgreSQL (a window, not a lookup
-# per child); a child who came back is one whose next contact was received on or
-# before the same London date a year later (29 February goes forward to the 28th, as
-# ``one_year_after``), so the anniversary day is inside.
-_CAME_BACK_SQL = """
-WITH appearances AS (
-    SELECT DISTINCT subject.person_id, subject.contact_id, contact.received_at
-    FROM {subject} subject
-    JOIN {contact} contact ON contact.id = subject.contact_id
-    WHERE subject.person_id IS NOT NULL
-      AND subject.role = ANY(%(roles)s)
-      AND contact.received_at >= %(span_start)s
-      AND contact.received_at < %(horizon)s
-      AND contact.received_at <= %(as_at)s
-      AND contact.created_at <= %(as_at)s
-      AND contact.pathway = ''
-      AND NOT EXISTS (
-          SELECT 1 FROM {withdrawal} withdrawal
-          WHERE withdrawal.contact_id = contact.id AND withdrawal.withdrawn_at <= %(as_at)s
-      )
-), followed AS (
-    SELECT person_id, contact_id, received_at,
-           LEAD(contact_id) OVER later AS next_id,
-           LEAD(received_at) OVER later AS next_at
-    FROM appearances
-    WINDOW later AS (PARTITION BY person_id ORDER BY received_at, contact_id)
-)
-SELECT subject.contact_id, subject.id, followed.next_id
-FROM followed
-JOIN {subject} subject
-  ON subject.contact_id = followed.contact_id
- AND subject.person_id = followed.person_id
- AND subject.role = ANY(%(roles)s)
-WHERE followed.received_at < %(span_end)s
-  AND followed.next_at < (
-      (date_trunc('day', (followed.received_at AT TIME ZONE 'Europe/London') + interval '1 year')
-       + interval '1 day') AT TIME ZONE 'Europe/London'
-  )
-"""
-
-
-def _came_back(*, start: date, end: date, as_at: datetime) -> dict[tuple[int, int], int]:
-    """For each child matched to a person record on a contact received from ``start``
-    up to ``end`` (as recorded at ``as_at``), the contact they came back with: the next
-    other contact about that person, if it was received on or before the same London
-    date a year later, recorded and received by ``as_at`` and not withdrawn by then.
-    Only children who came back are returned; the measure keeps those whose contact
-    ended in advice or early help. One set-based query (``_CAME_BACK_SQL``)."""
-    last_day = end - timedelta(days=1)
-    # The replica, inside a report's reporting_reads(), as the ORM's reads (docs/adr/0047).
-    connection = reporting_connection(Contact)
-    sql = _CAME_BACK_SQL.format(
-        subject=connection.ops.quote_name(ContactSubject._meta.db_table),
-        contact=connection.ops.quote_name(Contact._meta.db_table),
-        withdrawal=connection.ops.quote_name(ContactWithdrawal._meta.db_table),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "roles": [role.value for role in ContactSubject.CHILD_ROLES],
-                "span_start": start_of(start),
-                "span_end": start_of(end),
-                "horizon": start_of(one_year_after(last_day) + timedelta(days=1)),
-                "as_at": as_at,
-            },
-        )
-        return {(contact_id, subject_id): returned for contact_id, subject_id, returned in cursor}
 
 
 def _linked_lookback(start: date, end: date, window_start: datetime) -> Q:
@@ -337,6 +267,19 @@ def _linked_lookback(start: date, end: date, window_start: datetime) -> Q:
 
 
 def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = False) -> Facts:
+    """See ``_load_facts``. Its lists of ids under OR (contacts linked to the span, with
+    an outcome in it) are hashed only if they fit in the session's work_mem; past it
+    PostgreSQL scans the whole list for every row, minutes at a million contacts. The
+    count is given ``SCORECARD_WORK_MEM`` for its transaction, on whichever database
+    it reads (the replica's inside reporting_reads, docs/adr/0047)."""
+    connection = reporting_connection(Contact)
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.SCORECARD_WORK_MEM])
+        return _load_facts(start=start, end=end, as_at=as_at, linked_only=linked_only)
+
+
+def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals look back over), their children, decisions and downstream
     outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
@@ -490,5 +433,5 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
         contacts_by_child=dict(contacts_by_child),
         checks=checks,
         encompass=encompass,
-        came_back=_came_back(start=start, end=end, as_at=as_at),
+        came_back=came_back(start=start, end=end, as_at=as_at),
     )

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 
 from outcomes.models import ScorecardMonth, ScorecardMonthMark
-from outcomes.scorecard.measures import DEFINITIONS_VERSION
+from outcomes.scorecard.definitions import DEFINITIONS_VERSION
 from outcomes.scorecard.parts import MonthPart
 from outcomes.scorecard.periods import Granularity, Period
 

@@ -26,14 +26,9 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from outcomes.models import ScorecardMonth
+from outcomes.scorecard.definitions import CHECKS_WITHOUT_CONSENT
 from outcomes.scorecard.facts import ChildKey, Facts
-from outcomes.scorecard.measures import (
-    CHECKS_WITHOUT_CONSENT,
-    AgencyFilter,
-    Totals,
-    compute,
-    repeat_children,
-)
+from outcomes.scorecard.measures import AgencyFilter, Totals, compute, repeat_children
 from outcomes.scorecard.periods import Period
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -10,14 +10,8 @@ from django.urls import reverse
 
 from frontdoor.london import LONDON
 from outcomes.scorecard import charts, selectors
-from outcomes.scorecard.measures import (
-    HEADLINE_MEASURES,
-    MEASURES_BY_KEY,
-    Figure,
-    Figures,
-    Kind,
-    maturing_until,
-)
+from outcomes.scorecard.definitions import HEADLINE_MEASURES, MEASURES_BY_KEY, Kind, maturing_until
+from outcomes.scorecard.measures import Figure, Figures
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.tables import (
     BREAKDOWN_TITLES,

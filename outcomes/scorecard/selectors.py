@@ -21,16 +21,10 @@ from frontdoor.models import Agency, ReferralSource, User
 from frontdoor.replica import reporting_reads
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
+from outcomes.scorecard.definitions import ALWAYS_COUNTED, DEFINITIONS_VERSION
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.kept import ALL, kept_parts
-from outcomes.scorecard.measures import (
-    ALWAYS_COUNTED,
-    DEFINITIONS_VERSION,
-    Figure,
-    Figures,
-    Totals,
-    compute,
-)
+from outcomes.scorecard.measures import Figure, Figures, Totals, compute
 from outcomes.scorecard.parts import MonthPart, is_empty, merge, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
@@ -148,17 +142,14 @@ def _scorecard_from_parts(period, as_at, trend, months, kept) -> Scorecard:
         )
 
     counted = {key for m in period.months() for key in parts[m.start] if key != ALL}
-    names = dict(
-        Agency.objects.filter(pk__in=[k for k in counted if k.isdigit()]).values_list("pk", "name")
-    )
-    groups = sorted(
-        (
-            AgencyGroup(key, names.get(int(key), "A partner agency no longer known"))
-            for key in counted
-            if key.isdigit()
-        ),
-        key=lambda group: group.name,
-    )
+    # In the database's order of names, as a fresh count lists them (its collation, not
+    # Python's: "eSafety" and "Education" sort differently).
+    groups = [
+        AgencyGroup(str(pk), name)
+        for pk, name in Agency.objects.filter(pk__in=[k for k in counted if k.isdigit()])
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
     if NO_AGENCY in counted:
         groups.append(AgencyGroup(NO_AGENCY, "No partner agency (public, anonymous)"))
     by_agency = [(group, figures(period, group.key)) for group in groups]

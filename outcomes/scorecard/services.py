@@ -11,12 +11,8 @@ from django.utils import timezone
 from frontdoor.dispatch import send
 from frontdoor.london import london_date
 from outcomes.models import ScorecardSnapshot
-from outcomes.scorecard.measures import (
-    DEFINITIONS_VERSION,
-    HEADLINE_MEASURES,
-    Figures,
-    maturing_until,
-)
+from outcomes.scorecard.definitions import DEFINITIONS_VERSION, HEADLINE_MEASURES, maturing_until
+from outcomes.scorecard.measures import Figures
 from outcomes.scorecard.periods import Period, recent_choices
 from outcomes.scorecard.selectors import months_of_card, scorecard_count
 from outcomes.scorecard.services_months import months_keep_due

@@ -14,20 +14,19 @@ import time
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from frontdoor.dispatch import send
 from frontdoor.london import london_date, one_year_after, one_year_before, start_of
 from outcomes.models import DownstreamOutcome, ScorecardMonth, ScorecardMonthMark
+from outcomes.scorecard.definitions import DEFINITIONS_VERSION
 from outcomes.scorecard.facts import load_facts
 from outcomes.scorecard.kept import ALL, month_periods, months_to_keep, settle
-from outcomes.scorecard.measures import DEFINITIONS_VERSION
 from outcomes.scorecard.parts import is_empty, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.selectors import NO_AGENCY, AgencyGroup
-from referrals.models import Contact, ContactSubject
+from referrals.models import Contact, ContactSubject, ContactWithdrawal
 from screening.models import Decision
 
 MONTHS_KEEP_TASK = "outcomes.tasks.scorecard_months_keep"
@@ -155,10 +154,15 @@ def _month_of(moment: datetime) -> date:
     return london_date(moment).replace(day=1)
 
 
+def _open_month(now: datetime) -> date:
+    """The month not kept yet: a change up to ``settle()`` before it began may be
+    committed after its month was kept, so it marks that month as closed."""
+    return Period.containing(london_date(now + settle()), Granularity.MONTH).start
+
+
 def _mark(months: set[date], effective_at: datetime) -> None:
     now = timezone.now()
-    this_month = Period.containing(london_date(now + settle()), Granularity.MONTH).start
-    closed = {month for month in months if month < this_month}
+    closed = {month for month in months if month < _open_month(now)}
     ScorecardMonthMark.objects.bulk_create(
         ScorecardMonthMark(month=month, effective_at=min(effective_at, now), marked_at=now)
         for month in sorted(closed)
@@ -174,47 +178,96 @@ def _persons(contact_ids: list[int]) -> dict[int, set[int]]:
     return persons
 
 
-def _linked_months(contact: Contact, persons: set[int], *, before: bool) -> set[date]:
-    """Before: the month of each child's previous contact within the year before (the
-    one a child "came back" from with this contact). After: the months of the
-    children's contacts in the year after (whose re-referral looks back at this one)."""
-    if not persons:
-        return set()
-    day = london_date(contact.received_at)
-    others = Contact.objects.filter(
-        subjects__person_id__in=persons, subjects__role__in=ContactSubject.CHILD_ROLES
-    ).exclude(pk=contact.pk)
-    if before:
-        earlier = others.filter(
-            Q(received_at__lt=contact.received_at)
-            | Q(received_at=contact.received_at, pk__lt=contact.pk),
-            received_at__gte=start_of(one_year_before(day)),
-        )
-        months = set()
-        for person in persons:
-            latest = (
-                earlier.filter(subjects__person_id=person)
-                .order_by("-received_at", "-pk")
-                .values_list("received_at", flat=True)
-                .first()
-            )
-            if latest is not None:
-                months.add(_month_of(latest))
-        return months
-    later = others.filter(
-        received_at__gt=contact.received_at,
-        received_at__lt=start_of(one_year_after(day) + timedelta(days=1)),
+# The month of the contact and of each child's previous contact (by receipt, then id)
+# within the year before it, if closed: one statement, writing nothing in the usual case
+# (a contact received now about children with no earlier contact in a closed month).
+# The previous one as "came back" counts it (facts._CAME_BACK_SQL): at the front door
+# (a pathway's is counted apart) and not withdrawn; a withdrawal marks its own previous.
+_OWN_AND_PREVIOUS_SQL = """
+INSERT INTO {mark} (month, effective_at, marked_at)
+SELECT DISTINCT month.start, %(effective)s, %(now)s
+FROM (
+    SELECT %(received)s::timestamptz AS received_at
+    UNION ALL
+    SELECT previous.received_at
+    FROM {subject} subject
+    CROSS JOIN LATERAL (
+        SELECT contact.received_at
+        FROM {subject} other
+        JOIN {contact} contact ON contact.id = other.contact_id
+        WHERE other.person_id = subject.person_id
+          AND other.role = ANY(%(roles)s)
+          AND contact.id <> %(contact)s
+          AND (contact.received_at, contact.id) < (%(received)s::timestamptz, %(contact)s)
+          AND contact.received_at >= %(year_before)s
+          AND contact.pathway = ''
+          AND NOT EXISTS (
+              SELECT 1 FROM {withdrawal} withdrawal WHERE withdrawal.contact_id = contact.id
+          )
+        ORDER BY contact.received_at DESC, contact.id DESC
+        LIMIT 1
+    ) previous
+    WHERE subject.contact_id = %(contact)s
+      AND subject.role = ANY(%(roles)s)
+      AND subject.person_id IS NOT NULL
+) received
+CROSS JOIN LATERAL (
+    SELECT (date_trunc('month', received.received_at AT TIME ZONE 'Europe/London'))::date AS start
+) month
+WHERE month.start < %(open_month)s
+"""
+
+
+def _mark_own_and_previous(contact: Contact, effective_at: datetime) -> None:
+    """Mark ``contact``'s month and each child's previous contact's month within the
+    year before (the one a child "came back" from with this contact), where closed."""
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    sql = _OWN_AND_PREVIOUS_SQL.format(
+        subject=quote(ContactSubject._meta.db_table),
+        contact=quote(Contact._meta.db_table),
+        mark=quote(ScorecardMonthMark._meta.db_table),
+        withdrawal=quote(ContactWithdrawal._meta.db_table),
     )
-    return {_month_of(moment) for moment in later.values_list("received_at", flat=True)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "received": contact.received_at,
+                "contact": contact.pk,
+                "roles": [role.value for role in ContactSubject.CHILD_ROLES],
+                "year_before": start_of(one_year_before(london_date(contact.received_at))),
+                "effective": min(effective_at, now),
+                "now": now,
+                "open_month": _open_month(now),
+            },
+        )
 
 
 def marks_for_contact_received(*, contact: Contact) -> None:
     """A contact recorded late (received in a closed month), and the previous contact
-    of each child on it, which the child has now come back from."""
-    persons = _persons([contact.pk]).get(contact.pk, set())
-    months = {_month_of(contact.received_at)}
-    months |= _linked_months(contact, persons, before=True)
-    _mark(months, contact.created_at)
+    of each child on it, which the child has now come back from. One statement per
+    contact (intake's rate: docs/adr/0049)."""
+    _mark_own_and_previous(contact, contact.created_at)
+
+
+def marks_for_people(*, person_ids: Iterable[int]) -> None:
+    """A child linked to a person record (a match confirmed, or a new record), or two
+    records merged or the merge undone: every closed month with a contact about them.
+    Re-referrals, who came back and each child counted once all read the links, which
+    are not kept as at a moment: the live count reads today's, so the kept months do
+    too, for any moment asked (the mark takes effect from the earliest month)."""
+    moments = (
+        Contact.objects.filter(
+            subjects__person_id__in=list(person_ids),
+            subjects__role__in=ContactSubject.CHILD_ROLES,
+        )
+        .values_list("received_at", flat=True)
+        .distinct()
+    )
+    months = {_month_of(moment) for moment in moments}
+    if months:
+        _mark(months, start_of(min(months)))
 
 
 def marks_for_decisions(*, decisions: list[Decision]) -> None:
@@ -240,12 +293,16 @@ def marks_for_decisions(*, decisions: list[Decision]) -> None:
         role__in=ContactSubject.CHILD_ROLES,
         contact__received_at__gt=min(received.values(), default=timezone.now()),
     ).values_list("person_id", "contact__received_at")
+    # Each child's contacts decided now, and the horizon a year after each.
+    looking_back: dict[int, list[tuple[datetime, datetime]]] = {}
+    for contact_id, own in persons.items():
+        day = london_date(received[contact_id])
+        horizon = start_of(one_year_after(day) + timedelta(days=1))
+        for person in own:
+            looking_back.setdefault(person, []).append((received[contact_id], horizon))
     for person, moment in later:
-        for contact_id, own in persons.items():
-            day = london_date(received[contact_id])
-            horizon = start_of(one_year_after(day) + timedelta(days=1))
-            if person in own and received[contact_id] < moment < horizon:
-                months.add(_month_of(moment))
+        if any(since < moment < horizon for since, horizon in looking_back[person]):
+            months.add(_month_of(moment))
     stood = min(decision.approval_at or decision.decided_at for decision in decisions)
     _mark(months, stood)
 
@@ -253,11 +310,7 @@ def marks_for_decisions(*, decisions: list[Decision]) -> None:
 def marks_for_withdrawal(*, withdrawal) -> None:
     """A contact withdrawn: its month, and each child's previous contact, whose
     "came back" may have been this one."""
-    contact = withdrawal.contact
-    persons = _persons([contact.pk]).get(contact.pk, set())
-    months = {_month_of(contact.received_at)}
-    months |= _linked_months(contact, persons, before=True)
-    _mark(months, withdrawal.withdrawn_at)
+    _mark_own_and_previous(withdrawal.contact, withdrawal.withdrawn_at)
 
 
 def marks_for_outcome(*, outcome: DownstreamOutcome) -> None:
@@ -272,3 +325,13 @@ def marks_for_outcome(*, outcome: DownstreamOutcome) -> None:
         )
     }
     _mark(months, outcome.recorded_at)
+
+
+def marks_for_notices(*, due: Iterable[datetime]) -> None:
+    """Schools' notices found to have no school or stopped (not sent: not counted), or
+    given a school's own due time: the months they were, and are, due in. Their state
+    is not kept as at a moment (the live count reads today's), so the mark takes effect
+    from the earliest month, as for links between records."""
+    months = {_month_of(moment) for moment in due}
+    if months:
+        _mark(months, start_of(min(months)))

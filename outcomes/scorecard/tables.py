@@ -8,16 +8,13 @@ from datetime import date
 
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard import by_service
-from outcomes.scorecard.measures import (
+from outcomes.scorecard.definitions import (
     CHECKS_WITHOUT_CONSENT,
     HEADLINE_MEASURES,
-    NOT_DECIDED,
-    WITHDRAWN,
-    Figure,
-    Figures,
     Kind,
     maturing_until,
 )
+from outcomes.scorecard.measures import NOT_DECIDED, WITHDRAWN, Figure, Figures
 from outcomes.scorecard.selectors import Scorecard
 from referrals.models import Contact
 from screening.models import Route, SharingBasis

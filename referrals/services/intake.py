@@ -374,6 +374,7 @@ def match_confirm(*, actor: User, candidate: MatchCandidate) -> ContactSubject:
         person.save(update_fields=["aliases", "updated_at"])
     _person_census_fill(person, subject)
     relationships_suggest(actor=actor, contact=subject.contact)
+    events.publish(events.SUBJECT_MATCHED, subject=subject)
     return subject
 
 
@@ -392,4 +393,5 @@ def match_reject_all(*, actor: User, subject: ContactSubject) -> ContactSubject:
     subject.save(update_fields=["person", "match_status"])
     _audit_match(actor, subject, via="referrals.match_reject_all", match="new_person")
     relationships_suggest(actor=actor, contact=subject.contact)
+    events.publish(events.SUBJECT_MATCHED, subject=subject)
     return subject

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from frontdoor import events
 from frontdoor.audit import audit_record
 from frontdoor.limits import LIMITS
 from frontdoor.models import AuditEvent, User
@@ -194,6 +195,7 @@ def person_merge(*, actor: User, kept: Person, merged: Person, reason: str) -> P
     if kept_new:
         Person.objects.filter(pk=kept.pk).update(**kept_new)
     _audit(actor, merge, "merge")
+    events.publish(events.PERSONS_MERGED, merge=merge)
     return merge
 
 
@@ -260,4 +262,5 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
     merge.unmerged_at, merge.unmerged_by, merge.unmerge_reason = timezone.now(), actor, reason
     merge.save(update_fields=["unmerged_at", "unmerged_by", "unmerge_reason"])
     _audit(actor, merge, "unmerge")
+    events.publish(events.PERSONS_MERGED, merge=merge)
     return merge

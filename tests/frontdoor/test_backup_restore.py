@@ -12,10 +12,8 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.core.files.storage import storages
@@ -23,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
-from psycopg import errors, sql
+from psycopg import errors
 
 from frontdoor import file_crypto
 from frontdoor.backups import (
@@ -35,142 +33,17 @@ from frontdoor.backups import (
     append_only_tables,
 )
 from frontdoor.restores import backup_restore
-from frontdoor.roles import Role
-from referrals import services as referral_services
-from tests.factories import UserFactory, referral_contact
-from tests.support.documents import own_clamd, small_pdf
+from tests.support.backups import (
+    CHILD_SURNAME,
+    connect,
+    counts,
+    manifest_edit,
+    restore_backup,
+    rows_digest,
+    take_backup,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CHILD_SURNAME = "Harrison"  # the factories' child and parent
-
-
-@pytest.fixture(scope="module")
-def module_clamd():
-    with own_clamd() as clamd:
-        yield clamd
-
-
-@pytest.fixture
-def clamd(module_clamd, settings):
-    settings.CLAMD_SOCKET = str(module_clamd.socket)
-    settings.CLAMD_HOST = ""
-    settings.CLAMD_EMBEDDED = False
-    return module_clamd
-
-
-def _connect(name: str, user: str | None = None) -> psycopg.Connection:
-    here = connection.settings_dict
-    app = settings.DATABASE_ROLES["app"]
-    return psycopg.connect(
-        dbname=name,
-        user=user or here["USER"],
-        password=(app.get("PASSWORD") if user else here.get("PASSWORD")) or None,
-        host=here["HOST"] or None,
-        port=here["PORT"] or None,
-        autocommit=True,
-    )
-
-
-@pytest.fixture
-def fresh_database():
-    """A newly created database on the test server, prepared as scripts/database-roles.sql
-    prepares one (owned by the owner; the app gets row access to each table the owner
-    creates), and dropped afterwards."""
-    name = f"test_frontdoor_restore_{uuid.uuid4().hex[:10]}"
-    owner = connection.settings_dict["USER"]
-    app = settings.DATABASE_APP_USER
-    with _connect("postgres") as db:
-        db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with _connect(name) as db:
-            db.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-            db.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(app)))
-            db.execute(
-                sql.SQL(
-                    "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public"
-                    " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}"
-                ).format(sql.Identifier(owner), sql.Identifier(app))
-            )
-        yield name
-    finally:
-        with _connect("postgres") as db:
-            db.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-@pytest.fixture
-def data(clamd):
-    """Committed contacts, decisions, audit rows and change history, and two attached
-    files stored (encrypted) through the real upload service."""
-    screener = UserFactory(roles=[Role.SCREENER])
-    manager = UserFactory(roles=[Role.MANAGER])
-    referrer = UserFactory(roles=[Role.REFERRER])
-    contacts = [
-        referral_contact(
-            screener=screener, manager=manager, referrer=referrer, received_at=timezone.now()
-        )
-        for _ in range(3)
-    ]
-    uploads = {}
-    for number, contact in enumerate(contacts[:2]):
-        upload = small_pdf(f"Report {number}")
-        document = referral_services.document_attach(
-            actor=screener,
-            contact=contact,
-            upload=referral_services.DocumentUpload(filename="report.pdf", data=upload),
-            via="screening",
-        )
-        uploads[document.storage_name] = upload
-    return uploads
-
-
-def _backup(tmp_path: Path) -> tuple[Path, str]:
-    out = io.StringIO()
-    call_command("backup", to=str(tmp_path / "backups"), stdout=out)
-    [made] = (tmp_path / "backups").iterdir()
-    return made, out.getvalue()
-
-
-def _restore(backup: Path, database: str, documents: Path, **options) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(
-            "restore",
-            str(backup),
-            database=database,
-            documents_root=str(documents),
-            stdout=out,
-            stderr=err,
-            **options,
-        )
-    finally:
-        assert CHILD_SURNAME not in out.getvalue() + err.getvalue()
-    return out.getvalue()
-
-
-def _counts(name: str) -> dict[str, int]:
-    with _connect(name) as db:
-        names = db.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
-        ).fetchall()
-        return {
-            table: db.execute(
-                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
-            ).fetchone()[0]
-            for (table,) in names
-        }
-
-
-def _rows_digest(name: str, table: str) -> str:
-    """The table's rows, in one md5: this test's own checksum, not the backup's."""
-    with _connect(name) as db:
-        db.execute("SET TimeZone = 'UTC'")
-        return db.execute(
-            sql.SQL("SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) FROM {} t").format(
-                sql.Identifier(table)
-            )
-        ).fetchone()[0]
 
 
 def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
@@ -178,7 +51,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
 ):
     source = connection.settings_dict["NAME"]
     before = timezone.now()
-    backup, said = _backup(tmp_path)
+    backup, said = take_backup(tmp_path)
     # Named by the UTC date it was taken on (either side of midnight, at midnight).
     days = {f"frontdoor-backup-{moment:%Y-%m-%d}" for moment in (before, timezone.now())}
     assert backup.name[: len("frontdoor-backup-2026-11-30")] in days
@@ -195,16 +68,16 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
     assert not [p for p in backup.rglob("*") if p.is_file() and key in p.read_bytes()]
 
     restored_files = tmp_path / "restored-documents"
-    said = _restore(backup, fresh_database, restored_files)
+    said = restore_backup(backup, fresh_database, restored_files)
     assert f"Restored into {fresh_database} and checked against the backup" in said
 
-    source_counts = _counts(source)
+    source_counts = counts(source)
     assert source_counts["screening_decision"] >= 3
     assert source_counts["frontdoor_auditevent"] > 0
     assert source_counts["referrals_document"] == 2
-    assert _counts(fresh_database) == source_counts
+    assert counts(fresh_database) == source_counts
     for table in append_only_tables():
-        assert _rows_digest(fresh_database, table) == _rows_digest(source, table), table
+        assert rows_digest(fresh_database, table) == rows_digest(source, table), table
 
     # The files, byte for byte as stored, and they still open with the key.
     stored = storages["documents"]
@@ -216,13 +89,13 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
 
     # The owner owns every table; the app role reads and writes rows but still cannot
     # change or empty the audit trail or switch its guards off.
-    with _connect(fresh_database) as db:
+    with connect(fresh_database) as db:
         others = db.execute(
             "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
             " AND relkind IN ('r', 'S') AND relowner <> current_user::regrole"
         ).fetchone()[0]
         assert others == 0
-    with _connect(fresh_database, user=settings.DATABASE_APP_USER) as db:
+    with connect(fresh_database, user=settings.DATABASE_APP_USER) as db:
         assert db.execute("SELECT count(*) FROM referrals_contact").fetchone()[0] == 3
         for statement in (
             "TRUNCATE frontdoor_auditevent CASCADE",
@@ -248,29 +121,29 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
 
 
 def test_a_database_that_is_not_empty_is_refused_unless_forced(data, fresh_database, tmp_path):
-    backup, _ = _backup(tmp_path)
-    _restore(backup, fresh_database, tmp_path / "documents")
-    before = _counts(fresh_database)
+    backup, _ = take_backup(tmp_path)
+    restore_backup(backup, fresh_database, tmp_path / "documents")
+    before = counts(fresh_database)
 
     with pytest.raises(CommandError, match=f"The database {fresh_database} is not empty"):
-        _restore(backup, fresh_database, tmp_path / "documents")
-    assert _counts(fresh_database) == before
+        restore_backup(backup, fresh_database, tmp_path / "documents")
+    assert counts(fresh_database) == before
 
     # Forced, the backed-up tables are dropped and recreated: a row added since is gone
     # again, and the restore still checks out (grants included).
-    with _connect(fresh_database) as db:
+    with connect(fresh_database) as db:
         db.execute("DELETE FROM django_session")
         db.execute("INSERT INTO django_session VALUES ('added-since', '', now())")
-    said = _restore(backup, fresh_database, tmp_path / "documents", force=True)
+    said = restore_backup(backup, fresh_database, tmp_path / "documents", force=True)
     assert "checked against the backup" in said
-    assert _counts(fresh_database) == before
+    assert counts(fresh_database) == before
 
 
 def test_a_backup_says_when_a_documents_file_is_missing(data, tmp_path):
     storages["documents"].delete(next(iter(data)))
-    err = io.StringIO()
-    call_command("backup", to=str(tmp_path), stdout=io.StringIO(), stderr=err)
-    assert err.getvalue().startswith("1 files the database's documents name are not in")
+    # The run fails (so a timer's OnFailure= tells someone), and the backup is kept.
+    with pytest.raises(CommandError, match=r"^1 files the database's documents name are not in"):
+        call_command("backup", to=str(tmp_path), stdout=io.StringIO())
     [made] = tmp_path.iterdir()
     assert json.loads((made / MANIFEST).read_text())["documents_missing"] == 1
 
@@ -294,26 +167,46 @@ DAMAGES = {
     ),
     "no manifest": (lambda b: (b / MANIFEST).unlink(), "has no manifest.json"),
     "a damaged manifest": (lambda b: _flip_a_byte(b / MANIFEST), "is damaged"),
+    # Edited by hand: refused with a message, never a traceback or another dump.
+    "the files as a list": (
+        lambda b: manifest_edit(b, lambda m: m.update(documents=list(m["documents"]))),
+        "contents are not as written",
+    ),
+    "another dump named": (
+        lambda b: manifest_edit(b, lambda m: m["dump"].update(file="../../elsewhere.dump")),
+        "contents are not as written",
+    ),
+    "a NUL in a file's name": (
+        lambda b: manifest_edit(b, lambda m: m["documents"].update({"a\0b": "0" * 64})),
+        "contents are not as written",
+    ),
+    "counts as text": (
+        lambda b: manifest_edit(b, lambda m: m["row_counts"].update(django_session="=SUM(A1)")),
+        "contents are not as written",
+    ),
 }
 
 
 def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_changed(
     data, fresh_database, tmp_path
 ):
-    backup, _ = _backup(tmp_path)
+    backup, _ = take_backup(tmp_path)
     for damage, (do, message) in DAMAGES.items():
         copy = tmp_path / damage.replace(" ", "-") / backup.name
         shutil.copytree(backup, copy)
         do(copy)
         with pytest.raises(CommandError, match=message):
-            _restore(copy, fresh_database, tmp_path / "documents")
-        assert _counts(fresh_database) == {}, damage
+            restore_backup(copy, fresh_database, tmp_path / "documents")
+        assert counts(fresh_database) == {}, damage
         assert not (tmp_path / "documents").exists(), damage
 
     with pytest.raises(CommandError, match="There is no backup at"):
-        _restore(tmp_path / "nowhere", fresh_database, tmp_path / "documents")
-    with pytest.raises(CommandError, match="Cannot connect to the database test_frontdoor_gone"):
-        _restore(backup, "test_frontdoor_gone", tmp_path / "documents")
+        restore_backup(tmp_path / "nowhere", fresh_database, tmp_path / "documents")
+    with pytest.raises(
+        CommandError,
+        match=r"Cannot connect to the database test_frontdoor_gone .*\"test_frontdoor_gone\" does",
+    ):
+        restore_backup(backup, "test_frontdoor_gone", tmp_path / "documents")
 
     # The app's role may not create the tables: told to restore as the owner.
     as_app = Database.from_settings(
@@ -321,4 +214,4 @@ def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_changed(
     )
     with pytest.raises(BackupError, match="restore as the owner role"):
         backup_restore(backup=backup, database=as_app, storage=storages["documents"])
-    assert _counts(fresh_database) == {}
+    assert counts(fresh_database) == {}

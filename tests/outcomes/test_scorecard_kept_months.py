@@ -12,8 +12,8 @@ from django.utils import timezone
 from frontdoor.london import london_date
 from outcomes.models import ScorecardMonth, ScorecardMonthMark
 from outcomes.scorecard import services_months
+from outcomes.scorecard.definitions import DEFINITIONS_VERSION, MEASURES_BY_KEY
 from outcomes.scorecard.kept import kept_parts, months_holding
-from outcomes.scorecard.measures import DEFINITIONS_VERSION, MEASURES_BY_KEY
 from outcomes.scorecard.periods import Granularity, Period
 from outcomes.scorecard.selectors import (
     figure_get,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes.scorecard.measures import HEADLINE_MEASURES
+from outcomes.scorecard.definitions import HEADLINE_MEASURES
 from outcomes.scorecard.periods import Granularity, Period
 from screening.models import ThresholdLevel
 from tests.support.url_table import ADM, EXPECTED, HEALTH, M, url_for, url_names

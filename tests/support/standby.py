@@ -143,6 +143,27 @@ class Standby:
         except OSError as error:
             return f"(no log: {error})"
 
+    def halt(self) -> None:
+        """Stop the server, keeping its copy, as a standby that goes down would."""
+        _run(_binary("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w")
+
+    def start(self) -> None:
+        """Start (or start again) the copy as a hot standby on its own socket."""
+        _run(
+            _binary("pg_ctl"),
+            "start",
+            "-D",
+            str(self.pgdata),
+            "-w",
+            "-t",
+            str(START_SECONDS),
+            "-l",
+            str(self.pgdata / "standby.log"),
+            # No TCP; its own socket directory, so the primary's port number is free here.
+            "-o",
+            f"-h '' -k {self.socket_dir}",
+        )
+
     def stop(self) -> None:
         with suppress(RuntimeError, subprocess.TimeoutExpired):
             _run(_binary("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w")
@@ -185,20 +206,7 @@ def standby_start(name: str) -> Standby:
             "--checkpoint=fast",
             "--no-sync",
         )
-        _run(
-            _binary("pg_ctl"),
-            "start",
-            "-D",
-            str(pgdata),
-            "-w",
-            "-t",
-            str(START_SECONDS),
-            "-l",
-            str(pgdata / "standby.log"),
-            # No TCP; its own socket directory, so the primary's port number is free here.
-            "-o",
-            f"-h '' -k {socket_dir}",
-        )
+        standby.start()
     except BaseException:
         standby.stop()
         raise

@@ -1,6 +1,10 @@
 """``manage.py backup``: the database and the attached files, into one dated directory
 (frontdoor/backups.py, docs/adr/0048-backups.md)."""
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -32,9 +36,12 @@ class Command(BaseCommand):
                 raise CommandError("The backup failed (see above).", returncode=code)
             return
         try:
-            made = backup_create(
-                database=this_database(), storage=storages["documents"], destination=destination
-            )
+            with _stopped_cleanly():
+                made = backup_create(
+                    database=this_database(),
+                    storage=storages["documents"],
+                    destination=destination,
+                )
         except BackupError as failed:
             raise CommandError(str(failed)) from None
         self.stdout.write(
@@ -43,9 +50,34 @@ class Command(BaseCommand):
             "keys (DOCUMENT_KEYS) are not in the backup: keep them safe apart from it."
         )
         if made.documents_missing:
-            self.stderr.write(
+            # Not a warning a timer's journal would keep to itself: the run fails, so
+            # OnFailure= (or cron's mail) tells someone. The backup is kept.
+            raise CommandError(
                 f"{made.documents_missing} files the database's documents name are not in "
-                "the documents storage, so their rows are in the backup without them "
-                "(deleted while the backup was taken, or lost before): run backups away "
-                "from the nightly jobs, and find out why if it happens again."
+                "the documents storage, so their rows are in the backup without them: "
+                "deleted while the backup was taken (run backups away from the nightly "
+                "jobs), lost before, or DOCUMENT_ROOT is not the app's. The backup is kept; "
+                "find out why before relying on it."
             )
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise CommandError(
+        "Stopped (SIGTERM) before the backup was finished: what it had written is removed.",
+        returncode=128 + signum,
+    )
+
+
+@contextmanager
+def _stopped_cleanly() -> Iterator[None]:
+    """SIGTERM (systemd's stop or timeout) ends Python without unwinding, which would
+    leave a ``.partial`` directory holding a dump of personal data: made an exception
+    instead, so backup_create removes it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
