@@ -118,6 +118,12 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
         [(following,)] = db.execute("SELECT referrals_reference_numbers(%s, 1)", [year]).fetchall()
         assert issued >= 3
         assert following > issued
+        # And only the app may call the functions that run as the owner.
+        public_may = db.execute(
+            "SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) acl"
+            " WHERE p.proname LIKE 'referrals\\_reference\\_%%' AND acl.grantee = 0"
+        ).fetchone()[0]
+        assert public_may == 0
 
 
 def test_a_database_that_is_not_empty_is_refused_unless_forced(data, fresh_database, tmp_path):
