@@ -16,6 +16,9 @@ and less on the append-only ones, exactly what the app does with them:
   append-only trigger with ``pgtrigger.ignore``); never update;
 - the migration ledger: read only.
 
+Sequences: USAGE and SELECT, never UPDATE (no ``setval``). Functions that run as the
+owner (``OWNER_FUNCTIONS``): EXECUTE, which no other role has.
+
 Tables made by later migrations are covered twice: the owner's default privileges
 (scripts/database-roles.sql) give the app row access the moment a table is created, and
 this step, run at the end of every ``migrate``, narrows the append-only ones again.
@@ -49,6 +52,11 @@ APPEND_ONLY_PRIVILEGES = {
 }
 HISTORY_PRIVILEGES = "SELECT, INSERT, DELETE"
 MIGRATIONS_TABLE = "django_migrations"
+# SECURITY DEFINER functions the app calls (by signature): contact references (ADR 0050).
+OWNER_FUNCTIONS = [
+    "referrals_reference_numbers(integer, integer)",
+    "referrals_reference_year_open(integer)",
+]
 
 
 def restricted_tables() -> dict[str, str]:
@@ -77,8 +85,20 @@ def app_privilege_statements(app_role: str, present: set[str]) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
         f"GRANT {ROW_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}",
+        # USAGE and SELECT only: without UPDATE no setval, so the app cannot move a
+        # year's reference numbering back (docs/adr/0050).
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
     ]
+    # The functions the app calls that run as the owner: its alone, where they exist (a
+    # backup from before them restores without them).
+    literal = "'" + app_role.replace("'", "''") + "'"
+    for function in OWNER_FUNCTIONS:
+        statements.append(
+            f"DO $$ BEGIN IF to_regprocedure('{function}') IS NOT NULL THEN"
+            f" REVOKE ALL ON FUNCTION {function} FROM PUBLIC;"
+            f" EXECUTE 'GRANT EXECUTE ON FUNCTION {function} TO ' || quote_ident({literal});"
+            " END IF; END $$"
+        )
     for table, privileges in restricted_tables().items():
         if table in present:
             statements.append(f"REVOKE ALL ON {_quoted(table)} FROM {role}")

@@ -31,6 +31,7 @@ from referrals.api_scopes import scope_required
 from referrals.api_voice import (
     ChildVoiceFields,
     ChildVoiceOutput,
+    children_of,
     voice_input,
     voice_problems,
     voices_of,
@@ -384,7 +385,7 @@ class ContactFieldsSerializer(serializers.Serializer):
     )
 
     def get_children(self, contact) -> int:
-        return len(contact.children)
+        return len(children_of(contact))
 
     @extend_schema_field(ChildVoiceOutput(many=True))
     def get_voices(self, contact) -> list[dict]:

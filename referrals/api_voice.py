@@ -91,6 +91,14 @@ class ChildVoiceOutput(serializers.Serializer):
     not_seen_reason = serializers.CharField()
 
 
+def children_of(contact) -> list:
+    """The contact's children, in the order sent: as intake has just saved them
+    (``Contact.recorded_subjects``) on the contact it returns, else read."""
+    if contact.recorded_subjects is None:
+        return contact.children
+    return [subject for subject in contact.recorded_subjects if subject.is_child]
+
+
 def voices_of(contact) -> list[dict]:
     """Each child's voice as the contact holds it, numbered as the children were sent."""
     return [
@@ -102,6 +110,6 @@ def voices_of(contact) -> list[dict]:
             "said": child.child_said,
             "not_seen_reason": child.child_not_seen_reason,
         }
-        for number, child in enumerate(contact.children, start=1)
+        for number, child in enumerate(children_of(contact), start=1)
         if child.child_seen is not None
     ]

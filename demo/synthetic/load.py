@@ -23,6 +23,7 @@ from demo.synthetic.tables import COLUMNS, DAY, MONTH_FACTOR, TABLES
 from demo.synthetic.world import world_load
 from frontdoor.london import LONDON
 from frontdoor.roles import Role
+from referrals.services import reference_numbers
 
 Progress = Callable[[str], None]
 CHUNK_CONTACTS = 20_000
@@ -253,7 +254,7 @@ def synthetic_generate(
         )
         existing_upns = {number for (number,) in cursor.fetchall()}
         per_day = _day_counts(rng, calendar, start_at, end_at, contacts)
-        references = _references_reserve(cursor, calendar, per_day)
+        references = _references_reserve(calendar, per_day)
         # Rebuilding an index costs its whole table: worth it when the load doubles it.
         dropped = _plain_indexes(cursor) if contacts >= existing else []
         for name, _ in dropped:
@@ -301,19 +302,16 @@ def synthetic_generate(
     return counts
 
 
-def _references_reserve(
-    cursor, calendar: Calendar, per_day: dict[int, int]
-) -> dict[int, list[int]]:
+def _references_reserve(calendar: Calendar, per_day: dict[int, int]) -> dict[int, list[int]]:
     """Take each year's reference numbers from the sequences the services draw from
-    (``referrals.services.next_references``), in order."""
+    (``referrals.services.intake.reference_numbers``), in order."""
     per_year: dict[int, int] = {}
     for day, count in per_day.items():
         year = (calendar.first + timedelta(day)).year
         per_year[year] = per_year.get(year, 0) + count
     numbers = {}
     for year, count in sorted(per_year.items()):
-        cursor.execute("SELECT referrals_reference_numbers(%s, %s)", [year, count])
-        numbers[year] = [number for (number,) in cursor.fetchall()]
+        numbers[year] = reference_numbers(year, count)
     return numbers
 
 

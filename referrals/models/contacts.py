@@ -246,6 +246,11 @@ class Contact(models.Model):
         labels = dict(ConcernCategory.choices)
         return [labels.get(value, value) for value in self.concern_categories]
 
+    # Not a column: the people intake has just saved on this contact, in order, set on
+    # the contact ``contact_submit`` returns (so its answer to the sender need not read
+    # them back). None on a contact read from the database.
+    recorded_subjects: list[ContactSubject] | None = None
+
     @property
     def children(self):
         return [s for s in self.subjects.all() if s.is_child]

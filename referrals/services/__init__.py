@@ -62,11 +62,12 @@ from referrals.services.inputs import (
 from referrals.services.intake import (
     ANONYMOUS_SOURCE_CODE,
     UNKNOWN_SOURCE_CODE,
-    MatchPlan,
     contact_submit,
     match_confirm,
     match_reject_all,
+    reference_numbers,
 )
+from referrals.services.intake_people import MatchPlan
 from referrals.services.merges import (
     MERGE_REASON_MIN_LENGTH,
     MergeRefused,
@@ -207,6 +208,7 @@ __all__ = [
     "police_notification_receive",
     "police_notification_record",
     "police_notifications_import",
+    "reference_numbers",
     "relationship_add",
     "relationship_change_kind",
     "relationship_confirm",

@@ -6,7 +6,7 @@ at intake and when a screener confirms or rejects the likely matches."""
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
@@ -36,6 +36,12 @@ from referrals.services.inputs import (
     ReferrerInput,
     SubjectInput,
 )
+from referrals.services.intake_people import (
+    MatchPlan,
+    _person_census_fill,
+    _person_from_subject,
+    contact_people_write,
+)
 from referrals.services.locks import contact_people_locked, people_locked
 from referrals.services.relationships import relationships_suggest
 
@@ -57,13 +63,34 @@ def _next_reference(year: int) -> str:
 
 def next_references(year: int, count: int) -> list[str]:
     """The year's next ``count`` references, in order: FD-2026-000001, FD-2026-000002, …
-    From the year's PostgreSQL sequence (docs/adr/0050): unique however many intakes
-    draw at once, and no intake waits for another's commit. A contact that is not
-    recorded after all leaves its number unused."""
+    Unique however many intakes draw at once, and no intake waits for another's
+    commit. A contact that is not recorded after all leaves its number unused."""
+    return [f"FD-{year}-{number:06d}" for number in reference_numbers(year, count)]
+
+
+def reference_numbers(year: int, count: int) -> list[int]:
+    """The year's next ``count`` reference numbers, in order, from its PostgreSQL
+    sequence (docs/adr/0050). The year's first draw makes that sequence first, on a
+    connection of its own that commits at once: made in the caller's transaction, it
+    would stay uncommitted until the caller's commit, and every other intake of the year
+    would wait for it."""
+    numbers = _numbers_drawn(year, count)
+    if not numbers:
+        opener = connection.copy()  # the same database and role, its own session
+        try:
+            with opener.cursor() as cursor:  # in autocommit
+                cursor.execute("SELECT referrals_reference_year_open(%s)", [year])
+        finally:
+            opener.close()
+        numbers = _numbers_drawn(year, count)
+    return numbers
+
+
+def _numbers_drawn(year: int, count: int) -> list[int]:
+    """None when the year has no sequence yet."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT referrals_reference_numbers(%s, %s)", [year, count])
-        numbers = [number for (number,) in cursor.fetchall()]
-    return [f"FD-{year}-{number:06d}" for number in numbers]
+        return [number for (number,) in cursor.fetchall()]
 
 
 def _referral_source(*, referrer_account: User | None, data: ContactInput) -> ReferralSource:
@@ -128,7 +155,9 @@ def contact_submit(
     idempotency_body_sha256: str = "",
     acknowledge: bool = True,
 ) -> tuple[Contact, bool]:
-    """Record a contact and match its people; return (contact, created).
+    """Record a contact and match its people; return (contact, created). A contact
+    just recorded carries its people as saved, in order, in ``recorded_subjects``
+    (a repeat's is None: read them).
     ``acknowledge`` false: the sender is told once for many (a force's file), not for
     this one (``CONTACT_RECEIVED``'s flag).
 
@@ -177,16 +206,14 @@ def contact_submit(
             Contact.objects.get(api_client=api_client, idempotency_key=idempotency_key),
             idempotency_body_sha256,
         )
-    # One NHS number is one person: a number given twice on one contact (the forms and
-    # the API refuse it; this guards every other caller) links both to the same record.
-    # The people in three statements however many (a force's file writes them so too).
-    from referrals.services.intake_batch import contact_people_write  # (which imports this)
-
+    # The people in three statements however many, as a force's file writes them. One
+    # NHS number is one person: a number given twice on one contact (the forms and the
+    # API refuse it; this guards every other caller) links both to the same record.
     kept = [(None, data, received_at, referrer, census, plans)]
     subjects = contact_people_write(kept, [contact])[contact.pk]
     # The people already linked to records: their relationships' first guesses.
     relationships_suggest(actor=actor, contact=contact, subjects=subjects)
-    _subjects_known(contact, subjects)
+    contact.recorded_subjects = subjects
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -197,15 +224,6 @@ def contact_submit(
     )
     events.publish(events.CONTACT_RECEIVED, contact=contact, acknowledge=acknowledge)
     return contact, True
-
-
-def _subjects_known(contact: Contact, subjects: list[ContactSubject]) -> None:
-    """Keep the people just saved on the contact as if prefetched, so its answer to the
-    sender (``contact.children``) does not read them back."""
-    known = contact.subjects.all()
-    known._result_cache = subjects
-    known._prefetch_done = True
-    contact._prefetched_objects_cache = {"subjects": known}
 
 
 def contact_row(
@@ -270,53 +288,6 @@ def _subject_census(subject: SubjectInput, received_at: datetime) -> tuple[str, 
     )
 
 
-def _person_census_fill(person: Person, subject: ContactSubject) -> None:
-    """Give a linked person record the census details it lacks from what this contact
-    says; what the record already holds (perhaps confirmed by a screener) stays."""
-    changed = []
-    if subject.ethnicity and not person.ethnicity:
-        person.ethnicity = subject.ethnicity
-        changed.append("ethnicity")
-    if subject.disabilities and not person.disabilities:
-        person.disabilities = list(subject.disabilities)
-        changed.append("disabilities")
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
-
-
-def _person_from_subject(subject: ContactSubject) -> Person:
-    person = person_row(subject)
-    person.save(force_insert=True)
-    return person
-
-
-def person_row(subject: ContactSubject) -> Person:
-    """A new person record for someone on a contact matching found no one for (not
-    yet saved)."""
-    return Person(
-        first_name=subject.first_name,
-        last_name=subject.last_name,
-        aliases=[subject.other_names] if subject.other_names else [],
-        date_of_birth=subject.date_of_birth,
-        expected_date_of_birth=subject.expected_date_of_birth,
-        sex=subject.sex,
-        nhs_number=subject.nhs_number,
-        unique_pupil_number=subject.unique_pupil_number,
-        address=subject.address,
-        postcode=subject.postcode,
-        ethnicity=subject.ethnicity,
-        disabilities=list(subject.disabilities),
-    )
-
-
-@dataclass(frozen=True)
-class MatchPlan:
-    """What matching found for one person on a new contact, before anything is written."""
-
-    person: Person | None = None  # the record with the same NHS number
-    candidates: tuple[matching.Candidate, ...] = ()
-
-
 def _match_find(subject: SubjectInput) -> MatchPlan:
     """Link by NHS number, or the likely matches a screener will confirm or reject
     (never linked without a person confirming them); neither: a new person record."""
@@ -353,42 +324,6 @@ def _plans_locked(plans: list[MatchPlan], subjects: list[SubjectInput]) -> list[
         plans = [_match_find(subjects[i]) if i in stale else plan for i, plan in enumerate(plans)]
     raise ContactRejected(
         "A person on this contact was being merged with another record: send it again."
-    )
-
-
-def subject_row(
-    *,
-    contact: Contact,
-    position: int,
-    given: SubjectInput,
-    ethnicity: str = "",
-    disabilities: list[str] | None = None,
-) -> ContactSubject:
-    """Someone on a contact as the referrer gave them (not yet saved, nor matched)."""
-    return ContactSubject(
-        contact=contact,
-        position=position,
-        role=given.role,
-        relationship_to_children=given.relationship_to_children,
-        first_name=given.first_name.strip(),
-        last_name=given.last_name.strip(),
-        other_names=given.other_names.strip(),
-        date_of_birth=given.date_of_birth,
-        expected_date_of_birth=given.expected_date_of_birth,
-        sex=given.sex,
-        nhs_number=given.nhs_number,
-        unique_pupil_number=given.unique_pupil_number,
-        address=given.address,
-        postcode=given.postcode,
-        ethnicity=ethnicity,
-        disabilities=disabilities or [],
-        child_seen=given.child_seen,
-        child_seen_on=given.child_seen_on if given.child_seen else None,
-        child_seen_by=given.child_seen_by.strip() if given.child_seen else "",
-        child_said=given.child_said.strip() if given.child_seen else "",
-        child_not_seen_reason=given.child_not_seen_reason.strip()
-        if given.child_seen is False
-        else "",
     )
 
 

@@ -21,22 +21,19 @@ from django.utils import timezone
 from frontdoor import events
 from frontdoor.audit import audit_records
 from frontdoor.models import AuditEvent, User
-from referrals.models import Contact, ContactSubject, MatchCandidate, Person
+from referrals.models import Contact, ContactSubject
 from referrals.services.inputs import ContactInput, ContactRejected, ReferrerInput
 from referrals.services.intake import (
-    MatchPlan,
     _check,
     _from_account,
     _match_find,
-    _person_census_fill,
     _plans_locked,
     _referral_source,
     _subject_census,
     contact_row,
     next_references,
-    person_row,
-    subject_row,
 )
+from referrals.services.intake_people import contact_people_write
 from referrals.services.relationships import relationships_suggest_many
 
 
@@ -174,63 +171,3 @@ def _submit(
     for contact, entry in zip(contacts, kept, strict=True):
         events.publish(events.CONTACT_RECEIVED, contact=contact, acknowledge=acknowledge)
         results[entry[0]] = Submitted(contact, people[contact.pk])
-
-
-def contact_people_write(kept: list, contacts: list[Contact]) -> dict[int, list[ContactSubject]]:
-    """Every contact's people, linked by NHS number, given a new record, or left for a
-    screener with their likely matches: three inserts for the batch."""
-    subjects: list[ContactSubject] = []
-    plans: list[MatchPlan] = []
-    # A later person with the NHS number of one given a new record just now: that record.
-    twins: dict[int, ContactSubject] = {}
-    for contact, (_, item, _, _, census, contact_plans) in zip(contacts, kept, strict=True):
-        # One NHS number is one person, as contact_submit links it.
-        by_nhs_number: dict[str, Person] = {}
-        first_new: dict[str, ContactSubject] = {}
-        for position, (given, plan, (ethnicity, disabilities)) in enumerate(
-            zip(item.subjects, contact_plans, census, strict=True)
-        ):
-            if plan.person is None and given.nhs_number in by_nhs_number:
-                plan = MatchPlan(person=by_nhs_number[given.nhs_number])
-            subject = subject_row(
-                contact=contact,
-                position=position,
-                given=given,
-                ethnicity=ethnicity,
-                disabilities=disabilities,
-            )
-            if plan.person is not None:
-                subject.person = plan.person
-                subject.match_status = ContactSubject.MatchStatus.NHS_NUMBER
-                _person_census_fill(plan.person, subject)
-                if given.nhs_number:
-                    by_nhs_number.setdefault(given.nhs_number, plan.person)
-            elif given.nhs_number in first_new:
-                twins[len(subjects)] = first_new[given.nhs_number]
-                plan = MatchPlan()
-            elif given.nhs_number and not plan.candidates:
-                first_new[given.nhs_number] = subject
-            subjects.append(subject)
-            plans.append(plan)
-    new = [
-        (subject, person_row(subject))
-        for index, (subject, plan) in enumerate(zip(subjects, plans, strict=True))
-        if plan.person is None and not plan.candidates and index not in twins
-    ]
-    Person.objects.bulk_create(person for _, person in new)
-    for subject, person in new:
-        subject.person, subject.match_status = person, ContactSubject.MatchStatus.NEW_PERSON
-    for index, first in twins.items():
-        subjects[index].person = first.person
-        subjects[index].match_status = ContactSubject.MatchStatus.NHS_NUMBER
-        _person_census_fill(first.person, subjects[index])
-    ContactSubject.objects.bulk_create(subjects)
-    MatchCandidate.objects.bulk_create(
-        MatchCandidate(subject=subject, person_id=c.person_id, score=c.score, reasons=c.reasons)
-        for subject, plan in zip(subjects, plans, strict=True)
-        for c in plan.candidates
-    )
-    on: dict[int, list[ContactSubject]] = defaultdict(list)
-    for subject in subjects:
-        on[subject.contact_id].append(subject)
-    return on

@@ -107,6 +107,23 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(
         ):
             with pytest.raises(errors.InsufficientPrivilege):
                 db.execute(statement)
+        # Each year's reference sequence comes back where it was (pg_dump carries its
+        # position): the restored app's next contact has a reference none has yet.
+        year = timezone.localdate().year
+        issued = db.execute(
+            "SELECT max(substring(reference from 9)::integer) FROM referrals_contact"
+            " WHERE reference LIKE %s",
+            [f"FD-{year}-%"],
+        ).fetchone()[0]
+        [(following,)] = db.execute("SELECT referrals_reference_numbers(%s, 1)", [year]).fetchall()
+        assert issued >= 3
+        assert following > issued
+        # And only the app may call the functions that run as the owner.
+        public_may = db.execute(
+            "SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) acl"
+            " WHERE p.proname LIKE 'referrals\\_reference\\_%%' AND acl.grantee = 0"
+        ).fetchone()[0]
+        assert public_may == 0
 
 
 def test_a_database_that_is_not_empty_is_refused_unless_forced(data, fresh_database, tmp_path):

@@ -1,6 +1,8 @@
 """The partner API, through HTTP, against real PostgreSQL."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -56,6 +58,24 @@ def test_partner_submits_a_contact_and_reads_it_back(partner, feed_account):
     detail = partner.get(reverse("api-contact-detail", args=[body["reference"]]))
     assert detail.status_code == 200
     assert detail.json()["reference"] == body["reference"]
+
+
+def test_the_answer_to_a_submission_reads_none_of_its_people_back(partner):
+    """Intake hands the answer the people it has just saved (``recorded_subjects``); a
+    repeat of the submission reads them."""
+    with CaptureQueriesContext(connection) as queries:
+        response = post(partner, VALID, key="counted")
+    again = post(partner, VALID, key="counted")
+
+    assert (response.status_code, again.status_code) == (201, 200)
+    assert response.json()["children"] == again.json()["children"] == 2
+    assert response.json()["voices"] == again.json()["voices"]
+    read_back = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and '"referrals_contactsubject"' in query["sql"]
+    ]
+    assert read_back == []
 
 
 def test_a_retried_submission_never_creates_a_duplicate(partner):
