@@ -319,6 +319,18 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:300]
 
 
+def measured_in_turn(add, key: str, label: str, measure) -> None:
+    """``add`` each figure ``measure`` makes: one, a list, or a generator measuring as it
+    is read. If it fails part-way, the figures made so far stand and a failed row with
+    its reason follows them."""
+    try:
+        produced = measure()
+        for result in [produced] if isinstance(produced, Result) else produced:
+            add(result)
+    except (Exception, SystemExit) as error:  # recorded as failed, never hidden
+        add(Result.failed(key, label, _reason(error)))
+
+
 def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]:
     """Every measure, or the floor and the groups named in ``only`` (see MEASURE_GROUPS).
     A measure that fails is recorded as failed with its reason and the run goes on, so
@@ -337,13 +349,7 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
         )
 
     def attempt(key: str, label: str, measure) -> None:
-        try:
-            produced = measure()
-        except (Exception, SystemExit) as error:  # recorded as failed, never hidden
-            add(Result.failed(key, label, _reason(error)))
-            return
-        for result in produced if isinstance(produced, list) else [produced]:
-            add(result)
+        measured_in_turn(add, key, label, measure)
 
     def wanted(group: str) -> bool:
         return not only or group in only

@@ -250,3 +250,26 @@ def test_a_second_run_the_same_day_is_added_to_the_days_file(tmp_path):
     text = out.read_text()
     assert text.index("first") < text.index("second")
     assert text.count("# Benchmarks") == 2
+
+
+def test_figures_measured_before_a_failure_stand_beside_it():
+    """A measure may make its figures as they are read (the events pair does): one
+    made before the other fails is kept, and the failure follows it with its reason."""
+
+    def feed_then_stuck():
+        yield _result("events_feed", [3.0, 4.0])
+        raise SystemExit("Events: not all delivered")
+
+    added = []
+    measures.measured_in_turn(added.append, "events_feed", "Events", feed_then_stuck)
+    measures.measured_in_turn(
+        added.append, "matching", "Matching", lambda: _result("matching", [1.0])
+    )
+    measures.measured_in_turn(added.append, "police", "Police", lambda: [_result("x", [2.0])])
+
+    assert [(r.key, r.failure) for r in added] == [
+        ("events_feed", None),
+        ("events_feed", "Events: not all delivered"),
+        ("matching", None),
+        ("x", None),
+    ]
