@@ -21,24 +21,10 @@ from frontdoor.backups import MANIFEST
 from frontdoor.roles import Role
 from referrals import services as referral_services
 from tests.factories import UserFactory, referral_contact
-from tests.support.documents import own_clamd, small_pdf
+from tests.support.documents import small_pdf
 from tests.support.waiting import wait_until
 
 CHILD_SURNAME = "Harrison"  # the factories' child and parent
-
-
-@pytest.fixture(scope="module")
-def module_clamd():
-    with own_clamd() as clamd:
-        yield clamd
-
-
-@pytest.fixture
-def clamd(module_clamd, settings):
-    settings.CLAMD_SOCKET = str(module_clamd.socket)
-    settings.CLAMD_HOST = ""
-    settings.CLAMD_EMBEDDED = False
-    return module_clamd
 
 
 def connect(name: str, user: str | None = None) -> psycopg.Connection:

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from frontdoor import embedded_clamd
 
 EICAR = embedded_clamd.EICAR
@@ -76,3 +78,19 @@ def own_clamd() -> Iterator[OwnClamd]:
             yield clamd
         finally:
             clamd.stop()
+
+
+@pytest.fixture(scope="module")
+def module_clamd():
+    """A clamd of the module's own, shared by its tests; a test that stops it starts its own."""
+    with own_clamd() as clamd:
+        yield clamd
+
+
+@pytest.fixture
+def clamd(module_clamd, settings):
+    """Point the app at the module's clamd for this test."""
+    settings.CLAMD_SOCKET = str(module_clamd.socket)
+    settings.CLAMD_HOST = ""
+    settings.CLAMD_EMBEDDED = False
+    return module_clamd
