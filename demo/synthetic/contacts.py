@@ -137,7 +137,6 @@ class ContactMixin:
             # A child's case is still open: the allocated worker takes the new worry,
             # and no second CIN episode opens while the first runs (DfE rules 8815-8820).
             route = Route.ALREADY_OPEN
-        re_referral = self._re_referral(family, day) if known else False
         categories = self._concern_categories(route)
         need = self._primary_need(route, categories, family)
         contact_id = self._id("referrals_contact")
@@ -169,6 +168,9 @@ class ContactMixin:
             seen_by=", ".join(part for part in (referrer.name, referrer.role) if part)
             or "The referrer",
         )
+        # Only the children on this contact count: a large household's later contacts
+        # name some of its children, not all.
+        re_referral = known and self._re_referral([member for _, _, member in children], day)
         self._screening(contact_id, route, status, screener, plan, complex_)
         self._checks(contact_id, screener, plan)
         standing = self._decisions(
@@ -388,13 +390,13 @@ class ContactMixin:
             referrer.address = (Notice.Channel.EMAIL, referrer.email)
         return channel, referrer
 
-    def _re_referral(self, family, day: int) -> bool:
+    def _re_referral(self, children: list, day: int) -> bool:
         """As screening.services records it: a child on the contact had a referral
         received on or after the same date a year before."""
         today = self.cal.date_of(day)
         year_ago = one_year_before(today)
         since = max((year_ago - self.cal.first).days, 0)  # -1: never referred
-        return any(child.referred_on >= since for child in family.children)
+        return any(child.referred_on >= since for child in children)
 
     def _primary_need(self, route: str, categories: list[str], family) -> str:
         """The CIN census primary need a referral to social care records."""
