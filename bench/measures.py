@@ -354,6 +354,10 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
     def wanted(group: str) -> bool:
         return not only or group in only
 
+    # An earlier run that stopped part-way may have left its contacts open.
+    left_open = close_intake_contacts() + measures_police.close_imported_contacts()
+    if left_open:
+        print(f"  closed {left_open:,} contacts an earlier run left open", flush=True)
     add(floor(repeats))
     if wanted("queue"):
         attempt("queue_page", "Screener queue page", lambda: queue_page(repeats))
@@ -387,7 +391,12 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
             "Bulk triage of police notifications",
             lambda: measures_police.bulk_triage(repeats),
         )
-        attempt("police_import", "Import of police notifications", measures_police.police_import)
+        try:
+            attempt(
+                "police_import", "Import of police notifications", measures_police.police_import
+            )
+        finally:
+            measures_police.close_imported_contacts()
     if wanted("today"):
         attempt("today_page", "Today page", lambda: measures_today.today_pages(repeats))
         attempt("queue_poll", "Polls of live pages", lambda: measures_today.polls(repeats))

@@ -222,6 +222,14 @@ def test_the_police_measures_run(settings, police_member, celery_worker):
     assert imported.rate > 0
     assert imported.key in __import__("bench.report").report.TARGETS
 
+    # Left open, each run's 200 (5,000 in a real run) would swell the next run's queue.
+    from referrals.models import OPEN_STATUSES, Contact
+
+    open_before = Contact.objects.filter(status__in=OPEN_STATUSES).count()
+    assert open_before >= 200
+    assert measures_police.close_imported_contacts() == open_before
+    assert not Contact.objects.filter(status__in=OPEN_STATUSES).exists()
+
 
 @pytest.mark.django_db
 def test_a_failing_measure_is_recorded_with_its_reason_and_the_run_goes_on(bench_urls, screener):
