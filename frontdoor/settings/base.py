@@ -214,7 +214,7 @@ def celery_broker_url(redis_url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "frontdoor.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "frontdoor",
         # An unreachable Redis must answer quickly: the rate limit then counts in memory

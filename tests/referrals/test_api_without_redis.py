@@ -8,6 +8,7 @@ import copy
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -28,7 +29,7 @@ def nowhere_cache(tmp_path):
     """The cache pointed at a Unix socket nothing listens on: Redis unreachable."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "frontdoor.cache.RedisCache",
             "LOCATION": f"unix://{tmp_path}/no-redis-here.sock",
             "KEY_PREFIX": "frontdoor-test",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -99,8 +100,12 @@ def test_intake_works_with_the_projects_redis_stopped(client, screener):
         answers["form"] = client.post(reverse("referrals:staff-form"), form)
         answers["check"] = client.post(reverse("referrals:staff-check"))
 
+    assert submit(api, "redis-up").status_code == 201  # the process's Redis client is made
     restart_embedded_redis(down_while=while_down)
     assert answers["api"].status_code == 201
     assert answers["form"].status_code == 302, answers["form"].content[:500]
     assert answers["check"].status_code == 302
-    assert Contact.objects.count() == 2
+    assert Contact.objects.count() == 3
+    # The client the process keeps (frontdoor/cache.py) reconnects once Redis is back.
+    cache.set("redis-back", "yes")
+    assert cache.get("redis-back") == "yes"
