@@ -40,4 +40,4 @@ RUN SECRET_KEY=collectstatic-only-$(head -c 48 /dev/urandom | od -An -tx1 | tr -
 RUN mkdir -p /data/documents && chown frontdoor /data/documents
 USER frontdoor
 EXPOSE 8000
-CMD ["gunicorn", "frontdoor.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:frontdoor.gunicorn_config", "frontdoor.wsgi"]

@@ -39,6 +39,8 @@ def gunicorn(*, workers: int, threads: int, env: dict[str, str]):
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:frontdoor.gunicorn_config",
             "frontdoor.wsgi",
             "--bind",
             f"127.0.0.1:{port}",

@@ -265,3 +265,38 @@ def test_a_decision_audit_share_the_samples_cannot_keep_refuses_to_start(percent
     result = run_manage("check", env_overrides={"DECISION_AUDIT_SAMPLE_PERCENT": percent})
     assert result.returncode != 0
     assert "DECISION_AUDIT_SAMPLE_PERCENT must be from 0.01 to 100" in result.stderr
+
+
+GUNICORN_CONFIG = ("-c", "python:frontdoor.gunicorn_config")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "workers", "threads"),
+    [({}, os.cpu_count(), 4), ({"WEB_WORKERS": "3", "WEB_THREADS": "8"}, 3, 8)],
+)
+def test_gunicorn_runs_a_threaded_worker_per_core_unless_told_otherwise(
+    overrides, workers, threads
+):
+    """As the Dockerfile and docker-compose start it (docs/adr/0053)."""
+    env = {**os.environ, **overrides}
+    for name in ("WEB_WORKERS", "WEB_THREADS"):
+        if name not in overrides:
+            env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", *GUNICORN_CONFIG, "frontdoor.wsgi"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    settings = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    )
+    assert settings["worker_class"] == "gthread"
+    assert settings["workers"] == str(workers)
+    assert settings["threads"] == str(threads)
+    assert "gunicorn_config" in Path(PROJECT_DIR / "Dockerfile").read_text()
+    assert "gunicorn_config" in Path(PROJECT_DIR / "docker-compose.yml").read_text()
