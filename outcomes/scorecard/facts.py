@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, F, Q, When
 from django.db.models.expressions import RawSQL
 
 from frontdoor.london import london_date, one_year_before, start_of
@@ -30,7 +30,7 @@ from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
 from outcomes.scorecard.came_back import came_back
-from referrals.models import FRONT_DOOR, Contact, ContactSubject, ContactWithdrawal
+from referrals.models import FRONT_DOOR, Contact, ContactSubject
 from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
@@ -233,37 +233,88 @@ class Facts:
     came_back: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
-def _linked_lookback(start: date, end: date, window_start: datetime) -> Q:
-    """Contacts in the year before ``start`` about a child (a person record) on a
-    contact from ``start`` to ``end``: all a re-referral in the span looks back at."""
+def _linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[int]):
+    """The ids of the contacts a span's figures read (``linked_only``): those received
+    in it, and of the year before, those about a child (a person record) on one of
+    them (re-referrals look back at them), decided in the span (route share) or with a
+    school's notice due in it; and ``extra_ids``. One UNION, so PostgreSQL reads each
+    by its own index rather than testing every contact against each list under OR."""
+    span = {"gte": start_of(start), "lt": start_of(end)}
+    before = {"gte": window_start, "lt": start_of(start)}
     span_persons = ContactSubject.objects.filter(
-        contact__received_at__gte=start_of(start),
-        contact__received_at__lt=start_of(end),
+        contact__received_at__gte=span["gte"],
+        contact__received_at__lt=span["lt"],
         role__in=ContactSubject.CHILD_ROLES,
         person__isnull=False,
     ).values("person_id")
-    span = {"gte": start_of(start), "lt": start_of(end)}
-    return (
-        Q(
-            pk__in=ContactSubject.objects.filter(
-                person_id__in=span_persons,
-                role__in=ContactSubject.CHILD_ROLES,
-                contact__received_at__gte=window_start,
-                contact__received_at__lt=start_of(start),
-            ).values("contact_id")
+    received = Contact.objects.filter(received_at__gte=span["gte"], received_at__lt=span["lt"])
+    about_them = ContactSubject.objects.filter(
+        person_id__in=span_persons,
+        role__in=ContactSubject.CHILD_ROLES,
+        contact__received_at__gte=before["gte"],
+        contact__received_at__lt=before["lt"],
+    )
+    decided = Decision.objects.filter(
+        decided_at__gte=span["gte"],
+        decided_at__lt=span["lt"],
+        contact__received_at__gte=before["gte"],
+        contact__received_at__lt=before["lt"],
+    )
+    notices = EncompassNotice.objects.filter(
+        due_at__gte=span["gte"],
+        due_at__lt=span["lt"],
+        contact__received_at__gte=before["gte"],
+        contact__received_at__lt=before["lt"],
+    )
+    extra = Contact.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(extra_ids),)))
+    return received.values("pk").union(
+        about_them.values("contact_id"),
+        decided.values("contact_id"),
+        notices.values("contact_id"),
+        extra.values("pk"),
+        all=True,
+    )
+
+
+def _outcome_rows(start: date, end: date, as_at: datetime, linked_only: bool) -> list[tuple]:
+    """(contact, child, event, day, assessment outcome, contact received at) of the
+    downstream outcomes a span's figures read, each child's in order of the day (then
+    as recorded): those on contacts received from a year before ``start`` up to
+    ``end``, or in that time; ``linked_only``, only those on the span's own contacts,
+    or on a contact with an outcome in the span (whose earlier ones decide which is
+    its first): no others reach its figures."""
+    window_start = start_of(one_year_before(start))
+    window_end = start_of(end)
+    recorded = DownstreamOutcome.objects.filter(recorded_at__lte=as_at)
+    counted = recorded.filter(
+        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
+        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
+    )
+    fields = (
+        "contact_id",
+        "subject_id",
+        "event",
+        "occurred_on",
+        "assessment_outcome",
+        "contact__received_at",
+        "pk",
+    )
+    if not linked_only:
+        return [
+            row[:6]
+            for row in counted.order_by("contact_id", "occurred_on", "pk").values_list(*fields)
+        ]
+    # Two queries, each by its own index (under OR, PostgreSQL reads both tables whole).
+    own = recorded.filter(
+        contact__received_at__gte=start_of(start), contact__received_at__lt=window_end
+    )
+    in_span = counted.filter(
+        contact_id__in=recorded.filter(occurred_on__gte=start, occurred_on__lt=end).values(
+            "contact_id"
         )
-        # Decided in the span (route share), or with a school's notice due in it.
-        | Q(
-            pk__in=Decision.objects.filter(
-                decided_at__gte=span["gte"], decided_at__lt=span["lt"]
-            ).values("contact_id")
-        )
-        | Q(
-            pk__in=EncompassNotice.objects.filter(
-                due_at__gte=span["gte"], due_at__lt=span["lt"]
-            ).values("contact_id")
-        )
-    ) & Q(received_at__gte=window_start, received_at__lt=start_of(start))
+    )
+    rows = {row[6]: row for query in (own, in_span) for row in query.values_list(*fields)}
+    return [row[:6] for row in sorted(rows.values(), key=lambda row: (row[0], row[3], row[6]))]
 
 
 def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = False) -> Facts:
@@ -290,37 +341,7 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
     ``start`` on read (kept months, docs/adr/0049), not the year before's own."""
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
-    in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
-    if linked_only:
-        in_window = Q(
-            received_at__gte=start_of(start), received_at__lt=window_end, created_at__lte=as_at
-        ) | (Q(created_at__lte=as_at) & _linked_lookback(start, end, window_start))
-
-    outcomes_counted = DownstreamOutcome.objects.filter(recorded_at__lte=as_at).filter(
-        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
-        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
-    )
-    if linked_only:
-        # Those on the span's contacts, or on a contact with an outcome in the span
-        # (whose earlier ones decide which is its first): no others reach its figures.
-        outcomes_counted = outcomes_counted.filter(
-            Q(contact__received_at__gte=start_of(start), contact__received_at__lt=window_end)
-            | Q(
-                contact_id__in=DownstreamOutcome.objects.filter(
-                    recorded_at__lte=as_at, occurred_on__gte=start, occurred_on__lt=end
-                ).values("contact_id")
-            )
-        )
-    outcome_rows = list(
-        outcomes_counted.values_list(
-            "contact_id",
-            "subject_id",
-            "event",
-            "occurred_on",
-            "assessment_outcome",
-            "contact__received_at",
-        )
-    )
+    outcome_rows = _outcome_rows(start, end, as_at, linked_only)
     # Outcomes in the window can belong to a referral received before it.
     extra_ids = {
         row[0]
@@ -328,7 +349,16 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
         if row[5] < (start_of(start) if linked_only else window_start)
     }
     # A specialist pathway's contact is counted apart, never here (docs/adr/0046).
-    contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
+    if linked_only:
+        contact_filter = (
+            Q(pk__in=_linked_ids(start, end, window_start, extra_ids), created_at__lte=as_at)
+            & FRONT_DOOR
+        )
+    else:
+        in_window = Q(
+            received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at
+        )
+        contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
     related_filter = Q(
         contact__received_at__gte=window_start,
         contact__received_at__lt=window_end,
@@ -345,10 +375,13 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
             first_decided_at=standing.decided_at_for(),
             standing_route=standing.route_for(),
             standing_service=standing.latest_for("service_id"),
-            withdrawn_at=Subquery(
-                ContactWithdrawal.objects.filter(
-                    contact=OuterRef("pk"), withdrawn_at__lte=as_at
-                ).values("withdrawn_at")[:1]
+            # A join, not a subquery per contact: with so few withdrawals PostgreSQL
+            # reads their table whole for each contact otherwise.
+            withdrawn_at=Case(
+                When(
+                    withdrawal__withdrawn_at__lte=as_at,
+                    then=F("withdrawal__withdrawn_at"),
+                )
             ),
         )
         .order_by("pk")
