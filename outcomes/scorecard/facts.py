@@ -29,7 +29,9 @@ from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice
+from outcomes.scorecard import fact_queries
 from outcomes.scorecard.came_back import came_back
+from outcomes.scorecard.fact_queries import EVERYTHING, Needs, agency_q
 from referrals.models import FRONT_DOOR, Contact, ContactSubject
 from screening.models import AgencyCheck, Decision
 
@@ -233,91 +235,14 @@ class Facts:
     came_back: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
-def _linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[int]):
-    """The ids of the contacts a span's figures read (``linked_only``): those received
-    in it, and of the year before, those about a child (a person record) on one of
-    them (re-referrals look back at them), decided in the span (route share) or with a
-    school's notice due in it; and ``extra_ids``. One UNION, so PostgreSQL reads each
-    by its own index rather than testing every contact against each list under OR."""
-    span = {"gte": start_of(start), "lt": start_of(end)}
-    before = {"gte": window_start, "lt": start_of(start)}
-    span_persons = ContactSubject.objects.filter(
-        contact__received_at__gte=span["gte"],
-        contact__received_at__lt=span["lt"],
-        role__in=ContactSubject.CHILD_ROLES,
-        person__isnull=False,
-    ).values("person_id")
-    received = Contact.objects.filter(received_at__gte=span["gte"], received_at__lt=span["lt"])
-    about_them = ContactSubject.objects.filter(
-        person_id__in=span_persons,
-        role__in=ContactSubject.CHILD_ROLES,
-        contact__received_at__gte=before["gte"],
-        contact__received_at__lt=before["lt"],
-    )
-    decided = Decision.objects.filter(
-        decided_at__gte=span["gte"],
-        decided_at__lt=span["lt"],
-        contact__received_at__gte=before["gte"],
-        contact__received_at__lt=before["lt"],
-    )
-    notices = EncompassNotice.objects.filter(
-        due_at__gte=span["gte"],
-        due_at__lt=span["lt"],
-        contact__received_at__gte=before["gte"],
-        contact__received_at__lt=before["lt"],
-    )
-    extra = Contact.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(extra_ids),)))
-    return received.values("pk").union(
-        about_them.values("contact_id"),
-        decided.values("contact_id"),
-        notices.values("contact_id"),
-        extra.values("pk"),
-        all=True,
-    )
-
-
-def _outcome_rows(start: date, end: date, as_at: datetime, linked_only: bool) -> list[tuple]:
-    """(contact, child, event, day, assessment outcome, contact received at) of the
-    downstream outcomes a span's figures read, each child's in order of the day (then
-    as recorded): those on contacts received from a year before ``start`` up to
-    ``end``, or in that time; ``linked_only``, only those on the span's own contacts,
-    or on a contact with an outcome in the span (whose earlier ones decide which is
-    its first): no others reach its figures."""
-    window_start = start_of(one_year_before(start))
-    window_end = start_of(end)
-    recorded = DownstreamOutcome.objects.filter(recorded_at__lte=as_at)
-    counted = recorded.filter(
-        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
-        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
-    )
-    fields = (
-        "contact_id",
-        "subject_id",
-        "event",
-        "occurred_on",
-        "assessment_outcome",
-        "contact__received_at",
-        "pk",
-    )
-    if not linked_only:
-        return [
-            row[:6]
-            for row in counted.order_by("contact_id", "occurred_on", "pk").values_list(*fields)
-        ]
-    # Two queries, each by its own index (under OR, PostgreSQL reads both tables whole).
-    own = recorded.filter(
-        contact__received_at__gte=start_of(start), contact__received_at__lt=window_end
-    )
-    in_span = counted.filter(
-        contact_id__in=recorded.filter(occurred_on__gte=start, occurred_on__lt=end).values(
-            "contact_id"
-        )
-    )
-    rows = {row[6]: row for query in (own, in_span) for row in query.values_list(*fields)}
-    return [row[:6] for row in sorted(rows.values(), key=lambda row: (row[0], row[3], row[6]))]
-
-
-def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = False) -> Facts:
+def load_facts(
+    *,
+    start: date,
+    end: date,
+    as_at: datetime,
+    linked_only: bool = False,
+    needs: Needs = EVERYTHING,
+) -> Facts:
     """See ``_load_facts``. Its lists of ids under OR (contacts linked to the span, with
     an outcome in it) are hashed only if they fit in the session's work_mem; past it
     PostgreSQL scans the whole list for every row, minutes at a million contacts. The
@@ -327,10 +252,12 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.SCORECARD_WORK_MEM])
-        return _load_facts(start=start, end=end, as_at=as_at, linked_only=linked_only)
+        return _load_facts(start=start, end=end, as_at=as_at, linked_only=linked_only, needs=needs)
 
 
-def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -> Facts:
+def _load_facts(
+    *, start: date, end: date, as_at: datetime, linked_only: bool, needs: Needs
+) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals look back over), their children, decisions and downstream
     outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
@@ -338,10 +265,13 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
 
     ``linked_only``: of the year before, only the contacts about the span's children
     and those with outcomes loaded, which is all that the figures of months from
-    ``start`` on read (kept months, docs/adr/0049), not the year before's own."""
+    ``start`` on read (kept months, docs/adr/0049), not the year before's own; and
+    with ``needs`` (linked only), only what a figure reads (``fact_queries.Needs``)."""
+    if not linked_only and needs != EVERYTHING:
+        raise ValueError("A fresh count loads everything.")
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
-    outcome_rows = _outcome_rows(start, end, as_at, linked_only)
+    outcome_rows = fact_queries.outcome_rows(start, end, as_at, linked_only, needs)
     # Outcomes in the window can belong to a referral received before it.
     extra_ids = {
         row[0]
@@ -351,7 +281,10 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
     # A specialist pathway's contact is counted apart, never here (docs/adr/0046).
     if linked_only:
         contact_filter = (
-            Q(pk__in=_linked_ids(start, end, window_start, extra_ids), created_at__lte=as_at)
+            Q(
+                pk__in=fact_queries.linked_ids(start, end, window_start, extra_ids, needs),
+                created_at__lte=as_at,
+            )
             & FRONT_DOOR
         )
     else:
@@ -417,14 +350,14 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
         loaded = RawSQL("SELECT unnest(%s::bigint[])", (list(contacts),))
         related_filter = Q(contact_id__in=loaded)
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)
-    for contact_id, subject_id, person_id in (
-        ContactSubject.objects.filter(
-            related_filter,
-            role__in=ContactSubject.CHILD_ROLES,
+    children = ContactSubject.objects.none()
+    if needs.children:
+        children = ContactSubject.objects.filter(
+            related_filter, role__in=ContactSubject.CHILD_ROLES
         )
-        .order_by("contact_id", "position", "pk")
-        .values_list("contact_id", "pk", "person_id")
-    ):
+    for contact_id, subject_id, person_id in children.order_by(
+        "contact_id", "position", "pk"
+    ).values_list("contact_id", "pk", "person_id"):
         fact = contacts.get(contact_id)
         if fact is None:
             continue
@@ -439,7 +372,10 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
     # recorded at as_at: one asked later is not counted yet.
     checks = [
         CheckFact(contact_id, london_date(asked_at), basis, agency_id)
-        for contact_id, asked_at, basis, agency_id in AgencyCheck.objects.filter(
+        for contact_id, asked_at, basis, agency_id in _or_none(
+            AgencyCheck.objects.filter(agency_q(needs.agency, "contact__")), needs.checks
+        )
+        .filter(
             # Only the span's are counted (kept months read no others).
             requested_at__gte=start_of(start) if linked_only else window_start,
             requested_at__lt=window_end,
@@ -451,9 +387,10 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
     # Schools' notices due in the period (not those a screener found no school for).
     encompass = [
         EncompassFact(contact_id, subject_id, london_date(due_at), due_at, sent)
-        for contact_id, subject_id, due_at, sent in EncompassNotice.objects.filter(
-            due_at__gte=start_of(start), due_at__lt=window_end, created_at__lte=as_at
+        for contact_id, subject_id, due_at, sent in _or_none(
+            EncompassNotice.objects.filter(agency_q(needs.agency, "contact__")), needs.notices
         )
+        .filter(due_at__gte=start_of(start), due_at__lt=window_end, created_at__lte=as_at)
         .exclude(state=EncompassNotice.State.NOT_SENT)
         .annotate(sent=Case(When(notice__sent_at__lte=as_at, then=F("notice__sent_at"))))
         .order_by("due_at", "pk")
@@ -466,5 +403,9 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
         contacts_by_child=dict(contacts_by_child),
         checks=checks,
         encompass=encompass,
-        came_back=came_back(start=start, end=end, as_at=as_at),
+        came_back=came_back(start=start, end=end, as_at=as_at) if needs.came_back else {},
     )
+
+
+def _or_none(queryset, wanted: bool):
+    return queryset if wanted else queryset.none()

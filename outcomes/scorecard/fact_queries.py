@@ -1,0 +1,149 @@
+"""The queries behind the scorecard's narrower load of facts (``load_facts(linked_only=
+True)``, docs/adr/0049): a span's own contacts and only what its figures read of the
+year before, and for a figure's drill-down only what that figure reads (``Needs``).
+
+Each list of contacts is its own SELECT under one UNION (or its own query), so
+PostgreSQL reads each by its own index: under OR it reads whole tables, a second or
+more at a million contacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from frontdoor.london import one_year_before, start_of
+from outcomes.models import DownstreamOutcome, EncompassNotice
+from referrals.models import Contact, ContactSubject
+from screening.models import Decision
+
+NO_AGENCY = "none"  # an agency key: the public and anonymous (no source agency)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What of the facts the figures asked for read. Everything (the default) for a
+    scorecard; a figure's drill-down loads only what its own figure reads
+    (``measures.needs_of``), and, where nothing it counts looks at other agencies'
+    contacts, only its agency's (``agency``: an agency's id, or ``NO_AGENCY``)."""
+
+    children: bool = True  # the children on each contact
+    lookback: bool = True  # the year before's contacts about the span's children
+    decided: bool = True  # the year before's contacts decided in the span
+    notices: bool = True  # schools' notices due in the span, and their contacts
+    outcomes: bool = True  # downstream outcomes, and the contacts they are on
+    checks: bool = True  # multi-agency checks asked in the span
+    came_back: bool = True  # which children came back in the year after
+    agency: str = ""  # "": every agency's contacts
+
+
+EVERYTHING = Needs()
+NOTHING_MORE = Needs(
+    children=False,
+    lookback=False,
+    decided=False,
+    notices=False,
+    outcomes=False,
+    checks=False,
+    came_back=False,
+)
+
+
+def agency_q(agency: str, prefix: str = "") -> Q:
+    """Contacts from this source agency (``prefix``: the path to the contact)."""
+    if not agency:
+        return Q()
+    if agency == NO_AGENCY:
+        return Q(**{f"{prefix}source_agency__isnull": True})
+    return Q(**{f"{prefix}source_agency_id": int(agency)})
+
+
+def linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[int], needs: Needs):
+    """The ids of the contacts a span's figures read (``linked_only``): those received
+    in it, and of the year before, those about a child (a person record) on one of
+    them (re-referrals look back at them), decided in the span (route share) or with a
+    school's notice due in it; and ``extra_ids``; each as ``needs`` asks."""
+    span = {"gte": start_of(start), "lt": start_of(end)}
+    before = {"contact__received_at__gte": window_start, "contact__received_at__lt": span["gte"]}
+    theirs = agency_q(needs.agency, "contact__")
+    received = Contact.objects.filter(
+        agency_q(needs.agency), received_at__gte=span["gte"], received_at__lt=span["lt"]
+    )
+    union = [
+        Contact.objects.filter(
+            agency_q(needs.agency), pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(extra_ids),))
+        ).values("pk")
+    ]
+    if needs.lookback:  # every agency's: a child's history is all of it
+        span_persons = ContactSubject.objects.filter(
+            contact__received_at__gte=span["gte"],
+            contact__received_at__lt=span["lt"],
+            role__in=ContactSubject.CHILD_ROLES,
+            person__isnull=False,
+        ).values("person_id")
+        union.append(
+            ContactSubject.objects.filter(
+                person_id__in=span_persons, role__in=ContactSubject.CHILD_ROLES, **before
+            ).values("contact_id")
+        )
+    if needs.decided:
+        union.append(
+            Decision.objects.filter(
+                theirs, decided_at__gte=span["gte"], decided_at__lt=span["lt"], **before
+            ).values("contact_id")
+        )
+    if needs.notices:
+        union.append(
+            EncompassNotice.objects.filter(
+                theirs, due_at__gte=span["gte"], due_at__lt=span["lt"], **before
+            ).values("contact_id")
+        )
+    return received.values("pk").union(*union, all=True)
+
+
+def outcome_rows(
+    start: date, end: date, as_at: datetime, linked_only: bool, needs: Needs = EVERYTHING
+) -> list[tuple]:
+    """(contact, child, event, day, assessment outcome, contact received at) of the
+    downstream outcomes a span's figures read, each child's in order of the day (then
+    as recorded): those on contacts received from a year before ``start`` up to
+    ``end``, or in that time; ``linked_only``, only those on the span's own contacts,
+    or on a contact with an outcome in the span (whose earlier ones decide which is
+    its first): no others reach its figures."""
+    if not needs.outcomes:
+        return []
+    window_start = start_of(one_year_before(start))
+    window_end = start_of(end)
+    recorded = DownstreamOutcome.objects.filter(
+        agency_q(needs.agency, "contact__"), recorded_at__lte=as_at
+    )
+    counted = recorded.filter(
+        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
+        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
+    )
+    fields = (
+        "contact_id",
+        "subject_id",
+        "event",
+        "occurred_on",
+        "assessment_outcome",
+        "contact__received_at",
+        "pk",
+    )
+    if not linked_only:
+        counted = counted.order_by("contact_id", "occurred_on", "pk")
+        return [row[:6] for row in counted.values_list(*fields)]
+    # Two queries, each by its own index (under OR, PostgreSQL reads both tables whole).
+    own = recorded.filter(
+        contact__received_at__gte=start_of(start), contact__received_at__lt=window_end
+    )
+    in_span = counted.filter(
+        contact_id__in=recorded.filter(occurred_on__gte=start, occurred_on__lt=end).values(
+            "contact_id"
+        )
+    )
+    rows = {row[6]: row for query in (own, in_span) for row in query.values_list(*fields)}
+    return [row[:6] for row in sorted(rows.values(), key=lambda row: (row[0], row[3], row[6]))]
