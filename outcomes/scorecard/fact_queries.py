@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from frontdoor.london import one_year_before, start_of
-from outcomes.models import DownstreamOutcome, EncompassNotice
+from outcomes.models import DownstreamOutcome
 from referrals.models import Contact, ContactSubject
 from screening.models import Decision
 
@@ -33,7 +33,7 @@ class Needs:
     children: bool = True  # the children on each contact
     lookback: bool = True  # the year before's contacts about the span's children
     decided: bool = True  # the year before's contacts decided in the span
-    notices: bool = True  # schools' notices due in the span, and their contacts
+    notices: bool = True  # schools' notices due in the span
     outcomes: bool = True  # downstream outcomes, and the contacts they are on
     checks: bool = True  # multi-agency checks asked in the span
     came_back: bool = True  # which children came back in the year after
@@ -64,8 +64,9 @@ def agency_q(agency: str, prefix: str = "") -> Q:
 def linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[int], needs: Needs):
     """The ids of the contacts a span's figures read (``linked_only``): those received
     in it, and of the year before, those about a child (a person record) on one of
-    them (re-referrals look back at them), decided in the span (route share) or with a
-    school's notice due in it; and ``extra_ids``; each as ``needs`` asks."""
+    them (re-referrals look back at them) or decided in the span (route share); and
+    ``extra_ids``; each as ``needs`` asks. (A school's notice due in the span carries
+    what its figure reads of its contact: its contact is not loaded for it.)"""
     span = {"gte": start_of(start), "lt": start_of(end)}
     before = {"contact__received_at__gte": window_start, "contact__received_at__lt": span["gte"]}
     theirs = agency_q(needs.agency, "contact__")
@@ -93,12 +94,6 @@ def linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[in
         union.append(
             Decision.objects.filter(
                 theirs, decided_at__gte=span["gte"], decided_at__lt=span["lt"], **before
-            ).values("contact_id")
-        )
-    if needs.notices:
-        union.append(
-            EncompassNotice.objects.filter(
-                theirs, due_at__gte=span["gte"], due_at__lt=span["lt"], **before
             ).values("contact_id")
         )
     return received.values("pk").union(*union, all=True)

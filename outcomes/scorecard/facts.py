@@ -32,7 +32,7 @@ from outcomes.models import DownstreamOutcome, EncompassNotice
 from outcomes.scorecard import fact_queries
 from outcomes.scorecard.came_back import came_back
 from outcomes.scorecard.fact_queries import EVERYTHING, Needs, agency_q
-from referrals.models import FRONT_DOOR, Contact, ContactSubject
+from referrals.models import FRONT_DOOR, Contact, ContactSubject, front_door
 from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
@@ -109,13 +109,16 @@ class OutcomeFact:
 @dataclass(frozen=True)
 class EncompassFact:
     """An Operation Encompass notice to a child's school: when it was due, and when it
-    was sent (None: not sent as at the moment counted)."""
+    was sent (None: not sent as at the moment counted). ``agency_id`` is its contact's
+    source agency, so a notice goes with its contact when the scorecard is split by
+    agency (as a check does), without its contact loaded as a fact."""
 
     contact_id: int
     subject_id: int
     due_on: date
     due_at: datetime
     sent_at: datetime | None
+    agency_id: int | None = None
 
 
 @dataclass
@@ -384,17 +387,26 @@ def _load_facts(
         .order_by("requested_at", "pk")
         .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")
     ]
-    # Schools' notices due in the period (not those a screener found no school for).
+    # Schools' notices due in the period (not those a screener found no school for), on
+    # front-door contacts received in the window (a notice is due days after its
+    # contact). Their contacts from the year before are not loaded as facts for them:
+    # the notice carries all its figure reads.
     encompass = [
-        EncompassFact(contact_id, subject_id, london_date(due_at), due_at, sent)
-        for contact_id, subject_id, due_at, sent in _or_none(
+        EncompassFact(contact_id, subject_id, london_date(due_at), due_at, sent, agency_id)
+        for contact_id, subject_id, due_at, sent, agency_id in _or_none(
             EncompassNotice.objects.filter(agency_q(needs.agency, "contact__")), needs.notices
         )
         .filter(due_at__gte=start_of(start), due_at__lt=window_end, created_at__lte=as_at)
+        .filter(
+            front_door("contact"),
+            contact__received_at__gte=window_start,
+            contact__received_at__lt=window_end,
+            contact__created_at__lte=as_at,
+        )
         .exclude(state=EncompassNotice.State.NOT_SENT)
         .annotate(sent=Case(When(notice__sent_at__lte=as_at, then=F("notice__sent_at"))))
         .order_by("due_at", "pk")
-        .values_list("contact_id", "subject_id", "due_at", "sent")
+        .values_list("contact_id", "subject_id", "due_at", "sent", "contact__source_agency_id")
     ]
     return Facts(
         as_at=as_at,

@@ -251,19 +251,19 @@ def compute(
     if want("checks"):
         figures.update(_check_figures(facts, months, belongs))
     if want("encompass"):
-        figures["encompass_on_time"] = _encompass_figure(facts, months, mine)
+        figures["encompass_on_time"] = _encompass_figure(facts, months, belongs)
     return figures
 
 
-def _encompass_figure(facts: Facts, months: list[date], mine) -> Figure:
-    """Notices due in the period, once due or sent; on time by the Encompass page's test."""
+def _encompass_figure(facts: Facts, months: list[date], belongs: AgencyFilter | None) -> Figure:
+    """Notices due in the period, once due or sent; on time by the Encompass page's test.
+    A notice goes with its contact's source agency (which it carries)."""
     due = [
         n
         for n in facts.encompass
         if n.due_on.replace(day=1) in months
         and (n.sent_at is not None or n.due_at <= facts.as_at)
-        and n.contact_id in facts.contacts
-        and mine(n.contact_id)
+        and (belongs is None or belongs(n))  # type: ignore[arg-type]
     ]
     on_time = [n for n in due if sent_in_time(sent_at=n.sent_at, due_at=n.due_at)]
     return Figure(

@@ -52,11 +52,7 @@ def _agencies_in(facts, month: Period) -> set[str]:
         for outcome in facts.outcomes
         if month.contains(outcome.occurred_on)
     }
-    ids |= {
-        facts.contacts[notice.contact_id].agency_id
-        for notice in facts.encompass
-        if month.contains(notice.due_on) and notice.contact_id in facts.contacts
-    }
+    ids |= {notice.agency_id for notice in facts.encompass if month.contains(notice.due_on)}
     return {_agency_key(agency_id) for agency_id in ids}
 
 
