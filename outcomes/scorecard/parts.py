@@ -28,6 +28,7 @@ from django.db import connection, transaction
 
 from outcomes.models import ScorecardMonth
 from outcomes.scorecard.definitions import CHECKS_WITHOUT_CONSENT
+from outcomes.scorecard.fact_queries import NO_AGENCY
 from outcomes.scorecard.facts import ChildKey, Facts
 from outcomes.scorecard.measures import AgencyFilter, Totals, compute, repeat_children
 from outcomes.scorecard.periods import Period
@@ -104,6 +105,22 @@ def month_part(facts: Facts, month: Period, belongs: AgencyFilter | None = None)
         children=sorted(child_number(child) for child in children),
         returned=sorted(child_number(child) for child in returned),
     )
+
+
+def agencies_in(facts: Facts, month: Period) -> set[str]:
+    """The keys of the source agencies with anything counted in ``month`` (an agency's
+    id, or ``NO_AGENCY``): each has a part of its own."""
+    months = [month.start]
+    ids = {fact.agency_id for fact in facts.received_in(months)}
+    ids |= {fact.agency_id for fact in facts.decided_in(months)}
+    ids |= {check.agency_id for check in facts.checks_asked_in(months)}
+    ids |= {
+        facts.contacts[outcome.contact_id].agency_id
+        for outcome in facts.outcomes
+        if month.contains(outcome.occurred_on)
+    }
+    ids |= {notice.agency_id for notice in facts.encompass if month.contains(notice.due_on)}
+    return {NO_AGENCY if agency_id is None else str(agency_id) for agency_id in ids}
 
 
 def is_empty(part: MonthPart) -> bool:

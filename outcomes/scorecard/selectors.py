@@ -26,7 +26,7 @@ from outcomes.scorecard.fact_queries import NO_AGENCY
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.kept import ALL, kept_parts
 from outcomes.scorecard.measures import Figure, Figures, Totals, compute, needs_of, section_of
-from outcomes.scorecard.parts import MonthPart, is_empty, merge, month_part
+from outcomes.scorecard.parts import MonthPart, agencies_in, is_empty, merge, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -117,17 +117,14 @@ def _live_parts(months: list[date], as_at: datetime) -> dict[date, dict[str, Mon
         facts = load_facts(
             start=run[0], end=Period(run[-1], Granularity.MONTH).end, as_at=as_at, linked_only=True
         )
-        agencies = [
-            AgencyGroup(NO_AGENCY if a is None else str(a), "")
-            for a in {fact.agency_id for fact in facts.contacts.values()}
-        ]
         for start in run:
             month = Period(start, Granularity.MONTH)
             parts[start] = {ALL: month_part(facts, month)}
-            for group in agencies:
-                part = month_part(facts, month, group.includes)
+            # As a kept month is split (services_months.months_keep).
+            for key in agencies_in(facts, month):
+                part = month_part(facts, month, AgencyGroup(key, "").includes)
                 if not is_empty(part):
-                    parts[start][group.key] = part
+                    parts[start][key] = part
     return parts
 
 

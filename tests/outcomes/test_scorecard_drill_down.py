@@ -3,13 +3,16 @@ figure reads, and only its agency's contacts where the figure looks at no other
 agency's: its list still numbers exactly what the scorecard shows, from kept months
 or counted live, before and after a late change marks a month stale."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes.models import ScorecardMonthMark
+from frontdoor.london import LONDON, london_date
+from outcomes.encompass import notices as encompass
+from outcomes.models import Notice, ScorecardMonthMark
+from outcomes.models_encompass import EncompassNotice
 from outcomes.scorecard import services_months
 from outcomes.scorecard.kept import months_holding
 from outcomes.scorecard.measures import SECTION_OF, needs_of, section_of
@@ -21,7 +24,9 @@ from outcomes.scorecard.selectors import (
     scorecard_count_afresh,
 )
 from screening.models import Route
+from tests.factories import child_input
 from tests.outcomes.scorecard_world import E, at, build_world_with_staff
+from tests.support.encompass import calendar_2026_27, police_notification, school
 from tests.support.worlds import built_once
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +139,35 @@ def test_the_page_lists_one_agencys_contacts_as_its_figure_counts(world, client)
                 if expected is None:  # a figure without a base lists its numerator
                     expected = shown.count
                 assert response.context["count"] == expected, (agency, key, part)
+
+
+def test_a_notice_due_in_a_month_counted_live_goes_with_its_contacts_agency(world):
+    """A school's notice due in November on a police contact received in October
+    (half term): November counted live still splits it to the police, as a fresh
+    count does, though the contact is not November's."""
+    calendar_2026_27()
+    millbrook = school()
+    friday_night = datetime(2026, 10, 30, 22, 0, tzinfo=LONDON)
+    notification = police_notification(
+        incident_at=friday_night, children=[child_input(first_name="Uma")]
+    )
+    notice = EncompassNotice.objects.get(notification=notification)
+    encompass.school_confirm(actor=world.screener, encompass=notice, school=millbrook)
+    notice.refresh_from_db()
+    assert london_date(notice.due_at) == date(2026, 11, 2)
+    Notice.objects.filter(pk=notice.notice_id).update(
+        status=Notice.Status.SENT, sent_at=friday_night + timedelta(hours=1)
+    )
+    services_months.months_keep(months=[OCTOBER])  # November and after counted live
+    q4 = Period.parse("2026-Q4")
+    as_at = timezone.now()
+    assert OCTOBER in months_holding(months_of_card(q4), as_at)
+
+    card = scorecard_count(period=q4, as_at=as_at)
+    fresh = scorecard_count_afresh(period=q4, as_at=as_at)
+    assert [(g.key, f["encompass_on_time"].base) for g, f in card.by_agency] == [
+        (g.key, f["encompass_on_time"].base) for g, f in fresh.by_agency
+    ]
+    police = str(notification.contact.source_agency_id)
+    assert dict((g.key, f) for g, f in card.by_agency)[police]["encompass_on_time"].base == 1
+    _assert_drill_down_numbers(world, card, q4, as_at)
