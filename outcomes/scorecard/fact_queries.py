@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from frontdoor.london import one_year_before, start_of
@@ -50,6 +50,37 @@ NOTHING_MORE = Needs(
     checks=False,
     came_back=False,
 )
+
+
+# Filters: a row's contact is one of a list of ids, as one array parameter however
+# many (not a placeholder each), whose size PostgreSQL sees when it plans (``IN
+# (SELECT unnest(...))`` it takes for 200 rows, and may then read a table whole).
+def subjects_of(ids: list[int]) -> RawSQL:
+    return RawSQL(
+        '"referrals_contactsubject"."contact_id" = ANY(%s::bigint[])',
+        (list(ids),),
+        output_field=BooleanField(),
+    )
+
+
+def contacts_in(ids: list[int]) -> RawSQL:
+    return RawSQL(
+        '"referrals_contact"."id" = ANY(%s::bigint[])', (list(ids),), output_field=BooleanField()
+    )
+
+
+def notices_in(ids: list[int]) -> RawSQL:
+    return RawSQL(
+        '"outcomes_notice"."id" = ANY(%s::bigint[])', (list(ids),), output_field=BooleanField()
+    )
+
+
+def outcomes_on(ids: list[int]) -> RawSQL:
+    return RawSQL(
+        '"outcomes_downstreamoutcome"."contact_id" = ANY(%s::bigint[])',
+        (list(ids),),
+        output_field=BooleanField(),
+    )
 
 
 def agency_q(agency: str, prefix: str = "") -> Q:
@@ -99,6 +130,17 @@ def linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[in
     return received.values("pk").union(*union, all=True)
 
 
+_FIELDS = (
+    "contact_id",
+    "subject_id",
+    "event",
+    "occurred_on",
+    "assessment_outcome",
+    "contact__received_at",
+    "pk",
+)
+
+
 def outcome_rows(
     start: date, end: date, as_at: datetime, linked_only: bool, needs: Needs = EVERYTHING
 ) -> list[tuple]:
@@ -119,26 +161,28 @@ def outcome_rows(
         Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
         | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
     )
-    fields = (
-        "contact_id",
-        "subject_id",
-        "event",
-        "occurred_on",
-        "assessment_outcome",
-        "contact__received_at",
-        "pk",
-    )
     if not linked_only:
         counted = counted.order_by("contact_id", "occurred_on", "pk")
-        return [row[:6] for row in counted.values_list(*fields)]
-    # Two queries, each by its own index (under OR, PostgreSQL reads both tables whole).
-    own = recorded.filter(
-        contact__received_at__gte=start_of(start), contact__received_at__lt=window_end
-    )
+        return [row[:6] for row in counted.values_list(*_FIELDS)]
+    # Two queries, each by its own index (under OR, PostgreSQL reads both tables whole):
+    # these, then those on the span's own contacts once they are loaded (own_outcomes).
     in_span = counted.filter(
         contact_id__in=recorded.filter(occurred_on__gte=start, occurred_on__lt=end).values(
             "contact_id"
         )
     )
-    rows = {row[6]: row for query in (own, in_span) for row in query.values_list(*fields)}
-    return [row[:6] for row in sorted(rows.values(), key=lambda row: (row[0], row[3], row[6]))]
+    return list(in_span.values_list(*_FIELDS))
+
+
+def own_outcomes(rows: list[tuple], own_ids: list[int], as_at: datetime) -> list[tuple]:
+    """``rows`` (``outcome_rows``, linked only) with the outcomes on the span's own
+    contacts (``own_ids``, as loaded), in ``outcome_rows``' order: looked up by the
+    contacts' ids, which PostgreSQL reads by index (by their dates it may read every
+    outcome)."""
+    own = (
+        DownstreamOutcome.objects.filter(outcomes_on(own_ids), recorded_at__lte=as_at)
+        .order_by()
+        .values_list(*_FIELDS)
+    )
+    merged = {row[6]: row for part in (rows, own) for row in part}
+    return [row[:6] for row in sorted(merged.values(), key=lambda row: (row[0], row[3], row[6]))]

@@ -23,16 +23,15 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, Q, When
-from django.db.models.expressions import RawSQL
 
 from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
-from outcomes.models import DownstreamOutcome, EncompassNotice
+from outcomes.models import DownstreamOutcome, EncompassNotice, Notice
 from outcomes.scorecard import fact_queries
 from outcomes.scorecard.came_back import came_back
 from outcomes.scorecard.fact_queries import EVERYTHING, Needs, agency_q
-from referrals.models import FRONT_DOOR, Contact, ContactSubject, front_door
+from referrals.models import FRONT_DOOR, Contact, ContactSubject
 from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
@@ -350,8 +349,7 @@ def _load_facts(
 
     if linked_only:  # the children of the contacts loaded, not of the whole year before
         # One array parameter, however many contacts (not a placeholder each).
-        loaded = RawSQL("SELECT unnest(%s::bigint[])", (list(contacts),))
-        related_filter = Q(contact_id__in=loaded)
+        related_filter = Q(fact_queries.subjects_of(list(contacts)))
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)
     children = ContactSubject.objects.none()
     if needs.children:
@@ -370,6 +368,10 @@ def _load_facts(
     for history in contacts_by_child.values():
         history.sort(key=lambda fact: (fact.received_at, fact.id))
 
+    if linked_only and needs.outcomes:
+        span_start = start_of(start)
+        own_ids = [pk for pk, fact in contacts.items() if fact.received_at >= span_start]
+        outcome_rows = fact_queries.own_outcomes(outcome_rows, own_ids, as_at)
     outcomes = [OutcomeFact(*row[:5]) for row in outcome_rows if row[0] in contacts]
     # Checks asked in the window (about any contact, however long ago received), as
     # recorded at as_at: one asked later is not counted yet.
@@ -387,27 +389,7 @@ def _load_facts(
         .order_by("requested_at", "pk")
         .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")
     ]
-    # Schools' notices due in the period (not those a screener found no school for), on
-    # front-door contacts received in the window (a notice is due days after its
-    # contact). Their contacts from the year before are not loaded as facts for them:
-    # the notice carries all its figure reads.
-    encompass = [
-        EncompassFact(contact_id, subject_id, london_date(due_at), due_at, sent, agency_id)
-        for contact_id, subject_id, due_at, sent, agency_id in _or_none(
-            EncompassNotice.objects.filter(agency_q(needs.agency, "contact__")), needs.notices
-        )
-        .filter(due_at__gte=start_of(start), due_at__lt=window_end, created_at__lte=as_at)
-        .filter(
-            front_door("contact"),
-            contact__received_at__gte=window_start,
-            contact__received_at__lt=window_end,
-            contact__created_at__lte=as_at,
-        )
-        .exclude(state=EncompassNotice.State.NOT_SENT)
-        .annotate(sent=Case(When(notice__sent_at__lte=as_at, then=F("notice__sent_at"))))
-        .order_by("due_at", "pk")
-        .values_list("contact_id", "subject_id", "due_at", "sent", "contact__source_agency_id")
-    ]
+    encompass = _notices(start, end, as_at, contacts, needs) if needs.notices else []
     return Facts(
         as_at=as_at,
         contacts=contacts,
@@ -417,6 +399,61 @@ def _load_facts(
         encompass=encompass,
         came_back=came_back(start=start, end=end, as_at=as_at) if needs.came_back else {},
     )
+
+
+def _notices(
+    start: date, end: date, as_at: datetime, contacts: dict[int, ContactFact], needs: Needs
+) -> list[EncompassFact]:
+    """Schools' notices due from ``start`` up to ``end`` (not those a screener found no
+    school for), on front-door contacts received in the window (a notice is due days
+    after its contact). Of the year before, their contacts are not loaded as facts for
+    them: the notice carries its contact's agency, all its figure reads, looked up for
+    those not loaded; and when it was sent (None: not by as_at). Each looked up by id:
+    joined, PostgreSQL may read every contact or every notice sent."""
+    window_start = start_of(one_year_before(start))
+    rows = list(
+        EncompassNotice.objects.filter(
+            due_at__gte=start_of(start), due_at__lt=start_of(end), created_at__lte=as_at
+        )
+        .exclude(state=EncompassNotice.State.NOT_SENT)
+        .order_by("due_at", "pk")
+        .values_list("contact_id", "subject_id", "due_at", "notice_id")
+    )
+    notices = [row[3] for row in rows if row[3] is not None]
+    sent = dict(
+        Notice.objects.filter(fact_queries.notices_in(notices), sent_at__lte=as_at).values_list(
+            "pk", "sent_at"
+        )
+        if notices
+        else ()
+    )
+    # Every contact loaded (but those loaded for an outcome, from before the window) is a
+    # front-door contact received in the window and recorded by as_at.
+    agencies = {pk: f.agency_id for pk, f in contacts.items() if f.received_at >= window_start}
+    missing = list({row[0] for row in rows} - agencies.keys())
+    if missing:
+        agencies.update(
+            Contact.objects.filter(
+                fact_queries.contacts_in(missing),
+                agency_q(needs.agency),
+                FRONT_DOOR,
+                received_at__gte=window_start,
+                received_at__lt=start_of(end),
+                created_at__lte=as_at,
+            ).values_list("pk", "source_agency_id")
+        )
+    return [
+        EncompassFact(
+            contact_id,
+            subject_id,
+            london_date(due_at),
+            due_at,
+            sent.get(notice),
+            agencies[contact_id],
+        )
+        for contact_id, subject_id, due_at, notice in rows
+        if contact_id in agencies
+    ]
 
 
 def _or_none(queryset, wanted: bool):

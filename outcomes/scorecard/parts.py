@@ -204,6 +204,26 @@ def _arrays(parts: list[MonthPart], decided: int):
         median = statistics.median(hours) if hours else None
         p90 = hours[_ranks(len(hours))[1] - 1] if hours else None
         return median, p90, len(set(children)), len(set(returned))
+    # Kept rows are never changed (a month counted again is new rows), so what their
+    # arrays give alone is the same every time: a period of kept months (a past year's
+    # trend, each month of the chart) is read once per process.
+    kept_only = len(ids) == len(parts) and not (hours or children or returned)
+    key = tuple(sorted(ids))
+    if kept_only and key in _KEPT_ARRAYS:
+        return _KEPT_ARRAYS[key]
+    result = _arrays_query(ids, decided, hours, children, returned)
+    if kept_only:
+        if len(_KEPT_ARRAYS) >= _KEPT_ARRAYS_MAX:
+            _KEPT_ARRAYS.clear()
+        _KEPT_ARRAYS[key] = result
+    return result
+
+
+_KEPT_ARRAYS: dict[tuple[int, ...], tuple] = {}
+_KEPT_ARRAYS_MAX = 4096
+
+
+def _arrays_query(ids: list[int], decided: int, hours, children, returned) -> tuple:
     middle, p90_rank = _ranks(decided)
     ranks = [*middle, p90_rank]
     sql = _ARRAYS_SQL.format(table=connection.ops.quote_name(ScorecardMonth._meta.db_table))
