@@ -23,8 +23,9 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, Q, When
+from django.db.models.functions import TruncDate
 
-from frontdoor.london import london_date, one_year_before, start_of
+from frontdoor.london import LONDON, london_date, one_year_before, start_of
 from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice, Notice
@@ -105,8 +106,7 @@ class OutcomeFact:
     assessment_outcome: str
 
 
-@dataclass(frozen=True)
-class EncompassFact:
+class EncompassFact(NamedTuple):
     """An Operation Encompass notice to a child's school: when it was due, and when it
     was sent (None: not sent as at the moment counted). ``agency_id`` is its contact's
     source agency, so a notice goes with its contact when the scorecard is split by
@@ -318,6 +318,8 @@ def _load_facts(
                     then=F("withdrawal__withdrawn_at"),
                 )
             ),
+            # The London date, by PostgreSQL (a date reads faster than a moment).
+            received_on=TruncDate("received_at", tzinfo=LONDON),
         )
         .order_by("pk")
         .values_list(
@@ -330,13 +332,14 @@ def _load_facts(
             "standing_route",
             "withdrawn_at",
             "standing_service",
+            "received_on",
         )
     )
-    for pk, received_at, channel, agency_id, code, decided, route, withdrawn, service in rows:
+    for pk, received_at, channel, agency_id, code, decided, route, withdrawn, service, on in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
-            received_on=london_date(received_at),
+            received_on=on,
             channel=channel,
             agency_id=agency_id,
             source_code=code,
@@ -417,7 +420,8 @@ def _notices(
         )
         .exclude(state=EncompassNotice.State.NOT_SENT)
         .order_by("due_at", "pk")
-        .values_list("contact_id", "subject_id", "due_at", "notice_id")
+        .annotate(due_on=TruncDate("due_at", tzinfo=LONDON))
+        .values_list("contact_id", "subject_id", "due_at", "notice_id", "due_on")
     )
     notices = [row[3] for row in rows if row[3] is not None]
     sent = dict(
@@ -443,15 +447,8 @@ def _notices(
             ).values_list("pk", "source_agency_id")
         )
     return [
-        EncompassFact(
-            contact_id,
-            subject_id,
-            london_date(due_at),
-            due_at,
-            sent.get(notice),
-            agencies[contact_id],
-        )
-        for contact_id, subject_id, due_at, notice in rows
+        EncompassFact(contact_id, subject, due_on, due_at, sent.get(notice), agencies[contact_id])
+        for contact_id, subject, due_at, notice, due_on in rows
         if contact_id in agencies
     ]
 
