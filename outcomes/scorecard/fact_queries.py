@@ -27,8 +27,9 @@ NO_AGENCY = "none"  # an agency key: the public and anonymous (no source agency)
 class Needs:
     """What of the facts the figures asked for read. Everything (the default) for a
     scorecard; a figure's drill-down loads only what its own figure reads
-    (``measures.needs_of``), and, where nothing it counts looks at other agencies'
-    contacts, only its agency's (``agency``: an agency's id, or ``NO_AGENCY``)."""
+    (``measures.needs_of``), and for one agency only its agency's contacts (``agency``:
+    an agency's id, or ``NO_AGENCY``), with, for re-referrals, every contact about its
+    children in the span and the year before, whichever agency sent it."""
 
     children: bool = True  # the children on each contact
     lookback: bool = True  # the year before's contacts about the span's children
@@ -118,16 +119,23 @@ def linked_ids(start: date, end: date, window_start: datetime, extra_ids: set[in
             pk__in=RawSQL("SELECT unnest(%s::bigint[])", (id_array(extra_ids),)),
         ).values("pk")
     ]
-    if needs.lookback:  # every agency's: a child's history is all of it
+    if needs.lookback:
         span_persons = ContactSubject.objects.filter(
+            theirs,
             contact__received_at__gte=span["gte"],
             contact__received_at__lt=span["lt"],
             role__in=ContactSubject.CHILD_ROLES,
             person__isnull=False,
         ).values("person_id")
+        # Every agency's: a child's history is all of it. For one agency's contacts,
+        # its children's contacts from others in the span too (those are not loaded).
+        until = span["lt"] if needs.agency else span["gte"]
         union.append(
             ContactSubject.objects.filter(
-                person_id__in=span_persons, role__in=ContactSubject.CHILD_ROLES, **before
+                person_id__in=span_persons,
+                role__in=ContactSubject.CHILD_ROLES,
+                contact__received_at__gte=window_start,
+                contact__received_at__lt=until,
             ).values("contact_id")
         )
     if needs.decided:

@@ -160,7 +160,7 @@ SECTION_OF = {
 }
 _READS = {
     "decided": {"decided": True},
-    # A child's history is every agency's contacts about them: never one agency's alone.
+    # A child's history: every agency's contacts about them (fact_queries.linked_ids).
     "re_referrals": {"children": True, "lookback": True},
     "assessed": {"outcomes": True},
     "assessments": {"outcomes": True},
@@ -176,10 +176,8 @@ def section_of(key: str) -> str | None:
 
 
 def needs_of(key: str, agency: str = "") -> Needs:
-    """What of the facts the figure ``key`` reads, for ``agency`` ("" for everyone):
-    its agency's contacts only, unless it looks at other contacts about the same child."""
-    reads = _READS.get(section_of(key) or "", {})
-    return replace(NOTHING_MORE, **reads, agency="" if reads.get("lookback") else agency)
+    """What of the facts the figure ``key`` reads, for ``agency`` ("" for everyone)."""
+    return replace(NOTHING_MORE, **_READS.get(section_of(key) or "", {}), agency=agency)
 
 
 def compute(

@@ -62,10 +62,9 @@ def test_every_figure_has_a_section_that_loads_what_it_reads():
     assert section_of("source:2A") == "received"
     assert section_of("route_share:early_help") == "decided"
     assert section_of("nonsense") is None
-    # Only its agency's contacts, unless it looks at a child's other contacts.
+    # Only its agency's contacts, and for re-referrals a child's other contacts.
     assert needs_of("contacts", "3").agency == "3"
     assert not needs_of("contacts", "3").children
-    assert needs_of("re_referrals", "3").agency == ""
     assert needs_of("re_referrals", "3").lookback
     assert needs_of("repeat_not_progressed", "3").came_back
     assert set(SECTION_OF.values()) >= {"received", "timeliness", "checks", "encompass"}
