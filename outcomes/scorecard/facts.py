@@ -22,10 +22,10 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, DateField, F, Q, When
+from django.db.models.expressions import RawSQL
 
-from frontdoor.london import LONDON, london_date, one_year_before, start_of
+from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
 from outcomes.models import DownstreamOutcome, EncompassNotice, Notice
@@ -209,6 +209,17 @@ class Facts:
             months[_month(check.asked_on)].append(check)
         return months
 
+    @cached_property
+    def _notices_by_month(self) -> dict[date, list[EncompassFact]]:
+        months: dict[date, list[EncompassFact]] = defaultdict(list)
+        for notice in self.encompass:
+            months[_month(notice.due_on)].append(notice)
+        return months
+
+    def notices_due_in(self, months: list[date]) -> list[EncompassFact]:
+        """Schools' notices due in these months."""
+        return [notice for month in months for notice in self._notices_by_month.get(month, ())]
+
     def checks_asked_in(self, months: list[date]) -> list[CheckFact]:
         """Checks asked in these months, in the order they were asked."""
         return [check for month in months for check in self._checks_by_month.get(month, ())]
@@ -319,7 +330,7 @@ def _load_facts(
                 )
             ),
             # The London date, by PostgreSQL (a date reads faster than a moment).
-            received_on=TruncDate("received_at", tzinfo=LONDON),
+            received_on=_LONDON_DATE_RECEIVED,
         )
         .order_by("pk")
         .values_list(
@@ -404,6 +415,20 @@ def _load_facts(
     )
 
 
+# London dates by PostgreSQL, read as dates (no conversion per row in Python, as a
+# moment's London date, or TruncDate's, would be).
+_LONDON_DATE_RECEIVED = RawSQL(
+    """("referrals_contact"."received_at" AT TIME ZONE 'Europe/London')::date""",
+    (),
+    output_field=DateField(),
+)
+_LONDON_DATE_DUE = RawSQL(
+    """("outcomes_encompassnotice"."due_at" AT TIME ZONE 'Europe/London')::date""",
+    (),
+    output_field=DateField(),
+)
+
+
 def _notices(
     start: date, end: date, as_at: datetime, contacts: dict[int, ContactFact], needs: Needs
 ) -> list[EncompassFact]:
@@ -420,7 +445,7 @@ def _notices(
         )
         .exclude(state=EncompassNotice.State.NOT_SENT)
         .order_by("due_at", "pk")
-        .annotate(due_on=TruncDate("due_at", tzinfo=LONDON))
+        .annotate(due_on=_LONDON_DATE_DUE)
         .values_list("contact_id", "subject_id", "due_at", "notice_id", "due_on")
     )
     notices = [row[3] for row in rows if row[3] is not None]

@@ -258,10 +258,8 @@ def _encompass_figure(facts: Facts, months: list[date], belongs: AgencyFilter | 
     A notice goes with its contact's source agency (which it carries)."""
     due = [
         n
-        for n in facts.encompass
-        if n.due_on.replace(day=1) in months
-        and (n.sent_at is not None or n.due_at <= facts.as_at)
-        and (belongs is None or belongs(n))  # type: ignore[arg-type]
+        for n in facts.notices_due_in(months)
+        if (n.sent_at is not None or n.due_at <= facts.as_at) and (belongs is None or belongs(n))  # type: ignore[arg-type]
     ]
     on_time = [n for n in due if sent_in_time(sent_at=n.sent_at, due_at=n.due_at)]
     return Figure(

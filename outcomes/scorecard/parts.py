@@ -119,7 +119,7 @@ def agencies_in(facts: Facts, month: Period) -> set[str]:
         for outcome in facts.outcomes
         if month.contains(outcome.occurred_on)
     }
-    ids |= {notice.agency_id for notice in facts.encompass if month.contains(notice.due_on)}
+    ids |= {notice.agency_id for notice in facts.notices_due_in(months)}
     return {NO_AGENCY if agency_id is None else str(agency_id) for agency_id in ids}
 
 
