@@ -238,7 +238,8 @@ def scorecard_year(repeats: int) -> list[Result]:
     )
     recount.notes.append(
         f"from kept months; before it, {kept[0]} months were kept in {keep_ms / 1000:,.1f} s "
-        "(those not kept yet, or marked since)"
+        "(those not kept yet, or marked since); the first run reads the kept months' "
+        "arrays, later ones find them read (once per process, docs/adr/0051)"
     )
     so_far = Result(
         "scorecard_this_year",

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from .environment import env
 
+# Weekends count as working days on the council's own clocks where it has weekend cover
+# (frontdoor.working_days, docs/adr/0006); never on the law's. Defined, not left to a
+# default where it is read: reading a setting that is not defined raises inside Django
+# each time, and the scorecard reads it for every contact it counts.
+WORKING_DAYS_INCLUDE_WEEKENDS = False
 # Working hours from receipt to the decision on an immediate-risk contact (the referrer
 # said a child may be at risk of significant harm today, or the police graded the risk
 # high). Never later than the one-working-day clock every contact has

@@ -22,15 +22,17 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, DateField, F, Q, When
 from django.db.models.expressions import RawSQL
 
 from frontdoor.london import london_date, one_year_before, start_of
 from frontdoor.replica import reporting_connection
 from frontdoor.working_days import decision_due, working_time_between
-from outcomes.models import DownstreamOutcome, EncompassNotice
+from outcomes.models import DownstreamOutcome, EncompassNotice, Notice
+from outcomes.scorecard import fact_queries
 from outcomes.scorecard.came_back import came_back
-from referrals.models import FRONT_DOOR, Contact, ContactSubject, ContactWithdrawal
+from outcomes.scorecard.fact_queries import EVERYTHING, Needs, agency_q
+from referrals.models import FRONT_DOOR, Contact, ContactSubject
 from screening.models import AgencyCheck, Decision
 
 # A child is the person record when the screener matched one; otherwise the
@@ -104,16 +106,18 @@ class OutcomeFact:
     assessment_outcome: str
 
 
-@dataclass(frozen=True)
-class EncompassFact:
+class EncompassFact(NamedTuple):
     """An Operation Encompass notice to a child's school: when it was due, and when it
-    was sent (None: not sent as at the moment counted)."""
+    was sent (None: not sent as at the moment counted). ``agency_id`` is its contact's
+    source agency, so a notice goes with its contact when the scorecard is split by
+    agency (as a check does), without its contact loaded as a fact."""
 
     contact_id: int
     subject_id: int
     due_on: date
     due_at: datetime
     sent_at: datetime | None
+    agency_id: int | None = None
 
 
 @dataclass
@@ -205,6 +209,17 @@ class Facts:
             months[_month(check.asked_on)].append(check)
         return months
 
+    @cached_property
+    def _notices_by_month(self) -> dict[date, list[EncompassFact]]:
+        months: dict[date, list[EncompassFact]] = defaultdict(list)
+        for notice in self.encompass:
+            months[_month(notice.due_on)].append(notice)
+        return months
+
+    def notices_due_in(self, months: list[date]) -> list[EncompassFact]:
+        """Schools' notices due in these months."""
+        return [notice for month in months for notice in self._notices_by_month.get(month, ())]
+
     def checks_asked_in(self, months: list[date]) -> list[CheckFact]:
         """Checks asked in these months, in the order they were asked."""
         return [check for month in months for check in self._checks_by_month.get(month, ())]
@@ -233,40 +248,14 @@ class Facts:
     came_back: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
-def _linked_lookback(start: date, end: date, window_start: datetime) -> Q:
-    """Contacts in the year before ``start`` about a child (a person record) on a
-    contact from ``start`` to ``end``: all a re-referral in the span looks back at."""
-    span_persons = ContactSubject.objects.filter(
-        contact__received_at__gte=start_of(start),
-        contact__received_at__lt=start_of(end),
-        role__in=ContactSubject.CHILD_ROLES,
-        person__isnull=False,
-    ).values("person_id")
-    span = {"gte": start_of(start), "lt": start_of(end)}
-    return (
-        Q(
-            pk__in=ContactSubject.objects.filter(
-                person_id__in=span_persons,
-                role__in=ContactSubject.CHILD_ROLES,
-                contact__received_at__gte=window_start,
-                contact__received_at__lt=start_of(start),
-            ).values("contact_id")
-        )
-        # Decided in the span (route share), or with a school's notice due in it.
-        | Q(
-            pk__in=Decision.objects.filter(
-                decided_at__gte=span["gte"], decided_at__lt=span["lt"]
-            ).values("contact_id")
-        )
-        | Q(
-            pk__in=EncompassNotice.objects.filter(
-                due_at__gte=span["gte"], due_at__lt=span["lt"]
-            ).values("contact_id")
-        )
-    ) & Q(received_at__gte=window_start, received_at__lt=start_of(start))
-
-
-def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = False) -> Facts:
+def load_facts(
+    *,
+    start: date,
+    end: date,
+    as_at: datetime,
+    linked_only: bool = False,
+    needs: Needs = EVERYTHING,
+) -> Facts:
     """See ``_load_facts``. Its lists of ids under OR (contacts linked to the span, with
     an outcome in it) are hashed only if they fit in the session's work_mem; past it
     PostgreSQL scans the whole list for every row, minutes at a million contacts. The
@@ -276,10 +265,12 @@ def load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool = F
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.SCORECARD_WORK_MEM])
-        return _load_facts(start=start, end=end, as_at=as_at, linked_only=linked_only)
+        return _load_facts(start=start, end=end, as_at=as_at, linked_only=linked_only, needs=needs)
 
 
-def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -> Facts:
+def _load_facts(
+    *, start: date, end: date, as_at: datetime, linked_only: bool, needs: Needs
+) -> Facts:
     """Contacts received from a year before ``start`` up to ``end`` (the year before
     is what re-referrals look back over), their children, decisions and downstream
     outcomes, as recorded at ``as_at``; and which children on contacts from ``start``
@@ -287,40 +278,13 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
 
     ``linked_only``: of the year before, only the contacts about the span's children
     and those with outcomes loaded, which is all that the figures of months from
-    ``start`` on read (kept months, docs/adr/0049), not the year before's own."""
+    ``start`` on read (kept months, docs/adr/0049), not the year before's own; and
+    with ``needs`` (linked only), only what a figure reads (``fact_queries.Needs``)."""
+    if not linked_only and needs != EVERYTHING:
+        raise ValueError("A fresh count loads everything.")
     window_start = start_of(one_year_before(start))
     window_end = start_of(end)
-    in_window = Q(received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at)
-    if linked_only:
-        in_window = Q(
-            received_at__gte=start_of(start), received_at__lt=window_end, created_at__lte=as_at
-        ) | (Q(created_at__lte=as_at) & _linked_lookback(start, end, window_start))
-
-    outcomes_counted = DownstreamOutcome.objects.filter(recorded_at__lte=as_at).filter(
-        Q(contact__received_at__gte=window_start, contact__received_at__lt=window_end)
-        | Q(occurred_on__gte=one_year_before(start), occurred_on__lt=end)
-    )
-    if linked_only:
-        # Those on the span's contacts, or on a contact with an outcome in the span
-        # (whose earlier ones decide which is its first): no others reach its figures.
-        outcomes_counted = outcomes_counted.filter(
-            Q(contact__received_at__gte=start_of(start), contact__received_at__lt=window_end)
-            | Q(
-                contact_id__in=DownstreamOutcome.objects.filter(
-                    recorded_at__lte=as_at, occurred_on__gte=start, occurred_on__lt=end
-                ).values("contact_id")
-            )
-        )
-    outcome_rows = list(
-        outcomes_counted.values_list(
-            "contact_id",
-            "subject_id",
-            "event",
-            "occurred_on",
-            "assessment_outcome",
-            "contact__received_at",
-        )
-    )
+    outcome_rows = fact_queries.outcome_rows(start, end, as_at, linked_only, needs)
     # Outcomes in the window can belong to a referral received before it.
     extra_ids = {
         row[0]
@@ -328,7 +292,19 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
         if row[5] < (start_of(start) if linked_only else window_start)
     }
     # A specialist pathway's contact is counted apart, never here (docs/adr/0046).
-    contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
+    if linked_only:
+        contact_filter = (
+            Q(
+                pk__in=fact_queries.linked_ids(start, end, window_start, extra_ids, needs),
+                created_at__lte=as_at,
+            )
+            & FRONT_DOOR
+        )
+    else:
+        in_window = Q(
+            received_at__gte=window_start, received_at__lt=window_end, created_at__lte=as_at
+        )
+        contact_filter = (in_window | Q(pk__in=extra_ids, created_at__lte=as_at)) & FRONT_DOOR
     related_filter = Q(
         contact__received_at__gte=window_start,
         contact__received_at__lt=window_end,
@@ -345,11 +321,16 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
             first_decided_at=standing.decided_at_for(),
             standing_route=standing.route_for(),
             standing_service=standing.latest_for("service_id"),
-            withdrawn_at=Subquery(
-                ContactWithdrawal.objects.filter(
-                    contact=OuterRef("pk"), withdrawn_at__lte=as_at
-                ).values("withdrawn_at")[:1]
+            # A join, not a subquery per contact: with so few withdrawals PostgreSQL
+            # reads their table whole for each contact otherwise.
+            withdrawn_at=Case(
+                When(
+                    withdrawal__withdrawn_at__lte=as_at,
+                    then=F("withdrawal__withdrawn_at"),
+                )
             ),
+            # The London date, by PostgreSQL (a date reads faster than a moment).
+            received_on=_LONDON_DATE_RECEIVED,
         )
         .order_by("pk")
         .values_list(
@@ -362,13 +343,14 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
             "standing_route",
             "withdrawn_at",
             "standing_service",
+            "received_on",
         )
     )
-    for pk, received_at, channel, agency_id, code, decided, route, withdrawn, service in rows:
+    for pk, received_at, channel, agency_id, code, decided, route, withdrawn, service, on in rows:
         contacts[pk] = ContactFact(
             id=pk,
             received_at=received_at,
-            received_on=london_date(received_at),
+            received_on=on,
             channel=channel,
             agency_id=agency_id,
             source_code=code,
@@ -381,17 +363,16 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
 
     if linked_only:  # the children of the contacts loaded, not of the whole year before
         # One array parameter, however many contacts (not a placeholder each).
-        loaded = RawSQL("SELECT unnest(%s::bigint[])", (list(contacts),))
-        related_filter = Q(contact_id__in=loaded)
+        related_filter = Q(fact_queries.subjects_of(list(contacts)))
     contacts_by_child: dict[ChildKey, list[ContactFact]] = defaultdict(list)
-    for contact_id, subject_id, person_id in (
-        ContactSubject.objects.filter(
-            related_filter,
-            role__in=ContactSubject.CHILD_ROLES,
+    children = ContactSubject.objects.none()
+    if needs.children:
+        children = ContactSubject.objects.filter(
+            related_filter, role__in=ContactSubject.CHILD_ROLES
         )
-        .order_by("contact_id", "position", "pk")
-        .values_list("contact_id", "pk", "person_id")
-    ):
+    for contact_id, subject_id, person_id in children.order_by(
+        "contact_id", "position", "pk"
+    ).values_list("contact_id", "pk", "person_id"):
         fact = contacts.get(contact_id)
         if fact is None:
             continue
@@ -401,12 +382,19 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
     for history in contacts_by_child.values():
         history.sort(key=lambda fact: (fact.received_at, fact.id))
 
+    if linked_only and needs.outcomes:
+        span_start = start_of(start)
+        own_ids = [pk for pk, fact in contacts.items() if fact.received_at >= span_start]
+        outcome_rows = fact_queries.own_outcomes(outcome_rows, own_ids, as_at)
     outcomes = [OutcomeFact(*row[:5]) for row in outcome_rows if row[0] in contacts]
     # Checks asked in the window (about any contact, however long ago received), as
     # recorded at as_at: one asked later is not counted yet.
     checks = [
         CheckFact(contact_id, london_date(asked_at), basis, agency_id)
-        for contact_id, asked_at, basis, agency_id in AgencyCheck.objects.filter(
+        for contact_id, asked_at, basis, agency_id in _or_none(
+            AgencyCheck.objects.filter(agency_q(needs.agency, "contact__")), needs.checks
+        )
+        .filter(
             # Only the span's are counted (kept months read no others).
             requested_at__gte=start_of(start) if linked_only else window_start,
             requested_at__lt=window_end,
@@ -415,17 +403,7 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
         .order_by("requested_at", "pk")
         .values_list("contact_id", "requested_at", "basis", "contact__source_agency_id")
     ]
-    # Schools' notices due in the period (not those a screener found no school for).
-    encompass = [
-        EncompassFact(contact_id, subject_id, london_date(due_at), due_at, sent)
-        for contact_id, subject_id, due_at, sent in EncompassNotice.objects.filter(
-            due_at__gte=start_of(start), due_at__lt=window_end, created_at__lte=as_at
-        )
-        .exclude(state=EncompassNotice.State.NOT_SENT)
-        .annotate(sent=Case(When(notice__sent_at__lte=as_at, then=F("notice__sent_at"))))
-        .order_by("due_at", "pk")
-        .values_list("contact_id", "subject_id", "due_at", "sent")
-    ]
+    encompass = _notices(start, end, as_at, contacts, needs) if needs.notices else []
     return Facts(
         as_at=as_at,
         contacts=contacts,
@@ -433,5 +411,72 @@ def _load_facts(*, start: date, end: date, as_at: datetime, linked_only: bool) -
         contacts_by_child=dict(contacts_by_child),
         checks=checks,
         encompass=encompass,
-        came_back=came_back(start=start, end=end, as_at=as_at),
+        came_back=came_back(start=start, end=end, as_at=as_at) if needs.came_back else {},
     )
+
+
+# London dates by PostgreSQL, read as dates (no conversion per row in Python, as a
+# moment's London date, or TruncDate's, would be).
+_LONDON_DATE_RECEIVED = RawSQL(
+    """("referrals_contact"."received_at" AT TIME ZONE 'Europe/London')::date""",
+    (),
+    output_field=DateField(),
+)
+_LONDON_DATE_DUE = RawSQL(
+    """("outcomes_encompassnotice"."due_at" AT TIME ZONE 'Europe/London')::date""",
+    (),
+    output_field=DateField(),
+)
+
+
+def _notices(
+    start: date, end: date, as_at: datetime, contacts: dict[int, ContactFact], needs: Needs
+) -> list[EncompassFact]:
+    """Schools' notices due from ``start`` up to ``end`` (not those a screener found no
+    school for), on front-door contacts received in the window (a notice is due days
+    after its contact). Of the year before, their contacts are not loaded as facts for
+    them: the notice carries its contact's agency, all its figure reads, looked up for
+    those not loaded; and when it was sent (None: not by as_at). Each looked up by id:
+    joined, PostgreSQL may read every contact or every notice sent."""
+    window_start = start_of(one_year_before(start))
+    rows = list(
+        EncompassNotice.objects.filter(
+            due_at__gte=start_of(start), due_at__lt=start_of(end), created_at__lte=as_at
+        )
+        .exclude(state=EncompassNotice.State.NOT_SENT)
+        .order_by("due_at", "pk")
+        .annotate(due_on=_LONDON_DATE_DUE)
+        .values_list("contact_id", "subject_id", "due_at", "notice_id", "due_on")
+    )
+    notices = [row[3] for row in rows if row[3] is not None]
+    sent = dict(
+        Notice.objects.filter(fact_queries.notices_in(notices), sent_at__lte=as_at).values_list(
+            "pk", "sent_at"
+        )
+        if notices
+        else ()
+    )
+    # Every contact loaded (but those loaded for an outcome, from before the window) is a
+    # front-door contact received in the window and recorded by as_at.
+    agencies = {pk: f.agency_id for pk, f in contacts.items() if f.received_at >= window_start}
+    missing = list({row[0] for row in rows} - agencies.keys())
+    if missing:
+        agencies.update(
+            Contact.objects.filter(
+                fact_queries.contacts_in(missing),
+                agency_q(needs.agency),
+                FRONT_DOOR,
+                received_at__gte=window_start,
+                received_at__lt=start_of(end),
+                created_at__lte=as_at,
+            ).values_list("pk", "source_agency_id")
+        )
+    return [
+        EncompassFact(contact_id, subject, due_on, due_at, sent.get(notice), agencies[contact_id])
+        for contact_id, subject, due_at, notice, due_on in rows
+        if contact_id in agencies
+    ]
+
+
+def _or_none(queryset, wanted: bool):
+    return queryset if wanted else queryset.none()

@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from frontdoor.working_days import decided_in_time
@@ -52,6 +52,7 @@ from outcomes.encompass.schooldays import sent_in_time
 from outcomes.models import DownstreamOutcome
 from outcomes.scorecard.by_service import service_figures
 from outcomes.scorecard.definitions import CHECKS_WITHOUT_CONSENT
+from outcomes.scorecard.fact_queries import NOTHING_MORE, Needs
 from outcomes.scorecard.facts import ChildKey, ContactFact, Facts, Item
 from outcomes.scorecard.periods import Period
 from screening.models import Route, SharingBasis, is_referral
@@ -138,67 +139,127 @@ def _months(period: Period) -> list[date]:
     return [month.start for month in period.months()]
 
 
-def compute(facts: Facts, period: Period, belongs: AgencyFilter | None = None) -> Figures:
-    """Every figure for one period; with ``belongs``, for one source agency's contacts."""
+# Which figures are counted together (a figure's key, or its breakdown's dimension),
+# so a drill-down counts only its own figure's section (``compute(only=...)``), from
+# only the facts that section reads (``needs_of``).
+SECTION_OF = {
+    **dict.fromkeys(("contacts", "source", "channel", "route", "service", "referrals"), "received"),
+    "route_share": "decided",
+    "re_referrals": "re_referrals",
+    "assessment_conversion": "assessed",
+    **dict.fromkeys(
+        ("assessment_outcome", "assessment_nfa", "assessment_within_45_days"), "assessments"
+    ),
+    "repeat_not_progressed": "repeat",
+    **dict.fromkeys(("cp_plans", "strategy_icpc", "icpc_within_15_days"), "conferences"),
+    **dict.fromkeys(
+        ("timeliness", "overdue", "decision_hours_median", "decision_hours_p90"), "timeliness"
+    ),
+    **dict.fromkeys(("check_basis", CHECKS_WITHOUT_CONSENT), "checks"),
+    "encompass_on_time": "encompass",
+}
+_READS = {
+    "decided": {"decided": True},
+    # A child's history: every agency's contacts about them (fact_queries.linked_ids).
+    "re_referrals": {"children": True, "lookback": True},
+    "assessed": {"outcomes": True},
+    "assessments": {"outcomes": True},
+    "conferences": {"outcomes": True},
+    "repeat": {"children": True, "came_back": True},
+    "checks": {"checks": True},
+    "encompass": {"notices": True},
+}
+
+
+def section_of(key: str) -> str | None:
+    return SECTION_OF.get(key.split(":")[0])
+
+
+def needs_of(key: str, agency: str = "") -> Needs:
+    """What of the facts the figure ``key`` reads, for ``agency`` ("" for everyone)."""
+    return replace(NOTHING_MORE, **_READS.get(section_of(key) or "", {}), agency=agency)
+
+
+def compute(
+    facts: Facts,
+    period: Period,
+    belongs: AgencyFilter | None = None,
+    *,
+    only: str | None = None,
+) -> Figures:
+    """Every figure for one period; with ``belongs``, for one source agency's contacts;
+    with ``only`` (a figure's key), just the figures of its section (``SECTION_OF``),
+    which is all ``needs_of(only)`` loads the facts for."""
     months = _months(period)
     received = facts.received_in(months)
     decided = facts.decided_in(months)
     if belongs is not None:
         received = [fact for fact in received if belongs(fact)]
         decided = [fact for fact in decided if belongs(fact)]
+    wanted = section_of(only) if only is not None else None
+
+    def want(section: str) -> bool:
+        return only is None or wanted == section
 
     def mine(contact_id: int) -> bool:
         return belongs is None or belongs(facts.contacts[contact_id])
 
     figures: Figures = {}
     contacts = _contact_items(received)
-    figures["contacts"] = Figure(contacts)
-    for dimension, attribute in (
-        ("source", "source_code"),
-        ("channel", "channel"),
-        ("route", "route"),
-    ):
-        groups: dict[str, list[ContactFact]] = {}
-        for fact in received:
-            groups.setdefault(getattr(fact, attribute) or _undecided(fact), []).append(fact)
-        for value, members in groups.items():
-            figures[f"{dimension}:{value}"] = Figure(_contact_items(members), contacts)
-
-    figures.update(service_figures(received, contacts))  # routes split by service
-    decided_items = _contact_items(decided)
-    for route in Route:
-        figures[f"route_share:{route.value}"] = Figure(
-            _contact_items(f for f in decided if f.route == route), decided_items
-        )
-
     referrals = [f for f in received if is_referral(f.route)]  # facts hold no pathways
     referral_items = _contact_items(referrals)
-    figures["referrals"] = Figure(referral_items, contacts)
-    figures["re_referrals"] = Figure(
-        _contact_items(f for f in referrals if f.id in facts.re_referrals), referral_items
-    )
-    assessed = facts.outcome_maps.assessed_contacts
-    figures["assessment_conversion"] = Figure(
-        _contact_items(f for f in referrals if f.id in assessed), referral_items
-    )
-    figures.update(_assessment_figures(facts, period, mine))
-    figures["repeat_not_progressed"] = _repeat_figure(facts, received)
-    figures.update(_conference_figures(facts, period, mine))
-    figures.update(_timeliness_figures(facts, received))
-    figures.update(_check_figures(facts, months, belongs))
-    figures["encompass_on_time"] = _encompass_figure(facts, months, mine)
+    if want("received"):
+        figures["contacts"] = Figure(contacts)
+        for dimension, attribute in (
+            ("source", "source_code"),
+            ("channel", "channel"),
+            ("route", "route"),
+        ):
+            groups: dict[str, list[ContactFact]] = {}
+            for fact in received:
+                groups.setdefault(getattr(fact, attribute) or _undecided(fact), []).append(fact)
+            for value, members in groups.items():
+                figures[f"{dimension}:{value}"] = Figure(_contact_items(members), contacts)
+        figures.update(service_figures(received, contacts))  # routes split by service
+    if want("decided"):
+        decided_items = _contact_items(decided)
+        for route in Route:
+            figures[f"route_share:{route.value}"] = Figure(
+                _contact_items(f for f in decided if f.route == route), decided_items
+            )
+    if want("received"):
+        figures["referrals"] = Figure(referral_items, contacts)
+    if want("re_referrals"):
+        figures["re_referrals"] = Figure(
+            _contact_items(f for f in referrals if f.id in facts.re_referrals), referral_items
+        )
+    if want("assessed"):
+        assessed = facts.outcome_maps.assessed_contacts
+        figures["assessment_conversion"] = Figure(
+            _contact_items(f for f in referrals if f.id in assessed), referral_items
+        )
+    if want("assessments"):
+        figures.update(_assessment_figures(facts, period, mine))
+    if want("repeat"):
+        figures["repeat_not_progressed"] = _repeat_figure(facts, received)
+    if want("conferences"):
+        figures.update(_conference_figures(facts, period, mine))
+    if want("timeliness"):
+        figures.update(_timeliness_figures(facts, received))
+    if want("checks"):
+        figures.update(_check_figures(facts, months, belongs))
+    if want("encompass"):
+        figures["encompass_on_time"] = _encompass_figure(facts, months, belongs)
     return figures
 
 
-def _encompass_figure(facts: Facts, months: list[date], mine) -> Figure:
-    """Notices due in the period, once due or sent; on time by the Encompass page's test."""
+def _encompass_figure(facts: Facts, months: list[date], belongs: AgencyFilter | None) -> Figure:
+    """Notices due in the period, once due or sent; on time by the Encompass page's test.
+    A notice goes with its contact's source agency (which it carries)."""
     due = [
         n
-        for n in facts.encompass
-        if n.due_on.replace(day=1) in months
-        and (n.sent_at is not None or n.due_at <= facts.as_at)
-        and n.contact_id in facts.contacts
-        and mine(n.contact_id)
+        for n in facts.notices_due_in(months)
+        if (n.sent_at is not None or n.due_at <= facts.as_at) and (belongs is None or belongs(n))  # type: ignore[arg-type]
     ]
     on_time = [n for n in due if sent_in_time(sent_at=n.sent_at, due_at=n.due_at)]
     return Figure(

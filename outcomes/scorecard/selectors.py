@@ -22,15 +22,14 @@ from frontdoor.replica import reporting_reads
 from frontdoor.roles import Permission
 from outcomes.models import NationalFigure, ScorecardSnapshot
 from outcomes.scorecard.definitions import ALWAYS_COUNTED, DEFINITIONS_VERSION
+from outcomes.scorecard.fact_queries import NO_AGENCY
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.kept import ALL, kept_parts
-from outcomes.scorecard.measures import Figure, Figures, Totals, compute
-from outcomes.scorecard.parts import MonthPart, is_empty, merge, month_part
+from outcomes.scorecard.measures import Figure, Figures, Totals, compute, needs_of, section_of
+from outcomes.scorecard.parts import MonthPart, agencies_in, is_empty, merge, month_part
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
-
-NO_AGENCY = "none"
 
 
 def can_view_scorecard(user: User) -> bool:
@@ -118,17 +117,14 @@ def _live_parts(months: list[date], as_at: datetime) -> dict[date, dict[str, Mon
         facts = load_facts(
             start=run[0], end=Period(run[-1], Granularity.MONTH).end, as_at=as_at, linked_only=True
         )
-        agencies = [
-            AgencyGroup(NO_AGENCY if a is None else str(a), "")
-            for a in {fact.agency_id for fact in facts.contacts.values()}
-        ]
         for start in run:
             month = Period(start, Granularity.MONTH)
             parts[start] = {ALL: month_part(facts, month)}
-            for group in agencies:
-                part = month_part(facts, month, group.includes)
+            # As a kept month is split (services_months.months_keep).
+            for key in agencies_in(facts, month):
+                part = month_part(facts, month, AgencyGroup(key, "").includes)
                 if not is_empty(part):
-                    parts[start][group.key] = part
+                    parts[start][key] = part
     return parts
 
 
@@ -263,13 +259,22 @@ def figure_get(
     """One figure, recomputed exactly as the scorecard showed it (same ``as_at``)."""
     if not can_open_records(user):
         raise PermissionDenied
-    # Of the year before, only what the period's figures read (docs/adr/0049).
-    facts = load_facts(start=period.start, end=period.end, as_at=as_at, linked_only=True)
-    belongs = None
     if agency:
         agency_name(agency)  # 404 for an agency that does not exist
-        belongs = AgencyGroup(agency, "").includes
-    figures = compute(facts, period, belongs)
+    if section_of(key) is None:
+        raise Http404("No such figure")
+    # Only what this figure reads: of the year before, only what is linked to the
+    # period (docs/adr/0049), and where it looks at no other agency's contacts, only
+    # its agency's. The same counting as the scorecard's, over fewer facts.
+    facts = load_facts(
+        start=period.start,
+        end=period.end,
+        as_at=as_at,
+        linked_only=True,
+        needs=needs_of(key, agency),
+    )
+    belongs = AgencyGroup(agency, "").includes if agency else None
+    figures = compute(facts, period, belongs, only=key)
     if key not in figures:
         raise Http404("No such figure")
     return figures[key]

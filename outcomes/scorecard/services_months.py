@@ -23,9 +23,9 @@ from outcomes.models import DownstreamOutcome, ScorecardMonth, ScorecardMonthMar
 from outcomes.scorecard.definitions import DEFINITIONS_VERSION
 from outcomes.scorecard.facts import load_facts
 from outcomes.scorecard.kept import ALL, month_periods, months_to_keep, settle
-from outcomes.scorecard.parts import is_empty, month_part
+from outcomes.scorecard.parts import agencies_in, is_empty, month_part
 from outcomes.scorecard.periods import Granularity, Period
-from outcomes.scorecard.selectors import NO_AGENCY, AgencyGroup
+from outcomes.scorecard.selectors import AgencyGroup
 from referrals.models import Contact, ContactSubject, ContactWithdrawal
 from screening.models import Decision
 
@@ -35,29 +35,6 @@ MONTHS_KEEP_TASK = "outcomes.tasks.scorecard_months_keep"
 KEEP_MONTHS_BACK = 48
 # Months counted from one load of facts (memory at a region's scale).
 MONTHS_PER_LOAD = 6
-
-
-def _agency_key(agency_id: int | None) -> str:
-    return NO_AGENCY if agency_id is None else str(agency_id)
-
-
-def _agencies_in(facts, month: Period) -> set[str]:
-    """The source agencies with anything counted in ``month``."""
-    months = [month.start]
-    ids = {fact.agency_id for fact in facts.received_in(months)}
-    ids |= {fact.agency_id for fact in facts.decided_in(months)}
-    ids |= {check.agency_id for check in facts.checks_asked_in(months)}
-    ids |= {
-        facts.contacts[outcome.contact_id].agency_id
-        for outcome in facts.outcomes
-        if month.contains(outcome.occurred_on)
-    }
-    ids |= {
-        facts.contacts[notice.contact_id].agency_id
-        for notice in facts.encompass
-        if month.contains(notice.due_on) and notice.contact_id in facts.contacts
-    }
-    return {_agency_key(agency_id) for agency_id in ids}
 
 
 def _runs(months: list[date]) -> list[list[date]]:
@@ -85,7 +62,7 @@ def months_keep(*, months: Iterable[date], as_at: datetime | None = None) -> int
         for start in run:
             month = Period(start, Granularity.MONTH)
             parts = {ALL: month_part(facts, month)}
-            for key in _agencies_in(facts, month):
+            for key in agencies_in(facts, month):
                 part = month_part(facts, month, AgencyGroup(key, "").includes)
                 if not is_empty(part):
                     parts[key] = part
