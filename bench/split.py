@@ -1,8 +1,9 @@
 """Where a page's time goes (issue 25): database round trips, the ORM building SQL,
-rendering templates, and the rest (middleware, views, the ORM making rows). Each moment
-is counted once, against whichever of these is innermost: a query a template causes is
-the database's time, the ORM building it is building SQL, the template's own work is
-rendering. Measured on runs of their own, as the stopwatches cost a little."""
+rendering templates, and the rest (middleware, views, the ORM assembling querysets and
+making rows). Each moment is counted once, against whichever of these is innermost: a
+query a template causes is the database's time, the ORM building it is building SQL,
+the template's own work is rendering. Measured on runs of their own, as the stopwatches
+cost a little."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ class Split:
             f"median {self.database:,.1f} ms in database round trips, "
             f"{self.building_sql:,.1f} ms building SQL (ORM), "
             f"{self.templates:,.1f} ms rendering templates, "
-            f"{self.rest:,.1f} ms the rest (middleware, views, the ORM making rows)"
+            f"{self.rest:,.1f} ms the rest (middleware, views, the ORM assembling "
+            "querysets and making rows)"
         )
 
 
