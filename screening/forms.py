@@ -396,21 +396,27 @@ class QueueFilterForm(forms.Form):
             lambda: [("", "Any")] + [(str(agency.pk), agency.name) for agency in agencies()]
         )
         checked = _Once(
-            lambda: [a for a in agencies() if a.type in CHECK_AGENCY_TYPES]
-            if check_agencies is None
-            else list(check_agencies)
+            lambda: (
+                [a for a in agencies() if a.type in CHECK_AGENCY_TYPES]
+                if check_agencies is None
+                else list(check_agencies)
+            )
         )
         self.fields["overdue_checks"].choices = _Once(
-            lambda: [("", "No filter"), ("any", "Any agency")]
-            + [(str(agency.pk), agency.name) for agency in checked()]
+            lambda: (
+                [("", "No filter"), ("any", "Any agency")]
+                + [(str(agency.pk), agency.name) for agency in checked()]
+            )
         )
         self.fields["assigned"].choices = _Once(
-            lambda: [
-                ("", "Anyone"),
-                ("me", "Me"),
-                ("unassigned", "Not taken"),
-            ]
-            + [(str(user.pk), user.full_name) for user in screeners]
+            lambda: (
+                [
+                    ("", "Anyone"),
+                    ("me", "Me"),
+                    ("unassigned", "Not taken"),
+                ]
+                + [(str(user.pk), user.full_name) for user in screeners]
+            )
         )
         self.fields["rag"].choices = [
             (
