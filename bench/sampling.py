@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from itertools import cycle
@@ -12,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.report import Result
+from bench.split import time_split
 from frontdoor.models import User
 from frontdoor.roles import Role
 
@@ -34,32 +34,6 @@ def query_count(action: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as queries:
         action()
     return len(queries)
-
-
-def database_split(action: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Median milliseconds of ``action`` spent in database round trips (sending each
-    statement, the server's work, fetching its rows), and the median of the rest
-    (middleware, the ORM building queries and rows, templates). Measured on separate
-    runs, as the wrapper costs a little."""
-    in_database: list[float] = []
-    elsewhere: list[float] = []
-    for _ in range(runs):
-        spent = [0.0]
-
-        def wrapper(execute, sql, params, many, context, spent=spent):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent[0] += time.perf_counter() - started
-
-        started = time.perf_counter()
-        with connection.execute_wrapper(wrapper):
-            action()
-        total = time.perf_counter() - started
-        in_database.append(spent[0] * 1000)
-        elsewhere.append((total - spent[0]) * 1000)
-    return statistics.median(in_database), statistics.median(elsewhere)
 
 
 def member_of(role: Role) -> User:
@@ -88,9 +62,5 @@ def page_timed(key: str, label: str, client: Client, urls: list[str], repeats: i
     # The most any of the pages took: a page's shape (children, checks, decisions)
     # sets its count, so the largest is what must not grow with the data.
     result = Result(key, label, samples, queries=max(query_count(fetch) for _ in urls))
-    in_database, elsewhere = database_split(fetch, runs=max(len(urls), min(repeats, 20)))
-    result.notes.append(
-        f"median {in_database:,.1f} ms in database round trips, "
-        f"{elsewhere:,.1f} ms in Python (middleware, ORM, templates)"
-    )
+    result.notes.append(time_split(fetch, runs=max(len(urls), min(repeats, 20))).note())
     return result

@@ -338,6 +338,20 @@ class CheckAnswerForm(LengthMessagesMixin, forms.Form):
     )
 
 
+class _Once:
+    """A list of choices worked out on first use and kept (a field's choices may be a
+    callable, which Django calls each time they are read: drawing and checking)."""
+
+    def __init__(self, make):
+        self._make = make
+        self._made = None
+
+    def __call__(self):
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
@@ -373,22 +387,37 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, screeners=(), check_agencies=None, **kwargs):
         """``screeners`` and ``check_agencies``: whom and which agencies the queue may be
         filtered by (screening.selectors.queue_choices); by default the active agencies
-        asked for checks."""
+        asked for checks. The lists are read when first needed: drawing the form, or a
+        filter given to check. A poll of the queue that filters by neither (almost every
+        one) reads no agency at all."""
         super().__init__(*args, **kwargs)
-        agencies = list(Agency.objects.filter(is_active=True))
-        self.fields["source_agency"].choices = [("", "Any")] + [
-            (str(agency.pk), agency.name) for agency in agencies
-        ]
-        if check_agencies is None:
-            check_agencies = [a for a in agencies if a.type in CHECK_AGENCY_TYPES]
-        self.fields["overdue_checks"].choices = [("", "No filter"), ("any", "Any agency")] + [
-            (str(agency.pk), agency.name) for agency in check_agencies
-        ]
-        self.fields["assigned"].choices = [
-            ("", "Anyone"),
-            ("me", "Me"),
-            ("unassigned", "Not taken"),
-        ] + [(str(user.pk), user.full_name) for user in screeners]
+        agencies = _Once(lambda: list(Agency.objects.filter(is_active=True)))
+        self.fields["source_agency"].choices = _Once(
+            lambda: [("", "Any")] + [(str(agency.pk), agency.name) for agency in agencies()]
+        )
+        checked = _Once(
+            lambda: (
+                [a for a in agencies() if a.type in CHECK_AGENCY_TYPES]
+                if check_agencies is None
+                else list(check_agencies)
+            )
+        )
+        self.fields["overdue_checks"].choices = _Once(
+            lambda: (
+                [("", "No filter"), ("any", "Any agency")]
+                + [(str(agency.pk), agency.name) for agency in checked()]
+            )
+        )
+        self.fields["assigned"].choices = _Once(
+            lambda: (
+                [
+                    ("", "Anyone"),
+                    ("me", "Me"),
+                    ("unassigned", "Not taken"),
+                ]
+                + [(str(user.pk), user.full_name) for user in screeners]
+            )
+        )
         self.fields["rag"].choices = [
             (
                 value,

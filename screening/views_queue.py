@@ -136,7 +136,7 @@ def _paged(request: HttpRequest, contacts, filters: selectors.QueueFilters, *, f
     paginator = Paginator(contacts, PAGE_SIZE)
     number = _page_number(request)
     bottom = (number - 1) * PAGE_SIZE
-    rows = list(contacts[bottom : bottom + PAGE_SIZE])
+    rows = selectors.queue_rows(contacts, bottom, bottom + PAGE_SIZE, filters=filters)
     if not rows and number > 1:
         return paginator.get_page(number)  # past the end (the queue shrank): the last page
     if len(rows) < PAGE_SIZE:

@@ -2,6 +2,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -253,6 +255,37 @@ def test_a_long_history_shows_the_latest_contacts_and_counts_the_rest(
     client.force_login(screener)
     response = client.get(reverse("screening:contact", args=[later.reference]))
     assert "2 earlier contacts about Amelia are on" in response.text
+
+
+def test_the_contact_page_asks_as_many_queries_for_a_long_history_as_a_short_one(
+    client, screener, referrer, level
+):
+    """A history row is read with only the columns it shows: drawing one (its contact's
+    reference, date and status, its decision's route) must never go back for more."""
+    days_ago = iter(range(400, 0, -20))
+
+    def page_after(earlier: int) -> tuple[int, str]:
+        for _ in range(earlier):
+            contact = submit_contact(
+                referrer,
+                subjects=[child_input(nhs_number="9434765919")],
+                received_at=timezone.now() - timedelta(days=next(days_ago)),
+            )
+            services.screening_claim(actor=screener, contact=contact)
+            decide(screener, contact, level, route=Route.INFORMATION_AND_ADVICE)
+        latest = submit_contact(referrer, subjects=[child_input(nhs_number="9434765919")])
+        assert latest.subjects.get().person_id  # matched: its history is shown
+        client.get(reverse("screening:contact", args=[latest.reference]))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("screening:contact", args=[latest.reference]))
+        return len(queries), page.text
+
+    client.force_login(screener)
+    short, _ = page_after(1)
+    long, text = page_after(selectors.HISTORY_SHOWN + 2)
+    assert long == short
+    assert text.count("Information and advice") >= selectors.HISTORY_SHOWN - 1
+    assert "earlier contacts about Amelia are on" in text
 
 
 def test_a_members_checks_list_waiting_ones_first_then_the_latest_answers(
