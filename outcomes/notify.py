@@ -9,6 +9,7 @@ wording stays in this repository's templates and is reviewed with the code. The
 from __future__ import annotations
 
 import functools
+import threading
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,11 +35,21 @@ def _client() -> NotificationsAPIClient:
     return _client_for(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
 
 
-@functools.cache
+_per_thread = threading.local()
+
+
 def _client_for(api_key: str, base_url: str) -> NotificationsAPIClient:
-    # One per worker process: its HTTP session keeps the connection to Notify open
-    # between notices instead of a new TLS handshake for each.
-    return NotificationsAPIClient(api_key, base_url=base_url, timeout=10)
+    # One per worker thread: its HTTP session keeps the connection to Notify open
+    # between notices instead of a new TLS handshake for each. Not one per process: a
+    # requests Session is not safe to share between threads, and the worker runs a
+    # pool of them.
+    clients = getattr(_per_thread, "clients", None)
+    if clients is None:
+        clients = _per_thread.clients = {}
+    key = (api_key, base_url)
+    if key not in clients:
+        clients[key] = NotificationsAPIClient(api_key, base_url=base_url, timeout=10)
+    return clients[key]
 
 
 def rate_allows_one_more() -> bool:
