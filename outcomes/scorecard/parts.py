@@ -176,7 +176,8 @@ def _ranks(count: int) -> tuple[list[int], int]:
 
 # One row: the hours at the ranks asked (percentile_disc at a fraction just under each
 # rank, so PostgreSQL picks exactly that rank, with one sort and no window over every
-# value), and the distinct children and those who came back.
+# value), the distinct children and those who came back, and how many kept rows were
+# found (a month kept again since its rows were found has other rows).
 _ARRAYS_SQL = """
 WITH kept AS (SELECT hours, children, returned FROM {table} WHERE id = ANY(%(ids)s))
 SELECT
@@ -191,8 +192,14 @@ SELECT
     (SELECT count(DISTINCT child) FROM (
         SELECT unnest(kept.returned) AS child FROM kept
         UNION ALL SELECT unnest(%(returned)s::int8[])
-    ) returned)
+    ) returned),
+    (SELECT count(*) FROM kept)
 """
+
+
+class KeptMonthGone(Exception):
+    """A kept row found a moment ago is gone: its month was kept again since (new rows).
+    The figures are counted again from what holds then (``selectors.scorecard_count``)."""
 
 
 def _arrays(parts: list[MonthPart], decided: int):
@@ -253,7 +260,9 @@ def _arrays_query(connection, ids: list[int], decided: int, hours, children, ret
                 "returned": returned,
             },
         )
-        at_ranks, children_count, returned_count = cursor.fetchone()
+        at_ranks, children_count, returned_count, found = cursor.fetchone()
+    if found < len(set(ids)):
+        raise KeptMonthGone
     median = p90 = None
     if decided:
         at_rank = dict(zip(ranks, at_ranks, strict=True))
