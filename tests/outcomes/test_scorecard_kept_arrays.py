@@ -53,3 +53,21 @@ def test_a_kept_row_id_given_again_to_another_count_is_read_again(screener, mana
     card = scorecard_count(period=period, as_at=as_at)
     assert _merged(card) == _merged(scorecard_count_afresh(period=period, as_at=as_at))
     assert card.figures["repeat_not_progressed"].base == 2
+
+
+def test_the_median_and_90th_percentile_of_kept_months_are_a_fresh_counts_for_any_number(
+    screener, manager
+):
+    """Picked by rank in PostgreSQL: one value, two (the mean of both), odd and even
+    numbers, as a fresh count works them out in Python."""
+    world = empty_world(screener, manager)
+    period = Period.parse("2026-Q4")  # October and November kept, with the open month
+    for n, (day, hour) in enumerate([(5, 14), (6, 11), (12, 17), (13, 10), (19, 16)]):
+        received = at(2026, 10 + n % 2, day)
+        world.contact(n, child=f"Child{n}", received=received)
+        world.decide(n, Route.EARLY_HELP, at(2026, 10 + n % 2, day + n % 3, hour))
+        services_months.months_keep(months=[OCTOBER, date(2026, 11, 1)])
+        as_at = timezone.now()
+        card = scorecard_count(period=period, as_at=as_at)
+        assert card.figures["decision_hours_median"].count == n + 1
+        assert _merged(card) == _merged(scorecard_count_afresh(period=period, as_at=as_at)), n
