@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import ScorecardMonth
@@ -13,6 +14,7 @@ from outcomes.scorecard import services_months
 from outcomes.scorecard.periods import Period
 from outcomes.scorecard.selectors import scorecard_count, scorecard_count_afresh
 from screening.models import Route
+from tests.factories import AgencyFactory
 from tests.outcomes.scorecard_world import at, empty_world
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +73,29 @@ def test_the_median_and_90th_percentile_of_kept_months_are_a_fresh_counts_for_an
         card = scorecard_count(period=period, as_at=as_at)
         assert card.figures["decision_hours_median"].count == n + 1
         assert _merged(card) == _merged(scorecard_count_afresh(period=period, as_at=as_at)), n
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda pk: "\u00b2",  # a superscript two: a digit to str.isdigit, not to int()
+        lambda pk: str(pk).translate(
+            str.maketrans(
+                "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+            )
+        ),
+        lambda pk: f"00{pk}",
+        lambda pk: "9" * 30,
+    ],
+)
+def test_an_agency_in_a_figure_link_that_is_no_agencys_key_is_not_found(client, manager, written):
+    """Only an agency's id as the scorecard writes it (or "none") names an agency: the
+    same number written otherwise would list none of its contacts under its name, and
+    a superscript digit or a number past any id is no agency, not an error."""
+    agency = AgencyFactory()
+    client.force_login(manager)
+    response = client.get(
+        reverse("outcomes:scorecard-figure"),
+        {"period": "2026-10", "figure": "contacts", "agency": written(agency.pk)},
+    )
+    assert response.status_code == 404
