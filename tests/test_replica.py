@@ -32,11 +32,15 @@ from frontdoor.replica import REPLICA, reporting_reads
 from frontdoor.settings.environment import env_secret
 from outcomes.models import CensusExport, ScorecardSnapshot
 from outcomes.returns.selectors import census_year_to_offer
+from outcomes.scorecard import services_months
 from outcomes.scorecard.periods import Granularity, Period
+from outcomes.scorecard.selectors import scorecard_count, scorecard_count_afresh
 from outcomes.scorecard.services import snapshot_take
 from referrals import services as referral_services
 from referrals.models import Contact
+from screening.models import Route
 from tests.factories import submit_contact
+from tests.outcomes.scorecard_world import at, empty_world
 from tests.support.chronology import child_with_history
 from tests.support.standby import CATCH_UP_SECONDS, Standby, standby_start
 
@@ -185,6 +189,36 @@ def test_a_recount_counts_on_the_standby_and_keeps_its_figures_on_the_primary(
         assert ScorecardSnapshot.objects.filter(pk=kept.pk).exists()  # on the primary
     counted = dict(kept.figures["trend"])[period.key]
     assert counted["contacts"][0] == 1  # what the lagging standby had
+
+
+def test_a_scorecard_reads_its_kept_months_decision_times_where_it_found_the_months(
+    replica: Standby, screener, manager
+):
+    """A closed month kept, then kept again on the primary (new rows) while the standby
+    lags: the scorecard counted on the standby uses the month's first rows, found there,
+    and reads their decision times and children there too (on the primary they are
+    gone), so its figures are a fresh count's."""
+    world = empty_world(screener, manager)
+    world.contact("a", child="Ann", received=at(2026, 10, 5))
+    world.decide("a", Route.EARLY_HELP, at(2026, 10, 5, 14))
+    world.contact("b", child="Bea", received=at(2026, 10, 6))
+    world.decide("b", Route.EARLY_HELP, at(2026, 10, 7, 11))
+    october = Period.parse("2026-10")
+    services_months.months_keep(months=[october.start])
+    with replica.lagging():
+        services_months.months_keep(months=[october.start])
+        as_at = timezone.now()
+        card = scorecard_count(period=october, as_at=as_at)
+        with reporting_reads():
+            fresh = scorecard_count_afresh(period=october, as_at=as_at)
+    for key in ("decision_hours_median", "decision_hours_p90", "repeat_not_progressed"):
+        shown, counted = card.figures[key], fresh.figures[key]
+        assert (shown.count, shown.base, shown.hours) == (
+            counted.count,
+            counted.base,
+            counted.hours,
+        )
+    assert card.figures["repeat_not_progressed"].base == 2
 
 
 def test_a_download_of_a_count_kept_a_moment_ago_gives_the_kept_figures(

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
+from frontdoor.replica import reporting_connection
 from outcomes.models import ScorecardMonth
 from outcomes.scorecard.definitions import CHECKS_WITHOUT_CONSENT
 from outcomes.scorecard.fact_queries import NO_AGENCY
@@ -74,10 +75,13 @@ class MonthPart:
     children: list[int] = field(default_factory=list)
     returned: list[int] = field(default_factory=list)
     row_id: int | None = None
+    counted_at: datetime | None = None  # a kept row's: with its id, which row it is
 
     @classmethod
     def from_row(cls, row: ScorecardMonth) -> MonthPart:
-        return cls(n=row.figures["n"], due=row.figures["due"], row_id=row.pk)
+        return cls(
+            n=row.figures["n"], due=row.figures["due"], row_id=row.pk, counted_at=row.counted_at
+        )
 
     def figures_json(self) -> dict:
         return {"n": self.n, "due": self.due}
@@ -172,7 +176,8 @@ def _ranks(count: int) -> tuple[list[int], int]:
 
 # One row: the hours at the ranks asked (percentile_disc at a fraction just under each
 # rank, so PostgreSQL picks exactly that rank, with one sort and no window over every
-# value), and the distinct children and those who came back.
+# value), the distinct children and those who came back, and how many kept rows were
+# found (a month kept again since its rows were found has other rows).
 _ARRAYS_SQL = """
 WITH kept AS (SELECT hours, children, returned FROM {table} WHERE id = ANY(%(ids)s))
 SELECT
@@ -187,8 +192,14 @@ SELECT
     (SELECT count(DISTINCT child) FROM (
         SELECT unnest(kept.returned) AS child FROM kept
         UNION ALL SELECT unnest(%(returned)s::int8[])
-    ) returned)
+    ) returned),
+    (SELECT count(*) FROM kept)
 """
+
+
+class KeptMonthGone(Exception):
+    """A kept row found a moment ago is gone: its month was kept again since (new rows).
+    The figures are counted again from what holds then (``selectors.scorecard_count``)."""
 
 
 def _arrays(parts: list[MonthPart], decided: int):
@@ -206,29 +217,38 @@ def _arrays(parts: list[MonthPart], decided: int):
         return median, p90, len(set(children)), len(set(returned))
     # Kept rows are never changed (a month counted again is new rows), so what their
     # arrays give alone is the same every time: a period of kept months (a past year's
-    # trend, each month of the chart) is read once per process.
-    kept_only = len(ids) == len(parts) and not (hours or children or returned)
-    key = tuple(sorted(ids))
-    if kept_only and key in _KEPT_ARRAYS:
+    # trend, each month of the chart) is read once per process. Read where the rows
+    # were found (the replica inside a report: on the primary a month kept again since
+    # the replica replayed is other rows), and remembered by the rows' ids with when
+    # each was counted: an id given again (a database restored from a backup rewinds
+    # its sequence) is another count.
+    connection = reporting_connection(ScorecardMonth)
+    if len(ids) < len(parts) or hours or children or returned:  # a part counted live
+        return _arrays_query(connection, ids, decided, hours, children, returned)
+    key = (
+        connection.alias,
+        decided,
+        tuple(sorted((part.row_id or 0, part.counted_at) for part in parts)),
+    )
+    if key in _KEPT_ARRAYS:
         return _KEPT_ARRAYS[key]
-    result = _arrays_query(ids, decided, hours, children, returned)
-    if kept_only:
-        if len(_KEPT_ARRAYS) >= _KEPT_ARRAYS_MAX:
-            _KEPT_ARRAYS.clear()
-        _KEPT_ARRAYS[key] = result
+    result = _arrays_query(connection, ids, decided, hours, children, returned)
+    if len(_KEPT_ARRAYS) >= _KEPT_ARRAYS_MAX:
+        _KEPT_ARRAYS.clear()
+    _KEPT_ARRAYS[key] = result
     return result
 
 
-_KEPT_ARRAYS: dict[tuple[int, ...], tuple] = {}
+_KEPT_ARRAYS: dict[tuple, tuple] = {}
 _KEPT_ARRAYS_MAX = 4096
 
 
-def _arrays_query(ids: list[int], decided: int, hours, children, returned) -> tuple:
+def _arrays_query(connection, ids: list[int], decided: int, hours, children, returned) -> tuple:
     middle, p90_rank = _ranks(decided)
     ranks = [*middle, p90_rank]
     sql = _ARRAYS_SQL.format(table=connection.ops.quote_name(ScorecardMonth._meta.db_table))
     # Sorted in memory, not on disk: a year's decision times are a few megabytes.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.SCORECARD_WORK_MEM])
         cursor.execute(
             sql,
@@ -240,7 +260,9 @@ def _arrays_query(ids: list[int], decided: int, hours, children, returned) -> tu
                 "returned": returned,
             },
         )
-        at_ranks, children_count, returned_count = cursor.fetchone()
+        at_ranks, children_count, returned_count, found = cursor.fetchone()
+    if found < len(set(ids)):
+        raise KeptMonthGone
     median = p90 = None
     if decided:
         at_rank = dict(zip(ranks, at_ranks, strict=True))

@@ -26,7 +26,14 @@ from outcomes.scorecard.fact_queries import NO_AGENCY
 from outcomes.scorecard.facts import ContactFact, Item, load_facts
 from outcomes.scorecard.kept import ALL, kept_parts
 from outcomes.scorecard.measures import Figure, Figures, Totals, compute, needs_of, section_of
-from outcomes.scorecard.parts import MonthPart, agencies_in, is_empty, merge, month_part
+from outcomes.scorecard.parts import (
+    KeptMonthGone,
+    MonthPart,
+    agencies_in,
+    is_empty,
+    merge,
+    month_part,
+)
 from outcomes.scorecard.periods import Granularity, Period
 from referrals import selectors as referral_selectors
 from referrals.models import Contact, ContactSubject
@@ -97,10 +104,18 @@ def scorecard_count(*, period: Period, as_at: datetime) -> Scorecard:
     all counted afresh when no kept month holds at ``as_at``."""
     trend = period.trend()
     months = _chart_months(period)
-    kept = kept_parts(months_of_card(period), as_at)
-    if kept:
-        return _scorecard_from_parts(period, as_at, trend, months, kept)
+    for _ in range(KEPT_TRIES):
+        kept = kept_parts(months_of_card(period), as_at)
+        if not kept:
+            break
+        try:
+            return _scorecard_from_parts(period, as_at, trend, months, kept)
+        except KeptMonthGone:
+            continue  # a month kept again while counting: from what holds now
     return scorecard_count_afresh(period=period, as_at=as_at)
+
+
+KEPT_TRIES = 3
 
 
 def _live_parts(months: list[date], as_at: datetime) -> dict[date, dict[str, MonthPart]]:
@@ -326,7 +341,11 @@ def source_labels() -> dict[str, str]:
 def agency_name(key: str) -> str:
     if key == NO_AGENCY:
         return "No partner agency (public, anonymous)"
-    agency = Agency.objects.filter(pk=key).first() if key.isdigit() else None
+    # Only an id as the scorecard writes it (str(pk)): "²" is a digit to isdigit(), and
+    # "0012" or Arabic-Indic digits would name an agency whose contacts the split by
+    # agency (which compares keys as written) then never finds.
+    written = key.isascii() and key.isdigit() and key == str(int(key)) and len(key) < 19
+    agency = Agency.objects.filter(pk=int(key)).first() if written else None
     if agency is None:
         raise Http404("No such agency")
     return agency.name
