@@ -270,20 +270,22 @@ def test_a_decision_audit_share_the_samples_cannot_keep_refuses_to_start(percent
 GUNICORN_CONFIG = ("-c", "python:frontdoor.gunicorn_config")
 
 
-@pytest.mark.parametrize(
-    ("overrides", "workers", "threads"),
-    [({}, os.cpu_count(), 4), ({"WEB_WORKERS": "3", "WEB_THREADS": "8"}, 3, 8)],
-)
-def test_gunicorn_runs_a_threaded_worker_per_core_unless_told_otherwise(
-    overrides, workers, threads
-):
-    """As the Dockerfile and docker-compose start it (docs/adr/0053)."""
+def gunicorn_settings(overrides: dict[str, str], *, prefix: tuple[str, ...] = ()) -> dict:
+    """What gunicorn reads from the config file, as the Dockerfile starts it."""
     env = {**os.environ, **overrides}
     for name in ("WEB_WORKERS", "WEB_THREADS"):
         if name not in overrides:
             env.pop(name, None)
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--print-config", *GUNICORN_CONFIG, "frontdoor.wsgi"],
+        [
+            *prefix,
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--print-config",
+            *GUNICORN_CONFIG,
+            "frontdoor.wsgi",
+        ],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -291,12 +293,62 @@ def test_gunicorn_runs_a_threaded_worker_per_core_unless_told_otherwise(
         timeout=120,
         check=True,
     )
-    settings = dict(
+    return dict(
         (name.strip(), value.strip())
         for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
     )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "workers", "threads"),
+    [
+        ({}, len(os.sched_getaffinity(0)), 4),
+        ({"WEB_WORKERS": "3", "WEB_THREADS": "8"}, 3, 8),
+    ],
+)
+def test_gunicorn_runs_a_threaded_worker_per_core_unless_told_otherwise(
+    overrides, workers, threads
+):
+    """As the Dockerfile and docker-compose start it (docs/adr/0053)."""
+    settings = gunicorn_settings(overrides)
     assert settings["worker_class"] == "gthread"
     assert settings["workers"] == str(workers)
     assert settings["threads"] == str(threads)
     assert "gunicorn_config" in Path(PROJECT_DIR / "Dockerfile").read_text()
     assert "gunicorn_config" in Path(PROJECT_DIR / "docker-compose.yml").read_text()
+
+
+def test_gunicorn_counts_only_the_cores_the_process_may_run_on():
+    # A container given one CPU of a larger host (a cpuset, or taskset here) runs one
+    # worker, not one per core of the host, each holding a database connection per thread.
+    assert gunicorn_settings({}, prefix=("taskset", "-c", "0"))["workers"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "cores"),
+    [
+        ("max 100000\n", 2),  # no quota: the cores it may run on (two in the test)
+        ("100000 100000\n", 1),  # docker --cpus=1
+        ("150000 100000\n", 2),  # --cpus=1.5: a second worker for the half
+        ("50000 100000\n", 1),  # half a core: still one worker
+        ("", 2),  # unreadable: as without a quota
+    ],
+)
+def test_gunicorn_workers_follow_a_containers_cpu_quota(tmp_path, monkeypatch, cpu_max, cores):
+    from frontdoor import gunicorn_config
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    (tmp_path / "cpu.max").write_text(cpu_max)
+    assert gunicorn_config.available_cores(cgroup=tmp_path) == cores
+
+
+def test_gunicorn_workers_follow_a_cgroup_v1_cpu_quota(tmp_path, monkeypatch):
+    from frontdoor import gunicorn_config
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    (tmp_path / "cpu").mkdir()
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("200000\n")
+    (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert gunicorn_config.available_cores(cgroup=tmp_path) == 2
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert gunicorn_config.available_cores(cgroup=tmp_path) == 4
