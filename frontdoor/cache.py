@@ -1,4 +1,4 @@
-"""The shared Redis cache, with one Redis client per server kept for the process.
+"""The shared Redis cache, with one Redis client per server kept, not one per call.
 
 Django's Redis backend makes a new ``redis.Redis`` for every cache call. Each one
 builds its table of response callbacks afresh (about 170 entries in redis-py 8), and
@@ -6,6 +6,11 @@ a partner's submission makes three cache calls (the rate limit read and written,
 failed-token count read): about a quarter of intake's Python time went there. A
 ``redis.Redis`` is safe to share between threads (each command borrows a connection
 from the pool), so the client is made once per server, as the pool already is.
+
+"Once" is per cache object, as Django's pools are: ``django.core.cache.caches`` gives
+each thread its own (gunicorn's threads and Celery's each have one client and pool
+per server). After a fork the pool notices the new process id and opens fresh
+connections; a dropped connection is reopened by the pool on the next command.
 """
 
 from __future__ import annotations
