@@ -368,7 +368,8 @@ def run_all(*, repeats: int, only: frozenset[str] = frozenset()) -> list[Result]
         print(f"  closed {left_open:,} contacts an earlier run left open", flush=True)
         # Their old rows stay in the queue's index until vacuumed, fewer than autovacuum
         # waits for; a front door's steady traffic would have had them vacuumed.
-        manage_as_owner("shell", "-c", VACUUM_CONTACTS)
+        if manage_as_owner("shell", "-c", VACUUM_CONTACTS) != 0:
+            print("  the contacts table was NOT vacuumed: queue figures may be high", flush=True)
     add(floor(repeats))
     if wanted("queue"):
         attempt("queue_page", "Screener queue page", lambda: queue_page(repeats))
