@@ -3,7 +3,7 @@
 Django's Redis backend makes a new ``redis.Redis`` for every cache call. Each one
 builds its table of response callbacks afresh (about 170 entries in redis-py 8), and
 a partner's submission makes three cache calls (the rate limit read and written, the
-failed-token count read): about a quarter of intake's Python time went there. A
+failed-token count read): about 5 % of intake's Python time went there. A
 ``redis.Redis`` is safe to share between threads (each command borrows a connection
 from the pool), so the client is made once per server, as the pool already is.
 
