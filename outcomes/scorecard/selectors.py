@@ -344,7 +344,7 @@ def agency_name(key: str) -> str:
     # Only an id as the scorecard writes it (str(pk)): "²" is a digit to isdigit(), and
     # "0012" or Arabic-Indic digits would name an agency whose contacts the split by
     # agency (which compares keys as written) then never finds.
-    written = key.isascii() and key.isdigit() and key == str(int(key)) and len(key) < 19
+    written = len(key) < 19 and key.isascii() and key.isdigit() and key == str(int(key))
     agency = Agency.objects.filter(pk=int(key)).first() if written else None
     if agency is None:
         raise Http404("No such agency")

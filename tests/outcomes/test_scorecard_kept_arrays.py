@@ -86,6 +86,7 @@ def test_the_median_and_90th_percentile_of_kept_months_are_a_fresh_counts_for_an
         ),
         lambda pk: f"00{pk}",
         lambda pk: "9" * 30,
+        lambda pk: "9" * 10000,  # past Python's limit for turning digits into an int
     ],
 )
 def test_an_agency_in_a_figure_link_that_is_no_agencys_key_is_not_found(client, manager, written):
