@@ -425,7 +425,8 @@ def restriction_get_for_change(*, user: User, restriction_id: str | int) -> Rest
     if not _may_review_restrictions(user):
         raise PermissionDenied
     value = str(restriction_id)
-    if not value.isdigit() or len(value) > 12:
+    # "²" is a digit to isdigit() but not to int().
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise Http404("No restriction found")
     try:
         return _active_restrictions().select_related("contact").get(pk=int(value))

@@ -215,3 +215,14 @@ def test_only_those_who_may_restrict_are_given_the_staff_to_name(screener, manag
     with pytest.raises(PermissionDenied):
         selectors.restriction_candidates(user=police_member)
     assert {screener, manager, police_member} <= set(selectors.restriction_candidates(user=manager))
+
+
+@pytest.mark.parametrize("sent", ["\u00b2", "\u0661\u0662", "", "x", "9" * 13, "-1"])
+def test_a_restriction_that_is_no_restrictions_number_is_not_found(client, manager, sent):
+    """Only the page's own numbers name a restriction: a superscript or Arabic-Indic
+    digit (digits to str.isdigit, not to int) is no restriction, not an error."""
+    client.force_login(manager)
+    response = client.post(
+        reverse("referrals:restrictions"), {"restriction": sent, "action": "lift"}
+    )
+    assert response.status_code == 404
