@@ -43,7 +43,7 @@ def _code_field(label: str, required_message: str) -> forms.CharField:
 
 def _six_digits(value: str) -> str:
     code = "".join(value.split())
-    if not code.isdigit() or len(code) != 6:
+    if not (code.isascii() and code.isdigit()) or len(code) != 6:
         raise forms.ValidationError("Enter the code as 6 numbers, for example 123456")
     return code
 

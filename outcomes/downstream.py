@@ -91,7 +91,12 @@ def _child_on(contact: Contact, child: str) -> ContactSubject:
     wanted = child.strip()
     if not wanted and len(children) == 1:
         return children[0]
-    if wanted.isdigit() and len(wanted) < 3 and 1 <= int(wanted) <= len(children):
+    if (
+        wanted.isascii()
+        and wanted.isdigit()
+        and len(wanted) < 3
+        and 1 <= int(wanted) <= len(children)
+    ):
         return children[int(wanted) - 1]
     if wanted.replace(" ", "").isdigit():
         nhs = clean_nhs_number(wanted)

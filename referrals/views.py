@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from frontdoor import malware
 from frontdoor.audit import audit_views
 from frontdoor.limits import LIMITS
+from frontdoor.record_numbers import record_number
 from frontdoor.roles import Permission
 from referrals import forms, selectors, services
 from referrals.answers import check_answers, field_anchor
@@ -484,7 +485,7 @@ def subject_match(request: HttpRequest, reference: str, subject_id: int) -> Http
             messages.success(request, f"A new person record was started for {subject.full_name}.")
         else:
             candidate = get_object_or_404(
-                MatchCandidate, pk=choice if choice.isdigit() else 0, subject=subject
+                MatchCandidate, pk=record_number(choice) or 0, subject=subject
             )
             selectors.person_ensure_open(user=request.user, person=candidate.person)
             services.match_confirm(actor=request.user, candidate=candidate)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from frontdoor.record_numbers import record_number
 from screening.models import OnwardService, Route
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def service_figures(received: Iterable[ContactFact], contacts: tuple) -> dict[st
 def service_labels(values: Iterable[str]) -> dict[str, tuple[tuple, str]]:
     """For each ``service:`` value, (its sort key, its label), in one query: by route,
     then name; "Early help (prevention): Family Hub North" (a retired one says so)."""
-    wanted = {value for value in values if value.isdigit()}
+    wanted = {value for value in values if record_number(value) is not None}
     services = {str(s.pk): s for s in OnwardService.objects.filter(pk__in=wanted)}
     order = [route.value for route in Route]
     result = {}

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdoor.audit import audit_views
+from frontdoor.record_numbers import record_number
 from frontdoor.roles import Permission
 from screening.meetings import selectors, services
 from screening.meetings.forms import ActionForm, ContributionForm, GuestForm, OutcomeForm
@@ -79,7 +80,11 @@ def meeting_attendance(request: HttpRequest, run_id: int) -> HttpResponse:
     _attendee(request)
     run = selectors.run_get(user=request.user, run_id=run_id)
     people = selectors.eligible_attendees(user=request.user).filter(
-        pk__in=[pk for pk in request.POST.getlist("attendees") if pk.isdigit()]
+        pk__in=[
+            number
+            for number in map(record_number, request.POST.getlist("attendees"))
+            if number is not None
+        ]
     )
     try:
         services.meeting_attendance_record(

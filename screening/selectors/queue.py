@@ -13,6 +13,7 @@ from django.utils import timezone
 from frontdoor.london import TwelveMonthsBefore
 from frontdoor.models import User
 from frontdoor.planner import joins_as_written
+from frontdoor.record_numbers import record_number
 from frontdoor.working_days import (
     add_clock_time,
     clock_time_between,
@@ -245,14 +246,14 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         contacts = contacts.filter(status=filters.status)
     if filters.channel:
         contacts = contacts.filter(channel=filters.channel)
-    if filters.source_agency.isdigit():
-        contacts = contacts.filter(source_agency_id=int(filters.source_agency))
+    if (agency := record_number(filters.source_agency)) is not None:
+        contacts = contacts.filter(source_agency_id=agency)
     if filters.assigned == "me":
         contacts = contacts.filter(screening__assigned_to=user)
     elif filters.assigned == "unassigned":
         contacts = contacts.filter(not_taken())
-    elif filters.assigned.isdigit():
-        contacts = contacts.filter(screening__assigned_to_id=int(filters.assigned))
+    elif (screener := record_number(filters.assigned)) is not None:
+        contacts = contacts.filter(screening__assigned_to_id=screener)
     # The flags are worked out for the rows shown (queue_flags); filtering by one
     # needs it for every open contact, so only then is it part of the query.
     if filters.complex:
@@ -267,8 +268,8 @@ def queue(*, user: User, filters: QueueFilters, now: datetime | None = None) -> 
         contacts = contacts.filter(immediate())
     if filters.overdue_checks == "any":
         contacts = contacts.filter(with_overdue_check(now))
-    elif filters.overdue_checks.isdigit():
-        contacts = contacts.filter(with_overdue_check(now, int(filters.overdue_checks)))
+    elif (checked_by := record_number(filters.overdue_checks)) is not None:
+        contacts = contacts.filter(with_overdue_check(now, checked_by))
     term = filters.search.strip()
     if term:
         contacts = contacts.filter(
